@@ -1,0 +1,46 @@
+package astrosim
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestClassLimits checks every method class through the limiter directly;
+// the API served today has GET routes only.
+func TestClassLimits(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		method string
+		class  string
+		limit  int
+	}{
+		{"GET", classGet, 25},
+		{"HEAD", classGet, 25},
+		{"POST", classPost, 10},
+		{"DELETE", classDelete, 5},
+	}
+	for _, tc := range tests {
+		t.Run(tc.method, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tc.class, methodClass(tc.method))
+			tr := newTraffic(true)
+			tok := Token{Token: "t", Label: "org:x"}
+			t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			for i := range tc.limit {
+				_, ok := tr.admit(tok, tc.class, t0.Add(time.Duration(i)*time.Millisecond))
+				assert.True(t, ok, "request %d", i)
+			}
+			wait, ok := tr.admit(tok, tc.class, t0.Add(100*time.Millisecond))
+			assert.False(t, ok)
+			assert.Equal(t, 1, wait)
+			// The first request leaves the window at t0+1s.
+			_, ok = tr.admit(tok, tc.class, t0.Add(time.Second))
+			assert.True(t, ok)
+			// Other classes are untouched.
+			_, ok = tr.admit(tok, "OTHER", t0)
+			assert.True(t, ok)
+		})
+	}
+}

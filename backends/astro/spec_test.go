@@ -1,0 +1,331 @@
+package astro
+
+import (
+	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// specPath is the Astro API contract, read from the shared tree beside the
+// repository and never copied into it.
+const specPath = "../../../shared/specs/astro/platform-v1.yaml"
+
+// spec is the part of platform-v1.yaml that these tests compare with.
+type spec struct {
+	Paths      map[string]map[string]any `yaml:"paths"`
+	Components struct {
+		Schemas map[string]specSchema `yaml:"schemas"`
+	} `yaml:"components"`
+}
+
+type specSchema struct {
+	Required   []string                `yaml:"required"`
+	Properties map[string]specProperty `yaml:"properties"`
+}
+
+type specProperty struct {
+	Type   string        `yaml:"type"`
+	Format string        `yaml:"format"`
+	Ref    string        `yaml:"$ref"`
+	Items  *specProperty `yaml:"items"`
+}
+
+func loadSpec(t *testing.T) *spec {
+	t.Helper()
+	data, err := os.ReadFile(specPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("Astro API spec not found at %s (it lives in the shared tree beside the repository); skipping the spec comparison", specPath)
+	}
+	require.NoError(t, err)
+	var s spec
+	require.NoError(t, yaml.Unmarshal(data, &s), "parsing %s", specPath)
+	require.NotEmpty(t, s.Paths, "no paths in %s", specPath)
+	return &s
+}
+
+// operation returns the operationId and tags of method path in the spec.
+func (s *spec) operation(method, path string) (id string, tags []string, ok bool) {
+	op, ok := s.Paths[path][strings.ToLower(method)].(map[string]any)
+	if !ok {
+		return "", nil, false
+	}
+	id, _ = op["operationId"].(string)
+	if ts, ok := op["tags"].([]any); ok {
+		for _, t := range ts {
+			if s, ok := t.(string); ok {
+				tags = append(tags, s)
+			}
+		}
+	}
+	return id, tags, true
+}
+
+var refLine = regexp.MustCompile(`^Astro API: (GET|POST|DELETE|PUT|PATCH) (/\S*) \((\w+)\)$`)
+
+type docRef struct {
+	pos                         string
+	file                        string
+	method, path, opID          string
+	recv, funcName, literalPath string // for service methods
+}
+
+// packageRefs parses this package's non-test files and returns every
+// "Astro API:" line of their comments, and the exported service methods
+// whose doc comment lacks one or is shaped wrongly.
+func packageRefs(t *testing.T) (refs []docRef, problems []string) {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.ParseComments)
+		require.NoError(t, err)
+
+		// Every reference anywhere in the file's comments must be well formed.
+		for _, cg := range f.Comments {
+			for _, c := range cg.List {
+				text := strings.TrimSpace(strings.TrimPrefix(c.Text, "//"))
+				if !strings.Contains(text, "Astro API:") {
+					continue
+				}
+				m := refLine.FindStringSubmatch(text)
+				if m == nil {
+					problems = append(problems, fset.Position(c.Pos()).String()+": malformed reference "+strconv.Quote(text))
+					continue
+				}
+				refs = append(refs, docRef{pos: fset.Position(c.Pos()).String(), file: name, method: m[1], path: m[2], opID: m[3]})
+			}
+		}
+
+		// Every exported method of a service carries exactly one, as the
+		// last paragraph of its doc comment.
+		for _, decl := range f.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Recv == nil || !fn.Name.IsExported() || !strings.HasSuffix(receiverName(fn), "Service") {
+				continue
+			}
+			where := fset.Position(fn.Pos()).String() + ": " + receiverName(fn) + "." + fn.Name.Name
+			if fn.Doc == nil {
+				problems = append(problems, where+": no doc comment")
+				continue
+			}
+			lines := strings.Split(strings.TrimSpace(fn.Doc.Text()), "\n")
+			n := len(lines)
+			switch {
+			case !strings.HasPrefix(lines[0], fn.Name.Name+" "):
+				problems = append(problems, where+": doc comment does not start with the method name")
+			case n < 3 || lines[n-2] != "" || !refLine.MatchString(lines[n-1]):
+				problems = append(problems, where+": doc comment does not end with a blank line and an \"Astro API: METHOD PATH (OperationId)\" line")
+			case strings.Count(fn.Doc.Text(), "Astro API:") != 1:
+				problems = append(problems, where+": more than one Astro API reference")
+			default:
+				m := refLine.FindStringSubmatch(lines[n-1])
+				refs = append(refs, docRef{
+					pos: where, file: name, method: m[1], path: m[2], opID: m[3],
+					recv: receiverName(fn), funcName: fn.Name.Name, literalPath: firstPathLiteral(fn),
+				})
+			}
+		}
+	}
+	return refs, problems
+}
+
+func receiverName(fn *ast.FuncDecl) string {
+	typ := fn.Recv.List[0].Type
+	if star, ok := typ.(*ast.StarExpr); ok {
+		typ = star.X
+	}
+	if id, ok := typ.(*ast.Ident); ok {
+		return id.Name
+	}
+	return ""
+}
+
+// firstPathLiteral returns the first string literal in fn's body that looks
+// like an API path ("organizations/…"), the template the method sends to.
+func firstPathLiteral(fn *ast.FuncDecl) string {
+	var found string
+	ast.Inspect(fn.Body, func(n ast.Node) bool {
+		lit, ok := n.(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING || found != "" {
+			return found == ""
+		}
+		if s, err := strconv.Unquote(lit.Value); err == nil && strings.HasPrefix(s, "organizations") {
+			found = s
+		}
+		return true
+	})
+	return found
+}
+
+// TestDocReferencesMatchSpec is go-github's metadata check: every
+// "Astro API: METHOD PATH (OperationId)" line must name an operation of the
+// spec, the method must send to that path, and the file must be the one for
+// the operation's tag.
+func TestDocReferencesMatchSpec(t *testing.T) {
+	t.Parallel()
+	s := loadSpec(t)
+	refs, problems := packageRefs(t)
+	for _, p := range problems {
+		t.Error(p)
+	}
+	require.NotEmpty(t, refs, "no Astro API references found")
+
+	byMethod := map[string]docRef{}
+	for _, ref := range refs {
+		if ref.funcName != "" {
+			byMethod[ref.recv+"."+ref.funcName] = ref
+		}
+	}
+	methods := 0
+	for _, ref := range refs {
+		id, tags, ok := s.operation(ref.method, ref.path)
+		if !assert.True(t, ok, "%s: %s %s is not an operation of the spec", ref.pos, ref.method, ref.path) {
+			continue
+		}
+		assert.Equal(t, id, ref.opID, "%s: operationId of %s %s", ref.pos, ref.method, ref.path)
+		if len(tags) > 0 {
+			assert.Equal(t, strings.ToLower(tags[0])+"s.go", ref.file, "%s: %s has tag %s", ref.pos, id, tags[0])
+		}
+		if ref.funcName != "" {
+			methods++
+			if ref.funcName == "ListIter" {
+				// ListIter sends nothing itself; it pages through List.
+				list := byMethod[ref.recv+".List"]
+				assert.Equal(t, list.method+" "+list.path+" "+list.opID, ref.method+" "+ref.path+" "+ref.opID,
+					"%s: ListIter must reference the operation of List", ref.pos)
+			} else {
+				assert.Equal(t, ref.path, "/"+ref.literalPath, "%s: the method sends to a different path than its reference says", ref.pos)
+			}
+			if strings.HasPrefix(ref.funcName, "List") || ref.funcName == "Get" {
+				assert.Equal(t, http.MethodGet, ref.method, ref.pos)
+			}
+		}
+	}
+	// Four services with List, ListIter and Get each.
+	assert.GreaterOrEqual(t, methods, 12)
+}
+
+// TestModelsMatchSpec compares each model's fields with its spec schema:
+// the same JSON names, value fields for required properties and pointers (or
+// slices) with omitempty for optional ones, time.Time for date-times, and
+// the referenced schema's type for $refs.
+func TestModelsMatchSpec(t *testing.T) {
+	t.Parallel()
+	s := loadSpec(t)
+	models := map[string]any{
+		"BasicSubjectProfile":           BasicSubjectProfile{},
+		"Organization":                  Organization{},
+		"ManagedDomain":                 ManagedDomain{},
+		"OrganizationProductPlan":       OrganizationProductPlan{},
+		"Workspace":                     Workspace{},
+		"Deployment":                    Deployment{},
+		"WorkerQueue":                   WorkerQueue{},
+		"DeploymentEnvironmentVariable": DeploymentEnvironmentVariable{},
+		"DeploymentRemoteExecution":     DeploymentRemoteExecution{},
+		"DeploymentScalingSpec":         DeploymentScalingSpec{},
+		"DeploymentHibernationSpec":     DeploymentHibernationSpec{},
+		"DeploymentHibernationSchedule": DeploymentHibernationSchedule{},
+		"DeploymentHibernationOverride": DeploymentHibernationOverride{},
+		"DeploymentScalingStatus":       DeploymentScalingStatus{},
+		"DeploymentHibernationStatus":   DeploymentHibernationStatus{},
+		"Cluster":                       Cluster{},
+		"NodePool":                      NodePool{},
+		"ClusterMetadata":               ClusterMetadata{},
+		"ClusterK8sTag":                 ClusterK8sTag{},
+		"ClusterHealthStatus":           ClusterHealthStatus{},
+		"ClusterHealthStatusDetail":     ClusterHealthStatusDetail{},
+		"FieldValidationError":          FieldError{},
+	}
+	goName := func(schema string) string {
+		if schema == "FieldValidationError" {
+			return "FieldError"
+		}
+		return schema
+	}
+	timeType := reflect.TypeFor[time.Time]()
+
+	for schemaName, model := range models {
+		t.Run(schemaName, func(t *testing.T) {
+			t.Parallel()
+			schema, ok := s.Components.Schemas[schemaName]
+			require.True(t, ok, "schema %s is not in the spec", schemaName)
+			typ := reflect.TypeOf(model)
+
+			var goFields []string
+			for i := range typ.NumField() {
+				f := typ.Field(i)
+				tag := f.Tag.Get("json")
+				name, opts, _ := strings.Cut(tag, ",")
+				require.NotEmpty(t, name, "%s.%s has no json name", typ.Name(), f.Name)
+				goFields = append(goFields, name)
+
+				prop, ok := schema.Properties[name]
+				if !assert.True(t, ok, "%s.%s: %q is not a property of %s", typ.Name(), f.Name, name, schemaName) {
+					continue
+				}
+				required := slices.Contains(schema.Required, name)
+				ft := f.Type
+				if required {
+					assert.NotEqual(t, reflect.Pointer, ft.Kind(), "%s.%s: required property %q must be a value field", typ.Name(), f.Name, name)
+					assert.NotContains(t, opts, "omitempty", "%s.%s: required property %q must not be omitempty", typ.Name(), f.Name, name)
+				} else {
+					assert.Contains(t, []reflect.Kind{reflect.Pointer, reflect.Slice}, ft.Kind(), "%s.%s: optional property %q must be a pointer or a slice", typ.Name(), f.Name, name)
+					assert.Contains(t, opts, "omitempty", "%s.%s: optional property %q must be omitempty", typ.Name(), f.Name, name)
+				}
+				if ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+
+				p := prop
+				if p.Type == "array" {
+					if !assert.Equal(t, reflect.Slice, ft.Kind(), "%s.%s: %q is an array", typ.Name(), f.Name, name) {
+						continue
+					}
+					ft = ft.Elem()
+					require.NotNil(t, p.Items, "%s.%s: array without items", schemaName, name)
+					p = *p.Items
+				}
+				switch {
+				case p.Ref != "":
+					ref := p.Ref[strings.LastIndex(p.Ref, "/")+1:]
+					assert.Equal(t, goName(ref), ft.Name(), "%s.%s: %q refers to %s", typ.Name(), f.Name, name, ref)
+				case p.Format == "date-time":
+					assert.Equal(t, timeType, ft, "%s.%s: %q is a date-time", typ.Name(), f.Name, name)
+				case p.Type == "string":
+					assert.Equal(t, reflect.String, ft.Kind(), "%s.%s: %q is a string", typ.Name(), f.Name, name)
+				case p.Type == "integer":
+					assert.Equal(t, reflect.Int, ft.Kind(), "%s.%s: %q is an integer", typ.Name(), f.Name, name)
+				case p.Type == "boolean":
+					assert.Equal(t, reflect.Bool, ft.Kind(), "%s.%s: %q is a boolean", typ.Name(), f.Name, name)
+				default:
+					t.Errorf("%s.%s: unhandled spec type %+v", schemaName, name, p)
+				}
+			}
+			var specFields []string
+			for name := range schema.Properties {
+				specFields = append(specFields, name)
+			}
+			assert.ElementsMatch(t, specFields, goFields, "%s: properties in the spec vs json names in %s", schemaName, typ.Name())
+		})
+	}
+}

@@ -1,0 +1,156 @@
+// Package houston is a client for the Houston GraphQL API of Astronomer
+// Software. Documents are built from the caller's selection (see [Field]), so
+// Houston returns only what was asked, and lookups by id are batched into one
+// document with aliases.
+//
+//	c, _ := houston.NewClient("https://houston.example.com/v1")
+//	ws, err := c.WithToken(tok).WorkspacesByID(ctx, ids, houston.Fields("id", "label"))
+package houston
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// DefaultInstallation names the single Software installation configured with
+// HOUSTON_URL. Ids and cache keys carry it so that several installations can
+// later live behind one gateway.
+const DefaultInstallation = "default"
+
+// maxResponseBytes bounds what the client reads from Houston.
+const maxResponseBytes = 32 << 20
+
+// Client talks to one Houston endpoint. It is safe for concurrent use; use
+// [Client.WithToken] for a copy that authenticates as a caller.
+type Client struct {
+	endpoint     string
+	httpClient   *http.Client
+	token        string
+	installation string
+	userAgent    string
+}
+
+// Option configures a [Client].
+type Option func(*Client)
+
+// WithHTTPClient sets the HTTP client (default http.DefaultClient).
+func WithHTTPClient(hc *http.Client) Option { return func(c *Client) { c.httpClient = hc } }
+
+// WithInstallation names the installation this client talks to (default
+// [DefaultInstallation]).
+func WithInstallation(name string) Option { return func(c *Client) { c.installation = name } }
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option { return func(c *Client) { c.userAgent = ua } }
+
+// NewClient returns a client for the GraphQL endpoint, such as
+// "https://houston.example.com/v1".
+func NewClient(endpoint string, opts ...Option) (*Client, error) {
+	u, err := url.Parse(endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("houston: endpoint %q is not an absolute http(s) URL", endpoint)
+	}
+	c := &Client{endpoint: u.String(), httpClient: http.DefaultClient, installation: DefaultInstallation, userAgent: "astro-graphql-gateway"}
+	for _, o := range opts {
+		o(c)
+	}
+	return c, nil
+}
+
+// WithToken returns a copy of c that sends token in the Authorization header,
+// raw, as Houston expects.
+func (c *Client) WithToken(token string) *Client {
+	cp := *c
+	cp.token = token
+	return &cp
+}
+
+// Installation is the name of the installation this client talks to.
+func (c *Client) Installation() string { return c.installation }
+
+// Endpoint is the GraphQL endpoint URL.
+func (c *Client) Endpoint() string { return c.endpoint }
+
+// Request is one GraphQL operation.
+type Request struct {
+	Query         string         `json:"query"`
+	Variables     map[string]any `json:"variables,omitempty"`
+	OperationName string         `json:"operationName,omitempty"`
+}
+
+// Do posts req and decodes the response's data into out. A non-200 answer is
+// an *[HTTPError]; GraphQL errors come back as [Errors] after data has been
+// decoded, so the caller has partial data and the errors.
+func (c *Client) Do(ctx context.Context, req *Request, out any) error {
+	body, err := json.Marshal(req)
+	if err != nil {
+		return fmt.Errorf("houston: encode request: %w", err)
+	}
+	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("houston: %w", err)
+	}
+	hr.Header.Set("Content-Type", "application/json")
+	hr.Header.Set("Accept", "application/json")
+	hr.Header.Set("User-Agent", c.userAgent)
+	if c.token != "" {
+		hr.Header.Set("Authorization", c.token)
+	}
+	resp, err := c.httpClient.Do(hr)
+	if err != nil {
+		return &TransportError{Err: scrubURLError(err)}
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	if err != nil {
+		return &TransportError{Err: err}
+	}
+	if len(raw) > maxResponseBytes {
+		return fmt.Errorf("houston: response larger than %d bytes", maxResponseBytes)
+	}
+	if resp.StatusCode != http.StatusOK {
+		herr := &HTTPError{StatusCode: resp.StatusCode, Body: raw}
+		// Houston answers validation failures with 400 and a GraphQL body;
+		// keep its errors too.
+		var env struct {
+			Errors Errors `json:"errors"`
+		}
+		if json.Unmarshal(raw, &env) == nil {
+			herr.Errors = env.Errors
+		}
+		return herr
+	}
+	var env struct {
+		Data   json.RawMessage `json:"data"`
+		Errors Errors          `json:"errors"`
+	}
+	if err := json.Unmarshal(raw, &env); err != nil {
+		return fmt.Errorf("houston: decode response: %w", err)
+	}
+	if out != nil && len(env.Data) > 0 && string(env.Data) != "null" {
+		if err := json.Unmarshal(env.Data, out); err != nil {
+			return fmt.Errorf("houston: decode data: %w", err)
+		}
+	}
+	if len(env.Errors) > 0 {
+		return env.Errors
+	}
+	return nil
+}
+
+// scrubURLError drops the URL from a transport error: it never carries a
+// token, but it is noise in a client-facing message.
+func scrubURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s: %w", strings.ToLower(ue.Op), ue.Err)
+	}
+	return err
+}

@@ -1,0 +1,217 @@
+package graph
+
+import (
+	"context"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/astro-gateway/gateway/backends/astro"
+	"github.com/astro-gateway/gateway/graph/loader"
+	"github.com/astro-gateway/gateway/graph/model"
+)
+
+// The Astro side of the resolvers: each function translates arguments into
+// one client or loader call and maps the result. Lists prime the by-id
+// loaders, so an object listed once is never fetched again in the request.
+
+// onlyFields reports whether the current field's selection asks for nothing
+// beyond the named fields (on the given types), so a partial object built
+// from data at hand answers it without an upstream call.
+func onlyFields(ctx context.Context, types []string, allowed ...string) bool {
+	for _, f := range graphql.CollectFieldsCtx(ctx, types) {
+		if f.Name == "__typename" {
+			continue
+		}
+		ok := false
+		for _, a := range allowed {
+			if f.Name == a {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	astroOrganizationTypes = []string{"AstroOrganization", "Node"}
+	astroWorkspaceTypes    = []string{"AstroWorkspace", "Workspace", "Node"}
+	astroClusterTypes      = []string{"AstroCluster", "Node"}
+)
+
+func astroOrganization(ctx context.Context, id string) (*model.AstroOrganization, error) {
+	if onlyFields(ctx, astroOrganizationTypes, "id", "organizationId", "workspaces", "workspace", "deployments", "deployment", "clusters", "cluster") {
+		if _, err := loader.For(ctx).AstroClient(); err != nil {
+			return nil, err
+		}
+		return astroOrganizationStub(id), nil
+	}
+	o, err := loader.Load(ctx, loader.For(ctx).AstroOrganization, id)
+	if err != nil {
+		return nil, err
+	}
+	return convertAstroOrganization(o), nil
+}
+
+func astroOrganizations(ctx context.Context, first *int, after *string) (*model.AstroOrganizationConnection, error) {
+	p, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	l := loader.For(ctx)
+	ids, err := l.AstroOrganizationIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	window := slice(ids, p)
+	nodes := make([]*model.AstroOrganization, 0, len(window))
+	for _, id := range window {
+		o, err := loader.Load(ctx, l.AstroOrganization, id)
+		if err != nil {
+			return nil, err
+		}
+		nodes = append(nodes, convertAstroOrganization(o))
+	}
+	return astroOrganizationConnection(nodes, p, len(ids)), nil
+}
+
+func astroWorkspaces(ctx context.Context, org string, names, ids []string, first *int, after *string) (*model.AstroWorkspaceConnection, error) {
+	p, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	l := loader.For(ctx)
+	c, err := l.AstroClient()
+	if err != nil {
+		return nil, err
+	}
+	ws, resp, err := c.Workspaces.List(ctx, org, &astro.ListWorkspacesOptions{
+		WorkspaceIDs: ids, Names: names, ListOptions: astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first)},
+	})
+	if err != nil {
+		return nil, &loader.BackendError{Backend: "astro", Err: err}
+	}
+	l.PrimeAstroWorkspaces(ctx, ws)
+	ws = ws[:min(len(ws), p.first)]
+	nodes := make([]*model.AstroWorkspace, len(ws))
+	for i, w := range ws {
+		nodes[i] = convertAstroWorkspace(w)
+	}
+	return astroWorkspaceConnection(nodes, p, resp.TotalCount), nil
+}
+
+func astroDeployments(ctx context.Context, org string, workspaceIDs, names []string, orderBy *model.AstroDeploymentOrder, first *int, after *string) (*model.AstroDeploymentConnection, error) {
+	p, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	l := loader.For(ctx)
+	c, err := l.AstroClient()
+	if err != nil {
+		return nil, err
+	}
+	opts := &astro.ListDeploymentsOptions{
+		WorkspaceIDs: workspaceIDs, Names: names,
+		ListOptions: astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first)},
+	}
+	if orderBy != nil {
+		opts.Sorts = []string{astroSort(string(orderBy.Field), orderBy.Direction)}
+	}
+	ds, resp, err := c.Deployments.List(ctx, org, opts)
+	if err != nil {
+		return nil, &loader.BackendError{Backend: "astro", Err: err}
+	}
+	l.PrimeAstroDeployments(ctx, ds)
+	ds = ds[:min(len(ds), p.first)]
+	nodes := make([]*model.AstroDeployment, len(ds))
+	for i, d := range ds {
+		nodes[i] = convertAstroDeployment(d)
+	}
+	return astroDeploymentConnection(nodes, p, resp.TotalCount), nil
+}
+
+func astroClusters(ctx context.Context, org string, first *int, after *string) (*model.AstroClusterConnection, error) {
+	p, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	l := loader.For(ctx)
+	c, err := l.AstroClient()
+	if err != nil {
+		return nil, err
+	}
+	cs, resp, err := c.Clusters.List(ctx, org, &astro.ListClustersOptions{ListOptions: astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first)}})
+	if err != nil {
+		return nil, &loader.BackendError{Backend: "astro", Err: err}
+	}
+	l.PrimeAstroClusters(ctx, cs)
+	cs = cs[:min(len(cs), p.first)]
+	nodes := make([]*model.AstroCluster, len(cs))
+	for i, cl := range cs {
+		nodes[i] = convertAstroCluster(cl)
+	}
+	return astroClusterConnection(nodes, p, resp.TotalCount), nil
+}
+
+func astroWorkspace(ctx context.Context, org, id string) (*model.AstroWorkspace, error) {
+	w, err := loader.Load(ctx, loader.For(ctx).AstroWorkspace, loader.AstroKey{OrganizationID: org, ID: id})
+	if err != nil {
+		return nil, err
+	}
+	return convertAstroWorkspace(w), nil
+}
+
+func astroDeployment(ctx context.Context, org, id string) (*model.AstroDeployment, error) {
+	d, err := loader.Load(ctx, loader.For(ctx).AstroDeployment, loader.AstroKey{OrganizationID: org, ID: id})
+	if err != nil {
+		return nil, err
+	}
+	return convertAstroDeployment(d), nil
+}
+
+func astroCluster(ctx context.Context, org, id string) (*model.AstroCluster, error) {
+	cl, err := loader.Load(ctx, loader.For(ctx).AstroCluster, loader.AstroKey{OrganizationID: org, ID: id})
+	if err != nil {
+		return nil, err
+	}
+	return convertAstroCluster(cl), nil
+}
+
+// astroDeploymentWorkspace answers a deployment's workspace from the
+// deployment itself when only its ids and name are asked for.
+func astroDeploymentWorkspace(ctx context.Context, d *model.AstroDeployment) (*model.AstroWorkspace, error) {
+	if d.WorkspaceName != nil && onlyFields(ctx, astroWorkspaceTypes, "id", "workspaceId", "organizationId", "name", "platform") {
+		return astroWorkspaceFromDeployment(d), nil
+	}
+	return astroWorkspace(ctx, d.OrganizationID, d.WorkspaceID)
+}
+
+// astroDeploymentCluster answers a deployment's cluster from the deployment
+// itself when only what it carries is asked for. STANDARD deployments run on
+// shared clusters that the organization does not list: their cluster is null.
+func astroDeploymentCluster(ctx context.Context, d *model.AstroDeployment) (*model.AstroCluster, error) {
+	if d.ClusterID == nil || *d.ClusterID == "" {
+		return nil, nil
+	}
+	if d.ClusterName != nil && onlyFields(ctx, astroClusterTypes, "id", "clusterId", "organizationId", "name", "region", "cloudProvider") {
+		return astroClusterFromDeployment(d), nil
+	}
+	if d.Type != nil && *d.Type == model.AstroDeploymentTypeStandard {
+		return nil, nil
+	}
+	return astroCluster(ctx, d.OrganizationID, *d.ClusterID)
+}
+
+// upstreamLimit is the limit to ask for: at least 1, since Astro reads a
+// limit of 0 as "server default" through clients that omit zero values.
+func upstreamLimit(first int) int { return max(first, 1) }
+
+// astroSort renders an order as Astro's sorts parameter ("name:asc").
+func astroSort(field string, dir model.OrderDirection) string {
+	f := map[string]string{"NAME": "name", "CREATED_AT": "createdAt", "UPDATED_AT": "updatedAt"}[field]
+	return f + ":" + strings.ToLower(string(dir))
+}

@@ -1,0 +1,226 @@
+package graph
+
+import (
+	"time"
+
+	"github.com/astro-gateway/gateway/backends/astro"
+	"github.com/astro-gateway/gateway/graph/model"
+)
+
+// Mapping from the Astro client's models to the GraphQL models. Pure
+// functions: no calls, no context.
+
+func convertAstroOrganization(o *astro.Organization) *model.AstroOrganization {
+	return &model.AstroOrganization{
+		ID:                         encodeID(typeAstroOrganization, o.ID),
+		OrganizationID:             o.ID,
+		Name:                       o.Name,
+		BillingEmail:               o.BillingEmail,
+		Product:                    strPtr(o.Product),
+		Status:                     strPtr(o.Status),
+		PaymentMethod:              strPtr(o.PaymentMethod),
+		IsScimEnabled:              o.IsSCIMEnabled,
+		AllowEnhancedSupportAccess: o.AllowEnhancedSupportAccess,
+		CreatedAt:                  timePtr(o.CreatedAt),
+		UpdatedAt:                  timePtr(o.UpdatedAt),
+		TrialExpiresAt:             o.TrialExpiresAt,
+		CreatedBy:                  convertAstroSubject(&o.CreatedBy),
+		UpdatedBy:                  convertAstroSubject(&o.UpdatedBy),
+	}
+}
+
+// astroOrganizationStub is an organization known only by id: enough for its
+// workspaces, deployments and clusters, which need no organization call.
+func astroOrganizationStub(id string) *model.AstroOrganization {
+	return &model.AstroOrganization{ID: encodeID(typeAstroOrganization, id), OrganizationID: id}
+}
+
+func convertAstroWorkspace(w *astro.Workspace) *model.AstroWorkspace {
+	return &model.AstroWorkspace{
+		ID:                   encodeID(typeAstroWorkspace, w.OrganizationID, w.ID),
+		WorkspaceID:          w.ID,
+		OrganizationID:       w.OrganizationID,
+		Name:                 w.Name,
+		Description:          w.Description,
+		Platform:             model.PlatformAstro,
+		OrganizationName:     w.OrganizationName,
+		CicdEnforcedDefault:  &w.CICDEnforcedDefault,
+		DefaultClusterID:     w.DefaultClusterID,
+		DefaultCloudProvider: enumPtr[model.AstroCloudProvider](w.DefaultCloudProvider),
+		DefaultRegion:        w.DefaultRegion,
+		CreatedAt:            timePtr(w.CreatedAt),
+		UpdatedAt:            timePtr(w.UpdatedAt),
+		CreatedBy:            convertAstroSubject(w.CreatedBy),
+		UpdatedBy:            convertAstroSubject(w.UpdatedBy),
+	}
+}
+
+// astroWorkspaceFromDeployment is the part of a workspace that a deployment
+// already carries: its ids and name.
+func astroWorkspaceFromDeployment(d *model.AstroDeployment) *model.AstroWorkspace {
+	return &model.AstroWorkspace{
+		ID:             encodeID(typeAstroWorkspace, d.OrganizationID, d.WorkspaceID),
+		WorkspaceID:    d.WorkspaceID,
+		OrganizationID: d.OrganizationID,
+		Name:           deref(d.WorkspaceName),
+		Platform:       model.PlatformAstro,
+	}
+}
+
+// astroClusterFromDeployment is the part of a cluster that a deployment
+// already carries: its ids, name, region and provider.
+func astroClusterFromDeployment(d *model.AstroDeployment) *model.AstroCluster {
+	return &model.AstroCluster{
+		ID:             encodeID(typeAstroCluster, d.OrganizationID, *d.ClusterID),
+		ClusterID:      *d.ClusterID,
+		OrganizationID: d.OrganizationID,
+		Name:           deref(d.ClusterName),
+		Region:         d.Region,
+		CloudProvider:  d.CloudProvider,
+	}
+}
+
+func convertAstroDeployment(d *astro.Deployment) *model.AstroDeployment {
+	out := &model.AstroDeployment{
+		ID:                 encodeID(typeAstroDeployment, d.OrganizationID, d.ID),
+		DeploymentID:       d.ID,
+		OrganizationID:     d.OrganizationID,
+		WorkspaceID:        d.WorkspaceID,
+		Name:               d.Name,
+		Description:        d.Description,
+		Platform:           model.PlatformAstro,
+		Status:             astroStatus(d.Status),
+		StatusReason:       d.StatusReason,
+		Type:               enumPtr[model.AstroDeploymentType](d.Type),
+		Executor:           enumPtr[model.AstroExecutor](d.Executor),
+		RuntimeVersion:     nonEmpty(d.AstroRuntimeVersion, d.RuntimeVersion),
+		AirflowVersion:     nonEmpty(d.AirflowVersion),
+		WorkspaceName:      d.WorkspaceName,
+		ClusterID:          d.ClusterID,
+		ClusterName:        d.ClusterName,
+		Region:             d.Region,
+		CloudProvider:      enumPtr[model.AstroCloudProvider](d.CloudProvider),
+		Namespace:          d.Namespace,
+		ImageRepository:    d.ImageRepository,
+		ImageTag:           d.ImageTag,
+		ImageVersion:       d.ImageVersion,
+		IsCicdEnforced:     d.IsCICDEnforced,
+		IsDagDeployEnabled: d.IsDagDeployEnabled,
+		IsHighAvailability: d.IsHighAvailability,
+		IsDevelopmentMode:  d.IsDevelopmentMode,
+		SchedulerSize:      enumPtr[model.AstroSchedulerSize](d.SchedulerSize),
+		SchedulerReplicas:  d.SchedulerReplicas,
+		SchedulerCPU:       d.SchedulerCPU,
+		SchedulerMemory:    d.SchedulerMemory,
+		WebServerURL:       d.WebServerURL,
+		APIURL:             d.APIURL,
+		UIURL:              d.UIURL,
+		ContactEmails:      d.ContactEmails,
+		CreatedAt:          timePtr(d.CreatedAt),
+		UpdatedAt:          timePtr(d.UpdatedAt),
+		CreatedBy:          convertAstroSubject(&d.CreatedBy),
+		UpdatedBy:          convertAstroSubject(&d.UpdatedBy),
+	}
+	for _, q := range d.WorkerQueues {
+		out.WorkerQueues = append(out.WorkerQueues, &model.AstroWorkerQueue{
+			ID: q.ID, Name: q.Name, IsDefault: q.IsDefault, AstroMachine: q.AstroMachine,
+			MaxWorkerCount: q.MaxWorkerCount, MinWorkerCount: q.MinWorkerCount, WorkerConcurrency: q.WorkerConcurrency,
+			PodCPU: q.PodCPU, PodMemory: q.PodMemory, NodePoolID: q.NodePoolID,
+		})
+	}
+	return out
+}
+
+func convertAstroCluster(c *astro.Cluster) *model.AstroCluster {
+	out := &model.AstroCluster{
+		ID:             encodeID(typeAstroCluster, c.OrganizationID, c.ID),
+		ClusterID:      c.ID,
+		OrganizationID: c.OrganizationID,
+		Name:           c.Name,
+		CloudProvider:  enumPtr[model.AstroCloudProvider](&c.CloudProvider),
+		Region:         nonEmpty(c.Region),
+		Type:           enumPtr[model.AstroClusterType](&c.Type),
+		Status:         enumPtr[model.AstroClusterStatus](&c.Status),
+		DbInstanceType: nonEmpty(c.DBInstanceType),
+		VpcSubnetRange: nonEmpty(c.VPCSubnetRange),
+		IsDrEnabled:    &c.IsDREnabled,
+		IsLimited:      c.IsLimited,
+		WorkspaceIds:   c.WorkspaceIDs,
+		CreatedAt:      timePtr(c.CreatedAt),
+		UpdatedAt:      timePtr(c.UpdatedAt),
+	}
+	for _, p := range c.NodePools {
+		out.NodePools = append(out.NodePools, &model.AstroNodePool{
+			ID: p.ID, Name: p.Name, IsDefault: p.IsDefault, MaxNodeCount: p.MaxNodeCount,
+			NodeInstanceType: p.NodeInstanceType, CloudProvider: model.AstroCloudProvider(p.CloudProvider),
+		})
+	}
+	return out
+}
+
+func convertAstroSubject(s *astro.BasicSubjectProfile) *model.AstroSubject {
+	if s == nil {
+		return nil
+	}
+	return &model.AstroSubject{
+		ID: s.ID, SubjectType: strPtr(s.SubjectType), Username: s.Username,
+		FullName: s.FullName, AvatarURL: s.AvatarURL, APITokenName: s.APITokenName,
+	}
+}
+
+func astroStatus(s astro.DeploymentStatus) model.DeploymentStatus {
+	st := model.DeploymentStatus(s)
+	if !st.IsValid() {
+		return model.DeploymentStatusUnknown
+	}
+	return st
+}
+
+// enumPtr converts an optional upstream enum to the GraphQL enum of the same
+// values; a value the schema does not know becomes nil rather than an
+// invalid enum on the wire.
+func enumPtr[E interface {
+	~string
+	IsValid() bool
+}, S ~string](s *S) *E {
+	if s == nil {
+		return nil
+	}
+	e := E(*s)
+	if !e.IsValid() {
+		return nil
+	}
+	return &e
+}
+
+func strPtr[S ~string](s *S) *string {
+	if s == nil {
+		return nil
+	}
+	v := string(*s)
+	return &v
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// nonEmpty returns the first non-empty value, or nil.
+func nonEmpty(vs ...string) *string {
+	for _, v := range vs {
+		if v != "" {
+			return &v
+		}
+	}
+	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

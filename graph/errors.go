@@ -1,0 +1,150 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/astro-gateway/gateway/backends/astro"
+	"github.com/astro-gateway/gateway/backends/houston"
+	"github.com/astro-gateway/gateway/graph/loader"
+)
+
+// Error codes in extensions.code. Stable: clients switch on them.
+const (
+	CodeUnauthenticated     = "UNAUTHENTICATED"
+	CodeForbidden           = "FORBIDDEN"
+	CodeNotFound            = "NOT_FOUND"
+	CodeBadUserInput        = "BAD_USER_INPUT"
+	CodeRateLimited         = "RATE_LIMITED"
+	CodeUpstreamError       = "UPSTREAM_ERROR"
+	CodeUpstreamUnavailable = "UPSTREAM_UNAVAILABLE"
+	CodeNotConfigured       = "BACKEND_NOT_CONFIGURED"
+	CodeInternal            = "INTERNAL"
+)
+
+// InputError is invalid input that the gateway rejects before any upstream
+// call. Path names the argument ("first", "filter.workspaceIds[1]").
+type InputError struct {
+	Path    string
+	Message string
+}
+
+func (e *InputError) Error() string { return e.Path + ": " + e.Message }
+
+func inputErr(path, format string, args ...any) error {
+	return &InputError{Path: path, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorPresenter turns every error a resolver returns into a GraphQL error
+// with extensions.code, and, for upstream failures, the backend, the upstream
+// status and request id, and retryAfter (seconds) when known.
+func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
+	gerr := graphql.DefaultErrorPresenter(ctx, err)
+	if gerr.Extensions == nil {
+		gerr.Extensions = map[string]any{}
+	}
+	var own *gqlerror.Error
+	if errors.As(err, &own) && own.Extensions["code"] != nil && errors.Unwrap(err) == nil {
+		// gqlgen's own parse and validation errors already carry a code.
+		return gerr
+	}
+	ext := gerr.Extensions
+	var be *loader.BackendError
+	if errors.As(err, &be) {
+		ext["backend"] = be.Backend
+	}
+	var (
+		nf    *loader.NotFoundError
+		in    *InputError
+		ae    *astro.Error
+		rle   *astro.RateLimitError
+		he    *houston.HTTPError
+		te    *houston.TransportError
+		gqe   *houston.GraphQLError
+		nerr  net.Error
+		ctxEr = errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
+	)
+	switch {
+	case errors.As(err, &in):
+		ext["code"] = CodeBadUserInput
+		ext["field"] = in.Path
+	case errors.As(err, &nf):
+		ext["code"] = CodeNotFound
+		ext["backend"] = nf.Backend
+	case errors.Is(err, loader.ErrNoToken):
+		ext["code"] = CodeUnauthenticated
+	case errors.Is(err, loader.ErrNotConfigured):
+		ext["code"] = CodeNotConfigured
+	case errors.As(err, &rle):
+		ext["code"] = CodeRateLimited
+		ext["status"] = http.StatusTooManyRequests
+		if rle.RetryAfter > 0 {
+			ext["retryAfter"] = int(math.Ceil(rle.RetryAfter.Seconds()))
+		}
+		if rle.Err != nil && rle.Err.RequestID != "" {
+			ext["requestId"] = rle.Err.RequestID
+		}
+	case errors.As(err, &ae):
+		ext["code"] = codeForStatus(ae.StatusCode)
+		ext["status"] = ae.StatusCode
+		if ae.RequestID != "" {
+			ext["requestId"] = ae.RequestID
+		}
+	case houston.IsUnauthenticated(err):
+		ext["code"] = CodeUnauthenticated
+	case houston.IsForbidden(err):
+		ext["code"] = CodeForbidden
+	case errors.As(err, &he):
+		ext["code"] = codeForStatus(he.StatusCode)
+		ext["status"] = he.StatusCode
+	case errors.As(err, &te), ctxEr, errors.As(err, &nerr):
+		ext["code"] = CodeUpstreamUnavailable
+	case errors.As(err, &gqe):
+		ext["code"] = CodeUpstreamError
+		if c := gqe.Code(); c != "" {
+			ext["upstreamCode"] = c
+		}
+	case be != nil:
+		ext["code"] = CodeUpstreamError
+	default:
+		ext["code"] = CodeInternal
+	}
+	return gerr
+}
+
+func codeForStatus(status int) string {
+	switch {
+	case status == http.StatusUnauthorized:
+		return CodeUnauthenticated
+	case status == http.StatusForbidden:
+		return CodeForbidden
+	case status == http.StatusNotFound:
+		return CodeNotFound
+	case status == http.StatusTooManyRequests:
+		return CodeRateLimited
+	case status >= 400 && status < 500:
+		return CodeBadUserInput
+	}
+	return CodeUpstreamError
+}
+
+// Recover turns a panic in a resolver into an INTERNAL error for the client
+// and a log line for us; the panic value never reaches the client.
+func Recover(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		path := ""
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			path = fc.Path().String()
+		}
+		log.ErrorContext(ctx, "resolver panic", "path", path, "panic", fmt.Sprint(p))
+		return &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": CodeInternal}}
+	}
+}

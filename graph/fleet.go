@@ -1,0 +1,412 @@
+package graph
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/astro-gateway/gateway/backends/astro"
+	"github.com/astro-gateway/gateway/backends/houston"
+	"github.com/astro-gateway/gateway/graph/loader"
+	"github.com/astro-gateway/gateway/graph/model"
+)
+
+// The cross-platform lists: Query.deployments and Query.workspaces merge
+// both platforms into one ordered list. A platform the caller has no token
+// for is left out; a platform that fails adds an error and the other
+// platform's data still comes back.
+
+// fleetDeployment is one deployment with the keys it is ordered by.
+type fleetDeployment struct {
+	node             model.Deployment
+	id, name         string
+	created, updated time.Time
+}
+
+// deploymentQuery is a validated Query.deployments.
+type deploymentQuery struct {
+	page      page
+	astro     bool
+	software  bool
+	statuses  map[model.DeploymentStatus]bool
+	search    string
+	field     model.DeploymentOrderField
+	dir       model.OrderDirection
+	wsAstro   map[string][]string // organization → workspace ids
+	wsHouston []string
+	wsRaw     []string // raw ids: tried on both platforms
+	wsFilter  bool
+}
+
+func parseDeploymentQuery(ctx context.Context, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string) (*deploymentQuery, error) {
+	p, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	l := loader.For(ctx)
+	q := &deploymentQuery{page: p, astro: l.HasAstroToken(), software: l.HasHoustonToken(),
+		field: model.DeploymentOrderFieldName, dir: model.OrderDirectionAsc}
+	if orderBy != nil {
+		q.field, q.dir = orderBy.Field, orderBy.Direction
+	}
+	if filter == nil {
+		return q, nil
+	}
+	if filter.Platforms != nil {
+		want := map[model.Platform]bool{}
+		for _, pl := range filter.Platforms {
+			want[pl] = true
+		}
+		q.astro = q.astro && want[model.PlatformAstro]
+		q.software = q.software && want[model.PlatformSoftware]
+	}
+	if len(filter.Statuses) > 0 {
+		q.statuses = map[model.DeploymentStatus]bool{}
+		for _, s := range filter.Statuses {
+			q.statuses[s] = true
+		}
+	}
+	if filter.Search != nil {
+		q.search = *filter.Search
+	}
+	if filter.WorkspaceIds != nil {
+		q.wsFilter = true
+		q.wsAstro = map[string][]string{}
+		for _, id := range filter.WorkspaceIds {
+			g, err := decodeID(id)
+			switch {
+			case err != nil:
+				q.wsRaw = append(q.wsRaw, id)
+			case g.Type == typeAstroWorkspace:
+				q.wsAstro[g.Parts[0]] = append(q.wsAstro[g.Parts[0]], g.Parts[1])
+			case g.Type == typeSoftwareWorkspace && g.Parts[0] == l.Installation():
+				q.wsHouston = append(q.wsHouston, g.Parts[1])
+			default:
+				return nil, inputErr("filter.workspaceIds", "%q is not a workspace id", id)
+			}
+		}
+	}
+	return q, nil
+}
+
+// localFilters reports whether the query filters on what no upstream can
+// filter on, so every deployment has to be read.
+func (q *deploymentQuery) localFilters() bool { return q.statuses != nil || q.search != "" }
+
+func (q *deploymentQuery) keep(name, release string, st model.DeploymentStatus) bool {
+	if q.statuses != nil && !q.statuses[st] {
+		return false
+	}
+	return q.search == "" || containsFold(name, q.search) || (release != "" && containsFold(release, q.search))
+}
+
+func fleetDeployments(ctx context.Context, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string) (*model.DeploymentConnection, error) {
+	q, err := parseDeploymentQuery(ctx, filter, orderBy, first, after)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		wg         sync.WaitGroup
+		mu         sync.Mutex
+		all        []fleetDeployment
+		total      int
+		failed     int
+		platformsN int
+	)
+	collect := func(items []fleetDeployment, n int, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			failed++
+			graphql.AddError(ctx, err)
+			return
+		}
+		all = append(all, items...)
+		total += n
+	}
+	if q.astro {
+		platformsN++
+		wg.Go(func() { collect(fleetAstroDeployments(ctx, q)) })
+	}
+	if q.software {
+		platformsN++
+		wg.Go(func() { collect(fleetSoftwareDeployments(ctx, q)) })
+	}
+	wg.Wait()
+	if platformsN == 0 && !loader.For(ctx).HasAstro() && !loader.For(ctx).HasHouston() {
+		return nil, loader.ErrNotConfigured
+	}
+	if platformsN == 0 && (filter == nil || filter.Platforms == nil) {
+		return nil, loader.ErrNoToken
+	}
+	sortFleet(all, q.field, q.dir)
+	window := slice(all, q.page)
+	nodes := make([]model.Deployment, len(window))
+	for i, d := range window {
+		nodes[i] = d.node
+	}
+	return deploymentConnection(nodes, q.page, total), nil
+}
+
+func sortFleet(all []fleetDeployment, field model.DeploymentOrderField, dir model.OrderDirection) {
+	less := func(a, b fleetDeployment) int {
+		var c int
+		switch field {
+		case model.DeploymentOrderFieldCreatedAt:
+			c = a.created.Compare(b.created)
+		case model.DeploymentOrderFieldUpdatedAt:
+			c = a.updated.Compare(b.updated)
+		default:
+			c = strings.Compare(a.name, b.name)
+		}
+		if dir == model.OrderDirectionDesc {
+			c = -c
+		}
+		if c == 0 {
+			c = strings.Compare(a.id, b.id)
+		}
+		return c
+	}
+	sort.SliceStable(all, func(i, j int) bool { return less(all[i], all[j]) < 0 })
+}
+
+// fleetAstroDeployments reads the Astro part. Without local filters it asks
+// each organization only for the first offset+first deployments in the
+// requested order, and takes totalCount from Astro: the first 100 of an
+// organization cost one call however many it has.
+func fleetAstroDeployments(ctx context.Context, q *deploymentQuery) ([]fleetDeployment, int, error) {
+	l := loader.For(ctx)
+	c, err := l.AstroClient()
+	if err != nil {
+		return nil, 0, err
+	}
+	orgs, err := l.AstroOrganizationIDs(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		out   []fleetDeployment
+		total int
+		first error
+	)
+	for _, org := range orgs {
+		ws := append(append([]string{}, q.wsAstro[org]...), q.wsRaw...)
+		if q.wsFilter && len(ws) == 0 {
+			continue
+		}
+		wg.Go(func() {
+			items, n, err := astroOrgDeployments(ctx, c, org, ws, q)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if first == nil {
+					first = &loader.BackendError{Backend: "astro", Err: err}
+				}
+				return
+			}
+			l.PrimeAstroDeployments(ctx, items)
+			for _, d := range items {
+				m := convertAstroDeployment(d)
+				if !q.keep(m.Name, "", m.Status) {
+					continue
+				}
+				out = append(out, fleetDeployment{node: m, id: m.ID, name: m.Name, created: d.CreatedAt, updated: d.UpdatedAt})
+			}
+			total += n
+		})
+	}
+	wg.Wait()
+	if first != nil {
+		return nil, 0, first
+	}
+	if q.localFilters() {
+		total = len(out)
+	}
+	return out, total, nil
+}
+
+func astroOrgDeployments(ctx context.Context, c *astro.Client, org string, ws []string, q *deploymentQuery) ([]*astro.Deployment, int, error) {
+	opts := &astro.ListDeploymentsOptions{WorkspaceIDs: ws}
+	opts.Sorts = []string{astroSort(string(q.field), q.dir)}
+	if !q.localFilters() {
+		opts.Limit = upstreamLimit(q.page.offset + q.page.first)
+		ds, resp, err := c.Deployments.List(ctx, org, opts)
+		if err != nil {
+			return nil, 0, err
+		}
+		return ds, resp.TotalCount, nil
+	}
+	opts.Limit = 1000
+	var all []*astro.Deployment
+	for d, err := range c.Deployments.ListIter(ctx, org, opts) {
+		if err != nil {
+			return nil, 0, err
+		}
+		all = append(all, d)
+	}
+	return all, len(all), nil
+}
+
+// fleetSoftwareDeployments reads the Software part: the caller's workspaces,
+// then all their deployments in one document. Houston has neither counts nor
+// sorting, so every deployment is read.
+func fleetSoftwareDeployments(ctx context.Context, q *deploymentQuery) ([]fleetDeployment, int, error) {
+	sel := softwareDeploymentSelection(ctx, connectionNodeSelection(ctx))
+	sel = houston.With(sel, "label", "createdAt", "updatedAt")
+	if q.statuses != nil {
+		sel = houston.With(sel, "status")
+	}
+	if q.search != "" {
+		sel = houston.With(sel, "releaseName")
+	}
+	var ids []string
+	if q.wsFilter {
+		ids = append([]string{}, q.wsHouston...)
+		if len(q.wsRaw) > 0 {
+			ws, err := listSoftwareWorkspaces(ctx, houston.Fields("id"))
+			if err != nil {
+				return nil, 0, err
+			}
+			for _, w := range ws {
+				for _, raw := range q.wsRaw {
+					if w.ID == raw {
+						ids = append(ids, raw)
+					}
+				}
+			}
+		}
+		if len(ids) == 0 {
+			return nil, 0, nil
+		}
+	}
+	ds, err := softwareDeploymentsOf(ctx, ids, sel)
+	if err != nil {
+		return nil, 0, err
+	}
+	inst := loader.For(ctx).Installation()
+	var out []fleetDeployment
+	for _, d := range ds {
+		m := convertSoftwareDeployment(inst, d)
+		if !q.keep(m.Name, deref(d.ReleaseName), m.Status) {
+			continue
+		}
+		f := fleetDeployment{node: m, id: m.ID, name: m.Name}
+		if d.CreatedAt != nil {
+			f.created = *d.CreatedAt
+		}
+		if d.UpdatedAt != nil {
+			f.updated = *d.UpdatedAt
+		}
+		out = append(out, f)
+	}
+	return out, len(out), nil
+}
+
+// fleetWorkspaces lists the workspaces of both platforms, ordered by name.
+func fleetWorkspaces(ctx context.Context, filter *model.WorkspaceFilter, first *int, after *string) (*model.WorkspaceConnection, error) {
+	p, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	l := loader.For(ctx)
+	doAstro, doSoftware := l.HasAstroToken(), l.HasHoustonToken()
+	search := ""
+	if filter != nil {
+		if filter.Platforms != nil {
+			want := map[model.Platform]bool{}
+			for _, pl := range filter.Platforms {
+				want[pl] = true
+			}
+			doAstro, doSoftware = doAstro && want[model.PlatformAstro], doSoftware && want[model.PlatformSoftware]
+		}
+		if filter.Search != nil {
+			search = *filter.Search
+		}
+	}
+	type item struct {
+		node     model.Workspace
+		name, id string
+	}
+	var (
+		wg  sync.WaitGroup
+		mu  sync.Mutex
+		all []item
+	)
+	add := func(n model.Workspace, name, id string) {
+		if search != "" && !containsFold(name, search) {
+			return
+		}
+		mu.Lock()
+		all = append(all, item{n, name, id})
+		mu.Unlock()
+	}
+	if doAstro {
+		wg.Go(func() {
+			if err := eachAstroWorkspace(ctx, func(w *astro.Workspace) {
+				m := convertAstroWorkspace(w)
+				add(m, m.Name, m.ID)
+			}); err != nil {
+				graphql.AddError(ctx, err)
+			}
+		})
+	}
+	if doSoftware {
+		wg.Go(func() {
+			sel := houston.With(softwareWorkspaceSelection(ctx, connectionNodeSelection(ctx)), "label")
+			ws, err := listSoftwareWorkspaces(ctx, sel)
+			if err != nil {
+				graphql.AddError(ctx, err)
+				return
+			}
+			for _, w := range ws {
+				m := convertSoftwareWorkspace(l.Installation(), w)
+				add(m, m.Name, m.ID)
+			}
+		})
+	}
+	wg.Wait()
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].name != all[j].name {
+			return all[i].name < all[j].name
+		}
+		return all[i].id < all[j].id
+	})
+	window := slice(all, p)
+	nodes := make([]model.Workspace, len(window))
+	for i, it := range window {
+		nodes[i] = it.node
+	}
+	return workspaceConnection(nodes, p, len(all)), nil
+}
+
+func eachAstroWorkspace(ctx context.Context, fn func(*astro.Workspace)) error {
+	l := loader.For(ctx)
+	c, err := l.AstroClient()
+	if err != nil {
+		return err
+	}
+	orgs, err := l.AstroOrganizationIDs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, org := range orgs {
+		var ws []*astro.Workspace
+		for w, err := range c.Workspaces.ListIter(ctx, org, &astro.ListWorkspacesOptions{ListOptions: astro.ListOptions{Limit: 1000}}) {
+			if err != nil {
+				return &loader.BackendError{Backend: "astro", Err: err}
+			}
+			ws = append(ws, w)
+		}
+		l.PrimeAstroWorkspaces(ctx, ws)
+		for _, w := range ws {
+			fn(w)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,5 @@
+package graph
+
+// gqlgen resolves the paths in gqlgen.yml from the working directory, so it
+// runs from the repository root.
+//go:generate go run -C .. github.com/99designs/gqlgen generate --config gqlgen.yml

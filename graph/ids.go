@@ -1,0 +1,91 @@
+package graph
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Global ids are opaque to clients but carry everything needed to fetch the
+// object again: the type, then the path of upstream ids (an Astro object
+// needs its organization; a Software object names its installation).
+//
+//	base64url("AstroDeployment:<organizationId>:<deploymentId>")
+//	base64url("SoftwareDeployment:<installation>:<deploymentId>")
+
+// Type names used in global ids; they equal the GraphQL type names.
+const (
+	typeAstroOrganization  = "AstroOrganization"
+	typeAstroWorkspace     = "AstroWorkspace"
+	typeAstroDeployment    = "AstroDeployment"
+	typeAstroCluster       = "AstroCluster"
+	typeSoftwareWorkspace  = "SoftwareWorkspace"
+	typeSoftwareDeployment = "SoftwareDeployment"
+)
+
+// globalID is a decoded global id.
+type globalID struct {
+	Type  string
+	Parts []string
+}
+
+// parts each type's id carries after the type name.
+var idArity = map[string]int{
+	typeAstroOrganization:  1,
+	typeAstroWorkspace:     2,
+	typeAstroDeployment:    2,
+	typeAstroCluster:       2,
+	typeSoftwareWorkspace:  2,
+	typeSoftwareDeployment: 2,
+}
+
+func encodeID(typ string, parts ...string) string {
+	var b strings.Builder
+	b.WriteString(typ)
+	for _, p := range parts {
+		b.WriteByte(':')
+		b.WriteString(url.PathEscape(p))
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(b.String()))
+}
+
+func decodeID(id string) (globalID, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(id)
+	if err != nil {
+		return globalID{}, fmt.Errorf("%q is not a global id of this gateway", id)
+	}
+	fields := strings.Split(string(raw), ":")
+	n, ok := idArity[fields[0]]
+	if !ok || len(fields) != n+1 {
+		return globalID{}, fmt.Errorf("%q is not a global id of this gateway", id)
+	}
+	g := globalID{Type: fields[0], Parts: make([]string, n)}
+	for i, p := range fields[1:] {
+		if g.Parts[i], err = url.PathUnescape(p); err != nil || g.Parts[i] == "" {
+			return globalID{}, fmt.Errorf("%q is not a global id of this gateway", id)
+		}
+	}
+	return g, nil
+}
+
+// Cursors are opaque offsets into a list.
+func encodeCursor(offset int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(offset)))
+}
+
+func decodeCursor(c *string) (int, error) {
+	if c == nil || *c == "" {
+		return 0, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(*c)
+	if err == nil {
+		if s, ok := strings.CutPrefix(string(raw), "offset:"); ok {
+			if n, err := strconv.Atoi(s); err == nil && n >= 0 {
+				return n + 1, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("after: %q is not a cursor of this list", *c)
+}

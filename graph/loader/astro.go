@@ -1,0 +1,196 @@
+package loader
+
+import (
+	"context"
+	"sync"
+
+	"github.com/graph-gophers/dataloader/v7"
+
+	"github.com/astro-gateway/gateway/backends/astro"
+)
+
+// idChunk bounds how many ids go into one list call, keeping URLs short
+// (25-character ids, about 40 bytes each with the key).
+const idChunk = 100
+
+// AstroOrganizationIDs are the organizations the caller works in: the one
+// named in the request, or every organization of a personal token.
+func (l *Loaders) AstroOrganizationIDs(ctx context.Context) ([]string, error) {
+	if l.creds.AstroOrganizationID != "" {
+		if _, err := l.AstroClient(); err != nil {
+			return nil, err
+		}
+		return []string{l.creds.AstroOrganizationID}, nil
+	}
+	orgs, err := l.AstroOrganizations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(orgs))
+	for i, o := range orgs {
+		ids[i] = o.ID
+	}
+	return ids, nil
+}
+
+// AstroOrganizations lists the caller's organizations once per request and
+// primes the organization loader with them.
+func (l *Loaders) AstroOrganizations(ctx context.Context) ([]*astro.Organization, error) {
+	l.orgsOnce.Do(func() {
+		c, err := l.AstroClient()
+		if err != nil {
+			l.orgsErr = err
+			return
+		}
+		for o, err := range c.Organizations.ListIter(ctx, &astro.ListOrganizationsOptions{ListOptions: astro.ListOptions{Limit: 1000}}) {
+			if err != nil {
+				l.orgs, l.orgsErr = nil, wrap("astro", err)
+				return
+			}
+			l.orgs = append(l.orgs, o)
+			l.AstroOrganization.Prime(ctx, o.ID, o)
+		}
+	})
+	return l.orgs, l.orgsErr
+}
+
+// PrimeAstroDeployments makes later lookups of these deployments free.
+func (l *Loaders) PrimeAstroDeployments(ctx context.Context, ds []*astro.Deployment) {
+	for _, d := range ds {
+		l.AstroDeployment.Prime(ctx, AstroKey{d.OrganizationID, d.ID}, d)
+	}
+}
+
+// PrimeAstroWorkspaces makes later lookups of these workspaces free.
+func (l *Loaders) PrimeAstroWorkspaces(ctx context.Context, ws []*astro.Workspace) {
+	for _, w := range ws {
+		l.AstroWorkspace.Prime(ctx, AstroKey{w.OrganizationID, w.ID}, w)
+	}
+}
+
+// PrimeAstroClusters makes later lookups of these clusters free.
+func (l *Loaders) PrimeAstroClusters(ctx context.Context, cs []*astro.Cluster) {
+	for _, c := range cs {
+		l.AstroCluster.Prime(ctx, AstroKey{c.OrganizationID, c.ID}, c)
+	}
+}
+
+func (l *Loaders) batchAstroOrganizations(ctx context.Context, ids []string) []*dataloader.Result[*astro.Organization] {
+	c, err := l.AstroClient()
+	if err != nil {
+		return fill[*astro.Organization](len(ids), err)
+	}
+	// No endpoint takes several organization ids: fetch them side by side.
+	out := make([]*dataloader.Result[*astro.Organization], len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Go(func() {
+			o, _, err := c.Organizations.Get(ctx, id)
+			out[i] = &dataloader.Result[*astro.Organization]{Data: o, Error: astroErr(err, "organization", id)}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+func (l *Loaders) batchAstroWorkspaces(ctx context.Context, keys []AstroKey) []*dataloader.Result[*astro.Workspace] {
+	return byOrganization(ctx, l, keys, "workspace", func(ctx context.Context, c *astro.Client, org string, ids []string) ([]*astro.Workspace, error) {
+		ws, _, err := c.Workspaces.List(ctx, org, &astro.ListWorkspacesOptions{WorkspaceIDs: ids, ListOptions: astro.ListOptions{Limit: len(ids)}})
+		return ws, err
+	}, func(w *astro.Workspace) string { return w.ID })
+}
+
+func (l *Loaders) batchAstroDeployments(ctx context.Context, keys []AstroKey) []*dataloader.Result[*astro.Deployment] {
+	return byOrganization(ctx, l, keys, "deployment", func(ctx context.Context, c *astro.Client, org string, ids []string) ([]*astro.Deployment, error) {
+		ds, _, err := c.Deployments.List(ctx, org, &astro.ListDeploymentsOptions{DeploymentIDs: ids, ListOptions: astro.ListOptions{Limit: len(ids)}})
+		return ds, err
+	}, func(d *astro.Deployment) string { return d.ID })
+}
+
+// batchAstroClusters lists each organization's clusters once: there is no
+// id filter, and an organization has few clusters.
+func (l *Loaders) batchAstroClusters(ctx context.Context, keys []AstroKey) []*dataloader.Result[*astro.Cluster] {
+	return byOrganization(ctx, l, keys, "cluster", func(ctx context.Context, c *astro.Client, org string, _ []string) ([]*astro.Cluster, error) {
+		var all []*astro.Cluster
+		for cl, err := range c.Clusters.ListIter(ctx, org, &astro.ListClustersOptions{ListOptions: astro.ListOptions{Limit: 1000}}) {
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, cl)
+		}
+		return all, nil
+	}, func(cl *astro.Cluster) string { return cl.ID })
+}
+
+// byOrganization groups keys by organization, lists each group's objects in
+// chunks of ids, and answers every key in key order: results are matched by
+// id, never by position, and a missing id is a NotFoundError.
+func byOrganization[V any](ctx context.Context, l *Loaders, keys []AstroKey, kind string,
+	list func(context.Context, *astro.Client, string, []string) ([]V, error), idOf func(V) string,
+) []*dataloader.Result[V] {
+	c, err := l.AstroClient()
+	if err != nil {
+		return fill[V](len(keys), err)
+	}
+	groups := map[string][]string{}
+	var orgs []string
+	seen := map[AstroKey]bool{}
+	for _, k := range keys {
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if _, ok := groups[k.OrganizationID]; !ok {
+			orgs = append(orgs, k.OrganizationID)
+		}
+		groups[k.OrganizationID] = append(groups[k.OrganizationID], k.ID)
+	}
+	found := map[AstroKey]V{}
+	failed := map[string]error{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, org := range orgs {
+		ids := groups[org]
+		for start := 0; start < len(ids); start += idChunk {
+			chunk := ids[start:min(start+idChunk, len(ids))]
+			wg.Go(func() {
+				items, err := list(ctx, c, org, chunk)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					failed[org] = wrap("astro", err)
+					return
+				}
+				for _, it := range items {
+					found[AstroKey{org, idOf(it)}] = it
+				}
+			})
+		}
+	}
+	wg.Wait()
+	out := make([]*dataloader.Result[V], len(keys))
+	for i, k := range keys {
+		if err := failed[k.OrganizationID]; err != nil {
+			out[i] = &dataloader.Result[V]{Error: err}
+			continue
+		}
+		v, ok := found[k]
+		if !ok {
+			out[i] = &dataloader.Result[V]{Error: &NotFoundError{Backend: "astro", Kind: kind, ID: k.ID}}
+			continue
+		}
+		out[i] = &dataloader.Result[V]{Data: v}
+	}
+	return out
+}
+
+// astroErr turns a 404 into a NotFoundError and wraps everything else.
+func astroErr(err error, kind, id string) error {
+	if err == nil {
+		return nil
+	}
+	if astro.IsNotFound(err) {
+		return &NotFoundError{Backend: "astro", Kind: kind, ID: id}
+	}
+	return wrap("astro", err)
+}

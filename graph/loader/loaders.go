@@ -1,0 +1,128 @@
+package loader
+
+import (
+	"context"
+	"sync"
+
+	"github.com/graph-gophers/dataloader/v7"
+
+	"github.com/astro-gateway/gateway/backends/astro"
+	"github.com/astro-gateway/gateway/backends/houston"
+)
+
+// Loaders is one request's set of loaders.
+type Loaders struct {
+	cfg   Config
+	creds Credentials
+	astro *astro.Client // with the caller's token; nil if not configured
+	hou   *houston.Client
+
+	AstroOrganization  *dataloader.Loader[string, *astro.Organization]
+	AstroWorkspace     *dataloader.Loader[AstroKey, *astro.Workspace]
+	AstroDeployment    *dataloader.Loader[AstroKey, *astro.Deployment]
+	AstroCluster       *dataloader.Loader[AstroKey, *astro.Cluster]
+	SoftwareWorkspace  *dataloader.Loader[SoftwareKey, *houston.Workspace]
+	SoftwareDeployment *dataloader.Loader[SoftwareKey, *houston.Deployment]
+	// SoftwareWorkspaceDeployments lists the deployments of workspaces.
+	SoftwareWorkspaceDeployments *dataloader.Loader[SoftwareKey, []*houston.Deployment]
+
+	orgsOnce sync.Once
+	orgs     []*astro.Organization
+	orgsErr  error
+
+	sels sync.Map // selection key → []houston.Field
+}
+
+// AstroKey names an Astro object: every Astro path needs the organization.
+type AstroKey struct {
+	OrganizationID string
+	ID             string
+}
+
+// SoftwareKey names a Houston object and the selection to fetch it with;
+// see [Loaders.SoftwareKey].
+type SoftwareKey struct {
+	ID        string
+	Selection string
+}
+
+// New builds the loaders of one request.
+func New(cfg Config, creds Credentials) *Loaders {
+	l := &Loaders{cfg: cfg, creds: creds}
+	if cfg.Astro != nil && creds.AstroToken != "" {
+		l.astro = cfg.Astro.WithToken(creds.AstroToken)
+	}
+	if cfg.Houston != nil && creds.HoustonToken != "" {
+		l.hou = cfg.Houston.WithToken(creds.HoustonToken)
+	}
+	l.AstroOrganization = newLoader(cfg, l.batchAstroOrganizations)
+	l.AstroWorkspace = newLoader(cfg, l.batchAstroWorkspaces)
+	l.AstroDeployment = newLoader(cfg, l.batchAstroDeployments)
+	l.AstroCluster = newLoader(cfg, l.batchAstroClusters)
+	l.SoftwareWorkspace = newLoader(cfg, l.batchSoftwareWorkspaces)
+	l.SoftwareDeployment = newLoader(cfg, l.batchSoftwareDeployments)
+	l.SoftwareWorkspaceDeployments = newLoader(cfg, l.batchSoftwareWorkspaceDeployments)
+	return l
+}
+
+func newLoader[K comparable, V any](cfg Config, fn dataloader.BatchFunc[K, V]) *dataloader.Loader[K, V] {
+	if cfg.Disabled {
+		return dataloader.NewBatchedLoader(fn, dataloader.WithBatchCapacity[K, V](1), dataloader.WithCache[K, V](&dataloader.NoCache[K, V]{}))
+	}
+	return dataloader.NewBatchedLoader(fn, dataloader.WithWait[K, V](cfg.Wait))
+}
+
+// Load is a shorthand for loader.Load(ctx, key)().
+func Load[K comparable, V any](ctx context.Context, ld *dataloader.Loader[K, V], key K) (V, error) {
+	return ld.Load(ctx, key)()
+}
+
+// HasAstro reports whether the gateway has an Astro backend.
+func (l *Loaders) HasAstro() bool { return l.cfg.Astro != nil }
+
+// HasHouston reports whether the gateway has a Houston backend.
+func (l *Loaders) HasHouston() bool { return l.cfg.Houston != nil }
+
+// AstroClient is the caller's Astro client, or an error saying why there is none.
+func (l *Loaders) AstroClient() (*astro.Client, error) {
+	switch {
+	case l.cfg.Astro == nil:
+		return nil, wrap("astro", ErrNotConfigured)
+	case l.astro == nil:
+		return nil, wrap("astro", ErrNoToken)
+	}
+	return l.astro, nil
+}
+
+// HoustonClient is the caller's Houston client, or an error saying why there is none.
+func (l *Loaders) HoustonClient() (*houston.Client, error) {
+	switch {
+	case l.cfg.Houston == nil:
+		return nil, wrap("houston", ErrNotConfigured)
+	case l.hou == nil:
+		return nil, wrap("houston", ErrNoToken)
+	}
+	return l.hou, nil
+}
+
+// HasAstroToken reports whether the caller sent an Astro token.
+func (l *Loaders) HasAstroToken() bool { return l.astro != nil }
+
+// HasHoustonToken reports whether the caller sent a Houston token.
+func (l *Loaders) HasHoustonToken() bool { return l.hou != nil }
+
+// Installation is the Software installation's name.
+func (l *Loaders) Installation() string {
+	if l.cfg.Houston == nil {
+		return houston.DefaultInstallation
+	}
+	return l.cfg.Houston.Installation()
+}
+
+func fill[V any](n int, err error) []*dataloader.Result[V] {
+	out := make([]*dataloader.Result[V], n)
+	for i := range out {
+		out[i] = &dataloader.Result[V]{Error: err}
+	}
+	return out
+}

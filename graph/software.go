@@ -1,0 +1,151 @@
+package graph
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/astro-gateway/gateway/backends/houston"
+	"github.com/astro-gateway/gateway/graph/loader"
+	"github.com/astro-gateway/gateway/graph/model"
+)
+
+// The Software side of the resolvers. Every Houston document is built from
+// the caller's selection; lookups by id go through the loaders so that all
+// of a request's lookups of one kind share one document.
+
+func softwareAppConfig(ctx context.Context) (*model.SoftwareAppConfig, error) {
+	c, err := loader.For(ctx).HoustonClient()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := c.AppConfig(ctx, softwareAppConfigSelection(ctx))
+	if err != nil {
+		return nil, &loader.BackendError{Backend: "houston", Err: err}
+	}
+	return convertSoftwareAppConfig(cfg), nil
+}
+
+func softwareWorkspace(ctx context.Context, id string) (*model.SoftwareWorkspace, error) {
+	l := loader.For(ctx)
+	sel := softwareWorkspaceSelection(ctx, fieldSelection(ctx))
+	w, err := loader.Load(ctx, l.SoftwareWorkspace, l.SoftwareKey(id, sel))
+	if err != nil {
+		return nil, err
+	}
+	return convertSoftwareWorkspace(l.Installation(), w), nil
+}
+
+func softwareDeployment(ctx context.Context, id string) (*model.SoftwareDeployment, error) {
+	l := loader.For(ctx)
+	sel := softwareDeploymentSelection(ctx, fieldSelection(ctx))
+	d, err := loader.Load(ctx, l.SoftwareDeployment, l.SoftwareKey(id, sel))
+	if err != nil {
+		return nil, err
+	}
+	return convertSoftwareDeployment(l.Installation(), d), nil
+}
+
+// listSoftwareWorkspaces lists the caller's workspaces with sel.
+func listSoftwareWorkspaces(ctx context.Context, sel []houston.Field) ([]*houston.Workspace, error) {
+	l := loader.For(ctx)
+	c, err := l.HoustonClient()
+	if err != nil {
+		return nil, err
+	}
+	ws, err := c.Workspaces(ctx, sel)
+	if err != nil {
+		return nil, &loader.BackendError{Backend: "houston", Err: err}
+	}
+	l.PrimeSoftwareWorkspaces(ctx, sel, ws)
+	return ws, nil
+}
+
+func softwareWorkspaces(ctx context.Context, search *string, first *int, after *string) (*model.SoftwareWorkspaceConnection, error) {
+	p, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	sel := softwareWorkspaceSelection(ctx, connectionNodeSelection(ctx))
+	if search != nil {
+		sel = houston.With(sel, "label")
+	}
+	ws, err := listSoftwareWorkspaces(ctx, sel)
+	if err != nil {
+		return nil, err
+	}
+	inst := loader.For(ctx).Installation()
+	var nodes []*model.SoftwareWorkspace
+	for _, w := range ws {
+		n := convertSoftwareWorkspace(inst, w)
+		if search == nil || containsFold(n.Name, *search) {
+			nodes = append(nodes, n)
+		}
+	}
+	return softwareWorkspaceConnection(slice(nodes, p), p, len(nodes)), nil
+}
+
+// softwareDeploymentsOf lists the deployments of the given workspaces (of
+// every workspace of the caller when ids is nil) in one Houston document.
+func softwareDeploymentsOf(ctx context.Context, ids []string, sel []houston.Field) ([]*houston.Deployment, error) {
+	l := loader.For(ctx)
+	if ids == nil {
+		ws, err := listSoftwareWorkspaces(ctx, houston.Fields("id"))
+		if err != nil {
+			return nil, err
+		}
+		ids = make([]string, len(ws))
+		for i, w := range ws {
+			ids[i] = w.ID
+		}
+	}
+	keys := make([]loader.SoftwareKey, len(ids))
+	for i, id := range ids {
+		keys[i] = l.SoftwareKey(id, sel)
+	}
+	lists, errs := l.SoftwareWorkspaceDeployments.LoadMany(ctx, keys)()
+	var out []*houston.Deployment
+	for i, list := range lists {
+		if errs != nil && errs[i] != nil {
+			return nil, errs[i]
+		}
+		out = append(out, list...)
+	}
+	l.PrimeSoftwareDeployments(ctx, sel, out)
+	return out, nil
+}
+
+func softwareDeployments(ctx context.Context, workspaceID, search *string, first *int, after *string) (*model.SoftwareDeploymentConnection, error) {
+	p, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	sel := houston.With(softwareDeploymentSelection(ctx, connectionNodeSelection(ctx)), "label", "releaseName")
+	var ids []string
+	if workspaceID != nil {
+		ids = []string{*workspaceID}
+	}
+	ds, err := softwareDeploymentsOf(ctx, ids, sel)
+	if err != nil {
+		return nil, err
+	}
+	inst := loader.For(ctx).Installation()
+	var nodes []*model.SoftwareDeployment
+	for _, d := range ds {
+		if search != nil && !containsFold(deref(d.Label), *search) && !containsFold(deref(d.ReleaseName), *search) {
+			continue
+		}
+		nodes = append(nodes, convertSoftwareDeployment(inst, d))
+	}
+	sort.SliceStable(nodes, func(i, j int) bool { return nodes[i].Name < nodes[j].Name })
+	return softwareDeploymentConnection(slice(nodes, p), p, len(nodes)), nil
+}
+
+func softwareWorkspaceDeployments(ctx context.Context, w *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareDeploymentConnection, error) {
+	id := w.WorkspaceID
+	return softwareDeployments(ctx, &id, nil, first, after)
+}
+
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}

@@ -1,0 +1,141 @@
+// Package config reads the gateway's configuration from the environment and
+// flags, with documented defaults, and validates all of it at once.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config is the gateway's configuration. The zero value is not valid; use
+// [Load] or [Default].
+type Config struct {
+	// Listen is the address to serve on. Env PORT (":<PORT>") or flag
+	// -listen. Default ":8080".
+	Listen string
+	// AstroAPIURL is the Astro API base, such as https://api.astronomer.io/v1.
+	// Env ASTRO_API_URL. Empty: no Astro backend.
+	AstroAPIURL string
+	// HoustonURL is the Houston GraphQL endpoint, such as
+	// https://houston.example.com/v1. Env HOUSTON_URL. Empty: no Software
+	// backend.
+	HoustonURL string
+	// AstroAPIToken and HoustonAPIToken are service tokens used for callers
+	// that authenticated with a gateway key and sent no token of their own.
+	// Env ASTRO_API_TOKEN, HOUSTON_API_TOKEN. They require GatewayKeys.
+	AstroAPIToken   string
+	HoustonAPIToken string
+	// GatewayKeys are the keys callers present in X-Gateway-Key to use the
+	// service tokens. Env GATEWAY_KEYS, comma-separated.
+	GatewayKeys []string
+	// CORSAllowedOrigins are the browser origins allowed to call the
+	// gateway. Env CORS_ALLOWED_ORIGINS, comma-separated; "*" allows any
+	// origin (without credentials). Default: none (same origin only).
+	CORSAllowedOrigins []string
+	// LoaderWait is the dataloaders' batch window. Env LOADER_WAIT. Default 1ms.
+	LoaderWait time.Duration
+	// UpstreamTimeout bounds each upstream HTTP call. Env UPSTREAM_TIMEOUT.
+	// Default 30s.
+	UpstreamTimeout time.Duration
+	// RequestTimeout bounds a whole GraphQL request. Env REQUEST_TIMEOUT.
+	// Default 60s.
+	RequestTimeout time.Duration
+	// DemoDataset is the simulators' dataset in demo mode (small or bench).
+	// Env DEMO_DATASET, flag -demo-dataset. Default "small".
+	DemoDataset string
+}
+
+// Demo reports whether no backend is configured, so the gateway runs its
+// embedded simulators.
+func (c *Config) Demo() bool { return c.AstroAPIURL == "" && c.HoustonURL == "" }
+
+// Default returns the configuration with every default applied.
+func Default() Config {
+	return Config{
+		Listen:          ":8080",
+		LoaderWait:      time.Millisecond,
+		UpstreamTimeout: 30 * time.Second,
+		RequestTimeout:  60 * time.Second,
+		DemoDataset:     "small",
+	}
+}
+
+// Load reads getenv, then args (flags win), and validates the result. All
+// problems are reported together.
+func Load(args []string, getenv func(string) string) (Config, error) {
+	c := Default()
+	var errs []error
+	if p := getenv("PORT"); p != "" {
+		c.Listen = ":" + p
+	}
+	c.AstroAPIURL = strings.TrimSpace(getenv("ASTRO_API_URL"))
+	c.HoustonURL = strings.TrimSpace(getenv("HOUSTON_URL"))
+	c.AstroAPIToken = getenv("ASTRO_API_TOKEN")
+	c.HoustonAPIToken = getenv("HOUSTON_API_TOKEN")
+	c.GatewayKeys = list(getenv("GATEWAY_KEYS"))
+	c.CORSAllowedOrigins = list(getenv("CORS_ALLOWED_ORIGINS"))
+	if v := getenv("DEMO_DATASET"); v != "" {
+		c.DemoDataset = v
+	}
+	for name, dst := range map[string]*time.Duration{"LOADER_WAIT": &c.LoaderWait, "UPSTREAM_TIMEOUT": &c.UpstreamTimeout, "REQUEST_TIMEOUT": &c.RequestTimeout} {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				errs = append(errs, fmt.Errorf("%s: %q is not a duration such as 1ms or 30s", name, v))
+				continue
+			}
+			*dst = d
+		}
+	}
+
+	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
+	fs.StringVar(&c.Listen, "listen", c.Listen, "address to serve on (env PORT)")
+	fs.StringVar(&c.DemoDataset, "demo-dataset", c.DemoDataset, "simulator dataset in demo mode: small or bench")
+	if err := fs.Parse(args); err != nil {
+		errs = append(errs, err)
+	}
+	errs = append(errs, c.validate()...)
+	return c, errors.Join(errs...)
+}
+
+func (c *Config) validate() []error {
+	var errs []error
+	for name, v := range map[string]string{"ASTRO_API_URL": c.AstroAPIURL, "HOUSTON_URL": c.HoustonURL} {
+		if v == "" {
+			continue
+		}
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("%s: %q is not an absolute http(s) URL", name, v))
+		}
+	}
+	if (c.AstroAPIToken != "" || c.HoustonAPIToken != "") && len(c.GatewayKeys) == 0 {
+		errs = append(errs, errors.New("ASTRO_API_TOKEN/HOUSTON_API_TOKEN are set but GATEWAY_KEYS is empty: the gateway would hand its service tokens to anyone; set GATEWAY_KEYS"))
+	}
+	if c.AstroAPIToken != "" && c.AstroAPIURL == "" {
+		errs = append(errs, errors.New("ASTRO_API_TOKEN is set without ASTRO_API_URL"))
+	}
+	if c.HoustonAPIToken != "" && c.HoustonURL == "" {
+		errs = append(errs, errors.New("HOUSTON_API_TOKEN is set without HOUSTON_URL"))
+	}
+	if c.DemoDataset != "small" && c.DemoDataset != "bench" {
+		errs = append(errs, fmt.Errorf("DEMO_DATASET: %q is not small or bench", c.DemoDataset))
+	}
+	if c.Listen == "" {
+		errs = append(errs, errors.New("listen address is empty"))
+	}
+	return errs
+}
+
+func list(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

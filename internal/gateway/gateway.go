@@ -1,0 +1,149 @@
+// Package gateway assembles the gateway's HTTP handler: the GraphQL server
+// with its transports, the per-request loaders, CORS, the playground and the
+// health endpoints. server.go and the tests build the same handler.
+package gateway
+
+import (
+	"context"
+	"crypto/subtle"
+	_ "embed"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/rs/cors"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/astro-gateway/gateway/backends/astro"
+	"github.com/astro-gateway/gateway/backends/houston"
+	"github.com/astro-gateway/gateway/graph"
+	"github.com/astro-gateway/gateway/graph/loader"
+)
+
+// maxBodyBytes bounds a GraphQL request body.
+const maxBodyBytes = 1 << 20
+
+// Options are what the handler is built from.
+type Options struct {
+	Astro   *astro.Client   // nil: no Astro backend
+	Houston *houston.Client // nil: no Software backend
+	// Fallback supplies the credentials a caller did not send: demo tokens,
+	// or service tokens for a caller with a valid gateway key.
+	Fallback loader.Credentials
+	// GatewayKeys, when set, are required (X-Gateway-Key) to use Fallback.
+	// Empty with a non-empty Fallback means everyone gets it (demo mode).
+	GatewayKeys        []string
+	CORSAllowedOrigins []string
+	LoaderWait         time.Duration
+	// DisableLoaders turns batching off, for measuring what it saves.
+	DisableLoaders bool
+	RequestTimeout time.Duration
+	Logger         *slog.Logger
+}
+
+//go:embed playground.html
+var playgroundHTML []byte
+
+// New returns the gateway's handler.
+func New(o Options) http.Handler {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{}}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.SetErrorPresenter(graph.ErrorPresenter)
+	srv.SetRecoverFunc(graph.Recover(o.Logger))
+
+	lcfg := loader.Config{Astro: o.Astro, Houston: o.Houston, Wait: o.LoaderWait, Disabled: o.DisableLoaders}
+	api := loader.Middleware(lcfg, func(r *http.Request) loader.Credentials { return credentials(r, o) }, srv)
+	api = limitBody(withTimeout(api, o.RequestTimeout))
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", api)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'")
+		_, _ = w.Write(playgroundHTML)
+	})
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ready\n")) })
+
+	c := cors.New(cors.Options{
+		AllowedOrigins:   o.CORSAllowedOrigins,
+		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Astro-Token", "X-Astro-Organization-Id", "X-Houston-Token", "X-Gateway-Key", "Cache-Control"},
+		AllowCredentials: false,
+		MaxAge:           600,
+	})
+	return c.Handler(mux)
+}
+
+// credentials reads the caller's upstream credentials off the request.
+// Fallback credentials fill what the caller did not send when the caller
+// holds a gateway key, or when no keys are configured (demo mode).
+func credentials(r *http.Request, o Options) loader.Credentials {
+	h := r.Header
+	c := loader.Credentials{
+		AstroToken:          h.Get("X-Astro-Token"),
+		AstroOrganizationID: h.Get("X-Astro-Organization-Id"),
+		HoustonToken:        h.Get("X-Houston-Token"),
+	}
+	if c.AstroToken == "" {
+		if tok, ok := strings.CutPrefix(h.Get("Authorization"), "Bearer "); ok {
+			c.AstroToken = strings.TrimSpace(tok)
+		}
+	}
+	if !fallbackAllowed(h.Get("X-Gateway-Key"), o.GatewayKeys) {
+		return c
+	}
+	if c.AstroToken == "" {
+		c.AstroToken = o.Fallback.AstroToken
+		if c.AstroOrganizationID == "" {
+			c.AstroOrganizationID = o.Fallback.AstroOrganizationID
+		}
+	}
+	if c.HoustonToken == "" {
+		c.HoustonToken = o.Fallback.HoustonToken
+	}
+	return c
+}
+
+func fallbackAllowed(key string, keys []string) bool {
+	if len(keys) == 0 {
+		return true
+	}
+	for _, k := range keys {
+		if subtle.ConstantTimeCompare([]byte(key), []byte(k)) == 1 {
+			return true
+		}
+	}
+	return false
+}
+
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func withTimeout(next http.Handler, d time.Duration) http.Handler {
+	if d <= 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}

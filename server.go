@@ -1,0 +1,115 @@
+// Command gateway is the Astro GraphQL gateway: one GraphQL endpoint in front
+// of the Astro API and Houston. With no backend configured it starts in demo
+// mode, on the embedded simulators.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/astro-gateway/gateway/backends/astro"
+	"github.com/astro-gateway/gateway/backends/houston"
+	"github.com/astro-gateway/gateway/graph/loader"
+	"github.com/astro-gateway/gateway/internal/config"
+	"github.com/astro-gateway/gateway/internal/demo"
+	"github.com/astro-gateway/gateway/internal/gateway"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(log); err != nil {
+		log.Error("gateway stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run(log *slog.Logger) error {
+	cfg, err := config.Load(os.Args[1:], os.Getenv)
+	if err != nil {
+		return err
+	}
+	opts := gateway.Options{
+		GatewayKeys: cfg.GatewayKeys, CORSAllowedOrigins: cfg.CORSAllowedOrigins,
+		LoaderWait: cfg.LoaderWait, RequestTimeout: cfg.RequestTimeout, Logger: log,
+		Fallback: loader.Credentials{AstroToken: cfg.AstroAPIToken, HoustonToken: cfg.HoustonAPIToken},
+	}
+	astroURL, houstonURL := cfg.AstroAPIURL, cfg.HoustonURL
+	if cfg.Demo() {
+		sims, err := demo.Start(cfg.DemoDataset)
+		if err != nil {
+			return err
+		}
+		defer sims.Close()
+		log.Info("demo mode: no ASTRO_API_URL or HOUSTON_URL set, serving the embedded simulators with demo tokens",
+			"dataset", cfg.DemoDataset, "astro", sims.AstroURL, "houston", sims.HoustonURL)
+		astroURL, houstonURL = sims.AstroURL, sims.HoustonURL
+		opts.Fallback = loader.Credentials{AstroToken: sims.AstroToken, HoustonToken: sims.HoustonToken}
+		opts.GatewayKeys = nil
+	}
+	hc := &http.Client{Timeout: cfg.UpstreamTimeout}
+	ua := "astro-graphql-gateway/" + version
+	if astroURL != "" {
+		if opts.Astro, err = astro.NewClient(astroURL, astro.WithHTTPClient(hc), astro.WithUserAgent(ua)); err != nil {
+			return err
+		}
+	}
+	if houstonURL != "" {
+		if opts.Houston, err = houston.NewClient(houstonURL, houston.WithHTTPClient(hc), houston.WithUserAgent(ua)); err != nil {
+			return err
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           gateway.New(opts),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      cfg.RequestTimeout + 5*time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	log.Info("gateway listening", "playground", playgroundURL(ln.Addr()), "graphql", playgroundURL(ln.Addr())+"graphql",
+		"astro", astroURL != "", "software", houstonURL != "", "version", version)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// playgroundURL is the URL a person opens, with localhost for a wildcard
+// listen address.
+func playgroundURL(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String() + "/"
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return fmt.Sprintf("http://%s/", net.JoinHostPort(host, port))
+}
