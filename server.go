@@ -15,8 +15,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/astro-gateway/gateway/backends/astro"
-	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/internal/config"
 	"github.com/astro-gateway/gateway/internal/demo"
@@ -57,17 +55,11 @@ func run(log *slog.Logger) error {
 		opts.Fallback = loader.Credentials{AstroToken: sims.AstroToken, HoustonToken: sims.HoustonToken}
 		opts.GatewayKeys = nil
 	}
-	hc := &http.Client{Timeout: cfg.UpstreamTimeout}
-	ua := "astro-graphql-gateway/" + version
-	if astroURL != "" {
-		if opts.Astro, err = astro.NewClient(astroURL, astro.WithHTTPClient(hc), astro.WithUserAgent(ua)); err != nil {
-			return err
-		}
-	}
-	if houstonURL != "" {
-		if opts.Houston, err = houston.NewClient(houstonURL, houston.WithHTTPClient(hc), houston.WithUserAgent(ua)); err != nil {
-			return err
-		}
+	opts.Astro, opts.Houston, err = gateway.NewBackends(gateway.BackendOptions{
+		AstroURL: astroURL, HoustonURL: houstonURL, Timeout: cfg.UpstreamTimeout, UserAgent: "astro-graphql-gateway/" + version,
+	})
+	if err != nil {
+		return err
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -15,6 +15,7 @@ import (
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/graph/loader"
+	"github.com/astro-gateway/gateway/internal/limiter"
 )
 
 // Error codes in extensions.code. Stable: clients switch on them.
@@ -66,6 +67,7 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 		in    *InputError
 		ae    *astro.Error
 		rle   *astro.RateLimitError
+		we    *limiter.WaitError
 		he    *houston.HTTPError
 		te    *houston.TransportError
 		gqe   *houston.GraphQLError
@@ -83,6 +85,9 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 		ext["code"] = CodeUnauthenticated
 	case errors.Is(err, loader.ErrNotConfigured):
 		ext["code"] = CodeNotConfigured
+	case errors.As(err, &we):
+		ext["code"] = CodeRateLimited
+		ext["retryAfter"] = int(math.Ceil(we.RetryAfter.Seconds()))
 	case errors.As(err, &rle):
 		ext["code"] = CodeRateLimited
 		ext["status"] = http.StatusTooManyRequests

@@ -2,62 +2,87 @@ package graph
 
 import (
 	"context"
-	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/graph/model"
 )
 
 // node fetches any object by its global id, through the same loaders as
-// everything else: nodes(ids) with 50 deployment ids is one upstream call.
-func node(ctx context.Context, id string) (model.Node, error) {
+// everything else.
+func node(ctx context.Context, id string) (model.Node, error) { return nodeThunk(ctx, id)() }
+
+// nodeThunk enqueues the lookup of id in its loader and returns a function
+// that waits for the answer. Enqueueing every id before waiting on any is
+// what puts them in one batch: nodes(ids) with 50 deployment ids is one
+// upstream call, whatever the batch window.
+func nodeThunk(ctx context.Context, id string) func() (model.Node, error) {
 	g, err := decodeID(id)
 	if err != nil {
-		return nil, &InputError{Path: "id", Message: err.Error()}
+		return fail(&InputError{Path: "id", Message: err.Error()})
 	}
+	l := loader.For(ctx)
 	switch g.Type {
 	case typeAstroOrganization:
-		o, err := loader.Load(ctx, loader.For(ctx).AstroOrganization, g.Parts[0])
+		return then(l.AstroOrganization.Load(ctx, g.Parts[0]), convertAstroOrganization)
+	case typeAstroWorkspace:
+		return then(l.AstroWorkspace.Load(ctx, loader.AstroKey{OrganizationID: g.Parts[0], ID: g.Parts[1]}), convertAstroWorkspace)
+	case typeAstroDeployment:
+		return then(l.AstroDeployment.Load(ctx, loader.AstroKey{OrganizationID: g.Parts[0], ID: g.Parts[1]}), convertAstroDeployment)
+	case typeAstroCluster:
+		return then(l.AstroCluster.Load(ctx, loader.AstroKey{OrganizationID: g.Parts[0], ID: g.Parts[1]}), convertAstroCluster)
+	case typeSoftwareWorkspace, typeSoftwareDeployment:
+		inst := l.Installation()
+		if g.Parts[0] != inst {
+			return fail(&loader.NotFoundError{Backend: "houston", Kind: "installation", ID: g.Parts[0]})
+		}
+		if g.Type == typeSoftwareWorkspace {
+			sel := softwareWorkspaceSelection(ctx, fieldSelection(ctx))
+			return then(l.SoftwareWorkspace.Load(ctx, l.SoftwareKey(g.Parts[1], sel)), func(w *houston.Workspace) *model.SoftwareWorkspace {
+				return convertSoftwareWorkspace(inst, w)
+			})
+		}
+		sel := softwareDeploymentSelection(ctx, fieldSelection(ctx))
+		return then(l.SoftwareDeployment.Load(ctx, l.SoftwareKey(g.Parts[1], sel)), func(d *houston.Deployment) *model.SoftwareDeployment {
+			return convertSoftwareDeployment(inst, d)
+		})
+	}
+	return fail(&InputError{Path: "id", Message: "unknown object type"})
+}
+
+func fail(err error) func() (model.Node, error) {
+	return func() (model.Node, error) { return nil, err }
+}
+
+// then maps a loader's thunk through a converter.
+func then[V any, N model.Node](thunk func() (V, error), conv func(V) N) func() (model.Node, error) {
+	return func() (model.Node, error) {
+		v, err := thunk()
 		if err != nil {
 			return nil, err
 		}
-		return convertAstroOrganization(o), nil
-	case typeAstroWorkspace:
-		return astroWorkspace(ctx, g.Parts[0], g.Parts[1])
-	case typeAstroDeployment:
-		return astroDeployment(ctx, g.Parts[0], g.Parts[1])
-	case typeAstroCluster:
-		return astroCluster(ctx, g.Parts[0], g.Parts[1])
-	case typeSoftwareWorkspace, typeSoftwareDeployment:
-		if inst := loader.For(ctx).Installation(); g.Parts[0] != inst {
-			return nil, &loader.NotFoundError{Backend: "houston", Kind: "installation", ID: g.Parts[0]}
-		}
-		if g.Type == typeSoftwareWorkspace {
-			return softwareWorkspace(ctx, g.Parts[1])
-		}
-		return softwareDeployment(ctx, g.Parts[1])
+		return conv(v), nil
 	}
-	return nil, &InputError{Path: "id", Message: "unknown object type"}
 }
 
-// nodes resolves ids side by side so that the loaders batch them; each
-// failure is reported on its own index and the others still come back.
+// nodes resolves ids in one batch per loader; each failure is reported on
+// its own index and the other objects still come back.
 func nodes(ctx context.Context, ids []string) ([]model.Node, error) {
-	out := make([]model.Node, len(ids))
-	var wg sync.WaitGroup
+	thunks := make([]func() (model.Node, error), len(ids))
 	for i, id := range ids {
-		wg.Go(func() {
-			n, err := node(ctx, id)
-			if err != nil {
-				graphql.AddError(ctx, graphql.ErrorOnPath(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i)), err))
-				return
-			}
-			out[i] = n
-		})
+		thunks[i] = nodeThunk(ctx, id)
 	}
-	wg.Wait()
+	out := make([]model.Node, len(ids))
+	for i, th := range thunks {
+		n, err := th()
+		if err != nil {
+			graphql.AddError(ctx, graphql.ErrorOnPath(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i)), err))
+			continue
+		}
+		out[i] = n
+	}
 	return out, nil
 }
 

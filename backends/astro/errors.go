@@ -52,8 +52,9 @@ type FieldError struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("astro: ")
-	if e.Method != "" || e.Path != "" {
-		fmt.Fprintf(&b, "%s %s: ", e.Method, e.Path)
+	if req := strings.TrimSpace(e.Method + " " + e.Path); req != "" {
+		b.WriteString(req)
+		b.WriteString(": ")
 	}
 	fmt.Fprintf(&b, "%d %s", e.StatusCode, e.Message)
 	for i, fe := range e.FieldErrors {

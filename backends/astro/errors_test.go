@@ -233,6 +233,11 @@ func TestError_Error(t *testing.T) {
 			"astro: POST /organizations/x/deployments: 400 Invalid request [name: required; workspaceId: required]",
 		},
 		{
+			"path without method",
+			&Error{StatusCode: 404, Message: "Not Found", Path: "/organizations/x"},
+			"astro: /organizations/x: 404 Not Found",
+		},
+		{
 			"rate limit",
 			&RateLimitError{RetryAfter: 2 * time.Second, Err: &Error{StatusCode: 429, Message: "slow down", Method: "GET", Path: "/organizations"}},
 			"astro: GET /organizations: 429 slow down; retry after 2s",

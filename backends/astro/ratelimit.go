@@ -87,8 +87,10 @@ func (m MethodClass) RateLimit() int {
 //	                                                              the first attempt succeeded
 //
 // Any other 4xx is never retried, since the same request gets the same
-// answer, and neither is a call whose context was cancelled or expired. A
-// caller that retries a 429 should wait RateLimitError.RetryAfter first.
+// answer. Neither is a call that was cancelled or ran out of time, whether
+// the limit was its context's deadline or the http.Client's Timeout: a retry
+// would run into the same limit. A caller that retries a 429 should wait
+// RateLimitError.RetryAfter first.
 func Retryable(method string, isCreate bool, err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false

@@ -95,6 +95,7 @@ func TestRetryable(t *testing.T) {
 
 		{"cancelled", http.MethodGet, false, context.Canceled, false},
 		{"deadline in transport", http.MethodGet, false, &url.Error{Op: "Get", Err: context.DeadlineExceeded}, false},
+		{"http.Client timeout", http.MethodGet, false, &url.Error{Op: "Get", Err: fmt.Errorf("%w (Client.Timeout exceeded while awaiting headers)", context.DeadlineExceeded)}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

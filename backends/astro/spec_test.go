@@ -100,30 +100,17 @@ func packageRefs(t *testing.T) (refs []docRef, problems []string) {
 		f, err := parser.ParseFile(fset, name, nil, parser.ParseComments)
 		require.NoError(t, err)
 
-		// Every reference anywhere in the file's comments must be well formed.
-		for _, cg := range f.Comments {
-			for _, c := range cg.List {
-				text := strings.TrimSpace(strings.TrimPrefix(c.Text, "//"))
-				if !strings.Contains(text, "Astro API:") {
-					continue
-				}
-				m := refLine.FindStringSubmatch(text)
-				if m == nil {
-					problems = append(problems, fset.Position(c.Pos()).String()+": malformed reference "+strconv.Quote(text))
-					continue
-				}
-				refs = append(refs, docRef{pos: fset.Position(c.Pos()).String(), file: name, method: m[1], path: m[2], opID: m[3]})
-			}
-		}
+		methodDocs := map[*ast.CommentGroup]bool{}
 
-		// Every exported method of a service carries exactly one, as the
-		// last paragraph of its doc comment.
+		// Every exported method of a service carries exactly one Astro API
+		// reference, as the last paragraph of its doc comment.
 		for _, decl := range f.Decls {
 			fn, ok := decl.(*ast.FuncDecl)
 			if !ok || fn.Recv == nil || !fn.Name.IsExported() || !strings.HasSuffix(receiverName(fn), "Service") {
 				continue
 			}
 			where := fset.Position(fn.Pos()).String() + ": " + receiverName(fn) + "." + fn.Name.Name
+			methodDocs[fn.Doc] = true
 			if fn.Doc == nil {
 				problems = append(problems, where+": no doc comment")
 				continue
@@ -143,6 +130,25 @@ func packageRefs(t *testing.T) (refs []docRef, problems []string) {
 					pos: where, file: name, method: m[1], path: m[2], opID: m[3],
 					recv: receiverName(fn), funcName: fn.Name.Name, literalPath: firstPathLiteral(fn),
 				})
+			}
+		}
+
+		// Every other reference in the file's comments must be well formed too.
+		for _, cg := range f.Comments {
+			if methodDocs[cg] {
+				continue // checked above, with the method
+			}
+			for _, c := range cg.List {
+				text := strings.TrimSpace(strings.TrimPrefix(c.Text, "//"))
+				if !strings.Contains(text, "Astro API:") {
+					continue
+				}
+				m := refLine.FindStringSubmatch(text)
+				if m == nil {
+					problems = append(problems, fset.Position(c.Pos()).String()+": malformed reference "+strconv.Quote(text))
+					continue
+				}
+				refs = append(refs, docRef{pos: fset.Position(c.Pos()).String(), file: name, method: m[1], path: m[2], opID: m[3]})
 			}
 		}
 	}

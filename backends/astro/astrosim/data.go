@@ -463,10 +463,10 @@ func (g *generator) deployment(o *organization, w *workspace, product string, se
 		CreatedAt: stamp(created), CreatedBy: creator,
 		UpdatedAt: stamp(updated), UpdatedBy: g.pickSubject(actors),
 		Namespace:                g.namespace(),
-		APIURL:                   "https://" + host + "/" + short + "/api/v1",
+		APIURL:                   "https://" + host + "/" + short + airflowAPI(rt[1]),
 		UIURL:                    "https://" + host + "/" + short + "?orgId=org_" + o.ID[len(o.ID)-12:],
 		WebServerURL:             host + "/" + short + "?orgId=org_" + o.ID[len(o.ID)-12:],
-		WebServerAirflowAPIURL:   host + "/" + short + "/api/v1",
+		WebServerAirflowAPIURL:   host + "/" + short + airflowAPI(rt[1]),
 		WebServerIngressHostname: host + "/" + short,
 		WebServerCPU:             "0.5", WebServerMemory: "1Gi", WebServerReplicas: 1,
 		IsCicdEnforced:     w.CicdEnforcedDefault || g.chance(0.2),
@@ -509,17 +509,26 @@ func (g *generator) deployment(o *organization, w *workspace, product string, se
 	if d.Type == "HYBRID" {
 		g.hybridShape(d, cl)
 	} else {
-		g.hostedShape(d)
+		g.hostedShape(d, env)
 	}
 	g.status(d)
 	return d
 }
 
+// airflowAPI is the path of the Airflow REST API: v2 from Airflow 3 on.
+func airflowAPI(airflowVersion string) string {
+	if strings.HasPrefix(airflowVersion, "2.") {
+		return "/api/v1"
+	}
+	return "/api/v2"
+}
+
 // hostedShape sets executor, scheduler, quotas and queues of a DEDICATED or
-// STANDARD deployment.
-func (g *generator) hostedShape(d *deployment) {
+// STANDARD deployment. Development mode (and so hibernation) is for dev
+// deployments and some staging ones.
+func (g *generator) hostedShape(d *deployment, env string) {
 	d.Executor = g.pick([]string{"CELERY", "CELERY", "ASTRO", "KUBERNETES"})
-	d.IsDevelopmentMode = g.chance(0.2)
+	d.IsDevelopmentMode = env == "dev" || (env == "staging" && g.chance(0.3))
 	d.IsHighAvailability = !d.IsDevelopmentMode && g.chance(0.3)
 	sizes := []struct{ size, cpu, mem string }{
 		{"SMALL", "1", "2Gi"}, {"MEDIUM", "2", "4Gi"}, {"LARGE", "4", "8Gi"}, {"EXTRA_LARGE", "8", "16Gi"},

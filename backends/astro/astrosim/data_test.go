@@ -171,8 +171,8 @@ func TestObjectsCarryTheSpecFields(t *testing.T) {
 	var cl struct {
 		Clusters []struct {
 			Name, Region, CloudProvider, Type, Status, DBInstanceType, VpcSubnetRange, DrRegion string
-			IsDrEnabled                                                                           bool
-			NodePools                                                                             []struct {
+			IsDrEnabled                                                                         bool
+			NodePools                                                                           []struct {
 				ID, Name, ClusterID string
 				IsDefault           bool
 			}

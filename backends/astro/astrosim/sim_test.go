@@ -223,7 +223,7 @@ func TestSideDoor(t *testing.T) {
 	e.get(t, tok.Token, orgPath(tok.Scope[0], "/deployments"))
 	e.get(t, tok.Token, orgPath(tok.Scope[0], "/deployments"))
 	e.get(t, tok.Token, orgPath(tok.Scope[0]))
-	e.get(t, "", orgPath(tok.Scope[0]))                  // 401: counted, no token label
+	e.get(t, "", orgPath(tok.Scope[0]))                 // 401: counted, no token label
 	e.get(t, tok.Token, orgPath(tok.Scope[0], "/nope")) // no route: counted, not by route
 
 	r = e.get(t, "", "/_sim/stats")

@@ -188,6 +188,7 @@ type apolloStatus struct {
 	http.ResponseWriter
 }
 
+// WriteHeader maps 422 to 400 and passes every other status through.
 func (w *apolloStatus) WriteHeader(code int) {
 	if code == http.StatusUnprocessableEntity {
 		code = http.StatusBadRequest

@@ -1,0 +1,157 @@
+// Package testenv starts both simulators and the gateway on loopback for a
+// test, all over real HTTP, and offers a small GraphQL client. Only tests
+// import it.
+package testenv
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/astro-gateway/gateway/backends/astro/astrosim"
+	"github.com/astro-gateway/gateway/backends/houston/houstonsim"
+	"github.com/astro-gateway/gateway/graph/loader"
+	"github.com/astro-gateway/gateway/internal/gateway"
+)
+
+// Config shapes an environment. The zero value is both simulators with the
+// small dataset and the gateway in front of them, with no fallback tokens:
+// every request carries its own.
+type Config struct {
+	Dataset        string // astrosim/houstonsim dataset; default "small"
+	AstroOptions   []astrosim.Option
+	HoustonOptions []houstonsim.Option
+	NoAstro        bool // gateway without an Astro backend
+	NoHouston      bool // gateway without a Houston backend
+	DisableLoaders bool
+	// Fallback tokens applied to callers that send none (as demo mode does).
+	Fallback loader.Credentials
+}
+
+// Env is a running environment.
+type Env struct {
+	Astro        *astrosim.Sim
+	Houston      *houstonsim.Sim
+	AstroURL     string // .../v1
+	HoustonURL   string // .../v1
+	GatewayURL   string // .../graphql
+	AstroToken   string // a personal token
+	HoustonToken string // a system admin's token
+}
+
+// Run starts an environment, runs f, and stops it.
+func Run(t *testing.T, cfg Config, f func(t *testing.T, env *Env)) {
+	t.Helper()
+	if cfg.Dataset == "" {
+		cfg.Dataset = "small"
+	}
+	env := &Env{
+		Astro:   astrosim.New(append([]astrosim.Option{astrosim.WithDataset(cfg.Dataset)}, cfg.AstroOptions...)...),
+		Houston: houstonsim.New(append([]houstonsim.Option{houstonsim.WithDataset(cfg.Dataset)}, cfg.HoustonOptions...)...),
+	}
+	as := httptest.NewServer(env.Astro)
+	t.Cleanup(as.Close)
+	hs := httptest.NewServer(env.Houston)
+	t.Cleanup(hs.Close)
+	env.AstroURL, env.HoustonURL = as.URL+"/v1", hs.URL+"/v1"
+	env.AstroToken = TokenOfKind(t, env.Astro.Tokens(), "PERSONAL")
+	env.HoustonToken = houstonToken(t, env.Houston.Tokens(), "SYSTEM_ADMIN")
+
+	opts := gateway.Options{LoaderWait: time.Millisecond, DisableLoaders: cfg.DisableLoaders, Fallback: cfg.Fallback, RequestTimeout: 30 * time.Second}
+	bo := gateway.BackendOptions{AstroURL: env.AstroURL, HoustonURL: env.HoustonURL, Timeout: 30 * time.Second}
+	if cfg.NoAstro {
+		bo.AstroURL = ""
+	}
+	if cfg.NoHouston {
+		bo.HoustonURL = ""
+	}
+	var err error
+	opts.Astro, opts.Houston, err = gateway.NewBackends(bo)
+	require.NoError(t, err)
+	gs := httptest.NewServer(gateway.New(opts))
+	t.Cleanup(gs.Close)
+	env.GatewayURL = gs.URL + "/graphql"
+	f(t, env)
+}
+
+// TokenOfKind returns the first astrosim token of a kind.
+func TokenOfKind(t *testing.T, toks []astrosim.Token, kind string) string {
+	t.Helper()
+	for _, tok := range toks {
+		if tok.Kind == kind {
+			return tok.Token
+		}
+	}
+	t.Fatalf("simulator has no %s token", kind)
+	return ""
+}
+
+func houstonToken(t *testing.T, toks []houstonsim.Token, kind string) string {
+	t.Helper()
+	for _, tok := range toks {
+		if tok.Kind == kind {
+			return tok.Token
+		}
+	}
+	t.Fatalf("houston simulator has no %s token", kind)
+	return ""
+}
+
+// Headers carry both default tokens.
+func (e *Env) Headers() map[string]string {
+	return map[string]string{"X-Astro-Token": e.AstroToken, "X-Houston-Token": e.HoustonToken}
+}
+
+// Response is a GraphQL response.
+type Response struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []Error         `json:"errors"`
+	Status int             `json:"-"`
+}
+
+// Error is one GraphQL error.
+type Error struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// Query posts a query to the gateway with headers.
+func (e *Env) Query(t *testing.T, query string, vars map[string]any, headers map[string]string) Response {
+	t.Helper()
+	return Post(t, e.GatewayURL, query, vars, headers)
+}
+
+// Post posts a GraphQL query to url.
+func Post(t *testing.T, url, query string, vars map[string]any, headers map[string]string) Response {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	require.NoError(t, err)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	var out Response
+	require.NoError(t, json.Unmarshal(raw, &out), "body: %s", raw)
+	out.Status = resp.StatusCode
+	return out
+}
+
+// Decode unmarshals the response's data into v.
+func (r Response) Decode(t *testing.T, v any) {
+	t.Helper()
+	require.NoError(t, json.Unmarshal(r.Data, v), "data: %s", r.Data)
+}
