@@ -2,6 +2,7 @@ package astrosim
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -150,6 +151,7 @@ type built struct {
 // generator draws every generated value from one seeded PCG stream, in a
 // fixed order, so a dataset and seed always give the same data.
 type generator struct {
+	seed  int64
 	rng   *rand.Rand
 	seq   int       // cuid counter
 	fp    string    // cuid fingerprint
@@ -159,6 +161,7 @@ type generator struct {
 
 func newGenerator(seed int64) *generator {
 	g := &generator{
+		seed:  seed,
 		rng:   rand.New(rand.NewPCG(uint64(seed), 0x617374726f73696d)),
 		epoch: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC),
 		names: map[string]bool{},
@@ -649,25 +652,32 @@ func slug(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "
 // given), and per organization one workspace token (its first workspace)
 // and one deployment token (the first deployment of its second workspace,
 // or of its first if it has only one).
+//
+// A token's secret depends only on the seed and the token's label, so that
+// changes to the data generator do not change the tokens of a demo.
 func (g *generator) tokens(user subject, orgs ...built) []Token {
-	tok := func(prefix string) string { return "astrosim_" + prefix + "_" + g.alnum(32, base62) }
 	var out []Token
-	for _, b := range orgs {
-		out = append(out, Token{Token: tok("org"), Label: "org:" + b.org.Name, Kind: KindOrganization, Scope: []string{b.org.ID}})
+	add := func(prefix, label, kind string, scope ...string) {
+		h := fnv.New64a()
+		_, _ = h.Write([]byte(label))
+		r := &generator{rng: rand.New(rand.NewPCG(uint64(g.seed), h.Sum64()))}
+		out = append(out, Token{Token: "astrosim_" + prefix + "_" + r.alnum(32, base62), Label: label, Kind: kind, Scope: scope})
 	}
-	pat := Token{Token: tok("pat"), Label: "personal:" + user.Username, Kind: KindPersonal}
 	for _, b := range orgs {
-		pat.Scope = append(pat.Scope, b.org.ID)
+		add("org", "org:"+b.org.Name, KindOrganization, b.org.ID)
 	}
-	out = append(out, pat)
+	var orgIDs []string
+	for _, b := range orgs {
+		orgIDs = append(orgIDs, b.org.ID)
+	}
+	add("pat", "personal:"+user.Username, KindPersonal, orgIDs...)
 	for _, b := range orgs {
 		w := b.workspaces[0]
-		out = append(out, Token{Token: tok("ws"), Label: "workspace:" + w.Name, Kind: KindWorkspace, Scope: []string{b.org.ID, w.ID}})
+		add("ws", "workspace:"+w.Name, KindWorkspace, b.org.ID, w.ID)
 	}
 	for _, b := range orgs {
-		i := min(1, len(b.workspaces)-1)
-		d := b.deployments[i][0]
-		out = append(out, Token{Token: tok("dep"), Label: "deployment:" + d.Name, Kind: KindDeployment, Scope: []string{b.org.ID, d.WorkspaceID, d.ID}})
+		d := b.deployments[min(1, len(b.workspaces)-1)][0]
+		add("dep", "deployment:"+d.Name, KindDeployment, b.org.ID, d.WorkspaceID, d.ID)
 	}
 	return out
 }

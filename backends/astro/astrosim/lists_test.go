@@ -53,6 +53,7 @@ func TestPaging(t *testing.T) {
 		{"clusters", "/clusters?offset=1", 20, 1, 2, 3},
 		{"maximum limit", "/workspaces?limit=1000", 1000, 0, 4, 4},
 		{"deployments have no maximum", "/deployments?limit=5000", 5000, 0, 20, 20},
+		{"huge limit", "/deployments?offset=5&limit=9223372036854775807", 9223372036854775807, 5, 15, 20},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -143,6 +143,6 @@ func sortList[T listed](items []T, sorts []string) {
 // page encodes as [].
 func page[T any](items []T, lq listQuery) []T {
 	lo := min(lq.offset, len(items))
-	hi := min(lo+lq.limit, len(items))
+	hi := lo + min(lq.limit, len(items)-lo) // no overflow: limit may be huge
 	return append(make([]T, 0, hi-lo), items[lo:hi]...)
 }
