@@ -46,7 +46,7 @@ func encodeID(typ string, parts ...string) string {
 	b.WriteString(typ)
 	for _, p := range parts {
 		b.WriteByte(':')
-		b.WriteString(url.PathEscape(p))
+		b.WriteString(url.QueryEscape(p))
 	}
 	return base64.RawURLEncoding.EncodeToString([]byte(b.String()))
 }
@@ -63,7 +63,7 @@ func decodeID(id string) (globalID, error) {
 	}
 	g := globalID{Type: fields[0], Parts: make([]string, n)}
 	for i, p := range fields[1:] {
-		if g.Parts[i], err = url.PathUnescape(p); err != nil || g.Parts[i] == "" {
+		if g.Parts[i], err = url.QueryUnescape(p); err != nil || g.Parts[i] == "" {
 			return globalID{}, fmt.Errorf("%q is not a global id of this gateway", id)
 		}
 	}

@@ -16,7 +16,7 @@
 // An unauthenticated side door serves tests and tools (never expose it on a
 // real gateway's port):
 //
-//	GET  /_sim/stats   [Stats] as JSON
+//	GET  /_sim/stats   the Stats as JSON
 //	POST /_sim/reset   zero the counters (the data stays); answers the zeroed stats
 //	GET  /_sim/tokens  the []Token the simulator accepts
 //

@@ -1,0 +1,73 @@
+package graph
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestGlobalIDs(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		typ   string
+		parts []string
+	}{
+		{typeAstroOrganization, []string{"clm8t5u4q000008jq4qoc3036"}},
+		{typeAstroDeployment, []string{"org", "dep"}},
+		{typeSoftwareDeployment, []string{"default", "id:with/odd chars"}},
+	} {
+		id := encodeID(tc.typ, tc.parts...)
+		g, err := decodeID(id)
+		require.NoError(t, err)
+		assert.Equal(t, tc.typ, g.Type)
+		assert.Equal(t, tc.parts, g.Parts)
+	}
+	for _, bad := range []string{"", "garbage", encodeID("Nope", "x"), encodeID(typeAstroDeployment, "only-one"), encodeID(typeAstroDeployment, "a", "")} {
+		_, err := decodeID(bad)
+		assert.Error(t, err, "%q", bad)
+	}
+}
+
+func TestPageArgs(t *testing.T) {
+	t.Parallel()
+	intp := func(i int) *int { return &i }
+	strp := func(s string) *string { return &s }
+	p, err := pageArgs(nil, nil)
+	require.NoError(t, err)
+	assert.Equal(t, page{offset: 0, first: 20}, p)
+	p, err = pageArgs(intp(5), strp(encodeCursor(9)))
+	require.NoError(t, err)
+	assert.Equal(t, page{offset: 10, first: 5}, p, "after the item at index 9 comes index 10")
+	for _, tc := range []struct {
+		first *int
+		after *string
+		path  string
+	}{
+		{intp(-1), nil, "first"},
+		{intp(maxPageSize + 1), nil, "first"},
+		{nil, strp("nope"), "after"},
+		{nil, strp(encodeID(typeAstroDeployment, "a", "b")), "after"},
+	} {
+		_, err := pageArgs(tc.first, tc.after)
+		var in *InputError
+		require.ErrorAs(t, err, &in)
+		assert.Equal(t, tc.path, in.Path)
+	}
+}
+
+func TestPageInfo(t *testing.T) {
+	t.Parallel()
+	items := []int{0, 1, 2, 3, 4}
+	p := page{offset: 2, first: 2}
+	got := slice(items, p)
+	assert.Equal(t, []int{2, 3}, got)
+	pi := pageInfo(p, len(got), len(items))
+	assert.True(t, pi.HasNextPage)
+	assert.True(t, pi.HasPreviousPage)
+	next, err := decodeCursor(pi.EndCursor)
+	require.NoError(t, err)
+	assert.Equal(t, 4, next)
+	assert.Empty(t, slice(items, page{offset: 9, first: 2}))
+	assert.False(t, pageInfo(page{offset: 4, first: 2}, 1, 5).HasNextPage)
+}
