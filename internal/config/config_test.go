@@ -1,0 +1,65 @@
+package config
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+// TestDefaults pins the defaults: a change to one shows up in review as a
+// diff of testdata/defaults.json.
+func TestDefaults(t *testing.T) {
+	t.Parallel()
+	c, err := Load(nil, env(nil))
+	require.NoError(t, err)
+	assert.True(t, c.Demo(), "no backend configured means demo mode")
+	got, err := json.MarshalIndent(c, "", "  ")
+	require.NoError(t, err)
+	want, err := os.ReadFile(filepath.Join("testdata", "defaults.json"))
+	require.NoError(t, err, "golden file missing: create testdata/defaults.json by hand")
+	assert.JSONEq(t, string(want), string(got))
+}
+
+func TestLoad(t *testing.T) {
+	t.Parallel()
+	c, err := Load([]string{"-listen", "127.0.0.1:9999"}, env(map[string]string{
+		"PORT": "1234", "ASTRO_API_URL": "https://api.astronomer.io/v1", "HOUSTON_URL": "https://houston.example.com/v1",
+		"CORS_ALLOWED_ORIGINS": "https://a.example, https://b.example", "LOADER_WAIT": "2ms",
+	}))
+	require.NoError(t, err)
+	assert.Equal(t, "127.0.0.1:9999", c.Listen, "the flag wins over PORT")
+	assert.False(t, c.Demo())
+	assert.Equal(t, []string{"https://a.example", "https://b.example"}, c.CORSAllowedOrigins)
+	assert.Equal(t, "2ms", c.LoaderWait.String())
+
+	c, err = Load(nil, env(map[string]string{"PORT": "1234"}))
+	require.NoError(t, err)
+	assert.Equal(t, ":1234", c.Listen)
+}
+
+// TestValidationReportsEverything shows every problem at once.
+func TestValidationReportsEverything(t *testing.T) {
+	t.Parallel()
+	_, err := Load(nil, env(map[string]string{
+		"ASTRO_API_URL": "api.astronomer.io", "ASTRO_API_TOKEN": "svc", "LOADER_WAIT": "soon", "DEMO_DATASET": "huge",
+	}))
+	require.Error(t, err)
+	for _, want := range []string{"ASTRO_API_URL", "GATEWAY_KEYS", "LOADER_WAIT", "DEMO_DATASET"} {
+		assert.Contains(t, err.Error(), want)
+	}
+	assert.NotContains(t, err.Error(), "svc", "a token never appears in an error")
+}
+
+func TestServiceTokensNeedGatewayKeys(t *testing.T) {
+	t.Parallel()
+	_, err := Load(nil, env(map[string]string{"ASTRO_API_URL": "https://api.astronomer.io/v1", "ASTRO_API_TOKEN": "svc"}))
+	require.ErrorContains(t, err, "GATEWAY_KEYS")
+	_, err = Load(nil, env(map[string]string{"ASTRO_API_URL": "https://api.astronomer.io/v1", "ASTRO_API_TOKEN": "svc", "GATEWAY_KEYS": "k1"}))
+	require.NoError(t, err)
+}
