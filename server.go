@@ -55,11 +55,18 @@ func run(log *slog.Logger) error {
 		opts.Fallback = loader.Credentials{AstroToken: sims.AstroToken, HoustonToken: sims.HoustonToken}
 		opts.GatewayKeys = nil
 	}
-	opts.Astro, opts.Houston, err = gateway.NewBackends(gateway.BackendOptions{
-		AstroURL: astroURL, HoustonURL: houstonURL, Timeout: cfg.UpstreamTimeout, UserAgent: "astro-graphql-gateway/" + version,
-	})
+	bo, closeShared, err := gateway.Shared(cfg)
 	if err != nil {
 		return err
+	}
+	defer closeShared()
+	bo.AstroURL, bo.HoustonURL, bo.UserAgent = astroURL, houstonURL, "astro-graphql-gateway/"+version
+	opts.Metrics = bo.Metrics
+	if opts.Astro, opts.Houston, err = gateway.NewBackends(bo); err != nil {
+		return err
+	}
+	if cfg.RedisURL != "" {
+		log.Info("limiter and cache shared through Redis")
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

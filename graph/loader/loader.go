@@ -28,6 +28,8 @@ type Config struct {
 	// Disabled turns batching off: every lookup is its own upstream call.
 	// For measuring what the loaders save; never for production.
 	Disabled bool
+	// ObserveBatch, if set, hears the size of every batch.
+	ObserveBatch func(loader string, keys int)
 }
 
 // Credentials are a caller's upstream credentials.

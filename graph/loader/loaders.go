@@ -55,17 +55,24 @@ func New(cfg Config, creds Credentials) *Loaders {
 	if cfg.Houston != nil && creds.HoustonToken != "" {
 		l.hou = cfg.Houston.WithToken(creds.HoustonToken)
 	}
-	l.AstroOrganization = newLoader(cfg, l.batchAstroOrganizations)
-	l.AstroWorkspace = newLoader(cfg, l.batchAstroWorkspaces)
-	l.AstroDeployment = newLoader(cfg, l.batchAstroDeployments)
-	l.AstroCluster = newLoader(cfg, l.batchAstroClusters)
-	l.SoftwareWorkspace = newLoader(cfg, l.batchSoftwareWorkspaces)
-	l.SoftwareDeployment = newLoader(cfg, l.batchSoftwareDeployments)
-	l.SoftwareWorkspaceDeployments = newLoader(cfg, l.batchSoftwareWorkspaceDeployments)
+	l.AstroOrganization = newLoader(cfg, "AstroOrganization", l.batchAstroOrganizations)
+	l.AstroWorkspace = newLoader(cfg, "AstroWorkspace", l.batchAstroWorkspaces)
+	l.AstroDeployment = newLoader(cfg, "AstroDeployment", l.batchAstroDeployments)
+	l.AstroCluster = newLoader(cfg, "AstroCluster", l.batchAstroClusters)
+	l.SoftwareWorkspace = newLoader(cfg, "SoftwareWorkspace", l.batchSoftwareWorkspaces)
+	l.SoftwareDeployment = newLoader(cfg, "SoftwareDeployment", l.batchSoftwareDeployments)
+	l.SoftwareWorkspaceDeployments = newLoader(cfg, "SoftwareWorkspaceDeployments", l.batchSoftwareWorkspaceDeployments)
 	return l
 }
 
-func newLoader[K comparable, V any](cfg Config, fn dataloader.BatchFunc[K, V]) *dataloader.Loader[K, V] {
+func newLoader[K comparable, V any](cfg Config, name string, fn dataloader.BatchFunc[K, V]) *dataloader.Loader[K, V] {
+	if obs := cfg.ObserveBatch; obs != nil {
+		inner := fn
+		fn = func(ctx context.Context, keys []K) []*dataloader.Result[V] {
+			obs(name, len(keys))
+			return inner(ctx, keys)
+		}
+	}
 	if cfg.Disabled {
 		return dataloader.NewBatchedLoader(fn, dataloader.WithBatchCapacity[K, V](1), dataloader.WithCache[K, V](&dataloader.NoCache[K, V]{}))
 	}

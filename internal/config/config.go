@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -44,6 +45,21 @@ type Config struct {
 	// RequestTimeout bounds a whole GraphQL request. Env REQUEST_TIMEOUT.
 	// Default 60s.
 	RequestTimeout time.Duration
+	// RedisURL, when set, puts the limiter and the cache in Redis, shared by
+	// every replica (redis://host:6379/0). Env REDIS_URL.
+	RedisURL string
+	// CacheTTL is how long an upstream read is reused. Env CACHE_TTL.
+	// Default 5s; 0 turns the cache off (concurrent reads are still shared).
+	CacheTTL time.Duration
+	// CacheSize bounds the in-process cache's entries. Env CACHE_SIZE.
+	// Default 10000.
+	CacheSize int
+	// AstroLimits are requests per second per token for GET/POST/DELETE.
+	// Env ASTRO_RATE_LIMITS ("25/10/5"). Default Astro's documented limits.
+	AstroLimits [3]int
+	// HoustonLimits likewise for Houston. Env HOUSTON_RATE_LIMITS. Default
+	// none (0/0/0: unlimited).
+	HoustonLimits [3]int
 	// DemoDataset is the simulators' dataset in demo mode (small or bench).
 	// Env DEMO_DATASET, flag -demo-dataset. Default "small".
 	DemoDataset string
@@ -61,6 +77,9 @@ func Default() Config {
 		UpstreamTimeout: 30 * time.Second,
 		RequestTimeout:  60 * time.Second,
 		DemoDataset:     "small",
+		CacheTTL:        5 * time.Second,
+		CacheSize:       10000,
+		AstroLimits:     [3]int{25, 10, 5},
 	}
 }
 
@@ -78,10 +97,27 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	c.HoustonAPIToken = getenv("HOUSTON_API_TOKEN")
 	c.GatewayKeys = list(getenv("GATEWAY_KEYS"))
 	c.CORSAllowedOrigins = list(getenv("CORS_ALLOWED_ORIGINS"))
+	c.RedisURL = getenv("REDIS_URL")
+	if v := getenv("CACHE_SIZE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			errs = append(errs, fmt.Errorf("CACHE_SIZE: %q is not a positive number", v))
+		}
+		c.CacheSize = n
+	}
+	for name, dst := range map[string]*[3]int{"ASTRO_RATE_LIMITS": &c.AstroLimits, "HOUSTON_RATE_LIMITS": &c.HoustonLimits} {
+		if v := getenv(name); v != "" {
+			l, err := parseLimits(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			}
+			*dst = l
+		}
+	}
 	if v := getenv("DEMO_DATASET"); v != "" {
 		c.DemoDataset = v
 	}
-	for name, dst := range map[string]*time.Duration{"LOADER_WAIT": &c.LoaderWait, "UPSTREAM_TIMEOUT": &c.UpstreamTimeout, "REQUEST_TIMEOUT": &c.RequestTimeout} {
+	for name, dst := range map[string]*time.Duration{"LOADER_WAIT": &c.LoaderWait, "UPSTREAM_TIMEOUT": &c.UpstreamTimeout, "REQUEST_TIMEOUT": &c.RequestTimeout, "CACHE_TTL": &c.CacheTTL} {
 		if v := getenv(name); v != "" {
 			d, err := time.ParseDuration(v)
 			if err != nil || d < 0 {
@@ -124,6 +160,11 @@ func (c *Config) validate() []error {
 	if c.DemoDataset != "small" && c.DemoDataset != "bench" {
 		errs = append(errs, fmt.Errorf("DEMO_DATASET: %q is not small or bench", c.DemoDataset))
 	}
+	if c.RedisURL != "" {
+		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+			errs = append(errs, errors.New("REDIS_URL: not a redis:// or rediss:// URL"))
+		}
+	}
 	if c.Listen == "" {
 		errs = append(errs, errors.New("listen address is empty"))
 	}
@@ -138,4 +179,21 @@ func list(s string) []string {
 		}
 	}
 	return out
+}
+
+// parseLimits reads "GET/POST/DELETE" per second, such as "25/10/5".
+func parseLimits(s string) ([3]int, error) {
+	var out [3]int
+	parts := strings.Split(s, "/")
+	if len(parts) != 3 {
+		return out, fmt.Errorf("%q is not GET/POST/DELETE per second, such as 25/10/5", s)
+	}
+	for i, p := range parts {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n < 0 {
+			return out, fmt.Errorf("%q is not GET/POST/DELETE per second, such as 25/10/5", s)
+		}
+		out[i] = n
+	}
+	return out, nil
 }

@@ -6,7 +6,10 @@ import (
 
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/backends/houston"
+	"github.com/astro-gateway/gateway/internal/cache"
 	"github.com/astro-gateway/gateway/internal/limiter"
+	"github.com/astro-gateway/gateway/internal/metrics"
+	"github.com/astro-gateway/gateway/internal/upstream"
 )
 
 // BackendOptions configure the upstream clients.
@@ -15,20 +18,28 @@ type BackendOptions struct {
 	HoustonURL string // empty: no Software backend
 	Timeout    time.Duration
 	UserAgent  string
-	// AstroLimits are the per-token limits the gateway keeps to; zero value:
-	// limiter.AstroLimits.
-	AstroLimits limiter.Limits
+	// AstroLimiter and HoustonLimiter admit requests per token; nil: Astro
+	// gets an in-process limiter with limiter.AstroLimits, Houston none.
+	AstroLimiter, HoustonLimiter limiter.Waiter
+	// Cache holds upstream reads; nil: no cache (identical concurrent reads
+	// are still coalesced).
+	Cache   cache.Store
+	Metrics *metrics.Metrics
+	// Transport is the network transport (default http.DefaultTransport).
+	Transport http.RoundTripper
 }
 
-// NewBackends builds the upstream clients. The Astro client's requests pass
-// through a per-token limiter, so the gateway stays inside Astro's limits
-// whatever its callers do.
+// NewBackends builds the upstream clients, each over the transport chain of
+// package upstream: cache → retry → limiter → metrics → network.
 func NewBackends(o BackendOptions) (*astro.Client, *houston.Client, error) {
-	if o.AstroLimits == (limiter.Limits{}) {
-		o.AstroLimits = limiter.AstroLimits
-	}
 	if o.UserAgent == "" {
 		o.UserAgent = "astro-graphql-gateway"
+	}
+	if o.Transport == nil {
+		o.Transport = http.DefaultTransport
+	}
+	if o.AstroLimiter == nil {
+		o.AstroLimiter = limiter.New(limiter.AstroLimits)
 	}
 	var (
 		a   *astro.Client
@@ -36,14 +47,23 @@ func NewBackends(o BackendOptions) (*astro.Client, *houston.Client, error) {
 		err error
 	)
 	if o.AstroURL != "" {
-		hc := &http.Client{Timeout: o.Timeout, Transport: limiter.New(o.AstroLimits).Transport(http.DefaultTransport)}
-		if a, err = astro.NewClient(o.AstroURL, astro.WithHTTPClient(hc), astro.WithUserAgent(o.UserAgent)); err != nil {
+		var t http.RoundTripper = upstream.Metrics(o.Metrics, "astro", func(r *http.Request) string { return metrics.AstroRoute(r.Method, r.URL.Path) }, o.Transport)
+		t = limiter.Transport(o.AstroLimiter, "astro", o.Metrics, t)
+		t = upstream.Retry(upstream.RetryPolicy{Idempotent: upstream.AstroIdempotent}, t)
+		t = cache.NewTransport(o.Cache, cache.AstroRules(), o.Metrics, t)
+		if a, err = astro.NewClient(o.AstroURL, astro.WithHTTPClient(&http.Client{Timeout: o.Timeout, Transport: t}), astro.WithUserAgent(o.UserAgent)); err != nil {
 			return nil, nil, err
 		}
 	}
 	if o.HoustonURL != "" {
-		hc := &http.Client{Timeout: o.Timeout}
-		if h, err = houston.NewClient(o.HoustonURL, houston.WithHTTPClient(hc), houston.WithUserAgent(o.UserAgent)); err != nil {
+		rules := cache.HoustonRules(houston.DefaultInstallation)
+		var t http.RoundTripper = upstream.Metrics(o.Metrics, "houston", houstonOperation, o.Transport)
+		if o.HoustonLimiter != nil {
+			t = limiter.Transport(o.HoustonLimiter, "houston", o.Metrics, t)
+		}
+		t = upstream.Retry(upstream.RetryPolicy{Idempotent: func(r *http.Request) bool { return houstonRead(rules, r) }}, t)
+		t = cache.NewTransport(o.Cache, rules, o.Metrics, t)
+		if h, err = houston.NewClient(o.HoustonURL, houston.WithHTTPClient(&http.Client{Timeout: o.Timeout, Transport: t}), houston.WithUserAgent(o.UserAgent)); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -23,6 +24,8 @@ import (
 	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/graph"
 	"github.com/astro-gateway/gateway/graph/loader"
+	"github.com/astro-gateway/gateway/internal/cache"
+	"github.com/astro-gateway/gateway/internal/metrics"
 )
 
 // maxBodyBytes bounds a GraphQL request body.
@@ -44,6 +47,9 @@ type Options struct {
 	DisableLoaders bool
 	RequestTimeout time.Duration
 	Logger         *slog.Logger
+	// Metrics, if set, is served at /metrics and hears operations and
+	// dataloader batches (pass the same value to NewBackends).
+	Metrics *metrics.Metrics
 }
 
 //go:embed playground.html
@@ -63,10 +69,32 @@ func New(o Options) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.SetErrorPresenter(graph.ErrorPresenter)
 	srv.SetRecoverFunc(graph.Recover(o.Logger))
+	if o.Metrics != nil {
+		srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+			start := time.Now()
+			resp := next(ctx)
+			typ := "unknown"
+			if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil {
+				typ = string(oc.Operation.Operation)
+			}
+			outcome := "ok"
+			if resp != nil && len(resp.Errors) > 0 {
+				outcome = "error"
+				if resp.Data == nil || string(resp.Data) == "null" {
+					outcome = "failed"
+				}
+			}
+			o.Metrics.Operation(typ, outcome, time.Since(start))
+			return resp
+		})
+	}
 
 	lcfg := loader.Config{Astro: o.Astro, Houston: o.Houston, Wait: o.LoaderWait, Disabled: o.DisableLoaders}
+	if o.Metrics != nil {
+		lcfg.ObserveBatch = o.Metrics.Batch
+	}
 	api := loader.Middleware(lcfg, func(r *http.Request) loader.Credentials { return credentials(r, o) }, srv)
-	api = limitBody(withTimeout(api, o.RequestTimeout))
+	api = limitBody(withTimeout(cacheControl(api), o.RequestTimeout))
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
@@ -76,6 +104,9 @@ func New(o Options) http.Handler {
 		_, _ = w.Write(playgroundHTML)
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	if o.Metrics != nil {
+		mux.Handle("GET /metrics", o.Metrics.Handler())
+	}
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ready\n")) })
 
 	c := cors.New(cors.Options{
@@ -128,6 +159,18 @@ func fallbackAllowed(key string, keys []string) bool {
 		}
 	}
 	return false
+}
+
+// cacheControl honours a caller's Cache-Control: no-cache: its reads skip
+// the gateway's cache (and refresh it).
+func cacheControl(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cc := strings.ToLower(r.Header.Get("Cache-Control"))
+		if strings.Contains(cc, "no-cache") || strings.Contains(cc, "no-store") || r.Header.Get("Pragma") == "no-cache" {
+			r = r.WithContext(cache.WithBypass(r.Context()))
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func limitBody(next http.Handler) http.Handler {

@@ -6,13 +6,14 @@
 // upstream.
 //
 //	lim := limiter.New(limiter.AstroLimits)
-//	hc := &http.Client{Transport: lim.Transport(http.DefaultTransport)}
+//	hc := &http.Client{Transport: limiter.Transport(lim, "astro", nil, http.DefaultTransport)}
 package limiter
 
 import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -138,15 +139,33 @@ func Key(token string) string {
 	return hex.EncodeToString(sum[:12])
 }
 
-// Transport wraps next so that every request waits for its token's slot.
-// The token is read from the Authorization header ("Bearer x" or raw).
-func (l *Limiter) Transport(next http.RoundTripper) http.RoundTripper {
+// Observer hears how long requests waited and which were refused.
+type Observer interface {
+	LimiterWait(backend, class string, d time.Duration)
+	LimiterReject(backend, class string)
+}
+
+// Transport wraps next so that every request waits for its token's slot in
+// w. The token is read from the Authorization header ("Bearer x" or raw).
+// obs may be nil.
+func Transport(w Waiter, backend string, obs Observer, next http.RoundTripper) http.RoundTripper {
 	if next == nil {
 		next = http.DefaultTransport
 	}
 	return roundTripper(func(req *http.Request) (*http.Response, error) {
 		tok := strings.TrimPrefix(req.Header.Get("Authorization"), "Bearer ")
-		if err := l.Wait(req.Context(), Key(tok), Class(req.Method)); err != nil {
+		class := Class(req.Method)
+		start := time.Now()
+		err := w.Wait(req.Context(), Key(tok), class)
+		if obs != nil {
+			var we *WaitError
+			if errors.As(err, &we) {
+				obs.LimiterReject(backend, class)
+			} else if err == nil {
+				obs.LimiterWait(backend, class, time.Since(start))
+			}
+		}
+		if err != nil {
 			return nil, err
 		}
 		return next.RoundTrip(req)

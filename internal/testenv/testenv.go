@@ -17,7 +17,9 @@ import (
 	"github.com/astro-gateway/gateway/backends/astro/astrosim"
 	"github.com/astro-gateway/gateway/backends/houston/houstonsim"
 	"github.com/astro-gateway/gateway/graph/loader"
+	"github.com/astro-gateway/gateway/internal/config"
 	"github.com/astro-gateway/gateway/internal/gateway"
+	"github.com/astro-gateway/gateway/internal/metrics"
 )
 
 // Config shapes an environment. The zero value is both simulators with the
@@ -32,6 +34,9 @@ type Config struct {
 	DisableLoaders bool
 	// Fallback tokens applied to callers that send none (as demo mode does).
 	Fallback loader.Credentials
+	// Configure adjusts the gateway's configuration (defaults otherwise:
+	// in-process limiter and a 5 s cache).
+	Configure func(*config.Config)
 }
 
 // Env is a running environment.
@@ -43,6 +48,7 @@ type Env struct {
 	GatewayURL   string // .../graphql
 	AstroToken   string // a personal token
 	HoustonToken string // a system admin's token
+	Metrics      *metrics.Metrics
 }
 
 // Run starts an environment, runs f, and stops it.
@@ -63,15 +69,22 @@ func Run(t *testing.T, cfg Config, f func(t *testing.T, env *Env)) {
 	env.AstroToken = TokenOfKind(t, env.Astro.Tokens(), "PERSONAL")
 	env.HoustonToken = houstonToken(t, env.Houston.Tokens(), "SYSTEM_ADMIN")
 
-	opts := gateway.Options{LoaderWait: time.Millisecond, DisableLoaders: cfg.DisableLoaders, Fallback: cfg.Fallback, RequestTimeout: 30 * time.Second}
-	bo := gateway.BackendOptions{AstroURL: env.AstroURL, HoustonURL: env.HoustonURL, Timeout: 30 * time.Second}
+	gcfg := config.Default()
+	if cfg.Configure != nil {
+		cfg.Configure(&gcfg)
+	}
+	bo, closeShared, err := gateway.Shared(gcfg)
+	require.NoError(t, err)
+	t.Cleanup(closeShared)
+	env.Metrics = bo.Metrics
+	bo.AstroURL, bo.HoustonURL, bo.Timeout = env.AstroURL, env.HoustonURL, 30*time.Second
 	if cfg.NoAstro {
 		bo.AstroURL = ""
 	}
 	if cfg.NoHouston {
 		bo.HoustonURL = ""
 	}
-	var err error
+	opts := gateway.Options{LoaderWait: gcfg.LoaderWait, DisableLoaders: cfg.DisableLoaders, Fallback: cfg.Fallback, RequestTimeout: 30 * time.Second, Metrics: bo.Metrics}
 	opts.Astro, opts.Houston, err = gateway.NewBackends(bo)
 	require.NoError(t, err)
 	gs := httptest.NewServer(gateway.New(opts))

@@ -1,0 +1,261 @@
+package cache
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/astro-gateway/gateway/internal/metrics"
+)
+
+// Kind is what a request is to the cache.
+type Kind int
+
+const (
+	// Pass goes straight through.
+	Pass Kind = iota
+	// Read may be answered from the cache and shared with identical
+	// concurrent reads.
+	Read
+	// Write retires its scope once it has been sent.
+	Write
+)
+
+// Rules tell the transport how to read one backend's requests.
+type Rules struct {
+	Backend string
+	// Classify says what req (whose body is body) is, and its scope.
+	Classify func(req *http.Request, body []byte) (Kind, string)
+	// Cacheable says whether a response may be kept (default: status 200).
+	Cacheable func(status int, body []byte) bool
+}
+
+type bypassKey struct{}
+
+// WithBypass marks ctx so reads skip the cache (the caller sent
+// Cache-Control: no-cache); fresh answers still refresh it.
+func WithBypass(ctx context.Context) context.Context {
+	return context.WithValue(ctx, bypassKey{}, true)
+}
+
+func bypass(ctx context.Context) bool { v, _ := ctx.Value(bypassKey{}).(bool); return v }
+
+// Transport caches and coalesces the reads of one backend.
+type Transport struct {
+	store   Store
+	rules   Rules
+	next    http.RoundTripper
+	metrics *metrics.Metrics
+	group   singleflight.Group
+}
+
+// NewTransport wraps next. A nil store disables caching but keeps
+// coalescing.
+func NewTransport(store Store, rules Rules, m *metrics.Metrics, next http.RoundTripper) *Transport {
+	if rules.Cacheable == nil {
+		rules.Cacheable = func(status int, _ []byte) bool { return status == http.StatusOK }
+	}
+	return &Transport{store: store, rules: rules, next: next, metrics: m}
+}
+
+// entry is a stored response.
+type entry struct {
+	Status int               `json:"s"`
+	Header map[string]string `json:"h"`
+	Body   []byte            `json:"b"`
+}
+
+// keptHeaders are the response headers worth replaying.
+var keptHeaders = []string{"Content-Type", "X-Request-Id", "Date"}
+
+// RoundTrip implements http.RoundTripper.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil && req.Body != http.NoBody {
+		b, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		body = b
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	}
+	kind, scope := t.rules.Classify(req, body)
+	switch kind {
+	case Write:
+		resp, err := t.next.RoundTrip(req)
+		// Whatever the answer, the write may have changed the scope.
+		if t.store != nil && scope != "" {
+			_ = t.store.Bump(context.WithoutCancel(req.Context()), scope)
+		}
+		return resp, err
+	case Read:
+		return t.read(req, body, scope)
+	}
+	return t.next.RoundTrip(req)
+}
+
+func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Response, error) {
+	ctx := req.Context()
+	var gen int64
+	if t.store != nil {
+		g, err := t.store.Generation(ctx, scope)
+		if err == nil {
+			gen = g
+		}
+	}
+	key := t.key(req, body, scope, gen)
+	skip := bypass(ctx)
+	if t.store != nil && !skip {
+		if raw, ok := t.store.Get(ctx, key); ok {
+			var e entry
+			if json.Unmarshal(raw, &e) == nil {
+				t.metrics.Cache(t.rules.Backend, "hit")
+				return e.response(req), nil
+			}
+		}
+	}
+	v, err, shared := t.group.Do(key, func() (any, error) {
+		resp, err := t.next.RoundTrip(req)
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return nil, err
+		}
+		e := &entry{Status: resp.StatusCode, Header: map[string]string{}, Body: b}
+		for _, h := range keptHeaders {
+			if v := resp.Header.Get(h); v != "" {
+				e.Header[h] = v
+			}
+		}
+		for _, h := range []string{"Retry-After"} {
+			if v := resp.Header.Get(h); v != "" {
+				e.Header[h] = v
+			}
+		}
+		if t.store != nil && t.rules.Cacheable(resp.StatusCode, b) {
+			if raw, err := json.Marshal(e); err == nil {
+				t.store.Set(context.WithoutCancel(ctx), key, raw)
+			}
+		}
+		return e, nil
+	})
+	switch {
+	case shared && err == nil:
+		t.metrics.Cache(t.rules.Backend, "coalesced")
+	case skip:
+		t.metrics.Cache(t.rules.Backend, "bypass")
+	default:
+		t.metrics.Cache(t.rules.Backend, "miss")
+	}
+	if err != nil {
+		// The shared call ran on another caller's context; if that caller
+		// gave up, this one still has time: ask again, alone.
+		if shared && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) && ctx.Err() == nil {
+			return t.next.RoundTrip(req)
+		}
+		return nil, err
+	}
+	return v.(*entry).response(req), nil
+}
+
+// key identifies a read: backend, scope and its generation, the caller's
+// credential (hashed), method, URL and body.
+func (t *Transport) key(req *http.Request, body []byte, scope string, gen int64) string {
+	h := sha256.New()
+	h.Write([]byte(req.Header.Get("Authorization")))
+	h.Write([]byte{0})
+	h.Write([]byte(req.Method + " " + req.URL.String()))
+	h.Write([]byte{0})
+	h.Write(body)
+	return t.rules.Backend + ":" + scope + ":" + strconv.FormatInt(gen, 10) + ":" + hex.EncodeToString(h.Sum(nil))
+}
+
+func (e *entry) response(req *http.Request) *http.Response {
+	h := http.Header{}
+	for k, v := range e.Header {
+		h.Set(k, v)
+	}
+	return &http.Response{
+		Status: strconv.Itoa(e.Status) + " " + http.StatusText(e.Status), StatusCode: e.Status,
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: h, Body: io.NopCloser(bytes.NewReader(e.Body)), ContentLength: int64(len(e.Body)), Request: req,
+	}
+}
+
+// AstroRules classify Astro API requests: GETs are reads, POSTs and DELETEs
+// writes, scoped by organization.
+func AstroRules() Rules {
+	return Rules{Backend: "astro", Classify: func(req *http.Request, _ []byte) (Kind, string) {
+		scope := astroScope(req.URL.Path)
+		switch req.Method {
+		case http.MethodGet:
+			return Read, scope
+		case http.MethodPost, http.MethodDelete:
+			return Write, scope
+		}
+		return Pass, ""
+	}}
+}
+
+// astroScope is the organization a path belongs to, or "organizations" for
+// paths above any one organization.
+func astroScope(path string) string {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for i, s := range segs {
+		if s == "organizations" && i+1 < len(segs) {
+			return "org:" + segs[i+1]
+		}
+	}
+	return "organizations"
+}
+
+// HoustonRules classify Houston requests: queries are reads, mutations
+// writes, all scoped by installation. Responses with GraphQL errors are not
+// kept.
+func HoustonRules(installation string) Rules {
+	return Rules{
+		Backend: "houston",
+		Classify: func(req *http.Request, body []byte) (Kind, string) {
+			if req.Method != http.MethodPost {
+				return Pass, ""
+			}
+			var env struct {
+				Query string `json:"query"`
+			}
+			if json.Unmarshal(body, &env) != nil {
+				return Pass, ""
+			}
+			q := strings.TrimSpace(env.Query)
+			switch {
+			case strings.HasPrefix(q, "mutation"):
+				return Write, "houston:" + installation
+			case strings.HasPrefix(q, "subscription"):
+				return Pass, ""
+			}
+			return Read, "houston:" + installation
+		},
+		Cacheable: func(status int, body []byte) bool {
+			if status != http.StatusOK {
+				return false
+			}
+			var env struct {
+				Errors json.RawMessage `json:"errors"`
+			}
+			return json.Unmarshal(body, &env) == nil && (len(env.Errors) == 0 || string(env.Errors) == "null")
+		},
+	}
+}

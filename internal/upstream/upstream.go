@@ -1,0 +1,173 @@
+// Package upstream builds the HTTP transport under each backend client:
+//
+//	cache (hits and coalescing) → retry → limiter → metrics → network
+//
+// so a cache hit costs no rate-limit slot, every retry takes one, and the
+// metrics count only requests that really went upstream.
+package upstream
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/astro-gateway/gateway/backends/astro"
+	"github.com/astro-gateway/gateway/internal/metrics"
+)
+
+// RetryPolicy bounds retries.
+type RetryPolicy struct {
+	// MaxAttempts counts the first try (default 3).
+	MaxAttempts int
+	// Base and Max bound the exponential backoff (default 100ms, 2s); each
+	// wait is a random duration up to the bound (full jitter).
+	Base, Max time.Duration
+	// Idempotent says whether req may be repeated after it may have reached
+	// the server. Requests it rejects are retried only when they certainly
+	// did not (a 429, a refused connection).
+	Idempotent func(*http.Request) bool
+}
+
+func (p *RetryPolicy) defaults() {
+	if p.MaxAttempts == 0 {
+		p.MaxAttempts = 3
+	}
+	if p.Base == 0 {
+		p.Base = 100 * time.Millisecond
+	}
+	if p.Max == 0 {
+		p.Max = 2 * time.Second
+	}
+	if p.Idempotent == nil {
+		p.Idempotent = func(r *http.Request) bool { return r.Method == http.MethodGet }
+	}
+}
+
+// Retry wraps next with the policy.
+func Retry(p RetryPolicy, next http.RoundTripper) http.RoundTripper {
+	p.defaults()
+	return rt(func(req *http.Request) (*http.Response, error) {
+		for attempt := 1; ; attempt++ {
+			resp, err := next.RoundTrip(req)
+			wait, again := p.decide(req, resp, err, attempt)
+			if !again {
+				return resp, err
+			}
+			if dl, ok := req.Context().Deadline(); ok && time.Now().Add(wait).After(dl) {
+				return resp, err
+			}
+			if resp != nil {
+				_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+				_ = resp.Body.Close()
+			}
+			if req.Body != nil && req.Body != http.NoBody {
+				if req.GetBody == nil {
+					return resp, err
+				}
+				b, gerr := req.GetBody()
+				if gerr != nil {
+					return nil, gerr
+				}
+				req.Body = b
+			}
+			t := time.NewTimer(wait)
+			select {
+			case <-req.Context().Done():
+				t.Stop()
+				return nil, req.Context().Err()
+			case <-t.C:
+			}
+		}
+	})
+}
+
+// decide says whether to try again, and after how long.
+func (p *RetryPolicy) decide(req *http.Request, resp *http.Response, err error, attempt int) (time.Duration, bool) {
+	if attempt >= p.MaxAttempts {
+		return 0, false
+	}
+	backoff := time.Duration(rand.Int64N(int64(min(p.Max, p.Base<<(attempt-1)) + 1)))
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return 0, false
+		}
+		if refused(err) {
+			return backoff, true
+		}
+		var ne net.Error
+		if errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) {
+			return backoff, p.Idempotent(req)
+		}
+		return 0, false
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		if d, ok := astro.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && d > backoff {
+			return d, true
+		}
+		return backoff, true
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return backoff, p.Idempotent(req)
+	}
+	return 0, false
+}
+
+// refused reports a connection that was never made: the request certainly
+// did not reach the server.
+func refused(err error) bool {
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return true
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// Metrics wraps next so every request that goes upstream is counted and
+// timed under operation(req).
+func Metrics(m *metrics.Metrics, backend string, operation func(*http.Request) string, next http.RoundTripper) http.RoundTripper {
+	if m == nil {
+		return next
+	}
+	return rt(func(req *http.Request) (*http.Response, error) {
+		start := time.Now()
+		resp, err := next.RoundTrip(req)
+		status := "error"
+		if resp != nil {
+			status = strconv.Itoa(resp.StatusCode)
+		}
+		m.Upstream(backend, operation(req), status, time.Since(start))
+		return resp, err
+	})
+}
+
+var astroID = regexp.MustCompile(`^c[a-z0-9]{20,}$`)
+
+// AstroIdempotent says which Astro requests may be repeated: reads, deletes
+// (a repeat answers 404) and updates — a POST to an object's own URL. Every
+// other POST may create something and is not.
+func AstroIdempotent(r *http.Request) bool {
+	switch r.Method {
+	case http.MethodGet, http.MethodDelete:
+		return true
+	case http.MethodPost:
+		segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+		return astroID.MatchString(segs[len(segs)-1])
+	}
+	return false
+}
+
+type rt func(*http.Request) (*http.Response, error)
+
+func (f rt) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
