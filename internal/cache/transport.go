@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/sync/singleflight"
 
@@ -56,6 +57,7 @@ type Transport struct {
 	next    http.RoundTripper
 	metrics *metrics.Metrics
 	group   singleflight.Group
+	waiters atomic.Int64 // callers inside group.Do; for tests and debugging
 }
 
 // NewTransport wraps next. A nil store disables caching but keeps
@@ -125,6 +127,7 @@ func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Re
 			}
 		}
 	}
+	t.waiters.Add(1)
 	v, err, shared := t.group.Do(key, func() (any, error) {
 		resp, err := t.next.RoundTrip(req)
 		if err != nil {
@@ -153,6 +156,7 @@ func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Re
 		}
 		return e, nil
 	})
+	t.waiters.Add(-1)
 	switch {
 	case shared && err == nil:
 		t.metrics.Cache(t.rules.Backend, "coalesced")

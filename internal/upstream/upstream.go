@@ -28,7 +28,8 @@ type RetryPolicy struct {
 	// MaxAttempts counts the first try (default 3).
 	MaxAttempts int
 	// Base and Max bound the exponential backoff (default 100ms, 2s); each
-	// wait is a random duration up to the bound (full jitter).
+	// wait is between half the bound and the bound ("equal jitter"), so
+	// replicas that failed together do not retry together.
 	Base, Max time.Duration
 	// Idempotent says whether req may be repeated after it may have reached
 	// the server. Requests it rejects are retried only when they certainly
@@ -94,7 +95,8 @@ func (p *RetryPolicy) decide(req *http.Request, resp *http.Response, err error, 
 	if attempt >= p.MaxAttempts {
 		return 0, false
 	}
-	backoff := time.Duration(rand.Int64N(int64(min(p.Max, p.Base<<(attempt-1)) + 1)))
+	bound := min(p.Max, p.Base<<(attempt-1))
+	backoff := bound/2 + time.Duration(rand.Int64N(int64(bound/2)+1))
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return 0, false

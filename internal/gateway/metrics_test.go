@@ -1,0 +1,46 @@
+package gateway_test
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/astro-gateway/gateway/internal/testenv"
+)
+
+// TestMetricsMove runs a dashboard query twice and reads /metrics: upstream
+// requests, limiter waits, cache misses then hits, dataloader batches and
+// operation durations all show up.
+func TestMetricsMove(t *testing.T) {
+	t.Parallel()
+	testenv.Run(t, testenv.Config{}, func(t *testing.T, env *testenv.Env) {
+		q := `{ deployments(first: 20) { totalCount nodes { name platform ... on AstroDeployment { workspace { description } } } } }`
+		for range 2 {
+			r := env.Query(t, q, nil, env.Headers())
+			require.Empty(t, r.Errors)
+		}
+		resp, err := http.Get(strings.TrimSuffix(env.GatewayURL, "graphql") + "metrics")
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		body := string(b)
+		for _, want := range []string{
+			`gateway_upstream_requests_total{backend="astro",operation="GET /organizations/{id}/deployments",status="200"}`,
+			`gateway_upstream_requests_total{backend="houston",operation="GetWorkspaceDeployments",status="200"}`,
+			`gateway_upstream_request_duration_seconds_bucket{backend="astro"`,
+			`gateway_limiter_wait_seconds_count{backend="astro",class="GET"}`,
+			`gateway_cache_requests_total{backend="astro",result="miss"}`,
+			`gateway_cache_requests_total{backend="astro",result="hit"}`,
+			`gateway_dataloader_batch_size_count{loader="AstroWorkspace"}`,
+			`gateway_graphql_operation_duration_seconds_count{outcome="ok",type="query"}`,
+		} {
+			assert.Contains(t, body, want)
+		}
+		assert.NotContains(t, body, env.AstroToken)
+	})
+}
