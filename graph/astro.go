@@ -2,9 +2,11 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/graph/loader"
@@ -20,17 +22,7 @@ import (
 // from data at hand answers it without an upstream call.
 func onlyFields(ctx context.Context, types []string, allowed ...string) bool {
 	for _, f := range graphql.CollectFieldsCtx(ctx, types) {
-		if f.Name == "__typename" {
-			continue
-		}
-		ok := false
-		for _, a := range allowed {
-			if f.Name == a {
-				ok = true
-				break
-			}
-		}
-		if !ok {
+		if f.Name != "__typename" && !slices.Contains(allowed, f.Name) {
 			return false
 		}
 	}
@@ -127,6 +119,7 @@ func astroDeployments(ctx context.Context, org string, workspaceIDs, names []str
 	}
 	l.PrimeAstroDeployments(ctx, ds)
 	ds = ds[:min(len(ds), p.first)]
+	prefetchAstroRelations(ctx, ds, connectionNodeSelection(ctx))
 	nodes := make([]*model.AstroDeployment, len(ds))
 	for i, d := range ds {
 		nodes[i] = convertAstroDeployment(d)
@@ -184,7 +177,7 @@ func astroCluster(ctx context.Context, org, id string) (*model.AstroCluster, err
 // astroDeploymentWorkspace answers a deployment's workspace from the
 // deployment itself when only its ids and name are asked for.
 func astroDeploymentWorkspace(ctx context.Context, d *model.AstroDeployment) (*model.AstroWorkspace, error) {
-	if d.WorkspaceName != nil && onlyFields(ctx, astroWorkspaceTypes, "id", "workspaceId", "organizationId", "name", "platform") {
+	if d.WorkspaceName != nil && onlyFields(ctx, astroWorkspaceTypes, astroWorkspaceCarried...) {
 		return astroWorkspaceFromDeployment(d), nil
 	}
 	return astroWorkspace(ctx, d.OrganizationID, d.WorkspaceID)
@@ -197,7 +190,7 @@ func astroDeploymentCluster(ctx context.Context, d *model.AstroDeployment) (*mod
 	if d.ClusterID == nil || *d.ClusterID == "" {
 		return nil, nil
 	}
-	if d.ClusterName != nil && onlyFields(ctx, astroClusterTypes, "id", "clusterId", "organizationId", "name", "region", "cloudProvider") {
+	if d.ClusterName != nil && onlyFields(ctx, astroClusterTypes, astroClusterCarried...) {
 		return astroClusterFromDeployment(d), nil
 	}
 	if d.Type != nil && *d.Type == model.AstroDeploymentTypeStandard {
@@ -214,4 +207,40 @@ func upstreamLimit(first int) int { return max(first, 1) }
 func astroSort(field string, dir model.OrderDirection) string {
 	f := map[string]string{"NAME": "name", "CREATED_AT": "createdAt", "UPDATED_AT": "updatedAt"}[field]
 	return f + ":" + strings.ToLower(string(dir))
+}
+
+// Fields of a deployment's workspace and cluster that the deployment itself
+// carries: asking only for these costs no lookup.
+var (
+	astroWorkspaceCarried = []string{"id", "workspaceId", "organizationId", "name", "platform", "__typename"}
+	astroClusterCarried   = []string{"id", "clusterId", "organizationId", "name", "region", "cloudProvider", "__typename"}
+)
+
+// prefetchAstroRelations starts the workspace and cluster lookups that sel
+// (the selection on the listed deployments) will need, all in one batch.
+func prefetchAstroRelations(ctx context.Context, ds []*astro.Deployment, sel ast.SelectionSet) {
+	if len(ds) == 0 || len(sel) == 0 {
+		return
+	}
+	opCtx := graphql.GetOperationContext(ctx)
+	var ws, cl bool
+	for _, f := range graphql.CollectFields(opCtx, sel, []string{"AstroDeployment", "Deployment", "Node"}) {
+		switch f.Name {
+		case "workspace":
+			ws = ws || !selects(opCtx, f.Selections, astroWorkspaceTypes, astroWorkspaceCarried)
+		case "cluster":
+			cl = cl || !selects(opCtx, f.Selections, astroClusterTypes, astroClusterCarried)
+		}
+	}
+	loader.For(ctx).PrefetchAstroRelations(ctx, ds, ws, cl)
+}
+
+// selects reports whether sel asks for nothing beyond allowed.
+func selects(opCtx *graphql.OperationContext, sel ast.SelectionSet, types, allowed []string) bool {
+	for _, f := range graphql.CollectFields(opCtx, sel, types) {
+		if !slices.Contains(allowed, f.Name) {
+			return false
+		}
+	}
+	return true
 }

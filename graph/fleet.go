@@ -211,6 +211,7 @@ func fleetAstroDeployments(ctx context.Context, q *deploymentQuery) ([]fleetDepl
 				return
 			}
 			l.PrimeAstroDeployments(ctx, items)
+			prefetchAstroRelations(ctx, items, connectionNodeSelection(ctx))
 			for _, d := range items {
 				m := convertAstroDeployment(d)
 				if !q.keep(m.Name, "", m.Status) {

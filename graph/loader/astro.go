@@ -2,6 +2,7 @@ package loader
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/graph-gophers/dataloader/v7"
@@ -145,6 +146,10 @@ func byOrganization[V any](ctx context.Context, l *Loaders, keys []AstroKey, kin
 		}
 		groups[k.OrganizationID] = append(groups[k.OrganizationID], k.ID)
 	}
+	for _, ids := range groups {
+		// A stable order gives a stable URL, which the cache can answer.
+		slices.Sort(ids)
+	}
 	found := map[AstroKey]V{}
 	failed := map[string]error{}
 	var mu sync.Mutex
@@ -193,4 +198,60 @@ func astroErr(err error, kind, id string) error {
 		return &NotFoundError{Backend: "astro", Kind: kind, ID: id}
 	}
 	return wrap("astro", err)
+}
+
+// PrefetchAstroRelations fetches, before the deployments' fields resolve,
+// the workspaces and clusters those fields are about to look up, one batch
+// each, and primes the loaders with them. Doing it here, synchronously,
+// makes the count of upstream calls independent of the batch window and of
+// how gqlgen schedules field resolvers (a 1,000-deployment page would
+// otherwise straddle several windows). Failures are not primed: the fields
+// then report them one by one.
+func (l *Loaders) PrefetchAstroRelations(ctx context.Context, ds []*astro.Deployment, workspaces, clusters bool) {
+	if l.cfg.Disabled || l.astro == nil {
+		return
+	}
+	if workspaces {
+		keys := uniqueKeys(ds, func(d *astro.Deployment) (string, bool) { return d.WorkspaceID, true })
+		l.observe("AstroWorkspace", len(keys))
+		for i, r := range l.batchAstroWorkspaces(ctx, keys) {
+			if r.Error == nil {
+				l.AstroWorkspace.Prime(ctx, keys[i], r.Data)
+			}
+		}
+	}
+	if clusters {
+		keys := uniqueKeys(ds, func(d *astro.Deployment) (string, bool) {
+			ok := d.ClusterID != nil && *d.ClusterID != "" && (d.Type == nil || *d.Type != astro.DeploymentTypeStandard)
+			if !ok {
+				return "", false
+			}
+			return *d.ClusterID, true
+		})
+		if len(keys) > 0 {
+			l.observe("AstroCluster", len(keys))
+			for i, r := range l.batchAstroClusters(ctx, keys) {
+				if r.Error == nil {
+					l.AstroCluster.Prime(ctx, keys[i], r.Data)
+				}
+			}
+		}
+	}
+}
+
+func uniqueKeys(ds []*astro.Deployment, id func(*astro.Deployment) (string, bool)) []AstroKey {
+	seen := map[AstroKey]bool{}
+	var keys []AstroKey
+	for _, d := range ds {
+		v, ok := id(d)
+		if !ok {
+			continue
+		}
+		k := AstroKey{d.OrganizationID, v}
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }

@@ -79,6 +79,12 @@ func newLoader[K comparable, V any](cfg Config, name string, fn dataloader.Batch
 	return dataloader.NewBatchedLoader(fn, dataloader.WithWait[K, V](cfg.Wait))
 }
 
+func (l *Loaders) observe(loader string, keys int) {
+	if l.cfg.ObserveBatch != nil {
+		l.cfg.ObserveBatch(loader, keys)
+	}
+}
+
 // Load is a shorthand for loader.Load(ctx, key)().
 func Load[K comparable, V any](ctx context.Context, ld *dataloader.Loader[K, V], key K) (V, error) {
 	return ld.Load(ctx, key)()

@@ -38,6 +38,9 @@ type Rules struct {
 	Classify func(req *http.Request, body []byte) (Kind, string)
 	// Cacheable says whether a response may be kept (default: status 200).
 	Cacheable func(status int, body []byte) bool
+	// NoCoalescing sends every read upstream even while an identical one is
+	// in flight. For measuring what coalescing saves; never in production.
+	NoCoalescing bool
 }
 
 type bypassKey struct{}
@@ -102,6 +105,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return resp, err
 	case Read:
+		if t.rules.NoCoalescing && t.store == nil {
+			return t.next.RoundTrip(req)
+		}
 		return t.read(req, body, scope)
 	}
 	return t.next.RoundTrip(req)

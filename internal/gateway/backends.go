@@ -25,6 +25,9 @@ type BackendOptions struct {
 	// are still coalesced).
 	Cache   cache.Store
 	Metrics *metrics.Metrics
+	// NaiveReads turns coalescing off (with Cache nil: every read goes
+	// upstream), to measure what batching saves. Never in production.
+	NaiveReads bool
 	// Transport is the network transport (default http.DefaultTransport).
 	Transport http.RoundTripper
 }
@@ -50,13 +53,16 @@ func NewBackends(o BackendOptions) (*astro.Client, *houston.Client, error) {
 		var t http.RoundTripper = upstream.Metrics(o.Metrics, "astro", func(r *http.Request) string { return metrics.AstroRoute(r.Method, r.URL.Path) }, o.Transport)
 		t = limiter.Transport(o.AstroLimiter, "astro", o.Metrics, t)
 		t = upstream.Retry(upstream.RetryPolicy{Idempotent: upstream.AstroIdempotent}, t)
-		t = cache.NewTransport(o.Cache, cache.AstroRules(), o.Metrics, t)
+		rules := cache.AstroRules()
+		rules.NoCoalescing = o.NaiveReads
+		t = cache.NewTransport(o.Cache, rules, o.Metrics, t)
 		if a, err = astro.NewClient(o.AstroURL, astro.WithHTTPClient(&http.Client{Timeout: o.Timeout, Transport: t}), astro.WithUserAgent(o.UserAgent)); err != nil {
 			return nil, nil, err
 		}
 	}
 	if o.HoustonURL != "" {
 		rules := cache.HoustonRules(houston.DefaultInstallation)
+		rules.NoCoalescing = o.NaiveReads
 		var t http.RoundTripper = upstream.Metrics(o.Metrics, "houston", houstonOperation, o.Transport)
 		if o.HoustonLimiter != nil {
 			t = limiter.Transport(o.HoustonLimiter, "houston", o.Metrics, t)

@@ -33,7 +33,7 @@ type Limits struct {
 }
 
 // AstroLimits are the Astro API's documented limits per token.
-var AstroLimits = Limits{Read: 25, Write: 10, Delete: 5, Window: time.Second, Margin: 20 * time.Millisecond}
+var AstroLimits = Limits{Read: 25, Write: 10, Delete: 5, Window: time.Second, Margin: 75 * time.Millisecond}
 
 // WaitError says a request could not get a slot before its deadline.
 type WaitError struct {

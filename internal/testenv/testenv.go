@@ -31,6 +31,8 @@ type Config struct {
 	HoustonOptions []houstonsim.Option
 	NoAstro        bool // gateway without an Astro backend
 	NoHouston      bool // gateway without a Houston backend
+	// DisableLoaders resolves every field with its own upstream call: no
+	// batching, no coalescing. For measurements only.
 	DisableLoaders bool
 	// Fallback tokens applied to callers that send none (as demo mode does).
 	Fallback loader.Credentials
@@ -77,6 +79,7 @@ func Run(t *testing.T, cfg Config, f func(t *testing.T, env *Env)) {
 	require.NoError(t, err)
 	t.Cleanup(closeShared)
 	env.Metrics = bo.Metrics
+	bo.NaiveReads = cfg.DisableLoaders
 	bo.AstroURL, bo.HoustonURL, bo.Timeout = env.AstroURL, env.HoustonURL, 30*time.Second
 	if cfg.NoAstro {
 		bo.AstroURL = ""
