@@ -145,9 +145,14 @@ func fleetDeployments(ctx context.Context, filter *model.DeploymentFilter, order
 	}
 	sortFleet(all, q.field, q.dir)
 	window := slice(all, q.page)
-	nodes := make([]model.Deployment, len(window))
-	for i, d := range window {
-		nodes[i] = d.node
+	if err := softwarePage(ctx, window); err != nil {
+		graphql.AddError(ctx, err)
+	}
+	nodes := make([]model.Deployment, 0, len(window))
+	for _, d := range window {
+		if d.node != nil {
+			nodes = append(nodes, d.node)
+		}
 	}
 	return deploymentConnection(nodes, q.page, total), nil
 }
@@ -258,8 +263,16 @@ func astroOrgDeployments(ctx context.Context, c *astro.Client, org string, ws []
 // then all their deployments in one document. Houston has neither counts nor
 // sorting, so every deployment is read.
 func fleetSoftwareDeployments(ctx context.Context, q *deploymentQuery) ([]fleetDeployment, int, error) {
-	sel := softwareDeploymentSelection(ctx, connectionNodeSelection(ctx))
-	sel = houston.With(sel, "label", "createdAt", "updatedAt")
+	// Every deployment is read with only what ordering and filtering need;
+	// the page's deployments get the caller's selection afterwards
+	// (softwarePage), so a page of 20 does not decode 2,000 full objects.
+	sel := houston.Fields("id", "label")
+	switch q.field {
+	case model.DeploymentOrderFieldCreatedAt:
+		sel = houston.With(sel, "createdAt")
+	case model.DeploymentOrderFieldUpdatedAt:
+		sel = houston.With(sel, "updatedAt")
+	}
 	if q.statuses != nil {
 		sel = houston.With(sel, "status")
 	}
@@ -410,4 +423,36 @@ func eachAstroWorkspace(ctx context.Context, fn func(*astro.Workspace)) error {
 		}
 	}
 	return nil
+}
+
+// softwarePage fetches the Software deployments of a page with the caller's
+// selection, in one aliased document, and puts them in place. A deployment
+// that can no longer be read is dropped from the page, with the error.
+func softwarePage(ctx context.Context, window []fleetDeployment) error {
+	l := loader.For(ctx)
+	sel := softwareDeploymentSelection(ctx, connectionNodeSelection(ctx))
+	var idx []int
+	var keys []loader.SoftwareKey
+	for i, d := range window {
+		if sd, ok := d.node.(*model.SoftwareDeployment); ok {
+			idx = append(idx, i)
+			keys = append(keys, l.SoftwareKey(sd.DeploymentID, sel))
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	ds, errs := l.SoftwareDeployment.LoadMany(ctx, keys)()
+	var first error
+	for j, i := range idx {
+		if errs != nil && errs[j] != nil {
+			window[i].node = nil
+			if first == nil {
+				first = errs[j]
+			}
+			continue
+		}
+		window[i].node = convertSoftwareDeployment(l.Installation(), ds[j])
+	}
+	return first
 }

@@ -2,6 +2,7 @@ package cache
 
 import (
 	"bytes"
+	"encoding/binary"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -74,9 +75,66 @@ func NewTransport(store Store, rules Rules, m *metrics.Metrics, next http.RoundT
 
 // entry is a stored response.
 type entry struct {
-	Status int               `json:"s"`
-	Header map[string]string `json:"h"`
-	Body   []byte            `json:"b"`
+	Status int
+	Header map[string]string
+	Body   []byte
+}
+
+// marshal encodes e compactly: the status, the header pairs and the body,
+// each length-prefixed. (JSON would base64 the body, and cost a validating
+// pass over it on every hit.)
+func (e *entry) marshal() []byte {
+	n := 4 + len(e.Body)
+	for k, v := range e.Header {
+		n += 4 + len(k) + len(v)
+	}
+	b := make([]byte, 0, n+8)
+	b = binary.AppendUvarint(b, uint64(e.Status))
+	b = binary.AppendUvarint(b, uint64(len(e.Header)))
+	for k, v := range e.Header {
+		b = binary.AppendUvarint(b, uint64(len(k)))
+		b = append(b, k...)
+		b = binary.AppendUvarint(b, uint64(len(v)))
+		b = append(b, v...)
+	}
+	return append(b, e.Body...)
+}
+
+// unmarshalEntry decodes marshal's output; ok is false for anything else.
+func unmarshalEntry(b []byte) (e entry, ok bool) {
+	next := func() (uint64, bool) {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			return 0, false
+		}
+		b = b[n:]
+		return v, true
+	}
+	str := func() (string, bool) {
+		l, ok := next()
+		if !ok || l > uint64(len(b)) {
+			return "", false
+		}
+		s := string(b[:l])
+		b = b[l:]
+		return s, true
+	}
+	status, ok1 := next()
+	count, ok2 := next()
+	if !ok1 || !ok2 || count > 64 {
+		return e, false
+	}
+	e.Status, e.Header = int(status), make(map[string]string, count)
+	for range count {
+		k, okk := str()
+		v, okv := str()
+		if !okk || !okv {
+			return e, false
+		}
+		e.Header[k] = v
+	}
+	e.Body = b
+	return e, true
 }
 
 // keptHeaders are the response headers worth replaying.
@@ -126,8 +184,7 @@ func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Re
 	skip := bypass(ctx)
 	if t.store != nil && !skip {
 		if raw, ok := t.store.Get(ctx, key); ok {
-			var e entry
-			if json.Unmarshal(raw, &e) == nil {
+			if e, ok := unmarshalEntry(raw); ok {
 				t.metrics.Cache(t.rules.Backend, "hit")
 				return e.response(req), nil
 			}
@@ -156,9 +213,7 @@ func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Re
 			}
 		}
 		if t.store != nil && t.rules.Cacheable(resp.StatusCode, b) {
-			if raw, err := json.Marshal(e); err == nil {
-				t.store.Set(context.WithoutCancel(ctx), key, raw)
-			}
+			t.store.Set(context.WithoutCancel(ctx), key, e.marshal())
 		}
 		return e, nil
 	})

@@ -56,6 +56,12 @@ type Env struct {
 // Run starts an environment, runs f, and stops it.
 func Run(t *testing.T, cfg Config, f func(t *testing.T, env *Env)) {
 	t.Helper()
+	f(t, Start(t, cfg))
+}
+
+// Start starts an environment that stops when t's test or benchmark ends.
+func Start(t testing.TB, cfg Config) *Env {
+	t.Helper()
 	if cfg.Dataset == "" {
 		cfg.Dataset = "small"
 	}
@@ -93,11 +99,11 @@ func Run(t *testing.T, cfg Config, f func(t *testing.T, env *Env)) {
 	gs := httptest.NewServer(gateway.New(opts))
 	t.Cleanup(gs.Close)
 	env.GatewayURL = gs.URL + "/graphql"
-	f(t, env)
+	return env
 }
 
 // TokenOfKind returns the first astrosim token of a kind.
-func TokenOfKind(t *testing.T, toks []astrosim.Token, kind string) string {
+func TokenOfKind(t testing.TB, toks []astrosim.Token, kind string) string {
 	t.Helper()
 	for _, tok := range toks {
 		if tok.Kind == kind {
@@ -108,7 +114,7 @@ func TokenOfKind(t *testing.T, toks []astrosim.Token, kind string) string {
 	return ""
 }
 
-func houstonToken(t *testing.T, toks []houstonsim.Token, kind string) string {
+func houstonToken(t testing.TB, toks []houstonsim.Token, kind string) string {
 	t.Helper()
 	for _, tok := range toks {
 		if tok.Kind == kind {
@@ -139,13 +145,13 @@ type Error struct {
 }
 
 // Query posts a query to the gateway with headers.
-func (e *Env) Query(t *testing.T, query string, vars map[string]any, headers map[string]string) Response {
+func (e *Env) Query(t testing.TB, query string, vars map[string]any, headers map[string]string) Response {
 	t.Helper()
 	return Post(t, e.GatewayURL, query, vars, headers)
 }
 
 // Post posts a GraphQL query to url.
-func Post(t *testing.T, url, query string, vars map[string]any, headers map[string]string) Response {
+func Post(t testing.TB, url, query string, vars map[string]any, headers map[string]string) Response {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	require.NoError(t, err)
@@ -167,7 +173,7 @@ func Post(t *testing.T, url, query string, vars map[string]any, headers map[stri
 }
 
 // Decode unmarshals the response's data into v.
-func (r Response) Decode(t *testing.T, v any) {
+func (r Response) Decode(t testing.TB, v any) {
 	t.Helper()
 	require.NoError(t, json.Unmarshal(r.Data, v), "data: %s", r.Data)
 }
