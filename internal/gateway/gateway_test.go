@@ -372,3 +372,49 @@ func TestOrganizationTokenWithHeader(t *testing.T) {
 		assert.Equal(t, "astro", r.Errors[0].Extensions["backend"])
 	})
 }
+
+// TestTwoOrganizationsNeverCross queries one gateway, cache on, with the
+// tokens of two organizations, in turns and at once: each sees only its own
+// organization's deployments, and asking for the other's is refused.
+func TestTwoOrganizationsNeverCross(t *testing.T) {
+	t.Parallel()
+	testenv.Run(t, testenv.Config{NoHouston: true}, func(t *testing.T, env *testenv.Env) {
+		type org struct{ id, token string }
+		var orgs []org
+		for _, k := range env.Astro.Tokens() {
+			if k.Kind == "ORGANIZATION" {
+				orgs = append(orgs, org{k.Scope[0], k.Token})
+			}
+		}
+		require.Len(t, orgs, 2)
+		q := `query($org: String!) { astro { organization(id: $org) { deployments(first: 100) { nodes { organizationId name } } } } }`
+		ask := func(caller, target org) testenv.Response {
+			return env.Query(t, q, map[string]any{"org": target.id}, map[string]string{"X-Astro-Token": caller.token, "X-Astro-Organization-Id": caller.id})
+		}
+		for range 3 { // repeats are cache hits: they must stay apart too
+			for _, o := range orgs {
+				r := ask(o, o)
+				require.Empty(t, r.Errors)
+				var d struct {
+					Astro struct {
+						Organization struct {
+							Deployments struct {
+								Nodes []struct{ OrganizationID string } `json:"nodes"`
+							} `json:"deployments"`
+						} `json:"organization"`
+					} `json:"astro"`
+				}
+				r.Decode(t, &d)
+				require.NotEmpty(t, d.Astro.Organization.Deployments.Nodes)
+				for _, n := range d.Astro.Organization.Deployments.Nodes {
+					assert.Equal(t, o.id, n.OrganizationID)
+				}
+			}
+		}
+		// The other organization's token gets 403 for the same, cached, URL.
+		r := ask(orgs[1], orgs[0])
+		require.NotEmpty(t, r.Errors)
+		assert.Equal(t, "FORBIDDEN", r.Errors[0].Extensions["code"])
+		assert.NotContains(t, string(r.Data), orgs[0].id+`","name`)
+	})
+}
