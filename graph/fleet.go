@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -158,7 +159,7 @@ func fleetDeployments(ctx context.Context, filter *model.DeploymentFilter, order
 }
 
 func sortFleet(all []fleetDeployment, field model.DeploymentOrderField, dir model.OrderDirection) {
-	less := func(a, b fleetDeployment) int {
+	slices.SortFunc(all, func(a, b fleetDeployment) int {
 		var c int
 		switch field {
 		case model.DeploymentOrderFieldCreatedAt:
@@ -172,11 +173,10 @@ func sortFleet(all []fleetDeployment, field model.DeploymentOrderField, dir mode
 			c = -c
 		}
 		if c == 0 {
-			c = strings.Compare(a.id, b.id)
+			c = strings.Compare(a.id, b.id) // ids are unique: a total order
 		}
 		return c
-	}
-	sort.SliceStable(all, func(i, j int) bool { return less(all[i], all[j]) < 0 })
+	})
 }
 
 // fleetAstroDeployments reads the Astro part. Without local filters it asks
