@@ -68,7 +68,15 @@ type rootField struct {
 // document builds the text and variables of one query holding roots.
 // Values always travel as variables, never spliced into the text.
 func document(opName string, roots []rootField) *Request {
-	op := &ast.OperationDefinition{Operation: ast.Query, Name: opName}
+	return buildDocument(ast.Query, opName, roots)
+}
+
+// buildDocument builds one operation of kind (query, mutation or
+// subscription) holding roots. An argument named "parent.child" becomes a
+// field of an inline input object, as the CLI writes
+// deployment(where: {id: $id}).
+func buildDocument(kind ast.Operation, opName string, roots []rootField) *Request {
+	op := &ast.OperationDefinition{Operation: kind, Name: opName}
 	vars := map[string]any{}
 	for i, r := range roots {
 		f := &ast.Field{Alias: r.alias, Name: r.name, SelectionSet: selectionSet(r.sel)}
@@ -116,10 +124,21 @@ func selectionSet(fields []Field) ast.SelectionSet {
 
 func alias(i int) string { return fmt.Sprintf("_%d", i) }
 
+// Variable types, spelled as Houston's schema spells them.
 var (
 	typeUuidNonNull   = ast.NonNullNamedType("Uuid", nil)
 	typeStringNonNull = ast.NonNullNamedType("String", nil)
 	typeInt           = ast.NamedType("Int", nil)
 	typeUuid          = ast.NamedType("Uuid", nil)
 	typeString        = ast.NamedType("String", nil)
+	typeBoolean       = ast.NamedType("Boolean", nil)
+	typeIDNonNull     = ast.NonNullNamedType("Id", nil)
+	typeJSONNonNull   = ast.NonNullNamedType("JSON", nil)
+	typeDateTime      = ast.NamedType("DateTime", nil)
+	typeRoleNonNull   = ast.NonNullNamedType("Role", nil)
+	typeExecutor      = ast.NamedType("ExecutorType", nil)
+	typeExecutorNN    = ast.NonNullNamedType("ExecutorType", nil)
+	typeDagDeployment = ast.NamedType("DagDeployment", nil)
+	typeUserSearch    = ast.NamedType("UserSearch", nil)
+	typeMode          = ast.NamedType("AllowedDeploymentModeValues", nil)
 )

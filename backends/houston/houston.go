@@ -5,6 +5,21 @@
 //
 //	c, _ := houston.NewClient("https://houston.example.com/v1")
 //	ws, err := c.WithToken(tok).WorkspacesByID(ctx, ids, houston.Fields("id", "label"))
+//
+// Houston versions differ (0.2x to 2.1). The client learns the installed
+// version from appConfig.version ([Client.Version]; once per client and its
+// WithToken copies) whenever a document depends on it, and sends the shape
+// that version accepts: createDeployment or upsertDeployment,
+// updateDeploymentImage or upsertDeployment(image), no clusterId before
+// 1.0, and so on. [Supports] and [PruneSelection] answer from the version
+// table (versions.go) what a version has, so that the gateway can tell its
+// callers about fields their Houston lacks; operations a version lacks fail
+// with an *[UnsupportedError] before any request.
+//
+// Every method names the Houston root field it calls and the Astro CLI
+// document it mirrors (shared/specs/houston/operations). Writes take typed
+// requests; SubscribeLogs follows a deployment's logs over websocket with
+// the legacy subscriptions-transport-ws protocol Houston speaks.
 package houston
 
 import (
@@ -31,10 +46,14 @@ const maxResponseBytes = 32 << 20
 // [Client.WithToken] for a copy that authenticates as a caller.
 type Client struct {
 	endpoint     string
+	wsEndpoint   string
 	httpClient   *http.Client
 	token        string
 	installation string
 	userAgent    string
+	// versions caches the installation's version; copies made by WithToken
+	// share it (see Client.Version).
+	versions *versionCache
 }
 
 // Option configures a [Client].
@@ -50,6 +69,11 @@ func WithInstallation(name string) Option { return func(c *Client) { c.installat
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option { return func(c *Client) { c.userAgent = ua } }
 
+// WithSubscriptionEndpoint sets the websocket URL of subscriptions (default:
+// the GraphQL endpoint with ws(s) for http(s) and its last path element
+// /v1 replaced by /ws, as Houston serves them).
+func WithSubscriptionEndpoint(u string) Option { return func(c *Client) { c.wsEndpoint = u } }
+
 // NewClient returns a client for the GraphQL endpoint, such as
 // "https://houston.example.com/v1".
 func NewClient(endpoint string, opts ...Option) (*Client, error) {
@@ -57,7 +81,12 @@ func NewClient(endpoint string, opts ...Option) (*Client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("houston: endpoint %q is not an absolute http(s) URL", endpoint)
 	}
-	c := &Client{endpoint: u.String(), httpClient: http.DefaultClient, installation: DefaultInstallation, userAgent: "astro-graphql-gateway"}
+	c := &Client{endpoint: u.String(), httpClient: http.DefaultClient, installation: DefaultInstallation,
+		userAgent: "astro-graphql-gateway", versions: &versionCache{}}
+	ws := *u
+	ws.Scheme = map[string]string{"http": "ws", "https": "wss"}[u.Scheme]
+	ws.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/v1") + "/ws"
+	c.wsEndpoint = ws.String()
 	for _, o := range opts {
 		o(c)
 	}
@@ -77,6 +106,9 @@ func (c *Client) Installation() string { return c.installation }
 
 // Endpoint is the GraphQL endpoint URL.
 func (c *Client) Endpoint() string { return c.endpoint }
+
+// SubscriptionEndpoint is the websocket URL of subscriptions.
+func (c *Client) SubscriptionEndpoint() string { return c.wsEndpoint }
 
 // Request is one GraphQL operation.
 type Request struct {

@@ -5,66 +5,76 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // BatchSize is how many aliased lookups go into one document.
 const BatchSize = 200
 
-// AppConfig fetches appConfig with the given selection.
+// AppConfig fetches appConfig with the given selection. Fields the
+// installed Houston lacks are left out (see [PruneSelection]).
+//
+// Houston: query appConfig (AppConfigRequest, HoustonVersionQuery)
 func (c *Client) AppConfig(ctx context.Context, sel []Field) (*AppConfig, error) {
-	req := document("AppConfig", []rootField{{alias: "appConfig", name: "appConfig", sel: sel}})
-	var out struct {
-		AppConfig *AppConfig `json:"appConfig"`
+	return c.AppConfigFor(ctx, AppConfigScope{}, sel)
+}
+
+// AppConfigScope names what appConfig merges its configuration for: a
+// cluster (Houston ≥ 1.0), a workspace and a deployment (≥ 2.0).
+type AppConfigScope struct {
+	ClusterID    string
+	WorkspaceID  string
+	DeploymentID string
+}
+
+// AppConfigFor fetches appConfig as merged for a scope. A scope the
+// installed Houston cannot take is an *[UnsupportedError].
+//
+// Houston: query appConfig(clusterId, workspaceUuid, deploymentUuid) (AppConfigRequest)
+func (c *Client) AppConfigFor(ctx context.Context, scope AppConfigScope, sel []Field) (*AppConfig, error) {
+	return one[AppConfig](ctx, c, call{kind: ast.Query, opName: "AppConfig", field: "appConfig", result: "AppConfig", sel: sel,
+		args: optional(
+			arg{"clusterId", typeUuid, scope.ClusterID},
+			arg{"workspaceUuid", typeUuid, scope.WorkspaceID},
+			arg{"deploymentUuid", typeUuid, scope.DeploymentID})})
+}
+
+// optional keeps the arguments with a value: the CLI sends only those.
+func optional(args ...arg) []arg {
+	var out []arg
+	for _, a := range args {
+		if !isZero(a.value) {
+			out = append(out, a)
+		}
 	}
-	if err := c.Do(ctx, req, &out); err != nil {
-		return nil, err
-	}
-	if out.AppConfig == nil {
-		return nil, errors.New("houston: appConfig returned null")
-	}
-	return out.AppConfig, nil
+	return out
 }
 
 // Workspaces lists the workspaces the caller has a role in.
+//
+// Houston: query workspaces (WorkspacesGetRequest)
 func (c *Client) Workspaces(ctx context.Context, sel []Field) ([]*Workspace, error) {
-	req := document("GetWorkspaces", []rootField{{alias: "workspaces", name: "workspaces", sel: With(sel, "id")}})
-	var out struct {
-		Workspaces []*Workspace `json:"workspaces"`
-	}
-	err := c.Do(ctx, req, &out)
-	return compact(out.Workspaces), err
+	return many[Workspace](ctx, c, call{kind: ast.Query, opName: "GetWorkspaces", field: "workspaces", result: "Workspace", sel: sel})
 }
 
 // PaginatedDeploymentsOptions are the arguments of paginatedDeployments.
 type PaginatedDeploymentsOptions struct {
-	Take       int // 0: server default
+	Take       int // 0: server default; -1: all
 	PageNumber int // 0-based
 	Name       string
-	ClusterID  string
+	ClusterID  string // Houston ≥ 1.0
 }
 
 // PaginatedDeployments lists one page of the deployments the caller can see
 // (every deployment for a system admin). Houston ≥ 0.32.
+//
+// Houston: query paginatedDeployments (PaginatedDeploymentsGetRequest)
 func (c *Client) PaginatedDeployments(ctx context.Context, opts PaginatedDeploymentsOptions, sel []Field) ([]*Deployment, error) {
-	var args []arg
-	if opts.Take > 0 {
-		args = append(args, arg{"take", typeInt, opts.Take})
-	}
-	if opts.PageNumber > 0 {
-		args = append(args, arg{"pageNumber", typeInt, opts.PageNumber})
-	}
-	if opts.Name != "" {
-		args = append(args, arg{"name", typeString, opts.Name})
-	}
-	if opts.ClusterID != "" {
-		args = append(args, arg{"clusterId", typeUuid, opts.ClusterID})
-	}
-	req := document("paginatedDeployments", []rootField{{alias: "paginatedDeployments", name: "paginatedDeployments", args: args, sel: With(sel, "id")}})
-	var out struct {
-		Deployments []*Deployment `json:"paginatedDeployments"`
-	}
-	err := c.Do(ctx, req, &out)
-	return compact(out.Deployments), err
+	args := optional(arg{"take", typeInt, opts.Take}, arg{"pageNumber", typeInt, opts.PageNumber},
+		arg{"name", typeString, opts.Name}, arg{"clusterId", typeUuid, opts.ClusterID})
+	return many[Deployment](ctx, c, call{kind: ast.Query, opName: "paginatedDeployments", field: "paginatedDeployments",
+		args: args, result: "Deployment", sel: sel})
 }
 
 // WorkspacesByID looks up workspaces by id, BatchSize per document. The
@@ -72,7 +82,7 @@ func (c *Client) PaginatedDeployments(ctx context.Context, opts PaginatedDeploym
 // no such workspace (or the caller may not see it); errs holds the errors
 // that Houston reported for single ids. err is a failure of the whole call.
 func (c *Client) WorkspacesByID(ctx context.Context, ids []string, sel []Field) (out []*Workspace, errs []error, err error) {
-	sel = With(sel, "id")
+	sel = c.pruned(ctx, "Workspace", With(sel, "id"))
 	return batch(ctx, c, "GetWorkspaces", ids, func(id string) rootField {
 		return rootField{name: "workspace", args: []arg{{"workspaceUuid", typeUuidNonNull, id}}, sel: sel}
 	}, func(raw json.RawMessage) (*Workspace, error) { return decode[Workspace](raw) })
@@ -80,7 +90,7 @@ func (c *Client) WorkspacesByID(ctx context.Context, ids []string, sel []Field) 
 
 // DeploymentsByID looks up deployments by id, like [Client.WorkspacesByID].
 func (c *Client) DeploymentsByID(ctx context.Context, ids []string, sel []Field) (out []*Deployment, errs []error, err error) {
-	sel = With(sel, "id")
+	sel = c.pruned(ctx, "Deployment", With(sel, "id"))
 	return batch(ctx, c, "GetDeployments", ids, func(id string) rootField {
 		return rootField{name: "deployment", args: []arg{{"where.id", typeStringNonNull, id}}, sel: sel}
 	}, func(raw json.RawMessage) (*Deployment, error) { return decode[Deployment](raw) })
@@ -89,7 +99,7 @@ func (c *Client) DeploymentsByID(ctx context.Context, ids []string, sel []Field)
 // WorkspaceDeployments lists the deployments of each workspace, aligned with
 // workspaceIDs, in as few documents as BatchSize allows.
 func (c *Client) WorkspaceDeployments(ctx context.Context, workspaceIDs []string, sel []Field) (out [][]*Deployment, errs []error, err error) {
-	sel = With(sel, "id")
+	sel = c.pruned(ctx, "Deployment", With(sel, "id"))
 	lists, errs, err := batch(ctx, c, "GetWorkspaceDeployments", workspaceIDs, func(id string) rootField {
 		return rootField{name: "workspaceDeployments", args: []arg{{"workspaceUuid", typeUuidNonNull, id}}, sel: sel}
 	}, func(raw json.RawMessage) (*[]*Deployment, error) { return decode[[]*Deployment](raw) })
@@ -100,6 +110,16 @@ func (c *Client) WorkspaceDeployments(ctx context.Context, workspaceIDs []string
 		}
 	}
 	return out, errs, err
+}
+
+// pruned drops from sel what the installed version lacks, asking Houston
+// for its version only when sel holds a field that depends on it.
+func (c *Client) pruned(ctx context.Context, typeName string, sel []Field) []Field {
+	if !selectionVersioned(typeName, sel) {
+		return sel
+	}
+	kept, _ := PruneSelection(c.shapeVersion(ctx, true), typeName, sel)
+	return kept
 }
 
 // batch runs one aliased root field per key, chunked by BatchSize, and
@@ -117,6 +137,9 @@ func batch[T any](ctx context.Context, c *Client, opName string, keys []string, 
 		}
 		var data map[string]json.RawMessage
 		err := c.Do(ctx, document(opName, roots), &data)
+		if isValidationFailure(err) {
+			c.ForgetVersion()
+		}
 		var gqlErrs Errors
 		if err != nil && !errors.As(err, &gqlErrs) {
 			return nil, nil, err

@@ -1,9 +1,13 @@
 // Command houstonsim serves the in-memory Houston (Astronomer Software)
 // GraphQL API of package houstonsim. Once listening it prints one line,
 // "houstonsim listening on http://<addr>"; the GraphQL endpoint is that URL
-// plus /v1, the side door /_sim/stats, /_sim/reset and /_sim/tokens.
+// plus /v1, the log subscription's websocket /ws, the side door
+// /_sim/stats, /_sim/reset and /_sim/tokens.
 //
-//	houstonsim -listen 127.0.0.1:8082 -dataset small -seed 1 -houston-version 1.0.1 -latency 5ms-20ms
+// -houston-version picks the Houston the simulator poses as (its schema
+// and appConfig.version); 0.34.x, 1.0.x and 2.1.x are tested.
+//
+//	houstonsim -listen 127.0.0.1:8082 -dataset small -seed 1 -houston-version 1.0.1 -latency 5ms-20ms -log-interval 1s
 package main
 
 import (
@@ -39,7 +43,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	listen := fs.String("listen", "127.0.0.1:8082", "address to listen on")
 	dataset := fs.String("dataset", houstonsim.Small, "dataset: small or bench")
 	seed := fs.Int64("seed", houstonsim.DefaultSeed, "seed of the dataset")
-	version := fs.String("houston-version", houstonsim.DefaultVersion, "Houston version to report")
+	version := fs.String("houston-version", houstonsim.DefaultVersion,
+		"Houston version to pose as, e.g. 0.34.0, 1.0.1 or 2.1.0 (tested: "+strings.Join(houstonsim.SupportedVersions(), ", ")+")")
+	logInterval := fs.Duration("log-interval", houstonsim.DefaultLogInterval, "how often each deployment component writes a log line")
 	var lat latency
 	fs.Var(&lat, "latency", "delay per request: a duration (10ms) or a range (5ms-20ms)")
 	if err := fs.Parse(args); err != nil {
@@ -48,8 +54,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if *dataset != houstonsim.Small && *dataset != houstonsim.Bench {
 		return fmt.Errorf("-dataset must be %s or %s, not %q", houstonsim.Small, houstonsim.Bench, *dataset)
 	}
+	if !houstonsim.ValidVersion(*version) {
+		return fmt.Errorf("-houston-version %q is not a version like 1.0.1", *version)
+	}
+	if *logInterval <= 0 {
+		return fmt.Errorf("-log-interval must be positive, not %s", *logInterval)
+	}
 	sim := houstonsim.New(houstonsim.WithDataset(*dataset), houstonsim.WithSeed(*seed),
-		houstonsim.WithVersion(*version), houstonsim.WithLatency(lat.min, lat.max))
+		houstonsim.WithVersion(*version), houstonsim.WithLatency(lat.min, lat.max),
+		houstonsim.WithLogInterval(*logInterval))
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {

@@ -43,12 +43,22 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"data":{"appConfig":{"version":"2.1.0"}}}`, string(body))
 
+	// Posing as 2.1: the legacy mutation is gone.
+	req, err = http.NewRequestWithContext(t.Context(), http.MethodPost, base+"/v1",
+		strings.NewReader(`{"query":"mutation { updateDeploymentImage(releaseName: \"x\", image: \"y\") { id } }"}`))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+
 	resp, err = http.Get(base + "/_sim/stats")
 	require.NoError(t, err)
 	var stats map[string]any
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&stats))
 	require.NoError(t, resp.Body.Close())
-	assert.EqualValues(t, 1, stats["requests"])
+	assert.EqualValues(t, 2, stats["requests"])
 
 	cancel()
 	select {
@@ -70,6 +80,8 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{"inverted latency", []string{"-latency", "20ms-5ms"}},
 		{"unknown flag", []string{"-nope"}},
 		{"bad address", []string{"-listen", "not an address"}},
+		{"bad version", []string{"-houston-version", "latest"}},
+		{"bad log interval", []string{"-log-interval", "0s"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -147,6 +147,15 @@ func TestScopes(t *testing.T) {
 		{houstonsim.LabelDeploymentViewer,
 			func(houstonsim.Token) []string { return []string{} },
 			func(tok houstonsim.Token) []string { return tok.Scope }},
+		{houstonsim.LabelWorkspaceEditor,
+			func(tok houstonsim.Token) []string { return tok.Scope },
+			func(tok houstonsim.Token) []string { return inWorkspace(tok.Scope[0]) }},
+		{houstonsim.LabelDeploymentAdmin,
+			func(houstonsim.Token) []string { return []string{} },
+			func(tok houstonsim.Token) []string { return tok.Scope }},
+		{houstonsim.LabelDeploymentEditor,
+			func(houstonsim.Token) []string { return []string{} },
+			func(tok houstonsim.Token) []string { return tok.Scope }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.label, func(t *testing.T) {
@@ -169,10 +178,12 @@ func TestTokens(t *testing.T) {
 	labels := ids(toks, func(tok houstonsim.Token) string { return tok.Label })
 	assert.Equal(t, []string{
 		houstonsim.LabelSystemAdmin, houstonsim.LabelWorkspaceAdmin, houstonsim.LabelWorkspaceViewer,
-		houstonsim.LabelDeploymentViewer, houstonsim.LabelServiceAccount,
+		houstonsim.LabelDeploymentViewer, houstonsim.LabelServiceAccount, houstonsim.LabelWorkspaceEditor,
+		houstonsim.LabelDeploymentAdmin, houstonsim.LabelDeploymentEditor,
 	}, labels)
 	kinds := ids(toks, func(tok houstonsim.Token) string { return tok.Kind })
-	assert.Equal(t, []string{"SYSTEM_ADMIN", "WORKSPACE_ADMIN", "WORKSPACE_VIEWER", "DEPLOYMENT_VIEWER", "WORKSPACE_EDITOR"}, kinds)
+	assert.Equal(t, []string{"SYSTEM_ADMIN", "WORKSPACE_ADMIN", "WORKSPACE_VIEWER", "DEPLOYMENT_VIEWER", "WORKSPACE_EDITOR",
+		"WORKSPACE_EDITOR", "DEPLOYMENT_ADMIN", "DEPLOYMENT_EDITOR"}, kinds)
 	for _, tok := range toks {
 		if tok.Label == houstonsim.LabelServiceAccount {
 			assert.Regexp(t, `^[0-9a-f]{32}$`, tok.Token, "API keys are 32 lowercase hex characters")

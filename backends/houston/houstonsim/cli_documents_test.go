@@ -1,7 +1,7 @@
 package houstonsim_test
 
 import (
-	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,9 +23,6 @@ import (
 // (shared reference data, read in place, never copied into the project).
 const operationsDir = "../../../../shared/specs/houston/operations"
 
-// cliVersion is the Houston version whose documents the test sends.
-const cliVersion = "1.0.1"
-
 // cliDocument is one file of operationsDir.
 type cliDocument struct {
 	file    string
@@ -41,7 +38,7 @@ func loadCLIDocuments(t *testing.T) []cliDocument {
 	t.Helper()
 	entries, err := os.ReadDir(operationsDir)
 	if os.IsNotExist(err) {
-		t.Skipf("the Astro CLI documents are not at %s (the shared reference folder is missing)", operationsDir)
+		t.Skipf("skipping: the Astro CLI documents are not at %s (the shared reference folder ../shared/specs is missing)", operationsDir)
 	}
 	require.NoError(t, err)
 	var docs []cliDocument
@@ -87,20 +84,6 @@ func rootFieldNames(op *ast.OperationDefinition) []string {
 	return out
 }
 
-// served reports whether the simulator serves every root field of a query
-// document.
-func served(schema *ast.Schema, d cliDocument) bool {
-	if d.op.Operation != ast.Query {
-		return false
-	}
-	for _, name := range rootFieldNames(d.op) {
-		if schema.Query.Fields.ForName(name) == nil {
-			return false
-		}
-	}
-	return true
-}
-
 // pickForVersion chooses, per CLI variable, the document the CLI sends to a
 // server of version v: the one with the greatest version ≤ v, else the
 // newest (astro-cli houston/utils.go GreatestLowerBound); unversioned
@@ -125,98 +108,134 @@ func pickForVersion(docs []cliDocument, v []int) []cliDocument {
 	return out
 }
 
-// TestCLIDocumentsValidate checks every version of every document whose root
-// fields the simulator serves against the simulator's schema.
-func TestCLIDocumentsValidate(t *testing.T) {
-	t.Parallel()
-	schema := houstonsim.NewExecutableSchema(houstonsim.Config{}).Schema()
-	n := 0
-	for _, d := range loadCLIDocuments(t) {
-		if !served(schema, d) {
-			continue
-		}
-		n++
-		t.Run(d.file, func(t *testing.T) {
-			t.Parallel()
-			_, errs := gqlparser.LoadQueryWithRules(schema, d.text, nil) // LoadQuery, with the default rules
-			assert.Empty(t, errs)
-		})
-	}
-	assert.GreaterOrEqual(t, n, 20)
+// cliGates are the Astro CLI's version gates (reference §4.1) on
+// operations whose documents carry no version: the CLI never sends them to
+// an older Houston, which does not have them.
+var cliGates = map[string]string{
+	"AdoptDeploymentRequestMutation":   "2.1.0",
+	"UnadoptDeploymentRequestMutation": "2.1.0",
 }
 
-// TestCLIDocuments sends each document the CLI would send to Houston 1.0.1,
-// with the variables the CLI sends, and expects data without errors.
-func TestCLIDocuments(t *testing.T) {
+// gated reports whether the CLI refuses to send d to Houston v.
+func gated(t *testing.T, d cliDocument, v string) bool {
+	gate, ok := cliGates[d.base]
+	return ok && slices.Compare(semver(t, v), semver(t, gate)) < 0
+}
+
+// TestCLIDocumentsValidate validates, for each version the simulator poses
+// as, the document the CLI would send to that version for every operation
+// against the simulator's schema for that version. Operations the CLI
+// gates above the version must fail, as the version lacks them.
+func TestCLIDocumentsValidate(t *testing.T) {
 	t.Parallel()
-	schema := houstonsim.NewExecutableSchema(houstonsim.Config{}).Schema()
 	docs := loadCLIDocuments(t)
-
-	sim, srv := start(t, houstonsim.WithVersion(cliVersion))
-	sys := token(t, sim, houstonsim.LabelSystemAdmin).Token
-	wsAdmin := token(t, sim, houstonsim.LabelWorkspaceAdmin)
-	workspaceID := wsAdmin.Scope[0]
-	deps := field[[]deployment](t, post(t, srv, sys,
-		`query($w: Uuid!) { workspaceDeployments(workspaceUuid: $w) { id releaseName clusterId } }`,
-		map[string]any{"w": workspaceID}), "workspaceDeployments")
-	require.NotEmpty(t, deps)
-	dep := deps[0]
-
-	// The variables the CLI sends with each document (astro-cli houston/*.go);
-	// several runs where the CLI sends different sets.
-	varsFor := map[string][]map[string]any{
-		"AppConfigRequest":               {nil, {"clusterId": dep.ClusterID}},
-		"HoustonVersionQuery":            {nil},
-		"DeploymentInfoRequest":          {nil},
-		"GetRuntimeReleases":             {{"clusterId": dep.ClusterID}, {"airflowVersion": "2.7.3", "clusterId": ""}},
-		"WorkspacesGetRequest":           {nil},
-		"WorkspacesPaginatedGetRequest":  {{"pageSize": 20, "pageNumber": 0}, {"pageSize": 2, "pageNumber": 0}},
-		"WorkspaceGetRequest":            {{"workspaceUuid": workspaceID}},
-		"ValidateWorkspaceIDGetRequest":  {{"workspaceUuid": workspaceID}},
-		"DeploymentsGetRequest":          {{"workspaceId": workspaceID}, {"workspaceId": workspaceID, "releaseName": dep.ReleaseName}},
-		"PaginatedDeploymentsGetRequest": {{"take": -1}, {"take": -1, "clusterId": dep.ClusterID}},
-		"DeploymentGetRequest":           {{"id": dep.ID}},
-	}
-
-	var picked []string
-	for _, d := range pickForVersion(docs, semver(t, cliVersion)) {
-		if !served(schema, d) {
-			continue
-		}
-		picked = append(picked, d.file)
-		t.Run(d.file, func(t *testing.T) {
+	for _, v := range houstonsim.SupportedVersions() {
+		t.Run(v, func(t *testing.T) {
 			t.Parallel()
-			_, errs := gqlparser.LoadQueryWithRules(schema, d.text, nil) // LoadQuery, with the default rules
-			require.Empty(t, errs)
-			runs, ok := varsFor[d.base]
-			require.Truef(t, ok, "no CLI variables for %s: add them to varsFor", d.base)
-			for _, vars := range runs {
-				for _, auth := range []string{sys, wsAdmin.Token} {
-					r := post(t, srv, auth, d.text, vars)
-					mustOK(t, r)
-					for _, root := range rootFieldNames(d.op) {
-						raw := r.Data[root]
-						require.NotEqualf(t, "null", string(raw), "data.%s with %v", root, vars)
-						var list []json.RawMessage
-						if json.Unmarshal(raw, &list) == nil {
-							assert.NotEmptyf(t, list, "data.%s with %v", root, vars)
-						}
-					}
+			schema, err := houstonsim.Schema(v)
+			require.NoError(t, err)
+			for _, d := range pickForVersion(docs, semver(t, v)) {
+				_, errs := gqlparser.LoadQueryWithRules(schema, d.text, nil) // LoadQuery, with the default rules
+				if gated(t, d, v) {
+					assert.NotEmpty(t, errs, "%s is gated above %s", d.file, v)
+					continue
 				}
+				assert.Empty(t, errs, d.file)
 			}
 		})
 	}
-	assert.Equal(t, []string{
-		"AppConfigRequest.v1.0.0.graphql",
-		"DeploymentGetRequest.v1.0.1.graphql",
-		"DeploymentInfoRequest.v1.0.1.graphql",
-		"DeploymentsGetRequest.v1.0.1.graphql",
-		"GetRuntimeReleases.graphql",
-		"HoustonVersionQuery.graphql",
-		"PaginatedDeploymentsGetRequest.v1.0.1.graphql",
-		"ValidateWorkspaceIDGetRequest.graphql",
-		"WorkspaceGetRequest.graphql",
-		"WorkspacesGetRequest.graphql",
-		"WorkspacesPaginatedGetRequest.graphql",
-	}, picked)
+}
+
+// TestVersionDifferences sends documents of one version to a simulator
+// posing as another, where the CLI's documents show that Houston differs:
+// each must be refused as Houston refuses it, with HTTP 400 and the
+// standard validation message.
+func TestVersionDifferences(t *testing.T) {
+	t.Parallel()
+	docs := map[string]cliDocument{}
+	for _, d := range loadCLIDocuments(t) {
+		docs[d.file] = d
+	}
+	tests := []struct {
+		file, version, want string
+	}{
+		{"DeploymentCreateRequest.v1.0.0.graphql", "0.34.0", `Cannot query field "upsertDeployment" on type "Mutation".`},
+		{"DeploymentUpdateRequest.v1.0.1.graphql", "0.34.0", `Cannot query field "upsertDeployment" on type "Mutation".`},
+		{"DeploymentCreateRequest.v0.29.0.graphql", "1.0.1", `Cannot query field "createDeployment" on type "Mutation".`},
+		{"DeploymentUpdateRequest.v0.28.0.graphql", "2.1.0", `Cannot query field "updateDeployment" on type "Mutation".`},
+		{"DeploymentCreateRequest.v2.1.0.graphql", "1.0.1", `Unknown argument "mode" on field "Mutation.upsertDeployment".`},
+		{"DeploymentImageUpdateRequest.v2.1.0.graphql", "1.0.1", `Unknown argument "image" on field "Mutation.upsertDeployment".`},
+		{"DeploymentImageUpdateRequest.v1.0.1.graphql", "2.1.0", `Cannot query field "updateDeploymentImage" on type "Mutation".`},
+		{"DeploymentImageUpdateRequest.v0.25.0.graphql", "1.0.1", `Unknown argument "airflowVersion" on field "Mutation.updateDeploymentImage".`},
+		{"AppConfigRequest.v1.0.0.graphql", "0.34.0", `Unknown argument "clusterId" on field "Query.appConfig".`},
+		{"AppConfigRequest.v2.0.0.graphql", "1.0.1", `Unknown argument "workspaceUuid" on field "Query.appConfig".`},
+		{"AppConfigRequest.v1.0.0.graphql", "2.1.0", `Cannot query field "manualReleaseNames" on type "AppConfig".`},
+		{"AvailableNamespacesGetRequest.v1.0.0.graphql", "0.34.0", `Unknown argument "clusterId" on field "Query.availableNamespaces".`},
+		{"AvailableNamespacesGetRequest.v0.25.0.graphql", "1.0.1", `Field "availableNamespaces" argument "clusterId" of type "Uuid!" is required, but it was not provided.`},
+		{"DeploymentsGetRequest.v1.0.0.graphql", "0.34.0", `Cannot query field "clusterId" on type "Deployment".`},
+		{"PaginatedDeploymentsGetRequest.v1.0.0.graphql", "0.34.0", `Unknown argument "clusterId" on field "Query.paginatedDeployments".`},
+		{"DeploymentGetRequest.v1.0.0.graphql", "0.34.0", `Cannot query field "clusterId" on type "Deployment".`},
+		{"AdoptDeploymentRequestMutation.graphql", "1.0.1", `Cannot query field "adoptDeployment" on type "Mutation".`},
+		{"UnadoptDeploymentRequestMutation.graphql", "0.34.0", `Cannot query field "unadoptDeployment" on type "Mutation".`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file+"@"+tt.version, func(t *testing.T) {
+			t.Parallel()
+			d, ok := docs[tt.file]
+			require.True(t, ok, "no document %s", tt.file)
+			sim, srv := start(t, houstonsim.WithVersion(tt.version))
+			r := post(t, srv, token(t, sim, houstonsim.LabelSystemAdmin).Token, d.text, nil)
+			assert.Equal(t, http.StatusBadRequest, r.Status)
+			require.NotEmpty(t, r.Errors)
+			msgs := make([]string, len(r.Errors))
+			for i, e := range r.Errors {
+				msgs[i] = e.Message
+				assert.Equal(t, "GRAPHQL_VALIDATION_FAILED", e.Extensions["code"])
+			}
+			// Like Apollo Server, gqlparser may add "Did you mean …?".
+			assert.Truef(t, slices.ContainsFunc(msgs, func(m string) bool { return strings.HasPrefix(m, tt.want) }),
+				"%q not in %q", tt.want, msgs)
+			assert.Nil(t, r.Data, "a refused document has no data")
+		})
+	}
+}
+
+// TestSchemaPerVersion checks the version table's effect on the schema.
+func TestSchemaPerVersion(t *testing.T) {
+	t.Parallel()
+	has := func(s *ast.Schema, typ, field string) bool {
+		def := s.Types[typ]
+		if name, arg, ok := strings.Cut(field, "("); ok {
+			f := def.Fields.ForName(name)
+			return f != nil && f.Arguments.ForName(strings.TrimSuffix(arg, ")")) != nil
+		}
+		return def.Fields.ForName(field) != nil
+	}
+	tests := []struct {
+		typ, field string
+		want       map[string]bool // version → present
+	}{
+		{"Mutation", "upsertDeployment", map[string]bool{"0.34.0": false, "1.0.0": true, "2.1.0": true}},
+		{"Mutation", "upsertDeployment(mode)", map[string]bool{"1.0.1": false, "2.1.0": true}},
+		{"Mutation", "createDeployment", map[string]bool{"0.34.0": true, "1.0.0": false}},
+		{"Mutation", "updateDeploymentImage", map[string]bool{"0.29.1": false, "0.29.2": true, "2.0.9": true, "2.1.0": false}},
+		{"Query", "paginatedDeployments", map[string]bool{"0.31.9": false, "0.32.0": true}},
+		{"Query", "appConfig(clusterId)", map[string]bool{"0.34.0": false, "1.0.0": true}},
+		{"Deployment", "clusterId", map[string]bool{"0.34.0": false, "1.0.0": true}},
+		{"AppConfig", "triggererEnabled", map[string]bool{"0.27.0": false, "0.34.0": true, "2.0.0": false}},
+		{"Query", "team", map[string]bool{"0.27.9": false, "0.28.0": true}},
+		{"Mutation", "adoptDeployment", map[string]bool{"2.0.0": false, "2.1.0": true, "garbage": true}},
+	}
+	for _, tt := range tests {
+		for v, want := range tt.want {
+			s, err := houstonsim.Schema(v)
+			require.NoError(t, err)
+			assert.Equal(t, want, has(s, tt.typ, tt.field), "%s.%s in %s", tt.typ, tt.field, v)
+		}
+	}
+	s, err := houstonsim.Schema("1.0.1")
+	require.NoError(t, err)
+	arg := s.Types["Query"].Fields.ForName("availableNamespaces").Arguments.ForName("clusterId")
+	assert.Equal(t, "Uuid!", arg.Type.String(), "required from 1.0")
+	assert.Nil(t, s.Directives["since"], "the version directives are not served")
 }

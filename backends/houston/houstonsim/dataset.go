@@ -37,30 +37,41 @@ const baseDomain = "astro.example.com"
 // generator builds a dataset from one seeded random source, so the same
 // seed always gives the same data.
 type generator struct {
-	rng         *rand.Rand
-	s           *store
-	counter     int64
-	fingerprint string
-	clock       time.Time // advances as objects are created
+	*idSource
+	s        *store
+	clock    time.Time // advances as objects are created
+	releases map[string]bool
 }
 
-// newDataset builds the named dataset from seed.
-func newDataset(name string, seed int64) (*store, error) {
+// DatasetPassword is the local password of every user of the built-in
+// datasets, for createToken.
+const DatasetPassword = "houston-sim"
+
+// newDataset builds the named dataset from seed. now is the clock the
+// store stamps new objects with.
+func newDataset(name string, seed int64, now func() time.Time) (*store, error) {
 	shape, err := shapeOf(name)
 	if err != nil {
 		return nil, err
 	}
+	ids := &idSource{rng: rand.New(rand.NewPCG(uint64(seed), uint64(seed)^0x9e3779b97f4a7c15))}
 	g := &generator{
-		rng:   rand.New(rand.NewPCG(uint64(seed), uint64(seed)^0x9e3779b97f4a7c15)),
-		s:     newStore(baseDomain),
-		clock: time.Date(2024, time.January, 8, 9, 0, 0, 0, time.UTC),
+		idSource: ids,
+		s:        newStore(baseDomain, ids, now),
+		clock:    time.Date(2024, time.January, 8, 9, 0, 0, 0, time.UTC),
+		releases: map[string]bool{},
 	}
 	g.fingerprint = g.base36(4)
 	g.platform()
 	g.clusters(shape.clusters)
 	workspaces := g.workspaces(shape.workspaces)
 	g.deployments(workspaces, shape.deployments)
+	g.s.reindex()
 	g.people(workspaces, shape.members)
+	g.s.reindex()
+	g.teams(workspaces)
+	g.moreTokens(workspaces)
+	g.s.reindex()
 	return g.s, nil
 }
 
@@ -68,7 +79,7 @@ func newDataset(name string, seed int64) (*store, error) {
 
 const base36Digits = "0123456789abcdefghijklmnopqrstuvwxyz"
 
-func (g *generator) base36(n int) string {
+func (g *idSource) base36(n int) string {
 	b := make([]byte, n)
 	for i := range b {
 		b[i] = base36Digits[g.rng.IntN(len(base36Digits))]
@@ -86,10 +97,47 @@ func pad(s string, n int) string {
 // id makes a Prisma-style cuid: "c", 8 characters of creation time, a
 // 4-character counter, a 4-character fingerprint and 8 random characters,
 // all base 36 (25 characters, like "cl0wftysg00137a93je05hngx").
-func (g *generator) id(created time.Time) string {
+func (g *idSource) id(created time.Time) string {
 	g.counter++
 	return "c" + pad(strconv.FormatInt(created.UnixMilli(), 36), 8) +
 		pad(strconv.FormatInt(g.counter, 36), 4) + g.fingerprint + g.base36(8)
+}
+
+// jwt makes a token shaped like the JWTs Houston issues (HS256, the user id
+// in the "uuid" claim). The signature is random: the simulator looks tokens
+// up, it does not verify them.
+func (g *idSource) jwt(userID string, issued time.Time) string {
+	enc := base64.RawURLEncoding
+	iat := issued.Unix()
+	header := enc.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
+	payload := enc.EncodeToString([]byte(fmt.Sprintf(`{"uuid":%q,"iat":%d,"exp":%d}`, userID, iat, iat+10*365*24*3600)))
+	sig := make([]byte, 32)
+	for i := range sig {
+		sig[i] = byte(g.rng.IntN(256))
+	}
+	return header + "." + payload + "." + enc.EncodeToString(sig)
+}
+
+// apiKey makes a service-account API key: 16 random bytes in lowercase hex.
+func (g *idSource) apiKey() string {
+	b := make([]byte, 16)
+	for i := range b {
+		b[i] = byte(g.rng.IntN(256))
+	}
+	return hex.EncodeToString(b)
+}
+
+// releaseName makes a name <adjective>-<noun>-<digits> that taken does not
+// hold.
+func (g *idSource) releaseName(taken func(string) bool) string {
+	adjectives, nouns := strings.Fields(releaseAdjectives), strings.Fields(releaseNouns)
+	for {
+		name := adjectives[g.rng.IntN(len(adjectives))] + "-" + nouns[g.rng.IntN(len(nouns))] + "-" +
+			strconv.Itoa(g.rng.IntN(9900)+100)
+		if !taken(name) {
+			return name
+		}
+	}
 }
 
 // after advances the generator's clock by a random duration up to d and
@@ -242,6 +290,7 @@ func (g *generator) deployment(w *model.Workspace, labelsUsed map[string]bool) *
 		WorkspaceID: w.ID,
 		Version:     pick(g, strings.Fields(chartVersions)),
 		Status:      g.status(),
+		Mode:        "helm",
 		CreatedAt:   created,
 		UpdatedAt:   g.later(created, 60*24*time.Hour),
 	}
@@ -266,13 +315,9 @@ func (g *generator) uniqueLabel(used map[string]bool) string {
 }
 
 func (g *generator) uniqueReleaseName() string {
-	adjectives, nouns := strings.Fields(releaseAdjectives), strings.Fields(releaseNouns)
-	for {
-		name := pick(g, adjectives) + "-" + pick(g, nouns) + "-" + strconv.Itoa(g.rng.IntN(9900)+100)
-		if g.s.deploymentByRelease[name] == nil {
-			return name
-		}
-	}
+	name := g.releaseName(func(n string) bool { return g.releases[n] })
+	g.releases[name] = true
+	return name
 }
 
 func (g *generator) description(label string) string {
@@ -391,7 +436,7 @@ func (g *generator) user(email, fullName string) *model.User {
 		CreatedAt: created,
 		UpdatedAt: g.later(created, 10*24*time.Hour),
 	}
-	g.s.addUser(u)
+	g.s.addUser(u, DatasetPassword)
 	return u
 }
 
@@ -411,49 +456,14 @@ func (g *generator) bind(role model.Role, userID, accountID, workspaceID, deploy
 	return b
 }
 
-// jwt makes a token shaped like the JWTs Houston issues (HS256, the user id
-// in the "uuid" claim). The signature is random: the simulator looks tokens
-// up, it does not verify them.
-func (g *generator) jwt(userID string) string {
-	enc := base64.RawURLEncoding
-	iat := g.clock.Unix()
-	header := enc.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
-	payload := enc.EncodeToString([]byte(fmt.Sprintf(`{"uuid":%q,"iat":%d,"exp":%d}`, userID, iat, iat+10*365*24*3600)))
-	sig := make([]byte, 32)
-	for i := range sig {
-		sig[i] = byte(g.rng.IntN(256))
-	}
-	return header + "." + payload + "." + enc.EncodeToString(sig)
-}
-
-// apiKey makes a service-account API key: 16 random bytes in lowercase hex.
-func (g *generator) apiKey() string {
-	b := make([]byte, 16)
-	for i := range b {
-		b[i] = byte(g.rng.IntN(256))
-	}
-	return hex.EncodeToString(b)
-}
-
 // people creates the token holders, then other members with random roles.
 // The token holders are bound so that each sees something different (see
 // the Label constants); the deployment viewer's deployment is the first one
 // of the fourth workspace, which no other token holder but the system admin
 // can see.
 func (g *generator) people(workspaces []*model.Workspace, members int) {
-	userToken := func(label, email, name string, role model.Role, workspaceID, deploymentID string) {
-		u := g.user(email, name)
-		g.bind(role, u.ID, "", workspaceID, deploymentID)
-		scope := []string{}
-		for _, id := range []string{workspaceID, deploymentID} {
-			if id != "" {
-				scope = append(scope, id)
-			}
-		}
-		g.s.addToken(g.jwt(u.ID), &principal{label: label, userID: u.ID},
-			Token{Label: label, Kind: string(role), Scope: scope})
-	}
-	viewed := g.s.deploymentsByWorkspace[workspaces[3].ID][0]
+	userToken := g.userToken
+	viewed := g.s.idx.deploymentsByWorkspace[workspaces[3].ID][0]
 	userToken(LabelSystemAdmin, "sysadmin@example.com", "Sam Sysadmin", model.RoleSystemAdmin, "", "")
 	userToken(LabelWorkspaceAdmin, "workspace.admin@example.com", "Wanda Admin", model.RoleWorkspaceAdmin, workspaces[0].ID, "")
 	userToken(LabelWorkspaceViewer, "workspace.viewer@example.com", "Walt Viewer", model.RoleWorkspaceViewer, workspaces[1].ID, "")
@@ -477,6 +487,30 @@ func (g *generator) people(workspaces []*model.Workspace, members int) {
 	g.s.addToken(sa.APIKey, &principal{label: LabelServiceAccount, serviceAccountID: sa.ID},
 		Token{Label: LabelServiceAccount, Kind: string(model.RoleWorkspaceEditor), Scope: []string{sa.EntityUUID}})
 	g.members(workspaces, members)
+}
+
+// userToken makes a user with one role binding and a token for it.
+func (g *generator) userToken(label, email, name string, role model.Role, workspaceID, deploymentID string) {
+	u := g.user(email, name)
+	g.bind(role, u.ID, "", workspaceID, deploymentID)
+	scope := []string{}
+	for _, id := range []string{workspaceID, deploymentID} {
+		if id != "" {
+			scope = append(scope, id)
+		}
+	}
+	g.s.addToken(g.jwt(u.ID, g.clock), &principal{label: label, userID: u.ID},
+		Token{Label: label, Kind: string(role), Scope: scope})
+}
+
+// moreTokens adds the holders of the roles the first tokens do not cover.
+// They come last so that the rest of the dataset stays as it was before
+// they existed.
+func (g *generator) moreTokens(workspaces []*model.Workspace) {
+	byWorkspace := g.s.idx.deploymentsByWorkspace
+	g.userToken(LabelWorkspaceEditor, "workspace.editor@example.com", "Wes Editor", model.RoleWorkspaceEditor, workspaces[3].ID, "")
+	g.userToken(LabelDeploymentAdmin, "deployment.admin@example.com", "Dana Admin", model.RoleDeploymentAdmin, "", byWorkspace[workspaces[2].ID][1].ID)
+	g.userToken(LabelDeploymentEditor, "deployment.editor@example.com", "Eddie Editor", model.RoleDeploymentEditor, "", byWorkspace[workspaces[1].ID][1].ID)
 }
 
 // members adds users that belong to one to three random workspaces with a
@@ -506,4 +540,37 @@ func (g *generator) members(workspaces []*model.Workspace, n int) {
 			g.bind(model.RoleDeploymentEditor, u.ID, "", "", d.ID)
 		}
 	}
+}
+
+// teams adds three teams of members (never token holders, so that the
+// tokens see what the Label constants say) and one pending invitation.
+func (g *generator) teams(workspaces []*model.Workspace) {
+	members := g.s.users[4:] // the first four users hold tokens
+	team := func(name string, size int) *model.Team {
+		created := g.after(time.Hour)
+		t := &model.Team{ID: g.id(created), Name: ptr(name), CreatedAt: created, UpdatedAt: created}
+		var ids []string
+		for _, i := range g.rng.Perm(len(members))[:min(size, len(members))] {
+			ids = append(ids, members[i].ID)
+		}
+		g.s.addTeam(t, ids)
+		return t
+	}
+	bindTeam := func(t *model.Team, role model.Role, workspaceID, deploymentID string) {
+		b := g.bind(role, "", "", workspaceID, deploymentID)
+		b.TeamID = t.ID
+	}
+	eng := team("Data Engineering", 3)
+	bindTeam(eng, model.RoleWorkspaceEditor, workspaces[1].ID, "")
+	platform := team("Platform", 2)
+	bindTeam(platform, model.RoleSystemViewer, "", "")
+	bindTeam(platform, model.RoleDeploymentAdmin, "", g.s.idx.deploymentsByWorkspace[workspaces[2].ID][0].ID)
+	analysts := team("Analysts", 4)
+	bindTeam(analysts, model.RoleWorkspaceViewer, workspaces[0].ID, "")
+
+	created := g.after(time.Hour)
+	g.s.addInvite(&model.Invite{
+		ID: g.id(created), Email: ptr("new.hire@example.com"), Role: model.RoleWorkspaceViewer,
+		Token: ptr(g.base36(24)), WorkspaceID: workspaces[0].ID, CreatedAt: created, UpdatedAt: created,
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -30,9 +31,12 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Deployment() DeploymentResolver
+	Mutation() MutationResolver
 	Query() QueryResolver
 	RoleBinding() RoleBindingResolver
 	ServiceAccount() ServiceAccountResolver
+	Subscription() SubscriptionResolver
+	Team() TeamResolver
 	User() UserResolver
 	Workspace() WorkspaceResolver
 }
@@ -59,6 +63,30 @@ type ComplexityRoot struct {
 		SMTPConfigured         func(childComplexity int) int
 		TriggererEnabled       func(childComplexity int) int
 		Version                func(childComplexity int) int
+	}
+
+	AuthConfig struct {
+		InitialSignup func(childComplexity int) int
+		LocalEnabled  func(childComplexity int) int
+		Providers     func(childComplexity int) int
+		PublicSignup  func(childComplexity int) int
+	}
+
+	AuthProvider struct {
+		DisplayName func(childComplexity int) int
+		Name        func(childComplexity int) int
+		URL         func(childComplexity int) int
+	}
+
+	AuthUser struct {
+		IsAdmin     func(childComplexity int) int
+		Permissions func(childComplexity int) int
+		Token       func(childComplexity int) int
+		User        func(childComplexity int) int
+	}
+
+	AvailableNamespace struct {
+		Name func(childComplexity int) int
 	}
 
 	DagDeploymentSettings struct {
@@ -106,6 +134,16 @@ type ComplexityRoot struct {
 		SingleNamespace            func(childComplexity int) int
 	}
 
+	DeploymentLog struct {
+		Component func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Level     func(childComplexity int) int
+		Message   func(childComplexity int) int
+		Release   func(childComplexity int) int
+		Timestamp func(childComplexity int) int
+		UUID      func(childComplexity int) int
+	}
+
 	DeploymentUrl struct {
 		Type func(childComplexity int) int
 		URL  func(childComplexity int) int
@@ -117,16 +155,79 @@ type ComplexityRoot struct {
 		Verified func(childComplexity int) int
 	}
 
+	Invite struct {
+		CreatedAt func(childComplexity int) int
+		Email     func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Role      func(childComplexity int) int
+		Token     func(childComplexity int) int
+		UUID      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	Mutation struct {
+		AdoptDeployment                func(childComplexity int, workspaceUUID string, clusterID string, crNamespace string, crName string, label *string, description *string, useApcLogging *bool, useApcRegistry *bool, acceptIncompatibilities *bool) int
+		CancelRuntimeUpdate            func(childComplexity int, deploymentUUID string) int
+		CreateDeployment               func(childComplexity int, workspaceUUID string, typeArg *string, label string, description *string, releaseName *string, executor model.ExecutorType, airflowVersion *string, runtimeVersion *string, namespace *string, config any, cloudRole *string, dagDeployment *model.DagDeployment, triggerer *model.Triggerer) int
+		CreateDeploymentServiceAccount func(childComplexity int, label string, category *string, deploymentUUID string, role model.Role) int
+		CreateTeamSystemRoleBinding    func(childComplexity int, teamUUID string, role model.Role) int
+		CreateToken                    func(childComplexity int, identity *string, password string, duration *int) int
+		CreateUser                     func(childComplexity int, email string, password string, username *string, profile any, inviteToken *string, duration *int) int
+		CreateWorkspace                func(childComplexity int, label string, description *string) int
+		CreateWorkspaceServiceAccount  func(childComplexity int, label string, category *string, workspaceUUID string, role model.Role) int
+		DeleteDeployment               func(childComplexity int, deploymentUUID string, deploymentHardDelete *bool) int
+		DeleteDeploymentServiceAccount func(childComplexity int, serviceAccountUUID string, deploymentUUID string) int
+		DeleteTeamSystemRoleBinding    func(childComplexity int, teamUUID string, role model.Role) int
+		DeleteWorkspace                func(childComplexity int, workspaceUUID string) int
+		DeleteWorkspaceServiceAccount  func(childComplexity int, serviceAccountUUID string, workspaceUUID string) int
+		DeploymentAddTeamRole          func(childComplexity int, teamUUID string, deploymentUUID string, role model.Role) int
+		DeploymentAddUserRole          func(childComplexity int, userID *string, email string, deploymentID string, role model.Role) int
+		DeploymentRemoveTeamRole       func(childComplexity int, deploymentUUID string, teamUUID string) int
+		DeploymentRemoveUserRole       func(childComplexity int, userID *string, email string, deploymentID string) int
+		DeploymentUpdateTeamRole       func(childComplexity int, deploymentUUID string, teamUUID string, role model.Role) int
+		DeploymentUpdateUserRole       func(childComplexity int, userID *string, email string, deploymentID string, role model.Role) int
+		UnadoptDeployment              func(childComplexity int, deploymentUUID string) int
+		UpdateDeployment               func(childComplexity int, deploymentUUID string, payload any, cloudRole *string, executor *model.ExecutorType, dagDeployment *model.DagDeployment, triggerer *model.Triggerer, config any, env any, sync *bool) int
+		UpdateDeploymentAirflow        func(childComplexity int, deploymentUUID string, desiredAirflowVersion string) int
+		UpdateDeploymentImage          func(childComplexity int, releaseName string, image string, airflowVersion *string, runtimeVersion *string) int
+		UpdateDeploymentRuntime        func(childComplexity int, deploymentUUID string, desiredRuntimeVersion string) int
+		UpdateWorkspace                func(childComplexity int, workspaceUUID string, payload any) int
+		UpsertDeployment               func(childComplexity int, deploymentUUID *string, workspaceUUID *string, clusterID *string, label *string, description *string, releaseName *string, namespace *string, image *string, runtimeVersion *string, desiredRuntimeVersion *string, airflowVersion *string, version *string, executor *model.ExecutorType, triggerer *model.Triggerer, dagDeployment *model.DagDeployment, cloudRole *string, mode *model.AllowedDeploymentModeValues, environmentVariables []*model.InputEnvironmentVariable, dockerconfigjson any, properties any) int
+		WorkspaceAddTeam               func(childComplexity int, workspaceUUID string, teamUUID string, role model.Role, deploymentRoles []*model.DeploymentRoles) int
+		WorkspaceAddUser               func(childComplexity int, workspaceUUID string, email string, role model.Role) int
+		WorkspaceRemoveTeam            func(childComplexity int, workspaceUUID string, teamUUID string) int
+		WorkspaceRemoveUser            func(childComplexity int, workspaceUUID string, userUUID string) int
+		WorkspaceUpdateTeamRole        func(childComplexity int, workspaceUUID string, teamUUID string, role model.Role) int
+		WorkspaceUpsertUserRole        func(childComplexity int, workspaceUUID string, email string, role model.Role) int
+	}
+
 	Query struct {
-		AppConfig            func(childComplexity int, clusterID *string, workspaceUUID *string, deploymentUUID *string) int
-		Deployment           func(childComplexity int, where model.DeploymentWhereUniqueInput) int
-		DeploymentConfig     func(childComplexity int) int
-		PaginatedDeployments func(childComplexity int, take *int, name *string, cursor *string, pageNumber *int, clusterID *string) int
-		PaginatedWorkspaces  func(childComplexity int, take *int, pageNumber *int) int
-		RuntimeReleases      func(childComplexity int, airflowVersion *string, clusterID *string) int
-		Workspace            func(childComplexity int, workspaceUUID string) int
-		WorkspaceDeployments func(childComplexity int, workspaceUUID string, releaseName *string) int
-		Workspaces           func(childComplexity int) int
+		AppConfig                 func(childComplexity int, clusterID *string, workspaceUUID *string, deploymentUUID *string) int
+		AuthConfig                func(childComplexity int, redirect *string, duration *int, extras any, inviteToken *string) int
+		AvailableNamespaces       func(childComplexity int, clusterID *string) int
+		Deployment                func(childComplexity int, where model.DeploymentWhereUniqueInput) int
+		DeploymentConfig          func(childComplexity int, workspaceUUID *string, deploymentUUID *string, typeArg *string, version *string) int
+		DeploymentServiceAccounts func(childComplexity int, deploymentUUID string) int
+		DeploymentTeams           func(childComplexity int, deploymentUUID string) int
+		DeploymentUsers           func(childComplexity int, deploymentID string, user *model.UserSearch) int
+		Logs                      func(childComplexity int, deploymentUUID string, component *string, timestamp *time.Time, search *string) int
+		PaginatedDeployments      func(childComplexity int, take *int, name *string, cursor *string, pageNumber *int, clusterID *string) int
+		PaginatedTeams            func(childComplexity int, take *int, cursor *string, workspaceUUID *string) int
+		PaginatedWorkspaceUsers   func(childComplexity int, workspaceUUID string, cursor *string, take *int) int
+		PaginatedWorkspaces       func(childComplexity int, take *int, pageNumber *int) int
+		RuntimeReleases           func(childComplexity int, airflowVersion *string, clusterID *string) int
+		Self                      func(childComplexity int) int
+		Team                      func(childComplexity int, teamUUID string, workspaceUUID *string) int
+		TeamUsers                 func(childComplexity int, teamUUID string) int
+		Users                     func(childComplexity int, userUUID *string, username *string, email *string) int
+		Workspace                 func(childComplexity int, workspaceUUID string) int
+		WorkspaceDeployments      func(childComplexity int, workspaceUUID string, releaseName *string) int
+		WorkspaceInvites          func(childComplexity int, workspaceUUID string, email *string) int
+		WorkspaceServiceAccounts  func(childComplexity int, workspaceUUID string) int
+		WorkspaceTeams            func(childComplexity int, workspaceUUID string) int
+		WorkspaceUser             func(childComplexity int, workspaceUUID string, user *model.UserSearch) int
+		WorkspaceUsers            func(childComplexity int, workspaceUUID string, email *string, fullName *string) int
+		Workspaces                func(childComplexity int) int
 	}
 
 	RoleBinding struct {
@@ -135,6 +236,7 @@ type ComplexityRoot struct {
 		ID             func(childComplexity int) int
 		Role           func(childComplexity int) int
 		ServiceAccount func(childComplexity int) int
+		Team           func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
 		User           func(childComplexity int) int
 		Workspace      func(childComplexity int) int
@@ -163,6 +265,34 @@ type ComplexityRoot struct {
 		WorkspaceUUID  func(childComplexity int) int
 	}
 
+	Subscription struct {
+		Log func(childComplexity int, deploymentUUID string, component *string, timestamp *time.Time, search *string) int
+	}
+
+	Team struct {
+		CreatedAt    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Name         func(childComplexity int) int
+		RoleBindings func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+	}
+
+	TeamsPage struct {
+		Count func(childComplexity int) int
+		Teams func(childComplexity int) int
+	}
+
+	Token struct {
+		Payload func(childComplexity int) int
+		Value   func(childComplexity int) int
+	}
+
+	TokenPayload struct {
+		Exp  func(childComplexity int) int
+		Iat  func(childComplexity int) int
+		UUID func(childComplexity int) int
+	}
+
 	User struct {
 		CreatedAt    func(childComplexity int) int
 		Emails       func(childComplexity int) int
@@ -181,6 +311,7 @@ type ComplexityRoot struct {
 		DeploymentCount func(childComplexity int) int
 		Description     func(childComplexity int) int
 		ID              func(childComplexity int) int
+		Invites         func(childComplexity int) int
 		Label           func(childComplexity int) int
 		RoleBindings    func(childComplexity int) int
 		UUID            func(childComplexity int) int
@@ -198,25 +329,84 @@ type DeploymentResolver interface {
 
 	RoleBindings(ctx context.Context, obj *model.Deployment) ([]*model.RoleBinding, error)
 }
+type MutationResolver interface {
+	CreateToken(ctx context.Context, identity *string, password string, duration *int) (*model.AuthUser, error)
+	CreateUser(ctx context.Context, email string, password string, username *string, profile any, inviteToken *string, duration *int) (*model.AuthUser, error)
+	CreateWorkspace(ctx context.Context, label string, description *string) (*model.Workspace, error)
+	UpdateWorkspace(ctx context.Context, workspaceUUID string, payload any) (*model.Workspace, error)
+	DeleteWorkspace(ctx context.Context, workspaceUUID string) (*model.Workspace, error)
+	WorkspaceAddUser(ctx context.Context, workspaceUUID string, email string, role model.Role) (*model.Workspace, error)
+	WorkspaceRemoveUser(ctx context.Context, workspaceUUID string, userUUID string) (*model.Workspace, error)
+	WorkspaceUpsertUserRole(ctx context.Context, workspaceUUID string, email string, role model.Role) (*model.Role, error)
+	WorkspaceAddTeam(ctx context.Context, workspaceUUID string, teamUUID string, role model.Role, deploymentRoles []*model.DeploymentRoles) (*model.Workspace, error)
+	WorkspaceRemoveTeam(ctx context.Context, workspaceUUID string, teamUUID string) (*model.Workspace, error)
+	WorkspaceUpdateTeamRole(ctx context.Context, workspaceUUID string, teamUUID string, role model.Role) (*model.Role, error)
+	CreateTeamSystemRoleBinding(ctx context.Context, teamUUID string, role model.Role) (*model.RoleBinding, error)
+	DeleteTeamSystemRoleBinding(ctx context.Context, teamUUID string, role model.Role) (*model.RoleBinding, error)
+	UpsertDeployment(ctx context.Context, deploymentUUID *string, workspaceUUID *string, clusterID *string, label *string, description *string, releaseName *string, namespace *string, image *string, runtimeVersion *string, desiredRuntimeVersion *string, airflowVersion *string, version *string, executor *model.ExecutorType, triggerer *model.Triggerer, dagDeployment *model.DagDeployment, cloudRole *string, mode *model.AllowedDeploymentModeValues, environmentVariables []*model.InputEnvironmentVariable, dockerconfigjson any, properties any) (*model.Deployment, error)
+	CreateDeployment(ctx context.Context, workspaceUUID string, typeArg *string, label string, description *string, releaseName *string, executor model.ExecutorType, airflowVersion *string, runtimeVersion *string, namespace *string, config any, cloudRole *string, dagDeployment *model.DagDeployment, triggerer *model.Triggerer) (*model.Deployment, error)
+	UpdateDeployment(ctx context.Context, deploymentUUID string, payload any, cloudRole *string, executor *model.ExecutorType, dagDeployment *model.DagDeployment, triggerer *model.Triggerer, config any, env any, sync *bool) (*model.Deployment, error)
+	UpdateDeploymentImage(ctx context.Context, releaseName string, image string, airflowVersion *string, runtimeVersion *string) (*model.Deployment, error)
+	DeleteDeployment(ctx context.Context, deploymentUUID string, deploymentHardDelete *bool) (*model.Deployment, error)
+	AdoptDeployment(ctx context.Context, workspaceUUID string, clusterID string, crNamespace string, crName string, label *string, description *string, useApcLogging *bool, useApcRegistry *bool, acceptIncompatibilities *bool) (*model.Deployment, error)
+	UnadoptDeployment(ctx context.Context, deploymentUUID string) (*model.Deployment, error)
+	UpdateDeploymentAirflow(ctx context.Context, deploymentUUID string, desiredAirflowVersion string) (*model.Deployment, error)
+	UpdateDeploymentRuntime(ctx context.Context, deploymentUUID string, desiredRuntimeVersion string) (*model.Deployment, error)
+	CancelRuntimeUpdate(ctx context.Context, deploymentUUID string) (*model.Deployment, error)
+	DeploymentAddUserRole(ctx context.Context, userID *string, email string, deploymentID string, role model.Role) (*model.RoleBinding, error)
+	DeploymentUpdateUserRole(ctx context.Context, userID *string, email string, deploymentID string, role model.Role) (*model.RoleBinding, error)
+	DeploymentRemoveUserRole(ctx context.Context, userID *string, email string, deploymentID string) (*model.RoleBinding, error)
+	DeploymentAddTeamRole(ctx context.Context, teamUUID string, deploymentUUID string, role model.Role) (*model.RoleBinding, error)
+	DeploymentUpdateTeamRole(ctx context.Context, deploymentUUID string, teamUUID string, role model.Role) (*model.RoleBinding, error)
+	DeploymentRemoveTeamRole(ctx context.Context, deploymentUUID string, teamUUID string) (*model.RoleBinding, error)
+	CreateDeploymentServiceAccount(ctx context.Context, label string, category *string, deploymentUUID string, role model.Role) (*model.ServiceAccount, error)
+	CreateWorkspaceServiceAccount(ctx context.Context, label string, category *string, workspaceUUID string, role model.Role) (*model.ServiceAccount, error)
+	DeleteDeploymentServiceAccount(ctx context.Context, serviceAccountUUID string, deploymentUUID string) (*model.ServiceAccount, error)
+	DeleteWorkspaceServiceAccount(ctx context.Context, serviceAccountUUID string, workspaceUUID string) (*model.ServiceAccount, error)
+}
 type QueryResolver interface {
 	AppConfig(ctx context.Context, clusterID *string, workspaceUUID *string, deploymentUUID *string) (*model.AppConfig, error)
-	DeploymentConfig(ctx context.Context) (*model.DeploymentConfig, error)
+	AuthConfig(ctx context.Context, redirect *string, duration *int, extras any, inviteToken *string) (*model.AuthConfig, error)
+	Self(ctx context.Context) (*model.AuthUser, error)
+	AvailableNamespaces(ctx context.Context, clusterID *string) ([]*model.AvailableNamespace, error)
+	DeploymentConfig(ctx context.Context, workspaceUUID *string, deploymentUUID *string, typeArg *string, version *string) (*model.DeploymentConfig, error)
 	RuntimeReleases(ctx context.Context, airflowVersion *string, clusterID *string) ([]*model.RuntimeRelease, error)
 	Workspaces(ctx context.Context) ([]*model.Workspace, error)
 	PaginatedWorkspaces(ctx context.Context, take *int, pageNumber *int) ([]*model.Workspace, error)
 	Workspace(ctx context.Context, workspaceUUID string) (*model.Workspace, error)
+	WorkspaceUsers(ctx context.Context, workspaceUUID string, email *string, fullName *string) ([]*model.User, error)
+	PaginatedWorkspaceUsers(ctx context.Context, workspaceUUID string, cursor *string, take *int) ([]*model.User, error)
+	WorkspaceUser(ctx context.Context, workspaceUUID string, user *model.UserSearch) (*model.User, error)
+	WorkspaceTeams(ctx context.Context, workspaceUUID string) ([]*model.Team, error)
+	WorkspaceServiceAccounts(ctx context.Context, workspaceUUID string) ([]*model.ServiceAccount, error)
+	WorkspaceInvites(ctx context.Context, workspaceUUID string, email *string) ([]*model.Invite, error)
+	Team(ctx context.Context, teamUUID string, workspaceUUID *string) (*model.Team, error)
+	TeamUsers(ctx context.Context, teamUUID string) ([]*model.User, error)
+	PaginatedTeams(ctx context.Context, take *int, cursor *string, workspaceUUID *string) (*model.TeamsPage, error)
+	Users(ctx context.Context, userUUID *string, username *string, email *string) ([]*model.User, error)
 	WorkspaceDeployments(ctx context.Context, workspaceUUID string, releaseName *string) ([]*model.Deployment, error)
 	PaginatedDeployments(ctx context.Context, take *int, name *string, cursor *string, pageNumber *int, clusterID *string) ([]*model.Deployment, error)
 	Deployment(ctx context.Context, where model.DeploymentWhereUniqueInput) (*model.Deployment, error)
+	DeploymentUsers(ctx context.Context, deploymentID string, user *model.UserSearch) ([]*model.User, error)
+	DeploymentTeams(ctx context.Context, deploymentUUID string) ([]*model.Team, error)
+	DeploymentServiceAccounts(ctx context.Context, deploymentUUID string) ([]*model.ServiceAccount, error)
+	Logs(ctx context.Context, deploymentUUID string, component *string, timestamp *time.Time, search *string) ([]*model.DeploymentLog, error)
 }
 type RoleBindingResolver interface {
 	User(ctx context.Context, obj *model.RoleBinding) (*model.User, error)
 	ServiceAccount(ctx context.Context, obj *model.RoleBinding) (*model.ServiceAccount, error)
+	Team(ctx context.Context, obj *model.RoleBinding) (*model.Team, error)
 	Workspace(ctx context.Context, obj *model.RoleBinding) (*model.Workspace, error)
 	Deployment(ctx context.Context, obj *model.RoleBinding) (*model.Deployment, error)
 }
 type ServiceAccountResolver interface {
 	RoleBinding(ctx context.Context, obj *model.ServiceAccount) (*model.RoleBinding, error)
+}
+type SubscriptionResolver interface {
+	Log(ctx context.Context, deploymentUUID string, component *string, timestamp *time.Time, search *string) (<-chan *model.DeploymentLog, error)
+}
+type TeamResolver interface {
+	RoleBindings(ctx context.Context, obj *model.Team) ([]*model.RoleBinding, error)
 }
 type UserResolver interface {
 	RoleBindings(ctx context.Context, obj *model.User) ([]*model.RoleBinding, error)
@@ -224,6 +414,7 @@ type UserResolver interface {
 type WorkspaceResolver interface {
 	Users(ctx context.Context, obj *model.Workspace) ([]*model.User, error)
 	RoleBindings(ctx context.Context, obj *model.Workspace) ([]*model.RoleBinding, error)
+	Invites(ctx context.Context, obj *model.Workspace) ([]*model.Invite, error)
 	DeploymentCount(ctx context.Context, obj *model.Workspace) (*int, error)
 }
 
@@ -330,6 +521,82 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AppConfig.Version(childComplexity), true
+
+	case "AuthConfig.initialSignup":
+		if e.ComplexityRoot.AuthConfig.InitialSignup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthConfig.InitialSignup(childComplexity), true
+	case "AuthConfig.localEnabled":
+		if e.ComplexityRoot.AuthConfig.LocalEnabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthConfig.LocalEnabled(childComplexity), true
+	case "AuthConfig.providers":
+		if e.ComplexityRoot.AuthConfig.Providers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthConfig.Providers(childComplexity), true
+	case "AuthConfig.publicSignup":
+		if e.ComplexityRoot.AuthConfig.PublicSignup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthConfig.PublicSignup(childComplexity), true
+
+	case "AuthProvider.displayName":
+		if e.ComplexityRoot.AuthProvider.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthProvider.DisplayName(childComplexity), true
+	case "AuthProvider.name":
+		if e.ComplexityRoot.AuthProvider.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthProvider.Name(childComplexity), true
+	case "AuthProvider.url":
+		if e.ComplexityRoot.AuthProvider.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthProvider.URL(childComplexity), true
+
+	case "AuthUser.isAdmin":
+		if e.ComplexityRoot.AuthUser.IsAdmin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthUser.IsAdmin(childComplexity), true
+	case "AuthUser.permissions":
+		if e.ComplexityRoot.AuthUser.Permissions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthUser.Permissions(childComplexity), true
+	case "AuthUser.token":
+		if e.ComplexityRoot.AuthUser.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthUser.Token(childComplexity), true
+	case "AuthUser.user":
+		if e.ComplexityRoot.AuthUser.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthUser.User(childComplexity), true
+
+	case "AvailableNamespace.name":
+		if e.ComplexityRoot.AvailableNamespace.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AvailableNamespace.Name(childComplexity), true
 
 	case "DagDeploymentSettings.type":
 		if e.ComplexityRoot.DagDeploymentSettings.Type == nil {
@@ -533,6 +800,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeploymentConfig.SingleNamespace(childComplexity), true
 
+	case "DeploymentLog.component":
+		if e.ComplexityRoot.DeploymentLog.Component == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentLog.Component(childComplexity), true
+	case "DeploymentLog.id":
+		if e.ComplexityRoot.DeploymentLog.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentLog.ID(childComplexity), true
+	case "DeploymentLog.level":
+		if e.ComplexityRoot.DeploymentLog.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentLog.Level(childComplexity), true
+	case "DeploymentLog.message":
+		if e.ComplexityRoot.DeploymentLog.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentLog.Message(childComplexity), true
+	case "DeploymentLog.release":
+		if e.ComplexityRoot.DeploymentLog.Release == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentLog.Release(childComplexity), true
+	case "DeploymentLog.timestamp":
+		if e.ComplexityRoot.DeploymentLog.Timestamp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentLog.Timestamp(childComplexity), true
+	case "DeploymentLog.uuid":
+		if e.ComplexityRoot.DeploymentLog.UUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentLog.UUID(childComplexity), true
+
 	case "DeploymentUrl.type":
 		if e.ComplexityRoot.DeploymentUrl.Type == nil {
 			break
@@ -565,6 +875,413 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Email.Verified(childComplexity), true
 
+	case "Invite.createdAt":
+		if e.ComplexityRoot.Invite.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invite.CreatedAt(childComplexity), true
+	case "Invite.email":
+		if e.ComplexityRoot.Invite.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invite.Email(childComplexity), true
+	case "Invite.id":
+		if e.ComplexityRoot.Invite.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invite.ID(childComplexity), true
+	case "Invite.role":
+		if e.ComplexityRoot.Invite.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invite.Role(childComplexity), true
+	case "Invite.token":
+		if e.ComplexityRoot.Invite.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invite.Token(childComplexity), true
+	case "Invite.uuid":
+		if e.ComplexityRoot.Invite.UUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invite.UUID(childComplexity), true
+	case "Invite.updatedAt":
+		if e.ComplexityRoot.Invite.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invite.UpdatedAt(childComplexity), true
+
+	case "Mutation.adoptDeployment":
+		if e.ComplexityRoot.Mutation.AdoptDeployment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_adoptDeployment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AdoptDeployment(childComplexity, args["workspaceUuid"].(string), args["clusterId"].(string), args["crNamespace"].(string), args["crName"].(string), args["label"].(*string), args["description"].(*string), args["useApcLogging"].(*bool), args["useApcRegistry"].(*bool), args["acceptIncompatibilities"].(*bool)), true
+	case "Mutation.cancelRuntimeUpdate":
+		if e.ComplexityRoot.Mutation.CancelRuntimeUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelRuntimeUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelRuntimeUpdate(childComplexity, args["deploymentUuid"].(string)), true
+	case "Mutation.createDeployment":
+		if e.ComplexityRoot.Mutation.CreateDeployment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createDeployment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateDeployment(childComplexity, args["workspaceUuid"].(string), args["type"].(*string), args["label"].(string), args["description"].(*string), args["releaseName"].(*string), args["executor"].(model.ExecutorType), args["airflowVersion"].(*string), args["runtimeVersion"].(*string), args["namespace"].(*string), args["config"].(any), args["cloudRole"].(*string), args["dagDeployment"].(*model.DagDeployment), args["triggerer"].(*model.Triggerer)), true
+	case "Mutation.createDeploymentServiceAccount":
+		if e.ComplexityRoot.Mutation.CreateDeploymentServiceAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createDeploymentServiceAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateDeploymentServiceAccount(childComplexity, args["label"].(string), args["category"].(*string), args["deploymentUuid"].(string), args["role"].(model.Role)), true
+	case "Mutation.createTeamSystemRoleBinding":
+		if e.ComplexityRoot.Mutation.CreateTeamSystemRoleBinding == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTeamSystemRoleBinding_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTeamSystemRoleBinding(childComplexity, args["teamUuid"].(string), args["role"].(model.Role)), true
+	case "Mutation.createToken":
+		if e.ComplexityRoot.Mutation.CreateToken == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createToken_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateToken(childComplexity, args["identity"].(*string), args["password"].(string), args["duration"].(*int)), true
+	case "Mutation.createUser":
+		if e.ComplexityRoot.Mutation.CreateUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateUser(childComplexity, args["email"].(string), args["password"].(string), args["username"].(*string), args["profile"].(any), args["inviteToken"].(*string), args["duration"].(*int)), true
+	case "Mutation.createWorkspace":
+		if e.ComplexityRoot.Mutation.CreateWorkspace == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createWorkspace_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateWorkspace(childComplexity, args["label"].(string), args["description"].(*string)), true
+	case "Mutation.createWorkspaceServiceAccount":
+		if e.ComplexityRoot.Mutation.CreateWorkspaceServiceAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createWorkspaceServiceAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateWorkspaceServiceAccount(childComplexity, args["label"].(string), args["category"].(*string), args["workspaceUuid"].(string), args["role"].(model.Role)), true
+	case "Mutation.deleteDeployment":
+		if e.ComplexityRoot.Mutation.DeleteDeployment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteDeployment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteDeployment(childComplexity, args["deploymentUuid"].(string), args["deploymentHardDelete"].(*bool)), true
+	case "Mutation.deleteDeploymentServiceAccount":
+		if e.ComplexityRoot.Mutation.DeleteDeploymentServiceAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteDeploymentServiceAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteDeploymentServiceAccount(childComplexity, args["serviceAccountUuid"].(string), args["deploymentUuid"].(string)), true
+	case "Mutation.deleteTeamSystemRoleBinding":
+		if e.ComplexityRoot.Mutation.DeleteTeamSystemRoleBinding == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteTeamSystemRoleBinding_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteTeamSystemRoleBinding(childComplexity, args["teamUuid"].(string), args["role"].(model.Role)), true
+	case "Mutation.deleteWorkspace":
+		if e.ComplexityRoot.Mutation.DeleteWorkspace == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteWorkspace_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteWorkspace(childComplexity, args["workspaceUuid"].(string)), true
+	case "Mutation.deleteWorkspaceServiceAccount":
+		if e.ComplexityRoot.Mutation.DeleteWorkspaceServiceAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteWorkspaceServiceAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteWorkspaceServiceAccount(childComplexity, args["serviceAccountUuid"].(string), args["workspaceUuid"].(string)), true
+	case "Mutation.deploymentAddTeamRole":
+		if e.ComplexityRoot.Mutation.DeploymentAddTeamRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deploymentAddTeamRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeploymentAddTeamRole(childComplexity, args["teamUuid"].(string), args["deploymentUuid"].(string), args["role"].(model.Role)), true
+	case "Mutation.deploymentAddUserRole":
+		if e.ComplexityRoot.Mutation.DeploymentAddUserRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deploymentAddUserRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeploymentAddUserRole(childComplexity, args["userId"].(*string), args["email"].(string), args["deploymentId"].(string), args["role"].(model.Role)), true
+	case "Mutation.deploymentRemoveTeamRole":
+		if e.ComplexityRoot.Mutation.DeploymentRemoveTeamRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deploymentRemoveTeamRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeploymentRemoveTeamRole(childComplexity, args["deploymentUuid"].(string), args["teamUuid"].(string)), true
+	case "Mutation.deploymentRemoveUserRole":
+		if e.ComplexityRoot.Mutation.DeploymentRemoveUserRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deploymentRemoveUserRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeploymentRemoveUserRole(childComplexity, args["userId"].(*string), args["email"].(string), args["deploymentId"].(string)), true
+	case "Mutation.deploymentUpdateTeamRole":
+		if e.ComplexityRoot.Mutation.DeploymentUpdateTeamRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deploymentUpdateTeamRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeploymentUpdateTeamRole(childComplexity, args["deploymentUuid"].(string), args["teamUuid"].(string), args["role"].(model.Role)), true
+	case "Mutation.deploymentUpdateUserRole":
+		if e.ComplexityRoot.Mutation.DeploymentUpdateUserRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deploymentUpdateUserRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeploymentUpdateUserRole(childComplexity, args["userId"].(*string), args["email"].(string), args["deploymentId"].(string), args["role"].(model.Role)), true
+	case "Mutation.unadoptDeployment":
+		if e.ComplexityRoot.Mutation.UnadoptDeployment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unadoptDeployment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnadoptDeployment(childComplexity, args["deploymentUuid"].(string)), true
+	case "Mutation.updateDeployment":
+		if e.ComplexityRoot.Mutation.UpdateDeployment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateDeployment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateDeployment(childComplexity, args["deploymentUuid"].(string), args["payload"].(any), args["cloudRole"].(*string), args["executor"].(*model.ExecutorType), args["dagDeployment"].(*model.DagDeployment), args["triggerer"].(*model.Triggerer), args["config"].(any), args["env"].(any), args["sync"].(*bool)), true
+	case "Mutation.updateDeploymentAirflow":
+		if e.ComplexityRoot.Mutation.UpdateDeploymentAirflow == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateDeploymentAirflow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateDeploymentAirflow(childComplexity, args["deploymentUuid"].(string), args["desiredAirflowVersion"].(string)), true
+	case "Mutation.updateDeploymentImage":
+		if e.ComplexityRoot.Mutation.UpdateDeploymentImage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateDeploymentImage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateDeploymentImage(childComplexity, args["releaseName"].(string), args["image"].(string), args["airflowVersion"].(*string), args["runtimeVersion"].(*string)), true
+	case "Mutation.updateDeploymentRuntime":
+		if e.ComplexityRoot.Mutation.UpdateDeploymentRuntime == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateDeploymentRuntime_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateDeploymentRuntime(childComplexity, args["deploymentUuid"].(string), args["desiredRuntimeVersion"].(string)), true
+	case "Mutation.updateWorkspace":
+		if e.ComplexityRoot.Mutation.UpdateWorkspace == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateWorkspace_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateWorkspace(childComplexity, args["workspaceUuid"].(string), args["payload"].(any)), true
+	case "Mutation.upsertDeployment":
+		if e.ComplexityRoot.Mutation.UpsertDeployment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertDeployment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertDeployment(childComplexity, args["deploymentUuid"].(*string), args["workspaceUuid"].(*string), args["clusterId"].(*string), args["label"].(*string), args["description"].(*string), args["releaseName"].(*string), args["namespace"].(*string), args["image"].(*string), args["runtimeVersion"].(*string), args["desiredRuntimeVersion"].(*string), args["airflowVersion"].(*string), args["version"].(*string), args["executor"].(*model.ExecutorType), args["triggerer"].(*model.Triggerer), args["dagDeployment"].(*model.DagDeployment), args["cloudRole"].(*string), args["mode"].(*model.AllowedDeploymentModeValues), args["environmentVariables"].([]*model.InputEnvironmentVariable), args["dockerconfigjson"].(any), args["properties"].(any)), true
+	case "Mutation.workspaceAddTeam":
+		if e.ComplexityRoot.Mutation.WorkspaceAddTeam == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_workspaceAddTeam_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WorkspaceAddTeam(childComplexity, args["workspaceUuid"].(string), args["teamUuid"].(string), args["role"].(model.Role), args["deploymentRoles"].([]*model.DeploymentRoles)), true
+	case "Mutation.workspaceAddUser":
+		if e.ComplexityRoot.Mutation.WorkspaceAddUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_workspaceAddUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WorkspaceAddUser(childComplexity, args["workspaceUuid"].(string), args["email"].(string), args["role"].(model.Role)), true
+	case "Mutation.workspaceRemoveTeam":
+		if e.ComplexityRoot.Mutation.WorkspaceRemoveTeam == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_workspaceRemoveTeam_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WorkspaceRemoveTeam(childComplexity, args["workspaceUuid"].(string), args["teamUuid"].(string)), true
+	case "Mutation.workspaceRemoveUser":
+		if e.ComplexityRoot.Mutation.WorkspaceRemoveUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_workspaceRemoveUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WorkspaceRemoveUser(childComplexity, args["workspaceUuid"].(string), args["userUuid"].(string)), true
+	case "Mutation.workspaceUpdateTeamRole":
+		if e.ComplexityRoot.Mutation.WorkspaceUpdateTeamRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_workspaceUpdateTeamRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WorkspaceUpdateTeamRole(childComplexity, args["workspaceUuid"].(string), args["teamUuid"].(string), args["role"].(model.Role)), true
+	case "Mutation.workspaceUpsertUserRole":
+		if e.ComplexityRoot.Mutation.WorkspaceUpsertUserRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_workspaceUpsertUserRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WorkspaceUpsertUserRole(childComplexity, args["workspaceUuid"].(string), args["email"].(string), args["role"].(model.Role)), true
+
 	case "Query.appConfig":
 		if e.ComplexityRoot.Query.AppConfig == nil {
 			break
@@ -576,6 +1293,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AppConfig(childComplexity, args["clusterId"].(*string), args["workspaceUuid"].(*string), args["deploymentUuid"].(*string)), true
+	case "Query.authConfig":
+		if e.ComplexityRoot.Query.AuthConfig == nil {
+			break
+		}
+
+		args, err := ec.field_Query_authConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuthConfig(childComplexity, args["redirect"].(*string), args["duration"].(*int), args["extras"].(any), args["inviteToken"].(*string)), true
+	case "Query.availableNamespaces":
+		if e.ComplexityRoot.Query.AvailableNamespaces == nil {
+			break
+		}
+
+		args, err := ec.field_Query_availableNamespaces_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AvailableNamespaces(childComplexity, args["clusterId"].(*string)), true
 	case "Query.deployment":
 		if e.ComplexityRoot.Query.Deployment == nil {
 			break
@@ -592,8 +1331,57 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.DeploymentConfig(childComplexity), true
+		args, err := ec.field_Query_deploymentConfig_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
 
+		return e.ComplexityRoot.Query.DeploymentConfig(childComplexity, args["workspaceUuid"].(*string), args["deploymentUuid"].(*string), args["type"].(*string), args["version"].(*string)), true
+	case "Query.deploymentServiceAccounts":
+		if e.ComplexityRoot.Query.DeploymentServiceAccounts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_deploymentServiceAccounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DeploymentServiceAccounts(childComplexity, args["deploymentUuid"].(string)), true
+	case "Query.deploymentTeams":
+		if e.ComplexityRoot.Query.DeploymentTeams == nil {
+			break
+		}
+
+		args, err := ec.field_Query_deploymentTeams_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DeploymentTeams(childComplexity, args["deploymentUuid"].(string)), true
+	case "Query.deploymentUsers":
+		if e.ComplexityRoot.Query.DeploymentUsers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_deploymentUsers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DeploymentUsers(childComplexity, args["deploymentId"].(string), args["user"].(*model.UserSearch)), true
+
+	case "Query.logs":
+		if e.ComplexityRoot.Query.Logs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_logs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Logs(childComplexity, args["deploymentUuid"].(string), args["component"].(*string), args["timestamp"].(*time.Time), args["search"].(*string)), true
 	case "Query.paginatedDeployments":
 		if e.ComplexityRoot.Query.PaginatedDeployments == nil {
 			break
@@ -605,6 +1393,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PaginatedDeployments(childComplexity, args["take"].(*int), args["name"].(*string), args["cursor"].(*string), args["pageNumber"].(*int), args["clusterId"].(*string)), true
+	case "Query.paginatedTeams":
+		if e.ComplexityRoot.Query.PaginatedTeams == nil {
+			break
+		}
+
+		args, err := ec.field_Query_paginatedTeams_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PaginatedTeams(childComplexity, args["take"].(*int), args["cursor"].(*string), args["workspaceUuid"].(*string)), true
+	case "Query.paginatedWorkspaceUsers":
+		if e.ComplexityRoot.Query.PaginatedWorkspaceUsers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_paginatedWorkspaceUsers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PaginatedWorkspaceUsers(childComplexity, args["workspaceUuid"].(string), args["cursor"].(*string), args["take"].(*int)), true
 	case "Query.paginatedWorkspaces":
 		if e.ComplexityRoot.Query.PaginatedWorkspaces == nil {
 			break
@@ -627,6 +1437,45 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.RuntimeReleases(childComplexity, args["airflowVersion"].(*string), args["clusterId"].(*string)), true
+	case "Query.self":
+		if e.ComplexityRoot.Query.Self == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Self(childComplexity), true
+	case "Query.team":
+		if e.ComplexityRoot.Query.Team == nil {
+			break
+		}
+
+		args, err := ec.field_Query_team_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Team(childComplexity, args["teamUuid"].(string), args["workspaceUuid"].(*string)), true
+	case "Query.teamUsers":
+		if e.ComplexityRoot.Query.TeamUsers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_teamUsers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TeamUsers(childComplexity, args["teamUuid"].(string)), true
+	case "Query.users":
+		if e.ComplexityRoot.Query.Users == nil {
+			break
+		}
+
+		args, err := ec.field_Query_users_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Users(childComplexity, args["userUuid"].(*string), args["username"].(*string), args["email"].(*string)), true
 	case "Query.workspace":
 		if e.ComplexityRoot.Query.Workspace == nil {
 			break
@@ -649,6 +1498,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WorkspaceDeployments(childComplexity, args["workspaceUuid"].(string), args["releaseName"].(*string)), true
+	case "Query.workspaceInvites":
+		if e.ComplexityRoot.Query.WorkspaceInvites == nil {
+			break
+		}
+
+		args, err := ec.field_Query_workspaceInvites_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WorkspaceInvites(childComplexity, args["workspaceUuid"].(string), args["email"].(*string)), true
+	case "Query.workspaceServiceAccounts":
+		if e.ComplexityRoot.Query.WorkspaceServiceAccounts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_workspaceServiceAccounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WorkspaceServiceAccounts(childComplexity, args["workspaceUuid"].(string)), true
+	case "Query.workspaceTeams":
+		if e.ComplexityRoot.Query.WorkspaceTeams == nil {
+			break
+		}
+
+		args, err := ec.field_Query_workspaceTeams_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WorkspaceTeams(childComplexity, args["workspaceUuid"].(string)), true
+	case "Query.workspaceUser":
+		if e.ComplexityRoot.Query.WorkspaceUser == nil {
+			break
+		}
+
+		args, err := ec.field_Query_workspaceUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WorkspaceUser(childComplexity, args["workspaceUuid"].(string), args["user"].(*model.UserSearch)), true
+	case "Query.workspaceUsers":
+		if e.ComplexityRoot.Query.WorkspaceUsers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_workspaceUsers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WorkspaceUsers(childComplexity, args["workspaceUuid"].(string), args["email"].(*string), args["fullName"].(*string)), true
 	case "Query.workspaces":
 		if e.ComplexityRoot.Query.Workspaces == nil {
 			break
@@ -686,6 +1590,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RoleBinding.ServiceAccount(childComplexity), true
+	case "RoleBinding.team":
+		if e.ComplexityRoot.RoleBinding.Team == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleBinding.Team(childComplexity), true
 	case "RoleBinding.updatedAt":
 		if e.ComplexityRoot.RoleBinding.UpdatedAt == nil {
 			break
@@ -809,6 +1719,94 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ServiceAccount.WorkspaceUUID(childComplexity), true
 
+	case "Subscription.log":
+		if e.ComplexityRoot.Subscription.Log == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_log_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Log(childComplexity, args["deploymentUuid"].(string), args["component"].(*string), args["timestamp"].(*time.Time), args["search"].(*string)), true
+
+	case "Team.createdAt":
+		if e.ComplexityRoot.Team.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Team.CreatedAt(childComplexity), true
+	case "Team.id":
+		if e.ComplexityRoot.Team.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Team.ID(childComplexity), true
+	case "Team.name":
+		if e.ComplexityRoot.Team.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Team.Name(childComplexity), true
+	case "Team.roleBindings":
+		if e.ComplexityRoot.Team.RoleBindings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Team.RoleBindings(childComplexity), true
+	case "Team.updatedAt":
+		if e.ComplexityRoot.Team.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Team.UpdatedAt(childComplexity), true
+
+	case "TeamsPage.count":
+		if e.ComplexityRoot.TeamsPage.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TeamsPage.Count(childComplexity), true
+	case "TeamsPage.teams":
+		if e.ComplexityRoot.TeamsPage.Teams == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TeamsPage.Teams(childComplexity), true
+
+	case "Token.payload":
+		if e.ComplexityRoot.Token.Payload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Token.Payload(childComplexity), true
+	case "Token.value":
+		if e.ComplexityRoot.Token.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Token.Value(childComplexity), true
+
+	case "TokenPayload.exp":
+		if e.ComplexityRoot.TokenPayload.Exp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TokenPayload.Exp(childComplexity), true
+	case "TokenPayload.iat":
+		if e.ComplexityRoot.TokenPayload.Iat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TokenPayload.Iat(childComplexity), true
+	case "TokenPayload.uuid":
+		if e.ComplexityRoot.TokenPayload.UUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TokenPayload.UUID(childComplexity), true
+
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -894,6 +1892,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Workspace.ID(childComplexity), true
+	case "Workspace.invites":
+		if e.ComplexityRoot.Workspace.Invites == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Workspace.Invites(childComplexity), true
 	case "Workspace.label":
 		if e.ComplexityRoot.Workspace.Label == nil {
 			break
@@ -934,7 +1938,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("DagDeployment", ec.unmarshalInputDagDeployment),
+			graphql.NewInputUnmarshaler("DeploymentRoles", ec.unmarshalInputDeploymentRoles),
 			graphql.NewInputUnmarshaler("DeploymentWhereUniqueInput", ec.unmarshalInputDeploymentWhereUniqueInput),
+			graphql.NewInputUnmarshaler("InputEnvironmentVariable", ec.unmarshalInputInputEnvironmentVariable),
+			graphql.NewInputUnmarshaler("Triggerer", ec.unmarshalInputTriggerer),
+			graphql.NewInputUnmarshaler("UserSearch", ec.unmarshalInputUserSearch),
 		)
 	}
 	first := true
@@ -970,6 +1979,38 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 			return &response
 		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -995,7 +2036,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/common.graphqls" "schema/deployment.graphqls" "schema/query.graphqls" "schema/workspace.graphqls"
+//go:embed "schema/common.graphqls" "schema/deployment.graphqls" "schema/mutation.graphqls" "schema/query.graphqls" "schema/subscription.graphqls" "schema/workspace.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1009,7 +2050,9 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "schema/common.graphqls", Input: sourceData("schema/common.graphqls"), BuiltIn: false},
 	{Name: "schema/deployment.graphqls", Input: sourceData("schema/deployment.graphqls"), BuiltIn: false},
+	{Name: "schema/mutation.graphqls", Input: sourceData("schema/mutation.graphqls"), BuiltIn: false},
 	{Name: "schema/query.graphqls", Input: sourceData("schema/query.graphqls"), BuiltIn: false},
+	{Name: "schema/subscription.graphqls", Input: sourceData("schema/subscription.graphqls"), BuiltIn: false},
 	{Name: "schema/workspace.graphqls", Input: sourceData("schema/workspace.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -1056,6 +2099,54 @@ func (ec *executionContext) childFields_AppConfig(ctx context.Context, field gra
 		return ec.fieldContext_AppConfig_triggererEnabled(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AppConfig", field.Name)
+}
+
+func (ec *executionContext) childFields_AuthConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "localEnabled":
+		return ec.fieldContext_AuthConfig_localEnabled(ctx, field)
+	case "publicSignup":
+		return ec.fieldContext_AuthConfig_publicSignup(ctx, field)
+	case "initialSignup":
+		return ec.fieldContext_AuthConfig_initialSignup(ctx, field)
+	case "providers":
+		return ec.fieldContext_AuthConfig_providers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuthConfig", field.Name)
+}
+
+func (ec *executionContext) childFields_AuthProvider(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_AuthProvider_name(ctx, field)
+	case "displayName":
+		return ec.fieldContext_AuthProvider_displayName(ctx, field)
+	case "url":
+		return ec.fieldContext_AuthProvider_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuthProvider", field.Name)
+}
+
+func (ec *executionContext) childFields_AuthUser(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_AuthUser_user(ctx, field)
+	case "token":
+		return ec.fieldContext_AuthUser_token(ctx, field)
+	case "permissions":
+		return ec.fieldContext_AuthUser_permissions(ctx, field)
+	case "isAdmin":
+		return ec.fieldContext_AuthUser_isAdmin(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuthUser", field.Name)
+}
+
+func (ec *executionContext) childFields_AvailableNamespace(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_AvailableNamespace_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AvailableNamespace", field.Name)
 }
 
 func (ec *executionContext) childFields_DagDeploymentSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1148,6 +2239,26 @@ func (ec *executionContext) childFields_DeploymentConfig(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type DeploymentConfig", field.Name)
 }
 
+func (ec *executionContext) childFields_DeploymentLog(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DeploymentLog_id(ctx, field)
+	case "uuid":
+		return ec.fieldContext_DeploymentLog_uuid(ctx, field)
+	case "timestamp":
+		return ec.fieldContext_DeploymentLog_timestamp(ctx, field)
+	case "message":
+		return ec.fieldContext_DeploymentLog_message(ctx, field)
+	case "component":
+		return ec.fieldContext_DeploymentLog_component(ctx, field)
+	case "release":
+		return ec.fieldContext_DeploymentLog_release(ctx, field)
+	case "level":
+		return ec.fieldContext_DeploymentLog_level(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeploymentLog", field.Name)
+}
+
 func (ec *executionContext) childFields_DeploymentUrl(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "type":
@@ -1170,6 +2281,26 @@ func (ec *executionContext) childFields_Email(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Email", field.Name)
 }
 
+func (ec *executionContext) childFields_Invite(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Invite_id(ctx, field)
+	case "uuid":
+		return ec.fieldContext_Invite_uuid(ctx, field)
+	case "email":
+		return ec.fieldContext_Invite_email(ctx, field)
+	case "role":
+		return ec.fieldContext_Invite_role(ctx, field)
+	case "token":
+		return ec.fieldContext_Invite_token(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Invite_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Invite_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Invite", field.Name)
+}
+
 func (ec *executionContext) childFields_RoleBinding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1180,6 +2311,8 @@ func (ec *executionContext) childFields_RoleBinding(ctx context.Context, field g
 		return ec.fieldContext_RoleBinding_user(ctx, field)
 	case "serviceAccount":
 		return ec.fieldContext_RoleBinding_serviceAccount(ctx, field)
+	case "team":
+		return ec.fieldContext_RoleBinding_team(ctx, field)
 	case "workspace":
 		return ec.fieldContext_RoleBinding_workspace(ctx, field)
 	case "deployment":
@@ -1238,6 +2371,54 @@ func (ec *executionContext) childFields_ServiceAccount(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ServiceAccount", field.Name)
 }
 
+func (ec *executionContext) childFields_Team(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Team_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Team_name(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Team_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Team_updatedAt(ctx, field)
+	case "roleBindings":
+		return ec.fieldContext_Team_roleBindings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Team", field.Name)
+}
+
+func (ec *executionContext) childFields_TeamsPage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_TeamsPage_count(ctx, field)
+	case "teams":
+		return ec.fieldContext_TeamsPage_teams(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TeamsPage", field.Name)
+}
+
+func (ec *executionContext) childFields_Token(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_Token_value(ctx, field)
+	case "payload":
+		return ec.fieldContext_Token_payload(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Token", field.Name)
+}
+
+func (ec *executionContext) childFields_TokenPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "uuid":
+		return ec.fieldContext_TokenPayload_uuid(ctx, field)
+	case "iat":
+		return ec.fieldContext_TokenPayload_iat(ctx, field)
+	case "exp":
+		return ec.fieldContext_TokenPayload_exp(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TokenPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1278,6 +2459,8 @@ func (ec *executionContext) childFields_Workspace(ctx context.Context, field gra
 		return ec.fieldContext_Workspace_users(ctx, field)
 	case "roleBindings":
 		return ec.fieldContext_Workspace_roleBindings(ctx, field)
+	case "invites":
+		return ec.fieldContext_Workspace_invites(ctx, field)
 	case "deploymentCount":
 		return ec.fieldContext_Workspace_deploymentCount(ctx, field)
 	case "createdAt":
@@ -1404,6 +2587,1236 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Mutation_adoptDeployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "clusterId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clusterId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "crNamespace",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["crNamespace"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "crName",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["crName"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "label",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["label"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "description",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["description"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "useApcLogging",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["useApcLogging"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "useApcRegistry",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["useApcRegistry"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "acceptIncompatibilities",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["acceptIncompatibilities"] = arg8
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelRuntimeUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentUuid"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createDeploymentServiceAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "label",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["label"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "category",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["category"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentUuid"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (model.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createDeployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "label",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["label"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "description",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["description"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "releaseName",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["releaseName"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "executor",
+		func(ctx context.Context, v any) (model.ExecutorType, error) {
+			return ec.unmarshalNExecutorType2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐExecutorType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["executor"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "airflowVersion",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["airflowVersion"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "runtimeVersion",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["runtimeVersion"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "namespace",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["namespace"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "config",
+		func(ctx context.Context, v any) (any, error) {
+			return ec.unmarshalOJSON2interface(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["config"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "cloudRole",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cloudRole"] = arg10
+	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "dagDeployment",
+		func(ctx context.Context, v any) (*model.DagDeployment, error) {
+			return ec.unmarshalODagDeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDagDeployment(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dagDeployment"] = arg11
+	arg12, err := graphql.ProcessArgField(ctx, rawArgs, "triggerer",
+		func(ctx context.Context, v any) (*model.Triggerer, error) {
+			return ec.unmarshalOTriggerer2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐTriggerer(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["triggerer"] = arg12
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createTeamSystemRoleBinding_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "teamUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["teamUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (model.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "identity",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["identity"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "password",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["password"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "duration",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["duration"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "email",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["email"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "password",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["password"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "username",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["username"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "profile",
+		func(ctx context.Context, v any) (any, error) {
+			return ec.unmarshalOJSON2interface(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["profile"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "inviteToken",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["inviteToken"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "duration",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["duration"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createWorkspaceServiceAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "label",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["label"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "category",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["category"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (model.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createWorkspace_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "label",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["label"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "description",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["description"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteDeploymentServiceAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "serviceAccountUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["serviceAccountUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentUuid"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteDeployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentHardDelete",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentHardDelete"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteTeamSystemRoleBinding_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "teamUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["teamUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (model.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteWorkspaceServiceAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "serviceAccountUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["serviceAccountUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteWorkspace_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deploymentAddTeamRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "teamUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["teamUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentUuid"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (model.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deploymentAddUserRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOId2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "email",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["email"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNId2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentId"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (model.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deploymentRemoveTeamRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "teamUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["teamUuid"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deploymentRemoveUserRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOId2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "email",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["email"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNId2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentId"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deploymentUpdateTeamRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "teamUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["teamUuid"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (model.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deploymentUpdateUserRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOId2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "email",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["email"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNId2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentId"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (model.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unadoptDeployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentUuid"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateDeploymentAirflow_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "desiredAirflowVersion",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["desiredAirflowVersion"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateDeploymentImage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "releaseName",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["releaseName"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "image",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["image"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "airflowVersion",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["airflowVersion"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "runtimeVersion",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["runtimeVersion"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateDeploymentRuntime_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "desiredRuntimeVersion",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["desiredRuntimeVersion"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateDeployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "payload",
+		func(ctx context.Context, v any) (any, error) {
+			return ec.unmarshalNJSON2interface(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["payload"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "cloudRole",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cloudRole"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "executor",
+		func(ctx context.Context, v any) (*model.ExecutorType, error) {
+			return ec.unmarshalOExecutorType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐExecutorType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["executor"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "dagDeployment",
+		func(ctx context.Context, v any) (*model.DagDeployment, error) {
+			return ec.unmarshalODagDeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDagDeployment(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dagDeployment"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "triggerer",
+		func(ctx context.Context, v any) (*model.Triggerer, error) {
+			return ec.unmarshalOTriggerer2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐTriggerer(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["triggerer"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "config",
+		func(ctx context.Context, v any) (any, error) {
+			return ec.unmarshalOJSON2interface(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["config"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "env",
+		func(ctx context.Context, v any) (any, error) {
+			return ec.unmarshalOJSON2interface(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["env"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "sync",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sync"] = arg8
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateWorkspace_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "payload",
+		func(ctx context.Context, v any) (any, error) {
+			return ec.unmarshalNJSON2interface(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["payload"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertDeployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentUuid",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOUuid2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOUuid2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "clusterId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOUuid2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clusterId"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "label",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["label"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "description",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["description"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "releaseName",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["releaseName"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "namespace",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["namespace"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "image",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["image"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "runtimeVersion",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["runtimeVersion"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "desiredRuntimeVersion",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["desiredRuntimeVersion"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "airflowVersion",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["airflowVersion"] = arg10
+	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg11
+	arg12, err := graphql.ProcessArgField(ctx, rawArgs, "executor",
+		func(ctx context.Context, v any) (*model.ExecutorType, error) {
+			return ec.unmarshalOExecutorType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐExecutorType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["executor"] = arg12
+	arg13, err := graphql.ProcessArgField(ctx, rawArgs, "triggerer",
+		func(ctx context.Context, v any) (*model.Triggerer, error) {
+			return ec.unmarshalOTriggerer2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐTriggerer(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["triggerer"] = arg13
+	arg14, err := graphql.ProcessArgField(ctx, rawArgs, "dagDeployment",
+		func(ctx context.Context, v any) (*model.DagDeployment, error) {
+			return ec.unmarshalODagDeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDagDeployment(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dagDeployment"] = arg14
+	arg15, err := graphql.ProcessArgField(ctx, rawArgs, "cloudRole",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cloudRole"] = arg15
+	arg16, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (*model.AllowedDeploymentModeValues, error) {
+			return ec.unmarshalOAllowedDeploymentModeValues2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAllowedDeploymentModeValues(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg16
+	arg17, err := graphql.ProcessArgField(ctx, rawArgs, "environmentVariables",
+		func(ctx context.Context, v any) ([]*model.InputEnvironmentVariable, error) {
+			return ec.unmarshalOInputEnvironmentVariable2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐInputEnvironmentVariable(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["environmentVariables"] = arg17
+	arg18, err := graphql.ProcessArgField(ctx, rawArgs, "dockerconfigjson",
+		func(ctx context.Context, v any) (any, error) {
+			return ec.unmarshalOJSON2interface(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dockerconfigjson"] = arg18
+	arg19, err := graphql.ProcessArgField(ctx, rawArgs, "properties",
+		func(ctx context.Context, v any) (any, error) {
+			return ec.unmarshalOJSON2interface(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["properties"] = arg19
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_workspaceAddTeam_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "teamUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["teamUuid"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (model.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentRoles",
+		func(ctx context.Context, v any) ([]*model.DeploymentRoles, error) {
+			return ec.unmarshalODeploymentRoles2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeploymentRolesᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentRoles"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_workspaceAddUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "email",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["email"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (model.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_workspaceRemoveTeam_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "teamUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["teamUuid"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_workspaceRemoveUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "userUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userUuid"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_workspaceUpdateTeamRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "teamUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["teamUuid"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (model.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_workspaceUpsertUserRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "email",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["email"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (model.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1448,6 +3861,146 @@ func (ec *executionContext) field_Query_appConfig_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_authConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "redirect",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["redirect"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "duration",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["duration"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "extras",
+		func(ctx context.Context, v any) (any, error) {
+			return ec.unmarshalOJSON2interface(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["extras"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "inviteToken",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["inviteToken"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_availableNamespaces_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "clusterId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOUuid2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clusterId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_deploymentConfig_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOUuid2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentUuid",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOUuid2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentUuid"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_deploymentServiceAccounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentUuid"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_deploymentTeams_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentUuid"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_deploymentUsers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNId2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "user",
+		func(ctx context.Context, v any) (*model.UserSearch, error) {
+			return ec.unmarshalOUserSearch2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐUserSearch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["user"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_deployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1459,6 +4012,44 @@ func (ec *executionContext) field_Query_deployment_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_logs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "component",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["component"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "timestamp",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timestamp"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg3
 	return args, nil
 }
 
@@ -1508,6 +4099,66 @@ func (ec *executionContext) field_Query_paginatedDeployments_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_paginatedTeams_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "take",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["take"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cursor",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOUuid2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cursor"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOUuid2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_paginatedWorkspaceUsers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cursor",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOUuid2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cursor"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "take",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["take"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_paginatedWorkspaces_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1552,6 +4203,72 @@ func (ec *executionContext) field_Query_runtimeReleases_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_teamUsers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "teamUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["teamUuid"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_team_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "teamUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["teamUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOUuid2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_users_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userUuid",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOUuid2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "username",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["username"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "email",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["email"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_workspaceDeployments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1574,6 +4291,108 @@ func (ec *executionContext) field_Query_workspaceDeployments_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_workspaceInvites_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "email",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["email"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_workspaceServiceAccounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_workspaceTeams_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_workspaceUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "user",
+		func(ctx context.Context, v any) (*model.UserSearch, error) {
+			return ec.unmarshalOUserSearch2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐUserSearch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["user"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_workspaceUsers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "email",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["email"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "fullName",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fullName"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_workspace_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1585,6 +4404,44 @@ func (ec *executionContext) field_Query_workspace_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["workspaceUuid"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_log_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentUuid",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNUuid2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentUuid"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "component",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["component"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "timestamp",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timestamp"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg3
 	return args, nil
 }
 
@@ -1982,6 +4839,309 @@ func (ec *executionContext) _AppConfig_triggererEnabled(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_AppConfig_triggererEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AppConfig", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AuthConfig_localEnabled(ctx context.Context, field graphql.CollectedField, obj *model.AuthConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthConfig_localEnabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LocalEnabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthConfig_localEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthConfig", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AuthConfig_publicSignup(ctx context.Context, field graphql.CollectedField, obj *model.AuthConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthConfig_publicSignup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublicSignup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthConfig_publicSignup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthConfig", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AuthConfig_initialSignup(ctx context.Context, field graphql.CollectedField, obj *model.AuthConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthConfig_initialSignup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InitialSignup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthConfig_initialSignup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthConfig", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AuthConfig_providers(ctx context.Context, field graphql.CollectedField, obj *model.AuthConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthConfig_providers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Providers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuthProvider) graphql.Marshaler {
+			return ec.marshalOAuthProvider2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAuthProviderᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthConfig_providers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthProvider(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthProvider_name(ctx context.Context, field graphql.CollectedField, obj *model.AuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthProvider_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthProvider_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthProvider_displayName(ctx context.Context, field graphql.CollectedField, obj *model.AuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthProvider_displayName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisplayName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthProvider_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthProvider_url(ctx context.Context, field graphql.CollectedField, obj *model.AuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthProvider_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthProvider_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuthUser_user(ctx context.Context, field graphql.CollectedField, obj *model.AuthUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthUser_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthUser_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthUser",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthUser_token(ctx context.Context, field graphql.CollectedField, obj *model.AuthUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthUser_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Token) graphql.Marshaler {
+			return ec.marshalOToken2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐToken(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthUser_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthUser",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Token(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthUser_permissions(ctx context.Context, field graphql.CollectedField, obj *model.AuthUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthUser_permissions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Permissions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalOJSON2interface(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthUser_permissions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthUser", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _AuthUser_isAdmin(ctx context.Context, field graphql.CollectedField, obj *model.AuthUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthUser_isAdmin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsAdmin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthUser_isAdmin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthUser", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AvailableNamespace_name(ctx context.Context, field graphql.CollectedField, obj *model.AvailableNamespace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AvailableNamespace_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AvailableNamespace_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AvailableNamespace", field, false, false, "String")
 }
 
 func (ec *executionContext) _DagDeploymentSettings_type(ctx context.Context, field graphql.CollectedField, obj *model.DagDeploymentSettings) (ret graphql.Marshaler) {
@@ -2797,6 +5957,167 @@ func (ec *executionContext) fieldContext_DeploymentConfig_loggingEnabled(_ conte
 	return graphql.NewScalarFieldContext("DeploymentConfig", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _DeploymentLog_id(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentLog_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentLog_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentLog", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeploymentLog_uuid(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentLog_uuid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UUID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOUuid2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentLog_uuid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentLog", field, true, false, "Uuid")
+}
+
+func (ec *executionContext) _DeploymentLog_timestamp(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentLog_timestamp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timestamp(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentLog_timestamp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentLog", field, true, false, "String")
+}
+
+func (ec *executionContext) _DeploymentLog_message(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentLog_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentLog_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentLog", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeploymentLog_component(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentLog_component(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Component, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentLog_component(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentLog", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeploymentLog_release(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentLog_release(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Release, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentLog_release(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentLog", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeploymentLog_level(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentLog_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentLog_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentLog", field, false, false, "String")
+}
+
 func (ec *executionContext) _DeploymentUrl_type(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentURL) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2912,6 +6233,1667 @@ func (ec *executionContext) fieldContext_Email_primary(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Email", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Invite_id(ctx context.Context, field graphql.CollectedField, obj *model.Invite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invite_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Invite_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invite", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Invite_uuid(ctx context.Context, field graphql.CollectedField, obj *model.Invite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invite_uuid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UUID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOUuid2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Invite_uuid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invite", field, true, false, "Uuid")
+}
+
+func (ec *executionContext) _Invite_email(ctx context.Context, field graphql.CollectedField, obj *model.Invite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invite_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Invite_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invite", field, false, false, "String")
+}
+
+func (ec *executionContext) _Invite_role(ctx context.Context, field graphql.CollectedField, obj *model.Invite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invite_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Role) graphql.Marshaler {
+			return ec.marshalNRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Invite_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invite", field, false, false, "Role")
+}
+
+func (ec *executionContext) _Invite_token(ctx context.Context, field graphql.CollectedField, obj *model.Invite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invite_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Invite_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invite", field, false, false, "String")
+}
+
+func (ec *executionContext) _Invite_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Invite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invite_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Invite_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invite", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Invite_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Invite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invite_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Invite_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invite", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Mutation_createToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateToken(ctx, fc.Args["identity"].(*string), fc.Args["password"].(string), fc.Args["duration"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuthUser) graphql.Marshaler {
+			return ec.marshalOAuthUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAuthUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthUser(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateUser(ctx, fc.Args["email"].(string), fc.Args["password"].(string), fc.Args["username"].(*string),
+				func() any {
+					if fc.Args["profile"] == nil {
+						return nil
+					}
+					return fc.Args["profile"].(any)
+				}(), fc.Args["inviteToken"].(*string), fc.Args["duration"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuthUser) graphql.Marshaler {
+			return ec.marshalOAuthUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAuthUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthUser(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createWorkspace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createWorkspace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateWorkspace(ctx, fc.Args["label"].(string), fc.Args["description"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Workspace) graphql.Marshaler {
+			return ec.marshalOWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐWorkspace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createWorkspace(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Workspace(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createWorkspace_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateWorkspace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateWorkspace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateWorkspace(ctx, fc.Args["workspaceUuid"].(string),
+				func() any {
+					if fc.Args["payload"] == nil {
+						return nil
+					}
+					return fc.Args["payload"].(any)
+				}())
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Workspace) graphql.Marshaler {
+			return ec.marshalOWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐWorkspace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateWorkspace(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Workspace(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateWorkspace_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteWorkspace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteWorkspace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteWorkspace(ctx, fc.Args["workspaceUuid"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Workspace) graphql.Marshaler {
+			return ec.marshalOWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐWorkspace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteWorkspace(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Workspace(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteWorkspace_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_workspaceAddUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_workspaceAddUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WorkspaceAddUser(ctx, fc.Args["workspaceUuid"].(string), fc.Args["email"].(string), fc.Args["role"].(model.Role))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Workspace) graphql.Marshaler {
+			return ec.marshalOWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐWorkspace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_workspaceAddUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Workspace(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_workspaceAddUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_workspaceRemoveUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_workspaceRemoveUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WorkspaceRemoveUser(ctx, fc.Args["workspaceUuid"].(string), fc.Args["userUuid"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Workspace) graphql.Marshaler {
+			return ec.marshalOWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐWorkspace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_workspaceRemoveUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Workspace(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_workspaceRemoveUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_workspaceUpsertUserRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_workspaceUpsertUserRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WorkspaceUpsertUserRole(ctx, fc.Args["workspaceUuid"].(string), fc.Args["email"].(string), fc.Args["role"].(model.Role))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Role) graphql.Marshaler {
+			return ec.marshalORole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_workspaceUpsertUserRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Role does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_workspaceUpsertUserRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_workspaceAddTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_workspaceAddTeam(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WorkspaceAddTeam(ctx, fc.Args["workspaceUuid"].(string), fc.Args["teamUuid"].(string), fc.Args["role"].(model.Role), fc.Args["deploymentRoles"].([]*model.DeploymentRoles))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Workspace) graphql.Marshaler {
+			return ec.marshalOWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐWorkspace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_workspaceAddTeam(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Workspace(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_workspaceAddTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_workspaceRemoveTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_workspaceRemoveTeam(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WorkspaceRemoveTeam(ctx, fc.Args["workspaceUuid"].(string), fc.Args["teamUuid"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Workspace) graphql.Marshaler {
+			return ec.marshalOWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐWorkspace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_workspaceRemoveTeam(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Workspace(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_workspaceRemoveTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_workspaceUpdateTeamRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_workspaceUpdateTeamRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WorkspaceUpdateTeamRole(ctx, fc.Args["workspaceUuid"].(string), fc.Args["teamUuid"].(string), fc.Args["role"].(model.Role))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Role) graphql.Marshaler {
+			return ec.marshalORole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_workspaceUpdateTeamRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Role does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_workspaceUpdateTeamRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createTeamSystemRoleBinding(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createTeamSystemRoleBinding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateTeamSystemRoleBinding(ctx, fc.Args["teamUuid"].(string), fc.Args["role"].(model.Role))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleBinding) graphql.Marshaler {
+			return ec.marshalORoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRoleBinding(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createTeamSystemRoleBinding(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleBinding(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createTeamSystemRoleBinding_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteTeamSystemRoleBinding(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteTeamSystemRoleBinding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteTeamSystemRoleBinding(ctx, fc.Args["teamUuid"].(string), fc.Args["role"].(model.Role))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleBinding) graphql.Marshaler {
+			return ec.marshalORoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRoleBinding(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteTeamSystemRoleBinding(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleBinding(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteTeamSystemRoleBinding_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertDeployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertDeployment(ctx, fc.Args["deploymentUuid"].(*string), fc.Args["workspaceUuid"].(*string), fc.Args["clusterId"].(*string), fc.Args["label"].(*string), fc.Args["description"].(*string), fc.Args["releaseName"].(*string), fc.Args["namespace"].(*string), fc.Args["image"].(*string), fc.Args["runtimeVersion"].(*string), fc.Args["desiredRuntimeVersion"].(*string), fc.Args["airflowVersion"].(*string), fc.Args["version"].(*string), fc.Args["executor"].(*model.ExecutorType), fc.Args["triggerer"].(*model.Triggerer), fc.Args["dagDeployment"].(*model.DagDeployment), fc.Args["cloudRole"].(*string), fc.Args["mode"].(*model.AllowedDeploymentModeValues), fc.Args["environmentVariables"].([]*model.InputEnvironmentVariable),
+				func() any {
+					if fc.Args["dockerconfigjson"] == nil {
+						return nil
+					}
+					return fc.Args["dockerconfigjson"].(any)
+				}(),
+				func() any {
+					if fc.Args["properties"] == nil {
+						return nil
+					}
+					return fc.Args["properties"].(any)
+				}())
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Deployment) graphql.Marshaler {
+			return ec.marshalODeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeployment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertDeployment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deployment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertDeployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createDeployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateDeployment(ctx, fc.Args["workspaceUuid"].(string), fc.Args["type"].(*string), fc.Args["label"].(string), fc.Args["description"].(*string), fc.Args["releaseName"].(*string), fc.Args["executor"].(model.ExecutorType), fc.Args["airflowVersion"].(*string), fc.Args["runtimeVersion"].(*string), fc.Args["namespace"].(*string),
+				func() any {
+					if fc.Args["config"] == nil {
+						return nil
+					}
+					return fc.Args["config"].(any)
+				}(), fc.Args["cloudRole"].(*string), fc.Args["dagDeployment"].(*model.DagDeployment), fc.Args["triggerer"].(*model.Triggerer))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Deployment) graphql.Marshaler {
+			return ec.marshalODeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeployment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createDeployment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deployment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createDeployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateDeployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateDeployment(ctx, fc.Args["deploymentUuid"].(string),
+				func() any {
+					if fc.Args["payload"] == nil {
+						return nil
+					}
+					return fc.Args["payload"].(any)
+				}(), fc.Args["cloudRole"].(*string), fc.Args["executor"].(*model.ExecutorType), fc.Args["dagDeployment"].(*model.DagDeployment), fc.Args["triggerer"].(*model.Triggerer),
+				func() any {
+					if fc.Args["config"] == nil {
+						return nil
+					}
+					return fc.Args["config"].(any)
+				}(),
+				func() any {
+					if fc.Args["env"] == nil {
+						return nil
+					}
+					return fc.Args["env"].(any)
+				}(), fc.Args["sync"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Deployment) graphql.Marshaler {
+			return ec.marshalODeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeployment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateDeployment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deployment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateDeployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateDeploymentImage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateDeploymentImage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateDeploymentImage(ctx, fc.Args["releaseName"].(string), fc.Args["image"].(string), fc.Args["airflowVersion"].(*string), fc.Args["runtimeVersion"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Deployment) graphql.Marshaler {
+			return ec.marshalODeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeployment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateDeploymentImage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deployment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateDeploymentImage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteDeployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteDeployment(ctx, fc.Args["deploymentUuid"].(string), fc.Args["deploymentHardDelete"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Deployment) graphql.Marshaler {
+			return ec.marshalODeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeployment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteDeployment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deployment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteDeployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_adoptDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_adoptDeployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AdoptDeployment(ctx, fc.Args["workspaceUuid"].(string), fc.Args["clusterId"].(string), fc.Args["crNamespace"].(string), fc.Args["crName"].(string), fc.Args["label"].(*string), fc.Args["description"].(*string), fc.Args["useApcLogging"].(*bool), fc.Args["useApcRegistry"].(*bool), fc.Args["acceptIncompatibilities"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Deployment) graphql.Marshaler {
+			return ec.marshalODeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeployment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_adoptDeployment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deployment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_adoptDeployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unadoptDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unadoptDeployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnadoptDeployment(ctx, fc.Args["deploymentUuid"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Deployment) graphql.Marshaler {
+			return ec.marshalODeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeployment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unadoptDeployment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deployment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unadoptDeployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateDeploymentAirflow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateDeploymentAirflow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateDeploymentAirflow(ctx, fc.Args["deploymentUuid"].(string), fc.Args["desiredAirflowVersion"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Deployment) graphql.Marshaler {
+			return ec.marshalODeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeployment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateDeploymentAirflow(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deployment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateDeploymentAirflow_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateDeploymentRuntime(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateDeploymentRuntime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateDeploymentRuntime(ctx, fc.Args["deploymentUuid"].(string), fc.Args["desiredRuntimeVersion"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Deployment) graphql.Marshaler {
+			return ec.marshalODeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeployment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateDeploymentRuntime(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deployment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateDeploymentRuntime_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelRuntimeUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelRuntimeUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelRuntimeUpdate(ctx, fc.Args["deploymentUuid"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Deployment) graphql.Marshaler {
+			return ec.marshalODeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeployment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelRuntimeUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deployment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelRuntimeUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deploymentAddUserRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deploymentAddUserRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeploymentAddUserRole(ctx, fc.Args["userId"].(*string), fc.Args["email"].(string), fc.Args["deploymentId"].(string), fc.Args["role"].(model.Role))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleBinding) graphql.Marshaler {
+			return ec.marshalORoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRoleBinding(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deploymentAddUserRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleBinding(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deploymentAddUserRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deploymentUpdateUserRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deploymentUpdateUserRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeploymentUpdateUserRole(ctx, fc.Args["userId"].(*string), fc.Args["email"].(string), fc.Args["deploymentId"].(string), fc.Args["role"].(model.Role))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleBinding) graphql.Marshaler {
+			return ec.marshalORoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRoleBinding(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deploymentUpdateUserRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleBinding(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deploymentUpdateUserRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deploymentRemoveUserRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deploymentRemoveUserRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeploymentRemoveUserRole(ctx, fc.Args["userId"].(*string), fc.Args["email"].(string), fc.Args["deploymentId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleBinding) graphql.Marshaler {
+			return ec.marshalORoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRoleBinding(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deploymentRemoveUserRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleBinding(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deploymentRemoveUserRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deploymentAddTeamRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deploymentAddTeamRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeploymentAddTeamRole(ctx, fc.Args["teamUuid"].(string), fc.Args["deploymentUuid"].(string), fc.Args["role"].(model.Role))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleBinding) graphql.Marshaler {
+			return ec.marshalORoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRoleBinding(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deploymentAddTeamRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleBinding(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deploymentAddTeamRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deploymentUpdateTeamRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deploymentUpdateTeamRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeploymentUpdateTeamRole(ctx, fc.Args["deploymentUuid"].(string), fc.Args["teamUuid"].(string), fc.Args["role"].(model.Role))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleBinding) graphql.Marshaler {
+			return ec.marshalORoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRoleBinding(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deploymentUpdateTeamRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleBinding(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deploymentUpdateTeamRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deploymentRemoveTeamRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deploymentRemoveTeamRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeploymentRemoveTeamRole(ctx, fc.Args["deploymentUuid"].(string), fc.Args["teamUuid"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleBinding) graphql.Marshaler {
+			return ec.marshalORoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRoleBinding(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deploymentRemoveTeamRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleBinding(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deploymentRemoveTeamRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createDeploymentServiceAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createDeploymentServiceAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateDeploymentServiceAccount(ctx, fc.Args["label"].(string), fc.Args["category"].(*string), fc.Args["deploymentUuid"].(string), fc.Args["role"].(model.Role))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ServiceAccount) graphql.Marshaler {
+			return ec.marshalOServiceAccount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐServiceAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createDeploymentServiceAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceAccount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createDeploymentServiceAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createWorkspaceServiceAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createWorkspaceServiceAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateWorkspaceServiceAccount(ctx, fc.Args["label"].(string), fc.Args["category"].(*string), fc.Args["workspaceUuid"].(string), fc.Args["role"].(model.Role))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ServiceAccount) graphql.Marshaler {
+			return ec.marshalOServiceAccount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐServiceAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createWorkspaceServiceAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceAccount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createWorkspaceServiceAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteDeploymentServiceAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteDeploymentServiceAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteDeploymentServiceAccount(ctx, fc.Args["serviceAccountUuid"].(string), fc.Args["deploymentUuid"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ServiceAccount) graphql.Marshaler {
+			return ec.marshalOServiceAccount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐServiceAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteDeploymentServiceAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceAccount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteDeploymentServiceAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteWorkspaceServiceAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteWorkspaceServiceAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteWorkspaceServiceAccount(ctx, fc.Args["serviceAccountUuid"].(string), fc.Args["workspaceUuid"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ServiceAccount) graphql.Marshaler {
+			return ec.marshalOServiceAccount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐServiceAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteWorkspaceServiceAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceAccount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteWorkspaceServiceAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_appConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2956,6 +7938,132 @@ func (ec *executionContext) fieldContext_Query_appConfig(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_authConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_authConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AuthConfig(ctx, fc.Args["redirect"].(*string), fc.Args["duration"].(*int),
+				func() any {
+					if fc.Args["extras"] == nil {
+						return nil
+					}
+					return fc.Args["extras"].(any)
+				}(), fc.Args["inviteToken"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuthConfig) graphql.Marshaler {
+			return ec.marshalOAuthConfig2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAuthConfig(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_authConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthConfig(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_authConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_self(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_self(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Self(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuthUser) graphql.Marshaler {
+			return ec.marshalOAuthUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAuthUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_self(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthUser(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_availableNamespaces(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_availableNamespaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AvailableNamespaces(ctx, fc.Args["clusterId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AvailableNamespace) graphql.Marshaler {
+			return ec.marshalOAvailableNamespace2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAvailableNamespace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_availableNamespaces(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AvailableNamespace(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_availableNamespaces_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_deploymentConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2965,7 +8073,8 @@ func (ec *executionContext) _Query_deploymentConfig(ctx context.Context, field g
 			return ec.fieldContext_Query_deploymentConfig(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().DeploymentConfig(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DeploymentConfig(ctx, fc.Args["workspaceUuid"].(*string), fc.Args["deploymentUuid"].(*string), fc.Args["type"].(*string), fc.Args["version"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DeploymentConfig) graphql.Marshaler {
@@ -2975,7 +8084,7 @@ func (ec *executionContext) _Query_deploymentConfig(ctx context.Context, field g
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Query_deploymentConfig(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_deploymentConfig(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -2984,6 +8093,17 @@ func (ec *executionContext) fieldContext_Query_deploymentConfig(_ context.Contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DeploymentConfig(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_deploymentConfig_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -3152,6 +8272,446 @@ func (ec *executionContext) fieldContext_Query_workspace(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_workspaceUsers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_workspaceUsers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WorkspaceUsers(ctx, fc.Args["workspaceUuid"].(string), fc.Args["email"].(*string), fc.Args["fullName"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_workspaceUsers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_workspaceUsers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_paginatedWorkspaceUsers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_paginatedWorkspaceUsers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PaginatedWorkspaceUsers(ctx, fc.Args["workspaceUuid"].(string), fc.Args["cursor"].(*string), fc.Args["take"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_paginatedWorkspaceUsers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_paginatedWorkspaceUsers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_workspaceUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_workspaceUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WorkspaceUser(ctx, fc.Args["workspaceUuid"].(string), fc.Args["user"].(*model.UserSearch))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_workspaceUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_workspaceUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_workspaceTeams(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_workspaceTeams(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WorkspaceTeams(ctx, fc.Args["workspaceUuid"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Team) graphql.Marshaler {
+			return ec.marshalOTeam2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐTeam(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_workspaceTeams(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Team(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_workspaceTeams_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_workspaceServiceAccounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_workspaceServiceAccounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WorkspaceServiceAccounts(ctx, fc.Args["workspaceUuid"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ServiceAccount) graphql.Marshaler {
+			return ec.marshalOServiceAccount2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐServiceAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_workspaceServiceAccounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceAccount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_workspaceServiceAccounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_workspaceInvites(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_workspaceInvites(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WorkspaceInvites(ctx, fc.Args["workspaceUuid"].(string), fc.Args["email"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Invite) graphql.Marshaler {
+			return ec.marshalOInvite2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐInvite(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_workspaceInvites(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Invite(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_workspaceInvites_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_team(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_team(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Team(ctx, fc.Args["teamUuid"].(string), fc.Args["workspaceUuid"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Team) graphql.Marshaler {
+			return ec.marshalOTeam2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐTeam(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_team(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Team(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_team_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_teamUsers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_teamUsers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TeamUsers(ctx, fc.Args["teamUuid"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_teamUsers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_teamUsers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_paginatedTeams(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_paginatedTeams(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PaginatedTeams(ctx, fc.Args["take"].(*int), fc.Args["cursor"].(*string), fc.Args["workspaceUuid"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TeamsPage) graphql.Marshaler {
+			return ec.marshalOTeamsPage2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐTeamsPage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_paginatedTeams(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TeamsPage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_paginatedTeams_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_users(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_users(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Users(ctx, fc.Args["userUuid"].(*string), fc.Args["username"].(*string), fc.Args["email"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_users_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_workspaceDeployments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3278,6 +8838,182 @@ func (ec *executionContext) fieldContext_Query_deployment(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_deployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_deploymentUsers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_deploymentUsers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DeploymentUsers(ctx, fc.Args["deploymentId"].(string), fc.Args["user"].(*model.UserSearch))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_deploymentUsers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_deploymentUsers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_deploymentTeams(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_deploymentTeams(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DeploymentTeams(ctx, fc.Args["deploymentUuid"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Team) graphql.Marshaler {
+			return ec.marshalOTeam2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐTeam(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_deploymentTeams(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Team(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_deploymentTeams_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_deploymentServiceAccounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_deploymentServiceAccounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DeploymentServiceAccounts(ctx, fc.Args["deploymentUuid"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ServiceAccount) graphql.Marshaler {
+			return ec.marshalOServiceAccount2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐServiceAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_deploymentServiceAccounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceAccount(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_deploymentServiceAccounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_logs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_logs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Logs(ctx, fc.Args["deploymentUuid"].(string), fc.Args["component"].(*string), fc.Args["timestamp"].(*time.Time), fc.Args["search"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DeploymentLog) graphql.Marshaler {
+			return ec.marshalODeploymentLog2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeploymentLog(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_logs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeploymentLog(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_logs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3465,6 +9201,38 @@ func (ec *executionContext) fieldContext_RoleBinding_serviceAccount(_ context.Co
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ServiceAccount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoleBinding_team(ctx context.Context, field graphql.CollectedField, obj *model.RoleBinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleBinding_team(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RoleBinding().Team(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Team) graphql.Marshaler {
+			return ec.marshalOTeam2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐTeam(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoleBinding_team(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoleBinding",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Team(ctx, field)
 		},
 	}
 	return fc, nil
@@ -3980,6 +9748,353 @@ func (ec *executionContext) fieldContext_ServiceAccount_updatedAt(_ context.Cont
 	return graphql.NewScalarFieldContext("ServiceAccount", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _Subscription_log(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_log(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().Log(ctx, fc.Args["deploymentUuid"].(string), fc.Args["component"].(*string), fc.Args["timestamp"].(*time.Time), fc.Args["search"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeploymentLog) graphql.Marshaler {
+			return ec.marshalODeploymentLog2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeploymentLog(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_log(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeploymentLog(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_log_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Team_id(ctx context.Context, field graphql.CollectedField, obj *model.Team) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Team_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Team_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Team", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Team_name(ctx context.Context, field graphql.CollectedField, obj *model.Team) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Team_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Team_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Team", field, false, false, "String")
+}
+
+func (ec *executionContext) _Team_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Team) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Team_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Team_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Team", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Team_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Team) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Team_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Team_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Team", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Team_roleBindings(ctx context.Context, field graphql.CollectedField, obj *model.Team) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Team_roleBindings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Team().RoleBindings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RoleBinding) graphql.Marshaler {
+			return ec.marshalORoleBinding2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRoleBindingᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Team_roleBindings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Team",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleBinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TeamsPage_count(ctx context.Context, field graphql.CollectedField, obj *model.TeamsPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TeamsPage_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TeamsPage_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TeamsPage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TeamsPage_teams(ctx context.Context, field graphql.CollectedField, obj *model.TeamsPage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TeamsPage_teams(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Teams, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Team) graphql.Marshaler {
+			return ec.marshalOTeam2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐTeam(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TeamsPage_teams(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TeamsPage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Team(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Token_value(ctx context.Context, field graphql.CollectedField, obj *model.Token) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Token_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Token_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Token", field, false, false, "String")
+}
+
+func (ec *executionContext) _Token_payload(ctx context.Context, field graphql.CollectedField, obj *model.Token) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Token_payload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payload, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TokenPayload) graphql.Marshaler {
+			return ec.marshalOTokenPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐTokenPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Token_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Token",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TokenPayload(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TokenPayload_uuid(ctx context.Context, field graphql.CollectedField, obj *model.TokenPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TokenPayload_uuid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOUuid2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TokenPayload_uuid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TokenPayload", field, false, false, "Uuid")
+}
+
+func (ec *executionContext) _TokenPayload_iat(ctx context.Context, field graphql.CollectedField, obj *model.TokenPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TokenPayload_iat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Iat, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TokenPayload_iat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TokenPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TokenPayload_exp(ctx context.Context, field graphql.CollectedField, obj *model.TokenPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TokenPayload_exp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exp, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TokenPayload_exp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TokenPayload", field, false, false, "Int")
+}
+
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4379,6 +10494,38 @@ func (ec *executionContext) fieldContext_Workspace_roleBindings(_ context.Contex
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RoleBinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Workspace_invites(ctx context.Context, field graphql.CollectedField, obj *model.Workspace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Workspace_invites(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Workspace().Invites(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Invite) graphql.Marshaler {
+			return ec.marshalNInvite2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐInviteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Workspace_invites(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Workspace",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Invite(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5526,6 +11673,153 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputDagDeployment(ctx context.Context, obj any) (model.DagDeployment, error) {
+	var it model.DagDeployment
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "nfsLocation", "repositoryUrl", "branchName", "rev", "dagDirectoryLocation", "syncInterval", "sshKey", "knownHosts"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "nfsLocation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nfsLocation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NfsLocation = data
+		case "repositoryUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repositoryUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RepositoryURL = data
+		case "branchName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("branchName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BranchName = data
+		case "rev":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rev"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rev = data
+		case "dagDirectoryLocation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dagDirectoryLocation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DagDirectoryLocation = data
+		case "syncInterval":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("syncInterval"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SyncInterval = data
+		case "sshKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sshKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SSHKey = data
+		case "knownHosts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("knownHosts"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KnownHosts = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDagDeployment unmarshals raw into the DagDeployment input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDagDeployment(ctx context.Context, raw any) (model.DagDeployment, error) {
+	var out model.DagDeployment
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DagDeployment", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeploymentRoles(ctx context.Context, obj any) (model.DeploymentRoles, error) {
+	var it model.DeploymentRoles
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deploymentId", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deploymentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentID = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalORole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeploymentRoles unmarshals raw into the DeploymentRoles input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeploymentRoles(ctx context.Context, raw any) (model.DeploymentRoles, error) {
+	var out model.DeploymentRoles
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeploymentRoles", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeploymentWhereUniqueInput(ctx context.Context, obj any) (model.DeploymentWhereUniqueInput, error) {
 	var it model.DeploymentWhereUniqueInput
 	if obj == nil {
@@ -5572,6 +11866,174 @@ func (ec *executionContext) unmarshalInputDeploymentWhereUniqueInput(ctx context
 func UnmarshalDeploymentWhereUniqueInput(ctx context.Context, raw any) (model.DeploymentWhereUniqueInput, error) {
 	var out model.DeploymentWhereUniqueInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeploymentWhereUniqueInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInputEnvironmentVariable(ctx context.Context, obj any) (model.InputEnvironmentVariable, error) {
+	var it model.InputEnvironmentVariable
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "value", "isSecret"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "isSecret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isSecret"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsSecret = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInputEnvironmentVariable unmarshals raw into the InputEnvironmentVariable input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInputEnvironmentVariable(ctx context.Context, raw any) (model.InputEnvironmentVariable, error) {
+	var out model.InputEnvironmentVariable
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InputEnvironmentVariable", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTriggerer(ctx context.Context, obj any) (model.Triggerer, error) {
+	var it model.Triggerer
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"replicas"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "replicas":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replicas"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Replicas = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTriggerer unmarshals raw into the Triggerer input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTriggerer(ctx context.Context, raw any) (model.Triggerer, error) {
+	var out model.Triggerer
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "Triggerer", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUserSearch(ctx context.Context, obj any) (model.UserSearch, error) {
+	var it model.UserSearch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"userId", "userUuid", "username", "email", "fullName"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "userUuid":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userUuid"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserUUID = data
+		case "username":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Username = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "fullName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fullName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FullName = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUserSearch unmarshals raw into the UserSearch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUserSearch(ctx context.Context, raw any) (model.UserSearch, error) {
+	var out model.UserSearch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserSearch", raw, &out)
 	return out, err
 }
 
@@ -5689,6 +12151,178 @@ func (ec *executionContext) _AppConfig(ctx context.Context, sel ast.SelectionSet
 			}
 		case "triggererEnabled":
 			out.Values[i] = ec._AppConfig_triggererEnabled(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var authConfigImplementors = []string{"AuthConfig"}
+
+func (ec *executionContext) _AuthConfig(ctx context.Context, sel ast.SelectionSet, obj *model.AuthConfig) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthConfig")
+		case "localEnabled":
+			out.Values[i] = ec._AuthConfig_localEnabled(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "publicSignup":
+			out.Values[i] = ec._AuthConfig_publicSignup(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "initialSignup":
+			out.Values[i] = ec._AuthConfig_initialSignup(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "providers":
+			out.Values[i] = ec._AuthConfig_providers(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var authProviderImplementors = []string{"AuthProvider"}
+
+func (ec *executionContext) _AuthProvider(ctx context.Context, sel ast.SelectionSet, obj *model.AuthProvider) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authProviderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthProvider")
+		case "name":
+			out.Values[i] = ec._AuthProvider_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "displayName":
+			out.Values[i] = ec._AuthProvider_displayName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._AuthProvider_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var authUserImplementors = []string{"AuthUser"}
+
+func (ec *executionContext) _AuthUser(ctx context.Context, sel ast.SelectionSet, obj *model.AuthUser) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authUserImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthUser")
+		case "user":
+			out.Values[i] = ec._AuthUser_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "token":
+			out.Values[i] = ec._AuthUser_token(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "permissions":
+			out.Values[i] = ec._AuthUser_permissions(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "isAdmin":
+			out.Values[i] = ec._AuthUser_isAdmin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var availableNamespaceImplementors = []string{"AvailableNamespace"}
+
+func (ec *executionContext) _AvailableNamespace(ctx context.Context, sel ast.SelectionSet, obj *model.AvailableNamespace) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, availableNamespaceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AvailableNamespace")
+		case "name":
+			out.Values[i] = ec._AvailableNamespace_name(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -5988,6 +12622,69 @@ func (ec *executionContext) _DeploymentConfig(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var deploymentLogImplementors = []string{"DeploymentLog"}
+
+func (ec *executionContext) _DeploymentLog(ctx context.Context, sel ast.SelectionSet, obj *model.DeploymentLog) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentLogImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeploymentLog")
+		case "id":
+			out.Values[i] = ec._DeploymentLog_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uuid":
+			out.Values[i] = ec._DeploymentLog_uuid(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "timestamp":
+			out.Values[i] = ec._DeploymentLog_timestamp(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._DeploymentLog_message(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "component":
+			out.Values[i] = ec._DeploymentLog_component(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "release":
+			out.Values[i] = ec._DeploymentLog_release(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._DeploymentLog_level(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deploymentUrlImplementors = []string{"DeploymentUrl"}
 
 func (ec *executionContext) _DeploymentUrl(ctx context.Context, sel ast.SelectionSet, obj *model.DeploymentURL) graphql.Marshaler {
@@ -6069,6 +12766,336 @@ func (ec *executionContext) _Email(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var inviteImplementors = []string{"Invite"}
+
+func (ec *executionContext) _Invite(ctx context.Context, sel ast.SelectionSet, obj *model.Invite) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inviteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Invite")
+		case "id":
+			out.Values[i] = ec._Invite_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uuid":
+			out.Values[i] = ec._Invite_uuid(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._Invite_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._Invite_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "token":
+			out.Values[i] = ec._Invite_token(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Invite_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Invite_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "createToken":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createToken(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createUser(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createWorkspace":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createWorkspace(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateWorkspace":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateWorkspace(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteWorkspace":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteWorkspace(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "workspaceAddUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_workspaceAddUser(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "workspaceRemoveUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_workspaceRemoveUser(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "workspaceUpsertUserRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_workspaceUpsertUserRole(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "workspaceAddTeam":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_workspaceAddTeam(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "workspaceRemoveTeam":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_workspaceRemoveTeam(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "workspaceUpdateTeamRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_workspaceUpdateTeamRole(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createTeamSystemRoleBinding":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createTeamSystemRoleBinding(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteTeamSystemRoleBinding":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteTeamSystemRoleBinding(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "upsertDeployment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertDeployment(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createDeployment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createDeployment(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateDeployment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateDeployment(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateDeploymentImage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateDeploymentImage(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteDeployment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteDeployment(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "adoptDeployment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_adoptDeployment(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unadoptDeployment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unadoptDeployment(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateDeploymentAirflow":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateDeploymentAirflow(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateDeploymentRuntime":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateDeploymentRuntime(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cancelRuntimeUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelRuntimeUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deploymentAddUserRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deploymentAddUserRole(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deploymentUpdateUserRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deploymentUpdateUserRole(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deploymentRemoveUserRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deploymentRemoveUserRole(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deploymentAddTeamRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deploymentAddTeamRole(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deploymentUpdateTeamRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deploymentUpdateTeamRole(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deploymentRemoveTeamRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deploymentRemoveTeamRole(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createDeploymentServiceAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createDeploymentServiceAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createWorkspaceServiceAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createWorkspaceServiceAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteDeploymentServiceAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteDeploymentServiceAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteWorkspaceServiceAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteWorkspaceServiceAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -6093,6 +13120,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_appConfig(ctx, field)
+				})
+		case "authConfig":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_authConfig(ctx, field)
+				})
+		case "self":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_self(ctx, field)
+				})
+		case "availableNamespaces":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_availableNamespaces(ctx, field)
 				})
 		case "deploymentConfig":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -6124,6 +13169,66 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_workspace(ctx, field)
 				})
+		case "workspaceUsers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_workspaceUsers(ctx, field)
+				})
+		case "paginatedWorkspaceUsers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_paginatedWorkspaceUsers(ctx, field)
+				})
+		case "workspaceUser":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_workspaceUser(ctx, field)
+				})
+		case "workspaceTeams":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_workspaceTeams(ctx, field)
+				})
+		case "workspaceServiceAccounts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_workspaceServiceAccounts(ctx, field)
+				})
+		case "workspaceInvites":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_workspaceInvites(ctx, field)
+				})
+		case "team":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_team(ctx, field)
+				})
+		case "teamUsers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_teamUsers(ctx, field)
+				})
+		case "paginatedTeams":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_paginatedTeams(ctx, field)
+				})
+		case "users":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_users(ctx, field)
+				})
 		case "workspaceDeployments":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -6141,6 +13246,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_deployment(ctx, field)
+				})
+		case "deploymentUsers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_deploymentUsers(ctx, field)
+				})
+		case "deploymentTeams":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_deploymentTeams(ctx, field)
+				})
+		case "deploymentServiceAccounts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_deploymentServiceAccounts(ctx, field)
+				})
+		case "logs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_logs(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -6205,6 +13334,12 @@ func (ec *executionContext) _RoleBinding(ctx context.Context, sel ast.SelectionS
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RoleBinding_serviceAccount(ctx, field, obj)
+				})
+		case "team":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RoleBinding_team(ctx, field, obj)
 				})
 		case "workspace":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -6387,6 +13522,199 @@ func (ec *executionContext) _ServiceAccount(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "log":
+		return ec._Subscription_log(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
+var teamImplementors = []string{"Team"}
+
+func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj *model.Team) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, teamImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Team")
+		case "id":
+			out.Values[i] = ec._Team_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Team_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Team_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Team_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "roleBindings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Team_roleBindings(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var teamsPageImplementors = []string{"TeamsPage"}
+
+func (ec *executionContext) _TeamsPage(ctx context.Context, sel ast.SelectionSet, obj *model.TeamsPage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, teamsPageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TeamsPage")
+		case "count":
+			out.Values[i] = ec._TeamsPage_count(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "teams":
+			out.Values[i] = ec._TeamsPage_teams(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tokenImplementors = []string{"Token"}
+
+func (ec *executionContext) _Token(ctx context.Context, sel ast.SelectionSet, obj *model.Token) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tokenImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Token")
+		case "value":
+			out.Values[i] = ec._Token_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "payload":
+			out.Values[i] = ec._Token_payload(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tokenPayloadImplementors = []string{"TokenPayload"}
+
+func (ec *executionContext) _TokenPayload(ctx context.Context, sel ast.SelectionSet, obj *model.TokenPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tokenPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TokenPayload")
+		case "uuid":
+			out.Values[i] = ec._TokenPayload_uuid(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "iat":
+			out.Values[i] = ec._TokenPayload_iat(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "exp":
+			out.Values[i] = ec._TokenPayload_exp(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var userImplementors = []string{"User"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *model.User) graphql.Marshaler {
@@ -6508,6 +13836,12 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Workspace_roleBindings(ctx, field, obj)
+				})
+		case "invites":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Workspace_invites(ctx, field, obj)
 				})
 		case "deploymentCount":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -6928,6 +14262,14 @@ func (ec *executionContext) marshalNAirflowImage2ᚖgithubᚗcomᚋastroᚑgatew
 	return ec._AirflowImage(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAuthProvider2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAuthProvider(ctx context.Context, sel ast.SelectionSet, v *model.AuthProvider) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuthProvider!")
+		return graphql.Null
+	}
+	return ec._AuthProvider(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -6954,6 +14296,11 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNDeploymentRoles2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeploymentRoles(ctx context.Context, v any) (*model.DeploymentRoles, error) {
+	res, err := ec.unmarshalInputDeploymentRoles(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNDeploymentWhereUniqueInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeploymentWhereUniqueInput(ctx context.Context, v any) (model.DeploymentWhereUniqueInput, error) {
@@ -6985,6 +14332,16 @@ func (ec *executionContext) marshalNEmail2ᚖgithubᚗcomᚋastroᚑgatewayᚋga
 	return ec._Email(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNExecutorType2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐExecutorType(ctx context.Context, v any) (model.ExecutorType, error) {
+	var res model.ExecutorType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExecutorType2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐExecutorType(ctx context.Context, sel ast.SelectionSet, v model.ExecutorType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -6997,6 +14354,72 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNId2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNId2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Id!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNInvite2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐInviteᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Invite) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInvite2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐInvite(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInvite2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐInvite(ctx context.Context, sel ast.SelectionSet, v *model.Invite) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Invite!")
+		return graphql.Null
+	}
+	return ec._Invite(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNJSON2interface(ctx context.Context, v any) (any, error) {
+	res, err := graphql.UnmarshalAny(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJSON2interface(ctx context.Context, sel ast.SelectionSet, v any) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "JSON!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalAny(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "JSON!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
+	var res model.Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNRoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRoleBinding(ctx context.Context, sel ast.SelectionSet, v *model.RoleBinding) graphql.Marshaler {
@@ -7206,11 +14629,80 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOAllowedDeploymentModeValues2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAllowedDeploymentModeValues(ctx context.Context, v any) (*model.AllowedDeploymentModeValues, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AllowedDeploymentModeValues)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAllowedDeploymentModeValues2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAllowedDeploymentModeValues(ctx context.Context, sel ast.SelectionSet, v *model.AllowedDeploymentModeValues) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOAppConfig2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAppConfig(ctx context.Context, sel ast.SelectionSet, v *model.AppConfig) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._AppConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAuthConfig2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAuthConfig(ctx context.Context, sel ast.SelectionSet, v *model.AuthConfig) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AuthConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAuthProvider2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAuthProviderᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuthProvider) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuthProvider2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAuthProvider(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAuthUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAuthUser(ctx context.Context, sel ast.SelectionSet, v *model.AuthUser) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AuthUser(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAvailableNamespace2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAvailableNamespace(ctx context.Context, sel ast.SelectionSet, v []*model.AvailableNamespace) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAvailableNamespace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAvailableNamespace(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAvailableNamespace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAvailableNamespace(ctx context.Context, sel ast.SelectionSet, v *model.AvailableNamespace) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AvailableNamespace(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -7243,11 +14735,31 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalODagDeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDagDeployment(ctx context.Context, v any) (*model.DagDeployment, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDagDeployment(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalODagDeploymentSettings2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDagDeploymentSettings(ctx context.Context, sel ast.SelectionSet, v *model.DagDeploymentSettings) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._DagDeploymentSettings(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := model.UnmarshalDateTime(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODateTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := model.MarshalDateTime(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
@@ -7302,6 +14814,43 @@ func (ec *executionContext) marshalODeploymentConfig2ᚖgithubᚗcomᚋastroᚑg
 	return ec._DeploymentConfig(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalODeploymentLog2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeploymentLog(ctx context.Context, sel ast.SelectionSet, v []*model.DeploymentLog) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalODeploymentLog2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeploymentLog(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalODeploymentLog2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeploymentLog(ctx context.Context, sel ast.SelectionSet, v *model.DeploymentLog) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeploymentLog(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODeploymentRoles2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeploymentRolesᚄ(ctx context.Context, v any) ([]*model.DeploymentRoles, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.DeploymentRoles, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDeploymentRoles2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeploymentRoles(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalODeploymentUrl2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeploymentURL(ctx context.Context, sel ast.SelectionSet, v []*model.DeploymentURL) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -7322,6 +14871,65 @@ func (ec *executionContext) marshalODeploymentUrl2ᚖgithubᚗcomᚋastroᚑgate
 	return ec._DeploymentUrl(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOExecutorType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐExecutorType(ctx context.Context, v any) (*model.ExecutorType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ExecutorType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExecutorType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐExecutorType(ctx context.Context, sel ast.SelectionSet, v *model.ExecutorType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOId2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOId2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOInputEnvironmentVariable2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐInputEnvironmentVariable(ctx context.Context, v any) ([]*model.InputEnvironmentVariable, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.InputEnvironmentVariable, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOInputEnvironmentVariable2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐInputEnvironmentVariable(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOInputEnvironmentVariable2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐInputEnvironmentVariable(ctx context.Context, v any) (*model.InputEnvironmentVariable, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInputEnvironmentVariable(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -7338,6 +14946,26 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOInvite2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐInvite(ctx context.Context, sel ast.SelectionSet, v []*model.Invite) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOInvite2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐInvite(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOInvite2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐInvite(ctx context.Context, sel ast.SelectionSet, v *model.Invite) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Invite(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOJSON2interface(ctx context.Context, v any) (any, error) {
@@ -7368,6 +14996,22 @@ func (ec *executionContext) marshalORole2githubᚗcomᚋastroᚑgatewayᚋgatewa
 	return v
 }
 
+func (ec *executionContext) unmarshalORole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx context.Context, v any) (*model.Role, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Role)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v *model.Role) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalORoleBinding2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRoleBindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RoleBinding) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -7385,6 +15029,13 @@ func (ec *executionContext) marshalORoleBinding2ᚕᚖgithubᚗcomᚋastroᚑgat
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalORoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRoleBinding(ctx context.Context, sel ast.SelectionSet, v *model.RoleBinding) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RoleBinding(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalORuntimeRelease2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRuntimeRelease(ctx context.Context, sel ast.SelectionSet, v []*model.RuntimeRelease) graphql.Marshaler {
@@ -7405,6 +15056,19 @@ func (ec *executionContext) marshalORuntimeRelease2ᚖgithubᚗcomᚋastroᚑgat
 		return graphql.Null
 	}
 	return ec._RuntimeRelease(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOServiceAccount2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐServiceAccount(ctx context.Context, sel ast.SelectionSet, v []*model.ServiceAccount) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOServiceAccount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐServiceAccount(ctx, sel, v[i])
+	})
+
+	return ret
 }
 
 func (ec *executionContext) marshalOServiceAccount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐServiceAccount(ctx context.Context, sel ast.SelectionSet, v *model.ServiceAccount) graphql.Marshaler {
@@ -7444,6 +15108,55 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalOTeam2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐTeam(ctx context.Context, sel ast.SelectionSet, v []*model.Team) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOTeam2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐTeam(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOTeam2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐTeam(ctx context.Context, sel ast.SelectionSet, v *model.Team) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Team(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTeamsPage2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐTeamsPage(ctx context.Context, sel ast.SelectionSet, v *model.TeamsPage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TeamsPage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOToken2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐToken(ctx context.Context, sel ast.SelectionSet, v *model.Token) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Token(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTokenPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐTokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.TokenPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TokenPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTriggerer2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐTriggerer(ctx context.Context, v any) (*model.Triggerer, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTriggerer(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOUser2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v []*model.User) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -7462,6 +15175,14 @@ func (ec *executionContext) marshalOUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgat
 		return graphql.Null
 	}
 	return ec._User(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOUserSearch2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐUserSearch(ctx context.Context, v any) (*model.UserSearch, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUserSearch(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOUuid2string(ctx context.Context, v any) (string, error) {

@@ -22,16 +22,24 @@ const DefaultSeed int64 = 1
 // settings are what the options set; the zero value is never used, New
 // starts from defaultSettings.
 type settings struct {
-	dataset    string
-	seed       int64
-	version    string
-	minLatency time.Duration
-	maxLatency time.Duration
-	now        func() time.Time
+	dataset     string
+	seed        int64
+	version     string
+	minLatency  time.Duration
+	maxLatency  time.Duration
+	now         func() time.Time
+	logInterval time.Duration
 }
 
+// DefaultLogInterval is how often each component of a deployment writes a
+// log line unless [WithLogInterval] says otherwise.
+const DefaultLogInterval = time.Second
+
+// minLogInterval keeps log timestamps (printed to the millisecond) apart.
+const minLogInterval = 4 * time.Millisecond
+
 func defaultSettings() settings {
-	return settings{dataset: Small, seed: DefaultSeed, version: DefaultVersion, now: time.Now}
+	return settings{dataset: Small, seed: DefaultSeed, version: DefaultVersion, now: time.Now, logInterval: DefaultLogInterval}
 }
 
 // Option configures a [Sim].
@@ -46,9 +54,21 @@ func WithDataset(name string) Option { return func(s *settings) { s.dataset = na
 // dates and tokens.
 func WithSeed(seed int64) Option { return func(s *settings) { s.seed = seed } }
 
-// WithVersion sets the Houston version the simulator reports in
-// appConfig.version (default [DefaultVersion]).
+// WithVersion sets the Houston version the simulator poses as (default
+// [DefaultVersion]): appConfig.version reports it, and the schema is that
+// version's, so fields, arguments and root fields the version lacks are
+// rejected as by Houston (see [Schema]). A version reads like the CLI reads
+// one: "1.0.5", "v2.1.0", "2.1.0-rc.1"; a string that does not read as a
+// version is reported as given and served with the newest schema.
+// [SupportedVersions] lists the versions the tests cover.
 func WithVersion(v string) Option { return func(s *settings) { s.version = v } }
+
+// WithLogInterval sets how often each component of a deployment writes a log
+// line (default [DefaultLogInterval], at least 4ms), and so how often the
+// log subscription sends new lines.
+func WithLogInterval(d time.Duration) Option {
+	return func(s *settings) { s.logInterval = max(d, minLogInterval) }
+}
 
 // WithLatency delays every API request by a random duration between
 // minDelay and maxDelay, inclusive, before serving it (default: no delay). The side door is never delayed.
@@ -63,6 +83,8 @@ func WithLatency(minDelay, maxDelay time.Duration) Option {
 	}
 }
 
-// WithClock sets the clock used to measure Stats.PeakPerSecond (default
-// time.Now), so tests can drive the one-second window without sleeping.
+// WithClock sets the simulator's clock (default time.Now): it measures
+// Stats.PeakPerSecond, stamps objects that mutations create, and decides
+// which log lines exist, so tests can drive the one-second window and the
+// logs without sleeping.
 func WithClock(now func() time.Time) Option { return func(s *settings) { s.now = now } }

@@ -70,3 +70,5 @@ func clone[T any](s []T) []T { return append(make([]T, 0, len(s)), s...) }
 
 func workspaceID(w *model.Workspace) string   { return w.ID }
 func deploymentID(d *model.Deployment) string { return d.ID }
+func userID(u *model.User) string             { return u.ID }
+func teamID(t *model.Team) string             { return t.ID }

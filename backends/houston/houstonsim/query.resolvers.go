@@ -7,6 +7,7 @@ package houstonsim
 
 import (
 	"context"
+	"time"
 
 	"github.com/astro-gateway/gateway/backends/houston/houstonsim/internal/model"
 )
@@ -18,9 +19,31 @@ func (r *queryResolver) AppConfig(ctx context.Context, clusterID *string, worksp
 	return r.store.appConfig(r.version, deref(clusterID), deref(deploymentUUID)), nil
 }
 
+// AuthConfig is the resolver for the authConfig field.
+func (r *queryResolver) AuthConfig(ctx context.Context, redirect *string, duration *int, extras any, inviteToken *string) (*model.AuthConfig, error) {
+	return r.store.authConfig(), nil
+}
+
+// Self is the resolver for the self field.
+func (r *queryResolver) Self(ctx context.Context) (*model.AuthUser, error) {
+	p, err := who(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.store.self(p), nil
+}
+
+// AvailableNamespaces is the resolver for the availableNamespaces field.
+func (r *queryResolver) AvailableNamespaces(ctx context.Context, clusterID *string) ([]*model.AvailableNamespace, error) {
+	if _, err := who(ctx); err != nil {
+		return nil, err
+	}
+	return r.store.availableNamespaces(deref(clusterID)), nil
+}
+
 // DeploymentConfig is the resolver for the deploymentConfig field.
-func (r *queryResolver) DeploymentConfig(ctx context.Context) (*model.DeploymentConfig, error) {
-	if _, err := authenticated(ctx); err != nil {
+func (r *queryResolver) DeploymentConfig(ctx context.Context, workspaceUUID *string, deploymentUUID *string, typeArg *string, version *string) (*model.DeploymentConfig, error) {
+	if _, err := who(ctx); err != nil {
 		return nil, err
 	}
 	return r.store.deploymentConfig(), nil
@@ -28,7 +51,7 @@ func (r *queryResolver) DeploymentConfig(ctx context.Context) (*model.Deployment
 
 // RuntimeReleases is the resolver for the runtimeReleases field.
 func (r *queryResolver) RuntimeReleases(ctx context.Context, airflowVersion *string, clusterID *string) ([]*model.RuntimeRelease, error) {
-	if _, err := authenticated(ctx); err != nil {
+	if _, err := who(ctx); err != nil {
 		return nil, err
 	}
 	return r.store.runtimeReleasesFor(deref(airflowVersion), deref(clusterID)), nil
@@ -36,7 +59,7 @@ func (r *queryResolver) RuntimeReleases(ctx context.Context, airflowVersion *str
 
 // Workspaces is the resolver for the workspaces field.
 func (r *queryResolver) Workspaces(ctx context.Context) ([]*model.Workspace, error) {
-	p, err := authenticated(ctx)
+	p, err := who(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +68,7 @@ func (r *queryResolver) Workspaces(ctx context.Context) ([]*model.Workspace, err
 
 // PaginatedWorkspaces is the resolver for the paginatedWorkspaces field.
 func (r *queryResolver) PaginatedWorkspaces(ctx context.Context, take *int, pageNumber *int) ([]*model.Workspace, error) {
-	p, err := authenticated(ctx)
+	p, err := who(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -54,16 +77,119 @@ func (r *queryResolver) PaginatedWorkspaces(ctx context.Context, take *int, page
 
 // Workspace is the resolver for the workspace field.
 func (r *queryResolver) Workspace(ctx context.Context, workspaceUUID string) (*model.Workspace, error) {
-	p, err := authenticated(ctx)
+	p, err := who(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return r.store.workspaceFor(p, workspaceUUID)
 }
 
+// WorkspaceUsers is the resolver for the workspaceUsers field.
+func (r *queryResolver) WorkspaceUsers(ctx context.Context, workspaceUUID string, email *string, fullName *string) ([]*model.User, error) {
+	p, err := who(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.store.workspaceUsersFor(p, workspaceUUID, userSearch{email: deref(email), fullName: deref(fullName)})
+}
+
+// PaginatedWorkspaceUsers is the resolver for the paginatedWorkspaceUsers field.
+func (r *queryResolver) PaginatedWorkspaceUsers(ctx context.Context, workspaceUUID string, cursor *string, take *int) ([]*model.User, error) {
+	p, err := who(ctx)
+	if err != nil {
+		return nil, err
+	}
+	users, err := r.store.workspaceUsersFor(p, workspaceUUID, userSearch{})
+	if err != nil {
+		return nil, err
+	}
+	return page(users, userID, pageArgs{take: take, cursor: deref(cursor)})
+}
+
+// WorkspaceUser is the resolver for the workspaceUser field.
+func (r *queryResolver) WorkspaceUser(ctx context.Context, workspaceUUID string, user *model.UserSearch) (*model.User, error) {
+	p, err := who(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.store.workspaceUserFor(p, workspaceUUID, searchOf(user))
+}
+
+// WorkspaceTeams is the resolver for the workspaceTeams field.
+func (r *queryResolver) WorkspaceTeams(ctx context.Context, workspaceUUID string) ([]*model.Team, error) {
+	p, err := who(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.store.workspaceTeamsFor(p, workspaceUUID)
+}
+
+// WorkspaceServiceAccounts is the resolver for the workspaceServiceAccounts field.
+func (r *queryResolver) WorkspaceServiceAccounts(ctx context.Context, workspaceUUID string) ([]*model.ServiceAccount, error) {
+	p, err := who(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.store.workspaceAccountsFor(p, workspaceUUID)
+}
+
+// WorkspaceInvites is the resolver for the workspaceInvites field.
+func (r *queryResolver) WorkspaceInvites(ctx context.Context, workspaceUUID string, email *string) ([]*model.Invite, error) {
+	p, err := who(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.store.workspaceInvitesFor(p, workspaceUUID, deref(email))
+}
+
+// Team is the resolver for the team field.
+func (r *queryResolver) Team(ctx context.Context, teamUUID string, workspaceUUID *string) (*model.Team, error) {
+	p, err := who(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.store.teamFor(p, teamUUID, deref(workspaceUUID))
+}
+
+// TeamUsers is the resolver for the teamUsers field.
+func (r *queryResolver) TeamUsers(ctx context.Context, teamUUID string) ([]*model.User, error) {
+	p, err := who(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.store.teamUsersFor(p, teamUUID)
+}
+
+// PaginatedTeams is the resolver for the paginatedTeams field.
+func (r *queryResolver) PaginatedTeams(ctx context.Context, take *int, cursor *string, workspaceUUID *string) (*model.TeamsPage, error) {
+	p, err := who(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := r.store.teamsFor(p, deref(workspaceUUID))
+	if err != nil {
+		return nil, err
+	}
+	teams, err := page(all, teamID, pageArgs{take: take, cursor: deref(cursor)})
+	if err != nil {
+		return nil, err
+	}
+	n := len(all)
+	return &model.TeamsPage{Count: &n, Teams: teams}, nil
+}
+
+// Users is the resolver for the users field.
+func (r *queryResolver) Users(ctx context.Context, userUUID *string, username *string, email *string) ([]*model.User, error) {
+	p, err := who(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.store.usersFor(p, userSearch{id: deref(userUUID), username: deref(username), email: deref(email)})
+}
+
 // WorkspaceDeployments is the resolver for the workspaceDeployments field.
 func (r *queryResolver) WorkspaceDeployments(ctx context.Context, workspaceUUID string, releaseName *string) ([]*model.Deployment, error) {
-	p, err := authenticated(ctx)
+	p, err := who(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +198,7 @@ func (r *queryResolver) WorkspaceDeployments(ctx context.Context, workspaceUUID 
 
 // PaginatedDeployments is the resolver for the paginatedDeployments field.
 func (r *queryResolver) PaginatedDeployments(ctx context.Context, take *int, name *string, cursor *string, pageNumber *int, clusterID *string) ([]*model.Deployment, error) {
-	p, err := authenticated(ctx)
+	p, err := who(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -82,11 +208,51 @@ func (r *queryResolver) PaginatedDeployments(ctx context.Context, take *int, nam
 
 // Deployment is the resolver for the deployment field.
 func (r *queryResolver) Deployment(ctx context.Context, where model.DeploymentWhereUniqueInput) (*model.Deployment, error) {
-	p, err := authenticated(ctx)
+	p, err := who(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return r.store.deploymentFor(p, deref(where.ID), deref(where.ReleaseName))
+}
+
+// DeploymentUsers is the resolver for the deploymentUsers field.
+func (r *queryResolver) DeploymentUsers(ctx context.Context, deploymentID string, user *model.UserSearch) ([]*model.User, error) {
+	p, err := who(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.store.deploymentUsersFor(p, deploymentID, searchOf(user))
+}
+
+// DeploymentTeams is the resolver for the deploymentTeams field.
+func (r *queryResolver) DeploymentTeams(ctx context.Context, deploymentUUID string) ([]*model.Team, error) {
+	p, err := who(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.store.deploymentTeamsFor(p, deploymentUUID)
+}
+
+// DeploymentServiceAccounts is the resolver for the deploymentServiceAccounts field.
+func (r *queryResolver) DeploymentServiceAccounts(ctx context.Context, deploymentUUID string) ([]*model.ServiceAccount, error) {
+	p, err := who(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.store.deploymentAccountsFor(p, deploymentUUID)
+}
+
+// Logs is the resolver for the logs field.
+func (r *queryResolver) Logs(ctx context.Context, deploymentUUID string, component *string, timestamp *time.Time, search *string) ([]*model.DeploymentLog, error) {
+	p, err := who(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var after time.Time
+	if timestamp != nil {
+		after = *timestamp
+	}
+	return r.store.logsFor(p, r.logs, deploymentUUID, logFilter{component: deref(component), search: deref(search)}, after)
 }
 
 // Query returns QueryResolver implementation.

@@ -43,17 +43,22 @@ func newFixture(t *testing.T, opts ...houstonsim.Option) (*houstonsim.Sim, func(
 
 func TestAppConfig(t *testing.T) {
 	t.Parallel()
-	_, do, f := newFixture(t)
+	// Houston 2.0 and later take workspace and deployment scopes and no
+	// longer have the legacy flags as fields (triggererEnabled is read from
+	// featureFlags); 1.0 has the fields and a cluster scope.
+	_, do, f := newFixture(t, houstonsim.WithVersion("2.1.0"))
+	_, do10, _ := newFixture(t)
 	type appConfig struct {
-		Version          string          `json:"version"`
-		BaseDomain       string          `json:"baseDomain"`
-		SMTPConfigured   bool            `json:"smtpConfigured"`
-		TriggererEnabled bool            `json:"triggererEnabled"`
-		FeatureFlags     map[string]bool `json:"featureFlags"`
+		Version               string          `json:"version"`
+		BaseDomain            string          `json:"baseDomain"`
+		SMTPConfigured        bool            `json:"smtpConfigured"`
+		ByoUpdateRegistryHost string          `json:"byoUpdateRegistryHost"`
+		TriggererEnabled      *bool           `json:"triggererEnabled"`
+		FeatureFlags          map[string]bool `json:"featureFlags"`
 	}
 	const q = `query($c: Uuid, $w: Uuid, $d: Uuid) {
 		appConfig(clusterId: $c, workspaceUuid: $w, deploymentUuid: $d) {
-			version baseDomain smtpConfigured triggererEnabled featureFlags
+			version baseDomain smtpConfigured byoUpdateRegistryHost featureFlags
 		}
 	}`
 	get := func(vars map[string]any) appConfig {
@@ -63,28 +68,33 @@ func TestAppConfig(t *testing.T) {
 	}
 
 	plain := get(nil)
-	assert.Equal(t, houstonsim.DefaultVersion, plain.Version)
+	assert.Equal(t, "2.1.0", plain.Version)
 	assert.Equal(t, "astro.example.com", plain.BaseDomain)
+	assert.Equal(t, "registry.astro.example.com", plain.ByoUpdateRegistryHost)
 	assert.True(t, plain.SMTPConfigured)
 	assert.True(t, plain.FeatureFlags["astroRuntimeEnabled"])
-	assert.Equal(t, plain.FeatureFlags["triggererEnabled"], plain.TriggererEnabled)
 
 	// Exactly one of the two clusters turns triggerers off.
 	require.Len(t, f.clusters, 2)
 	var off []string
 	for _, c := range f.clusters {
 		cfg := get(map[string]any{"c": c, "w": "", "d": ""})
-		assert.Equal(t, cfg.FeatureFlags["triggererEnabled"], cfg.TriggererEnabled)
-		if !cfg.TriggererEnabled {
+		if !cfg.FeatureFlags["triggererEnabled"] {
 			off = append(off, c)
 		}
+		// 1.0 answers the same through its field.
+		r := do10("", `query($c: Uuid) { appConfig(clusterId: $c) { triggererEnabled featureFlags } }`, map[string]any{"c": c})
+		mustOK(t, r)
+		old := field[appConfig](t, r, "appConfig")
+		require.NotNil(t, old.TriggererEnabled)
+		assert.Equal(t, cfg.FeatureFlags["triggererEnabled"], *old.TriggererEnabled)
 	}
 	require.Len(t, off, 1)
 
 	// A deployment's config is its cluster's.
 	for _, d := range f.deployments[:6] {
 		cfg := get(map[string]any{"w": d.Workspace.ID, "d": d.ID})
-		assert.Equal(t, d.ClusterID != off[0], cfg.TriggererEnabled, d.ID)
+		assert.Equal(t, d.ClusterID != off[0], cfg.FeatureFlags["triggererEnabled"], d.ID)
 	}
 
 	// Unknown ids merge nothing.

@@ -63,6 +63,15 @@ const (
 	// LabelServiceAccount is a workspace service account (API key) with
 	// WORKSPACE_EDITOR on the third workspace.
 	LabelServiceAccount = "workspace-service-account"
+	// LabelWorkspaceEditor is a user with WORKSPACE_EDITOR on the fourth
+	// workspace only.
+	LabelWorkspaceEditor = "workspace-editor"
+	// LabelDeploymentAdmin is a user with DEPLOYMENT_ADMIN on the second
+	// deployment of the third workspace, and no workspace role.
+	LabelDeploymentAdmin = "deployment-admin"
+	// LabelDeploymentEditor is a user with DEPLOYMENT_EDITOR on the second
+	// deployment of the second workspace, and no workspace role.
+	LabelDeploymentEditor = "deployment-editor"
 )
 
 // New builds a simulator with its dataset. It panics if [WithDataset] names
@@ -72,9 +81,13 @@ func New(opts ...Option) *Sim {
 	for _, o := range opts {
 		o(&st)
 	}
-	data, err := newDataset(st.dataset, st.seed)
+	data, err := newDataset(st.dataset, st.seed, st.now)
 	if err != nil {
 		panic("houstonsim: " + err.Error())
+	}
+	schema, err := Schema(st.version)
+	if err != nil {
+		panic(err.Error())
 	}
 	s := &Sim{
 		settings:   st,
@@ -82,10 +95,11 @@ func New(opts ...Option) *Sim {
 		rec:        newRecorder(st.now),
 		latencyRNG: rand.New(rand.NewPCG(uint64(st.seed), 0x1a7e)),
 	}
-	s.gql = s.newGraphQLServer()
+	s.gql = s.newGraphQLServer(schema)
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST /v1", s.serveAPI)
 	s.mux.HandleFunc("GET /v1", s.serveAPI)
+	s.mux.HandleFunc("GET /ws", s.serveWebsocket)
 	s.mux.HandleFunc("GET /_sim/stats", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, s.Stats()) })
 	s.mux.HandleFunc("POST /_sim/reset", func(w http.ResponseWriter, _ *http.Request) {
 		s.Reset()
@@ -95,10 +109,16 @@ func New(opts ...Option) *Sim {
 	return s
 }
 
-// newGraphQLServer builds the gqlgen server: POST and GET transports,
+// newGraphQLServer builds the gqlgen server over the schema of the posed
+// version: websocket (for the log subscription), GET and POST transports,
 // introspection on, parsed documents cached.
-func (s *Sim) newGraphQLServer() *handler.Server {
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{store: s.store, version: s.settings.version}}))
+func (s *Sim) newGraphQLServer(schema *ast.Schema) *handler.Server {
+	srv := handler.New(NewExecutableSchema(Config{Schema: schema, Resolvers: &Resolver{
+		store:   s.store,
+		version: s.settings.version,
+		logs:    logBook{interval: s.settings.logInterval, now: s.settings.now},
+	}}))
+	srv.AddTransport(s.websocketTransport())
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
@@ -112,7 +132,8 @@ func (s *Sim) newGraphQLServer() *handler.Server {
 }
 
 // ServeHTTP serves the Houston API at /v1 (POST, and GET with the query in
-// the URL) and the side door at /_sim/stats, /_sim/reset and /_sim/tokens.
+// the URL), subscriptions over websocket at /ws, and the side door at
+// /_sim/stats, /_sim/reset and /_sim/tokens.
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
 // Stats returns the counters GET /_sim/stats serves.
@@ -124,16 +145,13 @@ func (s *Sim) Reset() { s.rec.reset() }
 
 // Tokens lists the credentials the simulator accepts, in a fixed order:
 // system admin, workspace admin, workspace viewer, deployment viewer,
-// service account. Pick one by Label (e.g. [LabelSystemAdmin]) or by Kind
+// service account, workspace editor, deployment admin, deployment editor. Pick one by Label (e.g. [LabelSystemAdmin]) or by Kind
 // (e.g. "SYSTEM_ADMIN").
-func (s *Sim) Tokens() []Token {
-	out := make([]Token, len(s.store.tokens))
-	for i, t := range s.store.tokens {
-		t.Scope = append([]string{}, t.Scope...)
-		out[i] = t
-	}
-	return out
-}
+//
+// Credentials made later (createToken, createUser, new service accounts)
+// follow in the order they were made; deleted service accounts' keys leave
+// the list.
+func (s *Sim) Tokens() []Token { return s.store.tokenList() }
 
 // Selections returns, for each operation executed since the simulator started
 // or was last reset, one entry per root field (per response key, so aliased

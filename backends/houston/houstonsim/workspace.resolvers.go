@@ -21,6 +21,11 @@ func (r *roleBindingResolver) ServiceAccount(ctx context.Context, obj *model.Rol
 	return r.store.serviceAccount(obj.ServiceAccountID), nil
 }
 
+// Team is the resolver for the team field.
+func (r *roleBindingResolver) Team(ctx context.Context, obj *model.RoleBinding) (*model.Team, error) {
+	return r.store.team(obj.TeamID), nil
+}
+
 // Workspace is the resolver for the workspace field.
 func (r *roleBindingResolver) Workspace(ctx context.Context, obj *model.RoleBinding) (*model.Workspace, error) {
 	return r.store.workspace(obj.WorkspaceID), nil
@@ -41,6 +46,11 @@ func (r *serviceAccountResolver) RoleBinding(ctx context.Context, obj *model.Ser
 }
 
 // RoleBindings is the resolver for the roleBindings field.
+func (r *teamResolver) RoleBindings(ctx context.Context, obj *model.Team) ([]*model.RoleBinding, error) {
+	return r.store.teamBindings(obj.ID), nil
+}
+
+// RoleBindings is the resolver for the roleBindings field.
 func (r *userResolver) RoleBindings(ctx context.Context, obj *model.User) ([]*model.RoleBinding, error) {
 	return r.store.userBindings(obj.ID), nil
 }
@@ -55,6 +65,11 @@ func (r *workspaceResolver) RoleBindings(ctx context.Context, obj *model.Workspa
 	return r.store.workspaceBindings(obj.ID), nil
 }
 
+// Invites is the resolver for the invites field.
+func (r *workspaceResolver) Invites(ctx context.Context, obj *model.Workspace) ([]*model.Invite, error) {
+	return r.store.workspaceInviteList(obj.ID), nil
+}
+
 // DeploymentCount is the resolver for the deploymentCount field.
 func (r *workspaceResolver) DeploymentCount(ctx context.Context, obj *model.Workspace) (*int, error) {
 	n := r.store.deploymentCount(obj.ID)
@@ -67,6 +82,9 @@ func (r *Resolver) RoleBinding() RoleBindingResolver { return &roleBindingResolv
 // ServiceAccount returns ServiceAccountResolver implementation.
 func (r *Resolver) ServiceAccount() ServiceAccountResolver { return &serviceAccountResolver{r} }
 
+// Team returns TeamResolver implementation.
+func (r *Resolver) Team() TeamResolver { return &teamResolver{r} }
+
 // User returns UserResolver implementation.
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
@@ -76,6 +94,7 @@ func (r *Resolver) Workspace() WorkspaceResolver { return &workspaceResolver{r} 
 type (
 	roleBindingResolver    struct{ *Resolver }
 	serviceAccountResolver struct{ *Resolver }
+	teamResolver           struct{ *Resolver }
 	userResolver           struct{ *Resolver }
 	workspaceResolver      struct{ *Resolver }
 )

@@ -44,13 +44,21 @@ type Deployment struct {
 	DesiredRuntimeVersion *string
 	RuntimeAirflowVersion *string
 	Executor              ExecutorType
-	Urls                  []*DeploymentURL
-	DeployInfo            *DeployInfo
-	DagDeployment         *DagDeploymentSettings
-	Status                string
-	Config                any
-	CreatedAt             time.Time
-	UpdatedAt             time.Time
+	// Image is the image last deployed, "" before the first deploy.
+	Image string
+	// Mode is helm or operator (Houston 2.1); adopted deployments are
+	// operator-managed.
+	Mode      string
+	CloudRole string
+	// Adopted tells a deployment recorded by adoptDeployment.
+	Adopted       bool
+	Urls          []*DeploymentURL
+	DeployInfo    *DeployInfo
+	DagDeployment *DagDeploymentSettings
+	Status        string
+	Config        any
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // UUID is the 2019 alias of ID.
@@ -104,18 +112,60 @@ func (s *ServiceAccount) DeploymentUUID() *string {
 	return &s.EntityUUID
 }
 
-// RoleBinding is a stored role binding. Exactly one of UserID and
-// ServiceAccountID is set; WorkspaceID and DeploymentID are both empty for a
-// system-level binding.
+// RoleBinding is a stored role binding. Exactly one of UserID,
+// ServiceAccountID and TeamID is set; WorkspaceID and DeploymentID are both
+// empty for a system-level binding.
 type RoleBinding struct {
 	ID               string
 	Role             Role
 	UserID           string
 	ServiceAccountID string
+	TeamID           string
 	WorkspaceID      string
 	DeploymentID     string
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+}
+
+// Team is a stored team. Its members are kept by the store.
+type Team struct {
+	ID        string
+	Name      *string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Invite is a stored invitation of an e-mail address to a workspace.
+type Invite struct {
+	ID          string
+	Email       *string
+	Role        Role
+	Token       *string
+	WorkspaceID string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// UUID is the 2019 alias of ID.
+func (i *Invite) UUID() string { return i.ID }
+
+// DeploymentLog is one generated log line.
+type DeploymentLog struct {
+	ID        string
+	Time      time.Time
+	Message   *string
+	Component *string
+	Release   *string
+	Level     *string
+}
+
+// UUID is the 2019 alias of ID.
+func (l *DeploymentLog) UUID() string { return l.ID }
+
+// Timestamp is Time as Houston prints it.
+func (l *DeploymentLog) Timestamp() *string {
+	s := l.Time.UTC().Format(dateTimeLayout)
+	return &s
 }
 
 // dateTimeLayout is how Houston (a Node.js server) prints dates:

@@ -31,6 +31,48 @@ type AppConfig struct {
 	TriggererEnabled       *bool   `json:"triggererEnabled,omitempty"`
 }
 
+// How people log in.
+type AuthConfig struct {
+	LocalEnabled  *bool           `json:"localEnabled,omitempty"`
+	PublicSignup  *bool           `json:"publicSignup,omitempty"`
+	InitialSignup *bool           `json:"initialSignup,omitempty"`
+	Providers     []*AuthProvider `json:"providers,omitempty"`
+}
+
+// An OAuth identity provider.
+type AuthProvider struct {
+	Name        string  `json:"name"`
+	DisplayName *string `json:"displayName,omitempty"`
+	URL         string  `json:"url"`
+}
+
+// A logged-in user and the token to send as Authorization.
+type AuthUser struct {
+	User        *User  `json:"user,omitempty"`
+	Token       *Token `json:"token,omitempty"`
+	Permissions any    `json:"permissions,omitempty"`
+	IsAdmin     *bool  `json:"isAdmin,omitempty"`
+}
+
+// A Kubernetes namespace a new deployment may use.
+type AvailableNamespace struct {
+	Name *string `json:"name,omitempty"`
+}
+
+// How DAGs reach a deployment, as create and update take it. Absent fields keep the current setting.
+type DagDeployment struct {
+	// image, volume, git_sync or dag_deploy.
+	Type                 *string `json:"type,omitempty"`
+	NfsLocation          *string `json:"nfsLocation,omitempty"`
+	RepositoryURL        *string `json:"repositoryUrl,omitempty"`
+	BranchName           *string `json:"branchName,omitempty"`
+	Rev                  *string `json:"rev,omitempty"`
+	DagDirectoryLocation *string `json:"dagDirectoryLocation,omitempty"`
+	SyncInterval         *int    `json:"syncInterval,omitempty"`
+	SSHKey               *string `json:"sshKey,omitempty"`
+	KnownHosts           *string `json:"knownHosts,omitempty"`
+}
+
 // How DAGs reach a deployment: image, volume, git_sync or dag_deploy.
 type DagDeploymentSettings struct {
 	Type *string `json:"type,omitempty"`
@@ -55,6 +97,12 @@ type DeploymentConfig struct {
 	LoggingEnabled             bool            `json:"loggingEnabled"`
 }
 
+// A deployment role given along with a workspace role.
+type DeploymentRoles struct {
+	DeploymentID *string `json:"deploymentId,omitempty"`
+	Role         *Role   `json:"role,omitempty"`
+}
+
 // A URL of a deployment; type is airflow, flower, registry or dagserver.
 type DeploymentURL struct {
 	Type *string `json:"type,omitempty"`
@@ -74,6 +122,16 @@ type Email struct {
 	Primary  *bool   `json:"primary,omitempty"`
 }
 
+// An environment variable of a deployment.
+type InputEnvironmentVariable struct {
+	Key      *string `json:"key,omitempty"`
+	Value    *string `json:"value,omitempty"`
+	IsSecret *bool   `json:"isSecret,omitempty"`
+}
+
+type Mutation struct {
+}
+
 type Query struct {
 }
 
@@ -82,6 +140,99 @@ type RuntimeRelease struct {
 	Version                   *string `json:"version,omitempty"`
 	AirflowVersion            *string `json:"airflowVersion,omitempty"`
 	AirflowDatabaseMigrations *bool   `json:"airflowDatabaseMigrations,omitempty"`
+}
+
+type Subscription struct {
+}
+
+// One page of paginatedTeams.
+type TeamsPage struct {
+	// How many teams match, on every page.
+	Count *int    `json:"count,omitempty"`
+	Teams []*Team `json:"teams,omitempty"`
+}
+
+// A JWT.
+type Token struct {
+	Value   *string       `json:"value,omitempty"`
+	Payload *TokenPayload `json:"payload,omitempty"`
+}
+
+// The claims of a JWT.
+type TokenPayload struct {
+	UUID *string `json:"uuid,omitempty"`
+	Iat  *int    `json:"iat,omitempty"`
+	Exp  *int    `json:"exp,omitempty"`
+}
+
+// Triggerer settings of a deployment.
+type Triggerer struct {
+	Replicas *int `json:"replicas,omitempty"`
+}
+
+// Filters on users; empty strings mean no filter.
+type UserSearch struct {
+	UserID   *string `json:"userId,omitempty"`
+	UserUUID *string `json:"userUuid,omitempty"`
+	Username *string `json:"username,omitempty"`
+	Email    *string `json:"email,omitempty"`
+	FullName *string `json:"fullName,omitempty"`
+}
+
+// How a deployment is managed (Houston 2.1): by a Helm release or by the Airflow operator.
+type AllowedDeploymentModeValues string
+
+const (
+	AllowedDeploymentModeValuesHelm     AllowedDeploymentModeValues = "helm"
+	AllowedDeploymentModeValuesOperator AllowedDeploymentModeValues = "operator"
+)
+
+var AllAllowedDeploymentModeValues = []AllowedDeploymentModeValues{
+	AllowedDeploymentModeValuesHelm,
+	AllowedDeploymentModeValuesOperator,
+}
+
+func (e AllowedDeploymentModeValues) IsValid() bool {
+	switch e {
+	case AllowedDeploymentModeValuesHelm, AllowedDeploymentModeValuesOperator:
+		return true
+	}
+	return false
+}
+
+func (e AllowedDeploymentModeValues) String() string {
+	return string(e)
+}
+
+func (e *AllowedDeploymentModeValues) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AllowedDeploymentModeValues(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AllowedDeploymentModeValues", str)
+	}
+	return nil
+}
+
+func (e AllowedDeploymentModeValues) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AllowedDeploymentModeValues) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AllowedDeploymentModeValues) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Airflow executors a deployment can run.
