@@ -23,6 +23,21 @@
 //		return err
 //	}
 //
+// Every operation of the v1 spec has a method, and each method's doc comment
+// ends with a line that names the operation it calls: method, path and
+// operationId. Request
+// bodies whose spec schema is a union keyed by a discriminator are sealed
+// interfaces over one struct per variant, which marshals the discriminator
+// itself, so that a request cannot carry a field its variant lacks:
+//
+//	d, _, err := c.Deployments.Create(ctx, orgID, astro.MinimalCreateDeploymentRequest{
+//		Name: "etl", WorkspaceID: wsID, // the server picks the cluster and type
+//	})
+//
+// The client never retries. A caller that does asks [Retryable], with
+// [IsCreate] for the request: a create that may have reached Astro is
+// never sent twice.
+//
 // Nothing in this package keeps an *http.Request or *http.Response once a call
 // has returned, so errors and responses can be logged without leaking the
 // bearer token.
@@ -37,6 +52,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -72,10 +88,21 @@ type Client struct {
 
 	common service // reused by every service instead of one allocation each
 
-	Organizations *OrganizationsService
-	Workspaces    *WorkspacesService
-	Deployments   *DeploymentsService
-	Clusters      *ClustersService
+	Organizations          *OrganizationsService
+	Workspaces             *WorkspacesService
+	Deployments            *DeploymentsService
+	Clusters               *ClustersService
+	Options                *OptionsService
+	Deploys                *DeploysService
+	AgentTokens            *AgentTokensService
+	APITokens              *APITokensService
+	Users                  *UsersService
+	Teams                  *TeamsService
+	Invites                *InvitesService
+	Roles                  *RolesService
+	Authorization          *AuthorizationService
+	EnvironmentObjects     *EnvironmentObjectsService
+	AllowedIPAddressRanges *AllowedIPAddressRangesService
 }
 
 // service is the shared shape of every …Service type.
@@ -151,6 +178,17 @@ func (c *Client) initServices() {
 	c.Workspaces = (*WorkspacesService)(&c.common)
 	c.Deployments = (*DeploymentsService)(&c.common)
 	c.Clusters = (*ClustersService)(&c.common)
+	c.Options = (*OptionsService)(&c.common)
+	c.Deploys = (*DeploysService)(&c.common)
+	c.AgentTokens = (*AgentTokensService)(&c.common)
+	c.APITokens = (*APITokensService)(&c.common)
+	c.Users = (*UsersService)(&c.common)
+	c.Teams = (*TeamsService)(&c.common)
+	c.Invites = (*InvitesService)(&c.common)
+	c.Roles = (*RolesService)(&c.common)
+	c.Authorization = (*AuthorizationService)(&c.common)
+	c.EnvironmentObjects = (*EnvironmentObjectsService)(&c.common)
+	c.AllowedIPAddressRanges = (*AllowedIPAddressRangesService)(&c.common)
 }
 
 // WithToken returns a shallow copy of c that sends token as its bearer
@@ -252,6 +290,8 @@ func (r *Response) setPage(p pageInfo) {
 }
 
 // Do sends req and decodes a JSON response body into v, which may be nil.
+// When v is an io.Writer, the body is copied into it as is instead (at most
+// 32 MiB), for the one operation that answers with bytes rather than JSON.
 // A non-2xx response becomes the error returned by [CheckResponse], with
 // Error.Path made relative to the base URL so that it reads like the spec's
 // paths; the returned *Response is then still set. A call that fails in the
@@ -286,6 +326,12 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 		return response, err
 	}
 	if v == nil || resp.StatusCode == http.StatusNoContent {
+		return response, nil
+	}
+	if w, ok := v.(io.Writer); ok {
+		if _, err := io.Copy(w, io.LimitReader(resp.Body, maxResponseBytes)); err != nil {
+			return response, fmt.Errorf("astro: %s %s: reading response: %w", req.Method, c.apiPath(req.URL), err)
+		}
 		return response, nil
 	}
 	dec := json.NewDecoder(io.LimitReader(resp.Body, maxResponseBytes))
@@ -323,11 +369,45 @@ func (c *Client) redact(e *Error) {
 
 // get sends a GET for path and decodes the body into v.
 func (c *Client) get(ctx context.Context, path string, query url.Values, v any) (*Response, error) {
-	req, err := c.NewRequest(ctx, http.MethodGet, path, query, nil)
+	return c.send(ctx, http.MethodGet, path, query, nil, v)
+}
+
+// send sends a request with an optional JSON body (nil for none) and decodes
+// the answer into v, which may be nil for 204 answers.
+func (c *Client) send(ctx context.Context, method, path string, query url.Values, body, v any) (*Response, error) {
+	req, err := c.NewRequest(ctx, method, path, query, body)
 	if err != nil {
 		return nil, err
 	}
 	return c.Do(req, v)
+}
+
+// post sends body to the expanded path template and decodes the answer
+// into v. It is the shape of every create, update and action call.
+func (c *Client) post(ctx context.Context, body, v any, tmpl string, ids ...string) (*Response, error) {
+	path, err := expandPath(tmpl, ids...)
+	if err != nil {
+		return nil, err
+	}
+	return c.send(ctx, http.MethodPost, path, nil, body, v)
+}
+
+// del sends a DELETE to the expanded path template; the API answers 204.
+func (c *Client) del(ctx context.Context, tmpl string, ids ...string) (*Response, error) {
+	path, err := expandPath(tmpl, ids...)
+	if err != nil {
+		return nil, err
+	}
+	return c.send(ctx, http.MethodDelete, path, nil, nil, nil)
+}
+
+// getItem GETs the expanded path template and decodes the answer into v.
+func (c *Client) getItem(ctx context.Context, v any, query url.Values, tmpl string, ids ...string) (*Response, error) {
+	path, err := expandPath(tmpl, ids...)
+	if err != nil {
+		return nil, err
+	}
+	return c.get(ctx, path, query, v)
 }
 
 // ErrInvalidID is returned, wrapped, when a path parameter such as an
@@ -364,4 +444,50 @@ func expandPath(tmpl string, values ...string) (string, error) {
 		b.WriteString(url.PathEscape(v))
 		rest = rest[end+1:]
 	}
+}
+
+// ErrNoBody is returned, wrapped, when a create, update or action call is
+// given a nil request: the API requires a body, so no request is sent.
+var ErrNoBody = errors.New("astro: request body is required")
+
+// isNil reports whether body is nil or a nil pointer inside an interface.
+func isNil(body any) bool {
+	if body == nil {
+		return true
+	}
+	v := reflect.ValueOf(body)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// getAs GETs the expanded path template and decodes the answer into a new T.
+func getAs[T any](ctx context.Context, c *Client, query url.Values, tmpl string, ids ...string) (*T, *Response, error) {
+	v := new(T)
+	resp, err := c.getItem(ctx, v, query, tmpl, ids...)
+	if err != nil {
+		return nil, resp, err
+	}
+	return v, resp, nil
+}
+
+// postAs POSTs body, which must not be nil, to the expanded path template
+// and decodes the answer into a new T.
+func postAs[T any](ctx context.Context, c *Client, body any, tmpl string, ids ...string) (*T, *Response, error) {
+	if isNil(body) {
+		return nil, nil, fmt.Errorf("%w: POST /%s", ErrNoBody, tmpl)
+	}
+	v := new(T)
+	resp, err := c.post(ctx, body, v, tmpl, ids...)
+	if err != nil {
+		return nil, resp, err
+	}
+	return v, resp, nil
+}
+
+// postNoContent POSTs body, which must not be nil, to an action that
+// answers 204 or an empty 200.
+func postNoContent(ctx context.Context, c *Client, body any, tmpl string, ids ...string) (*Response, error) {
+	if isNil(body) {
+		return nil, fmt.Errorf("%w: POST /%s", ErrNoBody, tmpl)
+	}
+	return c.post(ctx, body, nil, tmpl, ids...)
 }

@@ -227,3 +227,26 @@ func (s *ClustersService) Get(ctx context.Context, organizationID, clusterID str
 	}
 	return cl, resp, nil
 }
+
+// Create creates a cluster; it starts CREATING. body is one of the
+// provider variants of [CreateClusterRequest].
+//
+// Astro API: POST /organizations/{organizationId}/clusters (CreateCluster)
+func (s *ClustersService) Create(ctx context.Context, organizationID string, body CreateClusterRequest) (*Cluster, *Response, error) {
+	return postAs[Cluster](ctx, s.client, body, "organizations/{organizationId}/clusters", organizationID)
+}
+
+// Update changes a cluster. body is the variant of [UpdateClusterRequest]
+// for the cluster's type.
+//
+// Astro API: POST /organizations/{organizationId}/clusters/{clusterId} (UpdateCluster)
+func (s *ClustersService) Update(ctx context.Context, organizationID, clusterID string, body UpdateClusterRequest) (*Cluster, *Response, error) {
+	return postAs[Cluster](ctx, s.client, body, "organizations/{organizationId}/clusters/{clusterId}", organizationID, clusterID)
+}
+
+// Delete deletes a cluster. Deleting it again gives a 404.
+//
+// Astro API: DELETE /organizations/{organizationId}/clusters/{clusterId} (DeleteCluster)
+func (s *ClustersService) Delete(ctx context.Context, organizationID, clusterID string) (*Response, error) {
+	return s.client.del(ctx, "organizations/{organizationId}/clusters/{clusterId}", organizationID, clusterID)
+}

@@ -298,3 +298,127 @@ func (s *DeploymentsService) Get(ctx context.Context, organizationID, deployment
 	}
 	return d, resp, nil
 }
+
+// Create creates a Deployment; it starts CREATING. body is one of the
+// variants of [CreateDeploymentRequest]; a Deployment name must be unique in
+// its Workspace, or the API answers 400.
+//
+// Astro API: POST /organizations/{organizationId}/deployments (CreateDeployment)
+func (s *DeploymentsService) Create(ctx context.Context, organizationID string, body CreateDeploymentRequest) (*Deployment, *Response, error) {
+	return postAs[Deployment](ctx, s.client, body, "organizations/{organizationId}/deployments", organizationID)
+}
+
+// Update replaces a Deployment's settings. body is the variant of
+// [UpdateDeploymentRequest] for the Deployment's type.
+//
+// Astro API: POST /organizations/{organizationId}/deployments/{deploymentId} (UpdateDeployment)
+func (s *DeploymentsService) Update(ctx context.Context, organizationID, deploymentID string, body UpdateDeploymentRequest) (*Deployment, *Response, error) {
+	return postAs[Deployment](ctx, s.client, body, "organizations/{organizationId}/deployments/{deploymentId}", organizationID, deploymentID)
+}
+
+// Delete deletes a Deployment. Deleting it again gives a 404.
+//
+// Astro API: DELETE /organizations/{organizationId}/deployments/{deploymentId} (DeleteDeployment)
+func (s *DeploymentsService) Delete(ctx context.Context, organizationID, deploymentID string) (*Response, error) {
+	return s.client.del(ctx, "organizations/{organizationId}/deployments/{deploymentId}", organizationID, deploymentID)
+}
+
+// UpdateHibernationOverride hibernates or wakes a development Deployment
+// now, regardless of its schedules.
+//
+// Astro API: POST /organizations/{organizationId}/deployments/{deploymentId}/hibernation-override (UpdateDeploymentHibernationOverride)
+func (s *DeploymentsService) UpdateHibernationOverride(ctx context.Context, organizationID, deploymentID string, body *OverrideDeploymentHibernationBody) (*DeploymentHibernationOverride, *Response, error) {
+	return postAs[DeploymentHibernationOverride](ctx, s.client, body, "organizations/{organizationId}/deployments/{deploymentId}/hibernation-override", organizationID, deploymentID)
+}
+
+// DeleteHibernationOverride removes the override, so that the schedules
+// apply again.
+//
+// Astro API: DELETE /organizations/{organizationId}/deployments/{deploymentId}/hibernation-override (DeleteDeploymentHibernationOverride)
+func (s *DeploymentsService) DeleteHibernationOverride(ctx context.Context, organizationID, deploymentID string) (*Response, error) {
+	return s.client.del(ctx, "organizations/{organizationId}/deployments/{deploymentId}/hibernation-override", organizationID, deploymentID)
+}
+
+// DeploymentLog is the spec's DeploymentLog: one page of log entries.
+type DeploymentLog struct {
+	Limit         int                  `json:"limit"`
+	MaxNumResults int                  `json:"maxNumResults"`
+	Offset        int                  `json:"offset"`
+	ResultCount   int                  `json:"resultCount"`
+	Results       []DeploymentLogEntry `json:"results"`
+	// SearchID identifies the search; pass it with the next Offset to page
+	// through the same results.
+	SearchID string `json:"searchId"`
+}
+
+// DeploymentLogEntry is the spec's DeploymentLogEntry.
+type DeploymentLogEntry struct {
+	Raw    string    `json:"raw"`
+	Source LogSource `json:"source"`
+	// Timestamp is in seconds since the Unix epoch, with a fraction.
+	Timestamp float64 `json:"timestamp"`
+}
+
+// Time returns Timestamp as a time.Time.
+func (e DeploymentLogEntry) Time() time.Time {
+	sec := int64(e.Timestamp)
+	return time.Unix(sec, int64((e.Timestamp-float64(sec))*1e9)).UTC()
+}
+
+// LogSource is an Airflow component that writes Deployment logs.
+type LogSource string
+
+// The spec's log sources.
+const (
+	LogSourceScheduler    LogSource = "scheduler"
+	LogSourceTriggerer    LogSource = "triggerer"
+	LogSourceWorker       LogSource = "worker"
+	LogSourceWebserver    LogSource = "webserver"
+	LogSourceDagProcessor LogSource = "dag-processor"
+	LogSourceAPIServer    LogSource = "apiserver"
+)
+
+// GetDeploymentLogsOptions are the query parameters of GetDeploymentLogs.
+// Zero values are omitted and take the API's defaults: limit 500, range
+// 3600 seconds, maxNumResults 10000.
+type GetDeploymentLogsOptions struct {
+	// Sources is required: at least one.
+	Sources []LogSource
+	// SearchText keeps the entries that contain it.
+	SearchText string
+	// Range is the look-back window in seconds (at least 60); StartDate and
+	// EndDate, which go together, give an absolute window instead.
+	Range     int
+	StartDate *time.Time
+	EndDate   *time.Time
+	// Offset, Limit and SearchID page through a search: the next page
+	// passes the previous SearchID and Offset + ResultCount.
+	Offset        int
+	Limit         int
+	SearchID      string
+	MaxNumResults int
+}
+
+func (o *GetDeploymentLogsOptions) values() url.Values {
+	q := url.Values{}
+	if o == nil {
+		return q
+	}
+	addAll(q, "sources", strs(o.Sources))
+	addString(q, "searchText", o.SearchText)
+	addInt(q, "range", o.Range)
+	addTime(q, "startDate", o.StartDate)
+	addTime(q, "endDate", o.EndDate)
+	addInt(q, "offset", o.Offset)
+	addInt(q, "limit", o.Limit)
+	addString(q, "searchId", o.SearchID)
+	addInt(q, "maxNumResults", o.MaxNumResults)
+	return q
+}
+
+// GetLogs returns one page of a Deployment's logs.
+//
+// Astro API: GET /organizations/{organizationId}/deployments/{deploymentId}/logs (GetDeploymentLogs)
+func (s *DeploymentsService) GetLogs(ctx context.Context, organizationID, deploymentID string, opts *GetDeploymentLogsOptions) (*DeploymentLog, *Response, error) {
+	return getAs[DeploymentLog](ctx, s.client, opts.values(), "organizations/{organizationId}/deployments/{deploymentId}/logs", organizationID, deploymentID)
+}

@@ -1,8 +1,10 @@
 package astro
 
 import (
+	"bytes"
 	"context"
 	"iter"
+	"net/http"
 	"net/url"
 	"slices"
 	"time"
@@ -227,4 +229,74 @@ func (s *OrganizationsService) Get(ctx context.Context, organizationID string) (
 		return nil, resp, err
 	}
 	return org, resp, nil
+}
+
+// GetOrganizationOptions are the query parameters of GetOrganization.
+type GetOrganizationOptions struct {
+	// IsLookUpOnly asks for the Organization's metadata only.
+	IsLookUpOnly bool
+}
+
+// GetWithOptions is Get with query parameters.
+//
+// Astro API: GET /organizations/{organizationId} (GetOrganization)
+func (s *OrganizationsService) GetWithOptions(ctx context.Context, organizationID string, opts *GetOrganizationOptions) (*Organization, *Response, error) {
+	q := url.Values{}
+	if opts != nil {
+		addBool(q, "isLookUpOnly", opts.IsLookUpOnly)
+	}
+	return getAs[Organization](ctx, s.client, q, "organizations/{organizationId}", organizationID)
+}
+
+// UpdateOrganizationRequest is the body of UpdateOrganization. Name,
+// BillingEmail and IsScimEnabled are required: an update replaces them.
+type UpdateOrganizationRequest struct {
+	AllowEnhancedSupportAccess     *bool  `json:"allowEnhancedSupportAccess,omitempty"`
+	BillingEmail                   string `json:"billingEmail"`
+	HasAIFeaturesDisabled          *bool  `json:"hasAiFeaturesDisabled,omitempty"`
+	IsSCIMEnabled                  bool   `json:"isScimEnabled"`
+	Name                           string `json:"name"`
+	ShouldEnforceDedicatedClusters *bool  `json:"shouldEnforceDedicatedClusters,omitempty"`
+}
+
+// Update changes an Organization's settings.
+//
+// Astro API: POST /organizations/{organizationId} (UpdateOrganization)
+func (s *OrganizationsService) Update(ctx context.Context, organizationID string, body *UpdateOrganizationRequest) (*Organization, *Response, error) {
+	return postAs[Organization](ctx, s.client, body, "organizations/{organizationId}", organizationID)
+}
+
+// GetOrganizationAuditLogsOptions are the query parameters of
+// GetOrganizationAuditLogs: the time window of the logs.
+type GetOrganizationAuditLogsOptions struct {
+	StartDate *time.Time
+	EndDate   *time.Time
+}
+
+// GetAuditLogs returns an Organization's audit log for a time window, as
+// the bytes the API sends (application/octet-stream; the simulator sends
+// one JSON event per line).
+//
+// Astro API: GET /organizations/{organizationId}/audit-logs (GetOrganizationAuditLogs)
+func (s *OrganizationsService) GetAuditLogs(ctx context.Context, organizationID string, opts *GetOrganizationAuditLogsOptions) ([]byte, *Response, error) {
+	path, err := expandPath("organizations/{organizationId}/audit-logs", organizationID)
+	if err != nil {
+		return nil, nil, err
+	}
+	q := url.Values{}
+	if opts != nil {
+		addTime(q, "startDate", opts.StartDate)
+		addTime(q, "endDate", opts.EndDate)
+	}
+	req, err := s.client.NewRequest(ctx, http.MethodGet, path, q, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Accept", "application/octet-stream, application/json")
+	var buf bytes.Buffer
+	resp, err := s.client.Do(req, &buf)
+	if err != nil {
+		return nil, resp, err
+	}
+	return buf.Bytes(), resp, nil
 }

@@ -1,9 +1,13 @@
 package astro
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
 	"iter"
 	"net/url"
 	"strconv"
+	"time"
 )
 
 // ListOptions are the paging and sorting parameters that every list
@@ -43,6 +47,35 @@ func addString(q url.Values, key, v string) {
 	if v != "" {
 		q.Set(key, v)
 	}
+}
+
+// addBool sets key=true for a true v; false is the API's default and is
+// omitted.
+func addBool(q url.Values, key string, v bool) {
+	if v {
+		q.Set(key, "true")
+	}
+}
+
+func addInt(q url.Values, key string, v int) {
+	if v != 0 {
+		q.Set(key, strconv.Itoa(v))
+	}
+}
+
+func addTime(q url.Values, key string, v *time.Time) {
+	if v != nil {
+		q.Set(key, v.UTC().Format(time.RFC3339))
+	}
+}
+
+// strs converts a slice of a string type to []string.
+func strs[S ~string](vs []S) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
 }
 
 // pageInfo is the paging part shared by every …Paginated wrapper of the
@@ -85,4 +118,32 @@ func iterate[T any](start ListOptions, page func(ListOptions) ([]*T, *Response, 
 			}
 		}
 	}
+}
+
+// listAs GETs one page of a paginated list whose items sit under key (the
+// array property of the spec's …Paginated wrapper) and copies the paging
+// counters into the Response.
+func listAs[T any](ctx context.Context, c *Client, key string, query url.Values, tmpl string, ids ...string) ([]*T, *Response, error) {
+	var raw map[string]json.RawMessage
+	resp, err := c.getItem(ctx, &raw, query, tmpl, ids...)
+	if err != nil {
+		return nil, resp, err
+	}
+	var page pageInfo
+	items := []*T{}
+	for k, dst := range map[string]any{"limit": &page.Limit, "offset": &page.Offset, "totalCount": &page.TotalCount, key: &items} {
+		if v, ok := raw[k]; ok {
+			if err := json.Unmarshal(v, dst); err != nil {
+				return nil, resp, fmt.Errorf("astro: GET /%s: decoding %s: %w", tmpl, k, err)
+			}
+		}
+	}
+	resp.setPage(page)
+	return items, resp, nil
+}
+
+// iterFrom is iterate for list options that are not a ListOptions: start
+// gives the first page's ListOptions and with makes the options of a page.
+func iterFrom[T, O any](start ListOptions, with func(ListOptions) O, list func(O) ([]*T, *Response, error)) iter.Seq2[*T, error] {
+	return iterate(start, func(lo ListOptions) ([]*T, *Response, error) { return list(with(lo)) })
 }

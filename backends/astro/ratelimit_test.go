@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"testing"
 	"time"
 
@@ -138,4 +140,36 @@ func TestParseRetryAfter(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 		})
 	}
+}
+
+// TestPostOperationsCoverTheSpec checks the write table against the spec:
+// every POST of the spec is classified, and the creates are exactly the
+// operations that are not idempotent.
+func TestPostOperationsCoverTheSpec(t *testing.T) {
+	t.Parallel()
+	s := loadSpec(t)
+	creates := []string{
+		"CreateAllowedIpAddressRange", "BulkCreateAllowedIpAddressRanges", "CreateCluster",
+		"CreateDeployment", "CreateAgentToken", "CreateDeploy", "DeployRollback",
+		"CreateEnvironmentObject", "CreateUserInvite", "CreateCustomRole", "CreateTeam",
+		"CreateApiToken", "RotateApiToken", "CreateWorkspace",
+	}
+	posts := 0
+	for path := range s.Paths {
+		id, _, ok := s.operation(http.MethodPost, path)
+		if !ok {
+			continue
+		}
+		posts++
+		concrete := regexp.MustCompile(`\{[^}]+\}`).ReplaceAllString(path, "cid0000000000000000000000")
+		create, known := classifyPOST(concrete)
+		assert.True(t, known, "POST %s (%s) is not in postOperations", path, id)
+		assert.Equal(t, slices.Contains(creates, id), create, "POST %s (%s)", path, id)
+		assert.Equal(t, create, IsCreate(http.MethodPost, concrete))
+	}
+	assert.Equal(t, 31, posts)
+	assert.Len(t, postOperations(), posts)
+	assert.True(t, IsCreate(http.MethodPost, "/organizations/o/somewhere-new"), "an unknown POST is a create")
+	assert.False(t, IsCreate(http.MethodDelete, "/organizations/o/deployments/d"))
+	assert.False(t, IsCreate(http.MethodGet, "/organizations/o/deployments"))
 }

@@ -105,3 +105,49 @@ func (s *WorkspacesService) Get(ctx context.Context, organizationID, workspaceID
 	}
 	return ws, resp, nil
 }
+
+// CreateWorkspaceRequest is the body of CreateWorkspace. DefaultClusterID
+// excludes DefaultCloudProvider and DefaultRegion, which go together; a
+// Deployment created without a cluster or region lands there.
+type CreateWorkspaceRequest struct {
+	CICDEnforcedDefault  *bool          `json:"cicdEnforcedDefault,omitempty"`
+	DefaultCloudProvider *CloudProvider `json:"defaultCloudProvider,omitempty"`
+	DefaultClusterID     *string        `json:"defaultClusterId,omitempty"`
+	DefaultRegion        *string        `json:"defaultRegion,omitempty"`
+	Description          *string        `json:"description,omitempty"`
+	// Name has at most 50 characters.
+	Name string `json:"name"`
+}
+
+// UpdateWorkspaceRequest is the body of UpdateWorkspace. Unlike on create,
+// Description and CICDEnforcedDefault are required: an update replaces
+// them.
+type UpdateWorkspaceRequest struct {
+	CICDEnforcedDefault  bool           `json:"cicdEnforcedDefault"`
+	DefaultCloudProvider *CloudProvider `json:"defaultCloudProvider,omitempty"`
+	DefaultClusterID     *string        `json:"defaultClusterId,omitempty"`
+	DefaultRegion        *string        `json:"defaultRegion,omitempty"`
+	Description          string         `json:"description"`
+	Name                 string         `json:"name"`
+}
+
+// Create creates a Workspace.
+//
+// Astro API: POST /organizations/{organizationId}/workspaces (CreateWorkspace)
+func (s *WorkspacesService) Create(ctx context.Context, organizationID string, body *CreateWorkspaceRequest) (*Workspace, *Response, error) {
+	return postAs[Workspace](ctx, s.client, body, "organizations/{organizationId}/workspaces", organizationID)
+}
+
+// Update replaces a Workspace's settings.
+//
+// Astro API: POST /organizations/{organizationId}/workspaces/{workspaceId} (UpdateWorkspace)
+func (s *WorkspacesService) Update(ctx context.Context, organizationID, workspaceID string, body *UpdateWorkspaceRequest) (*Workspace, *Response, error) {
+	return postAs[Workspace](ctx, s.client, body, "organizations/{organizationId}/workspaces/{workspaceId}", organizationID, workspaceID)
+}
+
+// Delete deletes a Workspace. Deleting it again gives a 404.
+//
+// Astro API: DELETE /organizations/{organizationId}/workspaces/{workspaceId} (DeleteWorkspace)
+func (s *WorkspacesService) Delete(ctx context.Context, organizationID, workspaceID string) (*Response, error) {
+	return s.client.del(ctx, "organizations/{organizationId}/workspaces/{workspaceId}", organizationID, workspaceID)
+}

@@ -20,7 +20,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-dataset", "small", "-seed", "3", "-latency", "1ms-2ms"}, pw)
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-dataset", "small", "-seed", "3", "-latency", "1ms-2ms", "-fail-rate", "0"}, pw)
 		pw.Close()
 	}()
 
@@ -46,6 +46,19 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 
+	// The side door changes the knobs of the running simulator: every
+	// request fails once the fail rate is 1.
+	resp, err = http.Post(base+"/_sim/config", "application/json", strings.NewReader(`{"failRate": 1, "latency": "0"}`))
+	require.NoError(t, err)
+	var cfg astrosim.Config
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&cfg))
+	resp.Body.Close()
+	assert.Equal(t, astrosim.Config{Latency: "0", FailRate: 1, RateLimit: true}, cfg)
+	resp, err = http.DefaultClient.Do(req.Clone(t.Context()))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+
 	cancel()
 	require.NoError(t, <-done)
 }
@@ -59,6 +72,7 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	}{
 		{"dataset", []string{"-dataset", "huge"}, "unknown dataset"},
 		{"latency", []string{"-latency", "soon"}, "latency"},
+		{"fail rate", []string{"-fail-rate", "1.5"}, "fail rate"},
 		{"listen", []string{"-listen", "256.0.0.1:99999"}, "listen"},
 		{"flag", []string{"-nope"}, "not defined"},
 	}

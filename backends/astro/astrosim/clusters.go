@@ -1,14 +1,20 @@
 package astrosim
 
-import "net/http"
+import (
+	"net/http"
+	"time"
+)
 
 // cluster is the spec's Cluster schema.
 type cluster struct {
 	CloudProvider                 string        `json:"cloudProvider"`
 	CreatedAt                     string        `json:"createdAt"`
 	DBInstanceType                string        `json:"dbInstanceType"`
+	DrPodSubnetRange              string        `json:"drPodSubnetRange,omitempty"`
 	DrRegion                      string        `json:"drRegion"`
 	DrSecondaryVpcCidr            string        `json:"drSecondaryVpcCidr,omitempty"`
+	DrServicePeeringRange         string        `json:"drServicePeeringRange,omitempty"`
+	DrServiceSubnetRange          string        `json:"drServiceSubnetRange,omitempty"`
 	DrVpcSubnetRange              string        `json:"drVpcSubnetRange,omitempty"`
 	EnableReplicationTimeControl  *bool         `json:"enableReplicationTimeControl,omitempty"`
 	FailoverInProgress            *bool         `json:"failoverInProgress,omitempty"`
@@ -35,6 +41,19 @@ type cluster struct {
 	UpdatedAt                     string        `json:"updatedAt"`
 	VpcSubnetRange                string        `json:"vpcSubnetRange"`
 	WorkspaceIDs                  []string      `json:"workspaceIds,omitempty"`
+
+	readyAt time.Time // a cluster created or updated through the API is CREATED from then on
+}
+
+// view is how the cluster looks at now: one created or updated through the
+// API turns CREATED and HEALTHY once its provisioning time has passed.
+func (cl *cluster) view(now time.Time) *cluster {
+	if cl.readyAt.IsZero() || now.Before(cl.readyAt) {
+		return cl
+	}
+	v := *cl
+	v.Status, v.HealthStatus, v.readyAt = "CREATED", &healthStatus{Value: "HEALTHY"}, time.Time{}
+	return &v
 }
 
 // nodePool is the spec's NodePool schema.
@@ -116,7 +135,7 @@ func (s *Sim) listClusters(c *call) {
 				(provider != "" && cl.CloudProvider != provider) {
 				continue
 			}
-			list = append(list, cl)
+			list = append(list, cl.view(c.now))
 		}
 	}
 	s.mu.RUnlock()
@@ -144,7 +163,7 @@ func (s *Sim) getCluster(c *call) {
 	case !ok || cl.OrganizationID != orgID:
 		c.fail(notFound("Cluster", id))
 	default:
-		c.json(http.StatusOK, cl)
+		c.json(http.StatusOK, cl.view(c.now))
 	}
 }
 

@@ -19,6 +19,18 @@ type store struct {
 	workspaces  map[string]*workspace
 	deployments map[string]*deployment
 	clusters    map[string]*cluster
+
+	users       map[string]*user               // every user, by id
+	members     map[string]map[string]*roleSet // organization id → user id → roles
+	teams       map[string]*team
+	apiTokens   map[string]*apiToken // organization API tokens
+	agentTokens map[string]*apiToken // deployment agent tokens
+	invites     map[string]*invite
+	roles       map[string]*customRole
+	deploys     map[string]*deploy
+	envObjects  map[string]*envObject
+	ipRanges    map[string]*ipRange
+	audit       map[string][]auditEvent // organization id → recorded writes, oldest first
 }
 
 func newStore() *store {
@@ -27,7 +39,27 @@ func newStore() *store {
 		workspaces:  map[string]*workspace{},
 		deployments: map[string]*deployment{},
 		clusters:    map[string]*cluster{},
+		users:       map[string]*user{},
+		members:     map[string]map[string]*roleSet{},
+		teams:       map[string]*team{},
+		apiTokens:   map[string]*apiToken{},
+		agentTokens: map[string]*apiToken{},
+		invites:     map[string]*invite{},
+		roles:       map[string]*customRole{},
+		deploys:     map[string]*deploy{},
+		envObjects:  map[string]*envObject{},
+		ipRanges:    map[string]*ipRange{},
+		audit:       map[string][]auditEvent{},
 	}
+}
+
+// dataset is what a generator builds: the store, the tokens, and what the
+// second generation pass (extendDataset) needs to know.
+type dataset struct {
+	store  *store
+	tokens []Token
+	built  []built
+	user   subject // the personal token's user
 }
 
 // subject is the spec's BasicSubjectProfile, the createdBy/updatedBy actor.
@@ -45,15 +77,15 @@ type subject struct {
 func stamp(t time.Time) string { return t.UTC().Truncate(time.Second).Format(time.RFC3339) }
 
 // generators maps dataset names to their builders.
-func generators() map[string]func(*generator) (*store, []Token) {
-	return map[string]func(*generator) (*store, []Token){Small: genSmall, Bench: genBench}
+func generators() map[string]func(*generator) dataset {
+	return map[string]func(*generator) dataset{Small: genSmall, Bench: genBench}
 }
 
 // genSmall builds two organizations: a Hosted one (DEDICATED and STANDARD
 // deployments on three clusters, one per cloud) and a Hybrid one (HYBRID
 // deployments on two clusters); 33 deployments in 7 workspaces. One personal
 // token belongs to both organizations.
-func genSmall(g *generator) (*store, []Token) {
+func genSmall(g *generator) dataset {
 	acme := orgPlan{
 		name: "Acme Corp", product: "HOSTED", plan: "BUSINESS_CRITICAL", payment: "INVOICE",
 		domain: "acme.example", scim: true,
@@ -89,13 +121,13 @@ func genSmall(g *generator) (*store, []Token) {
 	ada := g.user("Ada Lovelace", "acme.example")
 	a := g.org(s, acme, ada)
 	b := g.org(s, globex, ada)
-	return s, g.tokens(ada, a, b)
+	return dataset{store: s, tokens: g.tokens(ada, a, b), built: []built{a, b}, user: ada}
 }
 
 // genBench builds one Hosted organization with 2,000 deployments spread
 // evenly over 25 workspaces, on four dedicated clusters or standard
 // infrastructure.
-func genBench(g *generator) (*store, []Token) {
+func genBench(g *generator) dataset {
 	teams := []string{
 		"Payments", "Search", "Recommendations", "Fraud", "Identity", "Billing", "Logistics",
 		"Inventory", "Pricing", "Marketing", "Sales Ops", "Finance", "People Analytics",
@@ -119,7 +151,7 @@ func genBench(g *generator) (*store, []Token) {
 	s := newStore()
 	peter := g.user("Peter Gibbons", "initech.example")
 	o := g.org(s, plan, peter)
-	return s, g.tokens(peter, o)
+	return dataset{store: s, tokens: g.tokens(peter, o), built: []built{o}, user: peter}
 }
 
 // orgPlan, wsPlan and clusterPlan describe a dataset; the generator fills
@@ -144,7 +176,10 @@ type clusterPlan struct {
 // built is what g.org made, for the token builder.
 type built struct {
 	org         *organization
+	plan        orgPlan
+	users       []subject // the owner first
 	workspaces  []*workspace
+	clusters    []*cluster
 	deployments [][]*deployment // per workspace, in creation order
 }
 
@@ -160,9 +195,15 @@ type generator struct {
 }
 
 func newGenerator(seed int64) *generator {
+	return newStreamGenerator(seed, 0x617374726f73696d)
+}
+
+// newStreamGenerator is a generator on its own PCG stream, so that values
+// drawn from it never shift the dataset's main stream.
+func newStreamGenerator(seed int64, stream uint64) *generator {
 	g := &generator{
 		seed:  seed,
-		rng:   rand.New(rand.NewPCG(uint64(seed), 0x617374726f73696d)),
+		rng:   rand.New(rand.NewPCG(uint64(seed), stream)),
 		epoch: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC),
 		names: map[string]bool{},
 	}
@@ -263,7 +304,7 @@ func (g *generator) org(s *store, p orgPlan, owner subject) built {
 		CreatedAt: stamp(created), UpdatedAt: stamp(created), EnforcedLogins: []string{"sso"},
 	}}
 	s.orgs[o.ID] = o
-	b := built{org: o}
+	b := built{org: o, plan: p, users: users}
 
 	// Workspaces first (clusters list the ones they serve), then clusters,
 	// then deployments.
@@ -296,6 +337,7 @@ func (g *generator) org(s *store, p orgPlan, owner subject) built {
 	for _, cl := range clusters {
 		s.clusters[cl.ID] = cl
 	}
+	b.clusters = clusters
 
 	b.deployments = make([][]*deployment, len(b.workspaces))
 	for i, w := range b.workspaces {

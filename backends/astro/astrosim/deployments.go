@@ -1,6 +1,9 @@
 package astrosim
 
-import "net/http"
+import (
+	"net/http"
+	"time"
+)
 
 // deployment is the spec's Deployment schema.
 type deployment struct {
@@ -18,6 +21,9 @@ type deployment struct {
 	DefaultTaskPodMemory     string                `json:"defaultTaskPodMemory,omitempty"`
 	Description              string                `json:"description,omitempty"`
 	DesiredDagTarballVersion string                `json:"desiredDagTarballVersion,omitempty"`
+	DRExternalIPs            []string              `json:"drExternalIPs,omitempty"`
+	DrOidcIssuerURL          string                `json:"drOidcIssuerUrl,omitempty"`
+	EffectiveDRWorkloadID    string                `json:"effectiveDRWorkloadIdentity,omitempty"`
 	EffectiveWorkloadID      string                `json:"effectiveWorkloadIdentity,omitempty"`
 	EnvironmentVariables     []environmentVariable `json:"environmentVariables,omitempty"`
 	Executor                 string                `json:"executor,omitempty"`
@@ -32,8 +38,10 @@ type deployment struct {
 	IsHighAvailability       bool                  `json:"isHighAvailability"`
 	Name                     string                `json:"name"`
 	Namespace                string                `json:"namespace"`
+	OidcIssuerURL            string                `json:"oidcIssuerUrl,omitempty"`
 	OrganizationID           string                `json:"organizationId"`
 	Region                   string                `json:"region,omitempty"`
+	RemoteExecution          *remoteExecution      `json:"remoteExecution,omitempty"`
 	ResourceQuotaCPU         string                `json:"resourceQuotaCpu,omitempty"`
 	ResourceQuotaMemory      string                `json:"resourceQuotaMemory,omitempty"`
 	RuntimeVersion           string                `json:"runtimeVersion"`
@@ -60,6 +68,29 @@ type deployment struct {
 	WorkerQueues             []workerQueue         `json:"workerQueues,omitempty"`
 	WorkspaceID              string                `json:"workspaceId"`
 	WorkspaceName            string                `json:"workspaceName,omitempty"`
+
+	readyAt time.Time         // a deployment created through the API is HEALTHY from then on
+	secrets map[string]string // values of secret environment variables, never returned
+}
+
+// remoteExecution is the spec's DeploymentRemoteExecution.
+type remoteExecution struct {
+	AllowedIPAddressRanges []string `json:"allowedIpAddressRanges"`
+	Enabled                bool     `json:"enabled"`
+	RemoteAPIURL           string   `json:"remoteApiUrl"`
+	TaskLogBucket          string   `json:"taskLogBucket,omitempty"`
+	TaskLogURLPattern      string   `json:"taskLogUrlPattern,omitempty"`
+}
+
+// view is how the deployment looks at now: one created through the API
+// turns HEALTHY once its start-up time has passed.
+func (d *deployment) view(now time.Time) *deployment {
+	if d.readyAt.IsZero() || now.Before(d.readyAt) {
+		return d
+	}
+	v := *d
+	v.Status, v.StatusReason, v.readyAt = "HEALTHY", "Successfully Deployed", time.Time{}
+	return &v
 }
 
 // workerQueue is the spec's WorkerQueue schema.
@@ -93,7 +124,15 @@ type scalingSpec struct {
 
 // hibernationSpec is the spec's DeploymentHibernationSpec.
 type hibernationSpec struct {
+	Override  *hibernationOverride  `json:"override,omitempty"`
 	Schedules []hibernationSchedule `json:"schedules,omitempty"`
+}
+
+// hibernationOverride is the spec's DeploymentHibernationOverride.
+type hibernationOverride struct {
+	IsActive      bool   `json:"isActive"`
+	IsHibernating bool   `json:"isHibernating"`
+	OverrideUntil string `json:"overrideUntil,omitempty"`
 }
 
 // hibernationSchedule is the spec's DeploymentHibernationSchedule.
@@ -152,7 +191,7 @@ func (s *Sim) listDeployments(c *call) {
 				(names != nil && !names[d.Name]) {
 				continue
 			}
-			list = append(list, d)
+			list = append(list, d.view(c.now))
 		}
 	}
 	s.mu.RUnlock()
@@ -183,6 +222,6 @@ func (s *Sim) getDeployment(c *call) {
 	case !c.p.seesDeployment(d):
 		c.fail(forbidden("the API token has no access to Deployment '%s'", id))
 	default:
-		c.json(http.StatusOK, d)
+		c.json(http.StatusOK, d.view(c.now))
 	}
 }

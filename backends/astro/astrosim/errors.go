@@ -69,12 +69,19 @@ func newRequestID() string { return uuid.NewString() }
 
 // fail writes e as an Error body.
 func (c *call) fail(e *apiError) {
-	c.json(e.status, errorBody{
+	b, _ := json.Marshal(errorBody{
 		Message:     e.message,
 		RequestID:   c.reqID,
 		StatusCode:  e.status,
 		FieldErrors: e.fieldErrors,
 	})
+	ct := c.errorType
+	if ct == "" {
+		ct = "application/json"
+	}
+	c.w.Header().Set("Content-Type", ct)
+	c.w.WriteHeader(e.status)
+	_, _ = c.w.Write(append(b, '\n'))
 }
 
 // json writes v with the given status.

@@ -72,17 +72,31 @@ func (e *env) do(t *testing.T, tok, method, path string) response {
 // doAuth sends a request with a raw Authorization header (none if "").
 func (e *env) doAuth(t *testing.T, auth, method, path string) response {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), method, e.srv.URL+path, nil)
+	return e.send(t, auth, method, path, "")
+}
+
+// send sends a request with a raw Authorization header (none if "") and a
+// JSON body (none if "").
+func (e *env) send(t *testing.T, auth, method, path, body string) response {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, e.srv.URL+path, rd)
 	require.NoError(t, err)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
 	resp, err := e.srv.Client().Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	got, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	return response{status: resp.StatusCode, header: resp.Header, body: body}
+	return response{status: resp.StatusCode, header: resp.Header, body: got}
 }
 
 func (e *env) get(t *testing.T, tok, path string) response {

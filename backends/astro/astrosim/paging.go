@@ -146,3 +146,37 @@ func page[T any](items []T, lq listQuery) []T {
 	hi := lo + min(lq.limit, len(items)-lo) // no overflow: limit may be huge
 	return append(make([]T, 0, hi-lo), items[lo:hi]...)
 }
+
+// sortable is what the lists of the IAM, deploy and environment resources
+// offer for sorting: the value of any sortable field, as a string that
+// orders like the field (timestamps are RFC 3339 UTC of one layout).
+// "id" and "createdAt" are always among the fields.
+type sortable interface {
+	sortKey(field string) string
+}
+
+// sortItems orders items by the requested sorts, then by creation time and
+// id, so that every order is total and paging is stable.
+func sortItems[T sortable](items []T, sorts []string) {
+	slices.SortFunc(items, func(a, b T) int {
+		for _, s := range sorts {
+			field, dir, _ := strings.Cut(s, ":")
+			c := cmp.Compare(a.sortKey(field), b.sortKey(field))
+			if dir == "desc" {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return cmp.Or(cmp.Compare(a.sortKey("createdAt"), b.sortKey("createdAt")), cmp.Compare(a.sortKey("id"), b.sortKey("id")))
+	})
+}
+
+// pageOf is a …Paginated wrapper: one page of items under key, with the
+// paging counters.
+func pageOf[T any](key string, items []T, lq listQuery) map[string]any {
+	return map[string]any{
+		"limit": lq.limit, "offset": lq.offset, "totalCount": len(items), key: page(items, lq),
+	}
+}

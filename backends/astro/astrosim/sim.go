@@ -28,6 +28,7 @@ type config struct {
 	now        func() time.Time
 	latencyMin time.Duration
 	latencyMax time.Duration
+	failRate   float64
 	rateLimit  bool
 }
 
@@ -39,16 +40,17 @@ func WithDataset(name string) Option { return func(c *config) { c.dataset = name
 // same dataset and seed always give the same ids, names and tokens.
 func WithSeed(seed int64) Option { return func(c *config) { c.seed = seed } }
 
-// WithClock injects the clock used by the rate limiter, the peak counters
-// and the timestamps of future writes (default [time.Now]). Tests pass a
-// fake clock to exercise 429s and Retry-After without sleeping. Generated
-// data does not depend on the clock.
+// WithClock injects the clock used by the rate limiter, the peak counters,
+// the timestamps of writes and the log window (default [time.Now]). Tests
+// pass a fake clock to exercise 429s and Retry-After without sleeping.
+// Generated data does not depend on the clock.
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 
 // WithLatency adds a delay to every API response, drawn uniformly from
 // [min, max]; min == max gives a fixed delay. The default is no delay. The
 // delay is real time, not the injected clock, and ends early when the
-// request's context is done. The side door is never delayed.
+// request's context is done. The side door is never delayed. POST
+// /_sim/config changes it at run time.
 func WithLatency(min, max time.Duration) Option {
 	return func(c *config) {
 		if max < min {
@@ -56,6 +58,18 @@ func WithLatency(min, max time.Duration) Option {
 		}
 		c.latencyMin, c.latencyMax = min, max
 	}
+}
+
+// WithFaults makes a share of API requests, rate in [0, 1] (default 0),
+// fail with a 500 Error body, the status every operation declares. A
+// failing GET is refused before it is served; a failing POST or DELETE is,
+// at random, refused before it acts or answered with the 500 after it has
+// acted, as a real server that fails while writing its answer would: a
+// client must not retry such a create blindly. Authentication and the rate
+// limiter come first, so 401 and 429 answers are never replaced. POST
+// /_sim/config changes the rate at run time.
+func WithFaults(rate float64) Option {
+	return func(c *config) { c.failRate = min(max(rate, 0), 1) }
 }
 
 // WithRateLimit switches the per-token rate limiter on or off (default on):
@@ -70,19 +84,26 @@ type Sim struct {
 	cfg config
 	mux *http.ServeMux
 
-	// mu guards data. Stored objects are replaced, never changed in place,
-	// so a handler may keep a pointer it read under the lock.
+	// mu guards data and the token registry. Stored objects are replaced,
+	// never changed in place, so a handler may keep a pointer it read under
+	// the lock.
 	mu   sync.RWMutex
 	data *store
+	ids  *generator // ids and secrets of objects created through the API
 
-	// tokens and principals are built by New and read-only afterwards.
-	tokens     []Token
+	// tokenList holds the accepted tokens in the order Tokens lists them:
+	// the dataset's, then those created through the API; principals finds
+	// them by secret.
+	tokenList  []*principal
 	principals map[string]*principal
 
 	traffic traffic // counters, peaks and the rate limiter; has its own lock
 
-	rngMu sync.Mutex
-	rng   *rand.Rand // latency draws
+	knobMu     sync.Mutex // guards the run-time knobs and rng
+	latencyMin time.Duration
+	latencyMax time.Duration
+	failRate   float64
+	rng        *rand.Rand // latency and fault draws
 }
 
 // New returns a Sim holding the generated dataset. It panics if the dataset
@@ -96,41 +117,24 @@ func New(opts ...Option) *Sim {
 	if !ok {
 		panic(fmt.Sprintf("astrosim: unknown dataset %q (want %q or %q)", cfg.dataset, Small, Bench))
 	}
-	g := newGenerator(cfg.seed)
-	data, tokens := gen(g)
+	ds := gen(newGenerator(cfg.seed))
 	s := &Sim{
 		cfg:        cfg,
 		mux:        http.NewServeMux(),
-		data:       data,
-		tokens:     tokens,
-		principals: make(map[string]*principal, len(tokens)),
+		data:       ds.store,
+		ids:        newStreamGenerator(cfg.seed, 0x72756e74696d65),
+		principals: map[string]*principal{},
 		traffic:    newTraffic(cfg.rateLimit),
+		latencyMin: cfg.latencyMin,
+		latencyMax: cfg.latencyMax,
+		failRate:   cfg.failRate,
 		rng:        rand.New(rand.NewPCG(uint64(cfg.seed), 0x6c6174656e6379)),
 	}
-	for _, t := range tokens {
-		s.principals[t.Token] = newPrincipal(t)
+	for _, p := range extendDataset(cfg.seed, ds) {
+		s.addPrincipal(p)
 	}
 	s.routes()
 	return s
-}
-
-// routes registers the side door and every served API operation. Patterns
-// are the byRoute keys of [Stats].
-func (s *Sim) routes() {
-	s.mux.HandleFunc("GET /_sim/stats", s.serveStats)
-	s.mux.HandleFunc("POST /_sim/reset", s.serveReset)
-	s.mux.HandleFunc("GET /_sim/tokens", s.serveTokens)
-
-	s.handle("GET /v1/organizations", s.listOrganizations)
-	s.handle("GET /v1/organizations/{organizationId}", s.getOrganization)
-	s.handle("GET /v1/organizations/{organizationId}/workspaces", s.listWorkspaces)
-	s.handle("GET /v1/organizations/{organizationId}/workspaces/{workspaceId}", s.getWorkspace)
-	s.handle("GET /v1/organizations/{organizationId}/deployments", s.listDeployments)
-	s.handle("GET /v1/organizations/{organizationId}/deployments/{deploymentId}", s.getDeployment)
-	s.handle("GET /v1/organizations/{organizationId}/clusters", s.listClusters)
-	s.handle("GET /v1/organizations/{organizationId}/clusters/{clusterId}", s.getCluster)
-
-	s.mux.HandleFunc("/", s.serveUnknown)
 }
 
 // ServeHTTP serves the Astro API under /v1 and the side door under /_sim.
@@ -144,27 +148,37 @@ type call struct {
 	r     *http.Request
 	reqID string
 	p     *principal
+	now   time.Time // the request's arrival on the Sim's clock
+
+	// errorType is the Content-Type of Error bodies: the spec declares
+	// application/json everywhere but on GetOrganizationAuditLogs.
+	errorType string
 }
 
 // handle registers an API operation behind counting, authentication, rate
-// limiting and latency, in that order. Every outcome, 401 and 429 included,
-// is counted as a served request.
+// limiting, latency and faults, in that order. Every outcome, 401 and 429
+// included, is counted as a served request.
 func (s *Sim) handle(pattern string, h func(*call)) {
+	s.handleAs(pattern, "application/json", h)
+}
+
+// handleAs is handle for an operation whose Error bodies have another
+// Content-Type.
+func (s *Sim) handleAs(pattern, errorType string, h func(*call)) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		c := &call{w: w, r: r, reqID: newRequestID()}
+		c := &call{w: w, r: r, reqID: newRequestID(), now: s.cfg.now(), errorType: errorType}
 		w.Header().Set(RequestIDHeader, c.reqID)
-		now := s.cfg.now()
 		s.traffic.count(pattern)
 
 		var fail *apiError
 		var retryAfter int
-		p, err := s.authenticate(r)
+		p, err := s.authenticate(r, c.now)
 		switch {
 		case err != nil:
 			fail = err
 		default:
 			c.p = p
-			if wait, ok := s.traffic.admit(p.Token, methodClass(r.Method), now); !ok {
+			if wait, ok := s.traffic.admit(p.Token, methodClass(r.Method), c.now); !ok {
 				retryAfter = wait
 				fail = tooManyRequests(methodClass(r.Method), wait)
 			}
@@ -180,7 +194,18 @@ func (s *Sim) handle(pattern string, h func(*call)) {
 			c.fail(fail)
 			return
 		}
-		h(c)
+		switch s.drawFault(r.Method) {
+		case faultBefore:
+			c.fail(internalFault())
+		case faultAfter:
+			// Act, then lose the answer: the write happened.
+			c.w = discard{header: http.Header{}}
+			h(c)
+			c.w = w
+			c.fail(internalFault())
+		default:
+			h(c)
+		}
 	})
 }
 
@@ -198,7 +223,7 @@ func (s *Sim) serveUnknown(w http.ResponseWriter, r *http.Request) {
 }
 
 // authenticate maps the Authorization header to the token's principal.
-func (s *Sim) authenticate(r *http.Request) (*principal, *apiError) {
+func (s *Sim) authenticate(r *http.Request, now time.Time) (*principal, *apiError) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		return nil, errorf(http.StatusUnauthorized, "Unauthorized: the request has no API token; send Authorization: Bearer <token>")
@@ -207,22 +232,42 @@ func (s *Sim) authenticate(r *http.Request) (*principal, *apiError) {
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
 		return nil, errorf(http.StatusUnauthorized, "Unauthorized: the Authorization header must be Bearer <token>")
 	}
+	s.mu.RLock()
 	p, ok := s.principals[strings.TrimSpace(tok)]
-	if !ok {
+	s.mu.RUnlock()
+	if !ok || (!p.expiresAt.IsZero() && !now.Before(p.expiresAt)) {
 		return nil, errorf(http.StatusUnauthorized, "Unauthorized: the API token is invalid or expired")
 	}
 	return p, nil
 }
 
+// addPrincipal registers a token. Callers hold s.mu for writing, or own s.
+func (s *Sim) addPrincipal(p *principal) {
+	s.tokenList = append(s.tokenList, p)
+	s.principals[p.Token.Token] = p
+}
+
+// removePrincipal forgets the token of an API token that was deleted.
+// Callers hold s.mu for writing.
+func (s *Sim) removePrincipal(apiTokenID string) {
+	for i, p := range s.tokenList {
+		if p.apiTokenID == apiTokenID {
+			delete(s.principals, p.Token.Token)
+			s.tokenList = append(s.tokenList[:i:i], s.tokenList[i+1:]...)
+			return
+		}
+	}
+}
+
 // delay waits for the configured latency. It reports false when the
 // request's context ended first.
 func (s *Sim) delay(r *http.Request) bool {
-	d := s.cfg.latencyMin
-	if span := s.cfg.latencyMax - s.cfg.latencyMin; span > 0 {
-		s.rngMu.Lock()
+	s.knobMu.Lock()
+	d := s.latencyMin
+	if span := s.latencyMax - s.latencyMin; span > 0 {
 		d += time.Duration(s.rng.Int64N(int64(span) + 1))
-		s.rngMu.Unlock()
 	}
+	s.knobMu.Unlock()
 	if d <= 0 {
 		return true
 	}

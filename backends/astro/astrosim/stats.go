@@ -62,11 +62,16 @@ func (s *Sim) Reset() {
 	t.windows = map[windowKey]*window{}
 }
 
-// Tokens returns the simulator's API tokens, the same list as
-// GET /_sim/tokens. The slice is a copy.
+// Tokens returns the tokens the simulator accepts now, the same list as
+// GET /_sim/tokens: the dataset's tokens first, in a fixed order, then
+// those created through the API. A rotated token keeps its place with its
+// new secret; a deleted one is gone. The slice is a copy.
 func (s *Sim) Tokens() []Token {
-	out := make([]Token, len(s.tokens))
-	for i, t := range s.tokens {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]Token, len(s.tokenList))
+	for i, p := range s.tokenList {
+		t := p.Token
 		t.Scope = append([]string(nil), t.Scope...)
 		out[i] = t
 	}
