@@ -23,7 +23,8 @@ import (
 
 // fleetDeployment is one deployment with the keys it is ordered by.
 type fleetDeployment struct {
-	node             model.Deployment
+	node             model.Deployment // nil for a Software one until softwarePage
+	softwareID       string           // Houston id of a Software deployment
 	id, name         string
 	created, updated time.Time
 }
@@ -303,14 +304,13 @@ func fleetSoftwareDeployments(ctx context.Context, q *deploymentQuery) ([]fleetD
 	if err != nil {
 		return nil, 0, err
 	}
-	inst := loader.For(ctx).Installation()
 	var out []fleetDeployment
 	for _, d := range ds {
-		m := convertSoftwareDeployment(inst, d)
-		if !q.keep(m.Name, deref(d.ReleaseName), m.Status) {
+		name := deref(d.Label)
+		if !q.keep(name, deref(d.ReleaseName), softwareStatus(d.Status)) {
 			continue
 		}
-		f := fleetDeployment{node: m, id: m.ID, name: m.Name}
+		f := fleetDeployment{softwareID: d.ID, id: "software:" + d.ID, name: name}
 		if d.CreatedAt != nil {
 			f.created = *d.CreatedAt
 		}
@@ -434,9 +434,9 @@ func softwarePage(ctx context.Context, window []fleetDeployment) error {
 	var idx []int
 	var keys []loader.SoftwareKey
 	for i, d := range window {
-		if sd, ok := d.node.(*model.SoftwareDeployment); ok {
+		if d.softwareID != "" {
 			idx = append(idx, i)
-			keys = append(keys, l.SoftwareKey(sd.DeploymentID, sel))
+			keys = append(keys, l.SoftwareKey(d.softwareID, sel))
 		}
 	}
 	if len(keys) == 0 {

@@ -159,17 +159,18 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) error {
 		}
 		return herr
 	}
-	var env struct {
-		Data   json.RawMessage `json:"data"`
-		Errors Errors          `json:"errors"`
+	// data is decoded straight into out, in the one pass over the body:
+	// documents with hundreds of aliases make large bodies.
+	var sink json.RawMessage
+	env := struct {
+		Data   any    `json:"data"`
+		Errors Errors `json:"errors"`
+	}{Data: out}
+	if out == nil {
+		env.Data = &sink
 	}
 	if err := json.Unmarshal(raw, &env); err != nil {
 		return fmt.Errorf("houston: decode response: %w", err)
-	}
-	if out != nil && len(env.Data) > 0 && string(env.Data) != "null" {
-		if err := json.Unmarshal(env.Data, out); err != nil {
-			return fmt.Errorf("houston: decode data: %w", err)
-		}
 	}
 	if len(env.Errors) > 0 {
 		return env.Errors

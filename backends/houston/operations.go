@@ -2,9 +2,7 @@ package houston
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -83,26 +81,26 @@ func (c *Client) PaginatedDeployments(ctx context.Context, opts PaginatedDeploym
 // that Houston reported for single ids. err is a failure of the whole call.
 func (c *Client) WorkspacesByID(ctx context.Context, ids []string, sel []Field) (out []*Workspace, errs []error, err error) {
 	sel = c.pruned(ctx, "Workspace", With(sel, "id"))
-	return batch(ctx, c, "GetWorkspaces", ids, func(id string) rootField {
+	return batch[Workspace](ctx, c, "GetWorkspaces", ids, func(id string) rootField {
 		return rootField{name: "workspace", args: []arg{{"workspaceUuid", typeUuidNonNull, id}}, sel: sel}
-	}, func(raw json.RawMessage) (*Workspace, error) { return decode[Workspace](raw) })
+	})
 }
 
 // DeploymentsByID looks up deployments by id, like [Client.WorkspacesByID].
 func (c *Client) DeploymentsByID(ctx context.Context, ids []string, sel []Field) (out []*Deployment, errs []error, err error) {
 	sel = c.pruned(ctx, "Deployment", With(sel, "id"))
-	return batch(ctx, c, "GetDeployments", ids, func(id string) rootField {
+	return batch[Deployment](ctx, c, "GetDeployments", ids, func(id string) rootField {
 		return rootField{name: "deployment", args: []arg{{"where.id", typeStringNonNull, id}}, sel: sel}
-	}, func(raw json.RawMessage) (*Deployment, error) { return decode[Deployment](raw) })
+	})
 }
 
 // WorkspaceDeployments lists the deployments of each workspace, aligned with
 // workspaceIDs, in as few documents as BatchSize allows.
 func (c *Client) WorkspaceDeployments(ctx context.Context, workspaceIDs []string, sel []Field) (out [][]*Deployment, errs []error, err error) {
 	sel = c.pruned(ctx, "Deployment", With(sel, "id"))
-	lists, errs, err := batch(ctx, c, "GetWorkspaceDeployments", workspaceIDs, func(id string) rootField {
+	lists, errs, err := batch[[]*Deployment](ctx, c, "GetWorkspaceDeployments", workspaceIDs, func(id string) rootField {
 		return rootField{name: "workspaceDeployments", args: []arg{{"workspaceUuid", typeUuidNonNull, id}}, sel: sel}
-	}, func(raw json.RawMessage) (*[]*Deployment, error) { return decode[[]*Deployment](raw) })
+	})
 	out = make([][]*Deployment, len(lists))
 	for i, l := range lists {
 		if l != nil {
@@ -124,7 +122,7 @@ func (c *Client) pruned(ctx context.Context, typeName string, sel []Field) []Fie
 
 // batch runs one aliased root field per key, chunked by BatchSize, and
 // returns results and per-key errors in key order.
-func batch[T any](ctx context.Context, c *Client, opName string, keys []string, field func(string) rootField, dec func(json.RawMessage) (*T, error)) ([]*T, []error, error) {
+func batch[T any](ctx context.Context, c *Client, opName string, keys []string, field func(string) rootField) ([]*T, []error, error) {
 	out := make([]*T, len(keys))
 	errs := make([]error, len(keys))
 	for start := 0; start < len(keys); start += BatchSize {
@@ -135,7 +133,7 @@ func batch[T any](ctx context.Context, c *Client, opName string, keys []string, 
 			r.alias = alias(i - start)
 			roots = append(roots, r)
 		}
-		var data map[string]json.RawMessage
+		var data map[string]*T // null aliases decode to nil
 		err := c.Do(ctx, document(opName, roots), &data)
 		if isValidationFailure(err) {
 			c.ForgetVersion()
@@ -152,27 +150,10 @@ func batch[T any](ctx context.Context, c *Client, opName string, keys []string, 
 					continue
 				}
 			}
-			raw, ok := data[a]
-			if !ok || string(raw) == "null" {
-				continue
-			}
-			v, derr := dec(raw)
-			if derr != nil {
-				errs[i] = derr
-				continue
-			}
-			out[i] = v
+			out[i] = data[a]
 		}
 	}
 	return out, errs, nil
-}
-
-func decode[T any](raw json.RawMessage) (*T, error) {
-	v := new(T)
-	if err := json.Unmarshal(raw, v); err != nil {
-		return nil, fmt.Errorf("houston: decode: %w", err)
-	}
-	return v, nil
 }
 
 func compact[T any](in []*T) []*T {

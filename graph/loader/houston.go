@@ -48,16 +48,20 @@ func writeSel(b *strings.Builder, sel []houston.Field) {
 // PrimeSoftwareDeployments makes later lookups of these deployments, with the
 // same selection, free.
 func (l *Loaders) PrimeSoftwareDeployments(ctx context.Context, sel []houston.Field, ds []*houston.Deployment) {
+	k := l.SoftwareKey("", sel)
 	for _, d := range ds {
-		l.SoftwareDeployment.Prime(ctx, l.SoftwareKey(d.ID, sel), d)
+		k.ID = d.ID
+		l.SoftwareDeployment.Prime(ctx, k, d)
 	}
 }
 
 // PrimeSoftwareWorkspaces makes later lookups of these workspaces, with the
 // same selection, free.
 func (l *Loaders) PrimeSoftwareWorkspaces(ctx context.Context, sel []houston.Field, ws []*houston.Workspace) {
+	k := l.SoftwareKey("", sel)
 	for _, w := range ws {
-		l.SoftwareWorkspace.Prime(ctx, l.SoftwareKey(w.ID, sel), w)
+		k.ID = w.ID
+		l.SoftwareWorkspace.Prime(ctx, k, w)
 	}
 }
 
