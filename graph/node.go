@@ -33,10 +33,17 @@ func nodeThunk(ctx context.Context, id string) func() (model.Node, error) {
 		return then(l.AstroDeployment.Load(ctx, loader.AstroKey{OrganizationID: g.Parts[0], ID: g.Parts[1]}), convertAstroDeployment)
 	case typeAstroCluster:
 		return then(l.AstroCluster.Load(ctx, loader.AstroKey{OrganizationID: g.Parts[0], ID: g.Parts[1]}), convertAstroCluster)
-	case typeSoftwareWorkspace, typeSoftwareDeployment:
+	case typeSoftwareWorkspace, typeSoftwareDeployment, typeSoftwareUser, typeSoftwareTeam:
 		inst := l.Installation()
 		if g.Parts[0] != inst {
 			return fail(&loader.NotFoundError{Backend: "houston", Kind: "installation", ID: g.Parts[0]})
+		}
+		// Users and teams have no batch lookup in Houston: one request each.
+		switch g.Type {
+		case typeSoftwareUser:
+			return lazy(ctx, g.Parts[1], softwareUser)
+		case typeSoftwareTeam:
+			return lazy(ctx, g.Parts[1], softwareTeam)
 		}
 		if g.Type == typeSoftwareWorkspace {
 			sel := softwareWorkspaceSelection(ctx, fieldSelection(ctx))
@@ -50,6 +57,17 @@ func nodeThunk(ctx context.Context, id string) func() (model.Node, error) {
 		})
 	}
 	return fail(&InputError{Path: "id", Message: "unknown object type"})
+}
+
+// lazy defers a single lookup until its thunk is called.
+func lazy[N model.Node](ctx context.Context, id string, get func(context.Context, string) (N, error)) func() (model.Node, error) {
+	return func() (model.Node, error) {
+		n, err := get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return n, nil
+	}
 }
 
 func fail(err error) func() (model.Node, error) {
