@@ -44,6 +44,9 @@ type Config struct {
 	// Configure adjusts the gateway's configuration (defaults otherwise:
 	// in-process limiter and a 5 s cache).
 	Configure func(*config.Config)
+	// ConfigureServer adjusts the gateway's http.Server before it starts
+	// (timeouts, say).
+	ConfigureServer func(*http.Server)
 }
 
 // Env is a running environment.
@@ -102,11 +105,15 @@ func Start(t testing.TB, cfg Config) *Env {
 	if cfg.NoHouston {
 		bo.HoustonURL = ""
 	}
-	opts := gateway.Options{LoaderWait: gcfg.LoaderWait, DisableLoaders: cfg.DisableLoaders, Fallback: cfg.Fallback, RequestTimeout: 30 * time.Second,
+	opts := gateway.Options{LoaderWait: gcfg.LoaderWait, DisableLoaders: cfg.DisableLoaders, Fallback: cfg.Fallback, RequestTimeout: gcfg.RequestTimeout,
 		Metrics: bo.Metrics, LogPollInterval: cfg.LogPollInterval, CORSAllowedOrigins: gcfg.CORSAllowedOrigins}
 	opts.Astro, opts.Houston, err = gateway.NewBackends(bo)
 	require.NoError(t, err)
-	gs := httptest.NewServer(gateway.New(opts))
+	gs := httptest.NewUnstartedServer(gateway.New(opts))
+	if cfg.ConfigureServer != nil {
+		cfg.ConfigureServer(gs.Config)
+	}
+	gs.Start()
 	t.Cleanup(gs.Close)
 	env.GatewayURL = gs.URL + "/graphql"
 	return env
