@@ -30,7 +30,13 @@ func (r *Resolver) deploymentLogs(ctx context.Context, id string, sources []mode
 	if err != nil {
 		return nil, inputErr("deploymentId", "pass the deployment's global id (Deployment.id): %v", err)
 	}
-	f := logFilter{sources: slices.Compact(slices.Sorted(slices.Values(sources))), search: deref(search)}
+	f := logFilter{sources: slices.Clone(sources), search: deref(search)}
+	// In the schema's order, each once: the same subscription makes the
+	// same upstream request.
+	slices.SortFunc(f.sources, func(a, b model.LogSource) int {
+		return slices.Index(model.AllLogSource, a) - slices.Index(model.AllLogSource, b)
+	})
+	f.sources = slices.Compact(f.sources)
 	switch g.Type {
 	case typeSoftwareDeployment:
 		if inst := loader.For(ctx).Installation(); g.Parts[0] != inst {

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/astro-gateway/gateway/graph"
 	"github.com/astro-gateway/gateway/internal/config"
 	"github.com/astro-gateway/gateway/internal/testenv"
 )
@@ -251,5 +252,42 @@ func TestStreamsOutliveServerTimeouts(t *testing.T) {
 		}
 		assert.Greater(t, ws, 4)
 		assert.Greater(t, sse, 4)
+	})
+}
+
+// TestAstroLogsOverSSE follows an Astro deployment's logs, polled from the
+// Astro API. It needs a build whose Astro client has GetLogs (build tag
+// astrologs until backends/astro has it); the poller itself is tested with
+// a fake in package graph.
+func TestAstroLogsOverSSE(t *testing.T) {
+	t.Parallel()
+	if !graph.AstroLogsAvailable {
+		t.Skip("this build's Astro client has no GetLogs (build with -tags astrologs once it has)")
+	}
+	testenv.Run(t, testenv.Config{LogPollInterval: 100 * time.Millisecond}, func(t *testing.T, env *testenv.Env) {
+		r := env.Query(t, `{ deployments(first: 1, filter: {platforms: [ASTRO]}) { nodes { id } } }`, nil, env.Headers())
+		require.Empty(t, r.Errors)
+		dep := get(t, r.Data, "deployments", "nodes", 0, "id").(string)
+		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+		defer cancel()
+		sources := []string{"SCHEDULER", "WORKER"}
+		events, status := env.SubscribeSSE(t, ctx, logsSubscription, map[string]any{"id": dep, "sources": sources}, env.Headers())
+		require.Equal(t, http.StatusOK, status)
+		var lines []logLine
+		for ev := range events {
+			require.Equal(t, "next", ev.Name, "data: %s", ev.Data)
+			l := decodeLine(t, ev.Data)
+			assert.Equal(t, "ASTRO", l.Platform)
+			assert.Equal(t, dep, l.DeploymentID)
+			assert.Contains(t, sources, l.Source)
+			lines = append(lines, l)
+			if len(lines) == 3 {
+				break
+			}
+		}
+		require.Len(t, lines, 3, "the first poll reads the last minute")
+		for i := 1; i < len(lines); i++ {
+			assert.False(t, lines[i].Timestamp.Before(lines[i-1].Timestamp))
+		}
 	})
 }
