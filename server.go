@@ -39,7 +39,7 @@ func run(log *slog.Logger) error {
 	}
 	opts := gateway.Options{
 		GatewayKeys: cfg.GatewayKeys, CORSAllowedOrigins: cfg.CORSAllowedOrigins,
-		LoaderWait: cfg.LoaderWait, RequestTimeout: cfg.RequestTimeout, Logger: log,
+		LoaderWait: cfg.LoaderWait, RequestTimeout: cfg.RequestTimeout, LogPollInterval: cfg.LogPollInterval, Logger: log,
 		Fallback: loader.Credentials{AstroToken: cfg.AstroAPIToken, HoustonToken: cfg.HoustonAPIToken},
 	}
 	astroURL, houstonURL := cfg.AstroAPIURL, cfg.HoustonURL

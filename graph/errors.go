@@ -29,6 +29,9 @@ const (
 	CodeUpstreamUnavailable = "UPSTREAM_UNAVAILABLE"
 	CodeNotConfigured       = "BACKEND_NOT_CONFIGURED"
 	CodeInternal            = "INTERNAL"
+	// CodeUnsupportedByBackendVersion: the installed backend version lacks
+	// the field or operation (extensions.backendVersion, .feature).
+	CodeUnsupportedByBackendVersion = "UNSUPPORTED_BY_BACKEND_VERSION"
 )
 
 // InputError is invalid input that the gateway rejects before any upstream
@@ -71,6 +74,7 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 		he    *houston.HTTPError
 		te    *houston.TransportError
 		gqe   *houston.GraphQLError
+		ue    *houston.UnsupportedError
 		nerr  net.Error
 		ctxEr = errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 	)
@@ -78,6 +82,11 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 	case errors.As(err, &in):
 		ext["code"] = CodeBadUserInput
 		ext["field"] = in.Path
+	case errors.As(err, &ue):
+		ext["code"] = CodeUnsupportedByBackendVersion
+		ext["backend"] = "houston"
+		ext["backendVersion"] = ue.Version
+		ext["feature"] = ue.Feature
 	case errors.As(err, &nf):
 		ext["code"] = CodeNotFound
 		ext["backend"] = nf.Backend

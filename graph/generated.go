@@ -34,16 +34,44 @@ type ResolverRoot interface {
 	AstroOrganization() AstroOrganizationResolver
 	AstroQuery() AstroQueryResolver
 	AstroWorkspace() AstroWorkspaceResolver
+	Mutation() MutationResolver
 	Query() QueryResolver
+	SoftwareAppConfig() SoftwareAppConfigResolver
 	SoftwareDeployment() SoftwareDeploymentResolver
 	SoftwareQuery() SoftwareQueryResolver
+	SoftwareTeam() SoftwareTeamResolver
 	SoftwareWorkspace() SoftwareWorkspaceResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AddSoftwareDeploymentTeamPayload struct {
+		RoleBinding func(childComplexity int) int
+	}
+
+	AddSoftwareDeploymentUserPayload struct {
+		RoleBinding func(childComplexity int) int
+	}
+
+	AddSoftwareTeamSystemRolePayload struct {
+		RoleBinding func(childComplexity int) int
+	}
+
+	AddSoftwareWorkspaceTeamPayload struct {
+		Workspace func(childComplexity int) int
+	}
+
+	AddSoftwareWorkspaceUserPayload struct {
+		Workspace func(childComplexity int) int
+	}
+
+	AdoptSoftwareDeploymentPayload struct {
+		Deployment func(childComplexity int) int
+	}
+
 	AstroCluster struct {
 		CloudProvider  func(childComplexity int) int
 		ClusterID      func(childComplexity int) int
@@ -234,6 +262,54 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CancelSoftwareDeploymentRuntimeUpdatePayload struct {
+		Deployment func(childComplexity int) int
+	}
+
+	CreateSoftwareDeploymentPayload struct {
+		Deployment func(childComplexity int) int
+	}
+
+	CreateSoftwareDeploymentServiceAccountPayload struct {
+		APIKey         func(childComplexity int) int
+		ServiceAccount func(childComplexity int) int
+	}
+
+	CreateSoftwareTokenPayload struct {
+		Token func(childComplexity int) int
+		User  func(childComplexity int) int
+	}
+
+	CreateSoftwareUserPayload struct {
+		Token func(childComplexity int) int
+		User  func(childComplexity int) int
+	}
+
+	CreateSoftwareWorkspacePayload struct {
+		Workspace func(childComplexity int) int
+	}
+
+	CreateSoftwareWorkspaceServiceAccountPayload struct {
+		APIKey         func(childComplexity int) int
+		ServiceAccount func(childComplexity int) int
+	}
+
+	DeleteSoftwareDeploymentPayload struct {
+		Deployment func(childComplexity int) int
+	}
+
+	DeleteSoftwareDeploymentServiceAccountPayload struct {
+		ServiceAccount func(childComplexity int) int
+	}
+
+	DeleteSoftwareWorkspacePayload struct {
+		Workspace func(childComplexity int) int
+	}
+
+	DeleteSoftwareWorkspaceServiceAccountPayload struct {
+		ServiceAccount func(childComplexity int) int
+	}
+
 	DeploymentConnection struct {
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
@@ -244,6 +320,51 @@ type ComplexityRoot struct {
 	DeploymentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	DeploymentLogLine struct {
+		DeploymentID func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Message      func(childComplexity int) int
+		Platform     func(childComplexity int) int
+		Source       func(childComplexity int) int
+		Timestamp    func(childComplexity int) int
+	}
+
+	Mutation struct {
+		AddSoftwareDeploymentTeam              func(childComplexity int, input model.AddSoftwareDeploymentTeamInput) int
+		AddSoftwareDeploymentUser              func(childComplexity int, input model.AddSoftwareDeploymentUserInput) int
+		AddSoftwareTeamSystemRole              func(childComplexity int, input model.AddSoftwareTeamSystemRoleInput) int
+		AddSoftwareWorkspaceTeam               func(childComplexity int, input model.AddSoftwareWorkspaceTeamInput) int
+		AddSoftwareWorkspaceUser               func(childComplexity int, input model.AddSoftwareWorkspaceUserInput) int
+		AdoptSoftwareDeployment                func(childComplexity int, input model.AdoptSoftwareDeploymentInput) int
+		CancelSoftwareDeploymentRuntimeUpdate  func(childComplexity int, input model.CancelSoftwareDeploymentRuntimeUpdateInput) int
+		CreateSoftwareDeployment               func(childComplexity int, input model.CreateSoftwareDeploymentInput) int
+		CreateSoftwareDeploymentServiceAccount func(childComplexity int, input model.CreateSoftwareDeploymentServiceAccountInput) int
+		CreateSoftwareToken                    func(childComplexity int, input model.CreateSoftwareTokenInput) int
+		CreateSoftwareUser                     func(childComplexity int, input model.CreateSoftwareUserInput) int
+		CreateSoftwareWorkspace                func(childComplexity int, input model.CreateSoftwareWorkspaceInput) int
+		CreateSoftwareWorkspaceServiceAccount  func(childComplexity int, input model.CreateSoftwareWorkspaceServiceAccountInput) int
+		DeleteSoftwareDeployment               func(childComplexity int, input model.DeleteSoftwareDeploymentInput) int
+		DeleteSoftwareDeploymentServiceAccount func(childComplexity int, input model.DeleteSoftwareDeploymentServiceAccountInput) int
+		DeleteSoftwareWorkspace                func(childComplexity int, input model.DeleteSoftwareWorkspaceInput) int
+		DeleteSoftwareWorkspaceServiceAccount  func(childComplexity int, input model.DeleteSoftwareWorkspaceServiceAccountInput) int
+		RemoveSoftwareDeploymentTeam           func(childComplexity int, input model.RemoveSoftwareDeploymentTeamInput) int
+		RemoveSoftwareDeploymentUser           func(childComplexity int, input model.RemoveSoftwareDeploymentUserInput) int
+		RemoveSoftwareTeamSystemRole           func(childComplexity int, input model.RemoveSoftwareTeamSystemRoleInput) int
+		RemoveSoftwareWorkspaceTeam            func(childComplexity int, input model.RemoveSoftwareWorkspaceTeamInput) int
+		RemoveSoftwareWorkspaceUser            func(childComplexity int, input model.RemoveSoftwareWorkspaceUserInput) int
+		UnadoptSoftwareDeployment              func(childComplexity int, input model.UnadoptSoftwareDeploymentInput) int
+		UpdateSoftwareDeployment               func(childComplexity int, input model.UpdateSoftwareDeploymentInput) int
+		UpdateSoftwareDeploymentAirflow        func(childComplexity int, input model.UpdateSoftwareDeploymentAirflowInput) int
+		UpdateSoftwareDeploymentImage          func(childComplexity int, input model.UpdateSoftwareDeploymentImageInput) int
+		UpdateSoftwareDeploymentRuntime        func(childComplexity int, input model.UpdateSoftwareDeploymentRuntimeInput) int
+		UpdateSoftwareDeploymentTeamRole       func(childComplexity int, input model.UpdateSoftwareDeploymentTeamRoleInput) int
+		UpdateSoftwareDeploymentUserRole       func(childComplexity int, input model.UpdateSoftwareDeploymentUserRoleInput) int
+		UpdateSoftwareWorkspace                func(childComplexity int, input model.UpdateSoftwareWorkspaceInput) int
+		UpdateSoftwareWorkspaceTeamRole        func(childComplexity int, input model.UpdateSoftwareWorkspaceTeamRoleInput) int
+		UpdateSoftwareWorkspaceUserRole        func(childComplexity int, input model.UpdateSoftwareWorkspaceUserRoleInput) int
+		UpsertSoftwareDeployment               func(childComplexity int, input model.UpsertSoftwareDeploymentInput) int
 	}
 
 	PageInfo struct {
@@ -262,14 +383,44 @@ type ComplexityRoot struct {
 		Workspaces  func(childComplexity int, filter *model.WorkspaceFilter, first *int, after *string) int
 	}
 
+	RemoveSoftwareDeploymentTeamPayload struct {
+		RoleBinding func(childComplexity int) int
+	}
+
+	RemoveSoftwareDeploymentUserPayload struct {
+		RoleBinding func(childComplexity int) int
+	}
+
+	RemoveSoftwareTeamSystemRolePayload struct {
+		RoleBinding func(childComplexity int) int
+	}
+
+	RemoveSoftwareWorkspaceTeamPayload struct {
+		Workspace func(childComplexity int) int
+	}
+
+	RemoveSoftwareWorkspaceUserPayload struct {
+		Workspace func(childComplexity int) int
+	}
+
+	SoftwareAirflowImage struct {
+		Channel func(childComplexity int) int
+		Tag     func(childComplexity int) int
+		Version func(childComplexity int) int
+	}
+
 	SoftwareAppConfig struct {
-		BaseDomain           func(childComplexity int) int
-		FeatureFlags         func(childComplexity int) int
-		HardDeleteDeployment func(childComplexity int) int
-		ManualReleaseNames   func(childComplexity int) int
-		SMTPConfigured       func(childComplexity int) int
-		TriggererEnabled     func(childComplexity int) int
-		Version              func(childComplexity int) int
+		BaseDomain             func(childComplexity int) int
+		ByoUpdateRegistryHost  func(childComplexity int) int
+		ConfigureDagDeployment func(childComplexity int) int
+		FeatureFlags           func(childComplexity int) int
+		HardDeleteDeployment   func(childComplexity int) int
+		ManualNamespaceNames   func(childComplexity int) int
+		ManualReleaseNames     func(childComplexity int) int
+		NfsMountDagDeployment  func(childComplexity int) int
+		SMTPConfigured         func(childComplexity int) int
+		TriggererEnabled       func(childComplexity int) int
+		Version                func(childComplexity int) int
 	}
 
 	SoftwareDeployInfo struct {
@@ -280,11 +431,13 @@ type ComplexityRoot struct {
 	SoftwareDeployment struct {
 		AirflowVersion        func(childComplexity int) int
 		ClusterID             func(childComplexity int) int
+		Config                func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
 		DagDeploymentType     func(childComplexity int) int
 		DeployInfo            func(childComplexity int) int
 		DeploymentID          func(childComplexity int) int
 		Description           func(childComplexity int) int
+		DesiredAirflowVersion func(childComplexity int) int
 		DesiredRuntimeVersion func(childComplexity int) int
 		HoustonStatus         func(childComplexity int) int
 		ID                    func(childComplexity int) int
@@ -294,12 +447,25 @@ type ComplexityRoot struct {
 		Platform              func(childComplexity int) int
 		ReleaseName           func(childComplexity int) int
 		RuntimeVersion        func(childComplexity int) int
+		ServiceAccounts       func(childComplexity int, first *int, after *string) int
 		Status                func(childComplexity int) int
+		Teams                 func(childComplexity int, first *int, after *string) int
 		UpdatedAt             func(childComplexity int) int
 		Urls                  func(childComplexity int) int
+		Users                 func(childComplexity int, first *int, after *string) int
 		Version               func(childComplexity int) int
 		Workspace             func(childComplexity int) int
 		WorkspaceID           func(childComplexity int) int
+	}
+
+	SoftwareDeploymentConfig struct {
+		AirflowImages              func(childComplexity int) int
+		AirflowVersions            func(childComplexity int) int
+		DefaultAirflowChartVersion func(childComplexity int) int
+		DefaultAirflowImageTag     func(childComplexity int) int
+		Executors                  func(childComplexity int) int
+		LoggingEnabled             func(childComplexity int) int
+		SingleNamespace            func(childComplexity int) int
 	}
 
 	SoftwareDeploymentConnection struct {
@@ -319,25 +485,154 @@ type ComplexityRoot struct {
 		URL  func(childComplexity int) int
 	}
 
-	SoftwareQuery struct {
-		AppConfig    func(childComplexity int) int
-		Deployment   func(childComplexity int, id string) int
-		Deployments  func(childComplexity int, workspaceID *string, search *string, first *int, after *string) int
-		Installation func(childComplexity int) int
-		Workspace    func(childComplexity int, id string) int
-		Workspaces   func(childComplexity int, search *string, first *int, after *string) int
+	SoftwareEmail struct {
+		Address  func(childComplexity int) int
+		Primary  func(childComplexity int) int
+		Verified func(childComplexity int) int
 	}
 
-	SoftwareWorkspace struct {
+	SoftwareInvite struct {
+		CreatedAt func(childComplexity int) int
+		Email     func(childComplexity int) int
+		InviteID  func(childComplexity int) int
+		Role      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	SoftwareInviteConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SoftwareInviteEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	SoftwareQuery struct {
+		AppConfig        func(childComplexity int) int
+		Deployment       func(childComplexity int, id string) int
+		DeploymentConfig func(childComplexity int) int
+		Deployments      func(childComplexity int, workspaceID *string, search *string, first *int, after *string) int
+		HoustonVersion   func(childComplexity int) int
+		Installation     func(childComplexity int) int
+		RuntimeReleases  func(childComplexity int, airflowVersion *string, clusterID *string) int
+		Team             func(childComplexity int, id string) int
+		Teams            func(childComplexity int, workspaceID *string, first *int, after *string) int
+		User             func(childComplexity int, id string) int
+		Users            func(childComplexity int, search *string, first *int, after *string) int
+		Workspace        func(childComplexity int, id string) int
+		Workspaces       func(childComplexity int, search *string, first *int, after *string) int
+	}
+
+	SoftwareRoleBinding struct {
+		Deployment     func(childComplexity int) int
+		Role           func(childComplexity int) int
+		ServiceAccount func(childComplexity int) int
+		Team           func(childComplexity int) int
+		User           func(childComplexity int) int
+		Workspace      func(childComplexity int) int
+	}
+
+	SoftwareRuntimeRelease struct {
+		AirflowDatabaseMigrations func(childComplexity int) int
+		AirflowVersion            func(childComplexity int) int
+		Version                   func(childComplexity int) int
+	}
+
+	SoftwareServiceAccount struct {
+		Active           func(childComplexity int) int
+		Category         func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		DeploymentID     func(childComplexity int) int
+		EntityType       func(childComplexity int) int
+		Label            func(childComplexity int) int
+		LastUsedAt       func(childComplexity int) int
+		Role             func(childComplexity int) int
+		ServiceAccountID func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		WorkspaceID      func(childComplexity int) int
+	}
+
+	SoftwareServiceAccountConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SoftwareServiceAccountEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	SoftwareTeam struct {
 		CreatedAt    func(childComplexity int) int
-		Deployments  func(childComplexity int, first *int, after *string) int
-		Description  func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Installation func(childComplexity int) int
 		Name         func(childComplexity int) int
-		Platform     func(childComplexity int) int
+		TeamID       func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
-		WorkspaceID  func(childComplexity int) int
+		Users        func(childComplexity int) int
+	}
+
+	SoftwareTeamConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SoftwareTeamEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+		Role   func(childComplexity int) int
+	}
+
+	SoftwareUser struct {
+		CreatedAt    func(childComplexity int) int
+		Email        func(childComplexity int) int
+		Emails       func(childComplexity int) int
+		FullName     func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Installation func(childComplexity int) int
+		Status       func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		UserID       func(childComplexity int) int
+		Username     func(childComplexity int) int
+	}
+
+	SoftwareUserConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SoftwareUserEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+		Role   func(childComplexity int) int
+	}
+
+	SoftwareWorkspace struct {
+		Active          func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		DeploymentCount func(childComplexity int) int
+		Deployments     func(childComplexity int, first *int, after *string) int
+		Description     func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Installation    func(childComplexity int) int
+		Invites         func(childComplexity int, first *int, after *string) int
+		Name            func(childComplexity int) int
+		Platform        func(childComplexity int) int
+		ServiceAccounts func(childComplexity int, first *int, after *string) int
+		Teams           func(childComplexity int, first *int, after *string) int
+		UpdatedAt       func(childComplexity int) int
+		Users           func(childComplexity int, first *int, after *string) int
+		WorkspaceID     func(childComplexity int) int
 	}
 
 	SoftwareWorkspaceConnection struct {
@@ -350,6 +645,55 @@ type ComplexityRoot struct {
 	SoftwareWorkspaceEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Subscription struct {
+		DeploymentLogs func(childComplexity int, deploymentID string, sources []model.LogSource, search *string) int
+	}
+
+	UnadoptSoftwareDeploymentPayload struct {
+		Deployment func(childComplexity int) int
+	}
+
+	UpdateSoftwareDeploymentAirflowPayload struct {
+		Deployment func(childComplexity int) int
+	}
+
+	UpdateSoftwareDeploymentImagePayload struct {
+		Deployment func(childComplexity int) int
+	}
+
+	UpdateSoftwareDeploymentPayload struct {
+		Deployment func(childComplexity int) int
+	}
+
+	UpdateSoftwareDeploymentRuntimePayload struct {
+		Deployment func(childComplexity int) int
+	}
+
+	UpdateSoftwareDeploymentTeamRolePayload struct {
+		RoleBinding func(childComplexity int) int
+	}
+
+	UpdateSoftwareDeploymentUserRolePayload struct {
+		RoleBinding func(childComplexity int) int
+	}
+
+	UpdateSoftwareWorkspacePayload struct {
+		Workspace func(childComplexity int) int
+	}
+
+	UpdateSoftwareWorkspaceTeamRolePayload struct {
+		Role func(childComplexity int) int
+	}
+
+	UpdateSoftwareWorkspaceUserRolePayload struct {
+		Role func(childComplexity int) int
+	}
+
+	UpsertSoftwareDeploymentPayload struct {
+		Created    func(childComplexity int) int
+		Deployment func(childComplexity int) int
 	}
 
 	WorkspaceConnection struct {
@@ -390,6 +734,41 @@ type AstroWorkspaceResolver interface {
 	Organization(ctx context.Context, obj *model.AstroWorkspace) (*model.AstroOrganization, error)
 	Deployments(ctx context.Context, obj *model.AstroWorkspace, first *int, after *string) (*model.AstroDeploymentConnection, error)
 }
+type MutationResolver interface {
+	CreateSoftwareDeployment(ctx context.Context, input model.CreateSoftwareDeploymentInput) (*model.CreateSoftwareDeploymentPayload, error)
+	UpdateSoftwareDeployment(ctx context.Context, input model.UpdateSoftwareDeploymentInput) (*model.UpdateSoftwareDeploymentPayload, error)
+	UpsertSoftwareDeployment(ctx context.Context, input model.UpsertSoftwareDeploymentInput) (*model.UpsertSoftwareDeploymentPayload, error)
+	DeleteSoftwareDeployment(ctx context.Context, input model.DeleteSoftwareDeploymentInput) (*model.DeleteSoftwareDeploymentPayload, error)
+	UpdateSoftwareDeploymentRuntime(ctx context.Context, input model.UpdateSoftwareDeploymentRuntimeInput) (*model.UpdateSoftwareDeploymentRuntimePayload, error)
+	CancelSoftwareDeploymentRuntimeUpdate(ctx context.Context, input model.CancelSoftwareDeploymentRuntimeUpdateInput) (*model.CancelSoftwareDeploymentRuntimeUpdatePayload, error)
+	UpdateSoftwareDeploymentAirflow(ctx context.Context, input model.UpdateSoftwareDeploymentAirflowInput) (*model.UpdateSoftwareDeploymentAirflowPayload, error)
+	UpdateSoftwareDeploymentImage(ctx context.Context, input model.UpdateSoftwareDeploymentImageInput) (*model.UpdateSoftwareDeploymentImagePayload, error)
+	AdoptSoftwareDeployment(ctx context.Context, input model.AdoptSoftwareDeploymentInput) (*model.AdoptSoftwareDeploymentPayload, error)
+	UnadoptSoftwareDeployment(ctx context.Context, input model.UnadoptSoftwareDeploymentInput) (*model.UnadoptSoftwareDeploymentPayload, error)
+	CreateSoftwareWorkspace(ctx context.Context, input model.CreateSoftwareWorkspaceInput) (*model.CreateSoftwareWorkspacePayload, error)
+	UpdateSoftwareWorkspace(ctx context.Context, input model.UpdateSoftwareWorkspaceInput) (*model.UpdateSoftwareWorkspacePayload, error)
+	DeleteSoftwareWorkspace(ctx context.Context, input model.DeleteSoftwareWorkspaceInput) (*model.DeleteSoftwareWorkspacePayload, error)
+	AddSoftwareWorkspaceUser(ctx context.Context, input model.AddSoftwareWorkspaceUserInput) (*model.AddSoftwareWorkspaceUserPayload, error)
+	UpdateSoftwareWorkspaceUserRole(ctx context.Context, input model.UpdateSoftwareWorkspaceUserRoleInput) (*model.UpdateSoftwareWorkspaceUserRolePayload, error)
+	RemoveSoftwareWorkspaceUser(ctx context.Context, input model.RemoveSoftwareWorkspaceUserInput) (*model.RemoveSoftwareWorkspaceUserPayload, error)
+	AddSoftwareDeploymentUser(ctx context.Context, input model.AddSoftwareDeploymentUserInput) (*model.AddSoftwareDeploymentUserPayload, error)
+	UpdateSoftwareDeploymentUserRole(ctx context.Context, input model.UpdateSoftwareDeploymentUserRoleInput) (*model.UpdateSoftwareDeploymentUserRolePayload, error)
+	RemoveSoftwareDeploymentUser(ctx context.Context, input model.RemoveSoftwareDeploymentUserInput) (*model.RemoveSoftwareDeploymentUserPayload, error)
+	AddSoftwareWorkspaceTeam(ctx context.Context, input model.AddSoftwareWorkspaceTeamInput) (*model.AddSoftwareWorkspaceTeamPayload, error)
+	UpdateSoftwareWorkspaceTeamRole(ctx context.Context, input model.UpdateSoftwareWorkspaceTeamRoleInput) (*model.UpdateSoftwareWorkspaceTeamRolePayload, error)
+	RemoveSoftwareWorkspaceTeam(ctx context.Context, input model.RemoveSoftwareWorkspaceTeamInput) (*model.RemoveSoftwareWorkspaceTeamPayload, error)
+	AddSoftwareDeploymentTeam(ctx context.Context, input model.AddSoftwareDeploymentTeamInput) (*model.AddSoftwareDeploymentTeamPayload, error)
+	UpdateSoftwareDeploymentTeamRole(ctx context.Context, input model.UpdateSoftwareDeploymentTeamRoleInput) (*model.UpdateSoftwareDeploymentTeamRolePayload, error)
+	RemoveSoftwareDeploymentTeam(ctx context.Context, input model.RemoveSoftwareDeploymentTeamInput) (*model.RemoveSoftwareDeploymentTeamPayload, error)
+	AddSoftwareTeamSystemRole(ctx context.Context, input model.AddSoftwareTeamSystemRoleInput) (*model.AddSoftwareTeamSystemRolePayload, error)
+	RemoveSoftwareTeamSystemRole(ctx context.Context, input model.RemoveSoftwareTeamSystemRoleInput) (*model.RemoveSoftwareTeamSystemRolePayload, error)
+	CreateSoftwareWorkspaceServiceAccount(ctx context.Context, input model.CreateSoftwareWorkspaceServiceAccountInput) (*model.CreateSoftwareWorkspaceServiceAccountPayload, error)
+	DeleteSoftwareWorkspaceServiceAccount(ctx context.Context, input model.DeleteSoftwareWorkspaceServiceAccountInput) (*model.DeleteSoftwareWorkspaceServiceAccountPayload, error)
+	CreateSoftwareDeploymentServiceAccount(ctx context.Context, input model.CreateSoftwareDeploymentServiceAccountInput) (*model.CreateSoftwareDeploymentServiceAccountPayload, error)
+	DeleteSoftwareDeploymentServiceAccount(ctx context.Context, input model.DeleteSoftwareDeploymentServiceAccountInput) (*model.DeleteSoftwareDeploymentServiceAccountPayload, error)
+	CreateSoftwareUser(ctx context.Context, input model.CreateSoftwareUserInput) (*model.CreateSoftwareUserPayload, error)
+	CreateSoftwareToken(ctx context.Context, input model.CreateSoftwareTokenInput) (*model.CreateSoftwareTokenPayload, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
@@ -398,18 +777,56 @@ type QueryResolver interface {
 	Astro(ctx context.Context) (*model.AstroQuery, error)
 	Software(ctx context.Context) (*model.SoftwareQuery, error)
 }
+type SoftwareAppConfigResolver interface {
+	ByoUpdateRegistryHost(ctx context.Context, obj *model.SoftwareAppConfig) (*string, error)
+
+	ManualReleaseNames(ctx context.Context, obj *model.SoftwareAppConfig) (*bool, error)
+	ConfigureDagDeployment(ctx context.Context, obj *model.SoftwareAppConfig) (*bool, error)
+	NfsMountDagDeployment(ctx context.Context, obj *model.SoftwareAppConfig) (*bool, error)
+	ManualNamespaceNames(ctx context.Context, obj *model.SoftwareAppConfig) (*bool, error)
+	HardDeleteDeployment(ctx context.Context, obj *model.SoftwareAppConfig) (*bool, error)
+	TriggererEnabled(ctx context.Context, obj *model.SoftwareAppConfig) (*bool, error)
+	FeatureFlags(ctx context.Context, obj *model.SoftwareAppConfig) (any, error)
+}
 type SoftwareDeploymentResolver interface {
+	ClusterID(ctx context.Context, obj *model.SoftwareDeployment) (*string, error)
+
+	RuntimeVersion(ctx context.Context, obj *model.SoftwareDeployment) (*string, error)
+
+	DesiredRuntimeVersion(ctx context.Context, obj *model.SoftwareDeployment) (*string, error)
+
 	Workspace(ctx context.Context, obj *model.SoftwareDeployment) (*model.SoftwareWorkspace, error)
+
+	Users(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string) (*model.SoftwareUserConnection, error)
+	Teams(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string) (*model.SoftwareTeamConnection, error)
+	ServiceAccounts(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string) (*model.SoftwareServiceAccountConnection, error)
 }
 type SoftwareQueryResolver interface {
+	HoustonVersion(ctx context.Context, obj *model.SoftwareQuery) (*string, error)
 	AppConfig(ctx context.Context, obj *model.SoftwareQuery) (*model.SoftwareAppConfig, error)
+	DeploymentConfig(ctx context.Context, obj *model.SoftwareQuery) (*model.SoftwareDeploymentConfig, error)
+	RuntimeReleases(ctx context.Context, obj *model.SoftwareQuery, airflowVersion *string, clusterID *string) ([]*model.SoftwareRuntimeRelease, error)
 	Workspaces(ctx context.Context, obj *model.SoftwareQuery, search *string, first *int, after *string) (*model.SoftwareWorkspaceConnection, error)
 	Workspace(ctx context.Context, obj *model.SoftwareQuery, id string) (*model.SoftwareWorkspace, error)
 	Deployments(ctx context.Context, obj *model.SoftwareQuery, workspaceID *string, search *string, first *int, after *string) (*model.SoftwareDeploymentConnection, error)
 	Deployment(ctx context.Context, obj *model.SoftwareQuery, id string) (*model.SoftwareDeployment, error)
+	Users(ctx context.Context, obj *model.SoftwareQuery, search *string, first *int, after *string) (*model.SoftwareUserConnection, error)
+	User(ctx context.Context, obj *model.SoftwareQuery, id string) (*model.SoftwareUser, error)
+	Teams(ctx context.Context, obj *model.SoftwareQuery, workspaceID *string, first *int, after *string) (*model.SoftwareTeamConnection, error)
+	Team(ctx context.Context, obj *model.SoftwareQuery, id string) (*model.SoftwareTeam, error)
+}
+type SoftwareTeamResolver interface {
+	Users(ctx context.Context, obj *model.SoftwareTeam) ([]*model.SoftwareUser, error)
 }
 type SoftwareWorkspaceResolver interface {
 	Deployments(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareDeploymentConnection, error)
+	Users(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareUserConnection, error)
+	Teams(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareTeamConnection, error)
+	ServiceAccounts(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareServiceAccountConnection, error)
+	Invites(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareInviteConnection, error)
+}
+type SubscriptionResolver interface {
+	DeploymentLogs(ctx context.Context, deploymentID string, sources []model.LogSource, search *string) (<-chan *model.DeploymentLogLine, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -429,6 +846,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AddSoftwareDeploymentTeamPayload.roleBinding":
+		if e.ComplexityRoot.AddSoftwareDeploymentTeamPayload.RoleBinding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddSoftwareDeploymentTeamPayload.RoleBinding(childComplexity), true
+
+	case "AddSoftwareDeploymentUserPayload.roleBinding":
+		if e.ComplexityRoot.AddSoftwareDeploymentUserPayload.RoleBinding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddSoftwareDeploymentUserPayload.RoleBinding(childComplexity), true
+
+	case "AddSoftwareTeamSystemRolePayload.roleBinding":
+		if e.ComplexityRoot.AddSoftwareTeamSystemRolePayload.RoleBinding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddSoftwareTeamSystemRolePayload.RoleBinding(childComplexity), true
+
+	case "AddSoftwareWorkspaceTeamPayload.workspace":
+		if e.ComplexityRoot.AddSoftwareWorkspaceTeamPayload.Workspace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddSoftwareWorkspaceTeamPayload.Workspace(childComplexity), true
+
+	case "AddSoftwareWorkspaceUserPayload.workspace":
+		if e.ComplexityRoot.AddSoftwareWorkspaceUserPayload.Workspace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddSoftwareWorkspaceUserPayload.Workspace(childComplexity), true
+
+	case "AdoptSoftwareDeploymentPayload.deployment":
+		if e.ComplexityRoot.AdoptSoftwareDeploymentPayload.Deployment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdoptSoftwareDeploymentPayload.Deployment(childComplexity), true
 
 	case "AstroCluster.cloudProvider":
 		if e.ComplexityRoot.AstroCluster.CloudProvider == nil {
@@ -1343,6 +1802,107 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AstroWorkspaceEdge.Node(childComplexity), true
 
+	case "CancelSoftwareDeploymentRuntimeUpdatePayload.deployment":
+		if e.ComplexityRoot.CancelSoftwareDeploymentRuntimeUpdatePayload.Deployment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancelSoftwareDeploymentRuntimeUpdatePayload.Deployment(childComplexity), true
+
+	case "CreateSoftwareDeploymentPayload.deployment":
+		if e.ComplexityRoot.CreateSoftwareDeploymentPayload.Deployment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSoftwareDeploymentPayload.Deployment(childComplexity), true
+
+	case "CreateSoftwareDeploymentServiceAccountPayload.apiKey":
+		if e.ComplexityRoot.CreateSoftwareDeploymentServiceAccountPayload.APIKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSoftwareDeploymentServiceAccountPayload.APIKey(childComplexity), true
+	case "CreateSoftwareDeploymentServiceAccountPayload.serviceAccount":
+		if e.ComplexityRoot.CreateSoftwareDeploymentServiceAccountPayload.ServiceAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSoftwareDeploymentServiceAccountPayload.ServiceAccount(childComplexity), true
+
+	case "CreateSoftwareTokenPayload.token":
+		if e.ComplexityRoot.CreateSoftwareTokenPayload.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSoftwareTokenPayload.Token(childComplexity), true
+	case "CreateSoftwareTokenPayload.user":
+		if e.ComplexityRoot.CreateSoftwareTokenPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSoftwareTokenPayload.User(childComplexity), true
+
+	case "CreateSoftwareUserPayload.token":
+		if e.ComplexityRoot.CreateSoftwareUserPayload.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSoftwareUserPayload.Token(childComplexity), true
+	case "CreateSoftwareUserPayload.user":
+		if e.ComplexityRoot.CreateSoftwareUserPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSoftwareUserPayload.User(childComplexity), true
+
+	case "CreateSoftwareWorkspacePayload.workspace":
+		if e.ComplexityRoot.CreateSoftwareWorkspacePayload.Workspace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSoftwareWorkspacePayload.Workspace(childComplexity), true
+
+	case "CreateSoftwareWorkspaceServiceAccountPayload.apiKey":
+		if e.ComplexityRoot.CreateSoftwareWorkspaceServiceAccountPayload.APIKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSoftwareWorkspaceServiceAccountPayload.APIKey(childComplexity), true
+	case "CreateSoftwareWorkspaceServiceAccountPayload.serviceAccount":
+		if e.ComplexityRoot.CreateSoftwareWorkspaceServiceAccountPayload.ServiceAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSoftwareWorkspaceServiceAccountPayload.ServiceAccount(childComplexity), true
+
+	case "DeleteSoftwareDeploymentPayload.deployment":
+		if e.ComplexityRoot.DeleteSoftwareDeploymentPayload.Deployment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteSoftwareDeploymentPayload.Deployment(childComplexity), true
+
+	case "DeleteSoftwareDeploymentServiceAccountPayload.serviceAccount":
+		if e.ComplexityRoot.DeleteSoftwareDeploymentServiceAccountPayload.ServiceAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteSoftwareDeploymentServiceAccountPayload.ServiceAccount(childComplexity), true
+
+	case "DeleteSoftwareWorkspacePayload.workspace":
+		if e.ComplexityRoot.DeleteSoftwareWorkspacePayload.Workspace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteSoftwareWorkspacePayload.Workspace(childComplexity), true
+
+	case "DeleteSoftwareWorkspaceServiceAccountPayload.serviceAccount":
+		if e.ComplexityRoot.DeleteSoftwareWorkspaceServiceAccountPayload.ServiceAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteSoftwareWorkspaceServiceAccountPayload.ServiceAccount(childComplexity), true
+
 	case "DeploymentConnection.edges":
 		if e.ComplexityRoot.DeploymentConnection.Edges == nil {
 			break
@@ -1380,6 +1940,407 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeploymentEdge.Node(childComplexity), true
+
+	case "DeploymentLogLine.deploymentId":
+		if e.ComplexityRoot.DeploymentLogLine.DeploymentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentLogLine.DeploymentID(childComplexity), true
+	case "DeploymentLogLine.id":
+		if e.ComplexityRoot.DeploymentLogLine.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentLogLine.ID(childComplexity), true
+	case "DeploymentLogLine.message":
+		if e.ComplexityRoot.DeploymentLogLine.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentLogLine.Message(childComplexity), true
+	case "DeploymentLogLine.platform":
+		if e.ComplexityRoot.DeploymentLogLine.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentLogLine.Platform(childComplexity), true
+	case "DeploymentLogLine.source":
+		if e.ComplexityRoot.DeploymentLogLine.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentLogLine.Source(childComplexity), true
+	case "DeploymentLogLine.timestamp":
+		if e.ComplexityRoot.DeploymentLogLine.Timestamp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentLogLine.Timestamp(childComplexity), true
+
+	case "Mutation.addSoftwareDeploymentTeam":
+		if e.ComplexityRoot.Mutation.AddSoftwareDeploymentTeam == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addSoftwareDeploymentTeam_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddSoftwareDeploymentTeam(childComplexity, args["input"].(model.AddSoftwareDeploymentTeamInput)), true
+	case "Mutation.addSoftwareDeploymentUser":
+		if e.ComplexityRoot.Mutation.AddSoftwareDeploymentUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addSoftwareDeploymentUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddSoftwareDeploymentUser(childComplexity, args["input"].(model.AddSoftwareDeploymentUserInput)), true
+	case "Mutation.addSoftwareTeamSystemRole":
+		if e.ComplexityRoot.Mutation.AddSoftwareTeamSystemRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addSoftwareTeamSystemRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddSoftwareTeamSystemRole(childComplexity, args["input"].(model.AddSoftwareTeamSystemRoleInput)), true
+	case "Mutation.addSoftwareWorkspaceTeam":
+		if e.ComplexityRoot.Mutation.AddSoftwareWorkspaceTeam == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addSoftwareWorkspaceTeam_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddSoftwareWorkspaceTeam(childComplexity, args["input"].(model.AddSoftwareWorkspaceTeamInput)), true
+	case "Mutation.addSoftwareWorkspaceUser":
+		if e.ComplexityRoot.Mutation.AddSoftwareWorkspaceUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addSoftwareWorkspaceUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddSoftwareWorkspaceUser(childComplexity, args["input"].(model.AddSoftwareWorkspaceUserInput)), true
+	case "Mutation.adoptSoftwareDeployment":
+		if e.ComplexityRoot.Mutation.AdoptSoftwareDeployment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_adoptSoftwareDeployment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AdoptSoftwareDeployment(childComplexity, args["input"].(model.AdoptSoftwareDeploymentInput)), true
+	case "Mutation.cancelSoftwareDeploymentRuntimeUpdate":
+		if e.ComplexityRoot.Mutation.CancelSoftwareDeploymentRuntimeUpdate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelSoftwareDeploymentRuntimeUpdate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelSoftwareDeploymentRuntimeUpdate(childComplexity, args["input"].(model.CancelSoftwareDeploymentRuntimeUpdateInput)), true
+	case "Mutation.createSoftwareDeployment":
+		if e.ComplexityRoot.Mutation.CreateSoftwareDeployment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSoftwareDeployment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSoftwareDeployment(childComplexity, args["input"].(model.CreateSoftwareDeploymentInput)), true
+	case "Mutation.createSoftwareDeploymentServiceAccount":
+		if e.ComplexityRoot.Mutation.CreateSoftwareDeploymentServiceAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSoftwareDeploymentServiceAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSoftwareDeploymentServiceAccount(childComplexity, args["input"].(model.CreateSoftwareDeploymentServiceAccountInput)), true
+	case "Mutation.createSoftwareToken":
+		if e.ComplexityRoot.Mutation.CreateSoftwareToken == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSoftwareToken_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSoftwareToken(childComplexity, args["input"].(model.CreateSoftwareTokenInput)), true
+	case "Mutation.createSoftwareUser":
+		if e.ComplexityRoot.Mutation.CreateSoftwareUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSoftwareUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSoftwareUser(childComplexity, args["input"].(model.CreateSoftwareUserInput)), true
+	case "Mutation.createSoftwareWorkspace":
+		if e.ComplexityRoot.Mutation.CreateSoftwareWorkspace == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSoftwareWorkspace_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSoftwareWorkspace(childComplexity, args["input"].(model.CreateSoftwareWorkspaceInput)), true
+	case "Mutation.createSoftwareWorkspaceServiceAccount":
+		if e.ComplexityRoot.Mutation.CreateSoftwareWorkspaceServiceAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSoftwareWorkspaceServiceAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSoftwareWorkspaceServiceAccount(childComplexity, args["input"].(model.CreateSoftwareWorkspaceServiceAccountInput)), true
+	case "Mutation.deleteSoftwareDeployment":
+		if e.ComplexityRoot.Mutation.DeleteSoftwareDeployment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteSoftwareDeployment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteSoftwareDeployment(childComplexity, args["input"].(model.DeleteSoftwareDeploymentInput)), true
+	case "Mutation.deleteSoftwareDeploymentServiceAccount":
+		if e.ComplexityRoot.Mutation.DeleteSoftwareDeploymentServiceAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteSoftwareDeploymentServiceAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteSoftwareDeploymentServiceAccount(childComplexity, args["input"].(model.DeleteSoftwareDeploymentServiceAccountInput)), true
+	case "Mutation.deleteSoftwareWorkspace":
+		if e.ComplexityRoot.Mutation.DeleteSoftwareWorkspace == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteSoftwareWorkspace_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteSoftwareWorkspace(childComplexity, args["input"].(model.DeleteSoftwareWorkspaceInput)), true
+	case "Mutation.deleteSoftwareWorkspaceServiceAccount":
+		if e.ComplexityRoot.Mutation.DeleteSoftwareWorkspaceServiceAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteSoftwareWorkspaceServiceAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteSoftwareWorkspaceServiceAccount(childComplexity, args["input"].(model.DeleteSoftwareWorkspaceServiceAccountInput)), true
+	case "Mutation.removeSoftwareDeploymentTeam":
+		if e.ComplexityRoot.Mutation.RemoveSoftwareDeploymentTeam == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeSoftwareDeploymentTeam_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveSoftwareDeploymentTeam(childComplexity, args["input"].(model.RemoveSoftwareDeploymentTeamInput)), true
+	case "Mutation.removeSoftwareDeploymentUser":
+		if e.ComplexityRoot.Mutation.RemoveSoftwareDeploymentUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeSoftwareDeploymentUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveSoftwareDeploymentUser(childComplexity, args["input"].(model.RemoveSoftwareDeploymentUserInput)), true
+	case "Mutation.removeSoftwareTeamSystemRole":
+		if e.ComplexityRoot.Mutation.RemoveSoftwareTeamSystemRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeSoftwareTeamSystemRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveSoftwareTeamSystemRole(childComplexity, args["input"].(model.RemoveSoftwareTeamSystemRoleInput)), true
+	case "Mutation.removeSoftwareWorkspaceTeam":
+		if e.ComplexityRoot.Mutation.RemoveSoftwareWorkspaceTeam == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeSoftwareWorkspaceTeam_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveSoftwareWorkspaceTeam(childComplexity, args["input"].(model.RemoveSoftwareWorkspaceTeamInput)), true
+	case "Mutation.removeSoftwareWorkspaceUser":
+		if e.ComplexityRoot.Mutation.RemoveSoftwareWorkspaceUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeSoftwareWorkspaceUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveSoftwareWorkspaceUser(childComplexity, args["input"].(model.RemoveSoftwareWorkspaceUserInput)), true
+	case "Mutation.unadoptSoftwareDeployment":
+		if e.ComplexityRoot.Mutation.UnadoptSoftwareDeployment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unadoptSoftwareDeployment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnadoptSoftwareDeployment(childComplexity, args["input"].(model.UnadoptSoftwareDeploymentInput)), true
+	case "Mutation.updateSoftwareDeployment":
+		if e.ComplexityRoot.Mutation.UpdateSoftwareDeployment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSoftwareDeployment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSoftwareDeployment(childComplexity, args["input"].(model.UpdateSoftwareDeploymentInput)), true
+	case "Mutation.updateSoftwareDeploymentAirflow":
+		if e.ComplexityRoot.Mutation.UpdateSoftwareDeploymentAirflow == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSoftwareDeploymentAirflow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSoftwareDeploymentAirflow(childComplexity, args["input"].(model.UpdateSoftwareDeploymentAirflowInput)), true
+	case "Mutation.updateSoftwareDeploymentImage":
+		if e.ComplexityRoot.Mutation.UpdateSoftwareDeploymentImage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSoftwareDeploymentImage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSoftwareDeploymentImage(childComplexity, args["input"].(model.UpdateSoftwareDeploymentImageInput)), true
+	case "Mutation.updateSoftwareDeploymentRuntime":
+		if e.ComplexityRoot.Mutation.UpdateSoftwareDeploymentRuntime == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSoftwareDeploymentRuntime_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSoftwareDeploymentRuntime(childComplexity, args["input"].(model.UpdateSoftwareDeploymentRuntimeInput)), true
+	case "Mutation.updateSoftwareDeploymentTeamRole":
+		if e.ComplexityRoot.Mutation.UpdateSoftwareDeploymentTeamRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSoftwareDeploymentTeamRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSoftwareDeploymentTeamRole(childComplexity, args["input"].(model.UpdateSoftwareDeploymentTeamRoleInput)), true
+	case "Mutation.updateSoftwareDeploymentUserRole":
+		if e.ComplexityRoot.Mutation.UpdateSoftwareDeploymentUserRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSoftwareDeploymentUserRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSoftwareDeploymentUserRole(childComplexity, args["input"].(model.UpdateSoftwareDeploymentUserRoleInput)), true
+	case "Mutation.updateSoftwareWorkspace":
+		if e.ComplexityRoot.Mutation.UpdateSoftwareWorkspace == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSoftwareWorkspace_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSoftwareWorkspace(childComplexity, args["input"].(model.UpdateSoftwareWorkspaceInput)), true
+	case "Mutation.updateSoftwareWorkspaceTeamRole":
+		if e.ComplexityRoot.Mutation.UpdateSoftwareWorkspaceTeamRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSoftwareWorkspaceTeamRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSoftwareWorkspaceTeamRole(childComplexity, args["input"].(model.UpdateSoftwareWorkspaceTeamRoleInput)), true
+	case "Mutation.updateSoftwareWorkspaceUserRole":
+		if e.ComplexityRoot.Mutation.UpdateSoftwareWorkspaceUserRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSoftwareWorkspaceUserRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSoftwareWorkspaceUserRole(childComplexity, args["input"].(model.UpdateSoftwareWorkspaceUserRoleInput)), true
+	case "Mutation.upsertSoftwareDeployment":
+		if e.ComplexityRoot.Mutation.UpsertSoftwareDeployment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertSoftwareDeployment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertSoftwareDeployment(childComplexity, args["input"].(model.UpsertSoftwareDeploymentInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1464,12 +2425,78 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Workspaces(childComplexity, args["filter"].(*model.WorkspaceFilter), args["first"].(*int), args["after"].(*string)), true
 
+	case "RemoveSoftwareDeploymentTeamPayload.roleBinding":
+		if e.ComplexityRoot.RemoveSoftwareDeploymentTeamPayload.RoleBinding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveSoftwareDeploymentTeamPayload.RoleBinding(childComplexity), true
+
+	case "RemoveSoftwareDeploymentUserPayload.roleBinding":
+		if e.ComplexityRoot.RemoveSoftwareDeploymentUserPayload.RoleBinding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveSoftwareDeploymentUserPayload.RoleBinding(childComplexity), true
+
+	case "RemoveSoftwareTeamSystemRolePayload.roleBinding":
+		if e.ComplexityRoot.RemoveSoftwareTeamSystemRolePayload.RoleBinding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveSoftwareTeamSystemRolePayload.RoleBinding(childComplexity), true
+
+	case "RemoveSoftwareWorkspaceTeamPayload.workspace":
+		if e.ComplexityRoot.RemoveSoftwareWorkspaceTeamPayload.Workspace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveSoftwareWorkspaceTeamPayload.Workspace(childComplexity), true
+
+	case "RemoveSoftwareWorkspaceUserPayload.workspace":
+		if e.ComplexityRoot.RemoveSoftwareWorkspaceUserPayload.Workspace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveSoftwareWorkspaceUserPayload.Workspace(childComplexity), true
+
+	case "SoftwareAirflowImage.channel":
+		if e.ComplexityRoot.SoftwareAirflowImage.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareAirflowImage.Channel(childComplexity), true
+	case "SoftwareAirflowImage.tag":
+		if e.ComplexityRoot.SoftwareAirflowImage.Tag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareAirflowImage.Tag(childComplexity), true
+	case "SoftwareAirflowImage.version":
+		if e.ComplexityRoot.SoftwareAirflowImage.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareAirflowImage.Version(childComplexity), true
+
 	case "SoftwareAppConfig.baseDomain":
 		if e.ComplexityRoot.SoftwareAppConfig.BaseDomain == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SoftwareAppConfig.BaseDomain(childComplexity), true
+	case "SoftwareAppConfig.byoUpdateRegistryHost":
+		if e.ComplexityRoot.SoftwareAppConfig.ByoUpdateRegistryHost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareAppConfig.ByoUpdateRegistryHost(childComplexity), true
+	case "SoftwareAppConfig.configureDagDeployment":
+		if e.ComplexityRoot.SoftwareAppConfig.ConfigureDagDeployment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareAppConfig.ConfigureDagDeployment(childComplexity), true
 	case "SoftwareAppConfig.featureFlags":
 		if e.ComplexityRoot.SoftwareAppConfig.FeatureFlags == nil {
 			break
@@ -1482,12 +2509,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareAppConfig.HardDeleteDeployment(childComplexity), true
+	case "SoftwareAppConfig.manualNamespaceNames":
+		if e.ComplexityRoot.SoftwareAppConfig.ManualNamespaceNames == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareAppConfig.ManualNamespaceNames(childComplexity), true
 	case "SoftwareAppConfig.manualReleaseNames":
 		if e.ComplexityRoot.SoftwareAppConfig.ManualReleaseNames == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SoftwareAppConfig.ManualReleaseNames(childComplexity), true
+	case "SoftwareAppConfig.nfsMountDagDeployment":
+		if e.ComplexityRoot.SoftwareAppConfig.NfsMountDagDeployment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareAppConfig.NfsMountDagDeployment(childComplexity), true
 	case "SoftwareAppConfig.smtpConfigured":
 		if e.ComplexityRoot.SoftwareAppConfig.SMTPConfigured == nil {
 			break
@@ -1532,6 +2571,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareDeployment.ClusterID(childComplexity), true
+	case "SoftwareDeployment.config":
+		if e.ComplexityRoot.SoftwareDeployment.Config == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareDeployment.Config(childComplexity), true
 	case "SoftwareDeployment.createdAt":
 		if e.ComplexityRoot.SoftwareDeployment.CreatedAt == nil {
 			break
@@ -1562,6 +2607,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareDeployment.Description(childComplexity), true
+	case "SoftwareDeployment.desiredAirflowVersion":
+		if e.ComplexityRoot.SoftwareDeployment.DesiredAirflowVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareDeployment.DesiredAirflowVersion(childComplexity), true
 	case "SoftwareDeployment.desiredRuntimeVersion":
 		if e.ComplexityRoot.SoftwareDeployment.DesiredRuntimeVersion == nil {
 			break
@@ -1616,12 +2667,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareDeployment.RuntimeVersion(childComplexity), true
+	case "SoftwareDeployment.serviceAccounts":
+		if e.ComplexityRoot.SoftwareDeployment.ServiceAccounts == nil {
+			break
+		}
+
+		args, err := ec.field_SoftwareDeployment_serviceAccounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SoftwareDeployment.ServiceAccounts(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "SoftwareDeployment.status":
 		if e.ComplexityRoot.SoftwareDeployment.Status == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SoftwareDeployment.Status(childComplexity), true
+	case "SoftwareDeployment.teams":
+		if e.ComplexityRoot.SoftwareDeployment.Teams == nil {
+			break
+		}
+
+		args, err := ec.field_SoftwareDeployment_teams_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SoftwareDeployment.Teams(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "SoftwareDeployment.updatedAt":
 		if e.ComplexityRoot.SoftwareDeployment.UpdatedAt == nil {
 			break
@@ -1634,6 +2707,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareDeployment.Urls(childComplexity), true
+	case "SoftwareDeployment.users":
+		if e.ComplexityRoot.SoftwareDeployment.Users == nil {
+			break
+		}
+
+		args, err := ec.field_SoftwareDeployment_users_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SoftwareDeployment.Users(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "SoftwareDeployment.version":
 		if e.ComplexityRoot.SoftwareDeployment.Version == nil {
 			break
@@ -1652,6 +2736,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareDeployment.WorkspaceID(childComplexity), true
+
+	case "SoftwareDeploymentConfig.airflowImages":
+		if e.ComplexityRoot.SoftwareDeploymentConfig.AirflowImages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareDeploymentConfig.AirflowImages(childComplexity), true
+	case "SoftwareDeploymentConfig.airflowVersions":
+		if e.ComplexityRoot.SoftwareDeploymentConfig.AirflowVersions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareDeploymentConfig.AirflowVersions(childComplexity), true
+	case "SoftwareDeploymentConfig.defaultAirflowChartVersion":
+		if e.ComplexityRoot.SoftwareDeploymentConfig.DefaultAirflowChartVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareDeploymentConfig.DefaultAirflowChartVersion(childComplexity), true
+	case "SoftwareDeploymentConfig.defaultAirflowImageTag":
+		if e.ComplexityRoot.SoftwareDeploymentConfig.DefaultAirflowImageTag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareDeploymentConfig.DefaultAirflowImageTag(childComplexity), true
+	case "SoftwareDeploymentConfig.executors":
+		if e.ComplexityRoot.SoftwareDeploymentConfig.Executors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareDeploymentConfig.Executors(childComplexity), true
+	case "SoftwareDeploymentConfig.loggingEnabled":
+		if e.ComplexityRoot.SoftwareDeploymentConfig.LoggingEnabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareDeploymentConfig.LoggingEnabled(childComplexity), true
+	case "SoftwareDeploymentConfig.singleNamespace":
+		if e.ComplexityRoot.SoftwareDeploymentConfig.SingleNamespace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareDeploymentConfig.SingleNamespace(childComplexity), true
 
 	case "SoftwareDeploymentConnection.edges":
 		if e.ComplexityRoot.SoftwareDeploymentConnection.Edges == nil {
@@ -1704,6 +2831,94 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SoftwareDeploymentUrl.URL(childComplexity), true
 
+	case "SoftwareEmail.address":
+		if e.ComplexityRoot.SoftwareEmail.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareEmail.Address(childComplexity), true
+	case "SoftwareEmail.primary":
+		if e.ComplexityRoot.SoftwareEmail.Primary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareEmail.Primary(childComplexity), true
+	case "SoftwareEmail.verified":
+		if e.ComplexityRoot.SoftwareEmail.Verified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareEmail.Verified(childComplexity), true
+
+	case "SoftwareInvite.createdAt":
+		if e.ComplexityRoot.SoftwareInvite.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareInvite.CreatedAt(childComplexity), true
+	case "SoftwareInvite.email":
+		if e.ComplexityRoot.SoftwareInvite.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareInvite.Email(childComplexity), true
+	case "SoftwareInvite.inviteId":
+		if e.ComplexityRoot.SoftwareInvite.InviteID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareInvite.InviteID(childComplexity), true
+	case "SoftwareInvite.role":
+		if e.ComplexityRoot.SoftwareInvite.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareInvite.Role(childComplexity), true
+	case "SoftwareInvite.updatedAt":
+		if e.ComplexityRoot.SoftwareInvite.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareInvite.UpdatedAt(childComplexity), true
+
+	case "SoftwareInviteConnection.edges":
+		if e.ComplexityRoot.SoftwareInviteConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareInviteConnection.Edges(childComplexity), true
+	case "SoftwareInviteConnection.nodes":
+		if e.ComplexityRoot.SoftwareInviteConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareInviteConnection.Nodes(childComplexity), true
+	case "SoftwareInviteConnection.pageInfo":
+		if e.ComplexityRoot.SoftwareInviteConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareInviteConnection.PageInfo(childComplexity), true
+	case "SoftwareInviteConnection.totalCount":
+		if e.ComplexityRoot.SoftwareInviteConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareInviteConnection.TotalCount(childComplexity), true
+
+	case "SoftwareInviteEdge.cursor":
+		if e.ComplexityRoot.SoftwareInviteEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareInviteEdge.Cursor(childComplexity), true
+	case "SoftwareInviteEdge.node":
+		if e.ComplexityRoot.SoftwareInviteEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareInviteEdge.Node(childComplexity), true
+
 	case "SoftwareQuery.appConfig":
 		if e.ComplexityRoot.SoftwareQuery.AppConfig == nil {
 			break
@@ -1721,6 +2936,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareQuery.Deployment(childComplexity, args["id"].(string)), true
+	case "SoftwareQuery.deploymentConfig":
+		if e.ComplexityRoot.SoftwareQuery.DeploymentConfig == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareQuery.DeploymentConfig(childComplexity), true
 	case "SoftwareQuery.deployments":
 		if e.ComplexityRoot.SoftwareQuery.Deployments == nil {
 			break
@@ -1732,12 +2953,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareQuery.Deployments(childComplexity, args["workspaceId"].(*string), args["search"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "SoftwareQuery.houstonVersion":
+		if e.ComplexityRoot.SoftwareQuery.HoustonVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareQuery.HoustonVersion(childComplexity), true
 	case "SoftwareQuery.installation":
 		if e.ComplexityRoot.SoftwareQuery.Installation == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SoftwareQuery.Installation(childComplexity), true
+	case "SoftwareQuery.runtimeReleases":
+		if e.ComplexityRoot.SoftwareQuery.RuntimeReleases == nil {
+			break
+		}
+
+		args, err := ec.field_SoftwareQuery_runtimeReleases_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SoftwareQuery.RuntimeReleases(childComplexity, args["airflowVersion"].(*string), args["clusterId"].(*string)), true
+	case "SoftwareQuery.team":
+		if e.ComplexityRoot.SoftwareQuery.Team == nil {
+			break
+		}
+
+		args, err := ec.field_SoftwareQuery_team_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SoftwareQuery.Team(childComplexity, args["id"].(string)), true
+	case "SoftwareQuery.teams":
+		if e.ComplexityRoot.SoftwareQuery.Teams == nil {
+			break
+		}
+
+		args, err := ec.field_SoftwareQuery_teams_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SoftwareQuery.Teams(childComplexity, args["workspaceId"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "SoftwareQuery.user":
+		if e.ComplexityRoot.SoftwareQuery.User == nil {
+			break
+		}
+
+		args, err := ec.field_SoftwareQuery_user_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SoftwareQuery.User(childComplexity, args["id"].(string)), true
+	case "SoftwareQuery.users":
+		if e.ComplexityRoot.SoftwareQuery.Users == nil {
+			break
+		}
+
+		args, err := ec.field_SoftwareQuery_users_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SoftwareQuery.Users(childComplexity, args["search"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "SoftwareQuery.workspace":
 		if e.ComplexityRoot.SoftwareQuery.Workspace == nil {
 			break
@@ -1761,12 +3043,377 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SoftwareQuery.Workspaces(childComplexity, args["search"].(*string), args["first"].(*int), args["after"].(*string)), true
 
+	case "SoftwareRoleBinding.deployment":
+		if e.ComplexityRoot.SoftwareRoleBinding.Deployment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareRoleBinding.Deployment(childComplexity), true
+	case "SoftwareRoleBinding.role":
+		if e.ComplexityRoot.SoftwareRoleBinding.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareRoleBinding.Role(childComplexity), true
+	case "SoftwareRoleBinding.serviceAccount":
+		if e.ComplexityRoot.SoftwareRoleBinding.ServiceAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareRoleBinding.ServiceAccount(childComplexity), true
+	case "SoftwareRoleBinding.team":
+		if e.ComplexityRoot.SoftwareRoleBinding.Team == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareRoleBinding.Team(childComplexity), true
+	case "SoftwareRoleBinding.user":
+		if e.ComplexityRoot.SoftwareRoleBinding.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareRoleBinding.User(childComplexity), true
+	case "SoftwareRoleBinding.workspace":
+		if e.ComplexityRoot.SoftwareRoleBinding.Workspace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareRoleBinding.Workspace(childComplexity), true
+
+	case "SoftwareRuntimeRelease.airflowDatabaseMigrations":
+		if e.ComplexityRoot.SoftwareRuntimeRelease.AirflowDatabaseMigrations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareRuntimeRelease.AirflowDatabaseMigrations(childComplexity), true
+	case "SoftwareRuntimeRelease.airflowVersion":
+		if e.ComplexityRoot.SoftwareRuntimeRelease.AirflowVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareRuntimeRelease.AirflowVersion(childComplexity), true
+	case "SoftwareRuntimeRelease.version":
+		if e.ComplexityRoot.SoftwareRuntimeRelease.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareRuntimeRelease.Version(childComplexity), true
+
+	case "SoftwareServiceAccount.active":
+		if e.ComplexityRoot.SoftwareServiceAccount.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareServiceAccount.Active(childComplexity), true
+	case "SoftwareServiceAccount.category":
+		if e.ComplexityRoot.SoftwareServiceAccount.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareServiceAccount.Category(childComplexity), true
+	case "SoftwareServiceAccount.createdAt":
+		if e.ComplexityRoot.SoftwareServiceAccount.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareServiceAccount.CreatedAt(childComplexity), true
+	case "SoftwareServiceAccount.deploymentId":
+		if e.ComplexityRoot.SoftwareServiceAccount.DeploymentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareServiceAccount.DeploymentID(childComplexity), true
+	case "SoftwareServiceAccount.entityType":
+		if e.ComplexityRoot.SoftwareServiceAccount.EntityType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareServiceAccount.EntityType(childComplexity), true
+	case "SoftwareServiceAccount.label":
+		if e.ComplexityRoot.SoftwareServiceAccount.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareServiceAccount.Label(childComplexity), true
+	case "SoftwareServiceAccount.lastUsedAt":
+		if e.ComplexityRoot.SoftwareServiceAccount.LastUsedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareServiceAccount.LastUsedAt(childComplexity), true
+	case "SoftwareServiceAccount.role":
+		if e.ComplexityRoot.SoftwareServiceAccount.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareServiceAccount.Role(childComplexity), true
+	case "SoftwareServiceAccount.serviceAccountId":
+		if e.ComplexityRoot.SoftwareServiceAccount.ServiceAccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareServiceAccount.ServiceAccountID(childComplexity), true
+	case "SoftwareServiceAccount.updatedAt":
+		if e.ComplexityRoot.SoftwareServiceAccount.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareServiceAccount.UpdatedAt(childComplexity), true
+	case "SoftwareServiceAccount.workspaceId":
+		if e.ComplexityRoot.SoftwareServiceAccount.WorkspaceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareServiceAccount.WorkspaceID(childComplexity), true
+
+	case "SoftwareServiceAccountConnection.edges":
+		if e.ComplexityRoot.SoftwareServiceAccountConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareServiceAccountConnection.Edges(childComplexity), true
+	case "SoftwareServiceAccountConnection.nodes":
+		if e.ComplexityRoot.SoftwareServiceAccountConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareServiceAccountConnection.Nodes(childComplexity), true
+	case "SoftwareServiceAccountConnection.pageInfo":
+		if e.ComplexityRoot.SoftwareServiceAccountConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareServiceAccountConnection.PageInfo(childComplexity), true
+	case "SoftwareServiceAccountConnection.totalCount":
+		if e.ComplexityRoot.SoftwareServiceAccountConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareServiceAccountConnection.TotalCount(childComplexity), true
+
+	case "SoftwareServiceAccountEdge.cursor":
+		if e.ComplexityRoot.SoftwareServiceAccountEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareServiceAccountEdge.Cursor(childComplexity), true
+	case "SoftwareServiceAccountEdge.node":
+		if e.ComplexityRoot.SoftwareServiceAccountEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareServiceAccountEdge.Node(childComplexity), true
+
+	case "SoftwareTeam.createdAt":
+		if e.ComplexityRoot.SoftwareTeam.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareTeam.CreatedAt(childComplexity), true
+	case "SoftwareTeam.id":
+		if e.ComplexityRoot.SoftwareTeam.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareTeam.ID(childComplexity), true
+	case "SoftwareTeam.installation":
+		if e.ComplexityRoot.SoftwareTeam.Installation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareTeam.Installation(childComplexity), true
+	case "SoftwareTeam.name":
+		if e.ComplexityRoot.SoftwareTeam.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareTeam.Name(childComplexity), true
+	case "SoftwareTeam.teamId":
+		if e.ComplexityRoot.SoftwareTeam.TeamID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareTeam.TeamID(childComplexity), true
+	case "SoftwareTeam.updatedAt":
+		if e.ComplexityRoot.SoftwareTeam.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareTeam.UpdatedAt(childComplexity), true
+	case "SoftwareTeam.users":
+		if e.ComplexityRoot.SoftwareTeam.Users == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareTeam.Users(childComplexity), true
+
+	case "SoftwareTeamConnection.edges":
+		if e.ComplexityRoot.SoftwareTeamConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareTeamConnection.Edges(childComplexity), true
+	case "SoftwareTeamConnection.nodes":
+		if e.ComplexityRoot.SoftwareTeamConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareTeamConnection.Nodes(childComplexity), true
+	case "SoftwareTeamConnection.pageInfo":
+		if e.ComplexityRoot.SoftwareTeamConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareTeamConnection.PageInfo(childComplexity), true
+	case "SoftwareTeamConnection.totalCount":
+		if e.ComplexityRoot.SoftwareTeamConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareTeamConnection.TotalCount(childComplexity), true
+
+	case "SoftwareTeamEdge.cursor":
+		if e.ComplexityRoot.SoftwareTeamEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareTeamEdge.Cursor(childComplexity), true
+	case "SoftwareTeamEdge.node":
+		if e.ComplexityRoot.SoftwareTeamEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareTeamEdge.Node(childComplexity), true
+	case "SoftwareTeamEdge.role":
+		if e.ComplexityRoot.SoftwareTeamEdge.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareTeamEdge.Role(childComplexity), true
+
+	case "SoftwareUser.createdAt":
+		if e.ComplexityRoot.SoftwareUser.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUser.CreatedAt(childComplexity), true
+	case "SoftwareUser.email":
+		if e.ComplexityRoot.SoftwareUser.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUser.Email(childComplexity), true
+	case "SoftwareUser.emails":
+		if e.ComplexityRoot.SoftwareUser.Emails == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUser.Emails(childComplexity), true
+	case "SoftwareUser.fullName":
+		if e.ComplexityRoot.SoftwareUser.FullName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUser.FullName(childComplexity), true
+	case "SoftwareUser.id":
+		if e.ComplexityRoot.SoftwareUser.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUser.ID(childComplexity), true
+	case "SoftwareUser.installation":
+		if e.ComplexityRoot.SoftwareUser.Installation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUser.Installation(childComplexity), true
+	case "SoftwareUser.status":
+		if e.ComplexityRoot.SoftwareUser.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUser.Status(childComplexity), true
+	case "SoftwareUser.updatedAt":
+		if e.ComplexityRoot.SoftwareUser.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUser.UpdatedAt(childComplexity), true
+	case "SoftwareUser.userId":
+		if e.ComplexityRoot.SoftwareUser.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUser.UserID(childComplexity), true
+	case "SoftwareUser.username":
+		if e.ComplexityRoot.SoftwareUser.Username == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUser.Username(childComplexity), true
+
+	case "SoftwareUserConnection.edges":
+		if e.ComplexityRoot.SoftwareUserConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUserConnection.Edges(childComplexity), true
+	case "SoftwareUserConnection.nodes":
+		if e.ComplexityRoot.SoftwareUserConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUserConnection.Nodes(childComplexity), true
+	case "SoftwareUserConnection.pageInfo":
+		if e.ComplexityRoot.SoftwareUserConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUserConnection.PageInfo(childComplexity), true
+	case "SoftwareUserConnection.totalCount":
+		if e.ComplexityRoot.SoftwareUserConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUserConnection.TotalCount(childComplexity), true
+
+	case "SoftwareUserEdge.cursor":
+		if e.ComplexityRoot.SoftwareUserEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUserEdge.Cursor(childComplexity), true
+	case "SoftwareUserEdge.node":
+		if e.ComplexityRoot.SoftwareUserEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUserEdge.Node(childComplexity), true
+	case "SoftwareUserEdge.role":
+		if e.ComplexityRoot.SoftwareUserEdge.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUserEdge.Role(childComplexity), true
+
+	case "SoftwareWorkspace.active":
+		if e.ComplexityRoot.SoftwareWorkspace.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareWorkspace.Active(childComplexity), true
 	case "SoftwareWorkspace.createdAt":
 		if e.ComplexityRoot.SoftwareWorkspace.CreatedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SoftwareWorkspace.CreatedAt(childComplexity), true
+	case "SoftwareWorkspace.deploymentCount":
+		if e.ComplexityRoot.SoftwareWorkspace.DeploymentCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareWorkspace.DeploymentCount(childComplexity), true
 	case "SoftwareWorkspace.deployments":
 		if e.ComplexityRoot.SoftwareWorkspace.Deployments == nil {
 			break
@@ -1796,6 +3443,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareWorkspace.Installation(childComplexity), true
+	case "SoftwareWorkspace.invites":
+		if e.ComplexityRoot.SoftwareWorkspace.Invites == nil {
+			break
+		}
+
+		args, err := ec.field_SoftwareWorkspace_invites_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SoftwareWorkspace.Invites(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "SoftwareWorkspace.name":
 		if e.ComplexityRoot.SoftwareWorkspace.Name == nil {
 			break
@@ -1808,12 +3466,45 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareWorkspace.Platform(childComplexity), true
+	case "SoftwareWorkspace.serviceAccounts":
+		if e.ComplexityRoot.SoftwareWorkspace.ServiceAccounts == nil {
+			break
+		}
+
+		args, err := ec.field_SoftwareWorkspace_serviceAccounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SoftwareWorkspace.ServiceAccounts(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "SoftwareWorkspace.teams":
+		if e.ComplexityRoot.SoftwareWorkspace.Teams == nil {
+			break
+		}
+
+		args, err := ec.field_SoftwareWorkspace_teams_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SoftwareWorkspace.Teams(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "SoftwareWorkspace.updatedAt":
 		if e.ComplexityRoot.SoftwareWorkspace.UpdatedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SoftwareWorkspace.UpdatedAt(childComplexity), true
+	case "SoftwareWorkspace.users":
+		if e.ComplexityRoot.SoftwareWorkspace.Users == nil {
+			break
+		}
+
+		args, err := ec.field_SoftwareWorkspace_users_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SoftwareWorkspace.Users(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "SoftwareWorkspace.workspaceId":
 		if e.ComplexityRoot.SoftwareWorkspace.WorkspaceID == nil {
 			break
@@ -1858,6 +3549,101 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareWorkspaceEdge.Node(childComplexity), true
+
+	case "Subscription.deploymentLogs":
+		if e.ComplexityRoot.Subscription.DeploymentLogs == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_deploymentLogs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.DeploymentLogs(childComplexity, args["deploymentId"].(string), args["sources"].([]model.LogSource), args["search"].(*string)), true
+
+	case "UnadoptSoftwareDeploymentPayload.deployment":
+		if e.ComplexityRoot.UnadoptSoftwareDeploymentPayload.Deployment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnadoptSoftwareDeploymentPayload.Deployment(childComplexity), true
+
+	case "UpdateSoftwareDeploymentAirflowPayload.deployment":
+		if e.ComplexityRoot.UpdateSoftwareDeploymentAirflowPayload.Deployment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSoftwareDeploymentAirflowPayload.Deployment(childComplexity), true
+
+	case "UpdateSoftwareDeploymentImagePayload.deployment":
+		if e.ComplexityRoot.UpdateSoftwareDeploymentImagePayload.Deployment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSoftwareDeploymentImagePayload.Deployment(childComplexity), true
+
+	case "UpdateSoftwareDeploymentPayload.deployment":
+		if e.ComplexityRoot.UpdateSoftwareDeploymentPayload.Deployment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSoftwareDeploymentPayload.Deployment(childComplexity), true
+
+	case "UpdateSoftwareDeploymentRuntimePayload.deployment":
+		if e.ComplexityRoot.UpdateSoftwareDeploymentRuntimePayload.Deployment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSoftwareDeploymentRuntimePayload.Deployment(childComplexity), true
+
+	case "UpdateSoftwareDeploymentTeamRolePayload.roleBinding":
+		if e.ComplexityRoot.UpdateSoftwareDeploymentTeamRolePayload.RoleBinding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSoftwareDeploymentTeamRolePayload.RoleBinding(childComplexity), true
+
+	case "UpdateSoftwareDeploymentUserRolePayload.roleBinding":
+		if e.ComplexityRoot.UpdateSoftwareDeploymentUserRolePayload.RoleBinding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSoftwareDeploymentUserRolePayload.RoleBinding(childComplexity), true
+
+	case "UpdateSoftwareWorkspacePayload.workspace":
+		if e.ComplexityRoot.UpdateSoftwareWorkspacePayload.Workspace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSoftwareWorkspacePayload.Workspace(childComplexity), true
+
+	case "UpdateSoftwareWorkspaceTeamRolePayload.role":
+		if e.ComplexityRoot.UpdateSoftwareWorkspaceTeamRolePayload.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSoftwareWorkspaceTeamRolePayload.Role(childComplexity), true
+
+	case "UpdateSoftwareWorkspaceUserRolePayload.role":
+		if e.ComplexityRoot.UpdateSoftwareWorkspaceUserRolePayload.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSoftwareWorkspaceUserRolePayload.Role(childComplexity), true
+
+	case "UpsertSoftwareDeploymentPayload.created":
+		if e.ComplexityRoot.UpsertSoftwareDeploymentPayload.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertSoftwareDeploymentPayload.Created(childComplexity), true
+	case "UpsertSoftwareDeploymentPayload.deployment":
+		if e.ComplexityRoot.UpsertSoftwareDeploymentPayload.Deployment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertSoftwareDeploymentPayload.Deployment(childComplexity), true
 
 	case "WorkspaceConnection.edges":
 		if e.ComplexityRoot.WorkspaceConnection.Edges == nil {
@@ -1906,9 +3692,43 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AddSoftwareDeploymentTeamInput", ec.unmarshalInputAddSoftwareDeploymentTeamInput),
+			graphql.NewInputUnmarshaler("AddSoftwareDeploymentUserInput", ec.unmarshalInputAddSoftwareDeploymentUserInput),
+			graphql.NewInputUnmarshaler("AddSoftwareTeamSystemRoleInput", ec.unmarshalInputAddSoftwareTeamSystemRoleInput),
+			graphql.NewInputUnmarshaler("AddSoftwareWorkspaceTeamInput", ec.unmarshalInputAddSoftwareWorkspaceTeamInput),
+			graphql.NewInputUnmarshaler("AddSoftwareWorkspaceUserInput", ec.unmarshalInputAddSoftwareWorkspaceUserInput),
+			graphql.NewInputUnmarshaler("AdoptSoftwareDeploymentInput", ec.unmarshalInputAdoptSoftwareDeploymentInput),
 			graphql.NewInputUnmarshaler("AstroDeploymentOrder", ec.unmarshalInputAstroDeploymentOrder),
+			graphql.NewInputUnmarshaler("CancelSoftwareDeploymentRuntimeUpdateInput", ec.unmarshalInputCancelSoftwareDeploymentRuntimeUpdateInput),
+			graphql.NewInputUnmarshaler("CreateSoftwareDeploymentInput", ec.unmarshalInputCreateSoftwareDeploymentInput),
+			graphql.NewInputUnmarshaler("CreateSoftwareDeploymentServiceAccountInput", ec.unmarshalInputCreateSoftwareDeploymentServiceAccountInput),
+			graphql.NewInputUnmarshaler("CreateSoftwareTokenInput", ec.unmarshalInputCreateSoftwareTokenInput),
+			graphql.NewInputUnmarshaler("CreateSoftwareUserInput", ec.unmarshalInputCreateSoftwareUserInput),
+			graphql.NewInputUnmarshaler("CreateSoftwareWorkspaceInput", ec.unmarshalInputCreateSoftwareWorkspaceInput),
+			graphql.NewInputUnmarshaler("CreateSoftwareWorkspaceServiceAccountInput", ec.unmarshalInputCreateSoftwareWorkspaceServiceAccountInput),
+			graphql.NewInputUnmarshaler("DeleteSoftwareDeploymentInput", ec.unmarshalInputDeleteSoftwareDeploymentInput),
+			graphql.NewInputUnmarshaler("DeleteSoftwareDeploymentServiceAccountInput", ec.unmarshalInputDeleteSoftwareDeploymentServiceAccountInput),
+			graphql.NewInputUnmarshaler("DeleteSoftwareWorkspaceInput", ec.unmarshalInputDeleteSoftwareWorkspaceInput),
+			graphql.NewInputUnmarshaler("DeleteSoftwareWorkspaceServiceAccountInput", ec.unmarshalInputDeleteSoftwareWorkspaceServiceAccountInput),
 			graphql.NewInputUnmarshaler("DeploymentFilter", ec.unmarshalInputDeploymentFilter),
 			graphql.NewInputUnmarshaler("DeploymentOrder", ec.unmarshalInputDeploymentOrder),
+			graphql.NewInputUnmarshaler("RemoveSoftwareDeploymentTeamInput", ec.unmarshalInputRemoveSoftwareDeploymentTeamInput),
+			graphql.NewInputUnmarshaler("RemoveSoftwareDeploymentUserInput", ec.unmarshalInputRemoveSoftwareDeploymentUserInput),
+			graphql.NewInputUnmarshaler("RemoveSoftwareTeamSystemRoleInput", ec.unmarshalInputRemoveSoftwareTeamSystemRoleInput),
+			graphql.NewInputUnmarshaler("RemoveSoftwareWorkspaceTeamInput", ec.unmarshalInputRemoveSoftwareWorkspaceTeamInput),
+			graphql.NewInputUnmarshaler("RemoveSoftwareWorkspaceUserInput", ec.unmarshalInputRemoveSoftwareWorkspaceUserInput),
+			graphql.NewInputUnmarshaler("SoftwareDagDeploymentInput", ec.unmarshalInputSoftwareDagDeploymentInput),
+			graphql.NewInputUnmarshaler("UnadoptSoftwareDeploymentInput", ec.unmarshalInputUnadoptSoftwareDeploymentInput),
+			graphql.NewInputUnmarshaler("UpdateSoftwareDeploymentAirflowInput", ec.unmarshalInputUpdateSoftwareDeploymentAirflowInput),
+			graphql.NewInputUnmarshaler("UpdateSoftwareDeploymentImageInput", ec.unmarshalInputUpdateSoftwareDeploymentImageInput),
+			graphql.NewInputUnmarshaler("UpdateSoftwareDeploymentInput", ec.unmarshalInputUpdateSoftwareDeploymentInput),
+			graphql.NewInputUnmarshaler("UpdateSoftwareDeploymentRuntimeInput", ec.unmarshalInputUpdateSoftwareDeploymentRuntimeInput),
+			graphql.NewInputUnmarshaler("UpdateSoftwareDeploymentTeamRoleInput", ec.unmarshalInputUpdateSoftwareDeploymentTeamRoleInput),
+			graphql.NewInputUnmarshaler("UpdateSoftwareDeploymentUserRoleInput", ec.unmarshalInputUpdateSoftwareDeploymentUserRoleInput),
+			graphql.NewInputUnmarshaler("UpdateSoftwareWorkspaceInput", ec.unmarshalInputUpdateSoftwareWorkspaceInput),
+			graphql.NewInputUnmarshaler("UpdateSoftwareWorkspaceTeamRoleInput", ec.unmarshalInputUpdateSoftwareWorkspaceTeamRoleInput),
+			graphql.NewInputUnmarshaler("UpdateSoftwareWorkspaceUserRoleInput", ec.unmarshalInputUpdateSoftwareWorkspaceUserRoleInput),
+			graphql.NewInputUnmarshaler("UpsertSoftwareDeploymentInput", ec.unmarshalInputUpsertSoftwareDeploymentInput),
 			graphql.NewInputUnmarshaler("WorkspaceFilter", ec.unmarshalInputWorkspaceFilter),
 		)
 	}
@@ -1945,6 +3765,38 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 			return &response
 		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1970,7 +3822,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/astro.graphqls" "schema/common.graphqls" "schema/software.graphqls" "schema/unified.graphqls"
+//go:embed "schema/astro.graphqls" "schema/common.graphqls" "schema/software.graphqls" "schema/software_mutations.graphqls" "schema/unified.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1985,6 +3837,7 @@ var sources = []*ast.Source{
 	{Name: "schema/astro.graphqls", Input: sourceData("schema/astro.graphqls"), BuiltIn: false},
 	{Name: "schema/common.graphqls", Input: sourceData("schema/common.graphqls"), BuiltIn: false},
 	{Name: "schema/software.graphqls", Input: sourceData("schema/software.graphqls"), BuiltIn: false},
+	{Name: "schema/software_mutations.graphqls", Input: sourceData("schema/software_mutations.graphqls"), BuiltIn: false},
 	{Name: "schema/unified.graphqls", Input: sourceData("schema/unified.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -1992,6 +3845,54 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AddSoftwareDeploymentTeamPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "roleBinding":
+		return ec.fieldContext_AddSoftwareDeploymentTeamPayload_roleBinding(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddSoftwareDeploymentTeamPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AddSoftwareDeploymentUserPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "roleBinding":
+		return ec.fieldContext_AddSoftwareDeploymentUserPayload_roleBinding(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddSoftwareDeploymentUserPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AddSoftwareTeamSystemRolePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "roleBinding":
+		return ec.fieldContext_AddSoftwareTeamSystemRolePayload_roleBinding(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddSoftwareTeamSystemRolePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AddSoftwareWorkspaceTeamPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "workspace":
+		return ec.fieldContext_AddSoftwareWorkspaceTeamPayload_workspace(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddSoftwareWorkspaceTeamPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AddSoftwareWorkspaceUserPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "workspace":
+		return ec.fieldContext_AddSoftwareWorkspaceUserPayload_workspace(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddSoftwareWorkspaceUserPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AdoptSoftwareDeploymentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deployment":
+		return ec.fieldContext_AdoptSoftwareDeploymentPayload_deployment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AdoptSoftwareDeploymentPayload", field.Name)
+}
 
 func (ec *executionContext) childFields_AstroCluster(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -2373,6 +4274,102 @@ func (ec *executionContext) childFields_AstroWorkspaceEdge(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type AstroWorkspaceEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CancelSoftwareDeploymentRuntimeUpdatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deployment":
+		return ec.fieldContext_CancelSoftwareDeploymentRuntimeUpdatePayload_deployment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CancelSoftwareDeploymentRuntimeUpdatePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateSoftwareDeploymentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deployment":
+		return ec.fieldContext_CreateSoftwareDeploymentPayload_deployment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateSoftwareDeploymentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateSoftwareDeploymentServiceAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "serviceAccount":
+		return ec.fieldContext_CreateSoftwareDeploymentServiceAccountPayload_serviceAccount(ctx, field)
+	case "apiKey":
+		return ec.fieldContext_CreateSoftwareDeploymentServiceAccountPayload_apiKey(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateSoftwareDeploymentServiceAccountPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateSoftwareTokenPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_CreateSoftwareTokenPayload_user(ctx, field)
+	case "token":
+		return ec.fieldContext_CreateSoftwareTokenPayload_token(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateSoftwareTokenPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateSoftwareUserPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_CreateSoftwareUserPayload_user(ctx, field)
+	case "token":
+		return ec.fieldContext_CreateSoftwareUserPayload_token(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateSoftwareUserPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateSoftwareWorkspacePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "workspace":
+		return ec.fieldContext_CreateSoftwareWorkspacePayload_workspace(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateSoftwareWorkspacePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateSoftwareWorkspaceServiceAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "serviceAccount":
+		return ec.fieldContext_CreateSoftwareWorkspaceServiceAccountPayload_serviceAccount(ctx, field)
+	case "apiKey":
+		return ec.fieldContext_CreateSoftwareWorkspaceServiceAccountPayload_apiKey(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateSoftwareWorkspaceServiceAccountPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteSoftwareDeploymentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deployment":
+		return ec.fieldContext_DeleteSoftwareDeploymentPayload_deployment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteSoftwareDeploymentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteSoftwareDeploymentServiceAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "serviceAccount":
+		return ec.fieldContext_DeleteSoftwareDeploymentServiceAccountPayload_serviceAccount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteSoftwareDeploymentServiceAccountPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteSoftwareWorkspacePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "workspace":
+		return ec.fieldContext_DeleteSoftwareWorkspacePayload_workspace(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteSoftwareWorkspacePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteSoftwareWorkspaceServiceAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "serviceAccount":
+		return ec.fieldContext_DeleteSoftwareWorkspaceServiceAccountPayload_serviceAccount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteSoftwareWorkspaceServiceAccountPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DeploymentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "totalCount":
@@ -2397,6 +4394,24 @@ func (ec *executionContext) childFields_DeploymentEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type DeploymentEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_DeploymentLogLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DeploymentLogLine_id(ctx, field)
+	case "deploymentId":
+		return ec.fieldContext_DeploymentLogLine_deploymentId(ctx, field)
+	case "platform":
+		return ec.fieldContext_DeploymentLogLine_platform(ctx, field)
+	case "timestamp":
+		return ec.fieldContext_DeploymentLogLine_timestamp(ctx, field)
+	case "source":
+		return ec.fieldContext_DeploymentLogLine_source(ctx, field)
+	case "message":
+		return ec.fieldContext_DeploymentLogLine_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeploymentLogLine", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -2411,16 +4426,76 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_RemoveSoftwareDeploymentTeamPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "roleBinding":
+		return ec.fieldContext_RemoveSoftwareDeploymentTeamPayload_roleBinding(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveSoftwareDeploymentTeamPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RemoveSoftwareDeploymentUserPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "roleBinding":
+		return ec.fieldContext_RemoveSoftwareDeploymentUserPayload_roleBinding(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveSoftwareDeploymentUserPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RemoveSoftwareTeamSystemRolePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "roleBinding":
+		return ec.fieldContext_RemoveSoftwareTeamSystemRolePayload_roleBinding(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveSoftwareTeamSystemRolePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RemoveSoftwareWorkspaceTeamPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "workspace":
+		return ec.fieldContext_RemoveSoftwareWorkspaceTeamPayload_workspace(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveSoftwareWorkspaceTeamPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RemoveSoftwareWorkspaceUserPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "workspace":
+		return ec.fieldContext_RemoveSoftwareWorkspaceUserPayload_workspace(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveSoftwareWorkspaceUserPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareAirflowImage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_SoftwareAirflowImage_version(ctx, field)
+	case "channel":
+		return ec.fieldContext_SoftwareAirflowImage_channel(ctx, field)
+	case "tag":
+		return ec.fieldContext_SoftwareAirflowImage_tag(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareAirflowImage", field.Name)
+}
+
 func (ec *executionContext) childFields_SoftwareAppConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "version":
 		return ec.fieldContext_SoftwareAppConfig_version(ctx, field)
 	case "baseDomain":
 		return ec.fieldContext_SoftwareAppConfig_baseDomain(ctx, field)
+	case "byoUpdateRegistryHost":
+		return ec.fieldContext_SoftwareAppConfig_byoUpdateRegistryHost(ctx, field)
 	case "smtpConfigured":
 		return ec.fieldContext_SoftwareAppConfig_smtpConfigured(ctx, field)
 	case "manualReleaseNames":
 		return ec.fieldContext_SoftwareAppConfig_manualReleaseNames(ctx, field)
+	case "configureDagDeployment":
+		return ec.fieldContext_SoftwareAppConfig_configureDagDeployment(ctx, field)
+	case "nfsMountDagDeployment":
+		return ec.fieldContext_SoftwareAppConfig_nfsMountDagDeployment(ctx, field)
+	case "manualNamespaceNames":
+		return ec.fieldContext_SoftwareAppConfig_manualNamespaceNames(ctx, field)
 	case "hardDeleteDeployment":
 		return ec.fieldContext_SoftwareAppConfig_hardDeleteDeployment(ctx, field)
 	case "triggererEnabled":
@@ -2473,6 +4548,8 @@ func (ec *executionContext) childFields_SoftwareDeployment(ctx context.Context, 
 		return ec.fieldContext_SoftwareDeployment_airflowVersion(ctx, field)
 	case "desiredRuntimeVersion":
 		return ec.fieldContext_SoftwareDeployment_desiredRuntimeVersion(ctx, field)
+	case "desiredAirflowVersion":
+		return ec.fieldContext_SoftwareDeployment_desiredAirflowVersion(ctx, field)
 	case "workspaceId":
 		return ec.fieldContext_SoftwareDeployment_workspaceId(ctx, field)
 	case "workspace":
@@ -2483,12 +4560,40 @@ func (ec *executionContext) childFields_SoftwareDeployment(ctx context.Context, 
 		return ec.fieldContext_SoftwareDeployment_deployInfo(ctx, field)
 	case "dagDeploymentType":
 		return ec.fieldContext_SoftwareDeployment_dagDeploymentType(ctx, field)
+	case "config":
+		return ec.fieldContext_SoftwareDeployment_config(ctx, field)
+	case "users":
+		return ec.fieldContext_SoftwareDeployment_users(ctx, field)
+	case "teams":
+		return ec.fieldContext_SoftwareDeployment_teams(ctx, field)
+	case "serviceAccounts":
+		return ec.fieldContext_SoftwareDeployment_serviceAccounts(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_SoftwareDeployment_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_SoftwareDeployment_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SoftwareDeployment", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareDeploymentConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "airflowImages":
+		return ec.fieldContext_SoftwareDeploymentConfig_airflowImages(ctx, field)
+	case "airflowVersions":
+		return ec.fieldContext_SoftwareDeploymentConfig_airflowVersions(ctx, field)
+	case "defaultAirflowImageTag":
+		return ec.fieldContext_SoftwareDeploymentConfig_defaultAirflowImageTag(ctx, field)
+	case "defaultAirflowChartVersion":
+		return ec.fieldContext_SoftwareDeploymentConfig_defaultAirflowChartVersion(ctx, field)
+	case "executors":
+		return ec.fieldContext_SoftwareDeploymentConfig_executors(ctx, field)
+	case "singleNamespace":
+		return ec.fieldContext_SoftwareDeploymentConfig_singleNamespace(ctx, field)
+	case "loggingEnabled":
+		return ec.fieldContext_SoftwareDeploymentConfig_loggingEnabled(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareDeploymentConfig", field.Name)
 }
 
 func (ec *executionContext) childFields_SoftwareDeploymentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2525,12 +4630,70 @@ func (ec *executionContext) childFields_SoftwareDeploymentUrl(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type SoftwareDeploymentUrl", field.Name)
 }
 
+func (ec *executionContext) childFields_SoftwareEmail(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "address":
+		return ec.fieldContext_SoftwareEmail_address(ctx, field)
+	case "verified":
+		return ec.fieldContext_SoftwareEmail_verified(ctx, field)
+	case "primary":
+		return ec.fieldContext_SoftwareEmail_primary(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareEmail", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareInvite(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "inviteId":
+		return ec.fieldContext_SoftwareInvite_inviteId(ctx, field)
+	case "email":
+		return ec.fieldContext_SoftwareInvite_email(ctx, field)
+	case "role":
+		return ec.fieldContext_SoftwareInvite_role(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SoftwareInvite_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_SoftwareInvite_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareInvite", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareInviteConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_SoftwareInviteConnection_totalCount(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SoftwareInviteConnection_pageInfo(ctx, field)
+	case "edges":
+		return ec.fieldContext_SoftwareInviteConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_SoftwareInviteConnection_nodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareInviteConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareInviteEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SoftwareInviteEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SoftwareInviteEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareInviteEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_SoftwareQuery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "installation":
 		return ec.fieldContext_SoftwareQuery_installation(ctx, field)
+	case "houstonVersion":
+		return ec.fieldContext_SoftwareQuery_houstonVersion(ctx, field)
 	case "appConfig":
 		return ec.fieldContext_SoftwareQuery_appConfig(ctx, field)
+	case "deploymentConfig":
+		return ec.fieldContext_SoftwareQuery_deploymentConfig(ctx, field)
+	case "runtimeReleases":
+		return ec.fieldContext_SoftwareQuery_runtimeReleases(ctx, field)
 	case "workspaces":
 		return ec.fieldContext_SoftwareQuery_workspaces(ctx, field)
 	case "workspace":
@@ -2539,8 +4702,196 @@ func (ec *executionContext) childFields_SoftwareQuery(ctx context.Context, field
 		return ec.fieldContext_SoftwareQuery_deployments(ctx, field)
 	case "deployment":
 		return ec.fieldContext_SoftwareQuery_deployment(ctx, field)
+	case "users":
+		return ec.fieldContext_SoftwareQuery_users(ctx, field)
+	case "user":
+		return ec.fieldContext_SoftwareQuery_user(ctx, field)
+	case "teams":
+		return ec.fieldContext_SoftwareQuery_teams(ctx, field)
+	case "team":
+		return ec.fieldContext_SoftwareQuery_team(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SoftwareQuery", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareRoleBinding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "role":
+		return ec.fieldContext_SoftwareRoleBinding_role(ctx, field)
+	case "user":
+		return ec.fieldContext_SoftwareRoleBinding_user(ctx, field)
+	case "team":
+		return ec.fieldContext_SoftwareRoleBinding_team(ctx, field)
+	case "serviceAccount":
+		return ec.fieldContext_SoftwareRoleBinding_serviceAccount(ctx, field)
+	case "workspace":
+		return ec.fieldContext_SoftwareRoleBinding_workspace(ctx, field)
+	case "deployment":
+		return ec.fieldContext_SoftwareRoleBinding_deployment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareRoleBinding", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareRuntimeRelease(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_SoftwareRuntimeRelease_version(ctx, field)
+	case "airflowVersion":
+		return ec.fieldContext_SoftwareRuntimeRelease_airflowVersion(ctx, field)
+	case "airflowDatabaseMigrations":
+		return ec.fieldContext_SoftwareRuntimeRelease_airflowDatabaseMigrations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareRuntimeRelease", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareServiceAccount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "serviceAccountId":
+		return ec.fieldContext_SoftwareServiceAccount_serviceAccountId(ctx, field)
+	case "label":
+		return ec.fieldContext_SoftwareServiceAccount_label(ctx, field)
+	case "category":
+		return ec.fieldContext_SoftwareServiceAccount_category(ctx, field)
+	case "entityType":
+		return ec.fieldContext_SoftwareServiceAccount_entityType(ctx, field)
+	case "workspaceId":
+		return ec.fieldContext_SoftwareServiceAccount_workspaceId(ctx, field)
+	case "deploymentId":
+		return ec.fieldContext_SoftwareServiceAccount_deploymentId(ctx, field)
+	case "role":
+		return ec.fieldContext_SoftwareServiceAccount_role(ctx, field)
+	case "active":
+		return ec.fieldContext_SoftwareServiceAccount_active(ctx, field)
+	case "lastUsedAt":
+		return ec.fieldContext_SoftwareServiceAccount_lastUsedAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SoftwareServiceAccount_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_SoftwareServiceAccount_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareServiceAccount", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareServiceAccountConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_SoftwareServiceAccountConnection_totalCount(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SoftwareServiceAccountConnection_pageInfo(ctx, field)
+	case "edges":
+		return ec.fieldContext_SoftwareServiceAccountConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_SoftwareServiceAccountConnection_nodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareServiceAccountConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareServiceAccountEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SoftwareServiceAccountEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SoftwareServiceAccountEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareServiceAccountEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareTeam(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SoftwareTeam_id(ctx, field)
+	case "teamId":
+		return ec.fieldContext_SoftwareTeam_teamId(ctx, field)
+	case "installation":
+		return ec.fieldContext_SoftwareTeam_installation(ctx, field)
+	case "name":
+		return ec.fieldContext_SoftwareTeam_name(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SoftwareTeam_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_SoftwareTeam_updatedAt(ctx, field)
+	case "users":
+		return ec.fieldContext_SoftwareTeam_users(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareTeam", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareTeamConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_SoftwareTeamConnection_totalCount(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SoftwareTeamConnection_pageInfo(ctx, field)
+	case "edges":
+		return ec.fieldContext_SoftwareTeamConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_SoftwareTeamConnection_nodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareTeamConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareTeamEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SoftwareTeamEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SoftwareTeamEdge_node(ctx, field)
+	case "role":
+		return ec.fieldContext_SoftwareTeamEdge_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareTeamEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareUser(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SoftwareUser_id(ctx, field)
+	case "userId":
+		return ec.fieldContext_SoftwareUser_userId(ctx, field)
+	case "installation":
+		return ec.fieldContext_SoftwareUser_installation(ctx, field)
+	case "username":
+		return ec.fieldContext_SoftwareUser_username(ctx, field)
+	case "fullName":
+		return ec.fieldContext_SoftwareUser_fullName(ctx, field)
+	case "status":
+		return ec.fieldContext_SoftwareUser_status(ctx, field)
+	case "email":
+		return ec.fieldContext_SoftwareUser_email(ctx, field)
+	case "emails":
+		return ec.fieldContext_SoftwareUser_emails(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SoftwareUser_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_SoftwareUser_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareUser", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareUserConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_SoftwareUserConnection_totalCount(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SoftwareUserConnection_pageInfo(ctx, field)
+	case "edges":
+		return ec.fieldContext_SoftwareUserConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_SoftwareUserConnection_nodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareUserConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareUserEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SoftwareUserEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SoftwareUserEdge_node(ctx, field)
+	case "role":
+		return ec.fieldContext_SoftwareUserEdge_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareUserEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_SoftwareWorkspace(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2557,12 +4908,24 @@ func (ec *executionContext) childFields_SoftwareWorkspace(ctx context.Context, f
 		return ec.fieldContext_SoftwareWorkspace_description(ctx, field)
 	case "platform":
 		return ec.fieldContext_SoftwareWorkspace_platform(ctx, field)
+	case "active":
+		return ec.fieldContext_SoftwareWorkspace_active(ctx, field)
+	case "deploymentCount":
+		return ec.fieldContext_SoftwareWorkspace_deploymentCount(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_SoftwareWorkspace_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_SoftwareWorkspace_updatedAt(ctx, field)
 	case "deployments":
 		return ec.fieldContext_SoftwareWorkspace_deployments(ctx, field)
+	case "users":
+		return ec.fieldContext_SoftwareWorkspace_users(ctx, field)
+	case "teams":
+		return ec.fieldContext_SoftwareWorkspace_teams(ctx, field)
+	case "serviceAccounts":
+		return ec.fieldContext_SoftwareWorkspace_serviceAccounts(ctx, field)
+	case "invites":
+		return ec.fieldContext_SoftwareWorkspace_invites(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SoftwareWorkspace", field.Name)
 }
@@ -2589,6 +4952,96 @@ func (ec *executionContext) childFields_SoftwareWorkspaceEdge(ctx context.Contex
 		return ec.fieldContext_SoftwareWorkspaceEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SoftwareWorkspaceEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_UnadoptSoftwareDeploymentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deployment":
+		return ec.fieldContext_UnadoptSoftwareDeploymentPayload_deployment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnadoptSoftwareDeploymentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateSoftwareDeploymentAirflowPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deployment":
+		return ec.fieldContext_UpdateSoftwareDeploymentAirflowPayload_deployment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateSoftwareDeploymentAirflowPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateSoftwareDeploymentImagePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deployment":
+		return ec.fieldContext_UpdateSoftwareDeploymentImagePayload_deployment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateSoftwareDeploymentImagePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateSoftwareDeploymentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deployment":
+		return ec.fieldContext_UpdateSoftwareDeploymentPayload_deployment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateSoftwareDeploymentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateSoftwareDeploymentRuntimePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deployment":
+		return ec.fieldContext_UpdateSoftwareDeploymentRuntimePayload_deployment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateSoftwareDeploymentRuntimePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateSoftwareDeploymentTeamRolePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "roleBinding":
+		return ec.fieldContext_UpdateSoftwareDeploymentTeamRolePayload_roleBinding(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateSoftwareDeploymentTeamRolePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateSoftwareDeploymentUserRolePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "roleBinding":
+		return ec.fieldContext_UpdateSoftwareDeploymentUserRolePayload_roleBinding(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateSoftwareDeploymentUserRolePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateSoftwareWorkspacePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "workspace":
+		return ec.fieldContext_UpdateSoftwareWorkspacePayload_workspace(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateSoftwareWorkspacePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateSoftwareWorkspaceTeamRolePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "role":
+		return ec.fieldContext_UpdateSoftwareWorkspaceTeamRolePayload_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateSoftwareWorkspaceTeamRolePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateSoftwareWorkspaceUserRolePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "role":
+		return ec.fieldContext_UpdateSoftwareWorkspaceUserRolePayload_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateSoftwareWorkspaceUserRolePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpsertSoftwareDeploymentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deployment":
+		return ec.fieldContext_UpsertSoftwareDeploymentPayload_deployment(ctx, field)
+	case "created":
+		return ec.fieldContext_UpsertSoftwareDeploymentPayload_created(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpsertSoftwareDeploymentPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_WorkspaceConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2937,6 +5390,468 @@ func (ec *executionContext) field_AstroWorkspace_deployments_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addSoftwareDeploymentTeam_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddSoftwareDeploymentTeamInput, error) {
+			return ec.unmarshalNAddSoftwareDeploymentTeamInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareDeploymentTeamInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addSoftwareDeploymentUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddSoftwareDeploymentUserInput, error) {
+			return ec.unmarshalNAddSoftwareDeploymentUserInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareDeploymentUserInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addSoftwareTeamSystemRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddSoftwareTeamSystemRoleInput, error) {
+			return ec.unmarshalNAddSoftwareTeamSystemRoleInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareTeamSystemRoleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addSoftwareWorkspaceTeam_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddSoftwareWorkspaceTeamInput, error) {
+			return ec.unmarshalNAddSoftwareWorkspaceTeamInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareWorkspaceTeamInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addSoftwareWorkspaceUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddSoftwareWorkspaceUserInput, error) {
+			return ec.unmarshalNAddSoftwareWorkspaceUserInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareWorkspaceUserInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_adoptSoftwareDeployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AdoptSoftwareDeploymentInput, error) {
+			return ec.unmarshalNAdoptSoftwareDeploymentInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAdoptSoftwareDeploymentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelSoftwareDeploymentRuntimeUpdate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CancelSoftwareDeploymentRuntimeUpdateInput, error) {
+			return ec.unmarshalNCancelSoftwareDeploymentRuntimeUpdateInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCancelSoftwareDeploymentRuntimeUpdateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createSoftwareDeploymentServiceAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateSoftwareDeploymentServiceAccountInput, error) {
+			return ec.unmarshalNCreateSoftwareDeploymentServiceAccountInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareDeploymentServiceAccountInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createSoftwareDeployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateSoftwareDeploymentInput, error) {
+			return ec.unmarshalNCreateSoftwareDeploymentInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareDeploymentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createSoftwareToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateSoftwareTokenInput, error) {
+			return ec.unmarshalNCreateSoftwareTokenInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareTokenInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createSoftwareUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateSoftwareUserInput, error) {
+			return ec.unmarshalNCreateSoftwareUserInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareUserInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createSoftwareWorkspaceServiceAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateSoftwareWorkspaceServiceAccountInput, error) {
+			return ec.unmarshalNCreateSoftwareWorkspaceServiceAccountInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareWorkspaceServiceAccountInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createSoftwareWorkspace_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateSoftwareWorkspaceInput, error) {
+			return ec.unmarshalNCreateSoftwareWorkspaceInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareWorkspaceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteSoftwareDeploymentServiceAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteSoftwareDeploymentServiceAccountInput, error) {
+			return ec.unmarshalNDeleteSoftwareDeploymentServiceAccountInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeleteSoftwareDeploymentServiceAccountInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteSoftwareDeployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteSoftwareDeploymentInput, error) {
+			return ec.unmarshalNDeleteSoftwareDeploymentInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeleteSoftwareDeploymentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteSoftwareWorkspaceServiceAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteSoftwareWorkspaceServiceAccountInput, error) {
+			return ec.unmarshalNDeleteSoftwareWorkspaceServiceAccountInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeleteSoftwareWorkspaceServiceAccountInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteSoftwareWorkspace_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteSoftwareWorkspaceInput, error) {
+			return ec.unmarshalNDeleteSoftwareWorkspaceInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeleteSoftwareWorkspaceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeSoftwareDeploymentTeam_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveSoftwareDeploymentTeamInput, error) {
+			return ec.unmarshalNRemoveSoftwareDeploymentTeamInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareDeploymentTeamInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeSoftwareDeploymentUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveSoftwareDeploymentUserInput, error) {
+			return ec.unmarshalNRemoveSoftwareDeploymentUserInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareDeploymentUserInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeSoftwareTeamSystemRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveSoftwareTeamSystemRoleInput, error) {
+			return ec.unmarshalNRemoveSoftwareTeamSystemRoleInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareTeamSystemRoleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeSoftwareWorkspaceTeam_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveSoftwareWorkspaceTeamInput, error) {
+			return ec.unmarshalNRemoveSoftwareWorkspaceTeamInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareWorkspaceTeamInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeSoftwareWorkspaceUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveSoftwareWorkspaceUserInput, error) {
+			return ec.unmarshalNRemoveSoftwareWorkspaceUserInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareWorkspaceUserInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unadoptSoftwareDeployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnadoptSoftwareDeploymentInput, error) {
+			return ec.unmarshalNUnadoptSoftwareDeploymentInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUnadoptSoftwareDeploymentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSoftwareDeploymentAirflow_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateSoftwareDeploymentAirflowInput, error) {
+			return ec.unmarshalNUpdateSoftwareDeploymentAirflowInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentAirflowInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSoftwareDeploymentImage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateSoftwareDeploymentImageInput, error) {
+			return ec.unmarshalNUpdateSoftwareDeploymentImageInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentImageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSoftwareDeploymentRuntime_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateSoftwareDeploymentRuntimeInput, error) {
+			return ec.unmarshalNUpdateSoftwareDeploymentRuntimeInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentRuntimeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSoftwareDeploymentTeamRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateSoftwareDeploymentTeamRoleInput, error) {
+			return ec.unmarshalNUpdateSoftwareDeploymentTeamRoleInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentTeamRoleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSoftwareDeploymentUserRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateSoftwareDeploymentUserRoleInput, error) {
+			return ec.unmarshalNUpdateSoftwareDeploymentUserRoleInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentUserRoleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSoftwareDeployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateSoftwareDeploymentInput, error) {
+			return ec.unmarshalNUpdateSoftwareDeploymentInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSoftwareWorkspaceTeamRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateSoftwareWorkspaceTeamRoleInput, error) {
+			return ec.unmarshalNUpdateSoftwareWorkspaceTeamRoleInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareWorkspaceTeamRoleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSoftwareWorkspaceUserRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateSoftwareWorkspaceUserRoleInput, error) {
+			return ec.unmarshalNUpdateSoftwareWorkspaceUserRoleInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareWorkspaceUserRoleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSoftwareWorkspace_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateSoftwareWorkspaceInput, error) {
+			return ec.unmarshalNUpdateSoftwareWorkspaceInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareWorkspaceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertSoftwareDeployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpsertSoftwareDeploymentInput, error) {
+			return ec.unmarshalNUpsertSoftwareDeploymentInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpsertSoftwareDeploymentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3047,6 +5962,72 @@ func (ec *executionContext) field_Query_workspaces_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_SoftwareDeployment_serviceAccounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_SoftwareDeployment_teams_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_SoftwareDeployment_users_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_SoftwareQuery_deployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3096,6 +6077,116 @@ func (ec *executionContext) field_SoftwareQuery_deployments_args(ctx context.Con
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_SoftwareQuery_runtimeReleases_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "airflowVersion",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["airflowVersion"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "clusterId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clusterId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_SoftwareQuery_team_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_SoftwareQuery_teams_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workspaceId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workspaceId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_SoftwareQuery_user_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_SoftwareQuery_users_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -3162,6 +6253,124 @@ func (ec *executionContext) field_SoftwareWorkspace_deployments_args(ctx context
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_SoftwareWorkspace_invites_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_SoftwareWorkspace_serviceAccounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_SoftwareWorkspace_teams_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_SoftwareWorkspace_users_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_deploymentLogs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sources",
+		func(ctx context.Context, v any) ([]model.LogSource, error) {
+			return ec.unmarshalOLogSource2ᚕgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐLogSourceᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sources"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg2
 	return args, nil
 }
 
@@ -3238,6 +6447,198 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AddSoftwareDeploymentTeamPayload_roleBinding(ctx context.Context, field graphql.CollectedField, obj *model.AddSoftwareDeploymentTeamPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddSoftwareDeploymentTeamPayload_roleBinding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleBinding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareRoleBinding) graphql.Marshaler {
+			return ec.marshalNSoftwareRoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRoleBinding(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddSoftwareDeploymentTeamPayload_roleBinding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddSoftwareDeploymentTeamPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareRoleBinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddSoftwareDeploymentUserPayload_roleBinding(ctx context.Context, field graphql.CollectedField, obj *model.AddSoftwareDeploymentUserPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddSoftwareDeploymentUserPayload_roleBinding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleBinding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareRoleBinding) graphql.Marshaler {
+			return ec.marshalNSoftwareRoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRoleBinding(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddSoftwareDeploymentUserPayload_roleBinding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddSoftwareDeploymentUserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareRoleBinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddSoftwareTeamSystemRolePayload_roleBinding(ctx context.Context, field graphql.CollectedField, obj *model.AddSoftwareTeamSystemRolePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddSoftwareTeamSystemRolePayload_roleBinding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleBinding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareRoleBinding) graphql.Marshaler {
+			return ec.marshalNSoftwareRoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRoleBinding(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddSoftwareTeamSystemRolePayload_roleBinding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddSoftwareTeamSystemRolePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareRoleBinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddSoftwareWorkspaceTeamPayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.AddSoftwareWorkspaceTeamPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddSoftwareWorkspaceTeamPayload_workspace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Workspace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareWorkspace) graphql.Marshaler {
+			return ec.marshalNSoftwareWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareWorkspace(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddSoftwareWorkspaceTeamPayload_workspace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddSoftwareWorkspaceTeamPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareWorkspace(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddSoftwareWorkspaceUserPayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.AddSoftwareWorkspaceUserPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddSoftwareWorkspaceUserPayload_workspace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Workspace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareWorkspace) graphql.Marshaler {
+			return ec.marshalNSoftwareWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareWorkspace(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddSoftwareWorkspaceUserPayload_workspace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddSoftwareWorkspaceUserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareWorkspace(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AdoptSoftwareDeploymentPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.AdoptSoftwareDeploymentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdoptSoftwareDeploymentPayload_deployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deployment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareDeployment) graphql.Marshaler {
+			return ec.marshalNSoftwareDeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdoptSoftwareDeploymentPayload_deployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AdoptSoftwareDeploymentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareDeployment(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _AstroCluster_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -6937,6 +10338,450 @@ func (ec *executionContext) fieldContext_AstroWorkspaceEdge_node(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _CancelSoftwareDeploymentRuntimeUpdatePayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.CancelSoftwareDeploymentRuntimeUpdatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancelSoftwareDeploymentRuntimeUpdatePayload_deployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deployment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareDeployment) graphql.Marshaler {
+			return ec.marshalNSoftwareDeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancelSoftwareDeploymentRuntimeUpdatePayload_deployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancelSoftwareDeploymentRuntimeUpdatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareDeployment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateSoftwareDeploymentPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareDeploymentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSoftwareDeploymentPayload_deployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deployment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareDeployment) graphql.Marshaler {
+			return ec.marshalNSoftwareDeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSoftwareDeploymentPayload_deployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateSoftwareDeploymentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareDeployment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateSoftwareDeploymentServiceAccountPayload_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareDeploymentServiceAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSoftwareDeploymentServiceAccountPayload_serviceAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceAccount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareServiceAccount) graphql.Marshaler {
+			return ec.marshalNSoftwareServiceAccount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSoftwareDeploymentServiceAccountPayload_serviceAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateSoftwareDeploymentServiceAccountPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareServiceAccount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateSoftwareDeploymentServiceAccountPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareDeploymentServiceAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSoftwareDeploymentServiceAccountPayload_apiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.APIKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSoftwareDeploymentServiceAccountPayload_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateSoftwareDeploymentServiceAccountPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreateSoftwareTokenPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareTokenPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSoftwareTokenPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareUser) graphql.Marshaler {
+			return ec.marshalOSoftwareUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSoftwareTokenPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateSoftwareTokenPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUser(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateSoftwareTokenPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareTokenPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSoftwareTokenPayload_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSoftwareTokenPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateSoftwareTokenPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreateSoftwareUserPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareUserPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSoftwareUserPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareUser) graphql.Marshaler {
+			return ec.marshalOSoftwareUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSoftwareUserPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateSoftwareUserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUser(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateSoftwareUserPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareUserPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSoftwareUserPayload_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSoftwareUserPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateSoftwareUserPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreateSoftwareWorkspacePayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareWorkspacePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSoftwareWorkspacePayload_workspace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Workspace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareWorkspace) graphql.Marshaler {
+			return ec.marshalNSoftwareWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareWorkspace(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSoftwareWorkspacePayload_workspace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateSoftwareWorkspacePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareWorkspace(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateSoftwareWorkspaceServiceAccountPayload_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareWorkspaceServiceAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSoftwareWorkspaceServiceAccountPayload_serviceAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceAccount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareServiceAccount) graphql.Marshaler {
+			return ec.marshalNSoftwareServiceAccount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSoftwareWorkspaceServiceAccountPayload_serviceAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateSoftwareWorkspaceServiceAccountPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareServiceAccount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateSoftwareWorkspaceServiceAccountPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareWorkspaceServiceAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSoftwareWorkspaceServiceAccountPayload_apiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.APIKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSoftwareWorkspaceServiceAccountPayload_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateSoftwareWorkspaceServiceAccountPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeleteSoftwareDeploymentPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSoftwareDeploymentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteSoftwareDeploymentPayload_deployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deployment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareDeployment) graphql.Marshaler {
+			return ec.marshalNSoftwareDeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteSoftwareDeploymentPayload_deployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteSoftwareDeploymentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareDeployment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteSoftwareDeploymentServiceAccountPayload_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSoftwareDeploymentServiceAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteSoftwareDeploymentServiceAccountPayload_serviceAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceAccount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareServiceAccount) graphql.Marshaler {
+			return ec.marshalNSoftwareServiceAccount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteSoftwareDeploymentServiceAccountPayload_serviceAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteSoftwareDeploymentServiceAccountPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareServiceAccount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteSoftwareWorkspacePayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSoftwareWorkspacePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteSoftwareWorkspacePayload_workspace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Workspace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareWorkspace) graphql.Marshaler {
+			return ec.marshalNSoftwareWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareWorkspace(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteSoftwareWorkspacePayload_workspace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteSoftwareWorkspacePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareWorkspace(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteSoftwareWorkspaceServiceAccountPayload_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSoftwareWorkspaceServiceAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteSoftwareWorkspaceServiceAccountPayload_serviceAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceAccount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareServiceAccount) graphql.Marshaler {
+			return ec.marshalNSoftwareServiceAccount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteSoftwareWorkspaceServiceAccountPayload_serviceAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteSoftwareWorkspaceServiceAccountPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareServiceAccount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeploymentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7107,6 +10952,1596 @@ func (ec *executionContext) fieldContext_DeploymentEdge_node(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeploymentLogLine_id(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLogLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentLogLine_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentLogLine_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentLogLine", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeploymentLogLine_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLogLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentLogLine_deploymentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeploymentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentLogLine_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentLogLine", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeploymentLogLine_platform(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLogLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentLogLine_platform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Platform, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Platform) graphql.Marshaler {
+			return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentLogLine_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentLogLine", field, false, false, "Platform")
+}
+
+func (ec *executionContext) _DeploymentLogLine_timestamp(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLogLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentLogLine_timestamp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timestamp, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentLogLine_timestamp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentLogLine", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DeploymentLogLine_source(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLogLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentLogLine_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LogSource) graphql.Marshaler {
+			return ec.marshalOLogSource2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐLogSource(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentLogLine_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentLogLine", field, false, false, "LogSource")
+}
+
+func (ec *executionContext) _DeploymentLogLine_message(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLogLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentLogLine_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentLogLine_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentLogLine", field, false, false, "String")
+}
+
+func (ec *executionContext) _Mutation_createSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createSoftwareDeployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateSoftwareDeployment(ctx, fc.Args["input"].(model.CreateSoftwareDeploymentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateSoftwareDeploymentPayload) graphql.Marshaler {
+			return ec.marshalOCreateSoftwareDeploymentPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareDeploymentPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateSoftwareDeploymentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createSoftwareDeployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSoftwareDeployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSoftwareDeployment(ctx, fc.Args["input"].(model.UpdateSoftwareDeploymentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateSoftwareDeploymentPayload) graphql.Marshaler {
+			return ec.marshalOUpdateSoftwareDeploymentPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateSoftwareDeploymentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSoftwareDeployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertSoftwareDeployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertSoftwareDeployment(ctx, fc.Args["input"].(model.UpsertSoftwareDeploymentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpsertSoftwareDeploymentPayload) graphql.Marshaler {
+			return ec.marshalOUpsertSoftwareDeploymentPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpsertSoftwareDeploymentPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertSoftwareDeploymentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertSoftwareDeployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteSoftwareDeployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteSoftwareDeployment(ctx, fc.Args["input"].(model.DeleteSoftwareDeploymentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteSoftwareDeploymentPayload) graphql.Marshaler {
+			return ec.marshalODeleteSoftwareDeploymentPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeleteSoftwareDeploymentPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteSoftwareDeploymentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteSoftwareDeployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSoftwareDeploymentRuntime(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSoftwareDeploymentRuntime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSoftwareDeploymentRuntime(ctx, fc.Args["input"].(model.UpdateSoftwareDeploymentRuntimeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateSoftwareDeploymentRuntimePayload) graphql.Marshaler {
+			return ec.marshalOUpdateSoftwareDeploymentRuntimePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentRuntimePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSoftwareDeploymentRuntime(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateSoftwareDeploymentRuntimePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSoftwareDeploymentRuntime_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelSoftwareDeploymentRuntimeUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelSoftwareDeploymentRuntimeUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelSoftwareDeploymentRuntimeUpdate(ctx, fc.Args["input"].(model.CancelSoftwareDeploymentRuntimeUpdateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CancelSoftwareDeploymentRuntimeUpdatePayload) graphql.Marshaler {
+			return ec.marshalOCancelSoftwareDeploymentRuntimeUpdatePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCancelSoftwareDeploymentRuntimeUpdatePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelSoftwareDeploymentRuntimeUpdate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CancelSoftwareDeploymentRuntimeUpdatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelSoftwareDeploymentRuntimeUpdate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSoftwareDeploymentAirflow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSoftwareDeploymentAirflow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSoftwareDeploymentAirflow(ctx, fc.Args["input"].(model.UpdateSoftwareDeploymentAirflowInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateSoftwareDeploymentAirflowPayload) graphql.Marshaler {
+			return ec.marshalOUpdateSoftwareDeploymentAirflowPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentAirflowPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSoftwareDeploymentAirflow(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateSoftwareDeploymentAirflowPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSoftwareDeploymentAirflow_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSoftwareDeploymentImage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSoftwareDeploymentImage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSoftwareDeploymentImage(ctx, fc.Args["input"].(model.UpdateSoftwareDeploymentImageInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateSoftwareDeploymentImagePayload) graphql.Marshaler {
+			return ec.marshalOUpdateSoftwareDeploymentImagePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentImagePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSoftwareDeploymentImage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateSoftwareDeploymentImagePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSoftwareDeploymentImage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_adoptSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_adoptSoftwareDeployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AdoptSoftwareDeployment(ctx, fc.Args["input"].(model.AdoptSoftwareDeploymentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AdoptSoftwareDeploymentPayload) graphql.Marshaler {
+			return ec.marshalOAdoptSoftwareDeploymentPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAdoptSoftwareDeploymentPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_adoptSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdoptSoftwareDeploymentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_adoptSoftwareDeployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unadoptSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unadoptSoftwareDeployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnadoptSoftwareDeployment(ctx, fc.Args["input"].(model.UnadoptSoftwareDeploymentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnadoptSoftwareDeploymentPayload) graphql.Marshaler {
+			return ec.marshalOUnadoptSoftwareDeploymentPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUnadoptSoftwareDeploymentPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unadoptSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnadoptSoftwareDeploymentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unadoptSoftwareDeployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createSoftwareWorkspace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createSoftwareWorkspace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateSoftwareWorkspace(ctx, fc.Args["input"].(model.CreateSoftwareWorkspaceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateSoftwareWorkspacePayload) graphql.Marshaler {
+			return ec.marshalOCreateSoftwareWorkspacePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareWorkspacePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createSoftwareWorkspace(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateSoftwareWorkspacePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createSoftwareWorkspace_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSoftwareWorkspace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSoftwareWorkspace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSoftwareWorkspace(ctx, fc.Args["input"].(model.UpdateSoftwareWorkspaceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateSoftwareWorkspacePayload) graphql.Marshaler {
+			return ec.marshalOUpdateSoftwareWorkspacePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareWorkspacePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSoftwareWorkspace(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateSoftwareWorkspacePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSoftwareWorkspace_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteSoftwareWorkspace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteSoftwareWorkspace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteSoftwareWorkspace(ctx, fc.Args["input"].(model.DeleteSoftwareWorkspaceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteSoftwareWorkspacePayload) graphql.Marshaler {
+			return ec.marshalODeleteSoftwareWorkspacePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeleteSoftwareWorkspacePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteSoftwareWorkspace(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteSoftwareWorkspacePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteSoftwareWorkspace_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addSoftwareWorkspaceUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addSoftwareWorkspaceUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddSoftwareWorkspaceUser(ctx, fc.Args["input"].(model.AddSoftwareWorkspaceUserInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddSoftwareWorkspaceUserPayload) graphql.Marshaler {
+			return ec.marshalOAddSoftwareWorkspaceUserPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareWorkspaceUserPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addSoftwareWorkspaceUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddSoftwareWorkspaceUserPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addSoftwareWorkspaceUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSoftwareWorkspaceUserRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSoftwareWorkspaceUserRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSoftwareWorkspaceUserRole(ctx, fc.Args["input"].(model.UpdateSoftwareWorkspaceUserRoleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateSoftwareWorkspaceUserRolePayload) graphql.Marshaler {
+			return ec.marshalOUpdateSoftwareWorkspaceUserRolePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareWorkspaceUserRolePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSoftwareWorkspaceUserRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateSoftwareWorkspaceUserRolePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSoftwareWorkspaceUserRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeSoftwareWorkspaceUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeSoftwareWorkspaceUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveSoftwareWorkspaceUser(ctx, fc.Args["input"].(model.RemoveSoftwareWorkspaceUserInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveSoftwareWorkspaceUserPayload) graphql.Marshaler {
+			return ec.marshalORemoveSoftwareWorkspaceUserPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareWorkspaceUserPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeSoftwareWorkspaceUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveSoftwareWorkspaceUserPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeSoftwareWorkspaceUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addSoftwareDeploymentUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addSoftwareDeploymentUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddSoftwareDeploymentUser(ctx, fc.Args["input"].(model.AddSoftwareDeploymentUserInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddSoftwareDeploymentUserPayload) graphql.Marshaler {
+			return ec.marshalOAddSoftwareDeploymentUserPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareDeploymentUserPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addSoftwareDeploymentUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddSoftwareDeploymentUserPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addSoftwareDeploymentUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSoftwareDeploymentUserRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSoftwareDeploymentUserRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSoftwareDeploymentUserRole(ctx, fc.Args["input"].(model.UpdateSoftwareDeploymentUserRoleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateSoftwareDeploymentUserRolePayload) graphql.Marshaler {
+			return ec.marshalOUpdateSoftwareDeploymentUserRolePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentUserRolePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSoftwareDeploymentUserRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateSoftwareDeploymentUserRolePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSoftwareDeploymentUserRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeSoftwareDeploymentUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeSoftwareDeploymentUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveSoftwareDeploymentUser(ctx, fc.Args["input"].(model.RemoveSoftwareDeploymentUserInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveSoftwareDeploymentUserPayload) graphql.Marshaler {
+			return ec.marshalORemoveSoftwareDeploymentUserPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareDeploymentUserPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeSoftwareDeploymentUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveSoftwareDeploymentUserPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeSoftwareDeploymentUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addSoftwareWorkspaceTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addSoftwareWorkspaceTeam(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddSoftwareWorkspaceTeam(ctx, fc.Args["input"].(model.AddSoftwareWorkspaceTeamInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddSoftwareWorkspaceTeamPayload) graphql.Marshaler {
+			return ec.marshalOAddSoftwareWorkspaceTeamPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareWorkspaceTeamPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addSoftwareWorkspaceTeam(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddSoftwareWorkspaceTeamPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addSoftwareWorkspaceTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSoftwareWorkspaceTeamRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSoftwareWorkspaceTeamRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSoftwareWorkspaceTeamRole(ctx, fc.Args["input"].(model.UpdateSoftwareWorkspaceTeamRoleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateSoftwareWorkspaceTeamRolePayload) graphql.Marshaler {
+			return ec.marshalOUpdateSoftwareWorkspaceTeamRolePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareWorkspaceTeamRolePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSoftwareWorkspaceTeamRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateSoftwareWorkspaceTeamRolePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSoftwareWorkspaceTeamRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeSoftwareWorkspaceTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeSoftwareWorkspaceTeam(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveSoftwareWorkspaceTeam(ctx, fc.Args["input"].(model.RemoveSoftwareWorkspaceTeamInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveSoftwareWorkspaceTeamPayload) graphql.Marshaler {
+			return ec.marshalORemoveSoftwareWorkspaceTeamPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareWorkspaceTeamPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeSoftwareWorkspaceTeam(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveSoftwareWorkspaceTeamPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeSoftwareWorkspaceTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addSoftwareDeploymentTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addSoftwareDeploymentTeam(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddSoftwareDeploymentTeam(ctx, fc.Args["input"].(model.AddSoftwareDeploymentTeamInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddSoftwareDeploymentTeamPayload) graphql.Marshaler {
+			return ec.marshalOAddSoftwareDeploymentTeamPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareDeploymentTeamPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addSoftwareDeploymentTeam(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddSoftwareDeploymentTeamPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addSoftwareDeploymentTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSoftwareDeploymentTeamRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSoftwareDeploymentTeamRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSoftwareDeploymentTeamRole(ctx, fc.Args["input"].(model.UpdateSoftwareDeploymentTeamRoleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateSoftwareDeploymentTeamRolePayload) graphql.Marshaler {
+			return ec.marshalOUpdateSoftwareDeploymentTeamRolePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentTeamRolePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSoftwareDeploymentTeamRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateSoftwareDeploymentTeamRolePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSoftwareDeploymentTeamRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeSoftwareDeploymentTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeSoftwareDeploymentTeam(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveSoftwareDeploymentTeam(ctx, fc.Args["input"].(model.RemoveSoftwareDeploymentTeamInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveSoftwareDeploymentTeamPayload) graphql.Marshaler {
+			return ec.marshalORemoveSoftwareDeploymentTeamPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareDeploymentTeamPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeSoftwareDeploymentTeam(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveSoftwareDeploymentTeamPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeSoftwareDeploymentTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addSoftwareTeamSystemRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addSoftwareTeamSystemRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddSoftwareTeamSystemRole(ctx, fc.Args["input"].(model.AddSoftwareTeamSystemRoleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddSoftwareTeamSystemRolePayload) graphql.Marshaler {
+			return ec.marshalOAddSoftwareTeamSystemRolePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareTeamSystemRolePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addSoftwareTeamSystemRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddSoftwareTeamSystemRolePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addSoftwareTeamSystemRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeSoftwareTeamSystemRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeSoftwareTeamSystemRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveSoftwareTeamSystemRole(ctx, fc.Args["input"].(model.RemoveSoftwareTeamSystemRoleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveSoftwareTeamSystemRolePayload) graphql.Marshaler {
+			return ec.marshalORemoveSoftwareTeamSystemRolePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareTeamSystemRolePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeSoftwareTeamSystemRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveSoftwareTeamSystemRolePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeSoftwareTeamSystemRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createSoftwareWorkspaceServiceAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createSoftwareWorkspaceServiceAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateSoftwareWorkspaceServiceAccount(ctx, fc.Args["input"].(model.CreateSoftwareWorkspaceServiceAccountInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateSoftwareWorkspaceServiceAccountPayload) graphql.Marshaler {
+			return ec.marshalOCreateSoftwareWorkspaceServiceAccountPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareWorkspaceServiceAccountPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createSoftwareWorkspaceServiceAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateSoftwareWorkspaceServiceAccountPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createSoftwareWorkspaceServiceAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteSoftwareWorkspaceServiceAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteSoftwareWorkspaceServiceAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteSoftwareWorkspaceServiceAccount(ctx, fc.Args["input"].(model.DeleteSoftwareWorkspaceServiceAccountInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteSoftwareWorkspaceServiceAccountPayload) graphql.Marshaler {
+			return ec.marshalODeleteSoftwareWorkspaceServiceAccountPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeleteSoftwareWorkspaceServiceAccountPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteSoftwareWorkspaceServiceAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteSoftwareWorkspaceServiceAccountPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteSoftwareWorkspaceServiceAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createSoftwareDeploymentServiceAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createSoftwareDeploymentServiceAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateSoftwareDeploymentServiceAccount(ctx, fc.Args["input"].(model.CreateSoftwareDeploymentServiceAccountInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateSoftwareDeploymentServiceAccountPayload) graphql.Marshaler {
+			return ec.marshalOCreateSoftwareDeploymentServiceAccountPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareDeploymentServiceAccountPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createSoftwareDeploymentServiceAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateSoftwareDeploymentServiceAccountPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createSoftwareDeploymentServiceAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteSoftwareDeploymentServiceAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteSoftwareDeploymentServiceAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteSoftwareDeploymentServiceAccount(ctx, fc.Args["input"].(model.DeleteSoftwareDeploymentServiceAccountInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteSoftwareDeploymentServiceAccountPayload) graphql.Marshaler {
+			return ec.marshalODeleteSoftwareDeploymentServiceAccountPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeleteSoftwareDeploymentServiceAccountPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteSoftwareDeploymentServiceAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteSoftwareDeploymentServiceAccountPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteSoftwareDeploymentServiceAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createSoftwareUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createSoftwareUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateSoftwareUser(ctx, fc.Args["input"].(model.CreateSoftwareUserInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateSoftwareUserPayload) graphql.Marshaler {
+			return ec.marshalOCreateSoftwareUserPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareUserPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createSoftwareUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateSoftwareUserPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createSoftwareUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createSoftwareToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createSoftwareToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateSoftwareToken(ctx, fc.Args["input"].(model.CreateSoftwareTokenInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateSoftwareTokenPayload) graphql.Marshaler {
+			return ec.marshalOCreateSoftwareTokenPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareTokenPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createSoftwareToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateSoftwareTokenPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createSoftwareToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7519,6 +12954,235 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _RemoveSoftwareDeploymentTeamPayload_roleBinding(ctx context.Context, field graphql.CollectedField, obj *model.RemoveSoftwareDeploymentTeamPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveSoftwareDeploymentTeamPayload_roleBinding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleBinding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareRoleBinding) graphql.Marshaler {
+			return ec.marshalNSoftwareRoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRoleBinding(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveSoftwareDeploymentTeamPayload_roleBinding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveSoftwareDeploymentTeamPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareRoleBinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemoveSoftwareDeploymentUserPayload_roleBinding(ctx context.Context, field graphql.CollectedField, obj *model.RemoveSoftwareDeploymentUserPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveSoftwareDeploymentUserPayload_roleBinding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleBinding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareRoleBinding) graphql.Marshaler {
+			return ec.marshalNSoftwareRoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRoleBinding(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveSoftwareDeploymentUserPayload_roleBinding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveSoftwareDeploymentUserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareRoleBinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemoveSoftwareTeamSystemRolePayload_roleBinding(ctx context.Context, field graphql.CollectedField, obj *model.RemoveSoftwareTeamSystemRolePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveSoftwareTeamSystemRolePayload_roleBinding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleBinding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareRoleBinding) graphql.Marshaler {
+			return ec.marshalNSoftwareRoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRoleBinding(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveSoftwareTeamSystemRolePayload_roleBinding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveSoftwareTeamSystemRolePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareRoleBinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemoveSoftwareWorkspaceTeamPayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.RemoveSoftwareWorkspaceTeamPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveSoftwareWorkspaceTeamPayload_workspace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Workspace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareWorkspace) graphql.Marshaler {
+			return ec.marshalNSoftwareWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareWorkspace(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveSoftwareWorkspaceTeamPayload_workspace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveSoftwareWorkspaceTeamPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareWorkspace(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemoveSoftwareWorkspaceUserPayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.RemoveSoftwareWorkspaceUserPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveSoftwareWorkspaceUserPayload_workspace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Workspace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareWorkspace) graphql.Marshaler {
+			return ec.marshalNSoftwareWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareWorkspace(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveSoftwareWorkspaceUserPayload_workspace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveSoftwareWorkspaceUserPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareWorkspace(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareAirflowImage_version(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAirflowImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareAirflowImage_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareAirflowImage_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareAirflowImage", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareAirflowImage_channel(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAirflowImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareAirflowImage_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareAirflowImage_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareAirflowImage", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareAirflowImage_tag(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAirflowImage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareAirflowImage_tag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tag, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareAirflowImage_tag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareAirflowImage", field, false, false, "String")
+}
+
 func (ec *executionContext) _SoftwareAppConfig_version(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7565,6 +13229,29 @@ func (ec *executionContext) fieldContext_SoftwareAppConfig_baseDomain(_ context.
 	return graphql.NewScalarFieldContext("SoftwareAppConfig", field, false, false, "String")
 }
 
+func (ec *executionContext) _SoftwareAppConfig_byoUpdateRegistryHost(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareAppConfig_byoUpdateRegistryHost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SoftwareAppConfig().ByoUpdateRegistryHost(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareAppConfig_byoUpdateRegistryHost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareAppConfig", field, true, true, "String")
+}
+
 func (ec *executionContext) _SoftwareAppConfig_smtpConfigured(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7597,7 +13284,7 @@ func (ec *executionContext) _SoftwareAppConfig_manualReleaseNames(ctx context.Co
 			return ec.fieldContext_SoftwareAppConfig_manualReleaseNames(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ManualReleaseNames, nil
+			return ec.Resolvers.SoftwareAppConfig().ManualReleaseNames(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
@@ -7608,7 +13295,76 @@ func (ec *executionContext) _SoftwareAppConfig_manualReleaseNames(ctx context.Co
 	)
 }
 func (ec *executionContext) fieldContext_SoftwareAppConfig_manualReleaseNames(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SoftwareAppConfig", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("SoftwareAppConfig", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _SoftwareAppConfig_configureDagDeployment(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareAppConfig_configureDagDeployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SoftwareAppConfig().ConfigureDagDeployment(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareAppConfig_configureDagDeployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareAppConfig", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _SoftwareAppConfig_nfsMountDagDeployment(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareAppConfig_nfsMountDagDeployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SoftwareAppConfig().NfsMountDagDeployment(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareAppConfig_nfsMountDagDeployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareAppConfig", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _SoftwareAppConfig_manualNamespaceNames(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareAppConfig_manualNamespaceNames(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SoftwareAppConfig().ManualNamespaceNames(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareAppConfig_manualNamespaceNames(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareAppConfig", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _SoftwareAppConfig_hardDeleteDeployment(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
@@ -7620,7 +13376,7 @@ func (ec *executionContext) _SoftwareAppConfig_hardDeleteDeployment(ctx context.
 			return ec.fieldContext_SoftwareAppConfig_hardDeleteDeployment(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.HardDeleteDeployment, nil
+			return ec.Resolvers.SoftwareAppConfig().HardDeleteDeployment(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
@@ -7631,7 +13387,7 @@ func (ec *executionContext) _SoftwareAppConfig_hardDeleteDeployment(ctx context.
 	)
 }
 func (ec *executionContext) fieldContext_SoftwareAppConfig_hardDeleteDeployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SoftwareAppConfig", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("SoftwareAppConfig", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _SoftwareAppConfig_triggererEnabled(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
@@ -7643,7 +13399,7 @@ func (ec *executionContext) _SoftwareAppConfig_triggererEnabled(ctx context.Cont
 			return ec.fieldContext_SoftwareAppConfig_triggererEnabled(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TriggererEnabled, nil
+			return ec.Resolvers.SoftwareAppConfig().TriggererEnabled(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
@@ -7654,7 +13410,7 @@ func (ec *executionContext) _SoftwareAppConfig_triggererEnabled(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_SoftwareAppConfig_triggererEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SoftwareAppConfig", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("SoftwareAppConfig", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _SoftwareAppConfig_featureFlags(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
@@ -7666,7 +13422,7 @@ func (ec *executionContext) _SoftwareAppConfig_featureFlags(ctx context.Context,
 			return ec.fieldContext_SoftwareAppConfig_featureFlags(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.FeatureFlags, nil
+			return ec.Resolvers.SoftwareAppConfig().FeatureFlags(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
@@ -7677,7 +13433,7 @@ func (ec *executionContext) _SoftwareAppConfig_featureFlags(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_SoftwareAppConfig_featureFlags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SoftwareAppConfig", field, false, false, "JSON")
+	return graphql.NewScalarFieldContext("SoftwareAppConfig", field, true, true, "JSON")
 }
 
 func (ec *executionContext) _SoftwareDeployInfo_current(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployInfo) (ret graphql.Marshaler) {
@@ -7965,7 +13721,7 @@ func (ec *executionContext) _SoftwareDeployment_clusterId(ctx context.Context, f
 			return ec.fieldContext_SoftwareDeployment_clusterId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ClusterID, nil
+			return ec.Resolvers.SoftwareDeployment().ClusterID(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7976,7 +13732,7 @@ func (ec *executionContext) _SoftwareDeployment_clusterId(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_clusterId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SoftwareDeployment", field, true, true, "String")
 }
 
 func (ec *executionContext) _SoftwareDeployment_version(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
@@ -8011,7 +13767,7 @@ func (ec *executionContext) _SoftwareDeployment_runtimeVersion(ctx context.Conte
 			return ec.fieldContext_SoftwareDeployment_runtimeVersion(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.RuntimeVersion, nil
+			return ec.Resolvers.SoftwareDeployment().RuntimeVersion(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8022,7 +13778,7 @@ func (ec *executionContext) _SoftwareDeployment_runtimeVersion(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_runtimeVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SoftwareDeployment", field, true, true, "String")
 }
 
 func (ec *executionContext) _SoftwareDeployment_airflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
@@ -8057,7 +13813,7 @@ func (ec *executionContext) _SoftwareDeployment_desiredRuntimeVersion(ctx contex
 			return ec.fieldContext_SoftwareDeployment_desiredRuntimeVersion(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DesiredRuntimeVersion, nil
+			return ec.Resolvers.SoftwareDeployment().DesiredRuntimeVersion(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8068,6 +13824,29 @@ func (ec *executionContext) _SoftwareDeployment_desiredRuntimeVersion(ctx contex
 	)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_desiredRuntimeVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareDeployment", field, true, true, "String")
+}
+
+func (ec *executionContext) _SoftwareDeployment_desiredAirflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareDeployment_desiredAirflowVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DesiredAirflowVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareDeployment_desiredAirflowVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "String")
 }
 
@@ -8213,6 +13992,161 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_dagDeploymentType(_ 
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "String")
 }
 
+func (ec *executionContext) _SoftwareDeployment_config(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareDeployment_config(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Config, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalOJSON2interface(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareDeployment_config(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _SoftwareDeployment_users(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareDeployment_users(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SoftwareDeployment().Users(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareUserConnection) graphql.Marshaler {
+			return ec.marshalNSoftwareUserConnection2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUserConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareDeployment_users(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareDeployment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUserConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SoftwareDeployment_users_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareDeployment_teams(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareDeployment_teams(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SoftwareDeployment().Teams(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareTeamConnection) graphql.Marshaler {
+			return ec.marshalNSoftwareTeamConnection2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeamConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareDeployment_teams(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareDeployment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareTeamConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SoftwareDeployment_teams_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareDeployment_serviceAccounts(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareDeployment_serviceAccounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SoftwareDeployment().ServiceAccounts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareServiceAccountConnection) graphql.Marshaler {
+			return ec.marshalNSoftwareServiceAccountConnection2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccountConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareDeployment_serviceAccounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareDeployment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareServiceAccountConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SoftwareDeployment_serviceAccounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SoftwareDeployment_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8257,6 +14191,176 @@ func (ec *executionContext) _SoftwareDeployment_updatedAt(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SoftwareDeploymentConfig_airflowImages(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareDeploymentConfig_airflowImages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AirflowImages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SoftwareAirflowImage) graphql.Marshaler {
+			return ec.marshalOSoftwareAirflowImage2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareAirflowImageᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_airflowImages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareDeploymentConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareAirflowImage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareDeploymentConfig_airflowVersions(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareDeploymentConfig_airflowVersions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AirflowVersions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_airflowVersions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareDeploymentConfig", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareDeploymentConfig_defaultAirflowImageTag(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareDeploymentConfig_defaultAirflowImageTag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultAirflowImageTag, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_defaultAirflowImageTag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareDeploymentConfig", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareDeploymentConfig_defaultAirflowChartVersion(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareDeploymentConfig_defaultAirflowChartVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultAirflowChartVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_defaultAirflowChartVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareDeploymentConfig", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareDeploymentConfig_executors(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareDeploymentConfig_executors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Executors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalOJSON2interface(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_executors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareDeploymentConfig", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _SoftwareDeploymentConfig_singleNamespace(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareDeploymentConfig_singleNamespace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SingleNamespace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_singleNamespace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareDeploymentConfig", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SoftwareDeploymentConfig_loggingEnabled(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareDeploymentConfig_loggingEnabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoggingEnabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_loggingEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareDeploymentConfig", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SoftwareDeploymentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConnection) (ret graphql.Marshaler) {
@@ -8479,6 +14583,364 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentUrl_url(_ context.Con
 	return graphql.NewScalarFieldContext("SoftwareDeploymentUrl", field, false, false, "String")
 }
 
+func (ec *executionContext) _SoftwareEmail_address(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareEmail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareEmail_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareEmail_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareEmail", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareEmail_verified(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareEmail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareEmail_verified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareEmail_verified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareEmail", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SoftwareEmail_primary(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareEmail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareEmail_primary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Primary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareEmail_primary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareEmail", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SoftwareInvite_inviteId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInvite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareInvite_inviteId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InviteID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareInvite_inviteId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareInvite", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareInvite_email(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInvite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareInvite_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareInvite_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareInvite", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareInvite_role(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInvite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareInvite_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareRole) graphql.Marshaler {
+			return ec.marshalOSoftwareRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareInvite_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareInvite", field, false, false, "SoftwareRole")
+}
+
+func (ec *executionContext) _SoftwareInvite_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInvite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareInvite_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareInvite_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareInvite", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SoftwareInvite_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInvite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareInvite_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareInvite_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareInvite", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SoftwareInviteConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInviteConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareInviteConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareInviteConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareInviteConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SoftwareInviteConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInviteConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareInviteConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareInviteConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareInviteConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareInviteConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInviteConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareInviteConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SoftwareInviteEdge) graphql.Marshaler {
+			return ec.marshalNSoftwareInviteEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareInviteEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareInviteConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareInviteConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareInviteEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareInviteConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInviteConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareInviteConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SoftwareInvite) graphql.Marshaler {
+			return ec.marshalNSoftwareInvite2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareInviteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareInviteConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareInviteConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareInvite(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareInviteEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInviteEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareInviteEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareInviteEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareInviteEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareInviteEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInviteEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareInviteEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareInvite) graphql.Marshaler {
+			return ec.marshalNSoftwareInvite2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareInvite(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareInviteEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareInviteEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareInvite(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SoftwareQuery_installation(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8500,6 +14962,29 @@ func (ec *executionContext) _SoftwareQuery_installation(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_SoftwareQuery_installation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareQuery", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareQuery_houstonVersion(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareQuery_houstonVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SoftwareQuery().HoustonVersion(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareQuery_houstonVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareQuery", field, true, true, "String")
 }
 
 func (ec *executionContext) _SoftwareQuery_appConfig(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
@@ -8530,6 +15015,82 @@ func (ec *executionContext) fieldContext_SoftwareQuery_appConfig(_ context.Conte
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SoftwareAppConfig(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareQuery_deploymentConfig(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareQuery_deploymentConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SoftwareQuery().DeploymentConfig(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareDeploymentConfig) graphql.Marshaler {
+			return ec.marshalOSoftwareDeploymentConfig2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeploymentConfig(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareQuery_deploymentConfig(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareQuery",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareDeploymentConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareQuery_runtimeReleases(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareQuery_runtimeReleases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SoftwareQuery().RuntimeReleases(ctx, obj, fc.Args["airflowVersion"].(*string), fc.Args["clusterId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SoftwareRuntimeRelease) graphql.Marshaler {
+			return ec.marshalOSoftwareRuntimeRelease2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRuntimeReleaseᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareQuery_runtimeReleases(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareQuery",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareRuntimeRelease(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SoftwareQuery_runtimeReleases_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8710,6 +15271,1664 @@ func (ec *executionContext) fieldContext_SoftwareQuery_deployment(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _SoftwareQuery_users(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareQuery_users(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SoftwareQuery().Users(ctx, obj, fc.Args["search"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareUserConnection) graphql.Marshaler {
+			return ec.marshalNSoftwareUserConnection2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUserConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareQuery_users(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareQuery",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUserConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SoftwareQuery_users_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareQuery_user(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareQuery_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SoftwareQuery().User(ctx, obj, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareUser) graphql.Marshaler {
+			return ec.marshalOSoftwareUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareQuery_user(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareQuery",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUser(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SoftwareQuery_user_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareQuery_teams(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareQuery_teams(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SoftwareQuery().Teams(ctx, obj, fc.Args["workspaceId"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareTeamConnection) graphql.Marshaler {
+			return ec.marshalNSoftwareTeamConnection2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeamConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareQuery_teams(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareQuery",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareTeamConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SoftwareQuery_teams_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareQuery_team(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareQuery_team(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SoftwareQuery().Team(ctx, obj, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareTeam) graphql.Marshaler {
+			return ec.marshalOSoftwareTeam2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeam(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareQuery_team(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareQuery",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareTeam(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SoftwareQuery_team_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareRoleBinding_role(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRoleBinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareRoleBinding_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareRole) graphql.Marshaler {
+			return ec.marshalOSoftwareRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareRoleBinding_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareRoleBinding", field, false, false, "SoftwareRole")
+}
+
+func (ec *executionContext) _SoftwareRoleBinding_user(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRoleBinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareRoleBinding_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareUser) graphql.Marshaler {
+			return ec.marshalOSoftwareUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareRoleBinding_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareRoleBinding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUser(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareRoleBinding_team(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRoleBinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareRoleBinding_team(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Team, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareTeam) graphql.Marshaler {
+			return ec.marshalOSoftwareTeam2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeam(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareRoleBinding_team(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareRoleBinding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareTeam(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareRoleBinding_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRoleBinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareRoleBinding_serviceAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceAccount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareServiceAccount) graphql.Marshaler {
+			return ec.marshalOSoftwareServiceAccount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareRoleBinding_serviceAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareRoleBinding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareServiceAccount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareRoleBinding_workspace(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRoleBinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareRoleBinding_workspace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Workspace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareWorkspace) graphql.Marshaler {
+			return ec.marshalOSoftwareWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareWorkspace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareRoleBinding_workspace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareRoleBinding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareWorkspace(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareRoleBinding_deployment(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRoleBinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareRoleBinding_deployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deployment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareDeployment) graphql.Marshaler {
+			return ec.marshalOSoftwareDeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeployment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareRoleBinding_deployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareRoleBinding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareDeployment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareRuntimeRelease_version(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRuntimeRelease) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareRuntimeRelease_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareRuntimeRelease_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareRuntimeRelease", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareRuntimeRelease_airflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRuntimeRelease) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareRuntimeRelease_airflowVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AirflowVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareRuntimeRelease_airflowVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareRuntimeRelease", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareRuntimeRelease_airflowDatabaseMigrations(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRuntimeRelease) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareRuntimeRelease_airflowDatabaseMigrations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AirflowDatabaseMigrations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareRuntimeRelease_airflowDatabaseMigrations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareRuntimeRelease", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SoftwareServiceAccount_serviceAccountId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareServiceAccount_serviceAccountId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceAccountID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareServiceAccount_serviceAccountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareServiceAccount_label(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareServiceAccount_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareServiceAccount_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareServiceAccount_category(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareServiceAccount_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareServiceAccount_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareServiceAccount_entityType(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareServiceAccount_entityType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntityType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareServiceAccount_entityType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareServiceAccount_workspaceId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareServiceAccount_workspaceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkspaceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareServiceAccount_workspaceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareServiceAccount_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareServiceAccount_deploymentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeploymentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareServiceAccount_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareServiceAccount_role(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareServiceAccount_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareRole) graphql.Marshaler {
+			return ec.marshalOSoftwareRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareServiceAccount_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "SoftwareRole")
+}
+
+func (ec *executionContext) _SoftwareServiceAccount_active(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareServiceAccount_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareServiceAccount_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SoftwareServiceAccount_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareServiceAccount_lastUsedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastUsedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareServiceAccount_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SoftwareServiceAccount_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareServiceAccount_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareServiceAccount_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SoftwareServiceAccount_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareServiceAccount_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareServiceAccount_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SoftwareServiceAccountConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccountConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareServiceAccountConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareServiceAccountConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareServiceAccountConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SoftwareServiceAccountConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccountConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareServiceAccountConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareServiceAccountConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareServiceAccountConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareServiceAccountConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccountConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareServiceAccountConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SoftwareServiceAccountEdge) graphql.Marshaler {
+			return ec.marshalNSoftwareServiceAccountEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccountEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareServiceAccountConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareServiceAccountConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareServiceAccountEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareServiceAccountConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccountConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareServiceAccountConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SoftwareServiceAccount) graphql.Marshaler {
+			return ec.marshalNSoftwareServiceAccount2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareServiceAccountConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareServiceAccountConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareServiceAccount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareServiceAccountEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccountEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareServiceAccountEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareServiceAccountEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareServiceAccountEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareServiceAccountEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccountEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareServiceAccountEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareServiceAccount) graphql.Marshaler {
+			return ec.marshalNSoftwareServiceAccount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareServiceAccountEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareServiceAccountEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareServiceAccount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareTeam_id(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareTeam_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareTeam_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareTeam", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SoftwareTeam_teamId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareTeam_teamId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TeamID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareTeam_teamId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareTeam", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareTeam_installation(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareTeam_installation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Installation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareTeam_installation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareTeam", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareTeam_name(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareTeam_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareTeam_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareTeam", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareTeam_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareTeam_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareTeam_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareTeam", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SoftwareTeam_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareTeam_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareTeam_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareTeam", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SoftwareTeam_users(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareTeam_users(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SoftwareTeam().Users(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SoftwareUser) graphql.Marshaler {
+			return ec.marshalOSoftwareUser2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUserᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareTeam_users(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareTeam",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUser(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareTeamConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeamConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareTeamConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareTeamConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareTeamConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SoftwareTeamConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeamConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareTeamConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareTeamConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareTeamConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareTeamConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeamConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareTeamConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SoftwareTeamEdge) graphql.Marshaler {
+			return ec.marshalNSoftwareTeamEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeamEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareTeamConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareTeamConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareTeamEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareTeamConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeamConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareTeamConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SoftwareTeam) graphql.Marshaler {
+			return ec.marshalNSoftwareTeam2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeamᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareTeamConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareTeamConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareTeam(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareTeamEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeamEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareTeamEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareTeamEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareTeamEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareTeamEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeamEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareTeamEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareTeam) graphql.Marshaler {
+			return ec.marshalNSoftwareTeam2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeam(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareTeamEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareTeamEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareTeam(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareTeamEdge_role(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeamEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareTeamEdge_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareRole) graphql.Marshaler {
+			return ec.marshalOSoftwareRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareTeamEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareTeamEdge", field, false, false, "SoftwareRole")
+}
+
+func (ec *executionContext) _SoftwareUser_id(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUser_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUser_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUser", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SoftwareUser_userId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUser_userId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUser_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUser", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareUser_installation(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUser_installation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Installation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUser_installation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUser", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareUser_username(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUser_username(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Username, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUser_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUser", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareUser_fullName(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUser_fullName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FullName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUser_fullName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUser", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareUser_status(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUser_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUser_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUser", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareUser_email(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUser_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUser_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUser", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareUser_emails(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUser_emails(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Emails, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SoftwareEmail) graphql.Marshaler {
+			return ec.marshalOSoftwareEmail2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareEmailᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUser_emails(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareUser",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareEmail(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareUser_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUser_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUser_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUser", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SoftwareUser_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUser_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUser_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUser", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SoftwareUserConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUserConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUserConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUserConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUserConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SoftwareUserConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUserConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUserConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUserConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareUserConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareUserConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUserConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUserConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SoftwareUserEdge) graphql.Marshaler {
+			return ec.marshalNSoftwareUserEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUserEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUserConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareUserConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUserEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareUserConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUserConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUserConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SoftwareUser) graphql.Marshaler {
+			return ec.marshalNSoftwareUser2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUserᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUserConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareUserConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUser(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareUserEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUserEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUserEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUserEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareUserEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUserEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUserEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareUser) graphql.Marshaler {
+			return ec.marshalNSoftwareUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUserEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareUserEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUser(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareUserEdge_role(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUserEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUserEdge_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareRole) graphql.Marshaler {
+			return ec.marshalOSoftwareRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUserEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUserEdge", field, false, false, "SoftwareRole")
+}
+
 func (ec *executionContext) _SoftwareWorkspace_id(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8848,6 +17067,52 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_platform(_ context.Co
 	return graphql.NewScalarFieldContext("SoftwareWorkspace", field, false, false, "Platform")
 }
 
+func (ec *executionContext) _SoftwareWorkspace_active(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareWorkspace_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareWorkspace_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareWorkspace", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SoftwareWorkspace_deploymentCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareWorkspace_deploymentCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeploymentCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareWorkspace_deploymentCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareWorkspace", field, false, false, "Int")
+}
+
 func (ec *executionContext) _SoftwareWorkspace_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8932,6 +17197,182 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_deployments(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_SoftwareWorkspace_deployments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareWorkspace_users(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareWorkspace_users(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SoftwareWorkspace().Users(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareUserConnection) graphql.Marshaler {
+			return ec.marshalNSoftwareUserConnection2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUserConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareWorkspace_users(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareWorkspace",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUserConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SoftwareWorkspace_users_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareWorkspace_teams(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareWorkspace_teams(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SoftwareWorkspace().Teams(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareTeamConnection) graphql.Marshaler {
+			return ec.marshalNSoftwareTeamConnection2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeamConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareWorkspace_teams(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareWorkspace",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareTeamConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SoftwareWorkspace_teams_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareWorkspace_serviceAccounts(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareWorkspace_serviceAccounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SoftwareWorkspace().ServiceAccounts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareServiceAccountConnection) graphql.Marshaler {
+			return ec.marshalNSoftwareServiceAccountConnection2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccountConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareWorkspace_serviceAccounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareWorkspace",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareServiceAccountConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SoftwareWorkspace_serviceAccounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareWorkspace_invites(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareWorkspace_invites(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SoftwareWorkspace().Invites(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareInviteConnection) graphql.Marshaler {
+			return ec.marshalNSoftwareInviteConnection2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareInviteConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareWorkspace_invites(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareWorkspace",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareInviteConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SoftwareWorkspace_invites_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9110,6 +17551,407 @@ func (ec *executionContext) fieldContext_SoftwareWorkspaceEdge_node(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_deploymentLogs(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_deploymentLogs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().DeploymentLogs(ctx, fc.Args["deploymentId"].(string), fc.Args["sources"].([]model.LogSource), fc.Args["search"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeploymentLogLine) graphql.Marshaler {
+			return ec.marshalNDeploymentLogLine2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentLogLine(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_deploymentLogs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeploymentLogLine(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_deploymentLogs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnadoptSoftwareDeploymentPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.UnadoptSoftwareDeploymentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnadoptSoftwareDeploymentPayload_deployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deployment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareDeployment) graphql.Marshaler {
+			return ec.marshalNSoftwareDeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnadoptSoftwareDeploymentPayload_deployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnadoptSoftwareDeploymentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareDeployment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateSoftwareDeploymentAirflowPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareDeploymentAirflowPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSoftwareDeploymentAirflowPayload_deployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deployment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareDeployment) graphql.Marshaler {
+			return ec.marshalNSoftwareDeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSoftwareDeploymentAirflowPayload_deployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateSoftwareDeploymentAirflowPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareDeployment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateSoftwareDeploymentImagePayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareDeploymentImagePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSoftwareDeploymentImagePayload_deployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deployment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareDeployment) graphql.Marshaler {
+			return ec.marshalNSoftwareDeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSoftwareDeploymentImagePayload_deployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateSoftwareDeploymentImagePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareDeployment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateSoftwareDeploymentPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareDeploymentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSoftwareDeploymentPayload_deployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deployment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareDeployment) graphql.Marshaler {
+			return ec.marshalNSoftwareDeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSoftwareDeploymentPayload_deployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateSoftwareDeploymentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareDeployment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateSoftwareDeploymentRuntimePayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareDeploymentRuntimePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSoftwareDeploymentRuntimePayload_deployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deployment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareDeployment) graphql.Marshaler {
+			return ec.marshalNSoftwareDeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSoftwareDeploymentRuntimePayload_deployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateSoftwareDeploymentRuntimePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareDeployment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateSoftwareDeploymentTeamRolePayload_roleBinding(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareDeploymentTeamRolePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSoftwareDeploymentTeamRolePayload_roleBinding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleBinding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareRoleBinding) graphql.Marshaler {
+			return ec.marshalNSoftwareRoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRoleBinding(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSoftwareDeploymentTeamRolePayload_roleBinding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateSoftwareDeploymentTeamRolePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareRoleBinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateSoftwareDeploymentUserRolePayload_roleBinding(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareDeploymentUserRolePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSoftwareDeploymentUserRolePayload_roleBinding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleBinding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareRoleBinding) graphql.Marshaler {
+			return ec.marshalNSoftwareRoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRoleBinding(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSoftwareDeploymentUserRolePayload_roleBinding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateSoftwareDeploymentUserRolePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareRoleBinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateSoftwareWorkspacePayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareWorkspacePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSoftwareWorkspacePayload_workspace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Workspace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareWorkspace) graphql.Marshaler {
+			return ec.marshalNSoftwareWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareWorkspace(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSoftwareWorkspacePayload_workspace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateSoftwareWorkspacePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareWorkspace(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateSoftwareWorkspaceTeamRolePayload_role(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareWorkspaceTeamRolePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSoftwareWorkspaceTeamRolePayload_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SoftwareRole) graphql.Marshaler {
+			return ec.marshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSoftwareWorkspaceTeamRolePayload_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateSoftwareWorkspaceTeamRolePayload", field, false, false, "SoftwareRole")
+}
+
+func (ec *executionContext) _UpdateSoftwareWorkspaceUserRolePayload_role(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareWorkspaceUserRolePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSoftwareWorkspaceUserRolePayload_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SoftwareRole) graphql.Marshaler {
+			return ec.marshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSoftwareWorkspaceUserRolePayload_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateSoftwareWorkspaceUserRolePayload", field, false, false, "SoftwareRole")
+}
+
+func (ec *executionContext) _UpsertSoftwareDeploymentPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.UpsertSoftwareDeploymentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertSoftwareDeploymentPayload_deployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deployment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareDeployment) graphql.Marshaler {
+			return ec.marshalNSoftwareDeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertSoftwareDeploymentPayload_deployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpsertSoftwareDeploymentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareDeployment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpsertSoftwareDeploymentPayload_created(ctx context.Context, field graphql.CollectedField, obj *model.UpsertSoftwareDeploymentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertSoftwareDeploymentPayload_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertSoftwareDeploymentPayload_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpsertSoftwareDeploymentPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _WorkspaceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.WorkspaceConnection) (ret graphql.Marshaler) {
@@ -10359,6 +19201,403 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAddSoftwareDeploymentTeamInput(ctx context.Context, obj any) (model.AddSoftwareDeploymentTeamInput, error) {
+	var it model.AddSoftwareDeploymentTeamInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["role"]; !present {
+		asMap["role"] = "DEPLOYMENT_VIEWER"
+	}
+
+	fieldsInOrder := [...]string{"deploymentId", "teamId", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deploymentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentID = data
+		case "teamId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamID = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddSoftwareDeploymentTeamInput unmarshals raw into the AddSoftwareDeploymentTeamInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddSoftwareDeploymentTeamInput(ctx context.Context, raw any) (model.AddSoftwareDeploymentTeamInput, error) {
+	var out model.AddSoftwareDeploymentTeamInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddSoftwareDeploymentTeamInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAddSoftwareDeploymentUserInput(ctx context.Context, obj any) (model.AddSoftwareDeploymentUserInput, error) {
+	var it model.AddSoftwareDeploymentUserInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["role"]; !present {
+		asMap["role"] = "DEPLOYMENT_VIEWER"
+	}
+
+	fieldsInOrder := [...]string{"deploymentId", "email", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deploymentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentID = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddSoftwareDeploymentUserInput unmarshals raw into the AddSoftwareDeploymentUserInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddSoftwareDeploymentUserInput(ctx context.Context, raw any) (model.AddSoftwareDeploymentUserInput, error) {
+	var out model.AddSoftwareDeploymentUserInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddSoftwareDeploymentUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAddSoftwareTeamSystemRoleInput(ctx context.Context, obj any) (model.AddSoftwareTeamSystemRoleInput, error) {
+	var it model.AddSoftwareTeamSystemRoleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"teamId", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "teamId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamID = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddSoftwareTeamSystemRoleInput unmarshals raw into the AddSoftwareTeamSystemRoleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddSoftwareTeamSystemRoleInput(ctx context.Context, raw any) (model.AddSoftwareTeamSystemRoleInput, error) {
+	var out model.AddSoftwareTeamSystemRoleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddSoftwareTeamSystemRoleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAddSoftwareWorkspaceTeamInput(ctx context.Context, obj any) (model.AddSoftwareWorkspaceTeamInput, error) {
+	var it model.AddSoftwareWorkspaceTeamInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["role"]; !present {
+		asMap["role"] = "WORKSPACE_VIEWER"
+	}
+
+	fieldsInOrder := [...]string{"workspaceId", "teamId", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "workspaceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workspaceId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkspaceID = data
+		case "teamId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamID = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddSoftwareWorkspaceTeamInput unmarshals raw into the AddSoftwareWorkspaceTeamInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddSoftwareWorkspaceTeamInput(ctx context.Context, raw any) (model.AddSoftwareWorkspaceTeamInput, error) {
+	var out model.AddSoftwareWorkspaceTeamInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddSoftwareWorkspaceTeamInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAddSoftwareWorkspaceUserInput(ctx context.Context, obj any) (model.AddSoftwareWorkspaceUserInput, error) {
+	var it model.AddSoftwareWorkspaceUserInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["role"]; !present {
+		asMap["role"] = "WORKSPACE_VIEWER"
+	}
+
+	fieldsInOrder := [...]string{"workspaceId", "email", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "workspaceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workspaceId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkspaceID = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddSoftwareWorkspaceUserInput unmarshals raw into the AddSoftwareWorkspaceUserInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddSoftwareWorkspaceUserInput(ctx context.Context, raw any) (model.AddSoftwareWorkspaceUserInput, error) {
+	var out model.AddSoftwareWorkspaceUserInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddSoftwareWorkspaceUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAdoptSoftwareDeploymentInput(ctx context.Context, obj any) (model.AdoptSoftwareDeploymentInput, error) {
+	var it model.AdoptSoftwareDeploymentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["useApcLogging"]; !present {
+		asMap["useApcLogging"] = false
+	}
+	if _, present := asMap["useApcRegistry"]; !present {
+		asMap["useApcRegistry"] = false
+	}
+	if _, present := asMap["acceptIncompatibilities"]; !present {
+		asMap["acceptIncompatibilities"] = false
+	}
+
+	fieldsInOrder := [...]string{"workspaceId", "clusterId", "crNamespace", "crName", "name", "description", "useApcLogging", "useApcRegistry", "acceptIncompatibilities"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "workspaceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workspaceId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkspaceID = data
+		case "clusterId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clusterId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClusterID = data
+		case "crNamespace":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("crNamespace"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CrNamespace = data
+		case "crName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("crName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CrName = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "useApcLogging":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("useApcLogging"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UseApcLogging = data
+		case "useApcRegistry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("useApcRegistry"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UseApcRegistry = data
+		case "acceptIncompatibilities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acceptIncompatibilities"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AcceptIncompatibilities = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAdoptSoftwareDeploymentInput unmarshals raw into the AdoptSoftwareDeploymentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAdoptSoftwareDeploymentInput(ctx context.Context, raw any) (model.AdoptSoftwareDeploymentInput, error) {
+	var out model.AdoptSoftwareDeploymentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AdoptSoftwareDeploymentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAstroDeploymentOrder(ctx context.Context, obj any) (model.AstroDeploymentOrder, error) {
 	var it model.AstroDeploymentOrder
 	if obj == nil {
@@ -10409,6 +19648,666 @@ func (ec *executionContext) unmarshalInputAstroDeploymentOrder(ctx context.Conte
 func UnmarshalAstroDeploymentOrder(ctx context.Context, raw any) (model.AstroDeploymentOrder, error) {
 	var out model.AstroDeploymentOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AstroDeploymentOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCancelSoftwareDeploymentRuntimeUpdateInput(ctx context.Context, obj any) (model.CancelSoftwareDeploymentRuntimeUpdateInput, error) {
+	var it model.CancelSoftwareDeploymentRuntimeUpdateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deploymentId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deploymentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCancelSoftwareDeploymentRuntimeUpdateInput unmarshals raw into the CancelSoftwareDeploymentRuntimeUpdateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCancelSoftwareDeploymentRuntimeUpdateInput(ctx context.Context, raw any) (model.CancelSoftwareDeploymentRuntimeUpdateInput, error) {
+	var out model.CancelSoftwareDeploymentRuntimeUpdateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CancelSoftwareDeploymentRuntimeUpdateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateSoftwareDeploymentInput(ctx context.Context, obj any) (model.CreateSoftwareDeploymentInput, error) {
+	var it model.CreateSoftwareDeploymentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["executor"]; !present {
+		asMap["executor"] = "CELERY"
+	}
+
+	fieldsInOrder := [...]string{"workspaceId", "name", "description", "clusterId", "releaseName", "namespace", "runtimeVersion", "airflowVersion", "executor", "triggererReplicas", "dagDeployment", "cloudRole", "mode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "workspaceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workspaceId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkspaceID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "clusterId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clusterId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClusterID = data
+		case "releaseName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("releaseName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReleaseName = data
+		case "namespace":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespace"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Namespace = data
+		case "runtimeVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runtimeVersion"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuntimeVersion = data
+		case "airflowVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("airflowVersion"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AirflowVersion = data
+		case "executor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("executor"))
+			data, err := ec.unmarshalNSoftwareExecutor2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareExecutor(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Executor = data
+		case "triggererReplicas":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("triggererReplicas"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TriggererReplicas = data
+		case "dagDeployment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dagDeployment"))
+			data, err := ec.unmarshalOSoftwareDagDeploymentInput2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDagDeploymentInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DagDeployment = data
+		case "cloudRole":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cloudRole"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CloudRole = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOSoftwareDeploymentMode2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeploymentMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateSoftwareDeploymentInput unmarshals raw into the CreateSoftwareDeploymentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateSoftwareDeploymentInput(ctx context.Context, raw any) (model.CreateSoftwareDeploymentInput, error) {
+	var out model.CreateSoftwareDeploymentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateSoftwareDeploymentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateSoftwareDeploymentServiceAccountInput(ctx context.Context, obj any) (model.CreateSoftwareDeploymentServiceAccountInput, error) {
+	var it model.CreateSoftwareDeploymentServiceAccountInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["role"]; !present {
+		asMap["role"] = "DEPLOYMENT_VIEWER"
+	}
+
+	fieldsInOrder := [...]string{"deploymentId", "label", "category", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deploymentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentID = data
+		case "label":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Label = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateSoftwareDeploymentServiceAccountInput unmarshals raw into the CreateSoftwareDeploymentServiceAccountInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateSoftwareDeploymentServiceAccountInput(ctx context.Context, raw any) (model.CreateSoftwareDeploymentServiceAccountInput, error) {
+	var out model.CreateSoftwareDeploymentServiceAccountInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateSoftwareDeploymentServiceAccountInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateSoftwareTokenInput(ctx context.Context, obj any) (model.CreateSoftwareTokenInput, error) {
+	var it model.CreateSoftwareTokenInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"identity", "password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "identity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identity"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Identity = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateSoftwareTokenInput unmarshals raw into the CreateSoftwareTokenInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateSoftwareTokenInput(ctx context.Context, raw any) (model.CreateSoftwareTokenInput, error) {
+	var out model.CreateSoftwareTokenInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateSoftwareTokenInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateSoftwareUserInput(ctx context.Context, obj any) (model.CreateSoftwareUserInput, error) {
+	var it model.CreateSoftwareUserInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email", "password", "username", "inviteToken"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		case "username":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Username = data
+		case "inviteToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inviteToken"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InviteToken = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateSoftwareUserInput unmarshals raw into the CreateSoftwareUserInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateSoftwareUserInput(ctx context.Context, raw any) (model.CreateSoftwareUserInput, error) {
+	var out model.CreateSoftwareUserInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateSoftwareUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateSoftwareWorkspaceInput(ctx context.Context, obj any) (model.CreateSoftwareWorkspaceInput, error) {
+	var it model.CreateSoftwareWorkspaceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "description"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateSoftwareWorkspaceInput unmarshals raw into the CreateSoftwareWorkspaceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateSoftwareWorkspaceInput(ctx context.Context, raw any) (model.CreateSoftwareWorkspaceInput, error) {
+	var out model.CreateSoftwareWorkspaceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateSoftwareWorkspaceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateSoftwareWorkspaceServiceAccountInput(ctx context.Context, obj any) (model.CreateSoftwareWorkspaceServiceAccountInput, error) {
+	var it model.CreateSoftwareWorkspaceServiceAccountInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["role"]; !present {
+		asMap["role"] = "WORKSPACE_VIEWER"
+	}
+
+	fieldsInOrder := [...]string{"workspaceId", "label", "category", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "workspaceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workspaceId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkspaceID = data
+		case "label":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Label = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateSoftwareWorkspaceServiceAccountInput unmarshals raw into the CreateSoftwareWorkspaceServiceAccountInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateSoftwareWorkspaceServiceAccountInput(ctx context.Context, raw any) (model.CreateSoftwareWorkspaceServiceAccountInput, error) {
+	var out model.CreateSoftwareWorkspaceServiceAccountInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateSoftwareWorkspaceServiceAccountInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteSoftwareDeploymentInput(ctx context.Context, obj any) (model.DeleteSoftwareDeploymentInput, error) {
+	var it model.DeleteSoftwareDeploymentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["hardDelete"]; !present {
+		asMap["hardDelete"] = true
+	}
+
+	fieldsInOrder := [...]string{"deploymentId", "hardDelete"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deploymentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentID = data
+		case "hardDelete":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hardDelete"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HardDelete = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteSoftwareDeploymentInput unmarshals raw into the DeleteSoftwareDeploymentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteSoftwareDeploymentInput(ctx context.Context, raw any) (model.DeleteSoftwareDeploymentInput, error) {
+	var out model.DeleteSoftwareDeploymentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteSoftwareDeploymentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteSoftwareDeploymentServiceAccountInput(ctx context.Context, obj any) (model.DeleteSoftwareDeploymentServiceAccountInput, error) {
+	var it model.DeleteSoftwareDeploymentServiceAccountInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deploymentId", "serviceAccountId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deploymentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentID = data
+		case "serviceAccountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceAccountId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceAccountID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteSoftwareDeploymentServiceAccountInput unmarshals raw into the DeleteSoftwareDeploymentServiceAccountInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteSoftwareDeploymentServiceAccountInput(ctx context.Context, raw any) (model.DeleteSoftwareDeploymentServiceAccountInput, error) {
+	var out model.DeleteSoftwareDeploymentServiceAccountInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteSoftwareDeploymentServiceAccountInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteSoftwareWorkspaceInput(ctx context.Context, obj any) (model.DeleteSoftwareWorkspaceInput, error) {
+	var it model.DeleteSoftwareWorkspaceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"workspaceId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "workspaceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workspaceId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkspaceID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteSoftwareWorkspaceInput unmarshals raw into the DeleteSoftwareWorkspaceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteSoftwareWorkspaceInput(ctx context.Context, raw any) (model.DeleteSoftwareWorkspaceInput, error) {
+	var out model.DeleteSoftwareWorkspaceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteSoftwareWorkspaceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteSoftwareWorkspaceServiceAccountInput(ctx context.Context, obj any) (model.DeleteSoftwareWorkspaceServiceAccountInput, error) {
+	var it model.DeleteSoftwareWorkspaceServiceAccountInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"workspaceId", "serviceAccountId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "workspaceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workspaceId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkspaceID = data
+		case "serviceAccountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceAccountId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceAccountID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteSoftwareWorkspaceServiceAccountInput unmarshals raw into the DeleteSoftwareWorkspaceServiceAccountInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteSoftwareWorkspaceServiceAccountInput(ctx context.Context, raw any) (model.DeleteSoftwareWorkspaceServiceAccountInput, error) {
+	var out model.DeleteSoftwareWorkspaceServiceAccountInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteSoftwareWorkspaceServiceAccountInput", raw, &out)
 	return out, err
 }
 
@@ -10528,6 +20427,1035 @@ func UnmarshalDeploymentOrder(ctx context.Context, raw any) (model.DeploymentOrd
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRemoveSoftwareDeploymentTeamInput(ctx context.Context, obj any) (model.RemoveSoftwareDeploymentTeamInput, error) {
+	var it model.RemoveSoftwareDeploymentTeamInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deploymentId", "teamId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deploymentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentID = data
+		case "teamId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveSoftwareDeploymentTeamInput unmarshals raw into the RemoveSoftwareDeploymentTeamInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveSoftwareDeploymentTeamInput(ctx context.Context, raw any) (model.RemoveSoftwareDeploymentTeamInput, error) {
+	var out model.RemoveSoftwareDeploymentTeamInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveSoftwareDeploymentTeamInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRemoveSoftwareDeploymentUserInput(ctx context.Context, obj any) (model.RemoveSoftwareDeploymentUserInput, error) {
+	var it model.RemoveSoftwareDeploymentUserInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deploymentId", "email"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deploymentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentID = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveSoftwareDeploymentUserInput unmarshals raw into the RemoveSoftwareDeploymentUserInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveSoftwareDeploymentUserInput(ctx context.Context, raw any) (model.RemoveSoftwareDeploymentUserInput, error) {
+	var out model.RemoveSoftwareDeploymentUserInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveSoftwareDeploymentUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRemoveSoftwareTeamSystemRoleInput(ctx context.Context, obj any) (model.RemoveSoftwareTeamSystemRoleInput, error) {
+	var it model.RemoveSoftwareTeamSystemRoleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"teamId", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "teamId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamID = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveSoftwareTeamSystemRoleInput unmarshals raw into the RemoveSoftwareTeamSystemRoleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveSoftwareTeamSystemRoleInput(ctx context.Context, raw any) (model.RemoveSoftwareTeamSystemRoleInput, error) {
+	var out model.RemoveSoftwareTeamSystemRoleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveSoftwareTeamSystemRoleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRemoveSoftwareWorkspaceTeamInput(ctx context.Context, obj any) (model.RemoveSoftwareWorkspaceTeamInput, error) {
+	var it model.RemoveSoftwareWorkspaceTeamInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"workspaceId", "teamId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "workspaceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workspaceId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkspaceID = data
+		case "teamId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveSoftwareWorkspaceTeamInput unmarshals raw into the RemoveSoftwareWorkspaceTeamInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveSoftwareWorkspaceTeamInput(ctx context.Context, raw any) (model.RemoveSoftwareWorkspaceTeamInput, error) {
+	var out model.RemoveSoftwareWorkspaceTeamInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveSoftwareWorkspaceTeamInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRemoveSoftwareWorkspaceUserInput(ctx context.Context, obj any) (model.RemoveSoftwareWorkspaceUserInput, error) {
+	var it model.RemoveSoftwareWorkspaceUserInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"workspaceId", "userId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "workspaceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workspaceId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkspaceID = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveSoftwareWorkspaceUserInput unmarshals raw into the RemoveSoftwareWorkspaceUserInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveSoftwareWorkspaceUserInput(ctx context.Context, raw any) (model.RemoveSoftwareWorkspaceUserInput, error) {
+	var out model.RemoveSoftwareWorkspaceUserInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveSoftwareWorkspaceUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSoftwareDagDeploymentInput(ctx context.Context, obj any) (model.SoftwareDagDeploymentInput, error) {
+	var it model.SoftwareDagDeploymentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "nfsLocation", "repositoryUrl", "branchName", "rev", "dagDirectoryLocation", "syncInterval", "sshKey", "knownHosts"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNSoftwareDagDeploymentType2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDagDeploymentType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "nfsLocation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nfsLocation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NfsLocation = data
+		case "repositoryUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repositoryUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RepositoryURL = data
+		case "branchName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("branchName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BranchName = data
+		case "rev":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rev"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rev = data
+		case "dagDirectoryLocation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dagDirectoryLocation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DagDirectoryLocation = data
+		case "syncInterval":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("syncInterval"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SyncInterval = data
+		case "sshKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sshKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SSHKey = data
+		case "knownHosts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("knownHosts"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KnownHosts = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSoftwareDagDeploymentInput unmarshals raw into the SoftwareDagDeploymentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSoftwareDagDeploymentInput(ctx context.Context, raw any) (model.SoftwareDagDeploymentInput, error) {
+	var out model.SoftwareDagDeploymentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SoftwareDagDeploymentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUnadoptSoftwareDeploymentInput(ctx context.Context, obj any) (model.UnadoptSoftwareDeploymentInput, error) {
+	var it model.UnadoptSoftwareDeploymentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deploymentId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deploymentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnadoptSoftwareDeploymentInput unmarshals raw into the UnadoptSoftwareDeploymentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnadoptSoftwareDeploymentInput(ctx context.Context, raw any) (model.UnadoptSoftwareDeploymentInput, error) {
+	var out model.UnadoptSoftwareDeploymentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnadoptSoftwareDeploymentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateSoftwareDeploymentAirflowInput(ctx context.Context, obj any) (model.UpdateSoftwareDeploymentAirflowInput, error) {
+	var it model.UpdateSoftwareDeploymentAirflowInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deploymentId", "desiredAirflowVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deploymentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentID = data
+		case "desiredAirflowVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("desiredAirflowVersion"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DesiredAirflowVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateSoftwareDeploymentAirflowInput unmarshals raw into the UpdateSoftwareDeploymentAirflowInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateSoftwareDeploymentAirflowInput(ctx context.Context, raw any) (model.UpdateSoftwareDeploymentAirflowInput, error) {
+	var out model.UpdateSoftwareDeploymentAirflowInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSoftwareDeploymentAirflowInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateSoftwareDeploymentImageInput(ctx context.Context, obj any) (model.UpdateSoftwareDeploymentImageInput, error) {
+	var it model.UpdateSoftwareDeploymentImageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deploymentId", "image", "runtimeVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deploymentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentID = data
+		case "image":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("image"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Image = data
+		case "runtimeVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runtimeVersion"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuntimeVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateSoftwareDeploymentImageInput unmarshals raw into the UpdateSoftwareDeploymentImageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateSoftwareDeploymentImageInput(ctx context.Context, raw any) (model.UpdateSoftwareDeploymentImageInput, error) {
+	var out model.UpdateSoftwareDeploymentImageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSoftwareDeploymentImageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateSoftwareDeploymentInput(ctx context.Context, obj any) (model.UpdateSoftwareDeploymentInput, error) {
+	var it model.UpdateSoftwareDeploymentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deploymentId", "name", "description", "executor", "triggererReplicas", "dagDeployment", "cloudRole"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deploymentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "executor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("executor"))
+			data, err := ec.unmarshalOSoftwareExecutor2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareExecutor(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Executor = data
+		case "triggererReplicas":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("triggererReplicas"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TriggererReplicas = data
+		case "dagDeployment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dagDeployment"))
+			data, err := ec.unmarshalOSoftwareDagDeploymentInput2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDagDeploymentInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DagDeployment = data
+		case "cloudRole":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cloudRole"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CloudRole = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateSoftwareDeploymentInput unmarshals raw into the UpdateSoftwareDeploymentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateSoftwareDeploymentInput(ctx context.Context, raw any) (model.UpdateSoftwareDeploymentInput, error) {
+	var out model.UpdateSoftwareDeploymentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSoftwareDeploymentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateSoftwareDeploymentRuntimeInput(ctx context.Context, obj any) (model.UpdateSoftwareDeploymentRuntimeInput, error) {
+	var it model.UpdateSoftwareDeploymentRuntimeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deploymentId", "desiredRuntimeVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deploymentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentID = data
+		case "desiredRuntimeVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("desiredRuntimeVersion"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DesiredRuntimeVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateSoftwareDeploymentRuntimeInput unmarshals raw into the UpdateSoftwareDeploymentRuntimeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateSoftwareDeploymentRuntimeInput(ctx context.Context, raw any) (model.UpdateSoftwareDeploymentRuntimeInput, error) {
+	var out model.UpdateSoftwareDeploymentRuntimeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSoftwareDeploymentRuntimeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateSoftwareDeploymentTeamRoleInput(ctx context.Context, obj any) (model.UpdateSoftwareDeploymentTeamRoleInput, error) {
+	var it model.UpdateSoftwareDeploymentTeamRoleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deploymentId", "teamId", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deploymentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentID = data
+		case "teamId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamID = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateSoftwareDeploymentTeamRoleInput unmarshals raw into the UpdateSoftwareDeploymentTeamRoleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateSoftwareDeploymentTeamRoleInput(ctx context.Context, raw any) (model.UpdateSoftwareDeploymentTeamRoleInput, error) {
+	var out model.UpdateSoftwareDeploymentTeamRoleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSoftwareDeploymentTeamRoleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateSoftwareDeploymentUserRoleInput(ctx context.Context, obj any) (model.UpdateSoftwareDeploymentUserRoleInput, error) {
+	var it model.UpdateSoftwareDeploymentUserRoleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deploymentId", "email", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deploymentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentID = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateSoftwareDeploymentUserRoleInput unmarshals raw into the UpdateSoftwareDeploymentUserRoleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateSoftwareDeploymentUserRoleInput(ctx context.Context, raw any) (model.UpdateSoftwareDeploymentUserRoleInput, error) {
+	var out model.UpdateSoftwareDeploymentUserRoleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSoftwareDeploymentUserRoleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateSoftwareWorkspaceInput(ctx context.Context, obj any) (model.UpdateSoftwareWorkspaceInput, error) {
+	var it model.UpdateSoftwareWorkspaceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"workspaceId", "name", "description"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "workspaceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workspaceId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkspaceID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateSoftwareWorkspaceInput unmarshals raw into the UpdateSoftwareWorkspaceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateSoftwareWorkspaceInput(ctx context.Context, raw any) (model.UpdateSoftwareWorkspaceInput, error) {
+	var out model.UpdateSoftwareWorkspaceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSoftwareWorkspaceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateSoftwareWorkspaceTeamRoleInput(ctx context.Context, obj any) (model.UpdateSoftwareWorkspaceTeamRoleInput, error) {
+	var it model.UpdateSoftwareWorkspaceTeamRoleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"workspaceId", "teamId", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "workspaceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workspaceId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkspaceID = data
+		case "teamId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamID = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateSoftwareWorkspaceTeamRoleInput unmarshals raw into the UpdateSoftwareWorkspaceTeamRoleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateSoftwareWorkspaceTeamRoleInput(ctx context.Context, raw any) (model.UpdateSoftwareWorkspaceTeamRoleInput, error) {
+	var out model.UpdateSoftwareWorkspaceTeamRoleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSoftwareWorkspaceTeamRoleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateSoftwareWorkspaceUserRoleInput(ctx context.Context, obj any) (model.UpdateSoftwareWorkspaceUserRoleInput, error) {
+	var it model.UpdateSoftwareWorkspaceUserRoleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"workspaceId", "email", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "workspaceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workspaceId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkspaceID = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateSoftwareWorkspaceUserRoleInput unmarshals raw into the UpdateSoftwareWorkspaceUserRoleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateSoftwareWorkspaceUserRoleInput(ctx context.Context, raw any) (model.UpdateSoftwareWorkspaceUserRoleInput, error) {
+	var out model.UpdateSoftwareWorkspaceUserRoleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSoftwareWorkspaceUserRoleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpsertSoftwareDeploymentInput(ctx context.Context, obj any) (model.UpsertSoftwareDeploymentInput, error) {
+	var it model.UpsertSoftwareDeploymentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"workspaceId", "name", "description", "clusterId", "releaseName", "namespace", "runtimeVersion", "airflowVersion", "executor", "triggererReplicas", "dagDeployment", "cloudRole", "mode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "workspaceId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workspaceId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkspaceID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "clusterId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clusterId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClusterID = data
+		case "releaseName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("releaseName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReleaseName = data
+		case "namespace":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namespace"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Namespace = data
+		case "runtimeVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runtimeVersion"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuntimeVersion = data
+		case "airflowVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("airflowVersion"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AirflowVersion = data
+		case "executor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("executor"))
+			data, err := ec.unmarshalOSoftwareExecutor2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareExecutor(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Executor = data
+		case "triggererReplicas":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("triggererReplicas"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TriggererReplicas = data
+		case "dagDeployment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dagDeployment"))
+			data, err := ec.unmarshalOSoftwareDagDeploymentInput2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDagDeploymentInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DagDeployment = data
+		case "cloudRole":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cloudRole"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CloudRole = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOSoftwareDeploymentMode2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeploymentMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpsertSoftwareDeploymentInput unmarshals raw into the UpsertSoftwareDeploymentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpsertSoftwareDeploymentInput(ctx context.Context, raw any) (model.UpsertSoftwareDeploymentInput, error) {
+	var out model.UpsertSoftwareDeploymentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpsertSoftwareDeploymentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputWorkspaceFilter(ctx context.Context, obj any) (model.WorkspaceFilter, error) {
 	var it model.WorkspaceFilter
 	if obj == nil {
@@ -10640,6 +21568,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._AstroDeployment(ctx, sel, obj)
+	case model.SoftwareUser:
+		return ec._SoftwareUser(ctx, sel, &obj)
+	case *model.SoftwareUser:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SoftwareUser(ctx, sel, obj)
+	case model.SoftwareTeam:
+		return ec._SoftwareTeam(ctx, sel, &obj)
+	case *model.SoftwareTeam:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SoftwareTeam(ctx, sel, obj)
 	case model.AstroOrganization:
 		return ec._AstroOrganization(ctx, sel, &obj)
 	case *model.AstroOrganization:
@@ -10693,6 +21635,204 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var addSoftwareDeploymentTeamPayloadImplementors = []string{"AddSoftwareDeploymentTeamPayload"}
+
+func (ec *executionContext) _AddSoftwareDeploymentTeamPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AddSoftwareDeploymentTeamPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addSoftwareDeploymentTeamPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddSoftwareDeploymentTeamPayload")
+		case "roleBinding":
+			out.Values[i] = ec._AddSoftwareDeploymentTeamPayload_roleBinding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var addSoftwareDeploymentUserPayloadImplementors = []string{"AddSoftwareDeploymentUserPayload"}
+
+func (ec *executionContext) _AddSoftwareDeploymentUserPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AddSoftwareDeploymentUserPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addSoftwareDeploymentUserPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddSoftwareDeploymentUserPayload")
+		case "roleBinding":
+			out.Values[i] = ec._AddSoftwareDeploymentUserPayload_roleBinding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var addSoftwareTeamSystemRolePayloadImplementors = []string{"AddSoftwareTeamSystemRolePayload"}
+
+func (ec *executionContext) _AddSoftwareTeamSystemRolePayload(ctx context.Context, sel ast.SelectionSet, obj *model.AddSoftwareTeamSystemRolePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addSoftwareTeamSystemRolePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddSoftwareTeamSystemRolePayload")
+		case "roleBinding":
+			out.Values[i] = ec._AddSoftwareTeamSystemRolePayload_roleBinding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var addSoftwareWorkspaceTeamPayloadImplementors = []string{"AddSoftwareWorkspaceTeamPayload"}
+
+func (ec *executionContext) _AddSoftwareWorkspaceTeamPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AddSoftwareWorkspaceTeamPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addSoftwareWorkspaceTeamPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddSoftwareWorkspaceTeamPayload")
+		case "workspace":
+			out.Values[i] = ec._AddSoftwareWorkspaceTeamPayload_workspace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var addSoftwareWorkspaceUserPayloadImplementors = []string{"AddSoftwareWorkspaceUserPayload"}
+
+func (ec *executionContext) _AddSoftwareWorkspaceUserPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AddSoftwareWorkspaceUserPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addSoftwareWorkspaceUserPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddSoftwareWorkspaceUserPayload")
+		case "workspace":
+			out.Values[i] = ec._AddSoftwareWorkspaceUserPayload_workspace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var adoptSoftwareDeploymentPayloadImplementors = []string{"AdoptSoftwareDeploymentPayload"}
+
+func (ec *executionContext) _AdoptSoftwareDeploymentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AdoptSoftwareDeploymentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, adoptSoftwareDeploymentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AdoptSoftwareDeploymentPayload")
+		case "deployment":
+			out.Values[i] = ec._AdoptSoftwareDeploymentPayload_deployment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var astroClusterImplementors = []string{"AstroCluster", "Node"}
 
@@ -11864,6 +23004,389 @@ func (ec *executionContext) _AstroWorkspaceEdge(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var cancelSoftwareDeploymentRuntimeUpdatePayloadImplementors = []string{"CancelSoftwareDeploymentRuntimeUpdatePayload"}
+
+func (ec *executionContext) _CancelSoftwareDeploymentRuntimeUpdatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CancelSoftwareDeploymentRuntimeUpdatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cancelSoftwareDeploymentRuntimeUpdatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CancelSoftwareDeploymentRuntimeUpdatePayload")
+		case "deployment":
+			out.Values[i] = ec._CancelSoftwareDeploymentRuntimeUpdatePayload_deployment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createSoftwareDeploymentPayloadImplementors = []string{"CreateSoftwareDeploymentPayload"}
+
+func (ec *executionContext) _CreateSoftwareDeploymentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateSoftwareDeploymentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createSoftwareDeploymentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateSoftwareDeploymentPayload")
+		case "deployment":
+			out.Values[i] = ec._CreateSoftwareDeploymentPayload_deployment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createSoftwareDeploymentServiceAccountPayloadImplementors = []string{"CreateSoftwareDeploymentServiceAccountPayload"}
+
+func (ec *executionContext) _CreateSoftwareDeploymentServiceAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateSoftwareDeploymentServiceAccountPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createSoftwareDeploymentServiceAccountPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateSoftwareDeploymentServiceAccountPayload")
+		case "serviceAccount":
+			out.Values[i] = ec._CreateSoftwareDeploymentServiceAccountPayload_serviceAccount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "apiKey":
+			out.Values[i] = ec._CreateSoftwareDeploymentServiceAccountPayload_apiKey(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createSoftwareTokenPayloadImplementors = []string{"CreateSoftwareTokenPayload"}
+
+func (ec *executionContext) _CreateSoftwareTokenPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateSoftwareTokenPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createSoftwareTokenPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateSoftwareTokenPayload")
+		case "user":
+			out.Values[i] = ec._CreateSoftwareTokenPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "token":
+			out.Values[i] = ec._CreateSoftwareTokenPayload_token(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createSoftwareUserPayloadImplementors = []string{"CreateSoftwareUserPayload"}
+
+func (ec *executionContext) _CreateSoftwareUserPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateSoftwareUserPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createSoftwareUserPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateSoftwareUserPayload")
+		case "user":
+			out.Values[i] = ec._CreateSoftwareUserPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "token":
+			out.Values[i] = ec._CreateSoftwareUserPayload_token(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createSoftwareWorkspacePayloadImplementors = []string{"CreateSoftwareWorkspacePayload"}
+
+func (ec *executionContext) _CreateSoftwareWorkspacePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateSoftwareWorkspacePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createSoftwareWorkspacePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateSoftwareWorkspacePayload")
+		case "workspace":
+			out.Values[i] = ec._CreateSoftwareWorkspacePayload_workspace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createSoftwareWorkspaceServiceAccountPayloadImplementors = []string{"CreateSoftwareWorkspaceServiceAccountPayload"}
+
+func (ec *executionContext) _CreateSoftwareWorkspaceServiceAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateSoftwareWorkspaceServiceAccountPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createSoftwareWorkspaceServiceAccountPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateSoftwareWorkspaceServiceAccountPayload")
+		case "serviceAccount":
+			out.Values[i] = ec._CreateSoftwareWorkspaceServiceAccountPayload_serviceAccount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "apiKey":
+			out.Values[i] = ec._CreateSoftwareWorkspaceServiceAccountPayload_apiKey(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteSoftwareDeploymentPayloadImplementors = []string{"DeleteSoftwareDeploymentPayload"}
+
+func (ec *executionContext) _DeleteSoftwareDeploymentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteSoftwareDeploymentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSoftwareDeploymentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteSoftwareDeploymentPayload")
+		case "deployment":
+			out.Values[i] = ec._DeleteSoftwareDeploymentPayload_deployment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteSoftwareDeploymentServiceAccountPayloadImplementors = []string{"DeleteSoftwareDeploymentServiceAccountPayload"}
+
+func (ec *executionContext) _DeleteSoftwareDeploymentServiceAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteSoftwareDeploymentServiceAccountPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSoftwareDeploymentServiceAccountPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteSoftwareDeploymentServiceAccountPayload")
+		case "serviceAccount":
+			out.Values[i] = ec._DeleteSoftwareDeploymentServiceAccountPayload_serviceAccount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteSoftwareWorkspacePayloadImplementors = []string{"DeleteSoftwareWorkspacePayload"}
+
+func (ec *executionContext) _DeleteSoftwareWorkspacePayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteSoftwareWorkspacePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSoftwareWorkspacePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteSoftwareWorkspacePayload")
+		case "workspace":
+			out.Values[i] = ec._DeleteSoftwareWorkspacePayload_workspace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteSoftwareWorkspaceServiceAccountPayloadImplementors = []string{"DeleteSoftwareWorkspaceServiceAccountPayload"}
+
+func (ec *executionContext) _DeleteSoftwareWorkspaceServiceAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteSoftwareWorkspaceServiceAccountPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSoftwareWorkspaceServiceAccountPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteSoftwareWorkspaceServiceAccountPayload")
+		case "serviceAccount":
+			out.Values[i] = ec._DeleteSoftwareWorkspaceServiceAccountPayload_serviceAccount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deploymentConnectionImplementors = []string{"DeploymentConnection"}
 
 func (ec *executionContext) _DeploymentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.DeploymentConnection) graphql.Marshaler {
@@ -11931,6 +23454,331 @@ func (ec *executionContext) _DeploymentEdge(ctx context.Context, sel ast.Selecti
 		case "node":
 			out.Values[i] = ec._DeploymentEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deploymentLogLineImplementors = []string{"DeploymentLogLine"}
+
+func (ec *executionContext) _DeploymentLogLine(ctx context.Context, sel ast.SelectionSet, obj *model.DeploymentLogLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentLogLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeploymentLogLine")
+		case "id":
+			out.Values[i] = ec._DeploymentLogLine_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deploymentId":
+			out.Values[i] = ec._DeploymentLogLine_deploymentId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "platform":
+			out.Values[i] = ec._DeploymentLogLine_platform(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timestamp":
+			out.Values[i] = ec._DeploymentLogLine_timestamp(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._DeploymentLogLine_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._DeploymentLogLine_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "createSoftwareDeployment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createSoftwareDeployment(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateSoftwareDeployment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSoftwareDeployment(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "upsertSoftwareDeployment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertSoftwareDeployment(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteSoftwareDeployment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteSoftwareDeployment(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateSoftwareDeploymentRuntime":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSoftwareDeploymentRuntime(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cancelSoftwareDeploymentRuntimeUpdate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelSoftwareDeploymentRuntimeUpdate(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateSoftwareDeploymentAirflow":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSoftwareDeploymentAirflow(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateSoftwareDeploymentImage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSoftwareDeploymentImage(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "adoptSoftwareDeployment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_adoptSoftwareDeployment(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unadoptSoftwareDeployment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unadoptSoftwareDeployment(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createSoftwareWorkspace":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createSoftwareWorkspace(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateSoftwareWorkspace":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSoftwareWorkspace(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteSoftwareWorkspace":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteSoftwareWorkspace(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "addSoftwareWorkspaceUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addSoftwareWorkspaceUser(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateSoftwareWorkspaceUserRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSoftwareWorkspaceUserRole(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "removeSoftwareWorkspaceUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeSoftwareWorkspaceUser(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "addSoftwareDeploymentUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addSoftwareDeploymentUser(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateSoftwareDeploymentUserRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSoftwareDeploymentUserRole(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "removeSoftwareDeploymentUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeSoftwareDeploymentUser(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "addSoftwareWorkspaceTeam":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addSoftwareWorkspaceTeam(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateSoftwareWorkspaceTeamRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSoftwareWorkspaceTeamRole(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "removeSoftwareWorkspaceTeam":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeSoftwareWorkspaceTeam(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "addSoftwareDeploymentTeam":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addSoftwareDeploymentTeam(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updateSoftwareDeploymentTeamRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSoftwareDeploymentTeamRole(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "removeSoftwareDeploymentTeam":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeSoftwareDeploymentTeam(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "addSoftwareTeamSystemRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addSoftwareTeamSystemRole(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "removeSoftwareTeamSystemRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeSoftwareTeamSystemRole(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createSoftwareWorkspaceServiceAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createSoftwareWorkspaceServiceAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteSoftwareWorkspaceServiceAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteSoftwareWorkspaceServiceAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createSoftwareDeploymentServiceAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createSoftwareDeploymentServiceAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteSoftwareDeploymentServiceAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteSoftwareDeploymentServiceAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createSoftwareUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createSoftwareUser(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createSoftwareToken":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createSoftwareToken(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -12084,6 +23932,214 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var removeSoftwareDeploymentTeamPayloadImplementors = []string{"RemoveSoftwareDeploymentTeamPayload"}
+
+func (ec *executionContext) _RemoveSoftwareDeploymentTeamPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveSoftwareDeploymentTeamPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeSoftwareDeploymentTeamPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveSoftwareDeploymentTeamPayload")
+		case "roleBinding":
+			out.Values[i] = ec._RemoveSoftwareDeploymentTeamPayload_roleBinding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var removeSoftwareDeploymentUserPayloadImplementors = []string{"RemoveSoftwareDeploymentUserPayload"}
+
+func (ec *executionContext) _RemoveSoftwareDeploymentUserPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveSoftwareDeploymentUserPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeSoftwareDeploymentUserPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveSoftwareDeploymentUserPayload")
+		case "roleBinding":
+			out.Values[i] = ec._RemoveSoftwareDeploymentUserPayload_roleBinding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var removeSoftwareTeamSystemRolePayloadImplementors = []string{"RemoveSoftwareTeamSystemRolePayload"}
+
+func (ec *executionContext) _RemoveSoftwareTeamSystemRolePayload(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveSoftwareTeamSystemRolePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeSoftwareTeamSystemRolePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveSoftwareTeamSystemRolePayload")
+		case "roleBinding":
+			out.Values[i] = ec._RemoveSoftwareTeamSystemRolePayload_roleBinding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var removeSoftwareWorkspaceTeamPayloadImplementors = []string{"RemoveSoftwareWorkspaceTeamPayload"}
+
+func (ec *executionContext) _RemoveSoftwareWorkspaceTeamPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveSoftwareWorkspaceTeamPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeSoftwareWorkspaceTeamPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveSoftwareWorkspaceTeamPayload")
+		case "workspace":
+			out.Values[i] = ec._RemoveSoftwareWorkspaceTeamPayload_workspace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var removeSoftwareWorkspaceUserPayloadImplementors = []string{"RemoveSoftwareWorkspaceUserPayload"}
+
+func (ec *executionContext) _RemoveSoftwareWorkspaceUserPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveSoftwareWorkspaceUserPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeSoftwareWorkspaceUserPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveSoftwareWorkspaceUserPayload")
+		case "workspace":
+			out.Values[i] = ec._RemoveSoftwareWorkspaceUserPayload_workspace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareAirflowImageImplementors = []string{"SoftwareAirflowImage"}
+
+func (ec *executionContext) _SoftwareAirflowImage(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareAirflowImage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareAirflowImageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareAirflowImage")
+		case "version":
+			out.Values[i] = ec._SoftwareAirflowImage_version(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "channel":
+			out.Values[i] = ec._SoftwareAirflowImage_channel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tag":
+			out.Values[i] = ec._SoftwareAirflowImage_tag(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var softwareAppConfigImplementors = []string{"SoftwareAppConfig"}
 
 func (ec *executionContext) _SoftwareAppConfig(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareAppConfig) graphql.Marshaler {
@@ -12098,38 +24154,66 @@ func (ec *executionContext) _SoftwareAppConfig(ctx context.Context, sel ast.Sele
 		case "version":
 			out.Values[i] = ec._SoftwareAppConfig_version(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "baseDomain":
 			out.Values[i] = ec._SoftwareAppConfig_baseDomain(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "byoUpdateRegistryHost":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareAppConfig_byoUpdateRegistryHost(ctx, field, obj)
+				})
 		case "smtpConfigured":
 			out.Values[i] = ec._SoftwareAppConfig_smtpConfigured(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "manualReleaseNames":
-			out.Values[i] = ec._SoftwareAppConfig_manualReleaseNames(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareAppConfig_manualReleaseNames(ctx, field, obj)
+				})
+		case "configureDagDeployment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareAppConfig_configureDagDeployment(ctx, field, obj)
+				})
+		case "nfsMountDagDeployment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareAppConfig_nfsMountDagDeployment(ctx, field, obj)
+				})
+		case "manualNamespaceNames":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareAppConfig_manualNamespaceNames(ctx, field, obj)
+				})
 		case "hardDeleteDeployment":
-			out.Values[i] = ec._SoftwareAppConfig_hardDeleteDeployment(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareAppConfig_hardDeleteDeployment(ctx, field, obj)
+				})
 		case "triggererEnabled":
-			out.Values[i] = ec._SoftwareAppConfig_triggererEnabled(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareAppConfig_triggererEnabled(ctx, field, obj)
+				})
 		case "featureFlags":
-			out.Values[i] = ec._SoftwareAppConfig_featureFlags(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareAppConfig_featureFlags(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12247,27 +24331,35 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "clusterId":
-			out.Values[i] = ec._SoftwareDeployment_clusterId(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareDeployment_clusterId(ctx, field, obj)
+				})
 		case "version":
 			out.Values[i] = ec._SoftwareDeployment_version(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "runtimeVersion":
-			out.Values[i] = ec._SoftwareDeployment_runtimeVersion(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareDeployment_runtimeVersion(ctx, field, obj)
+				})
 		case "airflowVersion":
 			out.Values[i] = ec._SoftwareDeployment_airflowVersion(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "desiredRuntimeVersion":
-			out.Values[i] = ec._SoftwareDeployment_desiredRuntimeVersion(ctx, field, obj)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareDeployment_desiredRuntimeVersion(ctx, field, obj)
+				})
+		case "desiredAirflowVersion":
+			out.Values[i] = ec._SoftwareDeployment_desiredAirflowVersion(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -12297,6 +24389,29 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "config":
+			out.Values[i] = ec._SoftwareDeployment_config(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "users":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareDeployment_users(ctx, field, obj)
+				})
+		case "teams":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareDeployment_teams(ctx, field, obj)
+				})
+		case "serviceAccounts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareDeployment_serviceAccounts(ctx, field, obj)
+				})
 		case "createdAt":
 			out.Values[i] = ec._SoftwareDeployment_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -12306,6 +24421,69 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 			out.Values[i] = ec._SoftwareDeployment_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareDeploymentConfigImplementors = []string{"SoftwareDeploymentConfig"}
+
+func (ec *executionContext) _SoftwareDeploymentConfig(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareDeploymentConfig) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareDeploymentConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareDeploymentConfig")
+		case "airflowImages":
+			out.Values[i] = ec._SoftwareDeploymentConfig_airflowImages(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "airflowVersions":
+			out.Values[i] = ec._SoftwareDeploymentConfig_airflowVersions(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "defaultAirflowImageTag":
+			out.Values[i] = ec._SoftwareDeploymentConfig_defaultAirflowImageTag(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "defaultAirflowChartVersion":
+			out.Values[i] = ec._SoftwareDeploymentConfig_defaultAirflowChartVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "executors":
+			out.Values[i] = ec._SoftwareDeploymentConfig_executors(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "singleNamespace":
+			out.Values[i] = ec._SoftwareDeploymentConfig_singleNamespace(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "loggingEnabled":
+			out.Values[i] = ec._SoftwareDeploymentConfig_loggingEnabled(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12448,6 +24626,188 @@ func (ec *executionContext) _SoftwareDeploymentUrl(ctx context.Context, sel ast.
 	return out
 }
 
+var softwareEmailImplementors = []string{"SoftwareEmail"}
+
+func (ec *executionContext) _SoftwareEmail(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareEmail) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareEmailImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareEmail")
+		case "address":
+			out.Values[i] = ec._SoftwareEmail_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "verified":
+			out.Values[i] = ec._SoftwareEmail_verified(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "primary":
+			out.Values[i] = ec._SoftwareEmail_primary(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareInviteImplementors = []string{"SoftwareInvite"}
+
+func (ec *executionContext) _SoftwareInvite(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareInvite) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareInviteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareInvite")
+		case "inviteId":
+			out.Values[i] = ec._SoftwareInvite_inviteId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._SoftwareInvite_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._SoftwareInvite_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._SoftwareInvite_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._SoftwareInvite_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareInviteConnectionImplementors = []string{"SoftwareInviteConnection"}
+
+func (ec *executionContext) _SoftwareInviteConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareInviteConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareInviteConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareInviteConnection")
+		case "totalCount":
+			out.Values[i] = ec._SoftwareInviteConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SoftwareInviteConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._SoftwareInviteConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._SoftwareInviteConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareInviteEdgeImplementors = []string{"SoftwareInviteEdge"}
+
+func (ec *executionContext) _SoftwareInviteEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareInviteEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareInviteEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareInviteEdge")
+		case "cursor":
+			out.Values[i] = ec._SoftwareInviteEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SoftwareInviteEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var softwareQueryImplementors = []string{"SoftwareQuery"}
 
 func (ec *executionContext) _SoftwareQuery(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareQuery) graphql.Marshaler {
@@ -12464,11 +24824,29 @@ func (ec *executionContext) _SoftwareQuery(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "houstonVersion":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareQuery_houstonVersion(ctx, field, obj)
+				})
 		case "appConfig":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_appConfig(ctx, field, obj)
+				})
+		case "deploymentConfig":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareQuery_deploymentConfig(ctx, field, obj)
+				})
+		case "runtimeReleases":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareQuery_runtimeReleases(ctx, field, obj)
 				})
 		case "workspaces":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -12494,6 +24872,624 @@ func (ec *executionContext) _SoftwareQuery(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_deployment(ctx, field, obj)
 				})
+		case "users":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareQuery_users(ctx, field, obj)
+				})
+		case "user":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareQuery_user(ctx, field, obj)
+				})
+		case "teams":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareQuery_teams(ctx, field, obj)
+				})
+		case "team":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareQuery_team(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareRoleBindingImplementors = []string{"SoftwareRoleBinding"}
+
+func (ec *executionContext) _SoftwareRoleBinding(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareRoleBinding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareRoleBindingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareRoleBinding")
+		case "role":
+			out.Values[i] = ec._SoftwareRoleBinding_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "user":
+			out.Values[i] = ec._SoftwareRoleBinding_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "team":
+			out.Values[i] = ec._SoftwareRoleBinding_team(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "serviceAccount":
+			out.Values[i] = ec._SoftwareRoleBinding_serviceAccount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "workspace":
+			out.Values[i] = ec._SoftwareRoleBinding_workspace(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deployment":
+			out.Values[i] = ec._SoftwareRoleBinding_deployment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareRuntimeReleaseImplementors = []string{"SoftwareRuntimeRelease"}
+
+func (ec *executionContext) _SoftwareRuntimeRelease(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareRuntimeRelease) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareRuntimeReleaseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareRuntimeRelease")
+		case "version":
+			out.Values[i] = ec._SoftwareRuntimeRelease_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "airflowVersion":
+			out.Values[i] = ec._SoftwareRuntimeRelease_airflowVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "airflowDatabaseMigrations":
+			out.Values[i] = ec._SoftwareRuntimeRelease_airflowDatabaseMigrations(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareServiceAccountImplementors = []string{"SoftwareServiceAccount"}
+
+func (ec *executionContext) _SoftwareServiceAccount(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareServiceAccount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareServiceAccountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareServiceAccount")
+		case "serviceAccountId":
+			out.Values[i] = ec._SoftwareServiceAccount_serviceAccountId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._SoftwareServiceAccount_label(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._SoftwareServiceAccount_category(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "entityType":
+			out.Values[i] = ec._SoftwareServiceAccount_entityType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "workspaceId":
+			out.Values[i] = ec._SoftwareServiceAccount_workspaceId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deploymentId":
+			out.Values[i] = ec._SoftwareServiceAccount_deploymentId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._SoftwareServiceAccount_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "active":
+			out.Values[i] = ec._SoftwareServiceAccount_active(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastUsedAt":
+			out.Values[i] = ec._SoftwareServiceAccount_lastUsedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._SoftwareServiceAccount_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._SoftwareServiceAccount_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareServiceAccountConnectionImplementors = []string{"SoftwareServiceAccountConnection"}
+
+func (ec *executionContext) _SoftwareServiceAccountConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareServiceAccountConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareServiceAccountConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareServiceAccountConnection")
+		case "totalCount":
+			out.Values[i] = ec._SoftwareServiceAccountConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SoftwareServiceAccountConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._SoftwareServiceAccountConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._SoftwareServiceAccountConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareServiceAccountEdgeImplementors = []string{"SoftwareServiceAccountEdge"}
+
+func (ec *executionContext) _SoftwareServiceAccountEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareServiceAccountEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareServiceAccountEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareServiceAccountEdge")
+		case "cursor":
+			out.Values[i] = ec._SoftwareServiceAccountEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SoftwareServiceAccountEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareTeamImplementors = []string{"SoftwareTeam", "Node"}
+
+func (ec *executionContext) _SoftwareTeam(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareTeam) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareTeamImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareTeam")
+		case "id":
+			out.Values[i] = ec._SoftwareTeam_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "teamId":
+			out.Values[i] = ec._SoftwareTeam_teamId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "installation":
+			out.Values[i] = ec._SoftwareTeam_installation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._SoftwareTeam_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._SoftwareTeam_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._SoftwareTeam_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "users":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareTeam_users(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareTeamConnectionImplementors = []string{"SoftwareTeamConnection"}
+
+func (ec *executionContext) _SoftwareTeamConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareTeamConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareTeamConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareTeamConnection")
+		case "totalCount":
+			out.Values[i] = ec._SoftwareTeamConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SoftwareTeamConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._SoftwareTeamConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._SoftwareTeamConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareTeamEdgeImplementors = []string{"SoftwareTeamEdge"}
+
+func (ec *executionContext) _SoftwareTeamEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareTeamEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareTeamEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareTeamEdge")
+		case "cursor":
+			out.Values[i] = ec._SoftwareTeamEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SoftwareTeamEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._SoftwareTeamEdge_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareUserImplementors = []string{"SoftwareUser", "Node"}
+
+func (ec *executionContext) _SoftwareUser(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareUser) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareUserImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareUser")
+		case "id":
+			out.Values[i] = ec._SoftwareUser_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userId":
+			out.Values[i] = ec._SoftwareUser_userId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "installation":
+			out.Values[i] = ec._SoftwareUser_installation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "username":
+			out.Values[i] = ec._SoftwareUser_username(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fullName":
+			out.Values[i] = ec._SoftwareUser_fullName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._SoftwareUser_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._SoftwareUser_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "emails":
+			out.Values[i] = ec._SoftwareUser_emails(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._SoftwareUser_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._SoftwareUser_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareUserConnectionImplementors = []string{"SoftwareUserConnection"}
+
+func (ec *executionContext) _SoftwareUserConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareUserConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareUserConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareUserConnection")
+		case "totalCount":
+			out.Values[i] = ec._SoftwareUserConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SoftwareUserConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._SoftwareUserConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._SoftwareUserConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareUserEdgeImplementors = []string{"SoftwareUserEdge"}
+
+func (ec *executionContext) _SoftwareUserEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareUserEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareUserEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareUserEdge")
+		case "cursor":
+			out.Values[i] = ec._SoftwareUserEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SoftwareUserEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._SoftwareUserEdge_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12552,6 +25548,16 @@ func (ec *executionContext) _SoftwareWorkspace(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "active":
+			out.Values[i] = ec._SoftwareWorkspace_active(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deploymentCount":
+			out.Values[i] = ec._SoftwareWorkspace_deploymentCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "createdAt":
 			out.Values[i] = ec._SoftwareWorkspace_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -12567,6 +25573,30 @@ func (ec *executionContext) _SoftwareWorkspace(ctx context.Context, sel ast.Sele
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareWorkspace_deployments(ctx, field, obj)
+				})
+		case "users":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareWorkspace_users(ctx, field, obj)
+				})
+		case "teams":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareWorkspace_teams(ctx, field, obj)
+				})
+		case "serviceAccounts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareWorkspace_serviceAccounts(ctx, field, obj)
+				})
+		case "invites":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareWorkspace_invites(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12651,6 +25681,394 @@ func (ec *executionContext) _SoftwareWorkspaceEdge(ctx context.Context, sel ast.
 			}
 		case "node":
 			out.Values[i] = ec._SoftwareWorkspaceEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "deploymentLogs":
+		return ec._Subscription_deploymentLogs(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
+var unadoptSoftwareDeploymentPayloadImplementors = []string{"UnadoptSoftwareDeploymentPayload"}
+
+func (ec *executionContext) _UnadoptSoftwareDeploymentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UnadoptSoftwareDeploymentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unadoptSoftwareDeploymentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnadoptSoftwareDeploymentPayload")
+		case "deployment":
+			out.Values[i] = ec._UnadoptSoftwareDeploymentPayload_deployment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateSoftwareDeploymentAirflowPayloadImplementors = []string{"UpdateSoftwareDeploymentAirflowPayload"}
+
+func (ec *executionContext) _UpdateSoftwareDeploymentAirflowPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateSoftwareDeploymentAirflowPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateSoftwareDeploymentAirflowPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateSoftwareDeploymentAirflowPayload")
+		case "deployment":
+			out.Values[i] = ec._UpdateSoftwareDeploymentAirflowPayload_deployment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateSoftwareDeploymentImagePayloadImplementors = []string{"UpdateSoftwareDeploymentImagePayload"}
+
+func (ec *executionContext) _UpdateSoftwareDeploymentImagePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateSoftwareDeploymentImagePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateSoftwareDeploymentImagePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateSoftwareDeploymentImagePayload")
+		case "deployment":
+			out.Values[i] = ec._UpdateSoftwareDeploymentImagePayload_deployment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateSoftwareDeploymentPayloadImplementors = []string{"UpdateSoftwareDeploymentPayload"}
+
+func (ec *executionContext) _UpdateSoftwareDeploymentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateSoftwareDeploymentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateSoftwareDeploymentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateSoftwareDeploymentPayload")
+		case "deployment":
+			out.Values[i] = ec._UpdateSoftwareDeploymentPayload_deployment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateSoftwareDeploymentRuntimePayloadImplementors = []string{"UpdateSoftwareDeploymentRuntimePayload"}
+
+func (ec *executionContext) _UpdateSoftwareDeploymentRuntimePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateSoftwareDeploymentRuntimePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateSoftwareDeploymentRuntimePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateSoftwareDeploymentRuntimePayload")
+		case "deployment":
+			out.Values[i] = ec._UpdateSoftwareDeploymentRuntimePayload_deployment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateSoftwareDeploymentTeamRolePayloadImplementors = []string{"UpdateSoftwareDeploymentTeamRolePayload"}
+
+func (ec *executionContext) _UpdateSoftwareDeploymentTeamRolePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateSoftwareDeploymentTeamRolePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateSoftwareDeploymentTeamRolePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateSoftwareDeploymentTeamRolePayload")
+		case "roleBinding":
+			out.Values[i] = ec._UpdateSoftwareDeploymentTeamRolePayload_roleBinding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateSoftwareDeploymentUserRolePayloadImplementors = []string{"UpdateSoftwareDeploymentUserRolePayload"}
+
+func (ec *executionContext) _UpdateSoftwareDeploymentUserRolePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateSoftwareDeploymentUserRolePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateSoftwareDeploymentUserRolePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateSoftwareDeploymentUserRolePayload")
+		case "roleBinding":
+			out.Values[i] = ec._UpdateSoftwareDeploymentUserRolePayload_roleBinding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateSoftwareWorkspacePayloadImplementors = []string{"UpdateSoftwareWorkspacePayload"}
+
+func (ec *executionContext) _UpdateSoftwareWorkspacePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateSoftwareWorkspacePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateSoftwareWorkspacePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateSoftwareWorkspacePayload")
+		case "workspace":
+			out.Values[i] = ec._UpdateSoftwareWorkspacePayload_workspace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateSoftwareWorkspaceTeamRolePayloadImplementors = []string{"UpdateSoftwareWorkspaceTeamRolePayload"}
+
+func (ec *executionContext) _UpdateSoftwareWorkspaceTeamRolePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateSoftwareWorkspaceTeamRolePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateSoftwareWorkspaceTeamRolePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateSoftwareWorkspaceTeamRolePayload")
+		case "role":
+			out.Values[i] = ec._UpdateSoftwareWorkspaceTeamRolePayload_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateSoftwareWorkspaceUserRolePayloadImplementors = []string{"UpdateSoftwareWorkspaceUserRolePayload"}
+
+func (ec *executionContext) _UpdateSoftwareWorkspaceUserRolePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateSoftwareWorkspaceUserRolePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateSoftwareWorkspaceUserRolePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateSoftwareWorkspaceUserRolePayload")
+		case "role":
+			out.Values[i] = ec._UpdateSoftwareWorkspaceUserRolePayload_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var upsertSoftwareDeploymentPayloadImplementors = []string{"UpsertSoftwareDeploymentPayload"}
+
+func (ec *executionContext) _UpsertSoftwareDeploymentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpsertSoftwareDeploymentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, upsertSoftwareDeploymentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpsertSoftwareDeploymentPayload")
+		case "deployment":
+			out.Values[i] = ec._UpsertSoftwareDeploymentPayload_deployment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._UpsertSoftwareDeploymentPayload_created(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13119,6 +26537,36 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAddSoftwareDeploymentTeamInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareDeploymentTeamInput(ctx context.Context, v any) (model.AddSoftwareDeploymentTeamInput, error) {
+	res, err := ec.unmarshalInputAddSoftwareDeploymentTeamInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAddSoftwareDeploymentUserInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareDeploymentUserInput(ctx context.Context, v any) (model.AddSoftwareDeploymentUserInput, error) {
+	res, err := ec.unmarshalInputAddSoftwareDeploymentUserInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAddSoftwareTeamSystemRoleInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareTeamSystemRoleInput(ctx context.Context, v any) (model.AddSoftwareTeamSystemRoleInput, error) {
+	res, err := ec.unmarshalInputAddSoftwareTeamSystemRoleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAddSoftwareWorkspaceTeamInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareWorkspaceTeamInput(ctx context.Context, v any) (model.AddSoftwareWorkspaceTeamInput, error) {
+	res, err := ec.unmarshalInputAddSoftwareWorkspaceTeamInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAddSoftwareWorkspaceUserInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareWorkspaceUserInput(ctx context.Context, v any) (model.AddSoftwareWorkspaceUserInput, error) {
+	res, err := ec.unmarshalInputAddSoftwareWorkspaceUserInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAdoptSoftwareDeploymentInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAdoptSoftwareDeploymentInput(ctx context.Context, v any) (model.AdoptSoftwareDeploymentInput, error) {
+	res, err := ec.unmarshalInputAdoptSoftwareDeploymentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNAstroCloudProvider2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroCloudProvider(ctx context.Context, v any) (model.AstroCloudProvider, error) {
 	var res model.AstroCloudProvider
 	err := res.UnmarshalGQL(v)
@@ -13393,6 +26841,61 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNCancelSoftwareDeploymentRuntimeUpdateInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCancelSoftwareDeploymentRuntimeUpdateInput(ctx context.Context, v any) (model.CancelSoftwareDeploymentRuntimeUpdateInput, error) {
+	res, err := ec.unmarshalInputCancelSoftwareDeploymentRuntimeUpdateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateSoftwareDeploymentInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareDeploymentInput(ctx context.Context, v any) (model.CreateSoftwareDeploymentInput, error) {
+	res, err := ec.unmarshalInputCreateSoftwareDeploymentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateSoftwareDeploymentServiceAccountInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareDeploymentServiceAccountInput(ctx context.Context, v any) (model.CreateSoftwareDeploymentServiceAccountInput, error) {
+	res, err := ec.unmarshalInputCreateSoftwareDeploymentServiceAccountInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateSoftwareTokenInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareTokenInput(ctx context.Context, v any) (model.CreateSoftwareTokenInput, error) {
+	res, err := ec.unmarshalInputCreateSoftwareTokenInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateSoftwareUserInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareUserInput(ctx context.Context, v any) (model.CreateSoftwareUserInput, error) {
+	res, err := ec.unmarshalInputCreateSoftwareUserInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateSoftwareWorkspaceInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareWorkspaceInput(ctx context.Context, v any) (model.CreateSoftwareWorkspaceInput, error) {
+	res, err := ec.unmarshalInputCreateSoftwareWorkspaceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateSoftwareWorkspaceServiceAccountInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareWorkspaceServiceAccountInput(ctx context.Context, v any) (model.CreateSoftwareWorkspaceServiceAccountInput, error) {
+	res, err := ec.unmarshalInputCreateSoftwareWorkspaceServiceAccountInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDeleteSoftwareDeploymentInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeleteSoftwareDeploymentInput(ctx context.Context, v any) (model.DeleteSoftwareDeploymentInput, error) {
+	res, err := ec.unmarshalInputDeleteSoftwareDeploymentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDeleteSoftwareDeploymentServiceAccountInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeleteSoftwareDeploymentServiceAccountInput(ctx context.Context, v any) (model.DeleteSoftwareDeploymentServiceAccountInput, error) {
+	res, err := ec.unmarshalInputDeleteSoftwareDeploymentServiceAccountInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDeleteSoftwareWorkspaceInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeleteSoftwareWorkspaceInput(ctx context.Context, v any) (model.DeleteSoftwareWorkspaceInput, error) {
+	res, err := ec.unmarshalInputDeleteSoftwareWorkspaceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDeleteSoftwareWorkspaceServiceAccountInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeleteSoftwareWorkspaceServiceAccountInput(ctx context.Context, v any) (model.DeleteSoftwareWorkspaceServiceAccountInput, error) {
+	res, err := ec.unmarshalInputDeleteSoftwareWorkspaceServiceAccountInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNDeployment2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeployment(ctx context.Context, sel ast.SelectionSet, v model.Deployment) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Deployment!")
@@ -13447,6 +26950,14 @@ func (ec *executionContext) marshalNDeploymentEdge2ᚖgithubᚗcomᚋastroᚑgat
 		return graphql.Null
 	}
 	return ec._DeploymentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDeploymentLogLine2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentLogLine(ctx context.Context, sel ast.SelectionSet, v *model.DeploymentLogLine) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeploymentLogLine!")
+		return graphql.Null
+	}
+	return ec._DeploymentLogLine(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDeploymentOrderField2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentOrderField(ctx context.Context, v any) (model.DeploymentOrderField, error) {
@@ -13526,6 +27037,16 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNLogSource2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐLogSource(ctx context.Context, v any) (model.LogSource, error) {
+	var res model.LogSource
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLogSource2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐLogSource(ctx context.Context, sel ast.SelectionSet, v model.LogSource) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -13561,6 +27082,49 @@ func (ec *executionContext) unmarshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋ
 }
 
 func (ec *executionContext) marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx context.Context, sel ast.SelectionSet, v model.Platform) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNRemoveSoftwareDeploymentTeamInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareDeploymentTeamInput(ctx context.Context, v any) (model.RemoveSoftwareDeploymentTeamInput, error) {
+	res, err := ec.unmarshalInputRemoveSoftwareDeploymentTeamInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRemoveSoftwareDeploymentUserInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareDeploymentUserInput(ctx context.Context, v any) (model.RemoveSoftwareDeploymentUserInput, error) {
+	res, err := ec.unmarshalInputRemoveSoftwareDeploymentUserInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRemoveSoftwareTeamSystemRoleInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareTeamSystemRoleInput(ctx context.Context, v any) (model.RemoveSoftwareTeamSystemRoleInput, error) {
+	res, err := ec.unmarshalInputRemoveSoftwareTeamSystemRoleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRemoveSoftwareWorkspaceTeamInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareWorkspaceTeamInput(ctx context.Context, v any) (model.RemoveSoftwareWorkspaceTeamInput, error) {
+	res, err := ec.unmarshalInputRemoveSoftwareWorkspaceTeamInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRemoveSoftwareWorkspaceUserInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareWorkspaceUserInput(ctx context.Context, v any) (model.RemoveSoftwareWorkspaceUserInput, error) {
+	res, err := ec.unmarshalInputRemoveSoftwareWorkspaceUserInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSoftwareAirflowImage2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareAirflowImage(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareAirflowImage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareAirflowImage!")
+		return graphql.Null
+	}
+	return ec._SoftwareAirflowImage(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSoftwareDagDeploymentType2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDagDeploymentType(ctx context.Context, v any) (model.SoftwareDagDeploymentType, error) {
+	var res model.SoftwareDagDeploymentType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSoftwareDagDeploymentType2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDagDeploymentType(ctx context.Context, sel ast.SelectionSet, v model.SoftwareDagDeploymentType) graphql.Marshaler {
 	return v
 }
 
@@ -13626,6 +27190,274 @@ func (ec *executionContext) marshalNSoftwareDeploymentUrl2ᚖgithubᚗcomᚋastr
 		return graphql.Null
 	}
 	return ec._SoftwareDeploymentUrl(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSoftwareEmail2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareEmail(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareEmail) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareEmail!")
+		return graphql.Null
+	}
+	return ec._SoftwareEmail(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSoftwareExecutor2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareExecutor(ctx context.Context, v any) (model.SoftwareExecutor, error) {
+	var res model.SoftwareExecutor
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSoftwareExecutor2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareExecutor(ctx context.Context, sel ast.SelectionSet, v model.SoftwareExecutor) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNSoftwareInvite2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareInviteᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareInvite) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSoftwareInvite2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareInvite(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSoftwareInvite2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareInvite(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareInvite) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareInvite!")
+		return graphql.Null
+	}
+	return ec._SoftwareInvite(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSoftwareInviteConnection2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareInviteConnection(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareInviteConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareInviteConnection!")
+		return graphql.Null
+	}
+	return ec._SoftwareInviteConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSoftwareInviteEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareInviteEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareInviteEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSoftwareInviteEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareInviteEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSoftwareInviteEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareInviteEdge(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareInviteEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareInviteEdge!")
+		return graphql.Null
+	}
+	return ec._SoftwareInviteEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx context.Context, v any) (model.SoftwareRole, error) {
+	var res model.SoftwareRole
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx context.Context, sel ast.SelectionSet, v model.SoftwareRole) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNSoftwareRoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRoleBinding(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareRoleBinding) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareRoleBinding!")
+		return graphql.Null
+	}
+	return ec._SoftwareRoleBinding(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSoftwareRuntimeRelease2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRuntimeRelease(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareRuntimeRelease) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareRuntimeRelease!")
+		return graphql.Null
+	}
+	return ec._SoftwareRuntimeRelease(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSoftwareServiceAccount2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareServiceAccount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSoftwareServiceAccount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSoftwareServiceAccount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccount(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareServiceAccount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareServiceAccount!")
+		return graphql.Null
+	}
+	return ec._SoftwareServiceAccount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSoftwareServiceAccountConnection2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccountConnection(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareServiceAccountConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareServiceAccountConnection!")
+		return graphql.Null
+	}
+	return ec._SoftwareServiceAccountConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSoftwareServiceAccountEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccountEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareServiceAccountEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSoftwareServiceAccountEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccountEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSoftwareServiceAccountEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccountEdge(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareServiceAccountEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareServiceAccountEdge!")
+		return graphql.Null
+	}
+	return ec._SoftwareServiceAccountEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSoftwareTeam2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeamᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareTeam) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSoftwareTeam2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeam(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSoftwareTeam2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeam(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareTeam) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareTeam!")
+		return graphql.Null
+	}
+	return ec._SoftwareTeam(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSoftwareTeamConnection2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeamConnection(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareTeamConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareTeamConnection!")
+		return graphql.Null
+	}
+	return ec._SoftwareTeamConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSoftwareTeamEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeamEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareTeamEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSoftwareTeamEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeamEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSoftwareTeamEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeamEdge(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareTeamEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareTeamEdge!")
+		return graphql.Null
+	}
+	return ec._SoftwareTeamEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSoftwareUser2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareUser) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSoftwareUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUser(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSoftwareUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUser(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareUser) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareUser!")
+		return graphql.Null
+	}
+	return ec._SoftwareUser(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSoftwareUserConnection2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUserConnection(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareUserConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareUserConnection!")
+		return graphql.Null
+	}
+	return ec._SoftwareUserConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSoftwareUserEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUserEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareUserEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSoftwareUserEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUserEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSoftwareUserEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUserEdge(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareUserEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareUserEdge!")
+		return graphql.Null
+	}
+	return ec._SoftwareUserEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSoftwareWorkspace2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareWorkspaceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareWorkspace) graphql.Marshaler {
@@ -13696,6 +27528,75 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := graphql.UnmarshalTime(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalTime(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNUnadoptSoftwareDeploymentInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUnadoptSoftwareDeploymentInput(ctx context.Context, v any) (model.UnadoptSoftwareDeploymentInput, error) {
+	res, err := ec.unmarshalInputUnadoptSoftwareDeploymentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSoftwareDeploymentAirflowInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentAirflowInput(ctx context.Context, v any) (model.UpdateSoftwareDeploymentAirflowInput, error) {
+	res, err := ec.unmarshalInputUpdateSoftwareDeploymentAirflowInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSoftwareDeploymentImageInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentImageInput(ctx context.Context, v any) (model.UpdateSoftwareDeploymentImageInput, error) {
+	res, err := ec.unmarshalInputUpdateSoftwareDeploymentImageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSoftwareDeploymentInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentInput(ctx context.Context, v any) (model.UpdateSoftwareDeploymentInput, error) {
+	res, err := ec.unmarshalInputUpdateSoftwareDeploymentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSoftwareDeploymentRuntimeInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentRuntimeInput(ctx context.Context, v any) (model.UpdateSoftwareDeploymentRuntimeInput, error) {
+	res, err := ec.unmarshalInputUpdateSoftwareDeploymentRuntimeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSoftwareDeploymentTeamRoleInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentTeamRoleInput(ctx context.Context, v any) (model.UpdateSoftwareDeploymentTeamRoleInput, error) {
+	res, err := ec.unmarshalInputUpdateSoftwareDeploymentTeamRoleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSoftwareDeploymentUserRoleInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentUserRoleInput(ctx context.Context, v any) (model.UpdateSoftwareDeploymentUserRoleInput, error) {
+	res, err := ec.unmarshalInputUpdateSoftwareDeploymentUserRoleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSoftwareWorkspaceInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareWorkspaceInput(ctx context.Context, v any) (model.UpdateSoftwareWorkspaceInput, error) {
+	res, err := ec.unmarshalInputUpdateSoftwareWorkspaceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSoftwareWorkspaceTeamRoleInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareWorkspaceTeamRoleInput(ctx context.Context, v any) (model.UpdateSoftwareWorkspaceTeamRoleInput, error) {
+	res, err := ec.unmarshalInputUpdateSoftwareWorkspaceTeamRoleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSoftwareWorkspaceUserRoleInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareWorkspaceUserRoleInput(ctx context.Context, v any) (model.UpdateSoftwareWorkspaceUserRoleInput, error) {
+	res, err := ec.unmarshalInputUpdateSoftwareWorkspaceUserRoleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpsertSoftwareDeploymentInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpsertSoftwareDeploymentInput(ctx context.Context, v any) (model.UpsertSoftwareDeploymentInput, error) {
+	res, err := ec.unmarshalInputUpsertSoftwareDeploymentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNWorkspace2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐWorkspace(ctx context.Context, sel ast.SelectionSet, v model.Workspace) graphql.Marshaler {
@@ -13894,6 +27795,48 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalOAddSoftwareDeploymentTeamPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareDeploymentTeamPayload(ctx context.Context, sel ast.SelectionSet, v *model.AddSoftwareDeploymentTeamPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AddSoftwareDeploymentTeamPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAddSoftwareDeploymentUserPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareDeploymentUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.AddSoftwareDeploymentUserPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AddSoftwareDeploymentUserPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAddSoftwareTeamSystemRolePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareTeamSystemRolePayload(ctx context.Context, sel ast.SelectionSet, v *model.AddSoftwareTeamSystemRolePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AddSoftwareTeamSystemRolePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAddSoftwareWorkspaceTeamPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareWorkspaceTeamPayload(ctx context.Context, sel ast.SelectionSet, v *model.AddSoftwareWorkspaceTeamPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AddSoftwareWorkspaceTeamPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAddSoftwareWorkspaceUserPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAddSoftwareWorkspaceUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.AddSoftwareWorkspaceUserPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AddSoftwareWorkspaceUserPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAdoptSoftwareDeploymentPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAdoptSoftwareDeploymentPayload(ctx context.Context, sel ast.SelectionSet, v *model.AdoptSoftwareDeploymentPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AdoptSoftwareDeploymentPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOAstroCloudProvider2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroCloudProvider(ctx context.Context, v any) (*model.AstroCloudProvider, error) {
@@ -14110,6 +28053,83 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOCancelSoftwareDeploymentRuntimeUpdatePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCancelSoftwareDeploymentRuntimeUpdatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CancelSoftwareDeploymentRuntimeUpdatePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CancelSoftwareDeploymentRuntimeUpdatePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreateSoftwareDeploymentPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareDeploymentPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateSoftwareDeploymentPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateSoftwareDeploymentPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreateSoftwareDeploymentServiceAccountPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareDeploymentServiceAccountPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateSoftwareDeploymentServiceAccountPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateSoftwareDeploymentServiceAccountPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreateSoftwareTokenPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareTokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateSoftwareTokenPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateSoftwareTokenPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreateSoftwareUserPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateSoftwareUserPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateSoftwareUserPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreateSoftwareWorkspacePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareWorkspacePayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateSoftwareWorkspacePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateSoftwareWorkspacePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreateSoftwareWorkspaceServiceAccountPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐCreateSoftwareWorkspaceServiceAccountPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateSoftwareWorkspaceServiceAccountPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateSoftwareWorkspaceServiceAccountPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODeleteSoftwareDeploymentPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeleteSoftwareDeploymentPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteSoftwareDeploymentPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeleteSoftwareDeploymentPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODeleteSoftwareDeploymentServiceAccountPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeleteSoftwareDeploymentServiceAccountPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteSoftwareDeploymentServiceAccountPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeleteSoftwareDeploymentServiceAccountPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODeleteSoftwareWorkspacePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeleteSoftwareWorkspacePayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteSoftwareWorkspacePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeleteSoftwareWorkspacePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODeleteSoftwareWorkspaceServiceAccountPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeleteSoftwareWorkspaceServiceAccountPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteSoftwareWorkspaceServiceAccountPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeleteSoftwareWorkspaceServiceAccountPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalODeploymentFilter2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentFilter(ctx context.Context, v any) (*model.DeploymentFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -14233,6 +28253,58 @@ func (ec *executionContext) marshalOJSON2interface(ctx context.Context, sel ast.
 	return res
 }
 
+func (ec *executionContext) unmarshalOLogSource2ᚕgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐLogSourceᚄ(ctx context.Context, v any) ([]model.LogSource, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.LogSource, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLogSource2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐLogSource(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLogSource2ᚕgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐLogSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.LogSource) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLogSource2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐLogSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOLogSource2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐLogSource(ctx context.Context, v any) (*model.LogSource, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.LogSource)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLogSource2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐLogSource(ctx context.Context, sel ast.SelectionSet, v *model.LogSource) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -14276,11 +28348,73 @@ func (ec *executionContext) marshalOPlatform2ᚕgithubᚗcomᚋastroᚑgateway�
 	return ret
 }
 
+func (ec *executionContext) marshalORemoveSoftwareDeploymentTeamPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareDeploymentTeamPayload(ctx context.Context, sel ast.SelectionSet, v *model.RemoveSoftwareDeploymentTeamPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RemoveSoftwareDeploymentTeamPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORemoveSoftwareDeploymentUserPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareDeploymentUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.RemoveSoftwareDeploymentUserPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RemoveSoftwareDeploymentUserPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORemoveSoftwareTeamSystemRolePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareTeamSystemRolePayload(ctx context.Context, sel ast.SelectionSet, v *model.RemoveSoftwareTeamSystemRolePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RemoveSoftwareTeamSystemRolePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORemoveSoftwareWorkspaceTeamPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareWorkspaceTeamPayload(ctx context.Context, sel ast.SelectionSet, v *model.RemoveSoftwareWorkspaceTeamPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RemoveSoftwareWorkspaceTeamPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORemoveSoftwareWorkspaceUserPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐRemoveSoftwareWorkspaceUserPayload(ctx context.Context, sel ast.SelectionSet, v *model.RemoveSoftwareWorkspaceUserPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RemoveSoftwareWorkspaceUserPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSoftwareAirflowImage2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareAirflowImageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareAirflowImage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSoftwareAirflowImage2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareAirflowImage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOSoftwareAppConfig2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareAppConfig(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareAppConfig) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._SoftwareAppConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSoftwareDagDeploymentInput2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDagDeploymentInput(ctx context.Context, v any) (*model.SoftwareDagDeploymentInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSoftwareDagDeploymentInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOSoftwareDeployInfo2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeployInfo(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareDeployInfo) graphql.Marshaler {
@@ -14295,6 +28429,29 @@ func (ec *executionContext) marshalOSoftwareDeployment2ᚖgithubᚗcomᚋastro�
 		return graphql.Null
 	}
 	return ec._SoftwareDeployment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSoftwareDeploymentConfig2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeploymentConfig(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareDeploymentConfig) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SoftwareDeploymentConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSoftwareDeploymentMode2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeploymentMode(ctx context.Context, v any) (*model.SoftwareDeploymentMode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SoftwareDeploymentMode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSoftwareDeploymentMode2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeploymentMode(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareDeploymentMode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOSoftwareDeploymentUrl2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeploymentURLᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareDeploymentURL) graphql.Marshaler {
@@ -14316,11 +28473,121 @@ func (ec *executionContext) marshalOSoftwareDeploymentUrl2ᚕᚖgithubᚗcomᚋa
 	return ret
 }
 
+func (ec *executionContext) marshalOSoftwareEmail2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareEmailᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareEmail) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSoftwareEmail2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareEmail(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOSoftwareExecutor2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareExecutor(ctx context.Context, v any) (*model.SoftwareExecutor, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SoftwareExecutor)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSoftwareExecutor2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareExecutor(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareExecutor) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOSoftwareQuery2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareQuery(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareQuery) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._SoftwareQuery(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSoftwareRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx context.Context, v any) (*model.SoftwareRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SoftwareRole)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSoftwareRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOSoftwareRuntimeRelease2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRuntimeReleaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareRuntimeRelease) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSoftwareRuntimeRelease2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRuntimeRelease(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOSoftwareServiceAccount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccount(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareServiceAccount) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SoftwareServiceAccount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSoftwareTeam2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeam(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareTeam) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SoftwareTeam(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSoftwareUser2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareUser) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSoftwareUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUser(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOSoftwareUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUser(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareUser) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SoftwareUser(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOSoftwareWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareWorkspace(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareWorkspace) graphql.Marshaler {
@@ -14399,6 +28666,83 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOUnadoptSoftwareDeploymentPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUnadoptSoftwareDeploymentPayload(ctx context.Context, sel ast.SelectionSet, v *model.UnadoptSoftwareDeploymentPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UnadoptSoftwareDeploymentPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUpdateSoftwareDeploymentAirflowPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentAirflowPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateSoftwareDeploymentAirflowPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UpdateSoftwareDeploymentAirflowPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUpdateSoftwareDeploymentImagePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentImagePayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateSoftwareDeploymentImagePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UpdateSoftwareDeploymentImagePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUpdateSoftwareDeploymentPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateSoftwareDeploymentPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UpdateSoftwareDeploymentPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUpdateSoftwareDeploymentRuntimePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentRuntimePayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateSoftwareDeploymentRuntimePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UpdateSoftwareDeploymentRuntimePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUpdateSoftwareDeploymentTeamRolePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentTeamRolePayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateSoftwareDeploymentTeamRolePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UpdateSoftwareDeploymentTeamRolePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUpdateSoftwareDeploymentUserRolePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareDeploymentUserRolePayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateSoftwareDeploymentUserRolePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UpdateSoftwareDeploymentUserRolePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUpdateSoftwareWorkspacePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareWorkspacePayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateSoftwareWorkspacePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UpdateSoftwareWorkspacePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUpdateSoftwareWorkspaceTeamRolePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareWorkspaceTeamRolePayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateSoftwareWorkspaceTeamRolePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UpdateSoftwareWorkspaceTeamRolePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUpdateSoftwareWorkspaceUserRolePayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpdateSoftwareWorkspaceUserRolePayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateSoftwareWorkspaceUserRolePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UpdateSoftwareWorkspaceUserRolePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUpsertSoftwareDeploymentPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpsertSoftwareDeploymentPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpsertSoftwareDeploymentPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UpsertSoftwareDeploymentPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOWorkspaceFilter2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐWorkspaceFilter(ctx context.Context, v any) (*model.WorkspaceFilter, error) {

@@ -23,6 +23,8 @@ const (
 	typeAstroCluster       = "AstroCluster"
 	typeSoftwareWorkspace  = "SoftwareWorkspace"
 	typeSoftwareDeployment = "SoftwareDeployment"
+	typeSoftwareUser       = "SoftwareUser"
+	typeSoftwareTeam       = "SoftwareTeam"
 )
 
 // globalID is a decoded global id.
@@ -39,6 +41,8 @@ var idArity = map[string]int{
 	typeAstroCluster:       2,
 	typeSoftwareWorkspace:  2,
 	typeSoftwareDeployment: 2,
+	typeSoftwareUser:       2,
+	typeSoftwareTeam:       2,
 }
 
 func encodeID(typ string, parts ...string) string {

@@ -12,13 +12,37 @@ import (
 
 // node fetches any object by its global id, through the same loaders as
 // everything else.
-func node(ctx context.Context, id string) (model.Node, error) { return nodeThunk(ctx, id)() }
+func node(ctx context.Context, id string) (model.Node, error) {
+	return nodeThunk(ctx, id, &softwareKeys{})()
+}
+
+// softwareKeys computes, once per field, the Houston selections of the
+// field's Software objects and their loader keys: the selection is the same
+// for every id, and computing it per id would slow the enqueueing of a long
+// list of ids past the batch window.
+type softwareKeys struct {
+	workspace, deployment string
+}
+
+func (k *softwareKeys) workspaceKey(ctx context.Context, id string) loader.SoftwareKey {
+	if k.workspace == "" {
+		k.workspace = loader.For(ctx).SoftwareKey("", softwareWorkspaceSelection(ctx, fieldSelection(ctx))).Selection
+	}
+	return loader.SoftwareKey{ID: id, Selection: k.workspace}
+}
+
+func (k *softwareKeys) deploymentKey(ctx context.Context, id string) loader.SoftwareKey {
+	if k.deployment == "" {
+		k.deployment = loader.For(ctx).SoftwareKey("", softwareDeploymentSelection(ctx, fieldSelection(ctx))).Selection
+	}
+	return loader.SoftwareKey{ID: id, Selection: k.deployment}
+}
 
 // nodeThunk enqueues the lookup of id in its loader and returns a function
 // that waits for the answer. Enqueueing every id before waiting on any is
 // what puts them in one batch: nodes(ids) with 50 deployment ids is one
 // upstream call, whatever the batch window.
-func nodeThunk(ctx context.Context, id string) func() (model.Node, error) {
+func nodeThunk(ctx context.Context, id string, keys *softwareKeys) func() (model.Node, error) {
 	g, err := decodeID(id)
 	if err != nil {
 		return fail(&InputError{Path: "id", Message: err.Error()})
@@ -33,23 +57,39 @@ func nodeThunk(ctx context.Context, id string) func() (model.Node, error) {
 		return then(l.AstroDeployment.Load(ctx, loader.AstroKey{OrganizationID: g.Parts[0], ID: g.Parts[1]}), convertAstroDeployment)
 	case typeAstroCluster:
 		return then(l.AstroCluster.Load(ctx, loader.AstroKey{OrganizationID: g.Parts[0], ID: g.Parts[1]}), convertAstroCluster)
-	case typeSoftwareWorkspace, typeSoftwareDeployment:
+	case typeSoftwareWorkspace, typeSoftwareDeployment, typeSoftwareUser, typeSoftwareTeam:
 		inst := l.Installation()
 		if g.Parts[0] != inst {
 			return fail(&loader.NotFoundError{Backend: "houston", Kind: "installation", ID: g.Parts[0]})
 		}
+		// Users and teams have no batch lookup in Houston: one request each.
+		switch g.Type {
+		case typeSoftwareUser:
+			return lazy(ctx, g.Parts[1], softwareUser)
+		case typeSoftwareTeam:
+			return lazy(ctx, g.Parts[1], softwareTeam)
+		}
 		if g.Type == typeSoftwareWorkspace {
-			sel := softwareWorkspaceSelection(ctx, fieldSelection(ctx))
-			return then(l.SoftwareWorkspace.Load(ctx, l.SoftwareKey(g.Parts[1], sel)), func(w *houston.Workspace) *model.SoftwareWorkspace {
+			return then(l.SoftwareWorkspace.Load(ctx, keys.workspaceKey(ctx, g.Parts[1])), func(w *houston.Workspace) *model.SoftwareWorkspace {
 				return convertSoftwareWorkspace(inst, w)
 			})
 		}
-		sel := softwareDeploymentSelection(ctx, fieldSelection(ctx))
-		return then(l.SoftwareDeployment.Load(ctx, l.SoftwareKey(g.Parts[1], sel)), func(d *houston.Deployment) *model.SoftwareDeployment {
+		return then(l.SoftwareDeployment.Load(ctx, keys.deploymentKey(ctx, g.Parts[1])), func(d *houston.Deployment) *model.SoftwareDeployment {
 			return convertSoftwareDeployment(inst, d)
 		})
 	}
 	return fail(&InputError{Path: "id", Message: "unknown object type"})
+}
+
+// lazy defers a single lookup until its thunk is called.
+func lazy[N model.Node](ctx context.Context, id string, get func(context.Context, string) (N, error)) func() (model.Node, error) {
+	return func() (model.Node, error) {
+		n, err := get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return n, nil
+	}
 }
 
 func fail(err error) func() (model.Node, error) {
@@ -71,8 +111,9 @@ func then[V any, N model.Node](thunk func() (V, error), conv func(V) N) func() (
 // its own index and the other objects still come back.
 func nodes(ctx context.Context, ids []string) ([]model.Node, error) {
 	thunks := make([]func() (model.Node, error), len(ids))
+	keys := &softwareKeys{}
 	for i, id := range ids {
-		thunks[i] = nodeThunk(ctx, id)
+		thunks[i] = nodeThunk(ctx, id, keys)
 	}
 	out := make([]model.Node, len(ids))
 	for i, th := range thunks {

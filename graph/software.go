@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"sort"
-	"strings"
 
 	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/graph/loader"
@@ -19,11 +18,43 @@ func softwareAppConfig(ctx context.Context) (*model.SoftwareAppConfig, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := c.AppConfig(ctx, softwareAppConfigSelection(ctx))
+	cfg, err := c.AppConfig(ctx, selectionOr(ctx, softwareAppConfigFields, "version"))
 	if err != nil {
 		return nil, &loader.BackendError{Backend: "houston", Err: err}
 	}
 	return convertSoftwareAppConfig(cfg), nil
+}
+
+func softwareDeploymentConfig(ctx context.Context) (*model.SoftwareDeploymentConfig, error) {
+	c, err := loader.For(ctx).HoustonClient()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := c.DeploymentConfig(ctx, selectionOr(ctx, softwareDeploymentConfigFields, "defaultAirflowImageTag"))
+	if err != nil {
+		return nil, &loader.BackendError{Backend: "houston", Err: err}
+	}
+	return convertSoftwareDeploymentConfig(cfg), nil
+}
+
+func softwareRuntimeReleases(ctx context.Context, airflowVersion, clusterID *string) ([]*model.SoftwareRuntimeRelease, error) {
+	c, err := loader.For(ctx).HoustonClient()
+	if err != nil {
+		return nil, err
+	}
+	sel := houston.With(selectionOr(ctx, softwareRuntimeReleaseFields), "version")
+	rs, err := c.RuntimeReleases(ctx, deref(airflowVersion), deref(clusterID), sel)
+	if err != nil {
+		return nil, &loader.BackendError{Backend: "houston", Err: err}
+	}
+	out := make([]*model.SoftwareRuntimeRelease, 0, len(rs))
+	for _, r := range rs {
+		if r.Version == nil {
+			continue
+		}
+		out = append(out, &model.SoftwareRuntimeRelease{Version: *r.Version, AirflowVersion: r.AirflowVersion, AirflowDatabaseMigrations: r.AirflowDatabaseMigrations})
+	}
+	return out, nil
 }
 
 func softwareWorkspace(ctx context.Context, id string) (*model.SoftwareWorkspace, error) {
@@ -144,8 +175,4 @@ func softwareDeployments(ctx context.Context, workspaceID, search *string, first
 func softwareWorkspaceDeployments(ctx context.Context, w *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareDeploymentConnection, error) {
 	id := w.WorkspaceID
 	return softwareDeployments(ctx, &id, nil, first, after)
-}
-
-func containsFold(s, sub string) bool {
-	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
 }

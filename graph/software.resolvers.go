@@ -11,14 +11,99 @@ import (
 	"github.com/astro-gateway/gateway/graph/model"
 )
 
+// ByoUpdateRegistryHost is the resolver for the byoUpdateRegistryHost field.
+func (r *softwareAppConfigResolver) ByoUpdateRegistryHost(ctx context.Context, obj *model.SoftwareAppConfig) (*string, error) {
+	return gated(ctx, "AppConfig", softwareAppConfigFields, obj.ByoUpdateRegistryHost)
+}
+
+// ManualReleaseNames is the resolver for the manualReleaseNames field.
+func (r *softwareAppConfigResolver) ManualReleaseNames(ctx context.Context, obj *model.SoftwareAppConfig) (*bool, error) {
+	return gated(ctx, "AppConfig", softwareAppConfigFields, obj.ManualReleaseNames)
+}
+
+// ConfigureDagDeployment is the resolver for the configureDagDeployment field.
+func (r *softwareAppConfigResolver) ConfigureDagDeployment(ctx context.Context, obj *model.SoftwareAppConfig) (*bool, error) {
+	return gated(ctx, "AppConfig", softwareAppConfigFields, obj.ConfigureDagDeployment)
+}
+
+// NfsMountDagDeployment is the resolver for the nfsMountDagDeployment field.
+func (r *softwareAppConfigResolver) NfsMountDagDeployment(ctx context.Context, obj *model.SoftwareAppConfig) (*bool, error) {
+	return gated(ctx, "AppConfig", softwareAppConfigFields, obj.NfsMountDagDeployment)
+}
+
+// ManualNamespaceNames is the resolver for the manualNamespaceNames field.
+func (r *softwareAppConfigResolver) ManualNamespaceNames(ctx context.Context, obj *model.SoftwareAppConfig) (*bool, error) {
+	return gated(ctx, "AppConfig", softwareAppConfigFields, obj.ManualNamespaceNames)
+}
+
+// HardDeleteDeployment is the resolver for the hardDeleteDeployment field.
+func (r *softwareAppConfigResolver) HardDeleteDeployment(ctx context.Context, obj *model.SoftwareAppConfig) (*bool, error) {
+	return gated(ctx, "AppConfig", softwareAppConfigFields, obj.HardDeleteDeployment)
+}
+
+// TriggererEnabled is the resolver for the triggererEnabled field.
+func (r *softwareAppConfigResolver) TriggererEnabled(ctx context.Context, obj *model.SoftwareAppConfig) (*bool, error) {
+	return gated(ctx, "AppConfig", softwareAppConfigFields, obj.TriggererEnabled)
+}
+
+// FeatureFlags is the resolver for the featureFlags field.
+func (r *softwareAppConfigResolver) FeatureFlags(ctx context.Context, obj *model.SoftwareAppConfig) (any, error) {
+	return gated(ctx, "AppConfig", softwareAppConfigFields, obj.FeatureFlags)
+}
+
+// ClusterID is the resolver for the clusterId field.
+func (r *softwareDeploymentResolver) ClusterID(ctx context.Context, obj *model.SoftwareDeployment) (*string, error) {
+	return gated(ctx, "Deployment", softwareDeploymentFields, obj.ClusterID)
+}
+
+// RuntimeVersion is the resolver for the runtimeVersion field.
+func (r *softwareDeploymentResolver) RuntimeVersion(ctx context.Context, obj *model.SoftwareDeployment) (*string, error) {
+	return gated(ctx, "Deployment", softwareDeploymentFields, obj.RuntimeVersion)
+}
+
+// DesiredRuntimeVersion is the resolver for the desiredRuntimeVersion field.
+func (r *softwareDeploymentResolver) DesiredRuntimeVersion(ctx context.Context, obj *model.SoftwareDeployment) (*string, error) {
+	return gated(ctx, "Deployment", softwareDeploymentFields, obj.DesiredRuntimeVersion)
+}
+
 // Workspace is the resolver for the workspace field.
 func (r *softwareDeploymentResolver) Workspace(ctx context.Context, obj *model.SoftwareDeployment) (*model.SoftwareWorkspace, error) {
 	return obj.Workspace, nil
 }
 
+// Users is the resolver for the users field.
+func (r *softwareDeploymentResolver) Users(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string) (*model.SoftwareUserConnection, error) {
+	return memberUserConnection(obj.Members.Users, first, after)
+}
+
+// Teams is the resolver for the teams field.
+func (r *softwareDeploymentResolver) Teams(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string) (*model.SoftwareTeamConnection, error) {
+	return deploymentTeams(ctx, obj, first, after)
+}
+
+// ServiceAccounts is the resolver for the serviceAccounts field.
+func (r *softwareDeploymentResolver) ServiceAccounts(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string) (*model.SoftwareServiceAccountConnection, error) {
+	return serviceAccountConnection(obj.Members.ServiceAccounts, first, after)
+}
+
+// HoustonVersion is the resolver for the houstonVersion field.
+func (r *softwareQueryResolver) HoustonVersion(ctx context.Context, obj *model.SoftwareQuery) (*string, error) {
+	return houstonVersion(ctx)
+}
+
 // AppConfig is the resolver for the appConfig field.
 func (r *softwareQueryResolver) AppConfig(ctx context.Context, obj *model.SoftwareQuery) (*model.SoftwareAppConfig, error) {
 	return softwareAppConfig(ctx)
+}
+
+// DeploymentConfig is the resolver for the deploymentConfig field.
+func (r *softwareQueryResolver) DeploymentConfig(ctx context.Context, obj *model.SoftwareQuery) (*model.SoftwareDeploymentConfig, error) {
+	return softwareDeploymentConfig(ctx)
+}
+
+// RuntimeReleases is the resolver for the runtimeReleases field.
+func (r *softwareQueryResolver) RuntimeReleases(ctx context.Context, obj *model.SoftwareQuery, airflowVersion *string, clusterID *string) ([]*model.SoftwareRuntimeRelease, error) {
+	return softwareRuntimeReleases(ctx, airflowVersion, clusterID)
 }
 
 // Workspaces is the resolver for the workspaces field.
@@ -41,9 +126,59 @@ func (r *softwareQueryResolver) Deployment(ctx context.Context, obj *model.Softw
 	return softwareDeployment(ctx, id)
 }
 
+// Users is the resolver for the users field.
+func (r *softwareQueryResolver) Users(ctx context.Context, obj *model.SoftwareQuery, search *string, first *int, after *string) (*model.SoftwareUserConnection, error) {
+	return softwareUsers(ctx, search, first, after)
+}
+
+// User is the resolver for the user field.
+func (r *softwareQueryResolver) User(ctx context.Context, obj *model.SoftwareQuery, id string) (*model.SoftwareUser, error) {
+	return softwareUser(ctx, id)
+}
+
+// Teams is the resolver for the teams field.
+func (r *softwareQueryResolver) Teams(ctx context.Context, obj *model.SoftwareQuery, workspaceID *string, first *int, after *string) (*model.SoftwareTeamConnection, error) {
+	return softwareTeams(ctx, workspaceID, first, after)
+}
+
+// Team is the resolver for the team field.
+func (r *softwareQueryResolver) Team(ctx context.Context, obj *model.SoftwareQuery, id string) (*model.SoftwareTeam, error) {
+	return softwareTeam(ctx, id)
+}
+
+// Users is the resolver for the users field.
+func (r *softwareTeamResolver) Users(ctx context.Context, obj *model.SoftwareTeam) ([]*model.SoftwareUser, error) {
+	return softwareTeamUsers(ctx, obj)
+}
+
 // Deployments is the resolver for the deployments field.
 func (r *softwareWorkspaceResolver) Deployments(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareDeploymentConnection, error) {
 	return softwareWorkspaceDeployments(ctx, obj, first, after)
+}
+
+// Users is the resolver for the users field.
+func (r *softwareWorkspaceResolver) Users(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareUserConnection, error) {
+	return memberUserConnection(obj.Members.Users, first, after)
+}
+
+// Teams is the resolver for the teams field.
+func (r *softwareWorkspaceResolver) Teams(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareTeamConnection, error) {
+	return workspaceTeams(ctx, obj, first, after)
+}
+
+// ServiceAccounts is the resolver for the serviceAccounts field.
+func (r *softwareWorkspaceResolver) ServiceAccounts(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareServiceAccountConnection, error) {
+	return serviceAccountConnection(obj.Members.ServiceAccounts, first, after)
+}
+
+// Invites is the resolver for the invites field.
+func (r *softwareWorkspaceResolver) Invites(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareInviteConnection, error) {
+	return inviteConnection(obj.Members.Invites, first, after)
+}
+
+// SoftwareAppConfig returns SoftwareAppConfigResolver implementation.
+func (r *Resolver) SoftwareAppConfig() SoftwareAppConfigResolver {
+	return &softwareAppConfigResolver{r}
 }
 
 // SoftwareDeployment returns SoftwareDeploymentResolver implementation.
@@ -54,13 +189,18 @@ func (r *Resolver) SoftwareDeployment() SoftwareDeploymentResolver {
 // SoftwareQuery returns SoftwareQueryResolver implementation.
 func (r *Resolver) SoftwareQuery() SoftwareQueryResolver { return &softwareQueryResolver{r} }
 
+// SoftwareTeam returns SoftwareTeamResolver implementation.
+func (r *Resolver) SoftwareTeam() SoftwareTeamResolver { return &softwareTeamResolver{r} }
+
 // SoftwareWorkspace returns SoftwareWorkspaceResolver implementation.
 func (r *Resolver) SoftwareWorkspace() SoftwareWorkspaceResolver {
 	return &softwareWorkspaceResolver{r}
 }
 
 type (
+	softwareAppConfigResolver  struct{ *Resolver }
 	softwareDeploymentResolver struct{ *Resolver }
 	softwareQueryResolver      struct{ *Resolver }
+	softwareTeamResolver       struct{ *Resolver }
 	softwareWorkspaceResolver  struct{ *Resolver }
 )

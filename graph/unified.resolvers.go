@@ -30,3 +30,13 @@ func (r *queryResolver) Astro(ctx context.Context) (*model.AstroQuery, error) {
 func (r *queryResolver) Software(ctx context.Context) (*model.SoftwareQuery, error) {
 	return r.softwareRoot(ctx)
 }
+
+// DeploymentLogs is the resolver for the deploymentLogs field.
+func (r *subscriptionResolver) DeploymentLogs(ctx context.Context, deploymentID string, sources []model.LogSource, search *string) (<-chan *model.DeploymentLogLine, error) {
+	return r.deploymentLogs(ctx, deploymentID, sources, search)
+}
+
+// Subscription returns SubscriptionResolver implementation.
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
+type subscriptionResolver struct{ *Resolver }

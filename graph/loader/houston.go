@@ -65,6 +65,16 @@ func (l *Loaders) PrimeSoftwareWorkspaces(ctx context.Context, sel []houston.Fie
 	}
 }
 
+// ForgetSoftware drops every Software object the loaders hold. A mutation
+// calls it: what was read before it in the request may be stale after it.
+// (The cross-request cache retires Houston's entries on any mutation by
+// itself.)
+func (l *Loaders) ForgetSoftware() {
+	l.SoftwareWorkspace.ClearAll()
+	l.SoftwareDeployment.ClearAll()
+	l.SoftwareWorkspaceDeployments.ClearAll()
+}
+
 func (l *Loaders) batchSoftwareWorkspaces(ctx context.Context, keys []SoftwareKey) []*dataloader.Result[*houston.Workspace] {
 	return bySelection(ctx, l, keys, "workspace", func(c *houston.Client, ids []string, sel []houston.Field) ([]*houston.Workspace, []error, error) {
 		return c.WorkspacesByID(ctx, ids, sel)

@@ -118,6 +118,15 @@ func (l *Loaders) HoustonClient() (*houston.Client, error) {
 	return l.hou, nil
 }
 
+// HoustonAnonymous is the gateway's Houston client without a caller token,
+// for what Houston answers anonymously (its version, sign-up, log-in).
+func (l *Loaders) HoustonAnonymous() (*houston.Client, error) {
+	if l.cfg.Houston == nil {
+		return nil, wrap("houston", ErrNotConfigured)
+	}
+	return l.cfg.Houston, nil
+}
+
 // HasAstroToken reports whether the caller sent an Astro token.
 func (l *Loaders) HasAstroToken() bool { return l.astro != nil }
 

@@ -25,6 +25,81 @@ type Workspace interface {
 	IsWorkspace()
 }
 
+type AddSoftwareDeploymentTeamInput struct {
+	DeploymentID string `json:"deploymentId"`
+	TeamID       string `json:"teamId"`
+	// A DEPLOYMENT_* role.
+	Role SoftwareRole `json:"role"`
+}
+
+type AddSoftwareDeploymentTeamPayload struct {
+	RoleBinding *SoftwareRoleBinding `json:"roleBinding"`
+}
+
+type AddSoftwareDeploymentUserInput struct {
+	DeploymentID string `json:"deploymentId"`
+	Email        string `json:"email"`
+	// A DEPLOYMENT_* role.
+	Role SoftwareRole `json:"role"`
+}
+
+type AddSoftwareDeploymentUserPayload struct {
+	RoleBinding *SoftwareRoleBinding `json:"roleBinding"`
+}
+
+// Gives a team a system role, replacing the one it had (Houston 0.29.2 and later).
+type AddSoftwareTeamSystemRoleInput struct {
+	TeamID string `json:"teamId"`
+	// A SYSTEM_* role.
+	Role SoftwareRole `json:"role"`
+}
+
+type AddSoftwareTeamSystemRolePayload struct {
+	RoleBinding *SoftwareRoleBinding `json:"roleBinding"`
+}
+
+// Gives a team a workspace role (Houston 0.28 and later).
+type AddSoftwareWorkspaceTeamInput struct {
+	WorkspaceID string `json:"workspaceId"`
+	TeamID      string `json:"teamId"`
+	// A WORKSPACE_* role.
+	Role SoftwareRole `json:"role"`
+}
+
+type AddSoftwareWorkspaceTeamPayload struct {
+	Workspace *SoftwareWorkspace `json:"workspace"`
+}
+
+// Gives the user with this e-mail address a workspace role, or invites the address.
+type AddSoftwareWorkspaceUserInput struct {
+	WorkspaceID string `json:"workspaceId"`
+	Email       string `json:"email"`
+	// A WORKSPACE_* role.
+	Role SoftwareRole `json:"role"`
+}
+
+type AddSoftwareWorkspaceUserPayload struct {
+	Workspace *SoftwareWorkspace `json:"workspace"`
+}
+
+// Records an operator-managed Airflow custom resource as a deployment (Houston 2.1 and later).
+type AdoptSoftwareDeploymentInput struct {
+	WorkspaceID string `json:"workspaceId"`
+	ClusterID   string `json:"clusterId"`
+	CrNamespace string `json:"crNamespace"`
+	CrName      string `json:"crName"`
+	// Default: the resource's name.
+	Name                    *string `json:"name,omitempty"`
+	Description             *string `json:"description,omitempty"`
+	UseApcLogging           bool    `json:"useApcLogging"`
+	UseApcRegistry          bool    `json:"useApcRegistry"`
+	AcceptIncompatibilities bool    `json:"acceptIncompatibilities"`
+}
+
+type AdoptSoftwareDeploymentPayload struct {
+	Deployment *SoftwareDeployment `json:"deployment"`
+}
+
 type AstroCluster struct {
 	ID             string              `json:"id"`
 	ClusterID      string              `json:"clusterId"`
@@ -241,6 +316,145 @@ type AstroWorkspaceEdge struct {
 	Node   *AstroWorkspace `json:"node"`
 }
 
+type CancelSoftwareDeploymentRuntimeUpdateInput struct {
+	DeploymentID string `json:"deploymentId"`
+}
+
+type CancelSoftwareDeploymentRuntimeUpdatePayload struct {
+	Deployment *SoftwareDeployment `json:"deployment"`
+}
+
+type CreateSoftwareDeploymentInput struct {
+	WorkspaceID string `json:"workspaceId"`
+	// The deployment's label, unique in the workspace.
+	Name        string  `json:"name"`
+	Description *string `json:"description,omitempty"`
+	// Houston 1.0 and later (required there when the platform has several clusters).
+	ClusterID *string `json:"clusterId,omitempty"`
+	// Only where the platform allows manual release names.
+	ReleaseName *string `json:"releaseName,omitempty"`
+	Namespace   *string `json:"namespace,omitempty"`
+	// Default: the newest Runtime release.
+	RuntimeVersion *string `json:"runtimeVersion,omitempty"`
+	// Houston before 1.0: an Astronomer Certified image instead of Runtime.
+	AirflowVersion *string          `json:"airflowVersion,omitempty"`
+	Executor       SoftwareExecutor `json:"executor"`
+	// At least 0.
+	TriggererReplicas *int                        `json:"triggererReplicas,omitempty"`
+	DagDeployment     *SoftwareDagDeploymentInput `json:"dagDeployment,omitempty"`
+	CloudRole         *string                     `json:"cloudRole,omitempty"`
+	// Houston 2.1 and later.
+	Mode *SoftwareDeploymentMode `json:"mode,omitempty"`
+}
+
+type CreateSoftwareDeploymentPayload struct {
+	Deployment *SoftwareDeployment `json:"deployment"`
+}
+
+type CreateSoftwareDeploymentServiceAccountInput struct {
+	DeploymentID string `json:"deploymentId"`
+	Label        string `json:"label"`
+	// Default "default".
+	Category *string `json:"category,omitempty"`
+	// A DEPLOYMENT_* role.
+	Role SoftwareRole `json:"role"`
+}
+
+type CreateSoftwareDeploymentServiceAccountPayload struct {
+	ServiceAccount *SoftwareServiceAccount `json:"serviceAccount"`
+	// The account's API key: a credential, shown only here.
+	APIKey *string `json:"apiKey,omitempty"`
+}
+
+// Logs in with a local password (anonymous: no Houston token needed).
+type CreateSoftwareTokenInput struct {
+	Identity string `json:"identity"`
+	Password string `json:"password"`
+}
+
+type CreateSoftwareTokenPayload struct {
+	User *SoftwareUser `json:"user,omitempty"`
+	// A Houston token (send it as X-Houston-Token).
+	Token *string `json:"token,omitempty"`
+}
+
+// Signs a user up with a local password (anonymous: no Houston token needed).
+type CreateSoftwareUserInput struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	// Default: the e-mail address.
+	Username    *string `json:"username,omitempty"`
+	InviteToken *string `json:"inviteToken,omitempty"`
+}
+
+type CreateSoftwareUserPayload struct {
+	User *SoftwareUser `json:"user,omitempty"`
+	// A Houston token for the new user (send it as X-Houston-Token).
+	Token *string `json:"token,omitempty"`
+}
+
+type CreateSoftwareWorkspaceInput struct {
+	Name        string  `json:"name"`
+	Description *string `json:"description,omitempty"`
+}
+
+type CreateSoftwareWorkspacePayload struct {
+	Workspace *SoftwareWorkspace `json:"workspace"`
+}
+
+type CreateSoftwareWorkspaceServiceAccountInput struct {
+	WorkspaceID string `json:"workspaceId"`
+	Label       string `json:"label"`
+	// Default "default".
+	Category *string `json:"category,omitempty"`
+	// A WORKSPACE_* role.
+	Role SoftwareRole `json:"role"`
+}
+
+type CreateSoftwareWorkspaceServiceAccountPayload struct {
+	ServiceAccount *SoftwareServiceAccount `json:"serviceAccount"`
+	// The account's API key: a credential, shown only here.
+	APIKey *string `json:"apiKey,omitempty"`
+}
+
+type DeleteSoftwareDeploymentInput struct {
+	DeploymentID string `json:"deploymentId"`
+	// A hard delete frees the release name (the CLI always asks for one); a soft one keeps it taken.
+	HardDelete bool `json:"hardDelete"`
+}
+
+type DeleteSoftwareDeploymentPayload struct {
+	// The deleted deployment, as it was.
+	Deployment *SoftwareDeployment `json:"deployment"`
+}
+
+type DeleteSoftwareDeploymentServiceAccountInput struct {
+	DeploymentID     string `json:"deploymentId"`
+	ServiceAccountID string `json:"serviceAccountId"`
+}
+
+type DeleteSoftwareDeploymentServiceAccountPayload struct {
+	ServiceAccount *SoftwareServiceAccount `json:"serviceAccount"`
+}
+
+// Deletes a workspace that has no deployments left.
+type DeleteSoftwareWorkspaceInput struct {
+	WorkspaceID string `json:"workspaceId"`
+}
+
+type DeleteSoftwareWorkspacePayload struct {
+	Workspace *SoftwareWorkspace `json:"workspace"`
+}
+
+type DeleteSoftwareWorkspaceServiceAccountInput struct {
+	WorkspaceID      string `json:"workspaceId"`
+	ServiceAccountID string `json:"serviceAccountId"`
+}
+
+type DeleteSoftwareWorkspaceServiceAccountPayload struct {
+	ServiceAccount *SoftwareServiceAccount `json:"serviceAccount"`
+}
+
 type DeploymentConnection struct {
 	TotalCount int               `json:"totalCount"`
 	PageInfo   *PageInfo         `json:"pageInfo"`
@@ -264,9 +478,25 @@ type DeploymentFilter struct {
 	Search *string `json:"search,omitempty"`
 }
 
+// One log line of a deployment, on either platform.
+type DeploymentLogLine struct {
+	// Stable: the same line has the same id however often it is read.
+	ID string `json:"id"`
+	// The deployment's global id.
+	DeploymentID string    `json:"deploymentId"`
+	Platform     Platform  `json:"platform"`
+	Timestamp    time.Time `json:"timestamp"`
+	// The component that wrote the line; null for a component this schema does not know.
+	Source  *LogSource `json:"source,omitempty"`
+	Message string     `json:"message"`
+}
+
 type DeploymentOrder struct {
 	Field     DeploymentOrderField `json:"field"`
 	Direction OrderDirection       `json:"direction"`
+}
+
+type Mutation struct {
 }
 
 // Relay page information.
@@ -280,14 +510,95 @@ type PageInfo struct {
 type Query struct {
 }
 
+type RemoveSoftwareDeploymentTeamInput struct {
+	DeploymentID string `json:"deploymentId"`
+	TeamID       string `json:"teamId"`
+}
+
+type RemoveSoftwareDeploymentTeamPayload struct {
+	RoleBinding *SoftwareRoleBinding `json:"roleBinding"`
+}
+
+type RemoveSoftwareDeploymentUserInput struct {
+	DeploymentID string `json:"deploymentId"`
+	Email        string `json:"email"`
+}
+
+type RemoveSoftwareDeploymentUserPayload struct {
+	// The binding removed.
+	RoleBinding *SoftwareRoleBinding `json:"roleBinding"`
+}
+
+type RemoveSoftwareTeamSystemRoleInput struct {
+	TeamID string `json:"teamId"`
+	// A SYSTEM_* role.
+	Role SoftwareRole `json:"role"`
+}
+
+type RemoveSoftwareTeamSystemRolePayload struct {
+	RoleBinding *SoftwareRoleBinding `json:"roleBinding"`
+}
+
+// Takes a team's roles on a workspace and its deployments away.
+type RemoveSoftwareWorkspaceTeamInput struct {
+	WorkspaceID string `json:"workspaceId"`
+	TeamID      string `json:"teamId"`
+}
+
+type RemoveSoftwareWorkspaceTeamPayload struct {
+	Workspace *SoftwareWorkspace `json:"workspace"`
+}
+
+type RemoveSoftwareWorkspaceUserInput struct {
+	WorkspaceID string `json:"workspaceId"`
+	UserID      string `json:"userId"`
+}
+
+type RemoveSoftwareWorkspaceUserPayload struct {
+	Workspace *SoftwareWorkspace `json:"workspace"`
+}
+
+// An Astronomer Certified Airflow image.
+type SoftwareAirflowImage struct {
+	Version *string `json:"version,omitempty"`
+	Channel *string `json:"channel,omitempty"`
+	Tag     *string `json:"tag,omitempty"`
+}
+
 type SoftwareAppConfig struct {
-	Version              *string `json:"version,omitempty"`
-	BaseDomain           *string `json:"baseDomain,omitempty"`
-	SMTPConfigured       *bool   `json:"smtpConfigured,omitempty"`
-	ManualReleaseNames   *bool   `json:"manualReleaseNames,omitempty"`
-	HardDeleteDeployment *bool   `json:"hardDeleteDeployment,omitempty"`
-	TriggererEnabled     *bool   `json:"triggererEnabled,omitempty"`
-	FeatureFlags         any     `json:"featureFlags,omitempty"`
+	Version    *string `json:"version,omitempty"`
+	BaseDomain *string `json:"baseDomain,omitempty"`
+	// Houston 0.29.2 and later.
+	ByoUpdateRegistryHost *string `json:"byoUpdateRegistryHost,omitempty"`
+	SMTPConfigured        *bool   `json:"smtpConfigured,omitempty"`
+	// Houston before 2.0.
+	ManualReleaseNames *bool `json:"manualReleaseNames,omitempty"`
+	// Houston before 2.0.
+	ConfigureDagDeployment *bool `json:"configureDagDeployment,omitempty"`
+	// Houston before 2.0.
+	NfsMountDagDeployment *bool `json:"nfsMountDagDeployment,omitempty"`
+	// Houston before 2.0.
+	ManualNamespaceNames *bool `json:"manualNamespaceNames,omitempty"`
+	// Houston before 2.0.
+	HardDeleteDeployment *bool `json:"hardDeleteDeployment,omitempty"`
+	// Houston 0.28 to 1.x.
+	TriggererEnabled *bool `json:"triggererEnabled,omitempty"`
+	// Houston 0.28 and later.
+	FeatureFlags any `json:"featureFlags,omitempty"`
+}
+
+// How DAGs reach a deployment; absent fields keep the current setting.
+type SoftwareDagDeploymentInput struct {
+	Type                 SoftwareDagDeploymentType `json:"type"`
+	NfsLocation          *string                   `json:"nfsLocation,omitempty"`
+	RepositoryURL        *string                   `json:"repositoryUrl,omitempty"`
+	BranchName           *string                   `json:"branchName,omitempty"`
+	Rev                  *string                   `json:"rev,omitempty"`
+	DagDirectoryLocation *string                   `json:"dagDirectoryLocation,omitempty"`
+	// Seconds, at least 0.
+	SyncInterval *int    `json:"syncInterval,omitempty"`
+	SSHKey       *string `json:"sshKey,omitempty"`
+	KnownHosts   *string `json:"knownHosts,omitempty"`
 }
 
 type SoftwareDeployInfo struct {
@@ -295,37 +606,15 @@ type SoftwareDeployInfo struct {
 	NextCli *string `json:"nextCli,omitempty"`
 }
 
-type SoftwareDeployment struct {
-	ID           string           `json:"id"`
-	DeploymentID string           `json:"deploymentId"`
-	Installation string           `json:"installation"`
-	Name         string           `json:"name"`
-	Description  *string          `json:"description,omitempty"`
-	Platform     Platform         `json:"platform"`
-	Status       DeploymentStatus `json:"status"`
-	// Status as Houston reports it.
-	HoustonStatus *string `json:"houstonStatus,omitempty"`
-	ReleaseName   *string `json:"releaseName,omitempty"`
-	Namespace     *string `json:"namespace,omitempty"`
-	ClusterID     *string `json:"clusterId,omitempty"`
-	// Platform (chart) version.
-	Version               *string `json:"version,omitempty"`
-	RuntimeVersion        *string `json:"runtimeVersion,omitempty"`
-	AirflowVersion        *string `json:"airflowVersion,omitempty"`
-	DesiredRuntimeVersion *string `json:"desiredRuntimeVersion,omitempty"`
-	WorkspaceID           *string `json:"workspaceId,omitempty"`
-	// The workspace; batched with every other Software lookup of the request into one Houston document.
-	Workspace         *SoftwareWorkspace       `json:"workspace,omitempty"`
-	Urls              []*SoftwareDeploymentURL `json:"urls,omitempty"`
-	DeployInfo        *SoftwareDeployInfo      `json:"deployInfo,omitempty"`
-	DagDeploymentType *string                  `json:"dagDeploymentType,omitempty"`
-	CreatedAt         *time.Time               `json:"createdAt,omitempty"`
-	UpdatedAt         *time.Time               `json:"updatedAt,omitempty"`
+type SoftwareDeploymentConfig struct {
+	AirflowImages              []*SoftwareAirflowImage `json:"airflowImages,omitempty"`
+	AirflowVersions            []string                `json:"airflowVersions,omitempty"`
+	DefaultAirflowImageTag     *string                 `json:"defaultAirflowImageTag,omitempty"`
+	DefaultAirflowChartVersion *string                 `json:"defaultAirflowChartVersion,omitempty"`
+	Executors                  any                     `json:"executors,omitempty"`
+	SingleNamespace            *bool                   `json:"singleNamespace,omitempty"`
+	LoggingEnabled             *bool                   `json:"loggingEnabled,omitempty"`
 }
-
-func (SoftwareDeployment) IsNode() {}
-
-func (SoftwareDeployment) IsDeployment() {}
 
 type SoftwareDeploymentConnection struct {
 	TotalCount int                       `json:"totalCount"`
@@ -344,34 +633,165 @@ type SoftwareDeploymentURL struct {
 	URL  *string `json:"url,omitempty"`
 }
 
-// Astronomer Software, through one installation's Houston API.
+type SoftwareEmail struct {
+	Address  *string `json:"address,omitempty"`
+	Verified *bool   `json:"verified,omitempty"`
+	Primary  *bool   `json:"primary,omitempty"`
+}
+
+// An invitation of an e-mail address to a workspace.
+type SoftwareInvite struct {
+	InviteID  string        `json:"inviteId"`
+	Email     *string       `json:"email,omitempty"`
+	Role      *SoftwareRole `json:"role,omitempty"`
+	CreatedAt *time.Time    `json:"createdAt,omitempty"`
+	UpdatedAt *time.Time    `json:"updatedAt,omitempty"`
+}
+
+type SoftwareInviteConnection struct {
+	TotalCount int                   `json:"totalCount"`
+	PageInfo   *PageInfo             `json:"pageInfo"`
+	Edges      []*SoftwareInviteEdge `json:"edges"`
+	Nodes      []*SoftwareInvite     `json:"nodes"`
+}
+
+type SoftwareInviteEdge struct {
+	Cursor string          `json:"cursor"`
+	Node   *SoftwareInvite `json:"node"`
+}
+
+// Astronomer Software, through one installation's Houston API. Every Houston
+// document is built from the fields asked. A field that the installed Houston
+// version lacks resolves to null with an error whose extensions.code is
+// UNSUPPORTED_BY_BACKEND_VERSION; the rest of the response is unaffected.
 type SoftwareQuery struct {
 	// The installation's name ("default" for HOUSTON_URL).
-	Installation string             `json:"installation"`
-	AppConfig    *SoftwareAppConfig `json:"appConfig,omitempty"`
+	Installation string `json:"installation"`
+	// The installed Houston version (appConfig.version), learnt once per gateway process.
+	HoustonVersion *string            `json:"houstonVersion,omitempty"`
+	AppConfig      *SoftwareAppConfig `json:"appConfig,omitempty"`
+	// What deployments may be configured with (Astronomer Certified images, executors …).
+	DeploymentConfig *SoftwareDeploymentConfig `json:"deploymentConfig,omitempty"`
+	// Astro Runtime releases the installation offers (Houston 0.29 and later), optionally only those built on airflowVersion or offered on a cluster.
+	RuntimeReleases []*SoftwareRuntimeRelease `json:"runtimeReleases,omitempty"`
 	// Workspaces the caller has a role in.
 	Workspaces *SoftwareWorkspaceConnection `json:"workspaces"`
 	Workspace  *SoftwareWorkspace           `json:"workspace,omitempty"`
 	// Deployments the caller can see (of one workspace when workspaceId is given).
 	Deployments *SoftwareDeploymentConnection `json:"deployments"`
 	Deployment  *SoftwareDeployment           `json:"deployment,omitempty"`
+	// Users of the installation (system users only). search matches username, full name and e-mail addresses.
+	Users *SoftwareUserConnection `json:"users"`
+	// One user by Houston id (system users only).
+	User *SoftwareUser `json:"user,omitempty"`
+	// Teams (Houston 0.28 and later), of one workspace when workspaceId is given. One Houston request per page.
+	Teams *SoftwareTeamConnection `json:"teams"`
+	// One team by Houston id.
+	Team *SoftwareTeam `json:"team,omitempty"`
 }
 
-type SoftwareWorkspace struct {
-	ID           string                        `json:"id"`
-	WorkspaceID  string                        `json:"workspaceId"`
-	Installation string                        `json:"installation"`
-	Name         string                        `json:"name"`
-	Description  *string                       `json:"description,omitempty"`
-	Platform     Platform                      `json:"platform"`
-	CreatedAt    *time.Time                    `json:"createdAt,omitempty"`
-	UpdatedAt    *time.Time                    `json:"updatedAt,omitempty"`
-	Deployments  *SoftwareDeploymentConnection `json:"deployments"`
+// A role held by a user, team or service account on the system, a workspace or a deployment.
+type SoftwareRoleBinding struct {
+	Role           *SoftwareRole           `json:"role,omitempty"`
+	User           *SoftwareUser           `json:"user,omitempty"`
+	Team           *SoftwareTeam           `json:"team,omitempty"`
+	ServiceAccount *SoftwareServiceAccount `json:"serviceAccount,omitempty"`
+	Workspace      *SoftwareWorkspace      `json:"workspace,omitempty"`
+	Deployment     *SoftwareDeployment     `json:"deployment,omitempty"`
 }
 
-func (SoftwareWorkspace) IsNode() {}
+// An Astro Runtime release.
+type SoftwareRuntimeRelease struct {
+	Version                   string  `json:"version"`
+	AirflowVersion            *string `json:"airflowVersion,omitempty"`
+	AirflowDatabaseMigrations *bool   `json:"airflowDatabaseMigrations,omitempty"`
+}
 
-func (SoftwareWorkspace) IsWorkspace() {}
+// A service account; its API key is shown once, by the mutation that creates it.
+type SoftwareServiceAccount struct {
+	ServiceAccountID string  `json:"serviceAccountId"`
+	Label            *string `json:"label,omitempty"`
+	Category         *string `json:"category,omitempty"`
+	// WORKSPACE or DEPLOYMENT.
+	EntityType   *string       `json:"entityType,omitempty"`
+	WorkspaceID  *string       `json:"workspaceId,omitempty"`
+	DeploymentID *string       `json:"deploymentId,omitempty"`
+	Role         *SoftwareRole `json:"role,omitempty"`
+	Active       *bool         `json:"active,omitempty"`
+	LastUsedAt   *time.Time    `json:"lastUsedAt,omitempty"`
+	CreatedAt    *time.Time    `json:"createdAt,omitempty"`
+	UpdatedAt    *time.Time    `json:"updatedAt,omitempty"`
+}
+
+type SoftwareServiceAccountConnection struct {
+	TotalCount int                           `json:"totalCount"`
+	PageInfo   *PageInfo                     `json:"pageInfo"`
+	Edges      []*SoftwareServiceAccountEdge `json:"edges"`
+	Nodes      []*SoftwareServiceAccount     `json:"nodes"`
+}
+
+type SoftwareServiceAccountEdge struct {
+	Cursor string                  `json:"cursor"`
+	Node   *SoftwareServiceAccount `json:"node"`
+}
+
+type SoftwareTeam struct {
+	ID           string     `json:"id"`
+	TeamID       string     `json:"teamId"`
+	Installation string     `json:"installation"`
+	Name         *string    `json:"name,omitempty"`
+	CreatedAt    *time.Time `json:"createdAt,omitempty"`
+	UpdatedAt    *time.Time `json:"updatedAt,omitempty"`
+	// Members of the team: one Houston request per team.
+	Users []*SoftwareUser `json:"users,omitempty"`
+}
+
+func (SoftwareTeam) IsNode() {}
+
+type SoftwareTeamConnection struct {
+	TotalCount int                 `json:"totalCount"`
+	PageInfo   *PageInfo           `json:"pageInfo"`
+	Edges      []*SoftwareTeamEdge `json:"edges"`
+	Nodes      []*SoftwareTeam     `json:"nodes"`
+}
+
+type SoftwareTeamEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *SoftwareTeam `json:"node"`
+	// The team's role on the workspace or deployment the list belongs to (null in Query.software.teams).
+	Role *SoftwareRole `json:"role,omitempty"`
+}
+
+type SoftwareUser struct {
+	ID           string  `json:"id"`
+	UserID       string  `json:"userId"`
+	Installation string  `json:"installation"`
+	Username     *string `json:"username,omitempty"`
+	FullName     *string `json:"fullName,omitempty"`
+	// active, pending, banned or inactive.
+	Status *string `json:"status,omitempty"`
+	// The primary e-mail address (else the first).
+	Email     *string          `json:"email,omitempty"`
+	Emails    []*SoftwareEmail `json:"emails,omitempty"`
+	CreatedAt *time.Time       `json:"createdAt,omitempty"`
+	UpdatedAt *time.Time       `json:"updatedAt,omitempty"`
+}
+
+func (SoftwareUser) IsNode() {}
+
+type SoftwareUserConnection struct {
+	TotalCount int                 `json:"totalCount"`
+	PageInfo   *PageInfo           `json:"pageInfo"`
+	Edges      []*SoftwareUserEdge `json:"edges"`
+	Nodes      []*SoftwareUser     `json:"nodes"`
+}
+
+type SoftwareUserEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *SoftwareUser `json:"node"`
+	// The user's role on the workspace or deployment the list belongs to (null in Query.software.users).
+	Role *SoftwareRole `json:"role,omitempty"`
+}
 
 type SoftwareWorkspaceConnection struct {
 	TotalCount int                      `json:"totalCount"`
@@ -383,6 +803,144 @@ type SoftwareWorkspaceConnection struct {
 type SoftwareWorkspaceEdge struct {
 	Cursor string             `json:"cursor"`
 	Node   *SoftwareWorkspace `json:"node"`
+}
+
+type Subscription struct {
+}
+
+// Forgets a deployment's record, leaving its Kubernetes resources alone (Houston 2.1 and later).
+type UnadoptSoftwareDeploymentInput struct {
+	DeploymentID string `json:"deploymentId"`
+}
+
+type UnadoptSoftwareDeploymentPayload struct {
+	Deployment *SoftwareDeployment `json:"deployment"`
+}
+
+// Asks for an Astronomer Certified upgrade; asking for the current version cancels one.
+type UpdateSoftwareDeploymentAirflowInput struct {
+	DeploymentID          string `json:"deploymentId"`
+	DesiredAirflowVersion string `json:"desiredAirflowVersion"`
+}
+
+type UpdateSoftwareDeploymentAirflowPayload struct {
+	Deployment *SoftwareDeployment `json:"deployment"`
+}
+
+// Deploys an image (Houston 0.29.2 and later).
+type UpdateSoftwareDeploymentImageInput struct {
+	DeploymentID string `json:"deploymentId"`
+	Image        string `json:"image"`
+	// The image's Astro Runtime version, if it has one.
+	RuntimeVersion *string `json:"runtimeVersion,omitempty"`
+}
+
+type UpdateSoftwareDeploymentImagePayload struct {
+	Deployment *SoftwareDeployment `json:"deployment"`
+}
+
+// Changes a deployment; absent fields are kept.
+type UpdateSoftwareDeploymentInput struct {
+	DeploymentID      string                      `json:"deploymentId"`
+	Name              *string                     `json:"name,omitempty"`
+	Description       *string                     `json:"description,omitempty"`
+	Executor          *SoftwareExecutor           `json:"executor,omitempty"`
+	TriggererReplicas *int                        `json:"triggererReplicas,omitempty"`
+	DagDeployment     *SoftwareDagDeploymentInput `json:"dagDeployment,omitempty"`
+	CloudRole         *string                     `json:"cloudRole,omitempty"`
+}
+
+type UpdateSoftwareDeploymentPayload struct {
+	Deployment *SoftwareDeployment `json:"deployment"`
+}
+
+type UpdateSoftwareDeploymentRuntimeInput struct {
+	DeploymentID          string `json:"deploymentId"`
+	DesiredRuntimeVersion string `json:"desiredRuntimeVersion"`
+}
+
+type UpdateSoftwareDeploymentRuntimePayload struct {
+	Deployment *SoftwareDeployment `json:"deployment"`
+}
+
+type UpdateSoftwareDeploymentTeamRoleInput struct {
+	DeploymentID string `json:"deploymentId"`
+	TeamID       string `json:"teamId"`
+	// A DEPLOYMENT_* role.
+	Role SoftwareRole `json:"role"`
+}
+
+type UpdateSoftwareDeploymentTeamRolePayload struct {
+	RoleBinding *SoftwareRoleBinding `json:"roleBinding"`
+}
+
+type UpdateSoftwareDeploymentUserRoleInput struct {
+	DeploymentID string `json:"deploymentId"`
+	Email        string `json:"email"`
+	// A DEPLOYMENT_* role.
+	Role SoftwareRole `json:"role"`
+}
+
+type UpdateSoftwareDeploymentUserRolePayload struct {
+	RoleBinding *SoftwareRoleBinding `json:"roleBinding"`
+}
+
+// Changes a workspace; absent fields are kept.
+type UpdateSoftwareWorkspaceInput struct {
+	WorkspaceID string  `json:"workspaceId"`
+	Name        *string `json:"name,omitempty"`
+	Description *string `json:"description,omitempty"`
+}
+
+type UpdateSoftwareWorkspacePayload struct {
+	Workspace *SoftwareWorkspace `json:"workspace"`
+}
+
+type UpdateSoftwareWorkspaceTeamRoleInput struct {
+	WorkspaceID string `json:"workspaceId"`
+	TeamID      string `json:"teamId"`
+	// A WORKSPACE_* role.
+	Role SoftwareRole `json:"role"`
+}
+
+type UpdateSoftwareWorkspaceTeamRolePayload struct {
+	Role SoftwareRole `json:"role"`
+}
+
+type UpdateSoftwareWorkspaceUserRoleInput struct {
+	WorkspaceID string `json:"workspaceId"`
+	Email       string `json:"email"`
+	// A WORKSPACE_* role.
+	Role SoftwareRole `json:"role"`
+}
+
+type UpdateSoftwareWorkspaceUserRolePayload struct {
+	Role SoftwareRole `json:"role"`
+}
+
+// Creates the deployment called name in the workspace, or updates the one of
+// that name. clusterId, releaseName, namespace, runtimeVersion, airflowVersion
+// and mode apply only when it is created.
+type UpsertSoftwareDeploymentInput struct {
+	WorkspaceID       string                      `json:"workspaceId"`
+	Name              string                      `json:"name"`
+	Description       *string                     `json:"description,omitempty"`
+	ClusterID         *string                     `json:"clusterId,omitempty"`
+	ReleaseName       *string                     `json:"releaseName,omitempty"`
+	Namespace         *string                     `json:"namespace,omitempty"`
+	RuntimeVersion    *string                     `json:"runtimeVersion,omitempty"`
+	AirflowVersion    *string                     `json:"airflowVersion,omitempty"`
+	Executor          *SoftwareExecutor           `json:"executor,omitempty"`
+	TriggererReplicas *int                        `json:"triggererReplicas,omitempty"`
+	DagDeployment     *SoftwareDagDeploymentInput `json:"dagDeployment,omitempty"`
+	CloudRole         *string                     `json:"cloudRole,omitempty"`
+	Mode              *SoftwareDeploymentMode     `json:"mode,omitempty"`
+}
+
+type UpsertSoftwareDeploymentPayload struct {
+	Deployment *SoftwareDeployment `json:"deployment"`
+	// True when the deployment was created, false when an existing one was updated.
+	Created bool `json:"created"`
 }
 
 type WorkspaceConnection struct {
@@ -935,6 +1493,70 @@ func (e DeploymentStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// An Airflow component that writes deployment logs (Astro's log sources; Software's components).
+type LogSource string
+
+const (
+	LogSourceScheduler    LogSource = "SCHEDULER"
+	LogSourceTriggerer    LogSource = "TRIGGERER"
+	LogSourceWorker       LogSource = "WORKER"
+	LogSourceWebserver    LogSource = "WEBSERVER"
+	LogSourceDagProcessor LogSource = "DAG_PROCESSOR"
+	LogSourceAPIServer    LogSource = "APISERVER"
+)
+
+var AllLogSource = []LogSource{
+	LogSourceScheduler,
+	LogSourceTriggerer,
+	LogSourceWorker,
+	LogSourceWebserver,
+	LogSourceDagProcessor,
+	LogSourceAPIServer,
+}
+
+func (e LogSource) IsValid() bool {
+	switch e {
+	case LogSourceScheduler, LogSourceTriggerer, LogSourceWorker, LogSourceWebserver, LogSourceDagProcessor, LogSourceAPIServer:
+		return true
+	}
+	return false
+}
+
+func (e LogSource) String() string {
+	return string(e)
+}
+
+func (e *LogSource) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LogSource(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LogSource", str)
+	}
+	return nil
+}
+
+func (e LogSource) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LogSource) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LogSource) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type OrderDirection string
 
 const (
@@ -1043,6 +1665,252 @@ func (e *Platform) UnmarshalJSON(b []byte) error {
 }
 
 func (e Platform) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How DAGs reach a deployment.
+type SoftwareDagDeploymentType string
+
+const (
+	SoftwareDagDeploymentTypeImage     SoftwareDagDeploymentType = "IMAGE"
+	SoftwareDagDeploymentTypeVolume    SoftwareDagDeploymentType = "VOLUME"
+	SoftwareDagDeploymentTypeGitSync   SoftwareDagDeploymentType = "GIT_SYNC"
+	SoftwareDagDeploymentTypeDagDeploy SoftwareDagDeploymentType = "DAG_DEPLOY"
+)
+
+var AllSoftwareDagDeploymentType = []SoftwareDagDeploymentType{
+	SoftwareDagDeploymentTypeImage,
+	SoftwareDagDeploymentTypeVolume,
+	SoftwareDagDeploymentTypeGitSync,
+	SoftwareDagDeploymentTypeDagDeploy,
+}
+
+func (e SoftwareDagDeploymentType) IsValid() bool {
+	switch e {
+	case SoftwareDagDeploymentTypeImage, SoftwareDagDeploymentTypeVolume, SoftwareDagDeploymentTypeGitSync, SoftwareDagDeploymentTypeDagDeploy:
+		return true
+	}
+	return false
+}
+
+func (e SoftwareDagDeploymentType) String() string {
+	return string(e)
+}
+
+func (e *SoftwareDagDeploymentType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SoftwareDagDeploymentType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SoftwareDagDeploymentType", str)
+	}
+	return nil
+}
+
+func (e SoftwareDagDeploymentType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SoftwareDagDeploymentType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SoftwareDagDeploymentType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a deployment is managed (Houston 2.1 and later).
+type SoftwareDeploymentMode string
+
+const (
+	SoftwareDeploymentModeHelm     SoftwareDeploymentMode = "HELM"
+	SoftwareDeploymentModeOperator SoftwareDeploymentMode = "OPERATOR"
+)
+
+var AllSoftwareDeploymentMode = []SoftwareDeploymentMode{
+	SoftwareDeploymentModeHelm,
+	SoftwareDeploymentModeOperator,
+}
+
+func (e SoftwareDeploymentMode) IsValid() bool {
+	switch e {
+	case SoftwareDeploymentModeHelm, SoftwareDeploymentModeOperator:
+		return true
+	}
+	return false
+}
+
+func (e SoftwareDeploymentMode) String() string {
+	return string(e)
+}
+
+func (e *SoftwareDeploymentMode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SoftwareDeploymentMode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SoftwareDeploymentMode", str)
+	}
+	return nil
+}
+
+func (e SoftwareDeploymentMode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SoftwareDeploymentMode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SoftwareDeploymentMode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Airflow executors.
+type SoftwareExecutor string
+
+const (
+	SoftwareExecutorLocal      SoftwareExecutor = "LOCAL"
+	SoftwareExecutorCelery     SoftwareExecutor = "CELERY"
+	SoftwareExecutorKubernetes SoftwareExecutor = "KUBERNETES"
+)
+
+var AllSoftwareExecutor = []SoftwareExecutor{
+	SoftwareExecutorLocal,
+	SoftwareExecutorCelery,
+	SoftwareExecutorKubernetes,
+}
+
+func (e SoftwareExecutor) IsValid() bool {
+	switch e {
+	case SoftwareExecutorLocal, SoftwareExecutorCelery, SoftwareExecutorKubernetes:
+		return true
+	}
+	return false
+}
+
+func (e SoftwareExecutor) String() string {
+	return string(e)
+}
+
+func (e *SoftwareExecutor) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SoftwareExecutor(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SoftwareExecutor", str)
+	}
+	return nil
+}
+
+func (e SoftwareExecutor) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SoftwareExecutor) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SoftwareExecutor) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Roles a user, team or service account can hold, as Houston names them.
+type SoftwareRole string
+
+const (
+	SoftwareRoleSystemAdmin      SoftwareRole = "SYSTEM_ADMIN"
+	SoftwareRoleSystemEditor     SoftwareRole = "SYSTEM_EDITOR"
+	SoftwareRoleSystemViewer     SoftwareRole = "SYSTEM_VIEWER"
+	SoftwareRoleWorkspaceAdmin   SoftwareRole = "WORKSPACE_ADMIN"
+	SoftwareRoleWorkspaceEditor  SoftwareRole = "WORKSPACE_EDITOR"
+	SoftwareRoleWorkspaceViewer  SoftwareRole = "WORKSPACE_VIEWER"
+	SoftwareRoleDeploymentAdmin  SoftwareRole = "DEPLOYMENT_ADMIN"
+	SoftwareRoleDeploymentEditor SoftwareRole = "DEPLOYMENT_EDITOR"
+	SoftwareRoleDeploymentViewer SoftwareRole = "DEPLOYMENT_VIEWER"
+	SoftwareRoleUser             SoftwareRole = "USER"
+)
+
+var AllSoftwareRole = []SoftwareRole{
+	SoftwareRoleSystemAdmin,
+	SoftwareRoleSystemEditor,
+	SoftwareRoleSystemViewer,
+	SoftwareRoleWorkspaceAdmin,
+	SoftwareRoleWorkspaceEditor,
+	SoftwareRoleWorkspaceViewer,
+	SoftwareRoleDeploymentAdmin,
+	SoftwareRoleDeploymentEditor,
+	SoftwareRoleDeploymentViewer,
+	SoftwareRoleUser,
+}
+
+func (e SoftwareRole) IsValid() bool {
+	switch e {
+	case SoftwareRoleSystemAdmin, SoftwareRoleSystemEditor, SoftwareRoleSystemViewer, SoftwareRoleWorkspaceAdmin, SoftwareRoleWorkspaceEditor, SoftwareRoleWorkspaceViewer, SoftwareRoleDeploymentAdmin, SoftwareRoleDeploymentEditor, SoftwareRoleDeploymentViewer, SoftwareRoleUser:
+		return true
+	}
+	return false
+}
+
+func (e SoftwareRole) String() string {
+	return string(e)
+}
+
+func (e *SoftwareRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SoftwareRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SoftwareRole", str)
+	}
+	return nil
+}
+
+func (e SoftwareRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SoftwareRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SoftwareRole) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -60,6 +60,10 @@ type Config struct {
 	// HoustonLimits likewise for Houston. Env HOUSTON_RATE_LIMITS. Default
 	// none (0/0/0: unlimited).
 	HoustonLimits [3]int
+	// LogPollInterval is how often a deploymentLogs subscription polls an
+	// Astro deployment's logs (one GET each time, within the caller's rate
+	// budget). Env LOG_POLL_INTERVAL. Default 5s; at least 1s.
+	LogPollInterval time.Duration
 	// DemoDataset is the simulators' dataset in demo mode (small or bench).
 	// Env DEMO_DATASET, flag -demo-dataset. Default "small".
 	DemoDataset string
@@ -80,6 +84,7 @@ func Default() Config {
 		CacheTTL:        5 * time.Second,
 		CacheSize:       10000,
 		AstroLimits:     [3]int{25, 10, 5},
+		LogPollInterval: 5 * time.Second,
 	}
 }
 
@@ -117,7 +122,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	if v := getenv("DEMO_DATASET"); v != "" {
 		c.DemoDataset = v
 	}
-	for name, dst := range map[string]*time.Duration{"LOADER_WAIT": &c.LoaderWait, "UPSTREAM_TIMEOUT": &c.UpstreamTimeout, "REQUEST_TIMEOUT": &c.RequestTimeout, "CACHE_TTL": &c.CacheTTL} {
+	for name, dst := range map[string]*time.Duration{"LOADER_WAIT": &c.LoaderWait, "UPSTREAM_TIMEOUT": &c.UpstreamTimeout, "REQUEST_TIMEOUT": &c.RequestTimeout, "CACHE_TTL": &c.CacheTTL, "LOG_POLL_INTERVAL": &c.LogPollInterval} {
 		if v := getenv(name); v != "" {
 			d, err := time.ParseDuration(v)
 			if err != nil || d < 0 {
@@ -167,6 +172,9 @@ func (c *Config) validate() []error {
 	}
 	if c.Listen == "" {
 		errs = append(errs, errors.New("listen address is empty"))
+	}
+	if c.LogPollInterval < time.Second {
+		errs = append(errs, fmt.Errorf("LOG_POLL_INTERVAL: %s is under 1s: every poll costs a request of the caller's rate budget", c.LogPollInterval))
 	}
 	return errs
 }

@@ -46,7 +46,10 @@ type Options struct {
 	// DisableLoaders turns batching off, for measuring what it saves.
 	DisableLoaders bool
 	RequestTimeout time.Duration
-	Logger         *slog.Logger
+	// LogPollInterval is how often deploymentLogs polls an Astro
+	// deployment's logs (default graph.DefaultLogPollInterval).
+	LogPollInterval time.Duration
+	Logger          *slog.Logger
 	// Metrics, if set, is served at /metrics and hears operations and
 	// dataloader batches (pass the same value to NewBackends).
 	Metrics *metrics.Metrics
@@ -60,13 +63,23 @@ func New(o Options) http.Handler {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{}}))
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{LogPollInterval: o.LogPollInterval}}))
+	lcfg := loader.Config{Astro: o.Astro, Houston: o.Houston, Wait: o.LoaderWait, Disabled: o.DisableLoaders}
+	if o.Metrics != nil {
+		lcfg.ObserveBatch = o.Metrics.Batch
+	}
+	// Order matters: the first transport that supports a request serves it,
+	// and an SSE request is also a POST.
+	srv.AddTransport(websocketTransport(o))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(graph.StreamErrors{})
+	srv.AroundOperations(perOperation(lcfg, o.RequestTimeout))
 	srv.SetErrorPresenter(graph.ErrorPresenter)
 	srv.SetRecoverFunc(graph.Recover(o.Logger))
 	if o.Metrics != nil {
@@ -89,18 +102,14 @@ func New(o Options) http.Handler {
 		})
 	}
 
-	lcfg := loader.Config{Astro: o.Astro, Houston: o.Houston, Wait: o.LoaderWait, Disabled: o.DisableLoaders}
-	if o.Metrics != nil {
-		lcfg.ObserveBatch = o.Metrics.Batch
-	}
-	api := loader.Middleware(lcfg, func(r *http.Request) loader.Credentials { return credentials(r, o) }, srv)
+	api := withCredentials(lcfg, o, srv)
 	api = limitBody(withTimeout(cacheControl(api), o.RequestTimeout))
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'")
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'"+sockets(r.Host))
 		_, _ = w.Write(playgroundHTML)
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
@@ -119,22 +128,34 @@ func New(o Options) http.Handler {
 	return c.Handler(mux)
 }
 
-// credentials reads the caller's upstream credentials off the request.
-// Fallback credentials fill what the caller did not send when the caller
-// holds a gateway key, or when no keys are configured (demo mode).
-func credentials(r *http.Request, o Options) loader.Credentials {
-	h := r.Header
+// sockets names the page's own websocket origins for its CSP: 'self'
+// covers them only in CSP level 3. A Host that is not a plain host[:port]
+// adds nothing.
+func sockets(host string) string {
+	if host == "" || strings.ContainsFunc(host, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-:[]", r))
+	}) {
+		return ""
+	}
+	return " ws://" + host + " wss://" + host
+}
+
+// credentials reads the caller's upstream credentials with get, which
+// reads a request header (or a key of a websocket's connection_init
+// payload). Fallback credentials fill what the caller did not send when the
+// caller holds a gateway key, or when no keys are configured (demo mode).
+func credentials(get func(string) string, o Options) loader.Credentials {
 	c := loader.Credentials{
-		AstroToken:          h.Get("X-Astro-Token"),
-		AstroOrganizationID: h.Get("X-Astro-Organization-Id"),
-		HoustonToken:        h.Get("X-Houston-Token"),
+		AstroToken:          get("X-Astro-Token"),
+		AstroOrganizationID: get("X-Astro-Organization-Id"),
+		HoustonToken:        get("X-Houston-Token"),
 	}
 	if c.AstroToken == "" {
-		if tok, ok := strings.CutPrefix(h.Get("Authorization"), "Bearer "); ok {
+		if tok, ok := strings.CutPrefix(get("Authorization"), "Bearer "); ok {
 			c.AstroToken = strings.TrimSpace(tok)
 		}
 	}
-	if !fallbackAllowed(h.Get("X-Gateway-Key"), o.GatewayKeys) {
+	if !fallbackAllowed(get("X-Gateway-Key"), o.GatewayKeys) {
 		return c
 	}
 	if c.AstroToken == "" {
@@ -180,11 +201,17 @@ func limitBody(next http.Handler) http.Handler {
 	})
 }
 
+// withTimeout bounds a request by d. Streams (websocket, SSE) are not
+// bounded: their operations are, one by one (see perOperation).
 func withTimeout(next http.Handler, d time.Duration) http.Handler {
 	if d <= 0 {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if streaming(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))

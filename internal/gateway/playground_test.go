@@ -91,3 +91,69 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		assert.NotEmpty(t, body.Data.Deployments.Edges)
 	})
 }
+
+// TestPlaygroundFollowsLogs picks the Software logs example in headless
+// Chromium (the page finds a deployment to follow), runs it, sees log lines
+// stream into the result pane over the websocket, and stops it.
+func TestPlaygroundFollowsLogs(t *testing.T) {
+	t.Parallel()
+	ctx := browser(t)
+	testenv.Run(t, testenv.Config{HoustonLogInterval: 50 * time.Millisecond}, func(t *testing.T, env *testenv.Env) {
+		base := strings.TrimSuffix(env.GatewayURL, "graphql")
+		headers, err := json.Marshal(env.Headers())
+		require.NoError(t, err)
+		example := "Follow a Software deployment's logs"
+		pick, err := json.Marshal(example)
+		require.NoError(t, err)
+		err = chromedp.Do(ctx,
+			chromedp.Navigate(base),
+			chromedp.WaitVisible(chromedp.ID("run")),
+			chromedp.SetValue(chromedp.ID("headers"), string(headers)),
+		)
+		require.NoError(t, err)
+		_, err = chromedp.Run(ctx, chromedp.Evaluate[any](`(() => { const s = document.getElementById("examples");
+			s.value = `+string(pick)+`; s.dispatchEvent(new Event("change")); })()`))
+		require.NoError(t, err)
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("variables").value.includes("deploymentId")`))
+		require.NoError(t, err, "the page found a deployment to follow")
+		require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("run"))))
+
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("result").textContent.split("\n").filter(l => l.includes("message")).length >= 5`))
+		require.NoError(t, err, "log lines stream in")
+		status, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.ID("status")))
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(status, "streaming"), "status: %q", status)
+
+		require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("stop"))))
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("status").textContent.startsWith("stopped")`))
+		require.NoError(t, err)
+		result, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.ID("result")))
+		require.NoError(t, err)
+		if dir := os.Getenv("PLAYGROUND_SCREENSHOT_DIR"); dir != "" {
+			if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+				_ = os.WriteFile(dir+"/playground-logs.png", png, 0o644)
+			}
+		}
+		var n int
+		for _, line := range strings.Split(strings.TrimSpace(result), "\n") {
+			var ev struct {
+				Data struct {
+					DeploymentLogs struct {
+						Timestamp time.Time `json:"timestamp"`
+						Source    string    `json:"source"`
+						Message   string    `json:"message"`
+					} `json:"deploymentLogs"`
+				} `json:"data"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(line), &ev), "line: %s", line)
+			l := ev.Data.DeploymentLogs
+			assert.Contains(t, []string{"SCHEDULER", "WORKER"}, l.Source)
+			assert.NotEmpty(t, l.Message)
+			n++
+		}
+		assert.GreaterOrEqual(t, n, 5)
+		visible, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.getElementById("stop").hidden`))
+		require.NoError(t, err)
+		assert.False(t, visible, "the Stop button goes away with the stream")
+	})
+}

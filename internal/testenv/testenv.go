@@ -34,11 +34,19 @@ type Config struct {
 	// DisableLoaders resolves every field with its own upstream call: no
 	// batching, no coalescing. For measurements only.
 	DisableLoaders bool
+	// HoustonLogInterval, if set, is how often houstonsim writes a log line
+	// per component (houstonsim.WithLogInterval), so log tests need not wait.
+	HoustonLogInterval time.Duration
+	// LogPollInterval is the gateway's Astro log poll interval (default 5s).
+	LogPollInterval time.Duration
 	// Fallback tokens applied to callers that send none (as demo mode does).
 	Fallback loader.Credentials
 	// Configure adjusts the gateway's configuration (defaults otherwise:
 	// in-process limiter and a 5 s cache).
 	Configure func(*config.Config)
+	// ConfigureServer adjusts the gateway's http.Server before it starts
+	// (timeouts, say).
+	ConfigureServer func(*http.Server)
 }
 
 // Env is a running environment.
@@ -65,9 +73,13 @@ func Start(t testing.TB, cfg Config) *Env {
 	if cfg.Dataset == "" {
 		cfg.Dataset = "small"
 	}
+	hopts := []houstonsim.Option{houstonsim.WithDataset(cfg.Dataset)}
+	if cfg.HoustonLogInterval > 0 {
+		hopts = append(hopts, houstonsim.WithLogInterval(cfg.HoustonLogInterval))
+	}
 	env := &Env{
 		Astro:   astrosim.New(append([]astrosim.Option{astrosim.WithDataset(cfg.Dataset)}, cfg.AstroOptions...)...),
-		Houston: houstonsim.New(append([]houstonsim.Option{houstonsim.WithDataset(cfg.Dataset)}, cfg.HoustonOptions...)...),
+		Houston: houstonsim.New(append(hopts, cfg.HoustonOptions...)...),
 	}
 	as := httptest.NewServer(env.Astro)
 	t.Cleanup(as.Close)
@@ -93,10 +105,15 @@ func Start(t testing.TB, cfg Config) *Env {
 	if cfg.NoHouston {
 		bo.HoustonURL = ""
 	}
-	opts := gateway.Options{LoaderWait: gcfg.LoaderWait, DisableLoaders: cfg.DisableLoaders, Fallback: cfg.Fallback, RequestTimeout: 30 * time.Second, Metrics: bo.Metrics}
+	opts := gateway.Options{LoaderWait: gcfg.LoaderWait, DisableLoaders: cfg.DisableLoaders, Fallback: cfg.Fallback, RequestTimeout: gcfg.RequestTimeout,
+		Metrics: bo.Metrics, LogPollInterval: cfg.LogPollInterval, CORSAllowedOrigins: gcfg.CORSAllowedOrigins}
 	opts.Astro, opts.Houston, err = gateway.NewBackends(bo)
 	require.NoError(t, err)
-	gs := httptest.NewServer(gateway.New(opts))
+	gs := httptest.NewUnstartedServer(gateway.New(opts))
+	if cfg.ConfigureServer != nil {
+		cfg.ConfigureServer(gs.Config)
+	}
+	gs.Start()
 	t.Cleanup(gs.Close)
 	env.GatewayURL = gs.URL + "/graphql"
 	return env
