@@ -79,8 +79,10 @@ func replicas(t *testing.T, n int, env ...string) (astroURL string, gateways []s
 // many clients for a few seconds: the simulator — whose own limiter counts
 // the same sliding window — must never see more than 25 GETs a second from
 // the one token, and must never have to answer 429.
+//
+// It does not run in parallel with the package's other tests: it measures
+// requests per second, which needs the cores to itself.
 func TestReplicasShareTheBudget(t *testing.T) {
-	t.Parallel()
 	astroURL, gateways := replicas(t, 3, "CACHE_TTL=0")
 	tok := simToken(t, astroURL, "PERSONAL")
 	org := simScope(t, astroURL, "PERSONAL")
