@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -175,6 +176,8 @@ func TestLogsSubscriptionErrors(t *testing.T) {
 			{"not a global id", "garbage", "BAD_USER_INPUT", initPayload(env)},
 			{"no token", dep, "UNAUTHENTICATED", map[string]any{}},
 			{"bad token", dep, "UNAUTHENTICATED", map[string]any{"headers": map[string]any{"x-houston-token": "nope"}}},
+			{"unknown deployment", base64.RawURLEncoding.EncodeToString([]byte("SoftwareDeployment:default:cnotadeployment0000000000")), "NOT_FOUND", initPayload(env)},
+			{"an Astro organization", base64.RawURLEncoding.EncodeToString([]byte("AstroOrganization:org")), "BAD_USER_INPUT", initPayload(env)},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
