@@ -83,7 +83,7 @@ func initPayload(env *testenv.Env) map[string]any {
 // client stops it.
 func TestLogsOverWebsocket(t *testing.T) {
 	t.Parallel()
-	testenv.Run(t, testenv.Config{HoustonLogInterval: 20 * time.Millisecond}, func(t *testing.T, env *testenv.Env) {
+	testenv.Run(t, testenv.Config{HoustonLogInterval: 50 * time.Millisecond}, func(t *testing.T, env *testenv.Env) {
 		dep := softwareDeploymentID(t, env)
 		for _, proto := range []string{testenv.TransportWS, testenv.LegacyWS} {
 			for _, tc := range []struct {
@@ -134,7 +134,7 @@ func TestLogsOverWebsocket(t *testing.T) {
 // cleanly when the deployment is deleted.
 func TestLogsOverSSE(t *testing.T) {
 	t.Parallel()
-	testenv.Run(t, testenv.Config{HoustonLogInterval: 20 * time.Millisecond}, func(t *testing.T, env *testenv.Env) {
+	testenv.Run(t, testenv.Config{HoustonLogInterval: 50 * time.Millisecond}, func(t *testing.T, env *testenv.Env) {
 		dep := softwareDeploymentID(t, env)
 		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 		defer cancel()
@@ -230,7 +230,7 @@ func TestStreamsOutliveServerTimeouts(t *testing.T) {
 	t.Parallel()
 	const timeout = 300 * time.Millisecond
 	testenv.Run(t, testenv.Config{
-		HoustonLogInterval: 20 * time.Millisecond,
+		HoustonLogInterval: 50 * time.Millisecond,
 		Configure:          func(c *config.Config) { c.RequestTimeout = 2 * timeout },
 		ConfigureServer:    func(s *http.Server) { s.ReadTimeout, s.WriteTimeout = timeout, timeout },
 	}, func(t *testing.T, env *testenv.Env) {
