@@ -40,7 +40,9 @@ func TestAstroBatchOrder(t *testing.T) {
 	keys = append(keys, keys[3], keys[7], loader.AstroKey{OrganizationID: org, ID: "cnotadeployment0000000000"})
 	rand.Shuffle(len(keys), func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
 
-	l := loader.New(loader.Config{Astro: c, Wait: 10 * time.Millisecond}, loader.Credentials{AstroToken: tok})
+	// A wide window: under -race and a loaded machine, 63 Loads can take
+	// longer than a few milliseconds to enqueue.
+	l := loader.New(loader.Config{Astro: c, Wait: 100 * time.Millisecond}, loader.Credentials{AstroToken: tok})
 	sim.Reset()
 	results, errs := l.AstroDeployment.LoadMany(t.Context(), keys)()
 	require.Len(t, results, len(keys))

@@ -86,12 +86,15 @@ func New(o Options) http.Handler {
 		srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 			start := time.Now()
 			resp := next(ctx)
+			if resp == nil {
+				return nil // the end of a stream: each of its responses was counted
+			}
 			typ := "unknown"
 			if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil {
 				typ = string(oc.Operation.Operation)
 			}
 			outcome := "ok"
-			if resp != nil && len(resp.Errors) > 0 {
+			if len(resp.Errors) > 0 {
 				outcome = "error"
 				if resp.Data == nil || string(resp.Data) == "null" {
 					outcome = "failed"

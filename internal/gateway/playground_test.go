@@ -46,10 +46,18 @@ func browser(t *testing.T) context.Context {
 }
 
 // TestPlaygroundInBrowser opens the playground in headless Chromium, with
-// no network but loopback, runs the default query and reads the result.
+// no network but loopback, and uses it as a person would. One browser
+// serves the subtests, one after the other (Chromium is the heaviest thing
+// the tests start).
 func TestPlaygroundInBrowser(t *testing.T) {
 	t.Parallel()
 	ctx := browser(t)
+	t.Run("query", func(t *testing.T) { playgroundQuery(t, ctx) })
+	t.Run("follow logs", func(t *testing.T) { playgroundFollowsLogs(t, ctx) })
+}
+
+// playgroundQuery runs the default query and reads the result.
+func playgroundQuery(t *testing.T, ctx context.Context) {
 	testenv.Run(t, testenv.Config{}, func(t *testing.T, env *testenv.Env) {
 		base := strings.TrimSuffix(env.GatewayURL, "graphql")
 		headers, err := json.Marshal(env.Headers())
@@ -92,12 +100,10 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	})
 }
 
-// TestPlaygroundFollowsLogs picks the Software logs example in headless
-// Chromium (the page finds a deployment to follow), runs it, sees log lines
-// stream into the result pane over the websocket, and stops it.
-func TestPlaygroundFollowsLogs(t *testing.T) {
-	t.Parallel()
-	ctx := browser(t)
+// playgroundFollowsLogs picks the Software logs example (the page finds a
+// deployment to follow), runs it, sees log lines stream into the result
+// pane over the websocket, and stops it.
+func playgroundFollowsLogs(t *testing.T, ctx context.Context) {
 	testenv.Run(t, testenv.Config{HoustonLogInterval: 50 * time.Millisecond}, func(t *testing.T, env *testenv.Env) {
 		base := strings.TrimSuffix(env.GatewayURL, "graphql")
 		headers, err := json.Marshal(env.Headers())

@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -82,7 +83,7 @@ func initPayload(env *testenv.Env) map[string]any {
 // client stops it.
 func TestLogsOverWebsocket(t *testing.T) {
 	t.Parallel()
-	testenv.Run(t, testenv.Config{HoustonLogInterval: 20 * time.Millisecond}, func(t *testing.T, env *testenv.Env) {
+	testenv.Run(t, testenv.Config{HoustonLogInterval: 50 * time.Millisecond}, func(t *testing.T, env *testenv.Env) {
 		dep := softwareDeploymentID(t, env)
 		for _, proto := range []string{testenv.TransportWS, testenv.LegacyWS} {
 			for _, tc := range []struct {
@@ -133,7 +134,7 @@ func TestLogsOverWebsocket(t *testing.T) {
 // cleanly when the deployment is deleted.
 func TestLogsOverSSE(t *testing.T) {
 	t.Parallel()
-	testenv.Run(t, testenv.Config{HoustonLogInterval: 20 * time.Millisecond}, func(t *testing.T, env *testenv.Env) {
+	testenv.Run(t, testenv.Config{HoustonLogInterval: 50 * time.Millisecond}, func(t *testing.T, env *testenv.Env) {
 		dep := softwareDeploymentID(t, env)
 		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 		defer cancel()
@@ -175,6 +176,8 @@ func TestLogsSubscriptionErrors(t *testing.T) {
 			{"not a global id", "garbage", "BAD_USER_INPUT", initPayload(env)},
 			{"no token", dep, "UNAUTHENTICATED", map[string]any{}},
 			{"bad token", dep, "UNAUTHENTICATED", map[string]any{"headers": map[string]any{"x-houston-token": "nope"}}},
+			{"unknown deployment", base64.RawURLEncoding.EncodeToString([]byte("SoftwareDeployment:default:cnotadeployment0000000000")), "NOT_FOUND", initPayload(env)},
+			{"an Astro organization", base64.RawURLEncoding.EncodeToString([]byte("AstroOrganization:org")), "BAD_USER_INPUT", initPayload(env)},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
@@ -227,7 +230,7 @@ func TestStreamsOutliveServerTimeouts(t *testing.T) {
 	t.Parallel()
 	const timeout = 300 * time.Millisecond
 	testenv.Run(t, testenv.Config{
-		HoustonLogInterval: 20 * time.Millisecond,
+		HoustonLogInterval: 50 * time.Millisecond,
 		Configure:          func(c *config.Config) { c.RequestTimeout = 2 * timeout },
 		ConfigureServer:    func(s *http.Server) { s.ReadTimeout, s.WriteTimeout = timeout, timeout },
 	}, func(t *testing.T, env *testenv.Env) {
