@@ -1,5 +1,3 @@
-//go:build astrologs
-
 package graph
 
 import (
