@@ -71,7 +71,7 @@ func astroOrganizations(ctx context.Context, first *int, after *string) (*model.
 	return astroOrganizationConnection(nodes, p, len(ids)), nil
 }
 
-func astroWorkspaces(ctx context.Context, org string, names, ids []string, first *int, after *string) (*model.AstroWorkspaceConnection, error) {
+func astroWorkspaces(ctx context.Context, org string, names, ids []string, sorts []model.AstroSort, first *int, after *string) (*model.AstroWorkspaceConnection, error) {
 	p, err := pageArgs(first, after)
 	if err != nil {
 		return nil, err
@@ -82,7 +82,7 @@ func astroWorkspaces(ctx context.Context, org string, names, ids []string, first
 		return nil, err
 	}
 	ws, resp, err := c.Workspaces.List(ctx, org, &astro.ListWorkspacesOptions{
-		WorkspaceIDs: ids, Names: names, ListOptions: astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first)},
+		WorkspaceIDs: ids, Names: names, ListOptions: astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first), Sorts: astroSorts(sorts)},
 	})
 	if err != nil {
 		return nil, &loader.BackendError{Backend: "astro", Err: err}
@@ -127,7 +127,7 @@ func astroDeployments(ctx context.Context, org string, workspaceIDs, names []str
 	return astroDeploymentConnection(nodes, p, resp.TotalCount), nil
 }
 
-func astroClusters(ctx context.Context, org string, first *int, after *string) (*model.AstroClusterConnection, error) {
+func astroClusters(ctx context.Context, org string, names []string, provider *model.AstroCloudProvider, sorts []model.AstroSort, first *int, after *string) (*model.AstroClusterConnection, error) {
 	p, err := pageArgs(first, after)
 	if err != nil {
 		return nil, err
@@ -137,7 +137,10 @@ func astroClusters(ctx context.Context, org string, first *int, after *string) (
 	if err != nil {
 		return nil, err
 	}
-	cs, resp, err := c.Clusters.List(ctx, org, &astro.ListClustersOptions{ListOptions: astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first)}})
+	cs, resp, err := c.Clusters.List(ctx, org, &astro.ListClustersOptions{
+		Names: names, Provider: string(deref0(provider)),
+		ListOptions: astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first), Sorts: astroSorts(sorts)},
+	})
 	if err != nil {
 		return nil, &loader.BackendError{Backend: "astro", Err: err}
 	}

@@ -10,6 +10,8 @@ import (
 	"net/http"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/astro-gateway/gateway/backends/astro"
@@ -54,7 +56,14 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 	}
 	var own *gqlerror.Error
 	if errors.As(err, &own) && own.Extensions["code"] != nil && errors.Unwrap(err) == nil {
-		// gqlgen's own parse and validation errors already carry a code.
+		// gqlgen's own parse and validation errors already carry a code. A
+		// variable that does not fit its type (a missing required input
+		// field, an unknown enum value) is the caller's input, though, and
+		// its path ("variable.input.name") names the field.
+		if len(own.Path) > 1 && own.Path[0] == ast.PathName("variable") && own.Extensions["code"] == errcode.ValidationFailed {
+			gerr.Extensions["code"] = CodeBadUserInput
+			gerr.Extensions["field"] = own.Path[1:].String()
+		}
 		return gerr
 	}
 	ext := gerr.Extensions
@@ -102,6 +111,13 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 		ext["status"] = ae.StatusCode
 		if ae.RequestID != "" {
 			ext["requestId"] = ae.RequestID
+		}
+		if len(ae.FieldErrors) > 0 {
+			fes := make([]map[string]any, len(ae.FieldErrors))
+			for i, fe := range ae.FieldErrors {
+				fes[i] = map[string]any{"field": fe.Field, "code": fe.Code, "message": fe.Message}
+			}
+			ext["fieldErrors"] = fes
 		}
 	case houston.IsUnauthenticated(err):
 		ext["code"] = CodeUnauthenticated

@@ -23,6 +23,14 @@ const (
 	typeAstroCluster       = "AstroCluster"
 	typeSoftwareWorkspace  = "SoftwareWorkspace"
 	typeSoftwareDeployment = "SoftwareDeployment"
+
+	typeAstroUser              = "AstroUser"
+	typeAstroTeam              = "AstroTeam"
+	typeAstroAPIToken          = "AstroApiToken"
+	typeAstroCustomRole        = "AstroCustomRole"
+	typeAstroEnvironmentObject = "AstroEnvironmentObject"
+	typeAstroDeploy            = "AstroDeploy"
+	typeAstroAgentToken        = "AstroAgentToken"
 )
 
 // globalID is a decoded global id.
@@ -39,6 +47,14 @@ var idArity = map[string]int{
 	typeAstroCluster:       2,
 	typeSoftwareWorkspace:  2,
 	typeSoftwareDeployment: 2,
+
+	typeAstroUser:              2,
+	typeAstroTeam:              2,
+	typeAstroAPIToken:          2,
+	typeAstroCustomRole:        2,
+	typeAstroEnvironmentObject: 2,
+	typeAstroDeploy:            3, // organization, deployment, deploy
+	typeAstroAgentToken:        3, // organization, deployment, agent token
 }
 
 func encodeID(typ string, parts ...string) string {
