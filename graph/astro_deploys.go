@@ -134,7 +134,9 @@ func astroDeploymentLogs(ctx context.Context, d *model.AstroDeployment, a logArg
 
 // deploymentKey is the loader key of a deployment, whose cached copy a
 // write under it makes stale.
-func deploymentKey(org, id string) loader.AstroKey { return loader.AstroKey{OrganizationID: org, ID: id} }
+func deploymentKey(org, id string) loader.AstroKey {
+	return loader.AstroKey{OrganizationID: org, ID: id}
+}
 
 // freshDeployment drops the request's copy of a deployment after a write
 // under it and reads it again when the payload asks for it.

@@ -18,7 +18,9 @@ func astroEnvironmentObjects(ctx context.Context, org string, opts astro.ListEnv
 	return astroConnection(ctx, first, after, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.EnvironmentObject, *astro.Response, error) {
 		opts.ListOptions = lo
 		return c.EnvironmentObjects.List(ctx, org, &opts)
-	}, func(o *astro.EnvironmentObject) *model.AstroEnvironmentObject { return convertAstroEnvironmentObject(org, o) }, astroEnvironmentObjectConnection)
+	}, func(o *astro.EnvironmentObject) *model.AstroEnvironmentObject {
+		return convertAstroEnvironmentObject(org, o)
+	}, astroEnvironmentObjectConnection)
 }
 
 func astroEnvironmentObject(ctx context.Context, org, id string) (*model.AstroEnvironmentObject, error) {
