@@ -31,12 +31,19 @@ func onlyFields(ctx context.Context, types []string, allowed ...string) bool {
 
 var (
 	astroOrganizationTypes = []string{"AstroOrganization", "Node"}
+	// astroOrganizationChildren are the organization's fields that need
+	// only its id: asking for nothing else costs no GetOrganization.
+	astroOrganizationChildren = []string{
+		"id", "organizationId", "workspaces", "workspace", "deployments", "deployment", "clusters", "cluster",
+		"auditLogs", "clusterOptions", "deploymentOptions", "users", "user", "teams", "team", "apiTokens", "apiToken",
+		"roles", "role", "roleTemplates", "allowedIpAddressRanges", "environmentObjects", "environmentObject",
+	}
 	astroWorkspaceTypes    = []string{"AstroWorkspace", "Workspace", "Node"}
 	astroClusterTypes      = []string{"AstroCluster", "Node"}
 )
 
 func astroOrganization(ctx context.Context, id string) (*model.AstroOrganization, error) {
-	if onlyFields(ctx, astroOrganizationTypes, "id", "organizationId", "workspaces", "workspace", "deployments", "deployment", "clusters", "cluster") {
+	if onlyFields(ctx, astroOrganizationTypes, astroOrganizationChildren...) {
 		if _, err := loader.For(ctx).AstroClient(); err != nil {
 			return nil, err
 		}

@@ -67,6 +67,13 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 		return gerr
 	}
 	ext := gerr.Extensions
+	if field, ok := argumentError(ctx, own); ok {
+		// A value that does not fit its scalar (a malformed Time) fails
+		// while the field's arguments are read, before its resolver runs.
+		ext["code"] = CodeBadUserInput
+		ext["field"] = field
+		return gerr
+	}
 	var be *loader.BackendError
 	if errors.As(err, &be) {
 		ext["backend"] = be.Backend
@@ -139,6 +146,22 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 		ext["code"] = CodeInternal
 	}
 	return gerr
+}
+
+// argumentError reports whether err arose while gqlgen read the current
+// field's arguments: the field has arguments but none were set, and the
+// error's path runs past the field into them. field is that rest of the
+// path ("startDate", "input.deployment.name").
+func argumentError(ctx context.Context, err *gqlerror.Error) (field string, ok bool) {
+	fc := graphql.GetFieldContext(ctx)
+	if err == nil || fc == nil || fc.Args != nil || fc.Field.Field == nil || len(fc.Field.Arguments) == 0 {
+		return "", false
+	}
+	base := fc.Path()
+	if len(err.Path) <= len(base) {
+		return "", false
+	}
+	return err.Path[len(base):].String(), true
 }
 
 func codeForStatus(status int) string {
