@@ -38,8 +38,8 @@ var (
 		"auditLogs", "clusterOptions", "deploymentOptions", "users", "user", "teams", "team", "apiTokens", "apiToken",
 		"roles", "role", "roleTemplates", "allowedIpAddressRanges", "environmentObjects", "environmentObject",
 	}
-	astroWorkspaceTypes    = []string{"AstroWorkspace", "Workspace", "Node"}
-	astroClusterTypes      = []string{"AstroCluster", "Node"}
+	astroWorkspaceTypes = []string{"AstroWorkspace", "Workspace", "Node"}
+	astroClusterTypes   = []string{"AstroCluster", "Node"}
 )
 
 func astroOrganization(ctx context.Context, id string) (*model.AstroOrganization, error) {

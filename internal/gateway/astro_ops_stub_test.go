@@ -2,7 +2,6 @@ package gateway_test
 
 import "testing"
 
-
 func opsDeploys(t *testing.T, r *opsRun)     {}
 func opsIAM(t *testing.T, r *opsRun)         {}
 func opsAccess(t *testing.T, r *opsRun)      {}
