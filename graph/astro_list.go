@@ -111,14 +111,6 @@ func wants(ctx context.Context, field string) bool {
 	return slices.Contains(graphql.CollectAllFields(ctx), field)
 }
 
-func strs[S ~string](vs []S) []string {
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = string(v)
-	}
-	return out
-}
-
 func enumsTo[T ~string, S ~string](vs []S) []T {
 	if vs == nil {
 		return nil
