@@ -84,8 +84,8 @@ func astroDeploymentLogs(ctx context.Context, d *model.AstroDeployment, a logArg
 	c.between("first", first, 1, maxPageSize)
 	c.betweenPtr("range", a.rng, 60, 15*24*3600)
 	c.betweenPtr("maxNumResults", a.maxNumResults, 1, 1<<30)
-	c.together("startDate", "startDate", "endDate", a.startDate != nil, a.endDate != nil)
-	c.exclusive("range", "range", "startDate/endDate", a.rng != nil, a.startDate != nil)
+	c.together("", "startDate", "endDate", a.startDate != nil, a.endDate != nil)
+	c.exclusive("", "range", "startDate/endDate", a.rng != nil, a.startDate != nil)
 	if a.startDate != nil && a.endDate != nil && !a.endDate.After(*a.startDate) {
 		c.fail("endDate", "must be after startDate")
 	}

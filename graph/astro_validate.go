@@ -98,18 +98,32 @@ func (c *check) exactlyOne(path, names string, set ...bool) {
 	}
 }
 
-// together requires two fields to be given both or neither.
-func (c *check) together(path, a, b string, hasA, hasB bool) {
+// together requires two fields of the input at parent to be given both
+// or neither; the error names the one missing.
+func (c *check) together(parent, a, b string, hasA, hasB bool) {
 	if hasA != hasB {
-		c.fail(path, "%s and %s go together: give both or neither", a, b)
+		missing := a
+		if hasA {
+			missing = b
+		}
+		c.fail(join(parent, missing), "%s and %s go together: give both or neither", a, b)
 	}
 }
 
-// exclusive forbids giving two fields at once.
-func (c *check) exclusive(path, a, b string, hasA, hasB bool) {
+// exclusive forbids giving two fields of the input at parent at once; the
+// error names the first.
+func (c *check) exclusive(parent, a, b string, hasA, hasB bool) {
 	if hasA && hasB {
-		c.fail(path, "%s and %s exclude each other: give one", a, b)
+		c.fail(join(parent, a), "%s and %s exclude each other: give one", a, b)
 	}
+}
+
+// join appends a field to an input path ("" is the field's arguments).
+func join(parent, field string) string {
+	if parent == "" {
+		return field
+	}
+	return parent + "." + field
 }
 
 // forbidden rejects a field that the input's other values rule out.

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/astro-gateway/gateway/backends/astro"
@@ -147,7 +148,8 @@ func astroLogSource(s model.AstroLogSource) astro.LogSource {
 
 func convertAstroLogEntry(e astro.DeploymentLogEntry) *model.AstroLogEntry {
 	src := model.AstroLogSource(strings.ReplaceAll(strings.ToUpper(string(e.Source)), "-", "_"))
-	out := &model.AstroLogEntry{Timestamp: e.Time(), Raw: e.Raw}
+	// Timestamps are float seconds: round off the float's noise.
+	out := &model.AstroLogEntry{Timestamp: e.Time().Round(time.Microsecond), Raw: e.Raw}
 	if src.IsValid() {
 		out.Source = &src
 	}

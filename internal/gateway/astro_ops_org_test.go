@@ -121,6 +121,7 @@ func opsWorkspaces(t *testing.T, r *opsRun) {
 		"organizationId": r.org, "name": "Both", "defaultClusterId": missingID, "defaultCloudProvider": "AWS", "defaultRegion": "us-east-1",
 	}})
 	assert.Contains(t, e.Message, "exclude each other")
+	assert.Equal(t, "input.defaultClusterId", e.Extensions["field"])
 	e = r.reject(t, "CreateWorkspace", "BAD_USER_INPUT", false, create, map[string]any{"in": map[string]any{"organizationId": r.org, "name": strings.Repeat("w", 51)}})
 	assert.Equal(t, "input.name", e.Extensions["field"])
 	e = r.reject(t, "CreateWorkspace", "BAD_USER_INPUT", false, create, map[string]any{"in": map[string]any{"organizationId": r.org}})
