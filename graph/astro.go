@@ -31,12 +31,19 @@ func onlyFields(ctx context.Context, types []string, allowed ...string) bool {
 
 var (
 	astroOrganizationTypes = []string{"AstroOrganization", "Node"}
-	astroWorkspaceTypes    = []string{"AstroWorkspace", "Workspace", "Node"}
-	astroClusterTypes      = []string{"AstroCluster", "Node"}
+	// astroOrganizationChildren are the organization's fields that need
+	// only its id: asking for nothing else costs no GetOrganization.
+	astroOrganizationChildren = []string{
+		"id", "organizationId", "workspaces", "workspace", "deployments", "deployment", "clusters", "cluster",
+		"auditLogs", "clusterOptions", "deploymentOptions", "users", "user", "teams", "team", "apiTokens", "apiToken",
+		"roles", "role", "roleTemplates", "allowedIpAddressRanges", "environmentObjects", "environmentObject",
+	}
+	astroWorkspaceTypes = []string{"AstroWorkspace", "Workspace", "Node"}
+	astroClusterTypes   = []string{"AstroCluster", "Node"}
 )
 
 func astroOrganization(ctx context.Context, id string) (*model.AstroOrganization, error) {
-	if onlyFields(ctx, astroOrganizationTypes, "id", "organizationId", "workspaces", "workspace", "deployments", "deployment", "clusters", "cluster") {
+	if onlyFields(ctx, astroOrganizationTypes, astroOrganizationChildren...) {
 		if _, err := loader.For(ctx).AstroClient(); err != nil {
 			return nil, err
 		}
@@ -71,7 +78,7 @@ func astroOrganizations(ctx context.Context, first *int, after *string) (*model.
 	return astroOrganizationConnection(nodes, p, len(ids)), nil
 }
 
-func astroWorkspaces(ctx context.Context, org string, names, ids []string, first *int, after *string) (*model.AstroWorkspaceConnection, error) {
+func astroWorkspaces(ctx context.Context, org string, names, ids []string, sorts []model.AstroSort, first *int, after *string) (*model.AstroWorkspaceConnection, error) {
 	p, err := pageArgs(first, after)
 	if err != nil {
 		return nil, err
@@ -82,7 +89,7 @@ func astroWorkspaces(ctx context.Context, org string, names, ids []string, first
 		return nil, err
 	}
 	ws, resp, err := c.Workspaces.List(ctx, org, &astro.ListWorkspacesOptions{
-		WorkspaceIDs: ids, Names: names, ListOptions: astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first)},
+		WorkspaceIDs: ids, Names: names, ListOptions: astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first), Sorts: astroSorts(sorts)},
 	})
 	if err != nil {
 		return nil, &loader.BackendError{Backend: "astro", Err: err}
@@ -127,7 +134,7 @@ func astroDeployments(ctx context.Context, org string, workspaceIDs, names []str
 	return astroDeploymentConnection(nodes, p, resp.TotalCount), nil
 }
 
-func astroClusters(ctx context.Context, org string, first *int, after *string) (*model.AstroClusterConnection, error) {
+func astroClusters(ctx context.Context, org string, names []string, provider *model.AstroCloudProvider, sorts []model.AstroSort, first *int, after *string) (*model.AstroClusterConnection, error) {
 	p, err := pageArgs(first, after)
 	if err != nil {
 		return nil, err
@@ -137,7 +144,10 @@ func astroClusters(ctx context.Context, org string, first *int, after *string) (
 	if err != nil {
 		return nil, err
 	}
-	cs, resp, err := c.Clusters.List(ctx, org, &astro.ListClustersOptions{ListOptions: astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first)}})
+	cs, resp, err := c.Clusters.List(ctx, org, &astro.ListClustersOptions{
+		Names: names, Provider: string(deref0(provider)),
+		ListOptions: astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first), Sorts: astroSorts(sorts)},
+	})
 	if err != nil {
 		return nil, &loader.BackendError{Backend: "astro", Err: err}
 	}

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/astro-gateway/gateway/graph/model"
 )
@@ -22,8 +23,8 @@ func (r *astroDeploymentResolver) Cluster(ctx context.Context, obj *model.AstroD
 }
 
 // Workspaces is the resolver for the workspaces field.
-func (r *astroOrganizationResolver) Workspaces(ctx context.Context, obj *model.AstroOrganization, names []string, workspaceIds []string, first *int, after *string) (*model.AstroWorkspaceConnection, error) {
-	return astroWorkspaces(ctx, obj.OrganizationID, names, workspaceIds, first, after)
+func (r *astroOrganizationResolver) Workspaces(ctx context.Context, obj *model.AstroOrganization, names []string, workspaceIds []string, sorts []model.AstroSort, first *int, after *string) (*model.AstroWorkspaceConnection, error) {
+	return astroWorkspaces(ctx, obj.OrganizationID, names, workspaceIds, sorts, first, after)
 }
 
 // Workspace is the resolver for the workspace field.
@@ -42,13 +43,18 @@ func (r *astroOrganizationResolver) Deployment(ctx context.Context, obj *model.A
 }
 
 // Clusters is the resolver for the clusters field.
-func (r *astroOrganizationResolver) Clusters(ctx context.Context, obj *model.AstroOrganization, first *int, after *string) (*model.AstroClusterConnection, error) {
-	return astroClusters(ctx, obj.OrganizationID, first, after)
+func (r *astroOrganizationResolver) Clusters(ctx context.Context, obj *model.AstroOrganization, names []string, provider *model.AstroCloudProvider, sorts []model.AstroSort, first *int, after *string) (*model.AstroClusterConnection, error) {
+	return astroClusters(ctx, obj.OrganizationID, names, provider, sorts, first, after)
 }
 
 // Cluster is the resolver for the cluster field.
 func (r *astroOrganizationResolver) Cluster(ctx context.Context, obj *model.AstroOrganization, id string) (*model.AstroCluster, error) {
 	return astroCluster(ctx, obj.OrganizationID, id)
+}
+
+// AuditLogs is the resolver for the auditLogs field.
+func (r *astroOrganizationResolver) AuditLogs(ctx context.Context, obj *model.AstroOrganization, startDate *time.Time, endDate *time.Time) (*model.AstroAuditLog, error) {
+	return astroAuditLogs(ctx, obj.OrganizationID, startDate, endDate)
 }
 
 // Organizations is the resolver for the organizations field.
@@ -61,6 +67,16 @@ func (r *astroQueryResolver) Organization(ctx context.Context, obj *model.AstroQ
 	return astroOrganization(ctx, id)
 }
 
+// Self is the resolver for the self field.
+func (r *astroQueryResolver) Self(ctx context.Context, obj *model.AstroQuery, createIfNotExist *bool) (*model.AstroSelfUser, error) {
+	return astroSelf(ctx, createIfNotExist)
+}
+
+// PermissionGroups is the resolver for the permissionGroups field.
+func (r *astroQueryResolver) PermissionGroups(ctx context.Context, obj *model.AstroQuery, scopeType *model.AstroPermissionScopeType) ([]*model.AstroPermissionGroup, error) {
+	return astroPermissionGroups(ctx, scopeType)
+}
+
 // Organization is the resolver for the organization field.
 func (r *astroWorkspaceResolver) Organization(ctx context.Context, obj *model.AstroWorkspace) (*model.AstroOrganization, error) {
 	return astroOrganization(ctx, obj.OrganizationID)
@@ -69,6 +85,26 @@ func (r *astroWorkspaceResolver) Organization(ctx context.Context, obj *model.As
 // Deployments is the resolver for the deployments field.
 func (r *astroWorkspaceResolver) Deployments(ctx context.Context, obj *model.AstroWorkspace, first *int, after *string) (*model.AstroDeploymentConnection, error) {
 	return astroDeployments(ctx, obj.OrganizationID, []string{obj.WorkspaceID}, nil, nil, first, after)
+}
+
+// UpdateAstroOrganization is the resolver for the updateAstroOrganization field.
+func (r *mutationResolver) UpdateAstroOrganization(ctx context.Context, input model.UpdateAstroOrganizationInput) (*model.UpdateAstroOrganizationPayload, error) {
+	return updateAstroOrganization(ctx, input)
+}
+
+// CreateAstroWorkspace is the resolver for the createAstroWorkspace field.
+func (r *mutationResolver) CreateAstroWorkspace(ctx context.Context, input model.CreateAstroWorkspaceInput) (*model.CreateAstroWorkspacePayload, error) {
+	return createAstroWorkspace(ctx, input)
+}
+
+// UpdateAstroWorkspace is the resolver for the updateAstroWorkspace field.
+func (r *mutationResolver) UpdateAstroWorkspace(ctx context.Context, input model.UpdateAstroWorkspaceInput) (*model.UpdateAstroWorkspacePayload, error) {
+	return updateAstroWorkspace(ctx, input)
+}
+
+// DeleteAstroWorkspace is the resolver for the deleteAstroWorkspace field.
+func (r *mutationResolver) DeleteAstroWorkspace(ctx context.Context, input model.DeleteAstroWorkspaceInput) (*model.DeleteAstroWorkspacePayload, error) {
+	return deleteAstroWorkspace(ctx, input)
 }
 
 // AstroDeployment returns AstroDeploymentResolver implementation.

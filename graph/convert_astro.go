@@ -12,20 +12,25 @@ import (
 
 func convertAstroOrganization(o *astro.Organization) *model.AstroOrganization {
 	return &model.AstroOrganization{
-		ID:                         encodeID(typeAstroOrganization, o.ID),
-		OrganizationID:             o.ID,
-		Name:                       o.Name,
-		BillingEmail:               o.BillingEmail,
-		Product:                    strPtr(o.Product),
-		Status:                     strPtr(o.Status),
-		PaymentMethod:              strPtr(o.PaymentMethod),
-		IsScimEnabled:              o.IsSCIMEnabled,
-		AllowEnhancedSupportAccess: o.AllowEnhancedSupportAccess,
-		CreatedAt:                  timePtr(o.CreatedAt),
-		UpdatedAt:                  timePtr(o.UpdatedAt),
-		TrialExpiresAt:             o.TrialExpiresAt,
-		CreatedBy:                  convertAstroSubject(&o.CreatedBy),
-		UpdatedBy:                  convertAstroSubject(&o.UpdatedBy),
+		ID:                             encodeID(typeAstroOrganization, o.ID),
+		OrganizationID:                 o.ID,
+		Name:                           o.Name,
+		BillingEmail:                   o.BillingEmail,
+		Product:                        strPtr(o.Product),
+		Status:                         strPtr(o.Status),
+		PaymentMethod:                  strPtr(o.PaymentMethod),
+		IsScimEnabled:                  o.IsSCIMEnabled,
+		AllowEnhancedSupportAccess:     o.AllowEnhancedSupportAccess,
+		CreatedAt:                      timePtr(o.CreatedAt),
+		UpdatedAt:                      timePtr(o.UpdatedAt),
+		TrialExpiresAt:                 o.TrialExpiresAt,
+		CreatedBy:                      convertAstroSubject(&o.CreatedBy),
+		UpdatedBy:                      convertAstroSubject(&o.UpdatedBy),
+		HasAllowedIPAddressRanges:      &o.HasAllowedIPAddressRanges,
+		ShouldEnforceDedicatedClusters: &o.ShouldEnforceDedicatedClusters,
+		HasAiFeaturesDisabled:          o.HasAIFeaturesDisabled,
+		ManagedDomains:                 convertAstroManagedDomains(o.ManagedDomains),
+		ProductPlans:                   convertAstroProductPlans(o.ProductPlans),
 	}
 }
 
@@ -128,6 +133,7 @@ func convertAstroDeployment(d *astro.Deployment) *model.AstroDeployment {
 			PodCPU: q.PodCPU, PodMemory: q.PodMemory, NodePoolID: q.NodePoolID,
 		})
 	}
+	fillAstroDeploymentDetails(out, d)
 	return out
 }
 
@@ -155,6 +161,7 @@ func convertAstroCluster(c *astro.Cluster) *model.AstroCluster {
 			NodeInstanceType: p.NodeInstanceType, CloudProvider: model.AstroCloudProvider(p.CloudProvider),
 		})
 	}
+	fillAstroClusterDetails(out, c)
 	return out
 }
 

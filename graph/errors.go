@@ -10,6 +10,8 @@ import (
 	"net/http"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/astro-gateway/gateway/backends/astro"
@@ -57,10 +59,24 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 	}
 	var own *gqlerror.Error
 	if errors.As(err, &own) && own.Extensions["code"] != nil && errors.Unwrap(err) == nil {
-		// gqlgen's own parse and validation errors already carry a code.
+		// gqlgen's own parse and validation errors already carry a code. A
+		// variable that does not fit its type (a missing required input
+		// field, an unknown enum value) is the caller's input, though, and
+		// its path ("variable.input.name") names the field.
+		if len(own.Path) > 1 && own.Path[0] == ast.PathName("variable") && own.Extensions["code"] == errcode.ValidationFailed {
+			gerr.Extensions["code"] = CodeBadUserInput
+			gerr.Extensions["field"] = own.Path[1:].String()
+		}
 		return gerr
 	}
 	ext := gerr.Extensions
+	if field, ok := argumentError(ctx, own); ok {
+		// A value that does not fit its scalar (a malformed Time) fails
+		// while the field's arguments are read, before its resolver runs.
+		ext["code"] = CodeBadUserInput
+		ext["field"] = field
+		return gerr
+	}
 	var be *loader.BackendError
 	if errors.As(err, &be) {
 		ext["backend"] = be.Backend
@@ -112,6 +128,13 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 		if ae.RequestID != "" {
 			ext["requestId"] = ae.RequestID
 		}
+		if len(ae.FieldErrors) > 0 {
+			fes := make([]map[string]any, len(ae.FieldErrors))
+			for i, fe := range ae.FieldErrors {
+				fes[i] = map[string]any{"field": fe.Field, "code": fe.Code, "message": fe.Message}
+			}
+			ext["fieldErrors"] = fes
+		}
 	case houston.IsUnauthenticated(err):
 		ext["code"] = CodeUnauthenticated
 	case houston.IsForbidden(err):
@@ -132,6 +155,22 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 		ext["code"] = CodeInternal
 	}
 	return gerr
+}
+
+// argumentError reports whether err arose while gqlgen read the current
+// field's arguments: the field has arguments but none were set, and the
+// error's path runs past the field into them. field is that rest of the
+// path ("startDate", "input.deployment.name").
+func argumentError(ctx context.Context, err *gqlerror.Error) (field string, ok bool) {
+	fc := graphql.GetFieldContext(ctx)
+	if err == nil || fc == nil || fc.Args != nil || fc.Field.Field == nil || len(fc.Field.Arguments) == 0 {
+		return "", false
+	}
+	base := fc.Path()
+	if len(err.Path) <= len(base) {
+		return "", false
+	}
+	return err.Path[len(base):].String(), true
 }
 
 func codeForStatus(status int) string {

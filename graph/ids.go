@@ -25,6 +25,14 @@ const (
 	typeSoftwareDeployment = "SoftwareDeployment"
 	typeSoftwareUser       = "SoftwareUser"
 	typeSoftwareTeam       = "SoftwareTeam"
+
+	typeAstroUser              = "AstroUser"
+	typeAstroTeam              = "AstroTeam"
+	typeAstroAPIToken          = "AstroApiToken"
+	typeAstroCustomRole        = "AstroCustomRole"
+	typeAstroEnvironmentObject = "AstroEnvironmentObject"
+	typeAstroDeploy            = "AstroDeploy"
+	typeAstroAgentToken        = "AstroAgentToken"
 )
 
 // globalID is a decoded global id.
@@ -43,6 +51,14 @@ var idArity = map[string]int{
 	typeSoftwareDeployment: 2,
 	typeSoftwareUser:       2,
 	typeSoftwareTeam:       2,
+
+	typeAstroUser:              2,
+	typeAstroTeam:              2,
+	typeAstroAPIToken:          2,
+	typeAstroCustomRole:        2,
+	typeAstroEnvironmentObject: 2,
+	typeAstroDeploy:            3, // organization, deployment, deploy
+	typeAstroAgentToken:        3, // organization, deployment, agent token
 }
 
 func encodeID(typ string, parts ...string) string {

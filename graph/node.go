@@ -5,6 +5,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/graph/model"
@@ -57,6 +58,8 @@ func nodeThunk(ctx context.Context, id string, keys *softwareKeys) func() (model
 		return then(l.AstroDeployment.Load(ctx, loader.AstroKey{OrganizationID: g.Parts[0], ID: g.Parts[1]}), convertAstroDeployment)
 	case typeAstroCluster:
 		return then(l.AstroCluster.Load(ctx, loader.AstroKey{OrganizationID: g.Parts[0], ID: g.Parts[1]}), convertAstroCluster)
+	case typeAstroUser, typeAstroTeam, typeAstroAPIToken, typeAstroCustomRole, typeAstroEnvironmentObject, typeAstroDeploy, typeAstroAgentToken:
+		return astroObjectThunk(ctx, l, g)
 	case typeSoftwareWorkspace, typeSoftwareDeployment, typeSoftwareUser, typeSoftwareTeam:
 		inst := l.Installation()
 		if g.Parts[0] != inst {
@@ -90,6 +93,35 @@ func lazy[N model.Node](ctx context.Context, id string, get func(context.Context
 		}
 		return n, nil
 	}
+}
+
+// astroObjectThunk enqueues the lookup of an Astro object that has its
+// own by-id loader (users, teams, tokens, roles, environment objects,
+// deploys, agent tokens).
+func astroObjectThunk(ctx context.Context, l *loader.Loaders, g globalID) func() (model.Node, error) {
+	org := g.Parts[0]
+	key := loader.AstroKey{OrganizationID: org, ID: g.Parts[len(g.Parts)-1]}
+	switch g.Type {
+	case typeAstroUser:
+		return then(l.AstroUser.Load(ctx, key), func(u *astro.User) *model.AstroUser { return convertAstroUser(org, u) })
+	case typeAstroTeam:
+		return then(l.AstroTeam.Load(ctx, key), convertAstroTeam)
+	case typeAstroAPIToken:
+		return then(l.AstroAPIToken.Load(ctx, key), func(t *astro.APIToken) *model.AstroAPIToken { return convertAstroAPIToken(org, t) })
+	case typeAstroCustomRole:
+		return then(l.AstroCustomRole.Load(ctx, key), func(r *astro.RoleWithPermission) *model.AstroCustomRole { return convertAstroCustomRole(org, r) })
+	case typeAstroEnvironmentObject:
+		return then(l.AstroEnvironmentObject.Load(ctx, key), func(o *astro.EnvironmentObject) *model.AstroEnvironmentObject {
+			return convertAstroEnvironmentObject(org, o)
+		})
+	}
+	child := loader.AstroChildKey{OrganizationID: org, ParentID: g.Parts[1], ID: g.Parts[2]}
+	if g.Type == typeAstroDeploy {
+		return then(l.AstroDeploy.Load(ctx, child), func(d *astro.Deploy) *model.AstroDeploy { return convertAstroDeploy(org, d) })
+	}
+	return then(l.AstroAgentToken.Load(ctx, child), func(t *astro.APIToken) *model.AstroAgentToken {
+		return convertAstroAgentToken(org, child.ParentID, t)
+	})
 }
 
 func fail(err error) func() (model.Node, error) {

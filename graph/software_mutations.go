@@ -53,7 +53,7 @@ func deploymentResult(ctx context.Context, sel []houston.Field, d *houston.Deplo
 	return convertSoftwareDeployment(l.Installation(), d)
 }
 
-func createDeploymentRequest(in *inputs, d model.CreateSoftwareDeploymentInput) houston.CreateDeploymentRequest {
+func softwareCreateDeploymentRequest(in *inputs, d model.CreateSoftwareDeploymentInput) houston.CreateDeploymentRequest {
 	ex := d.Executor
 	return houston.CreateDeploymentRequest{
 		WorkspaceID:       in.id("input.workspaceId", d.WorkspaceID, typeSoftwareWorkspace),
@@ -74,7 +74,7 @@ func createDeploymentRequest(in *inputs, d model.CreateSoftwareDeploymentInput) 
 
 func createSoftwareDeployment(ctx context.Context, d model.CreateSoftwareDeploymentInput) (*model.CreateSoftwareDeploymentPayload, error) {
 	in := &inputs{ctx: ctx}
-	req := createDeploymentRequest(in, d)
+	req := softwareCreateDeploymentRequest(in, d)
 	if in.err != nil {
 		return nil, in.err
 	}
@@ -123,7 +123,7 @@ func upsertSoftwareDeployment(ctx context.Context, d model.UpsertSoftwareDeploym
 	if d.Executor != nil {
 		ex = *d.Executor
 	}
-	create := createDeploymentRequest(in, model.CreateSoftwareDeploymentInput{
+	create := softwareCreateDeploymentRequest(in, model.CreateSoftwareDeploymentInput{
 		WorkspaceID: d.WorkspaceID, Name: d.Name, Description: d.Description, ClusterID: d.ClusterID,
 		ReleaseName: d.ReleaseName, Namespace: d.Namespace, RuntimeVersion: d.RuntimeVersion,
 		AirflowVersion: d.AirflowVersion, Executor: ex, TriggererReplicas: d.TriggererReplicas,

@@ -94,8 +94,14 @@ func (l *Loaders) batchAstroOrganizations(ctx context.Context, ids []string) []*
 	return out
 }
 
+// A batch of one id is one Get rather than a list call with one id: the
+// same cost, and the answer says NOT_FOUND itself.
+
 func (l *Loaders) batchAstroWorkspaces(ctx context.Context, keys []AstroKey) []*dataloader.Result[*astro.Workspace] {
 	return byOrganization(ctx, l, keys, "workspace", func(ctx context.Context, c *astro.Client, org string, ids []string) ([]*astro.Workspace, error) {
+		if len(ids) == 1 {
+			return one(c.Workspaces.Get(ctx, org, ids[0]))
+		}
 		ws, _, err := c.Workspaces.List(ctx, org, &astro.ListWorkspacesOptions{WorkspaceIDs: ids, ListOptions: astro.ListOptions{Limit: len(ids)}})
 		return ws, err
 	}, func(w *astro.Workspace) string { return w.ID })
@@ -103,15 +109,33 @@ func (l *Loaders) batchAstroWorkspaces(ctx context.Context, keys []AstroKey) []*
 
 func (l *Loaders) batchAstroDeployments(ctx context.Context, keys []AstroKey) []*dataloader.Result[*astro.Deployment] {
 	return byOrganization(ctx, l, keys, "deployment", func(ctx context.Context, c *astro.Client, org string, ids []string) ([]*astro.Deployment, error) {
+		if len(ids) == 1 {
+			return one(c.Deployments.Get(ctx, org, ids[0]))
+		}
 		ds, _, err := c.Deployments.List(ctx, org, &astro.ListDeploymentsOptions{DeploymentIDs: ids, ListOptions: astro.ListOptions{Limit: len(ids)}})
 		return ds, err
 	}, func(d *astro.Deployment) string { return d.ID })
 }
 
+// one turns a Get's answer into a list of at most one item: a 404 is an
+// empty list, which byOrganization reports as NOT_FOUND.
+func one[V any](v *V, _ *astro.Response, err error) ([]*V, error) {
+	switch {
+	case astro.IsNotFound(err):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return []*V{v}, nil
+}
+
 // batchAstroClusters lists each organization's clusters once: there is no
 // id filter, and an organization has few clusters.
 func (l *Loaders) batchAstroClusters(ctx context.Context, keys []AstroKey) []*dataloader.Result[*astro.Cluster] {
-	return byOrganization(ctx, l, keys, "cluster", func(ctx context.Context, c *astro.Client, org string, _ []string) ([]*astro.Cluster, error) {
+	return byOrganization(ctx, l, keys, "cluster", func(ctx context.Context, c *astro.Client, org string, ids []string) ([]*astro.Cluster, error) {
+		if len(ids) == 1 {
+			return one(c.Clusters.Get(ctx, org, ids[0]))
+		}
 		var all []*astro.Cluster
 		for cl, err := range c.Clusters.ListIter(ctx, org, &astro.ListClustersOptions{ListOptions: astro.ListOptions{Limit: 1000}}) {
 			if err != nil {

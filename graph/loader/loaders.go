@@ -26,6 +26,8 @@ type Loaders struct {
 	// SoftwareWorkspaceDeployments lists the deployments of workspaces.
 	SoftwareWorkspaceDeployments *dataloader.Loader[SoftwareKey, []*houston.Deployment]
 
+	astroObjectLoaders
+
 	orgsOnce sync.Once
 	orgs     []*astro.Organization
 	orgsErr  error
@@ -62,6 +64,7 @@ func New(cfg Config, creds Credentials) *Loaders {
 	l.SoftwareWorkspace = newLoader(cfg, "SoftwareWorkspace", l.batchSoftwareWorkspaces)
 	l.SoftwareDeployment = newLoader(cfg, "SoftwareDeployment", l.batchSoftwareDeployments)
 	l.SoftwareWorkspaceDeployments = newLoader(cfg, "SoftwareWorkspaceDeployments", l.batchSoftwareWorkspaceDeployments)
+	l.initAstroObjects()
 	return l
 }
 

@@ -25,6 +25,18 @@ type Workspace interface {
 	IsWorkspace()
 }
 
+type AddAstroTeamMembersInput struct {
+	OrganizationID string `json:"organizationId"`
+	TeamID         string `json:"teamId"`
+	// At least one user id.
+	MemberIds []string `json:"memberIds"`
+}
+
+type AddAstroTeamMembersPayload struct {
+	// The team, read again after the change.
+	Team *AstroTeam `json:"team"`
+}
+
 type AddSoftwareDeploymentTeamInput struct {
 	DeploymentID string `json:"deploymentId"`
 	TeamID       string `json:"teamId"`
@@ -100,23 +112,202 @@ type AdoptSoftwareDeploymentPayload struct {
 	Deployment *SoftwareDeployment `json:"deployment"`
 }
 
-type AstroCluster struct {
+// A token of a deployment's remote-execution agents.
+type AstroAgentToken struct {
+	ID             string `json:"id"`
+	AgentTokenID   string `json:"agentTokenId"`
+	DeploymentID   string `json:"deploymentId"`
+	OrganizationID string `json:"organizationId"`
+	Name           string `json:"name"`
+	Description    string `json:"description"`
+	ShortToken     string `json:"shortToken"`
+	// The secret: only in the payload of createAstroAgentToken.
+	Token              *string       `json:"token,omitempty"`
+	StartAt            *time.Time    `json:"startAt,omitempty"`
+	EndAt              *time.Time    `json:"endAt,omitempty"`
+	ExpiryPeriodInDays *int          `json:"expiryPeriodInDays,omitempty"`
+	LastUsedAt         *time.Time    `json:"lastUsedAt,omitempty"`
+	LastRotatedAt      *time.Time    `json:"lastRotatedAt,omitempty"`
+	CreatedAt          *time.Time    `json:"createdAt,omitempty"`
+	UpdatedAt          *time.Time    `json:"updatedAt,omitempty"`
+	CreatedBy          *AstroSubject `json:"createdBy,omitempty"`
+	UpdatedBy          *AstroSubject `json:"updatedBy,omitempty"`
+}
+
+func (AstroAgentToken) IsNode() {}
+
+type AstroAgentTokenConnection struct {
+	TotalCount int                    `json:"totalCount"`
+	PageInfo   *PageInfo              `json:"pageInfo"`
+	Edges      []*AstroAgentTokenEdge `json:"edges"`
+	Nodes      []*AstroAgentToken     `json:"nodes"`
+}
+
+type AstroAgentTokenEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *AstroAgentToken `json:"node"`
+}
+
+// A CIDR range from which the organization's API and UI may be used.
+type AstroAllowedIPAddressRange struct {
+	// Astro's id of the range (there is no by-id lookup, so no global id).
+	ID             string        `json:"id"`
+	OrganizationID string        `json:"organizationId"`
+	IPAddressRange string        `json:"ipAddressRange"`
+	CreatedAt      *time.Time    `json:"createdAt,omitempty"`
+	UpdatedAt      *time.Time    `json:"updatedAt,omitempty"`
+	CreatedBy      *AstroSubject `json:"createdBy,omitempty"`
+	UpdatedBy      *AstroSubject `json:"updatedBy,omitempty"`
+}
+
+type AstroAllowedIPAddressRangeConnection struct {
+	TotalCount int                               `json:"totalCount"`
+	PageInfo   *PageInfo                         `json:"pageInfo"`
+	Edges      []*AstroAllowedIPAddressRangeEdge `json:"edges"`
+	Nodes      []*AstroAllowedIPAddressRange     `json:"nodes"`
+}
+
+type AstroAllowedIPAddressRangeEdge struct {
+	Cursor string                      `json:"cursor"`
+	Node   *AstroAllowedIPAddressRange `json:"node"`
+}
+
+// An organization, workspace or deployment API token.
+type AstroAPIToken struct {
 	ID             string              `json:"id"`
-	ClusterID      string              `json:"clusterId"`
+	APITokenID     string              `json:"apiTokenId"`
 	OrganizationID string              `json:"organizationId"`
 	Name           string              `json:"name"`
-	CloudProvider  *AstroCloudProvider `json:"cloudProvider,omitempty"`
-	Region         *string             `json:"region,omitempty"`
-	Type           *AstroClusterType   `json:"type,omitempty"`
-	Status         *AstroClusterStatus `json:"status,omitempty"`
-	DbInstanceType *string             `json:"dbInstanceType,omitempty"`
-	VpcSubnetRange *string             `json:"vpcSubnetRange,omitempty"`
-	IsDrEnabled    *bool               `json:"isDrEnabled,omitempty"`
-	IsLimited      *bool               `json:"isLimited,omitempty"`
-	WorkspaceIds   []string            `json:"workspaceIds,omitempty"`
-	NodePools      []*AstroNodePool    `json:"nodePools,omitempty"`
-	CreatedAt      *time.Time          `json:"createdAt,omitempty"`
-	UpdatedAt      *time.Time          `json:"updatedAt,omitempty"`
+	Description    string              `json:"description"`
+	Scope          *AstroAPITokenScope `json:"scope,omitempty"`
+	Kind           *AstroAPITokenKind  `json:"kind,omitempty"`
+	ShortToken     string              `json:"shortToken"`
+	// The secret: only in the payloads of createAstroApiToken and rotateAstroApiToken.
+	Token              *string              `json:"token,omitempty"`
+	Roles              []*AstroAPITokenRole `json:"roles"`
+	StartAt            *time.Time           `json:"startAt,omitempty"`
+	EndAt              *time.Time           `json:"endAt,omitempty"`
+	ExpiryPeriodInDays *int                 `json:"expiryPeriodInDays,omitempty"`
+	LastUsedAt         *time.Time           `json:"lastUsedAt,omitempty"`
+	LastRotatedAt      *time.Time           `json:"lastRotatedAt,omitempty"`
+	CreatedAt          *time.Time           `json:"createdAt,omitempty"`
+	UpdatedAt          *time.Time           `json:"updatedAt,omitempty"`
+	CreatedBy          *AstroSubject        `json:"createdBy,omitempty"`
+	UpdatedBy          *AstroSubject        `json:"updatedBy,omitempty"`
+}
+
+func (AstroAPIToken) IsNode() {}
+
+type AstroAPITokenConnection struct {
+	TotalCount int                  `json:"totalCount"`
+	PageInfo   *PageInfo            `json:"pageInfo"`
+	Edges      []*AstroAPITokenEdge `json:"edges"`
+	Nodes      []*AstroAPIToken     `json:"nodes"`
+}
+
+type AstroAPITokenEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *AstroAPIToken `json:"node"`
+}
+
+// A role of an API token on one entity; for DAG and DAG_TAG entities entityId is the DAG id or tag.
+type AstroAPITokenRole struct {
+	EntityType   *AstroAPITokenEntityType `json:"entityType,omitempty"`
+	EntityID     string                   `json:"entityId"`
+	DeploymentID *string                  `json:"deploymentId,omitempty"`
+	Role         string                   `json:"role"`
+}
+
+// DAG and DAG_TAG roles need deploymentId.
+type AstroAPITokenRoleInput struct {
+	EntityType   AstroAPITokenEntityType `json:"entityType"`
+	EntityID     string                  `json:"entityId"`
+	DeploymentID *string                 `json:"deploymentId,omitempty"`
+	Role         string                  `json:"role"`
+}
+
+// An organization's audit log for a time window (GetOrganizationAuditLogs), as Astro sends it.
+type AstroAuditLog struct {
+	// The log as text; null when Astro sent bytes that are not UTF-8 (a compressed archive): read base64 then.
+	Text *string `json:"text,omitempty"`
+	// The log's bytes, base64-encoded.
+	Base64 string `json:"base64"`
+	// Each line of the log that is a JSON object (Astro sends one event per line).
+	Events []any `json:"events"`
+}
+
+// dbInstanceType and providerAccount are required for HYBRID clusters.
+type AstroAWSClusterCreateInput struct {
+	Name                          string                      `json:"name"`
+	Type                          AstroClusterType            `json:"type"`
+	Region                        string                      `json:"region"`
+	VpcSubnetRange                string                      `json:"vpcSubnetRange"`
+	DbInstanceType                *string                     `json:"dbInstanceType,omitempty"`
+	ProviderAccount               *string                     `json:"providerAccount,omitempty"`
+	SecondaryVpcCidr              *string                     `json:"secondaryVpcCidr,omitempty"`
+	IsPrivateNetworkEgressEnabled *bool                       `json:"isPrivateNetworkEgressEnabled,omitempty"`
+	DrRegion                      *string                     `json:"drRegion,omitempty"`
+	DrVpcSubnetRange              *string                     `json:"drVpcSubnetRange,omitempty"`
+	DrSecondaryVpcCidr            *string                     `json:"drSecondaryVpcCidr,omitempty"`
+	EnableReplicationTimeControl  *bool                       `json:"enableReplicationTimeControl,omitempty"`
+	K8sTags                       []*AstroClusterTagInput     `json:"k8sTags,omitempty"`
+	NodePools                     []*AstroNodePoolCreateInput `json:"nodePools,omitempty"`
+	WorkspaceIds                  []string                    `json:"workspaceIds,omitempty"`
+}
+
+// dbInstanceType and providerAccount are required for HYBRID clusters.
+type AstroAzureClusterCreateInput struct {
+	Name                         string                      `json:"name"`
+	Type                         AstroClusterType            `json:"type"`
+	Region                       string                      `json:"region"`
+	VpcSubnetRange               string                      `json:"vpcSubnetRange"`
+	DbInstanceType               *string                     `json:"dbInstanceType,omitempty"`
+	ProviderAccount              *string                     `json:"providerAccount,omitempty"`
+	TenantID                     *string                     `json:"tenantId,omitempty"`
+	DrRegion                     *string                     `json:"drRegion,omitempty"`
+	DrVpcSubnetRange             *string                     `json:"drVpcSubnetRange,omitempty"`
+	EnableReplicationTimeControl *bool                       `json:"enableReplicationTimeControl,omitempty"`
+	K8sTags                      []*AstroClusterTagInput     `json:"k8sTags,omitempty"`
+	NodePools                    []*AstroNodePoolCreateInput `json:"nodePools,omitempty"`
+	WorkspaceIds                 []string                    `json:"workspaceIds,omitempty"`
+}
+
+type AstroCluster struct {
+	ID              string                    `json:"id"`
+	ClusterID       string                    `json:"clusterId"`
+	OrganizationID  string                    `json:"organizationId"`
+	Name            string                    `json:"name"`
+	CloudProvider   *AstroCloudProvider       `json:"cloudProvider,omitempty"`
+	Region          *string                   `json:"region,omitempty"`
+	Type            *AstroClusterType         `json:"type,omitempty"`
+	Status          *AstroClusterStatus       `json:"status,omitempty"`
+	DbInstanceType  *string                   `json:"dbInstanceType,omitempty"`
+	VpcSubnetRange  *string                   `json:"vpcSubnetRange,omitempty"`
+	IsDrEnabled     *bool                     `json:"isDrEnabled,omitempty"`
+	IsLimited       *bool                     `json:"isLimited,omitempty"`
+	WorkspaceIds    []string                  `json:"workspaceIds,omitempty"`
+	NodePools       []*AstroNodePool          `json:"nodePools,omitempty"`
+	CreatedAt       *time.Time                `json:"createdAt,omitempty"`
+	UpdatedAt       *time.Time                `json:"updatedAt,omitempty"`
+	HealthStatus    *AstroClusterHealthStatus `json:"healthStatus,omitempty"`
+	Metadata        *AstroClusterMetadata     `json:"metadata,omitempty"`
+	Tags            []*AstroClusterTag        `json:"tags,omitempty"`
+	ProviderAccount *string                   `json:"providerAccount,omitempty"`
+	// AWS only.
+	SecondaryVpcCidr *string `json:"secondaryVpcCidr,omitempty"`
+	// AWS only.
+	IsPrivateNetworkEgressEnabled *bool `json:"isPrivateNetworkEgressEnabled,omitempty"`
+	// GCP only.
+	PodSubnetRange *string `json:"podSubnetRange,omitempty"`
+	// GCP only.
+	ServicePeeringRange *string `json:"servicePeeringRange,omitempty"`
+	// GCP only.
+	ServiceSubnetRange *string `json:"serviceSubnetRange,omitempty"`
+	// Azure only.
+	TenantID           *string `json:"tenantId,omitempty"`
+	DrRegion           *string `json:"drRegion,omitempty"`
+	IsFailedOver       *bool   `json:"isFailedOver,omitempty"`
+	FailoverInProgress *bool   `json:"failoverInProgress,omitempty"`
 }
 
 func (AstroCluster) IsNode() {}
@@ -128,9 +319,325 @@ type AstroClusterConnection struct {
 	Nodes      []*AstroCluster     `json:"nodes"`
 }
 
+// Exactly one variant, keyed as Astro's cloudProvider is.
+type AstroClusterCreateSpec struct {
+	AWS   *AstroAWSClusterCreateInput   `json:"aws,omitempty"`
+	Azure *AstroAzureClusterCreateInput `json:"azure,omitempty"`
+	GCP   *AstroGCPClusterCreateInput   `json:"gcp,omitempty"`
+}
+
 type AstroClusterEdge struct {
 	Cursor string        `json:"cursor"`
 	Node   *AstroCluster `json:"node"`
+}
+
+type AstroClusterHealthDetail struct {
+	Code        string  `json:"code"`
+	Component   *string `json:"component,omitempty"`
+	Description string  `json:"description"`
+	Severity    string  `json:"severity"`
+}
+
+type AstroClusterHealthStatus struct {
+	Value   *AstroClusterHealth         `json:"value,omitempty"`
+	Details []*AstroClusterHealthDetail `json:"details,omitempty"`
+}
+
+type AstroClusterMetadata struct {
+	ExternalIPs   []string `json:"externalIPs,omitempty"`
+	KubeDNSIP     *string  `json:"kubeDnsIp,omitempty"`
+	OidcIssuerURL *string  `json:"oidcIssuerUrl,omitempty"`
+}
+
+// What a cluster of one cloud provider can be configured with.
+type AstroClusterOptions struct {
+	Provider                   *AstroCloudProvider          `json:"provider,omitempty"`
+	Regions                    []*AstroProviderRegion       `json:"regions"`
+	DefaultRegion              *AstroProviderRegion         `json:"defaultRegion"`
+	NodeInstances              []*AstroProviderInstanceType `json:"nodeInstances"`
+	DefaultNodeInstance        *AstroProviderInstanceType   `json:"defaultNodeInstance"`
+	DatabaseInstances          []*AstroProviderInstanceType `json:"databaseInstances"`
+	DefaultDatabaseInstance    *AstroProviderInstanceType   `json:"defaultDatabaseInstance"`
+	NodeCountMin               int                          `json:"nodeCountMin"`
+	NodeCountMax               int                          `json:"nodeCountMax"`
+	NodeCountDefault           int                          `json:"nodeCountDefault"`
+	DefaultVpcSubnetRange      string                       `json:"defaultVpcSubnetRange"`
+	DefaultPodSubnetRange      *string                      `json:"defaultPodSubnetRange,omitempty"`
+	DefaultServicePeeringRange *string                      `json:"defaultServicePeeringRange,omitempty"`
+	DefaultServiceSubnetRange  *string                      `json:"defaultServiceSubnetRange,omitempty"`
+}
+
+type AstroClusterTag struct {
+	Key   *string `json:"key,omitempty"`
+	Value *string `json:"value,omitempty"`
+}
+
+type AstroClusterTagInput struct {
+	Key   *string `json:"key,omitempty"`
+	Value *string `json:"value,omitempty"`
+}
+
+// Exactly one variant, keyed as Astro's clusterType is.
+type AstroClusterUpdateSpec struct {
+	Dedicated *AstroDedicatedClusterUpdateInput `json:"dedicated,omitempty"`
+	Hybrid    *AstroHybridClusterUpdateInput    `json:"hybrid,omitempty"`
+}
+
+// An Airflow connection. Secret fields are null unless the list asked for secrets.
+type AstroConnection struct {
+	Type     string                   `json:"type"`
+	Host     *string                  `json:"host,omitempty"`
+	Login    *string                  `json:"login,omitempty"`
+	Password *string                  `json:"password,omitempty"`
+	Port     *int                     `json:"port,omitempty"`
+	Schema   *string                  `json:"schema,omitempty"`
+	Extra    any                      `json:"extra,omitempty"`
+	AuthType *AstroConnectionAuthType `json:"authType,omitempty"`
+}
+
+// A way to authenticate a connection of one Airflow connection type.
+type AstroConnectionAuthType struct {
+	ID                  string                              `json:"id"`
+	Name                string                              `json:"name"`
+	AirflowType         string                              `json:"airflowType"`
+	AuthMethodName      string                              `json:"authMethodName"`
+	Description         string                              `json:"description"`
+	ProviderPackageName string                              `json:"providerPackageName"`
+	GuidePath           *string                             `json:"guidePath,omitempty"`
+	ProviderLogo        *string                             `json:"providerLogo,omitempty"`
+	Parameters          []*AstroConnectionAuthTypeParameter `json:"parameters"`
+}
+
+type AstroConnectionAuthTypeParameter struct {
+	AirflowParamName string  `json:"airflowParamName"`
+	FriendlyName     string  `json:"friendlyName"`
+	DataType         string  `json:"dataType"`
+	Description      string  `json:"description"`
+	Example          *string `json:"example,omitempty"`
+	Pattern          *string `json:"pattern,omitempty"`
+	IsInExtra        bool    `json:"isInExtra"`
+	IsRequired       bool    `json:"isRequired"`
+	IsSecret         bool    `json:"isSecret"`
+}
+
+type AstroConnectionInput struct {
+	// The Airflow connection type: postgres, snowflake, aws …
+	Type       string  `json:"type"`
+	AuthTypeID *string `json:"authTypeId,omitempty"`
+	Host       *string `json:"host,omitempty"`
+	Login      *string `json:"login,omitempty"`
+	Password   *string `json:"password,omitempty"`
+	Port       *int    `json:"port,omitempty"`
+	Schema     *string `json:"schema,omitempty"`
+	Extra      any     `json:"extra,omitempty"`
+}
+
+type AstroConnectionOverrides struct {
+	Type     *string `json:"type,omitempty"`
+	Host     *string `json:"host,omitempty"`
+	Login    *string `json:"login,omitempty"`
+	Password *string `json:"password,omitempty"`
+	Port     *int    `json:"port,omitempty"`
+	Schema   *string `json:"schema,omitempty"`
+	Extra    any     `json:"extra,omitempty"`
+}
+
+type AstroConnectionOverridesInput struct {
+	Type     *string `json:"type,omitempty"`
+	Host     *string `json:"host,omitempty"`
+	Login    *string `json:"login,omitempty"`
+	Password *string `json:"password,omitempty"`
+	Port     *int    `json:"port,omitempty"`
+	Schema   *string `json:"schema,omitempty"`
+	Extra    any     `json:"extra,omitempty"`
+}
+
+type AstroConnectionUpdateInput struct {
+	Type       string  `json:"type"`
+	AuthTypeID *string `json:"authTypeId,omitempty"`
+	Host       *string `json:"host,omitempty"`
+	Login      *string `json:"login,omitempty"`
+	Password   *string `json:"password,omitempty"`
+	Port       *int    `json:"port,omitempty"`
+	Schema     *string `json:"schema,omitempty"`
+	Extra      any     `json:"extra,omitempty"`
+}
+
+// A custom role of an organization.
+type AstroCustomRole struct {
+	ID                     string              `json:"id"`
+	RoleID                 string              `json:"roleId"`
+	OrganizationID         string              `json:"organizationId"`
+	Name                   string              `json:"name"`
+	Description            *string             `json:"description,omitempty"`
+	ScopeType              *AstroRoleScopeType `json:"scopeType,omitempty"`
+	RestrictedWorkspaceIds []string            `json:"restrictedWorkspaceIds"`
+	// The permissions; reading them costs a GetCustomRole call per role when the role came from a list.
+	Permissions []string      `json:"permissions"`
+	CreatedAt   *time.Time    `json:"createdAt,omitempty"`
+	UpdatedAt   *time.Time    `json:"updatedAt,omitempty"`
+	CreatedBy   *AstroSubject `json:"createdBy,omitempty"`
+	UpdatedBy   *AstroSubject `json:"updatedBy,omitempty"`
+}
+
+func (AstroCustomRole) IsNode() {}
+
+// A role (DAG_VIEWER, DAG_AUTHOR or a custom DAG role) on one DAG or on the DAGs with one tag.
+type AstroDagRoleBinding struct {
+	DeploymentID string  `json:"deploymentId"`
+	DagID        *string `json:"dagId,omitempty"`
+	DagTag       *string `json:"dagTag,omitempty"`
+	Role         string  `json:"role"`
+}
+
+// A DAG role on one DAG (dagId) or on the DAGs with one tag (dagTag): exactly one of them.
+type AstroDagRoleInput struct {
+	DeploymentID string  `json:"deploymentId"`
+	DagID        *string `json:"dagId,omitempty"`
+	DagTag       *string `json:"dagTag,omitempty"`
+	// DAG_VIEWER, DAG_AUTHOR or a custom DAG role.
+	Role string `json:"role"`
+}
+
+type AstroDedicatedClusterUpdateInput struct {
+	Name string `json:"name"`
+	// The complete list; [] removes every tag.
+	K8sTags        []*AstroClusterTagInput `json:"k8sTags"`
+	DbInstanceType *string                 `json:"dbInstanceType,omitempty"`
+	// Left out: the node pools stay. Otherwise the complete list.
+	NodePools []*AstroNodePoolUpdateInput `json:"nodePools,omitempty"`
+	// Left out: the authorized workspaces stay; [] removes them all.
+	WorkspaceIds                  []string `json:"workspaceIds,omitempty"`
+	IsPrivateNetworkEgressEnabled *bool    `json:"isPrivateNetworkEgressEnabled,omitempty"`
+	// false turns Disaster Recovery off; this API cannot turn it on.
+	EnableDr                     *bool   `json:"enableDr,omitempty"`
+	IsFailedOver                 *bool   `json:"isFailedOver,omitempty"`
+	EnableReplicationTimeControl *bool   `json:"enableReplicationTimeControl,omitempty"`
+	DrRegion                     *string `json:"drRegion,omitempty"`
+	DrVpcSubnetRange             *string `json:"drVpcSubnetRange,omitempty"`
+	DrPodSubnetRange             *string `json:"drPodSubnetRange,omitempty"`
+	DrServicePeeringRange        *string `json:"drServicePeeringRange,omitempty"`
+	DrServiceSubnetRange         *string `json:"drServiceSubnetRange,omitempty"`
+}
+
+// A deployment on a dedicated cluster (clusterId defaults to the workspace's default cluster).
+type AstroDedicatedDeploymentCreateInput struct {
+	WorkspaceID string `json:"workspaceId"`
+	// Unique in the workspace; at most 500 characters.
+	Name string `json:"name"`
+	// At most 1000 characters.
+	Description          *string                                    `json:"description,omitempty"`
+	ClusterID            *string                                    `json:"clusterId,omitempty"`
+	AstroRuntimeVersion  *string                                    `json:"astroRuntimeVersion,omitempty"`
+	Executor             *AstroExecutor                             `json:"executor,omitempty"`
+	SchedulerSize        *AstroSchedulerSize                        `json:"schedulerSize,omitempty"`
+	IsCicdEnforced       *bool                                      `json:"isCicdEnforced,omitempty"`
+	IsDagDeployEnabled   *bool                                      `json:"isDagDeployEnabled,omitempty"`
+	IsDevelopmentMode    *bool                                      `json:"isDevelopmentMode,omitempty"`
+	IsHighAvailability   *bool                                      `json:"isHighAvailability,omitempty"`
+	ContactEmails        []string                                   `json:"contactEmails,omitempty"`
+	DefaultTaskPodCPU    *string                                    `json:"defaultTaskPodCpu,omitempty"`
+	DefaultTaskPodMemory *string                                    `json:"defaultTaskPodMemory,omitempty"`
+	ResourceQuotaCPU     *string                                    `json:"resourceQuotaCpu,omitempty"`
+	ResourceQuotaMemory  *string                                    `json:"resourceQuotaMemory,omitempty"`
+	EnvironmentVariables []*AstroDeploymentEnvironmentVariableInput `json:"environmentVariables,omitempty"`
+	// At least one when given.
+	WorkerQueues       []*AstroWorkerQueueInput   `json:"workerQueues,omitempty"`
+	RemoteExecution    *AstroRemoteExecutionInput `json:"remoteExecution,omitempty"`
+	ScalingSpec        *AstroScalingSpecInput     `json:"scalingSpec,omitempty"`
+	WorkloadIdentity   *string                    `json:"workloadIdentity,omitempty"`
+	DrWorkloadIdentity *string                    `json:"drWorkloadIdentity,omitempty"`
+}
+
+// A built-in role.
+type AstroDefaultRole struct {
+	Name        string              `json:"name"`
+	Description *string             `json:"description,omitempty"`
+	ScopeType   *AstroRoleScopeType `json:"scopeType,omitempty"`
+	Permissions []string            `json:"permissions"`
+}
+
+// A code deploy to a deployment.
+type AstroDeploy struct {
+	ID                 string             `json:"id"`
+	DeployID           string             `json:"deployId"`
+	DeploymentID       string             `json:"deploymentId"`
+	OrganizationID     string             `json:"organizationId"`
+	Type               *AstroDeployType   `json:"type,omitempty"`
+	Status             *AstroDeployStatus `json:"status,omitempty"`
+	Description        *string            `json:"description,omitempty"`
+	ImageRepository    string             `json:"imageRepository"`
+	ImageTag           string             `json:"imageTag"`
+	IsDagDeployEnabled bool               `json:"isDagDeployEnabled"`
+	DagTarballVersion  *string            `json:"dagTarballVersion,omitempty"`
+	// Where to upload the DAGs (deployments with DAG deploys).
+	DagsUploadURL       *string              `json:"dagsUploadUrl,omitempty"`
+	BundleUploadURL     *string              `json:"bundleUploadUrl,omitempty"`
+	BundleMountPath     *string              `json:"bundleMountPath,omitempty"`
+	Bundles             []*AstroDeployBundle `json:"bundles,omitempty"`
+	AirflowVersion      *string              `json:"airflowVersion,omitempty"`
+	AstroRuntimeVersion *string              `json:"astroRuntimeVersion,omitempty"`
+	// The deploy that was current when this one rolled the deployment back.
+	RollbackFromID *string         `json:"rollbackFromId,omitempty"`
+	Git            *AstroDeployGit `json:"git,omitempty"`
+	CreatedAt      *time.Time      `json:"createdAt,omitempty"`
+	UpdatedAt      *time.Time      `json:"updatedAt,omitempty"`
+	CreatedBy      *AstroSubject   `json:"createdBy,omitempty"`
+	UpdatedBy      *AstroSubject   `json:"updatedBy,omitempty"`
+}
+
+func (AstroDeploy) IsNode() {}
+
+type AstroDeployBundle struct {
+	BundleType     string  `json:"bundleType"`
+	MountPath      string  `json:"mountPath"`
+	CurrentVersion *string `json:"currentVersion,omitempty"`
+	DesiredVersion *string `json:"desiredVersion,omitempty"`
+}
+
+type AstroDeployConnection struct {
+	TotalCount int                `json:"totalCount"`
+	PageInfo   *PageInfo          `json:"pageInfo"`
+	Edges      []*AstroDeployEdge `json:"edges"`
+	Nodes      []*AstroDeploy     `json:"nodes"`
+}
+
+type AstroDeployEdge struct {
+	Cursor string       `json:"cursor"`
+	Node   *AstroDeploy `json:"node"`
+}
+
+type AstroDeployGit struct {
+	Provider        string  `json:"provider"`
+	CommitSha       string  `json:"commitSha"`
+	Account         *string `json:"account,omitempty"`
+	Repo            *string `json:"repo,omitempty"`
+	Branch          *string `json:"branch,omitempty"`
+	Path            *string `json:"path,omitempty"`
+	RemoteURL       *string `json:"remoteUrl,omitempty"`
+	CommitURL       *string `json:"commitUrl,omitempty"`
+	AuthorName      *string `json:"authorName,omitempty"`
+	AuthorUsername  *string `json:"authorUsername,omitempty"`
+	AuthorURL       *string `json:"authorUrl,omitempty"`
+	BeforeCommitSha *string `json:"beforeCommitSha,omitempty"`
+}
+
+type AstroDeployGitInput struct {
+	Provider  AstroGitProvider `json:"provider"`
+	CommitSha string           `json:"commitSha"`
+	// GITHUB only, and required there.
+	Account *string `json:"account,omitempty"`
+	// GITHUB only, and required there.
+	Repo *string `json:"repo,omitempty"`
+	// GENERIC only, and required there.
+	RemoteURL       *string `json:"remoteUrl,omitempty"`
+	Branch          *string `json:"branch,omitempty"`
+	Path            *string `json:"path,omitempty"`
+	CommitURL       *string `json:"commitUrl,omitempty"`
+	AuthorName      *string `json:"authorName,omitempty"`
+	AuthorUsername  *string `json:"authorUsername,omitempty"`
+	AuthorURL       *string `json:"authorUrl,omitempty"`
+	BeforeCommitSha *string `json:"beforeCommitSha,omitempty"`
 }
 
 type AstroDeployment struct {
@@ -178,6 +685,51 @@ type AstroDeployment struct {
 	UpdatedAt          *time.Time          `json:"updatedAt,omitempty"`
 	CreatedBy          *AstroSubject       `json:"createdBy,omitempty"`
 	UpdatedBy          *AstroSubject       `json:"updatedBy,omitempty"`
+	// API tokens with a role in the deployment (ListApiTokens?deploymentId).
+	APITokens                 *AstroAPITokenConnection              `json:"apiTokens"`
+	DagTarballVersion         *string                               `json:"dagTarballVersion,omitempty"`
+	DesiredDagTarballVersion  *string                               `json:"desiredDagTarballVersion,omitempty"`
+	DefaultTaskPodCPU         *string                               `json:"defaultTaskPodCpu,omitempty"`
+	DefaultTaskPodMemory      *string                               `json:"defaultTaskPodMemory,omitempty"`
+	ResourceQuotaCPU          *string                               `json:"resourceQuotaCpu,omitempty"`
+	ResourceQuotaMemory       *string                               `json:"resourceQuotaMemory,omitempty"`
+	SchedulerAu               *int                                  `json:"schedulerAu,omitempty"`
+	TaskPodNodePoolID         *string                               `json:"taskPodNodePoolId,omitempty"`
+	WebServerCPU              string                                `json:"webServerCpu"`
+	WebServerMemory           string                                `json:"webServerMemory"`
+	WebServerReplicas         *int                                  `json:"webServerReplicas,omitempty"`
+	WebServerIngressHostname  string                                `json:"webServerIngressHostname"`
+	WebServerAirflowAPIURL    string                                `json:"webServerAirflowApiUrl"`
+	ExternalIPs               []string                              `json:"externalIPs,omitempty"`
+	OidcIssuerURL             *string                               `json:"oidcIssuerUrl,omitempty"`
+	EffectiveWorkloadIdentity *string                               `json:"effectiveWorkloadIdentity,omitempty"`
+	EnvironmentVariables      []*AstroDeploymentEnvironmentVariable `json:"environmentVariables,omitempty"`
+	RemoteExecution           *AstroRemoteExecution                 `json:"remoteExecution,omitempty"`
+	// Hibernation schedules and override (development deployments).
+	HibernationSpec *AstroHibernationSpec `json:"hibernationSpec,omitempty"`
+	// Observed hibernation state (development deployments).
+	HibernationStatus *AstroHibernationStatus `json:"hibernationStatus,omitempty"`
+	// Code deploys, newest first (ListDeploys).
+	Deploys *AstroDeployConnection `json:"deploys"`
+	// One deploy (GetDeploy).
+	Deploy *AstroDeploy `json:"deploy,omitempty"`
+	// The deployment's logs (GetDeploymentLogs), oldest first. The window is the
+	// last `range` seconds (default 3600, at least 60), or startDate to endDate
+	// (both or neither; not with range). Pages of one search share its window:
+	// the cursor carries Astro's searchId.
+	Logs *AstroDeploymentLogConnection `json:"logs"`
+	// Tokens of the deployment's remote-execution agents (ListAgentTokens).
+	AgentTokens *AstroAgentTokenConnection `json:"agentTokens"`
+	// One agent token (GetAgentToken).
+	AgentToken *AstroAgentToken `json:"agentToken,omitempty"`
+	// What this deployment can be configured with (GetDeploymentOptions with its id).
+	Options *AstroDeploymentOptions `json:"options"`
+	// Environment objects of the deployment (ListEnvironmentObjects?deploymentId); resolveLinked adds the ones linked to it.
+	EnvironmentObjects *AstroEnvironmentObjectConnection `json:"environmentObjects"`
+	// Users with a role in the deployment (ListUsers?deploymentId).
+	Users *AstroUserConnection `json:"users"`
+	// Teams with a role in the deployment (ListTeams?deploymentId).
+	Teams *AstroTeamConnection `json:"teams"`
 }
 
 func (AstroDeployment) IsNode() {}
@@ -191,14 +743,505 @@ type AstroDeploymentConnection struct {
 	Nodes      []*AstroDeployment     `json:"nodes"`
 }
 
+// Exactly one variant, keyed as Astro's `type` is. Each variant has only the fields its type takes.
+type AstroDeploymentCreateSpec struct {
+	// Only a name and a workspace: Astro picks the cluster or region from the workspace's defaults (or the organization's only cluster), infers the type and applies defaults.
+	Minimal   *AstroMinimalDeploymentInput         `json:"minimal,omitempty"`
+	Dedicated *AstroDedicatedDeploymentCreateInput `json:"dedicated,omitempty"`
+	Hybrid    *AstroHybridDeploymentCreateInput    `json:"hybrid,omitempty"`
+	Standard  *AstroStandardDeploymentCreateInput  `json:"standard,omitempty"`
+}
+
 type AstroDeploymentEdge struct {
 	Cursor string           `json:"cursor"`
 	Node   *AstroDeployment `json:"node"`
 }
 
+type AstroDeploymentEnvironmentVariable struct {
+	Key string `json:"key"`
+	// Null for secret variables: Astro never returns their value.
+	Value     *string    `json:"value,omitempty"`
+	IsSecret  bool       `json:"isSecret"`
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+}
+
+type AstroDeploymentEnvironmentVariableInput struct {
+	Key      string `json:"key"`
+	IsSecret bool   `json:"isSecret"`
+	// A secret sent again without a value keeps its stored value.
+	Value *string `json:"value,omitempty"`
+}
+
+// A page of a log search. Astro does not count matches, so there is no totalCount.
+type AstroDeploymentLogConnection struct {
+	// Astro's id of the search; later pages (the cursors) reuse its window.
+	SearchID      string           `json:"searchId"`
+	MaxNumResults int              `json:"maxNumResults"`
+	PageInfo      *PageInfo        `json:"pageInfo"`
+	Edges         []*AstroLogEdge  `json:"edges"`
+	Nodes         []*AstroLogEntry `json:"nodes"`
+}
+
+// What a deployment can be configured with.
+type AstroDeploymentOptions struct {
+	Executors                    []string                       `json:"executors"`
+	RuntimeReleases              []*AstroRuntimeRelease         `json:"runtimeReleases"`
+	SchedulerMachines            []*AstroSchedulerMachine       `json:"schedulerMachines"`
+	WorkerMachines               []*AstroWorkerMachine          `json:"workerMachines"`
+	DefaultPodSize               *AstroResourceOption           `json:"defaultPodSize"`
+	ResourceQuota                *AstroResourceOption           `json:"resourceQuota"`
+	WorkerQueueMaxWorkers        *AstroRange                    `json:"workerQueueMaxWorkers"`
+	WorkerQueueMinWorkers        *AstroRange                    `json:"workerQueueMinWorkers"`
+	WorkerQueueWorkerConcurrency *AstroRange                    `json:"workerQueueWorkerConcurrency"`
+	WorkloadIdentityOptions      []*AstroWorkloadIdentityOption `json:"workloadIdentityOptions,omitempty"`
+}
+
 type AstroDeploymentOrder struct {
 	Field     AstroDeploymentOrderField `json:"field"`
 	Direction OrderDirection            `json:"direction"`
+}
+
+// The fields to change; everything else keeps its value.
+type AstroDeploymentPatchInput struct {
+	// At most 500 characters.
+	Name *string `json:"name,omitempty"`
+	// At most 1000 characters.
+	Description   *string        `json:"description,omitempty"`
+	ContactEmails []string       `json:"contactEmails,omitempty"`
+	Executor      *AstroExecutor `json:"executor,omitempty"`
+	// DEDICATED and STANDARD only.
+	SchedulerSize      *AstroSchedulerSize `json:"schedulerSize,omitempty"`
+	IsCicdEnforced     *bool               `json:"isCicdEnforced,omitempty"`
+	IsDagDeployEnabled *bool               `json:"isDagDeployEnabled,omitempty"`
+	// DEDICATED and STANDARD only.
+	IsHighAvailability *bool `json:"isHighAvailability,omitempty"`
+	// The complete list of environment variables.
+	EnvironmentVariables []*AstroDeploymentEnvironmentVariableInput `json:"environmentVariables,omitempty"`
+	// DEDICATED and STANDARD only.
+	DefaultTaskPodCPU *string `json:"defaultTaskPodCpu,omitempty"`
+	// DEDICATED and STANDARD only.
+	DefaultTaskPodMemory *string `json:"defaultTaskPodMemory,omitempty"`
+	// DEDICATED and STANDARD only.
+	ResourceQuotaCPU *string `json:"resourceQuotaCpu,omitempty"`
+	// DEDICATED and STANDARD only.
+	ResourceQuotaMemory *string `json:"resourceQuotaMemory,omitempty"`
+}
+
+// A role, built-in (DEPLOYMENT_ADMIN) or custom, in one deployment.
+type AstroDeploymentRoleBinding struct {
+	DeploymentID string `json:"deploymentId"`
+	Role         string `json:"role"`
+}
+
+type AstroDeploymentRoleInput struct {
+	DeploymentID string `json:"deploymentId"`
+	// DEPLOYMENT_ADMIN or a custom deployment role.
+	Role string `json:"role"`
+}
+
+// Exactly one variant: the deployment's type, whose settings it replaces, or a patch.
+type AstroDeploymentUpdateSpec struct {
+	Dedicated *AstroHostedDeploymentUpdateInput `json:"dedicated,omitempty"`
+	Hybrid    *AstroHybridDeploymentUpdateInput `json:"hybrid,omitempty"`
+	Standard  *AstroHostedDeploymentUpdateInput `json:"standard,omitempty"`
+	// Only the fields given change: the gateway reads the deployment and sends
+	// the complete update of its type. Fields the type lacks (schedulerSize on a
+	// HYBRID deployment, …) are BAD_USER_INPUT.
+	Patch *AstroDeploymentPatchInput `json:"patch,omitempty"`
+}
+
+// A connection, Airflow variable, environment variable or metrics export, defined once for a workspace or deployment and linked to deployments. The field objectType names is set.
+type AstroEnvironmentObject struct {
+	ID                  string                       `json:"id"`
+	EnvironmentObjectID string                       `json:"environmentObjectId"`
+	OrganizationID      string                       `json:"organizationId"`
+	ObjectKey           string                       `json:"objectKey"`
+	ObjectType          *AstroEnvironmentObjectType  `json:"objectType,omitempty"`
+	Scope               *AstroEnvironmentObjectScope `json:"scope,omitempty"`
+	ScopeEntityID       string                       `json:"scopeEntityId"`
+	Description         *string                      `json:"description,omitempty"`
+	AutoLinkDeployments *bool                        `json:"autoLinkDeployments,omitempty"`
+	// The fields that hold a value.
+	SetFields []string `json:"setFields"`
+	// Where an object listed with resolveLinked comes from.
+	SourceScope         *AstroEnvironmentObjectScope         `json:"sourceScope,omitempty"`
+	SourceScopeEntityID *string                              `json:"sourceScopeEntityId,omitempty"`
+	Connection          *AstroConnection                     `json:"connection,omitempty"`
+	AirflowVariable     *AstroEnvironmentValue               `json:"airflowVariable,omitempty"`
+	EnvironmentVariable *AstroEnvironmentValue               `json:"environmentVariable,omitempty"`
+	MetricsExport       *AstroMetricsExport                  `json:"metricsExport,omitempty"`
+	Links               []*AstroEnvironmentObjectLink        `json:"links"`
+	ExcludeLinks        []*AstroEnvironmentObjectExcludeLink `json:"excludeLinks"`
+	CreatedAt           *time.Time                           `json:"createdAt,omitempty"`
+	UpdatedAt           *time.Time                           `json:"updatedAt,omitempty"`
+	CreatedBy           *AstroSubject                        `json:"createdBy,omitempty"`
+	UpdatedBy           *AstroSubject                        `json:"updatedBy,omitempty"`
+}
+
+func (AstroEnvironmentObject) IsNode() {}
+
+type AstroEnvironmentObjectConnection struct {
+	TotalCount int                           `json:"totalCount"`
+	PageInfo   *PageInfo                     `json:"pageInfo"`
+	Edges      []*AstroEnvironmentObjectEdge `json:"edges"`
+	Nodes      []*AstroEnvironmentObject     `json:"nodes"`
+}
+
+type AstroEnvironmentObjectEdge struct {
+	Cursor string                  `json:"cursor"`
+	Node   *AstroEnvironmentObject `json:"node"`
+}
+
+// A deployment an auto-linked object is kept away from.
+type AstroEnvironmentObjectExcludeLink struct {
+	Scope         *AstroEnvironmentObjectScope `json:"scope,omitempty"`
+	ScopeEntityID string                       `json:"scopeEntityId"`
+}
+
+// A deployment an object is linked to, with the values it overrides there.
+type AstroEnvironmentObjectLink struct {
+	Scope                        *AstroEnvironmentObjectScope `json:"scope,omitempty"`
+	ScopeEntityID                string                       `json:"scopeEntityId"`
+	SetFields                    []string                     `json:"setFields"`
+	ConnectionOverrides          *AstroConnectionOverrides    `json:"connectionOverrides,omitempty"`
+	AirflowVariableOverrides     *AstroValueOverrides         `json:"airflowVariableOverrides,omitempty"`
+	EnvironmentVariableOverrides *AstroValueOverrides         `json:"environmentVariableOverrides,omitempty"`
+	MetricsExportOverrides       *AstroMetricsExportOverrides `json:"metricsExportOverrides,omitempty"`
+}
+
+// A link to one deployment.
+type AstroEnvironmentObjectLinkInput struct {
+	DeploymentID string                                `json:"deploymentId"`
+	Overrides    *AstroEnvironmentObjectOverridesInput `json:"overrides,omitempty"`
+	// Overrides to remove (update only; at most 100).
+	UnsetFields []string `json:"unsetFields,omitempty"`
+}
+
+// Exactly one: overrides of the object's own kind.
+type AstroEnvironmentObjectOverridesInput struct {
+	Connection          *AstroConnectionOverridesInput    `json:"connection,omitempty"`
+	AirflowVariable     *AstroValueOverridesInput         `json:"airflowVariable,omitempty"`
+	EnvironmentVariable *AstroValueOverridesInput         `json:"environmentVariable,omitempty"`
+	MetricsExport       *AstroMetricsExportOverridesInput `json:"metricsExport,omitempty"`
+}
+
+// Exactly one: the kind of object, with its value.
+type AstroEnvironmentObjectValueInput struct {
+	Connection          *AstroConnectionInput       `json:"connection,omitempty"`
+	AirflowVariable     *AstroEnvironmentValueInput `json:"airflowVariable,omitempty"`
+	EnvironmentVariable *AstroEnvironmentValueInput `json:"environmentVariable,omitempty"`
+	MetricsExport       *AstroMetricsExportInput    `json:"metricsExport,omitempty"`
+}
+
+// Exactly one: the new value, of the object's own kind.
+type AstroEnvironmentObjectValueUpdateInput struct {
+	Connection          *AstroConnectionUpdateInput       `json:"connection,omitempty"`
+	AirflowVariable     *AstroEnvironmentValueUpdateInput `json:"airflowVariable,omitempty"`
+	EnvironmentVariable *AstroEnvironmentValueUpdateInput `json:"environmentVariable,omitempty"`
+	MetricsExport       *AstroMetricsExportUpdateInput    `json:"metricsExport,omitempty"`
+}
+
+// An Airflow variable or an environment variable.
+type AstroEnvironmentValue struct {
+	Value    string `json:"value"`
+	IsSecret bool   `json:"isSecret"`
+}
+
+type AstroEnvironmentValueInput struct {
+	Value    *string `json:"value,omitempty"`
+	IsSecret *bool   `json:"isSecret,omitempty"`
+}
+
+type AstroEnvironmentValueUpdateInput struct {
+	Value *string `json:"value,omitempty"`
+}
+
+type AstroFeatureFlag struct {
+	Key   string `json:"key"`
+	Value bool   `json:"value"`
+}
+
+// dbInstanceType and providerAccount are required for HYBRID clusters.
+type AstroGCPClusterCreateInput struct {
+	Name                         string                      `json:"name"`
+	Type                         AstroClusterType            `json:"type"`
+	Region                       string                      `json:"region"`
+	VpcSubnetRange               string                      `json:"vpcSubnetRange"`
+	PodSubnetRange               string                      `json:"podSubnetRange"`
+	ServicePeeringRange          string                      `json:"servicePeeringRange"`
+	ServiceSubnetRange           string                      `json:"serviceSubnetRange"`
+	DbInstanceType               *string                     `json:"dbInstanceType,omitempty"`
+	ProviderAccount              *string                     `json:"providerAccount,omitempty"`
+	DrRegion                     *string                     `json:"drRegion,omitempty"`
+	DrVpcSubnetRange             *string                     `json:"drVpcSubnetRange,omitempty"`
+	DrPodSubnetRange             *string                     `json:"drPodSubnetRange,omitempty"`
+	DrServicePeeringRange        *string                     `json:"drServicePeeringRange,omitempty"`
+	DrServiceSubnetRange         *string                     `json:"drServiceSubnetRange,omitempty"`
+	EnableReplicationTimeControl *bool                       `json:"enableReplicationTimeControl,omitempty"`
+	K8sTags                      []*AstroClusterTagInput     `json:"k8sTags,omitempty"`
+	NodePools                    []*AstroNodePoolCreateInput `json:"nodePools,omitempty"`
+	WorkspaceIds                 []string                    `json:"workspaceIds,omitempty"`
+}
+
+type AstroHibernationOverride struct {
+	IsActive      *bool      `json:"isActive,omitempty"`
+	IsHibernating *bool      `json:"isHibernating,omitempty"`
+	OverrideUntil *time.Time `json:"overrideUntil,omitempty"`
+}
+
+type AstroHibernationOverrideInput struct {
+	IsHibernating *bool      `json:"isHibernating,omitempty"`
+	OverrideUntil *time.Time `json:"overrideUntil,omitempty"`
+}
+
+type AstroHibernationSchedule struct {
+	HibernateAtCron string  `json:"hibernateAtCron"`
+	WakeAtCron      string  `json:"wakeAtCron"`
+	IsEnabled       bool    `json:"isEnabled"`
+	Description     *string `json:"description,omitempty"`
+}
+
+type AstroHibernationScheduleInput struct {
+	HibernateAtCron string `json:"hibernateAtCron"`
+	WakeAtCron      string `json:"wakeAtCron"`
+	IsEnabled       bool   `json:"isEnabled"`
+	// At most 200 characters.
+	Description *string `json:"description,omitempty"`
+}
+
+// When a development deployment sleeps: its schedules and any manual override.
+type AstroHibernationSpec struct {
+	Override  *AstroHibernationOverride   `json:"override,omitempty"`
+	Schedules []*AstroHibernationSchedule `json:"schedules,omitempty"`
+}
+
+type AstroHibernationSpecInput struct {
+	Override *AstroHibernationOverrideInput `json:"override,omitempty"`
+	// At most 10.
+	Schedules []*AstroHibernationScheduleInput `json:"schedules,omitempty"`
+}
+
+// Whether a development deployment sleeps now, and its next scheduled change.
+type AstroHibernationStatus struct {
+	IsHibernating bool `json:"isHibernating"`
+	// A timestamp, as Astro sends it.
+	NextEventAt   *string                    `json:"nextEventAt,omitempty"`
+	NextEventType *AstroHibernationEventType `json:"nextEventType,omitempty"`
+	Reason        *string                    `json:"reason,omitempty"`
+}
+
+// The settings of a DEDICATED or STANDARD deployment, all replaced by the update.
+type AstroHostedDeploymentUpdateInput struct {
+	WorkspaceID string `json:"workspaceId"`
+	// At most 500 characters.
+	Name string `json:"name"`
+	// At most 1000 characters.
+	Description        *string            `json:"description,omitempty"`
+	Executor           AstroExecutor      `json:"executor"`
+	SchedulerSize      AstroSchedulerSize `json:"schedulerSize"`
+	IsCicdEnforced     bool               `json:"isCicdEnforced"`
+	IsDagDeployEnabled bool               `json:"isDagDeployEnabled"`
+	IsHighAvailability bool               `json:"isHighAvailability"`
+	// Cannot be turned on for an existing deployment.
+	IsDevelopmentMode *bool `json:"isDevelopmentMode,omitempty"`
+	// The complete list.
+	EnvironmentVariables []*AstroDeploymentEnvironmentVariableInput `json:"environmentVariables"`
+	ContactEmails        []string                                   `json:"contactEmails,omitempty"`
+	DefaultTaskPodCPU    *string                                    `json:"defaultTaskPodCpu,omitempty"`
+	DefaultTaskPodMemory *string                                    `json:"defaultTaskPodMemory,omitempty"`
+	ResourceQuotaCPU     *string                                    `json:"resourceQuotaCpu,omitempty"`
+	ResourceQuotaMemory  *string                                    `json:"resourceQuotaMemory,omitempty"`
+	// Left out: the queues stay. Otherwise the complete list (at least one).
+	WorkerQueues       []*AstroWorkerQueueInput   `json:"workerQueues,omitempty"`
+	RemoteExecution    *AstroRemoteExecutionInput `json:"remoteExecution,omitempty"`
+	ScalingSpec        *AstroScalingSpecInput     `json:"scalingSpec,omitempty"`
+	WorkloadIdentity   *string                    `json:"workloadIdentity,omitempty"`
+	DrWorkloadIdentity *string                    `json:"drWorkloadIdentity,omitempty"`
+}
+
+// A HYBRID cluster can only change its authorized workspaces.
+type AstroHybridClusterUpdateInput struct {
+	// Left out: the authorized workspaces stay; [] removes them all.
+	WorkspaceIds []string `json:"workspaceIds,omitempty"`
+}
+
+// A deployment on a customer-hosted (Hybrid) cluster.
+type AstroHybridDeploymentCreateInput struct {
+	WorkspaceID string `json:"workspaceId"`
+	// Unique in the workspace; at most 500 characters.
+	Name string `json:"name"`
+	// At most 1000 characters.
+	Description          *string                                    `json:"description,omitempty"`
+	ClusterID            *string                                    `json:"clusterId,omitempty"`
+	AstroRuntimeVersion  *string                                    `json:"astroRuntimeVersion,omitempty"`
+	Executor             *AstroHybridExecutor                       `json:"executor,omitempty"`
+	Scheduler            *AstroHybridSchedulerInput                 `json:"scheduler,omitempty"`
+	TaskPodNodePoolID    *string                                    `json:"taskPodNodePoolId,omitempty"`
+	IsCicdEnforced       *bool                                      `json:"isCicdEnforced,omitempty"`
+	IsDagDeployEnabled   *bool                                      `json:"isDagDeployEnabled,omitempty"`
+	ContactEmails        []string                                   `json:"contactEmails,omitempty"`
+	EnvironmentVariables []*AstroDeploymentEnvironmentVariableInput `json:"environmentVariables,omitempty"`
+	// At least one when given.
+	WorkerQueues       []*AstroHybridWorkerQueueInput `json:"workerQueues,omitempty"`
+	WorkloadIdentity   *string                        `json:"workloadIdentity,omitempty"`
+	DrWorkloadIdentity *string                        `json:"drWorkloadIdentity,omitempty"`
+}
+
+// The settings of a HYBRID deployment, all replaced by the update.
+type AstroHybridDeploymentUpdateInput struct {
+	WorkspaceID string `json:"workspaceId"`
+	// At most 500 characters.
+	Name string `json:"name"`
+	// At most 1000 characters.
+	Description        *string                          `json:"description,omitempty"`
+	Executor           AstroHybridExecutor              `json:"executor"`
+	Scheduler          *AstroHybridSchedulerUpdateInput `json:"scheduler"`
+	IsCicdEnforced     bool                             `json:"isCicdEnforced"`
+	IsDagDeployEnabled bool                             `json:"isDagDeployEnabled"`
+	// The complete list.
+	EnvironmentVariables []*AstroDeploymentEnvironmentVariableInput `json:"environmentVariables"`
+	ContactEmails        []string                                   `json:"contactEmails,omitempty"`
+	TaskPodNodePoolID    *string                                    `json:"taskPodNodePoolId,omitempty"`
+	// Left out: the queues stay. Otherwise the complete list (at least one).
+	WorkerQueues       []*AstroHybridWorkerQueueInput `json:"workerQueues,omitempty"`
+	WorkloadIdentity   *string                        `json:"workloadIdentity,omitempty"`
+	DrWorkloadIdentity *string                        `json:"drWorkloadIdentity,omitempty"`
+}
+
+// The scheduler of a new HYBRID deployment: 5 to 24 AU, 1 to 4 replicas.
+type AstroHybridSchedulerInput struct {
+	Au       *int `json:"au,omitempty"`
+	Replicas *int `json:"replicas,omitempty"`
+}
+
+// The scheduler of a HYBRID deployment: 5 to 24 AU, 1 to 4 replicas.
+type AstroHybridSchedulerUpdateInput struct {
+	Au       int `json:"au"`
+	Replicas int `json:"replicas"`
+}
+
+// A worker queue of a HYBRID deployment, on a node pool of its cluster. Without id it is a new queue.
+type AstroHybridWorkerQueueInput struct {
+	ID *string `json:"id,omitempty"`
+	// At most 63 characters.
+	Name              string `json:"name"`
+	IsDefault         bool   `json:"isDefault"`
+	NodePoolID        string `json:"nodePoolId"`
+	MaxWorkerCount    int    `json:"maxWorkerCount"`
+	MinWorkerCount    int    `json:"minWorkerCount"`
+	WorkerConcurrency int    `json:"workerConcurrency"`
+}
+
+// An invitation of a user, by e-mail, to an organization.
+type AstroInvite struct {
+	InviteID         string  `json:"inviteId"`
+	OrganizationID   string  `json:"organizationId"`
+	OrganizationName *string `json:"organizationName,omitempty"`
+	// Set when the invitee already has an Astro account.
+	UserID    *string       `json:"userId,omitempty"`
+	Invitee   *AstroSubject `json:"invitee"`
+	Inviter   *AstroSubject `json:"inviter"`
+	ExpiresAt *time.Time    `json:"expiresAt,omitempty"`
+}
+
+type AstroLogEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *AstroLogEntry `json:"node"`
+}
+
+type AstroLogEntry struct {
+	Timestamp time.Time `json:"timestamp"`
+	// Null for a source this schema does not know yet.
+	Source *AstroLogSource `json:"source,omitempty"`
+	Raw    string          `json:"raw"`
+}
+
+type AstroMachineSpec struct {
+	CPU              string   `json:"cpu"`
+	Memory           string   `json:"memory"`
+	EphemeralStorage *string  `json:"ephemeralStorage,omitempty"`
+	Concurrency      *float64 `json:"concurrency,omitempty"`
+}
+
+type AstroManagedDomain struct {
+	ID             string     `json:"id"`
+	Name           string     `json:"name"`
+	Status         string     `json:"status"`
+	EnforcedLogins []string   `json:"enforcedLogins,omitempty"`
+	CreatedAt      *time.Time `json:"createdAt,omitempty"`
+	UpdatedAt      *time.Time `json:"updatedAt,omitempty"`
+}
+
+// Where a deployment's metrics go.
+type AstroMetricsExport struct {
+	Endpoint       string                      `json:"endpoint"`
+	ExporterType   *AstroMetricsExporterType   `json:"exporterType,omitempty"`
+	AuthType       *AstroMetricsExportAuthType `json:"authType,omitempty"`
+	BasicToken     *string                     `json:"basicToken,omitempty"`
+	Username       *string                     `json:"username,omitempty"`
+	Password       *string                     `json:"password,omitempty"`
+	Headers        any                         `json:"headers,omitempty"`
+	Labels         any                         `json:"labels,omitempty"`
+	SigV4AssumeArn *string                     `json:"sigV4AssumeArn,omitempty"`
+	SigV4StsRegion *string                     `json:"sigV4StsRegion,omitempty"`
+}
+
+type AstroMetricsExportInput struct {
+	Endpoint       string                      `json:"endpoint"`
+	ExporterType   AstroMetricsExporterType    `json:"exporterType"`
+	AuthType       *AstroMetricsExportAuthType `json:"authType,omitempty"`
+	BasicToken     *string                     `json:"basicToken,omitempty"`
+	Username       *string                     `json:"username,omitempty"`
+	Password       *string                     `json:"password,omitempty"`
+	Headers        any                         `json:"headers,omitempty"`
+	Labels         any                         `json:"labels,omitempty"`
+	SigV4AssumeArn *string                     `json:"sigV4AssumeArn,omitempty"`
+	SigV4StsRegion *string                     `json:"sigV4StsRegion,omitempty"`
+}
+
+type AstroMetricsExportOverrides struct {
+	Endpoint       *string                     `json:"endpoint,omitempty"`
+	ExporterType   *AstroMetricsExporterType   `json:"exporterType,omitempty"`
+	AuthType       *AstroMetricsExportAuthType `json:"authType,omitempty"`
+	BasicToken     *string                     `json:"basicToken,omitempty"`
+	Username       *string                     `json:"username,omitempty"`
+	Password       *string                     `json:"password,omitempty"`
+	Headers        any                         `json:"headers,omitempty"`
+	Labels         any                         `json:"labels,omitempty"`
+	SigV4AssumeArn *string                     `json:"sigV4AssumeArn,omitempty"`
+	SigV4StsRegion *string                     `json:"sigV4StsRegion,omitempty"`
+}
+
+type AstroMetricsExportOverridesInput struct {
+	Endpoint       *string                     `json:"endpoint,omitempty"`
+	ExporterType   *AstroMetricsExporterType   `json:"exporterType,omitempty"`
+	AuthType       *AstroMetricsExportAuthType `json:"authType,omitempty"`
+	BasicToken     *string                     `json:"basicToken,omitempty"`
+	Username       *string                     `json:"username,omitempty"`
+	Password       *string                     `json:"password,omitempty"`
+	Headers        any                         `json:"headers,omitempty"`
+	Labels         any                         `json:"labels,omitempty"`
+	SigV4AssumeArn *string                     `json:"sigV4AssumeArn,omitempty"`
+	SigV4StsRegion *string                     `json:"sigV4StsRegion,omitempty"`
+}
+
+type AstroMetricsExportUpdateInput struct {
+	Endpoint       *string                     `json:"endpoint,omitempty"`
+	ExporterType   *AstroMetricsExporterType   `json:"exporterType,omitempty"`
+	AuthType       *AstroMetricsExportAuthType `json:"authType,omitempty"`
+	BasicToken     *string                     `json:"basicToken,omitempty"`
+	Username       *string                     `json:"username,omitempty"`
+	Password       *string                     `json:"password,omitempty"`
+	Headers        any                         `json:"headers,omitempty"`
+	Labels         any                         `json:"labels,omitempty"`
+	SigV4AssumeArn *string                     `json:"sigV4AssumeArn,omitempty"`
+	SigV4StsRegion *string                     `json:"sigV4StsRegion,omitempty"`
+}
+
+type AstroMinimalDeploymentInput struct {
+	WorkspaceID string `json:"workspaceId"`
+	// Unique in the workspace; at most 500 characters.
+	Name string `json:"name"`
 }
 
 type AstroNodePool struct {
@@ -208,31 +1251,87 @@ type AstroNodePool struct {
 	MaxNodeCount     int                `json:"maxNodeCount"`
 	NodeInstanceType string             `json:"nodeInstanceType"`
 	CloudProvider    AstroCloudProvider `json:"cloudProvider"`
+	// Astro machines the pool can run (Astro Hosted dedicated clusters).
+	SupportedAstroMachines []string   `json:"supportedAstroMachines,omitempty"`
+	CreatedAt              *time.Time `json:"createdAt,omitempty"`
+	UpdatedAt              *time.Time `json:"updatedAt,omitempty"`
+}
+
+type AstroNodePoolCreateInput struct {
+	Name             string `json:"name"`
+	NodeInstanceType string `json:"nodeInstanceType"`
+	MaxNodeCount     int    `json:"maxNodeCount"`
+	IsDefault        *bool  `json:"isDefault,omitempty"`
+}
+
+type AstroNodePoolUpdateInput struct {
+	// Left out: a new node pool.
+	ID               *string `json:"id,omitempty"`
+	Name             string  `json:"name"`
+	NodeInstanceType string  `json:"nodeInstanceType"`
+	MaxNodeCount     int     `json:"maxNodeCount"`
+	IsDefault        *bool   `json:"isDefault,omitempty"`
 }
 
 type AstroOrganization struct {
-	ID                         string        `json:"id"`
-	OrganizationID             string        `json:"organizationId"`
-	Name                       string        `json:"name"`
-	BillingEmail               *string       `json:"billingEmail,omitempty"`
-	Product                    *string       `json:"product,omitempty"`
-	Status                     *string       `json:"status,omitempty"`
-	PaymentMethod              *string       `json:"paymentMethod,omitempty"`
-	IsScimEnabled              bool          `json:"isScimEnabled"`
-	AllowEnhancedSupportAccess bool          `json:"allowEnhancedSupportAccess"`
-	CreatedAt                  *time.Time    `json:"createdAt,omitempty"`
-	UpdatedAt                  *time.Time    `json:"updatedAt,omitempty"`
-	TrialExpiresAt             *time.Time    `json:"trialExpiresAt,omitempty"`
-	CreatedBy                  *AstroSubject `json:"createdBy,omitempty"`
-	UpdatedBy                  *AstroSubject `json:"updatedBy,omitempty"`
+	ID                             string                `json:"id"`
+	OrganizationID                 string                `json:"organizationId"`
+	Name                           string                `json:"name"`
+	BillingEmail                   *string               `json:"billingEmail,omitempty"`
+	Product                        *string               `json:"product,omitempty"`
+	Status                         *string               `json:"status,omitempty"`
+	PaymentMethod                  *string               `json:"paymentMethod,omitempty"`
+	IsScimEnabled                  bool                  `json:"isScimEnabled"`
+	AllowEnhancedSupportAccess     bool                  `json:"allowEnhancedSupportAccess"`
+	CreatedAt                      *time.Time            `json:"createdAt,omitempty"`
+	UpdatedAt                      *time.Time            `json:"updatedAt,omitempty"`
+	TrialExpiresAt                 *time.Time            `json:"trialExpiresAt,omitempty"`
+	CreatedBy                      *AstroSubject         `json:"createdBy,omitempty"`
+	UpdatedBy                      *AstroSubject         `json:"updatedBy,omitempty"`
+	HasAllowedIPAddressRanges      *bool                 `json:"hasAllowedIpAddressRanges,omitempty"`
+	ShouldEnforceDedicatedClusters *bool                 `json:"shouldEnforceDedicatedClusters,omitempty"`
+	HasAiFeaturesDisabled          *bool                 `json:"hasAiFeaturesDisabled,omitempty"`
+	ManagedDomains                 []*AstroManagedDomain `json:"managedDomains,omitempty"`
+	ProductPlans                   []*AstroProductPlan   `json:"productPlans,omitempty"`
 	// Workspaces of the organization; names and workspaceIds filter upstream.
 	Workspaces *AstroWorkspaceConnection `json:"workspaces"`
 	Workspace  *AstroWorkspace           `json:"workspace,omitempty"`
 	// Deployments of the organization, paged upstream: first 100 costs one Astro request.
 	Deployments *AstroDeploymentConnection `json:"deployments"`
 	Deployment  *AstroDeployment           `json:"deployment,omitempty"`
-	Clusters    *AstroClusterConnection    `json:"clusters"`
-	Cluster     *AstroCluster              `json:"cluster,omitempty"`
+	// Clusters of the organization (DEDICATED and HYBRID; the shared clusters of STANDARD deployments are not listed).
+	Clusters *AstroClusterConnection `json:"clusters"`
+	Cluster  *AstroCluster           `json:"cluster,omitempty"`
+	// The audit log for a time window (default: Astro's default window). startDate must come before endDate.
+	AuditLogs *AstroAuditLog `json:"auditLogs"`
+	// API tokens of the organization (ListApiTokens).
+	APITokens *AstroAPITokenConnection `json:"apiTokens"`
+	// One API token (GetApiToken); its secret is never returned.
+	APIToken *AstroAPIToken `json:"apiToken,omitempty"`
+	// Custom roles (ListRoles), and the built-in ones in the connection's defaultRoles.
+	Roles *AstroRoleConnection `json:"roles"`
+	// One custom role with its permissions (GetCustomRole).
+	Role *AstroCustomRole `json:"role,omitempty"`
+	// Templates a custom role can start from (ListRoleTemplates).
+	RoleTemplates []*AstroRoleTemplate `json:"roleTemplates"`
+	// The IP allowlist (ListAllowedIpAddressRanges).
+	AllowedIPAddressRanges *AstroAllowedIPAddressRangeConnection `json:"allowedIpAddressRanges"`
+	// What clusters of each cloud provider (or of provider only) can be configured with (GetClusterOptions).
+	ClusterOptions []*AstroClusterOptions `json:"clusterOptions"`
+	// What deployments can be configured with (GetDeploymentOptions); deploymentId asks about an existing deployment.
+	DeploymentOptions *AstroDeploymentOptions `json:"deploymentOptions"`
+	// Environment objects (ListEnvironmentObjects); showSecrets returns secret values, resolveLinked adds the objects linked to the workspace or deployment from elsewhere.
+	EnvironmentObjects *AstroEnvironmentObjectConnection `json:"environmentObjects"`
+	// One environment object (GetEnvironmentObject).
+	EnvironmentObject *AstroEnvironmentObject `json:"environmentObject,omitempty"`
+	// Members of the organization (ListUsers); workspaceId, deploymentId, dagId and dagTags filter upstream.
+	Users *AstroUserConnection `json:"users"`
+	// One member (GetUser).
+	User *AstroUser `json:"user,omitempty"`
+	// Teams of the organization (ListTeams).
+	Teams *AstroTeamConnection `json:"teams"`
+	// One team (GetTeam).
+	Team *AstroTeam `json:"team,omitempty"`
 }
 
 func (AstroOrganization) IsNode() {}
@@ -249,12 +1348,192 @@ type AstroOrganizationEdge struct {
 	Node   *AstroOrganization `json:"node"`
 }
 
+type AstroPermission struct {
+	// The action, such as deployment.get.
+	Action      string `json:"action"`
+	Description string `json:"description"`
+}
+
+// A named set of permissions of one scope, as the Astro UI groups them.
+type AstroPermissionGroup struct {
+	Name        string             `json:"name"`
+	Description string             `json:"description"`
+	Scope       string             `json:"scope"`
+	Permissions []*AstroPermission `json:"permissions"`
+}
+
+type AstroProductPlan struct {
+	ProductPlanID     string `json:"productPlanId"`
+	ProductPlanName   string `json:"productPlanName"`
+	AstronomerProduct string `json:"astronomerProduct"`
+}
+
+// A machine type of a cloud provider.
+type AstroProviderInstanceType struct {
+	Name   string `json:"name"`
+	CPU    int    `json:"cpu"`
+	Memory string `json:"memory"`
+}
+
+type AstroProviderRegion struct {
+	Name            string   `json:"name"`
+	Limited         *bool    `json:"limited,omitempty"`
+	Location        *string  `json:"location,omitempty"`
+	BannedInstances []string `json:"bannedInstances,omitempty"`
+}
+
 // Astro, through the Astro API v1 (https://api.astronomer.io/v1).
 type AstroQuery struct {
 	// Organizations the caller's token belongs to. Only personal tokens may list organizations; other tokens name theirs with X-Astro-Organization-Id.
 	Organizations *AstroOrganizationConnection `json:"organizations"`
 	// One organization by its Astro id. Costs no call unless its own fields are asked for.
 	Organization *AstroOrganization `json:"organization,omitempty"`
+	// The user behind the caller's token (GetSelfUser): roles in every scope, pending invites, feature flags. Needs a personal token; API tokens have no user.
+	Self *AstroSelfUser `json:"self,omitempty"`
+	// The permissions custom roles can grant, in groups (ListPermissionGroups). The same for every organization.
+	PermissionGroups []*AstroPermissionGroup `json:"permissionGroups"`
+}
+
+// A numeric range with a default.
+type AstroRange struct {
+	Floor   float64 `json:"floor"`
+	Ceiling float64 `json:"ceiling"`
+	Default float64 `json:"default"`
+}
+
+type AstroRemoteExecution struct {
+	Enabled                bool     `json:"enabled"`
+	RemoteAPIURL           string   `json:"remoteApiUrl"`
+	AllowedIPAddressRanges []string `json:"allowedIpAddressRanges"`
+	TaskLogBucket          *string  `json:"taskLogBucket,omitempty"`
+	TaskLogURLPattern      *string  `json:"taskLogUrlPattern,omitempty"`
+}
+
+type AstroRemoteExecutionInput struct {
+	Enabled                bool     `json:"enabled"`
+	AllowedIPAddressRanges []string `json:"allowedIpAddressRanges,omitempty"`
+	TaskLogBucket          *string  `json:"taskLogBucket,omitempty"`
+	TaskLogURLPattern      *string  `json:"taskLogUrlPattern,omitempty"`
+}
+
+type AstroResourceOption struct {
+	CPU    *AstroResourceRange `json:"cpu"`
+	Memory *AstroResourceRange `json:"memory"`
+}
+
+// A quantity range, as Astro writes quantities ("0.5", "1Gi").
+type AstroResourceRange struct {
+	Floor   string `json:"floor"`
+	Ceiling string `json:"ceiling"`
+	Default string `json:"default"`
+}
+
+type AstroRoleConnection struct {
+	// The number of custom roles.
+	TotalCount int                `json:"totalCount"`
+	PageInfo   *PageInfo          `json:"pageInfo"`
+	Edges      []*AstroRoleEdge   `json:"edges"`
+	Nodes      []*AstroCustomRole `json:"nodes"`
+	// The built-in roles of the scopes asked for (ListRoles?includeDefaultRoles, asked for only when this field is selected).
+	DefaultRoles []*AstroDefaultRole `json:"defaultRoles"`
+}
+
+type AstroRoleEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *AstroCustomRole `json:"node"`
+}
+
+type AstroRoleTemplate struct {
+	Name        string              `json:"name"`
+	Description *string             `json:"description,omitempty"`
+	ScopeType   *AstroRoleScopeType `json:"scopeType,omitempty"`
+	Permissions []string            `json:"permissions"`
+}
+
+type AstroRuntimeRelease struct {
+	Version                  string     `json:"version"`
+	AirflowVersion           string     `json:"airflowVersion"`
+	Channel                  string     `json:"channel"`
+	ReleaseDate              *time.Time `json:"releaseDate,omitempty"`
+	AirflowDatabaseMigration bool       `json:"airflowDatabaseMigration"`
+	StellarDatabaseMigration bool       `json:"stellarDatabaseMigration"`
+}
+
+// Scaling of a development deployment.
+type AstroScalingSpecInput struct {
+	HibernationSpec *AstroHibernationSpecInput `json:"hibernationSpec,omitempty"`
+}
+
+type AstroSchedulerMachine struct {
+	Name *AstroSchedulerSize `json:"name,omitempty"`
+	Spec *AstroMachineSpec   `json:"spec"`
+}
+
+// A pending invite of the caller to an organization.
+type AstroSelfInvite struct {
+	InviteID       string     `json:"inviteId"`
+	OrganizationID string     `json:"organizationId"`
+	ExpiresAt      *time.Time `json:"expiresAt,omitempty"`
+}
+
+type AstroSelfRole struct {
+	Role  string              `json:"role"`
+	Scope *AstroSelfRoleScope `json:"scope"`
+}
+
+type AstroSelfRoleScope struct {
+	Type         string  `json:"type"`
+	EntityID     string  `json:"entityId"`
+	DeploymentID *string `json:"deploymentId,omitempty"`
+	DagTag       *string `json:"dagTag,omitempty"`
+}
+
+// The user behind the caller's token.
+type AstroSelfUser struct {
+	UserID    string           `json:"userId"`
+	Username  string           `json:"username"`
+	FullName  string           `json:"fullName"`
+	AvatarURL string           `json:"avatarUrl"`
+	Status    *AstroUserStatus `json:"status,omitempty"`
+	// The user's primary organization.
+	OrganizationID *string             `json:"organizationId,omitempty"`
+	IsIdpManaged   *bool               `json:"isIdpManaged,omitempty"`
+	Roles          []*AstroSelfRole    `json:"roles"`
+	Invites        []*AstroSelfInvite  `json:"invites"`
+	FeatureFlags   []*AstroFeatureFlag `json:"featureFlags"`
+	CreatedAt      *time.Time          `json:"createdAt,omitempty"`
+	UpdatedAt      *time.Time          `json:"updatedAt,omitempty"`
+}
+
+// A deployment on Astronomer's shared infrastructure, placed by clusterId or by cloudProvider with region (which go together).
+type AstroStandardDeploymentCreateInput struct {
+	WorkspaceID string `json:"workspaceId"`
+	// Unique in the workspace; at most 500 characters.
+	Name string `json:"name"`
+	// At most 1000 characters.
+	Description          *string                                    `json:"description,omitempty"`
+	CloudProvider        *AstroCloudProvider                        `json:"cloudProvider,omitempty"`
+	Region               *string                                    `json:"region,omitempty"`
+	ClusterID            *string                                    `json:"clusterId,omitempty"`
+	AstroRuntimeVersion  *string                                    `json:"astroRuntimeVersion,omitempty"`
+	Executor             *AstroExecutor                             `json:"executor,omitempty"`
+	SchedulerSize        *AstroSchedulerSize                        `json:"schedulerSize,omitempty"`
+	IsCicdEnforced       *bool                                      `json:"isCicdEnforced,omitempty"`
+	IsDagDeployEnabled   *bool                                      `json:"isDagDeployEnabled,omitempty"`
+	IsDevelopmentMode    *bool                                      `json:"isDevelopmentMode,omitempty"`
+	IsHighAvailability   *bool                                      `json:"isHighAvailability,omitempty"`
+	ContactEmails        []string                                   `json:"contactEmails,omitempty"`
+	DefaultTaskPodCPU    *string                                    `json:"defaultTaskPodCpu,omitempty"`
+	DefaultTaskPodMemory *string                                    `json:"defaultTaskPodMemory,omitempty"`
+	ResourceQuotaCPU     *string                                    `json:"resourceQuotaCpu,omitempty"`
+	ResourceQuotaMemory  *string                                    `json:"resourceQuotaMemory,omitempty"`
+	EnvironmentVariables []*AstroDeploymentEnvironmentVariableInput `json:"environmentVariables,omitempty"`
+	// At least one when given.
+	WorkerQueues       []*AstroWorkerQueueInput   `json:"workerQueues,omitempty"`
+	RemoteExecution    *AstroRemoteExecutionInput `json:"remoteExecution,omitempty"`
+	ScalingSpec        *AstroScalingSpecInput     `json:"scalingSpec,omitempty"`
+	WorkloadIdentity   *string                    `json:"workloadIdentity,omitempty"`
+	DrWorkloadIdentity *string                    `json:"drWorkloadIdentity,omitempty"`
 }
 
 // Who created or last changed an object: a user or an API token.
@@ -265,6 +1544,147 @@ type AstroSubject struct {
 	FullName     *string `json:"fullName,omitempty"`
 	AvatarURL    *string `json:"avatarUrl,omitempty"`
 	APITokenName *string `json:"apiTokenName,omitempty"`
+}
+
+// Every role of a user, team or API token, as a role update returns them.
+type AstroSubjectRoles struct {
+	OrganizationRole *string                       `json:"organizationRole,omitempty"`
+	WorkspaceRoles   []*AstroWorkspaceRoleBinding  `json:"workspaceRoles"`
+	DeploymentRoles  []*AstroDeploymentRoleBinding `json:"deploymentRoles"`
+	DagRoles         []*AstroDagRoleBinding        `json:"dagRoles"`
+}
+
+// A group of users that holds roles together.
+type AstroTeam struct {
+	ID               string                        `json:"id"`
+	TeamID           string                        `json:"teamId"`
+	OrganizationID   string                        `json:"organizationId"`
+	Name             string                        `json:"name"`
+	Description      *string                       `json:"description,omitempty"`
+	IsIdpManaged     bool                          `json:"isIdpManaged"`
+	OrganizationRole *AstroOrganizationRole        `json:"organizationRole,omitempty"`
+	RolesCount       *int                          `json:"rolesCount,omitempty"`
+	WorkspaceRoles   []*AstroWorkspaceRoleBinding  `json:"workspaceRoles"`
+	DeploymentRoles  []*AstroDeploymentRoleBinding `json:"deploymentRoles"`
+	DagRoles         []*AstroDagRoleBinding        `json:"dagRoles"`
+	CreatedAt        *time.Time                    `json:"createdAt,omitempty"`
+	UpdatedAt        *time.Time                    `json:"updatedAt,omitempty"`
+	CreatedBy        *AstroSubject                 `json:"createdBy,omitempty"`
+	UpdatedBy        *AstroSubject                 `json:"updatedBy,omitempty"`
+	// The team's members (ListTeamMembers).
+	Members *AstroTeamMemberConnection `json:"members"`
+}
+
+func (AstroTeam) IsNode() {}
+
+type AstroTeamConnection struct {
+	TotalCount int              `json:"totalCount"`
+	PageInfo   *PageInfo        `json:"pageInfo"`
+	Edges      []*AstroTeamEdge `json:"edges"`
+	Nodes      []*AstroTeam     `json:"nodes"`
+}
+
+type AstroTeamEdge struct {
+	Cursor string     `json:"cursor"`
+	Node   *AstroTeam `json:"node"`
+}
+
+type AstroTeamMember struct {
+	UserID    string  `json:"userId"`
+	Username  string  `json:"username"`
+	FullName  *string `json:"fullName,omitempty"`
+	AvatarURL *string `json:"avatarUrl,omitempty"`
+	// When the user joined the team.
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+}
+
+type AstroTeamMemberConnection struct {
+	TotalCount int                    `json:"totalCount"`
+	PageInfo   *PageInfo              `json:"pageInfo"`
+	Edges      []*AstroTeamMemberEdge `json:"edges"`
+	Nodes      []*AstroTeamMember     `json:"nodes"`
+}
+
+type AstroTeamMemberEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *AstroTeamMember `json:"node"`
+}
+
+// A member of an organization. Which role lists are set depends on where it was
+// listed: under a workspace, workspace roles; under a deployment, deployment roles.
+type AstroUser struct {
+	ID               string                        `json:"id"`
+	UserID           string                        `json:"userId"`
+	OrganizationID   string                        `json:"organizationId"`
+	Username         string                        `json:"username"`
+	FullName         string                        `json:"fullName"`
+	AvatarURL        string                        `json:"avatarUrl"`
+	Status           *AstroUserStatus              `json:"status,omitempty"`
+	OrganizationRole *AstroOrganizationRole        `json:"organizationRole,omitempty"`
+	WorkspaceRoles   []*AstroWorkspaceRoleBinding  `json:"workspaceRoles"`
+	DeploymentRoles  []*AstroDeploymentRoleBinding `json:"deploymentRoles"`
+	DagRoles         []*AstroDagRoleBinding        `json:"dagRoles"`
+	CreatedAt        *time.Time                    `json:"createdAt,omitempty"`
+	UpdatedAt        *time.Time                    `json:"updatedAt,omitempty"`
+	// The teams the user belongs to (ListUserTeams).
+	Teams *AstroUserTeamConnection `json:"teams"`
+}
+
+func (AstroUser) IsNode() {}
+
+type AstroUserConnection struct {
+	TotalCount int              `json:"totalCount"`
+	PageInfo   *PageInfo        `json:"pageInfo"`
+	Edges      []*AstroUserEdge `json:"edges"`
+	Nodes      []*AstroUser     `json:"nodes"`
+}
+
+type AstroUserEdge struct {
+	Cursor string     `json:"cursor"`
+	Node   *AstroUser `json:"node"`
+}
+
+// A team a user belongs to, with the team's roles.
+type AstroUserTeam struct {
+	TeamID           string                        `json:"teamId"`
+	OrganizationID   string                        `json:"organizationId"`
+	Name             string                        `json:"name"`
+	Description      *string                       `json:"description,omitempty"`
+	IsIdpManaged     bool                          `json:"isIdpManaged"`
+	OrganizationRole *AstroOrganizationRole        `json:"organizationRole,omitempty"`
+	RolesCount       *int                          `json:"rolesCount,omitempty"`
+	WorkspaceRoles   []*AstroWorkspaceRoleBinding  `json:"workspaceRoles"`
+	DeploymentRoles  []*AstroDeploymentRoleBinding `json:"deploymentRoles"`
+	DagRoles         []*AstroDagRoleBinding        `json:"dagRoles"`
+	// The team itself.
+	Team *AstroTeam `json:"team,omitempty"`
+}
+
+type AstroUserTeamConnection struct {
+	TotalCount int                  `json:"totalCount"`
+	PageInfo   *PageInfo            `json:"pageInfo"`
+	Edges      []*AstroUserTeamEdge `json:"edges"`
+	Nodes      []*AstroUserTeam     `json:"nodes"`
+}
+
+type AstroUserTeamEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *AstroUserTeam `json:"node"`
+}
+
+type AstroValueOverrides struct {
+	Value string `json:"value"`
+}
+
+type AstroValueOverridesInput struct {
+	Value *string `json:"value,omitempty"`
+}
+
+type AstroWorkerMachine struct {
+	// An Astro machine; null for one this schema does not know yet.
+	Name        *AstroMachine     `json:"name,omitempty"`
+	Spec        *AstroMachineSpec `json:"spec"`
+	Concurrency *AstroRange       `json:"concurrency"`
 }
 
 type AstroWorkerQueue struct {
@@ -278,6 +1698,27 @@ type AstroWorkerQueue struct {
 	PodCPU            string  `json:"podCpu"`
 	PodMemory         string  `json:"podMemory"`
 	NodePoolID        *string `json:"nodePoolId,omitempty"`
+}
+
+// A worker queue of an Astro Hosted (DEDICATED or STANDARD) deployment. Without id it is a new queue.
+type AstroWorkerQueueInput struct {
+	ID *string `json:"id,omitempty"`
+	// At most 63 characters.
+	Name         string       `json:"name"`
+	IsDefault    bool         `json:"isDefault"`
+	AstroMachine AstroMachine `json:"astroMachine"`
+	// At least 1, and at least minWorkerCount.
+	MaxWorkerCount int `json:"maxWorkerCount"`
+	// At least 0.
+	MinWorkerCount int `json:"minWorkerCount"`
+	// At least 1.
+	WorkerConcurrency   int     `json:"workerConcurrency"`
+	PodEphemeralStorage *string `json:"podEphemeralStorage,omitempty"`
+}
+
+type AstroWorkloadIdentityOption struct {
+	Label string `json:"label"`
+	Role  string `json:"role"`
 }
 
 type AstroWorkspace struct {
@@ -298,6 +1739,14 @@ type AstroWorkspace struct {
 	UpdatedBy            *AstroSubject              `json:"updatedBy,omitempty"`
 	Organization         *AstroOrganization         `json:"organization"`
 	Deployments          *AstroDeploymentConnection `json:"deployments"`
+	// API tokens with a role in the workspace (ListApiTokens?workspaceId).
+	APITokens *AstroAPITokenConnection `json:"apiTokens"`
+	// Environment objects of the workspace (ListEnvironmentObjects?workspaceId).
+	EnvironmentObjects *AstroEnvironmentObjectConnection `json:"environmentObjects"`
+	// Users with a role in the workspace (ListUsers?workspaceId).
+	Users *AstroUserConnection `json:"users"`
+	// Teams with a role in the workspace (ListTeams?workspaceId).
+	Teams *AstroTeamConnection `json:"teams"`
 }
 
 func (AstroWorkspace) IsNode() {}
@@ -316,12 +1765,195 @@ type AstroWorkspaceEdge struct {
 	Node   *AstroWorkspace `json:"node"`
 }
 
+type AstroWorkspaceRoleBinding struct {
+	WorkspaceID string              `json:"workspaceId"`
+	Role        *AstroWorkspaceRole `json:"role,omitempty"`
+}
+
+type AstroWorkspaceRoleInput struct {
+	WorkspaceID string             `json:"workspaceId"`
+	Role        AstroWorkspaceRole `json:"role"`
+}
+
+type BulkCreateAstroAllowedIPAddressRangesInput struct {
+	OrganizationID string `json:"organizationId"`
+	// 1 to 1000 CIDRs.
+	AllowedIPAddressRanges []string `json:"allowedIpAddressRanges"`
+}
+
+type BulkCreateAstroAllowedIPAddressRangesPayload struct {
+	AllowedIPAddressRanges []*AstroAllowedIPAddressRange `json:"allowedIpAddressRanges"`
+}
+
+type BulkDeleteAstroAllowedIPAddressRangesInput struct {
+	OrganizationID string `json:"organizationId"`
+	// 1 to 1000 ids.
+	AllowedIPAddressRangeIds []string `json:"allowedIpAddressRangeIds"`
+}
+
+type BulkDeleteAstroAllowedIPAddressRangesPayload struct {
+	AllowedIPAddressRangeIds []string `json:"allowedIpAddressRangeIds"`
+}
+
 type CancelSoftwareDeploymentRuntimeUpdateInput struct {
 	DeploymentID string `json:"deploymentId"`
 }
 
 type CancelSoftwareDeploymentRuntimeUpdatePayload struct {
 	Deployment *SoftwareDeployment `json:"deployment"`
+}
+
+type CreateAstroAgentTokenInput struct {
+	OrganizationID string  `json:"organizationId"`
+	DeploymentID   string  `json:"deploymentId"`
+	Name           string  `json:"name"`
+	Description    *string `json:"description,omitempty"`
+	// 1 to 3650; left out, the token never expires.
+	TokenExpiryPeriodInDays *int `json:"tokenExpiryPeriodInDays,omitempty"`
+}
+
+type CreateAstroAgentTokenPayload struct {
+	// The new token, with its secret in token.
+	AgentToken *AstroAgentToken `json:"agentToken"`
+}
+
+type CreateAstroAllowedIPAddressRangeInput struct {
+	OrganizationID string `json:"organizationId"`
+	// A CIDR, such as 203.0.113.0/24.
+	IPAddressRange string `json:"ipAddressRange"`
+}
+
+type CreateAstroAllowedIPAddressRangePayload struct {
+	AllowedIPAddressRange *AstroAllowedIPAddressRange `json:"allowedIpAddressRange"`
+}
+
+// entityId names the workspace or deployment of a WORKSPACE or DEPLOYMENT token (required there, not allowed for ORGANIZATION).
+type CreateAstroAPITokenInput struct {
+	OrganizationID string `json:"organizationId"`
+	// At most 256 characters.
+	Name string `json:"name"`
+	// At most 500 characters.
+	Description *string            `json:"description,omitempty"`
+	Scope       AstroAPITokenScope `json:"scope"`
+	// A role of the scope: ORGANIZATION_OWNER, WORKSPACE_OPERATOR, DEPLOYMENT_ADMIN, a custom role …
+	Role     string             `json:"role"`
+	EntityID *string            `json:"entityId,omitempty"`
+	Kind     *AstroAPITokenKind `json:"kind,omitempty"`
+	// 1 to 3650; left out, the token never expires.
+	TokenExpiryPeriodInDays *int `json:"tokenExpiryPeriodInDays,omitempty"`
+}
+
+type CreateAstroAPITokenPayload struct {
+	// The new token, with its secret in token.
+	APIToken *AstroAPIToken `json:"apiToken"`
+}
+
+type CreateAstroClusterInput struct {
+	OrganizationID string                  `json:"organizationId"`
+	Cluster        *AstroClusterCreateSpec `json:"cluster"`
+}
+
+type CreateAstroClusterPayload struct {
+	Cluster *AstroCluster `json:"cluster"`
+}
+
+type CreateAstroCustomRoleInput struct {
+	OrganizationID string                   `json:"organizationId"`
+	Name           string                   `json:"name"`
+	Description    *string                  `json:"description,omitempty"`
+	ScopeType      AstroCustomRoleScopeType `json:"scopeType"`
+	// At least one.
+	Permissions            []string `json:"permissions"`
+	RestrictedWorkspaceIds []string `json:"restrictedWorkspaceIds,omitempty"`
+}
+
+type CreateAstroCustomRolePayload struct {
+	Role *AstroCustomRole `json:"role"`
+}
+
+type CreateAstroDeployInput struct {
+	OrganizationID string          `json:"organizationId"`
+	DeploymentID   string          `json:"deploymentId"`
+	Type           AstroDeployType `json:"type"`
+	// At most 500 characters.
+	Description *string `json:"description,omitempty"`
+	// BUNDLE only, and required there.
+	BundleType *string `json:"bundleType,omitempty"`
+	// BUNDLE only, and required there.
+	BundleMountPath *string              `json:"bundleMountPath,omitempty"`
+	Git             *AstroDeployGitInput `json:"git,omitempty"`
+}
+
+type CreateAstroDeployPayload struct {
+	Deploy *AstroDeploy `json:"deploy"`
+}
+
+type CreateAstroDeploymentInput struct {
+	OrganizationID string                     `json:"organizationId"`
+	Deployment     *AstroDeploymentCreateSpec `json:"deployment"`
+}
+
+type CreateAstroDeploymentPayload struct {
+	Deployment *AstroDeployment `json:"deployment"`
+}
+
+type CreateAstroEnvironmentObjectInput struct {
+	OrganizationID string                      `json:"organizationId"`
+	ObjectKey      string                      `json:"objectKey"`
+	Scope          AstroEnvironmentObjectScope `json:"scope"`
+	// The workspace's or deployment's id.
+	ScopeEntityID string                            `json:"scopeEntityId"`
+	Value         *AstroEnvironmentObjectValueInput `json:"value"`
+	// At most 500 characters.
+	Description         *string                            `json:"description,omitempty"`
+	AutoLinkDeployments *bool                              `json:"autoLinkDeployments,omitempty"`
+	Links               []*AstroEnvironmentObjectLinkInput `json:"links,omitempty"`
+	// Deployments an auto-linked object stays away from.
+	ExcludeDeploymentIds []string `json:"excludeDeploymentIds,omitempty"`
+}
+
+type CreateAstroEnvironmentObjectPayload struct {
+	EnvironmentObject *AstroEnvironmentObject `json:"environmentObject"`
+}
+
+type CreateAstroTeamInput struct {
+	OrganizationID string   `json:"organizationId"`
+	Name           string   `json:"name"`
+	Description    *string  `json:"description,omitempty"`
+	MemberIds      []string `json:"memberIds,omitempty"`
+	// Default ORGANIZATION_MEMBER.
+	OrganizationRole *AstroOrganizationRole `json:"organizationRole,omitempty"`
+}
+
+type CreateAstroTeamPayload struct {
+	Team *AstroTeam `json:"team"`
+}
+
+type CreateAstroUserInviteInput struct {
+	OrganizationID string                `json:"organizationId"`
+	InviteeEmail   string                `json:"inviteeEmail"`
+	Role           AstroOrganizationRole `json:"role"`
+}
+
+type CreateAstroUserInvitePayload struct {
+	Invite *AstroInvite `json:"invite"`
+}
+
+// A workspace's default placement for deployments created without one: either
+// defaultClusterId, or defaultCloudProvider with defaultRegion (which go together).
+type CreateAstroWorkspaceInput struct {
+	OrganizationID string `json:"organizationId"`
+	// At most 50 characters.
+	Name                 string              `json:"name"`
+	Description          *string             `json:"description,omitempty"`
+	CicdEnforcedDefault  *bool               `json:"cicdEnforcedDefault,omitempty"`
+	DefaultClusterID     *string             `json:"defaultClusterId,omitempty"`
+	DefaultCloudProvider *AstroCloudProvider `json:"defaultCloudProvider,omitempty"`
+	DefaultRegion        *string             `json:"defaultRegion,omitempty"`
+}
+
+type CreateAstroWorkspacePayload struct {
+	Workspace *AstroWorkspace `json:"workspace"`
 }
 
 type CreateSoftwareDeploymentInput struct {
@@ -417,6 +2049,118 @@ type CreateSoftwareWorkspaceServiceAccountPayload struct {
 	APIKey *string `json:"apiKey,omitempty"`
 }
 
+type DeleteAstroAgentTokenInput struct {
+	OrganizationID string `json:"organizationId"`
+	DeploymentID   string `json:"deploymentId"`
+	AgentTokenID   string `json:"agentTokenId"`
+}
+
+type DeleteAstroAgentTokenPayload struct {
+	ID           string `json:"id"`
+	AgentTokenID string `json:"agentTokenId"`
+}
+
+type DeleteAstroAllowedIPAddressRangeInput struct {
+	OrganizationID          string `json:"organizationId"`
+	AllowedIPAddressRangeID string `json:"allowedIpAddressRangeId"`
+}
+
+type DeleteAstroAllowedIPAddressRangePayload struct {
+	AllowedIPAddressRangeID string `json:"allowedIpAddressRangeId"`
+}
+
+type DeleteAstroAPITokenInput struct {
+	OrganizationID string `json:"organizationId"`
+	APITokenID     string `json:"apiTokenId"`
+}
+
+type DeleteAstroAPITokenPayload struct {
+	ID         string `json:"id"`
+	APITokenID string `json:"apiTokenId"`
+}
+
+type DeleteAstroClusterInput struct {
+	OrganizationID string `json:"organizationId"`
+	ClusterID      string `json:"clusterId"`
+}
+
+type DeleteAstroClusterPayload struct {
+	ID        string `json:"id"`
+	ClusterID string `json:"clusterId"`
+}
+
+type DeleteAstroCustomRoleInput struct {
+	OrganizationID string `json:"organizationId"`
+	RoleID         string `json:"roleId"`
+}
+
+type DeleteAstroCustomRolePayload struct {
+	ID     string `json:"id"`
+	RoleID string `json:"roleId"`
+}
+
+type DeleteAstroDeploymentHibernationOverrideInput struct {
+	OrganizationID string `json:"organizationId"`
+	DeploymentID   string `json:"deploymentId"`
+}
+
+type DeleteAstroDeploymentHibernationOverridePayload struct {
+	DeploymentID string `json:"deploymentId"`
+	// The deployment, read again after the change.
+	Deployment *AstroDeployment `json:"deployment"`
+}
+
+type DeleteAstroDeploymentInput struct {
+	OrganizationID string `json:"organizationId"`
+	DeploymentID   string `json:"deploymentId"`
+}
+
+type DeleteAstroDeploymentPayload struct {
+	// The deleted deployment's global id.
+	ID           string `json:"id"`
+	DeploymentID string `json:"deploymentId"`
+}
+
+type DeleteAstroEnvironmentObjectInput struct {
+	OrganizationID      string `json:"organizationId"`
+	EnvironmentObjectID string `json:"environmentObjectId"`
+}
+
+type DeleteAstroEnvironmentObjectPayload struct {
+	ID                  string `json:"id"`
+	EnvironmentObjectID string `json:"environmentObjectId"`
+}
+
+type DeleteAstroTeamInput struct {
+	OrganizationID string `json:"organizationId"`
+	TeamID         string `json:"teamId"`
+}
+
+type DeleteAstroTeamPayload struct {
+	ID     string `json:"id"`
+	TeamID string `json:"teamId"`
+}
+
+type DeleteAstroUserInviteInput struct {
+	OrganizationID string `json:"organizationId"`
+	InviteID       string `json:"inviteId"`
+}
+
+type DeleteAstroUserInvitePayload struct {
+	InviteID string `json:"inviteId"`
+}
+
+type DeleteAstroWorkspaceInput struct {
+	OrganizationID string `json:"organizationId"`
+	WorkspaceID    string `json:"workspaceId"`
+}
+
+type DeleteAstroWorkspacePayload struct {
+	// The deleted workspace's global id.
+	ID          string `json:"id"`
+	WorkspaceID string `json:"workspaceId"`
+}
+
 type DeleteSoftwareDeploymentInput struct {
 	DeploymentID string `json:"deploymentId"`
 	// A hard delete frees the release name (the CLI always asks for one); a soft one keeps it taken.
@@ -496,6 +2240,30 @@ type DeploymentOrder struct {
 	Direction OrderDirection       `json:"direction"`
 }
 
+type ExcludeLinkingAstroEnvironmentObjectInput struct {
+	OrganizationID      string `json:"organizationId"`
+	EnvironmentObjectID string `json:"environmentObjectId"`
+	DeploymentID        string `json:"deploymentId"`
+}
+
+type ExcludeLinkingAstroEnvironmentObjectPayload struct {
+	// The object, read again after the change.
+	EnvironmentObject *AstroEnvironmentObject `json:"environmentObject"`
+}
+
+// dagTarballVersion for IMAGE_AND_DAG and DAG_ONLY deploys with DAG deploys enabled, bundleTarballVersion for BUNDLE deploys; not both.
+type FinalizeAstroDeployInput struct {
+	OrganizationID       string  `json:"organizationId"`
+	DeploymentID         string  `json:"deploymentId"`
+	DeployID             string  `json:"deployId"`
+	DagTarballVersion    *string `json:"dagTarballVersion,omitempty"`
+	BundleTarballVersion *string `json:"bundleTarballVersion,omitempty"`
+}
+
+type FinalizeAstroDeployPayload struct {
+	Deploy *AstroDeploy `json:"deploy"`
+}
+
 type Mutation struct {
 }
 
@@ -508,6 +2276,18 @@ type PageInfo struct {
 }
 
 type Query struct {
+}
+
+type RemoveAstroTeamMemberInput struct {
+	OrganizationID string `json:"organizationId"`
+	TeamID         string `json:"teamId"`
+	MemberID       string `json:"memberId"`
+}
+
+type RemoveAstroTeamMemberPayload struct {
+	MemberID string `json:"memberId"`
+	// The team, read again after the change.
+	Team *AstroTeam `json:"team"`
 }
 
 type RemoveSoftwareDeploymentTeamInput struct {
@@ -556,6 +2336,30 @@ type RemoveSoftwareWorkspaceUserInput struct {
 
 type RemoveSoftwareWorkspaceUserPayload struct {
 	Workspace *SoftwareWorkspace `json:"workspace"`
+}
+
+type RollbackAstroDeployInput struct {
+	OrganizationID string `json:"organizationId"`
+	DeploymentID   string `json:"deploymentId"`
+	// The deploy to roll back to.
+	DeployID string `json:"deployId"`
+	// At most 500 characters.
+	Description *string `json:"description,omitempty"`
+}
+
+type RollbackAstroDeployPayload struct {
+	// The new deploy the rollback made.
+	Deploy *AstroDeploy `json:"deploy"`
+}
+
+type RotateAstroAPITokenInput struct {
+	OrganizationID string `json:"organizationId"`
+	APITokenID     string `json:"apiTokenId"`
+}
+
+type RotateAstroAPITokenPayload struct {
+	// The token, with its new secret in token.
+	APIToken *AstroAPIToken `json:"apiToken"`
 }
 
 // An Astronomer Certified Airflow image.
@@ -817,6 +2621,182 @@ type UnadoptSoftwareDeploymentPayload struct {
 	Deployment *SoftwareDeployment `json:"deployment"`
 }
 
+type UpdateAstroAPITokenInput struct {
+	OrganizationID string `json:"organizationId"`
+	APITokenID     string `json:"apiTokenId"`
+	// 1 to 256 characters.
+	Name string `json:"name"`
+	// At most 500 characters.
+	Description *string `json:"description,omitempty"`
+}
+
+type UpdateAstroAPITokenPayload struct {
+	APIToken *AstroAPIToken `json:"apiToken"`
+}
+
+type UpdateAstroAPITokenRolesInput struct {
+	OrganizationID string `json:"organizationId"`
+	APITokenID     string `json:"apiTokenId"`
+	// The complete list, at least one.
+	Roles []*AstroAPITokenRoleInput `json:"roles"`
+}
+
+type UpdateAstroAPITokenRolesPayload struct {
+	Roles *AstroSubjectRoles `json:"roles"`
+	// The token, read again after the change.
+	APIToken *AstroAPIToken `json:"apiToken"`
+}
+
+type UpdateAstroClusterInput struct {
+	OrganizationID string                  `json:"organizationId"`
+	ClusterID      string                  `json:"clusterId"`
+	Cluster        *AstroClusterUpdateSpec `json:"cluster"`
+}
+
+type UpdateAstroClusterPayload struct {
+	Cluster *AstroCluster `json:"cluster"`
+}
+
+type UpdateAstroCustomRoleInput struct {
+	OrganizationID string  `json:"organizationId"`
+	RoleID         string  `json:"roleId"`
+	Name           string  `json:"name"`
+	Description    *string `json:"description,omitempty"`
+	// At least one.
+	Permissions            []string `json:"permissions"`
+	RestrictedWorkspaceIds []string `json:"restrictedWorkspaceIds,omitempty"`
+}
+
+type UpdateAstroCustomRolePayload struct {
+	Role *AstroCustomRole `json:"role"`
+}
+
+type UpdateAstroDeployInput struct {
+	OrganizationID string `json:"organizationId"`
+	DeploymentID   string `json:"deploymentId"`
+	DeployID       string `json:"deployId"`
+	// At most 500 characters.
+	Description *string `json:"description,omitempty"`
+}
+
+type UpdateAstroDeployPayload struct {
+	Deploy *AstroDeploy `json:"deploy"`
+}
+
+type UpdateAstroDeploymentHibernationOverrideInput struct {
+	OrganizationID string `json:"organizationId"`
+	DeploymentID   string `json:"deploymentId"`
+	// true hibernates now, false wakes.
+	IsHibernating bool `json:"isHibernating"`
+	// Until when; left out, until the override is deleted.
+	OverrideUntil *time.Time `json:"overrideUntil,omitempty"`
+}
+
+type UpdateAstroDeploymentHibernationOverridePayload struct {
+	Override *AstroHibernationOverride `json:"override"`
+	// The deployment, read again after the change.
+	Deployment *AstroDeployment `json:"deployment"`
+}
+
+type UpdateAstroDeploymentInput struct {
+	OrganizationID string                     `json:"organizationId"`
+	DeploymentID   string                     `json:"deploymentId"`
+	Deployment     *AstroDeploymentUpdateSpec `json:"deployment"`
+}
+
+type UpdateAstroDeploymentPayload struct {
+	Deployment *AstroDeployment `json:"deployment"`
+}
+
+type UpdateAstroEnvironmentObjectInput struct {
+	OrganizationID      string                                  `json:"organizationId"`
+	EnvironmentObjectID string                                  `json:"environmentObjectId"`
+	Value               *AstroEnvironmentObjectValueUpdateInput `json:"value,omitempty"`
+	// At most 500 characters.
+	Description         *string `json:"description,omitempty"`
+	AutoLinkDeployments *bool   `json:"autoLinkDeployments,omitempty"`
+	// The complete list of links, when given.
+	Links []*AstroEnvironmentObjectLinkInput `json:"links,omitempty"`
+	// The complete list of excluded deployments, when given.
+	ExcludeDeploymentIds []string `json:"excludeDeploymentIds,omitempty"`
+}
+
+type UpdateAstroEnvironmentObjectPayload struct {
+	EnvironmentObject *AstroEnvironmentObject `json:"environmentObject"`
+}
+
+type UpdateAstroOrganizationInput struct {
+	OrganizationID string `json:"organizationId"`
+	// At most 50 characters.
+	Name                           string `json:"name"`
+	BillingEmail                   string `json:"billingEmail"`
+	IsScimEnabled                  bool   `json:"isScimEnabled"`
+	AllowEnhancedSupportAccess     *bool  `json:"allowEnhancedSupportAccess,omitempty"`
+	HasAiFeaturesDisabled          *bool  `json:"hasAiFeaturesDisabled,omitempty"`
+	ShouldEnforceDedicatedClusters *bool  `json:"shouldEnforceDedicatedClusters,omitempty"`
+}
+
+type UpdateAstroOrganizationPayload struct {
+	Organization *AstroOrganization `json:"organization"`
+}
+
+type UpdateAstroTeamInput struct {
+	OrganizationID string  `json:"organizationId"`
+	TeamID         string  `json:"teamId"`
+	Name           string  `json:"name"`
+	Description    *string `json:"description,omitempty"`
+}
+
+type UpdateAstroTeamPayload struct {
+	Team *AstroTeam `json:"team"`
+}
+
+type UpdateAstroTeamRolesInput struct {
+	OrganizationID   string                      `json:"organizationId"`
+	TeamID           string                      `json:"teamId"`
+	OrganizationRole AstroOrganizationRole       `json:"organizationRole"`
+	WorkspaceRoles   []*AstroWorkspaceRoleInput  `json:"workspaceRoles,omitempty"`
+	DeploymentRoles  []*AstroDeploymentRoleInput `json:"deploymentRoles,omitempty"`
+	DagRoles         []*AstroDagRoleInput        `json:"dagRoles,omitempty"`
+}
+
+type UpdateAstroTeamRolesPayload struct {
+	Roles *AstroSubjectRoles `json:"roles"`
+	// The team, read again after the change.
+	Team *AstroTeam `json:"team"`
+}
+
+type UpdateAstroUserRolesInput struct {
+	OrganizationID   string                      `json:"organizationId"`
+	UserID           string                      `json:"userId"`
+	OrganizationRole *AstroOrganizationRole      `json:"organizationRole,omitempty"`
+	WorkspaceRoles   []*AstroWorkspaceRoleInput  `json:"workspaceRoles,omitempty"`
+	DeploymentRoles  []*AstroDeploymentRoleInput `json:"deploymentRoles,omitempty"`
+	DagRoles         []*AstroDagRoleInput        `json:"dagRoles,omitempty"`
+}
+
+type UpdateAstroUserRolesPayload struct {
+	Roles *AstroSubjectRoles `json:"roles"`
+	// The user, read again after the change.
+	User *AstroUser `json:"user"`
+}
+
+type UpdateAstroWorkspaceInput struct {
+	OrganizationID string `json:"organizationId"`
+	WorkspaceID    string `json:"workspaceId"`
+	// At most 50 characters.
+	Name                 string              `json:"name"`
+	Description          string              `json:"description"`
+	CicdEnforcedDefault  bool                `json:"cicdEnforcedDefault"`
+	DefaultClusterID     *string             `json:"defaultClusterId,omitempty"`
+	DefaultCloudProvider *AstroCloudProvider `json:"defaultCloudProvider,omitempty"`
+	DefaultRegion        *string             `json:"defaultRegion,omitempty"`
+}
+
+type UpdateAstroWorkspacePayload struct {
+	Workspace *AstroWorkspace `json:"workspace"`
+}
+
 // Asks for an Astronomer Certified upgrade; asking for the current version cancels one.
 type UpdateSoftwareDeploymentAirflowInput struct {
 	DeploymentID          string `json:"deploymentId"`
@@ -961,6 +2941,392 @@ type WorkspaceFilter struct {
 	Search *string `json:"search,omitempty"`
 }
 
+type AstroAgentTokenSort string
+
+const (
+	AstroAgentTokenSortNameAsc          AstroAgentTokenSort = "NAME_ASC"
+	AstroAgentTokenSortNameDesc         AstroAgentTokenSort = "NAME_DESC"
+	AstroAgentTokenSortDescriptionAsc   AstroAgentTokenSort = "DESCRIPTION_ASC"
+	AstroAgentTokenSortDescriptionDesc  AstroAgentTokenSort = "DESCRIPTION_DESC"
+	AstroAgentTokenSortCreatedAtAsc     AstroAgentTokenSort = "CREATED_AT_ASC"
+	AstroAgentTokenSortCreatedAtDesc    AstroAgentTokenSort = "CREATED_AT_DESC"
+	AstroAgentTokenSortUpdatedAtAsc     AstroAgentTokenSort = "UPDATED_AT_ASC"
+	AstroAgentTokenSortUpdatedAtDesc    AstroAgentTokenSort = "UPDATED_AT_DESC"
+	AstroAgentTokenSortCreatedByIDAsc   AstroAgentTokenSort = "CREATED_BY_ID_ASC"
+	AstroAgentTokenSortCreatedByIDDesc  AstroAgentTokenSort = "CREATED_BY_ID_DESC"
+	AstroAgentTokenSortUpdatedByIDAsc   AstroAgentTokenSort = "UPDATED_BY_ID_ASC"
+	AstroAgentTokenSortUpdatedByIDDesc  AstroAgentTokenSort = "UPDATED_BY_ID_DESC"
+	AstroAgentTokenSortTokenStartAtAsc  AstroAgentTokenSort = "TOKEN_START_AT_ASC"
+	AstroAgentTokenSortTokenStartAtDesc AstroAgentTokenSort = "TOKEN_START_AT_DESC"
+)
+
+var AllAstroAgentTokenSort = []AstroAgentTokenSort{
+	AstroAgentTokenSortNameAsc,
+	AstroAgentTokenSortNameDesc,
+	AstroAgentTokenSortDescriptionAsc,
+	AstroAgentTokenSortDescriptionDesc,
+	AstroAgentTokenSortCreatedAtAsc,
+	AstroAgentTokenSortCreatedAtDesc,
+	AstroAgentTokenSortUpdatedAtAsc,
+	AstroAgentTokenSortUpdatedAtDesc,
+	AstroAgentTokenSortCreatedByIDAsc,
+	AstroAgentTokenSortCreatedByIDDesc,
+	AstroAgentTokenSortUpdatedByIDAsc,
+	AstroAgentTokenSortUpdatedByIDDesc,
+	AstroAgentTokenSortTokenStartAtAsc,
+	AstroAgentTokenSortTokenStartAtDesc,
+}
+
+func (e AstroAgentTokenSort) IsValid() bool {
+	switch e {
+	case AstroAgentTokenSortNameAsc, AstroAgentTokenSortNameDesc, AstroAgentTokenSortDescriptionAsc, AstroAgentTokenSortDescriptionDesc, AstroAgentTokenSortCreatedAtAsc, AstroAgentTokenSortCreatedAtDesc, AstroAgentTokenSortUpdatedAtAsc, AstroAgentTokenSortUpdatedAtDesc, AstroAgentTokenSortCreatedByIDAsc, AstroAgentTokenSortCreatedByIDDesc, AstroAgentTokenSortUpdatedByIDAsc, AstroAgentTokenSortUpdatedByIDDesc, AstroAgentTokenSortTokenStartAtAsc, AstroAgentTokenSortTokenStartAtDesc:
+		return true
+	}
+	return false
+}
+
+func (e AstroAgentTokenSort) String() string {
+	return string(e)
+}
+
+func (e *AstroAgentTokenSort) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroAgentTokenSort(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroAgentTokenSort", str)
+	}
+	return nil
+}
+
+func (e AstroAgentTokenSort) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroAgentTokenSort) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroAgentTokenSort) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroAllowedIPAddressRangeSort string
+
+const (
+	AstroAllowedIPAddressRangeSortIPAddressAsc  AstroAllowedIPAddressRangeSort = "IP_ADDRESS_ASC"
+	AstroAllowedIPAddressRangeSortIPAddressDesc AstroAllowedIPAddressRangeSort = "IP_ADDRESS_DESC"
+	AstroAllowedIPAddressRangeSortCreatedAtAsc  AstroAllowedIPAddressRangeSort = "CREATED_AT_ASC"
+	AstroAllowedIPAddressRangeSortCreatedAtDesc AstroAllowedIPAddressRangeSort = "CREATED_AT_DESC"
+	AstroAllowedIPAddressRangeSortUpdatedAtAsc  AstroAllowedIPAddressRangeSort = "UPDATED_AT_ASC"
+	AstroAllowedIPAddressRangeSortUpdatedAtDesc AstroAllowedIPAddressRangeSort = "UPDATED_AT_DESC"
+)
+
+var AllAstroAllowedIPAddressRangeSort = []AstroAllowedIPAddressRangeSort{
+	AstroAllowedIPAddressRangeSortIPAddressAsc,
+	AstroAllowedIPAddressRangeSortIPAddressDesc,
+	AstroAllowedIPAddressRangeSortCreatedAtAsc,
+	AstroAllowedIPAddressRangeSortCreatedAtDesc,
+	AstroAllowedIPAddressRangeSortUpdatedAtAsc,
+	AstroAllowedIPAddressRangeSortUpdatedAtDesc,
+}
+
+func (e AstroAllowedIPAddressRangeSort) IsValid() bool {
+	switch e {
+	case AstroAllowedIPAddressRangeSortIPAddressAsc, AstroAllowedIPAddressRangeSortIPAddressDesc, AstroAllowedIPAddressRangeSortCreatedAtAsc, AstroAllowedIPAddressRangeSortCreatedAtDesc, AstroAllowedIPAddressRangeSortUpdatedAtAsc, AstroAllowedIPAddressRangeSortUpdatedAtDesc:
+		return true
+	}
+	return false
+}
+
+func (e AstroAllowedIPAddressRangeSort) String() string {
+	return string(e)
+}
+
+func (e *AstroAllowedIPAddressRangeSort) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroAllowedIPAddressRangeSort(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroAllowedIpAddressRangeSort", str)
+	}
+	return nil
+}
+
+func (e AstroAllowedIPAddressRangeSort) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroAllowedIPAddressRangeSort) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroAllowedIPAddressRangeSort) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroAPITokenEntityType string
+
+const (
+	AstroAPITokenEntityTypeDeployment   AstroAPITokenEntityType = "DEPLOYMENT"
+	AstroAPITokenEntityTypeWorkspace    AstroAPITokenEntityType = "WORKSPACE"
+	AstroAPITokenEntityTypeOrganization AstroAPITokenEntityType = "ORGANIZATION"
+	AstroAPITokenEntityTypeDag          AstroAPITokenEntityType = "DAG"
+	AstroAPITokenEntityTypeDagTag       AstroAPITokenEntityType = "DAG_TAG"
+)
+
+var AllAstroAPITokenEntityType = []AstroAPITokenEntityType{
+	AstroAPITokenEntityTypeDeployment,
+	AstroAPITokenEntityTypeWorkspace,
+	AstroAPITokenEntityTypeOrganization,
+	AstroAPITokenEntityTypeDag,
+	AstroAPITokenEntityTypeDagTag,
+}
+
+func (e AstroAPITokenEntityType) IsValid() bool {
+	switch e {
+	case AstroAPITokenEntityTypeDeployment, AstroAPITokenEntityTypeWorkspace, AstroAPITokenEntityTypeOrganization, AstroAPITokenEntityTypeDag, AstroAPITokenEntityTypeDagTag:
+		return true
+	}
+	return false
+}
+
+func (e AstroAPITokenEntityType) String() string {
+	return string(e)
+}
+
+func (e *AstroAPITokenEntityType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroAPITokenEntityType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroApiTokenEntityType", str)
+	}
+	return nil
+}
+
+func (e AstroAPITokenEntityType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroAPITokenEntityType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroAPITokenEntityType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroAPITokenKind string
+
+const (
+	AstroAPITokenKindStandard     AstroAPITokenKind = "STANDARD"
+	AstroAPITokenKindDirectAccess AstroAPITokenKind = "DIRECT_ACCESS"
+)
+
+var AllAstroAPITokenKind = []AstroAPITokenKind{
+	AstroAPITokenKindStandard,
+	AstroAPITokenKindDirectAccess,
+}
+
+func (e AstroAPITokenKind) IsValid() bool {
+	switch e {
+	case AstroAPITokenKindStandard, AstroAPITokenKindDirectAccess:
+		return true
+	}
+	return false
+}
+
+func (e AstroAPITokenKind) String() string {
+	return string(e)
+}
+
+func (e *AstroAPITokenKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroAPITokenKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroApiTokenKind", str)
+	}
+	return nil
+}
+
+func (e AstroAPITokenKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroAPITokenKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroAPITokenKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroAPITokenScope string
+
+const (
+	AstroAPITokenScopeDeployment   AstroAPITokenScope = "DEPLOYMENT"
+	AstroAPITokenScopeWorkspace    AstroAPITokenScope = "WORKSPACE"
+	AstroAPITokenScopeOrganization AstroAPITokenScope = "ORGANIZATION"
+)
+
+var AllAstroAPITokenScope = []AstroAPITokenScope{
+	AstroAPITokenScopeDeployment,
+	AstroAPITokenScopeWorkspace,
+	AstroAPITokenScopeOrganization,
+}
+
+func (e AstroAPITokenScope) IsValid() bool {
+	switch e {
+	case AstroAPITokenScopeDeployment, AstroAPITokenScopeWorkspace, AstroAPITokenScopeOrganization:
+		return true
+	}
+	return false
+}
+
+func (e AstroAPITokenScope) String() string {
+	return string(e)
+}
+
+func (e *AstroAPITokenScope) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroAPITokenScope(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroApiTokenScope", str)
+	}
+	return nil
+}
+
+func (e AstroAPITokenScope) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroAPITokenScope) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroAPITokenScope) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroAPITokenSort string
+
+const (
+	AstroAPITokenSortNameAsc          AstroAPITokenSort = "NAME_ASC"
+	AstroAPITokenSortNameDesc         AstroAPITokenSort = "NAME_DESC"
+	AstroAPITokenSortDescriptionAsc   AstroAPITokenSort = "DESCRIPTION_ASC"
+	AstroAPITokenSortDescriptionDesc  AstroAPITokenSort = "DESCRIPTION_DESC"
+	AstroAPITokenSortCreatedAtAsc     AstroAPITokenSort = "CREATED_AT_ASC"
+	AstroAPITokenSortCreatedAtDesc    AstroAPITokenSort = "CREATED_AT_DESC"
+	AstroAPITokenSortUpdatedAtAsc     AstroAPITokenSort = "UPDATED_AT_ASC"
+	AstroAPITokenSortUpdatedAtDesc    AstroAPITokenSort = "UPDATED_AT_DESC"
+	AstroAPITokenSortTokenStartAtAsc  AstroAPITokenSort = "TOKEN_START_AT_ASC"
+	AstroAPITokenSortTokenStartAtDesc AstroAPITokenSort = "TOKEN_START_AT_DESC"
+)
+
+var AllAstroAPITokenSort = []AstroAPITokenSort{
+	AstroAPITokenSortNameAsc,
+	AstroAPITokenSortNameDesc,
+	AstroAPITokenSortDescriptionAsc,
+	AstroAPITokenSortDescriptionDesc,
+	AstroAPITokenSortCreatedAtAsc,
+	AstroAPITokenSortCreatedAtDesc,
+	AstroAPITokenSortUpdatedAtAsc,
+	AstroAPITokenSortUpdatedAtDesc,
+	AstroAPITokenSortTokenStartAtAsc,
+	AstroAPITokenSortTokenStartAtDesc,
+}
+
+func (e AstroAPITokenSort) IsValid() bool {
+	switch e {
+	case AstroAPITokenSortNameAsc, AstroAPITokenSortNameDesc, AstroAPITokenSortDescriptionAsc, AstroAPITokenSortDescriptionDesc, AstroAPITokenSortCreatedAtAsc, AstroAPITokenSortCreatedAtDesc, AstroAPITokenSortUpdatedAtAsc, AstroAPITokenSortUpdatedAtDesc, AstroAPITokenSortTokenStartAtAsc, AstroAPITokenSortTokenStartAtDesc:
+		return true
+	}
+	return false
+}
+
+func (e AstroAPITokenSort) String() string {
+	return string(e)
+}
+
+func (e *AstroAPITokenSort) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroAPITokenSort(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroApiTokenSort", str)
+	}
+	return nil
+}
+
+func (e AstroAPITokenSort) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroAPITokenSort) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroAPITokenSort) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type AstroCloudProvider string
 
 const (
@@ -1013,6 +3379,63 @@ func (e *AstroCloudProvider) UnmarshalJSON(b []byte) error {
 }
 
 func (e AstroCloudProvider) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroClusterHealth string
+
+const (
+	AstroClusterHealthHealthy   AstroClusterHealth = "HEALTHY"
+	AstroClusterHealthUnhealthy AstroClusterHealth = "UNHEALTHY"
+	AstroClusterHealthUnknown   AstroClusterHealth = "UNKNOWN"
+)
+
+var AllAstroClusterHealth = []AstroClusterHealth{
+	AstroClusterHealthHealthy,
+	AstroClusterHealthUnhealthy,
+	AstroClusterHealthUnknown,
+}
+
+func (e AstroClusterHealth) IsValid() bool {
+	switch e {
+	case AstroClusterHealthHealthy, AstroClusterHealthUnhealthy, AstroClusterHealthUnknown:
+		return true
+	}
+	return false
+}
+
+func (e AstroClusterHealth) String() string {
+	return string(e)
+}
+
+func (e *AstroClusterHealth) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroClusterHealth(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroClusterHealth", str)
+	}
+	return nil
+}
+
+func (e AstroClusterHealth) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroClusterHealth) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroClusterHealth) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1142,6 +3565,178 @@ func (e AstroClusterType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The scopes a custom role can have.
+type AstroCustomRoleScopeType string
+
+const (
+	AstroCustomRoleScopeTypeDeployment AstroCustomRoleScopeType = "DEPLOYMENT"
+	AstroCustomRoleScopeTypeDag        AstroCustomRoleScopeType = "DAG"
+)
+
+var AllAstroCustomRoleScopeType = []AstroCustomRoleScopeType{
+	AstroCustomRoleScopeTypeDeployment,
+	AstroCustomRoleScopeTypeDag,
+}
+
+func (e AstroCustomRoleScopeType) IsValid() bool {
+	switch e {
+	case AstroCustomRoleScopeTypeDeployment, AstroCustomRoleScopeTypeDag:
+		return true
+	}
+	return false
+}
+
+func (e AstroCustomRoleScopeType) String() string {
+	return string(e)
+}
+
+func (e *AstroCustomRoleScopeType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroCustomRoleScopeType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroCustomRoleScopeType", str)
+	}
+	return nil
+}
+
+func (e AstroCustomRoleScopeType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroCustomRoleScopeType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroCustomRoleScopeType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroDeployStatus string
+
+const (
+	AstroDeployStatusInitialized AstroDeployStatus = "INITIALIZED"
+	AstroDeployStatusDeployed    AstroDeployStatus = "DEPLOYED"
+	AstroDeployStatusFailed      AstroDeployStatus = "FAILED"
+)
+
+var AllAstroDeployStatus = []AstroDeployStatus{
+	AstroDeployStatusInitialized,
+	AstroDeployStatusDeployed,
+	AstroDeployStatusFailed,
+}
+
+func (e AstroDeployStatus) IsValid() bool {
+	switch e {
+	case AstroDeployStatusInitialized, AstroDeployStatusDeployed, AstroDeployStatusFailed:
+		return true
+	}
+	return false
+}
+
+func (e AstroDeployStatus) String() string {
+	return string(e)
+}
+
+func (e *AstroDeployStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroDeployStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroDeployStatus", str)
+	}
+	return nil
+}
+
+func (e AstroDeployStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroDeployStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroDeployStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroDeployType string
+
+const (
+	AstroDeployTypeImageAndDag AstroDeployType = "IMAGE_AND_DAG"
+	AstroDeployTypeImageOnly   AstroDeployType = "IMAGE_ONLY"
+	AstroDeployTypeDagOnly     AstroDeployType = "DAG_ONLY"
+	AstroDeployTypeBundle      AstroDeployType = "BUNDLE"
+)
+
+var AllAstroDeployType = []AstroDeployType{
+	AstroDeployTypeImageAndDag,
+	AstroDeployTypeImageOnly,
+	AstroDeployTypeDagOnly,
+	AstroDeployTypeBundle,
+}
+
+func (e AstroDeployType) IsValid() bool {
+	switch e {
+	case AstroDeployTypeImageAndDag, AstroDeployTypeImageOnly, AstroDeployTypeDagOnly, AstroDeployTypeBundle:
+		return true
+	}
+	return false
+}
+
+func (e AstroDeployType) String() string {
+	return string(e)
+}
+
+func (e *AstroDeployType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroDeployType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroDeployType", str)
+	}
+	return nil
+}
+
+func (e AstroDeployType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroDeployType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroDeployType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type AstroDeploymentOrderField string
 
 const (
@@ -1256,6 +3851,187 @@ func (e AstroDeploymentType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type AstroEnvironmentObjectScope string
+
+const (
+	AstroEnvironmentObjectScopeWorkspace  AstroEnvironmentObjectScope = "WORKSPACE"
+	AstroEnvironmentObjectScopeDeployment AstroEnvironmentObjectScope = "DEPLOYMENT"
+)
+
+var AllAstroEnvironmentObjectScope = []AstroEnvironmentObjectScope{
+	AstroEnvironmentObjectScopeWorkspace,
+	AstroEnvironmentObjectScopeDeployment,
+}
+
+func (e AstroEnvironmentObjectScope) IsValid() bool {
+	switch e {
+	case AstroEnvironmentObjectScopeWorkspace, AstroEnvironmentObjectScopeDeployment:
+		return true
+	}
+	return false
+}
+
+func (e AstroEnvironmentObjectScope) String() string {
+	return string(e)
+}
+
+func (e *AstroEnvironmentObjectScope) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroEnvironmentObjectScope(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroEnvironmentObjectScope", str)
+	}
+	return nil
+}
+
+func (e AstroEnvironmentObjectScope) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroEnvironmentObjectScope) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroEnvironmentObjectScope) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroEnvironmentObjectSort string
+
+const (
+	AstroEnvironmentObjectSortObjectTypeAsc  AstroEnvironmentObjectSort = "OBJECT_TYPE_ASC"
+	AstroEnvironmentObjectSortObjectTypeDesc AstroEnvironmentObjectSort = "OBJECT_TYPE_DESC"
+	AstroEnvironmentObjectSortObjectKeyAsc   AstroEnvironmentObjectSort = "OBJECT_KEY_ASC"
+	AstroEnvironmentObjectSortObjectKeyDesc  AstroEnvironmentObjectSort = "OBJECT_KEY_DESC"
+	AstroEnvironmentObjectSortCreatedAtAsc   AstroEnvironmentObjectSort = "CREATED_AT_ASC"
+	AstroEnvironmentObjectSortCreatedAtDesc  AstroEnvironmentObjectSort = "CREATED_AT_DESC"
+	AstroEnvironmentObjectSortUpdatedAtAsc   AstroEnvironmentObjectSort = "UPDATED_AT_ASC"
+	AstroEnvironmentObjectSortUpdatedAtDesc  AstroEnvironmentObjectSort = "UPDATED_AT_DESC"
+)
+
+var AllAstroEnvironmentObjectSort = []AstroEnvironmentObjectSort{
+	AstroEnvironmentObjectSortObjectTypeAsc,
+	AstroEnvironmentObjectSortObjectTypeDesc,
+	AstroEnvironmentObjectSortObjectKeyAsc,
+	AstroEnvironmentObjectSortObjectKeyDesc,
+	AstroEnvironmentObjectSortCreatedAtAsc,
+	AstroEnvironmentObjectSortCreatedAtDesc,
+	AstroEnvironmentObjectSortUpdatedAtAsc,
+	AstroEnvironmentObjectSortUpdatedAtDesc,
+}
+
+func (e AstroEnvironmentObjectSort) IsValid() bool {
+	switch e {
+	case AstroEnvironmentObjectSortObjectTypeAsc, AstroEnvironmentObjectSortObjectTypeDesc, AstroEnvironmentObjectSortObjectKeyAsc, AstroEnvironmentObjectSortObjectKeyDesc, AstroEnvironmentObjectSortCreatedAtAsc, AstroEnvironmentObjectSortCreatedAtDesc, AstroEnvironmentObjectSortUpdatedAtAsc, AstroEnvironmentObjectSortUpdatedAtDesc:
+		return true
+	}
+	return false
+}
+
+func (e AstroEnvironmentObjectSort) String() string {
+	return string(e)
+}
+
+func (e *AstroEnvironmentObjectSort) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroEnvironmentObjectSort(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroEnvironmentObjectSort", str)
+	}
+	return nil
+}
+
+func (e AstroEnvironmentObjectSort) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroEnvironmentObjectSort) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroEnvironmentObjectSort) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroEnvironmentObjectType string
+
+const (
+	AstroEnvironmentObjectTypeConnection          AstroEnvironmentObjectType = "CONNECTION"
+	AstroEnvironmentObjectTypeEnvironmentVariable AstroEnvironmentObjectType = "ENVIRONMENT_VARIABLE"
+	AstroEnvironmentObjectTypeAirflowVariable     AstroEnvironmentObjectType = "AIRFLOW_VARIABLE"
+	AstroEnvironmentObjectTypeMetricsExport       AstroEnvironmentObjectType = "METRICS_EXPORT"
+)
+
+var AllAstroEnvironmentObjectType = []AstroEnvironmentObjectType{
+	AstroEnvironmentObjectTypeConnection,
+	AstroEnvironmentObjectTypeEnvironmentVariable,
+	AstroEnvironmentObjectTypeAirflowVariable,
+	AstroEnvironmentObjectTypeMetricsExport,
+}
+
+func (e AstroEnvironmentObjectType) IsValid() bool {
+	switch e {
+	case AstroEnvironmentObjectTypeConnection, AstroEnvironmentObjectTypeEnvironmentVariable, AstroEnvironmentObjectTypeAirflowVariable, AstroEnvironmentObjectTypeMetricsExport:
+		return true
+	}
+	return false
+}
+
+func (e AstroEnvironmentObjectType) String() string {
+	return string(e)
+}
+
+func (e *AstroEnvironmentObjectType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroEnvironmentObjectType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroEnvironmentObjectType", str)
+	}
+	return nil
+}
+
+func (e AstroEnvironmentObjectType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroEnvironmentObjectType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroEnvironmentObjectType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type AstroExecutor string
 
 const (
@@ -1308,6 +4084,666 @@ func (e *AstroExecutor) UnmarshalJSON(b []byte) error {
 }
 
 func (e AstroExecutor) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroGitProvider string
+
+const (
+	AstroGitProviderGithub  AstroGitProvider = "GITHUB"
+	AstroGitProviderGeneric AstroGitProvider = "GENERIC"
+)
+
+var AllAstroGitProvider = []AstroGitProvider{
+	AstroGitProviderGithub,
+	AstroGitProviderGeneric,
+}
+
+func (e AstroGitProvider) IsValid() bool {
+	switch e {
+	case AstroGitProviderGithub, AstroGitProviderGeneric:
+		return true
+	}
+	return false
+}
+
+func (e AstroGitProvider) String() string {
+	return string(e)
+}
+
+func (e *AstroGitProvider) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroGitProvider(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroGitProvider", str)
+	}
+	return nil
+}
+
+func (e AstroGitProvider) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroGitProvider) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroGitProvider) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroHibernationEventType string
+
+const (
+	AstroHibernationEventTypeHibernate AstroHibernationEventType = "HIBERNATE"
+	AstroHibernationEventTypeWake      AstroHibernationEventType = "WAKE"
+)
+
+var AllAstroHibernationEventType = []AstroHibernationEventType{
+	AstroHibernationEventTypeHibernate,
+	AstroHibernationEventTypeWake,
+}
+
+func (e AstroHibernationEventType) IsValid() bool {
+	switch e {
+	case AstroHibernationEventTypeHibernate, AstroHibernationEventTypeWake:
+		return true
+	}
+	return false
+}
+
+func (e AstroHibernationEventType) String() string {
+	return string(e)
+}
+
+func (e *AstroHibernationEventType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroHibernationEventType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroHibernationEventType", str)
+	}
+	return nil
+}
+
+func (e AstroHibernationEventType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroHibernationEventType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroHibernationEventType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The executors a HYBRID deployment can run.
+type AstroHybridExecutor string
+
+const (
+	AstroHybridExecutorCelery     AstroHybridExecutor = "CELERY"
+	AstroHybridExecutorKubernetes AstroHybridExecutor = "KUBERNETES"
+)
+
+var AllAstroHybridExecutor = []AstroHybridExecutor{
+	AstroHybridExecutorCelery,
+	AstroHybridExecutorKubernetes,
+}
+
+func (e AstroHybridExecutor) IsValid() bool {
+	switch e {
+	case AstroHybridExecutorCelery, AstroHybridExecutorKubernetes:
+		return true
+	}
+	return false
+}
+
+func (e AstroHybridExecutor) String() string {
+	return string(e)
+}
+
+func (e *AstroHybridExecutor) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroHybridExecutor(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroHybridExecutor", str)
+	}
+	return nil
+}
+
+func (e AstroHybridExecutor) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroHybridExecutor) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroHybridExecutor) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The Airflow components that write deployment logs.
+type AstroLogSource string
+
+const (
+	AstroLogSourceScheduler    AstroLogSource = "SCHEDULER"
+	AstroLogSourceTriggerer    AstroLogSource = "TRIGGERER"
+	AstroLogSourceWorker       AstroLogSource = "WORKER"
+	AstroLogSourceWebserver    AstroLogSource = "WEBSERVER"
+	AstroLogSourceDagProcessor AstroLogSource = "DAG_PROCESSOR"
+	AstroLogSourceAPIServer    AstroLogSource = "APISERVER"
+)
+
+var AllAstroLogSource = []AstroLogSource{
+	AstroLogSourceScheduler,
+	AstroLogSourceTriggerer,
+	AstroLogSourceWorker,
+	AstroLogSourceWebserver,
+	AstroLogSourceDagProcessor,
+	AstroLogSourceAPIServer,
+}
+
+func (e AstroLogSource) IsValid() bool {
+	switch e {
+	case AstroLogSourceScheduler, AstroLogSourceTriggerer, AstroLogSourceWorker, AstroLogSourceWebserver, AstroLogSourceDagProcessor, AstroLogSourceAPIServer:
+		return true
+	}
+	return false
+}
+
+func (e AstroLogSource) String() string {
+	return string(e)
+}
+
+func (e *AstroLogSource) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroLogSource(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroLogSource", str)
+	}
+	return nil
+}
+
+func (e AstroLogSource) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroLogSource) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroLogSource) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Worker machine sizes of Astro Hosted deployments.
+type AstroMachine string
+
+const (
+	AstroMachineA5   AstroMachine = "A5"
+	AstroMachineA10  AstroMachine = "A10"
+	AstroMachineA20  AstroMachine = "A20"
+	AstroMachineA40  AstroMachine = "A40"
+	AstroMachineA60  AstroMachine = "A60"
+	AstroMachineA120 AstroMachine = "A120"
+	AstroMachineA160 AstroMachine = "A160"
+)
+
+var AllAstroMachine = []AstroMachine{
+	AstroMachineA5,
+	AstroMachineA10,
+	AstroMachineA20,
+	AstroMachineA40,
+	AstroMachineA60,
+	AstroMachineA120,
+	AstroMachineA160,
+}
+
+func (e AstroMachine) IsValid() bool {
+	switch e {
+	case AstroMachineA5, AstroMachineA10, AstroMachineA20, AstroMachineA40, AstroMachineA60, AstroMachineA120, AstroMachineA160:
+		return true
+	}
+	return false
+}
+
+func (e AstroMachine) String() string {
+	return string(e)
+}
+
+func (e *AstroMachine) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroMachine(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroMachine", str)
+	}
+	return nil
+}
+
+func (e AstroMachine) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroMachine) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroMachine) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroMetricsExportAuthType string
+
+const (
+	AstroMetricsExportAuthTypeBasic     AstroMetricsExportAuthType = "BASIC"
+	AstroMetricsExportAuthTypeAuthToken AstroMetricsExportAuthType = "AUTH_TOKEN"
+	AstroMetricsExportAuthTypeSigv4     AstroMetricsExportAuthType = "SIGV4"
+)
+
+var AllAstroMetricsExportAuthType = []AstroMetricsExportAuthType{
+	AstroMetricsExportAuthTypeBasic,
+	AstroMetricsExportAuthTypeAuthToken,
+	AstroMetricsExportAuthTypeSigv4,
+}
+
+func (e AstroMetricsExportAuthType) IsValid() bool {
+	switch e {
+	case AstroMetricsExportAuthTypeBasic, AstroMetricsExportAuthTypeAuthToken, AstroMetricsExportAuthTypeSigv4:
+		return true
+	}
+	return false
+}
+
+func (e AstroMetricsExportAuthType) String() string {
+	return string(e)
+}
+
+func (e *AstroMetricsExportAuthType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroMetricsExportAuthType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroMetricsExportAuthType", str)
+	}
+	return nil
+}
+
+func (e AstroMetricsExportAuthType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroMetricsExportAuthType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroMetricsExportAuthType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroMetricsExporterType string
+
+const (
+	AstroMetricsExporterTypePrometheus AstroMetricsExporterType = "PROMETHEUS"
+)
+
+var AllAstroMetricsExporterType = []AstroMetricsExporterType{
+	AstroMetricsExporterTypePrometheus,
+}
+
+func (e AstroMetricsExporterType) IsValid() bool {
+	switch e {
+	case AstroMetricsExporterTypePrometheus:
+		return true
+	}
+	return false
+}
+
+func (e AstroMetricsExporterType) String() string {
+	return string(e)
+}
+
+func (e *AstroMetricsExporterType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroMetricsExporterType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroMetricsExporterType", str)
+	}
+	return nil
+}
+
+func (e AstroMetricsExporterType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroMetricsExporterType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroMetricsExporterType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroOrganizationRole string
+
+const (
+	AstroOrganizationRoleOrganizationOwner         AstroOrganizationRole = "ORGANIZATION_OWNER"
+	AstroOrganizationRoleOrganizationObserveAdmin  AstroOrganizationRole = "ORGANIZATION_OBSERVE_ADMIN"
+	AstroOrganizationRoleOrganizationObserveMember AstroOrganizationRole = "ORGANIZATION_OBSERVE_MEMBER"
+	AstroOrganizationRoleOrganizationBillingAdmin  AstroOrganizationRole = "ORGANIZATION_BILLING_ADMIN"
+	AstroOrganizationRoleOrganizationMember        AstroOrganizationRole = "ORGANIZATION_MEMBER"
+)
+
+var AllAstroOrganizationRole = []AstroOrganizationRole{
+	AstroOrganizationRoleOrganizationOwner,
+	AstroOrganizationRoleOrganizationObserveAdmin,
+	AstroOrganizationRoleOrganizationObserveMember,
+	AstroOrganizationRoleOrganizationBillingAdmin,
+	AstroOrganizationRoleOrganizationMember,
+}
+
+func (e AstroOrganizationRole) IsValid() bool {
+	switch e {
+	case AstroOrganizationRoleOrganizationOwner, AstroOrganizationRoleOrganizationObserveAdmin, AstroOrganizationRoleOrganizationObserveMember, AstroOrganizationRoleOrganizationBillingAdmin, AstroOrganizationRoleOrganizationMember:
+		return true
+	}
+	return false
+}
+
+func (e AstroOrganizationRole) String() string {
+	return string(e)
+}
+
+func (e *AstroOrganizationRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroOrganizationRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroOrganizationRole", str)
+	}
+	return nil
+}
+
+func (e AstroOrganizationRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroOrganizationRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroOrganizationRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The scopes a list of roles, templates or permissions can be filtered by.
+type AstroPermissionScopeType string
+
+const (
+	AstroPermissionScopeTypeDeployment   AstroPermissionScopeType = "DEPLOYMENT"
+	AstroPermissionScopeTypeWorkspace    AstroPermissionScopeType = "WORKSPACE"
+	AstroPermissionScopeTypeOrganization AstroPermissionScopeType = "ORGANIZATION"
+	AstroPermissionScopeTypeDag          AstroPermissionScopeType = "DAG"
+)
+
+var AllAstroPermissionScopeType = []AstroPermissionScopeType{
+	AstroPermissionScopeTypeDeployment,
+	AstroPermissionScopeTypeWorkspace,
+	AstroPermissionScopeTypeOrganization,
+	AstroPermissionScopeTypeDag,
+}
+
+func (e AstroPermissionScopeType) IsValid() bool {
+	switch e {
+	case AstroPermissionScopeTypeDeployment, AstroPermissionScopeTypeWorkspace, AstroPermissionScopeTypeOrganization, AstroPermissionScopeTypeDag:
+		return true
+	}
+	return false
+}
+
+func (e AstroPermissionScopeType) String() string {
+	return string(e)
+}
+
+func (e *AstroPermissionScopeType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroPermissionScopeType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroPermissionScopeType", str)
+	}
+	return nil
+}
+
+func (e AstroPermissionScopeType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroPermissionScopeType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroPermissionScopeType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The scope of a role or permission.
+type AstroRoleScopeType string
+
+const (
+	AstroRoleScopeTypeDeployment   AstroRoleScopeType = "DEPLOYMENT"
+	AstroRoleScopeTypeWorkspace    AstroRoleScopeType = "WORKSPACE"
+	AstroRoleScopeTypeOrganization AstroRoleScopeType = "ORGANIZATION"
+	AstroRoleScopeTypeDag          AstroRoleScopeType = "DAG"
+	AstroRoleScopeTypeSystem       AstroRoleScopeType = "SYSTEM"
+)
+
+var AllAstroRoleScopeType = []AstroRoleScopeType{
+	AstroRoleScopeTypeDeployment,
+	AstroRoleScopeTypeWorkspace,
+	AstroRoleScopeTypeOrganization,
+	AstroRoleScopeTypeDag,
+	AstroRoleScopeTypeSystem,
+}
+
+func (e AstroRoleScopeType) IsValid() bool {
+	switch e {
+	case AstroRoleScopeTypeDeployment, AstroRoleScopeTypeWorkspace, AstroRoleScopeTypeOrganization, AstroRoleScopeTypeDag, AstroRoleScopeTypeSystem:
+		return true
+	}
+	return false
+}
+
+func (e AstroRoleScopeType) String() string {
+	return string(e)
+}
+
+func (e *AstroRoleScopeType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroRoleScopeType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroRoleScopeType", str)
+	}
+	return nil
+}
+
+func (e AstroRoleScopeType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroRoleScopeType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroRoleScopeType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroRoleSort string
+
+const (
+	AstroRoleSortNameAsc         AstroRoleSort = "NAME_ASC"
+	AstroRoleSortNameDesc        AstroRoleSort = "NAME_DESC"
+	AstroRoleSortScopeTypeAsc    AstroRoleSort = "SCOPE_TYPE_ASC"
+	AstroRoleSortScopeTypeDesc   AstroRoleSort = "SCOPE_TYPE_DESC"
+	AstroRoleSortDescriptionAsc  AstroRoleSort = "DESCRIPTION_ASC"
+	AstroRoleSortDescriptionDesc AstroRoleSort = "DESCRIPTION_DESC"
+	AstroRoleSortCreatedAtAsc    AstroRoleSort = "CREATED_AT_ASC"
+	AstroRoleSortCreatedAtDesc   AstroRoleSort = "CREATED_AT_DESC"
+	AstroRoleSortUpdatedAtAsc    AstroRoleSort = "UPDATED_AT_ASC"
+	AstroRoleSortUpdatedAtDesc   AstroRoleSort = "UPDATED_AT_DESC"
+)
+
+var AllAstroRoleSort = []AstroRoleSort{
+	AstroRoleSortNameAsc,
+	AstroRoleSortNameDesc,
+	AstroRoleSortScopeTypeAsc,
+	AstroRoleSortScopeTypeDesc,
+	AstroRoleSortDescriptionAsc,
+	AstroRoleSortDescriptionDesc,
+	AstroRoleSortCreatedAtAsc,
+	AstroRoleSortCreatedAtDesc,
+	AstroRoleSortUpdatedAtAsc,
+	AstroRoleSortUpdatedAtDesc,
+}
+
+func (e AstroRoleSort) IsValid() bool {
+	switch e {
+	case AstroRoleSortNameAsc, AstroRoleSortNameDesc, AstroRoleSortScopeTypeAsc, AstroRoleSortScopeTypeDesc, AstroRoleSortDescriptionAsc, AstroRoleSortDescriptionDesc, AstroRoleSortCreatedAtAsc, AstroRoleSortCreatedAtDesc, AstroRoleSortUpdatedAtAsc, AstroRoleSortUpdatedAtDesc:
+		return true
+	}
+	return false
+}
+
+func (e AstroRoleSort) String() string {
+	return string(e)
+}
+
+func (e *AstroRoleSort) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroRoleSort(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroRoleSort", str)
+	}
+	return nil
+}
+
+func (e AstroRoleSort) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroRoleSort) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroRoleSort) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1367,6 +4803,395 @@ func (e *AstroSchedulerSize) UnmarshalJSON(b []byte) error {
 }
 
 func (e AstroSchedulerSize) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Sort keys of lists that sort by name and dates (Astro's sorts=name:asc …).
+type AstroSort string
+
+const (
+	AstroSortNameAsc       AstroSort = "NAME_ASC"
+	AstroSortNameDesc      AstroSort = "NAME_DESC"
+	AstroSortCreatedAtAsc  AstroSort = "CREATED_AT_ASC"
+	AstroSortCreatedAtDesc AstroSort = "CREATED_AT_DESC"
+	AstroSortUpdatedAtAsc  AstroSort = "UPDATED_AT_ASC"
+	AstroSortUpdatedAtDesc AstroSort = "UPDATED_AT_DESC"
+)
+
+var AllAstroSort = []AstroSort{
+	AstroSortNameAsc,
+	AstroSortNameDesc,
+	AstroSortCreatedAtAsc,
+	AstroSortCreatedAtDesc,
+	AstroSortUpdatedAtAsc,
+	AstroSortUpdatedAtDesc,
+}
+
+func (e AstroSort) IsValid() bool {
+	switch e {
+	case AstroSortNameAsc, AstroSortNameDesc, AstroSortCreatedAtAsc, AstroSortCreatedAtDesc, AstroSortUpdatedAtAsc, AstroSortUpdatedAtDesc:
+		return true
+	}
+	return false
+}
+
+func (e AstroSort) String() string {
+	return string(e)
+}
+
+func (e *AstroSort) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroSort(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroSort", str)
+	}
+	return nil
+}
+
+func (e AstroSort) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroSort) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroSort) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroTeamMemberSort string
+
+const (
+	AstroTeamMemberSortUserIDAsc     AstroTeamMemberSort = "USER_ID_ASC"
+	AstroTeamMemberSortUserIDDesc    AstroTeamMemberSort = "USER_ID_DESC"
+	AstroTeamMemberSortFullNameAsc   AstroTeamMemberSort = "FULL_NAME_ASC"
+	AstroTeamMemberSortFullNameDesc  AstroTeamMemberSort = "FULL_NAME_DESC"
+	AstroTeamMemberSortUsernameAsc   AstroTeamMemberSort = "USERNAME_ASC"
+	AstroTeamMemberSortUsernameDesc  AstroTeamMemberSort = "USERNAME_DESC"
+	AstroTeamMemberSortCreatedAtAsc  AstroTeamMemberSort = "CREATED_AT_ASC"
+	AstroTeamMemberSortCreatedAtDesc AstroTeamMemberSort = "CREATED_AT_DESC"
+)
+
+var AllAstroTeamMemberSort = []AstroTeamMemberSort{
+	AstroTeamMemberSortUserIDAsc,
+	AstroTeamMemberSortUserIDDesc,
+	AstroTeamMemberSortFullNameAsc,
+	AstroTeamMemberSortFullNameDesc,
+	AstroTeamMemberSortUsernameAsc,
+	AstroTeamMemberSortUsernameDesc,
+	AstroTeamMemberSortCreatedAtAsc,
+	AstroTeamMemberSortCreatedAtDesc,
+}
+
+func (e AstroTeamMemberSort) IsValid() bool {
+	switch e {
+	case AstroTeamMemberSortUserIDAsc, AstroTeamMemberSortUserIDDesc, AstroTeamMemberSortFullNameAsc, AstroTeamMemberSortFullNameDesc, AstroTeamMemberSortUsernameAsc, AstroTeamMemberSortUsernameDesc, AstroTeamMemberSortCreatedAtAsc, AstroTeamMemberSortCreatedAtDesc:
+		return true
+	}
+	return false
+}
+
+func (e AstroTeamMemberSort) String() string {
+	return string(e)
+}
+
+func (e *AstroTeamMemberSort) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroTeamMemberSort(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroTeamMemberSort", str)
+	}
+	return nil
+}
+
+func (e AstroTeamMemberSort) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroTeamMemberSort) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroTeamMemberSort) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroTeamSort string
+
+const (
+	AstroTeamSortNameAsc         AstroTeamSort = "NAME_ASC"
+	AstroTeamSortNameDesc        AstroTeamSort = "NAME_DESC"
+	AstroTeamSortDescriptionAsc  AstroTeamSort = "DESCRIPTION_ASC"
+	AstroTeamSortDescriptionDesc AstroTeamSort = "DESCRIPTION_DESC"
+	AstroTeamSortCreatedAtAsc    AstroTeamSort = "CREATED_AT_ASC"
+	AstroTeamSortCreatedAtDesc   AstroTeamSort = "CREATED_AT_DESC"
+	AstroTeamSortUpdatedAtAsc    AstroTeamSort = "UPDATED_AT_ASC"
+	AstroTeamSortUpdatedAtDesc   AstroTeamSort = "UPDATED_AT_DESC"
+)
+
+var AllAstroTeamSort = []AstroTeamSort{
+	AstroTeamSortNameAsc,
+	AstroTeamSortNameDesc,
+	AstroTeamSortDescriptionAsc,
+	AstroTeamSortDescriptionDesc,
+	AstroTeamSortCreatedAtAsc,
+	AstroTeamSortCreatedAtDesc,
+	AstroTeamSortUpdatedAtAsc,
+	AstroTeamSortUpdatedAtDesc,
+}
+
+func (e AstroTeamSort) IsValid() bool {
+	switch e {
+	case AstroTeamSortNameAsc, AstroTeamSortNameDesc, AstroTeamSortDescriptionAsc, AstroTeamSortDescriptionDesc, AstroTeamSortCreatedAtAsc, AstroTeamSortCreatedAtDesc, AstroTeamSortUpdatedAtAsc, AstroTeamSortUpdatedAtDesc:
+		return true
+	}
+	return false
+}
+
+func (e AstroTeamSort) String() string {
+	return string(e)
+}
+
+func (e *AstroTeamSort) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroTeamSort(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroTeamSort", str)
+	}
+	return nil
+}
+
+func (e AstroTeamSort) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroTeamSort) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroTeamSort) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroUserSort string
+
+const (
+	AstroUserSortIDAsc         AstroUserSort = "ID_ASC"
+	AstroUserSortIDDesc        AstroUserSort = "ID_DESC"
+	AstroUserSortUsernameAsc   AstroUserSort = "USERNAME_ASC"
+	AstroUserSortUsernameDesc  AstroUserSort = "USERNAME_DESC"
+	AstroUserSortFullNameAsc   AstroUserSort = "FULL_NAME_ASC"
+	AstroUserSortFullNameDesc  AstroUserSort = "FULL_NAME_DESC"
+	AstroUserSortCreatedAtAsc  AstroUserSort = "CREATED_AT_ASC"
+	AstroUserSortCreatedAtDesc AstroUserSort = "CREATED_AT_DESC"
+	AstroUserSortUpdatedAtAsc  AstroUserSort = "UPDATED_AT_ASC"
+	AstroUserSortUpdatedAtDesc AstroUserSort = "UPDATED_AT_DESC"
+)
+
+var AllAstroUserSort = []AstroUserSort{
+	AstroUserSortIDAsc,
+	AstroUserSortIDDesc,
+	AstroUserSortUsernameAsc,
+	AstroUserSortUsernameDesc,
+	AstroUserSortFullNameAsc,
+	AstroUserSortFullNameDesc,
+	AstroUserSortCreatedAtAsc,
+	AstroUserSortCreatedAtDesc,
+	AstroUserSortUpdatedAtAsc,
+	AstroUserSortUpdatedAtDesc,
+}
+
+func (e AstroUserSort) IsValid() bool {
+	switch e {
+	case AstroUserSortIDAsc, AstroUserSortIDDesc, AstroUserSortUsernameAsc, AstroUserSortUsernameDesc, AstroUserSortFullNameAsc, AstroUserSortFullNameDesc, AstroUserSortCreatedAtAsc, AstroUserSortCreatedAtDesc, AstroUserSortUpdatedAtAsc, AstroUserSortUpdatedAtDesc:
+		return true
+	}
+	return false
+}
+
+func (e AstroUserSort) String() string {
+	return string(e)
+}
+
+func (e *AstroUserSort) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroUserSort(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroUserSort", str)
+	}
+	return nil
+}
+
+func (e AstroUserSort) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroUserSort) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroUserSort) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroUserStatus string
+
+const (
+	AstroUserStatusActive   AstroUserStatus = "ACTIVE"
+	AstroUserStatusInactive AstroUserStatus = "INACTIVE"
+	AstroUserStatusPending  AstroUserStatus = "PENDING"
+	AstroUserStatusBanned   AstroUserStatus = "BANNED"
+)
+
+var AllAstroUserStatus = []AstroUserStatus{
+	AstroUserStatusActive,
+	AstroUserStatusInactive,
+	AstroUserStatusPending,
+	AstroUserStatusBanned,
+}
+
+func (e AstroUserStatus) IsValid() bool {
+	switch e {
+	case AstroUserStatusActive, AstroUserStatusInactive, AstroUserStatusPending, AstroUserStatusBanned:
+		return true
+	}
+	return false
+}
+
+func (e AstroUserStatus) String() string {
+	return string(e)
+}
+
+func (e *AstroUserStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroUserStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroUserStatus", str)
+	}
+	return nil
+}
+
+func (e AstroUserStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroUserStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroUserStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AstroWorkspaceRole string
+
+const (
+	AstroWorkspaceRoleWorkspaceOwner    AstroWorkspaceRole = "WORKSPACE_OWNER"
+	AstroWorkspaceRoleWorkspaceOperator AstroWorkspaceRole = "WORKSPACE_OPERATOR"
+	AstroWorkspaceRoleWorkspaceAuthor   AstroWorkspaceRole = "WORKSPACE_AUTHOR"
+	AstroWorkspaceRoleWorkspaceMember   AstroWorkspaceRole = "WORKSPACE_MEMBER"
+	AstroWorkspaceRoleWorkspaceAccessor AstroWorkspaceRole = "WORKSPACE_ACCESSOR"
+)
+
+var AllAstroWorkspaceRole = []AstroWorkspaceRole{
+	AstroWorkspaceRoleWorkspaceOwner,
+	AstroWorkspaceRoleWorkspaceOperator,
+	AstroWorkspaceRoleWorkspaceAuthor,
+	AstroWorkspaceRoleWorkspaceMember,
+	AstroWorkspaceRoleWorkspaceAccessor,
+}
+
+func (e AstroWorkspaceRole) IsValid() bool {
+	switch e {
+	case AstroWorkspaceRoleWorkspaceOwner, AstroWorkspaceRoleWorkspaceOperator, AstroWorkspaceRoleWorkspaceAuthor, AstroWorkspaceRoleWorkspaceMember, AstroWorkspaceRoleWorkspaceAccessor:
+		return true
+	}
+	return false
+}
+
+func (e AstroWorkspaceRole) String() string {
+	return string(e)
+}
+
+func (e *AstroWorkspaceRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AstroWorkspaceRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AstroWorkspaceRole", str)
+	}
+	return nil
+}
+
+func (e AstroWorkspaceRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AstroWorkspaceRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AstroWorkspaceRole) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -13,7 +13,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -154,20 +153,33 @@ func Metrics(m *metrics.Metrics, backend string, operation func(*http.Request) s
 	})
 }
 
-var astroID = regexp.MustCompile(`^c[a-z0-9]{20,}$`)
-
 // AstroIdempotent says which Astro requests may be repeated: reads, deletes
-// (a repeat answers 404) and updates — a POST to an object's own URL. Every
-// other POST may create something and is not.
+// (a repeat answers 404) and the POSTs that the client's method-class table
+// does not mark as creates (updates, role and membership changes,
+// finalizing a deploy). A create, a rotation, a bulk create or a rollback
+// is never repeated once it may have reached Astro; a POST to a path the
+// table does not know counts as a create.
 func AstroIdempotent(r *http.Request) bool {
 	switch r.Method {
-	case http.MethodGet, http.MethodDelete:
+	case http.MethodGet, http.MethodHead, http.MethodDelete:
 		return true
 	case http.MethodPost:
-		segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-		return astroID.MatchString(segs[len(segs)-1])
+		return !astro.IsCreate(r.Method, astroAPIPath(r.URL.Path))
 	}
 	return false
+}
+
+// astroAPIPath strips the base path ("/v1", "/api/v1") from a request path,
+// so that it reads like the spec's paths: every Astro write is under
+// /organizations.
+func astroAPIPath(p string) string {
+	segs := strings.Split(strings.Trim(p, "/"), "/")
+	for i, s := range segs {
+		if s == "organizations" {
+			return "/" + strings.Join(segs[i:], "/")
+		}
+	}
+	return p
 }
 
 type rt func(*http.Request) (*http.Response, error)

@@ -1,0 +1,199 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/astro-gateway/gateway/backends/astro"
+	"github.com/astro-gateway/gateway/graph/loader"
+	"github.com/astro-gateway/gateway/graph/model"
+)
+
+// Deployment writes. A create is sent once: the transport never retries a
+// create that may have reached Astro (see internal/upstream).
+
+func createAstroDeployment(ctx context.Context, in model.CreateAstroDeploymentInput) (*model.CreateAstroDeploymentPayload, error) {
+	var c check
+	c.id("input.organizationId", in.OrganizationID)
+	req := createDeploymentRequest(&c, in.Deployment)
+	cl, l, err := astroWriter(ctx, &c)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := cl.Deployments.Create(ctx, in.OrganizationID, req)
+	if err != nil {
+		return nil, astroFail(err)
+	}
+	loader.Refresh(ctx, l.AstroDeployment, deploymentKey(in.OrganizationID, d.ID), d)
+	return &model.CreateAstroDeploymentPayload{Deployment: convertAstroDeployment(d)}, nil
+}
+
+func updateAstroDeployment(ctx context.Context, in model.UpdateAstroDeploymentInput) (*model.UpdateAstroDeploymentPayload, error) {
+	var c check
+	c.id("input.organizationId", in.OrganizationID)
+	c.id("input.deploymentId", in.DeploymentID)
+	s := in.Deployment
+	c.exactlyOne("input.deployment", "dedicated, hybrid, standard or patch", has(s.Dedicated), has(s.Hybrid), has(s.Standard), has(s.Patch))
+	var req astro.UpdateDeploymentRequest
+	switch {
+	case s.Dedicated != nil:
+		req = hostedUpdateRequest(&c, "input.deployment.dedicated", s.Dedicated)
+	case s.Standard != nil:
+		req = astro.UpdateStandardDeploymentRequest(hostedUpdateRequest(&c, "input.deployment.standard", s.Standard))
+	case s.Hybrid != nil:
+		req = hybridUpdateRequest(&c, "input.deployment.hybrid", s.Hybrid)
+	case s.Patch != nil:
+		checkPatch(&c, s.Patch)
+	}
+	cl, l, err := astroWriter(ctx, &c)
+	if err != nil {
+		return nil, err
+	}
+	if s.Patch != nil {
+		// The patch needs the deployment as Astro has it now, not as the
+		// request may have cached it.
+		cur, _, err := cl.Deployments.Get(ctx, in.OrganizationID, in.DeploymentID)
+		if err != nil {
+			return nil, astroFail(err)
+		}
+		if req, err = patchRequest(cur, s.Patch); err != nil {
+			return nil, err
+		}
+	}
+	d, _, err := cl.Deployments.Update(ctx, in.OrganizationID, in.DeploymentID, req)
+	if err != nil {
+		return nil, astroFail(err)
+	}
+	loader.Refresh(ctx, l.AstroDeployment, deploymentKey(in.OrganizationID, d.ID), d)
+	return &model.UpdateAstroDeploymentPayload{Deployment: convertAstroDeployment(d)}, nil
+}
+
+func deleteAstroDeployment(ctx context.Context, in model.DeleteAstroDeploymentInput) (*model.DeleteAstroDeploymentPayload, error) {
+	var c check
+	c.id("input.organizationId", in.OrganizationID)
+	c.id("input.deploymentId", in.DeploymentID)
+	cl, l, err := astroWriter(ctx, &c)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := cl.Deployments.Delete(ctx, in.OrganizationID, in.DeploymentID); err != nil {
+		return nil, astroFail(err)
+	}
+	loader.Forget(ctx, l.AstroDeployment, deploymentKey(in.OrganizationID, in.DeploymentID))
+	return &model.DeleteAstroDeploymentPayload{ID: encodeID(typeAstroDeployment, in.OrganizationID, in.DeploymentID), DeploymentID: in.DeploymentID}, nil
+}
+
+const patchPath = "input.deployment.patch"
+
+// checkPatch checks what a patch says on its own, before any call.
+func checkPatch(c *check, p *model.AstroDeploymentPatchInput) {
+	if p.Name != nil {
+		c.required(patchPath+".name", *p.Name)
+		c.maxLen(patchPath+".name", *p.Name, 500)
+	}
+	c.maxLenPtr(patchPath+".description", p.Description, 1000)
+	envVarRequests(c, patchPath+".environmentVariables", p.EnvironmentVariables)
+}
+
+// patchRequest is the complete update of cur's type with p's changes. A
+// field that cur's type lacks is BAD_USER_INPUT. Worker queues are left
+// out, which keeps them; secret variables are sent without their value,
+// which keeps it.
+func patchRequest(cur *astro.Deployment, p *model.AstroDeploymentPatchInput) (astro.UpdateDeploymentRequest, error) {
+	var c check
+	envs := make([]astro.DeploymentEnvironmentVariableRequest, 0, len(cur.EnvironmentVariables))
+	for _, v := range cur.EnvironmentVariables {
+		r := astro.DeploymentEnvironmentVariableRequest{Key: v.Key, IsSecret: v.IsSecret}
+		if !v.IsSecret {
+			r.Value = v.Value
+		}
+		envs = append(envs, r)
+	}
+	if p.EnvironmentVariables != nil {
+		envs = envVarRequests(&c, patchPath+".environmentVariables", p.EnvironmentVariables)
+	}
+	name := cur.Name
+	if p.Name != nil {
+		name = *p.Name
+	}
+	description := cur.Description
+	if p.Description != nil {
+		description = p.Description
+	}
+	contacts := cur.ContactEmails
+	if p.ContactEmails != nil {
+		contacts = p.ContactEmails
+	}
+	executor := astro.DeploymentExecutorCelery
+	if cur.Executor != nil {
+		executor = *cur.Executor
+	}
+	if p.Executor != nil {
+		executor = astro.DeploymentExecutor(*p.Executor)
+	}
+	cicd, dagDeploy := cur.IsCICDEnforced, cur.IsDagDeployEnabled
+	if p.IsCicdEnforced != nil {
+		cicd = *p.IsCicdEnforced
+	}
+	if p.IsDagDeployEnabled != nil {
+		dagDeploy = *p.IsDagDeployEnabled
+	}
+	if cur.Type != nil && *cur.Type == astro.DeploymentTypeHybrid {
+		why := "on a HYBRID deployment: Astro Hosted only"
+		c.forbidden(patchPath+".schedulerSize", p.SchedulerSize != nil, why)
+		c.forbidden(patchPath+".isHighAvailability", p.IsHighAvailability != nil, why)
+		c.forbidden(patchPath+".defaultTaskPodCpu", p.DefaultTaskPodCPU != nil, why)
+		c.forbidden(patchPath+".defaultTaskPodMemory", p.DefaultTaskPodMemory != nil, why)
+		c.forbidden(patchPath+".resourceQuotaCpu", p.ResourceQuotaCPU != nil, why)
+		c.forbidden(patchPath+".resourceQuotaMemory", p.ResourceQuotaMemory != nil, why)
+		c.forbidden(patchPath+".executor", executor == astro.DeploymentExecutorAstro, "as ASTRO on a HYBRID deployment: CELERY or KUBERNETES")
+		if err := c.result(); err != nil {
+			return nil, err
+		}
+		return astro.UpdateHybridDeploymentRequest{
+			WorkspaceID: cur.WorkspaceID, Name: name, Description: description, Executor: executor,
+			Scheduler:      astro.UpdateDeploymentInstanceSpecRequest{AU: deref0(cur.SchedulerAU), Replicas: cur.SchedulerReplicas},
+			IsCICDEnforced: cicd, IsDagDeployEnabled: dagDeploy, EnvironmentVariables: envs, ContactEmails: contacts,
+			TaskPodNodePoolID: cur.TaskPodNodePoolID,
+		}, nil
+	}
+	size := astro.SchedulerSizeSmall
+	if cur.SchedulerSize != nil {
+		size = *cur.SchedulerSize
+	}
+	if p.SchedulerSize != nil {
+		size = astro.SchedulerSize(*p.SchedulerSize)
+	}
+	ha := deref0(cur.IsHighAvailability)
+	if p.IsHighAvailability != nil {
+		ha = *p.IsHighAvailability
+	}
+	req := astro.UpdateDedicatedDeploymentRequest{
+		WorkspaceID: cur.WorkspaceID, Name: name, Description: description, Executor: executor, SchedulerSize: size,
+		IsCICDEnforced: cicd, IsDagDeployEnabled: dagDeploy, IsHighAvailability: ha, EnvironmentVariables: envs, ContactEmails: contacts,
+		DefaultTaskPodCPU: orPtr(p.DefaultTaskPodCPU, cur.DefaultTaskPodCPU), DefaultTaskPodMemory: orPtr(p.DefaultTaskPodMemory, cur.DefaultTaskPodMemory),
+		ResourceQuotaCPU: orPtr(p.ResourceQuotaCPU, cur.ResourceQuotaCPU), ResourceQuotaMemory: orPtr(p.ResourceQuotaMemory, cur.ResourceQuotaMemory),
+	}
+	if r := cur.RemoteExecution; r != nil {
+		req.RemoteExecution = &astro.DeploymentRemoteExecutionRequest{
+			Enabled: r.Enabled, AllowedIPAddressRanges: r.AllowedIPAddressRanges, TaskLogBucket: r.TaskLogBucket, TaskLogURLPattern: r.TaskLogURLPattern,
+		}
+	}
+	if s := cur.ScalingSpec; s != nil && s.HibernationSpec != nil && len(s.HibernationSpec.Schedules) > 0 {
+		req.ScalingSpec = &astro.DeploymentScalingSpecRequest{HibernationSpec: &astro.DeploymentHibernationSpecRequest{Schedules: s.HibernationSpec.Schedules}}
+	}
+	if err := c.result(); err != nil {
+		return nil, err
+	}
+	if cur.Type != nil && *cur.Type == astro.DeploymentTypeStandard {
+		return astro.UpdateStandardDeploymentRequest(req), nil
+	}
+	return req, nil
+}
+
+// orPtr is the patch's value when it has one, else the current one.
+func orPtr[T any](patch, cur *T) *T {
+	if patch != nil {
+		return patch
+	}
+	return cur
+}
