@@ -54,6 +54,48 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	ctx := browser(t)
 	t.Run("query", func(t *testing.T) { playgroundQuery(t, ctx) })
 	t.Run("follow logs", func(t *testing.T) { playgroundFollowsLogs(t, ctx) })
+	t.Run("astro demo flow", func(t *testing.T) { playgroundAstroDemo(t, ctx) })
+}
+
+// playgroundAstroDemo walks the "Astro demo" examples in order, as a person
+// would: each one fills its variables, runs, and shows data, no errors.
+func playgroundAstroDemo(t *testing.T, ctx context.Context) {
+	testenv.Run(t, testenv.Config{NoHouston: true}, func(t *testing.T, env *testenv.Env) {
+		base := strings.TrimSuffix(env.GatewayURL, "graphql")
+		headers, err := json.Marshal(env.Headers())
+		require.NoError(t, err)
+		require.NoError(t, chromedp.Do(ctx,
+			chromedp.Navigate(base),
+			chromedp.WaitVisible(chromedp.ID("run")),
+			chromedp.SetValue(chromedp.ID("headers"), string(headers)),
+		))
+		for _, step := range []struct{ example, want string }{
+			{"Astro demo 1: create a workspace with defaults", `"defaultRegion": "us-east-1"`},
+			{"Astro demo 2: create a deployment with only a name", `"name": "demo-etl"`},
+			{"Astro demo 3: find it on both platforms' list", `"totalCount": 1`},
+			{"Astro demo 4: update it", `"description": "nightly ETL"`},
+			{"Astro demo 5: read its logs", `"logs"`},
+			{"Astro demo 6: delete it", `"deleteAstroDeployment"`},
+		} {
+			pick, err := json.Marshal(step.example)
+			require.NoError(t, err)
+			_, err = chromedp.Run(ctx, chromedp.Evaluate[any](`(() => { document.getElementById("variables").value = "{}";
+				document.getElementById("result").textContent = "";
+				const s = document.getElementById("examples"); s.value = `+string(pick)+`; s.dispatchEvent(new Event("change")); })()`))
+			require.NoError(t, err)
+			if !strings.Contains(step.example, "find it") {
+				_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("variables").value.includes("org")`))
+				require.NoError(t, err, "%s: the page filled in its variables", step.example)
+			}
+			require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("run"))))
+			_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("result").textContent.includes('"data"')`))
+			require.NoError(t, err, step.example)
+			result, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.ID("result")))
+			require.NoError(t, err)
+			assert.NotContains(t, result, `"errors"`, "%s: %s", step.example, result)
+			assert.Contains(t, result, step.want, step.example)
+		}
+	})
 }
 
 // playgroundQuery runs the default query and reads the result.
