@@ -42,6 +42,7 @@ type deploymentQuery struct {
 	wsHouston []string
 	wsRaw     []string // raw ids: tried on both platforms
 	wsFilter  bool
+	fullScan  bool // read every deployment (reports), not just the page
 }
 
 func parseDeploymentQuery(ctx context.Context, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string) (*deploymentQuery, error) {
@@ -97,7 +98,9 @@ func parseDeploymentQuery(ctx context.Context, filter *model.DeploymentFilter, o
 
 // localFilters reports whether the query filters on what no upstream can
 // filter on, so every deployment has to be read.
-func (q *deploymentQuery) localFilters() bool { return q.statuses != nil || q.search != "" }
+func (q *deploymentQuery) localFilters() bool {
+	return q.statuses != nil || q.search != "" || q.fullScan
+}
 
 func (q *deploymentQuery) keep(name, release string, st model.DeploymentStatus) bool {
 	if q.statuses != nil && !q.statuses[st] {
@@ -280,25 +283,9 @@ func fleetSoftwareDeployments(ctx context.Context, q *deploymentQuery) ([]fleetD
 	if q.search != "" {
 		sel = houston.With(sel, "releaseName")
 	}
-	var ids []string
-	if q.wsFilter {
-		ids = append([]string{}, q.wsHouston...)
-		if len(q.wsRaw) > 0 {
-			ws, err := listSoftwareWorkspaces(ctx, houston.Fields("id"))
-			if err != nil {
-				return nil, 0, err
-			}
-			for _, w := range ws {
-				for _, raw := range q.wsRaw {
-					if w.ID == raw {
-						ids = append(ids, raw)
-					}
-				}
-			}
-		}
-		if len(ids) == 0 {
-			return nil, 0, nil
-		}
+	ids, none, err := softwareWorkspaceFilter(ctx, q)
+	if err != nil || none {
+		return nil, 0, err
 	}
 	ds, err := softwareDeploymentsOf(ctx, ids, sel)
 	if err != nil {
@@ -455,4 +442,26 @@ func softwarePage(ctx context.Context, window []fleetDeployment) error {
 		window[i].node = convertSoftwareDeployment(l.Installation(), ds[j])
 	}
 	return first
+}
+
+// softwareWorkspaceFilter turns the query's workspace filter into the
+// Houston workspace ids to read (nil: all of the caller's); none is true
+// when the filter names no Software workspace at all.
+func softwareWorkspaceFilter(ctx context.Context, q *deploymentQuery) (ids []string, none bool, err error) {
+	if !q.wsFilter {
+		return nil, false, nil
+	}
+	ids = append([]string{}, q.wsHouston...)
+	if len(q.wsRaw) > 0 {
+		ws, err := listSoftwareWorkspaces(ctx, houston.Fields("id"))
+		if err != nil {
+			return nil, false, err
+		}
+		for _, w := range ws {
+			if slices.Contains(q.wsRaw, w.ID) {
+				ids = append(ids, w.ID)
+			}
+		}
+	}
+	return ids, len(ids) == 0, nil
 }

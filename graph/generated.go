@@ -1230,6 +1230,19 @@ type ComplexityRoot struct {
 		Timestamp    func(childComplexity int) int
 	}
 
+	DeploymentReport struct {
+		GroupBy func(childComplexity int) int
+		Rows    func(childComplexity int) int
+		Total   func(childComplexity int) int
+	}
+
+	DeploymentReportRow struct {
+		Astro    func(childComplexity int) int
+		Count    func(childComplexity int) int
+		Key      func(childComplexity int) int
+		Software func(childComplexity int) int
+	}
+
 	ExcludeLinkingAstroEnvironmentObjectPayload struct {
 		EnvironmentObject func(childComplexity int) int
 	}
@@ -1325,12 +1338,13 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Astro       func(childComplexity int) int
-		Deployments func(childComplexity int, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string) int
-		Node        func(childComplexity int, id string) int
-		Nodes       func(childComplexity int, ids []string) int
-		Software    func(childComplexity int) int
-		Workspaces  func(childComplexity int, filter *model.WorkspaceFilter, first *int, after *string) int
+		Astro            func(childComplexity int) int
+		DeploymentReport func(childComplexity int, groupBy model.DeploymentReportGroup, filter *model.DeploymentFilter) int
+		Deployments      func(childComplexity int, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string) int
+		Node             func(childComplexity int, id string) int
+		Nodes            func(childComplexity int, ids []string) int
+		Software         func(childComplexity int) int
+		Workspaces       func(childComplexity int, filter *model.WorkspaceFilter, first *int, after *string) int
 	}
 
 	RemoveAstroTeamMemberPayload struct {
@@ -1879,6 +1893,7 @@ type MutationResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
+	DeploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, filter *model.DeploymentFilter) (*model.DeploymentReport, error)
 	Deployments(ctx context.Context, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string) (*model.DeploymentConnection, error)
 	Workspaces(ctx context.Context, filter *model.WorkspaceFilter, first *int, after *string) (*model.WorkspaceConnection, error)
 	Astro(ctx context.Context) (*model.AstroQuery, error)
@@ -6745,6 +6760,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeploymentLogLine.Timestamp(childComplexity), true
 
+	case "DeploymentReport.groupBy":
+		if e.ComplexityRoot.DeploymentReport.GroupBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentReport.GroupBy(childComplexity), true
+	case "DeploymentReport.rows":
+		if e.ComplexityRoot.DeploymentReport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentReport.Rows(childComplexity), true
+	case "DeploymentReport.total":
+		if e.ComplexityRoot.DeploymentReport.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentReport.Total(childComplexity), true
+
+	case "DeploymentReportRow.astro":
+		if e.ComplexityRoot.DeploymentReportRow.Astro == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentReportRow.Astro(childComplexity), true
+	case "DeploymentReportRow.count":
+		if e.ComplexityRoot.DeploymentReportRow.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentReportRow.Count(childComplexity), true
+	case "DeploymentReportRow.key":
+		if e.ComplexityRoot.DeploymentReportRow.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentReportRow.Key(childComplexity), true
+	case "DeploymentReportRow.software":
+		if e.ComplexityRoot.DeploymentReportRow.Software == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentReportRow.Software(childComplexity), true
+
 	case "ExcludeLinkingAstroEnvironmentObjectPayload.environmentObject":
 		if e.ComplexityRoot.ExcludeLinkingAstroEnvironmentObjectPayload.EnvironmentObject == nil {
 			break
@@ -7627,6 +7686,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Astro(childComplexity), true
+	case "Query.deploymentReport":
+		if e.ComplexityRoot.Query.DeploymentReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_deploymentReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DeploymentReport(childComplexity, args["groupBy"].(model.DeploymentReportGroup), args["filter"].(*model.DeploymentFilter)), true
 	case "Query.deployments":
 		if e.ComplexityRoot.Query.Deployments == nil {
 			break
@@ -11693,6 +11763,32 @@ func (ec *executionContext) childFields_DeploymentLogLine(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type DeploymentLogLine", field.Name)
 }
 
+func (ec *executionContext) childFields_DeploymentReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "groupBy":
+		return ec.fieldContext_DeploymentReport_groupBy(ctx, field)
+	case "total":
+		return ec.fieldContext_DeploymentReport_total(ctx, field)
+	case "rows":
+		return ec.fieldContext_DeploymentReport_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeploymentReport", field.Name)
+}
+
+func (ec *executionContext) childFields_DeploymentReportRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_DeploymentReportRow_key(ctx, field)
+	case "count":
+		return ec.fieldContext_DeploymentReportRow_count(ctx, field)
+	case "astro":
+		return ec.fieldContext_DeploymentReportRow_astro(ctx, field)
+	case "software":
+		return ec.fieldContext_DeploymentReportRow_software(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeploymentReportRow", field.Name)
+}
+
 func (ec *executionContext) childFields_ExcludeLinkingAstroEnvironmentObjectPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "environmentObject":
@@ -14964,6 +15060,28 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_deploymentReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (model.DeploymentReportGroup, error) {
+			return ec.unmarshalNDeploymentReportGroup2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentReportGroup(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.DeploymentFilter, error) {
+			return ec.unmarshalODeploymentFilter2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
 	return args, nil
 }
 
@@ -35131,6 +35249,176 @@ func (ec *executionContext) fieldContext_DeploymentLogLine_message(_ context.Con
 	return graphql.NewScalarFieldContext("DeploymentLogLine", field, false, false, "String")
 }
 
+func (ec *executionContext) _DeploymentReport_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentReport_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DeploymentReportGroup) graphql.Marshaler {
+			return ec.marshalNDeploymentReportGroup2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentReportGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentReport_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentReport", field, false, false, "DeploymentReportGroup")
+}
+
+func (ec *executionContext) _DeploymentReport_total(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentReport_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentReport_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeploymentReport_rows(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentReport_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DeploymentReportRow) graphql.Marshaler {
+			return ec.marshalNDeploymentReportRow2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentReportRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentReport_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeploymentReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeploymentReportRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeploymentReportRow_key(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentReportRow_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentReportRow_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentReportRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeploymentReportRow_count(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentReportRow_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentReportRow_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentReportRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeploymentReportRow_astro(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentReportRow_astro(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Astro, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentReportRow_astro(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentReportRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeploymentReportRow_software(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentReportRow_software(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Software, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentReportRow_software(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentReportRow", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ExcludeLinkingAstroEnvironmentObjectPayload_environmentObject(ctx context.Context, field graphql.CollectedField, obj *model.ExcludeLinkingAstroEnvironmentObjectPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -38713,6 +39001,50 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_deploymentReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_deploymentReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DeploymentReport(ctx, fc.Args["groupBy"].(model.DeploymentReportGroup), fc.Args["filter"].(*model.DeploymentFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeploymentReport) graphql.Marshaler {
+			return ec.marshalNDeploymentReport2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_deploymentReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeploymentReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_deploymentReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -62777,6 +63109,97 @@ func (ec *executionContext) _DeploymentLogLine(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var deploymentReportImplementors = []string{"DeploymentReport"}
+
+func (ec *executionContext) _DeploymentReport(ctx context.Context, sel ast.SelectionSet, obj *model.DeploymentReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeploymentReport")
+		case "groupBy":
+			out.Values[i] = ec._DeploymentReport_groupBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._DeploymentReport_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._DeploymentReport_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deploymentReportRowImplementors = []string{"DeploymentReportRow"}
+
+func (ec *executionContext) _DeploymentReportRow(ctx context.Context, sel ast.SelectionSet, obj *model.DeploymentReportRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentReportRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeploymentReportRow")
+		case "key":
+			out.Values[i] = ec._DeploymentReportRow_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._DeploymentReportRow_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "astro":
+			out.Values[i] = ec._DeploymentReportRow_astro(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "software":
+			out.Values[i] = ec._DeploymentReportRow_software(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var excludeLinkingAstroEnvironmentObjectPayloadImplementors = []string{"ExcludeLinkingAstroEnvironmentObjectPayload"}
 
 func (ec *executionContext) _ExcludeLinkingAstroEnvironmentObjectPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ExcludeLinkingAstroEnvironmentObjectPayload) graphql.Marshaler {
@@ -63489,6 +63912,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
+				})
+		case "deploymentReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_deploymentReport(ctx, field)
 				})
 		case "deployments":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -68919,6 +69348,48 @@ func (ec *executionContext) unmarshalNDeploymentOrderField2githubᚗcomᚋastro�
 
 func (ec *executionContext) marshalNDeploymentOrderField2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentOrderField(ctx context.Context, sel ast.SelectionSet, v model.DeploymentOrderField) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNDeploymentReport2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentReport(ctx context.Context, sel ast.SelectionSet, v *model.DeploymentReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeploymentReport!")
+		return graphql.Null
+	}
+	return ec._DeploymentReport(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeploymentReportGroup2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentReportGroup(ctx context.Context, v any) (model.DeploymentReportGroup, error) {
+	var res model.DeploymentReportGroup
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeploymentReportGroup2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentReportGroup(ctx context.Context, sel ast.SelectionSet, v model.DeploymentReportGroup) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNDeploymentReportRow2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentReportRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DeploymentReportRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeploymentReportRow2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentReportRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDeploymentReportRow2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentReportRow(ctx context.Context, sel ast.SelectionSet, v *model.DeploymentReportRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeploymentReportRow!")
+		return graphql.Null
+	}
+	return ec._DeploymentReportRow(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDeploymentStatus2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx context.Context, v any) (model.DeploymentStatus, error) {

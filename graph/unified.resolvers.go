@@ -11,6 +11,11 @@ import (
 	"github.com/astro-gateway/gateway/graph/model"
 )
 
+// DeploymentReport is the resolver for the deploymentReport field.
+func (r *queryResolver) DeploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, filter *model.DeploymentFilter) (*model.DeploymentReport, error) {
+	return deploymentReport(ctx, groupBy, filter)
+}
+
 // Deployments is the resolver for the deployments field.
 func (r *queryResolver) Deployments(ctx context.Context, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string) (*model.DeploymentConnection, error) {
 	return fleetDeployments(ctx, filter, orderBy, first, after)

@@ -2240,6 +2240,25 @@ type DeploymentOrder struct {
 	Direction OrderDirection       `json:"direction"`
 }
 
+// Counts of deployments on both platforms, by one key.
+type DeploymentReport struct {
+	GroupBy DeploymentReportGroup `json:"groupBy"`
+	Total   int                   `json:"total"`
+	// Largest groups first, then by key.
+	Rows []*DeploymentReportRow `json:"rows"`
+}
+
+// One group of a deployment report.
+type DeploymentReportRow struct {
+	// The group's value ("unknown" when upstream has none).
+	Key   string `json:"key"`
+	Count int    `json:"count"`
+	// How many of them are Astro deployments.
+	Astro int `json:"astro"`
+	// How many of them are Software deployments.
+	Software int `json:"software"`
+}
+
 type ExcludeLinkingAstroEnvironmentObjectInput struct {
 	OrganizationID      string `json:"organizationId"`
 	EnvironmentObjectID string `json:"environmentObjectId"`
@@ -5249,6 +5268,68 @@ func (e *DeploymentOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e DeploymentOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What Query.deploymentReport groups deployments by.
+type DeploymentReportGroup string
+
+const (
+	DeploymentReportGroupPlatform       DeploymentReportGroup = "PLATFORM"
+	DeploymentReportGroupStatus         DeploymentReportGroup = "STATUS"
+	DeploymentReportGroupRuntimeVersion DeploymentReportGroup = "RUNTIME_VERSION"
+	DeploymentReportGroupAirflowVersion DeploymentReportGroup = "AIRFLOW_VERSION"
+	DeploymentReportGroupWorkspace      DeploymentReportGroup = "WORKSPACE"
+)
+
+var AllDeploymentReportGroup = []DeploymentReportGroup{
+	DeploymentReportGroupPlatform,
+	DeploymentReportGroupStatus,
+	DeploymentReportGroupRuntimeVersion,
+	DeploymentReportGroupAirflowVersion,
+	DeploymentReportGroupWorkspace,
+}
+
+func (e DeploymentReportGroup) IsValid() bool {
+	switch e {
+	case DeploymentReportGroupPlatform, DeploymentReportGroupStatus, DeploymentReportGroupRuntimeVersion, DeploymentReportGroupAirflowVersion, DeploymentReportGroupWorkspace:
+		return true
+	}
+	return false
+}
+
+func (e DeploymentReportGroup) String() string {
+	return string(e)
+}
+
+func (e *DeploymentReportGroup) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DeploymentReportGroup(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DeploymentReportGroup", str)
+	}
+	return nil
+}
+
+func (e DeploymentReportGroup) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DeploymentReportGroup) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DeploymentReportGroup) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,173 @@
+package graph
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/astro-gateway/gateway/backends/houston"
+	"github.com/astro-gateway/gateway/graph/loader"
+	"github.com/astro-gateway/gateway/graph/model"
+)
+
+// deploymentReport counts every deployment the caller can reach by one key.
+// A platform that fails adds an error; the other platform is still counted.
+func deploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, filter *model.DeploymentFilter) (*model.DeploymentReport, error) {
+	q, err := parseDeploymentQuery(ctx, filter, nil, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	q.fullScan = true
+	l := loader.For(ctx)
+	if !q.astro && !q.software && (filter == nil || filter.Platforms == nil) {
+		if !l.HasAstro() && !l.HasHouston() {
+			return nil, loader.ErrNotConfigured
+		}
+		return nil, loader.ErrNoToken
+	}
+	var (
+		mu   sync.Mutex
+		rows = map[string]*model.DeploymentReportRow{}
+		wg   sync.WaitGroup
+	)
+	count := func(platform model.Platform, key string) {
+		if key == "" {
+			key = "unknown"
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		r := rows[key]
+		if r == nil {
+			r = &model.DeploymentReportRow{Key: key}
+			rows[key] = r
+		}
+		r.Count++
+		if platform == model.PlatformAstro {
+			r.Astro++
+		} else {
+			r.Software++
+		}
+	}
+	if q.astro {
+		wg.Go(func() {
+			if err := reportAstro(ctx, q, groupBy, count); err != nil {
+				graphql.AddError(ctx, err)
+			}
+		})
+	}
+	if q.software {
+		wg.Go(func() {
+			if err := reportSoftware(ctx, q, groupBy, count); err != nil {
+				graphql.AddError(ctx, err)
+			}
+		})
+	}
+	wg.Wait()
+	out := &model.DeploymentReport{GroupBy: groupBy}
+	for _, r := range rows {
+		out.Rows = append(out.Rows, r)
+		out.Total += r.Count
+	}
+	slices.SortFunc(out.Rows, func(a, b *model.DeploymentReportRow) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Key, b.Key))
+	})
+	if out.Rows == nil {
+		out.Rows = []*model.DeploymentReportRow{}
+	}
+	return out, nil
+}
+
+func reportAstro(ctx context.Context, q *deploymentQuery, groupBy model.DeploymentReportGroup, count func(model.Platform, string)) error {
+	l := loader.For(ctx)
+	c, err := l.AstroClient()
+	if err != nil {
+		return err
+	}
+	orgs, err := l.AstroOrganizationIDs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, org := range orgs {
+		ws := append(append([]string{}, q.wsAstro[org]...), q.wsRaw...)
+		if q.wsFilter && len(ws) == 0 {
+			continue
+		}
+		ds, _, err := astroOrgDeployments(ctx, c, org, ws, q)
+		if err != nil {
+			return &loader.BackendError{Backend: "astro", Err: err}
+		}
+		for _, d := range ds {
+			st := astroStatus(d.Status)
+			if !q.keep(d.Name, "", st) {
+				continue
+			}
+			var key string
+			switch groupBy {
+			case model.DeploymentReportGroupPlatform:
+				key = string(model.PlatformAstro)
+			case model.DeploymentReportGroupStatus:
+				key = string(st)
+			case model.DeploymentReportGroupRuntimeVersion:
+				key = deref(nonEmpty(d.AstroRuntimeVersion, d.RuntimeVersion))
+			case model.DeploymentReportGroupAirflowVersion:
+				key = d.AirflowVersion
+			case model.DeploymentReportGroupWorkspace:
+				key = deref(d.WorkspaceName)
+			}
+			count(model.PlatformAstro, key)
+		}
+	}
+	return nil
+}
+
+func reportSoftware(ctx context.Context, q *deploymentQuery, groupBy model.DeploymentReportGroup, count func(model.Platform, string)) error {
+	sel := houston.Fields("id", "label", "status")
+	if q.search != "" {
+		sel = houston.With(sel, "releaseName")
+	}
+	switch groupBy {
+	case model.DeploymentReportGroupRuntimeVersion:
+		sel = houston.With(sel, "runtimeVersion")
+	case model.DeploymentReportGroupAirflowVersion:
+		sel = houston.With(sel, "runtimeAirflowVersion", "airflowVersion")
+	case model.DeploymentReportGroupWorkspace:
+		sel = houston.Merge(sel, []houston.Field{{Name: "workspace", Fields: houston.Fields("id", "label")}})
+	}
+	ids, none, err := softwareWorkspaceFilter(ctx, q)
+	if err != nil || none {
+		return err
+	}
+	ds, err := softwareDeploymentsOf(ctx, ids, sel)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		st := softwareStatus(d.Status)
+		if !q.keep(deref(d.Label), deref(d.ReleaseName), st) {
+			continue
+		}
+		var key string
+		switch groupBy {
+		case model.DeploymentReportGroupPlatform:
+			key = string(model.PlatformSoftware)
+		case model.DeploymentReportGroupStatus:
+			key = string(st)
+		case model.DeploymentReportGroupRuntimeVersion:
+			key = deref(d.RuntimeVersion)
+		case model.DeploymentReportGroupAirflowVersion:
+			key = deref(d.RuntimeAirflowVersion)
+			if key == "" {
+				key = deref(d.AirflowVersion)
+			}
+		case model.DeploymentReportGroupWorkspace:
+			if d.Workspace != nil {
+				key = deref(d.Workspace.Label)
+			}
+		}
+		count(model.PlatformSoftware, key)
+	}
+	return nil
+}
