@@ -1243,6 +1243,14 @@ type ComplexityRoot struct {
 		Software func(childComplexity int) int
 	}
 
+	DeploymentStatusEvent struct {
+		Deployment   func(childComplexity int) int
+		DeploymentID func(childComplexity int) int
+		ObservedAt   func(childComplexity int) int
+		Previous     func(childComplexity int) int
+		Status       func(childComplexity int) int
+	}
+
 	ExcludeLinkingAstroEnvironmentObjectPayload struct {
 		EnvironmentObject func(childComplexity int) int
 	}
@@ -1625,7 +1633,8 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		DeploymentLogs func(childComplexity int, deploymentID string, sources []model.LogSource, search *string) int
+		DeploymentLogs   func(childComplexity int, deploymentID string, sources []model.LogSource, search *string) int
+		DeploymentStatus func(childComplexity int, deploymentIds []string) int
 	}
 
 	UnadoptSoftwareDeploymentPayload struct {
@@ -1949,6 +1958,7 @@ type SoftwareWorkspaceResolver interface {
 }
 type SubscriptionResolver interface {
 	DeploymentLogs(ctx context.Context, deploymentID string, sources []model.LogSource, search *string) (<-chan *model.DeploymentLogLine, error)
+	DeploymentStatus(ctx context.Context, deploymentIds []string) (<-chan *model.DeploymentStatusEvent, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -6804,6 +6814,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeploymentReportRow.Software(childComplexity), true
 
+	case "DeploymentStatusEvent.deployment":
+		if e.ComplexityRoot.DeploymentStatusEvent.Deployment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentStatusEvent.Deployment(childComplexity), true
+	case "DeploymentStatusEvent.deploymentId":
+		if e.ComplexityRoot.DeploymentStatusEvent.DeploymentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentStatusEvent.DeploymentID(childComplexity), true
+	case "DeploymentStatusEvent.observedAt":
+		if e.ComplexityRoot.DeploymentStatusEvent.ObservedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentStatusEvent.ObservedAt(childComplexity), true
+	case "DeploymentStatusEvent.previous":
+		if e.ComplexityRoot.DeploymentStatusEvent.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentStatusEvent.Previous(childComplexity), true
+	case "DeploymentStatusEvent.status":
+		if e.ComplexityRoot.DeploymentStatusEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentStatusEvent.Status(childComplexity), true
+
 	case "ExcludeLinkingAstroEnvironmentObjectPayload.environmentObject":
 		if e.ComplexityRoot.ExcludeLinkingAstroEnvironmentObjectPayload.EnvironmentObject == nil {
 			break
@@ -8912,6 +8953,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.DeploymentLogs(childComplexity, args["deploymentId"].(string), args["sources"].([]model.LogSource), args["search"].(*string)), true
+	case "Subscription.deploymentStatus":
+		if e.ComplexityRoot.Subscription.DeploymentStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_deploymentStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.DeploymentStatus(childComplexity, args["deploymentIds"].([]string)), true
 
 	case "UnadoptSoftwareDeploymentPayload.deployment":
 		if e.ComplexityRoot.UnadoptSoftwareDeploymentPayload.Deployment == nil {
@@ -11787,6 +11839,22 @@ func (ec *executionContext) childFields_DeploymentReportRow(ctx context.Context,
 		return ec.fieldContext_DeploymentReportRow_software(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeploymentReportRow", field.Name)
+}
+
+func (ec *executionContext) childFields_DeploymentStatusEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deploymentId":
+		return ec.fieldContext_DeploymentStatusEvent_deploymentId(ctx, field)
+	case "status":
+		return ec.fieldContext_DeploymentStatusEvent_status(ctx, field)
+	case "previous":
+		return ec.fieldContext_DeploymentStatusEvent_previous(ctx, field)
+	case "observedAt":
+		return ec.fieldContext_DeploymentStatusEvent_observedAt(ctx, field)
+	case "deployment":
+		return ec.fieldContext_DeploymentStatusEvent_deployment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeploymentStatusEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_ExcludeLinkingAstroEnvironmentObjectPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15590,6 +15658,20 @@ func (ec *executionContext) field_Subscription_deploymentLogs_args(ctx context.C
 		return nil, err
 	}
 	args["search"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_deploymentStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "deploymentIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deploymentIds"] = arg0
 	return args, nil
 }
 
@@ -35419,6 +35501,130 @@ func (ec *executionContext) fieldContext_DeploymentReportRow_software(_ context.
 	return graphql.NewScalarFieldContext("DeploymentReportRow", field, false, false, "Int")
 }
 
+func (ec *executionContext) _DeploymentStatusEvent_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentStatusEvent_deploymentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeploymentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentStatusEvent_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentStatusEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeploymentStatusEvent_status(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentStatusEvent_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DeploymentStatus) graphql.Marshaler {
+			return ec.marshalNDeploymentStatus2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentStatusEvent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentStatusEvent", field, false, false, "DeploymentStatus")
+}
+
+func (ec *executionContext) _DeploymentStatusEvent_previous(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentStatusEvent_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeploymentStatus) graphql.Marshaler {
+			return ec.marshalODeploymentStatus2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentStatusEvent_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentStatusEvent", field, false, false, "DeploymentStatus")
+}
+
+func (ec *executionContext) _DeploymentStatusEvent_observedAt(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentStatusEvent_observedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ObservedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentStatusEvent_observedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentStatusEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DeploymentStatusEvent_deployment(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentStatusEvent_deployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deployment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Deployment) graphql.Marshaler {
+			return ec.marshalNDeployment2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentStatusEvent_deployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeploymentStatusEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ExcludeLinkingAstroEnvironmentObjectPayload_environmentObject(ctx context.Context, field graphql.CollectedField, obj *model.ExcludeLinkingAstroEnvironmentObjectPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -44035,6 +44241,50 @@ func (ec *executionContext) fieldContext_Subscription_deploymentLogs(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Subscription_deploymentLogs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_deploymentStatus(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_deploymentStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().DeploymentStatus(ctx, fc.Args["deploymentIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeploymentStatusEvent) graphql.Marshaler {
+			return ec.marshalNDeploymentStatusEvent2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatusEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_deploymentStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeploymentStatusEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_deploymentStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -63200,6 +63450,59 @@ func (ec *executionContext) _DeploymentReportRow(ctx context.Context, sel ast.Se
 	return out
 }
 
+var deploymentStatusEventImplementors = []string{"DeploymentStatusEvent"}
+
+func (ec *executionContext) _DeploymentStatusEvent(ctx context.Context, sel ast.SelectionSet, obj *model.DeploymentStatusEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentStatusEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeploymentStatusEvent")
+		case "deploymentId":
+			out.Values[i] = ec._DeploymentStatusEvent_deploymentId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._DeploymentStatusEvent_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._DeploymentStatusEvent_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "observedAt":
+			out.Values[i] = ec._DeploymentStatusEvent_observedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deployment":
+			out.Values[i] = ec._DeploymentStatusEvent_deployment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var excludeLinkingAstroEnvironmentObjectPayloadImplementors = []string{"ExcludeLinkingAstroEnvironmentObjectPayload"}
 
 func (ec *executionContext) _ExcludeLinkingAstroEnvironmentObjectPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ExcludeLinkingAstroEnvironmentObjectPayload) graphql.Marshaler {
@@ -65862,6 +66165,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "deploymentLogs":
 		return ec._Subscription_deploymentLogs(ctx, fields[0])
+	case "deploymentStatus":
+		return ec._Subscription_deploymentStatus(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -69402,6 +69707,14 @@ func (ec *executionContext) marshalNDeploymentStatus2githubᚗcomᚋastroᚑgate
 	return v
 }
 
+func (ec *executionContext) marshalNDeploymentStatusEvent2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatusEvent(ctx context.Context, sel ast.SelectionSet, v *model.DeploymentStatusEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeploymentStatusEvent!")
+		return graphql.Null
+	}
+	return ec._DeploymentStatusEvent(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNExcludeLinkingAstroEnvironmentObjectInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐExcludeLinkingAstroEnvironmentObjectInput(ctx context.Context, v any) (model.ExcludeLinkingAstroEnvironmentObjectInput, error) {
 	res, err := ec.unmarshalInputExcludeLinkingAstroEnvironmentObjectInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -72346,6 +72659,22 @@ func (ec *executionContext) marshalODeploymentStatus2ᚕgithubᚗcomᚋastroᚑg
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalODeploymentStatus2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx context.Context, v any) (*model.DeploymentStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.DeploymentStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODeploymentStatus2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx context.Context, sel ast.SelectionSet, v *model.DeploymentStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOExcludeLinkingAstroEnvironmentObjectPayload2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐExcludeLinkingAstroEnvironmentObjectPayload(ctx context.Context, sel ast.SelectionSet, v *model.ExcludeLinkingAstroEnvironmentObjectPayload) graphql.Marshaler {

@@ -41,6 +41,11 @@ func (r *subscriptionResolver) DeploymentLogs(ctx context.Context, deploymentID 
 	return r.deploymentLogs(ctx, deploymentID, sources, search)
 }
 
+// DeploymentStatus is the resolver for the deploymentStatus field.
+func (r *subscriptionResolver) DeploymentStatus(ctx context.Context, deploymentIds []string) (<-chan *model.DeploymentStatusEvent, error) {
+	return r.deploymentStatus(ctx, deploymentIds)
+}
+
 // Subscription returns SubscriptionResolver implementation.
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 

@@ -88,6 +88,11 @@ func (l *Loaders) observe(loader string, keys int) {
 	}
 }
 
+// Fresh returns new loaders with the same backends and credentials: for a
+// long-lived operation (a subscription) that must read upstream again
+// rather than what its loaders memoised.
+func (l *Loaders) Fresh() *Loaders { return New(l.cfg, l.creds) }
+
 // Load is a shorthand for loader.Load(ctx, key)().
 func Load[K comparable, V any](ctx context.Context, ld *dataloader.Loader[K, V], key K) (V, error) {
 	return ld.Load(ctx, key)()

@@ -2259,6 +2259,18 @@ type DeploymentReportRow struct {
 	Software int `json:"software"`
 }
 
+// A deployment's status, as first seen or as changed.
+type DeploymentStatusEvent struct {
+	DeploymentID string           `json:"deploymentId"`
+	Status       DeploymentStatus `json:"status"`
+	// The status before this change; null for the first event of a deployment.
+	Previous *DeploymentStatus `json:"previous,omitempty"`
+	// When the gateway saw it.
+	ObservedAt time.Time `json:"observedAt"`
+	// The deployment as it is now.
+	Deployment Deployment `json:"deployment"`
+}
+
 type ExcludeLinkingAstroEnvironmentObjectInput struct {
 	OrganizationID      string `json:"organizationId"`
 	EnvironmentObjectID string `json:"environmentObjectId"`
