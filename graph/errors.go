@@ -70,6 +70,12 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 		return gerr
 	}
 	ext := gerr.Extensions
+	if own != nil && own == err && len(own.Path) == 0 && !graphql.HasOperationContext(ctx) {
+		// The request itself could not be read (a body that is not JSON, or
+		// too large): gqlgen reports it before any operation exists.
+		ext["code"] = CodeBadUserInput
+		return gerr
+	}
 	if field, ok := argumentError(ctx, own); ok {
 		// A value that does not fit its scalar (a malformed Time) fails
 		// while the field's arguments are read, before its resolver runs.

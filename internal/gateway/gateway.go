@@ -90,8 +90,11 @@ func New(o Options) http.Handler {
 				return nil // the end of a stream: each of its responses was counted
 			}
 			typ := "unknown"
-			if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil {
-				typ = string(oc.Operation.Operation)
+			// A request that could not be read has no operation context.
+			if graphql.HasOperationContext(ctx) {
+				if oc := graphql.GetOperationContext(ctx); oc.Operation != nil {
+					typ = string(oc.Operation.Operation)
+				}
 			}
 			outcome := "ok"
 			if len(resp.Errors) > 0 {
@@ -109,7 +112,7 @@ func New(o Options) http.Handler {
 	api = limitBody(withTimeout(cacheControl(api), o.RequestTimeout))
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", api)
+	mux.Handle("/graphql", errorCodes(api))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'"+sockets(r.Host))

@@ -1,0 +1,59 @@
+package gateway_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/astro-gateway/gateway/internal/testenv"
+)
+
+// TestMalformedRequests: requests the transports refuse before any
+// operation exists still get an error with extensions.code, and never a
+// panic or a 500.
+func TestMalformedRequests(t *testing.T) {
+	t.Parallel()
+	testenv.Run(t, testenv.Config{}, func(t *testing.T, env *testenv.Env) {
+		for _, tc := range []struct {
+			name, method, ctype, body, query string
+		}{
+			{"not json", http.MethodPost, "application/json", "not json", ""},
+			{"too large", http.MethodPost, "application/json", `{"query":"` + strings.Repeat("a", 2<<20) + `"}`, ""},
+			{"wrong content type", http.MethodPost, "text/plain", `{"query":"{ __typename }"}`, ""},
+			{"unsupported method", http.MethodPut, "application/json", `{"query":"{ __typename }"}`, ""},
+			{"mutation over GET", http.MethodGet, "", "", "?query=" + "mutation%7BdeleteSoftwareDeployment(input%3A%7BdeploymentId%3A%22x%22%7D)%7B__typename%7D%7D"},
+			{"GET with bad variables", http.MethodGet, "", "", "?query=%7B__typename%7D&variables=%7Bnope"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				req, err := http.NewRequestWithContext(t.Context(), tc.method, env.GatewayURL+tc.query, strings.NewReader(tc.body))
+				require.NoError(t, err)
+				if tc.ctype != "" {
+					req.Header.Set("Content-Type", tc.ctype)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				require.NoError(t, err)
+				defer resp.Body.Close()
+				raw, err := io.ReadAll(resp.Body)
+				require.NoError(t, err)
+				assert.Less(t, resp.StatusCode, 500, "body: %s", raw)
+				var out struct {
+					Errors []struct {
+						Message    string         `json:"message"`
+						Extensions map[string]any `json:"extensions"`
+					} `json:"errors"`
+				}
+				require.NoError(t, json.Unmarshal(raw, &out), "body: %s", raw)
+				require.NotEmpty(t, out.Errors)
+				for _, e := range out.Errors {
+					assert.NotEmpty(t, e.Extensions["code"], "error without a code: %s", e.Message)
+					assert.NotEqual(t, "INTERNAL", e.Extensions["code"], e.Message)
+				}
+			})
+		}
+	})
+}
