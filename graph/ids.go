@@ -95,6 +95,9 @@ func encodeCursor(offset int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(offset)))
 }
 
+// maxCursorOffset bounds the offsets a cursor may carry.
+const maxCursorOffset = 1 << 30
+
 func decodeCursor(c *string) (int, error) {
 	if c == nil || *c == "" {
 		return 0, nil
@@ -102,7 +105,9 @@ func decodeCursor(c *string) (int, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(*c)
 	if err == nil {
 		if s, ok := strings.CutPrefix(string(raw), "offset:"); ok {
-			if n, err := strconv.Atoi(s); err == nil && n >= 0 {
+			// A list is never near this long; the bound keeps offset+first
+			// far from overflowing.
+			if n, err := strconv.Atoi(s); err == nil && n >= 0 && n < maxCursorOffset {
 				return n + 1, nil
 			}
 		}

@@ -33,37 +33,44 @@ func deploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, 
 		rows = map[string]*model.DeploymentReportRow{}
 		wg   sync.WaitGroup
 	)
-	count := func(platform model.Platform, key string) {
-		if key == "" {
-			key = "unknown"
-		}
+	// Each platform counts on its own and is merged only if it finished: a
+	// platform that failed half-way must not leave half its counts.
+	merge := func(platform model.Platform, counts map[string]int) {
 		mu.Lock()
 		defer mu.Unlock()
-		r := rows[key]
-		if r == nil {
-			r = &model.DeploymentReportRow{Key: key}
-			rows[key] = r
+		for key, n := range counts {
+			r := rows[key]
+			if r == nil {
+				r = &model.DeploymentReportRow{Key: key}
+				rows[key] = r
+			}
+			r.Count += n
+			if platform == model.PlatformAstro {
+				r.Astro += n
+			} else {
+				r.Software += n
+			}
 		}
-		r.Count++
-		if platform == model.PlatformAstro {
-			r.Astro++
-		} else {
-			r.Software++
+	}
+	run := func(platform model.Platform, fn func(context.Context, *deploymentQuery, model.DeploymentReportGroup, func(string)) error) {
+		counts := map[string]int{}
+		err := fn(ctx, q, groupBy, func(key string) {
+			if key == "" {
+				key = "unknown"
+			}
+			counts[key]++
+		})
+		if err != nil {
+			graphql.AddError(ctx, err)
+			return
 		}
+		merge(platform, counts)
 	}
 	if q.astro {
-		wg.Go(func() {
-			if err := reportAstro(ctx, q, groupBy, count); err != nil {
-				graphql.AddError(ctx, err)
-			}
-		})
+		wg.Go(func() { run(model.PlatformAstro, reportAstro) })
 	}
 	if q.software {
-		wg.Go(func() {
-			if err := reportSoftware(ctx, q, groupBy, count); err != nil {
-				graphql.AddError(ctx, err)
-			}
-		})
+		wg.Go(func() { run(model.PlatformSoftware, reportSoftware) })
 	}
 	wg.Wait()
 	out := &model.DeploymentReport{GroupBy: groupBy}
@@ -80,7 +87,7 @@ func deploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, 
 	return out, nil
 }
 
-func reportAstro(ctx context.Context, q *deploymentQuery, groupBy model.DeploymentReportGroup, count func(model.Platform, string)) error {
+func reportAstro(ctx context.Context, q *deploymentQuery, groupBy model.DeploymentReportGroup, count func(string)) error {
 	l := loader.For(ctx)
 	c, err := l.AstroClient()
 	if err != nil {
@@ -117,13 +124,13 @@ func reportAstro(ctx context.Context, q *deploymentQuery, groupBy model.Deployme
 			case model.DeploymentReportGroupWorkspace:
 				key = deref(d.WorkspaceName)
 			}
-			count(model.PlatformAstro, key)
+			count(key)
 		}
 	}
 	return nil
 }
 
-func reportSoftware(ctx context.Context, q *deploymentQuery, groupBy model.DeploymentReportGroup, count func(model.Platform, string)) error {
+func reportSoftware(ctx context.Context, q *deploymentQuery, groupBy model.DeploymentReportGroup, count func(string)) error {
 	sel := houston.Fields("id", "label", "status")
 	if q.search != "" {
 		sel = houston.With(sel, "releaseName")
@@ -167,7 +174,7 @@ func reportSoftware(ctx context.Context, q *deploymentQuery, groupBy model.Deplo
 				key = deref(d.Workspace.Label)
 			}
 		}
-		count(model.PlatformSoftware, key)
+		count(key)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -13,6 +14,9 @@ import (
 
 // maxWatched bounds Subscription.deploymentStatus's ids.
 const maxWatched = 100
+
+// maxFailedPolls is how many polls in a row may fail before the stream ends.
+const maxFailedPolls = 3
 
 // deploymentStatus polls the deployments every interval and sends their
 // first status, then every change. Each poll uses fresh loaders (so it reads
@@ -55,12 +59,24 @@ func (r *Resolver) deploymentStatus(ctx context.Context, ids []string) (<-chan *
 		defer close(out)
 		defer stop()
 		last := make([]model.DeploymentStatus, len(ids))
+		failures := 0 // polls in a row with an error
 		send := func(nodes []model.Node, errs []error) bool {
-			for i, n := range nodes {
-				if errs[i] != nil {
-					graphql.AddError(ctx, errs[i])
+			for _, err := range errs {
+				if err == nil {
 					continue
 				}
+				// A deployment that is gone ends the stream at once; other
+				// failures (429, 5xx, a network error) after three polls
+				// in a row. The stream's last response carries the error.
+				var nf *loader.NotFoundError
+				if failures++; errors.As(err, &nf) || failures >= maxFailedPolls {
+					failStream(ctx, err)
+					return false
+				}
+				return true
+			}
+			failures = 0
+			for i, n := range nodes {
 				d, ok := n.(model.Deployment)
 				if !ok {
 					continue

@@ -157,9 +157,14 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	switch kind {
 	case Write:
 		resp, err := t.next.RoundTrip(req)
-		// Whatever the answer, the write may have changed the scope.
+		// Whatever the answer, the write may have changed the scope — and,
+		// on Astro, the list of organizations that shows it.
 		if t.store != nil && scope != "" {
-			_ = t.store.Bump(context.WithoutCancel(req.Context()), scope)
+			bctx := context.WithoutCancel(req.Context())
+			_ = t.store.Bump(bctx, scope)
+			if t.rules.Backend == "astro" && scope != "organizations" {
+				_ = t.store.Bump(bctx, "organizations")
+			}
 		}
 		return resp, err
 	case Read:

@@ -124,14 +124,18 @@ func New(o Options) http.Handler {
 	}
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ready\n")) })
 
-	c := cors.New(cors.Options{
+	co := cors.Options{
 		AllowedOrigins:   o.CORSAllowedOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Astro-Token", "X-Astro-Organization-Id", "X-Houston-Token", "X-Gateway-Key", "Cache-Control"},
 		AllowCredentials: false,
 		MaxAge:           600,
-	})
-	return c.Handler(mux)
+	}
+	if len(o.CORSAllowedOrigins) == 0 {
+		// rs/cors reads an empty list as "*"; ours means same origin only.
+		co.AllowOriginFunc = func(string) bool { return false }
+	}
+	return cors.New(co).Handler(mux)
 }
 
 // sockets names the page's own websocket origins for its CSP: 'self'

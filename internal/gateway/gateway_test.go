@@ -204,7 +204,8 @@ func TestAstroBatching(t *testing.T) {
 			sel      string
 			maxCalls int
 		}{
-			{"workspace and cluster details", `workspace { name description } cluster { name region }`, 3},
+			{"workspace and cluster details", `workspace { name description } cluster { name region }`, 2},
+			{"cluster details beyond what a deployment carries", `workspace { name description } cluster { name region dbInstanceType }`, 3},
 			{"workspace name only", `workspace { name }`, 1},
 			{"cluster name and region only", `workspace { name } cluster { name region }`, 1},
 		} {

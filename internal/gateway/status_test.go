@@ -102,6 +102,23 @@ func TestDeploymentStatusSubscription(t *testing.T) {
 		assert.Equal(t, "HIBERNATING", ev.Status)
 		require.NotNil(t, ev.Previous)
 		assert.Equal(t, "HEALTHY", *ev.Previous)
+
+		// A watched deployment that goes away ends the stream with the error.
+		r = env.Query(t, `mutation($org: String!, $id: String!) { deleteAstroDeployment(input: {organizationId: $org, deploymentId: $id}) { deploymentId } }`,
+			map[string]any{"org": org, "id": astroRaw}, env.Headers())
+		require.Empty(t, r.Errors)
+		var last struct {
+			Errors []struct {
+				Extensions map[string]any `json:"extensions"`
+			} `json:"errors"`
+		}
+		for ev := range events {
+			if ev.Name == "next" {
+				require.NoError(t, json.Unmarshal(ev.Data, &last))
+			}
+		}
+		require.NotEmpty(t, last.Errors, "the stream's last response carries the error")
+		assert.Equal(t, "NOT_FOUND", last.Errors[0].Extensions["code"])
 	})
 }
 

@@ -97,12 +97,15 @@ func (l *Limiter) Wait(ctx context.Context, key, class string) error {
 	window := l.limits.Window + l.limits.Margin
 	l.mu.Lock()
 	k := key + "|" + class
+	now := l.now()
 	r := l.logs[k]
 	if r == nil {
+		if len(l.logs) >= sweepAt {
+			l.sweep(now, window)
+		}
 		r = &ring{times: make([]time.Time, n)}
 		l.logs[k] = r
 	}
-	now := l.now()
 	at := now
 	// The slot frees when the admission n places back leaves the window.
 	if oldest := r.times[r.next]; !oldest.IsZero() && oldest.Add(window).After(now) {
@@ -119,6 +122,21 @@ func (l *Limiter) Wait(ctx context.Context, key, class string) error {
 		return l.sleep(ctx, d)
 	}
 	return nil
+}
+
+// sweepAt is how many keys the limiter holds before it drops idle ones: a
+// stream of requests with made-up tokens must not grow it without bound.
+const sweepAt = 10000
+
+// sweep drops the keys whose last admission has left the window: they hold
+// nothing that limits a future request. l.mu is held.
+func (l *Limiter) sweep(now time.Time, window time.Duration) {
+	for k, r := range l.logs {
+		last := r.times[(r.next+len(r.times)-1)%len(r.times)]
+		if !last.Add(window).After(now) {
+			delete(l.logs, k)
+		}
+	}
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

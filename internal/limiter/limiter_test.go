@@ -73,3 +73,15 @@ func TestKeyHidesToken(t *testing.T) {
 	assert.Equal(t, Key("x"), Key("x"))
 	assert.NotEqual(t, Key("x"), Key("y"))
 }
+
+func TestIdleKeysAreDropped(t *testing.T) {
+	t.Parallel()
+	l, c := newTestLimiter(Limits{Read: 25, Window: time.Second})
+	for i := range sweepAt {
+		require.NoError(t, l.Wait(context.Background(), Key(string(rune(i))+"-made-up"), "GET"))
+	}
+	require.Len(t, l.logs, sweepAt)
+	c.t = c.t.Add(2 * time.Second)
+	require.NoError(t, l.Wait(context.Background(), "fresh", "GET"))
+	assert.Len(t, l.logs, 1, "the idle keys went when a new one came")
+}

