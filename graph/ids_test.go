@@ -71,3 +71,11 @@ func TestPageInfo(t *testing.T) {
 	assert.Empty(t, slice(items, page{offset: 9, first: 2}))
 	assert.False(t, pageInfo(page{offset: 4, first: 2}, 1, 5).HasNextPage)
 }
+
+func TestHugeCursorIsRefused(t *testing.T) {
+	t.Parallel()
+	c := encodeCursor(9223372036854775807)
+	_, err := pageArgs(nil, &c)
+	var in *InputError
+	require.ErrorAs(t, err, &in)
+}

@@ -169,3 +169,12 @@ func TestHoustonRules(t *testing.T) {
 	assert.False(t, r.Cacheable(200, []byte(`{"data":null,"errors":[{"message":"no"}]}`)), "errors are never kept")
 	assert.False(t, r.Cacheable(400, []byte(`{}`)))
 }
+
+func TestOrganizationWritesRetireTheOrganizationsList(t *testing.T) {
+	t.Parallel()
+	u, c, base := setup(t, NewLocal(100, time.Minute))
+	get(t, t.Context(), c, base+"/v1/organizations", "a")
+	send(t, c, http.MethodPost, base+"/v1/organizations/org1", "a") // rename
+	get(t, t.Context(), c, base+"/v1/organizations", "a")
+	assert.EqualValues(t, 3, u.calls.Load(), "the list was read again after the rename")
+}

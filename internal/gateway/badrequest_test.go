@@ -57,3 +57,19 @@ func TestMalformedRequests(t *testing.T) {
 		}
 	})
 }
+
+// TestCORSDefaultsToSameOrigin: with no CORS_ALLOWED_ORIGINS, another
+// origin gets no Access-Control-Allow-Origin.
+func TestCORSDefaultsToSameOrigin(t *testing.T) {
+	t.Parallel()
+	testenv.Run(t, testenv.Config{}, func(t *testing.T, env *testenv.Env) {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodOptions, env.GatewayURL, nil)
+		require.NoError(t, err)
+		req.Header.Set("Origin", "https://evil.example")
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"))
+	})
+}

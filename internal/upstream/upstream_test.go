@@ -123,3 +123,14 @@ func TestAstroIdempotent(t *testing.T) {
 		assert.Equal(t, want, AstroIdempotent(req), path)
 	}
 }
+
+// TestRepeatedDeleteAnswered404IsSuccess: the first DELETE's answer was a
+// 502 after the object was gone; the retry's 404 means the delete worked.
+func TestRepeatedDeleteAnswered404IsSuccess(t *testing.T) {
+	t.Parallel()
+	calls, base := script(t, 502, 404)
+	code, err := do(t, http.MethodDelete, base+"/v1/organizations/o/deployments/clm8t5u4q000008jq4qoc3036")
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusNoContent, code)
+	assert.EqualValues(t, 2, calls.Load())
+}
