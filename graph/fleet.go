@@ -173,11 +173,14 @@ func sortFleet(all []fleetDeployment, field model.DeploymentOrderField, dir mode
 		default:
 			c = strings.Compare(a.name, b.name)
 		}
+		if c == 0 && field != model.DeploymentOrderFieldCreatedAt {
+			c = a.created.Compare(b.created) // as Astro breaks ties (see astroOrgDeployments)
+		}
 		if dir == model.OrderDirectionDesc {
 			c = -c
 		}
 		if c == 0 {
-			c = strings.Compare(a.id, b.id) // ids are unique: a total order
+			c = strings.Compare(a.id, b.id) // upstream ids: a total order
 		}
 		return c
 	})
@@ -226,7 +229,7 @@ func fleetAstroDeployments(ctx context.Context, q *deploymentQuery) ([]fleetDepl
 				if !q.keep(m.Name, "", m.Status) {
 					continue
 				}
-				out = append(out, fleetDeployment{node: m, id: m.ID, name: m.Name, created: d.CreatedAt, updated: d.UpdatedAt})
+				out = append(out, fleetDeployment{node: m, id: d.ID, name: m.Name, created: d.CreatedAt, updated: d.UpdatedAt})
 			}
 			total += n
 		})
@@ -243,7 +246,12 @@ func fleetAstroDeployments(ctx context.Context, q *deploymentQuery) ([]fleetDepl
 
 func astroOrgDeployments(ctx context.Context, c *astro.Client, org string, ws []string, q *deploymentQuery) ([]*astro.Deployment, int, error) {
 	opts := &astro.ListDeploymentsOptions{WorkspaceIDs: ws}
+	// Ties are broken as the gateway breaks them (createdAt, then id), so
+	// the first offset+first that Astro sends are the ones the merge needs.
 	opts.Sorts = []string{astroSort(string(q.field), q.dir)}
+	if q.field != model.DeploymentOrderFieldCreatedAt {
+		opts.Sorts = append(opts.Sorts, astroSort(string(model.DeploymentOrderFieldCreatedAt), q.dir))
+	}
 	if !q.localFilters() {
 		opts.Limit = upstreamLimit(q.page.offset + q.page.first)
 		ds, resp, err := c.Deployments.List(ctx, org, opts)
@@ -297,7 +305,7 @@ func fleetSoftwareDeployments(ctx context.Context, q *deploymentQuery) ([]fleetD
 		if !q.keep(name, deref(d.ReleaseName), softwareStatus(d.Status)) {
 			continue
 		}
-		f := fleetDeployment{softwareID: d.ID, id: "software:" + d.ID, name: name}
+		f := fleetDeployment{softwareID: d.ID, id: d.ID, name: name}
 		if d.CreatedAt != nil {
 			f.created = *d.CreatedAt
 		}

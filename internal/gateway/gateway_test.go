@@ -419,3 +419,49 @@ func TestTwoOrganizationsNeverCross(t *testing.T) {
 		assert.NotContains(t, string(r.Data), orgs[0].id+`","name`)
 	})
 }
+
+// TestPagingMatchesOneBigPage pages two deployments at a time and compares
+// with one page of everything: the same deployments in the same order, also
+// where names tie (the small dataset has deployments sharing a name).
+func TestPagingMatchesOneBigPage(t *testing.T) {
+	t.Parallel()
+	testenv.Run(t, testenv.Config{}, func(t *testing.T, env *testenv.Env) {
+		for _, order := range []string{`{field: NAME, direction: ASC}`, `{field: NAME, direction: DESC}`, `{field: CREATED_AT, direction: ASC}`} {
+			q := `query($first: Int!, $after: String) { deployments(first: $first, after: $after, orderBy: ` + order + `) {
+				pageInfo { hasNextPage endCursor } nodes { id } } }`
+			type page struct {
+				Deployments struct {
+					PageInfo struct {
+						HasNextPage bool   `json:"hasNextPage"`
+						EndCursor   string `json:"endCursor"`
+					} `json:"pageInfo"`
+					Nodes []struct{ ID string } `json:"nodes"`
+				} `json:"deployments"`
+			}
+			var whole page
+			r := env.Query(t, q, map[string]any{"first": 1000}, env.Headers())
+			require.Empty(t, r.Errors)
+			r.Decode(t, &whole)
+			var one []string
+			var after any
+			for range 200 {
+				var p page
+				r := env.Query(t, q, map[string]any{"first": 2, "after": after}, env.Headers())
+				require.Empty(t, r.Errors)
+				r.Decode(t, &p)
+				for _, n := range p.Deployments.Nodes {
+					one = append(one, n.ID)
+				}
+				if !p.Deployments.PageInfo.HasNextPage {
+					break
+				}
+				after = p.Deployments.PageInfo.EndCursor
+			}
+			var all []string
+			for _, n := range whole.Deployments.Nodes {
+				all = append(all, n.ID)
+			}
+			assert.Equal(t, all, one, order)
+		}
+	})
+}
