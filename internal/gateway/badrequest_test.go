@@ -2,10 +2,14 @@ package gateway_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -71,5 +75,26 @@ func TestCORSDefaultsToSameOrigin(t *testing.T) {
 		require.NoError(t, err)
 		resp.Body.Close()
 		assert.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"))
+	})
+}
+
+// TestSlowSSEBodyIsCut: a request that says it wants a stream but sends its
+// body slowly is still bound by the server's read timeout.
+func TestSlowSSEBodyIsCut(t *testing.T) {
+	t.Parallel()
+	const timeout = 300 * time.Millisecond
+	testenv.Run(t, testenv.Config{ConfigureServer: func(s *http.Server) { s.ReadTimeout = timeout }}, func(t *testing.T, env *testenv.Env) {
+		u, err := url.Parse(env.GatewayURL)
+		require.NoError(t, err)
+		conn, err := net.Dial("tcp", u.Host)
+		require.NoError(t, err)
+		defer conn.Close()
+		_, err = fmt.Fprintf(conn, "POST /graphql HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: 100\r\n\r\n{", u.Host)
+		require.NoError(t, err)
+		require.NoError(t, conn.SetReadDeadline(time.Now().Add(10*timeout)))
+		start := time.Now()
+		_, err = io.ReadAll(conn) // returns when the server gives up on the body
+		require.NoError(t, err, "the server closed the connection before our own deadline")
+		assert.Less(t, time.Since(start), 5*timeout)
 	})
 }

@@ -1,7 +1,9 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -48,6 +50,18 @@ func withCredentials(lcfg loader.Config, o Options, next http.Handler) http.Hand
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := loader.WithLoaders(r.Context(), loader.New(lcfg, credentials(r.Header.Get, o)))
 		if streaming(r) {
+			if r.Body != nil && r.Body != http.NoBody {
+				// An SSE request's body is read under the server's read
+				// deadline, like any request's: only then is the deadline
+				// lifted for the stream (a slow body must not keep a
+				// connection open forever).
+				body, err := io.ReadAll(r.Body)
+				if err != nil {
+					http.Error(w, `{"errors":[{"message":"the request body could not be read","extensions":{"code":"BAD_USER_INPUT"}}]}`, http.StatusBadRequest)
+					return
+				}
+				r.Body = io.NopCloser(bytes.NewReader(body))
+			}
 			rc := http.NewResponseController(w)
 			_ = rc.SetReadDeadline(time.Time{})
 			_ = rc.SetWriteDeadline(time.Time{})
