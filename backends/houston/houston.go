@@ -82,7 +82,7 @@ func NewClient(endpoint string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("houston: endpoint %q is not an absolute http(s) URL", endpoint)
 	}
 	c := &Client{endpoint: u.String(), httpClient: http.DefaultClient, installation: DefaultInstallation,
-		userAgent: "astro-graphql-gateway", versions: &versionCache{}}
+		userAgent: "astro-graphql-gateway", versions: newVersionCache()}
 	ws := *u
 	ws.Scheme = map[string]string{"http": "ws", "https": "wss"}[u.Scheme]
 	ws.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/v1") + "/ws"

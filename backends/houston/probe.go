@@ -5,15 +5,29 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"time"
 )
 
 // versionCache holds the installation's version once a probe succeeded. It
 // is shared by a Client and every copy WithToken makes: the version belongs
 // to the installation, not to a caller (Houston answers it anonymously).
 type versionCache struct {
-	mu      sync.Mutex // held while probing, so concurrent callers probe once
-	version string
+	// probing is held (a token in the channel) while one caller probes, so
+	// concurrent callers probe once; waiting for it honours the waiter's
+	// context, unlike a mutex.
+	probing chan struct{}
+
+	mu          sync.Mutex // guards the fields below
+	version     string
+	failedUntil time.Time // a failed probe is not repeated before then
+	failure     error
 }
+
+func newVersionCache() *versionCache { return &versionCache{probing: make(chan struct{}, 1)} }
+
+// probeBackoff is how long a failed probe answers for itself: when Houston
+// is down, requests do not queue up to probe it one after another.
+const probeBackoff = 2 * time.Second
 
 // versionProbe is the document the Astro CLI sends to learn the version
 // (HoustonVersionQuery.graphql).
@@ -21,16 +35,50 @@ const versionProbe = "query AppConfig {\n  appConfig {\n    version\n  }\n}"
 
 // Version returns the installed Houston version (appConfig.version, such as
 // "1.0.5"). The first successful answer is cached for the client and all
-// its WithToken copies; a failed probe is not cached, so the next call asks
-// again, and [Client.ForgetVersion] drops the cached answer. The client
+// its WithToken copies; a failed probe answers for itself for two seconds,
+// then the next call asks again, and [Client.ForgetVersion] drops the cached answer. The client
 // forgets it by itself when Houston rejects a document as invalid, which
 // happens after an upgrade or a downgrade.
 func (c *Client) Version(ctx context.Context) (string, error) {
-	c.versions.mu.Lock()
-	defer c.versions.mu.Unlock()
-	if c.versions.version != "" {
-		return c.versions.version, nil
+	vc := c.versions
+	if v, err, ok := vc.cached(); ok {
+		return v, err
 	}
+	select {
+	case vc.probing <- struct{}{}:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	defer func() { <-vc.probing }()
+	if v, err, ok := vc.cached(); ok { // another caller probed meanwhile
+		return v, err
+	}
+	v, err := c.probe(ctx)
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	if err != nil {
+		vc.failure, vc.failedUntil = err, time.Now().Add(probeBackoff)
+		return "", err
+	}
+	vc.version, vc.failure = v, nil
+	return v, nil
+}
+
+// cached is the known version, or a recent failure; ok is false when
+// Houston must be asked.
+func (vc *versionCache) cached() (string, error, bool) {
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	if vc.version != "" {
+		return vc.version, nil, true
+	}
+	if vc.failure != nil && time.Now().Before(vc.failedUntil) {
+		return "", vc.failure, true
+	}
+	return "", nil, false
+}
+
+func (c *Client) probe(ctx context.Context) (string, error) {
 	var out struct {
 		AppConfig *struct {
 			Version *string `json:"version"`
@@ -42,15 +90,14 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 	if out.AppConfig == nil || out.AppConfig.Version == nil || strings.TrimSpace(*out.AppConfig.Version) == "" {
 		return "", errors.New("houston: appConfig has no version")
 	}
-	c.versions.version = strings.TrimSpace(*out.AppConfig.Version)
-	return c.versions.version, nil
+	return strings.TrimSpace(*out.AppConfig.Version), nil
 }
 
 // ForgetVersion drops the cached version, so that the next call asks
 // Houston again.
 func (c *Client) ForgetVersion() {
 	c.versions.mu.Lock()
-	c.versions.version = ""
+	c.versions.version, c.versions.failure = "", nil
 	c.versions.mu.Unlock()
 }
 

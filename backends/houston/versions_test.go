@@ -1,11 +1,13 @@
 package houston_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -98,8 +100,8 @@ func TestPruneSelection(t *testing.T) {
 }
 
 // TestVersionIsCachedPerInstallation: one probe for a client and all its
-// token copies; a failed probe is not cached; a document Houston rejects
-// as invalid makes the client ask again.
+// token copies; a failed probe answers for a moment without asking again;
+// a document Houston rejects as invalid makes the client ask again.
 func TestVersionIsCachedPerInstallation(t *testing.T) {
 	t.Parallel()
 	var probes, fail atomic.Int32
@@ -125,13 +127,17 @@ func TestVersionIsCachedPerInstallation(t *testing.T) {
 	fail.Store(1)
 	_, err := c.Version(ctx)
 	require.Error(t, err)
+	_, err = c.WithToken("a").Version(ctx)
+	require.Error(t, err, "a failed probe answers for itself for a moment")
+	assert.EqualValues(t, 1, probes.Load(), "without asking Houston again")
+	c.ForgetVersion()
 	v, err := c.WithToken("a").Version(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "1.0.1", v)
 	v, err = c.WithToken("b").Version(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "1.0.1", v)
-	assert.EqualValues(t, 2, probes.Load(), "the failure was not cached, the success was, for every token")
+	assert.EqualValues(t, 2, probes.Load(), "the success was cached, for every token")
 
 	// Houston was downgraded: the rejected document drops the cached version.
 	version.Store("0.34.0")
@@ -141,4 +147,26 @@ func TestVersionIsCachedPerInstallation(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "0.34.0", v)
 	assert.EqualValues(t, 3, probes.Load())
+}
+
+// TestVersionWaitHonoursContext: while one caller probes a hung Houston,
+// another gives up when its own context ends instead of queueing behind it.
+func TestVersionWaitHonoursContext(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	entered := make(chan struct{}, 1)
+	c := setup(t, func(w http.ResponseWriter, r *http.Request) {
+		entered <- struct{}{}
+		<-release
+		_, _ = io.WriteString(w, `{"data":{"appConfig":{"version":"2.1.0"}}}`)
+	})
+	done := make(chan error, 1)
+	go func() { _, err := c.Version(t.Context()); done <- err }()
+	<-entered
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	_, err := c.WithToken("other").Version(ctx)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	close(release)
+	require.NoError(t, <-done)
 }
