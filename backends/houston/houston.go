@@ -125,7 +125,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) error {
 	if err != nil {
 		return fmt.Errorf("houston: encode request: %w", err)
 	}
-	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
+	hr, err := http.NewRequestWithContext(context.WithValue(ctx, operationKey{}, req.OperationName), http.MethodPost, c.endpoint, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("houston: %w", err)
 	}
@@ -186,4 +186,14 @@ func scrubURLError(err error) error {
 		return fmt.Errorf("%s: %w", strings.ToLower(ue.Op), ue.Err)
 	}
 	return err
+}
+
+type operationKey struct{}
+
+// OperationName is the GraphQL operation name of an HTTP request this
+// client sent, for transports that label requests (metrics), so that they
+// need not decode the body again; "" when there is none.
+func OperationName(r *http.Request) string {
+	name, _ := r.Context().Value(operationKey{}).(string)
+	return name
 }

@@ -138,7 +138,7 @@ func unmarshalEntry(b []byte) (e entry, ok bool) {
 }
 
 // keptHeaders are the response headers worth replaying.
-var keptHeaders = []string{"Content-Type", "X-Request-Id", "Date"}
+var keptHeaders = []string{"Content-Type", "X-Request-Id", "Date", "Retry-After"}
 
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -208,11 +208,6 @@ func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Re
 		}
 		e := &entry{Status: resp.StatusCode, Header: map[string]string{}, Body: b}
 		for _, h := range keptHeaders {
-			if v := resp.Header.Get(h); v != "" {
-				e.Header[h] = v
-			}
-		}
-		for _, h := range []string{"Retry-After"} {
 			if v := resp.Header.Get(h); v != "" {
 				e.Header[h] = v
 			}

@@ -1,10 +1,10 @@
 package gateway
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 
+	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/internal/cache"
 )
 
@@ -29,13 +29,11 @@ func houstonRead(rules cache.Rules, r *http.Request) bool {
 	return kind == cache.Read
 }
 
-// houstonOperation labels a Houston request with its operation name.
+// houstonOperation labels a Houston request with its operation name, which
+// the client put on the request.
 func houstonOperation(r *http.Request) string {
-	var env struct {
-		OperationName string `json:"operationName"`
+	if name := houston.OperationName(r); name != "" {
+		return name
 	}
-	if json.Unmarshal(houstonBody(r), &env) != nil || env.OperationName == "" {
-		return "anonymous"
-	}
-	return env.OperationName
+	return "anonymous"
 }
