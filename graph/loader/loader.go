@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/astro-gateway/gateway/backends/astro"
@@ -84,7 +83,7 @@ type ctxKey struct{}
 func For(ctx context.Context) *Loaders {
 	l, ok := ctx.Value(ctxKey{}).(*Loaders)
 	if !ok {
-		panic("loader: no loaders in context; is loader.Middleware installed?")
+		panic("loader: no loaders in context; did the gateway attach them with WithLoaders?")
 	}
 	return l
 }
@@ -92,13 +91,4 @@ func For(ctx context.Context) *Loaders {
 // WithLoaders returns ctx carrying l.
 func WithLoaders(ctx context.Context, l *Loaders) context.Context {
 	return context.WithValue(ctx, ctxKey{}, l)
-}
-
-// Middleware builds fresh loaders for every request from the credentials
-// that creds reads off it.
-func Middleware(cfg Config, creds func(*http.Request) Credentials, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		l := New(cfg, creds(r))
-		next.ServeHTTP(w, r.WithContext(WithLoaders(r.Context(), l)))
-	})
 }
