@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -92,7 +94,7 @@ func astroWorkspaces(ctx context.Context, org string, names, ids []string, sorts
 		WorkspaceIDs: ids, Names: names, ListOptions: astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first), Sorts: astroSorts(sorts)},
 	})
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "astro", Err: err}
+		return nil, fault.Upstream(fault.Astro, err)
 	}
 	l.PrimeAstroWorkspaces(ctx, ws)
 	ws = ws[:min(len(ws), p.first)]
@@ -122,7 +124,7 @@ func astroDeployments(ctx context.Context, org string, workspaceIDs, names []str
 	}
 	ds, resp, err := c.Deployments.List(ctx, org, opts)
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "astro", Err: err}
+		return nil, fault.Upstream(fault.Astro, err)
 	}
 	l.PrimeAstroDeployments(ctx, ds)
 	ds = ds[:min(len(ds), p.first)]
@@ -145,11 +147,11 @@ func astroClusters(ctx context.Context, org string, names []string, provider *mo
 		return nil, err
 	}
 	cs, resp, err := c.Clusters.List(ctx, org, &astro.ListClustersOptions{
-		Names: names, Provider: string(deref0(provider)),
+		Names: names, Provider: string(deref(provider)),
 		ListOptions: astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first), Sorts: astroSorts(sorts)},
 	})
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "astro", Err: err}
+		return nil, fault.Upstream(fault.Astro, err)
 	}
 	l.PrimeAstroClusters(ctx, cs)
 	cs = cs[:min(len(cs), p.first)]

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sort"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/graph/model"
@@ -20,7 +22,7 @@ func softwareAppConfig(ctx context.Context) (*model.SoftwareAppConfig, error) {
 	}
 	cfg, err := c.AppConfig(ctx, selectionOr(ctx, softwareAppConfigFields, "version"))
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "houston", Err: err}
+		return nil, fault.Upstream(fault.Houston, err)
 	}
 	return convertSoftwareAppConfig(cfg), nil
 }
@@ -32,7 +34,7 @@ func softwareDeploymentConfig(ctx context.Context) (*model.SoftwareDeploymentCon
 	}
 	cfg, err := c.DeploymentConfig(ctx, selectionOr(ctx, softwareDeploymentConfigFields, "defaultAirflowImageTag"))
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "houston", Err: err}
+		return nil, fault.Upstream(fault.Houston, err)
 	}
 	return convertSoftwareDeploymentConfig(cfg), nil
 }
@@ -45,7 +47,7 @@ func softwareRuntimeReleases(ctx context.Context, airflowVersion, clusterID *str
 	sel := houston.With(selectionOr(ctx, softwareRuntimeReleaseFields), "version")
 	rs, err := c.RuntimeReleases(ctx, deref(airflowVersion), deref(clusterID), sel)
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "houston", Err: err}
+		return nil, fault.Upstream(fault.Houston, err)
 	}
 	out := make([]*model.SoftwareRuntimeRelease, 0, len(rs))
 	for _, r := range rs {
@@ -86,7 +88,7 @@ func listSoftwareWorkspaces(ctx context.Context, sel []houston.Field) ([]*housto
 	}
 	ws, err := c.Workspaces(ctx, sel)
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "houston", Err: err}
+		return nil, fault.Upstream(fault.Houston, err)
 	}
 	l.PrimeSoftwareWorkspaces(ctx, sel, ws)
 	return ws, nil

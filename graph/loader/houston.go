@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/graph-gophers/dataloader/v7"
 
 	"github.com/astro-gateway/gateway/backends/houston"
@@ -138,11 +140,11 @@ func bySelection[V any](ctx context.Context, l *Loaders, keys []SoftwareKey, kin
 			k := SoftwareKey{ID: id, Selection: s}
 			switch {
 			case err != nil:
-				got[k] = answer{err: wrap("houston", err)}
+				got[k] = answer{err: fault.Upstream(fault.Houston, err)}
 			case errs[i] != nil:
-				got[k] = answer{err: wrap("houston", errs[i])}
+				got[k] = answer{err: fault.Upstream(fault.Houston, errs[i])}
 			case items[i] == nil:
-				got[k] = answer{err: &NotFoundError{Backend: "houston", Kind: kind, ID: id}}
+				got[k] = answer{err: &fault.NotFoundError{Backend: fault.Houston, Kind: kind, ID: id}}
 			default:
 				got[k] = answer{v: items[i]}
 			}

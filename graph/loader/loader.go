@@ -8,8 +8,6 @@ package loader
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/astro-gateway/gateway/backends/astro"
@@ -39,41 +37,6 @@ type Credentials struct {
 	// tokens). Empty: list the organizations of a personal token.
 	AstroOrganizationID string
 	HoustonToken        string
-}
-
-// BackendError marks an upstream failure with the backend it came from.
-type BackendError struct {
-	Backend string // "astro" or "houston"
-	Err     error
-}
-
-func (e *BackendError) Error() string { return e.Err.Error() }
-func (e *BackendError) Unwrap() error { return e.Err }
-
-// NotFoundError says an object does not exist or the caller may not see it.
-type NotFoundError struct {
-	Backend string
-	Kind    string
-	ID      string
-}
-
-func (e *NotFoundError) Error() string { return fmt.Sprintf("%s %s not found", e.Kind, e.ID) }
-
-// ErrNoToken is returned for a backend the caller has no token for.
-var ErrNoToken = errors.New("no token for this backend: pass X-Astro-Token (or Authorization: Bearer) for Astro and X-Houston-Token for Houston")
-
-// ErrNotConfigured is returned for a backend the gateway was not given.
-var ErrNotConfigured = errors.New("backend not configured on this gateway")
-
-func wrap(backend string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var be *BackendError
-	if errors.As(err, &be) {
-		return err
-	}
-	return &BackendError{Backend: backend, Err: err}
 }
 
 type ctxKey struct{}

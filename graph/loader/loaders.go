@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/graph-gophers/dataloader/v7"
 
 	"github.com/astro-gateway/gateway/backends/astro"
@@ -108,9 +110,9 @@ func (l *Loaders) HasHouston() bool { return l.cfg.Houston != nil }
 func (l *Loaders) AstroClient() (*astro.Client, error) {
 	switch {
 	case l.cfg.Astro == nil:
-		return nil, wrap("astro", ErrNotConfigured)
+		return nil, fault.Upstream(fault.Astro, fault.ErrNotConfigured)
 	case l.astro == nil:
-		return nil, wrap("astro", ErrNoToken)
+		return nil, fault.Upstream(fault.Astro, fault.ErrNoToken)
 	}
 	return l.astro, nil
 }
@@ -119,9 +121,9 @@ func (l *Loaders) AstroClient() (*astro.Client, error) {
 func (l *Loaders) HoustonClient() (*houston.Client, error) {
 	switch {
 	case l.cfg.Houston == nil:
-		return nil, wrap("houston", ErrNotConfigured)
+		return nil, fault.Upstream(fault.Houston, fault.ErrNotConfigured)
 	case l.hou == nil:
-		return nil, wrap("houston", ErrNoToken)
+		return nil, fault.Upstream(fault.Houston, fault.ErrNoToken)
 	}
 	return l.hou, nil
 }
@@ -130,7 +132,7 @@ func (l *Loaders) HoustonClient() (*houston.Client, error) {
 // for what Houston answers anonymously (its version, sign-up, log-in).
 func (l *Loaders) HoustonAnonymous() (*houston.Client, error) {
 	if l.cfg.Houston == nil {
-		return nil, wrap("houston", ErrNotConfigured)
+		return nil, fault.Upstream(fault.Houston, fault.ErrNotConfigured)
 	}
 	return l.cfg.Houston, nil
 }

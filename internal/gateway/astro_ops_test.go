@@ -3,7 +3,6 @@ package gateway_test
 import (
 	"encoding/json"
 	"errors"
-	"github.com/astro-gateway/gateway/internal/specs"
 	"io/fs"
 	"maps"
 	"os"
@@ -11,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/astro-gateway/gateway/internal/specs"
 
 	"github.com/goccy/go-yaml"
 	"github.com/stretchr/testify/assert"
