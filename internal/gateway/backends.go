@@ -51,7 +51,7 @@ func NewBackends(o BackendOptions) (*astro.Client, *houston.Client, error) {
 	)
 	if o.AstroURL != "" {
 		var t http.RoundTripper = upstream.Metrics(o.Metrics, "astro", func(r *http.Request) string { return metrics.AstroRoute(r.Method, r.URL.Path) }, o.Transport)
-		t = limiter.Transport(o.AstroLimiter, "astro", o.Metrics, t)
+		t = limiter.Transport(o.AstroLimiter, "astro", limiter.MethodClass, o.Metrics, t)
 		t = upstream.Retry(upstream.RetryPolicy{Idempotent: upstream.AstroIdempotent}, t)
 		rules := cache.AstroRules()
 		rules.NoCoalescing = o.NaiveReads
@@ -65,7 +65,7 @@ func NewBackends(o BackendOptions) (*astro.Client, *houston.Client, error) {
 		rules.NoCoalescing = o.NaiveReads
 		var t http.RoundTripper = upstream.Metrics(o.Metrics, "houston", houstonOperation, o.Transport)
 		if o.HoustonLimiter != nil {
-			t = limiter.Transport(o.HoustonLimiter, "houston", o.Metrics, t)
+			t = limiter.Transport(o.HoustonLimiter, "houston", limiter.MethodClass, o.Metrics, t)
 		}
 		t = upstream.Retry(upstream.RetryPolicy{Idempotent: func(r *http.Request) bool { return houstonRead(rules, r) }}, t)
 		t = cache.NewTransport(o.Cache, rules, o.Metrics, t)

@@ -35,9 +35,9 @@ func Shared(cfg config.Config) (BackendOptions, func(), error) {
 			return o, closeFn, fmt.Errorf("REDIS_URL: %w", err)
 		}
 		closeFn = func() { _ = rdb.Close() }
-		o.AstroLimiter = limiter.NewRedis(rdb, astroLimits)
+		o.AstroLimiter = limiter.NewRedis(rdb, astroLimits, cfg.UpstreamTimeout)
 		if cfg.HoustonLimits != [3]int{} {
-			o.HoustonLimiter = limiter.NewRedis(rdb, houstonLimits)
+			o.HoustonLimiter = limiter.NewRedis(rdb, houstonLimits, cfg.UpstreamTimeout)
 		}
 		if cfg.CacheTTL > 0 {
 			o.Cache = cache.NewRedis(rdb, cfg.CacheTTL)
@@ -55,5 +55,5 @@ func Shared(cfg config.Config) (BackendOptions, func(), error) {
 }
 
 func limits(l [3]int) limiter.Limits {
-	return limiter.Limits{Read: l[0], Write: l[1], Delete: l[2], Window: time.Second, Margin: limiter.AstroLimits.Margin}
+	return limiter.Limits{Read: l[0], Write: l[1], Delete: l[2], Window: time.Second}
 }
