@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -98,6 +99,7 @@ func astroWorkspaces(ctx context.Context, org string, names, ids []string, sorts
 	}
 	l.PrimeAstroWorkspaces(ctx, ws)
 	ws = ws[:min(len(ws), p.first)]
+	prefetchAstroWorkspaceDeployments(ctx, ws, connectionNodeSelection(ctx))
 	nodes := make([]*model.AstroWorkspace, len(ws))
 	for i, w := range ws {
 		nodes[i] = convertAstroWorkspace(w)
@@ -134,6 +136,28 @@ func astroDeployments(ctx context.Context, org string, workspaceIDs, names []str
 		nodes[i] = convertAstroDeployment(d)
 	}
 	return astroDeploymentConnection(nodes, p, resp.TotalCount), nil
+}
+
+// astroWorkspaceDeployments pages a workspace's deployments through a
+// loader, so that the deployments of every workspace of a list cost one
+// upstream call, not one per workspace.
+func astroWorkspaceDeployments(ctx context.Context, w *model.AstroWorkspace, first *int, after *string) (*model.AstroDeploymentConnection, error) {
+	p, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	l := loader.For(ctx)
+	pg, err := loader.Load(ctx, l.AstroWorkspaceDeployments, loader.AstroPageKey{
+		OrganizationID: w.OrganizationID, WorkspaceID: w.WorkspaceID, Offset: p.offset, Limit: p.first})
+	if err != nil {
+		return nil, err
+	}
+	prefetchAstroRelations(ctx, pg.Items, connectionNodeSelection(ctx))
+	nodes := make([]*model.AstroDeployment, len(pg.Items))
+	for i, d := range pg.Items {
+		nodes[i] = convertAstroDeployment(d)
+	}
+	return astroDeploymentConnection(nodes, p, pg.Total), nil
 }
 
 func astroClusters(ctx context.Context, org string, names []string, provider *model.AstroCloudProvider, sorts []model.AstroSort, first *int, after *string) (*model.AstroClusterConnection, error) {
@@ -245,6 +269,54 @@ func prefetchAstroRelations(ctx context.Context, ds []*astro.Deployment, sel ast
 		}
 	}
 	loader.For(ctx).PrefetchAstroRelations(ctx, ds, ws, cl)
+}
+
+// prefetchAstroWorkspaceDeployments queues, in one go, the deployment pages
+// that the workspaces' deployments fields are about to load, so that they
+// make one batch (one upstream call for all of them) however the resolvers
+// of the children are scheduled.
+func prefetchAstroWorkspaceDeployments(ctx context.Context, ws []*astro.Workspace, sel ast.SelectionSet) {
+	if len(ws) < 2 || len(sel) == 0 {
+		return
+	}
+	opCtx := graphql.GetOperationContext(ctx)
+	l := loader.For(ctx)
+	for _, f := range graphql.CollectFields(opCtx, sel, []string{"AstroWorkspace", "Workspace", "Node"}) {
+		if f.Name != "deployments" {
+			continue
+		}
+		args := f.ArgumentMap(opCtx.Variables)
+		n, ok := intArg(args["first"])
+		after, _ := args["after"].(string)
+		p, err := pageArgs(&n, &after)
+		if !ok || err != nil {
+			continue // the field's resolver reports it
+		}
+		keys := make([]loader.AstroPageKey, len(ws))
+		for i, w := range ws {
+			keys[i] = loader.AstroPageKey{OrganizationID: w.OrganizationID, WorkspaceID: w.ID, Offset: p.offset, Limit: p.first}
+		}
+		l.AstroWorkspaceDeployments.LoadMany(ctx, keys)
+	}
+}
+
+// intArg reads an Int argument as gqlparser hands it over (a literal or a
+// coerced variable).
+func intArg(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case int64:
+		return int(n), true
+	case int32:
+		return int(n), true
+	case float64:
+		return int(n), n == float64(int(n))
+	case json.Number:
+		i, err := n.Int64()
+		return int(i), err == nil
+	}
+	return 0, false
 }
 
 // selects reports whether sel asks for nothing beyond allowed.

@@ -27,6 +27,9 @@ type Loaders struct {
 	SoftwareDeployment *dataloader.Loader[SoftwareKey, *houston.Deployment]
 	// SoftwareWorkspaceDeployments lists the deployments of workspaces.
 	SoftwareWorkspaceDeployments *dataloader.Loader[SoftwareKey, []*houston.Deployment]
+	// AstroWorkspaceDeployments pages the deployments of workspaces, many
+	// workspaces per upstream call.
+	AstroWorkspaceDeployments *dataloader.Loader[AstroPageKey, *AstroPage[*astro.Deployment]]
 
 	astroObjectLoaders
 
@@ -66,6 +69,7 @@ func New(cfg Config, creds Credentials) *Loaders {
 	l.SoftwareWorkspace = newLoader(cfg, "SoftwareWorkspace", l.batchSoftwareWorkspaces)
 	l.SoftwareDeployment = newLoader(cfg, "SoftwareDeployment", l.batchSoftwareDeployments)
 	l.SoftwareWorkspaceDeployments = newLoader(cfg, "SoftwareWorkspaceDeployments", l.batchSoftwareWorkspaceDeployments)
+	l.AstroWorkspaceDeployments = newLoader(cfg, "AstroWorkspaceDeployments", l.batchAstroWorkspaceDeployments)
 	l.initAstroObjects()
 	return l
 }
