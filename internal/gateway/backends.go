@@ -28,7 +28,8 @@ type BackendOptions struct {
 	// NaiveReads turns coalescing off (with Cache nil: every read goes
 	// upstream), to measure what batching saves. Never in production.
 	NaiveReads bool
-	// Transport is the network transport (default http.DefaultTransport).
+	// Transport is the network transport (default: newTransport, tuned for
+	// the fan-out of batches).
 	Transport http.RoundTripper
 }
 
@@ -39,7 +40,7 @@ func NewBackends(o BackendOptions) (*astro.Client, *houston.Client, error) {
 		o.UserAgent = "astro-graphql-gateway"
 	}
 	if o.Transport == nil {
-		o.Transport = http.DefaultTransport
+		o.Transport = newTransport()
 	}
 	if o.AstroLimiter == nil {
 		o.AstroLimiter = limiter.New(limiter.AstroLimits)
