@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/astro-gateway/gateway/internal/fault"
 
 	"github.com/astro-gateway/gateway/backends/houston"
@@ -115,7 +116,32 @@ func softwareWorkspaces(ctx context.Context, search *string, first *int, after *
 			nodes = append(nodes, n)
 		}
 	}
-	return softwareWorkspaceConnection(slice(nodes, p), p, len(nodes)), nil
+	page := slice(nodes, p)
+	prefetchSoftwareWorkspaceDeployments(ctx, page)
+	return softwareWorkspaceConnection(page, p, len(nodes)), nil
+}
+
+// prefetchSoftwareWorkspaceDeployments queues, in one go, the deployment
+// lists that the workspaces' deployments fields are about to load, with the
+// selection they will ask for, so that they make one Houston document
+// however the children's resolvers are scheduled.
+func prefetchSoftwareWorkspaceDeployments(ctx context.Context, ws []*model.SoftwareWorkspace) {
+	if len(ws) < 2 {
+		return
+	}
+	opCtx := graphql.GetOperationContext(ctx)
+	l := loader.For(ctx)
+	for _, f := range graphql.CollectFields(opCtx, connectionNodeSelection(ctx), softwareWorkspaceTypes) {
+		if f.Name != "deployments" {
+			continue
+		}
+		sel := houston.With(softwareDeploymentSelection(ctx, connectionNodes(opCtx, f.Selections)), "label", "releaseName")
+		keys := make([]loader.SoftwareKey, len(ws))
+		for i, w := range ws {
+			keys[i] = l.SoftwareKey(w.WorkspaceID, sel)
+		}
+		l.SoftwareWorkspaceDeployments.LoadMany(ctx, keys)
+	}
 }
 
 // softwareDeploymentsOf lists the deployments of the given workspaces (of

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 
@@ -134,7 +135,10 @@ func bySelection[V any](ctx context.Context, l *Loaders, keys []SoftwareKey, kin
 	}
 	got := map[SoftwareKey]answer{}
 	for _, s := range sels {
+		// Sorted ids make the same document for the same set, whatever
+		// order the keys came in, so the cache and coalescing can answer it.
 		ids := dedupe(groups[s])
+		slices.Sort(ids)
 		items, errs, err := fetch(c, ids, l.selection(s))
 		for i, id := range ids {
 			k := SoftwareKey{ID: id, Selection: s}

@@ -185,3 +185,22 @@ func encodeOffset(t *testing.T, env *testenv.Env, org string, n int) string {
 	r.Decode(t, &d)
 	return d.Astro.Organization.Deployments.PageInfo.EndCursor
 }
+
+// TestSoftwareNestedListCalls: the deployments of every Software workspace
+// of a page come in one Houston document (query C of the benchmarks), the
+// same document each time.
+func TestSoftwareNestedListCalls(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, testenv.Config{Dataset: "bench", NoAstro: true, Configure: func(c *config.Config) { c.CacheTTL = 0 }})
+	const q = `{ software { workspaces(first: 50) { nodes { name deployments(first: 5) { totalCount nodes { name status } } } } } }`
+	r := env.Query(t, q, nil, env.Headers()) // learns the version
+	require.Empty(t, r.Errors)
+	for range 3 {
+		env.Houston.Reset()
+		r := env.Query(t, q, nil, env.Headers())
+		require.Empty(t, r.Errors)
+		st := env.Houston.Stats()
+		t.Logf("houston: %d requests %v", st.Requests, st.ByRoute)
+		assert.Equal(t, 2, st.Requests, "one workspaces list, one document with every workspace's deployments: %v", st.ByRoute)
+	}
+}
