@@ -39,7 +39,8 @@ type Config struct {
 	CORSAllowedOrigins []string
 	// LoaderWait is the dataloaders' batch window. Env LOADER_WAIT. Default 1ms.
 	LoaderWait time.Duration
-	// UpstreamTimeout bounds each upstream HTTP call. Env UPSTREAM_TIMEOUT.
+	// UpstreamTimeout bounds one upstream attempt on the wire (not the wait
+	// for a rate-limit slot, nor retries). Env UPSTREAM_TIMEOUT.
 	// Default 30s.
 	UpstreamTimeout time.Duration
 	// RequestTimeout bounds a whole GraphQL request. Env REQUEST_TIMEOUT.
