@@ -185,3 +185,31 @@ func TestOrganizationWritesRetireTheOrganizationsList(t *testing.T) {
 	get(t, t.Context(), c, base+"/v1/organizations", "a")
 	assert.EqualValues(t, 3, u.calls.Load(), "the list was read again after the rename")
 }
+
+// TestFallbackServesFromProcessWhileSharedIsAway: with the shared store
+// unreachable the in-process one answers, and a write retires its scope in
+// both.
+func TestFallbackServesFromProcessWhileSharedIsAway(t *testing.T) {
+	t.Parallel()
+	healthy := true
+	shared, local := NewLocal(10, time.Minute), NewLocal(10, time.Minute)
+	f := &Fallback{Shared: shared, Local: local, Healthy: func() bool { return healthy }}
+	ctx := t.Context()
+	f.Set(ctx, "k", []byte("shared"))
+	healthy = false
+	_, ok := f.Get(ctx, "k")
+	assert.False(t, ok, "the local store is empty")
+	f.Set(ctx, "k", []byte("local"))
+	v, ok := f.Get(ctx, "k")
+	assert.True(t, ok)
+	assert.Equal(t, "local", string(v))
+	require.NoError(t, f.Bump(ctx, "s"))
+	g, _ := local.Generation(ctx, "s")
+	assert.EqualValues(t, 1, g)
+	healthy = true
+	require.NoError(t, f.Bump(ctx, "s"))
+	g, _ = shared.Generation(ctx, "s")
+	assert.EqualValues(t, 1, g)
+	g, _ = local.Generation(ctx, "s")
+	assert.EqualValues(t, 2, g)
+}

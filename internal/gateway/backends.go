@@ -30,6 +30,9 @@ type BackendOptions struct {
 	// NaiveReads turns coalescing off (with Cache nil: every read goes
 	// upstream), to measure what batching saves. Never in production.
 	NaiveReads bool
+	// Health, when set, says what is degraded ("" when nothing is): Redis
+	// unreachable, say. /readyz reports it.
+	Health func() string
 	// Transport is the network transport (default http.DefaultTransport).
 	Transport http.RoundTripper
 }
