@@ -45,7 +45,7 @@ func run(log *slog.Logger) error {
 			"dataset", cfg.DemoDataset, "astro", gw.AstroURL, "houston", gw.HoustonURL)
 	}
 	if cfg.RedisURL != "" {
-		log.Info("limiter and cache shared through Redis")
+		log.Info("limiter and cache shared through Redis, in process while it is unreachable")
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -11,7 +11,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync/atomic"
 
 	"golang.org/x/sync/singleflight"
@@ -35,8 +34,9 @@ const (
 // Rules tell the transport how to read one backend's requests.
 type Rules struct {
 	Backend string
-	// Classify says what req (whose body is body) is, and its scope.
-	Classify func(req *http.Request, body []byte) (Kind, string)
+	// Classify says what req is, and its scopes: a read is keyed by the
+	// generation of the first, a write retires every one.
+	Classify func(req *http.Request) (Kind, []string)
 	// Cacheable says whether a response may be kept (default: status 200).
 	Cacheable func(status int, body []byte) bool
 	// NoCoalescing sends every read upstream even while an identical one is
@@ -153,23 +153,25 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		req.Body = io.NopCloser(bytes.NewReader(b))
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	}
-	kind, scope := t.rules.Classify(req, body)
+	kind, scopes := t.rules.Classify(req)
 	switch kind {
 	case Write:
 		resp, err := t.next.RoundTrip(req)
-		// Whatever the answer, the write may have changed the scope — and,
-		// on Astro, the list of organizations that shows it.
-		if t.store != nil && scope != "" {
+		// Whatever the answer, the write may have changed its scopes.
+		if t.store != nil {
 			bctx := context.WithoutCancel(req.Context())
-			_ = t.store.Bump(bctx, scope)
-			if t.rules.Backend == "astro" && scope != "organizations" {
-				_ = t.store.Bump(bctx, "organizations")
+			for _, scope := range scopes {
+				_ = t.store.Bump(bctx, scope)
 			}
 		}
 		return resp, err
 	case Read:
 		if t.rules.NoCoalescing && t.store == nil {
 			return t.next.RoundTrip(req)
+		}
+		scope := ""
+		if len(scopes) > 0 {
+			scope = scopes[0]
 		}
 		return t.read(req, body, scope)
 	}
@@ -261,66 +263,14 @@ func (e *entry) response(req *http.Request) *http.Response {
 	}
 }
 
-// AstroRules classify Astro API requests: GETs are reads, POSTs and DELETEs
-// writes, scoped by organization.
-func AstroRules() Rules {
-	return Rules{Backend: "astro", Classify: func(req *http.Request, _ []byte) (Kind, string) {
-		scope := astroScope(req.URL.Path)
-		switch req.Method {
-		case http.MethodGet:
-			return Read, scope
-		case http.MethodPost, http.MethodDelete:
-			return Write, scope
-		}
-		return Pass, ""
-	}}
-}
-
-// astroScope is the organization a path belongs to, or "organizations" for
-// paths above any one organization.
-func astroScope(path string) string {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	for i, s := range segs {
-		if s == "organizations" && i+1 < len(segs) {
-			return "org:" + segs[i+1]
-		}
+// NoGraphQLErrors keeps a GraphQL answer only when it is a 200 without
+// errors: a partial answer is not worth repeating.
+func NoGraphQLErrors(status int, body []byte) bool {
+	if status != http.StatusOK {
+		return false
 	}
-	return "organizations"
-}
-
-// HoustonRules classify Houston requests: queries are reads, mutations
-// writes, all scoped by installation. Responses with GraphQL errors are not
-// kept.
-func HoustonRules(installation string) Rules {
-	return Rules{
-		Backend: "houston",
-		Classify: func(req *http.Request, body []byte) (Kind, string) {
-			if req.Method != http.MethodPost {
-				return Pass, ""
-			}
-			var env struct {
-				Query string `json:"query"`
-			}
-			if json.Unmarshal(body, &env) != nil {
-				return Pass, ""
-			}
-			q := strings.TrimSpace(env.Query)
-			switch {
-			case strings.HasPrefix(q, "mutation"):
-				return Write, "houston:" + installation
-			case strings.HasPrefix(q, "subscription"):
-				return Pass, ""
-			}
-			return Read, "houston:" + installation
-		},
-		Cacheable: func(status int, body []byte) bool {
-			if status != http.StatusOK {
-				return false
-			}
-			var env struct {
-				Errors json.RawMessage `json:"errors"`
-			}
-			return json.Unmarshal(body, &env) == nil && (len(env.Errors) == 0 || string(env.Errors) == "null")
-		},
+	var env struct {
+		Errors json.RawMessage `json:"errors"`
 	}
+	return json.Unmarshal(body, &env) == nil && (len(env.Errors) == 0 || string(env.Errors) == "null")
 }

@@ -39,7 +39,8 @@ type Config struct {
 	CORSAllowedOrigins []string
 	// LoaderWait is the dataloaders' batch window. Env LOADER_WAIT. Default 1ms.
 	LoaderWait time.Duration
-	// UpstreamTimeout bounds each upstream HTTP call. Env UPSTREAM_TIMEOUT.
+	// UpstreamTimeout bounds one upstream attempt on the wire (not the wait
+	// for a rate-limit slot, nor retries). Env UPSTREAM_TIMEOUT.
 	// Default 30s.
 	UpstreamTimeout time.Duration
 	// RequestTimeout bounds a whole GraphQL request. Env REQUEST_TIMEOUT.
@@ -64,6 +65,11 @@ type Config struct {
 	// Astro deployment's logs (one GET each time, within the caller's rate
 	// budget). Env LOG_POLL_INTERVAL. Default 5s; at least 1s.
 	LogPollInterval time.Duration
+	// RedisFallbackReplicas is the replica count whose share of each rate
+	// budget a replica keeps while Redis is unreachable. Env
+	// REDIS_FALLBACK_REPLICAS. Default 0: the replicas last seen through
+	// Redis (each replica records its presence there every second).
+	RedisFallbackReplicas int
 	// DemoDataset is the simulators' dataset in demo mode (small or bench).
 	// Env DEMO_DATASET, flag -demo-dataset. Default "small".
 	DemoDataset string
@@ -118,6 +124,13 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 			}
 			*dst = l
 		}
+	}
+	if v := getenv("REDIS_FALLBACK_REPLICAS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			errs = append(errs, fmt.Errorf("REDIS_FALLBACK_REPLICAS: %q is not a positive number", v))
+		}
+		c.RedisFallbackReplicas = n
 	}
 	if v := getenv("DEMO_DATASET"); v != "" {
 		c.DemoDataset = v

@@ -84,7 +84,7 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 	if x.Version != "" {
 		bo.UserAgent += "/" + x.Version
 	}
-	g.Metrics, opts.Metrics = bo.Metrics, bo.Metrics
+	g.Metrics, opts.Metrics, opts.Health = bo.Metrics, bo.Metrics, bo.Health
 	if opts.Astro, opts.Houston, err = NewBackends(bo); err != nil {
 		g.Close()
 		return nil, err

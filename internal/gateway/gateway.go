@@ -53,6 +53,9 @@ type Options struct {
 	// Metrics, if set, is served at /metrics and hears operations and
 	// dataloader batches (pass the same value to NewBackends).
 	Metrics *metrics.Metrics
+	// Health, if set, says what is degraded (BackendOptions.Health);
+	// /readyz still answers 200 — a degraded replica serves — but says so.
+	Health func() string
 }
 
 //go:embed playground.html
@@ -122,7 +125,15 @@ func New(o Options) http.Handler {
 	if o.Metrics != nil {
 		mux.Handle("GET /metrics", o.Metrics.Handler())
 	}
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ready\n")) })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if o.Health != nil {
+			if msg := o.Health(); msg != "" {
+				_, _ = w.Write([]byte("degraded: " + msg + "\n"))
+				return
+			}
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
 
 	co := cors.Options{
 		AllowedOrigins:   o.CORSAllowedOrigins,

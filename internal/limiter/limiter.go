@@ -117,15 +117,25 @@ func MethodClass(r *http.Request) string {
 	return "POST"
 }
 
+// SetLimits changes the limits; requests already admitted keep their
+// places, and count against the new limits.
+func (l *Limiter) SetLimits(limits Limits) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.limits = limits
+}
+
 // Acquire implements Waiter.
 func (l *Limiter) Acquire(ctx context.Context, key, class string) (func(), error) {
+	l.mu.Lock()
 	n := l.limits.Limit(class)
 	if n <= 0 {
+		l.mu.Unlock()
 		return func() {}, nil
 	}
-	l.mu.Lock()
 	now := l.now()
 	b := l.bucket(key+"|"+class, n, now)
+	b.n = n
 	b.prune(now)
 	if len(b.queue) == 0 && len(b.holds) < n {
 		h := b.add()
@@ -164,6 +174,18 @@ func (l *Limiter) Acquire(ctx context.Context, key, class string) (func(), error
 		return nil, &WaitError{RetryAfter: max(retry, time.Millisecond), Class: class}
 	}
 	return nil, ctx.Err()
+}
+
+// record takes a place of key's class whatever the limit: the place of a
+// request that another limiter admitted, so that this one counts it should
+// it have to take over.
+func (l *Limiter) record(key, class string) func() {
+	l.mu.Lock()
+	now := l.now()
+	b := l.bucket(key+"|"+class, max(l.limits.Limit(class), 1), now)
+	h := b.add()
+	l.mu.Unlock()
+	return l.releaser(b, h)
 }
 
 // releaser ends h's attempt: the place is held one more window.
@@ -221,7 +243,10 @@ func (b *bucket) earliest(now time.Time, ahead int, window time.Duration) time.T
 		frees = append(frees, now)
 	}
 	slices.SortFunc(frees, func(a, b time.Time) int { return a.Compare(b) })
-	return frees[ahead%b.n].Add(time.Duration(ahead/b.n) * window)
+	// With more holds than places (the limit went down, or another
+	// limiter's admissions were recorded), the surplus frees first.
+	surplus := len(frees) - b.n
+	return frees[surplus+ahead%b.n].Add(time.Duration(ahead/b.n) * window)
 }
 
 // pump admits waiters while places are free, then arms the timer for the

@@ -19,8 +19,9 @@ import (
 
 // redisServer starts a real redis-server on a free loopback port and
 // returns a client of it, or skips when none is installed (CI sets
-// REQUIRE_REDIS=1, so there it fails instead). stop kills the server.
-func redisServer(t *testing.T) (rdb *redis.Client, addr string, stop func()) {
+// REQUIRE_REDIS=1, so there it fails instead). stop kills the server;
+// restart starts it again on the same port, empty.
+func redisServer(t *testing.T) (rdb *redis.Client, stop, restart func()) {
 	t.Helper()
 	path, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -31,36 +32,54 @@ func redisServer(t *testing.T) (rdb *redis.Client, addr string, stop func()) {
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	addr = ln.Addr().String()
+	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
 	_, port, _ := net.SplitHostPort(addr)
-	cmd := exec.Command(path, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-	out, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "Ready to accept connections") {
-				close(ready)
-				break
-			}
+	var (
+		mu  sync.Mutex
+		cmd *exec.Cmd
+	)
+	stop = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if cmd != nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			cmd = nil
 		}
-		for sc.Scan() {
-		}
-	}()
-	select {
-	case <-ready:
-	case <-time.After(20 * time.Second):
-		t.Fatal("redis-server did not start")
 	}
-	var once sync.Once
-	stop = func() { once.Do(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }) }
+	restart = func() {
+		stop()
+		mu.Lock()
+		defer mu.Unlock()
+		c := exec.Command(path, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+		out, err := c.StdoutPipe()
+		require.NoError(t, err)
+		require.NoError(t, c.Start())
+		ready := make(chan struct{})
+		go func() {
+			sc := bufio.NewScanner(out)
+			for sc.Scan() {
+				if strings.Contains(sc.Text(), "Ready to accept connections") {
+					close(ready)
+					break
+				}
+			}
+			for sc.Scan() {
+			}
+		}()
+		select {
+		case <-ready:
+		case <-time.After(20 * time.Second):
+			t.Fatal("redis-server did not start")
+		}
+		cmd = c
+	}
+	restart()
 	t.Cleanup(stop)
-	rdb = redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
+	rdb = redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: 200 * time.Millisecond, ReadTimeout: 200 * time.Millisecond})
 	t.Cleanup(func() { _ = rdb.Close() })
-	return rdb, addr, stop
+	return rdb, stop, restart
 }
 
 func TestRedisArrivalsNeverExceedTheLimit(t *testing.T) {
@@ -104,4 +123,47 @@ func TestRedisInFlightPlaceFailsFast(t *testing.T) {
 	require.NoError(t, err)
 	release()
 	assert.GreaterOrEqual(t, time.Since(released), 250*time.Millisecond)
+}
+
+// TestSharedFallsBackWithAShareAndReturns: with Redis gone, admissions go
+// on in process with the budget divided by the replicas last seen; with
+// Redis back, they return to it.
+func TestSharedFallsBackWithAShareAndReturns(t *testing.T) {
+	t.Parallel()
+	rdb, stop, restart := redisServer(t)
+	limits := Limits{Read: 10, Window: 2 * time.Second}
+	o := SharedOptions{Attempt: time.Second, Interval: 50 * time.Millisecond}
+	a, b := NewShared(rdb, limits, o), NewShared(rdb, limits, o)
+	defer a.Close()
+	defer b.Close()
+	require.Eventually(t, func() bool { return a.Replicas() == 2 }, 5*time.Second, 10*time.Millisecond)
+	release, err := a.Acquire(context.Background(), "k", "GET")
+	require.NoError(t, err)
+	release()
+	assert.False(t, a.Degraded())
+
+	stop()
+	// Admissions keep working, five at a time (10 / 2 replicas); the one
+	// place taken through Redis a moment ago still counts.
+	var releases []func()
+	for range 4 {
+		r, err := a.Acquire(context.Background(), "k", "GET")
+		require.NoError(t, err)
+		releases = append(releases, r)
+	}
+	assert.True(t, a.Degraded())
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err = a.Acquire(ctx, "k", "GET")
+	var we *WaitError
+	require.ErrorAs(t, err, &we, "the share is 5 places, all held")
+	for _, r := range releases {
+		r()
+	}
+
+	restart()
+	require.Eventually(t, func() bool { return !a.Degraded() }, 5*time.Second, 10*time.Millisecond)
+	release, err = a.Acquire(context.Background(), "k", "GET")
+	require.NoError(t, err)
+	release()
 }
