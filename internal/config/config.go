@@ -52,9 +52,12 @@ type Config struct {
 	// CacheTTL is how long an upstream read is reused. Env CACHE_TTL.
 	// Default 5s; 0 turns the cache off (concurrent reads are still shared).
 	CacheTTL time.Duration
-	// CacheSize bounds the in-process cache's entries. Env CACHE_SIZE.
-	// Default 10000.
+	// CacheSize bounds the in-process caches' entries (upstream answers and
+	// whole responses, each). Env CACHE_SIZE. Default 10000.
 	CacheSize int
+	// CacheMaxBytes bounds the bytes of whole responses kept in process.
+	// Env CACHE_MAX_BYTES. Default 64 MiB.
+	CacheMaxBytes int64
 	// AstroLimits are requests per second per token for GET/POST/DELETE.
 	// Env ASTRO_RATE_LIMITS ("25/10/5"). Default Astro's documented limits.
 	AstroLimits [3]int
@@ -89,6 +92,7 @@ func Default() Config {
 		DemoDataset:     "small",
 		CacheTTL:        5 * time.Second,
 		CacheSize:       10000,
+		CacheMaxBytes:   64 << 20,
 		AstroLimits:     [3]int{25, 10, 5},
 		LogPollInterval: 5 * time.Second,
 	}
@@ -115,6 +119,13 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("CACHE_SIZE: %q is not a positive number", v))
 		}
 		c.CacheSize = n
+	}
+	if v := getenv("CACHE_MAX_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			errs = append(errs, fmt.Errorf("CACHE_MAX_BYTES: %q is not a positive number of bytes", v))
+		}
+		c.CacheMaxBytes = n
 	}
 	for name, dst := range map[string]*[3]int{"ASTRO_RATE_LIMITS": &c.AstroLimits, "HOUSTON_RATE_LIMITS": &c.HoustonLimits} {
 		if v := getenv(name); v != "" {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/astro-gateway/gateway/graph/loader"
+	"github.com/astro-gateway/gateway/internal/cache"
 	"github.com/astro-gateway/gateway/internal/config"
 	"github.com/astro-gateway/gateway/internal/demo"
 	"github.com/astro-gateway/gateway/internal/metrics"
@@ -88,6 +89,10 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 	if opts.Astro, opts.Houston, err = NewBackends(bo); err != nil {
 		g.Close()
 		return nil, err
+	}
+	if bo.Cache != nil && cfg.CacheTTL > 0 {
+		opts.Responses = cache.NewResponses(bo.Cache, cfg.CacheSize, cfg.CacheMaxBytes, cfg.CacheTTL)
+		g.Metrics.CacheSize("response", func() (int, int64) { return opts.Responses.Len(), opts.Responses.Bytes() })
 	}
 	g.Handler = New(opts)
 	return g, nil

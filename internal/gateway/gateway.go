@@ -50,6 +50,8 @@ type Options struct {
 	// deployment's logs (default graph.DefaultLogPollInterval).
 	LogPollInterval time.Duration
 	Logger          *slog.Logger
+	// Responses, if set, keeps whole query responses (see responseCache).
+	Responses *cache.Responses
 	// Metrics, if set, is served at /metrics and hears operations and
 	// dataloader batches (pass the same value to NewBackends).
 	Metrics *metrics.Metrics
@@ -83,6 +85,9 @@ func New(o Options) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(graph.StreamErrors{})
 	srv.AroundOperations(perOperation(lcfg, o.RequestTimeout))
+	if o.Responses != nil {
+		srv.AroundResponses(markCacheable)
+	}
 	srv.SetErrorPresenter(graph.ErrorPresenter)
 	srv.SetRecoverFunc(graph.Recover(o.Logger))
 	if o.Metrics != nil {
@@ -112,7 +117,7 @@ func New(o Options) http.Handler {
 	}
 
 	api := withCredentials(lcfg, o, srv)
-	api = limitBody(withTimeout(cacheControl(api), o.RequestTimeout))
+	api = limitBody(withTimeout(cacheControl(responseCache(o.Responses, o, o.Metrics, api)), o.RequestTimeout))
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", errorCodes(api))
