@@ -58,6 +58,9 @@ type Config struct {
 	// CacheMaxBytes bounds the bytes of whole responses kept in process.
 	// Env CACHE_MAX_BYTES. Default 64 MiB.
 	CacheMaxBytes int64
+	// ResponseCache keeps whole query responses (with a cache TTL above 0).
+	// Env RESPONSE_CACHE (true or false). Default true.
+	ResponseCache bool
 	// AstroLimits are requests per second per token for GET/POST/DELETE.
 	// Env ASTRO_RATE_LIMITS ("25/10/5"). Default Astro's documented limits.
 	AstroLimits [3]int
@@ -93,6 +96,7 @@ func Default() Config {
 		CacheTTL:        5 * time.Second,
 		CacheSize:       10000,
 		CacheMaxBytes:   64 << 20,
+		ResponseCache:   true,
 		AstroLimits:     [3]int{25, 10, 5},
 		LogPollInterval: 5 * time.Second,
 	}
@@ -119,6 +123,13 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("CACHE_SIZE: %q is not a positive number", v))
 		}
 		c.CacheSize = n
+	}
+	if v := getenv("RESPONSE_CACHE"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("RESPONSE_CACHE: %q is not true or false", v))
+		}
+		c.ResponseCache = b
 	}
 	if v := getenv("CACHE_MAX_BYTES"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)

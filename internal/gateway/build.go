@@ -90,7 +90,7 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 		g.Close()
 		return nil, err
 	}
-	if bo.Cache != nil && cfg.CacheTTL > 0 {
+	if bo.Cache != nil && cfg.CacheTTL > 0 && cfg.ResponseCache {
 		opts.Responses = cache.NewResponses(bo.Cache, cfg.CacheSize, cfg.CacheMaxBytes, cfg.CacheTTL)
 		g.Metrics.CacheSize("response", func() (int, int64) { return opts.Responses.Len(), opts.Responses.Bytes() })
 	}

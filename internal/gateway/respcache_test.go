@@ -69,7 +69,15 @@ func TestResponseCache(t *testing.T) {
 	assert.Positive(t, calls(), "no-cache goes upstream")
 
 	// A write retires it: the next read shows the change.
-	var d struct{ Astro struct{ Organization struct{ Workspaces struct{ Nodes []struct{ WorkspaceID, Name string } } } } }
+	var d struct {
+		Astro struct {
+			Organization struct {
+				Workspaces struct {
+					Nodes []struct{ WorkspaceID, Name string }
+				}
+			}
+		}
+	}
 	r := env.Query(t, q, map[string]any{"org": org, "n": 3}, personal)
 	r.Decode(t, &d)
 	ws := d.Astro.Organization.Workspaces.Nodes[0]
