@@ -41,6 +41,7 @@ func run(log *slog.Logger) error {
 		GatewayKeys: cfg.GatewayKeys, CORSAllowedOrigins: cfg.CORSAllowedOrigins,
 		LoaderWait: cfg.LoaderWait, RequestTimeout: cfg.RequestTimeout, LogPollInterval: cfg.LogPollInterval, Logger: log,
 		Fallback: loader.Credentials{AstroToken: cfg.AstroAPIToken, HoustonToken: cfg.HoustonAPIToken},
+		Limits:   &cfg.Limits,
 	}
 	astroURL, houstonURL := cfg.AstroAPIURL, cfg.HoustonURL
 	if cfg.Demo() {

@@ -34,6 +34,9 @@ const (
 	// CodeUnsupportedByBackendVersion: the installed backend version lacks
 	// the field or operation (extensions.backendVersion, .feature).
 	CodeUnsupportedByBackendVersion = "UNSUPPORTED_BY_BACKEND_VERSION"
+	// CodeTimeout: the request's deadline (REQUEST_TIMEOUT) passed before
+	// the field was resolved.
+	CodeTimeout = "TIMEOUT"
 )
 
 // InputError is invalid input that the gateway rejects before any upstream
@@ -101,6 +104,10 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 		ctxEr = errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 	)
 	switch {
+	case ctxEr && ctx.Err() != nil:
+		// The request itself ran out of time (or its client left): not
+		// the upstream's fault.
+		ext["code"] = CodeTimeout
 	case errors.As(err, &in):
 		ext["code"] = CodeBadUserInput
 		ext["field"] = in.Path

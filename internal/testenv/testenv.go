@@ -107,6 +107,7 @@ func Start(t testing.TB, cfg Config) *Env {
 	}
 	opts := gateway.Options{LoaderWait: gcfg.LoaderWait, DisableLoaders: cfg.DisableLoaders, Fallback: cfg.Fallback, RequestTimeout: gcfg.RequestTimeout,
 		Metrics: bo.Metrics, LogPollInterval: cfg.LogPollInterval, CORSAllowedOrigins: gcfg.CORSAllowedOrigins}
+	opts.Limits = &gcfg.Limits
 	opts.Astro, opts.Houston, err = gateway.NewBackends(bo)
 	require.NoError(t, err)
 	gs := httptest.NewUnstartedServer(gateway.New(opts))
