@@ -73,6 +73,10 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 		ctxEr = errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 	)
 	switch {
+	case ctxEr && ctx.Err() != nil:
+		// The request itself ran out of time (or its client left): not
+		// the upstream's fault.
+		ext["code"] = fault.CodeTimeout
 	case errors.As(err, &in):
 		ext["code"] = fault.CodeBadUserInput
 		ext["field"] = in.Path

@@ -79,6 +79,8 @@ type Config struct {
 	// DemoDataset is the simulators' dataset in demo mode (small or bench).
 	// Env DEMO_DATASET, flag -demo-dataset. Default "small".
 	DemoDataset string
+	// Limits bound what one request may ask of the gateway.
+	Limits Limits
 }
 
 // Demo reports whether no backend is configured, so the gateway runs its
@@ -99,6 +101,7 @@ func Default() Config {
 		ResponseCache:   true,
 		AstroLimits:     [3]int{25, 10, 5},
 		LogPollInterval: 5 * time.Second,
+		Limits:          DefaultLimits(),
 	}
 }
 
@@ -168,7 +171,10 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		}
 	}
 
+	errs = append(errs, c.Limits.load(getenv)...)
+
 	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
+	c.Limits.flags(fs)
 	fs.StringVar(&c.Listen, "listen", c.Listen, "address to serve on (env PORT)")
 	fs.StringVar(&c.DemoDataset, "demo-dataset", c.DemoDataset, "simulator dataset in demo mode: small or bench")
 	if err := fs.Parse(args); err != nil {

@@ -85,7 +85,7 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 	if x.Version != "" {
 		bo.UserAgent += "/" + x.Version
 	}
-	g.Metrics, opts.Metrics, opts.Health = bo.Metrics, bo.Metrics, bo.Health
+	g.Metrics, opts.Metrics, opts.Health, opts.Limits = bo.Metrics, bo.Metrics, bo.Health, &cfg.Limits
 	if opts.Astro, opts.Houston, err = NewBackends(bo); err != nil {
 		g.Close()
 		return nil, err

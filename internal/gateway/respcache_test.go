@@ -12,8 +12,8 @@ import (
 	"github.com/astro-gateway/gateway/internal/testenv"
 )
 
-// post sends a raw body to the gateway and returns the status and body.
-func post(t *testing.T, env *testenv.Env, body string, headers map[string]string) (int, string) {
+// postBody sends a raw body to the gateway and returns the status and body.
+func postBody(t *testing.T, env *testenv.Env, body string, headers map[string]string) (int, string) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, env.GatewayURL, bytes.NewBufferString(body))
 	require.NoError(t, err)
@@ -42,12 +42,12 @@ func TestResponseCache(t *testing.T) {
 
 	q := `query($org: String!, $n: Int!) { astro { organization(id: $org) { workspaces(first: $n) { nodes { workspaceId name description } } } } deployments(first: 5) { totalCount } }`
 	body := func(vars string) string { return `{"query":` + quote(q) + `,"variables":` + vars + `}` }
-	status, first := post(t, env, body(`{"org":"`+org+`","n":3}`), env.Headers())
+	status, first := postBody(t, env, body(`{"org":"`+org+`","n":3}`), env.Headers())
 	require.Equal(t, http.StatusOK, status, first)
 	require.NotContains(t, first, `"errors"`)
 
 	reset()
-	_, again := post(t, env, body(`{"n":3,"org":"`+org+`"}`), env.Headers())
+	_, again := postBody(t, env, body(`{"n":3,"org":"`+org+`"}`), env.Headers())
 	assert.Equal(t, first, again, "the same answer")
 	assert.Zero(t, calls(), "answered whole from the response cache")
 
@@ -55,7 +55,7 @@ func TestResponseCache(t *testing.T) {
 	reset()
 	personal := env.Headers()
 	other := map[string]string{"X-Astro-Token": env.AstroToken + "x", "X-Houston-Token": personal["X-Houston-Token"]}
-	_, theirs := post(t, env, body(`{"org":"`+org+`","n":3}`), other)
+	_, theirs := postBody(t, env, body(`{"org":"`+org+`","n":3}`), other)
 	assert.Contains(t, theirs, "UNAUTHENTICATED")
 	assert.Positive(t, calls(), "another token's request runs")
 
@@ -65,7 +65,7 @@ func TestResponseCache(t *testing.T) {
 	for k, v := range personal {
 		h[k] = v
 	}
-	post(t, env, body(`{"org":"`+org+`","n":3}`), h)
+	postBody(t, env, body(`{"org":"`+org+`","n":3}`), h)
 	assert.Positive(t, calls(), "no-cache goes upstream")
 
 	// A write retires it: the next read shows the change.
@@ -85,16 +85,16 @@ func TestResponseCache(t *testing.T) {
 		map[string]any{"in": map[string]any{"organizationId": org, "workspaceId": ws.WorkspaceID, "name": ws.Name, "description": "changed by the cache test", "cicdEnforcedDefault": false}}, personal)
 	require.Empty(t, m.Errors)
 	reset()
-	_, after := post(t, env, body(`{"org":"`+org+`","n":3}`), personal)
+	_, after := postBody(t, env, body(`{"org":"`+org+`","n":3}`), personal)
 	assert.Contains(t, after, "changed by the cache test")
 	assert.Positive(t, calls())
 
 	// A response with errors is not kept.
 	bad := `{"query":"{ node(id: \"QXN0cm9EZXBsb3ltZW50Om5vOm5v\") { id } }"}`
-	_, b1 := post(t, env, bad, personal)
+	_, b1 := postBody(t, env, bad, personal)
 	require.Contains(t, b1, `"errors"`)
 	reset()
-	post(t, env, bad, personal)
+	postBody(t, env, bad, personal)
 	assert.Positive(t, calls(), "an answer with errors is asked again")
 }
 
