@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"github.com/astro-gateway/gateway/internal/specs"
 	"io/fs"
 	"maps"
 	"net/http"
@@ -14,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/astro-gateway/gateway/internal/specs"
 
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/backends/astro/astrosim"
@@ -175,8 +176,14 @@ func driveOrganizations(t *testing.T, h *harness) {
 	require.NoError(t, err)
 	require.Len(t, orgs, 2)
 	assert.Equal(t, 2, resp.TotalCount)
-	_, _, err = h.org.Organizations.List(ctx, nil)
-	wantError(t, err, http.StatusForbidden)
+	// An API token lists its own organization, as the real API answers
+	// the Astro CLI; an unknown token is refused.
+	own, _, err := h.org.Organizations.List(ctx, nil)
+	require.NoError(t, err)
+	require.Len(t, own, 1)
+	assert.Equal(t, h.acmeID, own[0].ID)
+	_, _, err = h.org.WithToken("astrosim_pat_unknown").Organizations.List(ctx, nil)
+	wantError(t, err, http.StatusUnauthorized)
 
 	org, _, err := h.org.Organizations.Get(ctx, h.acmeID)
 	require.NoError(t, err)
