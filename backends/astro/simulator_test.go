@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -234,9 +235,21 @@ func driveOptions(t *testing.T, h *harness) {
 	groups, _, err := h.ws.Authorization.ListPermissionGroups(ctx, &astro.ListPermissionGroupsOptions{ScopeType: astro.RoleScopeDeployment})
 	require.NoError(t, err)
 	require.NotEmpty(t, groups)
+	// The spec's shape (PermissionGroup.name "workspace.notificationChannels",
+	// PermissionEntry.action "get"): a custom role built from
+	// "<name>.<action>" of every group is accepted.
+	var perms []string
 	for _, g := range groups {
-		assert.Equal(t, "DEPLOYMENT", g.Scope)
+		assert.True(t, strings.HasPrefix(g.Name, "deployment"), g.Name)
+		assert.NotContains(t, g.Scope, "DEPLOYMENT")
+		for _, p := range g.Permissions {
+			assert.NotContains(t, p.Action, ".", "an action is one word")
+			perms = append(perms, g.Name+"."+p.Action)
+		}
 	}
+	role, _, err := h.org.Roles.Create(ctx, h.acmeID, &astro.CreateCustomRoleRequest{Name: "From the groups", ScopeType: astro.RoleScopeDeployment, Permissions: perms})
+	require.NoError(t, err)
+	assert.ElementsMatch(t, perms, role.Permissions)
 	_, _, err = h.anon.Authorization.ListPermissionGroups(ctx, nil)
 	wantError(t, err, http.StatusUnauthorized)
 
