@@ -79,6 +79,13 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 		ext["code"] = CodeBadUserInput
 		return gerr
 	}
+	if own != nil && own == err && len(own.Path) == 0 && graphql.GetFieldContext(ctx) == nil {
+		// An error about the request that gqlgen or an extension raises
+		// before any field runs (malformed APQ extensions, say): the
+		// caller's request is at fault.
+		ext["code"] = CodeBadUserInput
+		return gerr
+	}
 	if field, ok := argumentError(ctx, own); ok {
 		// A value that does not fit its scalar (a malformed Time) fails
 		// while the field's arguments are read, before its resolver runs.

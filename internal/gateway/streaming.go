@@ -3,6 +3,7 @@ package gateway
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/astro-gateway/gateway/graph"
 	"github.com/astro-gateway/gateway/graph/loader"
 )
 
@@ -58,6 +60,18 @@ func withCredentials(lcfg loader.Config, o Options, next http.Handler) http.Hand
 				body, err := io.ReadAll(r.Body)
 				if err != nil {
 					http.Error(w, `{"errors":[{"message":"the request body could not be read","extensions":{"code":"BAD_USER_INPUT"}}]}`, http.StatusBadRequest)
+					return
+				}
+				// gqlgen's SSE transport would quote (and log) a body it
+				// cannot decode; answer it here, without the body.
+				var params struct {
+					Query         string         `json:"query"`
+					OperationName string         `json:"operationName"`
+					Variables     map[string]any `json:"variables"`
+					Extensions    map[string]any `json:"extensions"`
+				}
+				if err := json.Unmarshal(body, &params); err != nil {
+					writeError(w, http.StatusBadRequest, "json request body could not be decoded", map[string]any{"code": graph.CodeBadUserInput})
 					return
 				}
 				r.Body = io.NopCloser(bytes.NewReader(body))
