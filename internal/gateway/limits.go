@@ -11,6 +11,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -37,7 +38,7 @@ const (
 // lives long and is bounded by its operations' costs.
 type admission struct {
 	global    chan struct{} // nil: no bound
-	perCaller int           // 0: no bound
+	perCaller int
 	wait      time.Duration
 
 	mu      sync.Mutex
@@ -50,7 +51,11 @@ type callerSlots struct {
 }
 
 func newAdmission(l config.Limits) *admission {
-	a := &admission{perCaller: l.MaxConcurrentPerCaller, wait: l.QueueTimeout, callers: map[string]*callerSlots{}}
+	perCaller := l.MaxConcurrentPerCaller
+	if perCaller == 0 {
+		perCaller = max(1, runtime.GOMAXPROCS(0)/2)
+	}
+	a := &admission{perCaller: perCaller, wait: l.QueueTimeout, callers: map[string]*callerSlots{}}
 	if l.MaxConcurrent > 0 {
 		a.global = make(chan struct{}, l.MaxConcurrent)
 	}
@@ -71,20 +76,17 @@ func (e errBusy) Error() string {
 func (a *admission) acquire(ctx context.Context, key string) (release func(), err error) {
 	timer := time.NewTimer(a.wait)
 	defer timer.Stop()
-	var mine *callerSlots
-	if a.perCaller > 0 {
-		a.mu.Lock()
-		mine = a.callers[key]
-		if mine == nil {
-			mine = &callerSlots{sem: make(chan struct{}, a.perCaller)}
-			a.callers[key] = mine
-		}
-		mine.refs++
-		a.mu.Unlock()
-		if err := take(ctx, mine.sem, timer); err != nil {
-			a.drop(key, mine, false)
-			return nil, errOr(err, errBusy{caller: true})
-		}
+	a.mu.Lock()
+	mine := a.callers[key]
+	if mine == nil {
+		mine = &callerSlots{sem: make(chan struct{}, a.perCaller)}
+		a.callers[key] = mine
+	}
+	mine.refs++
+	a.mu.Unlock()
+	if err := take(ctx, mine.sem, timer); err != nil {
+		a.drop(key, mine, false)
+		return nil, errOr(err, errBusy{caller: true})
 	}
 	if a.global != nil {
 		if err := take(ctx, a.global, timer); err != nil {
@@ -103,9 +105,6 @@ func (a *admission) acquire(ctx context.Context, key string) (release func(), er
 // drop forgets one request of a caller, freeing its slot if it held one,
 // and the caller's entry when no request of it is left.
 func (a *admission) drop(key string, c *callerSlots, held bool) {
-	if c == nil {
-		return
-	}
 	if held {
 		<-c.sem
 	}
@@ -165,9 +164,6 @@ func callerKey(r *http.Request) string {
 // admit answers OVERLOADED (503, Retry-After) when a request finds no place
 // within the queue timeout.
 func admit(a *admission, next http.Handler) http.Handler {
-	if a.global == nil && a.perCaller <= 0 {
-		return next
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if streaming(r) || r.Method == http.MethodOptions {
 			next.ServeHTTP(w, r)
