@@ -20,10 +20,9 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/lexer"
-)
 
-// CodeTooComplex is the extensions.code of an operation over a limit.
-const CodeTooComplex = "QUERY_TOO_COMPLEX"
+	"github.com/astro-gateway/gateway/internal/fault"
+)
 
 // Limits bound one operation. Zero turns a limit off.
 type Limits struct {
@@ -181,6 +180,6 @@ func (l *Limit) InterceptResponse(ctx context.Context, next graphql.ResponseHand
 }
 
 func tooComplex(msg string, ext map[string]any) *gqlerror.Error {
-	ext["code"] = CodeTooComplex
+	ext["code"] = fault.CodeQueryTooComplex
 	return &gqlerror.Error{Message: "query too complex: " + msg, Extensions: ext}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/astro-gateway/gateway/graph"
 	"github.com/astro-gateway/gateway/internal/cost"
@@ -34,7 +35,7 @@ func FuzzCost(f *testing.F) {
 		if cost.CountTokens(q, lim.Limits.MaxTokens) > lim.Limits.MaxTokens {
 			return
 		}
-		doc, errs := gqlparser.LoadQuery(es.Schema(), q)
+		doc, errs := gqlparser.LoadQueryWithRules(es.Schema(), q, rules.NewDefaultRules())
 		if len(errs) > 0 {
 			return
 		}

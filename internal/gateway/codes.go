@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/astro-gateway/gateway/internal/fault"
 )
 
 // errorCodes makes sure every error the HTTP transports write themselves —
@@ -72,7 +74,7 @@ func (w *codeWriter) finish() {
 				e["extensions"] = ext
 			}
 			if ext["code"] == nil {
-				ext["code"] = "BAD_USER_INPUT"
+				ext["code"] = fault.CodeBadUserInput
 			}
 			// gqlgen quotes an undecodable body back ("… body:<the
 			// body>"): a request is not echoed, whatever it holds.

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/astro-gateway/gateway/graph"
 	"github.com/astro-gateway/gateway/internal/cost"
@@ -80,7 +81,7 @@ func TestDocumentedExamplesPassTheLimits(t *testing.T) {
 		most      int
 	)
 	for name, q := range examples {
-		doc, errs := gqlparser.LoadQuery(es.Schema(), q)
+		doc, errs := gqlparser.LoadQueryWithRules(es.Schema(), q, rules.NewDefaultRules())
 		require.Empty(t, errs, "%s does not validate:\n%s", name, q)
 		assert.LessOrEqual(t, cost.CountTokens(q, 0), cost.DefaultLimits().MaxTokens, name)
 		for _, op := range doc.Operations {

@@ -49,9 +49,14 @@ type Options struct {
 	// deployment's logs (default graph.DefaultLogPollInterval).
 	LogPollInterval time.Duration
 	Logger          *slog.Logger
+	// Responses, if set, keeps whole query responses (see responseCache).
+	Responses *cache.Responses
 	// Metrics, if set, is served at /metrics and hears operations and
 	// dataloader batches (pass the same value to NewBackends).
 	Metrics *metrics.Metrics
+	// Health, if set, says what is degraded (BackendOptions.Health);
+	// /readyz still answers 200 — a degraded replica serves — but says so.
+	Health func() string
 	// Limits bound each request: its cost, its size, how many run at
 	// once (nil: config.DefaultLimits).
 	Limits *config.Limits
@@ -98,6 +103,9 @@ func New(o Options) http.Handler {
 	srv.AroundResponses(boundResponse(lim.MaxResponseBytes, o.RequestTimeout))
 	srv.Use(graph.StreamErrors{})
 	srv.AroundOperations(perOperation(lcfg, o.RequestTimeout))
+	if o.Responses != nil {
+		srv.AroundResponses(markCacheable)
+	}
 	srv.SetErrorPresenter(graph.ErrorPresenter)
 	srv.SetRecoverFunc(graph.Recover(o.Logger))
 	if o.Metrics != nil {
@@ -130,7 +138,7 @@ func New(o Options) http.Handler {
 	srv.AroundResponses(introspectionCache(16))
 
 	api := withCredentials(lcfg, o, srv)
-	api = admit(newAdmission(lim), limitBody(lim.MaxBodyBytes, withTimeout(cacheControl(api), o.RequestTimeout)))
+	api = admit(newAdmission(lim), limitBody(lim.MaxBodyBytes, withTimeout(cacheControl(responseCache(o.Responses, o, o.Metrics, api)), o.RequestTimeout)))
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", errorCodes(api))
@@ -143,7 +151,15 @@ func New(o Options) http.Handler {
 	if o.Metrics != nil {
 		mux.Handle("GET /metrics", o.Metrics.Handler())
 	}
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ready\n")) })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if o.Health != nil {
+			if msg := o.Health(); msg != "" {
+				_, _ = w.Write([]byte("degraded: " + msg + "\n"))
+				return
+			}
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
 
 	co := cors.Options{
 		AllowedOrigins:   o.CORSAllowedOrigins,

@@ -19,17 +19,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/astro-gateway/gateway/graph"
 	"github.com/astro-gateway/gateway/internal/config"
-)
-
-// Codes of the answers this file gives.
-const (
-	// CodeOverloaded: the gateway, or the caller's share of it, is busy
-	// (HTTP 503 with Retry-After).
-	CodeOverloaded = "OVERLOADED"
-	// CodeResponseTooLarge: the answer is larger than MAX_RESPONSE_BYTES.
-	CodeResponseTooLarge = "RESPONSE_TOO_LARGE"
+	"github.com/astro-gateway/gateway/internal/fault"
 )
 
 // admission bounds the requests served at once, per gateway and per
@@ -178,7 +169,7 @@ func admit(a *admission, next http.Handler) http.Handler {
 			retry := max(1, int(math.Ceil(a.wait.Seconds())))
 			w.Header().Set("Retry-After", strconv.Itoa(retry))
 			writeError(w, http.StatusServiceUnavailable, "the gateway is busy: "+busy.Error()+"; retry later",
-				map[string]any{"code": CodeOverloaded, "retryAfter": retry})
+				map[string]any{"code": fault.CodeOverloaded, "retryAfter": retry})
 			return
 		}
 		defer release()
@@ -203,7 +194,7 @@ func limitBody(max int64, next http.Handler) http.Handler {
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
 		if err != nil {
-			writeError(w, http.StatusBadRequest, "the request body could not be read", map[string]any{"code": graph.CodeBadUserInput})
+			writeError(w, http.StatusBadRequest, "the request body could not be read", map[string]any{"code": fault.CodeBadUserInput})
 			return
 		}
 		if int64(len(body)) > max {
@@ -218,7 +209,7 @@ func limitBody(max int64, next http.Handler) http.Handler {
 func tooLarge(w http.ResponseWriter, max int64) {
 	w.Header().Set("Connection", "close") // the rest of the body is not read
 	writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", max),
-		map[string]any{"code": graph.CodeBadUserInput})
+		map[string]any{"code": fault.CodeBadUserInput})
 }
 
 func writeError(w http.ResponseWriter, status int, msg string, ext map[string]any) {
@@ -254,7 +245,7 @@ func boundResponse(maxBytes int64, timeout time.Duration) graphql.ResponseMiddle
 			resp.Data = nil
 			resp.Errors = append(resp.Errors, &gqlerror.Error{
 				Message:    fmt.Sprintf("the response is larger than %d bytes: ask for fewer objects or fields", maxBytes),
-				Extensions: map[string]any{"code": CodeResponseTooLarge, "maxBytes": maxBytes},
+				Extensions: map[string]any{"code": fault.CodeResponseTooLarge, "maxBytes": maxBytes},
 			})
 		}
 		return resp
@@ -265,7 +256,7 @@ func foldTimeouts(errs gqlerror.List, timeout time.Duration) gqlerror.List {
 	out := errs[:0:0]
 	timedOut := false
 	for _, e := range errs {
-		if e.Extensions["code"] == graph.CodeTimeout {
+		if e.Extensions["code"] == fault.CodeTimeout {
 			timedOut = true
 			continue
 		}
@@ -280,6 +271,6 @@ func foldTimeouts(errs gqlerror.List, timeout time.Duration) gqlerror.List {
 	}
 	return append(out, &gqlerror.Error{
 		Message:    msg + "; data holds what was complete",
-		Extensions: map[string]any{"code": graph.CodeTimeout},
+		Extensions: map[string]any{"code": fault.CodeTimeout},
 	})
 }

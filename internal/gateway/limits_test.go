@@ -239,14 +239,14 @@ func TestTimeoutStopsWork(t *testing.T) {
 		r := env.Query(t, q, nil, env.Headers()) // warm: Houston's version is probed once
 		require.Empty(t, r.Errors)
 		http.DefaultClient.CloseIdleConnections()
-		baseline := runtime.NumGoroutine()
+		baseline := busyGoroutines()
 
 		_, err := env.Astro.Configure(astrosimLatency("10s"))
 		require.NoError(t, err)
 		start := time.Now()
 		r = env.Query(t, q, nil, env.Headers())
 		elapsed := time.Since(start)
-		assert.Less(t, elapsed, 2*time.Second+500*time.Millisecond, "answered within about a second of the 1 s deadline")
+		assert.Less(t, elapsed, 3*time.Second, "answered soon after the 1 s deadline (generous for a busy machine)")
 		require.NotEmpty(t, r.Errors)
 		codes := map[any]int{}
 		for _, e := range r.Errors {
@@ -256,8 +256,8 @@ func TestTimeoutStopsWork(t *testing.T) {
 		assert.Contains(t, string(r.Data), `"workspaces"`, "Software's part is there: %s", r.Data)
 
 		http.DefaultClient.CloseIdleConnections()
-		assert.Eventually(t, func() bool { return runtime.NumGoroutine() <= baseline+2 }, 3*time.Second, 20*time.Millisecond,
-			"goroutines back to %d, now %d", baseline, runtime.NumGoroutine())
+		assert.Eventually(t, func() bool { return busyGoroutines() <= baseline+2 }, 3*time.Second, 20*time.Millisecond,
+			"goroutines back to %d, now %d", baseline, busyGoroutines())
 	})
 }
 
@@ -267,7 +267,8 @@ func astrosimLatency(d string) astrosim.ConfigUpdate { return astrosim.ConfigUpd
 // deep query with REQUEST_TIMEOUT=2s: resolvers stop starting at the
 // deadline, so the answer (TIMEOUT, with what was complete) comes within
 // a second of it instead of after the whole fan-out, and nothing keeps
-// running. (Without the check, the same query answered after 6 s here.)
+// running. (Without the check the same query runs to the end, deadline or not:
+// 15 to 18 s and 5 MB here.) The bound is generous for a busy machine.
 //
 // Not parallel: it counts the process's goroutines.
 func TestDeadlineStopsAnUnmeteredQuery(t *testing.T) {
@@ -278,17 +279,17 @@ func TestDeadlineStopsAnUnmeteredQuery(t *testing.T) {
 		r := env.Query(t, `{ __typename }`, nil, env.Headers())
 		require.Empty(t, r.Errors)
 		http.DefaultClient.CloseIdleConnections()
-		baseline := runtime.NumGoroutine()
+		baseline := busyGoroutines()
 		start := time.Now()
 		r = env.Query(t, testenv.DeepQuery(21), nil, env.Headers())
 		elapsed := time.Since(start)
-		assert.Less(t, elapsed, 3500*time.Millisecond)
+		assert.Less(t, elapsed, 5*time.Second)
 		require.Len(t, r.Errors, 1, "one TIMEOUT error, however many fields it stopped")
 		assert.Equal(t, "TIMEOUT", r.Errors[0].Extensions["code"])
 		assert.NotEmpty(t, r.Data)
 		http.DefaultClient.CloseIdleConnections()
-		assert.Eventually(t, func() bool { return runtime.NumGoroutine() <= baseline+2 }, 3*time.Second, 20*time.Millisecond,
-			"goroutines back to %d, now %d", baseline, runtime.NumGoroutine())
+		assert.Eventually(t, func() bool { return busyGoroutines() <= baseline+2 }, 3*time.Second, 20*time.Millisecond,
+			"goroutines back to %d, now %d", baseline, busyGoroutines())
 	})
 }
 
@@ -302,7 +303,7 @@ func TestDisconnectStopsWork(t *testing.T) {
 		r := env.Query(t, q, nil, env.Headers())
 		require.Empty(t, r.Errors)
 		http.DefaultClient.CloseIdleConnections()
-		baseline := runtime.NumGoroutine()
+		baseline := busyGoroutines()
 
 		_, err := env.Astro.Configure(astrosimLatency("10s"))
 		require.NoError(t, err)
@@ -328,7 +329,34 @@ func TestDisconnectStopsWork(t *testing.T) {
 		cancel()
 		<-done
 		http.DefaultClient.CloseIdleConnections()
-		assert.Eventually(t, func() bool { return runtime.NumGoroutine() <= baseline+2 }, 3*time.Second, 20*time.Millisecond,
-			"goroutines back to %d, now %d", baseline, runtime.NumGoroutine())
+		assert.Eventually(t, func() bool { return busyGoroutines() <= baseline+2 }, 3*time.Second, 20*time.Millisecond,
+			"goroutines back to %d, now %d", baseline, busyGoroutines())
 	})
+}
+
+// busyGoroutines counts the goroutines doing work: all of them but the ones
+// that keep idle HTTP connections open (a client's persistConn read and
+// write loops, a server's idle connection waiting for its next request),
+// which the gateway keeps on purpose for the fan-out of batches.
+func busyGoroutines() int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	busy := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		// A server's connection between requests is in (*conn).serve, not
+		// in a handler's ServeHTTP.
+		idleServer := strings.Contains(g, "net/http.(*conn).serve") && !strings.Contains(g, "ServeHTTP")
+		if strings.Contains(g, "net/http.(*persistConn)") || idleServer {
+			continue
+		}
+		busy++
+	}
+	return busy
 }

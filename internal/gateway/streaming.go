@@ -14,8 +14,8 @@ import (
 	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/astro-gateway/gateway/graph"
 	"github.com/astro-gateway/gateway/graph/loader"
+	"github.com/astro-gateway/gateway/internal/fault"
 )
 
 // Streams: subscriptions over websocket (graphql-transport-ws and the older
@@ -59,7 +59,7 @@ func withCredentials(lcfg loader.Config, o Options, next http.Handler) http.Hand
 				// connection open forever).
 				body, err := io.ReadAll(r.Body)
 				if err != nil {
-					http.Error(w, `{"errors":[{"message":"the request body could not be read","extensions":{"code":"BAD_USER_INPUT"}}]}`, http.StatusBadRequest)
+					fault.WriteHTTP(w, http.StatusBadRequest, fault.CodeBadUserInput, "the request body could not be read", nil)
 					return
 				}
 				// gqlgen's SSE transport would quote (and log) a body it
@@ -71,7 +71,7 @@ func withCredentials(lcfg loader.Config, o Options, next http.Handler) http.Hand
 					Extensions    map[string]any `json:"extensions"`
 				}
 				if err := json.Unmarshal(body, &params); err != nil {
-					writeError(w, http.StatusBadRequest, "json request body could not be decoded", map[string]any{"code": graph.CodeBadUserInput})
+					writeError(w, http.StatusBadRequest, "json request body could not be decoded", map[string]any{"code": fault.CodeBadUserInput})
 					return
 				}
 				r.Body = io.NopCloser(bytes.NewReader(body))
