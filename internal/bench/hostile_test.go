@@ -31,8 +31,8 @@ import (
 //
 //	HOSTILE_DURATION=20s go test ./internal/bench -run '^$' -bench HostileClients -benchtime 1x -v
 //
-// The gateway's limits are read from the environment (MAX_COST,
-// MAX_CONCURRENT_PER_CALLER …, see the README). HOSTILE_CREDENTIALS=each gives every hostile client a credential of its
+// The gateway's limits and caches are read from the environment (MAX_COST,
+// MAX_CONCURRENT_PER_CALLER, RESPONSE_CACHE, CACHE_TTL …, see the README). HOSTILE_CREDENTIALS=each gives every hostile client a credential of its
 // own (default: they share one, as one attacker's token would).
 func BenchmarkHostileClients(b *testing.B) {
 	d := 5 * time.Second
@@ -43,13 +43,15 @@ func BenchmarkHostileClients(b *testing.B) {
 		}
 	}
 	each := os.Getenv("HOSTILE_CREDENTIALS") == "each"
-	// The gateway's limits come from the environment, as the real
-	// gateway's do (MAX_CONCURRENT_PER_CALLER=1 …).
+	// The gateway's limits and caches come from the environment, as the
+	// real gateway's do (MAX_CONCURRENT_PER_CALLER=1, RESPONSE_CACHE=false …).
 	loaded, err := config.Load(nil, os.Getenv)
 	if err != nil {
 		b.Fatal(err)
 	}
-	env := testenv.Start(b, testenv.Config{Dataset: "bench", Configure: func(c *config.Config) { c.Limits = loaded.Limits }})
+	env := testenv.Start(b, testenv.Config{Dataset: "bench", Configure: func(c *config.Config) {
+		c.Limits, c.ResponseCache, c.CacheTTL = loaded.Limits, loaded.ResponseCache, loaded.CacheTTL
+	}})
 	b.Logf("limits: %+v", loaded.Limits)
 	dashboard := `{ deployments(first: 20) { totalCount nodes { name platform status runtimeVersion workspace { name } } } }`
 	if r := env.Query(b, dashboard, nil, env.Headers()); len(r.Errors) > 0 {
