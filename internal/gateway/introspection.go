@@ -29,7 +29,9 @@ func introspectionCache(size int) graphql.ResponseMiddleware {
 			return next(ctx)
 		}
 		oc := graphql.GetOperationContext(ctx)
-		if !introspectionOnly(oc.Operation) {
+		if !introspectionOnly(oc.Operation) || len(graphql.GetErrors(ctx)) > 0 {
+			// Errors already: the operation was refused (introspection
+			// off, over a limit) and is answered as it is.
 			return next(ctx)
 		}
 		key, ok := introspectionKey(oc)

@@ -136,6 +136,9 @@ func TestIntrospectionQueries(t *testing.T) {
 			r := env.Query(t, q, nil, nil)
 			assert.Empty(t, r.Errors, name)
 			assert.Contains(t, string(r.Data), `"queryType"`, name)
+			again := env.Query(t, q, nil, nil) // from the introspection cache
+			assert.Empty(t, again.Errors, name)
+			assert.JSONEq(t, string(r.Data), string(again.Data), name)
 		}
 		r := env.Query(t, `{ deployment { id } }`, nil, nil)
 		require.NotEmpty(t, r.Errors)
