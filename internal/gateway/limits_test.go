@@ -363,3 +363,31 @@ func busyGoroutines() int {
 	}
 	return busy
 }
+
+// TestMalformedRequestsAreTheCallers: malformed APQ extensions and bodies
+// that are not JSON are BAD_USER_INPUT (never INTERNAL), and the body is
+// not quoted back.
+func TestMalformedRequestsAreTheCallers(t *testing.T) {
+	t.Parallel()
+	testenv.Run(t, testenv.Config{}, func(t *testing.T, env *testenv.Env) {
+		for _, body := range []string{
+			`{"query":"{ __typename }","extensions":{"persistedQuery":"not an object"}}`,
+			`{"query":"{ __typename }","extensions":{"persistedQuery":{"version":"one","sha256Hash":5}}}`,
+			`{"query":"{ __typename }","extensions":{"persistedQuery":{"version":7,"sha256Hash":"x"}}}`,
+			`{"query":"{ __typename }","extensions":{"persistedQuery":{"version":1,"sha256Hash":"wrong"}}}`,
+			`this is not json, and it holds a s3cr3t`,
+			`{"query": 5}`,
+		} {
+			_, out := postRaw(t, env.GatewayURL, []byte(body), nil)
+			var resp struct {
+				Errors []testenv.Error `json:"errors"`
+			}
+			require.NoError(t, json.Unmarshal(out, &resp), "%s", out)
+			require.NotEmpty(t, resp.Errors, body)
+			for _, e := range resp.Errors {
+				assert.Equal(t, "BAD_USER_INPUT", e.Extensions["code"], "%s: %s", body, e.Message)
+			}
+			assert.NotContains(t, string(out), "s3cr3t")
+		}
+	})
+}
