@@ -2,10 +2,8 @@ package bench
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"runtime"
@@ -85,7 +83,7 @@ func BenchmarkHostileClients(b *testing.B) {
 						headers["X-Astro-Token"] = "hostile-" + strconv.Itoa(i)
 					}
 					for n := i; !stop.Load(); n++ {
-						o := hostileOutcome(client, env.GatewayURL, bodies[n%len(bodies)], headers)
+						o := testenv.HostileOutcome(client, env.GatewayURL, bodies[n%len(bodies)], headers)
 						v, _ := outcomes.LoadOrStore(o, new(atomic.Int64))
 						v.(*atomic.Int64).Add(1)
 					}
@@ -110,13 +108,13 @@ func BenchmarkHostileClients(b *testing.B) {
 			return true
 		})
 		slices.Sort(lines)
-		b.Logf("dashboard alone: %d queries, p50 %s, p99 %s", len(alone), pct(alone, 0.5), pct(alone, 0.99))
-		b.Logf("dashboard beside 50 hostile clients: %d queries, p50 %s, p99 %s (%.2f× alone)", len(beside), pct(beside, 0.5), pct(beside, 0.99),
-			float64(pct(beside, 0.99))/float64(pct(alone, 0.99)))
+		b.Logf("dashboard alone: %d queries, p50 %s, p99 %s", len(alone), testenv.Percentile(alone, 0.5), testenv.Percentile(alone, 0.99))
+		b.Logf("dashboard beside 50 hostile clients: %d queries, p50 %s, p99 %s (%.2f× alone)", len(beside), testenv.Percentile(beside, 0.5), testenv.Percentile(beside, 0.99),
+			float64(testenv.Percentile(beside, 0.99))/float64(testenv.Percentile(alone, 0.99)))
 		b.Logf("hostile requests: %d, without a code: %d; %s", total, uncoded, strings.Join(lines, ", "))
 		b.Logf("peak RSS of the process (gateway + simulators + clients): %d MiB", rss>>20)
-		b.ReportMetric(float64(pct(alone, 0.99).Microseconds())/1000, "p99-alone-ms")
-		b.ReportMetric(float64(pct(beside, 0.99).Microseconds())/1000, "p99-hostile-ms")
+		b.ReportMetric(float64(testenv.Percentile(alone, 0.99).Microseconds())/1000, "p99-alone-ms")
+		b.ReportMetric(float64(testenv.Percentile(beside, 0.99).Microseconds())/1000, "p99-hostile-ms")
 		b.ReportMetric(float64(rss>>20), "peak-rss-MiB")
 		b.ReportMetric(float64(total), "hostile-requests")
 		b.ReportMetric(float64(uncoded), "hostile-uncoded")
@@ -134,89 +132,13 @@ func measure(b *testing.B, env *testenv.Env, body []byte, d time.Duration, start
 	var out []time.Duration
 	for end := time.Now().Add(d); time.Now().Before(end); {
 		t0 := time.Now()
-		status, raw, err := send(client, env.GatewayURL, body, env.Headers())
+		status, raw, err := testenv.Send(client, env.GatewayURL, body, env.Headers())
 		out = append(out, time.Since(t0))
 		if err != nil || status != http.StatusOK || bytes.Contains(raw, []byte(`"errors"`)) {
 			b.Errorf("dashboard query: %d %v %.300s", status, err, raw)
 		}
 	}
 	return out
-}
-
-// hostileOutcome names how the gateway answered: the error codes, "served"
-// for data without errors, or what went wrong. It reads only as far as it
-// must (gqlgen writes errors before data): the load generator shares the
-// machine with the gateway, and half a megabyte of introspection parsed per
-// answer would take CPU from it.
-func hostileOutcome(c *http.Client, url string, body []byte, headers map[string]string) string {
-	status, raw, err := send(c, url, body, headers)
-	if err != nil {
-		return "failed: " + err.Error()
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return fmt.Sprintf("no code: HTTP %d, not JSON", status)
-	}
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return fmt.Sprintf("no code: HTTP %d, not JSON", status)
-		}
-		if key != "errors" {
-			if key == "data" {
-				return fmt.Sprintf("HTTP %d served", status)
-			}
-			var skip json.RawMessage
-			if dec.Decode(&skip) != nil {
-				return fmt.Sprintf("no code: HTTP %d, not JSON", status)
-			}
-			continue
-		}
-		var errs []struct {
-			Extensions map[string]any `json:"extensions"`
-		}
-		if dec.Decode(&errs) != nil {
-			return fmt.Sprintf("no code: HTTP %d, not JSON", status)
-		}
-		var codes []string
-		for _, e := range errs {
-			c, _ := e.Extensions["code"].(string)
-			if c == "" {
-				return fmt.Sprintf("no code: HTTP %d", status)
-			}
-			codes = append(codes, c)
-		}
-		slices.Sort(codes)
-		return fmt.Sprintf("HTTP %d %s", status, strings.Join(slices.Compact(codes), "+"))
-	}
-	return fmt.Sprintf("no code: HTTP %d, empty answer", status)
-}
-
-func send(c *http.Client, url string, body []byte, headers map[string]string) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, raw, err
-}
-
-func pct(ds []time.Duration, p float64) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	return s[min(len(s)-1, int(float64(len(s))*p))].Round(100 * time.Microsecond)
 }
 
 // watchRSS samples the process's resident set every 50 ms (and the
