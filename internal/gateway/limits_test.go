@@ -249,7 +249,10 @@ func TestTimeoutStopsWork(t *testing.T) {
 		start := time.Now()
 		r = env.Query(t, q, nil, env.Headers())
 		elapsed := time.Since(start)
-		assert.Less(t, elapsed, 3*time.Second, "answered soon after the 1 s deadline (generous for a busy machine)")
+		// Within a second of the deadline on an idle machine; the bound
+		// here leaves room for -race on a busy one (CI), and still fails
+		// a request that waits for the 10 s upstream.
+		assert.Less(t, elapsed, 4*time.Second, "answered soon after the 1 s deadline")
 		require.NotEmpty(t, r.Errors)
 		codes := map[any]int{}
 		for _, e := range r.Errors {
@@ -286,7 +289,9 @@ func TestDeadlineStopsAnUnmeteredQuery(t *testing.T) {
 		start := time.Now()
 		r = env.Query(t, testenv.DeepQuery(21), nil, env.Headers())
 		elapsed := time.Since(start)
-		assert.Less(t, elapsed, 5*time.Second)
+		// Unbounded, this query ran 10.8 s; the bound leaves room for
+		// -race on a busy machine.
+		assert.Less(t, elapsed, 7*time.Second)
 		require.Len(t, r.Errors, 1, "one TIMEOUT error, however many fields it stopped")
 		assert.Equal(t, "TIMEOUT", r.Errors[0].Extensions["code"])
 		assert.NotEmpty(t, r.Data)
