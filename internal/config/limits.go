@@ -42,14 +42,15 @@ type Limits struct {
 	// MaxConcurrent leaves only the gateway-wide bound.
 	MaxConcurrentPerCaller int
 	// QueueTimeout is how long a request over a concurrency limit waits for
-	// a place before it is answered OVERLOADED (503). Env QUEUE_TIMEOUT.
-	// Default 2s.
+	// a place before it is answered OVERLOADED (503). Env QUEUE_TIMEOUT,
+	// flag -queue-timeout. Default 2s.
 	QueueTimeout time.Duration
-	// MaxBodyBytes bounds a request body (413 beyond). Env MAX_BODY_BYTES.
-	// Default 1 MiB.
+	// MaxBodyBytes bounds a request body (413 beyond). Env MAX_BODY_BYTES,
+	// flag -max-body-bytes. Default 1 MiB.
 	MaxBodyBytes int64
 	// MaxResponseBytes bounds a response body; a larger answer is replaced
-	// by a RESPONSE_TOO_LARGE error. Env MAX_RESPONSE_BYTES. Default 16 MiB.
+	// by a RESPONSE_TOO_LARGE error. Env MAX_RESPONSE_BYTES, flag
+	// -max-response-bytes. Default 16 MiB.
 	MaxResponseBytes int64
 }
 
@@ -118,4 +119,7 @@ func (l *Limits) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&l.Introspection, "introspection", l.Introspection, "allow introspection and field suggestions (env INTROSPECTION)")
 	fs.IntVar(&l.MaxConcurrent, "max-concurrent", l.MaxConcurrent, "requests served at once, 0 = none (env MAX_CONCURRENT)")
 	fs.IntVar(&l.MaxConcurrentPerCaller, "max-concurrent-per-caller", l.MaxConcurrentPerCaller, "requests served at once per caller, 0 = half the CPUs (env MAX_CONCURRENT_PER_CALLER)")
+	fs.DurationVar(&l.QueueTimeout, "queue-timeout", l.QueueTimeout, "wait for a place before OVERLOADED (env QUEUE_TIMEOUT)")
+	fs.Int64Var(&l.MaxBodyBytes, "max-body-bytes", l.MaxBodyBytes, "largest request body, 0 = none (env MAX_BODY_BYTES)")
+	fs.Int64Var(&l.MaxResponseBytes, "max-response-bytes", l.MaxResponseBytes, "largest response, 0 = none (env MAX_RESPONSE_BYTES)")
 }
