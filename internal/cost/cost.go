@@ -46,8 +46,8 @@ type Limits struct {
 	Introspection bool
 }
 
-// DefaultLimits returns the gateway's defaults. They accept every example of the
-// README, the docs and the playground, GraphiQL's and graphql-js's
+// DefaultLimits returns the gateway's defaults (config.DefaultLimits has
+// the same). They accept every example of the README, the docs and the playground, GraphiQL's and graphql-js's
 // introspection queries, and reject the hostile queries of issue 9 (a
 // nesting 21 deep, a thousand deploymentReport aliases, fifty thousand
 // __typename aliases).
@@ -61,7 +61,6 @@ type Figures struct {
 	Depth   int
 	Fields  int
 	Aliases int
-	Tokens  int
 }
 
 // Limit is the gqlgen extension that enforces Limits. Schema is the

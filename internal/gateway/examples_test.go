@@ -17,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/astro-gateway/gateway/graph"
+	"github.com/astro-gateway/gateway/internal/config"
 	"github.com/astro-gateway/gateway/internal/cost"
 	"github.com/astro-gateway/gateway/internal/testenv"
 )
@@ -105,5 +106,16 @@ func TestDocumentedExamplesPassTheLimits(t *testing.T) {
 				assert.NotEqual(t, "QUERY_TOO_COMPLEX", e.Extensions["code"], "%s\n%s", e.Message, q)
 			}
 		}
+	})
+}
+
+// TestCostDefaultsAreTheConfigDefaults: the limits the examples are
+// checked against are the gateway's.
+func TestCostDefaultsAreTheConfigDefaults(t *testing.T) {
+	t.Parallel()
+	c := config.DefaultLimits()
+	assert.Equal(t, cost.DefaultLimits(), cost.Limits{
+		MaxCost: c.MaxCost, MaxDepth: c.MaxDepth, MaxFields: c.MaxFields, MaxAliases: c.MaxAliases,
+		MaxTokens: c.MaxTokens, Introspection: c.Introspection,
 	})
 }
