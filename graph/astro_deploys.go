@@ -68,7 +68,8 @@ func decodeLogCursor(c string) (searchID string, next int, ok bool) {
 		return "", 0, false
 	}
 	n, err := strconv.Atoi(rest[i+1:])
-	if err != nil || n < 0 {
+	if err != nil || n < 0 || n >= maxCursorOffset {
+		// The bound keeps n+1 (and offsets past it) from overflowing.
 		return "", 0, false
 	}
 	return rest[:i], n + 1, true

@@ -20,12 +20,13 @@ import (
 //   - a scalar or enum costs nothing, an object 1 (CostObject);
 //   - a field that makes an upstream request that no batch can share costs
 //     CostCall more, once per parent: a connection under a list (a
-//     deployment's deploys, a team's members, a workspace's deployments)
-//     is one request per parent, and its selection runs first (or its
-//     default page size) times per parent;
+//     deployment's deploys, a team's members) is one request per parent,
+//     and its selection runs first (or its default page size) times per
+//     parent;
 //   - a field served by a per-request loader batch (a deployment's
-//     workspace or cluster, node(id)) or read from its parent (a Software
-//     workspace's users) costs only its object;
+//     workspace or cluster, node(id), a workspace's deployments) or read
+//     from its parent (a Software workspace's users) costs only its
+//     objects: the batch's one request is shared by every parent;
 //   - Query.deploymentReport reads every deployment: CostReport;
 //   - a plain list without first (an API token's roles, a deployment's
 //     worker queues) is taken to hold costListSize items.
@@ -46,8 +47,14 @@ const (
 	costListSize = 10
 )
 
-// freeConnections page over what the parent already holds: no upstream call.
+// freeConnections make no upstream request of their own per parent: they
+// page over what the parent already holds (a Software workspace's members),
+// or their parent queues one batch for all its items (a page of workspaces
+// asks for all their deployments in one ListDeployments, or one Houston
+// document). Their items still cost what they select.
 var freeConnections = map[string]bool{
+	"AstroWorkspace.deployments":         true,
+	"SoftwareWorkspace.deployments":      true,
 	"SoftwareWorkspace.users":            true,
 	"SoftwareWorkspace.teams":            true,
 	"SoftwareWorkspace.serviceAccounts":  true,

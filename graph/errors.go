@@ -72,6 +72,13 @@ func present(ctx context.Context, err error) *gqlerror.Error {
 		ext["code"] = fault.CodeBadUserInput
 		return gerr
 	}
+	if own != nil && own == err && len(own.Path) == 0 && graphql.GetFieldContext(ctx) == nil {
+		// An error about the request that gqlgen or an extension raises
+		// before any field runs (malformed APQ extensions, say): the
+		// caller's request is at fault.
+		ext["code"] = fault.CodeBadUserInput
+		return gerr
+	}
 	if field, ok := argumentError(ctx, own); ok {
 		// A value that does not fit its scalar (a malformed Time) fails
 		// while the field's arguments are read, before its resolver runs.

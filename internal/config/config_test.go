@@ -63,3 +63,22 @@ func TestServiceTokensNeedGatewayKeys(t *testing.T) {
 	_, err = Load(nil, env(map[string]string{"ASTRO_API_URL": "https://api.astronomer.io/v1", "ASTRO_API_TOKEN": "svc", "GATEWAY_KEYS": "k1"}))
 	require.NoError(t, err)
 }
+
+// TestLimits: the limits read from the environment and flags, flags
+// winning; a bad value is reported by name.
+func TestLimits(t *testing.T) {
+	t.Parallel()
+	c, err := Load([]string{"-max-depth", "8", "-introspection=false"}, env(map[string]string{
+		"MAX_DEPTH": "20", "MAX_COST": "5000", "QUEUE_TIMEOUT": "500ms", "MAX_CONCURRENT_PER_CALLER": "3", "INTROSPECTION": "true",
+	}))
+	require.NoError(t, err)
+	assert.Equal(t, 8, c.Limits.MaxDepth)
+	assert.Equal(t, 5000, c.Limits.MaxCost)
+	assert.Equal(t, "500ms", c.Limits.QueueTimeout.String())
+	assert.Equal(t, 3, c.Limits.MaxConcurrentPerCaller)
+	assert.False(t, c.Limits.Introspection)
+	_, err = Load(nil, env(map[string]string{"MAX_COST": "lots", "INTROSPECTION": "maybe", "MAX_BODY_BYTES": "-1"}))
+	for _, want := range []string{"MAX_COST", "INTROSPECTION", "MAX_BODY_BYTES"} {
+		assert.ErrorContains(t, err, want)
+	}
+}

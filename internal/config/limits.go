@@ -35,18 +35,22 @@ type Limits struct {
 	// -max-concurrent. Default 64.
 	MaxConcurrent int
 	// MaxConcurrentPerCaller bounds them per caller (its credentials, or
-	// its address when it sends none). Env MAX_CONCURRENT_PER_CALLER, flag
-	// -max-concurrent-per-caller. Default 4.
+	// its address when it sends none), so that one token cannot starve the
+	// rest. Env MAX_CONCURRENT_PER_CALLER, flag -max-concurrent-per-caller.
+	// Default 0: half the CPUs (GOMAXPROCS), at least 1 — one caller's
+	// requests then never hold every core. A value at or above
+	// MaxConcurrent leaves only the gateway-wide bound.
 	MaxConcurrentPerCaller int
 	// QueueTimeout is how long a request over a concurrency limit waits for
-	// a place before it is answered OVERLOADED (503). Env QUEUE_TIMEOUT.
-	// Default 2s.
+	// a place before it is answered OVERLOADED (503). Env QUEUE_TIMEOUT,
+	// flag -queue-timeout. Default 2s.
 	QueueTimeout time.Duration
-	// MaxBodyBytes bounds a request body (413 beyond). Env MAX_BODY_BYTES.
-	// Default 1 MiB.
+	// MaxBodyBytes bounds a request body (413 beyond). Env MAX_BODY_BYTES,
+	// flag -max-body-bytes. Default 1 MiB.
 	MaxBodyBytes int64
 	// MaxResponseBytes bounds a response body; a larger answer is replaced
-	// by a RESPONSE_TOO_LARGE error. Env MAX_RESPONSE_BYTES. Default 16 MiB.
+	// by a RESPONSE_TOO_LARGE error. Env MAX_RESPONSE_BYTES, flag
+	// -max-response-bytes. Default 16 MiB.
 	MaxResponseBytes int64
 }
 
@@ -54,7 +58,7 @@ type Limits struct {
 func DefaultLimits() Limits {
 	return Limits{
 		MaxCost: 100000, MaxDepth: 12, MaxFields: 2000, MaxAliases: 200, MaxTokens: 15000, Introspection: true,
-		MaxConcurrent: 64, MaxConcurrentPerCaller: 4, QueueTimeout: 2 * time.Second,
+		MaxConcurrent: 64, MaxConcurrentPerCaller: 0, QueueTimeout: 2 * time.Second,
 		MaxBodyBytes: 1 << 20, MaxResponseBytes: 16 << 20,
 	}
 }
@@ -70,7 +74,7 @@ func (l *Limits) load(getenv func(string) string) []error {
 		if v := getenv(name); v != "" {
 			n, err := strconv.Atoi(strings.TrimSpace(v))
 			if err != nil || n < 0 {
-				errs = append(errs, fmt.Errorf("%s: %q is not a number (0 turns the limit off)", name, v))
+				errs = append(errs, fmt.Errorf("%s: %q is not a number, 0 or more", name, v))
 				continue
 			}
 			*dst = n
@@ -114,5 +118,8 @@ func (l *Limits) flags(fs *flag.FlagSet) {
 	fs.IntVar(&l.MaxTokens, "max-tokens", l.MaxTokens, "most tokens in a query, 0 = none (env MAX_TOKENS)")
 	fs.BoolVar(&l.Introspection, "introspection", l.Introspection, "allow introspection and field suggestions (env INTROSPECTION)")
 	fs.IntVar(&l.MaxConcurrent, "max-concurrent", l.MaxConcurrent, "requests served at once, 0 = none (env MAX_CONCURRENT)")
-	fs.IntVar(&l.MaxConcurrentPerCaller, "max-concurrent-per-caller", l.MaxConcurrentPerCaller, "requests served at once per caller, 0 = none (env MAX_CONCURRENT_PER_CALLER)")
+	fs.IntVar(&l.MaxConcurrentPerCaller, "max-concurrent-per-caller", l.MaxConcurrentPerCaller, "requests served at once per caller, 0 = half the CPUs (env MAX_CONCURRENT_PER_CALLER)")
+	fs.DurationVar(&l.QueueTimeout, "queue-timeout", l.QueueTimeout, "wait for a place before OVERLOADED (env QUEUE_TIMEOUT)")
+	fs.Int64Var(&l.MaxBodyBytes, "max-body-bytes", l.MaxBodyBytes, "largest request body, 0 = none (env MAX_BODY_BYTES)")
+	fs.Int64Var(&l.MaxResponseBytes, "max-response-bytes", l.MaxResponseBytes, "largest response, 0 = none (env MAX_RESPONSE_BYTES)")
 }

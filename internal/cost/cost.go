@@ -20,10 +20,9 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/lexer"
-)
 
-// CodeTooComplex is the extensions.code of an operation over a limit.
-const CodeTooComplex = "QUERY_TOO_COMPLEX"
+	"github.com/astro-gateway/gateway/internal/fault"
+)
 
 // Limits bound one operation. Zero turns a limit off.
 type Limits struct {
@@ -47,8 +46,8 @@ type Limits struct {
 	Introspection bool
 }
 
-// DefaultLimits returns the gateway's defaults. They accept every example of the
-// README, the docs and the playground, GraphiQL's and graphql-js's
+// DefaultLimits returns the gateway's defaults (config.DefaultLimits has
+// the same). They accept every example of the README, the docs and the playground, GraphiQL's and graphql-js's
 // introspection queries, and reject the hostile queries of issue 9 (a
 // nesting 21 deep, a thousand deploymentReport aliases, fifty thousand
 // __typename aliases).
@@ -62,7 +61,6 @@ type Figures struct {
 	Depth   int
 	Fields  int
 	Aliases int
-	Tokens  int
 }
 
 // Limit is the gqlgen extension that enforces Limits. Schema is the
@@ -99,9 +97,11 @@ func (l *Limit) MutateOperationParameters(ctx context.Context, p *graphql.RawPar
 	if l.Limits.MaxTokens <= 0 {
 		return nil
 	}
-	if n := CountTokens(p.Query, l.Limits.MaxTokens); n > l.Limits.MaxTokens {
+	// The count stops past the limit (lexing the rest of a huge document
+	// is the work the limit saves), so only the limit is reported.
+	if CountTokens(p.Query, l.Limits.MaxTokens) > l.Limits.MaxTokens {
 		return tooComplex(fmt.Sprintf("the query has more than %d tokens", l.Limits.MaxTokens),
-			map[string]any{"tokens": n, "maxTokens": l.Limits.MaxTokens})
+			map[string]any{"maxTokens": l.Limits.MaxTokens})
 	}
 	return nil
 }
@@ -181,6 +181,6 @@ func (l *Limit) InterceptResponse(ctx context.Context, next graphql.ResponseHand
 }
 
 func tooComplex(msg string, ext map[string]any) *gqlerror.Error {
-	ext["code"] = CodeTooComplex
+	ext["code"] = fault.CodeQueryTooComplex
 	return &gqlerror.Error{Message: "query too complex: " + msg, Extensions: ext}
 }

@@ -33,6 +33,8 @@ const (
 	// CodeOverloaded: too many operations run at once (HTTP 503,
 	// Retry-After).
 	CodeOverloaded = "OVERLOADED"
+	// CodeResponseTooLarge: the answer is larger than MAX_RESPONSE_BYTES.
+	CodeResponseTooLarge = "RESPONSE_TOO_LARGE"
 	// CodeOutcomeUnknown: a write may or may not have happened upstream,
 	// and the gateway could not find out which.
 	CodeOutcomeUnknown = "OUTCOME_UNKNOWN"

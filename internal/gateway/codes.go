@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/astro-gateway/gateway/internal/fault"
 )
@@ -74,6 +75,13 @@ func (w *codeWriter) finish() {
 			}
 			if ext["code"] == nil {
 				ext["code"] = fault.CodeBadUserInput
+			}
+			// gqlgen quotes an undecodable body back ("… body:<the
+			// body>"): a request is not echoed, whatever it holds.
+			if msg, ok := e["message"].(string); ok && strings.HasPrefix(msg, "json request body could not be decoded") {
+				if i := strings.Index(msg, " body:"); i >= 0 {
+					e["message"] = msg[:i]
+				}
 			}
 		}
 		if raw, err := json.Marshal(errs); err == nil {

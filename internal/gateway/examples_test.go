@@ -14,8 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/astro-gateway/gateway/graph"
+	"github.com/astro-gateway/gateway/internal/config"
 	"github.com/astro-gateway/gateway/internal/cost"
 	"github.com/astro-gateway/gateway/internal/testenv"
 )
@@ -80,7 +82,7 @@ func TestDocumentedExamplesPassTheLimits(t *testing.T) {
 		most      int
 	)
 	for name, q := range examples {
-		doc, errs := gqlparser.LoadQueryWithRules(es.Schema(), q, nil)
+		doc, errs := gqlparser.LoadQueryWithRules(es.Schema(), q, rules.NewDefaultRules())
 		require.Empty(t, errs, "%s does not validate:\n%s", name, q)
 		assert.LessOrEqual(t, cost.CountTokens(q, 0), cost.DefaultLimits().MaxTokens, name)
 		for _, op := range doc.Operations {
@@ -104,5 +106,16 @@ func TestDocumentedExamplesPassTheLimits(t *testing.T) {
 				assert.NotEqual(t, "QUERY_TOO_COMPLEX", e.Extensions["code"], "%s\n%s", e.Message, q)
 			}
 		}
+	})
+}
+
+// TestCostDefaultsAreTheConfigDefaults: the limits the examples are
+// checked against are the gateway's.
+func TestCostDefaultsAreTheConfigDefaults(t *testing.T) {
+	t.Parallel()
+	c := config.DefaultLimits()
+	assert.Equal(t, cost.DefaultLimits(), cost.Limits{
+		MaxCost: c.MaxCost, MaxDepth: c.MaxDepth, MaxFields: c.MaxFields, MaxAliases: c.MaxAliases,
+		MaxTokens: c.MaxTokens, Introspection: c.Introspection,
 	})
 }

@@ -134,6 +134,9 @@ func New(o Options) http.Handler {
 		})
 	}
 
+	// Last, so the innermost: the middlewares above see cached answers too.
+	srv.AroundResponses(introspectionCache(16))
+
 	api := withCredentials(lcfg, o, srv)
 	api = admit(newAdmission(lim), limitBody(lim.MaxBodyBytes, withTimeout(cacheControl(responseCache(o.Responses, o, o.Metrics, api)), o.RequestTimeout)))
 

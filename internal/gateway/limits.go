@@ -11,6 +11,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -22,22 +23,13 @@ import (
 	"github.com/astro-gateway/gateway/internal/fault"
 )
 
-// Codes of the answers this file gives.
-const (
-	// CodeOverloaded: the gateway, or the caller's share of it, is busy
-	// (HTTP 503 with Retry-After).
-	CodeOverloaded = "OVERLOADED"
-	// CodeResponseTooLarge: the answer is larger than MAX_RESPONSE_BYTES.
-	CodeResponseTooLarge = "RESPONSE_TOO_LARGE"
-)
-
 // admission bounds the requests served at once, per gateway and per
 // caller. A request over a bound waits up to wait for a place, then is
 // answered OVERLOADED. Streams are not counted: a websocket or SSE stream
 // lives long and is bounded by its operations' costs.
 type admission struct {
 	global    chan struct{} // nil: no bound
-	perCaller int           // 0: no bound
+	perCaller int
 	wait      time.Duration
 
 	mu      sync.Mutex
@@ -50,7 +42,11 @@ type callerSlots struct {
 }
 
 func newAdmission(l config.Limits) *admission {
-	a := &admission{perCaller: l.MaxConcurrentPerCaller, wait: l.QueueTimeout, callers: map[string]*callerSlots{}}
+	perCaller := l.MaxConcurrentPerCaller
+	if perCaller == 0 {
+		perCaller = max(1, runtime.GOMAXPROCS(0)/2)
+	}
+	a := &admission{perCaller: perCaller, wait: l.QueueTimeout, callers: map[string]*callerSlots{}}
 	if l.MaxConcurrent > 0 {
 		a.global = make(chan struct{}, l.MaxConcurrent)
 	}
@@ -71,20 +67,17 @@ func (e errBusy) Error() string {
 func (a *admission) acquire(ctx context.Context, key string) (release func(), err error) {
 	timer := time.NewTimer(a.wait)
 	defer timer.Stop()
-	var mine *callerSlots
-	if a.perCaller > 0 {
-		a.mu.Lock()
-		mine = a.callers[key]
-		if mine == nil {
-			mine = &callerSlots{sem: make(chan struct{}, a.perCaller)}
-			a.callers[key] = mine
-		}
-		mine.refs++
-		a.mu.Unlock()
-		if err := take(ctx, mine.sem, timer); err != nil {
-			a.drop(key, mine, false)
-			return nil, errOr(err, errBusy{caller: true})
-		}
+	a.mu.Lock()
+	mine := a.callers[key]
+	if mine == nil {
+		mine = &callerSlots{sem: make(chan struct{}, a.perCaller)}
+		a.callers[key] = mine
+	}
+	mine.refs++
+	a.mu.Unlock()
+	if err := take(ctx, mine.sem, timer); err != nil {
+		a.drop(key, mine, false)
+		return nil, errOr(err, errBusy{caller: true})
 	}
 	if a.global != nil {
 		if err := take(ctx, a.global, timer); err != nil {
@@ -103,9 +96,6 @@ func (a *admission) acquire(ctx context.Context, key string) (release func(), er
 // drop forgets one request of a caller, freeing its slot if it held one,
 // and the caller's entry when no request of it is left.
 func (a *admission) drop(key string, c *callerSlots, held bool) {
-	if c == nil {
-		return
-	}
 	if held {
 		<-c.sem
 	}
@@ -165,9 +155,6 @@ func callerKey(r *http.Request) string {
 // admit answers OVERLOADED (503, Retry-After) when a request finds no place
 // within the queue timeout.
 func admit(a *admission, next http.Handler) http.Handler {
-	if a.global == nil && a.perCaller <= 0 {
-		return next
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if streaming(r) || r.Method == http.MethodOptions {
 			next.ServeHTTP(w, r)
@@ -182,7 +169,7 @@ func admit(a *admission, next http.Handler) http.Handler {
 			retry := max(1, int(math.Ceil(a.wait.Seconds())))
 			w.Header().Set("Retry-After", strconv.Itoa(retry))
 			writeError(w, http.StatusServiceUnavailable, "the gateway is busy: "+busy.Error()+"; retry later",
-				map[string]any{"code": CodeOverloaded, "retryAfter": retry})
+				map[string]any{"code": fault.CodeOverloaded, "retryAfter": retry})
 			return
 		}
 		defer release()
@@ -258,7 +245,7 @@ func boundResponse(maxBytes int64, timeout time.Duration) graphql.ResponseMiddle
 			resp.Data = nil
 			resp.Errors = append(resp.Errors, &gqlerror.Error{
 				Message:    fmt.Sprintf("the response is larger than %d bytes: ask for fewer objects or fields", maxBytes),
-				Extensions: map[string]any{"code": CodeResponseTooLarge, "maxBytes": maxBytes},
+				Extensions: map[string]any{"code": fault.CodeResponseTooLarge, "maxBytes": maxBytes},
 			})
 		}
 		return resp

@@ -3,6 +3,7 @@ package gateway
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -59,6 +60,18 @@ func withCredentials(lcfg loader.Config, o Options, next http.Handler) http.Hand
 				body, err := io.ReadAll(r.Body)
 				if err != nil {
 					fault.WriteHTTP(w, http.StatusBadRequest, fault.CodeBadUserInput, "the request body could not be read", nil)
+					return
+				}
+				// gqlgen's SSE transport would quote (and log) a body it
+				// cannot decode; answer it here, without the body.
+				var params struct {
+					Query         string         `json:"query"`
+					OperationName string         `json:"operationName"`
+					Variables     map[string]any `json:"variables"`
+					Extensions    map[string]any `json:"extensions"`
+				}
+				if err := json.Unmarshal(body, &params); err != nil {
+					writeError(w, http.StatusBadRequest, "json request body could not be decoded", map[string]any{"code": fault.CodeBadUserInput})
 					return
 				}
 				r.Body = io.NopCloser(bytes.NewReader(body))
