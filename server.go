@@ -61,12 +61,12 @@ func run(log *slog.Logger) error {
 	}
 	defer closeShared()
 	bo.AstroURL, bo.HoustonURL, bo.UserAgent = astroURL, houstonURL, "astro-graphql-gateway/"+version
-	opts.Metrics = bo.Metrics
+	opts.Metrics, opts.Idempotency = bo.Metrics, bo.Idempotency
 	if opts.Astro, opts.Houston, err = gateway.NewBackends(bo); err != nil {
 		return err
 	}
 	if cfg.RedisURL != "" {
-		log.Info("limiter and cache shared through Redis")
+		log.Info("limiter, cache and create keys shared through Redis")
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

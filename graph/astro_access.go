@@ -122,15 +122,20 @@ func createAstroAPIToken(ctx context.Context, in model.CreateAstroAPITokenInput)
 	if err != nil {
 		return nil, err
 	}
-	t, _, err := cl.APITokens.Create(ctx, in.OrganizationID, &astro.CreateAPITokenRequest{
-		Name: in.Name, Description: in.Description, Scope: astro.APITokenScope(in.Scope), Role: in.Role, EntityID: in.EntityID,
-		Kind: ptrTo[astro.APITokenKind](in.Kind), TokenExpiryPeriodInDays: in.TokenExpiryPeriodInDays,
+	t, err := once(ctx, "astro", "createAstroAPIToken", in.ClientMutationID, in, func(ctx context.Context, uncertain bool) (*astro.APIToken, error) {
+		return astroCreate(ctx, "API token", uncertain, func(ctx context.Context) (*astro.APIToken, error) {
+			v, _, err := cl.APITokens.Create(ctx, in.OrganizationID, &astro.CreateAPITokenRequest{
+				Name: in.Name, Description: in.Description, Scope: astro.APITokenScope(in.Scope), Role: in.Role, EntityID: in.EntityID,
+				Kind: ptrTo[astro.APITokenKind](in.Kind), TokenExpiryPeriodInDays: in.TokenExpiryPeriodInDays,
+			})
+			return v, err
+		})
 	})
 	if err != nil {
-		return nil, astroFail(err)
+		return nil, err
 	}
 	loader.Forget(ctx, l.AstroAPIToken, loader.AstroKey{OrganizationID: in.OrganizationID, ID: t.ID})
-	return &model.CreateAstroAPITokenPayload{APIToken: convertAstroAPIToken(in.OrganizationID, t)}, nil
+	return &model.CreateAstroAPITokenPayload{ClientMutationID: in.ClientMutationID, APIToken: convertAstroAPIToken(in.OrganizationID, t)}, nil
 }
 
 func updateAstroAPIToken(ctx context.Context, in model.UpdateAstroAPITokenInput) (*model.UpdateAstroAPITokenPayload, error) {
@@ -227,15 +232,20 @@ func createAstroCustomRole(ctx context.Context, in model.CreateAstroCustomRoleIn
 	if err != nil {
 		return nil, err
 	}
-	r, _, err := cl.Roles.Create(ctx, in.OrganizationID, &astro.CreateCustomRoleRequest{
-		Name: in.Name, Description: in.Description, Permissions: in.Permissions,
-		RestrictedWorkspaceIDs: in.RestrictedWorkspaceIds, ScopeType: astro.RoleScopeType(in.ScopeType),
+	r, err := once(ctx, "astro", "createAstroCustomRole", in.ClientMutationID, in, func(ctx context.Context, uncertain bool) (*astro.RoleWithPermission, error) {
+		return astroCreate(ctx, "custom role", uncertain, func(ctx context.Context) (*astro.RoleWithPermission, error) {
+			v, _, err := cl.Roles.Create(ctx, in.OrganizationID, &astro.CreateCustomRoleRequest{
+				Name: in.Name, Description: in.Description, Permissions: in.Permissions,
+				RestrictedWorkspaceIDs: in.RestrictedWorkspaceIds, ScopeType: astro.RoleScopeType(in.ScopeType),
+			})
+			return v, err
+		})
 	})
 	if err != nil {
-		return nil, astroFail(err)
+		return nil, err
 	}
 	loader.Refresh(ctx, l.AstroCustomRole, loader.AstroKey{OrganizationID: in.OrganizationID, ID: r.ID}, r)
-	return &model.CreateAstroCustomRolePayload{Role: convertAstroCustomRole(in.OrganizationID, r)}, nil
+	return &model.CreateAstroCustomRolePayload{ClientMutationID: in.ClientMutationID, Role: convertAstroCustomRole(in.OrganizationID, r)}, nil
 }
 
 func updateAstroCustomRole(ctx context.Context, in model.UpdateAstroCustomRoleInput) (*model.UpdateAstroCustomRolePayload, error) {
@@ -281,11 +291,16 @@ func createAstroAllowedIPAddressRange(ctx context.Context, in model.CreateAstroA
 	if err != nil {
 		return nil, err
 	}
-	r, _, err := cl.AllowedIPAddressRanges.Create(ctx, in.OrganizationID, &astro.CreateAllowedIPAddressRangeRequest{IPAddressRange: in.IPAddressRange})
+	r, err := once(ctx, "astro", "createAstroAllowedIPAddressRange", in.ClientMutationID, in, func(ctx context.Context, uncertain bool) (*astro.AllowedIPAddressRange, error) {
+		return astroCreate(ctx, "allowed IP address range", uncertain, func(ctx context.Context) (*astro.AllowedIPAddressRange, error) {
+			v, _, err := cl.AllowedIPAddressRanges.Create(ctx, in.OrganizationID, &astro.CreateAllowedIPAddressRangeRequest{IPAddressRange: in.IPAddressRange})
+			return v, err
+		})
+	})
 	if err != nil {
-		return nil, astroFail(err)
+		return nil, err
 	}
-	return &model.CreateAstroAllowedIPAddressRangePayload{AllowedIPAddressRange: convertAstroAllowedIPAddressRange(r)}, nil
+	return &model.CreateAstroAllowedIPAddressRangePayload{ClientMutationID: in.ClientMutationID, AllowedIPAddressRange: convertAstroAllowedIPAddressRange(r)}, nil
 }
 
 func bulkCreateAstroAllowedIPAddressRanges(ctx context.Context, in model.BulkCreateAstroAllowedIPAddressRangesInput) (*model.BulkCreateAstroAllowedIPAddressRangesPayload, error) {
@@ -299,11 +314,16 @@ func bulkCreateAstroAllowedIPAddressRanges(ctx context.Context, in model.BulkCre
 	if err != nil {
 		return nil, err
 	}
-	rs, _, err := cl.AllowedIPAddressRanges.BulkCreate(ctx, in.OrganizationID, &astro.BulkCreateAllowedIPAddressRangesRequest{AllowedIPAddressRanges: in.AllowedIPAddressRanges})
+	rs, err := once(ctx, "astro", "bulkCreateAstroAllowedIPAddressRanges", in.ClientMutationID, in, func(ctx context.Context, uncertain bool) ([]*astro.AllowedIPAddressRange, error) {
+		return astroCreate(ctx, "allowed IP address ranges", uncertain, func(ctx context.Context) ([]*astro.AllowedIPAddressRange, error) {
+			v, _, err := cl.AllowedIPAddressRanges.BulkCreate(ctx, in.OrganizationID, &astro.BulkCreateAllowedIPAddressRangesRequest{AllowedIPAddressRanges: in.AllowedIPAddressRanges})
+			return v, err
+		})
+	})
 	if err != nil {
-		return nil, astroFail(err)
+		return nil, err
 	}
-	out := &model.BulkCreateAstroAllowedIPAddressRangesPayload{AllowedIPAddressRanges: make([]*model.AstroAllowedIPAddressRange, len(rs))}
+	out := &model.BulkCreateAstroAllowedIPAddressRangesPayload{ClientMutationID: in.ClientMutationID, AllowedIPAddressRanges: make([]*model.AstroAllowedIPAddressRange, len(rs))}
 	for i, r := range rs {
 		out.AllowedIPAddressRanges[i] = convertAstroAllowedIPAddressRange(r)
 	}

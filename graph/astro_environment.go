@@ -101,13 +101,18 @@ func createAstroEnvironmentObject(ctx context.Context, in model.CreateAstroEnvir
 	if err != nil {
 		return nil, err
 	}
-	id, _, err := cl.EnvironmentObjects.Create(ctx, in.OrganizationID, req)
+	id, err := once(ctx, "astro", "createAstroEnvironmentObject", in.ClientMutationID, in, func(ctx context.Context, uncertain bool) (string, error) {
+		return astroCreate(ctx, "environment object", uncertain, func(ctx context.Context) (string, error) {
+			v, _, err := cl.EnvironmentObjects.Create(ctx, in.OrganizationID, req)
+			return v, err
+		})
+	})
 	if err != nil {
-		return nil, astroFail(err)
+		return nil, err
 	}
 	// Astro answers a create with the id only: read the object back.
 	loader.Forget(ctx, l.AstroEnvironmentObject, loader.AstroKey{OrganizationID: in.OrganizationID, ID: id})
-	out := &model.CreateAstroEnvironmentObjectPayload{}
+	out := &model.CreateAstroEnvironmentObjectPayload{ClientMutationID: in.ClientMutationID}
 	if wants(ctx, "environmentObject") {
 		if out.EnvironmentObject, err = astroEnvironmentObject(ctx, in.OrganizationID, id); err != nil {
 			return nil, err

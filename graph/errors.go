@@ -17,6 +17,7 @@ import (
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/graph/loader"
+	"github.com/astro-gateway/gateway/internal/idempotency"
 	"github.com/astro-gateway/gateway/internal/limiter"
 )
 
@@ -31,6 +32,8 @@ const (
 	CodeUpstreamUnavailable = "UPSTREAM_UNAVAILABLE"
 	CodeNotConfigured       = "BACKEND_NOT_CONFIGURED"
 	CodeInternal            = "INTERNAL"
+	// CodeOutcomeUnknown: see OutcomeUnknownError.
+	CodeOutcomeUnknown = "OUTCOME_UNKNOWN"
 	// CodeUnsupportedByBackendVersion: the installed backend version lacks
 	// the field or operation (extensions.backendVersion, .feature).
 	CodeUnsupportedByBackendVersion = "UNSUPPORTED_BY_BACKEND_VERSION"
@@ -100,7 +103,27 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 		nerr  net.Error
 		ctxEr = errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 	)
+	var ex *ExistsError
+	if errors.As(err, &ex) {
+		ext["existingId"] = ex.ExistingID
+		ext["existingUpstreamId"] = ex.ExistingUpstreamID
+	}
+	var (
+		ou *OutcomeUnknownError
+		se *idempotency.StoreError
+	)
 	switch {
+	case errors.As(err, &ou):
+		ext["code"] = CodeOutcomeUnknown
+		ext["backend"] = ou.Backend
+		if errors.As(err, &ae) {
+			ext["status"] = ae.StatusCode
+			if ae.RequestID != "" {
+				ext["requestId"] = ae.RequestID
+			}
+		}
+	case errors.As(err, &se):
+		ext["code"] = CodeUpstreamUnavailable
 	case errors.As(err, &in):
 		ext["code"] = CodeBadUserInput
 		ext["field"] = in.Path

@@ -43,12 +43,16 @@ func createSoftwareWorkspace(ctx context.Context, w model.CreateSoftwareWorkspac
 	var label string
 	out, err := workspaceWrite(ctx, "workspace", func(in *inputs) string { label = in.required("input.name", w.Name); return "" },
 		func(c *houston.Client, sel []houston.Field) (*houston.Workspace, error) {
-			return c.CreateWorkspace(ctx, label, deref(w.Description), sel)
+			return once(ctx, "houston", "createSoftwareWorkspace", w.ClientMutationID, w, func(ctx context.Context, uncertain bool) (*houston.Workspace, error) {
+				return houstonCreate(ctx, "workspace", uncertain, func(ctx context.Context) (*houston.Workspace, error) {
+					return c.CreateWorkspace(ctx, label, deref(w.Description), sel)
+				})
+			})
 		})
 	if err != nil {
 		return nil, err
 	}
-	return &model.CreateSoftwareWorkspacePayload{Workspace: out}, nil
+	return &model.CreateSoftwareWorkspacePayload{Workspace: out, ClientMutationID: w.ClientMutationID}, nil
 }
 
 func updateSoftwareWorkspace(ctx context.Context, w model.UpdateSoftwareWorkspaceInput) (*model.UpdateSoftwareWorkspacePayload, error) {
@@ -355,12 +359,16 @@ func createSoftwareWorkspaceServiceAccount(ctx context.Context, s model.CreateSo
 			Role: in.role("input.role", s.Role, "WORKSPACE")}
 		return "workspace", id
 	}, func(c *houston.Client, sel []houston.Field) (*houston.ServiceAccount, error) {
-		return c.CreateWorkspaceServiceAccount(ctx, id, req, sel)
+		return once(ctx, "houston", "createSoftwareWorkspaceServiceAccount", s.ClientMutationID, s, func(ctx context.Context, uncertain bool) (*houston.ServiceAccount, error) {
+			return houstonCreate(ctx, "service account", uncertain, func(ctx context.Context) (*houston.ServiceAccount, error) {
+				return c.CreateWorkspaceServiceAccount(ctx, id, req, sel)
+			})
+		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &model.CreateSoftwareWorkspaceServiceAccountPayload{ServiceAccount: convertSoftwareServiceAccount(out), APIKey: out.APIKey}, nil
+	return &model.CreateSoftwareWorkspaceServiceAccountPayload{ServiceAccount: convertSoftwareServiceAccount(out), APIKey: out.APIKey, ClientMutationID: s.ClientMutationID}, nil
 }
 
 func createSoftwareDeploymentServiceAccount(ctx context.Context, s model.CreateSoftwareDeploymentServiceAccountInput) (*model.CreateSoftwareDeploymentServiceAccountPayload, error) {
@@ -372,12 +380,16 @@ func createSoftwareDeploymentServiceAccount(ctx context.Context, s model.CreateS
 			Role: in.role("input.role", s.Role, "DEPLOYMENT")}
 		return "deployment", id
 	}, func(c *houston.Client, sel []houston.Field) (*houston.ServiceAccount, error) {
-		return c.CreateDeploymentServiceAccount(ctx, id, req, sel)
+		return once(ctx, "houston", "createSoftwareDeploymentServiceAccount", s.ClientMutationID, s, func(ctx context.Context, uncertain bool) (*houston.ServiceAccount, error) {
+			return houstonCreate(ctx, "service account", uncertain, func(ctx context.Context) (*houston.ServiceAccount, error) {
+				return c.CreateDeploymentServiceAccount(ctx, id, req, sel)
+			})
+		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &model.CreateSoftwareDeploymentServiceAccountPayload{ServiceAccount: convertSoftwareServiceAccount(out), APIKey: out.APIKey}, nil
+	return &model.CreateSoftwareDeploymentServiceAccountPayload{ServiceAccount: convertSoftwareServiceAccount(out), APIKey: out.APIKey, ClientMutationID: s.ClientMutationID}, nil
 }
 
 func deleteSoftwareWorkspaceServiceAccount(ctx context.Context, s model.DeleteSoftwareWorkspaceServiceAccountInput) (*model.DeleteSoftwareWorkspaceServiceAccountPayload, error) {
@@ -455,11 +467,15 @@ func createSoftwareUser(ctx context.Context, u model.CreateSoftwareUserInput) (*
 		return nil, in.err
 	}
 	sel := authSelection(ctx)
-	user, token, err := anonymousWrite(ctx, func(c *houston.Client) (*houston.AuthUser, error) { return c.CreateUser(ctx, req, sel) })
+	user, token, err := anonymousWrite(ctx, func(c *houston.Client) (*houston.AuthUser, error) {
+		return onceAnonymous(ctx, req.Email+"\x00"+req.Password, "createSoftwareUser", u.ClientMutationID, u, func(ctx context.Context, uncertain bool) (*houston.AuthUser, error) {
+			return houstonCreate(ctx, "user", uncertain, func(ctx context.Context) (*houston.AuthUser, error) { return c.CreateUser(ctx, req, sel) })
+		})
+	})
 	if err != nil {
 		return nil, err
 	}
-	return &model.CreateSoftwareUserPayload{User: user, Token: token}, nil
+	return &model.CreateSoftwareUserPayload{User: user, Token: token, ClientMutationID: u.ClientMutationID}, nil
 }
 
 func createSoftwareToken(ctx context.Context, t model.CreateSoftwareTokenInput) (*model.CreateSoftwareTokenPayload, error) {
@@ -470,9 +486,15 @@ func createSoftwareToken(ctx context.Context, t model.CreateSoftwareTokenInput) 
 		return nil, in.err
 	}
 	sel := authSelection(ctx)
-	user, token, err := anonymousWrite(ctx, func(c *houston.Client) (*houston.AuthUser, error) { return c.CreateToken(ctx, identity, password, sel) })
+	user, token, err := anonymousWrite(ctx, func(c *houston.Client) (*houston.AuthUser, error) {
+		return onceAnonymous(ctx, identity+"\x00"+password, "createSoftwareToken", t.ClientMutationID, t, func(ctx context.Context, uncertain bool) (*houston.AuthUser, error) {
+			return houstonCreate(ctx, "token", uncertain, func(ctx context.Context) (*houston.AuthUser, error) {
+				return c.CreateToken(ctx, identity, password, sel)
+			})
+		})
+	})
 	if err != nil {
 		return nil, err
 	}
-	return &model.CreateSoftwareTokenPayload{User: user, Token: token}, nil
+	return &model.CreateSoftwareTokenPayload{User: user, Token: token, ClientMutationID: t.ClientMutationID}, nil
 }

@@ -171,6 +171,20 @@ func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthori
 // the token is valid but its role lacks the permission.
 func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
 
+// IsAlreadyExists reports whether err is Astro refusing a create because
+// the object's unique key is taken: a 409 Conflict, or the 400 that
+// CreateDeployment answers for a name already used in the workspace
+// ("Invalid request: Deployment name 'x' already exists in this
+// workspace", the Astro API best-practices guide).
+func IsAlreadyExists(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.StatusCode == http.StatusConflict ||
+		(e.StatusCode == http.StatusBadRequest && strings.Contains(e.Message, "already exists"))
+}
+
 func hasStatus(err error, code int) bool {
 	var e *Error
 	return errors.As(err, &e) && e.StatusCode == code

@@ -25,6 +25,7 @@ import (
 	"github.com/astro-gateway/gateway/graph"
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/internal/cache"
+	"github.com/astro-gateway/gateway/internal/idempotency"
 	"github.com/astro-gateway/gateway/internal/metrics"
 )
 
@@ -53,6 +54,9 @@ type Options struct {
 	// Metrics, if set, is served at /metrics and hears operations and
 	// dataloader batches (pass the same value to NewBackends).
 	Metrics *metrics.Metrics
+	// Idempotency keeps creates' clientMutationIds (Shared builds it:
+	// in Redis with REDIS_URL); nil: a new in-process store.
+	Idempotency idempotency.Store
 }
 
 //go:embed playground.html
@@ -64,7 +68,10 @@ func New(o Options) http.Handler {
 		o.Logger = slog.Default()
 	}
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{LogPollInterval: o.LogPollInterval}}))
-	lcfg := loader.Config{Astro: o.Astro, Houston: o.Houston, Wait: o.LoaderWait, Disabled: o.DisableLoaders}
+	if o.Idempotency == nil {
+		o.Idempotency = idempotency.NewMemory(idempotency.DefaultTTL)
+	}
+	lcfg := loader.Config{Astro: o.Astro, Houston: o.Houston, Wait: o.LoaderWait, Disabled: o.DisableLoaders, Idempotency: o.Idempotency}
 	if o.Metrics != nil {
 		lcfg.ObserveBatch = o.Metrics.Batch
 	}

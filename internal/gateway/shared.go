@@ -9,6 +9,7 @@ import (
 
 	"github.com/astro-gateway/gateway/internal/cache"
 	"github.com/astro-gateway/gateway/internal/config"
+	"github.com/astro-gateway/gateway/internal/idempotency"
 	"github.com/astro-gateway/gateway/internal/limiter"
 	"github.com/astro-gateway/gateway/internal/metrics"
 )
@@ -36,6 +37,7 @@ func Shared(cfg config.Config) (BackendOptions, func(), error) {
 		}
 		closeFn = func() { _ = rdb.Close() }
 		o.AstroLimiter = limiter.NewRedis(rdb, astroLimits)
+		o.Idempotency = idempotency.NewRedis(rdb, idempotency.DefaultTTL)
 		if cfg.HoustonLimits != [3]int{} {
 			o.HoustonLimiter = limiter.NewRedis(rdb, houstonLimits)
 		}
@@ -45,6 +47,7 @@ func Shared(cfg config.Config) (BackendOptions, func(), error) {
 		return o, closeFn, nil
 	}
 	o.AstroLimiter = limiter.New(astroLimits)
+	o.Idempotency = idempotency.NewMemory(idempotency.DefaultTTL)
 	if cfg.HoustonLimits != [3]int{} {
 		o.HoustonLimiter = limiter.New(houstonLimits)
 	}

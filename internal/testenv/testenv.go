@@ -106,7 +106,7 @@ func Start(t testing.TB, cfg Config) *Env {
 		bo.HoustonURL = ""
 	}
 	opts := gateway.Options{LoaderWait: gcfg.LoaderWait, DisableLoaders: cfg.DisableLoaders, Fallback: cfg.Fallback, RequestTimeout: gcfg.RequestTimeout,
-		Metrics: bo.Metrics, LogPollInterval: cfg.LogPollInterval, CORSAllowedOrigins: gcfg.CORSAllowedOrigins}
+		Metrics: bo.Metrics, Idempotency: bo.Idempotency, LogPollInterval: cfg.LogPollInterval, CORSAllowedOrigins: gcfg.CORSAllowedOrigins}
 	opts.Astro, opts.Houston, err = gateway.NewBackends(bo)
 	require.NoError(t, err)
 	gs := httptest.NewUnstartedServer(gateway.New(opts))
