@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -126,10 +127,23 @@ func findDeployment(ctx context.Context, cl *astro.Client, orgID, workspaceID, n
 			return nil, nil
 		}
 		wait, _ := notSent(err)
-		if !transient(err) || attempt >= lookupAttempts || !pause(ctx, attempt, wait, lookupBackoff) {
+		if !lookupAgain(err) || attempt >= lookupAttempts || !pause(ctx, attempt, wait, lookupBackoff) {
 			return nil, err
 		}
 	}
+}
+
+// lookupAgain reports whether a failed lookup may succeed if tried again:
+// anything but an answer that refuses it (a 4xx other than 429).
+func lookupAgain(err error) bool {
+	if _, ok := notSent(err); ok {
+		return true
+	}
+	var ae *astro.Error
+	if errors.As(err, &ae) {
+		return ae.StatusCode >= 500
+	}
+	return !errors.Is(err, loader.ErrNoToken) && !errors.Is(err, loader.ErrNotConfigured)
 }
 
 // deploymentNameOf reads the unique key — name and workspace — of any

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net"
 	"syscall"
@@ -70,48 +69,48 @@ func (e *ExistsError) Error() string { return e.Err.Error() }
 func (e *ExistsError) Unwrap() error { return e.Err }
 
 // astroUnknown reports whether a failed Astro create may nevertheless have
-// been made. Only answers that prove otherwise are certain: a 4xx (429
-// included), the limiter refusing a slot, a connection never made.
+// been made. Only what proves otherwise is certain: an answer other than a
+// 5xx (a 4xx, 429 included), the limiter refusing a slot, a connection
+// never made, a request never built. Anything else — a timeout, a reset, a
+// body that could not be read — may have followed a create that Astro made.
 func astroUnknown(err error) bool {
-	var (
-		ae *astro.Error
-		we *limiter.WaitError
-		rl *astro.RateLimitError
-	)
+	var ae *astro.Error
 	switch {
-	case err == nil, errors.As(err, &we), errors.As(err, &rl), notConnected(err),
-		errors.Is(err, loader.ErrNoToken), errors.Is(err, loader.ErrNotConfigured):
+	case err == nil, certainlyNotSent(err):
 		return false
 	case errors.As(err, &ae):
 		return ae.StatusCode >= 500
 	}
-	return sentMaybe(err)
+	return true
 }
 
 // houstonUnknown is astroUnknown for a Houston mutation: a GraphQL answer,
 // errors included, is certain; a lost or 5xx answer is not.
 func houstonUnknown(err error) bool {
 	var (
-		he *houston.HTTPError
-		we *limiter.WaitError
+		he  *houston.HTTPError
+		gqe *houston.GraphQLError
+		ue  *houston.UnsupportedError
 	)
 	switch {
-	case err == nil, errors.As(err, &we), notConnected(err),
-		errors.Is(err, loader.ErrNoToken), errors.Is(err, loader.ErrNotConfigured):
+	case err == nil, certainlyNotSent(err), errors.As(err, &gqe), errors.As(err, &ue), houston.IsNotFound(err),
+		houston.IsUnauthenticated(err), houston.IsForbidden(err):
 		return false
 	case errors.As(err, &he):
 		return he.StatusCode >= 500
 	}
-	return sentMaybe(err)
+	return true
 }
 
-// sentMaybe: a transport failure after the request may have left.
-func sentMaybe(err error) bool {
-	var ne net.Error
-	var te *houston.TransportError
-	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.As(err, &ne) || errors.As(err, &te)
+// certainlyNotSent: the gateway itself stopped the request before it left.
+func certainlyNotSent(err error) bool {
+	var (
+		we *limiter.WaitError
+		rl *astro.RateLimitError
+		in *InputError
+	)
+	return errors.As(err, &we) || errors.As(err, &rl) || errors.As(err, &in) || notConnected(err) ||
+		errors.Is(err, loader.ErrNoToken) || errors.Is(err, loader.ErrNotConfigured)
 }
 
 // notConnected: the connection was never made, so the request never left.
