@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/graph/loader"
@@ -292,10 +293,7 @@ func createAstroAllowedIPAddressRange(ctx context.Context, in model.CreateAstroA
 		return nil, err
 	}
 	r, err := once(ctx, "astro", "createAstroAllowedIPAddressRange", in.ClientMutationID, in, func(ctx context.Context, uncertain bool) (*astro.AllowedIPAddressRange, error) {
-		return astroCreate(ctx, "allowed IP address range", uncertain, func(ctx context.Context) (*astro.AllowedIPAddressRange, error) {
-			v, _, err := cl.AllowedIPAddressRanges.Create(ctx, in.OrganizationID, &astro.CreateAllowedIPAddressRangeRequest{IPAddressRange: in.IPAddressRange})
-			return v, err
-		})
+		return createAllowedRangeOnce(ctx, cl, in.OrganizationID, in.IPAddressRange, uncertain)
 	})
 	if err != nil {
 		return nil, err
@@ -359,4 +357,31 @@ func deleteAstroAllowedIPAddressRange(ctx context.Context, in model.DeleteAstroA
 		return nil, astroFail(err)
 	}
 	return &model.DeleteAstroAllowedIPAddressRangePayload{AllowedIPAddressRangeID: in.AllowedIPAddressRangeID}, nil
+}
+
+// createAllowedRangeOnce creates the range unless a create of ours already
+// did: a range is unique in its organization (the spec's bulk create
+// answers a taken one with 409 Conflict; see createByKey).
+func createAllowedRangeOnce(ctx context.Context, cl *astro.Client, orgID, cidr string, uncertain bool) (*astro.AllowedIPAddressRange, error) {
+	return createByKey(ctx, keyedCreate[*astro.AllowedIPAddressRange]{
+		kind: "allowed IP address range",
+		key:  fmt.Sprintf("the range '%s' in its organization", cidr),
+		send: func(ctx context.Context) (*astro.AllowedIPAddressRange, error) {
+			r, _, err := cl.AllowedIPAddressRanges.Create(ctx, orgID, &astro.CreateAllowedIPAddressRangeRequest{IPAddressRange: cidr})
+			return r, err
+		},
+		find: func(ctx context.Context) (*astro.AllowedIPAddressRange, bool, error) {
+			// No filter by range: read the organization's ranges (few).
+			for r, err := range cl.AllowedIPAddressRanges.ListIter(ctx, orgID, &astro.ListAllowedIPAddressRangesOptions{ListOptions: astro.ListOptions{Limit: 1000}}) {
+				if err != nil {
+					return nil, false, err
+				}
+				if r.IPAddressRange == cidr {
+					return r, true, nil
+				}
+			}
+			return nil, false, nil
+		},
+		holder: func(r *astro.AllowedIPAddressRange) (string, string) { return r.ID, r.ID },
+	}, uncertain)
 }

@@ -3,14 +3,11 @@ package graph
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"time"
 
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/graph/model"
-	"github.com/astro-gateway/gateway/internal/cache"
 )
 
 // Deployment writes. A create is never repeated blindly: a deployment's
@@ -39,111 +36,30 @@ func createAstroDeployment(ctx context.Context, in model.CreateAstroDeploymentIn
 	return &model.CreateAstroDeploymentPayload{Deployment: convertAstroDeployment(d), ClientMutationID: in.ClientMutationID}, nil
 }
 
-// createDeploymentOnce creates the deployment unless it exists. While the
-// outcome of a create sent (here, or by an earlier attempt with the same
-// clientMutationId: uncertain) is unknown, it looks the name up: found, the
-// deployment is the answer; certainly absent, it creates again, at most
-// createAttempts times. A name already taken is the answer too when a
-// create of ours may have taken it; otherwise it is BAD_USER_INPUT naming
-// the holder.
+// createDeploymentOnce creates the deployment unless a create of ours
+// already did: its name is unique in its workspace (see createByKey).
 func createDeploymentOnce(ctx context.Context, cl *astro.Client, orgID, workspaceID, name string, req astro.CreateDeploymentRequest, uncertain bool) (*astro.Deployment, error) {
-	// Lookups share one budget, and leave time to answer before the
-	// request's deadline.
-	end := time.Now().Add(lookupBudget)
-	if dl, ok := ctx.Deadline(); ok && dl.Add(-answerMargin).Before(end) {
-		end = dl.Add(-answerMargin)
-	}
-	lookupCtx, cancel := context.WithDeadline(ctx, end)
-	defer cancel()
-	var lastErr error
-	for attempt := 1; attempt <= createAttempts; attempt++ {
-		if uncertain {
-			d, err := findDeployment(lookupCtx, cl, orgID, workspaceID, name)
-			if err != nil {
-				return nil, &loader.BackendError{Backend: "astro", Err: &OutcomeUnknownError{Backend: "astro", Kind: "deployment",
-					Why: fmt.Sprintf("Astro's answer to the create was lost and the deployment could not be looked up by name in time; query the workspace for '%s', or retry with the same clientMutationId", name), Err: err}}
-			}
-			if d != nil {
-				return d, nil
-			}
-		}
-		d, err := sendCreate(ctx, func(ctx context.Context) (*astro.Deployment, error) {
+	return createByKey(ctx, keyedCreate[*astro.Deployment]{
+		kind: "deployment",
+		key:  fmt.Sprintf("the name '%s' in its workspace", name),
+		send: func(ctx context.Context) (*astro.Deployment, error) {
 			d, _, err := cl.Deployments.Create(ctx, orgID, req)
 			return d, err
-		})
-		switch {
-		case err == nil:
-			return d, nil
-		case astro.IsAlreadyExists(err):
-			holder, ferr := findDeployment(lookupCtx, cl, orgID, workspaceID, name)
-			if uncertain && ferr == nil && holder != nil {
-				// An earlier create of ours took the name after all.
-				return holder, nil
-			}
-			if ferr == nil && holder != nil {
-				err = &ExistsError{ExistingID: encodeID(typeAstroDeployment, orgID, holder.ID), ExistingUpstreamID: holder.ID, Err: err}
-			}
-			return nil, astroFail(err)
-		case !astroUnknown(err):
-			return nil, astroFail(err)
-		}
-		uncertain, lastErr = true, err
-	}
-	return nil, &loader.BackendError{Backend: "astro", Err: &OutcomeUnknownError{Backend: "astro", Kind: "deployment",
-		Why: fmt.Sprintf("%d creates of '%s' went unanswered and the name was not found after each", createAttempts, name), Err: lastErr}}
-}
-
-const (
-	// lookupBudget bounds the time one create spends looking its
-	// deployment up after unknown outcomes: enough for many lookups when
-	// each may time out, short of any sensible request deadline.
-	lookupBudget = 10 * time.Second
-	// lookupAttempts bounds the lookups of one create.
-	lookupAttempts = 40
-	// lookupBackoff bounds the wait between two lookups: short, as the
-	// client is waiting and each lookup is one GET of its budget.
-	lookupBackoff = 250 * time.Millisecond
-	// answerMargin is kept before the request's deadline to answer.
-	answerMargin = 500 * time.Millisecond
-)
-
-// findDeployment looks a deployment up by its unique key, past the cache,
-// trying again within ctx's deadline (at most lookupAttempts times) while
-// the lookup itself fails. It returns nil, nil when the deployment
-// certainly does not exist.
-func findDeployment(ctx context.Context, cl *astro.Client, orgID, workspaceID, name string) (*astro.Deployment, error) {
-	ctx = cache.WithBypass(ctx)
-	opts := &astro.ListDeploymentsOptions{WorkspaceIDs: []string{workspaceID}, Names: []string{name}, ListOptions: astro.ListOptions{Limit: 100}}
-	for attempt := 1; ; attempt++ {
-		ds, _, err := cl.Deployments.List(ctx, orgID, opts)
-		if err == nil {
+		},
+		find: func(ctx context.Context) (*astro.Deployment, bool, error) {
+			opts := &astro.ListDeploymentsOptions{WorkspaceIDs: []string{workspaceID}, Names: []string{name}, ListOptions: astro.ListOptions{Limit: 100}}
+			ds, _, err := cl.Deployments.List(ctx, orgID, opts)
 			for _, d := range ds {
 				// Match here too: a filter an older API ignores must not
 				// make another deployment the answer.
 				if d.Name == name && d.WorkspaceID == workspaceID {
-					return d, nil
+					return d, true, nil
 				}
 			}
-			return nil, nil
-		}
-		wait, _ := notSent(err)
-		if !lookupAgain(err) || attempt >= lookupAttempts || !pause(ctx, attempt, wait, lookupBackoff) {
-			return nil, err
-		}
-	}
-}
-
-// lookupAgain reports whether a failed lookup may succeed if tried again:
-// anything but an answer that refuses it (a 4xx other than 429).
-func lookupAgain(err error) bool {
-	if _, ok := notSent(err); ok {
-		return true
-	}
-	var ae *astro.Error
-	if errors.As(err, &ae) {
-		return ae.StatusCode >= 500
-	}
-	return !errors.Is(err, loader.ErrNoToken) && !errors.Is(err, loader.ErrNotConfigured)
+			return nil, false, err
+		},
+		holder: func(d *astro.Deployment) (string, string) { return encodeID(typeAstroDeployment, orgID, d.ID), d.ID },
+	}, uncertain)
 }
 
 // deploymentNameOf reads the unique key — name and workspace — of any

@@ -16,6 +16,7 @@ import (
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/graph/loader"
+	"github.com/astro-gateway/gateway/internal/cache"
 	"github.com/astro-gateway/gateway/internal/idempotency"
 	"github.com/astro-gateway/gateway/internal/limiter"
 )
@@ -321,4 +322,111 @@ func fingerprint(key [32]byte, op string, input any) (string, error) {
 	h.Write([]byte(op + "\x00"))
 	h.Write(b)
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// keyedCreate is a create whose object has a unique key upstream, so that
+// an unknown outcome can be resolved by looking the key up.
+type keyedCreate[T any] struct {
+	kind string // "deployment"
+	key  string // "the name 'x' in its workspace", for messages
+	send func(ctx context.Context) (T, error)
+	// find looks the key up once: found, or certainly absent (false, nil).
+	find func(ctx context.Context) (T, bool, error)
+	// holder names a found object: its global and upstream ids.
+	holder func(T) (id, upstreamID string)
+}
+
+const (
+	// lookupBudget bounds the time one create spends looking its object up
+	// after unknown outcomes: enough for many lookups when each may time
+	// out, short of any sensible request deadline.
+	lookupBudget = 10 * time.Second
+	// lookupAttempts bounds the lookups of one resolution.
+	lookupAttempts = 40
+	// lookupBackoff bounds the wait between two lookups: short, as the
+	// client is waiting and each lookup is one GET of its budget.
+	lookupBackoff = 250 * time.Millisecond
+	// answerMargin is kept before the request's deadline to answer.
+	answerMargin = 500 * time.Millisecond
+)
+
+// createByKey creates k's object unless it exists. While the outcome of a
+// create sent (here, or by an earlier attempt with the same
+// clientMutationId: uncertain) is unknown, it looks the key up: found, the
+// object is the answer; certainly absent, it creates again, at most
+// createAttempts times. A key already taken is the answer too when a
+// create of ours may have taken it; otherwise it is Astro's refusal, naming
+// the holder (ExistsError).
+func createByKey[T any](ctx context.Context, k keyedCreate[T], uncertain bool) (T, error) {
+	var zero T
+	// Lookups share one budget, and leave time to answer before the
+	// request's deadline.
+	end := time.Now().Add(lookupBudget)
+	if dl, ok := ctx.Deadline(); ok && dl.Add(-answerMargin).Before(end) {
+		end = dl.Add(-answerMargin)
+	}
+	lookupCtx, cancel := context.WithDeadline(cache.WithBypass(ctx), end)
+	defer cancel()
+	var lastErr error
+	for attempt := 1; attempt <= createAttempts; attempt++ {
+		if uncertain {
+			v, found, err := lookup(lookupCtx, k.find)
+			if err != nil {
+				return zero, &loader.BackendError{Backend: "astro", Err: &OutcomeUnknownError{Backend: "astro", Kind: k.kind,
+					Why: fmt.Sprintf("Astro's answer to the create was lost and the %s could not be looked up by %s in time; look for it, or retry with the same clientMutationId", k.kind, k.key), Err: err}}
+			}
+			if found {
+				return v, nil
+			}
+		}
+		v, err := sendCreate(ctx, k.send)
+		switch {
+		case err == nil:
+			return v, nil
+		case astro.IsAlreadyExists(err):
+			holder, found, ferr := lookup(lookupCtx, k.find)
+			if ferr == nil && found {
+				if uncertain {
+					// An earlier create of ours took the key after all.
+					return holder, nil
+				}
+				id, upstreamID := k.holder(holder)
+				err = &ExistsError{ExistingID: id, ExistingUpstreamID: upstreamID, Err: err}
+			}
+			return zero, astroFail(err)
+		case !astroUnknown(err):
+			return zero, astroFail(err)
+		}
+		uncertain, lastErr = true, err
+	}
+	return zero, &loader.BackendError{Backend: "astro", Err: &OutcomeUnknownError{Backend: "astro", Kind: k.kind,
+		Why: fmt.Sprintf("%d creates went unanswered and %s was not found after each", createAttempts, k.key), Err: lastErr}}
+}
+
+// lookup runs find, again within ctx's deadline (at most lookupAttempts
+// times) while the lookup itself fails.
+func lookup[T any](ctx context.Context, find func(context.Context) (T, bool, error)) (T, bool, error) {
+	for attempt := 1; ; attempt++ {
+		v, found, err := find(ctx)
+		if err == nil {
+			return v, found, nil
+		}
+		wait, _ := notSent(err)
+		if !lookupAgain(err) || attempt >= lookupAttempts || !pause(ctx, attempt, wait, lookupBackoff) {
+			return v, false, err
+		}
+	}
+}
+
+// lookupAgain reports whether a failed lookup may succeed if tried again:
+// anything but an answer that refuses it (a 4xx other than 429).
+func lookupAgain(err error) bool {
+	if _, ok := notSent(err); ok {
+		return true
+	}
+	var ae *astro.Error
+	if errors.As(err, &ae) {
+		return ae.StatusCode >= 500
+	}
+	return !errors.Is(err, loader.ErrNoToken) && !errors.Is(err, loader.ErrNotConfigured)
 }

@@ -2,8 +2,11 @@ package gateway_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -176,5 +179,47 @@ func TestClientMutationIDOtherCreates(t *testing.T) {
 		require.Empty(t, s2.Errors)
 		assert.JSONEq(t, string(s1.Data), string(s2.Data))
 		assert.Equal(t, 1, env.Houston.Stats().ByRoute["createWorkspace"])
+	})
+}
+
+// TestUnknownOutcomesResolvedByKey: with answers slower than the gateway
+// waits for, creates of objects with a unique key — a deployment's name, an
+// environment object's key, an allowed range — are looked up and answered
+// with the object Astro made, exactly once each.
+func TestUnknownOutcomesResolvedByKey(t *testing.T) {
+	t.Parallel()
+	testenv.Run(t, testenv.Config{NoHouston: true, UpstreamTimeout: 100 * time.Millisecond}, func(t *testing.T, env *testenv.Env) {
+		r := newOpsRun(t, env)
+		ws := placeable(t, r, r.org)
+		latency := "50ms-200ms"
+		_, err := env.Astro.Configure(astrosim.ConfigUpdate{Latency: &latency})
+		require.NoError(t, err)
+		// (The environment object's payload asks for no fields of the
+		// object: reading it back is a GET that may time out too.)
+		for i := range 4 {
+			resp := r.query(t, createDeploymentDoc, deploymentInput(r.org, ws, fmt.Sprintf("slow-%d", i), nil))
+			require.Empty(t, resp.Errors, "deployment %d", i)
+			resp = r.query(t, `mutation($org: String!, $ws: String!, $key: String!) { createAstroEnvironmentObject(input: {organizationId: $org,
+				objectKey: $key, scope: WORKSPACE, scopeEntityId: $ws, value: {environmentVariable: {value: "1"}}, clientMutationId: $key}) { clientMutationId } }`,
+				map[string]any{"org": r.org, "ws": ws, "key": fmt.Sprintf("SLOW_%d", i)})
+			require.Empty(t, resp.Errors, "environment object %d", i)
+			resp = r.query(t, `mutation($org: String!, $cidr: String!) { createAstroAllowedIpAddressRange(input: {organizationId: $org, ipAddressRange: $cidr}) { allowedIpAddressRange { id } } }`,
+				map[string]any{"org": r.org, "cidr": fmt.Sprintf("10.77.%d.0/24", i)})
+			require.Empty(t, resp.Errors, "range %d", i)
+		}
+		none := "0"
+		_, err = env.Astro.Configure(astrosim.ConfigUpdate{Latency: &none})
+		require.NoError(t, err)
+		data := r.succeed(t, nil, `query($org: String!) { astro { organization(id: $org) {
+			deployments(first: 1000) { nodes { name } } environmentObjects(first: 1000) { nodes { objectKey } } allowedIpAddressRanges(first: 1000) { nodes { ipAddressRange } } } } }`,
+			map[string]any{"org": r.org})
+		b, err := json.Marshal(data)
+		require.NoError(t, err)
+		for i := range 4 {
+			for _, s := range []string{`"name":"slow-%d"`, `"objectKey":"SLOW_%d"`, `"ipAddressRange":"10.77.%d.0/24"`} {
+				assert.Equal(t, 1, strings.Count(string(b), fmt.Sprintf(s, i)), "exactly one %s", fmt.Sprintf(s, i))
+			}
+		}
+		t.Logf("upstream: %v", env.Astro.Stats().ByRoute)
 	})
 }

@@ -47,6 +47,8 @@ type Config struct {
 	// ConfigureServer adjusts the gateway's http.Server before it starts
 	// (timeouts, say).
 	ConfigureServer func(*http.Server)
+	// UpstreamTimeout is the gateway's UPSTREAM_TIMEOUT (default 30 s).
+	UpstreamTimeout time.Duration
 }
 
 // Env is a running environment.
@@ -99,6 +101,9 @@ func Start(t testing.TB, cfg Config) *Env {
 	env.Metrics = bo.Metrics
 	bo.NaiveReads = cfg.DisableLoaders
 	bo.AstroURL, bo.HoustonURL, bo.Timeout = env.AstroURL, env.HoustonURL, 30*time.Second
+	if cfg.UpstreamTimeout > 0 {
+		bo.Timeout = cfg.UpstreamTimeout
+	}
 	if cfg.NoAstro {
 		bo.AstroURL = ""
 	}
