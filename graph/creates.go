@@ -17,6 +17,7 @@ import (
 	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/internal/cache"
+	"github.com/astro-gateway/gateway/internal/fault"
 	"github.com/astro-gateway/gateway/internal/idempotency"
 	"github.com/astro-gateway/gateway/internal/limiter"
 )
@@ -108,10 +109,10 @@ func certainlyNotSent(err error) bool {
 	var (
 		we *limiter.WaitError
 		rl *astro.RateLimitError
-		in *InputError
+		in *fault.InputError
 	)
 	return errors.As(err, &we) || errors.As(err, &rl) || errors.As(err, &in) || notConnected(err) ||
-		errors.Is(err, loader.ErrNoToken) || errors.Is(err, loader.ErrNotConfigured)
+		errors.Is(err, fault.ErrNoToken) || errors.Is(err, fault.ErrNotConfigured)
 }
 
 // notConnected: the connection was never made, so the request never left.
@@ -194,7 +195,7 @@ func sendCreate[T any](ctx context.Context, send func(context.Context) (T, error
 func astroCreate[T any](ctx context.Context, kind string, uncertain bool, send func(context.Context) (T, error)) (T, error) {
 	var zero T
 	if uncertain {
-		return zero, &loader.BackendError{Backend: "astro", Err: &OutcomeUnknownError{Backend: "astro", Kind: kind,
+		return zero, &fault.BackendError{Backend: "astro", Err: &OutcomeUnknownError{Backend: "astro", Kind: kind,
 			Why: "an earlier attempt with this clientMutationId did not learn Astro's answer, and Astro offers no key to look the " + kind + " up by; check for it, or send a new clientMutationId to create it anyway"}}
 	}
 	v, err := sendCreate(ctx, send)
@@ -202,7 +203,7 @@ func astroCreate[T any](ctx context.Context, kind string, uncertain bool, send f
 		return v, nil
 	}
 	if astroUnknown(err) {
-		return zero, &loader.BackendError{Backend: "astro", Err: &OutcomeUnknownError{Backend: "astro", Kind: kind,
+		return zero, &fault.BackendError{Backend: "astro", Err: &OutcomeUnknownError{Backend: "astro", Kind: kind,
 			Why: "Astro's answer was lost, and Astro offers no key to look the " + kind + " up by; retry with the same clientMutationId to stay safe, or check for it before creating it again", Err: err}}
 	}
 	return zero, astroFail(err)
@@ -213,12 +214,12 @@ func astroCreate[T any](ctx context.Context, kind string, uncertain bool, send f
 func houstonCreate[T any](ctx context.Context, kind string, uncertain bool, send func(context.Context) (T, error)) (T, error) {
 	var zero T
 	if uncertain {
-		return zero, &loader.BackendError{Backend: "houston", Err: &OutcomeUnknownError{Backend: "houston", Kind: kind,
+		return zero, &fault.BackendError{Backend: "houston", Err: &OutcomeUnknownError{Backend: "houston", Kind: kind,
 			Why: "an earlier attempt with this clientMutationId did not learn Houston's answer; check for it, or send a new clientMutationId to create it anyway"}}
 	}
 	v, err := sendCreate(ctx, send)
 	if err != nil && houstonUnknown(err) {
-		return zero, &loader.BackendError{Backend: "houston", Err: &OutcomeUnknownError{Backend: "houston", Kind: kind,
+		return zero, &fault.BackendError{Backend: "houston", Err: &OutcomeUnknownError{Backend: "houston", Kind: kind,
 			Why: "Houston's answer was lost; retry with the same clientMutationId to stay safe, or check for it before creating it again", Err: err}}
 	}
 	return v, err
@@ -241,7 +242,7 @@ func once[T any](ctx context.Context, backend, op string, clientMutationID *stri
 	l := loader.For(ctx)
 	keyDigest, ok := l.CredentialDigest(backend, "idempotency-key")
 	if !ok {
-		return zero, &loader.BackendError{Backend: backend, Err: loader.ErrNoToken}
+		return zero, &fault.BackendError{Backend: backend, Err: fault.ErrNoToken}
 	}
 	sealKey, _ := l.CredentialDigest(backend, "idempotency-seal")
 	return onceKeyed(ctx, keyDigest, sealKey, backend, op, *clientMutationID, input, create)
@@ -288,7 +289,7 @@ func onceKeyed[T any](ctx context.Context, keyDigest, sealKey [32]byte, scope, o
 		return b, false, err
 	})
 	if errors.Is(err, idempotency.ErrMismatch) {
-		return zero, inputErr("input.clientMutationId", "was used with a different input within the last 24 hours: use a new key for a new create")
+		return zero, fault.Input("input.clientMutationId", "was used with a different input within the last 24 hours: use a new key for a new create")
 	}
 	if err != nil {
 		return zero, err
@@ -372,7 +373,7 @@ func createByKey[T any](ctx context.Context, k keyedCreate[T], uncertain bool) (
 		if uncertain {
 			v, found, err := lookup(lookupCtx, k.find)
 			if err != nil {
-				return zero, &loader.BackendError{Backend: "astro", Err: &OutcomeUnknownError{Backend: "astro", Kind: k.kind,
+				return zero, &fault.BackendError{Backend: "astro", Err: &OutcomeUnknownError{Backend: "astro", Kind: k.kind,
 					Why: fmt.Sprintf("Astro's answer to the create was lost and the %s could not be looked up by %s in time; look for it, or retry with the same clientMutationId", k.kind, k.key), Err: err}}
 			}
 			if found {
@@ -399,7 +400,7 @@ func createByKey[T any](ctx context.Context, k keyedCreate[T], uncertain bool) (
 		}
 		uncertain, lastErr = true, err
 	}
-	return zero, &loader.BackendError{Backend: "astro", Err: &OutcomeUnknownError{Backend: "astro", Kind: k.kind,
+	return zero, &fault.BackendError{Backend: "astro", Err: &OutcomeUnknownError{Backend: "astro", Kind: k.kind,
 		Why: fmt.Sprintf("%d creates went unanswered and %s was not found after each", createAttempts, k.key), Err: lastErr}}
 }
 
@@ -428,5 +429,5 @@ func lookupAgain(err error) bool {
 	if errors.As(err, &ae) {
 		return ae.StatusCode >= 500
 	}
-	return !errors.Is(err, loader.ErrNoToken) && !errors.Is(err, loader.ErrNotConfigured)
+	return !errors.Is(err, fault.ErrNoToken) && !errors.Is(err, fault.ErrNotConfigured)
 }

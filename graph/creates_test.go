@@ -15,7 +15,7 @@ import (
 
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/backends/houston"
-	"github.com/astro-gateway/gateway/graph/loader"
+	"github.com/astro-gateway/gateway/internal/fault"
 	"github.com/astro-gateway/gateway/internal/limiter"
 )
 
@@ -42,7 +42,7 @@ func TestUnknownOutcomes(t *testing.T) {
 		{"429", &astro.RateLimitError{RetryAfter: time.Second, Err: &astro.Error{StatusCode: 429}}, false, false},
 		{"no limiter slot", post(&limiter.WaitError{RetryAfter: time.Second, Class: "write"}), false, false},
 		{"connection refused", post(refused), false, false},
-		{"no token", &loader.BackendError{Backend: "astro", Err: loader.ErrNoToken}, false, false},
+		{"no token", &fault.BackendError{Backend: "astro", Err: fault.ErrNoToken}, false, false},
 		{"Houston GraphQL error", houston.Errors{&houston.GraphQLError{Message: "Workspace exists"}}, true, false},
 	}
 	for _, tc := range tests {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -23,12 +25,12 @@ const maxFailedPolls = 3
 // upstream, in one batch per loader) and skips the cache.
 func (r *Resolver) deploymentStatus(ctx context.Context, ids []string) (<-chan *model.DeploymentStatusEvent, error) {
 	if len(ids) == 0 || len(ids) > maxWatched {
-		return nil, inputErr("deploymentIds", "give between 1 and %d deployment ids, got %d", maxWatched, len(ids))
+		return nil, fault.Input("deploymentIds", "give between 1 and %d deployment ids, got %d", maxWatched, len(ids))
 	}
 	for i, id := range ids {
 		g, err := decodeID(id)
 		if err != nil || (g.Type != typeAstroDeployment && g.Type != typeSoftwareDeployment) {
-			return nil, inputErr("deploymentIds", "entry %d is not a deployment's global id (Deployment.id)", i)
+			return nil, fault.Input("deploymentIds", "entry %d is not a deployment's global id (Deployment.id)", i)
 		}
 	}
 	houstonSel := softwareDeploymentSelection(ctx, deploymentSubSelection(ctx))
@@ -68,7 +70,7 @@ func (r *Resolver) deploymentStatus(ctx context.Context, ids []string) (<-chan *
 				// A deployment that is gone ends the stream at once; other
 				// failures (429, 5xx, a network error) after three polls
 				// in a row. The stream's last response carries the error.
-				var nf *loader.NotFoundError
+				var nf *fault.NotFoundError
 				if failures++; errors.As(err, &nf) || failures >= maxFailedPolls {
 					failStream(ctx, err)
 					return false

@@ -57,7 +57,7 @@ func (s *AllowedIPAddressRangesService) List(ctx context.Context, organizationID
 	if opts != nil {
 		opts.ListOptions.addTo(q)
 	}
-	return listAs[AllowedIPAddressRange](ctx, s.client, "allowedIpAddressRanges", q, "organizations/{organizationId}/allowed-ip-address-ranges", organizationID)
+	return listAs[AllowedIPAddressRange](ctx, s.client, "allowedIpAddressRanges", q, "ListAllowedIpAddressRanges", organizationID)
 }
 
 // ListIter walks every page of List, starting at opts.Offset; it stops at
@@ -81,7 +81,7 @@ func (s *AllowedIPAddressRangesService) ListIter(ctx context.Context, organizati
 //
 // Astro API: POST /organizations/{organizationId}/allowed-ip-address-ranges (CreateAllowedIpAddressRange)
 func (s *AllowedIPAddressRangesService) Create(ctx context.Context, organizationID string, body *CreateAllowedIPAddressRangeRequest) (*AllowedIPAddressRange, *Response, error) {
-	return postAs[AllowedIPAddressRange](ctx, s.client, body, "organizations/{organizationId}/allowed-ip-address-ranges", organizationID)
+	return postAs[AllowedIPAddressRange](ctx, s.client, body, "CreateAllowedIpAddressRange", organizationID)
 }
 
 // BulkCreate adds up to 1000 ranges at once, all or none. It is not
@@ -92,7 +92,7 @@ func (s *AllowedIPAddressRangesService) Create(ctx context.Context, organization
 func (s *AllowedIPAddressRangesService) BulkCreate(ctx context.Context, organizationID string, body *BulkCreateAllowedIPAddressRangesRequest) ([]*AllowedIPAddressRange, *Response, error) {
 	list, resp, err := postAs[struct {
 		AllowedIPAddressRanges []*AllowedIPAddressRange `json:"allowedIpAddressRanges"`
-	}](ctx, s.client, body, "organizations/{organizationId}/allowed-ip-address-ranges/bulk-create", organizationID)
+	}](ctx, s.client, body, "BulkCreateAllowedIpAddressRanges", organizationID)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -103,12 +103,12 @@ func (s *AllowedIPAddressRangesService) BulkCreate(ctx context.Context, organiza
 //
 // Astro API: POST /organizations/{organizationId}/allowed-ip-address-ranges/bulk-delete (BulkDeleteAllowedIpAddressRanges)
 func (s *AllowedIPAddressRangesService) BulkDelete(ctx context.Context, organizationID string, body *BulkDeleteAllowedIPAddressRangesRequest) (*Response, error) {
-	return postNoContent(ctx, s.client, body, "organizations/{organizationId}/allowed-ip-address-ranges/bulk-delete", organizationID)
+	return postNoContent(ctx, s.client, body, "BulkDeleteAllowedIpAddressRanges", organizationID)
 }
 
 // Delete removes one range. Deleting it again gives a 404.
 //
 // Astro API: DELETE /organizations/{organizationId}/allowed-ip-address-ranges/{allowedIpAddressRangeId} (DeleteAllowedIpAddressRange)
 func (s *AllowedIPAddressRangesService) Delete(ctx context.Context, organizationID, allowedIPAddressRangeID string) (*Response, error) {
-	return s.client.del(ctx, "organizations/{organizationId}/allowed-ip-address-ranges/{allowedIpAddressRangeId}", organizationID, allowedIPAddressRangeID)
+	return s.client.del(ctx, "DeleteAllowedIpAddressRange", organizationID, allowedIPAddressRangeID)
 }

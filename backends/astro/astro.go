@@ -34,9 +34,13 @@
 //		Name: "etl", WorkspaceID: wsID, // the server picks the cluster and type
 //	})
 //
-// The client never retries. A caller that does asks [Retryable], with
-// [IsCreate] for the request: a create that may have reached Astro is
-// never sent twice.
+// Every method names its operation of the spec, and the request it sends
+// carries it ([CallOf]): one table ([Operations]) says per operation its
+// rate-limit class, whether it creates, its path template and its scope.
+//
+// The client never retries. A caller that does asks [Retryable], with the
+// operation's Create flag: a create that may have reached Astro is never
+// sent twice.
 //
 // Nothing in this package keeps an *http.Request or *http.Response once a call
 // has returned, so errors and responses can be logged without leaking the
@@ -367,47 +371,44 @@ func (c *Client) redact(e *Error) {
 	}
 }
 
-// get sends a GET for path and decodes the body into v.
-func (c *Client) get(ctx context.Context, path string, query url.Values, v any) (*Response, error) {
-	return c.send(ctx, http.MethodGet, path, query, nil, v)
-}
-
-// send sends a request with an optional JSON body (nil for none) and decodes
-// the answer into v, which may be nil for 204 answers.
-func (c *Client) send(ctx context.Context, method, path string, query url.Values, body, v any) (*Response, error) {
-	req, err := c.NewRequest(ctx, method, path, query, body)
+// call sends the operation id, with its path parameters ids, query and an
+// optional JSON body (nil for none), and decodes the answer into v, which
+// may be nil for 204 answers.
+func (c *Client) call(ctx context.Context, id string, query url.Values, body, v any, ids ...string) (*Response, error) {
+	req, err := c.newCall(ctx, id, query, body, ids...)
 	if err != nil {
 		return nil, err
 	}
 	return c.Do(req, v)
 }
 
-// post sends body to the expanded path template and decodes the answer
-// into v. It is the shape of every create, update and action call.
-func (c *Client) post(ctx context.Context, body, v any, tmpl string, ids ...string) (*Response, error) {
-	path, err := expandPath(tmpl, ids...)
+// newCall builds the request of the operation id. Its context names the
+// operation ([CallOf]), so that the transports under the client need not
+// parse its URL.
+func (c *Client) newCall(ctx context.Context, id string, query url.Values, body any, ids ...string) (*http.Request, error) {
+	op, ok := operationsByID[id]
+	if !ok {
+		return nil, fmt.Errorf("astro: unknown operation %q", id)
+	}
+	path, err := expandPath(op.Path, ids...)
 	if err != nil {
 		return nil, err
 	}
-	return c.send(ctx, http.MethodPost, path, nil, body, v)
+	call := Call{Operation: *op}
+	if op.Scope == ScopeOrganization && len(ids) > 0 {
+		call.OrganizationID = ids[0]
+	}
+	return c.NewRequest(WithCall(ctx, call), op.Method, path, query, body)
 }
 
-// del sends a DELETE to the expanded path template; the API answers 204.
-func (c *Client) del(ctx context.Context, tmpl string, ids ...string) (*Response, error) {
-	path, err := expandPath(tmpl, ids...)
-	if err != nil {
-		return nil, err
-	}
-	return c.send(ctx, http.MethodDelete, path, nil, nil, nil)
+// del sends the DELETE operation id; the API answers 204.
+func (c *Client) del(ctx context.Context, id string, ids ...string) (*Response, error) {
+	return c.call(ctx, id, nil, nil, nil, ids...)
 }
 
-// getItem GETs the expanded path template and decodes the answer into v.
-func (c *Client) getItem(ctx context.Context, v any, query url.Values, tmpl string, ids ...string) (*Response, error) {
-	path, err := expandPath(tmpl, ids...)
-	if err != nil {
-		return nil, err
-	}
-	return c.get(ctx, path, query, v)
+// getItem sends the GET operation id and decodes the answer into v.
+func (c *Client) getItem(ctx context.Context, v any, query url.Values, id string, ids ...string) (*Response, error) {
+	return c.call(ctx, id, query, nil, v, ids...)
 }
 
 // ErrInvalidID is returned, wrapped, when a path parameter such as an
@@ -459,35 +460,35 @@ func isNil(body any) bool {
 	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
-// getAs GETs the expanded path template and decodes the answer into a new T.
-func getAs[T any](ctx context.Context, c *Client, query url.Values, tmpl string, ids ...string) (*T, *Response, error) {
+// getAs sends the GET operation id and decodes the answer into a new T.
+func getAs[T any](ctx context.Context, c *Client, query url.Values, id string, ids ...string) (*T, *Response, error) {
 	v := new(T)
-	resp, err := c.getItem(ctx, v, query, tmpl, ids...)
+	resp, err := c.getItem(ctx, v, query, id, ids...)
 	if err != nil {
 		return nil, resp, err
 	}
 	return v, resp, nil
 }
 
-// postAs POSTs body, which must not be nil, to the expanded path template
-// and decodes the answer into a new T.
-func postAs[T any](ctx context.Context, c *Client, body any, tmpl string, ids ...string) (*T, *Response, error) {
+// postAs sends the POST operation id with body, which must not be nil, and
+// decodes the answer into a new T.
+func postAs[T any](ctx context.Context, c *Client, body any, id string, ids ...string) (*T, *Response, error) {
 	if isNil(body) {
-		return nil, nil, fmt.Errorf("%w: POST /%s", ErrNoBody, tmpl)
+		return nil, nil, fmt.Errorf("%w: %s", ErrNoBody, id)
 	}
 	v := new(T)
-	resp, err := c.post(ctx, body, v, tmpl, ids...)
+	resp, err := c.call(ctx, id, nil, body, v, ids...)
 	if err != nil {
 		return nil, resp, err
 	}
 	return v, resp, nil
 }
 
-// postNoContent POSTs body, which must not be nil, to an action that
-// answers 204 or an empty 200.
-func postNoContent(ctx context.Context, c *Client, body any, tmpl string, ids ...string) (*Response, error) {
+// postNoContent sends the POST operation id with body, which must not be
+// nil, to an action that answers 204 or an empty 200.
+func postNoContent(ctx context.Context, c *Client, body any, id string, ids ...string) (*Response, error) {
 	if isNil(body) {
-		return nil, fmt.Errorf("%w: POST /%s", ErrNoBody, tmpl)
+		return nil, fmt.Errorf("%w: %s", ErrNoBody, id)
 	}
-	return c.post(ctx, body, nil, tmpl, ids...)
+	return c.call(ctx, id, nil, body, nil, ids...)
 }

@@ -43,7 +43,7 @@ func (s *AuthorizationService) ListPermissionGroups(ctx context.Context, opts *L
 		addString(q, "scopeType", string(opts.ScopeType))
 	}
 	var groups []*PermissionGroup
-	resp, err := s.client.getItem(ctx, &groups, q, "authorization/permission-groups")
+	resp, err := s.client.getItem(ctx, &groups, q, "ListPermissionGroups")
 	if err != nil {
 		return nil, resp, err
 	}

@@ -178,15 +178,11 @@ func (o *ListClustersOptions) values() url.Values {
 //
 // Astro API: GET /organizations/{organizationId}/clusters (ListClusters)
 func (s *ClustersService) List(ctx context.Context, organizationID string, opts *ListClustersOptions) ([]*Cluster, *Response, error) {
-	path, err := expandPath("organizations/{organizationId}/clusters", organizationID)
-	if err != nil {
-		return nil, nil, err
-	}
 	var page struct {
 		Clusters []*Cluster `json:"clusters"`
 		pageInfo
 	}
-	resp, err := s.client.get(ctx, path, opts.values(), &page)
+	resp, err := s.client.call(ctx, "ListClusters", opts.values(), nil, &page, organizationID)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -216,12 +212,8 @@ func (s *ClustersService) ListIter(ctx context.Context, organizationID string, o
 //
 // Astro API: GET /organizations/{organizationId}/clusters/{clusterId} (GetCluster)
 func (s *ClustersService) Get(ctx context.Context, organizationID, clusterID string) (*Cluster, *Response, error) {
-	path, err := expandPath("organizations/{organizationId}/clusters/{clusterId}", organizationID, clusterID)
-	if err != nil {
-		return nil, nil, err
-	}
 	cl := new(Cluster)
-	resp, err := s.client.get(ctx, path, nil, cl)
+	resp, err := s.client.call(ctx, "GetCluster", nil, nil, cl, organizationID, clusterID)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -233,7 +225,7 @@ func (s *ClustersService) Get(ctx context.Context, organizationID, clusterID str
 //
 // Astro API: POST /organizations/{organizationId}/clusters (CreateCluster)
 func (s *ClustersService) Create(ctx context.Context, organizationID string, body CreateClusterRequest) (*Cluster, *Response, error) {
-	return postAs[Cluster](ctx, s.client, body, "organizations/{organizationId}/clusters", organizationID)
+	return postAs[Cluster](ctx, s.client, body, "CreateCluster", organizationID)
 }
 
 // Update changes a cluster. body is the variant of [UpdateClusterRequest]
@@ -241,12 +233,12 @@ func (s *ClustersService) Create(ctx context.Context, organizationID string, bod
 //
 // Astro API: POST /organizations/{organizationId}/clusters/{clusterId} (UpdateCluster)
 func (s *ClustersService) Update(ctx context.Context, organizationID, clusterID string, body UpdateClusterRequest) (*Cluster, *Response, error) {
-	return postAs[Cluster](ctx, s.client, body, "organizations/{organizationId}/clusters/{clusterId}", organizationID, clusterID)
+	return postAs[Cluster](ctx, s.client, body, "UpdateCluster", organizationID, clusterID)
 }
 
 // Delete deletes a cluster. Deleting it again gives a 404.
 //
 // Astro API: DELETE /organizations/{organizationId}/clusters/{clusterId} (DeleteCluster)
 func (s *ClustersService) Delete(ctx context.Context, organizationID, clusterID string) (*Response, error) {
-	return s.client.del(ctx, "organizations/{organizationId}/clusters/{clusterId}", organizationID, clusterID)
+	return s.client.del(ctx, "DeleteCluster", organizationID, clusterID)
 }

@@ -247,15 +247,11 @@ func (o *ListDeploymentsOptions) values() url.Values {
 //
 // Astro API: GET /organizations/{organizationId}/deployments (ListDeployments)
 func (s *DeploymentsService) List(ctx context.Context, organizationID string, opts *ListDeploymentsOptions) ([]*Deployment, *Response, error) {
-	path, err := expandPath("organizations/{organizationId}/deployments", organizationID)
-	if err != nil {
-		return nil, nil, err
-	}
 	var page struct {
 		Deployments []*Deployment `json:"deployments"`
 		pageInfo
 	}
-	resp, err := s.client.get(ctx, path, opts.values(), &page)
+	resp, err := s.client.call(ctx, "ListDeployments", opts.values(), nil, &page, organizationID)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -287,12 +283,8 @@ func (s *DeploymentsService) ListIter(ctx context.Context, organizationID string
 //
 // Astro API: GET /organizations/{organizationId}/deployments/{deploymentId} (GetDeployment)
 func (s *DeploymentsService) Get(ctx context.Context, organizationID, deploymentID string) (*Deployment, *Response, error) {
-	path, err := expandPath("organizations/{organizationId}/deployments/{deploymentId}", organizationID, deploymentID)
-	if err != nil {
-		return nil, nil, err
-	}
 	d := new(Deployment)
-	resp, err := s.client.get(ctx, path, nil, d)
+	resp, err := s.client.call(ctx, "GetDeployment", nil, nil, d, organizationID, deploymentID)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -305,7 +297,7 @@ func (s *DeploymentsService) Get(ctx context.Context, organizationID, deployment
 //
 // Astro API: POST /organizations/{organizationId}/deployments (CreateDeployment)
 func (s *DeploymentsService) Create(ctx context.Context, organizationID string, body CreateDeploymentRequest) (*Deployment, *Response, error) {
-	return postAs[Deployment](ctx, s.client, body, "organizations/{organizationId}/deployments", organizationID)
+	return postAs[Deployment](ctx, s.client, body, "CreateDeployment", organizationID)
 }
 
 // Update replaces a Deployment's settings. body is the variant of
@@ -313,14 +305,14 @@ func (s *DeploymentsService) Create(ctx context.Context, organizationID string, 
 //
 // Astro API: POST /organizations/{organizationId}/deployments/{deploymentId} (UpdateDeployment)
 func (s *DeploymentsService) Update(ctx context.Context, organizationID, deploymentID string, body UpdateDeploymentRequest) (*Deployment, *Response, error) {
-	return postAs[Deployment](ctx, s.client, body, "organizations/{organizationId}/deployments/{deploymentId}", organizationID, deploymentID)
+	return postAs[Deployment](ctx, s.client, body, "UpdateDeployment", organizationID, deploymentID)
 }
 
 // Delete deletes a Deployment. Deleting it again gives a 404.
 //
 // Astro API: DELETE /organizations/{organizationId}/deployments/{deploymentId} (DeleteDeployment)
 func (s *DeploymentsService) Delete(ctx context.Context, organizationID, deploymentID string) (*Response, error) {
-	return s.client.del(ctx, "organizations/{organizationId}/deployments/{deploymentId}", organizationID, deploymentID)
+	return s.client.del(ctx, "DeleteDeployment", organizationID, deploymentID)
 }
 
 // UpdateHibernationOverride hibernates or wakes a development Deployment
@@ -328,7 +320,7 @@ func (s *DeploymentsService) Delete(ctx context.Context, organizationID, deploym
 //
 // Astro API: POST /organizations/{organizationId}/deployments/{deploymentId}/hibernation-override (UpdateDeploymentHibernationOverride)
 func (s *DeploymentsService) UpdateHibernationOverride(ctx context.Context, organizationID, deploymentID string, body *OverrideDeploymentHibernationBody) (*DeploymentHibernationOverride, *Response, error) {
-	return postAs[DeploymentHibernationOverride](ctx, s.client, body, "organizations/{organizationId}/deployments/{deploymentId}/hibernation-override", organizationID, deploymentID)
+	return postAs[DeploymentHibernationOverride](ctx, s.client, body, "UpdateDeploymentHibernationOverride", organizationID, deploymentID)
 }
 
 // DeleteHibernationOverride removes the override, so that the schedules
@@ -336,7 +328,7 @@ func (s *DeploymentsService) UpdateHibernationOverride(ctx context.Context, orga
 //
 // Astro API: DELETE /organizations/{organizationId}/deployments/{deploymentId}/hibernation-override (DeleteDeploymentHibernationOverride)
 func (s *DeploymentsService) DeleteHibernationOverride(ctx context.Context, organizationID, deploymentID string) (*Response, error) {
-	return s.client.del(ctx, "organizations/{organizationId}/deployments/{deploymentId}/hibernation-override", organizationID, deploymentID)
+	return s.client.del(ctx, "DeleteDeploymentHibernationOverride", organizationID, deploymentID)
 }
 
 // DeploymentLog is the spec's DeploymentLog: one page of log entries.
@@ -420,5 +412,5 @@ func (o *GetDeploymentLogsOptions) values() url.Values {
 //
 // Astro API: GET /organizations/{organizationId}/deployments/{deploymentId}/logs (GetDeploymentLogs)
 func (s *DeploymentsService) GetLogs(ctx context.Context, organizationID, deploymentID string, opts *GetDeploymentLogsOptions) (*DeploymentLog, *Response, error) {
-	return getAs[DeploymentLog](ctx, s.client, opts.values(), "organizations/{organizationId}/deployments/{deploymentId}/logs", organizationID, deploymentID)
+	return getAs[DeploymentLog](ctx, s.client, opts.values(), "GetDeploymentLogs", organizationID, deploymentID)
 }

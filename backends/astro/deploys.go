@@ -162,7 +162,7 @@ func (s *DeploysService) List(ctx context.Context, organizationID, deploymentID 
 		addInt(q, "offset", opts.Offset)
 		addInt(q, "limit", opts.Limit)
 	}
-	return listAs[Deploy](ctx, s.client, "deploys", q, "organizations/{organizationId}/deployments/{deploymentId}/deploys", organizationID, deploymentID)
+	return listAs[Deploy](ctx, s.client, "deploys", q, "ListDeploys", organizationID, deploymentID)
 }
 
 // ListIter walks every page of List, starting at opts.Offset; it stops at
@@ -185,7 +185,7 @@ func (s *DeploysService) ListIter(ctx context.Context, organizationID, deploymen
 //
 // Astro API: GET /organizations/{organizationId}/deployments/{deploymentId}/deploys/{deployId} (GetDeploy)
 func (s *DeploysService) Get(ctx context.Context, organizationID, deploymentID, deployID string) (*Deploy, *Response, error) {
-	return getAs[Deploy](ctx, s.client, nil, "organizations/{organizationId}/deployments/{deploymentId}/deploys/{deployId}", organizationID, deploymentID, deployID)
+	return getAs[Deploy](ctx, s.client, nil, "GetDeploy", organizationID, deploymentID, deployID)
 }
 
 // Create starts a deploy and returns it INITIALIZED, with the URLs to upload
@@ -193,21 +193,21 @@ func (s *DeploysService) Get(ctx context.Context, organizationID, deploymentID, 
 //
 // Astro API: POST /organizations/{organizationId}/deployments/{deploymentId}/deploys (CreateDeploy)
 func (s *DeploysService) Create(ctx context.Context, organizationID, deploymentID string, body *CreateDeployRequest) (*Deploy, *Response, error) {
-	return postAs[Deploy](ctx, s.client, body, "organizations/{organizationId}/deployments/{deploymentId}/deploys", organizationID, deploymentID)
+	return postAs[Deploy](ctx, s.client, body, "CreateDeploy", organizationID, deploymentID)
 }
 
 // Update changes a deploy's description.
 //
 // Astro API: POST /organizations/{organizationId}/deployments/{deploymentId}/deploys/{deployId} (UpdateDeploy)
 func (s *DeploysService) Update(ctx context.Context, organizationID, deploymentID, deployID string, body *UpdateDeployRequest) (*Deploy, *Response, error) {
-	return postAs[Deploy](ctx, s.client, body, "organizations/{organizationId}/deployments/{deploymentId}/deploys/{deployId}", organizationID, deploymentID, deployID)
+	return postAs[Deploy](ctx, s.client, body, "UpdateDeploy", organizationID, deploymentID, deployID)
 }
 
 // Finalize completes a deploy once its image or DAGs are uploaded.
 //
 // Astro API: POST /organizations/{organizationId}/deployments/{deploymentId}/deploys/{deployId}/finalize (FinalizeDeploy)
 func (s *DeploysService) Finalize(ctx context.Context, organizationID, deploymentID, deployID string, body *FinalizeDeployRequest) (*Deploy, *Response, error) {
-	return postAs[Deploy](ctx, s.client, body, "organizations/{organizationId}/deployments/{deploymentId}/deploys/{deployId}/finalize", organizationID, deploymentID, deployID)
+	return postAs[Deploy](ctx, s.client, body, "FinalizeDeploy", organizationID, deploymentID, deployID)
 }
 
 // Rollback rolls the Deployment back to an earlier deploy, which makes a new
@@ -215,5 +215,5 @@ func (s *DeploysService) Finalize(ctx context.Context, organizationID, deploymen
 //
 // Astro API: POST /organizations/{organizationId}/deployments/{deploymentId}/deploys/{deployId}/rollback (DeployRollback)
 func (s *DeploysService) Rollback(ctx context.Context, organizationID, deploymentID, deployID string, body *DeployRollbackRequest) (*Deploy, *Response, error) {
-	return postAs[Deploy](ctx, s.client, body, "organizations/{organizationId}/deployments/{deploymentId}/deploys/{deployId}/rollback", organizationID, deploymentID, deployID)
+	return postAs[Deploy](ctx, s.client, body, "DeployRollback", organizationID, deploymentID, deployID)
 }

@@ -244,7 +244,7 @@ func (o *ListEnvironmentObjectsOptions) values() url.Values {
 //
 // Astro API: GET /organizations/{organizationId}/environment-objects (ListEnvironmentObjects)
 func (s *EnvironmentObjectsService) List(ctx context.Context, organizationID string, opts *ListEnvironmentObjectsOptions) ([]*EnvironmentObject, *Response, error) {
-	return listAs[EnvironmentObject](ctx, s.client, "environmentObjects", opts.values(), "organizations/{organizationId}/environment-objects", organizationID)
+	return listAs[EnvironmentObject](ctx, s.client, "environmentObjects", opts.values(), "ListEnvironmentObjects", organizationID)
 }
 
 // ListIter walks every page of List, starting at opts.Offset; it stops at
@@ -270,7 +270,7 @@ func (s *EnvironmentObjectsService) ListIter(ctx context.Context, organizationID
 //
 // Astro API: GET /organizations/{organizationId}/environment-objects/{environmentObjectId} (GetEnvironmentObject)
 func (s *EnvironmentObjectsService) Get(ctx context.Context, organizationID, environmentObjectID string) (*EnvironmentObject, *Response, error) {
-	return getAs[EnvironmentObject](ctx, s.client, nil, "organizations/{organizationId}/environment-objects/{environmentObjectId}", organizationID, environmentObjectID)
+	return getAs[EnvironmentObject](ctx, s.client, nil, "GetEnvironmentObject", organizationID, environmentObjectID)
 }
 
 // Create creates an environment object and returns its ID; the API answers
@@ -280,7 +280,7 @@ func (s *EnvironmentObjectsService) Get(ctx context.Context, organizationID, env
 func (s *EnvironmentObjectsService) Create(ctx context.Context, organizationID string, body *CreateEnvironmentObjectRequest) (string, *Response, error) {
 	created, resp, err := postAs[struct {
 		ID string `json:"id"`
-	}](ctx, s.client, body, "organizations/{organizationId}/environment-objects", organizationID)
+	}](ctx, s.client, body, "CreateEnvironmentObject", organizationID)
 	if err != nil {
 		return "", resp, err
 	}
@@ -291,19 +291,19 @@ func (s *EnvironmentObjectsService) Create(ctx context.Context, organizationID s
 //
 // Astro API: POST /organizations/{organizationId}/environment-objects/{environmentObjectId} (UpdateEnvironmentObject)
 func (s *EnvironmentObjectsService) Update(ctx context.Context, organizationID, environmentObjectID string, body *UpdateEnvironmentObjectRequest) (*EnvironmentObject, *Response, error) {
-	return postAs[EnvironmentObject](ctx, s.client, body, "organizations/{organizationId}/environment-objects/{environmentObjectId}", organizationID, environmentObjectID)
+	return postAs[EnvironmentObject](ctx, s.client, body, "UpdateEnvironmentObject", organizationID, environmentObjectID)
 }
 
 // ExcludeLinking keeps an auto-linked object away from one Deployment.
 //
 // Astro API: POST /organizations/{organizationId}/environment-objects/{environmentObjectId}/exclude-linking (ExcludeLinkingEnvironmentObject)
 func (s *EnvironmentObjectsService) ExcludeLinking(ctx context.Context, organizationID, environmentObjectID string, body *ExcludeLinkEnvironmentObjectRequest) (*Response, error) {
-	return postNoContent(ctx, s.client, body, "organizations/{organizationId}/environment-objects/{environmentObjectId}/exclude-linking", organizationID, environmentObjectID)
+	return postNoContent(ctx, s.client, body, "ExcludeLinkingEnvironmentObject", organizationID, environmentObjectID)
 }
 
 // Delete deletes an environment object.
 //
 // Astro API: DELETE /organizations/{organizationId}/environment-objects/{environmentObjectId} (DeleteEnvironmentObject)
 func (s *EnvironmentObjectsService) Delete(ctx context.Context, organizationID, environmentObjectID string) (*Response, error) {
-	return s.client.del(ctx, "organizations/{organizationId}/environment-objects/{environmentObjectId}", organizationID, environmentObjectID)
+	return s.client.del(ctx, "DeleteEnvironmentObject", organizationID, environmentObjectID)
 }

@@ -163,14 +163,6 @@ func CheckResponse(r *http.Response) error {
 // A repeated DELETE also gets a 404 from Astro.
 func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
 
-// IsUnauthorized reports whether err is, or wraps, an *Error with status 401:
-// the token is missing, malformed or expired.
-func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthorized) }
-
-// IsForbidden reports whether err is, or wraps, an *Error with status 403:
-// the token is valid but its role lacks the permission.
-func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
-
 // IsAlreadyExists reports whether err is Astro refusing a create because
 // the object's unique key is taken: a 409 Conflict, or the 400 that
 // CreateDeployment answers for a name already used in the workspace

@@ -31,12 +31,12 @@ type CreateUserInviteRequest struct {
 //
 // Astro API: POST /organizations/{organizationId}/invites (CreateUserInvite)
 func (s *InvitesService) Create(ctx context.Context, organizationID string, body *CreateUserInviteRequest) (*Invite, *Response, error) {
-	return postAs[Invite](ctx, s.client, body, "organizations/{organizationId}/invites", organizationID)
+	return postAs[Invite](ctx, s.client, body, "CreateUserInvite", organizationID)
 }
 
 // Delete withdraws an invite. Deleting it again gives a 404.
 //
 // Astro API: DELETE /organizations/{organizationId}/invites/{inviteId} (DeleteUserInvite)
 func (s *InvitesService) Delete(ctx context.Context, organizationID, inviteID string) (*Response, error) {
-	return s.client.del(ctx, "organizations/{organizationId}/invites/{inviteId}", organizationID, inviteID)
+	return s.client.del(ctx, "DeleteUserInvite", organizationID, inviteID)
 }

@@ -165,7 +165,7 @@ func (s *OptionsService) GetClusterOptions(ctx context.Context, organizationID s
 		addString(q, "provider", string(opts.Provider))
 	}
 	var out []*ClusterOptions
-	resp, err := s.client.getItem(ctx, &out, q, "organizations/{organizationId}/cluster-options", organizationID)
+	resp, err := s.client.getItem(ctx, &out, q, "GetClusterOptions", organizationID)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -194,5 +194,5 @@ func (s *OptionsService) GetDeploymentOptions(ctx context.Context, organizationI
 		addString(q, "executor", string(opts.Executor))
 		addString(q, "cloudProvider", string(opts.CloudProvider))
 	}
-	return getAs[DeploymentOptions](ctx, s.client, q, "organizations/{organizationId}/deployment-options", organizationID)
+	return getAs[DeploymentOptions](ctx, s.client, q, "GetDeploymentOptions", organizationID)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"iter"
-	"net/http"
 	"net/url"
 	"slices"
 	"time"
@@ -190,7 +189,7 @@ func (s *OrganizationsService) List(ctx context.Context, opts *ListOrganizations
 		Organizations []*Organization `json:"organizations"`
 		pageInfo
 	}
-	resp, err := s.client.get(ctx, "organizations", opts.values(), &page)
+	resp, err := s.client.call(ctx, "ListOrganizations", opts.values(), nil, &page)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -219,12 +218,8 @@ func (s *OrganizationsService) ListIter(ctx context.Context, opts *ListOrganizat
 //
 // Astro API: GET /organizations/{organizationId} (GetOrganization)
 func (s *OrganizationsService) Get(ctx context.Context, organizationID string) (*Organization, *Response, error) {
-	path, err := expandPath("organizations/{organizationId}", organizationID)
-	if err != nil {
-		return nil, nil, err
-	}
 	org := new(Organization)
-	resp, err := s.client.get(ctx, path, nil, org)
+	resp, err := s.client.call(ctx, "GetOrganization", nil, nil, org, organizationID)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -245,7 +240,7 @@ func (s *OrganizationsService) GetWithOptions(ctx context.Context, organizationI
 	if opts != nil {
 		addBool(q, "isLookUpOnly", opts.IsLookUpOnly)
 	}
-	return getAs[Organization](ctx, s.client, q, "organizations/{organizationId}", organizationID)
+	return getAs[Organization](ctx, s.client, q, "GetOrganization", organizationID)
 }
 
 // UpdateOrganizationRequest is the body of UpdateOrganization. Name,
@@ -263,7 +258,7 @@ type UpdateOrganizationRequest struct {
 //
 // Astro API: POST /organizations/{organizationId} (UpdateOrganization)
 func (s *OrganizationsService) Update(ctx context.Context, organizationID string, body *UpdateOrganizationRequest) (*Organization, *Response, error) {
-	return postAs[Organization](ctx, s.client, body, "organizations/{organizationId}", organizationID)
+	return postAs[Organization](ctx, s.client, body, "UpdateOrganization", organizationID)
 }
 
 // GetOrganizationAuditLogsOptions are the query parameters of
@@ -279,16 +274,12 @@ type GetOrganizationAuditLogsOptions struct {
 //
 // Astro API: GET /organizations/{organizationId}/audit-logs (GetOrganizationAuditLogs)
 func (s *OrganizationsService) GetAuditLogs(ctx context.Context, organizationID string, opts *GetOrganizationAuditLogsOptions) ([]byte, *Response, error) {
-	path, err := expandPath("organizations/{organizationId}/audit-logs", organizationID)
-	if err != nil {
-		return nil, nil, err
-	}
 	q := url.Values{}
 	if opts != nil {
 		addTime(q, "startDate", opts.StartDate)
 		addTime(q, "endDate", opts.EndDate)
 	}
-	req, err := s.client.NewRequest(ctx, http.MethodGet, path, q, nil)
+	req, err := s.client.newCall(ctx, "GetOrganizationAuditLogs", q, nil, organizationID)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -123,9 +123,9 @@ func iterate[T any](start ListOptions, page func(ListOptions) ([]*T, *Response, 
 // listAs GETs one page of a paginated list whose items sit under key (the
 // array property of the spec's …Paginated wrapper) and copies the paging
 // counters into the Response.
-func listAs[T any](ctx context.Context, c *Client, key string, query url.Values, tmpl string, ids ...string) ([]*T, *Response, error) {
+func listAs[T any](ctx context.Context, c *Client, key string, query url.Values, id string, ids ...string) ([]*T, *Response, error) {
 	var raw map[string]json.RawMessage
-	resp, err := c.getItem(ctx, &raw, query, tmpl, ids...)
+	resp, err := c.getItem(ctx, &raw, query, id, ids...)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -134,7 +134,7 @@ func listAs[T any](ctx context.Context, c *Client, key string, query url.Values,
 	for k, dst := range map[string]any{"limit": &page.Limit, "offset": &page.Offset, "totalCount": &page.TotalCount, key: &items} {
 		if v, ok := raw[k]; ok {
 			if err := json.Unmarshal(v, dst); err != nil {
-				return nil, resp, fmt.Errorf("astro: GET /%s: decoding %s: %w", tmpl, k, err)
+				return nil, resp, fmt.Errorf("astro: %s: decoding %s: %w", id, k, err)
 			}
 		}
 	}

@@ -71,9 +71,9 @@ func (m MethodClass) RateLimit() int {
 
 // Retryable reports whether a call that failed with err may be sent again.
 // It is the one place that decides this, so that no call site retries a
-// create blindly. isCreate says that a POST creates something (pass
-// [IsCreate] of the request's method and path, which knows every POST of
-// the API) rather than updating; it is ignored for other methods.
+// create blindly. isCreate says that a POST creates something (pass the
+// Create flag of the request's [Operation]) rather than updating; it is
+// ignored for other methods.
 //
 // The table, by method class and kind of failure:
 //
@@ -163,90 +163,4 @@ func isDigits(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-// postOperation is one POST of the API: its path template, relative to the
-// base URL, and whether it is a create.
-type postOperation struct {
-	path   string
-	create bool
-}
-
-// postOperations is the method-class table of writes: every POST of the
-// API, marked as a create when sending it twice has a different effect
-// than sending it once. That covers the creates (a POST to a collection),
-// and three actions that also make something new: BulkCreate (a second
-// attempt gets a 409), RotateApiToken (a second rotation invalidates the
-// secret the first returned) and DeployRollback (a second rollback makes a
-// second deploy). Updates, role changes, membership changes, finalizing a
-// deploy and the hibernation override are idempotent.
-func postOperations() []postOperation {
-	return []postOperation{
-		{"organizations/{organizationId}", false},
-		{"organizations/{organizationId}/allowed-ip-address-ranges", true},
-		{"organizations/{organizationId}/allowed-ip-address-ranges/bulk-create", true},
-		{"organizations/{organizationId}/allowed-ip-address-ranges/bulk-delete", false},
-		{"organizations/{organizationId}/clusters", true},
-		{"organizations/{organizationId}/clusters/{clusterId}", false},
-		{"organizations/{organizationId}/deployments", true},
-		{"organizations/{organizationId}/deployments/{deploymentId}", false},
-		{"organizations/{organizationId}/deployments/{deploymentId}/agent-tokens", true},
-		{"organizations/{organizationId}/deployments/{deploymentId}/deploys", true},
-		{"organizations/{organizationId}/deployments/{deploymentId}/deploys/{deployId}", false},
-		{"organizations/{organizationId}/deployments/{deploymentId}/deploys/{deployId}/finalize", false},
-		{"organizations/{organizationId}/deployments/{deploymentId}/deploys/{deployId}/rollback", true},
-		{"organizations/{organizationId}/deployments/{deploymentId}/hibernation-override", false},
-		{"organizations/{organizationId}/environment-objects", true},
-		{"organizations/{organizationId}/environment-objects/{environmentObjectId}", false},
-		{"organizations/{organizationId}/environment-objects/{environmentObjectId}/exclude-linking", false},
-		{"organizations/{organizationId}/invites", true},
-		{"organizations/{organizationId}/roles", true},
-		{"organizations/{organizationId}/roles/{customRoleId}", false},
-		{"organizations/{organizationId}/teams", true},
-		{"organizations/{organizationId}/teams/{teamId}", false},
-		{"organizations/{organizationId}/teams/{teamId}/members", false},
-		{"organizations/{organizationId}/teams/{teamId}/roles", false},
-		{"organizations/{organizationId}/tokens", true},
-		{"organizations/{organizationId}/tokens/{tokenId}", false},
-		{"organizations/{organizationId}/tokens/{tokenId}/roles", false},
-		{"organizations/{organizationId}/tokens/{tokenId}/rotate", true},
-		{"organizations/{organizationId}/users/{userId}/roles", false},
-		{"organizations/{organizationId}/workspaces", true},
-		{"organizations/{organizationId}/workspaces/{workspaceId}", false},
-	}
-}
-
-// IsCreate reports whether a request of method to path, relative to the
-// base URL as in Error.Path ("/organizations/x/deployments"), is a create:
-// a POST that must never be sent again blindly. Pass it to [Retryable]. A
-// POST to a path the table does not know counts as a create, the careful
-// answer; other methods are never creates.
-func IsCreate(method, path string) bool {
-	if ClassOf(method) != ClassWrite {
-		return false
-	}
-	create, known := classifyPOST(path)
-	return create || !known
-}
-
-// classifyPOST looks path up in postOperations.
-func classifyPOST(path string) (create, known bool) {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	for _, op := range postOperations() {
-		tmpl := strings.Split(op.path, "/")
-		if len(tmpl) != len(segs) {
-			continue
-		}
-		match := true
-		for i, t := range tmpl {
-			if segs[i] == "" || (!strings.HasPrefix(t, "{") && t != segs[i]) {
-				match = false
-				break
-			}
-		}
-		if match {
-			return op.create, true
-		}
-	}
-	return false, false
 }

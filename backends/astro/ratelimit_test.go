@@ -8,12 +8,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestClassOf(t *testing.T) {
@@ -142,34 +143,80 @@ func TestParseRetryAfter(t *testing.T) {
 	}
 }
 
-// TestPostOperationsCoverTheSpec checks the write table against the spec:
-// every POST of the spec is classified, and the creates are exactly the
-// operations that are not idempotent.
-func TestPostOperationsCoverTheSpec(t *testing.T) {
+// TestOperationTableMatchesTheSpec checks the operation table against the
+// spec: each of its 75 operations appears exactly once, with its method,
+// path and class, and the creates are exactly the operations that are not
+// idempotent.
+func TestOperationTableMatchesTheSpec(t *testing.T) {
 	t.Parallel()
-	s := loadSpec(t)
 	creates := []string{
 		"CreateAllowedIpAddressRange", "BulkCreateAllowedIpAddressRanges", "CreateCluster",
 		"CreateDeployment", "CreateAgentToken", "CreateDeploy", "DeployRollback",
 		"CreateEnvironmentObject", "CreateUserInvite", "CreateCustomRole", "CreateTeam",
 		"CreateApiToken", "RotateApiToken", "CreateWorkspace",
 	}
-	posts := 0
-	for path := range s.Paths {
-		id, _, ok := s.operation(http.MethodPost, path)
-		if !ok {
-			continue
+	ops := Operations()
+	require.Len(t, ops, 75)
+	seen := map[string]bool{}
+	for _, op := range ops {
+		assert.False(t, seen[op.ID], "%s appears twice", op.ID)
+		seen[op.ID] = true
+		assert.Equal(t, ClassOf(op.Method), op.Class, op.ID)
+		assert.Equal(t, slices.Contains(creates, op.ID), op.Create, op.ID)
+		wantScope := ScopeAccount
+		if strings.HasPrefix(op.Path, "organizations/{organizationId}") {
+			wantScope = ScopeOrganization
 		}
-		posts++
-		concrete := regexp.MustCompile(`\{[^}]+\}`).ReplaceAllString(path, "cid0000000000000000000000")
-		create, known := classifyPOST(concrete)
-		assert.True(t, known, "POST %s (%s) is not in postOperations", path, id)
-		assert.Equal(t, slices.Contains(creates, id), create, "POST %s (%s)", path, id)
-		assert.Equal(t, create, IsCreate(http.MethodPost, concrete))
+		assert.Equal(t, wantScope, op.Scope, op.ID)
+		got, ok := OperationByID(op.ID)
+		assert.True(t, ok)
+		assert.Equal(t, op, got)
 	}
-	assert.Equal(t, 31, posts)
-	assert.Len(t, postOperations(), posts)
-	assert.True(t, IsCreate(http.MethodPost, "/organizations/o/somewhere-new"), "an unknown POST is a create")
-	assert.False(t, IsCreate(http.MethodDelete, "/organizations/o/deployments/d"))
-	assert.False(t, IsCreate(http.MethodGet, "/organizations/o/deployments"))
+
+	s := loadSpec(t)
+	n := 0
+	for path, methods := range s.Paths {
+		for method := range methods {
+			id, _, ok := s.operation(strings.ToUpper(method), path)
+			if !ok {
+				continue
+			}
+			n++
+			op, ok := OperationByID(id)
+			if assert.True(t, ok, "%s (%s %s) is not in the table", id, method, path) {
+				assert.Equal(t, strings.ToUpper(method), op.Method, id)
+				assert.Equal(t, path, "/"+op.Path, id)
+			}
+		}
+	}
+	assert.Equal(t, 75, n)
+}
+
+// TestRequestsCarryTheirOperation: a request the client sends names its
+// operation and organization in its context, for the transports below.
+func TestRequestsCarryTheirOperation(t *testing.T) {
+	t.Parallel()
+	var got []Call
+	c, err := NewClient("http://astro.invalid/v1", WithHTTPClient(&http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		call, ok := CallOf(r)
+		assert.True(t, ok)
+		got = append(got, call)
+		return &http.Response{StatusCode: http.StatusNoContent, Body: http.NoBody, Header: http.Header{}, Request: r}, nil
+	})}))
+	require.NoError(t, err)
+	_, _ = c.Deployments.Delete(context.Background(), "org1", "dep1")
+	_, _, _ = c.Users.GetSelf(context.Background(), nil)
+	_, _, _ = c.Organizations.GetAuditLogs(context.Background(), "org2", nil)
+	require.Len(t, got, 3)
+	assert.Equal(t, "DeleteDeployment", got[0].Operation.ID)
+	assert.Equal(t, "org1", got[0].OrganizationID)
+	assert.Equal(t, "GetSelfUser", got[1].Operation.ID)
+	assert.Empty(t, got[1].OrganizationID)
+	assert.Equal(t, "GetOrganizationAuditLogs", got[2].Operation.ID)
+	assert.Equal(t, "org2", got[2].OrganizationID)
+
+	req, err := c.NewRequest(context.Background(), http.MethodGet, "organizations", nil, nil)
+	require.NoError(t, err)
+	_, ok := CallOf(req)
+	assert.False(t, ok, "a caller's own request names no operation")
 }

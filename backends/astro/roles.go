@@ -126,7 +126,7 @@ func (s *RolesService) List(ctx context.Context, organizationID string, opts *Li
 		Roles        []*Role        `json:"roles"`
 		DefaultRoles []*DefaultRole `json:"defaultRoles"`
 		pageInfo
-	}](ctx, s.client, opts.values(), "organizations/{organizationId}/roles", organizationID)
+	}](ctx, s.client, opts.values(), "ListRoles", organizationID)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -174,7 +174,7 @@ func (s *RolesService) ListTemplates(ctx context.Context, organizationID string,
 		addAll(q, "scopeTypes", strs(opts.ScopeTypes))
 	}
 	var out []*RoleTemplate
-	resp, err := s.client.getItem(ctx, &out, q, "organizations/{organizationId}/role-templates", organizationID)
+	resp, err := s.client.getItem(ctx, &out, q, "ListRoleTemplates", organizationID)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -185,14 +185,14 @@ func (s *RolesService) ListTemplates(ctx context.Context, organizationID string,
 //
 // Astro API: GET /organizations/{organizationId}/roles/{roleId} (GetCustomRole)
 func (s *RolesService) Get(ctx context.Context, organizationID, roleID string) (*RoleWithPermission, *Response, error) {
-	return getAs[RoleWithPermission](ctx, s.client, nil, "organizations/{organizationId}/roles/{roleId}", organizationID, roleID)
+	return getAs[RoleWithPermission](ctx, s.client, nil, "GetCustomRole", organizationID, roleID)
 }
 
 // Create creates a custom role.
 //
 // Astro API: POST /organizations/{organizationId}/roles (CreateCustomRole)
 func (s *RolesService) Create(ctx context.Context, organizationID string, body *CreateCustomRoleRequest) (*RoleWithPermission, *Response, error) {
-	return postAs[RoleWithPermission](ctx, s.client, body, "organizations/{organizationId}/roles", organizationID)
+	return postAs[RoleWithPermission](ctx, s.client, body, "CreateCustomRole", organizationID)
 }
 
 // Update replaces a custom role's name, description, permissions and
@@ -200,12 +200,12 @@ func (s *RolesService) Create(ctx context.Context, organizationID string, body *
 //
 // Astro API: POST /organizations/{organizationId}/roles/{customRoleId} (UpdateCustomRole)
 func (s *RolesService) Update(ctx context.Context, organizationID, customRoleID string, body *UpdateCustomRoleRequest) (*RoleWithPermission, *Response, error) {
-	return postAs[RoleWithPermission](ctx, s.client, body, "organizations/{organizationId}/roles/{customRoleId}", organizationID, customRoleID)
+	return postAs[RoleWithPermission](ctx, s.client, body, "UpdateCustomRole", organizationID, customRoleID)
 }
 
 // Delete deletes a custom role.
 //
 // Astro API: DELETE /organizations/{organizationId}/roles/{customRoleId} (DeleteCustomRole)
 func (s *RolesService) Delete(ctx context.Context, organizationID, customRoleID string) (*Response, error) {
-	return s.client.del(ctx, "organizations/{organizationId}/roles/{customRoleId}", organizationID, customRoleID)
+	return s.client.del(ctx, "DeleteCustomRole", organizationID, customRoleID)
 }

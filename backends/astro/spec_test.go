@@ -2,6 +2,7 @@ package astro
 
 import (
 	"errors"
+	"github.com/astro-gateway/gateway/internal/specs"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -48,7 +49,7 @@ func loadSpec(t *testing.T) *spec {
 	t.Helper()
 	data, err := os.ReadFile(specPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("Astro API spec not found at %s (it lives in the shared tree beside the repository); skipping the spec comparison", specPath)
+		specs.Missing(t, specPath, "the client cannot be compared with the Astro API spec")
 	}
 	require.NoError(t, err)
 	var s spec
@@ -73,10 +74,6 @@ func (s *spec) operation(method, path string) (id string, tags []string, ok bool
 	}
 	return id, tags, true
 }
-
-// apiPathPrefix matches the path templates the methods send to: every
-// path of the spec starts with one of these segments.
-var apiPathPrefix = regexp.MustCompile(`^(organizations(/|$)|users/|authorization/)`)
 
 // tagFiles maps each tag of the spec to the file whose services call its
 // operations (go-github's one file per resource group). Both token tags
@@ -191,8 +188,8 @@ func receiverName(fn *ast.FuncDecl) string {
 	return ""
 }
 
-// firstPathLiteral returns the first string literal in fn's body that looks
-// like an API path ("organizations/…"), the template the method sends to.
+// firstPathLiteral returns the path template of the first operation whose
+// ID is a string literal in fn's body: the operation the method sends.
 func firstPathLiteral(fn *ast.FuncDecl) string {
 	var found string
 	ast.Inspect(fn.Body, func(n ast.Node) bool {
@@ -200,8 +197,10 @@ func firstPathLiteral(fn *ast.FuncDecl) string {
 		if !ok || lit.Kind != token.STRING || found != "" {
 			return found == ""
 		}
-		if s, err := strconv.Unquote(lit.Value); err == nil && apiPathPrefix.MatchString(s) {
-			found = s
+		if s, err := strconv.Unquote(lit.Value); err == nil {
+			if op, ok := OperationByID(s); ok {
+				found = op.Path
+			}
 		}
 		return true
 	})

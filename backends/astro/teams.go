@@ -98,7 +98,7 @@ func (o *ListTeamsOptions) values() url.Values {
 //
 // Astro API: GET /organizations/{organizationId}/teams (ListTeams)
 func (s *TeamsService) List(ctx context.Context, organizationID string, opts *ListTeamsOptions) ([]*Team, *Response, error) {
-	return listAs[Team](ctx, s.client, "teams", opts.values(), "organizations/{organizationId}/teams", organizationID)
+	return listAs[Team](ctx, s.client, "teams", opts.values(), "ListTeams", organizationID)
 }
 
 // ListIter walks every page of List, starting at opts.Offset; it stops at
@@ -123,28 +123,28 @@ func (s *TeamsService) ListIter(ctx context.Context, organizationID string, opts
 //
 // Astro API: GET /organizations/{organizationId}/teams/{teamId} (GetTeam)
 func (s *TeamsService) Get(ctx context.Context, organizationID, teamID string) (*Team, *Response, error) {
-	return getAs[Team](ctx, s.client, nil, "organizations/{organizationId}/teams/{teamId}", organizationID, teamID)
+	return getAs[Team](ctx, s.client, nil, "GetTeam", organizationID, teamID)
 }
 
 // Create creates a Team.
 //
 // Astro API: POST /organizations/{organizationId}/teams (CreateTeam)
 func (s *TeamsService) Create(ctx context.Context, organizationID string, body *CreateTeamRequest) (*Team, *Response, error) {
-	return postAs[Team](ctx, s.client, body, "organizations/{organizationId}/teams", organizationID)
+	return postAs[Team](ctx, s.client, body, "CreateTeam", organizationID)
 }
 
 // Update renames a Team or changes its description.
 //
 // Astro API: POST /organizations/{organizationId}/teams/{teamId} (UpdateTeam)
 func (s *TeamsService) Update(ctx context.Context, organizationID, teamID string, body *UpdateTeamRequest) (*Team, *Response, error) {
-	return postAs[Team](ctx, s.client, body, "organizations/{organizationId}/teams/{teamId}", organizationID, teamID)
+	return postAs[Team](ctx, s.client, body, "UpdateTeam", organizationID, teamID)
 }
 
 // Delete deletes a Team; its members lose the roles they had through it.
 //
 // Astro API: DELETE /organizations/{organizationId}/teams/{teamId} (DeleteTeam)
 func (s *TeamsService) Delete(ctx context.Context, organizationID, teamID string) (*Response, error) {
-	return s.client.del(ctx, "organizations/{organizationId}/teams/{teamId}", organizationID, teamID)
+	return s.client.del(ctx, "DeleteTeam", organizationID, teamID)
 }
 
 // ListTeamMembersOptions are the query parameters of ListTeamMembers. Sorts
@@ -161,7 +161,7 @@ func (s *TeamsService) ListMembers(ctx context.Context, organizationID, teamID s
 	if opts != nil {
 		opts.ListOptions.addTo(q)
 	}
-	return listAs[TeamMember](ctx, s.client, "teamMembers", q, "organizations/{organizationId}/teams/{teamId}/members", organizationID, teamID)
+	return listAs[TeamMember](ctx, s.client, "teamMembers", q, "ListTeamMembers", organizationID, teamID)
 }
 
 // ListMembersIter walks every page of ListMembers, starting at
@@ -185,19 +185,19 @@ func (s *TeamsService) ListMembersIter(ctx context.Context, organizationID, team
 //
 // Astro API: POST /organizations/{organizationId}/teams/{teamId}/members (AddTeamMembers)
 func (s *TeamsService) AddMembers(ctx context.Context, organizationID, teamID string, body *AddTeamMembersRequest) (*Response, error) {
-	return postNoContent(ctx, s.client, body, "organizations/{organizationId}/teams/{teamId}/members", organizationID, teamID)
+	return postNoContent(ctx, s.client, body, "AddTeamMembers", organizationID, teamID)
 }
 
 // RemoveMember removes one user from a Team.
 //
 // Astro API: DELETE /organizations/{organizationId}/teams/{teamId}/members/{memberId} (RemoveTeamMember)
 func (s *TeamsService) RemoveMember(ctx context.Context, organizationID, teamID, memberID string) (*Response, error) {
-	return s.client.del(ctx, "organizations/{organizationId}/teams/{teamId}/members/{memberId}", organizationID, teamID, memberID)
+	return s.client.del(ctx, "RemoveTeamMember", organizationID, teamID, memberID)
 }
 
 // UpdateRoles sets a Team's roles.
 //
 // Astro API: POST /organizations/{organizationId}/teams/{teamId}/roles (UpdateTeamRoles)
 func (s *TeamsService) UpdateRoles(ctx context.Context, organizationID, teamID string, body *UpdateTeamRolesRequest) (*SubjectRoles, *Response, error) {
-	return postAs[SubjectRoles](ctx, s.client, body, "organizations/{organizationId}/teams/{teamId}/roles", organizationID, teamID)
+	return postAs[SubjectRoles](ctx, s.client, body, "UpdateTeamRoles", organizationID, teamID)
 }

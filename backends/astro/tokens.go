@@ -3,7 +3,6 @@ package astro
 import (
 	"context"
 	"iter"
-	"net/http"
 	"net/url"
 	"slices"
 	"time"
@@ -152,7 +151,7 @@ func (o *ListAPITokensOptions) values() url.Values {
 //
 // Astro API: GET /organizations/{organizationId}/tokens (ListApiTokens)
 func (s *APITokensService) List(ctx context.Context, organizationID string, opts *ListAPITokensOptions) ([]*APIToken, *Response, error) {
-	return listAs[APIToken](ctx, s.client, "tokens", opts.values(), "organizations/{organizationId}/tokens", organizationID)
+	return listAs[APIToken](ctx, s.client, "tokens", opts.values(), "ListApiTokens", organizationID)
 }
 
 // ListIter walks every page of List, starting at opts.Offset; it stops at
@@ -177,7 +176,7 @@ func (s *APITokensService) ListIter(ctx context.Context, organizationID string, 
 //
 // Astro API: GET /organizations/{organizationId}/tokens/{tokenId} (GetApiToken)
 func (s *APITokensService) Get(ctx context.Context, organizationID, tokenID string) (*APIToken, *Response, error) {
-	return getAs[APIToken](ctx, s.client, nil, "organizations/{organizationId}/tokens/{tokenId}", organizationID, tokenID)
+	return getAs[APIToken](ctx, s.client, nil, "GetApiToken", organizationID, tokenID)
 }
 
 // Create creates an API token and returns it with its secret in Token,
@@ -185,21 +184,21 @@ func (s *APITokensService) Get(ctx context.Context, organizationID, tokenID stri
 //
 // Astro API: POST /organizations/{organizationId}/tokens (CreateApiToken)
 func (s *APITokensService) Create(ctx context.Context, organizationID string, body *CreateAPITokenRequest) (*APIToken, *Response, error) {
-	return postAs[APIToken](ctx, s.client, body, "organizations/{organizationId}/tokens", organizationID)
+	return postAs[APIToken](ctx, s.client, body, "CreateApiToken", organizationID)
 }
 
 // Update renames an API token or changes its description.
 //
 // Astro API: POST /organizations/{organizationId}/tokens/{tokenId} (UpdateApiToken)
 func (s *APITokensService) Update(ctx context.Context, organizationID, tokenID string, body *UpdateAPITokenRequest) (*APIToken, *Response, error) {
-	return postAs[APIToken](ctx, s.client, body, "organizations/{organizationId}/tokens/{tokenId}", organizationID, tokenID)
+	return postAs[APIToken](ctx, s.client, body, "UpdateApiToken", organizationID, tokenID)
 }
 
 // UpdateRoles replaces the roles of an API token.
 //
 // Astro API: POST /organizations/{organizationId}/tokens/{tokenId}/roles (UpdateApiTokenRoles)
 func (s *APITokensService) UpdateRoles(ctx context.Context, organizationID, tokenID string, body *UpdateAPITokenRolesRequest) (*SubjectRoles, *Response, error) {
-	return postAs[SubjectRoles](ctx, s.client, body, "organizations/{organizationId}/tokens/{tokenId}/roles", organizationID, tokenID)
+	return postAs[SubjectRoles](ctx, s.client, body, "UpdateApiTokenRoles", organizationID, tokenID)
 }
 
 // Rotate replaces an API token's secret; the old secret stops working at
@@ -207,12 +206,8 @@ func (s *APITokensService) UpdateRoles(ctx context.Context, organizationID, toke
 //
 // Astro API: POST /organizations/{organizationId}/tokens/{tokenId}/rotate (RotateApiToken)
 func (s *APITokensService) Rotate(ctx context.Context, organizationID, tokenID string) (*APIToken, *Response, error) {
-	path, err := expandPath("organizations/{organizationId}/tokens/{tokenId}/rotate", organizationID, tokenID)
-	if err != nil {
-		return nil, nil, err
-	}
 	tok := new(APIToken)
-	resp, err := s.client.send(ctx, http.MethodPost, path, nil, nil, tok)
+	resp, err := s.client.call(ctx, "RotateApiToken", nil, nil, tok, organizationID, tokenID)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -223,7 +218,7 @@ func (s *APITokensService) Rotate(ctx context.Context, organizationID, tokenID s
 //
 // Astro API: DELETE /organizations/{organizationId}/tokens/{tokenId} (DeleteApiToken)
 func (s *APITokensService) Delete(ctx context.Context, organizationID, tokenID string) (*Response, error) {
-	return s.client.del(ctx, "organizations/{organizationId}/tokens/{tokenId}", organizationID, tokenID)
+	return s.client.del(ctx, "DeleteApiToken", organizationID, tokenID)
 }
 
 // ListAgentTokensOptions are the query parameters of ListAgentTokens.
@@ -241,7 +236,7 @@ func (s *AgentTokensService) List(ctx context.Context, organizationID, deploymen
 	if opts != nil {
 		opts.ListOptions.addTo(q)
 	}
-	return listAs[APIToken](ctx, s.client, "tokens", q, "organizations/{organizationId}/deployments/{deploymentId}/agent-tokens", organizationID, deploymentID)
+	return listAs[APIToken](ctx, s.client, "tokens", q, "ListAgentTokens", organizationID, deploymentID)
 }
 
 // ListIter walks every page of List, starting at opts.Offset; it stops at
@@ -265,19 +260,19 @@ func (s *AgentTokensService) ListIter(ctx context.Context, organizationID, deplo
 //
 // Astro API: GET /organizations/{organizationId}/deployments/{deploymentId}/agent-tokens/{agentTokenId} (GetAgentToken)
 func (s *AgentTokensService) Get(ctx context.Context, organizationID, deploymentID, agentTokenID string) (*APIToken, *Response, error) {
-	return getAs[APIToken](ctx, s.client, nil, "organizations/{organizationId}/deployments/{deploymentId}/agent-tokens/{agentTokenId}", organizationID, deploymentID, agentTokenID)
+	return getAs[APIToken](ctx, s.client, nil, "GetAgentToken", organizationID, deploymentID, agentTokenID)
 }
 
 // Create creates an agent token for a Deployment, returned with its secret.
 //
 // Astro API: POST /organizations/{organizationId}/deployments/{deploymentId}/agent-tokens (CreateAgentToken)
 func (s *AgentTokensService) Create(ctx context.Context, organizationID, deploymentID string, body *CreateAgentTokenRequest) (*APIToken, *Response, error) {
-	return postAs[APIToken](ctx, s.client, body, "organizations/{organizationId}/deployments/{deploymentId}/agent-tokens", organizationID, deploymentID)
+	return postAs[APIToken](ctx, s.client, body, "CreateAgentToken", organizationID, deploymentID)
 }
 
 // Delete deletes an agent token.
 //
 // Astro API: DELETE /organizations/{organizationId}/deployments/{deploymentId}/agent-tokens/{agentTokenId} (DeleteAgentToken)
 func (s *AgentTokensService) Delete(ctx context.Context, organizationID, deploymentID, agentTokenID string) (*Response, error) {
-	return s.client.del(ctx, "organizations/{organizationId}/deployments/{deploymentId}/agent-tokens/{agentTokenId}", organizationID, deploymentID, agentTokenID)
+	return s.client.del(ctx, "DeleteAgentToken", organizationID, deploymentID, agentTokenID)
 }

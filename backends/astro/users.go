@@ -198,7 +198,7 @@ func (o *ListUsersOptions) values() url.Values {
 //
 // Astro API: GET /organizations/{organizationId}/users (ListUsers)
 func (s *UsersService) List(ctx context.Context, organizationID string, opts *ListUsersOptions) ([]*User, *Response, error) {
-	return listAs[User](ctx, s.client, "users", opts.values(), "organizations/{organizationId}/users", organizationID)
+	return listAs[User](ctx, s.client, "users", opts.values(), "ListUsers", organizationID)
 }
 
 // ListIter walks every page of List, starting at opts.Offset; it stops at
@@ -223,7 +223,7 @@ func (s *UsersService) ListIter(ctx context.Context, organizationID string, opts
 //
 // Astro API: GET /organizations/{organizationId}/users/{userId} (GetUser)
 func (s *UsersService) Get(ctx context.Context, organizationID, userID string) (*User, *Response, error) {
-	return getAs[User](ctx, s.client, nil, "organizations/{organizationId}/users/{userId}", organizationID, userID)
+	return getAs[User](ctx, s.client, nil, "GetUser", organizationID, userID)
 }
 
 // UpdateRoles sets a user's roles in the Organization and its Workspaces,
@@ -231,7 +231,7 @@ func (s *UsersService) Get(ctx context.Context, organizationID, userID string) (
 //
 // Astro API: POST /organizations/{organizationId}/users/{userId}/roles (UpdateUserRoles)
 func (s *UsersService) UpdateRoles(ctx context.Context, organizationID, userID string, body *UpdateUserRolesRequest) (*SubjectRoles, *Response, error) {
-	return postAs[SubjectRoles](ctx, s.client, body, "organizations/{organizationId}/users/{userId}/roles", organizationID, userID)
+	return postAs[SubjectRoles](ctx, s.client, body, "UpdateUserRoles", organizationID, userID)
 }
 
 // ListUserTeamsOptions are the query parameters of ListUserTeams. Sorts
@@ -248,7 +248,7 @@ func (s *UsersService) ListTeams(ctx context.Context, organizationID, userID str
 	if opts != nil {
 		opts.ListOptions.addTo(q)
 	}
-	return listAs[UserTeamMembership](ctx, s.client, "teams", q, "organizations/{organizationId}/users/{userId}/teams", organizationID, userID)
+	return listAs[UserTeamMembership](ctx, s.client, "teams", q, "ListUserTeams", organizationID, userID)
 }
 
 // ListTeamsIter walks every page of ListTeams, starting at opts.Offset; it
@@ -283,5 +283,5 @@ func (s *UsersService) GetSelf(ctx context.Context, opts *GetSelfUserOptions) (*
 	if opts != nil {
 		addBool(q, "createIfNotExist", opts.CreateIfNotExist)
 	}
-	return getAs[SelfUser](ctx, s.client, q, "users/self")
+	return getAs[SelfUser](ctx, s.client, q, "GetSelfUser")
 }

@@ -55,15 +55,11 @@ func (o *ListWorkspacesOptions) values() url.Values {
 //
 // Astro API: GET /organizations/{organizationId}/workspaces (ListWorkspaces)
 func (s *WorkspacesService) List(ctx context.Context, organizationID string, opts *ListWorkspacesOptions) ([]*Workspace, *Response, error) {
-	path, err := expandPath("organizations/{organizationId}/workspaces", organizationID)
-	if err != nil {
-		return nil, nil, err
-	}
 	var page struct {
 		Workspaces []*Workspace `json:"workspaces"`
 		pageInfo
 	}
-	resp, err := s.client.get(ctx, path, opts.values(), &page)
+	resp, err := s.client.call(ctx, "ListWorkspaces", opts.values(), nil, &page, organizationID)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -94,12 +90,8 @@ func (s *WorkspacesService) ListIter(ctx context.Context, organizationID string,
 //
 // Astro API: GET /organizations/{organizationId}/workspaces/{workspaceId} (GetWorkspace)
 func (s *WorkspacesService) Get(ctx context.Context, organizationID, workspaceID string) (*Workspace, *Response, error) {
-	path, err := expandPath("organizations/{organizationId}/workspaces/{workspaceId}", organizationID, workspaceID)
-	if err != nil {
-		return nil, nil, err
-	}
 	ws := new(Workspace)
-	resp, err := s.client.get(ctx, path, nil, ws)
+	resp, err := s.client.call(ctx, "GetWorkspace", nil, nil, ws, organizationID, workspaceID)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -135,19 +127,19 @@ type UpdateWorkspaceRequest struct {
 //
 // Astro API: POST /organizations/{organizationId}/workspaces (CreateWorkspace)
 func (s *WorkspacesService) Create(ctx context.Context, organizationID string, body *CreateWorkspaceRequest) (*Workspace, *Response, error) {
-	return postAs[Workspace](ctx, s.client, body, "organizations/{organizationId}/workspaces", organizationID)
+	return postAs[Workspace](ctx, s.client, body, "CreateWorkspace", organizationID)
 }
 
 // Update replaces a Workspace's settings.
 //
 // Astro API: POST /organizations/{organizationId}/workspaces/{workspaceId} (UpdateWorkspace)
 func (s *WorkspacesService) Update(ctx context.Context, organizationID, workspaceID string, body *UpdateWorkspaceRequest) (*Workspace, *Response, error) {
-	return postAs[Workspace](ctx, s.client, body, "organizations/{organizationId}/workspaces/{workspaceId}", organizationID, workspaceID)
+	return postAs[Workspace](ctx, s.client, body, "UpdateWorkspace", organizationID, workspaceID)
 }
 
 // Delete deletes a Workspace. Deleting it again gives a 404.
 //
 // Astro API: DELETE /organizations/{organizationId}/workspaces/{workspaceId} (DeleteWorkspace)
 func (s *WorkspacesService) Delete(ctx context.Context, organizationID, workspaceID string) (*Response, error) {
-	return s.client.del(ctx, "organizations/{organizationId}/workspaces/{workspaceId}", organizationID, workspaceID)
+	return s.client.del(ctx, "DeleteWorkspace", organizationID, workspaceID)
 }

@@ -62,17 +62,8 @@ type Option func(*Client)
 // WithHTTPClient sets the HTTP client (default http.DefaultClient).
 func WithHTTPClient(hc *http.Client) Option { return func(c *Client) { c.httpClient = hc } }
 
-// WithInstallation names the installation this client talks to (default
-// [DefaultInstallation]).
-func WithInstallation(name string) Option { return func(c *Client) { c.installation = name } }
-
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option { return func(c *Client) { c.userAgent = ua } }
-
-// WithSubscriptionEndpoint sets the websocket URL of subscriptions (default:
-// the GraphQL endpoint with ws(s) for http(s) and its last path element
-// /v1 replaced by /ws, as Houston serves them).
-func WithSubscriptionEndpoint(u string) Option { return func(c *Client) { c.wsEndpoint = u } }
 
 // NewClient returns a client for the GraphQL endpoint, such as
 // "https://houston.example.com/v1".
@@ -125,7 +116,8 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) error {
 	if err != nil {
 		return fmt.Errorf("houston: encode request: %w", err)
 	}
-	hr, err := http.NewRequestWithContext(context.WithValue(ctx, operationKey{}, req.OperationName), http.MethodPost, c.endpoint, bytes.NewReader(body))
+	tag := operationTag{name: req.OperationName, mutation: strings.HasPrefix(strings.TrimSpace(req.Query), "mutation")}
+	hr, err := http.NewRequestWithContext(context.WithValue(ctx, operationKey{}, tag), http.MethodPost, c.endpoint, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("houston: %w", err)
 	}
@@ -190,10 +182,25 @@ func scrubURLError(err error) error {
 
 type operationKey struct{}
 
+// operationTag is what the client tells transports about a request it
+// sends: its operation name and whether it is a mutation.
+type operationTag struct {
+	name     string
+	mutation bool
+}
+
 // OperationName is the GraphQL operation name of an HTTP request this
 // client sent, for transports that label requests (metrics), so that they
 // need not decode the body again; "" when there is none.
 func OperationName(r *http.Request) string {
-	name, _ := r.Context().Value(operationKey{}).(string)
-	return name
+	tag, _ := r.Context().Value(operationKey{}).(operationTag)
+	return tag.name
+}
+
+// IsMutation reports whether an HTTP request this client sent carries a
+// mutation (which must not be repeated blindly, and retires cached reads)
+// rather than a query. ok is false for a request the client did not send.
+func IsMutation(r *http.Request) (mutation, ok bool) {
+	tag, ok := r.Context().Value(operationKey{}).(operationTag)
+	return tag.mutation, ok
 }

@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"sync"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/graph-gophers/dataloader/v7"
 
 	"github.com/astro-gateway/gateway/backends/astro"
@@ -28,6 +30,9 @@ type Loaders struct {
 	SoftwareDeployment *dataloader.Loader[SoftwareKey, *houston.Deployment]
 	// SoftwareWorkspaceDeployments lists the deployments of workspaces.
 	SoftwareWorkspaceDeployments *dataloader.Loader[SoftwareKey, []*houston.Deployment]
+	// AstroWorkspaceDeployments pages the deployments of workspaces, many
+	// workspaces per upstream call.
+	AstroWorkspaceDeployments *dataloader.Loader[AstroPageKey, *AstroPage[*astro.Deployment]]
 
 	astroObjectLoaders
 
@@ -67,6 +72,7 @@ func New(cfg Config, creds Credentials) *Loaders {
 	l.SoftwareWorkspace = newLoader(cfg, "SoftwareWorkspace", l.batchSoftwareWorkspaces)
 	l.SoftwareDeployment = newLoader(cfg, "SoftwareDeployment", l.batchSoftwareDeployments)
 	l.SoftwareWorkspaceDeployments = newLoader(cfg, "SoftwareWorkspaceDeployments", l.batchSoftwareWorkspaceDeployments)
+	l.AstroWorkspaceDeployments = newLoader(cfg, "AstroWorkspaceDeployments", l.batchAstroWorkspaceDeployments)
 	l.initAstroObjects()
 	return l
 }
@@ -111,9 +117,9 @@ func (l *Loaders) HasHouston() bool { return l.cfg.Houston != nil }
 func (l *Loaders) AstroClient() (*astro.Client, error) {
 	switch {
 	case l.cfg.Astro == nil:
-		return nil, wrap("astro", ErrNotConfigured)
+		return nil, fault.Upstream(fault.Astro, fault.ErrNotConfigured)
 	case l.astro == nil:
-		return nil, wrap("astro", ErrNoToken)
+		return nil, fault.Upstream(fault.Astro, fault.ErrNoToken)
 	}
 	return l.astro, nil
 }
@@ -122,9 +128,9 @@ func (l *Loaders) AstroClient() (*astro.Client, error) {
 func (l *Loaders) HoustonClient() (*houston.Client, error) {
 	switch {
 	case l.cfg.Houston == nil:
-		return nil, wrap("houston", ErrNotConfigured)
+		return nil, fault.Upstream(fault.Houston, fault.ErrNotConfigured)
 	case l.hou == nil:
-		return nil, wrap("houston", ErrNoToken)
+		return nil, fault.Upstream(fault.Houston, fault.ErrNoToken)
 	}
 	return l.hou, nil
 }
@@ -133,7 +139,7 @@ func (l *Loaders) HoustonClient() (*houston.Client, error) {
 // for what Houston answers anonymously (its version, sign-up, log-in).
 func (l *Loaders) HoustonAnonymous() (*houston.Client, error) {
 	if l.cfg.Houston == nil {
-		return nil, wrap("houston", ErrNotConfigured)
+		return nil, fault.Upstream(fault.Houston, fault.ErrNotConfigured)
 	}
 	return l.cfg.Houston, nil
 }

@@ -107,3 +107,46 @@ func (r *Redis) Generation(ctx context.Context, scope string) (int64, error) {
 func (r *Redis) Bump(ctx context.Context, scope string) error {
 	return r.rdb.Incr(ctx, r.prefix+"gen:"+scope).Err()
 }
+
+// Fallback is a Store in Redis that falls back to an in-process one while
+// Redis is unreachable, so that a Redis outage costs cache hits, never
+// answers: Shared says which to use.
+type Fallback struct {
+	Shared Store
+	Local  Store
+	// Healthy reports whether Shared is reachable.
+	Healthy func() bool
+}
+
+func (f *Fallback) store() Store {
+	if f.Healthy() {
+		return f.Shared
+	}
+	return f.Local
+}
+
+// Get implements Store.
+func (f *Fallback) Get(ctx context.Context, key string) ([]byte, bool) {
+	return f.store().Get(ctx, key)
+}
+
+// Set implements Store.
+func (f *Fallback) Set(ctx context.Context, key string, val []byte) { f.store().Set(ctx, key, val) }
+
+// Generation implements Store.
+func (f *Fallback) Generation(ctx context.Context, scope string) (int64, error) {
+	return f.store().Generation(ctx, scope)
+}
+
+// Bump implements Store. A write retires its scope in both stores, so that
+// neither serves what it made stale once the other is in use again.
+func (f *Fallback) Bump(ctx context.Context, scope string) error {
+	err := f.Local.Bump(ctx, scope)
+	if f.Healthy() {
+		err = f.Shared.Bump(ctx, scope)
+	}
+	return err
+}
+
+// Bypassed reports whether ctx was marked by WithBypass.
+func Bypassed(ctx context.Context) bool { return bypass(ctx) }

@@ -39,7 +39,7 @@ func setup(t *testing.T, store Store) (*upstream, *http.Client, string) {
 	u := &upstream{}
 	srv := httptest.NewServer(u)
 	t.Cleanup(srv.Close)
-	return u, &http.Client{Transport: NewTransport(store, AstroRules(), nil, http.DefaultTransport)}, srv.URL
+	return u, &http.Client{Transport: NewTransport(store, testRules(), nil, http.DefaultTransport)}, srv.URL
 }
 
 func get(t *testing.T, ctx context.Context, c *http.Client, url, token string) string {
@@ -152,22 +152,29 @@ func waiting(c *http.Client) int {
 	return int(c.Transport.(*Transport).waiters.Load())
 }
 
-func TestHoustonRules(t *testing.T) {
+// testRules stand in for a backend's policy (the gateway's tests check the
+// real ones against the operation table): GETs are reads, other methods
+// writes; a request under /organizations/<id> is in scope "org:<id>", and
+// every one is also in scope "organizations".
+func testRules() Rules {
+	return Rules{Backend: "test", Classify: func(r *http.Request) (Kind, []string) {
+		scopes := []string{"organizations"}
+		if rest, ok := strings.CutPrefix(r.URL.Path, "/v1/organizations/"); ok {
+			org, _, _ := strings.Cut(rest, "/")
+			scopes = []string{"org:" + org, "organizations"}
+		}
+		if r.Method == http.MethodGet {
+			return Read, scopes
+		}
+		return Write, scopes
+	}}
+}
+
+func TestNoGraphQLErrors(t *testing.T) {
 	t.Parallel()
-	r := HoustonRules("default")
-	req := httptest.NewRequest(http.MethodPost, "/v1", nil)
-	for body, want := range map[string]Kind{
-		`{"query":"query GetWorkspaces { workspaces { id } }"}`:    Read,
-		`{"query":"{ workspaces { id } }"}`:                        Read,
-		`{"query":"mutation X { deleteDeployment(id: 1) { id }}"}`: Write,
-		`not json`: Pass,
-	} {
-		k, _ := r.Classify(req, []byte(body))
-		assert.Equal(t, want, k, body)
-	}
-	assert.True(t, r.Cacheable(200, []byte(`{"data":{"x":1}}`)))
-	assert.False(t, r.Cacheable(200, []byte(`{"data":null,"errors":[{"message":"no"}]}`)), "errors are never kept")
-	assert.False(t, r.Cacheable(400, []byte(`{}`)))
+	assert.True(t, NoGraphQLErrors(200, []byte(`{"data":{"x":1}}`)))
+	assert.False(t, NoGraphQLErrors(200, []byte(`{"data":null,"errors":[{"message":"no"}]}`)), "errors are never kept")
+	assert.False(t, NoGraphQLErrors(400, []byte(`{}`)))
 }
 
 func TestOrganizationWritesRetireTheOrganizationsList(t *testing.T) {
@@ -177,4 +184,32 @@ func TestOrganizationWritesRetireTheOrganizationsList(t *testing.T) {
 	send(t, c, http.MethodPost, base+"/v1/organizations/org1", "a") // rename
 	get(t, t.Context(), c, base+"/v1/organizations", "a")
 	assert.EqualValues(t, 3, u.calls.Load(), "the list was read again after the rename")
+}
+
+// TestFallbackServesFromProcessWhileSharedIsAway: with the shared store
+// unreachable the in-process one answers, and a write retires its scope in
+// both.
+func TestFallbackServesFromProcessWhileSharedIsAway(t *testing.T) {
+	t.Parallel()
+	healthy := true
+	shared, local := NewLocal(10, time.Minute), NewLocal(10, time.Minute)
+	f := &Fallback{Shared: shared, Local: local, Healthy: func() bool { return healthy }}
+	ctx := t.Context()
+	f.Set(ctx, "k", []byte("shared"))
+	healthy = false
+	_, ok := f.Get(ctx, "k")
+	assert.False(t, ok, "the local store is empty")
+	f.Set(ctx, "k", []byte("local"))
+	v, ok := f.Get(ctx, "k")
+	assert.True(t, ok)
+	assert.Equal(t, "local", string(v))
+	require.NoError(t, f.Bump(ctx, "s"))
+	g, _ := local.Generation(ctx, "s")
+	assert.EqualValues(t, 1, g)
+	healthy = true
+	require.NoError(t, f.Bump(ctx, "s"))
+	g, _ = shared.Generation(ctx, "s")
+	assert.EqualValues(t, 1, g)
+	g, _ = local.Generation(ctx, "s")
+	assert.EqualValues(t, 2, g)
 }

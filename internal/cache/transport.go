@@ -11,8 +11,8 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sync/singleflight"
 
@@ -35,8 +35,9 @@ const (
 // Rules tell the transport how to read one backend's requests.
 type Rules struct {
 	Backend string
-	// Classify says what req (whose body is body) is, and its scope.
-	Classify func(req *http.Request, body []byte) (Kind, string)
+	// Classify says what req is, and its scopes: a read is keyed by the
+	// generation of the first, a write retires every one.
+	Classify func(req *http.Request) (Kind, []string)
 	// Cacheable says whether a response may be kept (default: status 200).
 	Cacheable func(status int, body []byte) bool
 	// NoCoalescing sends every read upstream even while an identical one is
@@ -153,36 +154,44 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		req.Body = io.NopCloser(bytes.NewReader(b))
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	}
-	kind, scope := t.rules.Classify(req, body)
+	kind, scopes := t.rules.Classify(req)
 	switch kind {
 	case Write:
+		recorderFrom(req.Context()).Spoil()
 		resp, err := t.next.RoundTrip(req)
-		// Whatever the answer, the write may have changed the scope — and,
-		// on Astro, the list of organizations that shows it.
-		if t.store != nil && scope != "" {
+		// Whatever the answer, the write may have changed its scopes.
+		if t.store != nil {
 			bctx := context.WithoutCancel(req.Context())
-			_ = t.store.Bump(bctx, scope)
-			if t.rules.Backend == "astro" && scope != "organizations" {
-				_ = t.store.Bump(bctx, "organizations")
+			for _, scope := range scopes {
+				_ = t.store.Bump(bctx, scope)
 			}
 		}
 		return resp, err
 	case Read:
 		if t.rules.NoCoalescing && t.store == nil {
+			recorderFrom(req.Context()).Spoil()
 			return t.next.RoundTrip(req)
+		}
+		scope := ""
+		if len(scopes) > 0 {
+			scope = scopes[0]
 		}
 		return t.read(req, body, scope)
 	}
+	recorderFrom(req.Context()).Spoil()
 	return t.next.RoundTrip(req)
 }
 
 func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Response, error) {
 	ctx := req.Context()
+	rec := recorderFrom(ctx)
 	var gen int64
 	if t.store != nil {
 		g, err := t.store.Generation(ctx, scope)
 		if err == nil {
 			gen = g
+		} else {
+			rec.Spoil()
 		}
 	}
 	key := t.key(req, body, scope, gen)
@@ -191,6 +200,7 @@ func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Re
 		if raw, ok := t.store.Get(ctx, key); ok {
 			if e, ok := unmarshalEntry(raw); ok {
 				t.metrics.Cache(t.rules.Backend, "hit")
+				rec.read(scope, gen, e.fetched())
 				return e.response(req), nil
 			}
 		}
@@ -206,7 +216,7 @@ func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Re
 		if err != nil {
 			return nil, err
 		}
-		e := &entry{Status: resp.StatusCode, Header: map[string]string{}, Body: b}
+		e := &entry{Status: resp.StatusCode, Header: map[string]string{fetchedHeader: strconv.FormatInt(time.Now().UnixNano(), 10)}, Body: b}
 		for _, h := range keptHeaders {
 			if v := resp.Header.Get(h); v != "" {
 				e.Header[h] = v
@@ -227,6 +237,7 @@ func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Re
 		t.metrics.Cache(t.rules.Backend, "miss")
 	}
 	if err != nil {
+		rec.Spoil()
 		// The shared call ran on another caller's context; if that caller
 		// gave up, this one still has time: ask again, alone.
 		if shared && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) && ctx.Err() == nil {
@@ -234,7 +245,27 @@ func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Re
 		}
 		return nil, err
 	}
-	return v.(*entry).response(req), nil
+	e := v.(*entry)
+	if t.store == nil || !t.rules.Cacheable(e.Status, e.Body) {
+		rec.Spoil()
+	} else {
+		rec.read(scope, gen, e.fetched())
+	}
+	return e.response(req), nil
+}
+
+// fetchedHeader carries, in a stored entry, when its answer came from
+// upstream (Unix nanoseconds).
+const fetchedHeader = "X-Gateway-Fetched-At"
+
+// fetched is when e came from upstream; the zero time (older than anything)
+// when it does not say.
+func (e *entry) fetched() time.Time {
+	n, err := strconv.ParseInt(e.Header[fetchedHeader], 10, 64)
+	if err != nil {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
 }
 
 // key identifies a read: backend, scope and its generation, the caller's
@@ -261,66 +292,14 @@ func (e *entry) response(req *http.Request) *http.Response {
 	}
 }
 
-// AstroRules classify Astro API requests: GETs are reads, POSTs and DELETEs
-// writes, scoped by organization.
-func AstroRules() Rules {
-	return Rules{Backend: "astro", Classify: func(req *http.Request, _ []byte) (Kind, string) {
-		scope := astroScope(req.URL.Path)
-		switch req.Method {
-		case http.MethodGet:
-			return Read, scope
-		case http.MethodPost, http.MethodDelete:
-			return Write, scope
-		}
-		return Pass, ""
-	}}
-}
-
-// astroScope is the organization a path belongs to, or "organizations" for
-// paths above any one organization.
-func astroScope(path string) string {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	for i, s := range segs {
-		if s == "organizations" && i+1 < len(segs) {
-			return "org:" + segs[i+1]
-		}
+// NoGraphQLErrors keeps a GraphQL answer only when it is a 200 without
+// errors: a partial answer is not worth repeating.
+func NoGraphQLErrors(status int, body []byte) bool {
+	if status != http.StatusOK {
+		return false
 	}
-	return "organizations"
-}
-
-// HoustonRules classify Houston requests: queries are reads, mutations
-// writes, all scoped by installation. Responses with GraphQL errors are not
-// kept.
-func HoustonRules(installation string) Rules {
-	return Rules{
-		Backend: "houston",
-		Classify: func(req *http.Request, body []byte) (Kind, string) {
-			if req.Method != http.MethodPost {
-				return Pass, ""
-			}
-			var env struct {
-				Query string `json:"query"`
-			}
-			if json.Unmarshal(body, &env) != nil {
-				return Pass, ""
-			}
-			q := strings.TrimSpace(env.Query)
-			switch {
-			case strings.HasPrefix(q, "mutation"):
-				return Write, "houston:" + installation
-			case strings.HasPrefix(q, "subscription"):
-				return Pass, ""
-			}
-			return Read, "houston:" + installation
-		},
-		Cacheable: func(status int, body []byte) bool {
-			if status != http.StatusOK {
-				return false
-			}
-			var env struct {
-				Errors json.RawMessage `json:"errors"`
-			}
-			return json.Unmarshal(body, &env) == nil && (len(env.Errors) == 0 || string(env.Errors) == "null")
-		},
+	var env struct {
+		Errors json.RawMessage `json:"errors"`
 	}
+	return json.Unmarshal(body, &env) == nil && (len(env.Errors) == 0 || string(env.Errors) == "null")
 }

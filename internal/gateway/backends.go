@@ -17,8 +17,10 @@ import (
 type BackendOptions struct {
 	AstroURL   string // empty: no Astro backend
 	HoustonURL string // empty: no Software backend
-	Timeout    time.Duration
-	UserAgent  string
+	// Timeout bounds one attempt on the wire (UPSTREAM_TIMEOUT); waits for
+	// a limiter slot and retries are bounded by the request's deadline.
+	Timeout   time.Duration
+	UserAgent string
 	// AstroLimiter and HoustonLimiter admit requests per token; nil: Astro
 	// gets an in-process limiter with limiter.AstroLimits, Houston none.
 	AstroLimiter, HoustonLimiter limiter.Waiter
@@ -29,7 +31,11 @@ type BackendOptions struct {
 	// NaiveReads turns coalescing off (with Cache nil: every read goes
 	// upstream), to measure what batching saves. Never in production.
 	NaiveReads bool
-	// Transport is the network transport (default http.DefaultTransport).
+	// Health, when set, says what is degraded ("" when nothing is): Redis
+	// unreachable, say. /readyz reports it.
+	Health func() string
+	// Transport is the network transport (default: newTransport, tuned for
+	// the fan-out of batches).
 	Transport http.RoundTripper
 	// Idempotency keeps creates' clientMutationIds; pass it on in
 	// Options.Idempotency (NewBackends does not use it).
@@ -37,13 +43,14 @@ type BackendOptions struct {
 }
 
 // NewBackends builds the upstream clients, each over the transport chain of
-// package upstream: cache → retry → limiter → metrics → network.
+// package upstream (cache → retry → limiter → attempt timeout → metrics →
+// network), told by its backend's policy what each request is.
 func NewBackends(o BackendOptions) (*astro.Client, *houston.Client, error) {
 	if o.UserAgent == "" {
 		o.UserAgent = "astro-graphql-gateway"
 	}
 	if o.Transport == nil {
-		o.Transport = http.DefaultTransport
+		o.Transport = newTransport()
 	}
 	if o.AstroLimiter == nil {
 		o.AstroLimiter = limiter.New(limiter.AstroLimits)
@@ -53,27 +60,20 @@ func NewBackends(o BackendOptions) (*astro.Client, *houston.Client, error) {
 		h   *houston.Client
 		err error
 	)
+	hc := func(backend string, p upstream.Policy, lim limiter.Waiter, cacheable func(int, []byte) bool) *http.Client {
+		return &http.Client{Transport: upstream.Chain(upstream.Options{
+			Backend: backend, Policy: p, Limiter: lim, Cache: o.Cache, Cacheable: cacheable, NoCoalescing: o.NaiveReads,
+			AttemptTimeout: o.Timeout, Metrics: o.Metrics, Network: o.Transport,
+		})}
+	}
 	if o.AstroURL != "" {
-		var t http.RoundTripper = upstream.Metrics(o.Metrics, "astro", func(r *http.Request) string { return metrics.AstroRoute(r.Method, r.URL.Path) }, o.Transport)
-		t = limiter.Transport(o.AstroLimiter, "astro", o.Metrics, t)
-		t = upstream.Retry(upstream.RetryPolicy{Idempotent: upstream.AstroIdempotent}, t)
-		rules := cache.AstroRules()
-		rules.NoCoalescing = o.NaiveReads
-		t = cache.NewTransport(o.Cache, rules, o.Metrics, t)
-		if a, err = astro.NewClient(o.AstroURL, astro.WithHTTPClient(&http.Client{Timeout: o.Timeout, Transport: t}), astro.WithUserAgent(o.UserAgent)); err != nil {
+		if a, err = astro.NewClient(o.AstroURL, astro.WithHTTPClient(hc("astro", astroPolicy{}, o.AstroLimiter, nil)), astro.WithUserAgent(o.UserAgent)); err != nil {
 			return nil, nil, err
 		}
 	}
 	if o.HoustonURL != "" {
-		rules := cache.HoustonRules(houston.DefaultInstallation)
-		rules.NoCoalescing = o.NaiveReads
-		var t http.RoundTripper = upstream.Metrics(o.Metrics, "houston", houstonOperation, o.Transport)
-		if o.HoustonLimiter != nil {
-			t = limiter.Transport(o.HoustonLimiter, "houston", o.Metrics, t)
-		}
-		t = upstream.Retry(upstream.RetryPolicy{Idempotent: func(r *http.Request) bool { return houstonRead(rules, r) }}, t)
-		t = cache.NewTransport(o.Cache, rules, o.Metrics, t)
-		if h, err = houston.NewClient(o.HoustonURL, houston.WithHTTPClient(&http.Client{Timeout: o.Timeout, Transport: t}), houston.WithUserAgent(o.UserAgent)); err != nil {
+		p := houstonPolicy{installation: houston.DefaultInstallation}
+		if h, err = houston.NewClient(o.HoustonURL, houston.WithHTTPClient(hc("houston", p, o.HoustonLimiter, cache.NoGraphQLErrors)), houston.WithUserAgent(o.UserAgent)); err != nil {
 			return nil, nil, err
 		}
 	}

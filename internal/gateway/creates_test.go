@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/astro-gateway/gateway/backends/astro/astrosim"
+	"github.com/astro-gateway/gateway/internal/config"
 	"github.com/astro-gateway/gateway/internal/testenv"
 )
 
@@ -188,7 +189,7 @@ func TestClientMutationIDOtherCreates(t *testing.T) {
 // with the object Astro made, exactly once each.
 func TestUnknownOutcomesResolvedByKey(t *testing.T) {
 	t.Parallel()
-	testenv.Run(t, testenv.Config{NoHouston: true, UpstreamTimeout: 100 * time.Millisecond}, func(t *testing.T, env *testenv.Env) {
+	testenv.Run(t, testenv.Config{NoHouston: true, Configure: func(c *config.Config) { c.UpstreamTimeout = 100 * time.Millisecond }}, func(t *testing.T, env *testenv.Env) {
 		r := newOpsRun(t, env)
 		ws := placeable(t, r, r.org)
 		latency := "50ms-200ms"

@@ -1,8 +1,8 @@
 package gateway
 
 import (
-	"context"
-	"fmt"
+	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -26,23 +26,42 @@ func Shared(cfg config.Config) (BackendOptions, func(), error) {
 	if cfg.RedisURL != "" {
 		opt, err := redis.ParseURL(cfg.RedisURL)
 		if err != nil {
-			return o, closeFn, fmt.Errorf("REDIS_URL: %w", err)
+			return o, closeFn, errors.New("REDIS_URL: not a valid Redis URL")
 		}
+		// Fail fast when Redis is away: every admission and cache read
+		// asks it, and the fallback takes over on the first error.
+		opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout, opt.PoolTimeout = time.Second, time.Second, time.Second, time.Second
+		opt.MaxRetries = -1
 		rdb := redis.NewClient(opt)
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := rdb.Ping(ctx).Err(); err != nil {
-			_ = rdb.Close()
-			return o, closeFn, fmt.Errorf("REDIS_URL: %w", err)
-		}
-		closeFn = func() { _ = rdb.Close() }
-		o.AstroLimiter = limiter.NewRedis(rdb, astroLimits)
+		// An unreachable Redis does not stop the gateway: it starts
+		// degraded, in process, and moves to Redis when it answers.
+		so := limiter.SharedOptions{Attempt: cfg.UpstreamTimeout, Replicas: cfg.RedisFallbackReplicas, Logger: slog.Default()}
+		astroLim := limiter.NewShared(rdb, astroLimits, so)
+		closers := []func(){astroLim.Close}
+		o.AstroLimiter = astroLim
+		// Creates' keys have no fallback: a key kept in one replica's
+		// memory would not stop another replica from creating again.
 		o.Idempotency = idempotency.NewRedis(rdb, idempotency.DefaultTTL)
 		if cfg.HoustonLimits != [3]int{} {
-			o.HoustonLimiter = limiter.NewRedis(rdb, houstonLimits)
+			houstonLim := limiter.NewShared(rdb, houstonLimits, so)
+			closers = append(closers, houstonLim.Close)
+			o.HoustonLimiter = houstonLim
+		}
+		o.Health = func() string {
+			if astroLim.Degraded() {
+				return "Redis unreachable: rate limits and cache in process, with a share of each budget"
+			}
+			return ""
 		}
 		if cfg.CacheTTL > 0 {
-			o.Cache = cache.NewRedis(rdb, cfg.CacheTTL)
+			o.Cache = &cache.Fallback{Shared: cache.NewRedis(rdb, cfg.CacheTTL), Local: cache.NewLocal(cfg.CacheSize, cfg.CacheTTL),
+				Healthy: func() bool { return !astroLim.Degraded() }}
+		}
+		closeFn = func() {
+			for _, c := range closers {
+				c()
+			}
+			_ = rdb.Close()
 		}
 		return o, closeFn, nil
 	}
@@ -58,5 +77,5 @@ func Shared(cfg config.Config) (BackendOptions, func(), error) {
 }
 
 func limits(l [3]int) limiter.Limits {
-	return limiter.Limits{Read: l[0], Write: l[1], Delete: l[2], Window: time.Second, Margin: limiter.AstroLimits.Margin}
+	return limiter.Limits{Read: l[0], Write: l[1], Delete: l[2], Window: time.Second}
 }

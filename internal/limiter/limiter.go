@@ -1,12 +1,25 @@
-// Package limiter keeps the gateway inside Astro's per-token rate limits
-// (GET 25/s, POST 10/s, DELETE 5/s), read strictly: never more than N
-// requests of a class in any one-second window, not a bucket that bursts N
-// and then refills. Requests wait for a slot within their deadline; one whose
-// slot comes too late fails at once with a *[WaitError], before reaching the
+// Package limiter keeps the gateway inside an upstream's per-token rate
+// limits (Astro: GET 25/s, POST 10/s, DELETE 5/s), read strictly: never more
+// than N requests of a class arriving upstream in any one-second window, not
+// a bucket that bursts N and then refills.
+//
+// The upstream counts arrivals, which the gateway cannot see: it sees the
+// moment it admits a request and the moment the answer (or a failure) comes
+// back, and the arrival lies somewhere between the two. So a request holds
+// its place from admission until one window after its attempt ended, and a
+// request is admitted only while fewer than N places are held. Any N+1
+// arrivals inside one window would need N+1 places held at the moment of the
+// last of them, which the rule forbids, however the machine schedules the
+// goroutines or the network delays the packets. The price is throughput:
+// each place serves at most one request per window + latency, so a token
+// gets at most N / (window + latency) requests per second.
+//
+// Requests wait for a place within their deadline; one that certainly cannot
+// get a place in time fails at once with a *[WaitError], before reaching the
 // upstream.
 //
 //	lim := limiter.New(limiter.AstroLimits)
-//	hc := &http.Client{Transport: limiter.Transport(lim, "astro", nil, http.DefaultTransport)}
+//	hc := &http.Client{Transport: limiter.Transport(lim, "astro", limiter.MethodClass, nil, http.DefaultTransport)}
 package limiter
 
 import (
@@ -16,6 +29,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -26,16 +40,23 @@ import (
 type Limits struct {
 	Read, Write, Delete int
 	Window              time.Duration
-	// Margin is added to Window to absorb the jitter between leaving the
-	// gateway and arriving upstream, so the upstream never sees N+1 in its
-	// own window.
-	Margin time.Duration
 }
 
 // AstroLimits are the Astro API's documented limits per token.
-var AstroLimits = Limits{Read: 25, Write: 10, Delete: 5, Window: time.Second, Margin: 75 * time.Millisecond}
+var AstroLimits = Limits{Read: 25, Write: 10, Delete: 5, Window: time.Second}
 
-// WaitError says a request could not get a slot before its deadline.
+// Limit is the number of places of class ("GET", "POST" or "DELETE").
+func (l Limits) Limit(class string) int {
+	switch class {
+	case "GET":
+		return l.Read
+	case "DELETE":
+		return l.Delete
+	}
+	return l.Write
+}
+
+// WaitError says a request could not get a place before its deadline.
 type WaitError struct {
 	RetryAfter time.Duration
 	Class      string
@@ -45,31 +66,50 @@ func (e *WaitError) Error() string {
 	return fmt.Sprintf("rate limit: no %s slot for this token before the request's deadline; retry after %s", e.Class, e.RetryAfter.Round(time.Millisecond))
 }
 
-// Limiter tracks the admissions of each key (a token hash and a class).
+// Waiter admits requests of a class for a key within ctx's deadline. The
+// release func it returns must be called once the attempt has ended (its
+// response headers arrived, or it failed); the place stays held for one
+// window after that. *Limiter keeps the places in process; *Redis shares
+// them between the replicas of the gateway, since an upstream's budget is
+// per token, not per replica.
+type Waiter interface {
+	Acquire(ctx context.Context, key, class string) (release func(), err error)
+}
+
+// Limiter holds the places of each key (a token hash and a class) in
+// process. Waiters are served in arrival order.
 type Limiter struct {
 	limits Limits
 	now    func() time.Time
-	sleep  func(context.Context, time.Duration) error
 
-	mu   sync.Mutex
-	logs map[string]*ring
+	mu      sync.Mutex
+	buckets map[string]*bucket
 }
 
 // New returns a limiter for limits.
 func New(limits Limits) *Limiter {
-	return &Limiter{limits: limits, now: time.Now, sleep: sleepCtx, logs: map[string]*ring{}}
+	return &Limiter{limits: limits, now: time.Now, buckets: map[string]*bucket{}}
 }
 
-// ring holds the last n admission times of one key, oldest first.
-type ring struct {
-	times []time.Time
-	next  int
+// bucket is the state of one key.
+type bucket struct {
+	n     int
+	holds []*hold
+	queue []*waiter
+	timer *time.Timer
 }
 
-// Class is the method class of an HTTP method: "GET", "POST" or "DELETE".
-func Class(method string) string {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions:
+// hold is one place; release is zero while its attempt is in flight.
+type hold struct{ release time.Time }
+
+type waiter struct{ ready chan *hold }
+
+// MethodClass is the class of an HTTP method for a backend without an
+// operation table: "GET" (and HEAD), "DELETE", or "POST" for every other
+// method, the class with the most careful budget.
+func MethodClass(r *http.Request) string {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
 		return "GET"
 	case http.MethodDelete:
 		return "DELETE"
@@ -77,66 +117,202 @@ func Class(method string) string {
 	return "POST"
 }
 
-func (l *Limiter) limit(class string) int {
-	switch class {
-	case "GET":
-		return l.limits.Read
-	case "DELETE":
-		return l.limits.Delete
-	}
-	return l.limits.Write
+// SetLimits changes the limits; requests already admitted keep their
+// places, and count against the new limits.
+func (l *Limiter) SetLimits(limits Limits) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.limits = limits
 }
 
-// Wait blocks until a request of class for key may go, or returns a
-// *WaitError at once if that moment is past ctx's deadline.
-func (l *Limiter) Wait(ctx context.Context, key, class string) error {
-	n := l.limit(class)
-	if n <= 0 {
-		return nil
-	}
-	window := l.limits.Window + l.limits.Margin
+// Acquire implements Waiter.
+func (l *Limiter) Acquire(ctx context.Context, key, class string) (func(), error) {
 	l.mu.Lock()
-	k := key + "|" + class
+	n := l.limits.Limit(class)
+	if n <= 0 {
+		l.mu.Unlock()
+		return func() {}, nil
+	}
 	now := l.now()
-	r := l.logs[k]
-	if r == nil {
-		if len(l.logs) >= sweepAt {
-			l.sweep(now, window)
-		}
-		r = &ring{times: make([]time.Time, n)}
-		l.logs[k] = r
+	b := l.bucket(key+"|"+class, n, now)
+	b.n = n
+	b.prune(now)
+	if len(b.queue) == 0 && len(b.holds) < n {
+		h := b.add()
+		l.mu.Unlock()
+		return l.releaser(b, h), nil
 	}
-	at := now
-	// The slot frees when the admission n places back leaves the window.
-	if oldest := r.times[r.next]; !oldest.IsZero() && oldest.Add(window).After(now) {
-		at = oldest.Add(window)
-	}
+	at := b.earliest(now, len(b.queue), l.limits.Window)
 	if dl, ok := ctx.Deadline(); ok && at.After(dl) {
 		l.mu.Unlock()
-		return &WaitError{RetryAfter: at.Sub(now), Class: class}
+		return nil, &WaitError{RetryAfter: at.Sub(now), Class: class}
 	}
-	r.times[r.next] = at
-	r.next = (r.next + 1) % n
+	w := &waiter{ready: make(chan *hold, 1)}
+	b.queue = append(b.queue, w)
+	l.schedule(b, now)
 	l.mu.Unlock()
-	if d := at.Sub(now); d > 0 {
-		return l.sleep(ctx, d)
+
+	select {
+	case h := <-w.ready:
+		return l.releaser(b, h), nil
+	case <-ctx.Done():
 	}
-	return nil
+	l.mu.Lock()
+	now = l.now()
+	select {
+	case h := <-w.ready:
+		// Granted as the context ended: the request is not sent, so its
+		// place goes back untouched.
+		b.holds = slices.DeleteFunc(b.holds, func(x *hold) bool { return x == h })
+		l.pump(b, now)
+	default:
+		b.queue = slices.DeleteFunc(b.queue, func(x *waiter) bool { return x == w })
+	}
+	retry := b.earliest(now, len(b.queue), l.limits.Window).Sub(now)
+	l.mu.Unlock()
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil, &WaitError{RetryAfter: max(retry, time.Millisecond), Class: class}
+	}
+	return nil, ctx.Err()
+}
+
+// record takes a place of key's class whatever the limit: the place of a
+// request that another limiter admitted, so that this one counts it should
+// it have to take over.
+func (l *Limiter) record(key, class string) func() {
+	l.mu.Lock()
+	now := l.now()
+	b := l.bucket(key+"|"+class, max(l.limits.Limit(class), 1), now)
+	h := b.add()
+	l.mu.Unlock()
+	return l.releaser(b, h)
+}
+
+// releaser ends h's attempt: the place is held one more window.
+func (l *Limiter) releaser(b *bucket, h *hold) func() {
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			l.mu.Lock()
+			now := l.now()
+			h.release = now.Add(l.limits.Window)
+			l.pump(b, now)
+			l.mu.Unlock()
+		})
+	}
+}
+
+// bucket returns the bucket of k, creating it. l.mu is held.
+func (l *Limiter) bucket(k string, n int, now time.Time) *bucket {
+	b := l.buckets[k]
+	if b == nil {
+		if len(l.buckets) >= sweepAt {
+			l.sweep(now)
+		}
+		b = &bucket{n: n}
+		l.buckets[k] = b
+	}
+	return b
+}
+
+// prune drops the holds whose window has passed.
+func (b *bucket) prune(now time.Time) {
+	b.holds = slices.DeleteFunc(b.holds, func(h *hold) bool { return !h.release.IsZero() && !h.release.After(now) })
+}
+
+func (b *bucket) add() *hold {
+	h := &hold{}
+	b.holds = append(b.holds, h)
+	return h
+}
+
+// earliest is a lower bound of the moment the waiter behind ahead others
+// can be admitted: a hold in flight frees no earlier than one window from
+// now, a finished one at its release, and each place serves at most one
+// request per window.
+func (b *bucket) earliest(now time.Time, ahead int, window time.Duration) time.Time {
+	frees := make([]time.Time, 0, b.n)
+	for _, h := range b.holds {
+		if h.release.IsZero() {
+			frees = append(frees, now.Add(window))
+		} else {
+			frees = append(frees, h.release)
+		}
+	}
+	for len(frees) < b.n {
+		frees = append(frees, now)
+	}
+	slices.SortFunc(frees, func(a, b time.Time) int { return a.Compare(b) })
+	// With more holds than places (the limit went down, or another
+	// limiter's admissions were recorded), the surplus frees first.
+	surplus := len(frees) - b.n
+	return frees[surplus+ahead%b.n].Add(time.Duration(ahead/b.n) * window)
+}
+
+// pump admits waiters while places are free, then arms the timer for the
+// next release. l.mu is held.
+func (l *Limiter) pump(b *bucket, now time.Time) {
+	b.prune(now)
+	for len(b.queue) > 0 && len(b.holds) < b.n {
+		w := b.queue[0]
+		b.queue = b.queue[1:]
+		w.ready <- b.add()
+	}
+	l.schedule(b, now)
+}
+
+// schedule arms b's timer for the first release that can admit a waiter.
+// Holds still in flight need no timer: their release pumps. l.mu is held.
+func (l *Limiter) schedule(b *bucket, now time.Time) {
+	if b.timer != nil {
+		b.timer.Stop()
+		b.timer = nil
+	}
+	if len(b.queue) == 0 {
+		return
+	}
+	var next time.Time
+	for _, h := range b.holds {
+		if !h.release.IsZero() && (next.IsZero() || h.release.Before(next)) {
+			next = h.release
+		}
+	}
+	if next.IsZero() {
+		return
+	}
+	b.timer = time.AfterFunc(next.Sub(now), func() {
+		l.mu.Lock()
+		l.pump(b, l.now())
+		l.mu.Unlock()
+	})
 }
 
 // sweepAt is how many keys the limiter holds before it drops idle ones: a
 // stream of requests with made-up tokens must not grow it without bound.
 const sweepAt = 10000
 
-// sweep drops the keys whose last admission has left the window: they hold
-// nothing that limits a future request. l.mu is held.
-func (l *Limiter) sweep(now time.Time, window time.Duration) {
-	for k, r := range l.logs {
-		last := r.times[(r.next+len(r.times)-1)%len(r.times)]
-		if !last.Add(window).After(now) {
-			delete(l.logs, k)
+// sweep drops the keys that hold nothing and have nobody waiting. l.mu is
+// held.
+func (l *Limiter) sweep(now time.Time) {
+	for k, b := range l.buckets {
+		b.prune(now)
+		if len(b.holds) == 0 && len(b.queue) == 0 {
+			delete(l.buckets, k)
 		}
 	}
+}
+
+// Held is how many places key's class holds now, in flight or finished
+// within the window. For tests and the fallback's hand-over.
+func (l *Limiter) Held(key, class string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key+"|"+class]
+	if b == nil {
+		return 0
+	}
+	b.prune(l.now())
+	return len(b.holds)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
@@ -163,30 +339,35 @@ type Observer interface {
 	LimiterReject(backend, class string)
 }
 
-// Transport wraps next so that every request waits for its token's slot in
-// w. The token is read from the Authorization header ("Bearer x" or raw).
-// obs may be nil.
-func Transport(w Waiter, backend string, obs Observer, next http.RoundTripper) http.RoundTripper {
+// Transport wraps next so that every request holds a place of its token in
+// w from admission until one window after next has answered. The token is
+// read from the Authorization header ("Bearer x" or raw); class names the
+// request's class. obs may be nil.
+func Transport(w Waiter, backend string, class func(*http.Request) string, obs Observer, next http.RoundTripper) http.RoundTripper {
 	if next == nil {
 		next = http.DefaultTransport
 	}
 	return roundTripper(func(req *http.Request) (*http.Response, error) {
 		tok := strings.TrimPrefix(req.Header.Get("Authorization"), "Bearer ")
-		class := Class(req.Method)
+		c := class(req)
 		start := time.Now()
-		err := w.Wait(req.Context(), Key(tok), class)
+		release, err := w.Acquire(req.Context(), Key(tok), c)
 		if obs != nil {
 			var we *WaitError
 			if errors.As(err, &we) {
-				obs.LimiterReject(backend, class)
+				obs.LimiterReject(backend, c)
 			} else if err == nil {
-				obs.LimiterWait(backend, class, time.Since(start))
+				obs.LimiterWait(backend, c, time.Since(start))
 			}
 		}
 		if err != nil {
 			return nil, err
 		}
-		return next.RoundTrip(req)
+		// The answer's headers have arrived (or the attempt failed): the
+		// request reached the upstream, if ever, before now.
+		resp, err := next.RoundTrip(req)
+		release()
+		return resp, err
 	})
 }
 

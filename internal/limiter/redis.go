@@ -9,73 +9,96 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Waiter admits requests of a class for a key, within ctx's deadline.
-// *Limiter keeps the admissions in process; *Redis shares them between the
-// replicas of the gateway, since Astro's budget is per token, not per
-// replica.
-type Waiter interface {
-	Wait(ctx context.Context, key, class string) error
-}
-
-// slidingLog admits a request when fewer than ARGV[1] admissions are
-// younger than ARGV[2] ms, by Redis's own clock (so replicas with skewed
-// clocks agree), and otherwise returns how many ms until the oldest one
-// leaves the window.
-var slidingLog = redis.NewScript(`
+// acquireScript admits a request when fewer than ARGV[1] places of KEYS[1]
+// are held, by Redis's own clock (so replicas with skewed clocks agree).
+// A place is a member of a sorted set scored by the time it frees, in ms.
+// Admission scores it ARGV[3] ms ahead — the longest an attempt may last
+// plus one window — so that a replica that dies mid-attempt frees it in
+// time; the release script brings it forward to one window after the
+// attempt really ended. Refused, it returns a lower bound of the wait in
+// ms: a place frees no earlier than its score, nor earlier than one window
+// (ARGV[2]) from now if its attempt is still in flight.
+var acquireScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local window = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
-  redis.call('ZADD', KEYS[1], now, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], window)
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
   return 0
 end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-local wait = tonumber(oldest[2]) + window - now
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+local wait = math.min(tonumber(first[2]), now + tonumber(ARGV[2])) - now
 if wait < 1 then wait = 1 end
 return wait
 `)
 
-// Redis is a Waiter whose admissions live in Redis: a sorted set per token
-// hash and class, trimmed to the window by a script, so the check and the
-// admission are one atomic step for every replica.
+// releaseScript moves the place ARGV[2] of KEYS[1] to one window (ARGV[1]
+// ms) from now, if that is sooner than its provisional score.
+var releaseScript = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local s = redis.call('ZSCORE', KEYS[1], ARGV[2])
+if s and tonumber(s) > now + tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[2])
+end
+return 0
+`)
+
+// Redis is a Waiter whose places live in Redis: a sorted set per token hash
+// and class, checked and taken by one script (one round trip per
+// admission, atomic for every replica), and released by a second call when
+// the attempt ends.
 type Redis struct {
-	rdb    redis.UniversalClient
-	limits Limits
-	prefix string
+	rdb     redis.UniversalClient
+	limits  Limits
+	maxHold time.Duration
+	prefix  string
 }
 
 // NewRedis returns a limiter for limits that keeps its state in rdb.
-func NewRedis(rdb redis.UniversalClient, limits Limits) *Redis {
-	return &Redis{rdb: rdb, limits: limits, prefix: "gw:lim:"}
+// attempt bounds one upstream attempt (UPSTREAM_TIMEOUT): a place whose
+// release never reaches Redis frees attempt + one window after admission.
+func NewRedis(rdb redis.UniversalClient, limits Limits, attempt time.Duration) *Redis {
+	if attempt <= 0 {
+		attempt = time.Minute
+	}
+	return &Redis{rdb: rdb, limits: limits, maxHold: attempt + limits.Window, prefix: "gw:lim:"}
 }
 
-// Wait implements Waiter. Redis errors fail the request: admitting blindly
-// could break the upstream's limit.
-func (r *Redis) Wait(ctx context.Context, key, class string) error {
-	n := (&Limiter{limits: r.limits}).limit(class)
+// Acquire implements Waiter. A Redis error is returned as is: admitting
+// blindly could break the upstream's limit ([Fallback] decides what to do).
+func (r *Redis) Acquire(ctx context.Context, key, class string) (func(), error) {
+	n := r.limits.Limit(class)
 	if n <= 0 {
-		return nil
+		return func() {}, nil
 	}
-	window := (r.limits.Window + r.limits.Margin).Milliseconds()
-	member := make([]byte, 12)
-	_, _ = rand.Read(member)
-	start := time.Now()
+	window := r.limits.Window.Milliseconds()
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	member := hex.EncodeToString(b)
+	k := r.prefix + key + "|" + class
 	for {
-		wait, err := slidingLog.Run(ctx, r.rdb, []string{r.prefix + key + "|" + class}, n, window, hex.EncodeToString(member)).Int64()
+		wait, err := acquireScript.Run(ctx, r.rdb, []string{k}, n, window, r.maxHold.Milliseconds(), member).Int64()
 		if err != nil {
-			return err
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, err
 		}
 		if wait == 0 {
-			return nil
+			return func() {
+				ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+				defer cancel()
+				_ = releaseScript.Run(ctx, r.rdb, []string{k}, window, member).Err()
+			}, nil
 		}
 		d := time.Duration(wait) * time.Millisecond
 		if dl, ok := ctx.Deadline(); ok && time.Now().Add(d).After(dl) {
-			return &WaitError{RetryAfter: time.Since(start) + d, Class: class}
+			return nil, &WaitError{RetryAfter: d, Class: class}
 		}
 		if err := sleepCtx(ctx, d); err != nil {
-			return err
+			return nil, err
 		}
 	}
 }

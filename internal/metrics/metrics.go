@@ -4,7 +4,6 @@ package metrics
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -115,34 +114,16 @@ func (m *Metrics) Operation(typ, outcome string, d time.Duration) {
 	m.operations.WithLabelValues(typ, outcome).Observe(d.Seconds())
 }
 
-// astroWords are the literal segments of the Astro v1 paths; every other
-// segment is a parameter (an id, or whatever a caller passed as one).
-var astroWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`agent-tokens allowed-ip-address-ranges audit-logs authorization bulk-create
-		bulk-delete cluster-options clusters deployment-options deployments deploys environment-objects
-		exclude-linking finalize hibernation-override invites logs members organizations permission-groups
-		role-templates roles rollback rotate self teams tokens users workspaces`) {
-		m[w] = true
+// CacheSize reports a cache's entries and bytes at every scrape, through
+// size (called then).
+func (m *Metrics) CacheSize(tier string, size func() (entries int, bytes int64)) {
+	if m == nil {
+		return
 	}
-	return m
-}()
-
-// AstroRoute turns a request path into a low-cardinality operation label:
-// "/v1/organizations/cl…/deployments" → "GET /organizations/{id}/deployments".
-// Only the API's own words survive, so ids a caller chose never become
-// label values.
-func AstroRoute(method, path string) string {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	out := make([]string, 0, len(segs))
-	for i, s := range segs {
-		if i == 0 && s == "v1" {
-			continue
-		}
-		if !astroWords[s] {
-			s = "{id}"
-		}
-		out = append(out, s)
-	}
-	return method + " /" + strings.Join(out, "/")
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gateway_cache_entries", Help: "Entries held by a cache tier.",
+			ConstLabels: prometheus.Labels{"tier": tier}}, func() float64 { n, _ := size(); return float64(n) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gateway_cache_bytes", Help: "Bytes of bodies held by a cache tier.",
+			ConstLabels: prometheus.Labels{"tier": tier}}, func() float64 { _, b := size(); return float64(b) }),
+	)
 }

@@ -1,0 +1,182 @@
+package limiter
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// heartbeatScript records replica ARGV[1] as present now (Redis's clock),
+// forgets replicas unseen for ARGV[2] ms, and returns how many remain.
+var heartbeatScript = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
+return redis.call('ZCARD', KEYS[1])
+`)
+
+// Shared keeps the places in Redis while Redis answers, and in process with
+// a conservative share of the budget while it does not, so that Redis is
+// not a single point of failure:
+//
+//   - Every replica records its presence in Redis (a heartbeat each
+//     Interval), so each knows how many replicas share the budget.
+//   - When Redis fails (an admission's call errs, or a heartbeat does),
+//     the replica admits from its own limiter, with limits divided by the
+//     replicas last seen (or by Replicas, when configured) and never less
+//     than 1 — never the whole budget. The places it took through Redis
+//     still count there.
+//   - When a heartbeat succeeds again, it returns to Redis.
+//
+// Between the moment Redis fails and the moment every replica notices,
+// and again when it comes back, the replicas do not see each other's
+// places: for up to one window the sum of their shares and of what Redis
+// had admitted may exceed the budget. Upstream 429s that follow are
+// retried after their Retry-After.
+type Shared struct {
+	redis  *Redis
+	rdb    redis.UniversalClient
+	local  *Limiter
+	limits Limits
+	log    *slog.Logger
+
+	// Replicas, when positive, is the replica count the fallback share
+	// divides by, instead of the count seen through Redis.
+	replicas int
+	id       string
+	interval time.Duration
+
+	down atomic.Bool
+	seen atomic.Int64
+
+	stop     chan struct{}
+	stopOnce sync.Once
+}
+
+// SharedOptions configure a [Shared] limiter.
+type SharedOptions struct {
+	// Attempt bounds one upstream attempt (UPSTREAM_TIMEOUT).
+	Attempt time.Duration
+	// Replicas, when positive, fixes the replica count of the fallback
+	// share; 0 uses the replicas last seen through Redis.
+	Replicas int
+	// Interval is the heartbeat period (default 1s); a replica unseen for
+	// three periods no longer counts.
+	Interval time.Duration
+	Logger   *slog.Logger
+}
+
+// NewShared returns a limiter for limits in rdb with an in-process
+// fallback, and starts its heartbeat goroutine; Close stops it.
+func NewShared(rdb redis.UniversalClient, limits Limits, o SharedOptions) *Shared {
+	if o.Interval <= 0 {
+		o.Interval = time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	s := &Shared{
+		redis: NewRedis(rdb, limits, o.Attempt), rdb: rdb, limits: limits, log: o.Logger,
+		replicas: o.Replicas, id: hex.EncodeToString(b), interval: o.Interval, stop: make(chan struct{}),
+	}
+	s.seen.Store(1)
+	s.local = New(s.share())
+	s.heartbeat()
+	go s.run()
+	return s
+}
+
+// Close stops the heartbeat.
+func (s *Shared) Close() { s.stopOnce.Do(func() { close(s.stop) }) }
+
+// Degraded reports whether Redis is unreachable, so that places are
+// admitted in process.
+func (s *Shared) Degraded() bool { return s.down.Load() }
+
+// Replicas is the replica count the fallback share divides by.
+func (s *Shared) Replicas() int {
+	if s.replicas > 0 {
+		return s.replicas
+	}
+	return int(max(s.seen.Load(), 1))
+}
+
+// share is the fallback's limits: each class's budget divided by the
+// replicas, at least 1 where the class is limited.
+func (s *Shared) share() Limits {
+	r := s.Replicas()
+	part := func(n int) int {
+		if n <= 0 {
+			return 0
+		}
+		return max(n/r, 1)
+	}
+	return Limits{Read: part(s.limits.Read), Write: part(s.limits.Write), Delete: part(s.limits.Delete), Window: s.limits.Window}
+}
+
+// Acquire implements Waiter.
+func (s *Shared) Acquire(ctx context.Context, key, class string) (func(), error) {
+	if !s.down.Load() {
+		release, err := s.redis.Acquire(ctx, key, class)
+		if err == nil {
+			own := s.local.record(key, class)
+			return func() { release(); own() }, nil
+		}
+		var we *WaitError
+		if errors.As(err, &we) || ctx.Err() != nil {
+			return nil, err
+		}
+		s.fail(err)
+	}
+	return s.local.Acquire(ctx, key, class)
+}
+
+// fail switches to the in-process limiter.
+func (s *Shared) fail(err error) {
+	if s.down.CompareAndSwap(false, true) {
+		s.local.SetLimits(s.share())
+		s.log.Warn("Redis unreachable: rate limits and cache fall back to this process, with a share of each budget",
+			"replicas", s.Replicas(), "err", err)
+	}
+}
+
+func (s *Shared) run() {
+	t := time.NewTicker(s.interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.heartbeat()
+		}
+	}
+}
+
+// heartbeat records this replica's presence and learns how many share
+// the budget; its outcome says whether Redis is up.
+func (s *Shared) heartbeat() {
+	ctx, cancel := context.WithTimeout(context.Background(), s.interval)
+	defer cancel()
+	n, err := heartbeatScript.Run(ctx, s.rdb, []string{"gw:replicas"}, s.id, (3 * s.interval).Milliseconds()).Int64()
+	if err != nil {
+		s.fail(err)
+		return
+	}
+	s.seen.Store(n)
+	s.local.SetLimits(s.share())
+	if s.down.CompareAndSwap(true, false) {
+		s.log.Info("Redis reachable again: rate limits and cache shared through Redis", "replicas", n)
+	}
+}

@@ -1,0 +1,169 @@
+package limiter
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// redisServer starts a real redis-server on a free loopback port and
+// returns a client of it, or skips when none is installed (CI sets
+// REQUIRE_REDIS=1, so there it fails instead). stop kills the server;
+// restart starts it again on the same port, empty.
+func redisServer(t *testing.T) (rdb *redis.Client, stop, restart func()) {
+	t.Helper()
+	path, err := exec.LookPath("redis-server")
+	if err != nil {
+		if os.Getenv("REQUIRE_REDIS") != "" {
+			t.Fatal("REQUIRE_REDIS is set but redis-server is not installed")
+		}
+		t.Skip("redis-server not installed")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	_, port, _ := net.SplitHostPort(addr)
+	var (
+		mu  sync.Mutex
+		cmd *exec.Cmd
+	)
+	stop = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if cmd != nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			cmd = nil
+		}
+	}
+	restart = func() {
+		stop()
+		mu.Lock()
+		defer mu.Unlock()
+		c := exec.Command(path, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+		out, err := c.StdoutPipe()
+		require.NoError(t, err)
+		require.NoError(t, c.Start())
+		ready := make(chan struct{})
+		go func() {
+			sc := bufio.NewScanner(out)
+			for sc.Scan() {
+				if strings.Contains(sc.Text(), "Ready to accept connections") {
+					close(ready)
+					break
+				}
+			}
+			for sc.Scan() {
+			}
+		}()
+		select {
+		case <-ready:
+		case <-time.After(20 * time.Second):
+			t.Fatal("redis-server did not start")
+		}
+		cmd = c
+	}
+	restart()
+	t.Cleanup(stop)
+	rdb = redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: 200 * time.Millisecond, ReadTimeout: 200 * time.Millisecond})
+	t.Cleanup(func() { _ = rdb.Close() })
+	return rdb, stop, restart
+}
+
+func TestRedisArrivalsNeverExceedTheLimit(t *testing.T) {
+	t.Parallel()
+	rdb, _, _ := redisServer(t)
+	limits := Limits{Read: 5, Window: 100 * time.Millisecond}
+	// Two replicas share one budget.
+	a, b := NewRedis(rdb, limits, time.Second), NewRedis(rdb, limits, time.Second)
+	u := &upstream{}
+	var wg sync.WaitGroup
+	for i := range 12 {
+		w := Waiter(a)
+		if i%2 == 1 {
+			w = b
+		}
+		wg.Go(func() {
+			for range 5 {
+				u.call(t, w, fmt.Sprint("k-", t.Name()), "GET", 25*time.Millisecond)
+			}
+		})
+	}
+	wg.Wait()
+	assert.LessOrEqual(t, u.peak(limits.Window), 5)
+}
+
+func TestRedisInFlightPlaceFailsFast(t *testing.T) {
+	t.Parallel()
+	rdb, _, _ := redisServer(t)
+	l := NewRedis(rdb, Limits{Write: 1, Window: 300 * time.Millisecond}, time.Second)
+	release, err := l.Acquire(context.Background(), "k", "POST")
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err = l.Acquire(ctx, "k", "POST")
+	var we *WaitError
+	require.ErrorAs(t, err, &we)
+	assert.InDelta(t, 300*time.Millisecond, we.RetryAfter, float64(50*time.Millisecond))
+	release()
+	released := time.Now()
+	release, err = l.Acquire(context.Background(), "k", "POST")
+	require.NoError(t, err)
+	release()
+	assert.GreaterOrEqual(t, time.Since(released), 250*time.Millisecond)
+}
+
+// TestSharedFallsBackWithAShareAndReturns: with Redis gone, admissions go
+// on in process with the budget divided by the replicas last seen; with
+// Redis back, they return to it.
+func TestSharedFallsBackWithAShareAndReturns(t *testing.T) {
+	t.Parallel()
+	rdb, stop, restart := redisServer(t)
+	limits := Limits{Read: 10, Window: 2 * time.Second}
+	o := SharedOptions{Attempt: time.Second, Interval: 50 * time.Millisecond}
+	a, b := NewShared(rdb, limits, o), NewShared(rdb, limits, o)
+	defer a.Close()
+	defer b.Close()
+	require.Eventually(t, func() bool { return a.Replicas() == 2 }, 5*time.Second, 10*time.Millisecond)
+	release, err := a.Acquire(context.Background(), "k", "GET")
+	require.NoError(t, err)
+	release()
+	assert.False(t, a.Degraded())
+
+	stop()
+	// Admissions keep working, five at a time (10 / 2 replicas); the one
+	// place taken through Redis a moment ago still counts.
+	var releases []func()
+	for range 4 {
+		r, err := a.Acquire(context.Background(), "k", "GET")
+		require.NoError(t, err)
+		releases = append(releases, r)
+	}
+	assert.True(t, a.Degraded())
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err = a.Acquire(ctx, "k", "GET")
+	var we *WaitError
+	require.ErrorAs(t, err, &we, "the share is 5 places, all held")
+	for _, r := range releases {
+		r()
+	}
+
+	restart()
+	require.Eventually(t, func() bool { return !a.Degraded() }, 5*time.Second, 10*time.Millisecond)
+	release, err = a.Acquire(context.Background(), "k", "GET")
+	require.NoError(t, err)
+	release()
+}
