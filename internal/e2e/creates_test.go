@@ -34,7 +34,7 @@ type createdDeployment struct {
 // TestCreatesHappenOnce is issue 10's test of exactly-once creates: Astro
 // (astrosim) fails a fifth of its requests — writes half of the time after
 // acting — and answers in 50–200 ms, while the gateway gives each upstream
-// call 100 ms (UPSTREAM_TIMEOUT), so most creates time out after Astro made
+// attempt 100 ms (UPSTREAM_TIMEOUT), so most creates time out after Astro made
 // them. 50 deployment creates, then the same 50 retried with their
 // clientMutationId, must leave exactly 50 deployments at the simulator, and
 // every create must be reported as created, with the deployment's id —
