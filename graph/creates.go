@@ -341,9 +341,9 @@ const (
 	// lookupBudget bounds the time one create spends looking its object up
 	// after unknown outcomes: enough for many lookups when each may time
 	// out, short of any sensible request deadline.
-	lookupBudget = 10 * time.Second
+	lookupBudget = 20 * time.Second
 	// lookupAttempts bounds the lookups of one resolution.
-	lookupAttempts = 40
+	lookupAttempts = 80
 	// lookupBackoff bounds the wait between two lookups: short, as the
 	// client is waiting and each lookup is one GET of its budget.
 	lookupBackoff = 250 * time.Millisecond
