@@ -52,9 +52,31 @@ type OutcomeUnknownError struct {
 func (e *OutcomeUnknownError) Error() string {
 	msg := fmt.Sprintf("the %s may or may not have been created: %s", e.Kind, e.Why)
 	if e.Err != nil {
-		msg += " (" + e.Err.Error() + ")"
+		// What went wrong, in words: a transport error's own text names
+		// upstream addresses.
+		msg += " (" + lostAnswer(e.Err) + ")"
 	}
 	return msg
+}
+
+// lostAnswer says how an answer was lost.
+func lostAnswer(err error) string {
+	var (
+		ae *astro.Error
+		he *houston.HTTPError
+		ne net.Error
+	)
+	switch {
+	case errors.As(err, &ae):
+		return fmt.Sprintf("Astro answered %d (request id %s)", ae.StatusCode, ae.RequestID)
+	case errors.As(err, &he):
+		return fmt.Sprintf("Houston answered %d", he.StatusCode)
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return "no answer in time"
+	case errors.Is(err, context.Canceled):
+		return "the request was cancelled"
+	}
+	return "the connection was lost"
 }
 
 func (e *OutcomeUnknownError) Unwrap() error { return e.Err }

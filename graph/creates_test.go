@@ -80,3 +80,11 @@ func TestFingerprintIsCanonical(t *testing.T) {
 	assert.NoError(t, err)
 	assert.NotEqual(t, a, d, "keyed per credential")
 }
+
+func TestOutcomeUnknownNamesNoAddress(t *testing.T) {
+	t.Parallel()
+	err := &OutcomeUnknownError{Backend: "astro", Kind: "workspace", Why: "lost",
+		Err: &url.Error{Op: "Post", URL: "http://10.0.0.7:8080/v1/organizations/o/workspaces", Err: context.DeadlineExceeded}}
+	assert.Equal(t, "the workspace may or may not have been created: lost (no answer in time)", err.Error())
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+}
