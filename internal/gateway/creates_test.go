@@ -3,6 +3,7 @@ package gateway_test
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -222,5 +223,29 @@ func TestUnknownOutcomesResolvedByKey(t *testing.T) {
 			}
 		}
 		t.Logf("upstream: %v", env.Astro.Stats().ByRoute)
+	})
+}
+
+// TestClientMutationIDWithoutRedis: with REDIS_URL set and Redis away, a
+// create with a key is refused — a key kept in one replica's memory would
+// not stop another from creating again — and nothing reaches Astro; a
+// create without one goes on (the limiter falls back).
+func TestClientMutationIDWithoutRedis(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	dead := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	testenv.Run(t, testenv.Config{NoHouston: true, Configure: func(c *config.Config) { c.RedisURL = "redis://" + dead + "/0" }}, func(t *testing.T, env *testenv.Env) {
+		r := newOpsRun(t, env)
+		q := `mutation($org: String!, $key: String) { createAstroTeam(input: {organizationId: $org, name: "Keyed team", clientMutationId: $key}) { team { id } } }`
+		resp := r.query(t, q, map[string]any{"org": r.org, "key": "team-1"})
+		require.Len(t, resp.Errors, 1)
+		assert.Equal(t, "UPSTREAM_UNAVAILABLE", resp.Errors[0].Extensions["code"])
+		assert.NotContains(t, resp.Errors[0].Message, dead, "errors never name internal addresses")
+		assert.Zero(t, env.Astro.Stats().ByRoute[route("CreateTeam")])
+		resp = r.query(t, q, map[string]any{"org": r.org, "key": nil})
+		require.Empty(t, resp.Errors)
+		assert.Equal(t, 1, env.Astro.Stats().ByRoute[route("CreateTeam")])
 	})
 }
