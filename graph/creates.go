@@ -270,24 +270,6 @@ func once[T any](ctx context.Context, backend, op string, clientMutationID *stri
 	return onceKeyed(ctx, keyDigest, sealKey, backend, op, *clientMutationID, input, create)
 }
 
-// onceAnonymous is once for a create that needs no token (Houston's
-// sign-up and log-in): the credential is the secret in the input itself
-// (identity and password).
-func onceAnonymous[T any](ctx context.Context, secret, op string, clientMutationID *string, input any, create func(ctx context.Context, uncertain bool) (T, error)) (T, error) {
-	if clientMutationID == nil {
-		return create(ctx, false)
-	}
-	return onceKeyed(ctx, digest(secret, "idempotency-key"), digest(secret, "idempotency-seal"), "houston-anonymous", op, *clientMutationID, input, create)
-}
-
-func digest(secret, purpose string) [32]byte {
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write([]byte(purpose))
-	var out [32]byte
-	copy(out[:], m.Sum(nil))
-	return out
-}
-
 func onceKeyed[T any](ctx context.Context, keyDigest, sealKey [32]byte, scope, op, clientMutationID string, input any, create func(ctx context.Context, uncertain bool) (T, error)) (T, error) {
 	var zero T
 	fp, err := fingerprint(sealKey, op, input)

@@ -470,9 +470,11 @@ func createSoftwareUser(ctx context.Context, u model.CreateSoftwareUserInput) (*
 	}
 	sel := authSelection(ctx)
 	user, token, err := anonymousWrite(ctx, func(c *houston.Client) (*houston.AuthUser, error) {
-		return onceAnonymous(ctx, req.Email+"\x00"+req.Password, "createSoftwareUser", u.ClientMutationID, u, func(ctx context.Context, uncertain bool) (*houston.AuthUser, error) {
-			return houstonCreate(ctx, "user", uncertain, func(ctx context.Context) (*houston.AuthUser, error) { return c.CreateUser(ctx, req, sel) })
-		})
+		// No key is kept for a sign-up: there is no credential to keep it
+		// under (a hash of the password in a shared store could be
+		// guessed), and Houston refuses a second user with the same e-mail
+		// address anyway.
+		return houstonCreate(ctx, "user", false, func(ctx context.Context) (*houston.AuthUser, error) { return c.CreateUser(ctx, req, sel) })
 	})
 	if err != nil {
 		return nil, err
@@ -489,10 +491,10 @@ func createSoftwareToken(ctx context.Context, t model.CreateSoftwareTokenInput) 
 	}
 	sel := authSelection(ctx)
 	user, token, err := anonymousWrite(ctx, func(c *houston.Client) (*houston.AuthUser, error) {
-		return onceAnonymous(ctx, identity+"\x00"+password, "createSoftwareToken", t.ClientMutationID, t, func(ctx context.Context, uncertain bool) (*houston.AuthUser, error) {
-			return houstonCreate(ctx, "token", uncertain, func(ctx context.Context) (*houston.AuthUser, error) {
-				return c.CreateToken(ctx, identity, password, sel)
-			})
+		// A log-in keeps no key (no credential to keep it under); logging
+		// in twice is harmless.
+		return houstonCreate(ctx, "token", false, func(ctx context.Context) (*houston.AuthUser, error) {
+			return c.CreateToken(ctx, identity, password, sel)
 		})
 	})
 	if err != nil {

@@ -2058,7 +2058,7 @@ type CreateSoftwareDeploymentServiceAccountPayload struct {
 type CreateSoftwareTokenInput struct {
 	Identity string `json:"identity"`
 	Password string `json:"password"`
-	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
+	// Relay's `clientMutationId`, echoed in the payload. Nothing is kept under it: this mutation has no credential to keep it under, and repeating it is safe (Houston refuses a second user with the same e-mail address; a second log-in is harmless).
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
@@ -2077,7 +2077,7 @@ type CreateSoftwareUserInput struct {
 	// Default: the e-mail address.
 	Username    *string `json:"username,omitempty"`
 	InviteToken *string `json:"inviteToken,omitempty"`
-	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
+	// Relay's `clientMutationId`, echoed in the payload. Nothing is kept under it: this mutation has no credential to keep it under, and repeating it is safe (Houston refuses a second user with the same e-mail address; a second log-in is harmless).
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
