@@ -177,6 +177,9 @@ func IsAlreadyExists(err error) bool {
 		(e.StatusCode == http.StatusBadRequest && strings.Contains(e.Message, "already exists"))
 }
 
+// HasStatus reports whether err is, or wraps, an *Error with status code.
+func HasStatus(err error, code int) bool { return hasStatus(err, code) }
+
 func hasStatus(err error, code int) bool {
 	var e *Error
 	return errors.As(err, &e) && e.StatusCode == code
