@@ -27,9 +27,10 @@ import (
 // have reached upstream is never sent again blindly:
 //
 //   - where the object has a unique key upstream (an Astro deployment's name
-//     in its workspace), an unknown outcome is resolved by looking the
-//     object up, and the create is repeated only when it certainly does not
-//     exist (see astro_deployment_writes.go);
+//     in its workspace, an environment object's type and key in its scope,
+//     an allowed IP range in its organization), an unknown outcome is
+//     resolved by looking the object up, and the create is repeated only
+//     when it certainly does not exist (createByKey);
 //   - elsewhere an outcome that stays unknown is reported as
 //     OUTCOME_UNKNOWN, never as a plain failure;
 //   - a create refused because it certainly was not made (the limiter had
