@@ -27,7 +27,17 @@ import (
 // with extensions.code, and, for upstream failures, the backend, the upstream
 // status and request id, and retryAfter (seconds) when known.
 func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
-	return scrubbed(ctx, present(ctx, err))
+	gerr := scrubbed(ctx, present(ctx, err))
+	// The holder of a taken key is named after scrubbing: its ids are the
+	// gateway's own values, not upstream text, and a global id (base64 of
+	// the organization id …) may share a run with a JWT of that
+	// organization.
+	var ex *ExistsError
+	if errors.As(err, &ex) {
+		gerr.Extensions["existingId"] = ex.ExistingID
+		gerr.Extensions["existingUpstreamId"] = ex.ExistingUpstreamID
+	}
+	return gerr
 }
 
 // scrubbed removes the caller's credentials — whole, or any run of 8 or
@@ -97,11 +107,6 @@ func present(ctx context.Context, err error) *gqlerror.Error {
 		nerr  net.Error
 		ctxEr = errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 	)
-	var ex *ExistsError
-	if errors.As(err, &ex) {
-		ext["existingId"] = ex.ExistingID
-		ext["existingUpstreamId"] = ex.ExistingUpstreamID
-	}
 	var (
 		ou *OutcomeUnknownError
 		se *idempotency.StoreError
