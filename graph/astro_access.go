@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/graph/loader"
@@ -122,15 +123,20 @@ func createAstroAPIToken(ctx context.Context, in model.CreateAstroAPITokenInput)
 	if err != nil {
 		return nil, err
 	}
-	t, _, err := cl.APITokens.Create(ctx, in.OrganizationID, &astro.CreateAPITokenRequest{
-		Name: in.Name, Description: in.Description, Scope: astro.APITokenScope(in.Scope), Role: in.Role, EntityID: in.EntityID,
-		Kind: ptrTo[astro.APITokenKind](in.Kind), TokenExpiryPeriodInDays: in.TokenExpiryPeriodInDays,
+	t, err := once(ctx, "astro", "createAstroAPIToken", in.ClientMutationID, in, func(ctx context.Context, uncertain bool) (*astro.APIToken, error) {
+		return astroCreate(ctx, "API token", uncertain, func(ctx context.Context) (*astro.APIToken, error) {
+			v, _, err := cl.APITokens.Create(ctx, in.OrganizationID, &astro.CreateAPITokenRequest{
+				Name: in.Name, Description: in.Description, Scope: astro.APITokenScope(in.Scope), Role: in.Role, EntityID: in.EntityID,
+				Kind: ptrTo[astro.APITokenKind](in.Kind), TokenExpiryPeriodInDays: in.TokenExpiryPeriodInDays,
+			})
+			return v, err
+		})
 	})
 	if err != nil {
-		return nil, astroFail(err)
+		return nil, err
 	}
 	loader.Forget(ctx, l.AstroAPIToken, loader.AstroKey{OrganizationID: in.OrganizationID, ID: t.ID})
-	return &model.CreateAstroAPITokenPayload{APIToken: convertAstroAPIToken(in.OrganizationID, t)}, nil
+	return &model.CreateAstroAPITokenPayload{ClientMutationID: in.ClientMutationID, APIToken: convertAstroAPIToken(in.OrganizationID, t)}, nil
 }
 
 func updateAstroAPIToken(ctx context.Context, in model.UpdateAstroAPITokenInput) (*model.UpdateAstroAPITokenPayload, error) {
@@ -227,15 +233,20 @@ func createAstroCustomRole(ctx context.Context, in model.CreateAstroCustomRoleIn
 	if err != nil {
 		return nil, err
 	}
-	r, _, err := cl.Roles.Create(ctx, in.OrganizationID, &astro.CreateCustomRoleRequest{
-		Name: in.Name, Description: in.Description, Permissions: in.Permissions,
-		RestrictedWorkspaceIDs: in.RestrictedWorkspaceIds, ScopeType: astro.RoleScopeType(in.ScopeType),
+	r, err := once(ctx, "astro", "createAstroCustomRole", in.ClientMutationID, in, func(ctx context.Context, uncertain bool) (*astro.RoleWithPermission, error) {
+		return astroCreate(ctx, "custom role", uncertain, func(ctx context.Context) (*astro.RoleWithPermission, error) {
+			v, _, err := cl.Roles.Create(ctx, in.OrganizationID, &astro.CreateCustomRoleRequest{
+				Name: in.Name, Description: in.Description, Permissions: in.Permissions,
+				RestrictedWorkspaceIDs: in.RestrictedWorkspaceIds, ScopeType: astro.RoleScopeType(in.ScopeType),
+			})
+			return v, err
+		})
 	})
 	if err != nil {
-		return nil, astroFail(err)
+		return nil, err
 	}
 	loader.Refresh(ctx, l.AstroCustomRole, loader.AstroKey{OrganizationID: in.OrganizationID, ID: r.ID}, r)
-	return &model.CreateAstroCustomRolePayload{Role: convertAstroCustomRole(in.OrganizationID, r)}, nil
+	return &model.CreateAstroCustomRolePayload{ClientMutationID: in.ClientMutationID, Role: convertAstroCustomRole(in.OrganizationID, r)}, nil
 }
 
 func updateAstroCustomRole(ctx context.Context, in model.UpdateAstroCustomRoleInput) (*model.UpdateAstroCustomRolePayload, error) {
@@ -281,11 +292,13 @@ func createAstroAllowedIPAddressRange(ctx context.Context, in model.CreateAstroA
 	if err != nil {
 		return nil, err
 	}
-	r, _, err := cl.AllowedIPAddressRanges.Create(ctx, in.OrganizationID, &astro.CreateAllowedIPAddressRangeRequest{IPAddressRange: in.IPAddressRange})
+	r, err := once(ctx, "astro", "createAstroAllowedIPAddressRange", in.ClientMutationID, in, func(ctx context.Context, uncertain bool) (*astro.AllowedIPAddressRange, error) {
+		return createAllowedRangeOnce(ctx, cl, in.OrganizationID, in.IPAddressRange, uncertain)
+	})
 	if err != nil {
-		return nil, astroFail(err)
+		return nil, err
 	}
-	return &model.CreateAstroAllowedIPAddressRangePayload{AllowedIPAddressRange: convertAstroAllowedIPAddressRange(r)}, nil
+	return &model.CreateAstroAllowedIPAddressRangePayload{ClientMutationID: in.ClientMutationID, AllowedIPAddressRange: convertAstroAllowedIPAddressRange(r)}, nil
 }
 
 func bulkCreateAstroAllowedIPAddressRanges(ctx context.Context, in model.BulkCreateAstroAllowedIPAddressRangesInput) (*model.BulkCreateAstroAllowedIPAddressRangesPayload, error) {
@@ -299,11 +312,16 @@ func bulkCreateAstroAllowedIPAddressRanges(ctx context.Context, in model.BulkCre
 	if err != nil {
 		return nil, err
 	}
-	rs, _, err := cl.AllowedIPAddressRanges.BulkCreate(ctx, in.OrganizationID, &astro.BulkCreateAllowedIPAddressRangesRequest{AllowedIPAddressRanges: in.AllowedIPAddressRanges})
+	rs, err := once(ctx, "astro", "bulkCreateAstroAllowedIPAddressRanges", in.ClientMutationID, in, func(ctx context.Context, uncertain bool) ([]*astro.AllowedIPAddressRange, error) {
+		return astroCreate(ctx, "allowed IP address ranges", uncertain, func(ctx context.Context) ([]*astro.AllowedIPAddressRange, error) {
+			v, _, err := cl.AllowedIPAddressRanges.BulkCreate(ctx, in.OrganizationID, &astro.BulkCreateAllowedIPAddressRangesRequest{AllowedIPAddressRanges: in.AllowedIPAddressRanges})
+			return v, err
+		})
+	})
 	if err != nil {
-		return nil, astroFail(err)
+		return nil, err
 	}
-	out := &model.BulkCreateAstroAllowedIPAddressRangesPayload{AllowedIPAddressRanges: make([]*model.AstroAllowedIPAddressRange, len(rs))}
+	out := &model.BulkCreateAstroAllowedIPAddressRangesPayload{ClientMutationID: in.ClientMutationID, AllowedIPAddressRanges: make([]*model.AstroAllowedIPAddressRange, len(rs))}
 	for i, r := range rs {
 		out.AllowedIPAddressRanges[i] = convertAstroAllowedIPAddressRange(r)
 	}
@@ -339,4 +357,31 @@ func deleteAstroAllowedIPAddressRange(ctx context.Context, in model.DeleteAstroA
 		return nil, astroFail(err)
 	}
 	return &model.DeleteAstroAllowedIPAddressRangePayload{AllowedIPAddressRangeID: in.AllowedIPAddressRangeID}, nil
+}
+
+// createAllowedRangeOnce creates the range unless a create of ours already
+// did: a range is unique in its organization (the spec's bulk create
+// answers a taken one with 409 Conflict; see createByKey).
+func createAllowedRangeOnce(ctx context.Context, cl *astro.Client, orgID, cidr string, uncertain bool) (*astro.AllowedIPAddressRange, error) {
+	return createByKey(ctx, keyedCreate[*astro.AllowedIPAddressRange]{
+		kind: "allowed IP address range",
+		key:  fmt.Sprintf("the range '%s' in its organization", cidr),
+		send: func(ctx context.Context) (*astro.AllowedIPAddressRange, error) {
+			r, _, err := cl.AllowedIPAddressRanges.Create(ctx, orgID, &astro.CreateAllowedIPAddressRangeRequest{IPAddressRange: cidr})
+			return r, err
+		},
+		find: func(ctx context.Context) (*astro.AllowedIPAddressRange, bool, error) {
+			// No filter by range: read the organization's ranges (few).
+			for r, err := range cl.AllowedIPAddressRanges.ListIter(ctx, orgID, &astro.ListAllowedIPAddressRangesOptions{ListOptions: astro.ListOptions{Limit: 1000}}) {
+				if err != nil {
+					return nil, false, err
+				}
+				if r.IPAddressRange == cidr {
+					return r, true, nil
+				}
+			}
+			return nil, false, nil
+		},
+		holder: func(r *astro.AllowedIPAddressRange) (string, string) { return r.ID, r.ID },
+	}, uncertain)
 }

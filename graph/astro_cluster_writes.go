@@ -121,12 +121,17 @@ func createAstroCluster(ctx context.Context, in model.CreateAstroClusterInput) (
 	if err != nil {
 		return nil, err
 	}
-	k, _, err := cl.Clusters.Create(ctx, in.OrganizationID, req)
+	k, err := once(ctx, "astro", "createAstroCluster", in.ClientMutationID, in, func(ctx context.Context, uncertain bool) (*astro.Cluster, error) {
+		return astroCreate(ctx, "cluster", uncertain, func(ctx context.Context) (*astro.Cluster, error) {
+			v, _, err := cl.Clusters.Create(ctx, in.OrganizationID, req)
+			return v, err
+		})
+	})
 	if err != nil {
-		return nil, astroFail(err)
+		return nil, err
 	}
 	loader.Refresh(ctx, l.AstroCluster, loader.AstroKey{OrganizationID: in.OrganizationID, ID: k.ID}, k)
-	return &model.CreateAstroClusterPayload{Cluster: convertAstroCluster(k)}, nil
+	return &model.CreateAstroClusterPayload{ClientMutationID: in.ClientMutationID, Cluster: convertAstroCluster(k)}, nil
 }
 
 func updateAstroCluster(ctx context.Context, in model.UpdateAstroClusterInput) (*model.UpdateAstroClusterPayload, error) {

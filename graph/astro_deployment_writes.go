@@ -2,14 +2,17 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/graph/model"
 )
 
-// Deployment writes. A create is sent once: the transport never retries a
-// create that may have reached Astro (see internal/upstream).
+// Deployment writes. A create is never repeated blindly: a deployment's
+// name is unique in its workspace (Astro refuses a second one), so an
+// unknown outcome is resolved by looking the name up (see creates.go).
 
 func createAstroDeployment(ctx context.Context, in model.CreateAstroDeploymentInput) (*model.CreateAstroDeploymentPayload, error) {
 	var c check
@@ -19,12 +22,61 @@ func createAstroDeployment(ctx context.Context, in model.CreateAstroDeploymentIn
 	if err != nil {
 		return nil, err
 	}
-	d, _, err := cl.Deployments.Create(ctx, in.OrganizationID, req)
+	name, workspaceID, err := deploymentNameOf(req)
 	if err != nil {
-		return nil, astroFail(err)
+		return nil, err
+	}
+	d, err := once(ctx, "astro", "createAstroDeployment", in.ClientMutationID, in, func(ctx context.Context, uncertain bool) (*astro.Deployment, error) {
+		return createDeploymentOnce(ctx, cl, in.OrganizationID, workspaceID, name, req, uncertain)
+	})
+	if err != nil {
+		return nil, err
 	}
 	loader.Refresh(ctx, l.AstroDeployment, deploymentKey(in.OrganizationID, d.ID), d)
-	return &model.CreateAstroDeploymentPayload{Deployment: convertAstroDeployment(d)}, nil
+	return &model.CreateAstroDeploymentPayload{Deployment: convertAstroDeployment(d), ClientMutationID: in.ClientMutationID}, nil
+}
+
+// createDeploymentOnce creates the deployment unless a create of ours
+// already did: its name is unique in its workspace (see createByKey).
+func createDeploymentOnce(ctx context.Context, cl *astro.Client, orgID, workspaceID, name string, req astro.CreateDeploymentRequest, uncertain bool) (*astro.Deployment, error) {
+	return createByKey(ctx, keyedCreate[*astro.Deployment]{
+		kind: "deployment",
+		key:  fmt.Sprintf("the name '%s' in its workspace", name),
+		send: func(ctx context.Context) (*astro.Deployment, error) {
+			d, _, err := cl.Deployments.Create(ctx, orgID, req)
+			return d, err
+		},
+		find: func(ctx context.Context) (*astro.Deployment, bool, error) {
+			opts := &astro.ListDeploymentsOptions{WorkspaceIDs: []string{workspaceID}, Names: []string{name}, ListOptions: astro.ListOptions{Limit: 100}}
+			ds, _, err := cl.Deployments.List(ctx, orgID, opts)
+			for _, d := range ds {
+				// Match here too: a filter an older API ignores must not
+				// make another deployment the answer.
+				if d.Name == name && d.WorkspaceID == workspaceID {
+					return d, true, nil
+				}
+			}
+			return nil, false, err
+		},
+		holder: func(d *astro.Deployment) (string, string) { return encodeID(typeAstroDeployment, orgID, d.ID), d.ID },
+	}, uncertain)
+}
+
+// deploymentNameOf reads the unique key — name and workspace — of any
+// variant of the create body.
+func deploymentNameOf(req astro.CreateDeploymentRequest) (name, workspaceID string, err error) {
+	b, err := json.Marshal(req)
+	if err != nil {
+		return "", "", err
+	}
+	var key struct {
+		Name        string `json:"name"`
+		WorkspaceID string `json:"workspaceId"`
+	}
+	if err := json.Unmarshal(b, &key); err != nil {
+		return "", "", err
+	}
+	return key.Name, key.WorkspaceID, nil
 }
 
 func updateAstroDeployment(ctx context.Context, in model.UpdateAstroDeploymentInput) (*model.UpdateAstroDeploymentPayload, error) {

@@ -222,11 +222,16 @@ func createAstroDeploy(ctx context.Context, in model.CreateAstroDeployInput) (*m
 	if err != nil {
 		return nil, err
 	}
-	d, _, err := cl.Deploys.Create(ctx, in.OrganizationID, in.DeploymentID, req)
+	d, err := once(ctx, "astro", "createAstroDeploy", in.ClientMutationID, in, func(ctx context.Context, uncertain bool) (*astro.Deploy, error) {
+		return astroCreate(ctx, "deploy", uncertain, func(ctx context.Context) (*astro.Deploy, error) {
+			v, _, err := cl.Deploys.Create(ctx, in.OrganizationID, in.DeploymentID, req)
+			return v, err
+		})
+	})
 	if err != nil {
-		return nil, astroFail(err)
+		return nil, err
 	}
-	return &model.CreateAstroDeployPayload{Deploy: refreshDeploy(ctx, l, in.OrganizationID, d)}, nil
+	return &model.CreateAstroDeployPayload{ClientMutationID: in.ClientMutationID, Deploy: refreshDeploy(ctx, l, in.OrganizationID, d)}, nil
 }
 
 // refreshDeploy records a deploy a write returned, and forgets its
@@ -300,14 +305,19 @@ func createAstroAgentToken(ctx context.Context, in model.CreateAstroAgentTokenIn
 	if err != nil {
 		return nil, err
 	}
-	t, _, err := cl.AgentTokens.Create(ctx, in.OrganizationID, in.DeploymentID, &astro.CreateAgentTokenRequest{
-		Name: in.Name, Description: in.Description, TokenExpiryPeriodInDays: in.TokenExpiryPeriodInDays,
+	t, err := once(ctx, "astro", "createAstroAgentToken", in.ClientMutationID, in, func(ctx context.Context, uncertain bool) (*astro.APIToken, error) {
+		return astroCreate(ctx, "agent token", uncertain, func(ctx context.Context) (*astro.APIToken, error) {
+			v, _, err := cl.AgentTokens.Create(ctx, in.OrganizationID, in.DeploymentID, &astro.CreateAgentTokenRequest{
+				Name: in.Name, Description: in.Description, TokenExpiryPeriodInDays: in.TokenExpiryPeriodInDays,
+			})
+			return v, err
+		})
 	})
 	if err != nil {
-		return nil, astroFail(err)
+		return nil, err
 	}
 	loader.Forget(ctx, l.AstroAgentToken, loader.AstroChildKey{OrganizationID: in.OrganizationID, ParentID: in.DeploymentID, ID: t.ID})
-	return &model.CreateAstroAgentTokenPayload{AgentToken: convertAstroAgentToken(in.OrganizationID, in.DeploymentID, t)}, nil
+	return &model.CreateAstroAgentTokenPayload{ClientMutationID: in.ClientMutationID, AgentToken: convertAstroAgentToken(in.OrganizationID, in.DeploymentID, t)}, nil
 }
 
 func deleteAstroAgentToken(ctx context.Context, in model.DeleteAstroAgentTokenInput) (*model.DeleteAstroAgentTokenPayload, error) {

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/graph/loader"
@@ -101,13 +103,15 @@ func createAstroEnvironmentObject(ctx context.Context, in model.CreateAstroEnvir
 	if err != nil {
 		return nil, err
 	}
-	id, _, err := cl.EnvironmentObjects.Create(ctx, in.OrganizationID, req)
+	id, err := once(ctx, "astro", "createAstroEnvironmentObject", in.ClientMutationID, in, func(ctx context.Context, uncertain bool) (string, error) {
+		return createEnvironmentObjectOnce(ctx, cl, in.OrganizationID, req, uncertain)
+	})
 	if err != nil {
-		return nil, astroFail(err)
+		return nil, err
 	}
 	// Astro answers a create with the id only: read the object back.
 	loader.Forget(ctx, l.AstroEnvironmentObject, loader.AstroKey{OrganizationID: in.OrganizationID, ID: id})
-	out := &model.CreateAstroEnvironmentObjectPayload{}
+	out := &model.CreateAstroEnvironmentObjectPayload{ClientMutationID: in.ClientMutationID}
 	if wants(ctx, "environmentObject") {
 		if out.EnvironmentObject, err = astroEnvironmentObject(ctx, in.OrganizationID, id); err != nil {
 			return nil, err
@@ -258,4 +262,34 @@ func deleteAstroEnvironmentObject(ctx context.Context, in model.DeleteAstroEnvir
 	return &model.DeleteAstroEnvironmentObjectPayload{
 		ID: encodeID(typeAstroEnvironmentObject, in.OrganizationID, in.EnvironmentObjectID), EnvironmentObjectID: in.EnvironmentObjectID,
 	}, nil
+}
+
+// createEnvironmentObjectOnce creates the object unless a create of ours
+// already did: an object's type and key are unique in its scope (the spec
+// answers a second one with 409 Conflict; see createByKey).
+func createEnvironmentObjectOnce(ctx context.Context, cl *astro.Client, orgID string, req *astro.CreateEnvironmentObjectRequest, uncertain bool) (string, error) {
+	return createByKey(ctx, keyedCreate[string]{
+		kind: "environment object",
+		key:  fmt.Sprintf("its key '%s' (%s) in %s %s", req.ObjectKey, req.ObjectType, strings.ToLower(string(req.Scope)), req.ScopeEntityID),
+		send: func(ctx context.Context) (string, error) {
+			id, _, err := cl.EnvironmentObjects.Create(ctx, orgID, req)
+			return id, err
+		},
+		find: func(ctx context.Context) (string, bool, error) {
+			opts := &astro.ListEnvironmentObjectsOptions{ObjectType: req.ObjectType, ObjectKey: req.ObjectKey, ListOptions: astro.ListOptions{Limit: 1000}}
+			if req.Scope == astro.EnvironmentObjectScopeDeployment {
+				opts.DeploymentID = req.ScopeEntityID
+			} else {
+				opts.WorkspaceID = req.ScopeEntityID
+			}
+			objs, _, err := cl.EnvironmentObjects.List(ctx, orgID, opts)
+			for _, o := range objs {
+				if o.ID != nil && o.ObjectKey == req.ObjectKey && o.ObjectType == req.ObjectType && o.Scope == req.Scope && o.ScopeEntityID == req.ScopeEntityID {
+					return *o.ID, true, nil
+				}
+			}
+			return "", false, err
+		},
+		holder: func(id string) (string, string) { return encodeID(typeAstroEnvironmentObject, orgID, id), id },
+	}, uncertain)
 }

@@ -134,14 +134,19 @@ func createAstroTeam(ctx context.Context, in model.CreateAstroTeamInput) (*model
 	if err != nil {
 		return nil, err
 	}
-	t, _, err := cl.Teams.Create(ctx, in.OrganizationID, &astro.CreateTeamRequest{
-		Name: in.Name, Description: in.Description, MemberIDs: in.MemberIds, OrganizationRole: ptrTo[astro.OrganizationRole](in.OrganizationRole),
+	t, err := once(ctx, "astro", "createAstroTeam", in.ClientMutationID, in, func(ctx context.Context, uncertain bool) (*astro.Team, error) {
+		return astroCreate(ctx, "team", uncertain, func(ctx context.Context) (*astro.Team, error) {
+			v, _, err := cl.Teams.Create(ctx, in.OrganizationID, &astro.CreateTeamRequest{
+				Name: in.Name, Description: in.Description, MemberIDs: in.MemberIds, OrganizationRole: ptrTo[astro.OrganizationRole](in.OrganizationRole),
+			})
+			return v, err
+		})
 	})
 	if err != nil {
-		return nil, astroFail(err)
+		return nil, err
 	}
 	loader.Refresh(ctx, l.AstroTeam, loader.AstroKey{OrganizationID: in.OrganizationID, ID: t.ID}, t)
-	return &model.CreateAstroTeamPayload{Team: convertAstroTeam(t)}, nil
+	return &model.CreateAstroTeamPayload{ClientMutationID: in.ClientMutationID, Team: convertAstroTeam(t)}, nil
 }
 
 func updateAstroTeam(ctx context.Context, in model.UpdateAstroTeamInput) (*model.UpdateAstroTeamPayload, error) {
@@ -257,11 +262,16 @@ func createAstroUserInvite(ctx context.Context, in model.CreateAstroUserInviteIn
 	if err != nil {
 		return nil, err
 	}
-	inv, _, err := cl.Invites.Create(ctx, in.OrganizationID, &astro.CreateUserInviteRequest{InviteeEmail: in.InviteeEmail, Role: astro.OrganizationRole(in.Role)})
+	inv, err := once(ctx, "astro", "createAstroUserInvite", in.ClientMutationID, in, func(ctx context.Context, uncertain bool) (*astro.Invite, error) {
+		return astroCreate(ctx, "invite", uncertain, func(ctx context.Context) (*astro.Invite, error) {
+			v, _, err := cl.Invites.Create(ctx, in.OrganizationID, &astro.CreateUserInviteRequest{InviteeEmail: in.InviteeEmail, Role: astro.OrganizationRole(in.Role)})
+			return v, err
+		})
+	})
 	if err != nil {
-		return nil, astroFail(err)
+		return nil, err
 	}
-	return &model.CreateAstroUserInvitePayload{Invite: convertAstroInvite(inv)}, nil
+	return &model.CreateAstroUserInvitePayload{ClientMutationID: in.ClientMutationID, Invite: convertAstroInvite(inv)}, nil
 }
 
 func deleteAstroUserInvite(ctx context.Context, in model.DeleteAstroUserInviteInput) (*model.DeleteAstroUserInvitePayload, error) {

@@ -96,15 +96,20 @@ func createAstroWorkspace(ctx context.Context, in model.CreateAstroWorkspaceInpu
 	if err != nil {
 		return nil, err
 	}
-	w, _, err := cl.Workspaces.Create(ctx, in.OrganizationID, &astro.CreateWorkspaceRequest{
-		Name: in.Name, Description: in.Description, CICDEnforcedDefault: in.CicdEnforcedDefault, DefaultClusterID: in.DefaultClusterID,
-		DefaultCloudProvider: ptrTo[astro.CloudProvider](in.DefaultCloudProvider), DefaultRegion: in.DefaultRegion,
+	w, err := once(ctx, "astro", "createAstroWorkspace", in.ClientMutationID, in, func(ctx context.Context, uncertain bool) (*astro.Workspace, error) {
+		return astroCreate(ctx, "workspace", uncertain, func(ctx context.Context) (*astro.Workspace, error) {
+			v, _, err := cl.Workspaces.Create(ctx, in.OrganizationID, &astro.CreateWorkspaceRequest{
+				Name: in.Name, Description: in.Description, CICDEnforcedDefault: in.CicdEnforcedDefault, DefaultClusterID: in.DefaultClusterID,
+				DefaultCloudProvider: ptrTo[astro.CloudProvider](in.DefaultCloudProvider), DefaultRegion: in.DefaultRegion,
+			})
+			return v, err
+		})
 	})
 	if err != nil {
-		return nil, astroFail(err)
+		return nil, err
 	}
 	loader.Refresh(ctx, l.AstroWorkspace, loader.AstroKey{OrganizationID: in.OrganizationID, ID: w.ID}, w)
-	return &model.CreateAstroWorkspacePayload{Workspace: convertAstroWorkspace(w)}, nil
+	return &model.CreateAstroWorkspacePayload{ClientMutationID: in.ClientMutationID, Workspace: convertAstroWorkspace(w)}, nil
 }
 
 func updateAstroWorkspace(ctx context.Context, in model.UpdateAstroWorkspaceInput) (*model.UpdateAstroWorkspacePayload, error) {

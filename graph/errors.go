@@ -19,6 +19,7 @@ import (
 
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/backends/houston"
+	"github.com/astro-gateway/gateway/internal/idempotency"
 	"github.com/astro-gateway/gateway/internal/limiter"
 )
 
@@ -26,7 +27,17 @@ import (
 // with extensions.code, and, for upstream failures, the backend, the upstream
 // status and request id, and retryAfter (seconds) when known.
 func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
-	return scrubbed(ctx, present(ctx, err))
+	gerr := scrubbed(ctx, present(ctx, err))
+	// The holder of a taken key is named after scrubbing: its ids are the
+	// gateway's own values, not upstream text, and a global id (base64 of
+	// the organization id …) may share a run with a JWT of that
+	// organization.
+	var ex *ExistsError
+	if errors.As(err, &ex) {
+		gerr.Extensions["existingId"] = ex.ExistingID
+		gerr.Extensions["existingUpstreamId"] = ex.ExistingUpstreamID
+	}
+	return gerr
 }
 
 // scrubbed removes the caller's credentials — whole, or any run of 8 or
@@ -103,7 +114,24 @@ func present(ctx context.Context, err error) *gqlerror.Error {
 		nerr  net.Error
 		ctxEr = errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 	)
+	var (
+		ou *OutcomeUnknownError
+		se *idempotency.StoreError
+	)
 	switch {
+	case errors.As(err, &ou):
+		// Before the request's own deadline: a create cut short by it is
+		// still one whose outcome is unknown.
+		ext["code"] = fault.CodeOutcomeUnknown
+		ext["backend"] = ou.Backend
+		if errors.As(err, &ae) {
+			ext["status"] = ae.StatusCode
+			if ae.RequestID != "" {
+				ext["requestId"] = ae.RequestID
+			}
+		}
+	case errors.As(err, &se):
+		ext["code"] = fault.CodeUpstreamUnavailable
 	case ctxEr && ctx.Err() != nil:
 		// The request itself ran out of time (or its client left): not
 		// the upstream's fault.

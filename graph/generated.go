@@ -1058,6 +1058,7 @@ type ComplexityRoot struct {
 
 	BulkCreateAstroAllowedIpAddressRangesPayload struct {
 		AllowedIPAddressRanges func(childComplexity int) int
+		ClientMutationID       func(childComplexity int) int
 	}
 
 	BulkDeleteAstroAllowedIpAddressRangesPayload struct {
@@ -1069,75 +1070,92 @@ type ComplexityRoot struct {
 	}
 
 	CreateAstroAgentTokenPayload struct {
-		AgentToken func(childComplexity int) int
+		AgentToken       func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
 	}
 
 	CreateAstroAllowedIpAddressRangePayload struct {
 		AllowedIPAddressRange func(childComplexity int) int
+		ClientMutationID      func(childComplexity int) int
 	}
 
 	CreateAstroApiTokenPayload struct {
-		APIToken func(childComplexity int) int
+		APIToken         func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
 	}
 
 	CreateAstroClusterPayload struct {
-		Cluster func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Cluster          func(childComplexity int) int
 	}
 
 	CreateAstroCustomRolePayload struct {
-		Role func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Role             func(childComplexity int) int
 	}
 
 	CreateAstroDeployPayload struct {
-		Deploy func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Deploy           func(childComplexity int) int
 	}
 
 	CreateAstroDeploymentPayload struct {
-		Deployment func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Deployment       func(childComplexity int) int
 	}
 
 	CreateAstroEnvironmentObjectPayload struct {
+		ClientMutationID  func(childComplexity int) int
 		EnvironmentObject func(childComplexity int) int
 	}
 
 	CreateAstroTeamPayload struct {
-		Team func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Team             func(childComplexity int) int
 	}
 
 	CreateAstroUserInvitePayload struct {
-		Invite func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Invite           func(childComplexity int) int
 	}
 
 	CreateAstroWorkspacePayload struct {
-		Workspace func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Workspace        func(childComplexity int) int
 	}
 
 	CreateSoftwareDeploymentPayload struct {
-		Deployment func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Deployment       func(childComplexity int) int
 	}
 
 	CreateSoftwareDeploymentServiceAccountPayload struct {
-		APIKey         func(childComplexity int) int
-		ServiceAccount func(childComplexity int) int
+		APIKey           func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		ServiceAccount   func(childComplexity int) int
 	}
 
 	CreateSoftwareTokenPayload struct {
-		Token func(childComplexity int) int
-		User  func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Token            func(childComplexity int) int
+		User             func(childComplexity int) int
 	}
 
 	CreateSoftwareUserPayload struct {
-		Token func(childComplexity int) int
-		User  func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Token            func(childComplexity int) int
+		User             func(childComplexity int) int
 	}
 
 	CreateSoftwareWorkspacePayload struct {
-		Workspace func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Workspace        func(childComplexity int) int
 	}
 
 	CreateSoftwareWorkspaceServiceAccountPayload struct {
-		APIKey         func(childComplexity int) int
-		ServiceAccount func(childComplexity int) int
+		APIKey           func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		ServiceAccount   func(childComplexity int) int
 	}
 
 	DeleteAstroAgentTokenPayload struct {
@@ -6378,6 +6396,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BulkCreateAstroAllowedIpAddressRangesPayload.AllowedIPAddressRanges(childComplexity), true
+	case "BulkCreateAstroAllowedIpAddressRangesPayload.clientMutationId":
+		if e.ComplexityRoot.BulkCreateAstroAllowedIpAddressRangesPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkCreateAstroAllowedIpAddressRangesPayload.ClientMutationID(childComplexity), true
 
 	case "BulkDeleteAstroAllowedIpAddressRangesPayload.allowedIpAddressRangeIds":
 		if e.ComplexityRoot.BulkDeleteAstroAllowedIpAddressRangesPayload.AllowedIPAddressRangeIds == nil {
@@ -6399,6 +6423,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateAstroAgentTokenPayload.AgentToken(childComplexity), true
+	case "CreateAstroAgentTokenPayload.clientMutationId":
+		if e.ComplexityRoot.CreateAstroAgentTokenPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAstroAgentTokenPayload.ClientMutationID(childComplexity), true
 
 	case "CreateAstroAllowedIpAddressRangePayload.allowedIpAddressRange":
 		if e.ComplexityRoot.CreateAstroAllowedIpAddressRangePayload.AllowedIPAddressRange == nil {
@@ -6406,6 +6436,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateAstroAllowedIpAddressRangePayload.AllowedIPAddressRange(childComplexity), true
+	case "CreateAstroAllowedIpAddressRangePayload.clientMutationId":
+		if e.ComplexityRoot.CreateAstroAllowedIpAddressRangePayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAstroAllowedIpAddressRangePayload.ClientMutationID(childComplexity), true
 
 	case "CreateAstroApiTokenPayload.apiToken":
 		if e.ComplexityRoot.CreateAstroApiTokenPayload.APIToken == nil {
@@ -6413,7 +6449,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateAstroApiTokenPayload.APIToken(childComplexity), true
+	case "CreateAstroApiTokenPayload.clientMutationId":
+		if e.ComplexityRoot.CreateAstroApiTokenPayload.ClientMutationID == nil {
+			break
+		}
 
+		return e.ComplexityRoot.CreateAstroApiTokenPayload.ClientMutationID(childComplexity), true
+
+	case "CreateAstroClusterPayload.clientMutationId":
+		if e.ComplexityRoot.CreateAstroClusterPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAstroClusterPayload.ClientMutationID(childComplexity), true
 	case "CreateAstroClusterPayload.cluster":
 		if e.ComplexityRoot.CreateAstroClusterPayload.Cluster == nil {
 			break
@@ -6421,6 +6469,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateAstroClusterPayload.Cluster(childComplexity), true
 
+	case "CreateAstroCustomRolePayload.clientMutationId":
+		if e.ComplexityRoot.CreateAstroCustomRolePayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAstroCustomRolePayload.ClientMutationID(childComplexity), true
 	case "CreateAstroCustomRolePayload.role":
 		if e.ComplexityRoot.CreateAstroCustomRolePayload.Role == nil {
 			break
@@ -6428,6 +6482,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateAstroCustomRolePayload.Role(childComplexity), true
 
+	case "CreateAstroDeployPayload.clientMutationId":
+		if e.ComplexityRoot.CreateAstroDeployPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAstroDeployPayload.ClientMutationID(childComplexity), true
 	case "CreateAstroDeployPayload.deploy":
 		if e.ComplexityRoot.CreateAstroDeployPayload.Deploy == nil {
 			break
@@ -6435,6 +6495,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateAstroDeployPayload.Deploy(childComplexity), true
 
+	case "CreateAstroDeploymentPayload.clientMutationId":
+		if e.ComplexityRoot.CreateAstroDeploymentPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAstroDeploymentPayload.ClientMutationID(childComplexity), true
 	case "CreateAstroDeploymentPayload.deployment":
 		if e.ComplexityRoot.CreateAstroDeploymentPayload.Deployment == nil {
 			break
@@ -6442,6 +6508,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateAstroDeploymentPayload.Deployment(childComplexity), true
 
+	case "CreateAstroEnvironmentObjectPayload.clientMutationId":
+		if e.ComplexityRoot.CreateAstroEnvironmentObjectPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAstroEnvironmentObjectPayload.ClientMutationID(childComplexity), true
 	case "CreateAstroEnvironmentObjectPayload.environmentObject":
 		if e.ComplexityRoot.CreateAstroEnvironmentObjectPayload.EnvironmentObject == nil {
 			break
@@ -6449,6 +6521,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateAstroEnvironmentObjectPayload.EnvironmentObject(childComplexity), true
 
+	case "CreateAstroTeamPayload.clientMutationId":
+		if e.ComplexityRoot.CreateAstroTeamPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAstroTeamPayload.ClientMutationID(childComplexity), true
 	case "CreateAstroTeamPayload.team":
 		if e.ComplexityRoot.CreateAstroTeamPayload.Team == nil {
 			break
@@ -6456,6 +6534,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateAstroTeamPayload.Team(childComplexity), true
 
+	case "CreateAstroUserInvitePayload.clientMutationId":
+		if e.ComplexityRoot.CreateAstroUserInvitePayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAstroUserInvitePayload.ClientMutationID(childComplexity), true
 	case "CreateAstroUserInvitePayload.invite":
 		if e.ComplexityRoot.CreateAstroUserInvitePayload.Invite == nil {
 			break
@@ -6463,6 +6547,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateAstroUserInvitePayload.Invite(childComplexity), true
 
+	case "CreateAstroWorkspacePayload.clientMutationId":
+		if e.ComplexityRoot.CreateAstroWorkspacePayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAstroWorkspacePayload.ClientMutationID(childComplexity), true
 	case "CreateAstroWorkspacePayload.workspace":
 		if e.ComplexityRoot.CreateAstroWorkspacePayload.Workspace == nil {
 			break
@@ -6470,6 +6560,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateAstroWorkspacePayload.Workspace(childComplexity), true
 
+	case "CreateSoftwareDeploymentPayload.clientMutationId":
+		if e.ComplexityRoot.CreateSoftwareDeploymentPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSoftwareDeploymentPayload.ClientMutationID(childComplexity), true
 	case "CreateSoftwareDeploymentPayload.deployment":
 		if e.ComplexityRoot.CreateSoftwareDeploymentPayload.Deployment == nil {
 			break
@@ -6483,6 +6579,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateSoftwareDeploymentServiceAccountPayload.APIKey(childComplexity), true
+	case "CreateSoftwareDeploymentServiceAccountPayload.clientMutationId":
+		if e.ComplexityRoot.CreateSoftwareDeploymentServiceAccountPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSoftwareDeploymentServiceAccountPayload.ClientMutationID(childComplexity), true
 	case "CreateSoftwareDeploymentServiceAccountPayload.serviceAccount":
 		if e.ComplexityRoot.CreateSoftwareDeploymentServiceAccountPayload.ServiceAccount == nil {
 			break
@@ -6490,6 +6592,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateSoftwareDeploymentServiceAccountPayload.ServiceAccount(childComplexity), true
 
+	case "CreateSoftwareTokenPayload.clientMutationId":
+		if e.ComplexityRoot.CreateSoftwareTokenPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSoftwareTokenPayload.ClientMutationID(childComplexity), true
 	case "CreateSoftwareTokenPayload.token":
 		if e.ComplexityRoot.CreateSoftwareTokenPayload.Token == nil {
 			break
@@ -6503,6 +6611,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateSoftwareTokenPayload.User(childComplexity), true
 
+	case "CreateSoftwareUserPayload.clientMutationId":
+		if e.ComplexityRoot.CreateSoftwareUserPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSoftwareUserPayload.ClientMutationID(childComplexity), true
 	case "CreateSoftwareUserPayload.token":
 		if e.ComplexityRoot.CreateSoftwareUserPayload.Token == nil {
 			break
@@ -6516,6 +6630,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateSoftwareUserPayload.User(childComplexity), true
 
+	case "CreateSoftwareWorkspacePayload.clientMutationId":
+		if e.ComplexityRoot.CreateSoftwareWorkspacePayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSoftwareWorkspacePayload.ClientMutationID(childComplexity), true
 	case "CreateSoftwareWorkspacePayload.workspace":
 		if e.ComplexityRoot.CreateSoftwareWorkspacePayload.Workspace == nil {
 			break
@@ -6529,6 +6649,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateSoftwareWorkspaceServiceAccountPayload.APIKey(childComplexity), true
+	case "CreateSoftwareWorkspaceServiceAccountPayload.clientMutationId":
+		if e.ComplexityRoot.CreateSoftwareWorkspaceServiceAccountPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSoftwareWorkspaceServiceAccountPayload.ClientMutationID(childComplexity), true
 	case "CreateSoftwareWorkspaceServiceAccountPayload.serviceAccount":
 		if e.ComplexityRoot.CreateSoftwareWorkspaceServiceAccountPayload.ServiceAccount == nil {
 			break
@@ -11471,6 +11597,8 @@ func (ec *executionContext) childFields_BulkCreateAstroAllowedIpAddressRangesPay
 	switch field.Name {
 	case "allowedIpAddressRanges":
 		return ec.fieldContext_BulkCreateAstroAllowedIpAddressRangesPayload_allowedIpAddressRanges(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_BulkCreateAstroAllowedIpAddressRangesPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BulkCreateAstroAllowedIpAddressRangesPayload", field.Name)
 }
@@ -11495,6 +11623,8 @@ func (ec *executionContext) childFields_CreateAstroAgentTokenPayload(ctx context
 	switch field.Name {
 	case "agentToken":
 		return ec.fieldContext_CreateAstroAgentTokenPayload_agentToken(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateAstroAgentTokenPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateAstroAgentTokenPayload", field.Name)
 }
@@ -11503,6 +11633,8 @@ func (ec *executionContext) childFields_CreateAstroAllowedIpAddressRangePayload(
 	switch field.Name {
 	case "allowedIpAddressRange":
 		return ec.fieldContext_CreateAstroAllowedIpAddressRangePayload_allowedIpAddressRange(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateAstroAllowedIpAddressRangePayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateAstroAllowedIpAddressRangePayload", field.Name)
 }
@@ -11511,6 +11643,8 @@ func (ec *executionContext) childFields_CreateAstroApiTokenPayload(ctx context.C
 	switch field.Name {
 	case "apiToken":
 		return ec.fieldContext_CreateAstroApiTokenPayload_apiToken(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateAstroApiTokenPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateAstroApiTokenPayload", field.Name)
 }
@@ -11519,6 +11653,8 @@ func (ec *executionContext) childFields_CreateAstroClusterPayload(ctx context.Co
 	switch field.Name {
 	case "cluster":
 		return ec.fieldContext_CreateAstroClusterPayload_cluster(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateAstroClusterPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateAstroClusterPayload", field.Name)
 }
@@ -11527,6 +11663,8 @@ func (ec *executionContext) childFields_CreateAstroCustomRolePayload(ctx context
 	switch field.Name {
 	case "role":
 		return ec.fieldContext_CreateAstroCustomRolePayload_role(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateAstroCustomRolePayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateAstroCustomRolePayload", field.Name)
 }
@@ -11535,6 +11673,8 @@ func (ec *executionContext) childFields_CreateAstroDeployPayload(ctx context.Con
 	switch field.Name {
 	case "deploy":
 		return ec.fieldContext_CreateAstroDeployPayload_deploy(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateAstroDeployPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateAstroDeployPayload", field.Name)
 }
@@ -11543,6 +11683,8 @@ func (ec *executionContext) childFields_CreateAstroDeploymentPayload(ctx context
 	switch field.Name {
 	case "deployment":
 		return ec.fieldContext_CreateAstroDeploymentPayload_deployment(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateAstroDeploymentPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateAstroDeploymentPayload", field.Name)
 }
@@ -11551,6 +11693,8 @@ func (ec *executionContext) childFields_CreateAstroEnvironmentObjectPayload(ctx 
 	switch field.Name {
 	case "environmentObject":
 		return ec.fieldContext_CreateAstroEnvironmentObjectPayload_environmentObject(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateAstroEnvironmentObjectPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateAstroEnvironmentObjectPayload", field.Name)
 }
@@ -11559,6 +11703,8 @@ func (ec *executionContext) childFields_CreateAstroTeamPayload(ctx context.Conte
 	switch field.Name {
 	case "team":
 		return ec.fieldContext_CreateAstroTeamPayload_team(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateAstroTeamPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateAstroTeamPayload", field.Name)
 }
@@ -11567,6 +11713,8 @@ func (ec *executionContext) childFields_CreateAstroUserInvitePayload(ctx context
 	switch field.Name {
 	case "invite":
 		return ec.fieldContext_CreateAstroUserInvitePayload_invite(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateAstroUserInvitePayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateAstroUserInvitePayload", field.Name)
 }
@@ -11575,6 +11723,8 @@ func (ec *executionContext) childFields_CreateAstroWorkspacePayload(ctx context.
 	switch field.Name {
 	case "workspace":
 		return ec.fieldContext_CreateAstroWorkspacePayload_workspace(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateAstroWorkspacePayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateAstroWorkspacePayload", field.Name)
 }
@@ -11583,6 +11733,8 @@ func (ec *executionContext) childFields_CreateSoftwareDeploymentPayload(ctx cont
 	switch field.Name {
 	case "deployment":
 		return ec.fieldContext_CreateSoftwareDeploymentPayload_deployment(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateSoftwareDeploymentPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateSoftwareDeploymentPayload", field.Name)
 }
@@ -11593,6 +11745,8 @@ func (ec *executionContext) childFields_CreateSoftwareDeploymentServiceAccountPa
 		return ec.fieldContext_CreateSoftwareDeploymentServiceAccountPayload_serviceAccount(ctx, field)
 	case "apiKey":
 		return ec.fieldContext_CreateSoftwareDeploymentServiceAccountPayload_apiKey(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateSoftwareDeploymentServiceAccountPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateSoftwareDeploymentServiceAccountPayload", field.Name)
 }
@@ -11603,6 +11757,8 @@ func (ec *executionContext) childFields_CreateSoftwareTokenPayload(ctx context.C
 		return ec.fieldContext_CreateSoftwareTokenPayload_user(ctx, field)
 	case "token":
 		return ec.fieldContext_CreateSoftwareTokenPayload_token(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateSoftwareTokenPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateSoftwareTokenPayload", field.Name)
 }
@@ -11613,6 +11769,8 @@ func (ec *executionContext) childFields_CreateSoftwareUserPayload(ctx context.Co
 		return ec.fieldContext_CreateSoftwareUserPayload_user(ctx, field)
 	case "token":
 		return ec.fieldContext_CreateSoftwareUserPayload_token(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateSoftwareUserPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateSoftwareUserPayload", field.Name)
 }
@@ -11621,6 +11779,8 @@ func (ec *executionContext) childFields_CreateSoftwareWorkspacePayload(ctx conte
 	switch field.Name {
 	case "workspace":
 		return ec.fieldContext_CreateSoftwareWorkspacePayload_workspace(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateSoftwareWorkspacePayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateSoftwareWorkspacePayload", field.Name)
 }
@@ -11631,6 +11791,8 @@ func (ec *executionContext) childFields_CreateSoftwareWorkspaceServiceAccountPay
 		return ec.fieldContext_CreateSoftwareWorkspaceServiceAccountPayload_serviceAccount(ctx, field)
 	case "apiKey":
 		return ec.fieldContext_CreateSoftwareWorkspaceServiceAccountPayload_apiKey(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateSoftwareWorkspaceServiceAccountPayload_clientMutationId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateSoftwareWorkspaceServiceAccountPayload", field.Name)
 }
@@ -33731,6 +33893,29 @@ func (ec *executionContext) fieldContext_BulkCreateAstroAllowedIpAddressRangesPa
 	return fc, nil
 }
 
+func (ec *executionContext) _BulkCreateAstroAllowedIpAddressRangesPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.BulkCreateAstroAllowedIPAddressRangesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkCreateAstroAllowedIpAddressRangesPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BulkCreateAstroAllowedIpAddressRangesPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkCreateAstroAllowedIpAddressRangesPayload", field, false, false, "String")
+}
+
 func (ec *executionContext) _BulkDeleteAstroAllowedIpAddressRangesPayload_allowedIpAddressRangeIds(ctx context.Context, field graphql.CollectedField, obj *model.BulkDeleteAstroAllowedIPAddressRangesPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33818,6 +34003,29 @@ func (ec *executionContext) fieldContext_CreateAstroAgentTokenPayload_agentToken
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateAstroAgentTokenPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroAgentTokenPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAstroAgentTokenPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAstroAgentTokenPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateAstroAgentTokenPayload", field, false, false, "String")
+}
+
 func (ec *executionContext) _CreateAstroAllowedIpAddressRangePayload_allowedIpAddressRange(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroAllowedIPAddressRangePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33848,6 +34056,29 @@ func (ec *executionContext) fieldContext_CreateAstroAllowedIpAddressRangePayload
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CreateAstroAllowedIpAddressRangePayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroAllowedIPAddressRangePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAstroAllowedIpAddressRangePayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAstroAllowedIpAddressRangePayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateAstroAllowedIpAddressRangePayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreateAstroApiTokenPayload_apiToken(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroAPITokenPayload) (ret graphql.Marshaler) {
@@ -33882,6 +34113,29 @@ func (ec *executionContext) fieldContext_CreateAstroApiTokenPayload_apiToken(_ c
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateAstroApiTokenPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroAPITokenPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAstroApiTokenPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAstroApiTokenPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateAstroApiTokenPayload", field, false, false, "String")
+}
+
 func (ec *executionContext) _CreateAstroClusterPayload_cluster(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroClusterPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33912,6 +34166,29 @@ func (ec *executionContext) fieldContext_CreateAstroClusterPayload_cluster(_ con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CreateAstroClusterPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroClusterPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAstroClusterPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAstroClusterPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateAstroClusterPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreateAstroCustomRolePayload_role(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroCustomRolePayload) (ret graphql.Marshaler) {
@@ -33946,6 +34223,29 @@ func (ec *executionContext) fieldContext_CreateAstroCustomRolePayload_role(_ con
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateAstroCustomRolePayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroCustomRolePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAstroCustomRolePayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAstroCustomRolePayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateAstroCustomRolePayload", field, false, false, "String")
+}
+
 func (ec *executionContext) _CreateAstroDeployPayload_deploy(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroDeployPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33976,6 +34276,29 @@ func (ec *executionContext) fieldContext_CreateAstroDeployPayload_deploy(_ conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CreateAstroDeployPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroDeployPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAstroDeployPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAstroDeployPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateAstroDeployPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreateAstroDeploymentPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroDeploymentPayload) (ret graphql.Marshaler) {
@@ -34010,6 +34333,29 @@ func (ec *executionContext) fieldContext_CreateAstroDeploymentPayload_deployment
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateAstroDeploymentPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroDeploymentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAstroDeploymentPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAstroDeploymentPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateAstroDeploymentPayload", field, false, false, "String")
+}
+
 func (ec *executionContext) _CreateAstroEnvironmentObjectPayload_environmentObject(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroEnvironmentObjectPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34040,6 +34386,29 @@ func (ec *executionContext) fieldContext_CreateAstroEnvironmentObjectPayload_env
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CreateAstroEnvironmentObjectPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroEnvironmentObjectPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAstroEnvironmentObjectPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAstroEnvironmentObjectPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateAstroEnvironmentObjectPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreateAstroTeamPayload_team(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroTeamPayload) (ret graphql.Marshaler) {
@@ -34074,6 +34443,29 @@ func (ec *executionContext) fieldContext_CreateAstroTeamPayload_team(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateAstroTeamPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroTeamPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAstroTeamPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAstroTeamPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateAstroTeamPayload", field, false, false, "String")
+}
+
 func (ec *executionContext) _CreateAstroUserInvitePayload_invite(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroUserInvitePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34104,6 +34496,29 @@ func (ec *executionContext) fieldContext_CreateAstroUserInvitePayload_invite(_ c
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CreateAstroUserInvitePayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroUserInvitePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAstroUserInvitePayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAstroUserInvitePayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateAstroUserInvitePayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreateAstroWorkspacePayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroWorkspacePayload) (ret graphql.Marshaler) {
@@ -34138,6 +34553,29 @@ func (ec *executionContext) fieldContext_CreateAstroWorkspacePayload_workspace(_
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateAstroWorkspacePayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroWorkspacePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAstroWorkspacePayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAstroWorkspacePayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateAstroWorkspacePayload", field, false, false, "String")
+}
+
 func (ec *executionContext) _CreateSoftwareDeploymentPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareDeploymentPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34168,6 +34606,29 @@ func (ec *executionContext) fieldContext_CreateSoftwareDeploymentPayload_deploym
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CreateSoftwareDeploymentPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareDeploymentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSoftwareDeploymentPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSoftwareDeploymentPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateSoftwareDeploymentPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreateSoftwareDeploymentServiceAccountPayload_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareDeploymentServiceAccountPayload) (ret graphql.Marshaler) {
@@ -34222,6 +34683,29 @@ func (ec *executionContext) _CreateSoftwareDeploymentServiceAccountPayload_apiKe
 	)
 }
 func (ec *executionContext) fieldContext_CreateSoftwareDeploymentServiceAccountPayload_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateSoftwareDeploymentServiceAccountPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreateSoftwareDeploymentServiceAccountPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareDeploymentServiceAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSoftwareDeploymentServiceAccountPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSoftwareDeploymentServiceAccountPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateSoftwareDeploymentServiceAccountPayload", field, false, false, "String")
 }
 
@@ -34280,6 +34764,29 @@ func (ec *executionContext) fieldContext_CreateSoftwareTokenPayload_token(_ cont
 	return graphql.NewScalarFieldContext("CreateSoftwareTokenPayload", field, false, false, "String")
 }
 
+func (ec *executionContext) _CreateSoftwareTokenPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareTokenPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSoftwareTokenPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSoftwareTokenPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateSoftwareTokenPayload", field, false, false, "String")
+}
+
 func (ec *executionContext) _CreateSoftwareUserPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareUserPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34335,6 +34842,29 @@ func (ec *executionContext) fieldContext_CreateSoftwareUserPayload_token(_ conte
 	return graphql.NewScalarFieldContext("CreateSoftwareUserPayload", field, false, false, "String")
 }
 
+func (ec *executionContext) _CreateSoftwareUserPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareUserPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSoftwareUserPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSoftwareUserPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateSoftwareUserPayload", field, false, false, "String")
+}
+
 func (ec *executionContext) _CreateSoftwareWorkspacePayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareWorkspacePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34365,6 +34895,29 @@ func (ec *executionContext) fieldContext_CreateSoftwareWorkspacePayload_workspac
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CreateSoftwareWorkspacePayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareWorkspacePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSoftwareWorkspacePayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSoftwareWorkspacePayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateSoftwareWorkspacePayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreateSoftwareWorkspaceServiceAccountPayload_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareWorkspaceServiceAccountPayload) (ret graphql.Marshaler) {
@@ -34419,6 +34972,29 @@ func (ec *executionContext) _CreateSoftwareWorkspaceServiceAccountPayload_apiKey
 	)
 }
 func (ec *executionContext) fieldContext_CreateSoftwareWorkspaceServiceAccountPayload_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateSoftwareWorkspaceServiceAccountPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreateSoftwareWorkspaceServiceAccountPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareWorkspaceServiceAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSoftwareWorkspaceServiceAccountPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSoftwareWorkspaceServiceAccountPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateSoftwareWorkspaceServiceAccountPayload", field, false, false, "String")
 }
 
@@ -50876,7 +51452,7 @@ func (ec *executionContext) unmarshalInputBulkCreateAstroAllowedIpAddressRangesI
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"organizationId", "allowedIpAddressRanges"}
+	fieldsInOrder := [...]string{"organizationId", "allowedIpAddressRanges", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -50897,6 +51473,13 @@ func (ec *executionContext) unmarshalInputBulkCreateAstroAllowedIpAddressRangesI
 				return it, err
 			}
 			it.AllowedIPAddressRanges = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
 		}
 	}
 	return it, nil
@@ -51016,7 +51599,7 @@ func (ec *executionContext) unmarshalInputCreateAstroAgentTokenInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"organizationId", "deploymentId", "name", "description", "tokenExpiryPeriodInDays"}
+	fieldsInOrder := [...]string{"organizationId", "deploymentId", "name", "description", "tokenExpiryPeriodInDays", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51058,6 +51641,13 @@ func (ec *executionContext) unmarshalInputCreateAstroAgentTokenInput(ctx context
 				return it, err
 			}
 			it.TokenExpiryPeriodInDays = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
 		}
 	}
 	return it, nil
@@ -51086,7 +51676,7 @@ func (ec *executionContext) unmarshalInputCreateAstroAllowedIpAddressRangeInput(
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"organizationId", "ipAddressRange"}
+	fieldsInOrder := [...]string{"organizationId", "ipAddressRange", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51107,6 +51697,13 @@ func (ec *executionContext) unmarshalInputCreateAstroAllowedIpAddressRangeInput(
 				return it, err
 			}
 			it.IPAddressRange = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
 		}
 	}
 	return it, nil
@@ -51135,7 +51732,7 @@ func (ec *executionContext) unmarshalInputCreateAstroApiTokenInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"organizationId", "name", "description", "scope", "role", "entityId", "kind", "tokenExpiryPeriodInDays"}
+	fieldsInOrder := [...]string{"organizationId", "name", "description", "scope", "role", "entityId", "kind", "tokenExpiryPeriodInDays", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51198,6 +51795,13 @@ func (ec *executionContext) unmarshalInputCreateAstroApiTokenInput(ctx context.C
 				return it, err
 			}
 			it.TokenExpiryPeriodInDays = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
 		}
 	}
 	return it, nil
@@ -51226,7 +51830,7 @@ func (ec *executionContext) unmarshalInputCreateAstroClusterInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"organizationId", "cluster"}
+	fieldsInOrder := [...]string{"organizationId", "cluster", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51247,6 +51851,13 @@ func (ec *executionContext) unmarshalInputCreateAstroClusterInput(ctx context.Co
 				return it, err
 			}
 			it.Cluster = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
 		}
 	}
 	return it, nil
@@ -51275,7 +51886,7 @@ func (ec *executionContext) unmarshalInputCreateAstroCustomRoleInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"organizationId", "name", "description", "scopeType", "permissions", "restrictedWorkspaceIds"}
+	fieldsInOrder := [...]string{"organizationId", "name", "description", "scopeType", "permissions", "restrictedWorkspaceIds", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51324,6 +51935,13 @@ func (ec *executionContext) unmarshalInputCreateAstroCustomRoleInput(ctx context
 				return it, err
 			}
 			it.RestrictedWorkspaceIds = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
 		}
 	}
 	return it, nil
@@ -51352,7 +51970,7 @@ func (ec *executionContext) unmarshalInputCreateAstroDeployInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"organizationId", "deploymentId", "type", "description", "bundleType", "bundleMountPath", "git"}
+	fieldsInOrder := [...]string{"organizationId", "deploymentId", "type", "description", "bundleType", "bundleMountPath", "git", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51408,6 +52026,13 @@ func (ec *executionContext) unmarshalInputCreateAstroDeployInput(ctx context.Con
 				return it, err
 			}
 			it.Git = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
 		}
 	}
 	return it, nil
@@ -51436,7 +52061,7 @@ func (ec *executionContext) unmarshalInputCreateAstroDeploymentInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"organizationId", "deployment"}
+	fieldsInOrder := [...]string{"organizationId", "deployment", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51457,6 +52082,13 @@ func (ec *executionContext) unmarshalInputCreateAstroDeploymentInput(ctx context
 				return it, err
 			}
 			it.Deployment = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
 		}
 	}
 	return it, nil
@@ -51485,7 +52117,7 @@ func (ec *executionContext) unmarshalInputCreateAstroEnvironmentObjectInput(ctx 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"organizationId", "objectKey", "scope", "scopeEntityId", "value", "description", "autoLinkDeployments", "links", "excludeDeploymentIds"}
+	fieldsInOrder := [...]string{"organizationId", "objectKey", "scope", "scopeEntityId", "value", "description", "autoLinkDeployments", "links", "excludeDeploymentIds", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51555,6 +52187,13 @@ func (ec *executionContext) unmarshalInputCreateAstroEnvironmentObjectInput(ctx 
 				return it, err
 			}
 			it.ExcludeDeploymentIds = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
 		}
 	}
 	return it, nil
@@ -51583,7 +52222,7 @@ func (ec *executionContext) unmarshalInputCreateAstroTeamInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"organizationId", "name", "description", "memberIds", "organizationRole"}
+	fieldsInOrder := [...]string{"organizationId", "name", "description", "memberIds", "organizationRole", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51625,6 +52264,13 @@ func (ec *executionContext) unmarshalInputCreateAstroTeamInput(ctx context.Conte
 				return it, err
 			}
 			it.OrganizationRole = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
 		}
 	}
 	return it, nil
@@ -51653,7 +52299,7 @@ func (ec *executionContext) unmarshalInputCreateAstroUserInviteInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"organizationId", "inviteeEmail", "role"}
+	fieldsInOrder := [...]string{"organizationId", "inviteeEmail", "role", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51681,6 +52327,13 @@ func (ec *executionContext) unmarshalInputCreateAstroUserInviteInput(ctx context
 				return it, err
 			}
 			it.Role = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
 		}
 	}
 	return it, nil
@@ -51709,7 +52362,7 @@ func (ec *executionContext) unmarshalInputCreateAstroWorkspaceInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"organizationId", "name", "description", "cicdEnforcedDefault", "defaultClusterId", "defaultCloudProvider", "defaultRegion"}
+	fieldsInOrder := [...]string{"organizationId", "name", "description", "cicdEnforcedDefault", "defaultClusterId", "defaultCloudProvider", "defaultRegion", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51765,6 +52418,13 @@ func (ec *executionContext) unmarshalInputCreateAstroWorkspaceInput(ctx context.
 				return it, err
 			}
 			it.DefaultRegion = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
 		}
 	}
 	return it, nil
@@ -51797,7 +52457,7 @@ func (ec *executionContext) unmarshalInputCreateSoftwareDeploymentInput(ctx cont
 		asMap["executor"] = "CELERY"
 	}
 
-	fieldsInOrder := [...]string{"workspaceId", "name", "description", "clusterId", "releaseName", "namespace", "runtimeVersion", "airflowVersion", "executor", "triggererReplicas", "dagDeployment", "cloudRole", "mode"}
+	fieldsInOrder := [...]string{"workspaceId", "name", "description", "clusterId", "releaseName", "namespace", "runtimeVersion", "airflowVersion", "executor", "triggererReplicas", "dagDeployment", "cloudRole", "mode", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51895,6 +52555,13 @@ func (ec *executionContext) unmarshalInputCreateSoftwareDeploymentInput(ctx cont
 				return it, err
 			}
 			it.Mode = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
 		}
 	}
 	return it, nil
@@ -51927,7 +52594,7 @@ func (ec *executionContext) unmarshalInputCreateSoftwareDeploymentServiceAccount
 		asMap["role"] = "DEPLOYMENT_VIEWER"
 	}
 
-	fieldsInOrder := [...]string{"deploymentId", "label", "category", "role"}
+	fieldsInOrder := [...]string{"deploymentId", "label", "category", "role", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51962,6 +52629,13 @@ func (ec *executionContext) unmarshalInputCreateSoftwareDeploymentServiceAccount
 				return it, err
 			}
 			it.Role = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
 		}
 	}
 	return it, nil
@@ -51990,7 +52664,7 @@ func (ec *executionContext) unmarshalInputCreateSoftwareTokenInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"identity", "password"}
+	fieldsInOrder := [...]string{"identity", "password", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -52011,6 +52685,13 @@ func (ec *executionContext) unmarshalInputCreateSoftwareTokenInput(ctx context.C
 				return it, err
 			}
 			it.Password = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
 		}
 	}
 	return it, nil
@@ -52039,7 +52720,7 @@ func (ec *executionContext) unmarshalInputCreateSoftwareUserInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"email", "password", "username", "inviteToken"}
+	fieldsInOrder := [...]string{"email", "password", "username", "inviteToken", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -52074,6 +52755,13 @@ func (ec *executionContext) unmarshalInputCreateSoftwareUserInput(ctx context.Co
 				return it, err
 			}
 			it.InviteToken = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
 		}
 	}
 	return it, nil
@@ -52102,7 +52790,7 @@ func (ec *executionContext) unmarshalInputCreateSoftwareWorkspaceInput(ctx conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description"}
+	fieldsInOrder := [...]string{"name", "description", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -52123,6 +52811,13 @@ func (ec *executionContext) unmarshalInputCreateSoftwareWorkspaceInput(ctx conte
 				return it, err
 			}
 			it.Description = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
 		}
 	}
 	return it, nil
@@ -52155,7 +52850,7 @@ func (ec *executionContext) unmarshalInputCreateSoftwareWorkspaceServiceAccountI
 		asMap["role"] = "WORKSPACE_VIEWER"
 	}
 
-	fieldsInOrder := [...]string{"workspaceId", "label", "category", "role"}
+	fieldsInOrder := [...]string{"workspaceId", "label", "category", "role", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -52190,6 +52885,13 @@ func (ec *executionContext) unmarshalInputCreateSoftwareWorkspaceServiceAccountI
 				return it, err
 			}
 			it.Role = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
 		}
 	}
 	return it, nil
@@ -62011,6 +62713,11 @@ func (ec *executionContext) _BulkCreateAstroAllowedIpAddressRangesPayload(ctx co
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "clientMutationId":
+			out.Values[i] = ec._BulkCreateAstroAllowedIpAddressRangesPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -62110,6 +62817,11 @@ func (ec *executionContext) _CreateAstroAgentTokenPayload(ctx context.Context, s
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "clientMutationId":
+			out.Values[i] = ec._CreateAstroAgentTokenPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -62141,6 +62853,11 @@ func (ec *executionContext) _CreateAstroAllowedIpAddressRangePayload(ctx context
 		case "allowedIpAddressRange":
 			out.Values[i] = ec._CreateAstroAllowedIpAddressRangePayload_allowedIpAddressRange(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientMutationId":
+			out.Values[i] = ec._CreateAstroAllowedIpAddressRangePayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -62176,6 +62893,11 @@ func (ec *executionContext) _CreateAstroApiTokenPayload(ctx context.Context, sel
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "clientMutationId":
+			out.Values[i] = ec._CreateAstroApiTokenPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -62207,6 +62929,11 @@ func (ec *executionContext) _CreateAstroClusterPayload(ctx context.Context, sel 
 		case "cluster":
 			out.Values[i] = ec._CreateAstroClusterPayload_cluster(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientMutationId":
+			out.Values[i] = ec._CreateAstroClusterPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -62242,6 +62969,11 @@ func (ec *executionContext) _CreateAstroCustomRolePayload(ctx context.Context, s
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "clientMutationId":
+			out.Values[i] = ec._CreateAstroCustomRolePayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -62273,6 +63005,11 @@ func (ec *executionContext) _CreateAstroDeployPayload(ctx context.Context, sel a
 		case "deploy":
 			out.Values[i] = ec._CreateAstroDeployPayload_deploy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientMutationId":
+			out.Values[i] = ec._CreateAstroDeployPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -62308,6 +63045,11 @@ func (ec *executionContext) _CreateAstroDeploymentPayload(ctx context.Context, s
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "clientMutationId":
+			out.Values[i] = ec._CreateAstroDeploymentPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -62339,6 +63081,11 @@ func (ec *executionContext) _CreateAstroEnvironmentObjectPayload(ctx context.Con
 		case "environmentObject":
 			out.Values[i] = ec._CreateAstroEnvironmentObjectPayload_environmentObject(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientMutationId":
+			out.Values[i] = ec._CreateAstroEnvironmentObjectPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -62374,6 +63121,11 @@ func (ec *executionContext) _CreateAstroTeamPayload(ctx context.Context, sel ast
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "clientMutationId":
+			out.Values[i] = ec._CreateAstroTeamPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -62405,6 +63157,11 @@ func (ec *executionContext) _CreateAstroUserInvitePayload(ctx context.Context, s
 		case "invite":
 			out.Values[i] = ec._CreateAstroUserInvitePayload_invite(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientMutationId":
+			out.Values[i] = ec._CreateAstroUserInvitePayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -62440,6 +63197,11 @@ func (ec *executionContext) _CreateAstroWorkspacePayload(ctx context.Context, se
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "clientMutationId":
+			out.Values[i] = ec._CreateAstroWorkspacePayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -62471,6 +63233,11 @@ func (ec *executionContext) _CreateSoftwareDeploymentPayload(ctx context.Context
 		case "deployment":
 			out.Values[i] = ec._CreateSoftwareDeploymentPayload_deployment(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientMutationId":
+			out.Values[i] = ec._CreateSoftwareDeploymentPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -62508,6 +63275,11 @@ func (ec *executionContext) _CreateSoftwareDeploymentServiceAccountPayload(ctx c
 			}
 		case "apiKey":
 			out.Values[i] = ec._CreateSoftwareDeploymentServiceAccountPayload_apiKey(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "clientMutationId":
+			out.Values[i] = ec._CreateSoftwareDeploymentServiceAccountPayload_clientMutationId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -62549,6 +63321,11 @@ func (ec *executionContext) _CreateSoftwareTokenPayload(ctx context.Context, sel
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "clientMutationId":
+			out.Values[i] = ec._CreateSoftwareTokenPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -62587,6 +63364,11 @@ func (ec *executionContext) _CreateSoftwareUserPayload(ctx context.Context, sel 
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "clientMutationId":
+			out.Values[i] = ec._CreateSoftwareUserPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -62618,6 +63400,11 @@ func (ec *executionContext) _CreateSoftwareWorkspacePayload(ctx context.Context,
 		case "workspace":
 			out.Values[i] = ec._CreateSoftwareWorkspacePayload_workspace(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientMutationId":
+			out.Values[i] = ec._CreateSoftwareWorkspacePayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -62655,6 +63442,11 @@ func (ec *executionContext) _CreateSoftwareWorkspaceServiceAccountPayload(ctx co
 			}
 		case "apiKey":
 			out.Values[i] = ec._CreateSoftwareWorkspaceServiceAccountPayload_apiKey(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "clientMutationId":
+			out.Values[i] = ec._CreateSoftwareWorkspaceServiceAccountPayload_clientMutationId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

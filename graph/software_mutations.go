@@ -82,12 +82,14 @@ func createSoftwareDeployment(ctx context.Context, d model.CreateSoftwareDeploym
 	}
 	sel := payloadDeployment(ctx)
 	out, err := write(ctx, "workspace", req.WorkspaceID, func(c *houston.Client) (*houston.Deployment, error) {
-		return c.CreateDeployment(ctx, req, sel)
+		return once(ctx, "houston", "createSoftwareDeployment", d.ClientMutationID, d, func(ctx context.Context, uncertain bool) (*houston.Deployment, error) {
+			return houstonCreate(ctx, "deployment", uncertain, func(ctx context.Context) (*houston.Deployment, error) { return c.CreateDeployment(ctx, req, sel) })
+		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &model.CreateSoftwareDeploymentPayload{Deployment: deploymentResult(ctx, sel, out)}, nil
+	return &model.CreateSoftwareDeploymentPayload{Deployment: deploymentResult(ctx, sel, out), ClientMutationID: d.ClientMutationID}, nil
 }
 
 func updateSoftwareDeployment(ctx context.Context, d model.UpdateSoftwareDeploymentInput) (*model.UpdateSoftwareDeploymentPayload, error) {

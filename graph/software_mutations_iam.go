@@ -45,12 +45,16 @@ func createSoftwareWorkspace(ctx context.Context, w model.CreateSoftwareWorkspac
 	var label string
 	out, err := workspaceWrite(ctx, "workspace", func(in *inputs) string { label = in.required("input.name", w.Name); return "" },
 		func(c *houston.Client, sel []houston.Field) (*houston.Workspace, error) {
-			return c.CreateWorkspace(ctx, label, deref(w.Description), sel)
+			return once(ctx, "houston", "createSoftwareWorkspace", w.ClientMutationID, w, func(ctx context.Context, uncertain bool) (*houston.Workspace, error) {
+				return houstonCreate(ctx, "workspace", uncertain, func(ctx context.Context) (*houston.Workspace, error) {
+					return c.CreateWorkspace(ctx, label, deref(w.Description), sel)
+				})
+			})
 		})
 	if err != nil {
 		return nil, err
 	}
-	return &model.CreateSoftwareWorkspacePayload{Workspace: out}, nil
+	return &model.CreateSoftwareWorkspacePayload{Workspace: out, ClientMutationID: w.ClientMutationID}, nil
 }
 
 func updateSoftwareWorkspace(ctx context.Context, w model.UpdateSoftwareWorkspaceInput) (*model.UpdateSoftwareWorkspacePayload, error) {
@@ -357,12 +361,16 @@ func createSoftwareWorkspaceServiceAccount(ctx context.Context, s model.CreateSo
 			Role: in.role("input.role", s.Role, "WORKSPACE")}
 		return "workspace", id
 	}, func(c *houston.Client, sel []houston.Field) (*houston.ServiceAccount, error) {
-		return c.CreateWorkspaceServiceAccount(ctx, id, req, sel)
+		return once(ctx, "houston", "createSoftwareWorkspaceServiceAccount", s.ClientMutationID, s, func(ctx context.Context, uncertain bool) (*houston.ServiceAccount, error) {
+			return houstonCreate(ctx, "service account", uncertain, func(ctx context.Context) (*houston.ServiceAccount, error) {
+				return c.CreateWorkspaceServiceAccount(ctx, id, req, sel)
+			})
+		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &model.CreateSoftwareWorkspaceServiceAccountPayload{ServiceAccount: convertSoftwareServiceAccount(out), APIKey: out.APIKey}, nil
+	return &model.CreateSoftwareWorkspaceServiceAccountPayload{ServiceAccount: convertSoftwareServiceAccount(out), APIKey: out.APIKey, ClientMutationID: s.ClientMutationID}, nil
 }
 
 func createSoftwareDeploymentServiceAccount(ctx context.Context, s model.CreateSoftwareDeploymentServiceAccountInput) (*model.CreateSoftwareDeploymentServiceAccountPayload, error) {
@@ -374,12 +382,16 @@ func createSoftwareDeploymentServiceAccount(ctx context.Context, s model.CreateS
 			Role: in.role("input.role", s.Role, "DEPLOYMENT")}
 		return "deployment", id
 	}, func(c *houston.Client, sel []houston.Field) (*houston.ServiceAccount, error) {
-		return c.CreateDeploymentServiceAccount(ctx, id, req, sel)
+		return once(ctx, "houston", "createSoftwareDeploymentServiceAccount", s.ClientMutationID, s, func(ctx context.Context, uncertain bool) (*houston.ServiceAccount, error) {
+			return houstonCreate(ctx, "service account", uncertain, func(ctx context.Context) (*houston.ServiceAccount, error) {
+				return c.CreateDeploymentServiceAccount(ctx, id, req, sel)
+			})
+		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &model.CreateSoftwareDeploymentServiceAccountPayload{ServiceAccount: convertSoftwareServiceAccount(out), APIKey: out.APIKey}, nil
+	return &model.CreateSoftwareDeploymentServiceAccountPayload{ServiceAccount: convertSoftwareServiceAccount(out), APIKey: out.APIKey, ClientMutationID: s.ClientMutationID}, nil
 }
 
 func deleteSoftwareWorkspaceServiceAccount(ctx context.Context, s model.DeleteSoftwareWorkspaceServiceAccountInput) (*model.DeleteSoftwareWorkspaceServiceAccountPayload, error) {
@@ -457,11 +469,17 @@ func createSoftwareUser(ctx context.Context, u model.CreateSoftwareUserInput) (*
 		return nil, in.err
 	}
 	sel := authSelection(ctx)
-	user, token, err := anonymousWrite(ctx, func(c *houston.Client) (*houston.AuthUser, error) { return c.CreateUser(ctx, req, sel) })
+	user, token, err := anonymousWrite(ctx, func(c *houston.Client) (*houston.AuthUser, error) {
+		// No key is kept for a sign-up: there is no credential to keep it
+		// under (a hash of the password in a shared store could be
+		// guessed), and Houston refuses a second user with the same e-mail
+		// address anyway.
+		return houstonCreate(ctx, "user", false, func(ctx context.Context) (*houston.AuthUser, error) { return c.CreateUser(ctx, req, sel) })
+	})
 	if err != nil {
 		return nil, err
 	}
-	return &model.CreateSoftwareUserPayload{User: user, Token: token}, nil
+	return &model.CreateSoftwareUserPayload{User: user, Token: token, ClientMutationID: u.ClientMutationID}, nil
 }
 
 func createSoftwareToken(ctx context.Context, t model.CreateSoftwareTokenInput) (*model.CreateSoftwareTokenPayload, error) {
@@ -472,9 +490,15 @@ func createSoftwareToken(ctx context.Context, t model.CreateSoftwareTokenInput) 
 		return nil, in.err
 	}
 	sel := authSelection(ctx)
-	user, token, err := anonymousWrite(ctx, func(c *houston.Client) (*houston.AuthUser, error) { return c.CreateToken(ctx, identity, password, sel) })
+	user, token, err := anonymousWrite(ctx, func(c *houston.Client) (*houston.AuthUser, error) {
+		// A log-in keeps no key (no credential to keep it under); logging
+		// in twice is harmless.
+		return houstonCreate(ctx, "token", false, func(ctx context.Context) (*houston.AuthUser, error) {
+			return c.CreateToken(ctx, identity, password, sel)
+		})
+	})
 	if err != nil {
 		return nil, err
 	}
-	return &model.CreateSoftwareTokenPayload{User: user, Token: token}, nil
+	return &model.CreateSoftwareTokenPayload{User: user, Token: token, ClientMutationID: t.ClientMutationID}, nil
 }

@@ -163,6 +163,20 @@ func CheckResponse(r *http.Response) error {
 // A repeated DELETE also gets a 404 from Astro.
 func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
 
+// IsAlreadyExists reports whether err is Astro refusing a create because
+// the object's unique key is taken: a 409 Conflict, or the 400 that
+// CreateDeployment answers for a name already used in the workspace
+// ("Invalid request: Deployment name 'x' already exists in this
+// workspace", the Astro API best-practices guide).
+func IsAlreadyExists(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.StatusCode == http.StatusConflict ||
+		(e.StatusCode == http.StatusBadRequest && strings.Contains(e.Message, "already exists"))
+}
+
 // HasStatus reports whether err is, or wraps, an *Error with status code.
 func HasStatus(err error, code int) bool { return hasStatus(err, code) }
 

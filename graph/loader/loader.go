@@ -12,6 +12,7 @@ import (
 
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/backends/houston"
+	"github.com/astro-gateway/gateway/internal/idempotency"
 )
 
 // Config is what every request's loaders share: the backends (nil when not
@@ -27,6 +28,10 @@ type Config struct {
 	Disabled bool
 	// ObserveBatch, if set, hears the size of every batch.
 	ObserveBatch func(loader string, keys int)
+	// Idempotency keeps creates' clientMutationIds across requests (and,
+	// in Redis, across replicas). Shared by every request, like the
+	// clients; nil: creates with a clientMutationId fail.
+	Idempotency idempotency.Store
 }
 
 // Credentials are a caller's upstream credentials.

@@ -2,6 +2,8 @@ package loader
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"sync"
 
 	"github.com/astro-gateway/gateway/internal/fault"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/backends/houston"
+	"github.com/astro-gateway/gateway/internal/idempotency"
 )
 
 // Loaders is one request's set of loaders.
@@ -162,3 +165,26 @@ func fill[V any](n int, err error) []*dataloader.Result[V] {
 	}
 	return out
 }
+
+// CredentialDigest is an HMAC-SHA256 of purpose keyed by the caller's token
+// for backend ("astro" or "houston"), and false when the caller sent none.
+// It lets per-credential state (idempotency keys, sealed results) live in
+// shared stores without the token: one purpose's digest says nothing of the
+// token or of another purpose's.
+func (l *Loaders) CredentialDigest(backend, purpose string) ([32]byte, bool) {
+	tok := l.creds.HoustonToken
+	if backend == "astro" {
+		tok = l.creds.AstroToken
+	}
+	if tok == "" {
+		return [32]byte{}, false
+	}
+	m := hmac.New(sha256.New, []byte(tok))
+	m.Write([]byte(purpose))
+	var out [32]byte
+	copy(out[:], m.Sum(nil))
+	return out, true
+}
+
+// Idempotency is the store of creates' client keys, shared by all requests.
+func (l *Loaders) Idempotency() idempotency.Store { return l.cfg.Idempotency }

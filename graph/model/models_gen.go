@@ -1779,10 +1779,14 @@ type BulkCreateAstroAllowedIPAddressRangesInput struct {
 	OrganizationID string `json:"organizationId"`
 	// 1 to 1000 CIDRs.
 	AllowedIPAddressRanges []string `json:"allowedIpAddressRanges"`
+	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type BulkCreateAstroAllowedIPAddressRangesPayload struct {
 	AllowedIPAddressRanges []*AstroAllowedIPAddressRange `json:"allowedIpAddressRanges"`
+	// The input's `clientMutationId`, echoed.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type BulkDeleteAstroAllowedIPAddressRangesInput struct {
@@ -1810,21 +1814,29 @@ type CreateAstroAgentTokenInput struct {
 	Description    *string `json:"description,omitempty"`
 	// 1 to 3650; left out, the token never expires.
 	TokenExpiryPeriodInDays *int `json:"tokenExpiryPeriodInDays,omitempty"`
+	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroAgentTokenPayload struct {
 	// The new token, with its secret in token.
 	AgentToken *AstroAgentToken `json:"agentToken"`
+	// The input's `clientMutationId`, echoed.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroAllowedIPAddressRangeInput struct {
 	OrganizationID string `json:"organizationId"`
 	// A CIDR, such as 203.0.113.0/24.
 	IPAddressRange string `json:"ipAddressRange"`
+	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroAllowedIPAddressRangePayload struct {
 	AllowedIPAddressRange *AstroAllowedIPAddressRange `json:"allowedIpAddressRange"`
+	// The input's `clientMutationId`, echoed.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 // entityId names the workspace or deployment of a WORKSPACE or DEPLOYMENT token (required there, not allowed for ORGANIZATION).
@@ -1841,20 +1853,28 @@ type CreateAstroAPITokenInput struct {
 	Kind     *AstroAPITokenKind `json:"kind,omitempty"`
 	// 1 to 3650; left out, the token never expires.
 	TokenExpiryPeriodInDays *int `json:"tokenExpiryPeriodInDays,omitempty"`
+	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroAPITokenPayload struct {
 	// The new token, with its secret in token.
 	APIToken *AstroAPIToken `json:"apiToken"`
+	// The input's `clientMutationId`, echoed.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroClusterInput struct {
 	OrganizationID string                  `json:"organizationId"`
 	Cluster        *AstroClusterCreateSpec `json:"cluster"`
+	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroClusterPayload struct {
 	Cluster *AstroCluster `json:"cluster"`
+	// The input's `clientMutationId`, echoed.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroCustomRoleInput struct {
@@ -1865,10 +1885,14 @@ type CreateAstroCustomRoleInput struct {
 	// At least one.
 	Permissions            []string `json:"permissions"`
 	RestrictedWorkspaceIds []string `json:"restrictedWorkspaceIds,omitempty"`
+	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroCustomRolePayload struct {
 	Role *AstroCustomRole `json:"role"`
+	// The input's `clientMutationId`, echoed.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroDeployInput struct {
@@ -1882,19 +1906,27 @@ type CreateAstroDeployInput struct {
 	// BUNDLE only, and required there.
 	BundleMountPath *string              `json:"bundleMountPath,omitempty"`
 	Git             *AstroDeployGitInput `json:"git,omitempty"`
+	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroDeployPayload struct {
 	Deploy *AstroDeploy `json:"deploy"`
+	// The input's `clientMutationId`, echoed.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroDeploymentInput struct {
 	OrganizationID string                     `json:"organizationId"`
 	Deployment     *AstroDeploymentCreateSpec `json:"deployment"`
+	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroDeploymentPayload struct {
 	Deployment *AstroDeployment `json:"deployment"`
+	// The input's `clientMutationId`, echoed.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroEnvironmentObjectInput struct {
@@ -1910,10 +1942,14 @@ type CreateAstroEnvironmentObjectInput struct {
 	Links               []*AstroEnvironmentObjectLinkInput `json:"links,omitempty"`
 	// Deployments an auto-linked object stays away from.
 	ExcludeDeploymentIds []string `json:"excludeDeploymentIds,omitempty"`
+	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroEnvironmentObjectPayload struct {
 	EnvironmentObject *AstroEnvironmentObject `json:"environmentObject"`
+	// The input's `clientMutationId`, echoed.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroTeamInput struct {
@@ -1923,20 +1959,28 @@ type CreateAstroTeamInput struct {
 	MemberIds      []string `json:"memberIds,omitempty"`
 	// Default ORGANIZATION_MEMBER.
 	OrganizationRole *AstroOrganizationRole `json:"organizationRole,omitempty"`
+	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroTeamPayload struct {
 	Team *AstroTeam `json:"team"`
+	// The input's `clientMutationId`, echoed.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroUserInviteInput struct {
 	OrganizationID string                `json:"organizationId"`
 	InviteeEmail   string                `json:"inviteeEmail"`
 	Role           AstroOrganizationRole `json:"role"`
+	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroUserInvitePayload struct {
 	Invite *AstroInvite `json:"invite"`
+	// The input's `clientMutationId`, echoed.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 // A workspace's default placement for deployments created without one: either
@@ -1950,10 +1994,14 @@ type CreateAstroWorkspaceInput struct {
 	DefaultClusterID     *string             `json:"defaultClusterId,omitempty"`
 	DefaultCloudProvider *AstroCloudProvider `json:"defaultCloudProvider,omitempty"`
 	DefaultRegion        *string             `json:"defaultRegion,omitempty"`
+	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateAstroWorkspacePayload struct {
 	Workspace *AstroWorkspace `json:"workspace"`
+	// The input's `clientMutationId`, echoed.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateSoftwareDeploymentInput struct {
@@ -1977,10 +2025,14 @@ type CreateSoftwareDeploymentInput struct {
 	CloudRole         *string                     `json:"cloudRole,omitempty"`
 	// Houston 2.1 and later.
 	Mode *SoftwareDeploymentMode `json:"mode,omitempty"`
+	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateSoftwareDeploymentPayload struct {
 	Deployment *SoftwareDeployment `json:"deployment"`
+	// The input's `clientMutationId`, echoed.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateSoftwareDeploymentServiceAccountInput struct {
@@ -1990,24 +2042,32 @@ type CreateSoftwareDeploymentServiceAccountInput struct {
 	Category *string `json:"category,omitempty"`
 	// A DEPLOYMENT_* role.
 	Role SoftwareRole `json:"role"`
+	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateSoftwareDeploymentServiceAccountPayload struct {
 	ServiceAccount *SoftwareServiceAccount `json:"serviceAccount"`
 	// The account's API key: a credential, shown only here.
 	APIKey *string `json:"apiKey,omitempty"`
+	// The input's `clientMutationId`, echoed.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 // Logs in with a local password (anonymous: no Houston token needed).
 type CreateSoftwareTokenInput struct {
 	Identity string `json:"identity"`
 	Password string `json:"password"`
+	// Relay's `clientMutationId`, echoed in the payload. Nothing is kept under it: this mutation has no credential to keep it under, and repeating it is safe (Houston refuses a second user with the same e-mail address; a second log-in is harmless).
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateSoftwareTokenPayload struct {
 	User *SoftwareUser `json:"user,omitempty"`
 	// A Houston token (send it as X-Houston-Token).
 	Token *string `json:"token,omitempty"`
+	// The input's `clientMutationId`, echoed.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 // Signs a user up with a local password (anonymous: no Houston token needed).
@@ -2017,21 +2077,29 @@ type CreateSoftwareUserInput struct {
 	// Default: the e-mail address.
 	Username    *string `json:"username,omitempty"`
 	InviteToken *string `json:"inviteToken,omitempty"`
+	// Relay's `clientMutationId`, echoed in the payload. Nothing is kept under it: this mutation has no credential to keep it under, and repeating it is safe (Houston refuses a second user with the same e-mail address; a second log-in is harmless).
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateSoftwareUserPayload struct {
 	User *SoftwareUser `json:"user,omitempty"`
 	// A Houston token for the new user (send it as X-Houston-Token).
 	Token *string `json:"token,omitempty"`
+	// The input's `clientMutationId`, echoed.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateSoftwareWorkspaceInput struct {
 	Name        string  `json:"name"`
 	Description *string `json:"description,omitempty"`
+	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateSoftwareWorkspacePayload struct {
 	Workspace *SoftwareWorkspace `json:"workspace"`
+	// The input's `clientMutationId`, echoed.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateSoftwareWorkspaceServiceAccountInput struct {
@@ -2041,12 +2109,16 @@ type CreateSoftwareWorkspaceServiceAccountInput struct {
 	Category *string `json:"category,omitempty"`
 	// A WORKSPACE_* role.
 	Role SoftwareRole `json:"role"`
+	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type CreateSoftwareWorkspaceServiceAccountPayload struct {
 	ServiceAccount *SoftwareServiceAccount `json:"serviceAccount"`
 	// The account's API key: a credential, shown only here.
 	APIKey *string `json:"apiKey,omitempty"`
+	// The input's `clientMutationId`, echoed.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
 type DeleteAstroAgentTokenInput struct {

@@ -11,6 +11,7 @@ import (
 	"github.com/astro-gateway/gateway/backends/astro/astrosim"
 	"github.com/astro-gateway/gateway/backends/houston/houstonsim"
 	"github.com/astro-gateway/gateway/graph/loader"
+	"github.com/astro-gateway/gateway/internal/config"
 	"github.com/astro-gateway/gateway/internal/testenv"
 )
 
@@ -94,11 +95,14 @@ func TestAstroDemoFlow(t *testing.T) {
 }
 
 // TestAstroCreatesAreNotRetried: with every Astro answer a 500, a create
-// is sent once (it may have been made), while an update and a delete are
-// retried.
+// is sent once (it may have been made) and reported as OUTCOME_UNKNOWN —
+// a deployment after looking for it by name in vain — while an update and
+// a delete are retried.
 func TestAstroCreatesAreNotRetried(t *testing.T) {
 	t.Parallel()
-	testenv.Run(t, testenv.Config{NoHouston: true}, func(t *testing.T, env *testenv.Env) {
+	// A short request deadline bounds the deployment's vain lookups.
+	short := func(c *config.Config) { c.RequestTimeout = 3 * time.Second }
+	testenv.Run(t, testenv.Config{NoHouston: true, Configure: short}, func(t *testing.T, env *testenv.Env) {
 		r := newOpsRun(t, env)
 		ws := r.dataEngineering(t)
 		one := 1.0
@@ -109,17 +113,18 @@ func TestAstroCreatesAreNotRetried(t *testing.T) {
 			op, query string
 			vars      map[string]any
 			attempts  int
+			code      string
 		}{
-			{"CreateWorkspace", `mutation($org: String!) { createAstroWorkspace(input: {organizationId: $org, name: "Once"}) { workspace { name } } }`, map[string]any{"org": r.org}, 1},
+			{"CreateWorkspace", `mutation($org: String!) { createAstroWorkspace(input: {organizationId: $org, name: "Once"}) { workspace { name } } }`, map[string]any{"org": r.org}, 1, "OUTCOME_UNKNOWN"},
 			{"CreateDeployment", `mutation($org: String!, $ws: String!) { createAstroDeployment(input: {organizationId: $org, deployment: {minimal: {workspaceId: $ws, name: "once"}}}) { deployment { name } } }`,
-				map[string]any{"org": r.org, "ws": ws}, 1},
+				map[string]any{"org": r.org, "ws": ws}, 1, "OUTCOME_UNKNOWN"},
 			{"UpdateWorkspace", `mutation($org: String!, $ws: String!) { updateAstroWorkspace(input: {organizationId: $org, workspaceId: $ws, name: "Data Engineering", description: "", cicdEnforcedDefault: false}) { workspace { name } } }`,
-				map[string]any{"org": r.org, "ws": ws}, 3},
-			{"DeleteTeam", `mutation($org: String!) { deleteAstroTeam(input: {organizationId: $org, teamId: "` + missingID + `"}) { teamId } }`, map[string]any{"org": r.org}, 3},
+				map[string]any{"org": r.org, "ws": ws}, 3, "UPSTREAM_ERROR"},
+			{"DeleteTeam", `mutation($org: String!) { deleteAstroTeam(input: {organizationId: $org, teamId: "` + missingID + `"}) { teamId } }`, map[string]any{"org": r.org}, 3, "UPSTREAM_ERROR"},
 		} {
 			resp := r.query(t, tc.query, tc.vars)
 			require.NotEmpty(t, resp.Errors, tc.op)
-			assert.Equal(t, "UPSTREAM_ERROR", resp.Errors[0].Extensions["code"], tc.op)
+			assert.Equal(t, tc.code, resp.Errors[0].Extensions["code"], tc.op)
 			assert.Equal(t, tc.attempts, env.Astro.Stats().ByRoute[route(tc.op)], "%s: attempts", tc.op)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/internal/cache"
+	"github.com/astro-gateway/gateway/internal/idempotency"
 	"github.com/astro-gateway/gateway/internal/limiter"
 	"github.com/astro-gateway/gateway/internal/metrics"
 	"github.com/astro-gateway/gateway/internal/upstream"
@@ -36,6 +37,9 @@ type BackendOptions struct {
 	// Transport is the network transport (default: newTransport, tuned for
 	// the fan-out of batches).
 	Transport http.RoundTripper
+	// Idempotency keeps creates' clientMutationIds; pass it on in
+	// Options.Idempotency (NewBackends does not use it).
+	Idempotency idempotency.Store
 }
 
 // NewBackends builds the upstream clients, each over the transport chain of

@@ -86,6 +86,7 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 		bo.UserAgent += "/" + x.Version
 	}
 	g.Metrics, opts.Metrics, opts.Health, opts.Limits = bo.Metrics, bo.Metrics, bo.Health, &cfg.Limits
+	opts.Idempotency = bo.Idempotency
 	if opts.Astro, opts.Houston, err = NewBackends(bo); err != nil {
 		g.Close()
 		return nil, err

@@ -27,6 +27,7 @@ import (
 	"github.com/astro-gateway/gateway/internal/cache"
 	"github.com/astro-gateway/gateway/internal/config"
 	"github.com/astro-gateway/gateway/internal/cost"
+	"github.com/astro-gateway/gateway/internal/idempotency"
 	"github.com/astro-gateway/gateway/internal/metrics"
 )
 
@@ -54,6 +55,9 @@ type Options struct {
 	// Metrics, if set, is served at /metrics and hears operations and
 	// dataloader batches (pass the same value to NewBackends).
 	Metrics *metrics.Metrics
+	// Idempotency keeps creates' clientMutationIds (Shared builds it:
+	// in Redis with REDIS_URL); nil: a new in-process store.
+	Idempotency idempotency.Store
 	// Health, if set, says what is degraded (BackendOptions.Health);
 	// /readyz still answers 200 — a degraded replica serves — but says so.
 	Health func() string
@@ -76,7 +80,10 @@ func New(o Options) http.Handler {
 	}
 	es := graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{LogPollInterval: o.LogPollInterval}, Complexity: graph.Complexity()})
 	srv := handler.New(es)
-	lcfg := loader.Config{Astro: o.Astro, Houston: o.Houston, Wait: o.LoaderWait, Disabled: o.DisableLoaders}
+	if o.Idempotency == nil {
+		o.Idempotency = idempotency.NewMemory(idempotency.DefaultTTL)
+	}
+	lcfg := loader.Config{Astro: o.Astro, Houston: o.Houston, Wait: o.LoaderWait, Disabled: o.DisableLoaders, Idempotency: o.Idempotency}
 	if o.Metrics != nil {
 		lcfg.ObserveBatch = o.Metrics.Batch
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/astro-gateway/gateway/internal/cache"
 	"github.com/astro-gateway/gateway/internal/config"
+	"github.com/astro-gateway/gateway/internal/idempotency"
 	"github.com/astro-gateway/gateway/internal/limiter"
 	"github.com/astro-gateway/gateway/internal/metrics"
 )
@@ -38,6 +39,9 @@ func Shared(cfg config.Config) (BackendOptions, func(), error) {
 		astroLim := limiter.NewShared(rdb, astroLimits, so)
 		closers := []func(){astroLim.Close}
 		o.AstroLimiter = astroLim
+		// Creates' keys have no fallback: a key kept in one replica's
+		// memory would not stop another replica from creating again.
+		o.Idempotency = idempotency.NewRedis(rdb, idempotency.DefaultTTL)
 		if cfg.HoustonLimits != [3]int{} {
 			houstonLim := limiter.NewShared(rdb, houstonLimits, so)
 			closers = append(closers, houstonLim.Close)
@@ -62,6 +66,7 @@ func Shared(cfg config.Config) (BackendOptions, func(), error) {
 		return o, closeFn, nil
 	}
 	o.AstroLimiter = limiter.New(astroLimits)
+	o.Idempotency = idempotency.NewMemory(idempotency.DefaultTTL)
 	if cfg.HoustonLimits != [3]int{} {
 		o.HoustonLimiter = limiter.New(houstonLimits)
 	}

@@ -1,7 +1,9 @@
 package astrosim
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -48,9 +50,12 @@ func WithClock(now func() time.Time) Option { return func(c *config) { c.now = n
 
 // WithLatency adds a delay to every API response, drawn uniformly from
 // [min, max]; min == max gives a fixed delay. The default is no delay. The
-// delay is real time, not the injected clock, and ends early when the
-// request's context is done. The side door is never delayed. POST
-// /_sim/config changes it at run time.
+// delay is real time, not the injected clock. A read's delay ends early
+// when the request's context is done. A write acts halfway through its
+// delay and answers at the end, and acts even when its client has gone
+// meanwhile, as a real server does with a request it received: a client
+// that times out cannot know whether its write was made. The side door is
+// never delayed. POST /_sim/config changes it at run time.
 func WithLatency(min, max time.Duration) Option {
 	return func(c *config) {
 		if max < min {
@@ -187,7 +192,26 @@ func (s *Sim) handleAs(pattern, errorType string, h func(*call)) {
 			}
 		}
 
-		if !s.delay(r) {
+		d := s.latency()
+		if fail == nil && methodClass(r.Method) != classGet {
+			// A write that arrived is made, whether or not its client
+			// still waits: it acts halfway through the latency (the way
+			// in) and answers after the rest (the way out), so a client
+			// that times out may have had its write made, as with a real
+			// server.
+			if body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1)); err == nil {
+				r.Body = io.NopCloser(bytes.NewReader(body))
+			}
+			sleep(nil, d/2)
+			var b buffered
+			c.w = &b
+			s.serveWithFaults(c, h)
+			if sleep(r.Context().Done(), d-d/2) {
+				b.flush(w)
+			}
+			return
+		}
+		if !sleep(r.Context().Done(), d) {
 			return // the client went away during the added latency
 		}
 		if fail != nil {
@@ -197,19 +221,26 @@ func (s *Sim) handleAs(pattern, errorType string, h func(*call)) {
 			c.fail(fail)
 			return
 		}
-		switch s.drawFault(r.Method) {
-		case faultBefore:
-			c.fail(internalFault())
-		case faultAfter:
-			// Act, then lose the answer: the write happened.
-			c.w = discard{header: http.Header{}}
-			h(c)
-			c.w = w
-			c.fail(internalFault())
-		default:
-			h(c)
-		}
+		s.serveWithFaults(c, h)
 	})
+}
+
+// serveWithFaults serves c with h, unless a fault draw replaces the answer
+// (before or after h acts).
+func (s *Sim) serveWithFaults(c *call, h func(*call)) {
+	switch s.drawFault(c.r.Method) {
+	case faultBefore:
+		c.fail(internalFault())
+	case faultAfter:
+		// Act, then lose the answer: the write happened.
+		w := c.w
+		c.w = discard{header: http.Header{}}
+		h(c)
+		c.w = w
+		c.fail(internalFault())
+	default:
+		h(c)
+	}
 }
 
 // serveUnknown answers paths and methods that no pattern serves with a 404
@@ -272,15 +303,19 @@ func (s *Sim) removePrincipal(apiTokenID string) {
 	}
 }
 
-// delay waits for the configured latency. It reports false when the
-// request's context ended first.
-func (s *Sim) delay(r *http.Request) bool {
+// latency draws the configured latency.
+func (s *Sim) latency() time.Duration {
 	s.knobMu.Lock()
+	defer s.knobMu.Unlock()
 	d := s.latencyMin
 	if span := s.latencyMax - s.latencyMin; span > 0 {
 		d += time.Duration(s.rng.Int64N(int64(span) + 1))
 	}
-	s.knobMu.Unlock()
+	return d
+}
+
+// sleep waits d, and reports false when done (nil: never) closed first.
+func sleep(done <-chan struct{}, d time.Duration) bool {
 	if d <= 0 {
 		return true
 	}
@@ -289,9 +324,47 @@ func (s *Sim) delay(r *http.Request) bool {
 	select {
 	case <-t.C:
 		return true
-	case <-r.Context().Done():
+	case <-done:
 		return false
 	}
+}
+
+// buffered holds an answer until its latency has passed.
+type buffered struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *buffered) Header() http.Header {
+	if b.header == nil {
+		b.header = http.Header{}
+	}
+	return b.header
+}
+
+func (b *buffered) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.body.Write(p)
+}
+
+func (b *buffered) WriteHeader(status int) {
+	if b.status == 0 {
+		b.status = status
+	}
+}
+
+func (b *buffered) flush(w http.ResponseWriter) {
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	w.WriteHeader(b.status)
+	_, _ = w.Write(b.body.Bytes())
 }
 
 // ParseLatency parses a latency setting for [WithLatency]: "" or "0" (none),

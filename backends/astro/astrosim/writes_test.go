@@ -1,7 +1,9 @@
 package astrosim_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -249,6 +251,49 @@ func TestFaultsMayStrikeAfterAWrite(t *testing.T) {
 	}
 	assert.Positive(t, made, "some failed creates acted")
 	assert.Less(t, made, n, "some failed creates did not")
+}
+
+// TestTimedOutWritesAreMade: a client that gives up on a write before its
+// answer cannot tell whether it was made; the simulator, like a real
+// server, makes it anyway.
+func TestTimedOutWritesAreMade(t *testing.T) {
+	t.Parallel()
+	e := setup(t, astrosim.WithRateLimit(false), astrosim.WithLatency(200*time.Millisecond, 200*time.Millisecond))
+	tok := tokenOf(t, e.sim, astrosim.KindOrganization, 0)
+	org := tok.Scope[0]
+	const route = "POST /v1/organizations/{organizationId}/teams"
+	before := e.sim.Stats().ByRoute[route]
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.srv.URL+orgPath(org, "/teams"), strings.NewReader(`{"name":"timed-out"}`))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+tok.Token)
+	done := make(chan error, 1)
+	go func() {
+		resp, err := e.srv.Client().Do(req)
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		done <- err
+	}()
+	// The client gives up once the request has arrived, well before the
+	// write's halfway point.
+	require.Eventually(t, func() bool { return e.sim.Stats().ByRoute[route] > before }, 5*time.Second, time.Millisecond)
+	cancel()
+	require.ErrorIs(t, <-done, context.Canceled)
+	none := "0"
+	_, err = e.sim.Configure(astrosim.ConfigUpdate{Latency: &none})
+	require.NoError(t, err)
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		var names []string
+		for _, id := range listIDs(t, e, tok.Token, orgPath(org, "/teams"), "teams") {
+			var team map[string]any
+			assert.NoError(c, json.Unmarshal(e.get(t, tok.Token, orgPath(org, "/teams/", id)).body, &team))
+			names = append(names, fmt.Sprint(team["name"]))
+		}
+		assert.Contains(c, names, "timed-out")
+	}, 5*time.Second, 20*time.Millisecond)
 }
 
 // TestAPITokensAuthenticate: tokens made through the API work at once,
