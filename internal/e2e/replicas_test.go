@@ -109,6 +109,7 @@ func gatewaysOn(t *testing.T, astroURL, redisURL string, n int, env ...string) [
 		gw := start(t, filepath.Join(binaries(t), "gateway"), append([]string{"ASTRO_API_URL=" + astroURL + "/v1", "HOUSTON_URL=", "REDIS_URL=" + redisURL, "PORT="}, env...), "-listen", "127.0.0.1:0")
 		_, url := gw.await(t, playground)
 		out = append(out, url+"graphql")
+
 	}
 	return out
 }

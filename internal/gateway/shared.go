@@ -30,7 +30,7 @@ func Shared(cfg config.Config) (BackendOptions, func(), error) {
 		// Fail fast when Redis is away: every admission and cache read
 		// asks it, and the fallback takes over on the first error.
 		opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout, opt.PoolTimeout = time.Second, time.Second, time.Second, time.Second
-		opt.MaxRetries = -1
+		opt.MaxRetries, opt.DialerRetries = -1, 1
 		rdb := redis.NewClient(opt)
 		// An unreachable Redis does not stop the gateway: it starts
 		// degraded, in process, and moves to Redis when it answers.

@@ -2,8 +2,6 @@ package limiter
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"sync"
@@ -57,6 +55,16 @@ type Shared struct {
 
 	down atomic.Bool
 	seen atomic.Int64
+	// epoch counts the failures of Redis, recoveries its returns.
+	epoch, recoveries atomic.Int64
+	// pauseUntil (unix ns): after Redis fails, no replica knows what the
+	// others admitted through Redis in the last window, so none admits
+	// anything new until it has passed.
+	pauseUntil atomic.Int64
+	// dualUntil (unix ns): back on Redis, a replica also keeps to its
+	// share until every replica has had a heartbeat to return and hand
+	// over the places it took alone.
+	dualUntil atomic.Int64
 
 	stop     chan struct{}
 	stopOnce sync.Once
@@ -84,11 +92,9 @@ func NewShared(rdb redis.UniversalClient, limits Limits, o SharedOptions) *Share
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
 	s := &Shared{
 		redis: NewRedis(rdb, limits, o.Attempt), rdb: rdb, limits: limits, log: o.Logger,
-		replicas: o.Replicas, id: hex.EncodeToString(b), interval: o.Interval, stop: make(chan struct{}),
+		replicas: o.Replicas, id: newMember(), interval: o.Interval, stop: make(chan struct{}),
 	}
 	s.seen.Store(1)
 	s.local = New(s.share())
@@ -128,23 +134,81 @@ func (s *Shared) share() Limits {
 // Acquire implements Waiter.
 func (s *Shared) Acquire(ctx context.Context, key, class string) (func(), error) {
 	if !s.down.Load() {
+		epoch := s.epoch.Load()
+		var local func()
+		if s.dual() {
+			r, err := s.local.Acquire(ctx, key, class)
+			if err != nil {
+				return nil, err
+			}
+			local = r
+		}
 		release, err := s.redis.Acquire(ctx, key, class)
 		if err == nil {
-			own := s.local.record(key, class)
-			return func() { release(); own() }, nil
+			if local == nil && (s.epoch.Load() != epoch || s.dual()) {
+				// Redis failed and came back while this request waited:
+				// meanwhile the replicas admitted alone, so keep to the
+				// share too.
+				r, err := s.local.Acquire(ctx, key, class)
+				if err != nil {
+					release()
+					return nil, err
+				}
+				local = r
+			}
+			if local == nil {
+				local = s.local.record(key, class)
+			}
+			return func() { release(); local() }, nil
 		}
 		var we *WaitError
 		if errors.As(err, &we) || ctx.Err() != nil {
+			if local != nil {
+				local()
+			}
 			return nil, err
 		}
 		s.fail(err)
+		if local != nil {
+			return local, nil // the place taken in process stands
+		}
 	}
-	return s.local.Acquire(ctx, key, class)
+	if until := time.Unix(0, s.pauseUntil.Load()); time.Now().Before(until) {
+		if dl, ok := ctx.Deadline(); ok && dl.Before(until) {
+			return nil, &WaitError{RetryAfter: time.Until(until), Class: class}
+		}
+		if err := sleepCtx(ctx, time.Until(until)); err != nil {
+			return nil, err
+		}
+	}
+	recovered := s.recoveries.Load()
+	local, err := s.local.Acquire(ctx, key, class)
+	if err != nil || s.recoveries.Load() == recovered {
+		return local, err
+	}
+	// Redis came back while this request waited, maybe too late to hand
+	// its place over: take one in Redis as well.
+	release, err := s.redis.Acquire(ctx, key, class)
+	if err == nil {
+		return func() { release(); local() }, nil
+	}
+	var we *WaitError
+	if errors.As(err, &we) || ctx.Err() != nil {
+		local()
+		return nil, err
+	}
+	s.fail(err)
+	return local, nil
 }
+
+// dual reports whether a replica back on Redis still keeps to its share.
+func (s *Shared) dual() bool { return time.Now().UnixNano() < s.dualUntil.Load() }
 
 // fail switches to the in-process limiter.
 func (s *Shared) fail(err error) {
 	if s.down.CompareAndSwap(false, true) {
+		s.epoch.Add(1)
+		s.pauseUntil.Store(time.Now().Add(s.limits.Window).UnixNano())
 		s.local.SetLimits(s.share())
 		s.log.Warn("Redis unreachable: rate limits and cache fall back to this process, with a share of each budget",
 			"replicas", s.Replicas(), "err", err)
@@ -174,9 +238,25 @@ func (s *Shared) heartbeat() {
 		s.fail(err)
 		return
 	}
-	s.seen.Store(n)
-	s.local.SetLimits(s.share())
-	if s.down.CompareAndSwap(true, false) {
+	if s.down.Load() || s.dual() {
+		// A Redis that comes back has not heard from the other replicas
+		// yet: keep the larger count until they have had the time to.
+		n = max(n, s.seen.Load())
+	}
+	if s.down.Load() {
+		// Hand the places taken alone over to Redis, then keep to the
+		// share until every replica has had the time to do the same. A
+		// place taken alone after the count moves takes one in Redis too.
+		s.recoveries.Add(1)
+		for kc, places := range s.local.handOver(s.redis.maxHold, s.redis.releaseMember) {
+			if err := s.redis.push(ctx, kc, places); err != nil {
+				return
+			}
+		}
+		s.dualUntil.Store(time.Now().Add(s.interval + s.limits.Window).UnixNano())
+		s.down.Store(false)
 		s.log.Info("Redis reachable again: rate limits and cache shared through Redis", "replicas", n)
 	}
+	s.seen.Store(n)
+	s.local.SetLimits(s.share())
 }
