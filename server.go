@@ -15,9 +15,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/internal/config"
-	"github.com/astro-gateway/gateway/internal/demo"
 	"github.com/astro-gateway/gateway/internal/gateway"
 )
 
@@ -37,36 +35,26 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	opts := gateway.Options{
-		GatewayKeys: cfg.GatewayKeys, CORSAllowedOrigins: cfg.CORSAllowedOrigins,
-		LoaderWait: cfg.LoaderWait, RequestTimeout: cfg.RequestTimeout, LogPollInterval: cfg.LogPollInterval, Logger: log,
-		Fallback: loader.Credentials{AstroToken: cfg.AstroAPIToken, HoustonToken: cfg.HoustonAPIToken},
-	}
-	astroURL, houstonURL := cfg.AstroAPIURL, cfg.HoustonURL
-	if cfg.Demo() {
-		sims, err := demo.Start(cfg.DemoDataset)
-		if err != nil {
-			return err
-		}
-		defer sims.Close()
-		log.Info("demo mode: no ASTRO_API_URL or HOUSTON_URL set, serving the embedded simulators with demo tokens",
-			"dataset", cfg.DemoDataset, "astro", sims.AstroURL, "houston", sims.HoustonURL)
-		astroURL, houstonURL = sims.AstroURL, sims.HoustonURL
-		opts.Fallback = loader.Credentials{AstroToken: sims.AstroToken, HoustonToken: sims.HoustonToken}
-		opts.GatewayKeys = nil
-	}
-	bo, closeShared, err := gateway.Shared(cfg)
+	gw, err := gateway.Build(cfg, gateway.Extras{Logger: log, Version: version})
 	if err != nil {
 		return err
 	}
-	defer closeShared()
-	bo.AstroURL, bo.HoustonURL, bo.UserAgent = astroURL, houstonURL, "astro-graphql-gateway/"+version
-	opts.Metrics, opts.Health = bo.Metrics, bo.Health
-	if opts.Astro, opts.Houston, err = gateway.NewBackends(bo); err != nil {
-		return err
+	defer gw.Close()
+	if gw.Demo != nil {
+		log.Info("demo mode: no ASTRO_API_URL or HOUSTON_URL set, serving the embedded simulators with demo tokens",
+			"dataset", cfg.DemoDataset, "astro", gw.AstroURL, "houston", gw.HoustonURL)
 	}
 	if cfg.RedisURL != "" {
 		log.Info("limiter and cache shared through Redis, in process while it is unreachable")
+	}
+
+	if cfg.PprofAddr != "" {
+		pl, err := net.Listen("tcp", cfg.PprofAddr)
+		if err != nil {
+			return err
+		}
+		log.Info("profiler listening", "addr", pl.Addr().String())
+		go func() { _ = http.Serve(pl, gateway.Profiler()) }()
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -76,14 +64,14 @@ func run(log *slog.Logger) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           gateway.New(opts),
+		Handler:           gw.Handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      cfg.RequestTimeout + 5*time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
 	log.Info("gateway listening", "playground", playgroundURL(ln.Addr()), "graphql", playgroundURL(ln.Addr())+"graphql",
-		"astro", astroURL != "", "software", houstonURL != "", "version", version)
+		"astro", gw.AstroURL != "", "software", gw.HoustonURL != "", "version", version)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -2,8 +2,11 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
+
+	"github.com/astro-gateway/gateway/internal/fault"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -92,10 +95,11 @@ func astroWorkspaces(ctx context.Context, org string, names, ids []string, sorts
 		WorkspaceIDs: ids, Names: names, ListOptions: astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first), Sorts: astroSorts(sorts)},
 	})
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "astro", Err: err}
+		return nil, fault.Upstream(fault.Astro, err)
 	}
 	l.PrimeAstroWorkspaces(ctx, ws)
 	ws = ws[:min(len(ws), p.first)]
+	prefetchAstroWorkspaceDeployments(ctx, ws, connectionNodeSelection(ctx))
 	nodes := make([]*model.AstroWorkspace, len(ws))
 	for i, w := range ws {
 		nodes[i] = convertAstroWorkspace(w)
@@ -122,7 +126,7 @@ func astroDeployments(ctx context.Context, org string, workspaceIDs, names []str
 	}
 	ds, resp, err := c.Deployments.List(ctx, org, opts)
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "astro", Err: err}
+		return nil, fault.Upstream(fault.Astro, err)
 	}
 	l.PrimeAstroDeployments(ctx, ds)
 	ds = ds[:min(len(ds), p.first)]
@@ -132,6 +136,28 @@ func astroDeployments(ctx context.Context, org string, workspaceIDs, names []str
 		nodes[i] = convertAstroDeployment(d)
 	}
 	return astroDeploymentConnection(nodes, p, resp.TotalCount), nil
+}
+
+// astroWorkspaceDeployments pages a workspace's deployments through a
+// loader, so that the deployments of every workspace of a list cost one
+// upstream call, not one per workspace.
+func astroWorkspaceDeployments(ctx context.Context, w *model.AstroWorkspace, first *int, after *string) (*model.AstroDeploymentConnection, error) {
+	p, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	l := loader.For(ctx)
+	pg, err := loader.Load(ctx, l.AstroWorkspaceDeployments, loader.AstroPageKey{
+		OrganizationID: w.OrganizationID, WorkspaceID: w.WorkspaceID, Offset: p.offset, Limit: p.first})
+	if err != nil {
+		return nil, err
+	}
+	prefetchAstroRelations(ctx, pg.Items, connectionNodeSelection(ctx))
+	nodes := make([]*model.AstroDeployment, len(pg.Items))
+	for i, d := range pg.Items {
+		nodes[i] = convertAstroDeployment(d)
+	}
+	return astroDeploymentConnection(nodes, p, pg.Total), nil
 }
 
 func astroClusters(ctx context.Context, org string, names []string, provider *model.AstroCloudProvider, sorts []model.AstroSort, first *int, after *string) (*model.AstroClusterConnection, error) {
@@ -145,11 +171,11 @@ func astroClusters(ctx context.Context, org string, names []string, provider *mo
 		return nil, err
 	}
 	cs, resp, err := c.Clusters.List(ctx, org, &astro.ListClustersOptions{
-		Names: names, Provider: string(deref0(provider)),
+		Names: names, Provider: string(deref(provider)),
 		ListOptions: astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first), Sorts: astroSorts(sorts)},
 	})
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "astro", Err: err}
+		return nil, fault.Upstream(fault.Astro, err)
 	}
 	l.PrimeAstroClusters(ctx, cs)
 	cs = cs[:min(len(cs), p.first)]
@@ -243,6 +269,54 @@ func prefetchAstroRelations(ctx context.Context, ds []*astro.Deployment, sel ast
 		}
 	}
 	loader.For(ctx).PrefetchAstroRelations(ctx, ds, ws, cl)
+}
+
+// prefetchAstroWorkspaceDeployments queues, in one go, the deployment pages
+// that the workspaces' deployments fields are about to load, so that they
+// make one batch (one upstream call for all of them) however the resolvers
+// of the children are scheduled.
+func prefetchAstroWorkspaceDeployments(ctx context.Context, ws []*astro.Workspace, sel ast.SelectionSet) {
+	if len(ws) < 2 || len(sel) == 0 {
+		return
+	}
+	opCtx := graphql.GetOperationContext(ctx)
+	l := loader.For(ctx)
+	for _, f := range graphql.CollectFields(opCtx, sel, []string{"AstroWorkspace", "Workspace", "Node"}) {
+		if f.Name != "deployments" {
+			continue
+		}
+		args := f.ArgumentMap(opCtx.Variables)
+		n, ok := intArg(args["first"])
+		after, _ := args["after"].(string)
+		p, err := pageArgs(&n, &after)
+		if !ok || err != nil {
+			continue // the field's resolver reports it
+		}
+		keys := make([]loader.AstroPageKey, len(ws))
+		for i, w := range ws {
+			keys[i] = loader.AstroPageKey{OrganizationID: w.OrganizationID, WorkspaceID: w.ID, Offset: p.offset, Limit: p.first}
+		}
+		l.AstroWorkspaceDeployments.LoadMany(ctx, keys)
+	}
+}
+
+// intArg reads an Int argument as gqlparser hands it over (a literal or a
+// coerced variable).
+func intArg(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case int64:
+		return int(n), true
+	case int32:
+		return int(n), true
+	case float64:
+		return int(n), n == float64(int(n))
+	case json.Number:
+		i, err := n.Int64()
+		return int(i), err == nil
+	}
+	return 0, false
 }
 
 // selects reports whether sel asks for nothing beyond allowed.

@@ -84,7 +84,7 @@ func (r *astroWorkspaceResolver) Organization(ctx context.Context, obj *model.As
 
 // Deployments is the resolver for the deployments field.
 func (r *astroWorkspaceResolver) Deployments(ctx context.Context, obj *model.AstroWorkspace, first *int, after *string) (*model.AstroDeploymentConnection, error) {
-	return astroDeployments(ctx, obj.OrganizationID, []string{obj.WorkspaceID}, nil, nil, first, after)
+	return astroWorkspaceDeployments(ctx, obj, first, after)
 }
 
 // UpdateAstroOrganization is the resolver for the updateAstroOrganization field.

@@ -88,7 +88,7 @@ func astroPermissionGroups(ctx context.Context, scope *model.AstroPermissionScop
 	if err != nil {
 		return nil, err
 	}
-	gs, _, err := c.Authorization.ListPermissionGroups(ctx, &astro.ListPermissionGroupsOptions{ScopeType: astro.RoleScopeType(deref0(scope))})
+	gs, _, err := c.Authorization.ListPermissionGroups(ctx, &astro.ListPermissionGroupsOptions{ScopeType: astro.RoleScopeType(deref(scope))})
 	if err != nil {
 		return nil, astroFail(err)
 	}

@@ -25,7 +25,7 @@ func (r *astroDeploymentResolver) APITokens(ctx context.Context, obj *model.Astr
 func (r *astroOrganizationResolver) APITokens(ctx context.Context, obj *model.AstroOrganization, workspaceID *string, deploymentID *string, dagID *string, dagTags []string, includeOnlyOrganizationTokens *bool, kind *model.AstroAPITokenKind, sorts []model.AstroAPITokenSort, first *int, after *string) (*model.AstroAPITokenConnection, error) {
 	return astroAPITokens(ctx, obj.OrganizationID, apiTokenFilter{
 		WorkspaceID: deref(workspaceID), DeploymentID: deref(deploymentID), DagID: deref(dagID), DagTags: dagTags,
-		IncludeOnlyOrganizationTokens: deref0(includeOnlyOrganizationTokens), Kind: upstreamTokenKind(kind),
+		IncludeOnlyOrganizationTokens: deref(includeOnlyOrganizationTokens), Kind: upstreamTokenKind(kind),
 	}, sorts, first, after)
 }
 

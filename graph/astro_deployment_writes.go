@@ -151,7 +151,7 @@ func patchRequest(cur *astro.Deployment, p *model.AstroDeploymentPatchInput) (as
 		}
 		return astro.UpdateHybridDeploymentRequest{
 			WorkspaceID: cur.WorkspaceID, Name: name, Description: description, Executor: executor,
-			Scheduler:      astro.UpdateDeploymentInstanceSpecRequest{AU: deref0(cur.SchedulerAU), Replicas: cur.SchedulerReplicas},
+			Scheduler:      astro.UpdateDeploymentInstanceSpecRequest{AU: deref(cur.SchedulerAU), Replicas: cur.SchedulerReplicas},
 			IsCICDEnforced: cicd, IsDagDeployEnabled: dagDeploy, EnvironmentVariables: envs, ContactEmails: contacts,
 			TaskPodNodePoolID: cur.TaskPodNodePoolID,
 		}, nil
@@ -163,7 +163,7 @@ func patchRequest(cur *astro.Deployment, p *model.AstroDeploymentPatchInput) (as
 	if p.SchedulerSize != nil {
 		size = astro.SchedulerSize(*p.SchedulerSize)
 	}
-	ha := deref0(cur.IsHighAvailability)
+	ha := deref(cur.IsHighAvailability)
 	if p.IsHighAvailability != nil {
 		ha = *p.IsHighAvailability
 	}

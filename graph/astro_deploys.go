@@ -89,7 +89,7 @@ func astroDeploymentLogs(ctx context.Context, d *model.AstroDeployment, a logArg
 	if a.startDate != nil && a.endDate != nil && !a.endDate.After(*a.startDate) {
 		c.fail("endDate", "must be after startDate")
 	}
-	opts := &astro.GetDeploymentLogsOptions{Limit: first, SearchText: deref(a.searchText), MaxNumResults: deref0(a.maxNumResults)}
+	opts := &astro.GetDeploymentLogsOptions{Limit: first, SearchText: deref(a.searchText), MaxNumResults: deref(a.maxNumResults)}
 	for _, s := range a.sources {
 		opts.Sources = append(opts.Sources, astroLogSource(s))
 	}
@@ -100,7 +100,7 @@ func astroDeploymentLogs(ctx context.Context, d *model.AstroDeployment, a logArg
 		}
 		opts.SearchID, opts.Offset = id, next
 	} else {
-		opts.Range, opts.StartDate, opts.EndDate = deref0(a.rng), a.startDate, a.endDate
+		opts.Range, opts.StartDate, opts.EndDate = deref(a.rng), a.startDate, a.endDate
 	}
 	if err := c.result(); err != nil {
 		return nil, err

@@ -14,7 +14,7 @@ import (
 func astroEnvironmentObjects(ctx context.Context, org string, opts astro.ListEnvironmentObjectsOptions, objectType *model.AstroEnvironmentObjectType,
 	sorts []model.AstroEnvironmentObjectSort, first *int, after *string,
 ) (*model.AstroEnvironmentObjectConnection, error) {
-	opts.ObjectType = astro.EnvironmentObjectType(deref0(objectType))
+	opts.ObjectType = astro.EnvironmentObjectType(deref(objectType))
 	return astroConnection(ctx, first, after, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.EnvironmentObject, *astro.Response, error) {
 		opts.ListOptions = lo
 		return c.EnvironmentObjects.List(ctx, org, &opts)

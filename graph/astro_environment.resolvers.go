@@ -14,7 +14,7 @@ import (
 // EnvironmentObjects is the resolver for the environmentObjects field.
 func (r *astroDeploymentResolver) EnvironmentObjects(ctx context.Context, obj *model.AstroDeployment, objectType *model.AstroEnvironmentObjectType, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string) (*model.AstroEnvironmentObjectConnection, error) {
 	return astroEnvironmentObjects(ctx, obj.OrganizationID, environmentObjectFilter{
-		DeploymentID: obj.DeploymentID, ShowSecrets: deref0(showSecrets), ResolveLinked: deref0(resolveLinked),
+		DeploymentID: obj.DeploymentID, ShowSecrets: deref(showSecrets), ResolveLinked: deref(resolveLinked),
 	}, objectType, sorts, first, after)
 }
 
@@ -22,7 +22,7 @@ func (r *astroDeploymentResolver) EnvironmentObjects(ctx context.Context, obj *m
 func (r *astroOrganizationResolver) EnvironmentObjects(ctx context.Context, obj *model.AstroOrganization, workspaceID *string, deploymentID *string, objectType *model.AstroEnvironmentObjectType, objectKey *string, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string) (*model.AstroEnvironmentObjectConnection, error) {
 	return astroEnvironmentObjects(ctx, obj.OrganizationID, environmentObjectFilter{
 		WorkspaceID: deref(workspaceID), DeploymentID: deref(deploymentID), ObjectKey: deref(objectKey),
-		ShowSecrets: deref0(showSecrets), ResolveLinked: deref0(resolveLinked),
+		ShowSecrets: deref(showSecrets), ResolveLinked: deref(resolveLinked),
 	}, objectType, sorts, first, after)
 }
 
@@ -34,7 +34,7 @@ func (r *astroOrganizationResolver) EnvironmentObject(ctx context.Context, obj *
 // EnvironmentObjects is the resolver for the environmentObjects field.
 func (r *astroWorkspaceResolver) EnvironmentObjects(ctx context.Context, obj *model.AstroWorkspace, objectType *model.AstroEnvironmentObjectType, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string) (*model.AstroEnvironmentObjectConnection, error) {
 	return astroEnvironmentObjects(ctx, obj.OrganizationID, environmentObjectFilter{
-		WorkspaceID: obj.WorkspaceID, ShowSecrets: deref0(showSecrets), ResolveLinked: deref0(resolveLinked),
+		WorkspaceID: obj.WorkspaceID, ShowSecrets: deref(showSecrets), ResolveLinked: deref(resolveLinked),
 	}, objectType, sorts, first, after)
 }
 

@@ -60,7 +60,7 @@ func astroSelf(ctx context.Context, createIfNotExist *bool) (*model.AstroSelfUse
 	if err != nil {
 		return nil, err
 	}
-	u, _, err := c.Users.GetSelf(ctx, &astro.GetSelfUserOptions{CreateIfNotExist: deref0(createIfNotExist)})
+	u, _, err := c.Users.GetSelf(ctx, &astro.GetSelfUserOptions{CreateIfNotExist: deref(createIfNotExist)})
 	if err != nil {
 		return nil, astroFail(err)
 	}

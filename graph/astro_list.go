@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/graph-gophers/dataloader/v7"
 
@@ -88,7 +90,7 @@ func astroFail(err error) error {
 	if err == nil {
 		return nil
 	}
-	return &loader.BackendError{Backend: "astro", Err: err}
+	return fault.Upstream(fault.Astro, err)
 }
 
 // astroWriter is the caller's Astro client for a mutation whose input
@@ -130,14 +132,6 @@ func ptrTo[T ~string, S ~string](v *S) *T {
 	return &t
 }
 
-func deref0[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
-
 // Upstream filters and conversions, named here so that the resolvers need
 // not import the client.
 type (
@@ -149,17 +143,17 @@ type (
 )
 
 func upstreamTokenKind(k *model.AstroAPITokenKind) astro.APITokenKind {
-	return astro.APITokenKind(deref0(k))
+	return astro.APITokenKind(deref(k))
 }
 
 func upstreamDeploymentType(t *model.AstroDeploymentType) astro.DeploymentType {
-	return astro.DeploymentType(deref0(t))
+	return astro.DeploymentType(deref(t))
 }
 
 func upstreamExecutor(e *model.AstroExecutor) astro.DeploymentExecutor {
-	return astro.DeploymentExecutor(deref0(e))
+	return astro.DeploymentExecutor(deref(e))
 }
 
 func upstreamProvider(p *model.AstroCloudProvider) astro.CloudProvider {
-	return astro.CloudProvider(deref0(p))
+	return astro.CloudProvider(deref(p))
 }

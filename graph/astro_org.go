@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/graph/model"
@@ -14,7 +16,7 @@ import (
 
 func astroAuditLogs(ctx context.Context, org string, start, end *time.Time) (*model.AstroAuditLog, error) {
 	if start != nil && end != nil && !end.After(*start) {
-		return nil, inputErr("endDate", "must be after startDate")
+		return nil, fault.Input("endDate", "must be after startDate")
 	}
 	c, err := loader.For(ctx).AstroClient()
 	if err != nil {
@@ -32,7 +34,7 @@ func astroClusterOptions(ctx context.Context, org string, typ model.AstroCluster
 	if err != nil {
 		return nil, err
 	}
-	opts, _, err := c.Options.GetClusterOptions(ctx, org, &astro.GetClusterOptionsOptions{Type: astro.ClusterType(typ), Provider: astro.CloudProvider(deref0(provider))})
+	opts, _, err := c.Options.GetClusterOptions(ctx, org, &astro.GetClusterOptionsOptions{Type: astro.ClusterType(typ), Provider: astro.CloudProvider(deref(provider))})
 	if err != nil {
 		return nil, astroFail(err)
 	}

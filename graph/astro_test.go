@@ -3,6 +3,8 @@ package graph
 import (
 	"testing"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -49,7 +51,7 @@ func TestCheck(t *testing.T) {
 	c.exactlyOne("input.deployment", "a or b", true, true)
 	c.maxLen("input.name", "toolong", 3)
 	err := c.result()
-	var in *InputError
+	var in *fault.InputError
 	require.ErrorAs(t, err, &in)
 	assert.Equal(t, "input.deployment", in.Path, "the first violation is kept")
 	assert.Contains(t, in.Message, "exactly one of a or b")
@@ -83,7 +85,7 @@ func TestPatchRequestKeepsWhatItDoesNotChange(t *testing.T) {
 	assert.Nil(t, h.WorkerQueues, "no queues: Astro keeps them")
 
 	_, err = patchRequest(cur, &model.AstroDeploymentPatchInput{SchedulerSize: &[]model.AstroSchedulerSize{model.AstroSchedulerSizeSmall}[0]})
-	var in *InputError
+	var in *fault.InputError
 	require.ErrorAs(t, err, &in)
 	assert.Equal(t, "input.deployment.patch.schedulerSize", in.Path)
 

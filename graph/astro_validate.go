@@ -5,31 +5,29 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/astro-gateway/gateway/internal/fault"
 )
 
-// check validates a mutation's input before any upstream call. It keeps
-// the first violation, as an *InputError whose Path is the input path
+// check validates a mutation's input before any upstream call, for both
+// platforms (Software mutations use it through inputs, which adds the
+// request context for decoding ids). It keeps the first violation, as an
+// *fault.InputError whose Path is the input path
 // ("input.deployment.dedicated.name"); its methods do nothing once one is
 // found. The rules are the spec's where GraphQL types cannot say them:
 // lengths, ranges, list sizes, fields that go together or exclude each
 // other, and @oneOf inputs given through variables (gqlparser checks
 // @oneOf literals only).
-type check struct{ err *InputError }
+type check struct{ err error }
 
 func (c *check) fail(path, format string, args ...any) {
 	if c.err == nil {
-		c.err = &InputError{Path: path, Message: fmt.Sprintf(format, args...)}
+		c.err = &fault.InputError{Path: path, Message: fmt.Sprintf(format, args...)}
 	}
 }
 
-// result is the violation, or nil (an untyped nil error, never a nil
-// *InputError in an interface).
-func (c *check) result() error {
-	if c.err == nil {
-		return nil
-	}
-	return c.err
-}
+// result is the first violation, or nil.
+func (c *check) result() error { return c.err }
 
 // id requires a non-blank id: an empty one would address another resource.
 func (c *check) id(path, v string) {

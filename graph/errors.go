@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -16,38 +18,8 @@ import (
 
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/backends/houston"
-	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/internal/limiter"
 )
-
-// Error codes in extensions.code. Stable: clients switch on them.
-const (
-	CodeUnauthenticated     = "UNAUTHENTICATED"
-	CodeForbidden           = "FORBIDDEN"
-	CodeNotFound            = "NOT_FOUND"
-	CodeBadUserInput        = "BAD_USER_INPUT"
-	CodeRateLimited         = "RATE_LIMITED"
-	CodeUpstreamError       = "UPSTREAM_ERROR"
-	CodeUpstreamUnavailable = "UPSTREAM_UNAVAILABLE"
-	CodeNotConfigured       = "BACKEND_NOT_CONFIGURED"
-	CodeInternal            = "INTERNAL"
-	// CodeUnsupportedByBackendVersion: the installed backend version lacks
-	// the field or operation (extensions.backendVersion, .feature).
-	CodeUnsupportedByBackendVersion = "UNSUPPORTED_BY_BACKEND_VERSION"
-)
-
-// InputError is invalid input that the gateway rejects before any upstream
-// call. Path names the argument ("first", "filter.workspaceIds[1]").
-type InputError struct {
-	Path    string
-	Message string
-}
-
-func (e *InputError) Error() string { return e.Path + ": " + e.Message }
-
-func inputErr(path, format string, args ...any) error {
-	return &InputError{Path: path, Message: fmt.Sprintf(format, args...)}
-}
 
 // ErrorPresenter turns every error a resolver returns into a GraphQL error
 // with extensions.code, and, for upstream failures, the backend, the upstream
@@ -64,7 +36,7 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 		// field, an unknown enum value) is the caller's input, though, and
 		// its path ("variable.input.name") names the field.
 		if len(own.Path) > 1 && own.Path[0] == ast.PathName("variable") && own.Extensions["code"] == errcode.ValidationFailed {
-			gerr.Extensions["code"] = CodeBadUserInput
+			gerr.Extensions["code"] = fault.CodeBadUserInput
 			gerr.Extensions["field"] = own.Path[1:].String()
 		}
 		return gerr
@@ -73,23 +45,23 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 	if own != nil && own == err && len(own.Path) == 0 && !graphql.HasOperationContext(ctx) {
 		// The request itself could not be read (a body that is not JSON, or
 		// too large): gqlgen reports it before any operation exists.
-		ext["code"] = CodeBadUserInput
+		ext["code"] = fault.CodeBadUserInput
 		return gerr
 	}
 	if field, ok := argumentError(ctx, own); ok {
 		// A value that does not fit its scalar (a malformed Time) fails
 		// while the field's arguments are read, before its resolver runs.
-		ext["code"] = CodeBadUserInput
+		ext["code"] = fault.CodeBadUserInput
 		ext["field"] = field
 		return gerr
 	}
-	var be *loader.BackendError
+	var be *fault.BackendError
 	if errors.As(err, &be) {
 		ext["backend"] = be.Backend
 	}
 	var (
-		nf    *loader.NotFoundError
-		in    *InputError
+		nf    *fault.NotFoundError
+		in    *fault.InputError
 		ae    *astro.Error
 		rle   *astro.RateLimitError
 		we    *limiter.WaitError
@@ -101,26 +73,30 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 		ctxEr = errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 	)
 	switch {
+	case ctxEr && ctx.Err() != nil:
+		// The request itself ran out of time (or its client left): not
+		// the upstream's fault.
+		ext["code"] = fault.CodeTimeout
 	case errors.As(err, &in):
-		ext["code"] = CodeBadUserInput
+		ext["code"] = fault.CodeBadUserInput
 		ext["field"] = in.Path
 	case errors.As(err, &ue):
-		ext["code"] = CodeUnsupportedByBackendVersion
-		ext["backend"] = "houston"
+		ext["code"] = fault.CodeUnsupportedByBackendVersion
+		ext["backend"] = fault.Houston
 		ext["backendVersion"] = ue.Version
 		ext["feature"] = ue.Feature
 	case errors.As(err, &nf):
-		ext["code"] = CodeNotFound
+		ext["code"] = fault.CodeNotFound
 		ext["backend"] = nf.Backend
-	case errors.Is(err, loader.ErrNoToken):
-		ext["code"] = CodeUnauthenticated
-	case errors.Is(err, loader.ErrNotConfigured):
-		ext["code"] = CodeNotConfigured
+	case errors.Is(err, fault.ErrNoToken):
+		ext["code"] = fault.CodeUnauthenticated
+	case errors.Is(err, fault.ErrNotConfigured):
+		ext["code"] = fault.CodeNotConfigured
 	case errors.As(err, &we):
-		ext["code"] = CodeRateLimited
+		ext["code"] = fault.CodeRateLimited
 		ext["retryAfter"] = int(math.Ceil(we.RetryAfter.Seconds()))
 	case errors.As(err, &rle):
-		ext["code"] = CodeRateLimited
+		ext["code"] = fault.CodeRateLimited
 		ext["status"] = http.StatusTooManyRequests
 		if rle.RetryAfter > 0 {
 			ext["retryAfter"] = int(math.Ceil(rle.RetryAfter.Seconds()))
@@ -142,23 +118,23 @@ func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
 			ext["fieldErrors"] = fes
 		}
 	case houston.IsUnauthenticated(err):
-		ext["code"] = CodeUnauthenticated
+		ext["code"] = fault.CodeUnauthenticated
 	case houston.IsForbidden(err):
-		ext["code"] = CodeForbidden
+		ext["code"] = fault.CodeForbidden
 	case errors.As(err, &he):
 		ext["code"] = codeForStatus(he.StatusCode)
 		ext["status"] = he.StatusCode
 	case errors.As(err, &te), ctxEr, errors.As(err, &nerr):
-		ext["code"] = CodeUpstreamUnavailable
+		ext["code"] = fault.CodeUpstreamUnavailable
 	case errors.As(err, &gqe):
-		ext["code"] = CodeUpstreamError
+		ext["code"] = fault.CodeUpstreamError
 		if c := gqe.Code(); c != "" {
 			ext["upstreamCode"] = c
 		}
 	case be != nil:
-		ext["code"] = CodeUpstreamError
+		ext["code"] = fault.CodeUpstreamError
 	default:
-		ext["code"] = CodeInternal
+		ext["code"] = fault.CodeInternal
 	}
 	return gerr
 }
@@ -182,17 +158,17 @@ func argumentError(ctx context.Context, err *gqlerror.Error) (field string, ok b
 func codeForStatus(status int) string {
 	switch {
 	case status == http.StatusUnauthorized:
-		return CodeUnauthenticated
+		return fault.CodeUnauthenticated
 	case status == http.StatusForbidden:
-		return CodeForbidden
+		return fault.CodeForbidden
 	case status == http.StatusNotFound:
-		return CodeNotFound
+		return fault.CodeNotFound
 	case status == http.StatusTooManyRequests:
-		return CodeRateLimited
+		return fault.CodeRateLimited
 	case status >= 400 && status < 500:
-		return CodeBadUserInput
+		return fault.CodeBadUserInput
 	}
-	return CodeUpstreamError
+	return fault.CodeUpstreamError
 }
 
 // Recover turns a panic in a resolver into an INTERNAL error for the client
@@ -204,6 +180,6 @@ func Recover(log *slog.Logger) graphql.RecoverFunc {
 			path = fc.Path().String()
 		}
 		log.ErrorContext(ctx, "resolver panic", "path", path, "panic", fmt.Sprint(p))
-		return &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": CodeInternal}}
+		return &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": fault.CodeInternal}}
 	}
 }

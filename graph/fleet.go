@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/astro-gateway/gateway/backends/astro"
@@ -89,7 +91,7 @@ func parseDeploymentQuery(ctx context.Context, filter *model.DeploymentFilter, o
 			case g.Type == typeSoftwareWorkspace && g.Parts[0] == l.Installation():
 				q.wsHouston = append(q.wsHouston, g.Parts[1])
 			default:
-				return nil, inputErr("filter.workspaceIds", "%q is not a workspace id", id)
+				return nil, fault.Input("filter.workspaceIds", "%q is not a workspace id", id)
 			}
 		}
 	}
@@ -143,10 +145,10 @@ func fleetDeployments(ctx context.Context, filter *model.DeploymentFilter, order
 	}
 	wg.Wait()
 	if platformsN == 0 && !loader.For(ctx).HasAstro() && !loader.For(ctx).HasHouston() {
-		return nil, loader.ErrNotConfigured
+		return nil, fault.ErrNotConfigured
 	}
 	if platformsN == 0 && (filter == nil || filter.Platforms == nil) {
-		return nil, loader.ErrNoToken
+		return nil, fault.ErrNoToken
 	}
 	sortFleet(all, q.field, q.dir)
 	window := slice(all, q.page)
@@ -218,7 +220,7 @@ func fleetAstroDeployments(ctx context.Context, q *deploymentQuery) ([]fleetDepl
 			defer mu.Unlock()
 			if err != nil {
 				if first == nil {
-					first = &loader.BackendError{Backend: "astro", Err: err}
+					first = fault.Upstream(fault.Astro, err)
 				}
 				return
 			}
@@ -408,7 +410,7 @@ func eachAstroWorkspace(ctx context.Context, fn func(*astro.Workspace)) error {
 		var ws []*astro.Workspace
 		for w, err := range c.Workspaces.ListIter(ctx, org, &astro.ListWorkspacesOptions{ListOptions: astro.ListOptions{Limit: 1000}}) {
 			if err != nil {
-				return &loader.BackendError{Backend: "astro", Err: err}
+				return fault.Upstream(fault.Astro, err)
 			}
 			ws = append(ws, w)
 		}

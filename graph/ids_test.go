@@ -3,6 +3,8 @@ package graph
 import (
 	"testing"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -50,7 +52,7 @@ func TestPageArgs(t *testing.T) {
 		{nil, strp(encodeID(typeAstroDeployment, "a", "b")), "after"},
 	} {
 		_, err := pageArgs(tc.first, tc.after)
-		var in *InputError
+		var in *fault.InputError
 		require.ErrorAs(t, err, &in)
 		assert.Equal(t, tc.path, in.Path)
 	}
@@ -76,6 +78,6 @@ func TestHugeCursorIsRefused(t *testing.T) {
 	t.Parallel()
 	c := encodeCursor(9223372036854775807)
 	_, err := pageArgs(nil, &c)
-	var in *InputError
+	var in *fault.InputError
 	require.ErrorAs(t, err, &in)
 }

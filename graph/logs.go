@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -28,7 +30,7 @@ import (
 func (r *Resolver) deploymentLogs(ctx context.Context, id string, sources []model.LogSource, search *string) (<-chan *model.DeploymentLogLine, error) {
 	g, err := decodeID(id)
 	if err != nil {
-		return nil, inputErr("deploymentId", "pass the deployment's global id (Deployment.id): %v", err)
+		return nil, fault.Input("deploymentId", "pass the deployment's global id (Deployment.id): %v", err)
 	}
 	f := logFilter{sources: slices.Clone(sources), search: deref(search)}
 	// In the schema's order, each once: the same subscription makes the
@@ -40,13 +42,13 @@ func (r *Resolver) deploymentLogs(ctx context.Context, id string, sources []mode
 	switch g.Type {
 	case typeSoftwareDeployment:
 		if inst := loader.For(ctx).Installation(); g.Parts[0] != inst {
-			return nil, &loader.NotFoundError{Backend: "houston", Kind: "installation", ID: g.Parts[0]}
+			return nil, &fault.NotFoundError{Backend: fault.Houston, Kind: "installation", ID: g.Parts[0]}
 		}
 		return softwareLogs(ctx, id, g.Parts[1], f)
 	case typeAstroDeployment:
 		return r.astroLogs(ctx, id, g.Parts[0], g.Parts[1], f)
 	}
-	return nil, inputErr("deploymentId", "is the id of a %s, not of a deployment", g.Type)
+	return nil, fault.Input("deploymentId", "is the id of a %s, not of a deployment", g.Type)
 }
 
 // logFilter is what a subscriber asked for: lines from these sources (all

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/graph/model"
@@ -227,7 +229,7 @@ func transient(err error) bool {
 
 func astroLogErr(err error, dep string) error {
 	if astro.IsNotFound(err) {
-		return &loader.NotFoundError{Backend: "astro", Kind: "deployment", ID: dep}
+		return &fault.NotFoundError{Backend: fault.Astro, Kind: "deployment", ID: dep}
 	}
-	return &loader.BackendError{Backend: "astro", Err: err}
+	return fault.Upstream(fault.Astro, err)
 }

@@ -9,9 +9,6 @@ import (
 // The Astro log poller reads through the Astro client's GetLogs
 // (GET /organizations/{organizationId}/deployments/{deploymentId}/logs).
 
-// AstroLogsAvailable reports whether this build can follow Astro logs.
-const AstroLogsAvailable = true
-
 func newAstroLogFetcher(c *astro.Client) astroLogFetcher { return astroLogs{c} }
 
 // astroLogs adapts astro.DeploymentsService.GetLogs to astroLogFetcher.

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -173,7 +175,7 @@ func TestAstroLogPoller(t *testing.T) {
 	requireClosed(t, ch)
 	err = e.failure.get()
 	require.Error(t, err)
-	assert.Equal(t, CodeForbidden, ErrorPresenter(e.ctx, err).Extensions["code"])
+	assert.Equal(t, fault.CodeForbidden, ErrorPresenter(e.ctx, err).Extensions["code"])
 	e.mu.Lock()
 	assert.True(t, e.stopped, "the ticker is stopped")
 	e.mu.Unlock()
@@ -198,8 +200,8 @@ func TestAstroLogPollerFirstPollFails(t *testing.T) {
 		err  error
 		code string
 	}{
-		{&astro.Error{StatusCode: 404}, CodeNotFound},
-		{&astro.Error{StatusCode: 401}, CodeUnauthenticated},
+		{&astro.Error{StatusCode: 404}, fault.CodeNotFound},
+		{&astro.Error{StatusCode: 401}, fault.CodeUnauthenticated},
 	} {
 		e := newPollEnv(t, failure(tc.err))
 		_, err := e.r.deploymentLogs(e.ctx, encodeID(typeAstroDeployment, "org", "dep"), nil, nil)
@@ -231,7 +233,7 @@ func TestDeploymentLogsBadIDs(t *testing.T) {
 	e := newPollEnv(t)
 	for _, id := range []string{"garbage", encodeID(typeAstroCluster, "org", "c")} {
 		_, err := e.r.deploymentLogs(e.ctx, id, nil, nil)
-		var in *InputError
+		var in *fault.InputError
 		require.ErrorAs(t, err, &in, id)
 		assert.Equal(t, "deploymentId", in.Path)
 	}

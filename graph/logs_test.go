@@ -40,9 +40,10 @@ func TestStreamErrorsEndTheStream(t *testing.T) {
 	srv.SetErrorPresenter(ErrorPresenter)
 	c, err := astro.NewClient("http://127.0.0.1:1/v1")
 	require.NoError(t, err)
-	ts := httptest.NewServer(loader.Middleware(loader.Config{Astro: c}, func(*http.Request) loader.Credentials {
-		return loader.Credentials{AstroToken: "tok"}
-	}, srv))
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l := loader.New(loader.Config{Astro: c}, loader.Credentials{AstroToken: "tok"})
+		srv.ServeHTTP(w, r.WithContext(loader.WithLoaders(r.Context(), l)))
+	}))
 	t.Cleanup(ts.Close)
 
 	body, err := json.Marshal(map[string]any{"query": `subscription($id: ID!) { logs: deploymentLogs(deploymentId: $id) { message } }`,

@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/astro-gateway/gateway/backends/astro"
@@ -46,7 +48,7 @@ func (k *softwareKeys) deploymentKey(ctx context.Context, id string) loader.Soft
 func nodeThunk(ctx context.Context, id string, keys *softwareKeys) func() (model.Node, error) {
 	g, err := decodeID(id)
 	if err != nil {
-		return fail(&InputError{Path: "id", Message: err.Error()})
+		return fail(&fault.InputError{Path: "id", Message: err.Error()})
 	}
 	l := loader.For(ctx)
 	switch g.Type {
@@ -63,7 +65,7 @@ func nodeThunk(ctx context.Context, id string, keys *softwareKeys) func() (model
 	case typeSoftwareWorkspace, typeSoftwareDeployment, typeSoftwareUser, typeSoftwareTeam:
 		inst := l.Installation()
 		if g.Parts[0] != inst {
-			return fail(&loader.NotFoundError{Backend: "houston", Kind: "installation", ID: g.Parts[0]})
+			return fail(&fault.NotFoundError{Backend: fault.Houston, Kind: "installation", ID: g.Parts[0]})
 		}
 		// Users and teams have no batch lookup in Houston: one request each.
 		switch g.Type {
@@ -81,7 +83,7 @@ func nodeThunk(ctx context.Context, id string, keys *softwareKeys) func() (model
 			return convertSoftwareDeployment(inst, d)
 		})
 	}
-	return fail(&InputError{Path: "id", Message: "unknown object type"})
+	return fail(&fault.InputError{Path: "id", Message: "unknown object type"})
 }
 
 // lazy defers a single lookup until its thunk is called.

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"github.com/astro-gateway/gateway/graph/model"
+	"github.com/astro-gateway/gateway/internal/fault"
 )
 
 // maxPageSize bounds `first` on every connection.
@@ -18,11 +19,11 @@ func pageArgs(first *int, after *string) (page, error) {
 		p.first = *first
 	}
 	if p.first < 0 || p.first > maxPageSize {
-		return page{}, inputErr("first", "must be between 0 and %d, got %d", maxPageSize, p.first)
+		return page{}, fault.Input("first", "must be between 0 and %d, got %d", maxPageSize, p.first)
 	}
 	off, err := decodeCursor(after)
 	if err != nil {
-		return page{}, &InputError{Path: "after", Message: err.Error()}
+		return page{}, &fault.InputError{Path: "after", Message: err.Error()}
 	}
 	p.offset = off
 	return p, nil

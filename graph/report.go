@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/astro-gateway/gateway/backends/houston"
@@ -24,9 +26,9 @@ func deploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, 
 	l := loader.For(ctx)
 	if !q.astro && !q.software && (filter == nil || filter.Platforms == nil) {
 		if !l.HasAstro() && !l.HasHouston() {
-			return nil, loader.ErrNotConfigured
+			return nil, fault.ErrNotConfigured
 		}
-		return nil, loader.ErrNoToken
+		return nil, fault.ErrNoToken
 	}
 	var (
 		mu   sync.Mutex
@@ -104,7 +106,7 @@ func reportAstro(ctx context.Context, q *deploymentQuery, groupBy model.Deployme
 		}
 		ds, _, err := astroOrgDeployments(ctx, c, org, ws, q)
 		if err != nil {
-			return &loader.BackendError{Backend: "astro", Err: err}
+			return fault.Upstream(fault.Astro, err)
 		}
 		for _, d := range ds {
 			st := astroStatus(d.Status)

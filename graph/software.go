@@ -4,6 +4,9 @@ import (
 	"context"
 	"sort"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/graph/model"
@@ -20,7 +23,7 @@ func softwareAppConfig(ctx context.Context) (*model.SoftwareAppConfig, error) {
 	}
 	cfg, err := c.AppConfig(ctx, selectionOr(ctx, softwareAppConfigFields, "version"))
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "houston", Err: err}
+		return nil, fault.Upstream(fault.Houston, err)
 	}
 	return convertSoftwareAppConfig(cfg), nil
 }
@@ -32,7 +35,7 @@ func softwareDeploymentConfig(ctx context.Context) (*model.SoftwareDeploymentCon
 	}
 	cfg, err := c.DeploymentConfig(ctx, selectionOr(ctx, softwareDeploymentConfigFields, "defaultAirflowImageTag"))
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "houston", Err: err}
+		return nil, fault.Upstream(fault.Houston, err)
 	}
 	return convertSoftwareDeploymentConfig(cfg), nil
 }
@@ -45,7 +48,7 @@ func softwareRuntimeReleases(ctx context.Context, airflowVersion, clusterID *str
 	sel := houston.With(selectionOr(ctx, softwareRuntimeReleaseFields), "version")
 	rs, err := c.RuntimeReleases(ctx, deref(airflowVersion), deref(clusterID), sel)
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "houston", Err: err}
+		return nil, fault.Upstream(fault.Houston, err)
 	}
 	out := make([]*model.SoftwareRuntimeRelease, 0, len(rs))
 	for _, r := range rs {
@@ -86,7 +89,7 @@ func listSoftwareWorkspaces(ctx context.Context, sel []houston.Field) ([]*housto
 	}
 	ws, err := c.Workspaces(ctx, sel)
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "houston", Err: err}
+		return nil, fault.Upstream(fault.Houston, err)
 	}
 	l.PrimeSoftwareWorkspaces(ctx, sel, ws)
 	return ws, nil
@@ -113,7 +116,32 @@ func softwareWorkspaces(ctx context.Context, search *string, first *int, after *
 			nodes = append(nodes, n)
 		}
 	}
-	return softwareWorkspaceConnection(slice(nodes, p), p, len(nodes)), nil
+	page := slice(nodes, p)
+	prefetchSoftwareWorkspaceDeployments(ctx, page)
+	return softwareWorkspaceConnection(page, p, len(nodes)), nil
+}
+
+// prefetchSoftwareWorkspaceDeployments queues, in one go, the deployment
+// lists that the workspaces' deployments fields are about to load, with the
+// selection they will ask for, so that they make one Houston document
+// however the children's resolvers are scheduled.
+func prefetchSoftwareWorkspaceDeployments(ctx context.Context, ws []*model.SoftwareWorkspace) {
+	if len(ws) < 2 {
+		return
+	}
+	opCtx := graphql.GetOperationContext(ctx)
+	l := loader.For(ctx)
+	for _, f := range graphql.CollectFields(opCtx, connectionNodeSelection(ctx), softwareWorkspaceTypes) {
+		if f.Name != "deployments" {
+			continue
+		}
+		sel := houston.With(softwareDeploymentSelection(ctx, connectionNodes(opCtx, f.Selections)), "label", "releaseName")
+		keys := make([]loader.SoftwareKey, len(ws))
+		for i, w := range ws {
+			keys[i] = l.SoftwareKey(w.WorkspaceID, sel)
+		}
+		l.SoftwareWorkspaceDeployments.LoadMany(ctx, keys)
+	}
 }
 
 // softwareDeploymentsOf lists the deployments of the given workspaces (of

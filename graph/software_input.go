@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/graph/model"
@@ -25,19 +27,19 @@ const maxHoustonID = 128
 func softwareID(ctx context.Context, path, id, typ string) (string, error) {
 	id = strings.TrimSpace(id)
 	if id == "" {
-		return "", inputErr(path, "must not be empty")
+		return "", fault.Input(path, "must not be empty")
 	}
 	if g, err := decodeID(id); err == nil {
 		switch {
 		case g.Type != typ:
-			return "", inputErr(path, "is the id of a %s, not of a %s", g.Type, typ)
+			return "", fault.Input(path, "is the id of a %s, not of a %s", g.Type, typ)
 		case g.Parts[0] != loader.For(ctx).Installation():
-			return "", inputErr(path, "belongs to the Software installation %q, not to this one", g.Parts[0])
+			return "", fault.Input(path, "belongs to the Software installation %q, not to this one", g.Parts[0])
 		}
 		return g.Parts[1], nil
 	}
 	if len(id) > maxHoustonID || strings.ContainsFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
-		return "", inputErr(path, "is neither a global id nor a Houston id")
+		return "", fault.Input(path, "is neither a global id nor a Houston id")
 	}
 	return id, nil
 }
@@ -46,7 +48,7 @@ func softwareID(ctx context.Context, path, id, typ string) (string, error) {
 func required(path, s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", inputErr(path, "must not be empty")
+		return "", fault.Input(path, "must not be empty")
 	}
 	return s, nil
 }
@@ -65,7 +67,7 @@ func email(path, s string) (string, error) {
 	s = strings.TrimSpace(s)
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s {
-		return "", inputErr(path, "%q is not an e-mail address", s)
+		return "", fault.Input(path, "%q is not an e-mail address", s)
 	}
 	return s, nil
 }
@@ -76,7 +78,7 @@ var versionPattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+){1,2}([-+][0-9A-Za-z.-
 func version(path, s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if !versionPattern.MatchString(s) {
-		return "", inputErr(path, "%q is not a version such as 9.1.0", s)
+		return "", fault.Input(path, "%q is not a version such as 9.1.0", s)
 	}
 	return s, nil
 }
@@ -92,14 +94,14 @@ func optionalVersion(path string, s *string) (string, error) {
 // SYSTEM) and returns it as Houston spells it.
 func roleIn(path string, r model.SoftwareRole, scope string) (string, error) {
 	if !r.IsValid() || !strings.HasPrefix(string(r), scope+"_") {
-		return "", inputErr(path, "must be a %s_* role, got %s", scope, r)
+		return "", fault.Input(path, "must be a %s_* role, got %s", scope, r)
 	}
 	return string(r), nil
 }
 
 func nonNegative(path string, n *int) (*int, error) {
 	if n != nil && *n < 0 {
-		return nil, inputErr(path, "must be at least 0, got %d", *n)
+		return nil, fault.Input(path, "must be at least 0, got %d", *n)
 	}
 	return n, nil
 }
@@ -132,13 +134,13 @@ func dagDeployment(path string, in *model.SoftwareDagDeploymentInput) (*houston.
 		return nil, nil
 	}
 	if in.SyncInterval != nil && *in.SyncInterval < 0 {
-		return nil, inputErr(path+".syncInterval", "must be at least 0, got %d", *in.SyncInterval)
+		return nil, fault.Input(path+".syncInterval", "must be at least 0, got %d", *in.SyncInterval)
 	}
 	if in.Type == model.SoftwareDagDeploymentTypeGitSync && strings.TrimSpace(deref(in.RepositoryURL)) == "" {
-		return nil, inputErr(path+".repositoryUrl", "is required for GIT_SYNC")
+		return nil, fault.Input(path+".repositoryUrl", "is required for GIT_SYNC")
 	}
 	if in.Type == model.SoftwareDagDeploymentTypeVolume && strings.TrimSpace(deref(in.NfsLocation)) == "" {
-		return nil, inputErr(path+".nfsLocation", "is required for VOLUME")
+		return nil, fault.Input(path+".nfsLocation", "is required for VOLUME")
 	}
 	spec := &houston.DagDeploymentSpec{
 		Type: strings.ToLower(string(in.Type)), NfsLocation: deref(in.NfsLocation), RepositoryURL: deref(in.RepositoryURL),
@@ -151,12 +153,13 @@ func dagDeployment(path string, in *model.SoftwareDagDeploymentInput) (*houston.
 	return spec, nil
 }
 
-// inputs reads an input's fields in turn; the first refusal sticks and
-// the later reads are skipped, so a mutation reads all its fields and then
-// checks err once.
+// inputs is a check that also reads and converts a Software input's fields
+// in turn (ids are decoded with the request's context); the first refusal
+// sticks and the later reads are skipped, so a mutation reads all its
+// fields and then checks err once.
 type inputs struct {
 	ctx context.Context
-	err error
+	check
 }
 
 // keep returns a function that records err (if it is the first) and
@@ -188,7 +191,7 @@ func (in *inputs) required(path, s string) string {
 // trimmed).
 func (in *inputs) secret(path, s string) string {
 	if in.err == nil && s == "" {
-		in.err = inputErr(path, "must not be empty")
+		in.err = fault.Input(path, "must not be empty")
 	}
 	return s
 }

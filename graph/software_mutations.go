@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/graph/model"
@@ -35,9 +37,9 @@ func write[T any](ctx context.Context, kind, id string, do func(*houston.Client)
 // houstonErr marks a Houston failure; an unknown object is NOT_FOUND.
 func houstonErr(err error, kind, id string) error {
 	if houston.IsNotFound(err) {
-		return &loader.NotFoundError{Backend: "houston", Kind: kind, ID: id}
+		return &fault.NotFoundError{Backend: fault.Houston, Kind: kind, ID: id}
 	}
-	return &loader.BackendError{Backend: "houston", Err: err}
+	return fault.Upstream(fault.Houston, err)
 }
 
 // payloadDeployment is the Houston selection of a payload's deployment.

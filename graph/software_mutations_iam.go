@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/astro-gateway/gateway/backends/houston"
@@ -434,7 +436,7 @@ func anonymousWrite(ctx context.Context, do func(*houston.Client) (*houston.Auth
 	out, err := do(c)
 	l.ForgetSoftware()
 	if err != nil {
-		return nil, nil, &loader.BackendError{Backend: "houston", Err: err}
+		return nil, nil, fault.Upstream(fault.Houston, err)
 	}
 	var user *model.SoftwareUser
 	if out.User != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/astro-gateway/gateway/backends/houston"
@@ -106,7 +108,7 @@ func softwareUsers(ctx context.Context, search *string, first *int, after *strin
 	}
 	us, err := c.Users(ctx, houston.UserFilter{}, sel)
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "houston", Err: err}
+		return nil, fault.Upstream(fault.Houston, err)
 	}
 	var members []model.SoftwareMember[*model.SoftwareUser]
 	for _, u := range us {
@@ -140,14 +142,14 @@ func softwareUser(ctx context.Context, id string) (*model.SoftwareUser, error) {
 	sel := pick(graphql.GetOperationContext(ctx), fieldSelection(ctx), softwareUserTypes, softwareUserFields, "id")
 	us, err := c.Users(ctx, houston.UserFilter{UserID: id}, sel)
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "houston", Err: err}
+		return nil, fault.Upstream(fault.Houston, err)
 	}
 	for _, u := range us {
 		if u.ID == id {
 			return convertSoftwareUser(l.Installation(), u), nil
 		}
 	}
-	return nil, &loader.NotFoundError{Backend: "houston", Kind: "user", ID: id}
+	return nil, &fault.NotFoundError{Backend: fault.Houston, Kind: "user", ID: id}
 }
 
 // softwareTeams reads one page of teams: paginatedTeams from the start, as
@@ -167,7 +169,7 @@ func softwareTeams(ctx context.Context, workspaceID *string, first *int, after *
 	sel := []houston.Field{{Name: "count"}, {Name: "teams", Fields: teams}}
 	pg, err := c.PaginatedTeams(ctx, houston.PaginatedTeamsOptions{Take: max(p.offset+p.first, 1), WorkspaceID: deref(workspaceID)}, sel)
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "houston", Err: err}
+		return nil, fault.Upstream(fault.Houston, err)
 	}
 	var all []model.SoftwareMember[*model.SoftwareTeam]
 	for _, t := range pg.Teams {
@@ -193,9 +195,9 @@ func softwareTeam(ctx context.Context, id string) (*model.SoftwareTeam, error) {
 	t, err := c.Team(ctx, id, "", sel)
 	if err != nil {
 		if houston.IsNotFound(err) {
-			return nil, &loader.NotFoundError{Backend: "houston", Kind: "team", ID: id}
+			return nil, &fault.NotFoundError{Backend: fault.Houston, Kind: "team", ID: id}
 		}
-		return nil, &loader.BackendError{Backend: "houston", Err: err}
+		return nil, fault.Upstream(fault.Houston, err)
 	}
 	return convertSoftwareTeam(l.Installation(), t), nil
 }
@@ -210,7 +212,7 @@ func softwareTeamUsers(ctx context.Context, t *model.SoftwareTeam) ([]*model.Sof
 	sel := pick(graphql.GetOperationContext(ctx), fieldSelection(ctx), softwareUserTypes, softwareUserFields, "id")
 	us, err := c.TeamUsers(ctx, t.TeamID, sel)
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "houston", Err: err}
+		return nil, fault.Upstream(fault.Houston, err)
 	}
 	out := make([]*model.SoftwareUser, len(us))
 	for i, u := range us {

@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/astro-gateway/gateway/backends/houston"
@@ -38,7 +40,7 @@ func houstonVersion(ctx context.Context) (*string, error) {
 	}
 	v, err := c.Version(ctx)
 	if err != nil {
-		return nil, &loader.BackendError{Backend: "houston", Err: err}
+		return nil, fault.Upstream(fault.Houston, err)
 	}
 	return &v, nil
 }
@@ -79,5 +81,5 @@ func requireHouston(ctx context.Context, typeName, field string) error {
 }
 
 func unsupported(version, feature string) error {
-	return &loader.BackendError{Backend: "houston", Err: &houston.UnsupportedError{Version: version, Feature: feature}}
+	return fault.Upstream(fault.Houston, &houston.UnsupportedError{Version: version, Feature: feature})
 }

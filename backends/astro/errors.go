@@ -163,14 +163,6 @@ func CheckResponse(r *http.Response) error {
 // A repeated DELETE also gets a 404 from Astro.
 func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
 
-// IsUnauthorized reports whether err is, or wraps, an *Error with status 401:
-// the token is missing, malformed or expired.
-func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthorized) }
-
-// IsForbidden reports whether err is, or wraps, an *Error with status 403:
-// the token is valid but its role lacks the permission.
-func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
-
 func hasStatus(err error, code int) bool {
 	var e *Error
 	return errors.As(err, &e) && e.StatusCode == code

@@ -62,17 +62,8 @@ type Option func(*Client)
 // WithHTTPClient sets the HTTP client (default http.DefaultClient).
 func WithHTTPClient(hc *http.Client) Option { return func(c *Client) { c.httpClient = hc } }
 
-// WithInstallation names the installation this client talks to (default
-// [DefaultInstallation]).
-func WithInstallation(name string) Option { return func(c *Client) { c.installation = name } }
-
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option { return func(c *Client) { c.userAgent = ua } }
-
-// WithSubscriptionEndpoint sets the websocket URL of subscriptions (default:
-// the GraphQL endpoint with ws(s) for http(s) and its last path element
-// /v1 replaced by /ws, as Houston serves them).
-func WithSubscriptionEndpoint(u string) Option { return func(c *Client) { c.wsEndpoint = u } }
 
 // NewClient returns a client for the GraphQL endpoint, such as
 // "https://houston.example.com/v1".

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/graph-gophers/dataloader/v7"
 
 	"github.com/astro-gateway/gateway/backends/astro"
@@ -45,7 +47,7 @@ func (l *Loaders) AstroOrganizations(ctx context.Context) ([]*astro.Organization
 		}
 		for o, err := range c.Organizations.ListIter(ctx, &astro.ListOrganizationsOptions{ListOptions: astro.ListOptions{Limit: 1000}}) {
 			if err != nil {
-				l.orgs, l.orgsErr = nil, wrap("astro", err)
+				l.orgs, l.orgsErr = nil, fault.Upstream(fault.Astro, err)
 				return
 			}
 			l.orgs = append(l.orgs, o)
@@ -149,7 +151,7 @@ func (l *Loaders) batchAstroClusters(ctx context.Context, keys []AstroKey) []*da
 
 // byOrganization groups keys by organization, lists each group's objects in
 // chunks of ids, and answers every key in key order: results are matched by
-// id, never by position, and a missing id is a NotFoundError.
+// id, never by position, and a missing id is a fault.NotFoundError.
 func byOrganization[V any](ctx context.Context, l *Loaders, keys []AstroKey, kind string,
 	list func(context.Context, *astro.Client, string, []string) ([]V, error), idOf func(V) string,
 ) []*dataloader.Result[V] {
@@ -187,7 +189,7 @@ func byOrganization[V any](ctx context.Context, l *Loaders, keys []AstroKey, kin
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {
-					failed[org] = wrap("astro", err)
+					failed[org] = fault.Upstream(fault.Astro, err)
 					return
 				}
 				for _, it := range items {
@@ -205,7 +207,7 @@ func byOrganization[V any](ctx context.Context, l *Loaders, keys []AstroKey, kin
 		}
 		v, ok := found[k]
 		if !ok {
-			out[i] = &dataloader.Result[V]{Error: &NotFoundError{Backend: "astro", Kind: kind, ID: k.ID}}
+			out[i] = &dataloader.Result[V]{Error: &fault.NotFoundError{Backend: fault.Astro, Kind: kind, ID: k.ID}}
 			continue
 		}
 		out[i] = &dataloader.Result[V]{Data: v}
@@ -213,15 +215,15 @@ func byOrganization[V any](ctx context.Context, l *Loaders, keys []AstroKey, kin
 	return out
 }
 
-// astroErr turns a 404 into a NotFoundError and wraps everything else.
+// astroErr turns a 404 into a fault.NotFoundError and wraps everything else.
 func astroErr(err error, kind, id string) error {
 	if err == nil {
 		return nil
 	}
 	if astro.IsNotFound(err) {
-		return &NotFoundError{Backend: "astro", Kind: kind, ID: id}
+		return &fault.NotFoundError{Backend: fault.Astro, Kind: kind, ID: id}
 	}
-	return wrap("astro", err)
+	return fault.Upstream(fault.Astro, err)
 }
 
 // PrefetchAstroRelations fetches, before the deployments' fields resolve,

@@ -62,7 +62,7 @@ func (l *Loaders) initAstroObjects() {
 	}))
 }
 
-// keyID is the upstream id a key names, for NotFoundError.
+// keyID is the upstream id a key names, for fault.NotFoundError.
 func keyID(k any) string {
 	switch k := k.(type) {
 	case AstroKey:

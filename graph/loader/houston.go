@@ -2,8 +2,11 @@ package loader
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/astro-gateway/gateway/internal/fault"
 
 	"github.com/graph-gophers/dataloader/v7"
 
@@ -132,17 +135,20 @@ func bySelection[V any](ctx context.Context, l *Loaders, keys []SoftwareKey, kin
 	}
 	got := map[SoftwareKey]answer{}
 	for _, s := range sels {
+		// Sorted ids make the same document for the same set, whatever
+		// order the keys came in, so the cache and coalescing can answer it.
 		ids := dedupe(groups[s])
+		slices.Sort(ids)
 		items, errs, err := fetch(c, ids, l.selection(s))
 		for i, id := range ids {
 			k := SoftwareKey{ID: id, Selection: s}
 			switch {
 			case err != nil:
-				got[k] = answer{err: wrap("houston", err)}
+				got[k] = answer{err: fault.Upstream(fault.Houston, err)}
 			case errs[i] != nil:
-				got[k] = answer{err: wrap("houston", errs[i])}
+				got[k] = answer{err: fault.Upstream(fault.Houston, errs[i])}
 			case items[i] == nil:
-				got[k] = answer{err: &NotFoundError{Backend: "houston", Kind: kind, ID: id}}
+				got[k] = answer{err: &fault.NotFoundError{Backend: fault.Houston, Kind: kind, ID: id}}
 			default:
 				got[k] = answer{v: items[i]}
 			}

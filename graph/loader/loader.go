@@ -8,9 +8,6 @@ package loader
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/astro-gateway/gateway/backends/astro"
@@ -42,41 +39,6 @@ type Credentials struct {
 	HoustonToken        string
 }
 
-// BackendError marks an upstream failure with the backend it came from.
-type BackendError struct {
-	Backend string // "astro" or "houston"
-	Err     error
-}
-
-func (e *BackendError) Error() string { return e.Err.Error() }
-func (e *BackendError) Unwrap() error { return e.Err }
-
-// NotFoundError says an object does not exist or the caller may not see it.
-type NotFoundError struct {
-	Backend string
-	Kind    string
-	ID      string
-}
-
-func (e *NotFoundError) Error() string { return fmt.Sprintf("%s %s not found", e.Kind, e.ID) }
-
-// ErrNoToken is returned for a backend the caller has no token for.
-var ErrNoToken = errors.New("no token for this backend: pass X-Astro-Token (or Authorization: Bearer) for Astro and X-Houston-Token for Houston")
-
-// ErrNotConfigured is returned for a backend the gateway was not given.
-var ErrNotConfigured = errors.New("backend not configured on this gateway")
-
-func wrap(backend string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var be *BackendError
-	if errors.As(err, &be) {
-		return err
-	}
-	return &BackendError{Backend: backend, Err: err}
-}
-
 type ctxKey struct{}
 
 // For returns the request's loaders. It panics if the middleware did not run,
@@ -84,7 +46,7 @@ type ctxKey struct{}
 func For(ctx context.Context) *Loaders {
 	l, ok := ctx.Value(ctxKey{}).(*Loaders)
 	if !ok {
-		panic("loader: no loaders in context; is loader.Middleware installed?")
+		panic("loader: no loaders in context; did the gateway attach them with WithLoaders?")
 	}
 	return l
 }
@@ -92,13 +54,4 @@ func For(ctx context.Context) *Loaders {
 // WithLoaders returns ctx carrying l.
 func WithLoaders(ctx context.Context, l *Loaders) context.Context {
 	return context.WithValue(ctx, ctxKey{}, l)
-}
-
-// Middleware builds fresh loaders for every request from the credentials
-// that creds reads off it.
-func Middleware(cfg Config, creds func(*http.Request) Credentials, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		l := New(cfg, creds(r))
-		next.ServeHTTP(w, r.WithContext(WithLoaders(r.Context(), l)))
-	})
 }

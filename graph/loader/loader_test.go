@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -48,7 +50,7 @@ func TestAstroBatchOrder(t *testing.T) {
 	require.Len(t, results, len(keys))
 	for i, k := range keys {
 		if k.ID == "cnotadeployment0000000000" {
-			var nf *loader.NotFoundError
+			var nf *fault.NotFoundError
 			require.ErrorAs(t, errs[i], &nf)
 			continue
 		}
@@ -64,7 +66,7 @@ func TestNoTokenNoCall(t *testing.T) {
 	require.NoError(t, err)
 	l := loader.New(loader.Config{Astro: c}, loader.Credentials{})
 	_, err = l.AstroDeployment.Load(t.Context(), loader.AstroKey{OrganizationID: "o", ID: "d"})()
-	require.ErrorIs(t, err, loader.ErrNoToken)
+	require.ErrorIs(t, err, fault.ErrNoToken)
 	_, err = l.SoftwareDeployment.Load(t.Context(), l.SoftwareKey("d", nil))()
-	require.ErrorIs(t, err, loader.ErrNotConfigured)
+	require.ErrorIs(t, err, fault.ErrNotConfigured)
 }

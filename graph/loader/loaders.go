@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 
+	"github.com/astro-gateway/gateway/internal/fault"
+
 	"github.com/graph-gophers/dataloader/v7"
 
 	"github.com/astro-gateway/gateway/backends/astro"
@@ -25,6 +27,9 @@ type Loaders struct {
 	SoftwareDeployment *dataloader.Loader[SoftwareKey, *houston.Deployment]
 	// SoftwareWorkspaceDeployments lists the deployments of workspaces.
 	SoftwareWorkspaceDeployments *dataloader.Loader[SoftwareKey, []*houston.Deployment]
+	// AstroWorkspaceDeployments pages the deployments of workspaces, many
+	// workspaces per upstream call.
+	AstroWorkspaceDeployments *dataloader.Loader[AstroPageKey, *AstroPage[*astro.Deployment]]
 
 	astroObjectLoaders
 
@@ -64,6 +69,7 @@ func New(cfg Config, creds Credentials) *Loaders {
 	l.SoftwareWorkspace = newLoader(cfg, "SoftwareWorkspace", l.batchSoftwareWorkspaces)
 	l.SoftwareDeployment = newLoader(cfg, "SoftwareDeployment", l.batchSoftwareDeployments)
 	l.SoftwareWorkspaceDeployments = newLoader(cfg, "SoftwareWorkspaceDeployments", l.batchSoftwareWorkspaceDeployments)
+	l.AstroWorkspaceDeployments = newLoader(cfg, "AstroWorkspaceDeployments", l.batchAstroWorkspaceDeployments)
 	l.initAstroObjects()
 	return l
 }
@@ -108,9 +114,9 @@ func (l *Loaders) HasHouston() bool { return l.cfg.Houston != nil }
 func (l *Loaders) AstroClient() (*astro.Client, error) {
 	switch {
 	case l.cfg.Astro == nil:
-		return nil, wrap("astro", ErrNotConfigured)
+		return nil, fault.Upstream(fault.Astro, fault.ErrNotConfigured)
 	case l.astro == nil:
-		return nil, wrap("astro", ErrNoToken)
+		return nil, fault.Upstream(fault.Astro, fault.ErrNoToken)
 	}
 	return l.astro, nil
 }
@@ -119,9 +125,9 @@ func (l *Loaders) AstroClient() (*astro.Client, error) {
 func (l *Loaders) HoustonClient() (*houston.Client, error) {
 	switch {
 	case l.cfg.Houston == nil:
-		return nil, wrap("houston", ErrNotConfigured)
+		return nil, fault.Upstream(fault.Houston, fault.ErrNotConfigured)
 	case l.hou == nil:
-		return nil, wrap("houston", ErrNoToken)
+		return nil, fault.Upstream(fault.Houston, fault.ErrNoToken)
 	}
 	return l.hou, nil
 }
@@ -130,7 +136,7 @@ func (l *Loaders) HoustonClient() (*houston.Client, error) {
 // for what Houston answers anonymously (its version, sign-up, log-in).
 func (l *Loaders) HoustonAnonymous() (*houston.Client, error) {
 	if l.cfg.Houston == nil {
-		return nil, wrap("houston", ErrNotConfigured)
+		return nil, fault.Upstream(fault.Houston, fault.ErrNotConfigured)
 	}
 	return l.cfg.Houston, nil
 }

@@ -102,3 +102,105 @@ func TestUpstreamCallsPerQuery(t *testing.T) {
 	}
 	fmt.Println() // keep the log lines apart from go test's summary
 }
+
+// TestNestedListCalls: the deployments of a page of workspaces cost one
+// ListDeployments for all of them (query B of the benchmarks), and every
+// workspace's page, total and cursors are those the workspace alone gets.
+func TestNestedListCalls(t *testing.T) {
+	t.Parallel()
+	lift := func(c *config.Config) { c.AstroLimits = [3]int{100000, 100000, 100000}; c.CacheTTL = 0 }
+	env := testenv.Start(t, testenv.Config{Dataset: "bench", NoHouston: true, AstroOptions: []astrosim.Option{astrosim.WithRateLimit(false)}, Configure: lift})
+	org := env.Astro.Tokens()[0].Scope[0]
+	type page struct {
+		TotalCount int
+		PageInfo   struct {
+			HasNextPage bool
+			EndCursor   *string
+		}
+		Nodes []struct{ ID, Name, WorkspaceName string }
+	}
+	const nested = `query($org: String!, $first: Int!, $after: String) { astro { organization(id: $org) { workspaces(first: 25) { nodes { workspaceId
+		deployments(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id name workspaceName } } } } } } }`
+	const single = `query($org: String!, $ws: String!, $first: Int!, $after: String) { astro { organization(id: $org) { workspace(id: $ws) {
+		deployments(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id name workspaceName } } } } } }`
+	for _, tc := range []struct {
+		first int
+		after any
+	}{{5, nil}, {20, nil}, {3, encodeOffset(t, env, org, 4)}} {
+		env.Astro.Reset()
+		r := env.Query(t, nested, map[string]any{"org": org, "first": tc.first, "after": tc.after}, env.Headers())
+		require.Empty(t, r.Errors)
+		st := env.Astro.Stats()
+		var d struct {
+			Astro struct {
+				Organization struct {
+					Workspaces struct {
+						Nodes []struct {
+							WorkspaceID string
+							Deployments page
+						}
+					}
+				}
+			}
+		}
+		r.Decode(t, &d)
+		ws := d.Astro.Organization.Workspaces.Nodes
+		require.NotEmpty(t, ws)
+		total := 0
+		for _, w := range ws {
+			total += w.Deployments.TotalCount
+		}
+		// One ListWorkspaces, and ListDeployments in pages of 1,000 for
+		// every workspace at once.
+		assert.Equal(t, 1+(total+999)/1000, st.Requests, "first %d, %d deployments: %v", tc.first, total, st.ByRoute)
+		t.Logf("first %d: %d workspaces, %d deployments, %d upstream calls", tc.first, len(ws), total, st.Requests)
+		for _, w := range ws {
+			one := env.Query(t, single, map[string]any{"org": org, "ws": w.WorkspaceID, "first": tc.first, "after": tc.after}, env.Headers())
+			require.Empty(t, one.Errors)
+			var s struct {
+				Astro struct {
+					Organization struct{ Workspace struct{ Deployments page } }
+				}
+			}
+			one.Decode(t, &s)
+			assert.Equal(t, s.Astro.Organization.Workspace.Deployments, w.Deployments, "workspace %s, first %d", w.WorkspaceID, tc.first)
+		}
+	}
+}
+
+// encodeOffset is the cursor after the n-th item, as the gateway hands it
+// out: read off a first page of n.
+func encodeOffset(t *testing.T, env *testenv.Env, org string, n int) string {
+	t.Helper()
+	r := env.Query(t, `query($org: String!, $n: Int!) { astro { organization(id: $org) { deployments(first: $n) { pageInfo { endCursor } } } } }`,
+		map[string]any{"org": org, "n": n}, env.Headers())
+	require.Empty(t, r.Errors)
+	var d struct {
+		Astro struct {
+			Organization struct {
+				Deployments struct{ PageInfo struct{ EndCursor string } }
+			}
+		}
+	}
+	r.Decode(t, &d)
+	return d.Astro.Organization.Deployments.PageInfo.EndCursor
+}
+
+// TestSoftwareNestedListCalls: the deployments of every Software workspace
+// of a page come in one Houston document (query C of the benchmarks), the
+// same document each time.
+func TestSoftwareNestedListCalls(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, testenv.Config{Dataset: "bench", NoAstro: true, Configure: func(c *config.Config) { c.CacheTTL = 0 }})
+	const q = `{ software { workspaces(first: 50) { nodes { name deployments(first: 5) { totalCount nodes { name status } } } } } }`
+	r := env.Query(t, q, nil, env.Headers()) // learns the version
+	require.Empty(t, r.Errors)
+	for range 3 {
+		env.Houston.Reset()
+		r := env.Query(t, q, nil, env.Headers())
+		require.Empty(t, r.Errors)
+		st := env.Houston.Stats()
+		t.Logf("houston: %d requests %v", st.Requests, st.ByRoute)
+		assert.Equal(t, 2, st.Requests, "one workspaces list, one document with every workspace's deployments: %v", st.ByRoute)
+	}
+}

@@ -147,3 +147,6 @@ func (f *Fallback) Bump(ctx context.Context, scope string) error {
 	}
 	return err
 }
+
+// Bypassed reports whether ctx was marked by WithBypass.
+func Bypassed(ctx context.Context) bool { return bypass(ctx) }

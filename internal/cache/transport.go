@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sync/singleflight"
 
@@ -156,6 +157,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	kind, scopes := t.rules.Classify(req)
 	switch kind {
 	case Write:
+		recorderFrom(req.Context()).Spoil()
 		resp, err := t.next.RoundTrip(req)
 		// Whatever the answer, the write may have changed its scopes.
 		if t.store != nil {
@@ -167,6 +169,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err
 	case Read:
 		if t.rules.NoCoalescing && t.store == nil {
+			recorderFrom(req.Context()).Spoil()
 			return t.next.RoundTrip(req)
 		}
 		scope := ""
@@ -175,16 +178,20 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return t.read(req, body, scope)
 	}
+	recorderFrom(req.Context()).Spoil()
 	return t.next.RoundTrip(req)
 }
 
 func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Response, error) {
 	ctx := req.Context()
+	rec := recorderFrom(ctx)
 	var gen int64
 	if t.store != nil {
 		g, err := t.store.Generation(ctx, scope)
 		if err == nil {
 			gen = g
+		} else {
+			rec.Spoil()
 		}
 	}
 	key := t.key(req, body, scope, gen)
@@ -193,6 +200,7 @@ func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Re
 		if raw, ok := t.store.Get(ctx, key); ok {
 			if e, ok := unmarshalEntry(raw); ok {
 				t.metrics.Cache(t.rules.Backend, "hit")
+				rec.read(scope, gen, e.fetched())
 				return e.response(req), nil
 			}
 		}
@@ -208,7 +216,7 @@ func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Re
 		if err != nil {
 			return nil, err
 		}
-		e := &entry{Status: resp.StatusCode, Header: map[string]string{}, Body: b}
+		e := &entry{Status: resp.StatusCode, Header: map[string]string{fetchedHeader: strconv.FormatInt(time.Now().UnixNano(), 10)}, Body: b}
 		for _, h := range keptHeaders {
 			if v := resp.Header.Get(h); v != "" {
 				e.Header[h] = v
@@ -229,6 +237,7 @@ func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Re
 		t.metrics.Cache(t.rules.Backend, "miss")
 	}
 	if err != nil {
+		rec.Spoil()
 		// The shared call ran on another caller's context; if that caller
 		// gave up, this one still has time: ask again, alone.
 		if shared && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) && ctx.Err() == nil {
@@ -236,7 +245,27 @@ func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Re
 		}
 		return nil, err
 	}
-	return v.(*entry).response(req), nil
+	e := v.(*entry)
+	if t.store == nil || !t.rules.Cacheable(e.Status, e.Body) {
+		rec.Spoil()
+	} else {
+		rec.read(scope, gen, e.fetched())
+	}
+	return e.response(req), nil
+}
+
+// fetchedHeader carries, in a stored entry, when its answer came from
+// upstream (Unix nanoseconds).
+const fetchedHeader = "X-Gateway-Fetched-At"
+
+// fetched is when e came from upstream; the zero time (older than anything)
+// when it does not say.
+func (e *entry) fetched() time.Time {
+	n, err := strconv.ParseInt(e.Header[fetchedHeader], 10, 64)
+	if err != nil {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
 }
 
 // key identifies a read: backend, scope and its generation, the caller's

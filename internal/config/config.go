@@ -52,9 +52,15 @@ type Config struct {
 	// CacheTTL is how long an upstream read is reused. Env CACHE_TTL.
 	// Default 5s; 0 turns the cache off (concurrent reads are still shared).
 	CacheTTL time.Duration
-	// CacheSize bounds the in-process cache's entries. Env CACHE_SIZE.
-	// Default 10000.
+	// CacheSize bounds the in-process caches' entries (upstream answers and
+	// whole responses, each). Env CACHE_SIZE. Default 10000.
 	CacheSize int
+	// CacheMaxBytes bounds the bytes of whole responses kept in process.
+	// Env CACHE_MAX_BYTES. Default 64 MiB.
+	CacheMaxBytes int64
+	// ResponseCache keeps whole query responses (with a cache TTL above 0).
+	// Env RESPONSE_CACHE (true or false). Default true.
+	ResponseCache bool
 	// AstroLimits are requests per second per token for GET/POST/DELETE.
 	// Env ASTRO_RATE_LIMITS ("25/10/5"). Default Astro's documented limits.
 	AstroLimits [3]int
@@ -70,9 +76,15 @@ type Config struct {
 	// REDIS_FALLBACK_REPLICAS. Default 0: the replicas last seen through
 	// Redis (each replica records its presence there every second).
 	RedisFallbackReplicas int
+	// PprofAddr, when set, serves Go's profiler (net/http/pprof) on this
+	// address, such as 127.0.0.1:6060: never on the gateway's own port.
+	// Env PPROF_ADDR. Default off.
+	PprofAddr string
 	// DemoDataset is the simulators' dataset in demo mode (small or bench).
 	// Env DEMO_DATASET, flag -demo-dataset. Default "small".
 	DemoDataset string
+	// Limits bound what one request may ask of the gateway.
+	Limits Limits
 }
 
 // Demo reports whether no backend is configured, so the gateway runs its
@@ -89,8 +101,11 @@ func Default() Config {
 		DemoDataset:     "small",
 		CacheTTL:        5 * time.Second,
 		CacheSize:       10000,
+		CacheMaxBytes:   64 << 20,
+		ResponseCache:   true,
 		AstroLimits:     [3]int{25, 10, 5},
 		LogPollInterval: 5 * time.Second,
+		Limits:          DefaultLimits(),
 	}
 }
 
@@ -109,12 +124,27 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	c.GatewayKeys = list(getenv("GATEWAY_KEYS"))
 	c.CORSAllowedOrigins = list(getenv("CORS_ALLOWED_ORIGINS"))
 	c.RedisURL = getenv("REDIS_URL")
+	c.PprofAddr = getenv("PPROF_ADDR")
 	if v := getenv("CACHE_SIZE"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
 			errs = append(errs, fmt.Errorf("CACHE_SIZE: %q is not a positive number", v))
 		}
 		c.CacheSize = n
+	}
+	if v := getenv("RESPONSE_CACHE"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("RESPONSE_CACHE: %q is not true or false", v))
+		}
+		c.ResponseCache = b
+	}
+	if v := getenv("CACHE_MAX_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			errs = append(errs, fmt.Errorf("CACHE_MAX_BYTES: %q is not a positive number of bytes", v))
+		}
+		c.CacheMaxBytes = n
 	}
 	for name, dst := range map[string]*[3]int{"ASTRO_RATE_LIMITS": &c.AstroLimits, "HOUSTON_RATE_LIMITS": &c.HoustonLimits} {
 		if v := getenv(name); v != "" {
@@ -146,7 +176,10 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		}
 	}
 
+	errs = append(errs, c.Limits.load(getenv)...)
+
 	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
+	c.Limits.flags(fs)
 	fs.StringVar(&c.Listen, "listen", c.Listen, "address to serve on (env PORT)")
 	fs.StringVar(&c.DemoDataset, "demo-dataset", c.DemoDataset, "simulator dataset in demo mode: small or bench")
 	if err := fs.Parse(args); err != nil {

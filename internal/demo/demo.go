@@ -33,21 +33,12 @@ func Start(dataset string) (*Backends, error) {
 		Astro:   astrosim.New(astrosim.WithDataset(dataset)),
 		Houston: houstonsim.New(houstonsim.WithDataset(dataset)),
 	}
-	for _, t := range b.Astro.Tokens() {
-		if t.Kind == "PERSONAL" {
-			b.AstroToken = t.Token
-			break
-		}
-	}
-	for _, t := range b.Houston.Tokens() {
-		if t.Kind == "SYSTEM_ADMIN" {
-			b.HoustonToken = t.Token
-			break
-		}
-	}
-	if b.AstroToken == "" || b.HoustonToken == "" {
+	at, ok := b.Astro.TokenOfKind("PERSONAL")
+	ht, ok2 := b.Houston.TokenOfKind("SYSTEM_ADMIN")
+	if !ok || !ok2 {
 		return nil, errors.New("demo: the simulators offer no personal Astro token or system-admin Houston token")
 	}
+	b.AstroToken, b.HoustonToken = at.Token, ht.Token
 	astroAddr, err := b.serve(b.Astro)
 	if err != nil {
 		return nil, err

@@ -22,10 +22,11 @@ func TestAstroDemoFlow(t *testing.T) {
 	t.Parallel()
 	var skew atomic.Int64 // how far the simulator's clock runs ahead
 	clock := func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
-	demoTokens := loader.Credentials{
-		AstroToken:   testenv.TokenOfKind(t, astrosim.New(astrosim.WithDataset("small")).Tokens(), "PERSONAL"),
-		HoustonToken: houstonAdmin(t),
-	}
+	at, ok := astrosim.New(astrosim.WithDataset("small")).TokenOfKind("PERSONAL")
+	require.True(t, ok)
+	ht, ok := houstonsim.New(houstonsim.WithDataset("small")).TokenOfKind("SYSTEM_ADMIN")
+	require.True(t, ok)
+	demoTokens := loader.Credentials{AstroToken: at.Token, HoustonToken: ht.Token}
 	env := testenv.Start(t, testenv.Config{Fallback: demoTokens, AstroOptions: []astrosim.Option{astrosim.WithClock(clock)}})
 	do := func(q string, vars map[string]any) map[string]any {
 		t.Helper()
@@ -90,17 +91,6 @@ func TestAstroDemoFlow(t *testing.T) {
 	require.NotEmpty(t, resp.Errors)
 	assert.Equal(t, "NOT_FOUND", resp.Errors[0].Extensions["code"])
 	do(`mutation($org: String!, $ws: String!) { deleteAstroWorkspace(input: {organizationId: $org, workspaceId: $ws}) { workspaceId } }`, map[string]any{"org": org, "ws": ws})
-}
-
-func houstonAdmin(t *testing.T) string {
-	t.Helper()
-	for _, tok := range houstonsim.New(houstonsim.WithDataset("small")).Tokens() {
-		if tok.Kind == "SYSTEM_ADMIN" {
-			return tok.Token
-		}
-	}
-	t.Fatal("no Houston admin token")
-	return ""
 }
 
 // TestAstroCreatesAreNotRetried: with every Astro answer a 500, a create

@@ -33,7 +33,8 @@ type BackendOptions struct {
 	// Health, when set, says what is degraded ("" when nothing is): Redis
 	// unreachable, say. /readyz reports it.
 	Health func() string
-	// Transport is the network transport (default http.DefaultTransport).
+	// Transport is the network transport (default: newTransport, tuned for
+	// the fan-out of batches).
 	Transport http.RoundTripper
 }
 
@@ -45,7 +46,7 @@ func NewBackends(o BackendOptions) (*astro.Client, *houston.Client, error) {
 		o.UserAgent = "astro-graphql-gateway"
 	}
 	if o.Transport == nil {
-		o.Transport = http.DefaultTransport
+		o.Transport = newTransport()
 	}
 	if o.AstroLimiter == nil {
 		o.AstroLimiter = limiter.New(limiter.AstroLimits)

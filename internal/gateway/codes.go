@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+
+	"github.com/astro-gateway/gateway/internal/fault"
 )
 
 // errorCodes makes sure every error the HTTP transports write themselves —
@@ -71,7 +73,7 @@ func (w *codeWriter) finish() {
 				e["extensions"] = ext
 			}
 			if ext["code"] == nil {
-				ext["code"] = "BAD_USER_INPUT"
+				ext["code"] = fault.CodeBadUserInput
 			}
 		}
 		if raw, err := json.Marshal(errs); err == nil {

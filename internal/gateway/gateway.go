@@ -25,11 +25,10 @@ import (
 	"github.com/astro-gateway/gateway/graph"
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/internal/cache"
+	"github.com/astro-gateway/gateway/internal/config"
+	"github.com/astro-gateway/gateway/internal/cost"
 	"github.com/astro-gateway/gateway/internal/metrics"
 )
-
-// maxBodyBytes bounds a GraphQL request body.
-const maxBodyBytes = 1 << 20
 
 // Options are what the handler is built from.
 type Options struct {
@@ -50,12 +49,17 @@ type Options struct {
 	// deployment's logs (default graph.DefaultLogPollInterval).
 	LogPollInterval time.Duration
 	Logger          *slog.Logger
+	// Responses, if set, keeps whole query responses (see responseCache).
+	Responses *cache.Responses
 	// Metrics, if set, is served at /metrics and hears operations and
 	// dataloader batches (pass the same value to NewBackends).
 	Metrics *metrics.Metrics
 	// Health, if set, says what is degraded (BackendOptions.Health);
 	// /readyz still answers 200 — a degraded replica serves — but says so.
 	Health func() string
+	// Limits bound each request: its cost, its size, how many run at
+	// once (nil: config.DefaultLimits).
+	Limits *config.Limits
 }
 
 //go:embed playground.html
@@ -66,7 +70,12 @@ func New(o Options) http.Handler {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{LogPollInterval: o.LogPollInterval}}))
+	lim := config.DefaultLimits()
+	if o.Limits != nil {
+		lim = *o.Limits
+	}
+	es := graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{LogPollInterval: o.LogPollInterval}, Complexity: graph.Complexity()})
+	srv := handler.New(es)
 	lcfg := loader.Config{Astro: o.Astro, Houston: o.Houston, Wait: o.LoaderWait, Disabled: o.DisableLoaders}
 	if o.Metrics != nil {
 		lcfg.ObserveBatch = o.Metrics.Batch
@@ -79,10 +88,24 @@ func New(o Options) http.Handler {
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
+	if lim.Introspection {
+		srv.Use(extension.Introspection{})
+	} else {
+		srv.SetDisableSuggestion(true)
+	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	// After APQ, which fills the query in; before any resolver.
+	srv.Use(&cost.Limit{Schema: graph.Costed(es), Limits: cost.Limits{
+		MaxCost: lim.MaxCost, MaxDepth: lim.MaxDepth, MaxFields: lim.MaxFields, MaxAliases: lim.MaxAliases,
+		MaxTokens: lim.MaxTokens, Introspection: lim.Introspection,
+	}})
+	srv.AroundFields(stopWhenDone)
+	srv.AroundResponses(boundResponse(lim.MaxResponseBytes, o.RequestTimeout))
 	srv.Use(graph.StreamErrors{})
 	srv.AroundOperations(perOperation(lcfg, o.RequestTimeout))
+	if o.Responses != nil {
+		srv.AroundResponses(markCacheable)
+	}
 	srv.SetErrorPresenter(graph.ErrorPresenter)
 	srv.SetRecoverFunc(graph.Recover(o.Logger))
 	if o.Metrics != nil {
@@ -112,7 +135,7 @@ func New(o Options) http.Handler {
 	}
 
 	api := withCredentials(lcfg, o, srv)
-	api = limitBody(withTimeout(cacheControl(api), o.RequestTimeout))
+	api = admit(newAdmission(lim), limitBody(lim.MaxBodyBytes, withTimeout(cacheControl(responseCache(o.Responses, o, o.Metrics, api)), o.RequestTimeout)))
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", errorCodes(api))
@@ -211,13 +234,6 @@ func cacheControl(next http.Handler) http.Handler {
 		if strings.Contains(cc, "no-cache") || strings.Contains(cc, "no-store") || r.Header.Get("Pragma") == "no-cache" {
 			r = r.WithContext(cache.WithBypass(r.Context()))
 		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-func limitBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 		next.ServeHTTP(w, r)
 	})
 }

@@ -12,14 +12,16 @@ import (
 	"github.com/astro-gateway/gateway/internal/testenv"
 )
 
-// TestMetricsMove runs a dashboard query twice and reads /metrics: upstream
-// requests, limiter waits, cache misses then hits, dataloader batches and
-// operation durations all show up.
+// TestMetricsMove runs a dashboard query twice, then the same query written
+// otherwise, and reads /metrics: upstream requests, limiter waits, cache
+// misses then hits (of the response tier for the repeat, of the upstream
+// tier for the rewritten query), dataloader batches, operation durations
+// and the response cache's size all show up.
 func TestMetricsMove(t *testing.T) {
 	t.Parallel()
 	testenv.Run(t, testenv.Config{}, func(t *testing.T, env *testenv.Env) {
 		q := `{ deployments(first: 20) { totalCount nodes { name platform ... on AstroDeployment { workspace { description } } } } }`
-		for range 2 {
+		for _, q := range []string{q, q, q + " "} {
 			r := env.Query(t, q, nil, env.Headers())
 			require.Empty(t, r.Errors)
 		}
@@ -36,6 +38,8 @@ func TestMetricsMove(t *testing.T) {
 			`gateway_limiter_wait_seconds_count{backend="astro",class="GET"}`,
 			`gateway_cache_requests_total{backend="astro",result="miss"}`,
 			`gateway_cache_requests_total{backend="astro",result="hit"}`,
+			`gateway_cache_requests_total{backend="response",result="hit"} 1`,
+			`gateway_cache_entries{tier="response"} 2`,
 			`gateway_dataloader_batch_size_count{loader="AstroWorkspace"}`,
 			`gateway_graphql_operation_duration_seconds_count{outcome="ok",type="query"}`,
 		} {

@@ -14,6 +14,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/astro-gateway/gateway/graph/loader"
+	"github.com/astro-gateway/gateway/internal/fault"
 )
 
 // Streams: subscriptions over websocket (graphql-transport-ws and the older
@@ -57,7 +58,7 @@ func withCredentials(lcfg loader.Config, o Options, next http.Handler) http.Hand
 				// connection open forever).
 				body, err := io.ReadAll(r.Body)
 				if err != nil {
-					http.Error(w, `{"errors":[{"message":"the request body could not be read","extensions":{"code":"BAD_USER_INPUT"}}]}`, http.StatusBadRequest)
+					fault.WriteHTTP(w, http.StatusBadRequest, fault.CodeBadUserInput, "the request body could not be read", nil)
 					return
 				}
 				r.Body = io.NopCloser(bytes.NewReader(body))

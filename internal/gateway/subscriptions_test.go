@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/astro-gateway/gateway/graph"
 	"github.com/astro-gateway/gateway/internal/config"
 	"github.com/astro-gateway/gateway/internal/testenv"
 )
@@ -259,14 +258,9 @@ func TestStreamsOutliveServerTimeouts(t *testing.T) {
 }
 
 // TestAstroLogsOverSSE follows an Astro deployment's logs, polled from the
-// Astro API. It needs a build whose Astro client has GetLogs (build tag
-// astrologs until backends/astro has it); the poller itself is tested with
-// a fake in package graph.
+// Astro API; the poller itself is tested with a fake in package graph.
 func TestAstroLogsOverSSE(t *testing.T) {
 	t.Parallel()
-	if !graph.AstroLogsAvailable {
-		t.Skip("this build's Astro client has no GetLogs (build with -tags astrologs once it has)")
-	}
 	testenv.Run(t, testenv.Config{LogPollInterval: 100 * time.Millisecond}, func(t *testing.T, env *testenv.Env) {
 		r := env.Query(t, `{ deployments(first: 1, filter: {platforms: [ASTRO]}) { nodes { id } } }`, nil, env.Headers())
 		require.Empty(t, r.Errors)

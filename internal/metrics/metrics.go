@@ -113,3 +113,17 @@ func (m *Metrics) Operation(typ, outcome string, d time.Duration) {
 	}
 	m.operations.WithLabelValues(typ, outcome).Observe(d.Seconds())
 }
+
+// CacheSize reports a cache's entries and bytes at every scrape, through
+// size (called then).
+func (m *Metrics) CacheSize(tier string, size func() (entries int, bytes int64)) {
+	if m == nil {
+		return
+	}
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gateway_cache_entries", Help: "Entries held by a cache tier.",
+			ConstLabels: prometheus.Labels{"tier": tier}}, func() float64 { n, _ := size(); return float64(n) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gateway_cache_bytes", Help: "Bytes of bodies held by a cache tier.",
+			ConstLabels: prometheus.Labels{"tier": tier}}, func() float64 { _, b := size(); return float64(b) }),
+	)
+}

@@ -86,30 +86,35 @@ func Start(t testing.TB, cfg Config) *Env {
 	hs := httptest.NewServer(env.Houston)
 	t.Cleanup(hs.Close)
 	env.AstroURL, env.HoustonURL = as.URL+"/v1", hs.URL+"/v1"
-	env.AstroToken = TokenOfKind(t, env.Astro.Tokens(), "PERSONAL")
-	env.HoustonToken = houstonToken(t, env.Houston.Tokens(), "SYSTEM_ADMIN")
+	at, ok := env.Astro.TokenOfKind("PERSONAL")
+	require.True(t, ok, "astrosim has no personal token")
+	ht, ok := env.Houston.TokenOfKind("SYSTEM_ADMIN")
+	require.True(t, ok, "houstonsim has no system admin token")
+	env.AstroToken, env.HoustonToken = at.Token, ht.Token
 
 	gcfg := config.Default()
+	gcfg.AstroAPIURL, gcfg.HoustonURL = env.AstroURL, env.HoustonURL
+	if cfg.NoAstro {
+		gcfg.AstroAPIURL = ""
+	}
+	if cfg.NoHouston {
+		gcfg.HoustonURL = ""
+	}
+	if cfg.LogPollInterval > 0 {
+		gcfg.LogPollInterval = cfg.LogPollInterval
+	}
 	if cfg.Configure != nil {
 		cfg.Configure(&gcfg)
 	}
-	bo, closeShared, err := gateway.Shared(gcfg)
-	require.NoError(t, err)
-	t.Cleanup(closeShared)
-	env.Metrics = bo.Metrics
-	bo.NaiveReads = cfg.DisableLoaders
-	bo.AstroURL, bo.HoustonURL, bo.Timeout = env.AstroURL, env.HoustonURL, 30*time.Second
-	if cfg.NoAstro {
-		bo.AstroURL = ""
+	x := gateway.Extras{DisableLoaders: cfg.DisableLoaders}
+	if cfg.Fallback != (loader.Credentials{}) {
+		x.Fallback = &cfg.Fallback
 	}
-	if cfg.NoHouston {
-		bo.HoustonURL = ""
-	}
-	opts := gateway.Options{LoaderWait: gcfg.LoaderWait, DisableLoaders: cfg.DisableLoaders, Fallback: cfg.Fallback, RequestTimeout: gcfg.RequestTimeout,
-		Metrics: bo.Metrics, Health: bo.Health, LogPollInterval: cfg.LogPollInterval, CORSAllowedOrigins: gcfg.CORSAllowedOrigins}
-	opts.Astro, opts.Houston, err = gateway.NewBackends(bo)
+	gw, err := gateway.Build(gcfg, x)
 	require.NoError(t, err)
-	gs := httptest.NewUnstartedServer(gateway.New(opts))
+	t.Cleanup(gw.Close)
+	env.Metrics = gw.Metrics
+	gs := httptest.NewUnstartedServer(gw.Handler)
 	if cfg.ConfigureServer != nil {
 		cfg.ConfigureServer(gs.Config)
 	}
@@ -117,29 +122,6 @@ func Start(t testing.TB, cfg Config) *Env {
 	t.Cleanup(gs.Close)
 	env.GatewayURL = gs.URL + "/graphql"
 	return env
-}
-
-// TokenOfKind returns the first astrosim token of a kind.
-func TokenOfKind(t testing.TB, toks []astrosim.Token, kind string) string {
-	t.Helper()
-	for _, tok := range toks {
-		if tok.Kind == kind {
-			return tok.Token
-		}
-	}
-	t.Fatalf("simulator has no %s token", kind)
-	return ""
-}
-
-func houstonToken(t testing.TB, toks []houstonsim.Token, kind string) string {
-	t.Helper()
-	for _, tok := range toks {
-		if tok.Kind == kind {
-			return tok.Token
-		}
-	}
-	t.Fatalf("houston simulator has no %s token", kind)
-	return ""
 }
 
 // Headers carry both default tokens.

@@ -96,3 +96,14 @@ func writeSide(w http.ResponseWriter, status int, v any) {
 	b, _ := json.Marshal(v)
 	writeJSON(w, status, b)
 }
+
+// TokenOfKind returns the first token of a kind (ORGANIZATION, WORKSPACE,
+// DEPLOYMENT or PERSONAL), and whether there is one.
+func (s *Sim) TokenOfKind(kind string) (Token, bool) {
+	for _, t := range s.Tokens() {
+		if t.Kind == kind {
+			return t, true
+		}
+	}
+	return Token{}, false
+}

@@ -1,6 +1,7 @@
 package houstonsim_test
 
 import (
+	"github.com/astro-gateway/gateway/internal/specs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -38,7 +39,7 @@ func loadCLIDocuments(t *testing.T) []cliDocument {
 	t.Helper()
 	entries, err := os.ReadDir(operationsDir)
 	if os.IsNotExist(err) {
-		t.Skipf("skipping: the Astro CLI documents are not at %s (the shared reference folder ../shared/specs is missing)", operationsDir)
+		specs.Missing(t, operationsDir, "the Astro CLI documents cannot be run against the simulator")
 	}
 	require.NoError(t, err)
 	var docs []cliDocument

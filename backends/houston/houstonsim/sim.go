@@ -221,3 +221,14 @@ func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(v)
 }
+
+// TokenOfKind returns the first token whose principal has the role kind
+// (SYSTEM_ADMIN, WORKSPACE_ADMIN, …), and whether there is one.
+func (s *Sim) TokenOfKind(kind string) (Token, bool) {
+	for _, t := range s.Tokens() {
+		if t.Kind == kind {
+			return t, true
+		}
+	}
+	return Token{}, false
+}

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"errors"
+	"github.com/astro-gateway/gateway/internal/specs"
 	"io/fs"
 	"net/http"
 	"testing"
@@ -16,7 +17,7 @@ func load(t *testing.T) *Checker {
 	t.Helper()
 	c, err := Load(specPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("Astro API spec not found at %s; skipping", specPath)
+		specs.Missing(t, specPath, "the conformance checker needs the Astro API spec")
 	}
 	require.NoError(t, err)
 	return c

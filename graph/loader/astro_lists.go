@@ -1,0 +1,136 @@
+package loader
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/graph-gophers/dataloader/v7"
+
+	"github.com/astro-gateway/gateway/backends/astro"
+	"github.com/astro-gateway/gateway/internal/fault"
+)
+
+// AstroPageKey asks for one page of a workspace's deployments, in the API's
+// default order (creation time, then id).
+type AstroPageKey struct {
+	OrganizationID, WorkspaceID string
+	Offset, Limit               int
+}
+
+// AstroPage is a page of a list and the list's total length.
+type AstroPage[V any] struct {
+	Items []V
+	Total int
+}
+
+// listChunk bounds the workspace ids of one batched list call, and
+// listPage the items asked for per call: ListDeployments has no maximum
+// page size, but a page of a thousand deployments is already some 2 MB.
+const (
+	listChunk = 50
+	listPage  = 1000
+)
+
+// batchAstroWorkspaceDeployments answers the deployment pages of many
+// workspaces (workspaces { deployments } in one query) with one
+// ListDeployments?workspaceIds=… per organization and chunk of workspaces,
+// read to its end, then cut into each workspace's page here: Astro counts
+// the calls against the token's budget, not their size. A batch that asks
+// about one workspace only asks for exactly its page.
+func (l *Loaders) batchAstroWorkspaceDeployments(ctx context.Context, keys []AstroPageKey) []*dataloader.Result[*AstroPage[*astro.Deployment]] {
+	c, err := l.AstroClient()
+	if err != nil {
+		return fill[*AstroPage[*astro.Deployment]](len(keys), err)
+	}
+	type wsKey struct{ org, ws string }
+	orgWorkspaces := map[string][]string{}
+	seen := map[wsKey]bool{}
+	for _, k := range keys {
+		if w := (wsKey{k.OrganizationID, k.WorkspaceID}); !seen[w] {
+			seen[w] = true
+			orgWorkspaces[k.OrganizationID] = append(orgWorkspaces[k.OrganizationID], k.WorkspaceID)
+		}
+	}
+	out := make([]*dataloader.Result[*AstroPage[*astro.Deployment]], len(keys))
+	lists := map[wsKey][]*astro.Deployment{}
+	failed := map[string]error{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i, k := range keys {
+		if len(orgWorkspaces[k.OrganizationID]) > 1 {
+			continue
+		}
+		// The only workspace of its organization in this batch: its page.
+		wg.Go(func() {
+			ds, resp, err := c.Deployments.List(ctx, k.OrganizationID, &astro.ListDeploymentsOptions{
+				WorkspaceIDs: []string{k.WorkspaceID}, ListOptions: astro.ListOptions{Offset: k.Offset, Limit: max(k.Limit, 1)},
+			})
+			if err != nil {
+				out[i] = &dataloader.Result[*AstroPage[*astro.Deployment]]{Error: fault.Upstream(fault.Astro, err)}
+				return
+			}
+			l.PrimeAstroDeployments(ctx, ds)
+			out[i] = &dataloader.Result[*AstroPage[*astro.Deployment]]{Data: &AstroPage[*astro.Deployment]{Items: ds[:min(len(ds), k.Limit)], Total: resp.TotalCount}}
+		})
+	}
+	for org, wss := range orgWorkspaces {
+		if len(wss) < 2 {
+			continue
+		}
+		// A stable order gives a stable URL, which the cache can answer.
+		slices.Sort(wss)
+		for start := 0; start < len(wss); start += listChunk {
+			chunk := wss[start:min(start+listChunk, len(wss))]
+			wg.Go(func() {
+				all, err := listAllDeployments(ctx, c, org, chunk)
+				if err == nil {
+					l.PrimeAstroDeployments(ctx, all)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					failed[org] = fault.Upstream(fault.Astro, err)
+					return
+				}
+				for _, d := range all {
+					w := wsKey{org, d.WorkspaceID}
+					lists[w] = append(lists[w], d)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	for i, k := range keys {
+		if out[i] != nil {
+			continue
+		}
+		if err := failed[k.OrganizationID]; err != nil {
+			out[i] = &dataloader.Result[*AstroPage[*astro.Deployment]]{Error: err}
+			continue
+		}
+		ds := lists[wsKey{k.OrganizationID, k.WorkspaceID}]
+		lo := min(k.Offset, len(ds))
+		hi := lo + min(k.Limit, len(ds)-lo)
+		out[i] = &dataloader.Result[*AstroPage[*astro.Deployment]]{Data: &AstroPage[*astro.Deployment]{Items: ds[lo:hi:hi], Total: len(ds)}}
+	}
+	return out
+}
+
+// listAllDeployments reads every deployment of the workspaces, in the API's
+// default order, page after page until the reported total.
+func listAllDeployments(ctx context.Context, c *astro.Client, org string, workspaces []string) ([]*astro.Deployment, error) {
+	var all []*astro.Deployment
+	for {
+		ds, resp, err := c.Deployments.List(ctx, org, &astro.ListDeploymentsOptions{
+			WorkspaceIDs: workspaces, ListOptions: astro.ListOptions{Offset: len(all), Limit: listPage},
+		})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, ds...)
+		if len(ds) == 0 || len(all) >= resp.TotalCount {
+			return all, nil
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package config
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Limits bound what one request may ask of the gateway, so that no query,
+// however it is written, can take it down. Zero turns a limit off.
+type Limits struct {
+	// MaxCost bounds an operation's estimated cost (see README, "What a
+	// query costs"). Env MAX_COST, flag -max-cost. Default 100000.
+	MaxCost int
+	// MaxDepth bounds the nesting of fields. Env MAX_DEPTH, flag
+	// -max-depth. Default 12.
+	MaxDepth int
+	// MaxFields bounds the fields an operation selects, fragments counted
+	// once per use. Env MAX_FIELDS, flag -max-fields. Default 2000.
+	MaxFields int
+	// MaxAliases bounds the aliased fields. Env MAX_ALIASES, flag
+	// -max-aliases. Default 200.
+	MaxAliases int
+	// MaxTokens bounds the query's lexical tokens, counted before parsing.
+	// Env MAX_TOKENS, flag -max-tokens. Default 15000.
+	MaxTokens int
+	// Introspection allows __schema and __type queries and "Did you mean"
+	// suggestions in validation errors. Env INTROSPECTION, flag
+	// -introspection. Default true.
+	Introspection bool
+	// MaxConcurrent bounds the GraphQL requests served at once by this
+	// gateway (streams excepted). Env MAX_CONCURRENT, flag
+	// -max-concurrent. Default 64.
+	MaxConcurrent int
+	// MaxConcurrentPerCaller bounds them per caller (its credentials, or
+	// its address when it sends none). Env MAX_CONCURRENT_PER_CALLER, flag
+	// -max-concurrent-per-caller. Default 4.
+	MaxConcurrentPerCaller int
+	// QueueTimeout is how long a request over a concurrency limit waits for
+	// a place before it is answered OVERLOADED (503). Env QUEUE_TIMEOUT.
+	// Default 2s.
+	QueueTimeout time.Duration
+	// MaxBodyBytes bounds a request body (413 beyond). Env MAX_BODY_BYTES.
+	// Default 1 MiB.
+	MaxBodyBytes int64
+	// MaxResponseBytes bounds a response body; a larger answer is replaced
+	// by a RESPONSE_TOO_LARGE error. Env MAX_RESPONSE_BYTES. Default 16 MiB.
+	MaxResponseBytes int64
+}
+
+// DefaultLimits returns the defaults of [Limits].
+func DefaultLimits() Limits {
+	return Limits{
+		MaxCost: 100000, MaxDepth: 12, MaxFields: 2000, MaxAliases: 200, MaxTokens: 15000, Introspection: true,
+		MaxConcurrent: 64, MaxConcurrentPerCaller: 4, QueueTimeout: 2 * time.Second,
+		MaxBodyBytes: 1 << 20, MaxResponseBytes: 16 << 20,
+	}
+}
+
+// load reads the limits' environment variables.
+func (l *Limits) load(getenv func(string) string) []error {
+	var errs []error
+	ints := map[string]*int{
+		"MAX_COST": &l.MaxCost, "MAX_DEPTH": &l.MaxDepth, "MAX_FIELDS": &l.MaxFields, "MAX_ALIASES": &l.MaxAliases,
+		"MAX_TOKENS": &l.MaxTokens, "MAX_CONCURRENT": &l.MaxConcurrent, "MAX_CONCURRENT_PER_CALLER": &l.MaxConcurrentPerCaller,
+	}
+	for name, dst := range ints {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 0 {
+				errs = append(errs, fmt.Errorf("%s: %q is not a number (0 turns the limit off)", name, v))
+				continue
+			}
+			*dst = n
+		}
+	}
+	for name, dst := range map[string]*int64{"MAX_BODY_BYTES": &l.MaxBodyBytes, "MAX_RESPONSE_BYTES": &l.MaxResponseBytes} {
+		if v := getenv(name); v != "" {
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			if err != nil || n < 0 {
+				errs = append(errs, fmt.Errorf("%s: %q is not a number of bytes (0 turns the limit off)", name, v))
+				continue
+			}
+			*dst = n
+		}
+	}
+	if v := getenv("INTROSPECTION"); v != "" {
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("INTROSPECTION: %q is not true or false", v))
+		} else {
+			l.Introspection = b
+		}
+	}
+	if v := getenv("QUEUE_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			errs = append(errs, fmt.Errorf("QUEUE_TIMEOUT: %q is not a duration such as 2s", v))
+		} else {
+			l.QueueTimeout = d
+		}
+	}
+	return errs
+}
+
+// flags registers the limits' flags; they win over the environment.
+func (l *Limits) flags(fs *flag.FlagSet) {
+	fs.IntVar(&l.MaxCost, "max-cost", l.MaxCost, "largest estimated cost of an operation, 0 = none (env MAX_COST)")
+	fs.IntVar(&l.MaxDepth, "max-depth", l.MaxDepth, "deepest nesting of fields, 0 = none (env MAX_DEPTH)")
+	fs.IntVar(&l.MaxFields, "max-fields", l.MaxFields, "most fields in an operation, 0 = none (env MAX_FIELDS)")
+	fs.IntVar(&l.MaxAliases, "max-aliases", l.MaxAliases, "most aliased fields in an operation, 0 = none (env MAX_ALIASES)")
+	fs.IntVar(&l.MaxTokens, "max-tokens", l.MaxTokens, "most tokens in a query, 0 = none (env MAX_TOKENS)")
+	fs.BoolVar(&l.Introspection, "introspection", l.Introspection, "allow introspection and field suggestions (env INTROSPECTION)")
+	fs.IntVar(&l.MaxConcurrent, "max-concurrent", l.MaxConcurrent, "requests served at once, 0 = none (env MAX_CONCURRENT)")
+	fs.IntVar(&l.MaxConcurrentPerCaller, "max-concurrent-per-caller", l.MaxConcurrentPerCaller, "requests served at once per caller, 0 = none (env MAX_CONCURRENT_PER_CALLER)")
+}

@@ -1,0 +1,99 @@
+package gateway
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/astro-gateway/gateway/graph/loader"
+	"github.com/astro-gateway/gateway/internal/cache"
+	"github.com/astro-gateway/gateway/internal/config"
+	"github.com/astro-gateway/gateway/internal/demo"
+	"github.com/astro-gateway/gateway/internal/metrics"
+)
+
+// Extras are what a gateway is built with beyond its configuration.
+type Extras struct {
+	Logger  *slog.Logger
+	Version string // reported in the upstream User-Agent
+	// Fallback, when set, is applied to every caller that sends no token,
+	// with no gateway key required: what demo mode does with its demo
+	// tokens, and what tests do.
+	Fallback *loader.Credentials
+	// DisableLoaders resolves every field with its own upstream call, to
+	// measure what batching saves. Never in production.
+	DisableLoaders bool
+}
+
+// Gateway is a built gateway: its handler and what it holds open.
+type Gateway struct {
+	Handler http.Handler
+	Metrics *metrics.Metrics
+	// AstroURL and HoustonURL are the backends served, empty when absent;
+	// in demo mode, the embedded simulators'.
+	AstroURL, HoustonURL string
+	// Demo is the embedded simulators in demo mode, nil otherwise.
+	Demo *demo.Backends
+
+	closers []func()
+}
+
+// Close releases what the gateway holds (Redis connections, the demo
+// simulators), in reverse order of acquisition.
+func (g *Gateway) Close() {
+	for i := len(g.closers) - 1; i >= 0; i-- {
+		g.closers[i]()
+	}
+	g.closers = nil
+}
+
+// Build assembles the gateway from its configuration: the demo simulators
+// when no backend is configured, what outlives requests (limiters, cache,
+// metrics; in Redis when configured), the upstream clients over their
+// transport chains, and the HTTP handler. server.go and the tests build
+// the gateway through this one function.
+func Build(cfg config.Config, x Extras) (*Gateway, error) {
+	if x.Logger == nil {
+		x.Logger = slog.Default()
+	}
+	g := &Gateway{AstroURL: cfg.AstroAPIURL, HoustonURL: cfg.HoustonURL}
+	opts := Options{
+		GatewayKeys: cfg.GatewayKeys, CORSAllowedOrigins: cfg.CORSAllowedOrigins,
+		LoaderWait: cfg.LoaderWait, RequestTimeout: cfg.RequestTimeout, LogPollInterval: cfg.LogPollInterval,
+		Logger: x.Logger, DisableLoaders: x.DisableLoaders,
+		Fallback: loader.Credentials{AstroToken: cfg.AstroAPIToken, HoustonToken: cfg.HoustonAPIToken},
+	}
+	if cfg.Demo() {
+		sims, err := demo.Start(cfg.DemoDataset)
+		if err != nil {
+			return nil, err
+		}
+		g.closers = append(g.closers, sims.Close)
+		g.Demo, g.AstroURL, g.HoustonURL = sims, sims.AstroURL, sims.HoustonURL
+		x.Fallback = &loader.Credentials{AstroToken: sims.AstroToken, HoustonToken: sims.HoustonToken}
+	}
+	if x.Fallback != nil {
+		opts.Fallback, opts.GatewayKeys = *x.Fallback, nil
+	}
+	bo, closeShared, err := Shared(cfg)
+	if err != nil {
+		g.Close()
+		return nil, err
+	}
+	g.closers = append(g.closers, closeShared)
+	bo.AstroURL, bo.HoustonURL, bo.NaiveReads = g.AstroURL, g.HoustonURL, x.DisableLoaders
+	bo.UserAgent = "astro-graphql-gateway"
+	if x.Version != "" {
+		bo.UserAgent += "/" + x.Version
+	}
+	g.Metrics, opts.Metrics, opts.Health, opts.Limits = bo.Metrics, bo.Metrics, bo.Health, &cfg.Limits
+	if opts.Astro, opts.Houston, err = NewBackends(bo); err != nil {
+		g.Close()
+		return nil, err
+	}
+	if bo.Cache != nil && cfg.CacheTTL > 0 && cfg.ResponseCache {
+		opts.Responses = cache.NewResponses(bo.Cache, cfg.CacheSize, cfg.CacheMaxBytes, cfg.CacheTTL)
+		g.Metrics.CacheSize("response", func() (int, int64) { return opts.Responses.Len(), opts.Responses.Bytes() })
+	}
+	g.Handler = New(opts)
+	return g, nil
+}
