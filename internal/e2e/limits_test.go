@@ -25,6 +25,14 @@ import (
 // time (not in parallel): each measures requests per second at the
 // simulator.
 
+// unmetered lifts the gateway's own admission limits (per-caller
+// concurrency 4, 200 aliases, 2,000 fields by default): with them on, 40
+// clients of one token would mostly wait in the gateway's queue, and a
+// 1,000-alias query would be refused before any upstream call. These tests
+// measure the rate limiter itself.
+var unmetered = []string{"MAX_CONCURRENT=400", "MAX_CONCURRENT_PER_CALLER=400", "MAX_ALIASES=5000", "MAX_FIELDS=10000",
+	"MAX_COST=100000000", "MAX_TOKENS=100000"}
+
 // burnCPU keeps every core busy until the test ends.
 func burnCPU(t *testing.T) {
 	t.Helper()
@@ -122,7 +130,7 @@ func resetSim(t *testing.T, astroURL string) {
 func TestOneGatewayHoldsTheLimit(t *testing.T) {
 	burnCPU(t)
 	astroURL := astroSim(t, "-latency", "5ms-30ms")
-	gw := gatewaysOn(t, astroURL, "", 1, "REQUEST_TIMEOUT=5s")
+	gw := gatewaysOn(t, astroURL, "", 1, append(unmetered, "REQUEST_TIMEOUT=5s")...)
 	h := map[string]string{"X-Astro-Token": simToken(t, astroURL, "PERSONAL")}
 	org := simScope(t, astroURL, "PERSONAL")
 
@@ -161,7 +169,7 @@ func TestOneGatewayHoldsTheLimit(t *testing.T) {
 // 40 clients that bypass the cache for 10 s.
 func TestReplicasShareTheBudget(t *testing.T) {
 	burnCPU(t)
-	astroURL, gateways := replicas(t, 3, "REQUEST_TIMEOUT=5s")
+	astroURL, gateways := replicas(t, 3, append(unmetered, "REQUEST_TIMEOUT=5s")...)
 	h := map[string]string{"X-Astro-Token": simToken(t, astroURL, "PERSONAL")}
 	org := simScope(t, astroURL, "PERSONAL")
 
@@ -184,7 +192,7 @@ func TestRedisOutageKeepsReadsWorking(t *testing.T) {
 	astroURL := astroSim(t)
 	rp := newRedis(t)
 	rp.start(t)
-	gateways := gatewaysOn(t, astroURL, rp.url(), 2, "REQUEST_TIMEOUT=5s")
+	gateways := gatewaysOn(t, astroURL, rp.url(), 2, append(unmetered, "REQUEST_TIMEOUT=5s")...)
 	h := map[string]string{"X-Astro-Token": simToken(t, astroURL, "PERSONAL")}
 	org := simScope(t, astroURL, "PERSONAL")
 	ready := strings.TrimSuffix(gateways[0], "graphql") + "readyz"
