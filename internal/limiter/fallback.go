@@ -12,14 +12,15 @@ import (
 )
 
 // heartbeatScript records replica ARGV[1] as present now (Redis's clock),
-// forgets replicas unseen for ARGV[2] ms, and returns how many remain.
+// forgets replicas unseen for ARGV[2] ms, and returns how many remain and
+// how many of them were seen within the last ARGV[3] ms.
 var heartbeatScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZADD', KEYS[1], now, ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
-return redis.call('ZCARD', KEYS[1])
+return {redis.call('ZCARD', KEYS[1]), redis.call('ZCOUNT', KEYS[1], now - tonumber(ARGV[3]), '+inf')}
 `)
 
 // Shared keeps the places in Redis while Redis answers, and in process with
@@ -33,13 +34,17 @@ return redis.call('ZCARD', KEYS[1])
 //     replicas last seen (or by Replicas, when configured) and never less
 //     than 1 — never the whole budget. The places it took through Redis
 //     still count there.
-//   - When a heartbeat succeeds again, it returns to Redis.
+//   - When a heartbeat succeeds again, it hands the places it took alone
+//     over to Redis and returns to it, keeping to its share as well for a
+//     while; so does every replica while another one seen lately misses
+//     its heartbeats (it may be admitting alone).
 //
-// Between the moment Redis fails and the moment every replica notices,
-// and again when it comes back, the replicas do not see each other's
-// places: for up to one window the sum of their shares and of what Redis
-// had admitted may exceed the budget. Upstream 429s that follow are
-// retried after their Retry-After.
+// What stays approximate: when Redis fails, a replica pauses one window so
+// that what the others admitted through Redis leaves the window, but an
+// attempt of theirs still in flight longer than that is not counted here;
+// and when one replica alone loses Redis (a partition), the others keep to
+// their shares only once its heartbeats are overdue (two periods). Upstream
+// 429s that follow are retried after their Retry-After.
 type Shared struct {
 	redis  *Redis
 	rdb    redis.UniversalClient
@@ -78,7 +83,7 @@ type SharedOptions struct {
 	// share; 0 uses the replicas last seen through Redis.
 	Replicas int
 	// Interval is the heartbeat period (default 1s); a replica unseen for
-	// three periods no longer counts.
+	// ten periods no longer counts.
 	Interval time.Duration
 	Logger   *slog.Logger
 }
@@ -233,10 +238,19 @@ func (s *Shared) run() {
 func (s *Shared) heartbeat() {
 	ctx, cancel := context.WithTimeout(context.Background(), s.interval)
 	defer cancel()
-	n, err := heartbeatScript.Run(ctx, s.rdb, []string{"gw:replicas"}, s.id, (3 * s.interval).Milliseconds()).Int64()
+	res, err := heartbeatScript.Run(ctx, s.rdb, []string{"gw:replicas"}, s.id, (10 * s.interval).Milliseconds(), (2 * s.interval).Milliseconds()).Int64Slice()
+	if err == nil && len(res) != 2 {
+		err = errors.New("limiter: unexpected heartbeat answer")
+	}
 	if err != nil {
 		s.fail(err)
 		return
+	}
+	n, fresh := res[0], res[1]
+	if fresh < n {
+		// A replica seen lately has missed its heartbeats: it may be
+		// admitting alone, with its share. Keep to ours as well.
+		s.dualUntil.Store(time.Now().Add(s.interval + s.limits.Window).UnixNano())
 	}
 	if s.down.Load() || s.dual() {
 		// A Redis that comes back has not heard from the other replicas

@@ -79,7 +79,7 @@ func redisServer(t *testing.T) (rdb *redis.Client, stop, restart func()) {
 	}
 	restart()
 	t.Cleanup(stop)
-	rdb = redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialerRetries: 1, DialTimeout: 200 * time.Millisecond, ReadTimeout: 200 * time.Millisecond})
+	rdb = redis.NewClient(&redis.Options{Addr: addr, MaxRetries: 1, DialerRetries: 1, DialTimeout: 200 * time.Millisecond, ReadTimeout: 200 * time.Millisecond})
 	t.Cleanup(func() { _ = rdb.Close() })
 	return rdb, stop, restart
 }
