@@ -121,10 +121,10 @@ func softwareWorkspaces(ctx context.Context, search *string, first *int, after *
 	return softwareWorkspaceConnection(page, p, len(nodes)), nil
 }
 
-// prefetchSoftwareWorkspaceDeployments queues, in one go, the deployment
-// lists that the workspaces' deployments fields are about to load, with the
-// selection they will ask for, so that they make one Houston document
-// however the children's resolvers are scheduled.
+// prefetchSoftwareWorkspaceDeployments fetches, in one Houston document,
+// the deployment lists that the workspaces' deployments fields are about
+// to load, with the selection they will ask for, however the children's
+// resolvers are scheduled.
 func prefetchSoftwareWorkspaceDeployments(ctx context.Context, ws []*model.SoftwareWorkspace) {
 	if len(ws) < 2 {
 		return
@@ -140,7 +140,7 @@ func prefetchSoftwareWorkspaceDeployments(ctx context.Context, ws []*model.Softw
 		for i, w := range ws {
 			keys[i] = l.SoftwareKey(w.WorkspaceID, sel)
 		}
-		l.SoftwareWorkspaceDeployments.LoadMany(ctx, keys)
+		l.PrefetchSoftwareWorkspaceDeployments(ctx, keys)
 	}
 }
 
