@@ -283,17 +283,6 @@ func (s *Sim) createAPIToken(c *call) {
 	c.json(http.StatusOK, t.withSecret())
 }
 
-func kindOfScope(scope string) string {
-	switch scope {
-	case "ORGANIZATION":
-		return KindOrganization
-	case "WORKSPACE":
-		return KindWorkspace
-	default:
-		return KindDeployment
-	}
-}
-
 // checkTokenRole checks the role of a token on an entity of a scope.
 // Callers hold s.mu.
 func (s *Sim) checkTokenRole(orgID, field, scope, role string, k *checker) {
