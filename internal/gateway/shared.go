@@ -38,10 +38,12 @@ func Shared(cfg config.Config) (BackendOptions, func(), error) {
 		// An unreachable Redis does not stop the gateway: it starts
 		// degraded, in process, and moves to Redis when it answers.
 		so := limiter.SharedOptions{Attempt: cfg.UpstreamTimeout, Replicas: cfg.RedisFallbackReplicas, Logger: slog.Default()}
+		so.Name = "astro"
 		astroLim := limiter.NewShared(rdb, astroLimits, so)
 		closers := []func(){astroLim.Close}
 		o.AstroLimiter = astroLim
 		if cfg.HoustonLimits != [3]int{} {
+			so.Name = "houston"
 			houstonLim := limiter.NewShared(rdb, houstonLimits, so)
 			closers = append(closers, houstonLim.Close)
 			o.HoustonLimiter = houstonLim

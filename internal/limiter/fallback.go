@@ -57,6 +57,7 @@ type Shared struct {
 	replicas int
 	id       string
 	interval time.Duration
+	presence string // the Redis key of the heartbeats
 
 	down atomic.Bool
 	seen atomic.Int64
@@ -77,6 +78,9 @@ type Shared struct {
 
 // SharedOptions configure a [Shared] limiter.
 type SharedOptions struct {
+	// Name tells apart the limiters of one replica (one per backend), so
+	// that each counts replicas, not limiters. Default "default".
+	Name string
 	// Attempt bounds one upstream attempt (UPSTREAM_TIMEOUT).
 	Attempt time.Duration
 	// Replicas, when positive, fixes the replica count of the fallback
@@ -94,12 +98,15 @@ func NewShared(rdb redis.UniversalClient, limits Limits, o SharedOptions) *Share
 	if o.Interval <= 0 {
 		o.Interval = time.Second
 	}
+	if o.Name == "" {
+		o.Name = "default"
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Shared{
 		redis: NewRedis(rdb, limits, o.Attempt), rdb: rdb, limits: limits, log: o.Logger,
-		replicas: o.Replicas, id: newMember(), interval: o.Interval, stop: make(chan struct{}),
+		replicas: o.Replicas, id: newMember(), interval: o.Interval, presence: "gw:replicas:" + o.Name, stop: make(chan struct{}),
 	}
 	s.seen.Store(1)
 	s.local = New(s.share())
@@ -238,7 +245,7 @@ func (s *Shared) run() {
 func (s *Shared) heartbeat() {
 	ctx, cancel := context.WithTimeout(context.Background(), s.interval)
 	defer cancel()
-	res, err := heartbeatScript.Run(ctx, s.rdb, []string{"gw:replicas"}, s.id, (10 * s.interval).Milliseconds(), (2 * s.interval).Milliseconds()).Int64Slice()
+	res, err := heartbeatScript.Run(ctx, s.rdb, []string{s.presence}, s.id, (10 * s.interval).Milliseconds(), (2 * s.interval).Milliseconds()).Int64Slice()
 	if err == nil && len(res) != 2 {
 		err = errors.New("limiter: unexpected heartbeat answer")
 	}
