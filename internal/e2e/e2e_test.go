@@ -39,7 +39,13 @@ func binaries(t *testing.T) string {
 			return
 		}
 		for name, pkg := range map[string]string{"gateway": "../..", "astrosim": "../../cmd/astrosim", "houstonsim": "../../cmd/houstonsim"} {
-			out, err := exec.Command("go", "build", "-o", filepath.Join(binDir, name), pkg).CombinedOutput()
+			args := []string{"build", "-o", filepath.Join(binDir, name)}
+			if raceEnabled && name == "gateway" {
+				// The gateway under test runs with the race detector too,
+				// as slow as it makes it.
+				args = append(args, "-race")
+			}
+			out, err := exec.Command("go", append(args, pkg)...).CombinedOutput()
 			if err != nil {
 				buildErr = &buildError{name, string(out), err}
 				return

@@ -31,11 +31,15 @@ func Shared(cfg config.Config) (BackendOptions, func(), error) {
 		// Fail fast when Redis is away: every admission and cache read
 		// asks it, and the fallback takes over on the first error.
 		opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout, opt.PoolTimeout = time.Second, time.Second, time.Second, time.Second
-		opt.MaxRetries = -1
+		// One retry, on a fresh connection: after a Redis restart every
+		// pooled connection fails once, and that must not read as an
+		// outage. Dials are not retried, so a Redis that is gone fails fast.
+		opt.MaxRetries, opt.DialerRetries = 1, 1
 		rdb := redis.NewClient(opt)
 		// An unreachable Redis does not stop the gateway: it starts
 		// degraded, in process, and moves to Redis when it answers.
 		so := limiter.SharedOptions{Attempt: cfg.UpstreamTimeout, Replicas: cfg.RedisFallbackReplicas, Logger: slog.Default()}
+		so.Name = "astro"
 		astroLim := limiter.NewShared(rdb, astroLimits, so)
 		closers := []func(){astroLim.Close}
 		o.AstroLimiter = astroLim
@@ -43,6 +47,7 @@ func Shared(cfg config.Config) (BackendOptions, func(), error) {
 		// memory would not stop another replica from creating again.
 		o.Idempotency = idempotency.NewRedis(rdb, idempotency.DefaultTTL)
 		if cfg.HoustonLimits != [3]int{} {
+			so.Name = "houston"
 			houstonLim := limiter.NewShared(rdb, houstonLimits, so)
 			closers = append(closers, houstonLim.Close)
 			o.HoustonLimiter = houstonLim

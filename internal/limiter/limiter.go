@@ -24,6 +24,7 @@ package limiter
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -100,7 +101,12 @@ type bucket struct {
 }
 
 // hold is one place; release is zero while its attempt is in flight.
-type hold struct{ release time.Time }
+// onRelease, when set, hears the end of the attempt (the place was handed
+// over to Redis, which must learn it too).
+type hold struct {
+	release   time.Time
+	onRelease func()
+}
 
 type waiter struct{ ready chan *hold }
 
@@ -139,6 +145,7 @@ func (l *Limiter) Acquire(ctx context.Context, key, class string) (func(), error
 	b.prune(now)
 	if len(b.queue) == 0 && len(b.holds) < n {
 		h := b.add()
+
 		l.mu.Unlock()
 		return l.releaser(b, h), nil
 	}
@@ -154,6 +161,7 @@ func (l *Limiter) Acquire(ctx context.Context, key, class string) (func(), error
 
 	select {
 	case h := <-w.ready:
+
 		return l.releaser(b, h), nil
 	case <-ctx.Done():
 	}
@@ -196,10 +204,48 @@ func (l *Limiter) releaser(b *bucket, h *hold) func() {
 			l.mu.Lock()
 			now := l.now()
 			h.release = now.Add(l.limits.Window)
+
 			l.pump(b, now)
+			hook := h.onRelease
 			l.mu.Unlock()
+			if hook != nil {
+				go hook()
+			}
 		})
 	}
+}
+
+// handOver lists the places held now, by key|class, each under a new
+// member name with the time until it frees: maxHold for a place still in
+// flight, whose release will then call onRelease(keyClass, member).
+func (l *Limiter) handOver(maxHold time.Duration, onRelease func(keyClass, member string)) map[string]map[string]time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	out := map[string]map[string]time.Duration{}
+	for k, b := range l.buckets {
+		b.prune(now)
+		for _, h := range b.holds {
+			if out[k] == nil {
+				out[k] = map[string]time.Duration{}
+			}
+			m := newMember()
+			if h.release.IsZero() {
+				out[k][m] = maxHold
+				h.onRelease = func() { onRelease(k, m) }
+			} else {
+				out[k][m] = h.release.Sub(now)
+			}
+		}
+	}
+	return out
+}
+
+// newMember names a place in Redis.
+func newMember() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // bucket returns the bucket of k, creating it. l.mu is held.

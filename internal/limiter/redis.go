@@ -2,8 +2,8 @@ package limiter
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"errors"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -45,15 +45,42 @@ end
 return 0
 `)
 
+// pushScript adds places that were taken without Redis: ARGV holds pairs
+// of a member and the ms from now (Redis's clock) at which it frees.
+var pushScript = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local longest = 0
+for i = 1, #ARGV, 2 do
+  local d = tonumber(ARGV[i + 1])
+  redis.call('ZADD', KEYS[1], now + d, ARGV[i])
+  if d > longest then longest = d end
+end
+if longest > 0 and redis.call('PTTL', KEYS[1]) < longest then
+  redis.call('PEXPIRE', KEYS[1], longest)
+end
+return 0
+`)
+
 // Redis is a Waiter whose places live in Redis: a sorted set per token hash
 // and class, checked and taken by one script (one round trip per
 // admission, atomic for every replica), and released by a second call when
-// the attempt ends.
+// the attempt ends. Within a replica, the waiters of a key take turns
+// asking Redis, in arrival order.
 type Redis struct {
 	rdb     redis.UniversalClient
 	limits  Limits
 	maxHold time.Duration
 	prefix  string
+
+	mu    sync.Mutex
+	gates map[string]*gate
+}
+
+// gate lets one waiter of a key at a time ask Redis.
+type gate struct {
+	ch    chan struct{}
+	users int
 }
 
 // NewRedis returns a limiter for limits that keeps its state in rdb.
@@ -63,26 +90,61 @@ func NewRedis(rdb redis.UniversalClient, limits Limits, attempt time.Duration) *
 	if attempt <= 0 {
 		attempt = time.Minute
 	}
-	return &Redis{rdb: rdb, limits: limits, maxHold: attempt + limits.Window, prefix: "gw:lim:"}
+	return &Redis{rdb: rdb, limits: limits, maxHold: attempt + limits.Window, prefix: "gw:lim:", gates: map[string]*gate{}}
+}
+
+// enter waits for k's gate in arrival order; leave must follow.
+func (r *Redis) enter(ctx context.Context, k string) (leave func(), err error) {
+	r.mu.Lock()
+	g := r.gates[k]
+	if g == nil {
+		g = &gate{ch: make(chan struct{}, 1)}
+		r.gates[k] = g
+	}
+	g.users++
+	r.mu.Unlock()
+	done := func() {
+		r.mu.Lock()
+		if g.users--; g.users == 0 {
+			delete(r.gates, k)
+		}
+		r.mu.Unlock()
+	}
+	select {
+	case g.ch <- struct{}{}:
+		return func() { <-g.ch; done() }, nil
+	case <-ctx.Done():
+		done()
+		return nil, ctx.Err()
+	}
 }
 
 // Acquire implements Waiter. A Redis error is returned as is: admitting
-// blindly could break the upstream's limit ([Fallback] decides what to do).
+// blindly could break the upstream's limit ([Shared] decides what to do).
 func (r *Redis) Acquire(ctx context.Context, key, class string) (func(), error) {
 	n := r.limits.Limit(class)
 	if n <= 0 {
 		return func() {}, nil
 	}
 	window := r.limits.Window.Milliseconds()
-	b := make([]byte, 12)
-	_, _ = rand.Read(b)
-	member := hex.EncodeToString(b)
+	member := newMember()
 	k := r.prefix + key + "|" + class
+	late := func(err error, wait time.Duration) error {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return &WaitError{RetryAfter: max(wait, time.Millisecond), Class: class}
+		}
+		return err
+	}
+	leave, err := r.enter(ctx, k)
+	if err != nil {
+		return nil, late(err, r.limits.Window)
+	}
+	defer leave()
 	for {
 		wait, err := acquireScript.Run(ctx, r.rdb, []string{k}, n, window, r.maxHold.Milliseconds(), member).Int64()
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				return nil, late(ctx.Err(), r.limits.Window)
 			}
 			return nil, err
 		}
@@ -98,7 +160,27 @@ func (r *Redis) Acquire(ctx context.Context, key, class string) (func(), error) 
 			return nil, &WaitError{RetryAfter: d, Class: class}
 		}
 		if err := sleepCtx(ctx, d); err != nil {
-			return nil, err
+			return nil, late(err, d)
 		}
 	}
+}
+
+// push adds places taken without Redis to key|class: each member frees
+// after its duration from now.
+func (r *Redis) push(ctx context.Context, keyClass string, places map[string]time.Duration) error {
+	if len(places) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 2*len(places))
+	for m, d := range places {
+		args = append(args, m, max(d.Milliseconds(), 1))
+	}
+	return pushScript.Run(ctx, r.rdb, []string{r.prefix + keyClass}, args...).Err()
+}
+
+// releaseMember moves member of key|class to one window from now.
+func (r *Redis) releaseMember(keyClass, member string) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_ = releaseScript.Run(ctx, r.rdb, []string{r.prefix + keyClass}, r.limits.Window.Milliseconds(), member).Err()
 }
