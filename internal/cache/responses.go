@@ -75,7 +75,8 @@ type Response struct {
 // Responses keeps whole responses in process, bounded by entries and by
 // bytes. An entry is served only while every scope it read keeps the
 // generation it had (a write anywhere, on any replica sharing the Store,
-// retires it) and until the oldest upstream answer in it is TTL old.
+// retires it) and until the oldest upstream answer in it is TTL old (at
+// least half a TTL after it was built).
 type Responses struct {
 	store    Store
 	ttl      time.Duration
@@ -139,9 +140,13 @@ func (c *Responses) Put(key string, r Response, rec *Recorder) bool {
 	if spoiled || len(scopes) == 0 || size > c.maxBytes/8 {
 		return false
 	}
+	// A response lives until its oldest upstream answer is TTL old, and at
+	// least half a TTL from now: one that took longer than the TTL to
+	// build (a slow upstream, a busy machine) is still worth keeping, or
+	// every identical request would build it again.
 	r.scopes, r.expires = scopes, oldest.Add(c.ttl)
-	if !c.now().Before(r.expires) {
-		return false
+	if floor := c.now().Add(c.ttl / 2); r.expires.Before(floor) {
+		r.expires = floor
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

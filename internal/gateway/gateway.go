@@ -145,7 +145,11 @@ func New(o Options) http.Handler {
 	srv.AroundResponses(introspectionCache(16))
 
 	api := withCredentials(lcfg, o, srv)
-	api = admit(newAdmission(lim), limitBody(lim.MaxBodyBytes, withTimeout(cacheControl(responseCache(o.Responses, o, o.Metrics, api)), o.RequestTimeout)))
+	// A whole response kept for the same request from the same caller is
+	// served before admission: it costs next to nothing, and must not wait
+	// behind expensive requests for a place.
+	api = limitBody(lim.MaxBodyBytes, cacheControl(responseCache(o.Responses, o, o.Metrics,
+		admit(newAdmission(lim), withTimeout(api, o.RequestTimeout)))))
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", errorCodes(api))

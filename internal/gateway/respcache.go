@@ -31,8 +31,9 @@ func responseCache(rc *cache.Responses, o Options, m *metrics.Metrics, next http
 	if rc == nil {
 		return next
 	}
+	var fl flights
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if streaming(r) || (r.Method != http.MethodPost && r.Method != http.MethodGet) {
+		if streaming(r) || (r.Method != http.MethodPost && r.Method != http.MethodGet) || r.ContentLength > maxKeyedBody {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -42,14 +43,29 @@ func responseCache(rc *cache.Responses, o Options, m *metrics.Metrics, next http
 			return
 		}
 		ctx := r.Context()
-		if !cache.Bypassed(ctx) {
+		bypass := cache.Bypassed(ctx)
+		var f *flight
+		if !bypass {
 			if resp, ok := rc.Get(ctx, key); ok {
 				m.Cache("response", "hit")
-				w.Header().Set("Content-Type", resp.ContentType)
-				w.Header().Set("Content-Length", strconv.Itoa(len(resp.Body)))
-				w.WriteHeader(resp.Status)
-				_, _ = w.Write(resp.Body)
+				writeResponse(w, resp)
 				return
+			}
+			// Identical requests that miss together wait for the first
+			// one's answer instead of all building it (after an expiry,
+			// under load, they would otherwise keep rebuilding it).
+			var leader bool
+			if f, leader = fl.join(key); !leader {
+				select {
+				case <-f.done:
+					if f.resp != nil {
+						m.Cache("response", "coalesced")
+						writeResponse(w, f.resp)
+						return
+					}
+				case <-ctx.Done():
+				}
+				f = nil
 			}
 			m.Cache("response", "miss")
 		} else {
@@ -58,11 +74,67 @@ func responseCache(rc *cache.Responses, o Options, m *metrics.Metrics, next http
 		rec := &cache.Recorder{}
 		mark := &cacheMark{}
 		cw := &captureWriter{ResponseWriter: w, limit: maxCachedResponse}
+		var kept *cache.Response
+		defer func() {
+			if f != nil {
+				fl.finish(key, f, kept)
+			}
+		}()
 		next.ServeHTTP(cw, r.WithContext(context.WithValue(cache.WithRecorder(ctx, rec), cacheMarkKey{}, mark)))
 		if mark.keep() && cw.status == http.StatusOK && !cw.overflow {
-			rc.Put(key, cache.Response{Status: cw.status, ContentType: cw.Header().Get("Content-Type"), Body: cw.buf.Bytes()}, rec)
+			resp := cache.Response{Status: cw.status, ContentType: cw.Header().Get("Content-Type"), Body: cw.buf.Bytes()}
+			if rc.Put(key, resp, rec) {
+				kept = &resp
+			}
 		}
 	})
+}
+
+// maxKeyedBody bounds the body the cache reads to compute a key before the
+// request is admitted; a larger request (never a dashboard's) skips it.
+const maxKeyedBody = 64 << 10
+
+func writeResponse(w http.ResponseWriter, resp *cache.Response) {
+	w.Header().Set("Content-Type", resp.ContentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(resp.Body)))
+	w.WriteHeader(resp.Status)
+	_, _ = w.Write(resp.Body)
+}
+
+// flights are the response-cache misses being built, by key.
+type flights struct {
+	mu sync.Mutex
+	m  map[string]*flight
+}
+
+// flight is one miss being built; resp is set before done closes when the
+// answer was kept.
+type flight struct {
+	done chan struct{}
+	resp *cache.Response
+}
+
+// join returns the flight of key, and whether the caller leads it.
+func (fl *flights) join(key string) (*flight, bool) {
+	fl.mu.Lock()
+	defer fl.mu.Unlock()
+	if f, ok := fl.m[key]; ok {
+		return f, false
+	}
+	if fl.m == nil {
+		fl.m = map[string]*flight{}
+	}
+	f := &flight{done: make(chan struct{})}
+	fl.m[key] = f
+	return f, true
+}
+
+func (fl *flights) finish(key string, f *flight, resp *cache.Response) {
+	fl.mu.Lock()
+	delete(fl.m, key)
+	fl.mu.Unlock()
+	f.resp = resp
+	close(f.done)
 }
 
 // maxCachedResponse bounds a response the cache copies while it is written.

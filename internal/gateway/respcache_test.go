@@ -2,12 +2,16 @@ package gateway_test
 
 import (
 	"bytes"
+	"io"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/astro-gateway/gateway/backends/astro/astrosim"
 	"github.com/astro-gateway/gateway/internal/testenv"
 )
 
@@ -105,4 +109,38 @@ func quote(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// TestResponseCacheCoalescesMisses: identical requests that miss together
+// (after an expiry, under load) wait for the first one's answer instead of
+// each building it: the upstream sees one query's requests, and every
+// caller gets the same answer.
+func TestResponseCacheCoalescesMisses(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, testenv.Config{NoHouston: true})
+	lat := "150ms"
+	_, err := env.Astro.Configure(astrosim.ConfigUpdate{Latency: &lat})
+	require.NoError(t, err)
+	org := env.Astro.Tokens()[0].Scope[0]
+	body := `{"query":"query($org: String!) { astro { organization(id: $org) { workspaces(first: 5) { nodes { name } } } } }","variables":{"org":"` + org + `"}}`
+	env.Astro.Reset()
+	const n = 12
+	answers := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { _, answers[i] = postBody(t, env, body, env.Headers()) })
+	}
+	wg.Wait()
+	for _, a := range answers {
+		assert.Equal(t, answers[0], a)
+	}
+	assert.NotContains(t, answers[0], `"errors"`)
+	assert.Equal(t, 1, env.Astro.Stats().Requests, "one ListWorkspaces for all %d callers", n)
+	resp, err := http.Get(strings.TrimSuffix(env.GatewayURL, "graphql") + "metrics")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	m, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Regexp(t, `gateway_cache_requests_total\{backend="response",result="coalesced"\} [1-9]`, string(m),
+		"the callers waited for the first one's whole answer")
 }
