@@ -48,6 +48,15 @@ func run(log *slog.Logger) error {
 		log.Info("limiter and cache shared through Redis, in process while it is unreachable")
 	}
 
+	if cfg.PprofAddr != "" {
+		pl, err := net.Listen("tcp", cfg.PprofAddr)
+		if err != nil {
+			return err
+		}
+		log.Info("profiler listening", "addr", pl.Addr().String())
+		go func() { _ = http.Serve(pl, gateway.Profiler()) }()
+	}
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ln, err := net.Listen("tcp", cfg.Listen)

@@ -76,6 +76,10 @@ type Config struct {
 	// REDIS_FALLBACK_REPLICAS. Default 0: the replicas last seen through
 	// Redis (each replica records its presence there every second).
 	RedisFallbackReplicas int
+	// PprofAddr, when set, serves Go's profiler (net/http/pprof) on this
+	// address, such as 127.0.0.1:6060: never on the gateway's own port.
+	// Env PPROF_ADDR. Default off.
+	PprofAddr string
 	// DemoDataset is the simulators' dataset in demo mode (small or bench).
 	// Env DEMO_DATASET, flag -demo-dataset. Default "small".
 	DemoDataset string
@@ -120,6 +124,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	c.GatewayKeys = list(getenv("GATEWAY_KEYS"))
 	c.CORSAllowedOrigins = list(getenv("CORS_ALLOWED_ORIGINS"))
 	c.RedisURL = getenv("REDIS_URL")
+	c.PprofAddr = getenv("PPROF_ADDR")
 	if v := getenv("CACHE_SIZE"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {

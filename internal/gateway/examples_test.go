@@ -80,7 +80,7 @@ func TestDocumentedExamplesPassTheLimits(t *testing.T) {
 		most      int
 	)
 	for name, q := range examples {
-		doc, errs := gqlparser.LoadQuery(es.Schema(), q)
+		doc, errs := gqlparser.LoadQueryWithRules(es.Schema(), q, nil)
 		require.Empty(t, errs, "%s does not validate:\n%s", name, q)
 		assert.LessOrEqual(t, cost.CountTokens(q, 0), cost.DefaultLimits().MaxTokens, name)
 		for _, op := range doc.Operations {

@@ -2,7 +2,6 @@ package gateway_test
 
 import (
 	"bytes"
-	"io"
 	"net/http"
 	"testing"
 
@@ -12,21 +11,11 @@ import (
 	"github.com/astro-gateway/gateway/internal/testenv"
 )
 
-// postBody sends a raw body to the gateway and returns the status and body.
+// postBody sends a raw JSON body to the gateway.
 func postBody(t *testing.T, env *testenv.Env, body string, headers map[string]string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, env.GatewayURL, bytes.NewBufferString(body))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, string(b)
+	status, b := postRaw(t, env.GatewayURL, []byte(body), headers)
+	return status, string(b)
 }
 
 // TestResponseCache: a repeated query is answered whole, with no upstream
