@@ -88,8 +88,8 @@ export const composeConfig = defineConfig({
     extend type Houston_Workspace {
       """
       The workspace's deployments. Houston has no field that takes several
-      workspaces, so this cannot be a keyed batch; Hive Gateway's executor may
-      still merge the concurrent calls into one document.
+      workspaces, so this cannot be a keyed batch; Hive Gateway's executor
+      merges the concurrent calls into one aliased document all the same.
       """
       deployments: [Houston_Deployment]
         @resolveTo(
