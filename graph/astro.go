@@ -271,10 +271,10 @@ func prefetchAstroRelations(ctx context.Context, ds []*astro.Deployment, sel ast
 	loader.For(ctx).PrefetchAstroRelations(ctx, ds, ws, cl)
 }
 
-// prefetchAstroWorkspaceDeployments queues, in one go, the deployment pages
-// that the workspaces' deployments fields are about to load, so that they
-// make one batch (one upstream call for all of them) however the resolvers
-// of the children are scheduled.
+// prefetchAstroWorkspaceDeployments fetches, in one batch, the deployment
+// pages that the workspaces' deployments fields are about to load (one
+// upstream call for all of them, however the children's resolvers are
+// scheduled).
 func prefetchAstroWorkspaceDeployments(ctx context.Context, ws []*astro.Workspace, sel ast.SelectionSet) {
 	if len(ws) < 2 || len(sel) == 0 {
 		return
@@ -296,7 +296,7 @@ func prefetchAstroWorkspaceDeployments(ctx context.Context, ws []*astro.Workspac
 		for i, w := range ws {
 			keys[i] = loader.AstroPageKey{OrganizationID: w.OrganizationID, WorkspaceID: w.ID, Offset: p.offset, Limit: p.first}
 		}
-		l.AstroWorkspaceDeployments.LoadMany(ctx, keys)
+		l.PrefetchAstroWorkspaceDeployments(ctx, keys)
 	}
 }
 

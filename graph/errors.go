@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 
+	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/internal/fault"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -25,6 +26,29 @@ import (
 // with extensions.code, and, for upstream failures, the backend, the upstream
 // status and request id, and retryAfter (seconds) when known.
 func ErrorPresenter(ctx context.Context, err error) *gqlerror.Error {
+	return scrubbed(ctx, present(ctx, err))
+}
+
+// scrubbed removes the caller's credentials — whole, or any run of 8 or
+// more of their characters — from the error's message and its string
+// extensions: an upstream may echo a token in its error text.
+func scrubbed(ctx context.Context, gerr *gqlerror.Error) *gqlerror.Error {
+	c, ok := loader.CredentialsOf(ctx)
+	if !ok {
+		return gerr
+	}
+	secrets := []string{c.AstroToken, c.HoustonToken}
+	gerr.Message = fault.Scrub(gerr.Message, secrets...)
+	for k, v := range gerr.Extensions {
+		if s, ok := v.(string); ok {
+			gerr.Extensions[k] = fault.Scrub(s, secrets...)
+		}
+	}
+	return gerr
+}
+
+// present is ErrorPresenter before scrubbing.
+func present(ctx context.Context, err error) *gqlerror.Error {
 	gerr := graphql.DefaultErrorPresenter(ctx, err)
 	if gerr.Extensions == nil {
 		gerr.Extensions = map[string]any{}

@@ -121,10 +121,10 @@ func softwareWorkspaces(ctx context.Context, search *string, first *int, after *
 	return softwareWorkspaceConnection(page, p, len(nodes)), nil
 }
 
-// prefetchSoftwareWorkspaceDeployments queues, in one go, the deployment
-// lists that the workspaces' deployments fields are about to load, with the
-// selection they will ask for, so that they make one Houston document
-// however the children's resolvers are scheduled.
+// prefetchSoftwareWorkspaceDeployments fetches, in one Houston document,
+// the deployment lists that the workspaces' deployments fields are about
+// to load, with the selection they will ask for, however the children's
+// resolvers are scheduled.
 func prefetchSoftwareWorkspaceDeployments(ctx context.Context, ws []*model.SoftwareWorkspace) {
 	if len(ws) < 2 {
 		return
@@ -140,7 +140,7 @@ func prefetchSoftwareWorkspaceDeployments(ctx context.Context, ws []*model.Softw
 		for i, w := range ws {
 			keys[i] = l.SoftwareKey(w.WorkspaceID, sel)
 		}
-		l.SoftwareWorkspaceDeployments.LoadMany(ctx, keys)
+		l.PrefetchSoftwareWorkspaceDeployments(ctx, keys)
 	}
 }
 
@@ -148,6 +148,11 @@ func prefetchSoftwareWorkspaceDeployments(ctx context.Context, ws []*model.Softw
 // every workspace of the caller when ids is nil) in one Houston document.
 func softwareDeploymentsOf(ctx context.Context, ids []string, sel []houston.Field) ([]*houston.Deployment, error) {
 	l := loader.For(ctx)
+	if ids == nil {
+		if ds, ok, err := paginatedAll(ctx, sel); ok || err != nil {
+			return ds, err
+		}
+	}
 	if ids == nil {
 		ws, err := listSoftwareWorkspaces(ctx, houston.Fields("id"))
 		if err != nil {
@@ -172,6 +177,33 @@ func softwareDeploymentsOf(ctx context.Context, ids []string, sel []houston.Fiel
 	}
 	l.PrimeSoftwareDeployments(ctx, sel, out)
 	return out, nil
+}
+
+// paginatedAll lists every deployment the caller can see with one
+// paginatedDeployments(take: -1) where the installed Houston has it (0.32
+// and later; a system admin sees every deployment, a deployment-scoped
+// token its deployments), instead of listing the workspaces and then every
+// workspace's deployments. ok is false when the version lacks it or Houston
+// refuses it to this caller: the caller then takes the per-workspace way.
+func paginatedAll(ctx context.Context, sel []houston.Field) (ds []*houston.Deployment, ok bool, err error) {
+	ver := softwareVersion(ctx)
+	if ver == "" || !houston.Supports(ver, "Query", "paginatedDeployments") {
+		return nil, false, nil
+	}
+	l := loader.For(ctx)
+	c, err := l.HoustonClient()
+	if err != nil {
+		return nil, false, err
+	}
+	ds, err = c.PaginatedDeployments(ctx, houston.PaginatedDeploymentsOptions{Take: -1}, sel)
+	if houston.IsForbidden(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, true, fault.Upstream(fault.Houston, err)
+	}
+	l.PrimeSoftwareDeployments(ctx, sel, ds)
+	return ds, true, nil
 }
 
 func softwareDeployments(ctx context.Context, workspaceID, search *string, first *int, after *string) (*model.SoftwareDeploymentConnection, error) {

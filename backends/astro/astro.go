@@ -59,6 +59,8 @@ import (
 	"reflect"
 	"strings"
 	"time"
+
+	"github.com/astro-gateway/gateway/internal/fault"
 )
 
 const (
@@ -362,12 +364,12 @@ func (c *Client) redact(e *Error) {
 	if c.token == "" {
 		return
 	}
-	e.Message = strings.ReplaceAll(e.Message, c.token, "[REDACTED]")
+	e.Message = fault.Scrub(e.Message, c.token)
 	for i := range e.FieldErrors {
 		fe := &e.FieldErrors[i]
-		fe.Field = strings.ReplaceAll(fe.Field, c.token, "[REDACTED]")
-		fe.Code = strings.ReplaceAll(fe.Code, c.token, "[REDACTED]")
-		fe.Message = strings.ReplaceAll(fe.Message, c.token, "[REDACTED]")
+		fe.Field = fault.Scrub(fe.Field, c.token)
+		fe.Code = fault.Scrub(fe.Code, c.token)
+		fe.Message = fault.Scrub(fe.Message, c.token)
 	}
 }
 

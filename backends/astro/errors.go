@@ -163,6 +163,9 @@ func CheckResponse(r *http.Response) error {
 // A repeated DELETE also gets a 404 from Astro.
 func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
 
+// HasStatus reports whether err is, or wraps, an *Error with status code.
+func HasStatus(err error, code int) bool { return hasStatus(err, code) }
+
 func hasStatus(err error, code int) bool {
 	var e *Error
 	return errors.As(err, &e) && e.StatusCode == code

@@ -5,15 +5,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"github.com/astro-gateway/gateway/internal/specs"
 	"io/fs"
 	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/astro-gateway/gateway/internal/specs"
 
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/backends/astro/astrosim"
@@ -175,8 +177,14 @@ func driveOrganizations(t *testing.T, h *harness) {
 	require.NoError(t, err)
 	require.Len(t, orgs, 2)
 	assert.Equal(t, 2, resp.TotalCount)
-	_, _, err = h.org.Organizations.List(ctx, nil)
-	wantError(t, err, http.StatusForbidden)
+	// An API token lists its own organization, as the real API answers
+	// the Astro CLI; an unknown token is refused.
+	own, _, err := h.org.Organizations.List(ctx, nil)
+	require.NoError(t, err)
+	require.Len(t, own, 1)
+	assert.Equal(t, h.acmeID, own[0].ID)
+	_, _, err = h.org.WithToken("astrosim_pat_unknown").Organizations.List(ctx, nil)
+	wantError(t, err, http.StatusUnauthorized)
 
 	org, _, err := h.org.Organizations.Get(ctx, h.acmeID)
 	require.NoError(t, err)
@@ -227,9 +235,21 @@ func driveOptions(t *testing.T, h *harness) {
 	groups, _, err := h.ws.Authorization.ListPermissionGroups(ctx, &astro.ListPermissionGroupsOptions{ScopeType: astro.RoleScopeDeployment})
 	require.NoError(t, err)
 	require.NotEmpty(t, groups)
+	// The spec's shape (PermissionGroup.name "workspace.notificationChannels",
+	// PermissionEntry.action "get"): a custom role built from
+	// "<name>.<action>" of every group is accepted.
+	var perms []string
 	for _, g := range groups {
-		assert.Equal(t, "DEPLOYMENT", g.Scope)
+		assert.True(t, strings.HasPrefix(g.Name, "deployment"), g.Name)
+		assert.NotContains(t, g.Scope, "DEPLOYMENT")
+		for _, p := range g.Permissions {
+			assert.NotContains(t, p.Action, ".", "an action is one word")
+			perms = append(perms, g.Name+"."+p.Action)
+		}
 	}
+	role, _, err := h.org.Roles.Create(ctx, h.acmeID, &astro.CreateCustomRoleRequest{Name: "From the groups", ScopeType: astro.RoleScopeDeployment, Permissions: perms})
+	require.NoError(t, err)
+	assert.ElementsMatch(t, perms, role.Permissions)
 	_, _, err = h.anon.Authorization.ListPermissionGroups(ctx, nil)
 	wantError(t, err, http.StatusUnauthorized)
 

@@ -2,6 +2,8 @@ package loader
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"slices"
 	"sync"
 
@@ -47,6 +49,10 @@ func (l *Loaders) AstroOrganizations(ctx context.Context) ([]*astro.Organization
 		}
 		for o, err := range c.Organizations.ListIter(ctx, &astro.ListOrganizationsOptions{ListOptions: astro.ListOptions{Limit: 1000}}) {
 			if err != nil {
+				if astro.HasStatus(err, http.StatusForbidden) {
+					// Say what would work instead of only what did not.
+					err = fmt.Errorf("%w (this token may not list its organizations: send X-Astro-Organization-Id with the organization's id)", err)
+				}
 				l.orgs, l.orgsErr = nil, fault.Upstream(fault.Astro, err)
 				return
 			}

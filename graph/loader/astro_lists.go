@@ -117,6 +117,23 @@ func (l *Loaders) batchAstroWorkspaceDeployments(ctx context.Context, keys []Ast
 	return out
 }
 
+// PrefetchAstroWorkspaceDeployments answers keys in one batch, now, and
+// primes the loader with the pages, so that the workspaces' deployments
+// fields find them: a parent that knows all its children's keys does not
+// leave the batch to the loader's time window, which a busy machine can
+// split.
+func (l *Loaders) PrefetchAstroWorkspaceDeployments(ctx context.Context, keys []AstroPageKey) {
+	if l.cfg.Disabled || l.astro == nil || len(keys) == 0 {
+		return
+	}
+	l.observe("AstroWorkspaceDeployments", len(keys))
+	for i, r := range l.batchAstroWorkspaceDeployments(ctx, keys) {
+		if r.Error == nil {
+			l.AstroWorkspaceDeployments.Prime(ctx, keys[i], r.Data)
+		}
+	}
+}
+
 // listAllDeployments reads every deployment of the workspaces, in the API's
 // default order, page after page until the reported total.
 func listAllDeployments(ctx context.Context, c *astro.Client, org string, workspaces []string) ([]*astro.Deployment, error) {

@@ -68,6 +68,20 @@ func (l *Loaders) PrimeSoftwareWorkspaces(ctx context.Context, sel []houston.Fie
 	}
 }
 
+// PrefetchSoftwareWorkspaceDeployments answers keys in one batch, now, and
+// primes the loader with the lists (see PrefetchAstroWorkspaceDeployments).
+func (l *Loaders) PrefetchSoftwareWorkspaceDeployments(ctx context.Context, keys []SoftwareKey) {
+	if l.cfg.Disabled || l.hou == nil || len(keys) == 0 {
+		return
+	}
+	l.observe("SoftwareWorkspaceDeployments", len(keys))
+	for i, r := range l.batchSoftwareWorkspaceDeployments(ctx, keys) {
+		if r.Error == nil {
+			l.SoftwareWorkspaceDeployments.Prime(ctx, keys[i], r.Data)
+		}
+	}
+}
+
 // ForgetSoftware drops every Software object the loaders hold. A mutation
 // calls it: what was read before it in the request may be stale after it.
 // (The cross-request cache retires Houston's entries on any mutation by

@@ -51,6 +51,16 @@ func For(ctx context.Context) *Loaders {
 	return l
 }
 
+// CredentialsOf returns the credentials of the request's loaders, if ctx
+// has loaders.
+func CredentialsOf(ctx context.Context) (Credentials, bool) {
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	if !ok {
+		return Credentials{}, false
+	}
+	return l.creds, true
+}
+
 // WithLoaders returns ctx carrying l.
 func WithLoaders(ctx context.Context, l *Loaders) context.Context {
 	return context.WithValue(ctx, ctxKey{}, l)

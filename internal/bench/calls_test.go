@@ -6,11 +6,13 @@ package bench
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/astro-gateway/gateway/backends/astro/astrosim"
+	"github.com/astro-gateway/gateway/backends/houston/houstonsim"
 	"github.com/astro-gateway/gateway/internal/config"
 	"github.com/astro-gateway/gateway/internal/testenv"
 )
@@ -70,7 +72,9 @@ func walk(t *testing.T, env *testenv.Env, org string, first, n int) int {
 // both sides: this counts calls, it does not time them.
 func TestUpstreamCallsPerQuery(t *testing.T) {
 	t.Parallel()
-	lift := func(c *config.Config) { c.AstroLimits = [3]int{100000, 100000, 100000} }
+	// The cache outlives the walk however slow the machine: a later page's
+	// workspaces, asked again with the same ids, are answered from it.
+	lift := func(c *config.Config) { c.AstroLimits = [3]int{100000, 100000, 100000}; c.CacheTTL = time.Minute }
 	noCache := func(c *config.Config) { lift(c); c.CacheTTL = 0 }
 	sims := []astrosim.Option{astrosim.WithRateLimit(false)}
 	type result struct{ loaders, naive int }
@@ -202,5 +206,38 @@ func TestSoftwareNestedListCalls(t *testing.T) {
 		st := env.Houston.Stats()
 		t.Logf("houston: %d requests %v", st.Requests, st.ByRoute)
 		assert.Equal(t, 2, st.Requests, "one workspaces list, one document with every workspace's deployments: %v", st.ByRoute)
+	}
+}
+
+// TestSoftwareListCalls: a page of 20 Software deployments with their
+// workspace names costs at most 2 Houston requests on every posed version
+// with paginatedDeployments (the list, then the page's workspaces), once
+// the version is known; a deployment-scoped token sees its deployments.
+func TestSoftwareListCalls(t *testing.T) {
+	t.Parallel()
+	const q = `{ deployments(first: 20, filter: {platforms: [SOFTWARE]}) { totalCount nodes { name workspace { name } } } }`
+	for _, v := range []string{"1.0.0", "2.1.0"} {
+		t.Run(v, func(t *testing.T) {
+			env := testenv.Start(t, testenv.Config{Dataset: "bench", NoAstro: true, HoustonOptions: []houstonsim.Option{houstonsim.WithVersion(v)},
+				Configure: func(c *config.Config) { c.CacheTTL = 0 }})
+			r := env.Query(t, q, nil, env.Headers()) // learns the version
+			require.Empty(t, r.Errors)
+			env.Houston.Reset()
+			r = env.Query(t, q, nil, env.Headers())
+			require.Empty(t, r.Errors)
+			st := env.Houston.Stats()
+			t.Logf("houston %s: %d requests %v", v, st.Requests, st.ByRoute)
+			assert.LessOrEqual(t, st.Requests, 2, "%v", st.ByRoute)
+			var d struct{ Deployments struct{ TotalCount int } }
+			r.Decode(t, &d)
+			assert.Positive(t, d.Deployments.TotalCount)
+
+			tok, ok := env.Houston.TokenOfKind("DEPLOYMENT_ADMIN")
+			require.True(t, ok)
+			r = env.Query(t, q, nil, map[string]string{"X-Houston-Token": tok.Token})
+			require.Empty(t, r.Errors)
+			r.Decode(t, &d)
+			assert.Equal(t, len(tok.Scope), d.Deployments.TotalCount, "a deployment-scoped token sees its deployments")
+		})
 	}
 }

@@ -226,8 +226,18 @@ func TestStandaloneSimulators(t *testing.T) {
 		assert.Equal(t, map[string]int{tc.survivor: len(d.Deployments.Edges)}, platforms(d))
 	}
 
+	// A new Astro user's first query: an Organization API token (a JWT)
+	// and nothing else answers with data.
+	orgTok := simToken(t, astroURL, "ORGANIZATION")
+	r = testenv.Post(t, url+"graphql", `{ deployments(first: 5, filter: {platforms: [ASTRO]}) { totalCount nodes { name } } }`, nil,
+		map[string]string{"X-Astro-Token": orgTok})
+	require.Empty(t, r.Errors)
+	var od struct{ Deployments struct{ TotalCount int } }
+	r.Decode(t, &od)
+	assert.Positive(t, od.Deployments.TotalCount)
+
 	// No caller's token in the gateway's logs.
-	for _, tok := range []string{astroTok, houstonTok} {
+	for _, tok := range []string{astroTok, houstonTok, orgTok} {
 		assert.NotContains(t, gw.output(), tok)
 	}
 }

@@ -188,8 +188,8 @@ func sockets(host string) string {
 // reads a request header (or a key of a websocket's connection_init
 // payload). Fallback credentials fill what the caller did not send when the
 // caller holds a gateway key, or when no keys are configured (demo mode).
-func credentials(get func(string) string, o Options) loader.Credentials {
-	c := loader.Credentials{
+func credentials(get func(string) string, o Options) (c loader.Credentials) {
+	c = loader.Credentials{
 		AstroToken:          get("X-Astro-Token"),
 		AstroOrganizationID: get("X-Astro-Organization-Id"),
 		HoustonToken:        get("X-Houston-Token"),
@@ -199,6 +199,15 @@ func credentials(get func(string) string, o Options) loader.Credentials {
 			c.AstroToken = strings.TrimSpace(tok)
 		}
 	}
+	defer func() {
+		// An Astro API token names its organization: route by it, saving
+		// a ListOrganizations (Astro itself checks the token).
+		if c.AstroOrganizationID == "" {
+			if cl, ok := astro.ParseClaims(c.AstroToken); ok {
+				c.AstroOrganizationID = cl.OrganizationID
+			}
+		}
+	}()
 	if !fallbackAllowed(get("X-Gateway-Key"), o.GatewayKeys) {
 		return c
 	}

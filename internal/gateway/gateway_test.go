@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/astro-gateway/gateway/backends/astro/astrosim"
+	"github.com/astro-gateway/gateway/internal/config"
 	"github.com/astro-gateway/gateway/internal/testenv"
 )
 
@@ -365,12 +367,12 @@ func TestOrganizationTokenWithHeader(t *testing.T) {
 		assert.Equal(t, org, d.Astro.Organizations.Nodes[0].OrganizationID)
 		assert.NotEmpty(t, d.Astro.Organizations.Nodes[0].Name)
 
-		// Without the header an organization token cannot list organizations.
-		r = env.Query(t, `{ deployments { totalCount } }`, nil, map[string]string{"X-Astro-Token": tok})
-		requireCodes(t, r, tok)
-		require.NotEmpty(t, r.Errors)
-		assert.Equal(t, "FORBIDDEN", r.Errors[0].Extensions["code"])
-		assert.Equal(t, "astro", r.Errors[0].Extensions["backend"])
+		// Without the header, the token itself says its organization.
+		r2 := env.Query(t, `{ deployments { totalCount } }`, nil, map[string]string{"X-Astro-Token": tok})
+		require.Empty(t, r2.Errors)
+		var d2 struct{ Deployments struct{ TotalCount int } }
+		r2.Decode(t, &d2)
+		assert.Equal(t, d.Deployments.TotalCount, d2.Deployments.TotalCount)
 	})
 }
 
@@ -464,4 +466,39 @@ func TestPagingMatchesOneBigPage(t *testing.T) {
 			assert.Equal(t, all, one, order)
 		}
 	})
+}
+
+// TestAPITokensAlone: an Organization API token (a JWT) with no other
+// header answers a first query with data, its organization read from the
+// token (no ListOrganizations); a Workspace token lists its workspace's
+// deployments, a Deployment token its deployment.
+func TestAPITokensAlone(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, testenv.Config{NoHouston: true, Configure: func(c *config.Config) { c.CacheTTL = 0 }})
+	q := `{ deployments(first: 50) { totalCount nodes { name ... on AstroDeployment { workspaceId } } } }`
+	type result struct {
+		Deployments struct {
+			TotalCount int
+			Nodes      []struct{ Name, WorkspaceID string }
+		}
+	}
+	for _, kind := range []string{astrosim.KindOrganization, astrosim.KindWorkspace, astrosim.KindDeployment} {
+		tok, ok := env.Astro.TokenOfKind(kind)
+		require.True(t, ok)
+		env.Astro.Reset()
+		r := env.Query(t, q, nil, map[string]string{"X-Astro-Token": tok.Token})
+		require.Empty(t, r.Errors, kind)
+		var d result
+		r.Decode(t, &d)
+		require.NotEmpty(t, d.Deployments.Nodes, kind)
+		assert.NotContains(t, env.Astro.Stats().ByRoute, "GET /v1/organizations", "%s: the organization comes from the token", kind)
+		switch kind {
+		case astrosim.KindWorkspace:
+			for _, n := range d.Deployments.Nodes {
+				assert.Equal(t, tok.Scope[1], n.WorkspaceID, "a workspace token sees its workspace's deployments")
+			}
+		case astrosim.KindDeployment:
+			assert.Equal(t, 1, d.Deployments.TotalCount, "a deployment token sees its deployment")
+		}
+	}
 }

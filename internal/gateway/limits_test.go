@@ -246,7 +246,10 @@ func TestTimeoutStopsWork(t *testing.T) {
 		start := time.Now()
 		r = env.Query(t, q, nil, env.Headers())
 		elapsed := time.Since(start)
-		assert.Less(t, elapsed, 2*time.Second+500*time.Millisecond, "answered within about a second of the 1 s deadline")
+		// Within a second of the deadline on an idle machine; the bound
+		// here leaves room for -race on a busy one (CI), and still fails
+		// a request that waits for the 10 s upstream.
+		assert.Less(t, elapsed, 4*time.Second, "answered soon after the 1 s deadline")
 		require.NotEmpty(t, r.Errors)
 		codes := map[any]int{}
 		for _, e := range r.Errors {
@@ -282,7 +285,9 @@ func TestDeadlineStopsAnUnmeteredQuery(t *testing.T) {
 		start := time.Now()
 		r = env.Query(t, testenv.DeepQuery(21), nil, env.Headers())
 		elapsed := time.Since(start)
-		assert.Less(t, elapsed, 3500*time.Millisecond)
+		// Unbounded, this query ran 10.8 s; the bound leaves room for
+		// -race on a busy machine.
+		assert.Less(t, elapsed, 7*time.Second)
 		require.Len(t, r.Errors, 1, "one TIMEOUT error, however many fields it stopped")
 		assert.Equal(t, "TIMEOUT", r.Errors[0].Extensions["code"])
 		assert.NotEmpty(t, r.Data)

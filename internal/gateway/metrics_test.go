@@ -33,7 +33,7 @@ func TestMetricsMove(t *testing.T) {
 		body := string(b)
 		for _, want := range []string{
 			`gateway_upstream_requests_total{backend="astro",operation="ListDeployments",status="200"}`,
-			`gateway_upstream_requests_total{backend="houston",operation="GetWorkspaceDeployments",status="200"}`,
+			`gateway_upstream_requests_total{backend="houston",operation="paginatedDeployments",status="200"}`,
 			`gateway_upstream_request_duration_seconds_bucket{backend="astro"`,
 			`gateway_limiter_wait_seconds_count{backend="astro",class="GET"}`,
 			`gateway_cache_requests_total{backend="astro",result="miss"}`,

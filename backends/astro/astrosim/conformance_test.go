@@ -3,13 +3,14 @@ package astrosim_test
 import (
 	"errors"
 	"fmt"
-	"github.com/astro-gateway/gateway/internal/specs"
 	"io/fs"
 	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/astro-gateway/gateway/internal/specs"
 
 	"github.com/astro-gateway/gateway/backends/astro/astrosim"
 	"github.com/astro-gateway/gateway/backends/astro/internal/conformance"

@@ -33,6 +33,19 @@ func extendDataset(seed int64, ds dataset) []*principal {
 			p.subject = ds.user
 		} else {
 			tok := g.apiTokenFor(s, t, ds.built)
+			// The dataset's API tokens are JWTs like any other: the
+			// secret is minted once the ApiToken has its id.
+			var ws, dep string
+			if len(t.Scope) > 1 {
+				ws = t.Scope[1]
+			}
+			if len(t.Scope) > 2 {
+				dep = t.Scope[2]
+			}
+			created, _ := time.Parse(time.RFC3339, tok.CreatedAt)
+			t.Token = mintJWT(jwtKey(seed), apiTokenClaims(tok.ID, g.alnum(16, base62), t.Scope[0], ws, dep, created, time.Time{}))
+			tok.secret, tok.ShortToken = t.Token, shortToken(t.Token)
+			p = newPrincipal(t)
 			p.apiTokenID, p.subject = tok.ID, subject{ID: tok.ID, SubjectType: "SERVICEKEY", APITokenName: tok.Name}
 		}
 		out = append(out, p)

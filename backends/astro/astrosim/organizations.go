@@ -60,13 +60,12 @@ type organizationsPage struct {
 	TotalCount    int             `json:"totalCount"`
 }
 
-// listOrganizations serves ListOrganizations. The spec says it requires a
-// personal access token, so any other token gets a 403.
+// listOrganizations serves ListOrganizations: the organizations the token
+// sees. The spec describes it for personal access tokens, but the real API
+// answers API tokens too, with their own organization — the Astro CLI
+// (cmd/cloud/setup.go) lists organizations with an API token and takes
+// the first.
 func (s *Sim) listOrganizations(c *call) {
-	if c.p.Kind != KindPersonal {
-		c.fail(forbidden("listing Organizations requires a personal access token (PAT); this is a %s API token", c.p.Kind))
-		return
-	}
 	q := c.r.URL.Query()
 	plan, err := enumParam(q, "productPlan", "TRIAL", "BASIC", "STANDARD", "PREMIUM", "BUSINESS_CRITICAL")
 	if err != nil {

@@ -99,6 +99,8 @@ type Sim struct {
 
 	traffic traffic // counters, peaks and the rate limiter; has its own lock
 
+	jwtKey []byte // signs the API tokens (see jwt.go)
+
 	knobMu     sync.Mutex // guards the run-time knobs and rng
 	latencyMin time.Duration
 	latencyMax time.Duration
@@ -123,6 +125,7 @@ func New(opts ...Option) *Sim {
 		mux:        http.NewServeMux(),
 		data:       ds.store,
 		ids:        newStreamGenerator(cfg.seed, 0x72756e74696d65),
+		jwtKey:     jwtKey(cfg.seed),
 		principals: map[string]*principal{},
 		traffic:    newTraffic(cfg.rateLimit),
 		latencyMin: cfg.latencyMin,
@@ -232,8 +235,18 @@ func (s *Sim) authenticate(r *http.Request, now time.Time) (*principal, *apiErro
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
 		return nil, errorf(http.StatusUnauthorized, "Unauthorized: the Authorization header must be Bearer <token>")
 	}
+	tok = strings.TrimSpace(tok)
+	if looksLikeJWT(tok) {
+		claims, ok := verifyJWT(s.jwtKey, tok)
+		if !ok {
+			return nil, errorf(http.StatusUnauthorized, "Unauthorized: the API token's signature does not verify")
+		}
+		if claims.ExpiresAt != 0 && !now.Before(time.Unix(claims.ExpiresAt, 0)) {
+			return nil, errorf(http.StatusUnauthorized, "Unauthorized: the API token has expired")
+		}
+	}
 	s.mu.RLock()
-	p, ok := s.principals[strings.TrimSpace(tok)]
+	p, ok := s.principals[tok]
 	s.mu.RUnlock()
 	if !ok || (!p.expiresAt.IsZero() && !now.Before(p.expiresAt)) {
 		return nil, errorf(http.StatusUnauthorized, "Unauthorized: the API token is invalid or expired")

@@ -1,9 +1,11 @@
 package astrosim_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -42,8 +44,7 @@ func TestAuthAndScopeErrors(t *testing.T) {
 		{"lower-case scheme", "bearer " + acme.Token, http.MethodGet, orgPath(globexID), 403, globexID},
 		{"other organization", "Bearer " + acme.Token, http.MethodGet, orgPath(globexID, "/workspaces"), 403, globexID},
 		{"nonexistent organization", "Bearer " + pat.Token, http.MethodGet, orgPath("cnotanorganization0000000"), 403, "no access"},
-		{"org token lists organizations", "Bearer " + acme.Token, http.MethodGet, "/v1/organizations", 403, "personal access token"},
-		{"workspace token lists organizations", "Bearer " + ws.Token, http.MethodGet, "/v1/organizations", 403, "personal access token"},
+		{"forged API token", "Bearer " + forge(acme.Token), http.MethodGet, "/v1/organizations", 401, "signature"},
 		{"unknown deployment", "Bearer " + acme.Token, http.MethodGet, orgPath(acmeID, "/deployments/cdoesnotexist000000000000"), 404, "Deployment"},
 		{"unknown workspace", "Bearer " + acme.Token, http.MethodGet, orgPath(acmeID, "/workspaces/cdoesnotexist000000000000"), 404, "Workspace"},
 		{"unknown cluster", "Bearer " + acme.Token, http.MethodGet, orgPath(acmeID, "/clusters/cdoesnotexist000000000000"), 404, "Cluster"},
@@ -283,7 +284,19 @@ func TestTokens(t *testing.T) {
 			seen := map[string]bool{}
 			kinds := map[string]int{}
 			for _, tok := range tokens {
-				assert.Regexp(t, `^astrosim_(org|pat|ws|dep)_[0-9A-Za-z]{32}$`, tok.Token)
+				if tok.Kind == astrosim.KindPersonal {
+					assert.Regexp(t, `^astrosim_pat_[0-9A-Za-z]{32}$`, tok.Token)
+				} else {
+					// API tokens are JWTs whose permissions name their scope.
+					perms := claims(t, tok.Token)["permissions"]
+					assert.Contains(t, perms, "organizationId:"+tok.Scope[0], tok.Label)
+					if len(tok.Scope) > 1 {
+						assert.Contains(t, perms, "workspaceId:"+tok.Scope[1], tok.Label)
+					}
+					if len(tok.Scope) > 2 {
+						assert.Contains(t, perms, "deploymentId:"+tok.Scope[2], tok.Label)
+					}
+				}
 				assert.False(t, seen[tok.Label], "duplicate label %s", tok.Label)
 				seen[tok.Label] = true
 				kinds[tok.Kind]++
@@ -372,4 +385,43 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Equal(t, len(e.sim.Tokens())*4*4, e.sim.Stats().Requests)
+}
+
+// claims reads a JWT's claims without verifying it, as the Astro CLI does.
+func claims(t *testing.T, tok string) map[string]any {
+	t.Helper()
+	parts := strings.Split(tok, ".")
+	require.Len(t, parts, 3, "a JWT: %s", tok)
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	require.NoError(t, err)
+	var c map[string]any
+	require.NoError(t, json.Unmarshal(raw, &c))
+	return c
+}
+
+// forge returns tok with its claims widened to another organization and
+// the signature kept: the simulator must refuse it.
+func forge(tok string) string {
+	parts := strings.Split(tok, ".")
+	raw, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	var c map[string]any
+	_ = json.Unmarshal(raw, &c)
+	c["permissions"] = []string{"organizationId:someone-elses"}
+	b, _ := json.Marshal(c)
+	return parts[0] + "." + base64.RawURLEncoding.EncodeToString(b) + "." + parts[2]
+}
+
+// TestAPITokensListTheirOrganization: an Organization, Workspace or
+// Deployment token lists its own organization (the Astro CLI's setup does),
+// a personal token every organization of its user.
+func TestAPITokensListTheirOrganization(t *testing.T) {
+	t.Parallel()
+	e := setup(t, astrosim.WithRateLimit(false))
+	for _, kind := range []string{astrosim.KindOrganization, astrosim.KindWorkspace, astrosim.KindDeployment} {
+		tok := tokenOf(t, e.sim, kind, 0)
+		p := e.list(t, tok.Token, "/v1/organizations")
+		require.Len(t, p.Organizations, 1, kind)
+		assert.Equal(t, tok.Scope[0], p.Organizations[0].ID, kind)
+	}
+	assert.Equal(t, 2, e.list(t, tokenOf(t, e.sim, astrosim.KindPersonal, 0).Token, "/v1/organizations").TotalCount)
 }

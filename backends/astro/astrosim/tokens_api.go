@@ -77,20 +77,6 @@ func shortToken(secret string) string {
 	return secret[:min(len(secret), 12)] + "…" + secret[max(0, len(secret)-4):]
 }
 
-// tokenPrefix is the secret prefix of each token kind.
-func tokenPrefix(kind string) string {
-	switch kind {
-	case KindOrganization:
-		return "org"
-	case KindWorkspace:
-		return "ws"
-	case KindDeployment:
-		return "dep"
-	default:
-		return "pat"
-	}
-}
-
 // subjectRoles derives the SubjectRoles of a token's roles.
 func tokenSubjectRoles(roles []tokenRole) subjectRoles {
 	var out subjectRoles
@@ -289,23 +275,12 @@ func (s *Sim) createAPIToken(c *call) {
 	t := s.newToken(c, org.ID, *b.Name, deref(b.Description), kind, b.TokenExpiryPeriodInDays)
 	t.Scope, t.entityID = scope, entity
 	t.Roles = []tokenRole{{EntityType: scope, EntityID: entity, Role: *b.Role}}
-	t.secret = "astrosim_" + tokenPrefix(kindOfScope(scope)) + "_" + s.ids.alnum(32, base62)
+	t.secret = s.mintFor(t, c.now)
 	t.ShortToken = shortToken(t.secret)
 	s.data.apiTokens[t.ID] = t
 	s.addPrincipal(s.tokenPrincipal(t))
 	s.record(c, org.ID, "apiToken.create", "API_TOKEN", t.ID)
 	c.json(http.StatusOK, t.withSecret())
-}
-
-func kindOfScope(scope string) string {
-	switch scope {
-	case "ORGANIZATION":
-		return KindOrganization
-	case "WORKSPACE":
-		return KindWorkspace
-	default:
-		return KindDeployment
-	}
 }
 
 // checkTokenRole checks the role of a token on an entity of a scope.
@@ -424,7 +399,7 @@ func (s *Sim) rotateAPIToken(c *call) {
 		return
 	}
 	nt := *t
-	nt.secret = "astrosim_" + tokenPrefix(kindOfScope(t.Scope)) + "_" + s.ids.alnum(32, base62)
+	nt.secret = s.mintFor(&nt, c.now)
 	nt.ShortToken = shortToken(nt.secret)
 	nt.LastRotatedAt, nt.UpdatedAt = stamp(c.now), stamp(c.now)
 	s.data.apiTokens[t.ID] = &nt
