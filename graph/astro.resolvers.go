@@ -9,6 +9,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/astro-gateway/gateway/graph/exec"
 	"github.com/astro-gateway/gateway/graph/model"
 )
 
@@ -107,19 +108,19 @@ func (r *mutationResolver) DeleteAstroWorkspace(ctx context.Context, input model
 	return deleteAstroWorkspace(ctx, input)
 }
 
-// AstroDeployment returns AstroDeploymentResolver implementation.
-func (r *Resolver) AstroDeployment() AstroDeploymentResolver { return &astroDeploymentResolver{r} }
+// AstroDeployment returns exec.AstroDeploymentResolver implementation.
+func (r *Resolver) AstroDeployment() exec.AstroDeploymentResolver { return &astroDeploymentResolver{r} }
 
-// AstroOrganization returns AstroOrganizationResolver implementation.
-func (r *Resolver) AstroOrganization() AstroOrganizationResolver {
+// AstroOrganization returns exec.AstroOrganizationResolver implementation.
+func (r *Resolver) AstroOrganization() exec.AstroOrganizationResolver {
 	return &astroOrganizationResolver{r}
 }
 
-// AstroQuery returns AstroQueryResolver implementation.
-func (r *Resolver) AstroQuery() AstroQueryResolver { return &astroQueryResolver{r} }
+// AstroQuery returns exec.AstroQueryResolver implementation.
+func (r *Resolver) AstroQuery() exec.AstroQueryResolver { return &astroQueryResolver{r} }
 
-// AstroWorkspace returns AstroWorkspaceResolver implementation.
-func (r *Resolver) AstroWorkspace() AstroWorkspaceResolver { return &astroWorkspaceResolver{r} }
+// AstroWorkspace returns exec.AstroWorkspaceResolver implementation.
+func (r *Resolver) AstroWorkspace() exec.AstroWorkspaceResolver { return &astroWorkspaceResolver{r} }
 
 type (
 	astroDeploymentResolver   struct{ *Resolver }

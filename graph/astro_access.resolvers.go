@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/astro-gateway/gateway/graph/exec"
 	"github.com/astro-gateway/gateway/graph/model"
 )
 
@@ -119,7 +120,7 @@ func (r *mutationResolver) DeleteAstroAllowedIPAddressRange(ctx context.Context,
 	return deleteAstroAllowedIPAddressRange(ctx, input)
 }
 
-// AstroCustomRole returns AstroCustomRoleResolver implementation.
-func (r *Resolver) AstroCustomRole() AstroCustomRoleResolver { return &astroCustomRoleResolver{r} }
+// AstroCustomRole returns exec.AstroCustomRoleResolver implementation.
+func (r *Resolver) AstroCustomRole() exec.AstroCustomRoleResolver { return &astroCustomRoleResolver{r} }
 
 type astroCustomRoleResolver struct{ *Resolver }

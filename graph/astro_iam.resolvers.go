@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/astro-gateway/gateway/graph/exec"
 	"github.com/astro-gateway/gateway/graph/model"
 )
 
@@ -115,14 +116,14 @@ func (r *mutationResolver) DeleteAstroUserInvite(ctx context.Context, input mode
 	return deleteAstroUserInvite(ctx, input)
 }
 
-// AstroTeam returns AstroTeamResolver implementation.
-func (r *Resolver) AstroTeam() AstroTeamResolver { return &astroTeamResolver{r} }
+// AstroTeam returns exec.AstroTeamResolver implementation.
+func (r *Resolver) AstroTeam() exec.AstroTeamResolver { return &astroTeamResolver{r} }
 
-// AstroUser returns AstroUserResolver implementation.
-func (r *Resolver) AstroUser() AstroUserResolver { return &astroUserResolver{r} }
+// AstroUser returns exec.AstroUserResolver implementation.
+func (r *Resolver) AstroUser() exec.AstroUserResolver { return &astroUserResolver{r} }
 
-// AstroUserTeam returns AstroUserTeamResolver implementation.
-func (r *Resolver) AstroUserTeam() AstroUserTeamResolver { return &astroUserTeamResolver{r} }
+// AstroUserTeam returns exec.AstroUserTeamResolver implementation.
+func (r *Resolver) AstroUserTeam() exec.AstroUserTeamResolver { return &astroUserTeamResolver{r} }
 
 type (
 	astroTeamResolver     struct{ *Resolver }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/astro-gateway/gateway/graph/exec"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -100,8 +101,8 @@ var calls = map[string]int{
 
 // Complexity returns the per-field complexity functions whose figure
 // depends on an argument other than first: lists of ids.
-func Complexity() ComplexityRoot {
-	var c ComplexityRoot
+func Complexity() exec.ComplexityRoot {
+	var c exec.ComplexityRoot
 	c.Query.Nodes = func(child int, ids []string) int {
 		return mul(len(ids), CostObject+child)
 	}

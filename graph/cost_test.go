@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/astro-gateway/gateway/graph/exec"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -12,7 +13,7 @@ import (
 // so a renamed field cannot silently fall back to the default rule.
 func TestCostTablesNameSchemaFields(t *testing.T) {
 	t.Parallel()
-	s := NewExecutableSchema(Config{Resolvers: &Resolver{}}).Schema()
+	s := exec.NewExecutableSchema(exec.Config{Resolvers: &Resolver{}}).Schema()
 	for _, table := range []map[string]bool{freeConnections, keys(calls)} {
 		for key := range table {
 			typ, field, ok := strings.Cut(key, ".")
@@ -37,7 +38,7 @@ func keys(m map[string]int) map[string]bool {
 // add CostCall.
 func TestEveryConnectionMultiplies(t *testing.T) {
 	t.Parallel()
-	es := NewExecutableSchema(Config{Resolvers: &Resolver{}, Complexity: Complexity()})
+	es := exec.NewExecutableSchema(exec.Config{Resolvers: &Resolver{}, Complexity: Complexity()})
 	c := Costed(es)
 	n := 0
 	for _, def := range es.Schema().Types {
@@ -64,7 +65,7 @@ func TestEveryConnectionMultiplies(t *testing.T) {
 
 func TestCostOfFields(t *testing.T) {
 	t.Parallel()
-	c := Costed(NewExecutableSchema(Config{Resolvers: &Resolver{}, Complexity: Complexity()}))
+	c := Costed(exec.NewExecutableSchema(exec.Config{Resolvers: &Resolver{}, Complexity: Complexity()}))
 	for _, tc := range []struct {
 		typ, field string
 		child      int

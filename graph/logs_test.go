@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/astro-gateway/gateway/backends/astro"
+	"github.com/astro-gateway/gateway/graph/exec"
 	"github.com/astro-gateway/gateway/graph/loader"
 )
 
@@ -34,7 +35,7 @@ func TestStreamErrorsEndTheStream(t *testing.T) {
 		astroLogFetcher: func(*astro.Client) astroLogFetcher { return fake },
 		astroTicks:      func() (<-chan time.Time, func()) { return ticks, func() {} },
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
+	srv := handler.New(exec.NewExecutableSchema(exec.Config{Resolvers: r}))
 	srv.AddTransport(transport.SSE{})
 	srv.Use(StreamErrors{})
 	srv.SetErrorPresenter(ErrorPresenter)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/astro-gateway/gateway/graph/exec"
 	"github.com/stretchr/testify/require"
 	"github.com/vektah/gqlparser/v2/formatter"
 )
@@ -32,6 +33,6 @@ func golden(t *testing.T, name string, got []byte) {
 // it shows up in review as a diff of testdata/schema.graphql.
 func TestSchemaGolden(t *testing.T) {
 	var buf bytes.Buffer
-	formatter.NewFormatter(&buf).FormatSchema(NewExecutableSchema(Config{}).Schema())
+	formatter.NewFormatter(&buf).FormatSchema(exec.NewExecutableSchema(exec.Config{}).Schema())
 	golden(t, "schema.graphql", buf.Bytes())
 }

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/astro-gateway/gateway/graph/exec"
 	"github.com/astro-gateway/gateway/graph/model"
 )
 
@@ -176,24 +177,24 @@ func (r *softwareWorkspaceResolver) Invites(ctx context.Context, obj *model.Soft
 	return inviteConnection(obj.Members.Invites, first, after)
 }
 
-// SoftwareAppConfig returns SoftwareAppConfigResolver implementation.
-func (r *Resolver) SoftwareAppConfig() SoftwareAppConfigResolver {
+// SoftwareAppConfig returns exec.SoftwareAppConfigResolver implementation.
+func (r *Resolver) SoftwareAppConfig() exec.SoftwareAppConfigResolver {
 	return &softwareAppConfigResolver{r}
 }
 
-// SoftwareDeployment returns SoftwareDeploymentResolver implementation.
-func (r *Resolver) SoftwareDeployment() SoftwareDeploymentResolver {
+// SoftwareDeployment returns exec.SoftwareDeploymentResolver implementation.
+func (r *Resolver) SoftwareDeployment() exec.SoftwareDeploymentResolver {
 	return &softwareDeploymentResolver{r}
 }
 
-// SoftwareQuery returns SoftwareQueryResolver implementation.
-func (r *Resolver) SoftwareQuery() SoftwareQueryResolver { return &softwareQueryResolver{r} }
+// SoftwareQuery returns exec.SoftwareQueryResolver implementation.
+func (r *Resolver) SoftwareQuery() exec.SoftwareQueryResolver { return &softwareQueryResolver{r} }
 
-// SoftwareTeam returns SoftwareTeamResolver implementation.
-func (r *Resolver) SoftwareTeam() SoftwareTeamResolver { return &softwareTeamResolver{r} }
+// SoftwareTeam returns exec.SoftwareTeamResolver implementation.
+func (r *Resolver) SoftwareTeam() exec.SoftwareTeamResolver { return &softwareTeamResolver{r} }
 
-// SoftwareWorkspace returns SoftwareWorkspaceResolver implementation.
-func (r *Resolver) SoftwareWorkspace() SoftwareWorkspaceResolver {
+// SoftwareWorkspace returns exec.SoftwareWorkspaceResolver implementation.
+func (r *Resolver) SoftwareWorkspace() exec.SoftwareWorkspaceResolver {
 	return &softwareWorkspaceResolver{r}
 }
 

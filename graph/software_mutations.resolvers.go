@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/astro-gateway/gateway/graph/exec"
 	"github.com/astro-gateway/gateway/graph/model"
 )
 
@@ -176,7 +177,7 @@ func (r *mutationResolver) CreateSoftwareToken(ctx context.Context, input model.
 	return createSoftwareToken(ctx, input)
 }
 
-// Mutation returns MutationResolver implementation.
-func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+// Mutation returns exec.MutationResolver implementation.
+func (r *Resolver) Mutation() exec.MutationResolver { return &mutationResolver{r} }
 
 type mutationResolver struct{ *Resolver }

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/astro-gateway/gateway/graph/exec"
 	"github.com/astro-gateway/gateway/graph/model"
 )
 
@@ -46,7 +47,7 @@ func (r *subscriptionResolver) DeploymentStatus(ctx context.Context, deploymentI
 	return r.deploymentStatus(ctx, deploymentIds)
 }
 
-// Subscription returns SubscriptionResolver implementation.
-func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+// Subscription returns exec.SubscriptionResolver implementation.
+func (r *Resolver) Subscription() exec.SubscriptionResolver { return &subscriptionResolver{r} }
 
 type subscriptionResolver struct{ *Resolver }

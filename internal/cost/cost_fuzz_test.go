@@ -8,6 +8,7 @@ import (
 	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/astro-gateway/gateway/graph"
+	"github.com/astro-gateway/gateway/graph/exec"
 	"github.com/astro-gateway/gateway/internal/cost"
 	"github.com/astro-gateway/gateway/internal/testenv"
 )
@@ -29,7 +30,7 @@ func FuzzCost(f *testing.F) {
 	} {
 		f.Add(seed, int64(20))
 	}
-	es := graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{}, Complexity: graph.Complexity()})
+	es := exec.NewExecutableSchema(exec.Config{Resolvers: &graph.Resolver{}, Complexity: graph.Complexity()})
 	lim := &cost.Limit{Limits: cost.DefaultLimits(), Schema: graph.Costed(es)}
 	f.Fuzz(func(t *testing.T, q string, n int64) {
 		if cost.CountTokens(q, lim.Limits.MaxTokens) > lim.Limits.MaxTokens {

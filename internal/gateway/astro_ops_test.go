@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/astro-gateway/gateway/graph/exec"
 	"github.com/astro-gateway/gateway/internal/specs"
 
 	"github.com/goccy/go-yaml"
@@ -18,7 +19,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/astro-gateway/gateway/graph"
 	"github.com/astro-gateway/gateway/internal/testenv"
 )
 
@@ -135,7 +135,7 @@ func TestAstroOperationTable(t *testing.T) {
 	}
 	require.Len(t, want, 75, "platform-v1.yaml has 75 operations")
 	assert.ElementsMatch(t, slices.Collect(maps.Keys(want)), slices.Collect(maps.Keys(astroOps)), "every operation is in the table, and nothing else")
-	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+	schema := exec.NewExecutableSchema(exec.Config{}).Schema()
 	for id, op := range astroOps {
 		if w, ok := want[id]; ok {
 			assert.Equal(t, w.method+" "+w.path, op.method+" "+op.path, id)

@@ -17,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/astro-gateway/gateway/graph"
+	"github.com/astro-gateway/gateway/graph/exec"
 	"github.com/astro-gateway/gateway/internal/config"
 	"github.com/astro-gateway/gateway/internal/cost"
 	"github.com/astro-gateway/gateway/internal/testenv"
@@ -74,7 +75,7 @@ func TestDocumentedExamplesPassTheLimits(t *testing.T) {
 		examples["introspection "+name] = q
 	}
 
-	es := graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{}, Complexity: graph.Complexity()})
+	es := exec.NewExecutableSchema(exec.Config{Resolvers: &graph.Resolver{}, Complexity: graph.Complexity()})
 	lim := &cost.Limit{Limits: cost.DefaultLimits(), Schema: graph.Costed(es)}
 	var (
 		plain     []string

@@ -23,6 +23,7 @@ import (
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/graph"
+	"github.com/astro-gateway/gateway/graph/exec"
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/internal/cache"
 	"github.com/astro-gateway/gateway/internal/config"
@@ -78,7 +79,7 @@ func New(o Options) http.Handler {
 	if o.Limits != nil {
 		lim = *o.Limits
 	}
-	es := graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{LogPollInterval: o.LogPollInterval}, Complexity: graph.Complexity()})
+	es := exec.NewExecutableSchema(exec.Config{Resolvers: &graph.Resolver{LogPollInterval: o.LogPollInterval}, Complexity: graph.Complexity()})
 	srv := handler.New(es)
 	if o.Idempotency == nil {
 		o.Idempotency = idempotency.NewMemory(idempotency.DefaultTTL)
