@@ -152,62 +152,86 @@ func checkPatch(c *check, p *model.AstroDeploymentPatchInput) {
 // which keeps it.
 func patchRequest(cur *astro.Deployment, p *model.AstroDeploymentPatchInput) (astro.UpdateDeploymentRequest, error) {
 	var c check
-	envs := make([]astro.DeploymentEnvironmentVariableRequest, 0, len(cur.EnvironmentVariables))
+	k := patchCommon(&c, cur, p)
+	if cur.Type != nil && *cur.Type == astro.DeploymentTypeHybrid {
+		return patchHybrid(&c, cur, p, k)
+	}
+	return patchHosted(&c, cur, p, k)
+}
+
+// patchedCommon are the fields every deployment type's update carries: the
+// deployment's current values, with the patch's where it gives them.
+type patchedCommon struct {
+	name            string
+	description     *string
+	contacts        []string
+	executor        astro.DeploymentExecutor
+	cicd, dagDeploy bool
+	envs            []astro.DeploymentEnvironmentVariableRequest
+}
+
+func patchCommon(c *check, cur *astro.Deployment, p *model.AstroDeploymentPatchInput) patchedCommon {
+	k := patchedCommon{name: cur.Name, description: cur.Description, contacts: cur.ContactEmails,
+		executor: astro.DeploymentExecutorCelery, cicd: cur.IsCICDEnforced, dagDeploy: cur.IsDagDeployEnabled}
+	k.envs = make([]astro.DeploymentEnvironmentVariableRequest, 0, len(cur.EnvironmentVariables))
 	for _, v := range cur.EnvironmentVariables {
 		r := astro.DeploymentEnvironmentVariableRequest{Key: v.Key, IsSecret: v.IsSecret}
 		if !v.IsSecret {
 			r.Value = v.Value
 		}
-		envs = append(envs, r)
+		k.envs = append(k.envs, r)
 	}
 	if p.EnvironmentVariables != nil {
-		envs = envVarRequests(&c, patchPath+".environmentVariables", p.EnvironmentVariables)
+		k.envs = envVarRequests(c, patchPath+".environmentVariables", p.EnvironmentVariables)
 	}
-	name := cur.Name
 	if p.Name != nil {
-		name = *p.Name
+		k.name = *p.Name
 	}
-	description := cur.Description
 	if p.Description != nil {
-		description = p.Description
+		k.description = p.Description
 	}
-	contacts := cur.ContactEmails
 	if p.ContactEmails != nil {
-		contacts = p.ContactEmails
+		k.contacts = p.ContactEmails
 	}
-	executor := astro.DeploymentExecutorCelery
 	if cur.Executor != nil {
-		executor = *cur.Executor
+		k.executor = *cur.Executor
 	}
 	if p.Executor != nil {
-		executor = astro.DeploymentExecutor(*p.Executor)
+		k.executor = astro.DeploymentExecutor(*p.Executor)
 	}
-	cicd, dagDeploy := cur.IsCICDEnforced, cur.IsDagDeployEnabled
 	if p.IsCicdEnforced != nil {
-		cicd = *p.IsCicdEnforced
+		k.cicd = *p.IsCicdEnforced
 	}
 	if p.IsDagDeployEnabled != nil {
-		dagDeploy = *p.IsDagDeployEnabled
+		k.dagDeploy = *p.IsDagDeployEnabled
 	}
-	if cur.Type != nil && *cur.Type == astro.DeploymentTypeHybrid {
-		why := "on a HYBRID deployment: Astro Hosted only"
-		c.forbidden(patchPath+".schedulerSize", p.SchedulerSize != nil, why)
-		c.forbidden(patchPath+".isHighAvailability", p.IsHighAvailability != nil, why)
-		c.forbidden(patchPath+".defaultTaskPodCpu", p.DefaultTaskPodCPU != nil, why)
-		c.forbidden(patchPath+".defaultTaskPodMemory", p.DefaultTaskPodMemory != nil, why)
-		c.forbidden(patchPath+".resourceQuotaCpu", p.ResourceQuotaCPU != nil, why)
-		c.forbidden(patchPath+".resourceQuotaMemory", p.ResourceQuotaMemory != nil, why)
-		c.forbidden(patchPath+".executor", executor == astro.DeploymentExecutorAstro, "as ASTRO on a HYBRID deployment: CELERY or KUBERNETES")
-		if err := c.result(); err != nil {
-			return nil, err
-		}
-		return astro.UpdateHybridDeploymentRequest{
-			WorkspaceID: cur.WorkspaceID, Name: name, Description: description, Executor: executor,
-			Scheduler:      astro.UpdateDeploymentInstanceSpecRequest{AU: deref(cur.SchedulerAU), Replicas: cur.SchedulerReplicas},
-			IsCICDEnforced: cicd, IsDagDeployEnabled: dagDeploy, EnvironmentVariables: envs, ContactEmails: contacts,
-			TaskPodNodePoolID: cur.TaskPodNodePoolID,
-		}, nil
+	return k
+}
+
+// patchHybrid is the update of a HYBRID deployment, which has none of
+// Astro Hosted's sizes.
+func patchHybrid(c *check, cur *astro.Deployment, p *model.AstroDeploymentPatchInput, k patchedCommon) (astro.UpdateDeploymentRequest, error) {
+	why := "on a HYBRID deployment: Astro Hosted only"
+	c.forbidden(patchPath+".schedulerSize", p.SchedulerSize != nil, why)
+	c.forbidden(patchPath+".isHighAvailability", p.IsHighAvailability != nil, why)
+	c.forbidden(patchPath+".defaultTaskPodCpu", p.DefaultTaskPodCPU != nil, why)
+	c.forbidden(patchPath+".defaultTaskPodMemory", p.DefaultTaskPodMemory != nil, why)
+	c.forbidden(patchPath+".resourceQuotaCpu", p.ResourceQuotaCPU != nil, why)
+	c.forbidden(patchPath+".resourceQuotaMemory", p.ResourceQuotaMemory != nil, why)
+	c.forbidden(patchPath+".executor", k.executor == astro.DeploymentExecutorAstro, "as ASTRO on a HYBRID deployment: CELERY or KUBERNETES")
+	if err := c.result(); err != nil {
+		return nil, err
 	}
+	return astro.UpdateHybridDeploymentRequest{
+		WorkspaceID: cur.WorkspaceID, Name: k.name, Description: k.description, Executor: k.executor,
+		Scheduler:      astro.UpdateDeploymentInstanceSpecRequest{AU: deref(cur.SchedulerAU), Replicas: cur.SchedulerReplicas},
+		IsCICDEnforced: k.cicd, IsDagDeployEnabled: k.dagDeploy, EnvironmentVariables: k.envs, ContactEmails: k.contacts,
+		TaskPodNodePoolID: cur.TaskPodNodePoolID,
+	}, nil
+}
+
+// patchHosted is the update of a DEDICATED or STANDARD deployment.
+func patchHosted(c *check, cur *astro.Deployment, p *model.AstroDeploymentPatchInput, k patchedCommon) (astro.UpdateDeploymentRequest, error) {
 	size := astro.SchedulerSizeSmall
 	if cur.SchedulerSize != nil {
 		size = *cur.SchedulerSize
@@ -220,8 +244,8 @@ func patchRequest(cur *astro.Deployment, p *model.AstroDeploymentPatchInput) (as
 		ha = *p.IsHighAvailability
 	}
 	req := astro.UpdateDedicatedDeploymentRequest{
-		WorkspaceID: cur.WorkspaceID, Name: name, Description: description, Executor: executor, SchedulerSize: size,
-		IsCICDEnforced: cicd, IsDagDeployEnabled: dagDeploy, IsHighAvailability: ha, EnvironmentVariables: envs, ContactEmails: contacts,
+		WorkspaceID: cur.WorkspaceID, Name: k.name, Description: k.description, Executor: k.executor, SchedulerSize: size,
+		IsCICDEnforced: k.cicd, IsDagDeployEnabled: k.dagDeploy, IsHighAvailability: ha, EnvironmentVariables: k.envs, ContactEmails: k.contacts,
 		DefaultTaskPodCPU: orPtr(p.DefaultTaskPodCPU, cur.DefaultTaskPodCPU), DefaultTaskPodMemory: orPtr(p.DefaultTaskPodMemory, cur.DefaultTaskPodMemory),
 		ResourceQuotaCPU: orPtr(p.ResourceQuotaCPU, cur.ResourceQuotaCPU), ResourceQuotaMemory: orPtr(p.ResourceQuotaMemory, cur.ResourceQuotaMemory),
 	}

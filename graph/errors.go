@@ -64,6 +64,16 @@ func present(ctx context.Context, err error) *gqlerror.Error {
 	if gerr.Extensions == nil {
 		gerr.Extensions = map[string]any{}
 	}
+	if !requestFault(ctx, err, gerr.Extensions) {
+		classify(ctx, err, gerr.Extensions)
+	}
+	return gerr
+}
+
+// requestFault codes the errors about the request itself — gqlgen's parse
+// and validation errors, an unreadable body, arguments that do not fit
+// their types — and reports whether err was one.
+func requestFault(ctx context.Context, err error, ext map[string]any) bool {
 	var own *gqlerror.Error
 	if errors.As(err, &own) && own.Extensions["code"] != nil && errors.Unwrap(err) == nil {
 		// gqlgen's own parse and validation errors already carry a code. A
@@ -71,32 +81,36 @@ func present(ctx context.Context, err error) *gqlerror.Error {
 		// field, an unknown enum value) is the caller's input, though, and
 		// its path ("variable.input.name") names the field.
 		if len(own.Path) > 1 && own.Path[0] == ast.PathName("variable") && own.Extensions["code"] == errcode.ValidationFailed {
-			gerr.Extensions["code"] = fault.CodeBadUserInput
-			gerr.Extensions["field"] = own.Path[1:].String()
+			ext["code"] = fault.CodeBadUserInput
+			ext["field"] = own.Path[1:].String()
 		}
-		return gerr
+		return true
 	}
-	ext := gerr.Extensions
 	if own != nil && own == err && len(own.Path) == 0 && !graphql.HasOperationContext(ctx) {
 		// The request itself could not be read (a body that is not JSON, or
 		// too large): gqlgen reports it before any operation exists.
 		ext["code"] = fault.CodeBadUserInput
-		return gerr
+		return true
 	}
 	if own != nil && own == err && len(own.Path) == 0 && graphql.GetFieldContext(ctx) == nil {
 		// An error about the request that gqlgen or an extension raises
 		// before any field runs (malformed APQ extensions, say): the
 		// caller's request is at fault.
 		ext["code"] = fault.CodeBadUserInput
-		return gerr
+		return true
 	}
 	if field, ok := argumentError(ctx, own); ok {
 		// A value that does not fit its scalar (a malformed Time) fails
 		// while the field's arguments are read, before its resolver runs.
 		ext["code"] = fault.CodeBadUserInput
 		ext["field"] = field
-		return gerr
+		return true
 	}
+	return false
+}
+
+// classify codes an error a resolver, loader or backend returned.
+func classify(ctx context.Context, err error, ext map[string]any) {
 	var be *fault.BackendError
 	if errors.As(err, &be) {
 		ext["backend"] = be.Backend
@@ -164,18 +178,7 @@ func present(ctx context.Context, err error) *gqlerror.Error {
 			ext["requestId"] = rle.Err.RequestID
 		}
 	case errors.As(err, &ae):
-		ext["code"] = codeForStatus(ae.StatusCode)
-		ext["status"] = ae.StatusCode
-		if ae.RequestID != "" {
-			ext["requestId"] = ae.RequestID
-		}
-		if len(ae.FieldErrors) > 0 {
-			fes := make([]map[string]any, len(ae.FieldErrors))
-			for i, fe := range ae.FieldErrors {
-				fes[i] = map[string]any{"field": fe.Field, "code": fe.Code, "message": fe.Message}
-			}
-			ext["fieldErrors"] = fes
-		}
+		astroExtensions(ext, ae)
 	case houston.IsUnauthenticated(err):
 		ext["code"] = fault.CodeUnauthenticated
 	case houston.IsForbidden(err):
@@ -195,7 +198,23 @@ func present(ctx context.Context, err error) *gqlerror.Error {
 	default:
 		ext["code"] = fault.CodeInternal
 	}
-	return gerr
+}
+
+// astroExtensions are what an Astro error answer says: the status, its
+// code, the request id and the field errors of a validation failure.
+func astroExtensions(ext map[string]any, ae *astro.Error) {
+	ext["code"] = codeForStatus(ae.StatusCode)
+	ext["status"] = ae.StatusCode
+	if ae.RequestID != "" {
+		ext["requestId"] = ae.RequestID
+	}
+	if len(ae.FieldErrors) > 0 {
+		fes := make([]map[string]any, len(ae.FieldErrors))
+		for i, fe := range ae.FieldErrors {
+			fes[i] = map[string]any{"field": fe.Field, "code": fe.Code, "message": fe.Message}
+		}
+		ext["fieldErrors"] = fes
+	}
 }
 
 // argumentError reports whether err arose while gqlgen read the current

@@ -117,29 +117,7 @@ func New(o Options) http.Handler {
 	srv.SetErrorPresenter(graph.ErrorPresenter)
 	srv.SetRecoverFunc(graph.Recover(o.Logger))
 	if o.Metrics != nil {
-		srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-			start := time.Now()
-			resp := next(ctx)
-			if resp == nil {
-				return nil // the end of a stream: each of its responses was counted
-			}
-			typ := "unknown"
-			// A request that could not be read has no operation context.
-			if graphql.HasOperationContext(ctx) {
-				if oc := graphql.GetOperationContext(ctx); oc.Operation != nil {
-					typ = string(oc.Operation.Operation)
-				}
-			}
-			outcome := "ok"
-			if len(resp.Errors) > 0 {
-				outcome = "error"
-				if resp.Data == nil || string(resp.Data) == "null" {
-					outcome = "failed"
-				}
-			}
-			o.Metrics.Operation(typ, outcome, time.Since(start))
-			return resp
-		})
+		srv.AroundResponses(observeOperations(o.Metrics))
 	}
 
 	// Last, so the innermost: the middlewares above see cached answers too.
@@ -277,4 +255,31 @@ func withTimeout(next http.Handler, d time.Duration) http.Handler {
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// observeOperations records every operation's type, outcome and duration.
+func observeOperations(m *metrics.Metrics) graphql.ResponseMiddleware {
+	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		start := time.Now()
+		resp := next(ctx)
+		if resp == nil {
+			return nil // the end of a stream: each of its responses was counted
+		}
+		typ := "unknown"
+		// A request that could not be read has no operation context.
+		if graphql.HasOperationContext(ctx) {
+			if oc := graphql.GetOperationContext(ctx); oc.Operation != nil {
+				typ = string(oc.Operation.Operation)
+			}
+		}
+		outcome := "ok"
+		if len(resp.Errors) > 0 {
+			outcome = "error"
+			if resp.Data == nil || string(resp.Data) == "null" {
+				outcome = "failed"
+			}
+		}
+		m.Operation(typ, outcome, time.Since(start))
+		return resp
+	}
 }
