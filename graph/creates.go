@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
-	"syscall"
 	"time"
 
 	"github.com/astro-gateway/gateway/backends/astro"
@@ -20,6 +19,7 @@ import (
 	"github.com/astro-gateway/gateway/internal/fault"
 	"github.com/astro-gateway/gateway/internal/idempotency"
 	"github.com/astro-gateway/gateway/internal/limiter"
+	"github.com/astro-gateway/gateway/internal/upstream"
 )
 
 // Creates happen once (DESIGN.md, second wave). Astro creates are not
@@ -134,21 +134,8 @@ func certainlyNotSent(err error) bool {
 		rl *astro.RateLimitError
 		in *fault.InputError
 	)
-	return errors.As(err, &we) || errors.As(err, &rl) || errors.As(err, &in) || notConnected(err) ||
+	return errors.As(err, &we) || errors.As(err, &rl) || errors.As(err, &in) || upstream.Refused(err) ||
 		errors.Is(err, fault.ErrNoToken) || errors.Is(err, fault.ErrNotConfigured)
-}
-
-// notConnected: the connection was never made, so the request never left.
-func notConnected(err error) bool {
-	if errors.Is(err, syscall.ECONNREFUSED) {
-		return true
-	}
-	var dns *net.DNSError
-	if errors.As(err, &dns) {
-		return true
-	}
-	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
 }
 
 // notSent reports whether err proves the create was not made and may be
@@ -164,7 +151,7 @@ func notSent(err error) (wait time.Duration, ok bool) {
 		return we.RetryAfter, true
 	case errors.As(err, &rl):
 		return rl.RetryAfter, true
-	case notConnected(err):
+	case upstream.Refused(err):
 		return 0, true
 	}
 	return 0, false

@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/astro-gateway/gateway/internal/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -443,17 +443,9 @@ func postJSON(t *testing.T, url string, headers map[string]string, in, out any) 
 	t.Helper()
 	body, err := json.Marshal(in)
 	require.NoError(t, err)
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, bytes.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	require.Less(t, resp.StatusCode, 300, "POST %s", url)
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(out))
+	status, raw := testenv.PostRaw(t, url, body, headers)
+	require.Less(t, status, 300, "POST %s", url)
+	require.NoError(t, json.Unmarshal(raw, out))
 }
 
 // buildCommands builds the gateway and both simulators into dir/bin.

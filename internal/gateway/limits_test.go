@@ -112,18 +112,7 @@ func post(t *testing.T, url, query string, headers map[string]string) []byte {
 
 func postRaw(t *testing.T, url string, body []byte, headers map[string]string) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, bytes.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, out
+	return testenv.PostRaw(t, url, body, headers)
 }
 
 // TestIntrospectionQueries: GraphiQL's and graphql-js's introspection

@@ -154,6 +154,16 @@ func Post(t testing.TB, url, query string, vars map[string]any, headers map[stri
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	require.NoError(t, err)
+	status, raw := PostRaw(t, url, body, headers)
+	var out Response
+	require.NoError(t, json.Unmarshal(raw, &out), "body: %s", raw)
+	out.Status = status
+	return out
+}
+
+// PostRaw posts a JSON body to url and returns the status and the body.
+func PostRaw(t testing.TB, url string, body []byte, headers map[string]string) (int, []byte) {
+	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, bytes.NewReader(body))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
@@ -165,10 +175,7 @@ func Post(t testing.TB, url, query string, vars map[string]any, headers map[stri
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	var out Response
-	require.NoError(t, json.Unmarshal(raw, &out), "body: %s", raw)
-	out.Status = resp.StatusCode
-	return out
+	return resp.StatusCode, raw
 }
 
 // Decode unmarshals the response's data into v.
