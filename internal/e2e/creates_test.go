@@ -44,7 +44,9 @@ func TestCreatesHappenOnce(t *testing.T) {
 	bin := binaries(t)
 	as := start(t, filepath.Join(bin, "astrosim"), nil, "-listen", "127.0.0.1:0", "-dataset", "small")
 	_, astroURL := as.await(t, simAddr)
-	env := []string{"ASTRO_API_URL=" + astroURL + "/v1", "HOUSTON_URL=", "PORT=", "UPSTREAM_TIMEOUT=100ms"}
+	// Five clients of one token at once: lift the per-caller bound (half
+	// the CPUs by default), which would queue them before any create.
+	env := []string{"ASTRO_API_URL=" + astroURL + "/v1", "HOUSTON_URL=", "PORT=", "UPSTREAM_TIMEOUT=100ms", "MAX_CONCURRENT_PER_CALLER=16"}
 	replicas := 1
 	if _, err := exec.LookPath("redis-server"); err == nil {
 		env = append(env, "REDIS_URL="+redisServer(t))

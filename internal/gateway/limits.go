@@ -11,6 +11,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -43,7 +44,7 @@ type callerSlots struct {
 func newAdmission(l config.Limits) *admission {
 	perCaller := l.MaxConcurrentPerCaller
 	if perCaller == 0 {
-		perCaller = max(4, l.MaxConcurrent/8)
+		perCaller = max(1, runtime.GOMAXPROCS(0)/2)
 	}
 	a := &admission{perCaller: perCaller, wait: l.QueueTimeout, callers: map[string]*callerSlots{}}
 	if l.MaxConcurrent > 0 {
