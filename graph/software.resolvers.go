@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/astro-gateway/gateway/graph/exec"
 	"github.com/astro-gateway/gateway/graph/model"
@@ -87,6 +88,11 @@ func (r *softwareDeploymentResolver) ServiceAccounts(ctx context.Context, obj *m
 	return serviceAccountConnection(obj.Members.ServiceAccounts, first, after)
 }
 
+// Logs is the resolver for the logs field.
+func (r *softwareDeploymentResolver) Logs(ctx context.Context, obj *model.SoftwareDeployment, sources []model.LogSource, search *string, since *time.Time) ([]*model.DeploymentLogLine, error) {
+	return softwareDeploymentLogs(ctx, obj, sources, search, since)
+}
+
 // HoustonVersion is the resolver for the houstonVersion field.
 func (r *softwareQueryResolver) HoustonVersion(ctx context.Context, obj *model.SoftwareQuery) (*string, error) {
 	return houstonVersion(ctx)
@@ -145,6 +151,16 @@ func (r *softwareQueryResolver) Teams(ctx context.Context, obj *model.SoftwareQu
 // Team is the resolver for the team field.
 func (r *softwareQueryResolver) Team(ctx context.Context, obj *model.SoftwareQuery, id string) (*model.SoftwareTeam, error) {
 	return softwareTeam(ctx, id)
+}
+
+// AuthConfig is the resolver for the authConfig field.
+func (r *softwareQueryResolver) AuthConfig(ctx context.Context, obj *model.SoftwareQuery) (*model.SoftwareAuthConfig, error) {
+	return softwareAuthConfig(ctx)
+}
+
+// AvailableNamespaces is the resolver for the availableNamespaces field.
+func (r *softwareQueryResolver) AvailableNamespaces(ctx context.Context, obj *model.SoftwareQuery, clusterID *string) ([]string, error) {
+	return softwareAvailableNamespaces(ctx, clusterID)
 }
 
 // Users is the resolver for the users field.

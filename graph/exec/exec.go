@@ -1425,6 +1425,19 @@ type ComplexityRoot struct {
 		Version                func(childComplexity int) int
 	}
 
+	SoftwareAuthConfig struct {
+		InitialSignup func(childComplexity int) int
+		LocalEnabled  func(childComplexity int) int
+		Providers     func(childComplexity int) int
+		PublicSignup  func(childComplexity int) int
+	}
+
+	SoftwareAuthProvider struct {
+		DisplayName func(childComplexity int) int
+		Name        func(childComplexity int) int
+		URL         func(childComplexity int) int
+	}
+
 	SoftwareDeployInfo struct {
 		Current func(childComplexity int) int
 		NextCli func(childComplexity int) int
@@ -1444,6 +1457,7 @@ type ComplexityRoot struct {
 		HoustonStatus         func(childComplexity int) int
 		ID                    func(childComplexity int) int
 		Installation          func(childComplexity int) int
+		Logs                  func(childComplexity int, sources []model.LogSource, search *string, since *time.Time) int
 		Name                  func(childComplexity int) int
 		Namespace             func(childComplexity int) int
 		Platform              func(childComplexity int) int
@@ -1514,19 +1528,21 @@ type ComplexityRoot struct {
 	}
 
 	SoftwareQuery struct {
-		AppConfig        func(childComplexity int) int
-		Deployment       func(childComplexity int, id string) int
-		DeploymentConfig func(childComplexity int) int
-		Deployments      func(childComplexity int, workspaceID *string, search *string, first *int, after *string) int
-		HoustonVersion   func(childComplexity int) int
-		Installation     func(childComplexity int) int
-		RuntimeReleases  func(childComplexity int, airflowVersion *string, clusterID *string) int
-		Team             func(childComplexity int, id string) int
-		Teams            func(childComplexity int, workspaceID *string, first *int, after *string) int
-		User             func(childComplexity int, id string) int
-		Users            func(childComplexity int, search *string, first *int, after *string) int
-		Workspace        func(childComplexity int, id string) int
-		Workspaces       func(childComplexity int, search *string, first *int, after *string) int
+		AppConfig           func(childComplexity int) int
+		AuthConfig          func(childComplexity int) int
+		AvailableNamespaces func(childComplexity int, clusterID *string) int
+		Deployment          func(childComplexity int, id string) int
+		DeploymentConfig    func(childComplexity int) int
+		Deployments         func(childComplexity int, workspaceID *string, search *string, first *int, after *string) int
+		HoustonVersion      func(childComplexity int) int
+		Installation        func(childComplexity int) int
+		RuntimeReleases     func(childComplexity int, airflowVersion *string, clusterID *string) int
+		Team                func(childComplexity int, id string) int
+		Teams               func(childComplexity int, workspaceID *string, first *int, after *string) int
+		User                func(childComplexity int, id string) int
+		Users               func(childComplexity int, search *string, first *int, after *string) int
+		Workspace           func(childComplexity int, id string) int
+		Workspaces          func(childComplexity int, search *string, first *int, after *string) int
 	}
 
 	SoftwareRoleBinding struct {
@@ -1948,6 +1964,8 @@ type SoftwareDeploymentResolver interface {
 	Users(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string) (*model.SoftwareUserConnection, error)
 	Teams(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string) (*model.SoftwareTeamConnection, error)
 	ServiceAccounts(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string) (*model.SoftwareServiceAccountConnection, error)
+
+	Logs(ctx context.Context, obj *model.SoftwareDeployment, sources []model.LogSource, search *string, since *time.Time) ([]*model.DeploymentLogLine, error)
 }
 type SoftwareQueryResolver interface {
 	HoustonVersion(ctx context.Context, obj *model.SoftwareQuery) (*string, error)
@@ -1962,6 +1980,8 @@ type SoftwareQueryResolver interface {
 	User(ctx context.Context, obj *model.SoftwareQuery, id string) (*model.SoftwareUser, error)
 	Teams(ctx context.Context, obj *model.SoftwareQuery, workspaceID *string, first *int, after *string) (*model.SoftwareTeamConnection, error)
 	Team(ctx context.Context, obj *model.SoftwareQuery, id string) (*model.SoftwareTeam, error)
+	AuthConfig(ctx context.Context, obj *model.SoftwareQuery) (*model.SoftwareAuthConfig, error)
+	AvailableNamespaces(ctx context.Context, obj *model.SoftwareQuery, clusterID *string) ([]string, error)
 }
 type SoftwareTeamResolver interface {
 	Users(ctx context.Context, obj *model.SoftwareTeam) ([]*model.SoftwareUser, error)
@@ -8063,6 +8083,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SoftwareAppConfig.Version(childComplexity), true
 
+	case "SoftwareAuthConfig.initialSignup":
+		if e.ComplexityRoot.SoftwareAuthConfig.InitialSignup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareAuthConfig.InitialSignup(childComplexity), true
+	case "SoftwareAuthConfig.localEnabled":
+		if e.ComplexityRoot.SoftwareAuthConfig.LocalEnabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareAuthConfig.LocalEnabled(childComplexity), true
+	case "SoftwareAuthConfig.providers":
+		if e.ComplexityRoot.SoftwareAuthConfig.Providers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareAuthConfig.Providers(childComplexity), true
+	case "SoftwareAuthConfig.publicSignup":
+		if e.ComplexityRoot.SoftwareAuthConfig.PublicSignup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareAuthConfig.PublicSignup(childComplexity), true
+
+	case "SoftwareAuthProvider.displayName":
+		if e.ComplexityRoot.SoftwareAuthProvider.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareAuthProvider.DisplayName(childComplexity), true
+	case "SoftwareAuthProvider.name":
+		if e.ComplexityRoot.SoftwareAuthProvider.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareAuthProvider.Name(childComplexity), true
+	case "SoftwareAuthProvider.url":
+		if e.ComplexityRoot.SoftwareAuthProvider.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareAuthProvider.URL(childComplexity), true
+
 	case "SoftwareDeployInfo.current":
 		if e.ComplexityRoot.SoftwareDeployInfo.Current == nil {
 			break
@@ -8154,6 +8218,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareDeployment.Installation(childComplexity), true
+	case "SoftwareDeployment.logs":
+		if e.ComplexityRoot.SoftwareDeployment.Logs == nil {
+			break
+		}
+
+		args, err := ec.field_SoftwareDeployment_logs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SoftwareDeployment.Logs(childComplexity, args["sources"].([]model.LogSource), args["search"].(*string), args["since"].(*time.Time)), true
 	case "SoftwareDeployment.name":
 		if e.ComplexityRoot.SoftwareDeployment.Name == nil {
 			break
@@ -8442,6 +8517,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareQuery.AppConfig(childComplexity), true
+	case "SoftwareQuery.authConfig":
+		if e.ComplexityRoot.SoftwareQuery.AuthConfig == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareQuery.AuthConfig(childComplexity), true
+	case "SoftwareQuery.availableNamespaces":
+		if e.ComplexityRoot.SoftwareQuery.AvailableNamespaces == nil {
+			break
+		}
+
+		args, err := ec.field_SoftwareQuery_availableNamespaces_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SoftwareQuery.AvailableNamespaces(childComplexity, args["clusterId"].(*string)), true
 	case "SoftwareQuery.deployment":
 		if e.ComplexityRoot.SoftwareQuery.Deployment == nil {
 			break
@@ -12300,6 +12392,28 @@ type SoftwareQuery {
   teams(workspaceId: String, first: Int = 20, after: String): SoftwareTeamConnection!
   "One team by Houston id."
   team(id: String!): SoftwareTeam
+  "How people log in to the installation (authConfig; Houston answers it without a token)."
+  authConfig: SoftwareAuthConfig
+  """
+  Namespaces free for a new deployment (availableNamespaces). Houston 1.0 and later want the
+  cluster (clusterId, required there); before 1.0 the platform's are listed and clusterId is refused.
+  """
+  availableNamespaces(clusterId: String): [String!]!
+}
+
+"How people log in to a Software installation."
+type SoftwareAuthConfig {
+  localEnabled: Boolean
+  publicSignup: Boolean
+  initialSignup: Boolean
+  providers: [SoftwareAuthProvider!]!
+}
+
+"An identity provider people may log in with."
+type SoftwareAuthProvider {
+  name: String
+  displayName: String
+  url: String
 }
 
 type SoftwareAppConfig {
@@ -12433,6 +12547,12 @@ type SoftwareDeployment implements Node & Deployment {
   serviceAccounts(first: Int = 20, after: String): SoftwareServiceAccountConnection!
   createdAt: Time
   updatedAt: Time
+  """
+  The deployment's past log lines (Houston keeps the newest 800), oldest first — the CLI's
+  DeploymentLogsGetRequest. One source is filtered by Houston, several here; search keeps the lines
+  that contain it; since, the lines written after it.
+  """
+  logs(sources: [LogSource!], search: String, since: Time): [DeploymentLogLine!]!
 }
 
 type SoftwareEmail {
@@ -15848,6 +15968,32 @@ func (ec *executionContext) childFields_SoftwareAppConfig(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type SoftwareAppConfig", field.Name)
 }
 
+func (ec *executionContext) childFields_SoftwareAuthConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "localEnabled":
+		return ec.fieldContext_SoftwareAuthConfig_localEnabled(ctx, field)
+	case "publicSignup":
+		return ec.fieldContext_SoftwareAuthConfig_publicSignup(ctx, field)
+	case "initialSignup":
+		return ec.fieldContext_SoftwareAuthConfig_initialSignup(ctx, field)
+	case "providers":
+		return ec.fieldContext_SoftwareAuthConfig_providers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareAuthConfig", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareAuthProvider(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_SoftwareAuthProvider_name(ctx, field)
+	case "displayName":
+		return ec.fieldContext_SoftwareAuthProvider_displayName(ctx, field)
+	case "url":
+		return ec.fieldContext_SoftwareAuthProvider_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareAuthProvider", field.Name)
+}
+
 func (ec *executionContext) childFields_SoftwareDeployInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "current":
@@ -15914,6 +16060,8 @@ func (ec *executionContext) childFields_SoftwareDeployment(ctx context.Context, 
 		return ec.fieldContext_SoftwareDeployment_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_SoftwareDeployment_updatedAt(ctx, field)
+	case "logs":
+		return ec.fieldContext_SoftwareDeployment_logs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SoftwareDeployment", field.Name)
 }
@@ -16052,6 +16200,10 @@ func (ec *executionContext) childFields_SoftwareQuery(ctx context.Context, field
 		return ec.fieldContext_SoftwareQuery_teams(ctx, field)
 	case "team":
 		return ec.fieldContext_SoftwareQuery_team(ctx, field)
+	case "authConfig":
+		return ec.fieldContext_SoftwareQuery_authConfig(ctx, field)
+	case "availableNamespaces":
+		return ec.fieldContext_SoftwareQuery_availableNamespaces(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SoftwareQuery", field.Name)
 }
@@ -19104,6 +19256,36 @@ func (ec *executionContext) field_Query_workspaces_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_SoftwareDeployment_logs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sources",
+		func(ctx context.Context, v any) ([]model.LogSource, error) {
+			return ec.unmarshalOLogSource2ᚕgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐLogSourceᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sources"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_SoftwareDeployment_serviceAccounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -19167,6 +19349,20 @@ func (ec *executionContext) field_SoftwareDeployment_users_args(ctx context.Cont
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_SoftwareQuery_availableNamespaces_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "clusterId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clusterId"] = arg0
 	return args, nil
 }
 
@@ -44355,6 +44551,176 @@ func (ec *executionContext) fieldContext_SoftwareAppConfig_featureFlags(_ contex
 	return graphql.NewScalarFieldContext("SoftwareAppConfig", field, true, true, "JSON")
 }
 
+func (ec *executionContext) _SoftwareAuthConfig_localEnabled(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareAuthConfig_localEnabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LocalEnabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareAuthConfig_localEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareAuthConfig", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SoftwareAuthConfig_publicSignup(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareAuthConfig_publicSignup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublicSignup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareAuthConfig_publicSignup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareAuthConfig", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SoftwareAuthConfig_initialSignup(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareAuthConfig_initialSignup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InitialSignup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareAuthConfig_initialSignup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareAuthConfig", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SoftwareAuthConfig_providers(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareAuthConfig_providers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Providers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SoftwareAuthProvider) graphql.Marshaler {
+			return ec.marshalNSoftwareAuthProvider2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareAuthProviderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareAuthConfig_providers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareAuthConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareAuthProvider(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareAuthProvider_name(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareAuthProvider_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareAuthProvider_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareAuthProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareAuthProvider_displayName(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareAuthProvider_displayName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisplayName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareAuthProvider_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareAuthProvider", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareAuthProvider_url(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthProvider) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareAuthProvider_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareAuthProvider_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareAuthProvider", field, false, false, "String")
+}
+
 func (ec *executionContext) _SoftwareDeployInfo_current(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -45110,6 +45476,50 @@ func (ec *executionContext) _SoftwareDeployment_updatedAt(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SoftwareDeployment_logs(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareDeployment_logs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SoftwareDeployment().Logs(ctx, obj, fc.Args["sources"].([]model.LogSource), fc.Args["search"].(*string), fc.Args["since"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DeploymentLogLine) graphql.Marshaler {
+			return ec.marshalNDeploymentLogLine2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentLogLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareDeployment_logs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareDeployment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeploymentLogLine(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SoftwareDeployment_logs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SoftwareDeploymentConfig_airflowImages(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
@@ -46360,6 +46770,82 @@ func (ec *executionContext) fieldContext_SoftwareQuery_team(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_SoftwareQuery_team_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareQuery_authConfig(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareQuery_authConfig(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SoftwareQuery().AuthConfig(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareAuthConfig) graphql.Marshaler {
+			return ec.marshalOSoftwareAuthConfig2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareAuthConfig(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareQuery_authConfig(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareQuery",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareAuthConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareQuery_availableNamespaces(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareQuery_availableNamespaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SoftwareQuery().AvailableNamespaces(ctx, obj, fc.Args["clusterId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareQuery_availableNamespaces(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareQuery",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SoftwareQuery_availableNamespaces_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -69165,6 +69651,97 @@ func (ec *executionContext) _SoftwareAppConfig(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var softwareAuthConfigImplementors = []string{"SoftwareAuthConfig"}
+
+func (ec *executionContext) _SoftwareAuthConfig(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareAuthConfig) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareAuthConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareAuthConfig")
+		case "localEnabled":
+			out.Values[i] = ec._SoftwareAuthConfig_localEnabled(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "publicSignup":
+			out.Values[i] = ec._SoftwareAuthConfig_publicSignup(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "initialSignup":
+			out.Values[i] = ec._SoftwareAuthConfig_initialSignup(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "providers":
+			out.Values[i] = ec._SoftwareAuthConfig_providers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareAuthProviderImplementors = []string{"SoftwareAuthProvider"}
+
+func (ec *executionContext) _SoftwareAuthProvider(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareAuthProvider) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareAuthProviderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareAuthProvider")
+		case "name":
+			out.Values[i] = ec._SoftwareAuthProvider_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "displayName":
+			out.Values[i] = ec._SoftwareAuthProvider_displayName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._SoftwareAuthProvider_url(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var softwareDeployInfoImplementors = []string{"SoftwareDeployInfo"}
 
 func (ec *executionContext) _SoftwareDeployInfo(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareDeployInfo) graphql.Marshaler {
@@ -69356,6 +69933,12 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "logs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareDeployment_logs(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -69829,6 +70412,18 @@ func (ec *executionContext) _SoftwareQuery(ctx context.Context, sel ast.Selectio
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_team(ctx, field, obj)
+				})
+		case "authConfig":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareQuery_authConfig(ctx, field, obj)
+				})
+		case "availableNamespaces":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareQuery_availableNamespaces(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -74122,6 +74717,22 @@ func (ec *executionContext) marshalNDeploymentEdge2ᚖgithubᚗcomᚋastroᚑgat
 	return ec._DeploymentEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDeploymentLogLine2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentLogLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DeploymentLogLine) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeploymentLogLine2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentLogLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNDeploymentLogLine2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentLogLine(ctx context.Context, sel ast.SelectionSet, v *model.DeploymentLogLine) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DeploymentLogLine!")
@@ -74422,6 +75033,30 @@ func (ec *executionContext) marshalNSoftwareAirflowImage2ᚖgithubᚗcomᚋastro
 		return graphql.Null
 	}
 	return ec._SoftwareAirflowImage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSoftwareAuthProvider2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareAuthProviderᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareAuthProvider) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSoftwareAuthProvider2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareAuthProvider(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSoftwareAuthProvider2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareAuthProvider(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareAuthProvider) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareAuthProvider!")
+		return graphql.Null
+	}
+	return ec._SoftwareAuthProvider(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSoftwareDagDeploymentType2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDagDeploymentType(ctx context.Context, v any) (model.SoftwareDagDeploymentType, error) {
@@ -77439,6 +78074,13 @@ func (ec *executionContext) marshalOSoftwareAppConfig2ᚖgithubᚗcomᚋastroᚑ
 		return graphql.Null
 	}
 	return ec._SoftwareAppConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSoftwareAuthConfig2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareAuthConfig(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareAuthConfig) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SoftwareAuthConfig(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSoftwareDagDeploymentInput2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDagDeploymentInput(ctx context.Context, v any) (*model.SoftwareDagDeploymentInput, error) {

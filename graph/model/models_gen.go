@@ -2494,6 +2494,21 @@ type SoftwareAppConfig struct {
 	FeatureFlags any `json:"featureFlags,omitempty"`
 }
 
+// How people log in to a Software installation.
+type SoftwareAuthConfig struct {
+	LocalEnabled  *bool                   `json:"localEnabled,omitempty"`
+	PublicSignup  *bool                   `json:"publicSignup,omitempty"`
+	InitialSignup *bool                   `json:"initialSignup,omitempty"`
+	Providers     []*SoftwareAuthProvider `json:"providers"`
+}
+
+// An identity provider people may log in with.
+type SoftwareAuthProvider struct {
+	Name        *string `json:"name,omitempty"`
+	DisplayName *string `json:"displayName,omitempty"`
+	URL         *string `json:"url,omitempty"`
+}
+
 // How DAGs reach a deployment; absent fields keep the current setting.
 type SoftwareDagDeploymentInput struct {
 	Type                 SoftwareDagDeploymentType `json:"type"`
@@ -2595,6 +2610,11 @@ type SoftwareQuery struct {
 	Teams *SoftwareTeamConnection `json:"teams"`
 	// One team by Houston id.
 	Team *SoftwareTeam `json:"team,omitempty"`
+	// How people log in to the installation (authConfig; Houston answers it without a token).
+	AuthConfig *SoftwareAuthConfig `json:"authConfig,omitempty"`
+	// Namespaces free for a new deployment (availableNamespaces). Houston 1.0 and later want the
+	// cluster (clusterId, required there); before 1.0 the platform's are listed and clusterId is refused.
+	AvailableNamespaces []string `json:"availableNamespaces"`
 }
 
 // A role held by a user, team or service account on the system, a workspace or a deployment.

@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/astro-gateway/gateway/backends/houston/houstonsim"
 	"github.com/astro-gateway/gateway/internal/testenv"
 )
 
@@ -217,4 +219,80 @@ func TestSoftwarePlatformQueries(t *testing.T) {
 		require.Empty(t, r.Errors)
 		assert.Contains(t, string(r.Data), s.Users.Nodes[0].Email)
 	})
+}
+
+// TestSoftwareAuthNamespacesAndPastLogs: authConfig (asked without the
+// caller's token), availableNamespaces (a cluster required on 1.0 and
+// later, refused before) and a deployment's past log lines.
+func TestSoftwareAuthNamespacesAndPastLogs(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"0.34.0", "2.1.0"} {
+		t.Run(v, func(t *testing.T) {
+			env := testenv.Start(t, testenv.Config{NoAstro: true, HoustonLogInterval: 20 * time.Millisecond,
+				HoustonOptions: []houstonsim.Option{houstonsim.WithVersion(v)}})
+			cluster := ""
+			if v == "2.1.0" {
+				cluster = "clusterId"
+			}
+			r := env.Query(t, `{ software { authConfig { localEnabled publicSignup providers { name url } }
+				deployments(first: 1) { nodes { id deploymentId `+cluster+` } } } }`, nil, env.Headers())
+			require.Empty(t, r.Errors)
+			var d struct {
+				Software struct {
+					AuthConfig struct {
+						LocalEnabled *bool
+						Providers    []struct{ Name string }
+					}
+					Deployments struct {
+						Nodes []struct {
+							ID, DeploymentID string
+							ClusterID        *string
+						}
+					}
+				}
+			}
+			r.Decode(t, &d)
+			require.NotNil(t, d.Software.AuthConfig.LocalEnabled)
+			require.NotEmpty(t, d.Software.Deployments.Nodes)
+			dep := d.Software.Deployments.Nodes[0]
+
+			// Namespaces: 1.0 and later want the cluster.
+			r = env.Query(t, `{ software { availableNamespaces } }`, nil, env.Headers())
+			if v == "2.1.0" {
+				require.Len(t, r.Errors, 1)
+				assert.Equal(t, "BAD_USER_INPUT", r.Errors[0].Extensions["code"])
+				assert.Equal(t, "clusterId", r.Errors[0].Extensions["field"])
+				if dep.ClusterID != nil {
+					r = env.Query(t, `query($c: String) { software { availableNamespaces(clusterId: $c) } }`, map[string]any{"c": *dep.ClusterID}, env.Headers())
+					require.Empty(t, r.Errors)
+				}
+			} else {
+				require.Empty(t, r.Errors)
+			}
+
+			// Past logs: the simulator writes lines; wait for some.
+			q := `query($id: String!) { software { deployment(id: $id) { logs(sources: [SCHEDULER, WEBSERVER]) { id platform source message timestamp } } } }`
+			var lines []map[string]any
+			require.Eventually(t, func() bool {
+				r := env.Query(t, q, map[string]any{"id": dep.DeploymentID}, env.Headers())
+				if len(r.Errors) > 0 {
+					t.Logf("errors: %v", r.Errors)
+					return false
+				}
+				var ld struct {
+					Software struct {
+						Deployment struct{ Logs []map[string]any }
+					}
+				}
+				r.Decode(t, &ld)
+				lines = ld.Software.Deployment.Logs
+				return len(lines) > 0
+			}, 10*time.Second, 100*time.Millisecond)
+			for _, l := range lines {
+				assert.Equal(t, "SOFTWARE", l["platform"])
+				assert.Contains(t, []any{"SCHEDULER", "WEBSERVER"}, l["source"])
+				assert.NotEmpty(t, l["message"])
+			}
+		})
+	}
 }
