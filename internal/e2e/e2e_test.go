@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/astro-gateway/gateway/backends/astro/astrosim"
 	"github.com/astro-gateway/gateway/internal/testenv"
 )
 
@@ -183,6 +184,17 @@ func TestDemoMode(t *testing.T) {
 	p := platforms(d)
 	assert.Positive(t, p["ASTRO"], "Astro deployments in the first page")
 	assert.Positive(t, p["SOFTWARE"], "Software deployments in the first page")
+
+	// A new user's own Organization API token (the demo dataset's, as
+	// its simulator issues it) and nothing else answers with data.
+	orgTok, ok := astrosim.New(astrosim.WithDataset("small")).TokenOfKind(astrosim.KindOrganization)
+	require.True(t, ok)
+	r = testenv.Post(t, url+"graphql", `{ deployments(first: 5, filter: {platforms: [ASTRO]}) { totalCount } }`, nil,
+		map[string]string{"X-Astro-Token": orgTok.Token})
+	require.Empty(t, r.Errors)
+	var od struct{ Deployments struct{ TotalCount int } }
+	r.Decode(t, &od)
+	assert.Positive(t, od.Deployments.TotalCount)
 
 	for _, path := range []string{"healthz", "readyz"} {
 		resp, err := http.Get(url + path)

@@ -1,6 +1,7 @@
 package gateway_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/astro-gateway/gateway/internal/config"
 	"github.com/astro-gateway/gateway/internal/testenv"
 )
 
@@ -47,4 +49,38 @@ func TestMetricsMove(t *testing.T) {
 		}
 		assert.NotContains(t, body, env.AstroToken)
 	})
+}
+
+// TestMetricSeriesBounded: ids a caller crafts never become metric
+// labels: a hundred distinct deployment ids, some shaped like paths, add
+// no series beyond the operations they used.
+func TestMetricSeriesBounded(t *testing.T) {
+	t.Parallel()
+	env := testenv.Start(t, testenv.Config{NoHouston: true, Configure: func(c *config.Config) { c.CacheTTL = 0 }})
+	org := env.Astro.Tokens()[0].Scope[0]
+	var q strings.Builder
+	q.WriteString("query($org: String!) { astro { organization(id: $org) {")
+	for i := range 100 {
+		id := fmt.Sprintf("crafted%d", i)
+		if i%3 == 0 {
+			id = fmt.Sprintf("a%%2F..%%2Fb%d", i)
+		}
+		fmt.Fprintf(&q, " d%d: deployment(id: %q) { name }", i, id)
+	}
+	q.WriteString(" } } }")
+	env.Query(t, q.String(), map[string]any{"org": org}, env.Headers())
+	resp, err := http.Get(strings.TrimSuffix(env.GatewayURL, "graphql") + "metrics")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	series := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, `gateway_upstream_requests_total{backend="astro"`) {
+			series++
+			assert.NotContains(t, line, "crafted")
+		}
+	}
+	assert.Positive(t, series)
+	assert.LessOrEqual(t, series, 3, "one series per operation and status, whatever the ids:\n%s", b)
 }
