@@ -344,3 +344,22 @@ func TestLogsAreDeterministic(t *testing.T) {
 	assert.Equal(t, a, logs(deps[0].ID))
 	assert.NotEqual(t, a, logs(deps[1].ID))
 }
+
+// TestAPITokenExpires: a created API token is a JWT whose exp claim is its
+// endAt; once the clock passes it the token gets 401.
+func TestAPITokenExpires(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	e := setup(t, astrosim.WithRateLimit(false), astrosim.WithClock(clock.Now))
+	org := tokenOf(t, e.sim, astrosim.KindOrganization, 0)
+	id := org.Scope[0]
+	tok := created(t, e.send(t, "Bearer "+org.Token, http.MethodPost, orgPath(id, "/tokens"), `{"name":"short","role":"ORGANIZATION_MEMBER","scope":"ORGANIZATION","tokenExpiryPeriodInDays":1}`))
+	secret := tok["token"].(string)
+	exp, ok := claims(t, secret)["exp"].(float64)
+	require.True(t, ok, "an expiring token carries exp")
+	assert.Equal(t, clock.Now().Add(24*time.Hour).Unix(), int64(exp))
+	assert.Equal(t, http.StatusOK, e.get(t, secret, orgPath(id)).status)
+	clock.Advance(25 * time.Hour)
+	body := requireError(t, e.get(t, secret, orgPath(id)), http.StatusUnauthorized)
+	assert.Contains(t, body.Message, "expired")
+}
