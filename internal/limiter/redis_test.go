@@ -1,87 +1,29 @@
 package limiter
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net"
-	"os"
-	"os/exec"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/astro-gateway/gateway/internal/redistest"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// redisServer starts a real redis-server on a free loopback port and
-// returns a client of it, or skips when none is installed (CI sets
-// REQUIRE_REDIS=1, so there it fails instead). stop kills the server;
-// restart starts it again on the same port, empty.
+// redisServer starts a real redis-server (see redistest) and returns a
+// client of it; stop kills the server, restart starts it again on the same
+// port, empty.
 func redisServer(t *testing.T) (rdb *redis.Client, stop, restart func()) {
 	t.Helper()
-	path, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("REQUIRE_REDIS") != "" {
-			t.Fatal("REQUIRE_REDIS is set but redis-server is not installed")
-		}
-		t.Skip("redis-server not installed")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	_, port, _ := net.SplitHostPort(addr)
-	var (
-		mu  sync.Mutex
-		cmd *exec.Cmd
-	)
-	stop = func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if cmd != nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			cmd = nil
-		}
-	}
-	restart = func() {
-		stop()
-		mu.Lock()
-		defer mu.Unlock()
-		c := exec.Command(path, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-		out, err := c.StdoutPipe()
-		require.NoError(t, err)
-		require.NoError(t, c.Start())
-		ready := make(chan struct{})
-		go func() {
-			sc := bufio.NewScanner(out)
-			for sc.Scan() {
-				if strings.Contains(sc.Text(), "Ready to accept connections") {
-					close(ready)
-					break
-				}
-			}
-			for sc.Scan() {
-			}
-		}()
-		select {
-		case <-ready:
-		case <-time.After(20 * time.Second):
-			t.Fatal("redis-server did not start")
-		}
-		cmd = c
-	}
-	restart()
-	t.Cleanup(stop)
-	rdb = redis.NewClient(&redis.Options{Addr: addr, MaxRetries: 1, DialerRetries: 1, DialTimeout: 200 * time.Millisecond, ReadTimeout: 200 * time.Millisecond})
+	srv := redistest.Start(t)
+	rdb = redis.NewClient(&redis.Options{Addr: srv.Addr, MaxRetries: 1, DialerRetries: 1, DialTimeout: 200 * time.Millisecond, ReadTimeout: 200 * time.Millisecond})
 	t.Cleanup(func() { _ = rdb.Close() })
-	return rdb, stop, restart
+	return rdb, srv.Stop, srv.Restart
 }
 
 func TestRedisArrivalsNeverExceedTheLimit(t *testing.T) {
