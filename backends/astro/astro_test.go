@@ -396,7 +396,7 @@ func TestErrorsNeverLeakToken(t *testing.T) {
 		}`)
 	})
 	_, resp, err := c.WithToken(token).Organizations.Get(t.Context(), "o1")
-	require.True(t, hasStatus(err, http.StatusUnauthorized), "%v", err)
+	require.True(t, HasStatus(err, http.StatusUnauthorized), "%v", err)
 	for _, s := range []string{
 		err.Error(),
 		fmt.Sprintf("%+v", err),

@@ -91,6 +91,6 @@ func TestClustersService_Get_unauthorized(t *testing.T) {
 	})
 	cl, resp, err := c.Clusters.Get(t.Context(), "o1", "c1")
 	assert.Nil(t, cl)
-	assert.True(t, hasStatus(err, http.StatusUnauthorized))
+	assert.True(t, HasStatus(err, http.StatusUnauthorized))
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 }

@@ -161,7 +161,7 @@ func CheckResponse(r *http.Response) error {
 
 // IsNotFound reports whether err is, or wraps, an *Error with status 404.
 // A repeated DELETE also gets a 404 from Astro.
-func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+func IsNotFound(err error) bool { return HasStatus(err, http.StatusNotFound) }
 
 // IsAlreadyExists reports whether err is Astro refusing a create because
 // the object's unique key is taken: a 409 Conflict, or the 400 that
@@ -178,9 +178,7 @@ func IsAlreadyExists(err error) bool {
 }
 
 // HasStatus reports whether err is, or wraps, an *Error with status code.
-func HasStatus(err error, code int) bool { return hasStatus(err, code) }
-
-func hasStatus(err error, code int) bool {
+func HasStatus(err error, code int) bool {
 	var e *Error
 	return errors.As(err, &e) && e.StatusCode == code
 }

@@ -282,8 +282,8 @@ func TestPredicates(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			assert.Equal(t, tt.notFound, IsNotFound(tt.err), "IsNotFound")
-			assert.Equal(t, tt.unauth, hasStatus(tt.err, http.StatusUnauthorized), "401")
-			assert.Equal(t, tt.forbd, hasStatus(tt.err, http.StatusForbidden), "403")
+			assert.Equal(t, tt.unauth, HasStatus(tt.err, http.StatusUnauthorized), "401")
+			assert.Equal(t, tt.forbd, HasStatus(tt.err, http.StatusForbidden), "403")
 		})
 	}
 

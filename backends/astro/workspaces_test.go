@@ -86,7 +86,7 @@ func TestWorkspacesService_Get_forbidden(t *testing.T) {
 	})
 	ws, _, err := c.Workspaces.Get(t.Context(), "o1", "w1")
 	assert.Nil(t, ws)
-	assert.True(t, hasStatus(err, http.StatusForbidden))
+	assert.True(t, HasStatus(err, http.StatusForbidden))
 	_, _, err = c.Workspaces.Get(t.Context(), "o1", "")
 	assert.ErrorIs(t, err, ErrInvalidID)
 }
