@@ -59,8 +59,8 @@ func astroOrganization(ctx context.Context, id string) (*model.AstroOrganization
 	return convertAstroOrganization(o), nil
 }
 
-func astroOrganizations(ctx context.Context, first *int, after *string) (*model.AstroOrganizationConnection, error) {
-	p, err := pageArgs(first, after)
+func astroOrganizations(ctx context.Context, pg cursors) (*model.AstroOrganizationConnection, error) {
+	p, err := pageArgs(pg)
 	if err != nil {
 		return nil, err
 	}
@@ -81,8 +81,8 @@ func astroOrganizations(ctx context.Context, first *int, after *string) (*model.
 	return astroOrganizationConnection(nodes, p, len(ids)), nil
 }
 
-func astroWorkspaces(ctx context.Context, org string, names, ids []string, sorts []model.AstroSort, first *int, after *string) (*model.AstroWorkspaceConnection, error) {
-	p, err := pageArgs(first, after)
+func astroWorkspaces(ctx context.Context, org string, names, ids []string, sorts []model.AstroSort, pg cursors) (*model.AstroWorkspaceConnection, error) {
+	p, err := pageArgs(pg)
 	if err != nil {
 		return nil, err
 	}
@@ -91,24 +91,29 @@ func astroWorkspaces(ctx context.Context, org string, names, ids []string, sorts
 	if err != nil {
 		return nil, err
 	}
-	ws, resp, err := c.Workspaces.List(ctx, org, &astro.ListWorkspacesOptions{
-		WorkspaceIDs: ids, Names: names, ListOptions: astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first), Sorts: astroSorts(sorts)},
+	ws, p, total, err := upstreamPage(p, func(offset, limit int) ([]*astro.Workspace, int, error) {
+		ws, resp, err := c.Workspaces.List(ctx, org, &astro.ListWorkspacesOptions{
+			WorkspaceIDs: ids, Names: names, ListOptions: astro.ListOptions{Offset: offset, Limit: limit, Sorts: astroSorts(sorts)},
+		})
+		if err != nil {
+			return nil, 0, fault.Upstream(fault.Astro, err)
+		}
+		l.PrimeAstroWorkspaces(ctx, ws)
+		return ws, resp.TotalCount, nil
 	})
 	if err != nil {
-		return nil, fault.Upstream(fault.Astro, err)
+		return nil, err
 	}
-	l.PrimeAstroWorkspaces(ctx, ws)
-	ws = ws[:min(len(ws), p.first)]
 	prefetchAstroWorkspaceDeployments(ctx, ws, connectionNodeSelection(ctx))
 	nodes := make([]*model.AstroWorkspace, len(ws))
 	for i, w := range ws {
 		nodes[i] = convertAstroWorkspace(w)
 	}
-	return astroWorkspaceConnection(nodes, p, resp.TotalCount), nil
+	return astroWorkspaceConnection(nodes, p, total), nil
 }
 
-func astroDeployments(ctx context.Context, org string, workspaceIDs, names []string, orderBy *model.AstroDeploymentOrder, first *int, after *string) (*model.AstroDeploymentConnection, error) {
-	p, err := pageArgs(first, after)
+func astroDeployments(ctx context.Context, org string, workspaceIDs, names []string, orderBy *model.AstroDeploymentOrder, pg cursors) (*model.AstroDeploymentConnection, error) {
+	p, err := pageArgs(pg)
 	if err != nil {
 		return nil, err
 	}
@@ -117,51 +122,62 @@ func astroDeployments(ctx context.Context, org string, workspaceIDs, names []str
 	if err != nil {
 		return nil, err
 	}
-	opts := &astro.ListDeploymentsOptions{
-		WorkspaceIDs: workspaceIDs, Names: names,
-		ListOptions: astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first)},
-	}
+	var sorts []string
 	if orderBy != nil {
-		opts.Sorts = []string{astroSort(string(orderBy.Field), orderBy.Direction)}
+		sorts = []string{astroSort(string(orderBy.Field), orderBy.Direction)}
 	}
-	ds, resp, err := c.Deployments.List(ctx, org, opts)
+	ds, p, total, err := upstreamPage(p, func(offset, limit int) ([]*astro.Deployment, int, error) {
+		ds, resp, err := c.Deployments.List(ctx, org, &astro.ListDeploymentsOptions{
+			WorkspaceIDs: workspaceIDs, Names: names,
+			ListOptions: astro.ListOptions{Offset: offset, Limit: limit, Sorts: sorts},
+		})
+		if err != nil {
+			return nil, 0, fault.Upstream(fault.Astro, err)
+		}
+		l.PrimeAstroDeployments(ctx, ds)
+		return ds, resp.TotalCount, nil
+	})
 	if err != nil {
-		return nil, fault.Upstream(fault.Astro, err)
+		return nil, err
 	}
-	l.PrimeAstroDeployments(ctx, ds)
-	ds = ds[:min(len(ds), p.first)]
 	prefetchAstroRelations(ctx, ds, connectionNodeSelection(ctx))
 	nodes := make([]*model.AstroDeployment, len(ds))
 	for i, d := range ds {
 		nodes[i] = convertAstroDeployment(d)
 	}
-	return astroDeploymentConnection(nodes, p, resp.TotalCount), nil
+	return astroDeploymentConnection(nodes, p, total), nil
 }
 
 // astroWorkspaceDeployments pages a workspace's deployments through a
 // loader, so that the deployments of every workspace of a list cost one
 // upstream call, not one per workspace.
-func astroWorkspaceDeployments(ctx context.Context, w *model.AstroWorkspace, first *int, after *string) (*model.AstroDeploymentConnection, error) {
-	p, err := pageArgs(first, after)
+func astroWorkspaceDeployments(ctx context.Context, w *model.AstroWorkspace, pg cursors) (*model.AstroDeploymentConnection, error) {
+	p, err := pageArgs(pg)
 	if err != nil {
 		return nil, err
 	}
 	l := loader.For(ctx)
-	pg, err := loader.Load(ctx, l.AstroWorkspaceDeployments, loader.AstroPageKey{
-		OrganizationID: w.OrganizationID, WorkspaceID: w.WorkspaceID, Offset: p.offset, Limit: p.first})
+	ds, p, total, err := upstreamPage(p, func(offset, limit int) ([]*astro.Deployment, int, error) {
+		pg, err := loader.Load(ctx, l.AstroWorkspaceDeployments, loader.AstroPageKey{
+			OrganizationID: w.OrganizationID, WorkspaceID: w.WorkspaceID, Offset: offset, Limit: limit})
+		if err != nil {
+			return nil, 0, err
+		}
+		return pg.Items, pg.Total, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	prefetchAstroRelations(ctx, pg.Items, connectionNodeSelection(ctx))
-	nodes := make([]*model.AstroDeployment, len(pg.Items))
-	for i, d := range pg.Items {
+	prefetchAstroRelations(ctx, ds, connectionNodeSelection(ctx))
+	nodes := make([]*model.AstroDeployment, len(ds))
+	for i, d := range ds {
 		nodes[i] = convertAstroDeployment(d)
 	}
-	return astroDeploymentConnection(nodes, p, pg.Total), nil
+	return astroDeploymentConnection(nodes, p, total), nil
 }
 
-func astroClusters(ctx context.Context, org string, names []string, provider *model.AstroCloudProvider, sorts []model.AstroSort, first *int, after *string) (*model.AstroClusterConnection, error) {
-	p, err := pageArgs(first, after)
+func astroClusters(ctx context.Context, org string, names []string, provider *model.AstroCloudProvider, sorts []model.AstroSort, pg cursors) (*model.AstroClusterConnection, error) {
+	p, err := pageArgs(pg)
 	if err != nil {
 		return nil, err
 	}
@@ -170,20 +186,25 @@ func astroClusters(ctx context.Context, org string, names []string, provider *mo
 	if err != nil {
 		return nil, err
 	}
-	cs, resp, err := c.Clusters.List(ctx, org, &astro.ListClustersOptions{
-		Names: names, Provider: string(deref(provider)),
-		ListOptions: astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first), Sorts: astroSorts(sorts)},
+	cs, p, total, err := upstreamPage(p, func(offset, limit int) ([]*astro.Cluster, int, error) {
+		cs, resp, err := c.Clusters.List(ctx, org, &astro.ListClustersOptions{
+			Names: names, Provider: string(deref(provider)),
+			ListOptions: astro.ListOptions{Offset: offset, Limit: limit, Sorts: astroSorts(sorts)},
+		})
+		if err != nil {
+			return nil, 0, fault.Upstream(fault.Astro, err)
+		}
+		l.PrimeAstroClusters(ctx, cs)
+		return cs, resp.TotalCount, nil
 	})
 	if err != nil {
-		return nil, fault.Upstream(fault.Astro, err)
+		return nil, err
 	}
-	l.PrimeAstroClusters(ctx, cs)
-	cs = cs[:min(len(cs), p.first)]
 	nodes := make([]*model.AstroCluster, len(cs))
 	for i, cl := range cs {
 		nodes[i] = convertAstroCluster(cl)
 	}
-	return astroClusterConnection(nodes, p, resp.TotalCount), nil
+	return astroClusterConnection(nodes, p, total), nil
 }
 
 func astroWorkspace(ctx context.Context, org, id string) (*model.AstroWorkspace, error) {
@@ -286,15 +307,13 @@ func prefetchAstroWorkspaceDeployments(ctx context.Context, ws []*astro.Workspac
 			continue
 		}
 		args := f.ArgumentMap(opCtx.Variables)
-		n, ok := intArg(args["first"])
-		after, _ := args["after"].(string)
-		p, err := pageArgs(&n, &after)
-		if !ok || err != nil {
+		p, err := pageArgs(cursorArgs(args))
+		if err != nil {
 			continue // the field's resolver reports it
 		}
 		keys := make([]loader.AstroPageKey, len(ws))
 		for i, w := range ws {
-			keys[i] = loader.AstroPageKey{OrganizationID: w.OrganizationID, WorkspaceID: w.ID, Offset: p.offset, Limit: p.first}
+			keys[i] = loader.AstroPageKey{OrganizationID: w.OrganizationID, WorkspaceID: w.ID, Offset: p.offset, Limit: upstreamLimit(p.first)}
 		}
 		l.PrefetchAstroWorkspaceDeployments(ctx, keys)
 	}
@@ -302,6 +321,25 @@ func prefetchAstroWorkspaceDeployments(ctx context.Context, ws []*astro.Workspac
 
 // intArg reads an Int argument as gqlparser hands it over (a literal or a
 // coerced variable).
+// cursorArgs reads a connection field's paging arguments from its argument
+// map; an argument that is absent, null or not a number stays nil.
+func cursorArgs(args map[string]any) cursors {
+	var c cursors
+	if n, ok := intArg(args["first"]); ok {
+		c.first = &n
+	}
+	if n, ok := intArg(args["last"]); ok {
+		c.last = &n
+	}
+	if s, ok := args["after"].(string); ok {
+		c.after = &s
+	}
+	if s, ok := args["before"].(string); ok {
+		c.before = &s
+	}
+	return c
+}
+
 func intArg(v any) (int, bool) {
 	switch n := v.(type) {
 	case int:

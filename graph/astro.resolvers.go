@@ -24,8 +24,8 @@ func (r *astroDeploymentResolver) Cluster(ctx context.Context, obj *model.AstroD
 }
 
 // Workspaces is the resolver for the workspaces field.
-func (r *astroOrganizationResolver) Workspaces(ctx context.Context, obj *model.AstroOrganization, names []string, workspaceIds []string, sorts []model.AstroSort, first *int, after *string) (*model.AstroWorkspaceConnection, error) {
-	return astroWorkspaces(ctx, obj.OrganizationID, names, workspaceIds, sorts, first, after)
+func (r *astroOrganizationResolver) Workspaces(ctx context.Context, obj *model.AstroOrganization, names []string, workspaceIds []string, sorts []model.AstroSort, first *int, after *string, last *int, before *string) (*model.AstroWorkspaceConnection, error) {
+	return astroWorkspaces(ctx, obj.OrganizationID, names, workspaceIds, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Workspace is the resolver for the workspace field.
@@ -34,8 +34,8 @@ func (r *astroOrganizationResolver) Workspace(ctx context.Context, obj *model.As
 }
 
 // Deployments is the resolver for the deployments field.
-func (r *astroOrganizationResolver) Deployments(ctx context.Context, obj *model.AstroOrganization, workspaceIds []string, names []string, orderBy *model.AstroDeploymentOrder, first *int, after *string) (*model.AstroDeploymentConnection, error) {
-	return astroDeployments(ctx, obj.OrganizationID, workspaceIds, names, orderBy, first, after)
+func (r *astroOrganizationResolver) Deployments(ctx context.Context, obj *model.AstroOrganization, workspaceIds []string, names []string, orderBy *model.AstroDeploymentOrder, first *int, after *string, last *int, before *string) (*model.AstroDeploymentConnection, error) {
+	return astroDeployments(ctx, obj.OrganizationID, workspaceIds, names, orderBy, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Deployment is the resolver for the deployment field.
@@ -44,8 +44,8 @@ func (r *astroOrganizationResolver) Deployment(ctx context.Context, obj *model.A
 }
 
 // Clusters is the resolver for the clusters field.
-func (r *astroOrganizationResolver) Clusters(ctx context.Context, obj *model.AstroOrganization, names []string, provider *model.AstroCloudProvider, sorts []model.AstroSort, first *int, after *string) (*model.AstroClusterConnection, error) {
-	return astroClusters(ctx, obj.OrganizationID, names, provider, sorts, first, after)
+func (r *astroOrganizationResolver) Clusters(ctx context.Context, obj *model.AstroOrganization, names []string, provider *model.AstroCloudProvider, sorts []model.AstroSort, first *int, after *string, last *int, before *string) (*model.AstroClusterConnection, error) {
+	return astroClusters(ctx, obj.OrganizationID, names, provider, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Cluster is the resolver for the cluster field.
@@ -59,8 +59,8 @@ func (r *astroOrganizationResolver) AuditLogs(ctx context.Context, obj *model.As
 }
 
 // Organizations is the resolver for the organizations field.
-func (r *astroQueryResolver) Organizations(ctx context.Context, obj *model.AstroQuery, first *int, after *string) (*model.AstroOrganizationConnection, error) {
-	return astroOrganizations(ctx, first, after)
+func (r *astroQueryResolver) Organizations(ctx context.Context, obj *model.AstroQuery, first *int, after *string, last *int, before *string) (*model.AstroOrganizationConnection, error) {
+	return astroOrganizations(ctx, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Organization is the resolver for the organization field.
@@ -84,8 +84,8 @@ func (r *astroWorkspaceResolver) Organization(ctx context.Context, obj *model.As
 }
 
 // Deployments is the resolver for the deployments field.
-func (r *astroWorkspaceResolver) Deployments(ctx context.Context, obj *model.AstroWorkspace, first *int, after *string) (*model.AstroDeploymentConnection, error) {
-	return astroWorkspaceDeployments(ctx, obj, first, after)
+func (r *astroWorkspaceResolver) Deployments(ctx context.Context, obj *model.AstroWorkspace, first *int, after *string, last *int, before *string) (*model.AstroDeploymentConnection, error) {
+	return astroWorkspaceDeployments(ctx, obj, cursors{first: first, after: after, last: last, before: before})
 }
 
 // UpdateAstroOrganization is the resolver for the updateAstroOrganization field.

@@ -11,8 +11,8 @@ import (
 
 // API tokens, custom roles, permissions and the IP allowlist.
 
-func astroAPITokens(ctx context.Context, org string, opts astro.ListAPITokensOptions, sorts []model.AstroAPITokenSort, first *int, after *string) (*model.AstroAPITokenConnection, error) {
-	return astroConnection(ctx, first, after, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.APIToken, *astro.Response, error) {
+func astroAPITokens(ctx context.Context, org string, opts astro.ListAPITokensOptions, sorts []model.AstroAPITokenSort, pg cursors) (*model.AstroAPITokenConnection, error) {
+	return astroConnection(ctx, pg, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.APIToken, *astro.Response, error) {
 		opts.ListOptions = lo
 		return c.APITokens.List(ctx, org, &opts)
 	}, func(t *astro.APIToken) *model.AstroAPIToken { return convertAstroAPIToken(org, t) }, astroAPITokenConnection)
@@ -26,10 +26,10 @@ func astroAPIToken(ctx context.Context, org, id string) (*model.AstroAPIToken, e
 
 // astroRoles lists custom roles; the built-in ones are asked for only when
 // the connection's defaultRoles is selected.
-func astroRoles(ctx context.Context, org string, scopes []model.AstroPermissionScopeType, sorts []model.AstroRoleSort, first *int, after *string) (*model.AstroRoleConnection, error) {
+func astroRoles(ctx context.Context, org string, scopes []model.AstroPermissionScopeType, sorts []model.AstroRoleSort, pg cursors) (*model.AstroRoleConnection, error) {
 	var defaults []*astro.DefaultRole
 	withDefaults := wants(ctx, "defaultRoles")
-	conn, err := astroConnection(ctx, first, after, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.Role, *astro.Response, error) {
+	conn, err := astroConnection(ctx, pg, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.Role, *astro.Response, error) {
 		list, resp, err := c.Roles.List(ctx, org, &astro.ListRolesOptions{
 			IncludeDefaultRoles: withDefaults, ScopeTypes: enumsTo[astro.RoleScopeType](scopes), ListOptions: lo,
 		})
@@ -100,8 +100,8 @@ func astroPermissionGroups(ctx context.Context, scope *model.AstroPermissionScop
 	return out, nil
 }
 
-func astroAllowedIPAddressRanges(ctx context.Context, org string, sorts []model.AstroAllowedIPAddressRangeSort, first *int, after *string) (*model.AstroAllowedIPAddressRangeConnection, error) {
-	return astroConnection(ctx, first, after, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.AllowedIPAddressRange, *astro.Response, error) {
+func astroAllowedIPAddressRanges(ctx context.Context, org string, sorts []model.AstroAllowedIPAddressRangeSort, pg cursors) (*model.AstroAllowedIPAddressRangeConnection, error) {
+	return astroConnection(ctx, pg, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.AllowedIPAddressRange, *astro.Response, error) {
 		return c.AllowedIPAddressRanges.List(ctx, org, &astro.ListAllowedIPAddressRangesOptions{ListOptions: lo})
 	}, convertAstroAllowedIPAddressRange, astroAllowedIPAddressRangeConnection)
 }

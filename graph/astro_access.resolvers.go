@@ -18,16 +18,16 @@ func (r *astroCustomRoleResolver) Permissions(ctx context.Context, obj *model.As
 }
 
 // APITokens is the resolver for the apiTokens field.
-func (r *astroDeploymentResolver) APITokens(ctx context.Context, obj *model.AstroDeployment, sorts []model.AstroAPITokenSort, first *int, after *string) (*model.AstroAPITokenConnection, error) {
-	return astroAPITokens(ctx, obj.OrganizationID, apiTokenFilter{DeploymentID: obj.DeploymentID}, sorts, first, after)
+func (r *astroDeploymentResolver) APITokens(ctx context.Context, obj *model.AstroDeployment, sorts []model.AstroAPITokenSort, first *int, after *string, last *int, before *string) (*model.AstroAPITokenConnection, error) {
+	return astroAPITokens(ctx, obj.OrganizationID, apiTokenFilter{DeploymentID: obj.DeploymentID}, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // APITokens is the resolver for the apiTokens field.
-func (r *astroOrganizationResolver) APITokens(ctx context.Context, obj *model.AstroOrganization, workspaceID *string, deploymentID *string, dagID *string, dagTags []string, includeOnlyOrganizationTokens *bool, kind *model.AstroAPITokenKind, sorts []model.AstroAPITokenSort, first *int, after *string) (*model.AstroAPITokenConnection, error) {
+func (r *astroOrganizationResolver) APITokens(ctx context.Context, obj *model.AstroOrganization, workspaceID *string, deploymentID *string, dagID *string, dagTags []string, includeOnlyOrganizationTokens *bool, kind *model.AstroAPITokenKind, sorts []model.AstroAPITokenSort, first *int, after *string, last *int, before *string) (*model.AstroAPITokenConnection, error) {
 	return astroAPITokens(ctx, obj.OrganizationID, apiTokenFilter{
 		WorkspaceID: deref(workspaceID), DeploymentID: deref(deploymentID), DagID: deref(dagID), DagTags: dagTags,
 		IncludeOnlyOrganizationTokens: deref(includeOnlyOrganizationTokens), Kind: upstreamTokenKind(kind),
-	}, sorts, first, after)
+	}, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // APIToken is the resolver for the apiToken field.
@@ -36,8 +36,8 @@ func (r *astroOrganizationResolver) APIToken(ctx context.Context, obj *model.Ast
 }
 
 // Roles is the resolver for the roles field.
-func (r *astroOrganizationResolver) Roles(ctx context.Context, obj *model.AstroOrganization, scopeTypes []model.AstroPermissionScopeType, sorts []model.AstroRoleSort, first *int, after *string) (*model.AstroRoleConnection, error) {
-	return astroRoles(ctx, obj.OrganizationID, scopeTypes, sorts, first, after)
+func (r *astroOrganizationResolver) Roles(ctx context.Context, obj *model.AstroOrganization, scopeTypes []model.AstroPermissionScopeType, sorts []model.AstroRoleSort, first *int, after *string, last *int, before *string) (*model.AstroRoleConnection, error) {
+	return astroRoles(ctx, obj.OrganizationID, scopeTypes, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Role is the resolver for the role field.
@@ -51,13 +51,13 @@ func (r *astroOrganizationResolver) RoleTemplates(ctx context.Context, obj *mode
 }
 
 // AllowedIPAddressRanges is the resolver for the allowedIpAddressRanges field.
-func (r *astroOrganizationResolver) AllowedIPAddressRanges(ctx context.Context, obj *model.AstroOrganization, sorts []model.AstroAllowedIPAddressRangeSort, first *int, after *string) (*model.AstroAllowedIPAddressRangeConnection, error) {
-	return astroAllowedIPAddressRanges(ctx, obj.OrganizationID, sorts, first, after)
+func (r *astroOrganizationResolver) AllowedIPAddressRanges(ctx context.Context, obj *model.AstroOrganization, sorts []model.AstroAllowedIPAddressRangeSort, first *int, after *string, last *int, before *string) (*model.AstroAllowedIPAddressRangeConnection, error) {
+	return astroAllowedIPAddressRanges(ctx, obj.OrganizationID, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // APITokens is the resolver for the apiTokens field.
-func (r *astroWorkspaceResolver) APITokens(ctx context.Context, obj *model.AstroWorkspace, sorts []model.AstroAPITokenSort, first *int, after *string) (*model.AstroAPITokenConnection, error) {
-	return astroAPITokens(ctx, obj.OrganizationID, apiTokenFilter{WorkspaceID: obj.WorkspaceID}, sorts, first, after)
+func (r *astroWorkspaceResolver) APITokens(ctx context.Context, obj *model.AstroWorkspace, sorts []model.AstroAPITokenSort, first *int, after *string, last *int, before *string) (*model.AstroAPITokenConnection, error) {
+	return astroAPITokens(ctx, obj.OrganizationID, apiTokenFilter{WorkspaceID: obj.WorkspaceID}, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // CreateAstroAPIToken is the resolver for the createAstroApiToken field.

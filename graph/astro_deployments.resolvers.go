@@ -13,8 +13,8 @@ import (
 )
 
 // Deploys is the resolver for the deploys field.
-func (r *astroDeploymentResolver) Deploys(ctx context.Context, obj *model.AstroDeployment, first *int, after *string) (*model.AstroDeployConnection, error) {
-	return astroDeploys(ctx, obj, first, after)
+func (r *astroDeploymentResolver) Deploys(ctx context.Context, obj *model.AstroDeployment, first *int, after *string, last *int, before *string) (*model.AstroDeployConnection, error) {
+	return astroDeploys(ctx, obj, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Deploy is the resolver for the deploy field.
@@ -23,16 +23,16 @@ func (r *astroDeploymentResolver) Deploy(ctx context.Context, obj *model.AstroDe
 }
 
 // Logs is the resolver for the logs field.
-func (r *astroDeploymentResolver) Logs(ctx context.Context, obj *model.AstroDeployment, sources []model.AstroLogSource, searchText *string, rangeArg *int, startDate *time.Time, endDate *time.Time, maxNumResults *int, first *int, after *string) (*model.AstroDeploymentLogConnection, error) {
+func (r *astroDeploymentResolver) Logs(ctx context.Context, obj *model.AstroDeployment, sources []model.AstroLogSource, searchText *string, rangeArg *int, startDate *time.Time, endDate *time.Time, maxNumResults *int, first *int, after *string, last *int, before *string) (*model.AstroDeploymentLogConnection, error) {
 	return astroDeploymentLogs(ctx, obj, logArgs{
 		sources: sources, searchText: searchText, rng: rangeArg, startDate: startDate, endDate: endDate,
-		maxNumResults: maxNumResults, first: first, after: after,
+		maxNumResults: maxNumResults, first: first, after: after, last: last, before: before,
 	})
 }
 
 // AgentTokens is the resolver for the agentTokens field.
-func (r *astroDeploymentResolver) AgentTokens(ctx context.Context, obj *model.AstroDeployment, sorts []model.AstroAgentTokenSort, first *int, after *string) (*model.AstroAgentTokenConnection, error) {
-	return astroAgentTokens(ctx, obj, sorts, first, after)
+func (r *astroDeploymentResolver) AgentTokens(ctx context.Context, obj *model.AstroDeployment, sorts []model.AstroAgentTokenSort, first *int, after *string, last *int, before *string) (*model.AstroAgentTokenConnection, error) {
+	return astroAgentTokens(ctx, obj, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // AgentToken is the resolver for the agentToken field.

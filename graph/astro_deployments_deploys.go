@@ -15,9 +15,9 @@ import (
 // What hangs off a deployment: its deploys, logs, agent tokens and
 // hibernation override.
 
-func astroDeploys(ctx context.Context, d *model.AstroDeployment, first *int, after *string) (*model.AstroDeployConnection, error) {
+func astroDeploys(ctx context.Context, d *model.AstroDeployment, pg cursors) (*model.AstroDeployConnection, error) {
 	org := d.OrganizationID
-	return astroConnection(ctx, first, after, nil, func(c *astro.Client, lo astro.ListOptions) ([]*astro.Deploy, *astro.Response, error) {
+	return astroConnection(ctx, pg, nil, func(c *astro.Client, lo astro.ListOptions) ([]*astro.Deploy, *astro.Response, error) {
 		return c.Deploys.List(ctx, org, d.DeploymentID, &astro.ListDeploysOptions{Offset: lo.Offset, Limit: lo.Limit})
 	}, func(dp *astro.Deploy) *model.AstroDeploy { return convertAstroDeploy(org, dp) }, astroDeployConnection)
 }
@@ -28,9 +28,9 @@ func astroDeploy(ctx context.Context, org, deployment, id string) (*model.AstroD
 	})
 }
 
-func astroAgentTokens(ctx context.Context, d *model.AstroDeployment, sorts []model.AstroAgentTokenSort, first *int, after *string) (*model.AstroAgentTokenConnection, error) {
+func astroAgentTokens(ctx context.Context, d *model.AstroDeployment, sorts []model.AstroAgentTokenSort, pg cursors) (*model.AstroAgentTokenConnection, error) {
 	org, dep := d.OrganizationID, d.DeploymentID
-	return astroConnection(ctx, first, after, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.APIToken, *astro.Response, error) {
+	return astroConnection(ctx, pg, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.APIToken, *astro.Response, error) {
 		return c.AgentTokens.List(ctx, org, dep, &astro.ListAgentTokensOptions{ListOptions: lo})
 	}, func(t *astro.APIToken) *model.AstroAgentToken { return convertAstroAgentToken(org, dep, t) }, astroAgentTokenConnection)
 }
@@ -47,8 +47,8 @@ type logArgs struct {
 	searchText         *string
 	rng, maxNumResults *int
 	startDate, endDate *time.Time
-	first              *int
-	after              *string
+	first, last        *int
+	after, before      *string
 }
 
 // Log cursors carry Astro's searchId with the offset, so that every page of
@@ -75,14 +75,53 @@ func decodeLogCursor(c string) (searchID string, next int, ok bool) {
 	return rest[:i], n + 1, true
 }
 
+// logWindow reads the paging arguments of a log search: the searchId to
+// reuse (none for a new search), the offset and the number of lines. A
+// search has no known end, so last needs before; before and after must be
+// cursors of the same search.
+func logWindow(c *check, a logArgs) (searchID string, offset, limit int) {
+	c.exclusive("", "first", "last", a.first != nil, a.last != nil)
+	limit = astroLogPageSize
+	if a.first != nil {
+		limit = *a.first
+	}
+	c.between("first", limit, 1, maxPageSize)
+	if a.last != nil {
+		c.between("last", *a.last, 1, maxPageSize)
+	}
+	if a.after != nil && *a.after != "" {
+		id, next, ok := decodeLogCursor(*a.after)
+		if !ok {
+			c.fail("after", "%q is not a cursor of these logs", *a.after)
+		}
+		searchID, offset = id, next
+	}
+	if a.before == nil || *a.before == "" {
+		if a.last != nil {
+			c.fail("last", "needs before: a log search has no known end (page forward with first/after, then back with last/before)")
+		}
+		return searchID, offset, limit
+	}
+	id, next, ok := decodeLogCursor(*a.before)
+	if !ok {
+		c.fail("before", "%q is not a cursor of these logs", *a.before)
+		return searchID, offset, limit
+	}
+	if searchID != "" && id != searchID {
+		c.fail("before", "after and before are cursors of different searches")
+	}
+	end := max(next-1, offset)
+	if a.last != nil {
+		start := max(offset, end-*a.last)
+		return id, start, end - start
+	}
+	return id, offset, min(limit, end-offset)
+}
+
 func astroDeploymentLogs(ctx context.Context, d *model.AstroDeployment, a logArgs) (*model.AstroDeploymentLogConnection, error) {
 	var c check
 	c.items("sources", len(a.sources), 1, -1)
-	first := 100
-	if a.first != nil {
-		first = *a.first
-	}
-	c.between("first", first, 1, maxPageSize)
+	searchID, offset, limit := logWindow(&c, a)
 	c.betweenPtr("range", a.rng, 60, 15*24*3600)
 	c.betweenPtr("maxNumResults", a.maxNumResults, 1, 1<<30)
 	c.together("", "startDate", "endDate", a.startDate != nil, a.endDate != nil)
@@ -90,16 +129,12 @@ func astroDeploymentLogs(ctx context.Context, d *model.AstroDeployment, a logArg
 	if a.startDate != nil && a.endDate != nil && !a.endDate.After(*a.startDate) {
 		c.fail("endDate", "must be after startDate")
 	}
-	opts := &astro.GetDeploymentLogsOptions{Limit: first, SearchText: deref(a.searchText), MaxNumResults: deref(a.maxNumResults)}
+	opts := &astro.GetDeploymentLogsOptions{Limit: limit, SearchText: deref(a.searchText), MaxNumResults: deref(a.maxNumResults)}
 	for _, s := range a.sources {
 		opts.Sources = append(opts.Sources, astroLogSource(s))
 	}
-	if a.after != nil && *a.after != "" {
-		id, next, ok := decodeLogCursor(*a.after)
-		if !ok {
-			c.fail("after", "%q is not a cursor of these logs", *a.after)
-		}
-		opts.SearchID, opts.Offset = id, next
+	if searchID != "" {
+		opts.SearchID, opts.Offset = searchID, offset
 	} else {
 		opts.Range, opts.StartDate, opts.EndDate = deref(a.rng), a.startDate, a.endDate
 	}
@@ -109,6 +144,11 @@ func astroDeploymentLogs(ctx context.Context, d *model.AstroDeployment, a logArg
 	cl, err := loader.For(ctx).AstroClient()
 	if err != nil {
 		return nil, err
+	}
+	if limit == 0 {
+		// before the search's first line: nothing to read.
+		return &model.AstroDeploymentLogConnection{SearchID: searchID, PageInfo: &model.PageInfo{HasNextPage: true},
+			Edges: []*model.AstroLogEdge{}, Nodes: []*model.AstroLogEntry{}}, nil
 	}
 	page, _, err := cl.Deployments.GetLogs(ctx, d.OrganizationID, d.DeploymentID, opts)
 	if err != nil {
@@ -123,9 +163,11 @@ func astroDeploymentLogs(ctx context.Context, d *model.AstroDeployment, a logArg
 		out.Edges[i] = &model.AstroLogEdge{Cursor: encodeLogCursor(page.SearchID, opts.Offset+i), Node: out.Nodes[i]}
 	}
 	n := len(page.Results)
+	backward := a.before != nil && *a.before != ""
 	out.PageInfo = &model.PageInfo{
 		HasPreviousPage: opts.Offset > 0,
-		HasNextPage:     n == first && (page.MaxNumResults == 0 || opts.Offset+n < page.MaxNumResults),
+		// Paging back with before, the line at before comes next.
+		HasNextPage: backward || n == limit && (page.MaxNumResults == 0 || opts.Offset+n < page.MaxNumResults),
 	}
 	if n > 0 {
 		out.PageInfo.StartCursor, out.PageInfo.EndCursor = &out.Edges[0].Cursor, &out.Edges[n-1].Cursor

@@ -14,10 +14,10 @@ import (
 // deployment, and their writes.
 
 func astroEnvironmentObjects(ctx context.Context, org string, opts astro.ListEnvironmentObjectsOptions, objectType *model.AstroEnvironmentObjectType,
-	sorts []model.AstroEnvironmentObjectSort, first *int, after *string,
+	sorts []model.AstroEnvironmentObjectSort, pg cursors,
 ) (*model.AstroEnvironmentObjectConnection, error) {
 	opts.ObjectType = astro.EnvironmentObjectType(deref(objectType))
-	return astroConnection(ctx, first, after, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.EnvironmentObject, *astro.Response, error) {
+	return astroConnection(ctx, pg, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.EnvironmentObject, *astro.Response, error) {
 		opts.ListOptions = lo
 		return c.EnvironmentObjects.List(ctx, org, &opts)
 	}, func(o *astro.EnvironmentObject) *model.AstroEnvironmentObject {

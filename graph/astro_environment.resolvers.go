@@ -12,18 +12,18 @@ import (
 )
 
 // EnvironmentObjects is the resolver for the environmentObjects field.
-func (r *astroDeploymentResolver) EnvironmentObjects(ctx context.Context, obj *model.AstroDeployment, objectType *model.AstroEnvironmentObjectType, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string) (*model.AstroEnvironmentObjectConnection, error) {
+func (r *astroDeploymentResolver) EnvironmentObjects(ctx context.Context, obj *model.AstroDeployment, objectType *model.AstroEnvironmentObjectType, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string, last *int, before *string) (*model.AstroEnvironmentObjectConnection, error) {
 	return astroEnvironmentObjects(ctx, obj.OrganizationID, environmentObjectFilter{
 		DeploymentID: obj.DeploymentID, ShowSecrets: deref(showSecrets), ResolveLinked: deref(resolveLinked),
-	}, objectType, sorts, first, after)
+	}, objectType, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // EnvironmentObjects is the resolver for the environmentObjects field.
-func (r *astroOrganizationResolver) EnvironmentObjects(ctx context.Context, obj *model.AstroOrganization, workspaceID *string, deploymentID *string, objectType *model.AstroEnvironmentObjectType, objectKey *string, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string) (*model.AstroEnvironmentObjectConnection, error) {
+func (r *astroOrganizationResolver) EnvironmentObjects(ctx context.Context, obj *model.AstroOrganization, workspaceID *string, deploymentID *string, objectType *model.AstroEnvironmentObjectType, objectKey *string, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string, last *int, before *string) (*model.AstroEnvironmentObjectConnection, error) {
 	return astroEnvironmentObjects(ctx, obj.OrganizationID, environmentObjectFilter{
 		WorkspaceID: deref(workspaceID), DeploymentID: deref(deploymentID), ObjectKey: deref(objectKey),
 		ShowSecrets: deref(showSecrets), ResolveLinked: deref(resolveLinked),
-	}, objectType, sorts, first, after)
+	}, objectType, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // EnvironmentObject is the resolver for the environmentObject field.
@@ -32,10 +32,10 @@ func (r *astroOrganizationResolver) EnvironmentObject(ctx context.Context, obj *
 }
 
 // EnvironmentObjects is the resolver for the environmentObjects field.
-func (r *astroWorkspaceResolver) EnvironmentObjects(ctx context.Context, obj *model.AstroWorkspace, objectType *model.AstroEnvironmentObjectType, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string) (*model.AstroEnvironmentObjectConnection, error) {
+func (r *astroWorkspaceResolver) EnvironmentObjects(ctx context.Context, obj *model.AstroWorkspace, objectType *model.AstroEnvironmentObjectType, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string, last *int, before *string) (*model.AstroEnvironmentObjectConnection, error) {
 	return astroEnvironmentObjects(ctx, obj.OrganizationID, environmentObjectFilter{
 		WorkspaceID: obj.WorkspaceID, ShowSecrets: deref(showSecrets), ResolveLinked: deref(resolveLinked),
-	}, objectType, sorts, first, after)
+	}, objectType, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // CreateAstroEnvironmentObject is the resolver for the createAstroEnvironmentObject field.

@@ -11,8 +11,8 @@ import (
 // Users, teams and invites: reads under the organization (and filtered
 // under a workspace or deployment), and their writes.
 
-func astroUsers(ctx context.Context, org string, opts astro.ListUsersOptions, sorts []model.AstroUserSort, first *int, after *string) (*model.AstroUserConnection, error) {
-	return astroConnection(ctx, first, after, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.User, *astro.Response, error) {
+func astroUsers(ctx context.Context, org string, opts astro.ListUsersOptions, sorts []model.AstroUserSort, pg cursors) (*model.AstroUserConnection, error) {
+	return astroConnection(ctx, pg, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.User, *astro.Response, error) {
 		opts.ListOptions = lo
 		return c.Users.List(ctx, org, &opts)
 	}, func(u *astro.User) *model.AstroUser { return convertAstroUser(org, u) }, astroUserConnection)
@@ -24,14 +24,14 @@ func astroUser(ctx context.Context, org, id string) (*model.AstroUser, error) {
 	})
 }
 
-func astroUserTeams(ctx context.Context, org, user string, sorts []model.AstroTeamSort, first *int, after *string) (*model.AstroUserTeamConnection, error) {
-	return astroConnection(ctx, first, after, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.UserTeamMembership, *astro.Response, error) {
+func astroUserTeams(ctx context.Context, org, user string, sorts []model.AstroTeamSort, pg cursors) (*model.AstroUserTeamConnection, error) {
+	return astroConnection(ctx, pg, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.UserTeamMembership, *astro.Response, error) {
 		return c.Users.ListTeams(ctx, org, user, &astro.ListUserTeamsOptions{ListOptions: lo})
 	}, func(m *astro.UserTeamMembership) *model.AstroUserTeam { return convertAstroUserTeam(org, m) }, astroUserTeamConnection)
 }
 
-func astroTeams(ctx context.Context, org string, opts astro.ListTeamsOptions, sorts []model.AstroTeamSort, first *int, after *string) (*model.AstroTeamConnection, error) {
-	return astroConnection(ctx, first, after, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.Team, *astro.Response, error) {
+func astroTeams(ctx context.Context, org string, opts astro.ListTeamsOptions, sorts []model.AstroTeamSort, pg cursors) (*model.AstroTeamConnection, error) {
+	return astroConnection(ctx, pg, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.Team, *astro.Response, error) {
 		opts.ListOptions = lo
 		teams, resp, err := c.Teams.List(ctx, org, &opts)
 		if err == nil {
@@ -47,8 +47,8 @@ func astroTeam(ctx context.Context, org, id string) (*model.AstroTeam, error) {
 	return loadAstro(ctx, loader.For(ctx).AstroTeam, loader.AstroKey{OrganizationID: org, ID: id}, convertAstroTeam)
 }
 
-func astroTeamMembers(ctx context.Context, org, team string, sorts []model.AstroTeamMemberSort, first *int, after *string) (*model.AstroTeamMemberConnection, error) {
-	return astroConnection(ctx, first, after, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.TeamMember, *astro.Response, error) {
+func astroTeamMembers(ctx context.Context, org, team string, sorts []model.AstroTeamMemberSort, pg cursors) (*model.AstroTeamMemberConnection, error) {
+	return astroConnection(ctx, pg, astroSorts(sorts), func(c *astro.Client, lo astro.ListOptions) ([]*astro.TeamMember, *astro.Response, error) {
 		return c.Teams.ListMembers(ctx, org, team, &astro.ListTeamMembersOptions{ListOptions: lo})
 	}, convertAstroTeamMember, astroTeamMemberConnection)
 }

@@ -13,20 +13,20 @@ import (
 )
 
 // Users is the resolver for the users field.
-func (r *astroDeploymentResolver) Users(ctx context.Context, obj *model.AstroDeployment, sorts []model.AstroUserSort, first *int, after *string) (*model.AstroUserConnection, error) {
-	return astroUsers(ctx, obj.OrganizationID, userFilter{DeploymentID: obj.DeploymentID}, sorts, first, after)
+func (r *astroDeploymentResolver) Users(ctx context.Context, obj *model.AstroDeployment, sorts []model.AstroUserSort, first *int, after *string, last *int, before *string) (*model.AstroUserConnection, error) {
+	return astroUsers(ctx, obj.OrganizationID, userFilter{DeploymentID: obj.DeploymentID}, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Teams is the resolver for the teams field.
-func (r *astroDeploymentResolver) Teams(ctx context.Context, obj *model.AstroDeployment, sorts []model.AstroTeamSort, first *int, after *string) (*model.AstroTeamConnection, error) {
-	return astroTeams(ctx, obj.OrganizationID, teamFilter{DeploymentID: obj.DeploymentID}, sorts, first, after)
+func (r *astroDeploymentResolver) Teams(ctx context.Context, obj *model.AstroDeployment, sorts []model.AstroTeamSort, first *int, after *string, last *int, before *string) (*model.AstroTeamConnection, error) {
+	return astroTeams(ctx, obj.OrganizationID, teamFilter{DeploymentID: obj.DeploymentID}, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Users is the resolver for the users field.
-func (r *astroOrganizationResolver) Users(ctx context.Context, obj *model.AstroOrganization, workspaceID *string, deploymentID *string, dagID *string, dagTags []string, sorts []model.AstroUserSort, first *int, after *string) (*model.AstroUserConnection, error) {
+func (r *astroOrganizationResolver) Users(ctx context.Context, obj *model.AstroOrganization, workspaceID *string, deploymentID *string, dagID *string, dagTags []string, sorts []model.AstroUserSort, first *int, after *string, last *int, before *string) (*model.AstroUserConnection, error) {
 	return astroUsers(ctx, obj.OrganizationID, userFilter{
 		WorkspaceID: deref(workspaceID), DeploymentID: deref(deploymentID), DagID: deref(dagID), DagTags: dagTags,
-	}, sorts, first, after)
+	}, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // User is the resolver for the user field.
@@ -35,10 +35,10 @@ func (r *astroOrganizationResolver) User(ctx context.Context, obj *model.AstroOr
 }
 
 // Teams is the resolver for the teams field.
-func (r *astroOrganizationResolver) Teams(ctx context.Context, obj *model.AstroOrganization, names []string, workspaceID *string, deploymentID *string, sorts []model.AstroTeamSort, first *int, after *string) (*model.AstroTeamConnection, error) {
+func (r *astroOrganizationResolver) Teams(ctx context.Context, obj *model.AstroOrganization, names []string, workspaceID *string, deploymentID *string, sorts []model.AstroTeamSort, first *int, after *string, last *int, before *string) (*model.AstroTeamConnection, error) {
 	return astroTeams(ctx, obj.OrganizationID, teamFilter{
 		Names: names, WorkspaceID: deref(workspaceID), DeploymentID: deref(deploymentID),
-	}, sorts, first, after)
+	}, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Team is the resolver for the team field.
@@ -47,13 +47,13 @@ func (r *astroOrganizationResolver) Team(ctx context.Context, obj *model.AstroOr
 }
 
 // Members is the resolver for the members field.
-func (r *astroTeamResolver) Members(ctx context.Context, obj *model.AstroTeam, sorts []model.AstroTeamMemberSort, first *int, after *string) (*model.AstroTeamMemberConnection, error) {
-	return astroTeamMembers(ctx, obj.OrganizationID, obj.TeamID, sorts, first, after)
+func (r *astroTeamResolver) Members(ctx context.Context, obj *model.AstroTeam, sorts []model.AstroTeamMemberSort, first *int, after *string, last *int, before *string) (*model.AstroTeamMemberConnection, error) {
+	return astroTeamMembers(ctx, obj.OrganizationID, obj.TeamID, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Teams is the resolver for the teams field.
-func (r *astroUserResolver) Teams(ctx context.Context, obj *model.AstroUser, sorts []model.AstroTeamSort, first *int, after *string) (*model.AstroUserTeamConnection, error) {
-	return astroUserTeams(ctx, obj.OrganizationID, obj.UserID, sorts, first, after)
+func (r *astroUserResolver) Teams(ctx context.Context, obj *model.AstroUser, sorts []model.AstroTeamSort, first *int, after *string, last *int, before *string) (*model.AstroUserTeamConnection, error) {
+	return astroUserTeams(ctx, obj.OrganizationID, obj.UserID, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Team is the resolver for the team field.
@@ -62,13 +62,13 @@ func (r *astroUserTeamResolver) Team(ctx context.Context, obj *model.AstroUserTe
 }
 
 // Users is the resolver for the users field.
-func (r *astroWorkspaceResolver) Users(ctx context.Context, obj *model.AstroWorkspace, sorts []model.AstroUserSort, first *int, after *string) (*model.AstroUserConnection, error) {
-	return astroUsers(ctx, obj.OrganizationID, userFilter{WorkspaceID: obj.WorkspaceID}, sorts, first, after)
+func (r *astroWorkspaceResolver) Users(ctx context.Context, obj *model.AstroWorkspace, sorts []model.AstroUserSort, first *int, after *string, last *int, before *string) (*model.AstroUserConnection, error) {
+	return astroUsers(ctx, obj.OrganizationID, userFilter{WorkspaceID: obj.WorkspaceID}, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Teams is the resolver for the teams field.
-func (r *astroWorkspaceResolver) Teams(ctx context.Context, obj *model.AstroWorkspace, sorts []model.AstroTeamSort, first *int, after *string) (*model.AstroTeamConnection, error) {
-	return astroTeams(ctx, obj.OrganizationID, teamFilter{WorkspaceID: obj.WorkspaceID}, sorts, first, after)
+func (r *astroWorkspaceResolver) Teams(ctx context.Context, obj *model.AstroWorkspace, sorts []model.AstroTeamSort, first *int, after *string, last *int, before *string) (*model.AstroTeamConnection, error) {
+	return astroTeams(ctx, obj.OrganizationID, teamFilter{WorkspaceID: obj.WorkspaceID}, sorts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // UpdateAstroUserRoles is the resolver for the updateAstroUserRoles field.

@@ -23,13 +23,14 @@ import (
 // astroLister fetches one page of an Astro list.
 type astroLister[T any] func(c *astro.Client, lo astro.ListOptions) ([]*T, *astro.Response, error)
 
-// astroConnection reads the page first/after of a list and builds its
-// connection: one upstream call, whatever first is.
-func astroConnection[T, N, C any](ctx context.Context, first *int, after *string, sorts []string,
+// astroConnection reads one page (first/after or last/before) of a list and builds its
+// connection: one upstream call, whatever first is (two for last without
+// before on a list longer than last).
+func astroConnection[T, N, C any](ctx context.Context, pg cursors, sorts []string,
 	list astroLister[T], conv func(*T) N, build func([]N, page, int) C,
 ) (C, error) {
 	var zero C
-	p, err := pageArgs(first, after)
+	p, err := pageArgs(pg)
 	if err != nil {
 		return zero, err
 	}
@@ -37,16 +38,21 @@ func astroConnection[T, N, C any](ctx context.Context, first *int, after *string
 	if err != nil {
 		return zero, err
 	}
-	items, resp, err := list(c, astro.ListOptions{Offset: p.offset, Limit: upstreamLimit(p.first), Sorts: sorts})
+	items, p, total, err := upstreamPage(p, func(offset, limit int) ([]*T, int, error) {
+		items, resp, err := list(c, astro.ListOptions{Offset: offset, Limit: limit, Sorts: sorts})
+		if err != nil {
+			return nil, 0, astroFail(err)
+		}
+		return items, resp.TotalCount, nil
+	})
 	if err != nil {
-		return zero, astroFail(err)
+		return zero, err
 	}
-	items = items[:min(len(items), p.first)]
 	nodes := make([]N, len(items))
 	for i, it := range items {
 		nodes[i] = conv(it)
 	}
-	return build(nodes, p, resp.TotalCount), nil
+	return build(nodes, p, total), nil
 }
 
 // loadAstro looks key up in a loader and converts the answer.

@@ -22,7 +22,7 @@ import (
 //   - a field that makes an upstream request that no batch can share costs
 //     CostCall more, once per parent: a connection under a list (a
 //     deployment's deploys, a team's members) is one request per parent,
-//     and its selection runs first (or its default page size) times per
+//     and its selection runs first or last (or the default page size) times per
 //     parent;
 //   - a field served by a per-request loader batch (a deployment's
 //     workspace or cluster, node(id), a workspace's deployments) or read
@@ -149,8 +149,16 @@ func (c costed) Complexity(ctx context.Context, typeName, field string, child in
 		if !freeConnections[key] && own == 0 {
 			own = CostCall
 		}
-		// first holds the schema's default when the query leaves it out.
-		return max(add(own, mul(pageSize(args["first"]), child)), 1), true
+		// last prices like first: both bound the page. Neither gives the
+		// resolvers' default page size.
+		size := args["first"]
+		if size == nil {
+			size = args["last"]
+		}
+		if key == "AstroDeployment.logs" && size == nil {
+			size = astroLogPageSize
+		}
+		return max(add(own, mul(pageSize(size), child)), 1), true
 	}
 	kind := c.schema.Types[fd.Type.Name()].Kind
 	leaf := kind == ast.Scalar || kind == ast.Enum
@@ -168,11 +176,15 @@ func (c costed) Complexity(ctx context.Context, typeName, field string, child in
 	return add(own, per), true
 }
 
-// pageSize is the number of items a connection will return: first, or the
-// resolvers' default page size for an explicit null. A first out of range
+// astroLogPageSize is the page size of a deployment's logs without first
+// or last.
+const astroLogPageSize = 100
+
+// pageSize is the number of items a connection will return: first or last,
+// or the resolvers' default page size when neither is given. A first out of range
 // returns nothing: the field is refused as BAD_USER_INPUT before any call.
 func pageSize(v any) int {
-	n := 20
+	n := defaultPageSize
 	switch x := v.(type) {
 	case int:
 		n = x

@@ -55,6 +55,12 @@ func TestEveryConnectionMultiplies(t *testing.T) {
 				want += max(calls[key], CostCall)
 			}
 			assert.Equal(t, want, got, key)
+			// last prices like first; every connection pages both ways.
+			for _, a := range []string{"last", "before", "after"} {
+				assert.NotNil(t, f.Arguments.ForName(a), "%s has no %s", key, a)
+			}
+			got, _ = c.Complexity(t.Context(), def.Name, f.Name, 7, map[string]any{"last": int64(5)})
+			assert.Equal(t, want, got, "%s with last", key)
 			// Out of range: the field is refused before any call.
 			got, _ = c.Complexity(t.Context(), def.Name, f.Name, 7, map[string]any{"first": int64(5000)})
 			assert.LessOrEqual(t, got, max(calls[key], CostCall), key)

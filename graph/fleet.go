@@ -47,14 +47,17 @@ type deploymentQuery struct {
 	fullScan  bool // read every deployment (reports), not just the page
 }
 
-func parseDeploymentQuery(ctx context.Context, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string) (*deploymentQuery, error) {
-	p, err := pageArgs(first, after)
+func parseDeploymentQuery(ctx context.Context, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, pg cursors) (*deploymentQuery, error) {
+	p, err := pageArgs(pg)
 	if err != nil {
 		return nil, err
 	}
 	l := loader.For(ctx)
 	q := &deploymentQuery{page: p, astro: l.HasAstroToken(), software: l.HasHoustonToken(),
-		field: model.DeploymentOrderFieldName, dir: model.OrderDirectionAsc}
+		field: model.DeploymentOrderFieldName, dir: model.OrderDirectionAsc,
+		// last without before counts from the end of the merged list:
+		// every deployment is read to place it.
+		fullScan: p.fromEnd}
 	if orderBy != nil {
 		q.field, q.dir = orderBy.Field, orderBy.Direction
 	}
@@ -111,8 +114,8 @@ func (q *deploymentQuery) keep(name, release string, st model.DeploymentStatus) 
 	return q.search == "" || containsFold(name, q.search) || (release != "" && containsFold(release, q.search))
 }
 
-func fleetDeployments(ctx context.Context, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string) (*model.DeploymentConnection, error) {
-	q, err := parseDeploymentQuery(ctx, filter, orderBy, first, after)
+func fleetDeployments(ctx context.Context, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, pg cursors) (*model.DeploymentConnection, error) {
+	q, err := parseDeploymentQuery(ctx, filter, orderBy, pg)
 	if err != nil {
 		return nil, err
 	}
@@ -320,8 +323,8 @@ func fleetSoftwareDeployments(ctx context.Context, q *deploymentQuery) ([]fleetD
 }
 
 // fleetWorkspaces lists the workspaces of both platforms, ordered by name.
-func fleetWorkspaces(ctx context.Context, filter *model.WorkspaceFilter, first *int, after *string) (*model.WorkspaceConnection, error) {
-	p, err := pageArgs(first, after)
+func fleetWorkspaces(ctx context.Context, filter *model.WorkspaceFilter, pg cursors) (*model.WorkspaceConnection, error) {
+	p, err := pageArgs(pg)
 	if err != nil {
 		return nil, err
 	}

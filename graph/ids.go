@@ -112,5 +112,5 @@ func decodeCursor(c *string) (int, error) {
 			}
 		}
 	}
-	return 0, fmt.Errorf("after: %q is not a cursor of this list", *c)
+	return 0, fmt.Errorf("%q is not a cursor of this list", *c)
 }

@@ -35,23 +35,42 @@ func TestPageArgs(t *testing.T) {
 	t.Parallel()
 	intp := func(i int) *int { return &i }
 	strp := func(s string) *string { return &s }
-	p, err := pageArgs(nil, nil)
+	p, err := pageArgs(cursors{})
 	require.NoError(t, err)
 	assert.Equal(t, page{offset: 0, first: 20}, p)
-	p, err = pageArgs(intp(5), strp(encodeCursor(9)))
+	p, err = pageArgs(cursors{first: intp(5), after: strp(encodeCursor(9))})
 	require.NoError(t, err)
 	assert.Equal(t, page{offset: 10, first: 5}, p, "after the item at index 9 comes index 10")
+	p, err = pageArgs(cursors{last: intp(3), before: strp(encodeCursor(9))})
+	require.NoError(t, err)
+	assert.Equal(t, page{offset: 6, first: 3}, p, "the 3 items before index 9")
+	p, err = pageArgs(cursors{last: intp(30), before: strp(encodeCursor(9)), after: strp(encodeCursor(4))})
+	require.NoError(t, err)
+	assert.Equal(t, page{offset: 5, first: 4}, p, "between index 4 and index 9")
+	p, err = pageArgs(cursors{first: intp(30), before: strp(encodeCursor(9))})
+	require.NoError(t, err)
+	assert.Equal(t, page{offset: 0, first: 9}, p, "first stops at before")
+	p, err = pageArgs(cursors{last: intp(3), before: strp(encodeCursor(2)), after: strp(encodeCursor(7))})
+	require.NoError(t, err)
+	assert.Equal(t, 0, p.first, "before ahead of after: nothing")
+	p, err = pageArgs(cursors{last: intp(3)})
+	require.NoError(t, err)
+	assert.Equal(t, page{offset: 7, first: 3}, p.at(10), "the last 3 of 10")
+	assert.Equal(t, page{offset: 0, first: 2}, p.at(2), "a list shorter than last")
 	for _, tc := range []struct {
-		first *int
-		after *string
-		path  string
+		args cursors
+		path string
 	}{
-		{intp(-1), nil, "first"},
-		{intp(maxPageSize + 1), nil, "first"},
-		{nil, strp("nope"), "after"},
-		{nil, strp(encodeID(typeAstroDeployment, "a", "b")), "after"},
+		{cursors{first: intp(-1)}, "first"},
+		{cursors{first: intp(maxPageSize + 1)}, "first"},
+		{cursors{last: intp(-1)}, "last"},
+		{cursors{last: intp(maxPageSize + 1)}, "last"},
+		{cursors{first: intp(1), last: intp(1)}, "last"},
+		{cursors{after: strp("nope")}, "after"},
+		{cursors{before: strp("nope")}, "before"},
+		{cursors{after: strp(encodeID(typeAstroDeployment, "a", "b"))}, "after"},
 	} {
-		_, err := pageArgs(tc.first, tc.after)
+		_, err := pageArgs(tc.args)
 		var in *fault.InputError
 		require.ErrorAs(t, err, &in)
 		assert.Equal(t, tc.path, in.Path)
@@ -77,7 +96,7 @@ func TestPageInfo(t *testing.T) {
 func TestHugeCursorIsRefused(t *testing.T) {
 	t.Parallel()
 	c := encodeCursor(9223372036854775807)
-	_, err := pageArgs(nil, &c)
+	_, err := pageArgs(cursors{after: &c})
 	var in *fault.InputError
 	require.ErrorAs(t, err, &in)
 }

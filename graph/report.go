@@ -18,7 +18,7 @@ import (
 // deploymentReport counts every deployment the caller can reach by one key.
 // A platform that fails adds an error; the other platform is still counted.
 func deploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, filter *model.DeploymentFilter) (*model.DeploymentReport, error) {
-	q, err := parseDeploymentQuery(ctx, filter, nil, nil, nil)
+	q, err := parseDeploymentQuery(ctx, filter, nil, cursors{})
 	if err != nil {
 		return nil, err
 	}

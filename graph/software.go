@@ -95,8 +95,8 @@ func listSoftwareWorkspaces(ctx context.Context, sel []houston.Field) ([]*housto
 	return ws, nil
 }
 
-func softwareWorkspaces(ctx context.Context, search *string, first *int, after *string) (*model.SoftwareWorkspaceConnection, error) {
-	p, err := pageArgs(first, after)
+func softwareWorkspaces(ctx context.Context, search *string, pg cursors) (*model.SoftwareWorkspaceConnection, error) {
+	p, err := pageArgs(pg)
 	if err != nil {
 		return nil, err
 	}
@@ -206,8 +206,8 @@ func paginatedAll(ctx context.Context, sel []houston.Field) (ds []*houston.Deplo
 	return ds, true, nil
 }
 
-func softwareDeployments(ctx context.Context, workspaceID, search *string, first *int, after *string) (*model.SoftwareDeploymentConnection, error) {
-	p, err := pageArgs(first, after)
+func softwareDeployments(ctx context.Context, workspaceID, search *string, pg cursors) (*model.SoftwareDeploymentConnection, error) {
+	p, err := pageArgs(pg)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +232,7 @@ func softwareDeployments(ctx context.Context, workspaceID, search *string, first
 	return softwareDeploymentConnection(slice(nodes, p), p, len(nodes)), nil
 }
 
-func softwareWorkspaceDeployments(ctx context.Context, w *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareDeploymentConnection, error) {
+func softwareWorkspaceDeployments(ctx context.Context, w *model.SoftwareWorkspace, pg cursors) (*model.SoftwareDeploymentConnection, error) {
 	id := w.WorkspaceID
-	return softwareDeployments(ctx, &id, nil, first, after)
+	return softwareDeployments(ctx, &id, nil, pg)
 }

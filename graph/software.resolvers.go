@@ -74,18 +74,18 @@ func (r *softwareDeploymentResolver) Workspace(ctx context.Context, obj *model.S
 }
 
 // Users is the resolver for the users field.
-func (r *softwareDeploymentResolver) Users(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string) (*model.SoftwareUserConnection, error) {
-	return memberUserConnection(obj.Members.Users, first, after)
+func (r *softwareDeploymentResolver) Users(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string, last *int, before *string) (*model.SoftwareUserConnection, error) {
+	return memberUserConnection(obj.Members.Users, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Teams is the resolver for the teams field.
-func (r *softwareDeploymentResolver) Teams(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string) (*model.SoftwareTeamConnection, error) {
-	return deploymentTeams(ctx, obj, first, after)
+func (r *softwareDeploymentResolver) Teams(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string, last *int, before *string) (*model.SoftwareTeamConnection, error) {
+	return deploymentTeams(ctx, obj, cursors{first: first, after: after, last: last, before: before})
 }
 
 // ServiceAccounts is the resolver for the serviceAccounts field.
-func (r *softwareDeploymentResolver) ServiceAccounts(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string) (*model.SoftwareServiceAccountConnection, error) {
-	return serviceAccountConnection(obj.Members.ServiceAccounts, first, after)
+func (r *softwareDeploymentResolver) ServiceAccounts(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string, last *int, before *string) (*model.SoftwareServiceAccountConnection, error) {
+	return serviceAccountConnection(obj.Members.ServiceAccounts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Logs is the resolver for the logs field.
@@ -114,8 +114,8 @@ func (r *softwareQueryResolver) RuntimeReleases(ctx context.Context, obj *model.
 }
 
 // Workspaces is the resolver for the workspaces field.
-func (r *softwareQueryResolver) Workspaces(ctx context.Context, obj *model.SoftwareQuery, search *string, first *int, after *string) (*model.SoftwareWorkspaceConnection, error) {
-	return softwareWorkspaces(ctx, search, first, after)
+func (r *softwareQueryResolver) Workspaces(ctx context.Context, obj *model.SoftwareQuery, search *string, first *int, after *string, last *int, before *string) (*model.SoftwareWorkspaceConnection, error) {
+	return softwareWorkspaces(ctx, search, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Workspace is the resolver for the workspace field.
@@ -124,8 +124,8 @@ func (r *softwareQueryResolver) Workspace(ctx context.Context, obj *model.Softwa
 }
 
 // Deployments is the resolver for the deployments field.
-func (r *softwareQueryResolver) Deployments(ctx context.Context, obj *model.SoftwareQuery, workspaceID *string, search *string, first *int, after *string) (*model.SoftwareDeploymentConnection, error) {
-	return softwareDeployments(ctx, workspaceID, search, first, after)
+func (r *softwareQueryResolver) Deployments(ctx context.Context, obj *model.SoftwareQuery, workspaceID *string, search *string, first *int, after *string, last *int, before *string) (*model.SoftwareDeploymentConnection, error) {
+	return softwareDeployments(ctx, workspaceID, search, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Deployment is the resolver for the deployment field.
@@ -134,8 +134,8 @@ func (r *softwareQueryResolver) Deployment(ctx context.Context, obj *model.Softw
 }
 
 // Users is the resolver for the users field.
-func (r *softwareQueryResolver) Users(ctx context.Context, obj *model.SoftwareQuery, search *string, first *int, after *string) (*model.SoftwareUserConnection, error) {
-	return softwareUsers(ctx, search, first, after)
+func (r *softwareQueryResolver) Users(ctx context.Context, obj *model.SoftwareQuery, search *string, first *int, after *string, last *int, before *string) (*model.SoftwareUserConnection, error) {
+	return softwareUsers(ctx, search, cursors{first: first, after: after, last: last, before: before})
 }
 
 // User is the resolver for the user field.
@@ -144,8 +144,8 @@ func (r *softwareQueryResolver) User(ctx context.Context, obj *model.SoftwareQue
 }
 
 // Teams is the resolver for the teams field.
-func (r *softwareQueryResolver) Teams(ctx context.Context, obj *model.SoftwareQuery, workspaceID *string, first *int, after *string) (*model.SoftwareTeamConnection, error) {
-	return softwareTeams(ctx, workspaceID, first, after)
+func (r *softwareQueryResolver) Teams(ctx context.Context, obj *model.SoftwareQuery, workspaceID *string, first *int, after *string, last *int, before *string) (*model.SoftwareTeamConnection, error) {
+	return softwareTeams(ctx, workspaceID, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Team is the resolver for the team field.
@@ -169,28 +169,28 @@ func (r *softwareTeamResolver) Users(ctx context.Context, obj *model.SoftwareTea
 }
 
 // Deployments is the resolver for the deployments field.
-func (r *softwareWorkspaceResolver) Deployments(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareDeploymentConnection, error) {
-	return softwareWorkspaceDeployments(ctx, obj, first, after)
+func (r *softwareWorkspaceResolver) Deployments(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string, last *int, before *string) (*model.SoftwareDeploymentConnection, error) {
+	return softwareWorkspaceDeployments(ctx, obj, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Users is the resolver for the users field.
-func (r *softwareWorkspaceResolver) Users(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareUserConnection, error) {
-	return memberUserConnection(obj.Members.Users, first, after)
+func (r *softwareWorkspaceResolver) Users(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string, last *int, before *string) (*model.SoftwareUserConnection, error) {
+	return memberUserConnection(obj.Members.Users, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Teams is the resolver for the teams field.
-func (r *softwareWorkspaceResolver) Teams(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareTeamConnection, error) {
-	return workspaceTeams(ctx, obj, first, after)
+func (r *softwareWorkspaceResolver) Teams(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string, last *int, before *string) (*model.SoftwareTeamConnection, error) {
+	return workspaceTeams(ctx, obj, cursors{first: first, after: after, last: last, before: before})
 }
 
 // ServiceAccounts is the resolver for the serviceAccounts field.
-func (r *softwareWorkspaceResolver) ServiceAccounts(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareServiceAccountConnection, error) {
-	return serviceAccountConnection(obj.Members.ServiceAccounts, first, after)
+func (r *softwareWorkspaceResolver) ServiceAccounts(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string, last *int, before *string) (*model.SoftwareServiceAccountConnection, error) {
+	return serviceAccountConnection(obj.Members.ServiceAccounts, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Invites is the resolver for the invites field.
-func (r *softwareWorkspaceResolver) Invites(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareInviteConnection, error) {
-	return inviteConnection(obj.Members.Invites, first, after)
+func (r *softwareWorkspaceResolver) Invites(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string, last *int, before *string) (*model.SoftwareInviteConnection, error) {
+	return inviteConnection(obj.Members.Invites, cursors{first: first, after: after, last: last, before: before})
 }
 
 // SoftwareAppConfig returns exec.SoftwareAppConfigResolver implementation.

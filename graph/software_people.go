@@ -17,12 +17,13 @@ import (
 // deployment came with it (its role bindings, in its own document); these
 // functions page them. Query.software.users and .teams ask Houston.
 
-func memberUserConnection(members []model.SoftwareMember[*model.SoftwareUser], first *int, after *string) (*model.SoftwareUserConnection, error) {
-	p, err := pageArgs(first, after)
+func memberUserConnection(members []model.SoftwareMember[*model.SoftwareUser], pg cursors) (*model.SoftwareUserConnection, error) {
+	p, err := pageArgs(pg)
 	if err != nil {
 		return nil, err
 	}
 	window := slice(members, p)
+	p = p.at(len(members))
 	out := &model.SoftwareUserConnection{TotalCount: len(members), PageInfo: pageInfo(p, len(window), len(members)),
 		Edges: make([]*model.SoftwareUserEdge, len(window)), Nodes: make([]*model.SoftwareUser, len(window))}
 	for i, m := range window {
@@ -32,8 +33,8 @@ func memberUserConnection(members []model.SoftwareMember[*model.SoftwareUser], f
 	return out, nil
 }
 
-func memberTeamConnection(members []model.SoftwareMember[*model.SoftwareTeam], first *int, after *string) (*model.SoftwareTeamConnection, error) {
-	p, err := pageArgs(first, after)
+func memberTeamConnection(members []model.SoftwareMember[*model.SoftwareTeam], pg cursors) (*model.SoftwareTeamConnection, error) {
+	p, err := pageArgs(pg)
 	if err != nil {
 		return nil, err
 	}
@@ -41,6 +42,7 @@ func memberTeamConnection(members []model.SoftwareMember[*model.SoftwareTeam], f
 }
 
 func teamConnection(window []model.SoftwareMember[*model.SoftwareTeam], p page, total int) *model.SoftwareTeamConnection {
+	p = p.at(total)
 	out := &model.SoftwareTeamConnection{TotalCount: total, PageInfo: pageInfo(p, len(window), total),
 		Edges: make([]*model.SoftwareTeamEdge, len(window)), Nodes: make([]*model.SoftwareTeam, len(window))}
 	for i, m := range window {
@@ -50,8 +52,8 @@ func teamConnection(window []model.SoftwareMember[*model.SoftwareTeam], p page, 
 	return out
 }
 
-func serviceAccountConnection(all []*model.SoftwareServiceAccount, first *int, after *string) (*model.SoftwareServiceAccountConnection, error) {
-	p, err := pageArgs(first, after)
+func serviceAccountConnection(all []*model.SoftwareServiceAccount, pg cursors) (*model.SoftwareServiceAccountConnection, error) {
+	p, err := pageArgs(pg)
 	if err != nil {
 		return nil, err
 	}
@@ -62,8 +64,8 @@ func serviceAccountConnection(all []*model.SoftwareServiceAccount, first *int, a
 	return &model.SoftwareServiceAccountConnection{TotalCount: len(all), PageInfo: info, Edges: edges, Nodes: nodes}, nil
 }
 
-func inviteConnection(all []*model.SoftwareInvite, first *int, after *string) (*model.SoftwareInviteConnection, error) {
-	p, err := pageArgs(first, after)
+func inviteConnection(all []*model.SoftwareInvite, pg cursors) (*model.SoftwareInviteConnection, error) {
+	p, err := pageArgs(pg)
 	if err != nil {
 		return nil, err
 	}
@@ -75,25 +77,25 @@ func inviteConnection(all []*model.SoftwareInvite, first *int, after *string) (*
 }
 
 // workspaceTeams pages a workspace's teams; Houston before 0.28 has none.
-func workspaceTeams(ctx context.Context, w *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareTeamConnection, error) {
+func workspaceTeams(ctx context.Context, w *model.SoftwareWorkspace, pg cursors) (*model.SoftwareTeamConnection, error) {
 	if err := requireHouston(ctx, "Query", "workspaceTeams"); err != nil {
 		return nil, err
 	}
-	return memberTeamConnection(w.Members.Teams, first, after)
+	return memberTeamConnection(w.Members.Teams, pg)
 }
 
 // deploymentTeams pages a deployment's teams; Houston before 0.28 has none.
-func deploymentTeams(ctx context.Context, d *model.SoftwareDeployment, first *int, after *string) (*model.SoftwareTeamConnection, error) {
+func deploymentTeams(ctx context.Context, d *model.SoftwareDeployment, pg cursors) (*model.SoftwareTeamConnection, error) {
 	if err := requireHouston(ctx, "Query", "deploymentTeams"); err != nil {
 		return nil, err
 	}
-	return memberTeamConnection(d.Members.Teams, first, after)
+	return memberTeamConnection(d.Members.Teams, pg)
 }
 
 // softwareUsers lists the installation's users (system users only), with
 // search matched here against username, full name and e-mail addresses.
-func softwareUsers(ctx context.Context, search *string, first *int, after *string) (*model.SoftwareUserConnection, error) {
-	if _, err := pageArgs(first, after); err != nil {
+func softwareUsers(ctx context.Context, search *string, pg cursors) (*model.SoftwareUserConnection, error) {
+	if _, err := pageArgs(pg); err != nil {
 		return nil, err
 	}
 	l := loader.For(ctx)
@@ -117,7 +119,7 @@ func softwareUsers(ctx context.Context, search *string, first *int, after *strin
 		}
 		members = append(members, model.SoftwareMember[*model.SoftwareUser]{Node: convertSoftwareUser(l.Installation(), u)})
 	}
-	return memberUserConnection(members, first, after)
+	return memberUserConnection(members, pg)
 }
 
 func userMatches(u *houston.User, search string) bool {
@@ -154,9 +156,10 @@ func softwareUser(ctx context.Context, id string) (*model.SoftwareUser, error) {
 
 // softwareTeams reads one page of teams: paginatedTeams from the start, as
 // many as the page needs, so the page costs one request and Houston counts
-// them all.
-func softwareTeams(ctx context.Context, workspaceID *string, first *int, after *string) (*model.SoftwareTeamConnection, error) {
-	p, err := pageArgs(first, after)
+// them all (two requests for last without before, when there are more
+// teams than last: the first tells the count).
+func softwareTeams(ctx context.Context, workspaceID *string, pg cursors) (*model.SoftwareTeamConnection, error) {
+	p, err := pageArgs(pg)
 	if err != nil {
 		return nil, err
 	}
@@ -167,21 +170,27 @@ func softwareTeams(ctx context.Context, workspaceID *string, first *int, after *
 	}
 	teams := pick(graphql.GetOperationContext(ctx), connectionNodeSelection(ctx), softwareTeamTypes, softwareTeamFields, "id")
 	sel := []houston.Field{{Name: "count"}, {Name: "teams", Fields: teams}}
-	pg, err := c.PaginatedTeams(ctx, houston.PaginatedTeamsOptions{Take: max(p.offset+p.first, 1), WorkspaceID: deref(workspaceID)}, sel)
-	if err != nil {
-		return nil, fault.Upstream(fault.Houston, err)
-	}
-	var all []model.SoftwareMember[*model.SoftwareTeam]
-	for _, t := range pg.Teams {
-		if t != nil {
-			all = append(all, model.SoftwareMember[*model.SoftwareTeam]{Node: convertSoftwareTeam(l.Installation(), t)})
+	window, p, total, err := upstreamPage(p, func(offset, limit int) ([]model.SoftwareMember[*model.SoftwareTeam], int, error) {
+		pg, err := c.PaginatedTeams(ctx, houston.PaginatedTeamsOptions{Take: offset + limit, WorkspaceID: deref(workspaceID)}, sel)
+		if err != nil {
+			return nil, 0, fault.Upstream(fault.Houston, err)
 		}
+		var all []model.SoftwareMember[*model.SoftwareTeam]
+		for _, t := range pg.Teams {
+			if t != nil {
+				all = append(all, model.SoftwareMember[*model.SoftwareTeam]{Node: convertSoftwareTeam(l.Installation(), t)})
+			}
+		}
+		total := len(all)
+		if pg.Count != nil {
+			total = *pg.Count
+		}
+		return all[min(offset, len(all)):], total, nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	total := len(all)
-	if pg.Count != nil {
-		total = *pg.Count
-	}
-	return teamConnection(slice(all, p), p, total), nil
+	return teamConnection(window, p, total), nil
 }
 
 // softwareTeam looks a team up by Houston id.

@@ -18,13 +18,13 @@ func (r *queryResolver) DeploymentReport(ctx context.Context, groupBy model.Depl
 }
 
 // Deployments is the resolver for the deployments field.
-func (r *queryResolver) Deployments(ctx context.Context, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string) (*model.DeploymentConnection, error) {
-	return fleetDeployments(ctx, filter, orderBy, first, after)
+func (r *queryResolver) Deployments(ctx context.Context, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string, last *int, before *string) (*model.DeploymentConnection, error) {
+	return fleetDeployments(ctx, filter, orderBy, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Workspaces is the resolver for the workspaces field.
-func (r *queryResolver) Workspaces(ctx context.Context, filter *model.WorkspaceFilter, first *int, after *string) (*model.WorkspaceConnection, error) {
-	return fleetWorkspaces(ctx, filter, first, after)
+func (r *queryResolver) Workspaces(ctx context.Context, filter *model.WorkspaceFilter, first *int, after *string, last *int, before *string) (*model.WorkspaceConnection, error) {
+	return fleetWorkspaces(ctx, filter, cursors{first: first, after: after, last: last, before: before})
 }
 
 // Astro is the resolver for the astro field.

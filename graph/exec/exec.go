@@ -399,10 +399,10 @@ type ComplexityRoot struct {
 	}
 
 	AstroDeployment struct {
-		APITokens                 func(childComplexity int, sorts []model.AstroAPITokenSort, first *int, after *string) int
+		APITokens                 func(childComplexity int, sorts []model.AstroAPITokenSort, first *int, after *string, last *int, before *string) int
 		APIURL                    func(childComplexity int) int
 		AgentToken                func(childComplexity int, id string) int
-		AgentTokens               func(childComplexity int, sorts []model.AstroAgentTokenSort, first *int, after *string) int
+		AgentTokens               func(childComplexity int, sorts []model.AstroAgentTokenSort, first *int, after *string, last *int, before *string) int
 		AirflowVersion            func(childComplexity int) int
 		CloudProvider             func(childComplexity int) int
 		Cluster                   func(childComplexity int) int
@@ -416,11 +416,11 @@ type ComplexityRoot struct {
 		DefaultTaskPodMemory      func(childComplexity int) int
 		Deploy                    func(childComplexity int, id string) int
 		DeploymentID              func(childComplexity int) int
-		Deploys                   func(childComplexity int, first *int, after *string) int
+		Deploys                   func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Description               func(childComplexity int) int
 		DesiredDagTarballVersion  func(childComplexity int) int
 		EffectiveWorkloadIdentity func(childComplexity int) int
-		EnvironmentObjects        func(childComplexity int, objectType *model.AstroEnvironmentObjectType, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string) int
+		EnvironmentObjects        func(childComplexity int, objectType *model.AstroEnvironmentObjectType, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string, last *int, before *string) int
 		EnvironmentVariables      func(childComplexity int) int
 		Executor                  func(childComplexity int) int
 		ExternalIPs               func(childComplexity int) int
@@ -434,7 +434,7 @@ type ComplexityRoot struct {
 		IsDagDeployEnabled        func(childComplexity int) int
 		IsDevelopmentMode         func(childComplexity int) int
 		IsHighAvailability        func(childComplexity int) int
-		Logs                      func(childComplexity int, sources []model.AstroLogSource, searchText *string, rangeArg *int, startDate *time.Time, endDate *time.Time, maxNumResults *int, first *int, after *string) int
+		Logs                      func(childComplexity int, sources []model.AstroLogSource, searchText *string, rangeArg *int, startDate *time.Time, endDate *time.Time, maxNumResults *int, first *int, after *string, last *int, before *string) int
 		Name                      func(childComplexity int) int
 		Namespace                 func(childComplexity int) int
 		OidcIssuerURL             func(childComplexity int) int
@@ -454,12 +454,12 @@ type ComplexityRoot struct {
 		Status                    func(childComplexity int) int
 		StatusReason              func(childComplexity int) int
 		TaskPodNodePoolID         func(childComplexity int) int
-		Teams                     func(childComplexity int, sorts []model.AstroTeamSort, first *int, after *string) int
+		Teams                     func(childComplexity int, sorts []model.AstroTeamSort, first *int, after *string, last *int, before *string) int
 		Type                      func(childComplexity int) int
 		UIURL                     func(childComplexity int) int
 		UpdatedAt                 func(childComplexity int) int
 		UpdatedBy                 func(childComplexity int) int
-		Users                     func(childComplexity int, sorts []model.AstroUserSort, first *int, after *string) int
+		Users                     func(childComplexity int, sorts []model.AstroUserSort, first *int, after *string, last *int, before *string) int
 		WebServerAirflowAPIURL    func(childComplexity int) int
 		WebServerCPU              func(childComplexity int) int
 		WebServerIngressHostname  func(childComplexity int) int
@@ -681,21 +681,21 @@ type ComplexityRoot struct {
 
 	AstroOrganization struct {
 		APIToken                       func(childComplexity int, id string) int
-		APITokens                      func(childComplexity int, workspaceID *string, deploymentID *string, dagID *string, dagTags []string, includeOnlyOrganizationTokens *bool, kind *model.AstroAPITokenKind, sorts []model.AstroAPITokenSort, first *int, after *string) int
+		APITokens                      func(childComplexity int, workspaceID *string, deploymentID *string, dagID *string, dagTags []string, includeOnlyOrganizationTokens *bool, kind *model.AstroAPITokenKind, sorts []model.AstroAPITokenSort, first *int, after *string, last *int, before *string) int
 		AllowEnhancedSupportAccess     func(childComplexity int) int
-		AllowedIPAddressRanges         func(childComplexity int, sorts []model.AstroAllowedIPAddressRangeSort, first *int, after *string) int
+		AllowedIPAddressRanges         func(childComplexity int, sorts []model.AstroAllowedIPAddressRangeSort, first *int, after *string, last *int, before *string) int
 		AuditLogs                      func(childComplexity int, startDate *time.Time, endDate *time.Time) int
 		BillingEmail                   func(childComplexity int) int
 		Cluster                        func(childComplexity int, id string) int
 		ClusterOptions                 func(childComplexity int, typeArg model.AstroClusterType, provider *model.AstroCloudProvider) int
-		Clusters                       func(childComplexity int, names []string, provider *model.AstroCloudProvider, sorts []model.AstroSort, first *int, after *string) int
+		Clusters                       func(childComplexity int, names []string, provider *model.AstroCloudProvider, sorts []model.AstroSort, first *int, after *string, last *int, before *string) int
 		CreatedAt                      func(childComplexity int) int
 		CreatedBy                      func(childComplexity int) int
 		Deployment                     func(childComplexity int, id string) int
 		DeploymentOptions              func(childComplexity int, deploymentID *string, deploymentType *model.AstroDeploymentType, executor *model.AstroExecutor, cloudProvider *model.AstroCloudProvider) int
-		Deployments                    func(childComplexity int, workspaceIds []string, names []string, orderBy *model.AstroDeploymentOrder, first *int, after *string) int
+		Deployments                    func(childComplexity int, workspaceIds []string, names []string, orderBy *model.AstroDeploymentOrder, first *int, after *string, last *int, before *string) int
 		EnvironmentObject              func(childComplexity int, id string) int
-		EnvironmentObjects             func(childComplexity int, workspaceID *string, deploymentID *string, objectType *model.AstroEnvironmentObjectType, objectKey *string, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string) int
+		EnvironmentObjects             func(childComplexity int, workspaceID *string, deploymentID *string, objectType *model.AstroEnvironmentObjectType, objectKey *string, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string, last *int, before *string) int
 		HasAiFeaturesDisabled          func(childComplexity int) int
 		HasAllowedIPAddressRanges      func(childComplexity int) int
 		ID                             func(childComplexity int) int
@@ -708,18 +708,18 @@ type ComplexityRoot struct {
 		ProductPlans                   func(childComplexity int) int
 		Role                           func(childComplexity int, id string) int
 		RoleTemplates                  func(childComplexity int, scopeTypes []model.AstroPermissionScopeType) int
-		Roles                          func(childComplexity int, scopeTypes []model.AstroPermissionScopeType, sorts []model.AstroRoleSort, first *int, after *string) int
+		Roles                          func(childComplexity int, scopeTypes []model.AstroPermissionScopeType, sorts []model.AstroRoleSort, first *int, after *string, last *int, before *string) int
 		ShouldEnforceDedicatedClusters func(childComplexity int) int
 		Status                         func(childComplexity int) int
 		Team                           func(childComplexity int, id string) int
-		Teams                          func(childComplexity int, names []string, workspaceID *string, deploymentID *string, sorts []model.AstroTeamSort, first *int, after *string) int
+		Teams                          func(childComplexity int, names []string, workspaceID *string, deploymentID *string, sorts []model.AstroTeamSort, first *int, after *string, last *int, before *string) int
 		TrialExpiresAt                 func(childComplexity int) int
 		UpdatedAt                      func(childComplexity int) int
 		UpdatedBy                      func(childComplexity int) int
 		User                           func(childComplexity int, id string) int
-		Users                          func(childComplexity int, workspaceID *string, deploymentID *string, dagID *string, dagTags []string, sorts []model.AstroUserSort, first *int, after *string) int
+		Users                          func(childComplexity int, workspaceID *string, deploymentID *string, dagID *string, dagTags []string, sorts []model.AstroUserSort, first *int, after *string, last *int, before *string) int
 		Workspace                      func(childComplexity int, id string) int
-		Workspaces                     func(childComplexity int, names []string, workspaceIds []string, sorts []model.AstroSort, first *int, after *string) int
+		Workspaces                     func(childComplexity int, names []string, workspaceIds []string, sorts []model.AstroSort, first *int, after *string, last *int, before *string) int
 	}
 
 	AstroOrganizationConnection struct {
@@ -767,7 +767,7 @@ type ComplexityRoot struct {
 
 	AstroQuery struct {
 		Organization     func(childComplexity int, id string) int
-		Organizations    func(childComplexity int, first *int, after *string) int
+		Organizations    func(childComplexity int, first *int, after *string, last *int, before *string) int
 		PermissionGroups func(childComplexity int, scopeType *model.AstroPermissionScopeType) int
 		Self             func(childComplexity int, createIfNotExist *bool) int
 	}
@@ -888,7 +888,7 @@ type ComplexityRoot struct {
 		Description      func(childComplexity int) int
 		ID               func(childComplexity int) int
 		IsIdpManaged     func(childComplexity int) int
-		Members          func(childComplexity int, sorts []model.AstroTeamMemberSort, first *int, after *string) int
+		Members          func(childComplexity int, sorts []model.AstroTeamMemberSort, first *int, after *string, last *int, before *string) int
 		Name             func(childComplexity int) int
 		OrganizationID   func(childComplexity int) int
 		OrganizationRole func(childComplexity int) int
@@ -941,7 +941,7 @@ type ComplexityRoot struct {
 		OrganizationID   func(childComplexity int) int
 		OrganizationRole func(childComplexity int) int
 		Status           func(childComplexity int) int
-		Teams            func(childComplexity int, sorts []model.AstroTeamSort, first *int, after *string) int
+		Teams            func(childComplexity int, sorts []model.AstroTeamSort, first *int, after *string, last *int, before *string) int
 		UpdatedAt        func(childComplexity int) int
 		UserID           func(childComplexity int) int
 		Username         func(childComplexity int) int
@@ -1015,26 +1015,26 @@ type ComplexityRoot struct {
 	}
 
 	AstroWorkspace struct {
-		APITokens            func(childComplexity int, sorts []model.AstroAPITokenSort, first *int, after *string) int
+		APITokens            func(childComplexity int, sorts []model.AstroAPITokenSort, first *int, after *string, last *int, before *string) int
 		CicdEnforcedDefault  func(childComplexity int) int
 		CreatedAt            func(childComplexity int) int
 		CreatedBy            func(childComplexity int) int
 		DefaultCloudProvider func(childComplexity int) int
 		DefaultClusterID     func(childComplexity int) int
 		DefaultRegion        func(childComplexity int) int
-		Deployments          func(childComplexity int, first *int, after *string) int
+		Deployments          func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Description          func(childComplexity int) int
-		EnvironmentObjects   func(childComplexity int, objectType *model.AstroEnvironmentObjectType, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string) int
+		EnvironmentObjects   func(childComplexity int, objectType *model.AstroEnvironmentObjectType, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string, last *int, before *string) int
 		ID                   func(childComplexity int) int
 		Name                 func(childComplexity int) int
 		Organization         func(childComplexity int) int
 		OrganizationID       func(childComplexity int) int
 		OrganizationName     func(childComplexity int) int
 		Platform             func(childComplexity int) int
-		Teams                func(childComplexity int, sorts []model.AstroTeamSort, first *int, after *string) int
+		Teams                func(childComplexity int, sorts []model.AstroTeamSort, first *int, after *string, last *int, before *string) int
 		UpdatedAt            func(childComplexity int) int
 		UpdatedBy            func(childComplexity int) int
-		Users                func(childComplexity int, sorts []model.AstroUserSort, first *int, after *string) int
+		Users                func(childComplexity int, sorts []model.AstroUserSort, first *int, after *string, last *int, before *string) int
 		WorkspaceID          func(childComplexity int) int
 	}
 
@@ -1365,11 +1365,11 @@ type ComplexityRoot struct {
 	Query struct {
 		Astro            func(childComplexity int) int
 		DeploymentReport func(childComplexity int, groupBy model.DeploymentReportGroup, filter *model.DeploymentFilter) int
-		Deployments      func(childComplexity int, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string) int
+		Deployments      func(childComplexity int, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string, last *int, before *string) int
 		Node             func(childComplexity int, id string) int
 		Nodes            func(childComplexity int, ids []string) int
 		Software         func(childComplexity int) int
-		Workspaces       func(childComplexity int, filter *model.WorkspaceFilter, first *int, after *string) int
+		Workspaces       func(childComplexity int, filter *model.WorkspaceFilter, first *int, after *string, last *int, before *string) int
 	}
 
 	RemoveAstroTeamMemberPayload struct {
@@ -1463,12 +1463,12 @@ type ComplexityRoot struct {
 		Platform              func(childComplexity int) int
 		ReleaseName           func(childComplexity int) int
 		RuntimeVersion        func(childComplexity int) int
-		ServiceAccounts       func(childComplexity int, first *int, after *string) int
+		ServiceAccounts       func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Status                func(childComplexity int) int
-		Teams                 func(childComplexity int, first *int, after *string) int
+		Teams                 func(childComplexity int, first *int, after *string, last *int, before *string) int
 		UpdatedAt             func(childComplexity int) int
 		Urls                  func(childComplexity int) int
-		Users                 func(childComplexity int, first *int, after *string) int
+		Users                 func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Version               func(childComplexity int) int
 		Workspace             func(childComplexity int) int
 		WorkspaceID           func(childComplexity int) int
@@ -1533,16 +1533,16 @@ type ComplexityRoot struct {
 		AvailableNamespaces func(childComplexity int, clusterID *string) int
 		Deployment          func(childComplexity int, id string) int
 		DeploymentConfig    func(childComplexity int) int
-		Deployments         func(childComplexity int, workspaceID *string, search *string, first *int, after *string) int
+		Deployments         func(childComplexity int, workspaceID *string, search *string, first *int, after *string, last *int, before *string) int
 		HoustonVersion      func(childComplexity int) int
 		Installation        func(childComplexity int) int
 		RuntimeReleases     func(childComplexity int, airflowVersion *string, clusterID *string) int
 		Team                func(childComplexity int, id string) int
-		Teams               func(childComplexity int, workspaceID *string, first *int, after *string) int
+		Teams               func(childComplexity int, workspaceID *string, first *int, after *string, last *int, before *string) int
 		User                func(childComplexity int, id string) int
-		Users               func(childComplexity int, search *string, first *int, after *string) int
+		Users               func(childComplexity int, search *string, first *int, after *string, last *int, before *string) int
 		Workspace           func(childComplexity int, id string) int
-		Workspaces          func(childComplexity int, search *string, first *int, after *string) int
+		Workspaces          func(childComplexity int, search *string, first *int, after *string, last *int, before *string) int
 	}
 
 	SoftwareRoleBinding struct {
@@ -1639,17 +1639,17 @@ type ComplexityRoot struct {
 		Active          func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
 		DeploymentCount func(childComplexity int) int
-		Deployments     func(childComplexity int, first *int, after *string) int
+		Deployments     func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Description     func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Installation    func(childComplexity int) int
-		Invites         func(childComplexity int, first *int, after *string) int
+		Invites         func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Name            func(childComplexity int) int
 		Platform        func(childComplexity int) int
-		ServiceAccounts func(childComplexity int, first *int, after *string) int
-		Teams           func(childComplexity int, first *int, after *string) int
+		ServiceAccounts func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Teams           func(childComplexity int, first *int, after *string, last *int, before *string) int
 		UpdatedAt       func(childComplexity int) int
-		Users           func(childComplexity int, first *int, after *string) int
+		Users           func(childComplexity int, first *int, after *string, last *int, before *string) int
 		WorkspaceID     func(childComplexity int) int
 	}
 
@@ -1796,63 +1796,63 @@ type AstroDeploymentResolver interface {
 
 	Cluster(ctx context.Context, obj *model.AstroDeployment) (*model.AstroCluster, error)
 
-	APITokens(ctx context.Context, obj *model.AstroDeployment, sorts []model.AstroAPITokenSort, first *int, after *string) (*model.AstroAPITokenConnection, error)
+	APITokens(ctx context.Context, obj *model.AstroDeployment, sorts []model.AstroAPITokenSort, first *int, after *string, last *int, before *string) (*model.AstroAPITokenConnection, error)
 
-	Deploys(ctx context.Context, obj *model.AstroDeployment, first *int, after *string) (*model.AstroDeployConnection, error)
+	Deploys(ctx context.Context, obj *model.AstroDeployment, first *int, after *string, last *int, before *string) (*model.AstroDeployConnection, error)
 	Deploy(ctx context.Context, obj *model.AstroDeployment, id string) (*model.AstroDeploy, error)
-	Logs(ctx context.Context, obj *model.AstroDeployment, sources []model.AstroLogSource, searchText *string, rangeArg *int, startDate *time.Time, endDate *time.Time, maxNumResults *int, first *int, after *string) (*model.AstroDeploymentLogConnection, error)
-	AgentTokens(ctx context.Context, obj *model.AstroDeployment, sorts []model.AstroAgentTokenSort, first *int, after *string) (*model.AstroAgentTokenConnection, error)
+	Logs(ctx context.Context, obj *model.AstroDeployment, sources []model.AstroLogSource, searchText *string, rangeArg *int, startDate *time.Time, endDate *time.Time, maxNumResults *int, first *int, after *string, last *int, before *string) (*model.AstroDeploymentLogConnection, error)
+	AgentTokens(ctx context.Context, obj *model.AstroDeployment, sorts []model.AstroAgentTokenSort, first *int, after *string, last *int, before *string) (*model.AstroAgentTokenConnection, error)
 	AgentToken(ctx context.Context, obj *model.AstroDeployment, id string) (*model.AstroAgentToken, error)
 	Options(ctx context.Context, obj *model.AstroDeployment) (*model.AstroDeploymentOptions, error)
-	EnvironmentObjects(ctx context.Context, obj *model.AstroDeployment, objectType *model.AstroEnvironmentObjectType, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string) (*model.AstroEnvironmentObjectConnection, error)
-	Users(ctx context.Context, obj *model.AstroDeployment, sorts []model.AstroUserSort, first *int, after *string) (*model.AstroUserConnection, error)
-	Teams(ctx context.Context, obj *model.AstroDeployment, sorts []model.AstroTeamSort, first *int, after *string) (*model.AstroTeamConnection, error)
+	EnvironmentObjects(ctx context.Context, obj *model.AstroDeployment, objectType *model.AstroEnvironmentObjectType, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string, last *int, before *string) (*model.AstroEnvironmentObjectConnection, error)
+	Users(ctx context.Context, obj *model.AstroDeployment, sorts []model.AstroUserSort, first *int, after *string, last *int, before *string) (*model.AstroUserConnection, error)
+	Teams(ctx context.Context, obj *model.AstroDeployment, sorts []model.AstroTeamSort, first *int, after *string, last *int, before *string) (*model.AstroTeamConnection, error)
 }
 type AstroOrganizationResolver interface {
-	Workspaces(ctx context.Context, obj *model.AstroOrganization, names []string, workspaceIds []string, sorts []model.AstroSort, first *int, after *string) (*model.AstroWorkspaceConnection, error)
+	Workspaces(ctx context.Context, obj *model.AstroOrganization, names []string, workspaceIds []string, sorts []model.AstroSort, first *int, after *string, last *int, before *string) (*model.AstroWorkspaceConnection, error)
 	Workspace(ctx context.Context, obj *model.AstroOrganization, id string) (*model.AstroWorkspace, error)
-	Deployments(ctx context.Context, obj *model.AstroOrganization, workspaceIds []string, names []string, orderBy *model.AstroDeploymentOrder, first *int, after *string) (*model.AstroDeploymentConnection, error)
+	Deployments(ctx context.Context, obj *model.AstroOrganization, workspaceIds []string, names []string, orderBy *model.AstroDeploymentOrder, first *int, after *string, last *int, before *string) (*model.AstroDeploymentConnection, error)
 	Deployment(ctx context.Context, obj *model.AstroOrganization, id string) (*model.AstroDeployment, error)
-	Clusters(ctx context.Context, obj *model.AstroOrganization, names []string, provider *model.AstroCloudProvider, sorts []model.AstroSort, first *int, after *string) (*model.AstroClusterConnection, error)
+	Clusters(ctx context.Context, obj *model.AstroOrganization, names []string, provider *model.AstroCloudProvider, sorts []model.AstroSort, first *int, after *string, last *int, before *string) (*model.AstroClusterConnection, error)
 	Cluster(ctx context.Context, obj *model.AstroOrganization, id string) (*model.AstroCluster, error)
 	AuditLogs(ctx context.Context, obj *model.AstroOrganization, startDate *time.Time, endDate *time.Time) (*model.AstroAuditLog, error)
-	APITokens(ctx context.Context, obj *model.AstroOrganization, workspaceID *string, deploymentID *string, dagID *string, dagTags []string, includeOnlyOrganizationTokens *bool, kind *model.AstroAPITokenKind, sorts []model.AstroAPITokenSort, first *int, after *string) (*model.AstroAPITokenConnection, error)
+	APITokens(ctx context.Context, obj *model.AstroOrganization, workspaceID *string, deploymentID *string, dagID *string, dagTags []string, includeOnlyOrganizationTokens *bool, kind *model.AstroAPITokenKind, sorts []model.AstroAPITokenSort, first *int, after *string, last *int, before *string) (*model.AstroAPITokenConnection, error)
 	APIToken(ctx context.Context, obj *model.AstroOrganization, id string) (*model.AstroAPIToken, error)
-	Roles(ctx context.Context, obj *model.AstroOrganization, scopeTypes []model.AstroPermissionScopeType, sorts []model.AstroRoleSort, first *int, after *string) (*model.AstroRoleConnection, error)
+	Roles(ctx context.Context, obj *model.AstroOrganization, scopeTypes []model.AstroPermissionScopeType, sorts []model.AstroRoleSort, first *int, after *string, last *int, before *string) (*model.AstroRoleConnection, error)
 	Role(ctx context.Context, obj *model.AstroOrganization, id string) (*model.AstroCustomRole, error)
 	RoleTemplates(ctx context.Context, obj *model.AstroOrganization, scopeTypes []model.AstroPermissionScopeType) ([]*model.AstroRoleTemplate, error)
-	AllowedIPAddressRanges(ctx context.Context, obj *model.AstroOrganization, sorts []model.AstroAllowedIPAddressRangeSort, first *int, after *string) (*model.AstroAllowedIPAddressRangeConnection, error)
+	AllowedIPAddressRanges(ctx context.Context, obj *model.AstroOrganization, sorts []model.AstroAllowedIPAddressRangeSort, first *int, after *string, last *int, before *string) (*model.AstroAllowedIPAddressRangeConnection, error)
 	ClusterOptions(ctx context.Context, obj *model.AstroOrganization, typeArg model.AstroClusterType, provider *model.AstroCloudProvider) ([]*model.AstroClusterOptions, error)
 	DeploymentOptions(ctx context.Context, obj *model.AstroOrganization, deploymentID *string, deploymentType *model.AstroDeploymentType, executor *model.AstroExecutor, cloudProvider *model.AstroCloudProvider) (*model.AstroDeploymentOptions, error)
-	EnvironmentObjects(ctx context.Context, obj *model.AstroOrganization, workspaceID *string, deploymentID *string, objectType *model.AstroEnvironmentObjectType, objectKey *string, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string) (*model.AstroEnvironmentObjectConnection, error)
+	EnvironmentObjects(ctx context.Context, obj *model.AstroOrganization, workspaceID *string, deploymentID *string, objectType *model.AstroEnvironmentObjectType, objectKey *string, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string, last *int, before *string) (*model.AstroEnvironmentObjectConnection, error)
 	EnvironmentObject(ctx context.Context, obj *model.AstroOrganization, id string) (*model.AstroEnvironmentObject, error)
-	Users(ctx context.Context, obj *model.AstroOrganization, workspaceID *string, deploymentID *string, dagID *string, dagTags []string, sorts []model.AstroUserSort, first *int, after *string) (*model.AstroUserConnection, error)
+	Users(ctx context.Context, obj *model.AstroOrganization, workspaceID *string, deploymentID *string, dagID *string, dagTags []string, sorts []model.AstroUserSort, first *int, after *string, last *int, before *string) (*model.AstroUserConnection, error)
 	User(ctx context.Context, obj *model.AstroOrganization, id string) (*model.AstroUser, error)
-	Teams(ctx context.Context, obj *model.AstroOrganization, names []string, workspaceID *string, deploymentID *string, sorts []model.AstroTeamSort, first *int, after *string) (*model.AstroTeamConnection, error)
+	Teams(ctx context.Context, obj *model.AstroOrganization, names []string, workspaceID *string, deploymentID *string, sorts []model.AstroTeamSort, first *int, after *string, last *int, before *string) (*model.AstroTeamConnection, error)
 	Team(ctx context.Context, obj *model.AstroOrganization, id string) (*model.AstroTeam, error)
 }
 type AstroQueryResolver interface {
-	Organizations(ctx context.Context, obj *model.AstroQuery, first *int, after *string) (*model.AstroOrganizationConnection, error)
+	Organizations(ctx context.Context, obj *model.AstroQuery, first *int, after *string, last *int, before *string) (*model.AstroOrganizationConnection, error)
 	Organization(ctx context.Context, obj *model.AstroQuery, id string) (*model.AstroOrganization, error)
 	Self(ctx context.Context, obj *model.AstroQuery, createIfNotExist *bool) (*model.AstroSelfUser, error)
 	PermissionGroups(ctx context.Context, obj *model.AstroQuery, scopeType *model.AstroPermissionScopeType) ([]*model.AstroPermissionGroup, error)
 }
 type AstroTeamResolver interface {
-	Members(ctx context.Context, obj *model.AstroTeam, sorts []model.AstroTeamMemberSort, first *int, after *string) (*model.AstroTeamMemberConnection, error)
+	Members(ctx context.Context, obj *model.AstroTeam, sorts []model.AstroTeamMemberSort, first *int, after *string, last *int, before *string) (*model.AstroTeamMemberConnection, error)
 }
 type AstroUserResolver interface {
-	Teams(ctx context.Context, obj *model.AstroUser, sorts []model.AstroTeamSort, first *int, after *string) (*model.AstroUserTeamConnection, error)
+	Teams(ctx context.Context, obj *model.AstroUser, sorts []model.AstroTeamSort, first *int, after *string, last *int, before *string) (*model.AstroUserTeamConnection, error)
 }
 type AstroUserTeamResolver interface {
 	Team(ctx context.Context, obj *model.AstroUserTeam) (*model.AstroTeam, error)
 }
 type AstroWorkspaceResolver interface {
 	Organization(ctx context.Context, obj *model.AstroWorkspace) (*model.AstroOrganization, error)
-	Deployments(ctx context.Context, obj *model.AstroWorkspace, first *int, after *string) (*model.AstroDeploymentConnection, error)
-	APITokens(ctx context.Context, obj *model.AstroWorkspace, sorts []model.AstroAPITokenSort, first *int, after *string) (*model.AstroAPITokenConnection, error)
-	EnvironmentObjects(ctx context.Context, obj *model.AstroWorkspace, objectType *model.AstroEnvironmentObjectType, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string) (*model.AstroEnvironmentObjectConnection, error)
-	Users(ctx context.Context, obj *model.AstroWorkspace, sorts []model.AstroUserSort, first *int, after *string) (*model.AstroUserConnection, error)
-	Teams(ctx context.Context, obj *model.AstroWorkspace, sorts []model.AstroTeamSort, first *int, after *string) (*model.AstroTeamConnection, error)
+	Deployments(ctx context.Context, obj *model.AstroWorkspace, first *int, after *string, last *int, before *string) (*model.AstroDeploymentConnection, error)
+	APITokens(ctx context.Context, obj *model.AstroWorkspace, sorts []model.AstroAPITokenSort, first *int, after *string, last *int, before *string) (*model.AstroAPITokenConnection, error)
+	EnvironmentObjects(ctx context.Context, obj *model.AstroWorkspace, objectType *model.AstroEnvironmentObjectType, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string, last *int, before *string) (*model.AstroEnvironmentObjectConnection, error)
+	Users(ctx context.Context, obj *model.AstroWorkspace, sorts []model.AstroUserSort, first *int, after *string, last *int, before *string) (*model.AstroUserConnection, error)
+	Teams(ctx context.Context, obj *model.AstroWorkspace, sorts []model.AstroTeamSort, first *int, after *string, last *int, before *string) (*model.AstroTeamConnection, error)
 }
 type MutationResolver interface {
 	CreateSoftwareDeployment(ctx context.Context, input model.CreateSoftwareDeploymentInput) (*model.CreateSoftwareDeploymentPayload, error)
@@ -1936,8 +1936,8 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	DeploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, filter *model.DeploymentFilter) (*model.DeploymentReport, error)
-	Deployments(ctx context.Context, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string) (*model.DeploymentConnection, error)
-	Workspaces(ctx context.Context, filter *model.WorkspaceFilter, first *int, after *string) (*model.WorkspaceConnection, error)
+	Deployments(ctx context.Context, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string, last *int, before *string) (*model.DeploymentConnection, error)
+	Workspaces(ctx context.Context, filter *model.WorkspaceFilter, first *int, after *string, last *int, before *string) (*model.WorkspaceConnection, error)
 	Astro(ctx context.Context) (*model.AstroQuery, error)
 	Software(ctx context.Context) (*model.SoftwareQuery, error)
 }
@@ -1961,9 +1961,9 @@ type SoftwareDeploymentResolver interface {
 
 	Workspace(ctx context.Context, obj *model.SoftwareDeployment) (*model.SoftwareWorkspace, error)
 
-	Users(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string) (*model.SoftwareUserConnection, error)
-	Teams(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string) (*model.SoftwareTeamConnection, error)
-	ServiceAccounts(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string) (*model.SoftwareServiceAccountConnection, error)
+	Users(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string, last *int, before *string) (*model.SoftwareUserConnection, error)
+	Teams(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string, last *int, before *string) (*model.SoftwareTeamConnection, error)
+	ServiceAccounts(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string, last *int, before *string) (*model.SoftwareServiceAccountConnection, error)
 
 	Logs(ctx context.Context, obj *model.SoftwareDeployment, sources []model.LogSource, search *string, since *time.Time) ([]*model.DeploymentLogLine, error)
 }
@@ -1972,13 +1972,13 @@ type SoftwareQueryResolver interface {
 	AppConfig(ctx context.Context, obj *model.SoftwareQuery) (*model.SoftwareAppConfig, error)
 	DeploymentConfig(ctx context.Context, obj *model.SoftwareQuery) (*model.SoftwareDeploymentConfig, error)
 	RuntimeReleases(ctx context.Context, obj *model.SoftwareQuery, airflowVersion *string, clusterID *string) ([]*model.SoftwareRuntimeRelease, error)
-	Workspaces(ctx context.Context, obj *model.SoftwareQuery, search *string, first *int, after *string) (*model.SoftwareWorkspaceConnection, error)
+	Workspaces(ctx context.Context, obj *model.SoftwareQuery, search *string, first *int, after *string, last *int, before *string) (*model.SoftwareWorkspaceConnection, error)
 	Workspace(ctx context.Context, obj *model.SoftwareQuery, id string) (*model.SoftwareWorkspace, error)
-	Deployments(ctx context.Context, obj *model.SoftwareQuery, workspaceID *string, search *string, first *int, after *string) (*model.SoftwareDeploymentConnection, error)
+	Deployments(ctx context.Context, obj *model.SoftwareQuery, workspaceID *string, search *string, first *int, after *string, last *int, before *string) (*model.SoftwareDeploymentConnection, error)
 	Deployment(ctx context.Context, obj *model.SoftwareQuery, id string) (*model.SoftwareDeployment, error)
-	Users(ctx context.Context, obj *model.SoftwareQuery, search *string, first *int, after *string) (*model.SoftwareUserConnection, error)
+	Users(ctx context.Context, obj *model.SoftwareQuery, search *string, first *int, after *string, last *int, before *string) (*model.SoftwareUserConnection, error)
 	User(ctx context.Context, obj *model.SoftwareQuery, id string) (*model.SoftwareUser, error)
-	Teams(ctx context.Context, obj *model.SoftwareQuery, workspaceID *string, first *int, after *string) (*model.SoftwareTeamConnection, error)
+	Teams(ctx context.Context, obj *model.SoftwareQuery, workspaceID *string, first *int, after *string, last *int, before *string) (*model.SoftwareTeamConnection, error)
 	Team(ctx context.Context, obj *model.SoftwareQuery, id string) (*model.SoftwareTeam, error)
 	AuthConfig(ctx context.Context, obj *model.SoftwareQuery) (*model.SoftwareAuthConfig, error)
 	AvailableNamespaces(ctx context.Context, obj *model.SoftwareQuery, clusterID *string) ([]string, error)
@@ -1987,11 +1987,11 @@ type SoftwareTeamResolver interface {
 	Users(ctx context.Context, obj *model.SoftwareTeam) ([]*model.SoftwareUser, error)
 }
 type SoftwareWorkspaceResolver interface {
-	Deployments(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareDeploymentConnection, error)
-	Users(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareUserConnection, error)
-	Teams(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareTeamConnection, error)
-	ServiceAccounts(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareServiceAccountConnection, error)
-	Invites(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareInviteConnection, error)
+	Deployments(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string, last *int, before *string) (*model.SoftwareDeploymentConnection, error)
+	Users(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string, last *int, before *string) (*model.SoftwareUserConnection, error)
+	Teams(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string, last *int, before *string) (*model.SoftwareTeamConnection, error)
+	ServiceAccounts(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string, last *int, before *string) (*model.SoftwareServiceAccountConnection, error)
+	Invites(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string, last *int, before *string) (*model.SoftwareInviteConnection, error)
 }
 type SubscriptionResolver interface {
 	DeploymentLogs(ctx context.Context, deploymentID string, sources []model.LogSource, search *string) (<-chan *model.DeploymentLogLine, error)
@@ -3462,7 +3462,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroDeployment.APITokens(childComplexity, args["sorts"].([]model.AstroAPITokenSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroDeployment.APITokens(childComplexity, args["sorts"].([]model.AstroAPITokenSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroDeployment.apiUrl":
 		if e.ComplexityRoot.AstroDeployment.APIURL == nil {
 			break
@@ -3490,7 +3490,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroDeployment.AgentTokens(childComplexity, args["sorts"].([]model.AstroAgentTokenSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroDeployment.AgentTokens(childComplexity, args["sorts"].([]model.AstroAgentTokenSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroDeployment.airflowVersion":
 		if e.ComplexityRoot.AstroDeployment.AirflowVersion == nil {
 			break
@@ -3584,7 +3584,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroDeployment.Deploys(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroDeployment.Deploys(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroDeployment.description":
 		if e.ComplexityRoot.AstroDeployment.Description == nil {
 			break
@@ -3613,7 +3613,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroDeployment.EnvironmentObjects(childComplexity, args["objectType"].(*model.AstroEnvironmentObjectType), args["showSecrets"].(*bool), args["resolveLinked"].(*bool), args["sorts"].([]model.AstroEnvironmentObjectSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroDeployment.EnvironmentObjects(childComplexity, args["objectType"].(*model.AstroEnvironmentObjectType), args["showSecrets"].(*bool), args["resolveLinked"].(*bool), args["sorts"].([]model.AstroEnvironmentObjectSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroDeployment.environmentVariables":
 		if e.ComplexityRoot.AstroDeployment.EnvironmentVariables == nil {
 			break
@@ -3702,7 +3702,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroDeployment.Logs(childComplexity, args["sources"].([]model.AstroLogSource), args["searchText"].(*string), args["range"].(*int), args["startDate"].(*time.Time), args["endDate"].(*time.Time), args["maxNumResults"].(*int), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroDeployment.Logs(childComplexity, args["sources"].([]model.AstroLogSource), args["searchText"].(*string), args["range"].(*int), args["startDate"].(*time.Time), args["endDate"].(*time.Time), args["maxNumResults"].(*int), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroDeployment.name":
 		if e.ComplexityRoot.AstroDeployment.Name == nil {
 			break
@@ -3827,7 +3827,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroDeployment.Teams(childComplexity, args["sorts"].([]model.AstroTeamSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroDeployment.Teams(childComplexity, args["sorts"].([]model.AstroTeamSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroDeployment.type":
 		if e.ComplexityRoot.AstroDeployment.Type == nil {
 			break
@@ -3862,7 +3862,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroDeployment.Users(childComplexity, args["sorts"].([]model.AstroUserSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroDeployment.Users(childComplexity, args["sorts"].([]model.AstroUserSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroDeployment.webServerAirflowApiUrl":
 		if e.ComplexityRoot.AstroDeployment.WebServerAirflowAPIURL == nil {
 			break
@@ -4762,7 +4762,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroOrganization.APITokens(childComplexity, args["workspaceId"].(*string), args["deploymentId"].(*string), args["dagId"].(*string), args["dagTags"].([]string), args["includeOnlyOrganizationTokens"].(*bool), args["kind"].(*model.AstroAPITokenKind), args["sorts"].([]model.AstroAPITokenSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroOrganization.APITokens(childComplexity, args["workspaceId"].(*string), args["deploymentId"].(*string), args["dagId"].(*string), args["dagTags"].([]string), args["includeOnlyOrganizationTokens"].(*bool), args["kind"].(*model.AstroAPITokenKind), args["sorts"].([]model.AstroAPITokenSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroOrganization.allowEnhancedSupportAccess":
 		if e.ComplexityRoot.AstroOrganization.AllowEnhancedSupportAccess == nil {
 			break
@@ -4779,7 +4779,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroOrganization.AllowedIPAddressRanges(childComplexity, args["sorts"].([]model.AstroAllowedIPAddressRangeSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroOrganization.AllowedIPAddressRanges(childComplexity, args["sorts"].([]model.AstroAllowedIPAddressRangeSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroOrganization.auditLogs":
 		if e.ComplexityRoot.AstroOrganization.AuditLogs == nil {
 			break
@@ -4829,7 +4829,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroOrganization.Clusters(childComplexity, args["names"].([]string), args["provider"].(*model.AstroCloudProvider), args["sorts"].([]model.AstroSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroOrganization.Clusters(childComplexity, args["names"].([]string), args["provider"].(*model.AstroCloudProvider), args["sorts"].([]model.AstroSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroOrganization.createdAt":
 		if e.ComplexityRoot.AstroOrganization.CreatedAt == nil {
 			break
@@ -4874,7 +4874,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroOrganization.Deployments(childComplexity, args["workspaceIds"].([]string), args["names"].([]string), args["orderBy"].(*model.AstroDeploymentOrder), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroOrganization.Deployments(childComplexity, args["workspaceIds"].([]string), args["names"].([]string), args["orderBy"].(*model.AstroDeploymentOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroOrganization.environmentObject":
 		if e.ComplexityRoot.AstroOrganization.EnvironmentObject == nil {
 			break
@@ -4896,7 +4896,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroOrganization.EnvironmentObjects(childComplexity, args["workspaceId"].(*string), args["deploymentId"].(*string), args["objectType"].(*model.AstroEnvironmentObjectType), args["objectKey"].(*string), args["showSecrets"].(*bool), args["resolveLinked"].(*bool), args["sorts"].([]model.AstroEnvironmentObjectSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroOrganization.EnvironmentObjects(childComplexity, args["workspaceId"].(*string), args["deploymentId"].(*string), args["objectType"].(*model.AstroEnvironmentObjectType), args["objectKey"].(*string), args["showSecrets"].(*bool), args["resolveLinked"].(*bool), args["sorts"].([]model.AstroEnvironmentObjectSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroOrganization.hasAiFeaturesDisabled":
 		if e.ComplexityRoot.AstroOrganization.HasAiFeaturesDisabled == nil {
 			break
@@ -4989,7 +4989,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroOrganization.Roles(childComplexity, args["scopeTypes"].([]model.AstroPermissionScopeType), args["sorts"].([]model.AstroRoleSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroOrganization.Roles(childComplexity, args["scopeTypes"].([]model.AstroPermissionScopeType), args["sorts"].([]model.AstroRoleSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroOrganization.shouldEnforceDedicatedClusters":
 		if e.ComplexityRoot.AstroOrganization.ShouldEnforceDedicatedClusters == nil {
 			break
@@ -5023,7 +5023,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroOrganization.Teams(childComplexity, args["names"].([]string), args["workspaceId"].(*string), args["deploymentId"].(*string), args["sorts"].([]model.AstroTeamSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroOrganization.Teams(childComplexity, args["names"].([]string), args["workspaceId"].(*string), args["deploymentId"].(*string), args["sorts"].([]model.AstroTeamSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroOrganization.trialExpiresAt":
 		if e.ComplexityRoot.AstroOrganization.TrialExpiresAt == nil {
 			break
@@ -5063,7 +5063,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroOrganization.Users(childComplexity, args["workspaceId"].(*string), args["deploymentId"].(*string), args["dagId"].(*string), args["dagTags"].([]string), args["sorts"].([]model.AstroUserSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroOrganization.Users(childComplexity, args["workspaceId"].(*string), args["deploymentId"].(*string), args["dagId"].(*string), args["dagTags"].([]string), args["sorts"].([]model.AstroUserSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroOrganization.workspace":
 		if e.ComplexityRoot.AstroOrganization.Workspace == nil {
 			break
@@ -5085,7 +5085,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroOrganization.Workspaces(childComplexity, args["names"].([]string), args["workspaceIds"].([]string), args["sorts"].([]model.AstroSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroOrganization.Workspaces(childComplexity, args["names"].([]string), args["workspaceIds"].([]string), args["sorts"].([]model.AstroSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "AstroOrganizationConnection.edges":
 		if e.ComplexityRoot.AstroOrganizationConnection.Edges == nil {
@@ -5247,7 +5247,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroQuery.Organizations(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroQuery.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroQuery.permissionGroups":
 		if e.ComplexityRoot.AstroQuery.PermissionGroups == nil {
 			break
@@ -5716,7 +5716,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroTeam.Members(childComplexity, args["sorts"].([]model.AstroTeamMemberSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroTeam.Members(childComplexity, args["sorts"].([]model.AstroTeamMemberSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroTeam.name":
 		if e.ComplexityRoot.AstroTeam.Name == nil {
 			break
@@ -5937,7 +5937,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroUser.Teams(childComplexity, args["sorts"].([]model.AstroTeamSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroUser.Teams(childComplexity, args["sorts"].([]model.AstroTeamSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroUser.updatedAt":
 		if e.ComplexityRoot.AstroUser.UpdatedAt == nil {
 			break
@@ -6216,7 +6216,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroWorkspace.APITokens(childComplexity, args["sorts"].([]model.AstroAPITokenSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroWorkspace.APITokens(childComplexity, args["sorts"].([]model.AstroAPITokenSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroWorkspace.cicdEnforcedDefault":
 		if e.ComplexityRoot.AstroWorkspace.CicdEnforcedDefault == nil {
 			break
@@ -6263,7 +6263,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroWorkspace.Deployments(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroWorkspace.Deployments(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroWorkspace.description":
 		if e.ComplexityRoot.AstroWorkspace.Description == nil {
 			break
@@ -6280,7 +6280,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroWorkspace.EnvironmentObjects(childComplexity, args["objectType"].(*model.AstroEnvironmentObjectType), args["showSecrets"].(*bool), args["resolveLinked"].(*bool), args["sorts"].([]model.AstroEnvironmentObjectSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroWorkspace.EnvironmentObjects(childComplexity, args["objectType"].(*model.AstroEnvironmentObjectType), args["showSecrets"].(*bool), args["resolveLinked"].(*bool), args["sorts"].([]model.AstroEnvironmentObjectSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroWorkspace.id":
 		if e.ComplexityRoot.AstroWorkspace.ID == nil {
 			break
@@ -6327,7 +6327,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroWorkspace.Teams(childComplexity, args["sorts"].([]model.AstroTeamSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroWorkspace.Teams(childComplexity, args["sorts"].([]model.AstroTeamSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroWorkspace.updatedAt":
 		if e.ComplexityRoot.AstroWorkspace.UpdatedAt == nil {
 			break
@@ -6350,7 +6350,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.AstroWorkspace.Users(childComplexity, args["sorts"].([]model.AstroUserSort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.AstroWorkspace.Users(childComplexity, args["sorts"].([]model.AstroUserSort), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "AstroWorkspace.workspaceId":
 		if e.ComplexityRoot.AstroWorkspace.WorkspaceID == nil {
 			break
@@ -7893,7 +7893,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Deployments(childComplexity, args["filter"].(*model.DeploymentFilter), args["orderBy"].(*model.DeploymentOrder), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Deployments(childComplexity, args["filter"].(*model.DeploymentFilter), args["orderBy"].(*model.DeploymentOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
@@ -7933,7 +7933,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Workspaces(childComplexity, args["filter"].(*model.WorkspaceFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Workspaces(childComplexity, args["filter"].(*model.WorkspaceFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "RemoveAstroTeamMemberPayload.memberId":
 		if e.ComplexityRoot.RemoveAstroTeamMemberPayload.MemberID == nil {
@@ -8269,7 +8269,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SoftwareDeployment.ServiceAccounts(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.SoftwareDeployment.ServiceAccounts(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "SoftwareDeployment.status":
 		if e.ComplexityRoot.SoftwareDeployment.Status == nil {
 			break
@@ -8286,7 +8286,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SoftwareDeployment.Teams(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.SoftwareDeployment.Teams(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "SoftwareDeployment.updatedAt":
 		if e.ComplexityRoot.SoftwareDeployment.UpdatedAt == nil {
 			break
@@ -8309,7 +8309,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SoftwareDeployment.Users(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.SoftwareDeployment.Users(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "SoftwareDeployment.version":
 		if e.ComplexityRoot.SoftwareDeployment.Version == nil {
 			break
@@ -8561,7 +8561,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SoftwareQuery.Deployments(childComplexity, args["workspaceId"].(*string), args["search"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.SoftwareQuery.Deployments(childComplexity, args["workspaceId"].(*string), args["search"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "SoftwareQuery.houstonVersion":
 		if e.ComplexityRoot.SoftwareQuery.HoustonVersion == nil {
 			break
@@ -8606,7 +8606,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SoftwareQuery.Teams(childComplexity, args["workspaceId"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.SoftwareQuery.Teams(childComplexity, args["workspaceId"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "SoftwareQuery.user":
 		if e.ComplexityRoot.SoftwareQuery.User == nil {
 			break
@@ -8628,7 +8628,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SoftwareQuery.Users(childComplexity, args["search"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.SoftwareQuery.Users(childComplexity, args["search"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "SoftwareQuery.workspace":
 		if e.ComplexityRoot.SoftwareQuery.Workspace == nil {
 			break
@@ -8650,7 +8650,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SoftwareQuery.Workspaces(childComplexity, args["search"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.SoftwareQuery.Workspaces(childComplexity, args["search"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "SoftwareRoleBinding.deployment":
 		if e.ComplexityRoot.SoftwareRoleBinding.Deployment == nil {
@@ -9033,7 +9033,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SoftwareWorkspace.Deployments(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.SoftwareWorkspace.Deployments(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "SoftwareWorkspace.description":
 		if e.ComplexityRoot.SoftwareWorkspace.Description == nil {
 			break
@@ -9062,7 +9062,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SoftwareWorkspace.Invites(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.SoftwareWorkspace.Invites(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "SoftwareWorkspace.name":
 		if e.ComplexityRoot.SoftwareWorkspace.Name == nil {
 			break
@@ -9085,7 +9085,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SoftwareWorkspace.ServiceAccounts(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.SoftwareWorkspace.ServiceAccounts(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "SoftwareWorkspace.teams":
 		if e.ComplexityRoot.SoftwareWorkspace.Teams == nil {
 			break
@@ -9096,7 +9096,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SoftwareWorkspace.Teams(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.SoftwareWorkspace.Teams(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "SoftwareWorkspace.updatedAt":
 		if e.ComplexityRoot.SoftwareWorkspace.UpdatedAt == nil {
 			break
@@ -9113,7 +9113,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SoftwareWorkspace.Users(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.SoftwareWorkspace.Users(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "SoftwareWorkspace.workspaceId":
 		if e.ComplexityRoot.SoftwareWorkspace.WorkspaceID == nil {
 			break
@@ -9651,7 +9651,7 @@ var sources = []*ast.Source{
 	{Name: "../schema/astro.graphqls", Input: `"Astro, through the Astro API v1 (https://api.astronomer.io/v1)."
 type AstroQuery {
   "Organizations the caller's token belongs to. Only personal tokens may list organizations; other tokens name theirs with X-Astro-Organization-Id."
-  organizations(first: Int = 20, after: String): AstroOrganizationConnection!
+  organizations(first: Int, after: String, last: Int, before: String): AstroOrganizationConnection!
   "One organization by its Astro id. Costs no call unless its own fields are asked for."
   organization(id: String!): AstroOrganization
   "The user behind the caller's token (GetSelfUser): roles in every scope, pending invites, feature flags. Needs a personal token; API tokens have no user."
@@ -9744,13 +9744,13 @@ type AstroOrganization implements Node {
   managedDomains: [AstroManagedDomain!]
   productPlans: [AstroProductPlan!]
   "Workspaces of the organization; names and workspaceIds filter upstream."
-  workspaces(names: [String!], workspaceIds: [String!], sorts: [AstroSort!], first: Int = 20, after: String): AstroWorkspaceConnection!
+  workspaces(names: [String!], workspaceIds: [String!], sorts: [AstroSort!], first: Int, after: String, last: Int, before: String): AstroWorkspaceConnection!
   workspace(id: String!): AstroWorkspace
   "Deployments of the organization, paged upstream: first 100 costs one Astro request."
-  deployments(workspaceIds: [String!], names: [String!], orderBy: AstroDeploymentOrder, first: Int = 20, after: String): AstroDeploymentConnection!
+  deployments(workspaceIds: [String!], names: [String!], orderBy: AstroDeploymentOrder, first: Int, after: String, last: Int, before: String): AstroDeploymentConnection!
   deployment(id: String!): AstroDeployment
   "Clusters of the organization (DEDICATED and HYBRID; the shared clusters of STANDARD deployments are not listed)."
-  clusters(names: [String!], provider: AstroCloudProvider, sorts: [AstroSort!], first: Int = 20, after: String): AstroClusterConnection!
+  clusters(names: [String!], provider: AstroCloudProvider, sorts: [AstroSort!], first: Int, after: String, last: Int, before: String): AstroClusterConnection!
   cluster(id: String!): AstroCluster
 }
 
@@ -9771,7 +9771,7 @@ type AstroWorkspace implements Node & Workspace {
   createdBy: AstroSubject
   updatedBy: AstroSubject
   organization: AstroOrganization!
-  deployments(first: Int = 20, after: String): AstroDeploymentConnection!
+  deployments(first: Int, after: String, last: Int, before: String): AstroDeploymentConnection!
 }
 
 type AstroWorkerQueue {
@@ -10237,27 +10237,27 @@ type AstroAllowedIpAddressRangeEdge {
 
 extend type AstroOrganization {
   "API tokens of the organization (ListApiTokens)."
-  apiTokens(workspaceId: String, deploymentId: String, dagId: String, dagTags: [String!], includeOnlyOrganizationTokens: Boolean, kind: AstroApiTokenKind, sorts: [AstroApiTokenSort!], first: Int = 20, after: String): AstroApiTokenConnection!
+  apiTokens(workspaceId: String, deploymentId: String, dagId: String, dagTags: [String!], includeOnlyOrganizationTokens: Boolean, kind: AstroApiTokenKind, sorts: [AstroApiTokenSort!], first: Int, after: String, last: Int, before: String): AstroApiTokenConnection!
   "One API token (GetApiToken); its secret is never returned."
   apiToken(id: String!): AstroApiToken
   "Custom roles (ListRoles), and the built-in ones in the connection's defaultRoles."
-  roles(scopeTypes: [AstroPermissionScopeType!], sorts: [AstroRoleSort!], first: Int = 20, after: String): AstroRoleConnection!
+  roles(scopeTypes: [AstroPermissionScopeType!], sorts: [AstroRoleSort!], first: Int, after: String, last: Int, before: String): AstroRoleConnection!
   "One custom role with its permissions (GetCustomRole)."
   role(id: String!): AstroCustomRole
   "Templates a custom role can start from (ListRoleTemplates)."
   roleTemplates(scopeTypes: [AstroPermissionScopeType!]): [AstroRoleTemplate!]!
   "The IP allowlist (ListAllowedIpAddressRanges)."
-  allowedIpAddressRanges(sorts: [AstroAllowedIpAddressRangeSort!], first: Int = 20, after: String): AstroAllowedIpAddressRangeConnection!
+  allowedIpAddressRanges(sorts: [AstroAllowedIpAddressRangeSort!], first: Int, after: String, last: Int, before: String): AstroAllowedIpAddressRangeConnection!
 }
 
 extend type AstroWorkspace {
   "API tokens with a role in the workspace (ListApiTokens?workspaceId)."
-  apiTokens(sorts: [AstroApiTokenSort!], first: Int = 20, after: String): AstroApiTokenConnection!
+  apiTokens(sorts: [AstroApiTokenSort!], first: Int, after: String, last: Int, before: String): AstroApiTokenConnection!
 }
 
 extend type AstroDeployment {
   "API tokens with a role in the deployment (ListApiTokens?deploymentId)."
-  apiTokens(sorts: [AstroApiTokenSort!], first: Int = 20, after: String): AstroApiTokenConnection!
+  apiTokens(sorts: [AstroApiTokenSort!], first: Int, after: String, last: Int, before: String): AstroApiTokenConnection!
 }
 
 extend type Mutation {
@@ -10879,7 +10879,7 @@ extend type AstroDeployment {
   "Observed hibernation state (development deployments)."
   hibernationStatus: AstroHibernationStatus
   "Code deploys, newest first (ListDeploys)."
-  deploys(first: Int = 20, after: String): AstroDeployConnection!
+  deploys(first: Int, after: String, last: Int, before: String): AstroDeployConnection!
   "One deploy (GetDeploy)."
   deploy(id: String!): AstroDeploy
   """
@@ -10888,9 +10888,9 @@ extend type AstroDeployment {
   (both or neither; not with range). Pages of one search share its window:
   the cursor carries Astro's searchId.
   """
-  logs(sources: [AstroLogSource!]!, searchText: String, range: Int, startDate: Time, endDate: Time, maxNumResults: Int, first: Int = 100, after: String): AstroDeploymentLogConnection!
+  logs(sources: [AstroLogSource!]!, searchText: String, range: Int, startDate: Time, endDate: Time, maxNumResults: Int, first: Int, after: String, last: Int, before: String): AstroDeploymentLogConnection!
   "Tokens of the deployment's remote-execution agents (ListAgentTokens)."
-  agentTokens(sorts: [AstroAgentTokenSort!], first: Int = 20, after: String): AstroAgentTokenConnection!
+  agentTokens(sorts: [AstroAgentTokenSort!], first: Int, after: String, last: Int, before: String): AstroAgentTokenConnection!
   "One agent token (GetAgentToken)."
   agentToken(id: String!): AstroAgentToken
   "What this deployment can be configured with (GetDeploymentOptions with its id)."
@@ -11683,19 +11683,19 @@ type AstroEnvironmentObjectEdge {
 
 extend type AstroOrganization {
   "Environment objects (ListEnvironmentObjects); showSecrets returns secret values, resolveLinked adds the objects linked to the workspace or deployment from elsewhere."
-  environmentObjects(workspaceId: String, deploymentId: String, objectType: AstroEnvironmentObjectType, objectKey: String, showSecrets: Boolean, resolveLinked: Boolean, sorts: [AstroEnvironmentObjectSort!], first: Int = 20, after: String): AstroEnvironmentObjectConnection!
+  environmentObjects(workspaceId: String, deploymentId: String, objectType: AstroEnvironmentObjectType, objectKey: String, showSecrets: Boolean, resolveLinked: Boolean, sorts: [AstroEnvironmentObjectSort!], first: Int, after: String, last: Int, before: String): AstroEnvironmentObjectConnection!
   "One environment object (GetEnvironmentObject)."
   environmentObject(id: String!): AstroEnvironmentObject
 }
 
 extend type AstroWorkspace {
   "Environment objects of the workspace (ListEnvironmentObjects?workspaceId)."
-  environmentObjects(objectType: AstroEnvironmentObjectType, showSecrets: Boolean, resolveLinked: Boolean, sorts: [AstroEnvironmentObjectSort!], first: Int = 20, after: String): AstroEnvironmentObjectConnection!
+  environmentObjects(objectType: AstroEnvironmentObjectType, showSecrets: Boolean, resolveLinked: Boolean, sorts: [AstroEnvironmentObjectSort!], first: Int, after: String, last: Int, before: String): AstroEnvironmentObjectConnection!
 }
 
 extend type AstroDeployment {
   "Environment objects of the deployment (ListEnvironmentObjects?deploymentId); resolveLinked adds the ones linked to it."
-  environmentObjects(objectType: AstroEnvironmentObjectType, showSecrets: Boolean, resolveLinked: Boolean, sorts: [AstroEnvironmentObjectSort!], first: Int = 20, after: String): AstroEnvironmentObjectConnection!
+  environmentObjects(objectType: AstroEnvironmentObjectType, showSecrets: Boolean, resolveLinked: Boolean, sorts: [AstroEnvironmentObjectSort!], first: Int, after: String, last: Int, before: String): AstroEnvironmentObjectConnection!
 }
 
 extend type Mutation {
@@ -11991,7 +11991,7 @@ type AstroUser implements Node {
   createdAt: Time
   updatedAt: Time
   "The teams the user belongs to (ListUserTeams)."
-  teams(sorts: [AstroTeamSort!], first: Int = 20, after: String): AstroUserTeamConnection!
+  teams(sorts: [AstroTeamSort!], first: Int, after: String, last: Int, before: String): AstroUserTeamConnection!
 }
 
 type AstroUserConnection {
@@ -12052,7 +12052,7 @@ type AstroTeam implements Node {
   createdBy: AstroSubject
   updatedBy: AstroSubject
   "The team's members (ListTeamMembers)."
-  members(sorts: [AstroTeamMemberSort!], first: Int = 20, after: String): AstroTeamMemberConnection!
+  members(sorts: [AstroTeamMemberSort!], first: Int, after: String, last: Int, before: String): AstroTeamMemberConnection!
 }
 
 type AstroTeamConnection {
@@ -12143,27 +12143,27 @@ type AstroInvite {
 
 extend type AstroOrganization {
   "Members of the organization (ListUsers); workspaceId, deploymentId, dagId and dagTags filter upstream."
-  users(workspaceId: String, deploymentId: String, dagId: String, dagTags: [String!], sorts: [AstroUserSort!], first: Int = 20, after: String): AstroUserConnection!
+  users(workspaceId: String, deploymentId: String, dagId: String, dagTags: [String!], sorts: [AstroUserSort!], first: Int, after: String, last: Int, before: String): AstroUserConnection!
   "One member (GetUser)."
   user(id: String!): AstroUser
   "Teams of the organization (ListTeams)."
-  teams(names: [String!], workspaceId: String, deploymentId: String, sorts: [AstroTeamSort!], first: Int = 20, after: String): AstroTeamConnection!
+  teams(names: [String!], workspaceId: String, deploymentId: String, sorts: [AstroTeamSort!], first: Int, after: String, last: Int, before: String): AstroTeamConnection!
   "One team (GetTeam)."
   team(id: String!): AstroTeam
 }
 
 extend type AstroWorkspace {
   "Users with a role in the workspace (ListUsers?workspaceId)."
-  users(sorts: [AstroUserSort!], first: Int = 20, after: String): AstroUserConnection!
+  users(sorts: [AstroUserSort!], first: Int, after: String, last: Int, before: String): AstroUserConnection!
   "Teams with a role in the workspace (ListTeams?workspaceId)."
-  teams(sorts: [AstroTeamSort!], first: Int = 20, after: String): AstroTeamConnection!
+  teams(sorts: [AstroTeamSort!], first: Int, after: String, last: Int, before: String): AstroTeamConnection!
 }
 
 extend type AstroDeployment {
   "Users with a role in the deployment (ListUsers?deploymentId)."
-  users(sorts: [AstroUserSort!], first: Int = 20, after: String): AstroUserConnection!
+  users(sorts: [AstroUserSort!], first: Int, after: String, last: Int, before: String): AstroUserConnection!
   "Teams with a role in the deployment (ListTeams?deploymentId)."
-  teams(sorts: [AstroTeamSort!], first: Int = 20, after: String): AstroTeamConnection!
+  teams(sorts: [AstroTeamSort!], first: Int, after: String, last: Int, before: String): AstroTeamConnection!
 }
 
 extend type Mutation {
@@ -12379,17 +12379,17 @@ type SoftwareQuery {
   "Astro Runtime releases the installation offers (Houston 0.29 and later), optionally only those built on airflowVersion or offered on a cluster."
   runtimeReleases(airflowVersion: String, clusterId: String): [SoftwareRuntimeRelease!]
   "Workspaces the caller has a role in."
-  workspaces(search: String, first: Int = 20, after: String): SoftwareWorkspaceConnection!
+  workspaces(search: String, first: Int, after: String, last: Int, before: String): SoftwareWorkspaceConnection!
   workspace(id: String!): SoftwareWorkspace
   "Deployments the caller can see (of one workspace when workspaceId is given)."
-  deployments(workspaceId: String, search: String, first: Int = 20, after: String): SoftwareDeploymentConnection!
+  deployments(workspaceId: String, search: String, first: Int, after: String, last: Int, before: String): SoftwareDeploymentConnection!
   deployment(id: String!): SoftwareDeployment
   "Users of the installation (system users only). search matches username, full name and e-mail addresses."
-  users(search: String, first: Int = 20, after: String): SoftwareUserConnection!
+  users(search: String, first: Int, after: String, last: Int, before: String): SoftwareUserConnection!
   "One user by Houston id (system users only)."
   user(id: String!): SoftwareUser
   "Teams (Houston 0.28 and later), of one workspace when workspaceId is given. One Houston request per page."
-  teams(workspaceId: String, first: Int = 20, after: String): SoftwareTeamConnection!
+  teams(workspaceId: String, first: Int, after: String, last: Int, before: String): SoftwareTeamConnection!
   "One team by Houston id."
   team(id: String!): SoftwareTeam
   "How people log in to the installation (authConfig; Houston answers it without a token)."
@@ -12487,15 +12487,15 @@ type SoftwareWorkspace implements Node & Workspace {
   deploymentCount: Int
   createdAt: Time
   updatedAt: Time
-  deployments(first: Int = 20, after: String): SoftwareDeploymentConnection!
+  deployments(first: Int, after: String, last: Int, before: String): SoftwareDeploymentConnection!
   "Users with a role on the workspace; the role is on the edge. Read from the workspace's role bindings, in the workspace's own Houston document."
-  users(first: Int = 20, after: String): SoftwareUserConnection!
+  users(first: Int, after: String, last: Int, before: String): SoftwareUserConnection!
   "Teams with a role on the workspace (Houston 0.28 and later); the role is on the edge. In the workspace's own document."
-  teams(first: Int = 20, after: String): SoftwareTeamConnection!
+  teams(first: Int, after: String, last: Int, before: String): SoftwareTeamConnection!
   "Service accounts of the workspace. In the workspace's own document."
-  serviceAccounts(first: Int = 20, after: String): SoftwareServiceAccountConnection!
+  serviceAccounts(first: Int, after: String, last: Int, before: String): SoftwareServiceAccountConnection!
   "Pending invitations. In the workspace's own document."
-  invites(first: Int = 20, after: String): SoftwareInviteConnection!
+  invites(first: Int, after: String, last: Int, before: String): SoftwareInviteConnection!
 }
 
 type SoftwareDeploymentUrl {
@@ -12540,11 +12540,11 @@ type SoftwareDeployment implements Node & Deployment {
   "The deployment's configuration as Houston stores it."
   config: JSON
   "Users with a role on the deployment; the role is on the edge. In the deployment's own document."
-  users(first: Int = 20, after: String): SoftwareUserConnection!
+  users(first: Int, after: String, last: Int, before: String): SoftwareUserConnection!
   "Teams with a role on the deployment (Houston 0.28 and later). In the deployment's own document."
-  teams(first: Int = 20, after: String): SoftwareTeamConnection!
+  teams(first: Int, after: String, last: Int, before: String): SoftwareTeamConnection!
   "Service accounts of the deployment. In the deployment's own document."
-  serviceAccounts(first: Int = 20, after: String): SoftwareServiceAccountConnection!
+  serviceAccounts(first: Int, after: String, last: Int, before: String): SoftwareServiceAccountConnection!
   createdAt: Time
   updatedAt: Time
   """
@@ -13327,9 +13327,9 @@ extend type Query {
   deploymentReport(groupBy: DeploymentReportGroup!, filter: DeploymentFilter): DeploymentReport!
 
   "Deployments of every platform the caller can reach, merged, filtered and ordered (default: by name)."
-  deployments(filter: DeploymentFilter, orderBy: DeploymentOrder, first: Int = 20, after: String): DeploymentConnection!
+  deployments(filter: DeploymentFilter, orderBy: DeploymentOrder, first: Int, after: String, last: Int, before: String): DeploymentConnection!
   "Workspaces of every platform the caller can reach, ordered by name."
-  workspaces(filter: WorkspaceFilter, first: Int = 20, after: String): WorkspaceConnection!
+  workspaces(filter: WorkspaceFilter, first: Int, after: String, last: Int, before: String): WorkspaceConnection!
   "Astro (Hosted and Hybrid), through the Astro API. Null when the gateway has no Astro backend."
   astro: AstroQuery
   "Astronomer Software, through Houston. Null when the gateway has no Houston backend."
@@ -16831,6 +16831,22 @@ func (ec *executionContext) field_AstroDeployment_agentTokens_args(ctx context.C
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -16861,6 +16877,22 @@ func (ec *executionContext) field_AstroDeployment_apiTokens_args(ctx context.Con
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -16897,6 +16929,22 @@ func (ec *executionContext) field_AstroDeployment_deploys_args(ctx context.Conte
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -16951,6 +16999,22 @@ func (ec *executionContext) field_AstroDeployment_environmentObjects_args(ctx co
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg7
 	return args, nil
 }
 
@@ -17021,6 +17085,22 @@ func (ec *executionContext) field_AstroDeployment_logs_args(ctx context.Context,
 		return nil, err
 	}
 	args["after"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg9
 	return args, nil
 }
 
@@ -17051,6 +17131,22 @@ func (ec *executionContext) field_AstroDeployment_teams_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -17081,6 +17177,22 @@ func (ec *executionContext) field_AstroDeployment_users_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -17111,6 +17223,22 @@ func (ec *executionContext) field_AstroOrganization_allowedIpAddressRanges_args(
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -17203,6 +17331,22 @@ func (ec *executionContext) field_AstroOrganization_apiTokens_args(ctx context.C
 		return nil, err
 	}
 	args["after"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg10
 	return args, nil
 }
 
@@ -17307,6 +17451,22 @@ func (ec *executionContext) field_AstroOrganization_clusters_args(ctx context.Co
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -17405,6 +17565,22 @@ func (ec *executionContext) field_AstroOrganization_deployments_args(ctx context
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -17497,6 +17673,22 @@ func (ec *executionContext) field_AstroOrganization_environmentObjects_args(ctx 
 		return nil, err
 	}
 	args["after"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg10
 	return args, nil
 }
 
@@ -17563,6 +17755,22 @@ func (ec *executionContext) field_AstroOrganization_roles_args(ctx context.Conte
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -17631,6 +17839,22 @@ func (ec *executionContext) field_AstroOrganization_teams_args(ctx context.Conte
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg7
 	return args, nil
 }
 
@@ -17707,6 +17931,22 @@ func (ec *executionContext) field_AstroOrganization_users_args(ctx context.Conte
 		return nil, err
 	}
 	args["after"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg8
 	return args, nil
 }
 
@@ -17767,6 +18007,22 @@ func (ec *executionContext) field_AstroOrganization_workspaces_args(ctx context.
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -17803,6 +18059,22 @@ func (ec *executionContext) field_AstroQuery_organizations_args(ctx context.Cont
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -17861,6 +18133,22 @@ func (ec *executionContext) field_AstroTeam_members_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -17891,6 +18179,22 @@ func (ec *executionContext) field_AstroUser_teams_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -17921,6 +18225,22 @@ func (ec *executionContext) field_AstroWorkspace_apiTokens_args(ctx context.Cont
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -17943,6 +18263,22 @@ func (ec *executionContext) field_AstroWorkspace_deployments_args(ctx context.Co
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -17997,6 +18333,22 @@ func (ec *executionContext) field_AstroWorkspace_environmentObjects_args(ctx con
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg7
 	return args, nil
 }
 
@@ -18027,6 +18379,22 @@ func (ec *executionContext) field_AstroWorkspace_teams_args(ctx context.Context,
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -18057,6 +18425,22 @@ func (ec *executionContext) field_AstroWorkspace_users_args(ctx context.Context,
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -19195,6 +19579,22 @@ func (ec *executionContext) field_Query_deployments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -19253,6 +19653,22 @@ func (ec *executionContext) field_Query_workspaces_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -19305,6 +19721,22 @@ func (ec *executionContext) field_SoftwareDeployment_serviceAccounts_args(ctx co
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -19327,6 +19759,22 @@ func (ec *executionContext) field_SoftwareDeployment_teams_args(ctx context.Cont
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -19349,6 +19797,22 @@ func (ec *executionContext) field_SoftwareDeployment_users_args(ctx context.Cont
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -19415,6 +19879,22 @@ func (ec *executionContext) field_SoftwareQuery_deployments_args(ctx context.Con
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -19481,6 +19961,22 @@ func (ec *executionContext) field_SoftwareQuery_teams_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -19525,6 +20021,22 @@ func (ec *executionContext) field_SoftwareQuery_users_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -19569,6 +20081,22 @@ func (ec *executionContext) field_SoftwareQuery_workspaces_args(ctx context.Cont
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -19591,6 +20119,22 @@ func (ec *executionContext) field_SoftwareWorkspace_deployments_args(ctx context
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -19613,6 +20157,22 @@ func (ec *executionContext) field_SoftwareWorkspace_invites_args(ctx context.Con
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -19635,6 +20195,22 @@ func (ec *executionContext) field_SoftwareWorkspace_serviceAccounts_args(ctx con
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -19657,6 +20233,22 @@ func (ec *executionContext) field_SoftwareWorkspace_teams_args(ctx context.Conte
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -19679,6 +20271,22 @@ func (ec *executionContext) field_SoftwareWorkspace_users_args(ctx context.Conte
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -26634,7 +27242,7 @@ func (ec *executionContext) _AstroDeployment_apiTokens(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroDeployment().APITokens(ctx, obj, fc.Args["sorts"].([]model.AstroAPITokenSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroDeployment().APITokens(ctx, obj, fc.Args["sorts"].([]model.AstroAPITokenSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroAPITokenConnection) graphql.Marshaler {
@@ -27174,7 +27782,7 @@ func (ec *executionContext) _AstroDeployment_deploys(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroDeployment().Deploys(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroDeployment().Deploys(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroDeployConnection) graphql.Marshaler {
@@ -27262,7 +27870,7 @@ func (ec *executionContext) _AstroDeployment_logs(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroDeployment().Logs(ctx, obj, fc.Args["sources"].([]model.AstroLogSource), fc.Args["searchText"].(*string), fc.Args["range"].(*int), fc.Args["startDate"].(*time.Time), fc.Args["endDate"].(*time.Time), fc.Args["maxNumResults"].(*int), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroDeployment().Logs(ctx, obj, fc.Args["sources"].([]model.AstroLogSource), fc.Args["searchText"].(*string), fc.Args["range"].(*int), fc.Args["startDate"].(*time.Time), fc.Args["endDate"].(*time.Time), fc.Args["maxNumResults"].(*int), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroDeploymentLogConnection) graphql.Marshaler {
@@ -27306,7 +27914,7 @@ func (ec *executionContext) _AstroDeployment_agentTokens(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroDeployment().AgentTokens(ctx, obj, fc.Args["sorts"].([]model.AstroAgentTokenSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroDeployment().AgentTokens(ctx, obj, fc.Args["sorts"].([]model.AstroAgentTokenSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroAgentTokenConnection) graphql.Marshaler {
@@ -27426,7 +28034,7 @@ func (ec *executionContext) _AstroDeployment_environmentObjects(ctx context.Cont
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroDeployment().EnvironmentObjects(ctx, obj, fc.Args["objectType"].(*model.AstroEnvironmentObjectType), fc.Args["showSecrets"].(*bool), fc.Args["resolveLinked"].(*bool), fc.Args["sorts"].([]model.AstroEnvironmentObjectSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroDeployment().EnvironmentObjects(ctx, obj, fc.Args["objectType"].(*model.AstroEnvironmentObjectType), fc.Args["showSecrets"].(*bool), fc.Args["resolveLinked"].(*bool), fc.Args["sorts"].([]model.AstroEnvironmentObjectSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroEnvironmentObjectConnection) graphql.Marshaler {
@@ -27470,7 +28078,7 @@ func (ec *executionContext) _AstroDeployment_users(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroDeployment().Users(ctx, obj, fc.Args["sorts"].([]model.AstroUserSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroDeployment().Users(ctx, obj, fc.Args["sorts"].([]model.AstroUserSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroUserConnection) graphql.Marshaler {
@@ -27514,7 +28122,7 @@ func (ec *executionContext) _AstroDeployment_teams(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroDeployment().Teams(ctx, obj, fc.Args["sorts"].([]model.AstroTeamSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroDeployment().Teams(ctx, obj, fc.Args["sorts"].([]model.AstroTeamSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroTeamConnection) graphql.Marshaler {
@@ -31400,7 +32008,7 @@ func (ec *executionContext) _AstroOrganization_workspaces(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroOrganization().Workspaces(ctx, obj, fc.Args["names"].([]string), fc.Args["workspaceIds"].([]string), fc.Args["sorts"].([]model.AstroSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroOrganization().Workspaces(ctx, obj, fc.Args["names"].([]string), fc.Args["workspaceIds"].([]string), fc.Args["sorts"].([]model.AstroSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroWorkspaceConnection) graphql.Marshaler {
@@ -31488,7 +32096,7 @@ func (ec *executionContext) _AstroOrganization_deployments(ctx context.Context, 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroOrganization().Deployments(ctx, obj, fc.Args["workspaceIds"].([]string), fc.Args["names"].([]string), fc.Args["orderBy"].(*model.AstroDeploymentOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroOrganization().Deployments(ctx, obj, fc.Args["workspaceIds"].([]string), fc.Args["names"].([]string), fc.Args["orderBy"].(*model.AstroDeploymentOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroDeploymentConnection) graphql.Marshaler {
@@ -31576,7 +32184,7 @@ func (ec *executionContext) _AstroOrganization_clusters(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroOrganization().Clusters(ctx, obj, fc.Args["names"].([]string), fc.Args["provider"].(*model.AstroCloudProvider), fc.Args["sorts"].([]model.AstroSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroOrganization().Clusters(ctx, obj, fc.Args["names"].([]string), fc.Args["provider"].(*model.AstroCloudProvider), fc.Args["sorts"].([]model.AstroSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroClusterConnection) graphql.Marshaler {
@@ -31708,7 +32316,7 @@ func (ec *executionContext) _AstroOrganization_apiTokens(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroOrganization().APITokens(ctx, obj, fc.Args["workspaceId"].(*string), fc.Args["deploymentId"].(*string), fc.Args["dagId"].(*string), fc.Args["dagTags"].([]string), fc.Args["includeOnlyOrganizationTokens"].(*bool), fc.Args["kind"].(*model.AstroAPITokenKind), fc.Args["sorts"].([]model.AstroAPITokenSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroOrganization().APITokens(ctx, obj, fc.Args["workspaceId"].(*string), fc.Args["deploymentId"].(*string), fc.Args["dagId"].(*string), fc.Args["dagTags"].([]string), fc.Args["includeOnlyOrganizationTokens"].(*bool), fc.Args["kind"].(*model.AstroAPITokenKind), fc.Args["sorts"].([]model.AstroAPITokenSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroAPITokenConnection) graphql.Marshaler {
@@ -31796,7 +32404,7 @@ func (ec *executionContext) _AstroOrganization_roles(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroOrganization().Roles(ctx, obj, fc.Args["scopeTypes"].([]model.AstroPermissionScopeType), fc.Args["sorts"].([]model.AstroRoleSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroOrganization().Roles(ctx, obj, fc.Args["scopeTypes"].([]model.AstroPermissionScopeType), fc.Args["sorts"].([]model.AstroRoleSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroRoleConnection) graphql.Marshaler {
@@ -31928,7 +32536,7 @@ func (ec *executionContext) _AstroOrganization_allowedIpAddressRanges(ctx contex
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroOrganization().AllowedIPAddressRanges(ctx, obj, fc.Args["sorts"].([]model.AstroAllowedIPAddressRangeSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroOrganization().AllowedIPAddressRanges(ctx, obj, fc.Args["sorts"].([]model.AstroAllowedIPAddressRangeSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroAllowedIPAddressRangeConnection) graphql.Marshaler {
@@ -32060,7 +32668,7 @@ func (ec *executionContext) _AstroOrganization_environmentObjects(ctx context.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroOrganization().EnvironmentObjects(ctx, obj, fc.Args["workspaceId"].(*string), fc.Args["deploymentId"].(*string), fc.Args["objectType"].(*model.AstroEnvironmentObjectType), fc.Args["objectKey"].(*string), fc.Args["showSecrets"].(*bool), fc.Args["resolveLinked"].(*bool), fc.Args["sorts"].([]model.AstroEnvironmentObjectSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroOrganization().EnvironmentObjects(ctx, obj, fc.Args["workspaceId"].(*string), fc.Args["deploymentId"].(*string), fc.Args["objectType"].(*model.AstroEnvironmentObjectType), fc.Args["objectKey"].(*string), fc.Args["showSecrets"].(*bool), fc.Args["resolveLinked"].(*bool), fc.Args["sorts"].([]model.AstroEnvironmentObjectSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroEnvironmentObjectConnection) graphql.Marshaler {
@@ -32148,7 +32756,7 @@ func (ec *executionContext) _AstroOrganization_users(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroOrganization().Users(ctx, obj, fc.Args["workspaceId"].(*string), fc.Args["deploymentId"].(*string), fc.Args["dagId"].(*string), fc.Args["dagTags"].([]string), fc.Args["sorts"].([]model.AstroUserSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroOrganization().Users(ctx, obj, fc.Args["workspaceId"].(*string), fc.Args["deploymentId"].(*string), fc.Args["dagId"].(*string), fc.Args["dagTags"].([]string), fc.Args["sorts"].([]model.AstroUserSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroUserConnection) graphql.Marshaler {
@@ -32236,7 +32844,7 @@ func (ec *executionContext) _AstroOrganization_teams(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroOrganization().Teams(ctx, obj, fc.Args["names"].([]string), fc.Args["workspaceId"].(*string), fc.Args["deploymentId"].(*string), fc.Args["sorts"].([]model.AstroTeamSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroOrganization().Teams(ctx, obj, fc.Args["names"].([]string), fc.Args["workspaceId"].(*string), fc.Args["deploymentId"].(*string), fc.Args["sorts"].([]model.AstroTeamSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroTeamConnection) graphql.Marshaler {
@@ -32875,7 +33483,7 @@ func (ec *executionContext) _AstroQuery_organizations(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroQuery().Organizations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroQuery().Organizations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroOrganizationConnection) graphql.Marshaler {
@@ -35025,7 +35633,7 @@ func (ec *executionContext) _AstroTeam_members(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroTeam().Members(ctx, obj, fc.Args["sorts"].([]model.AstroTeamMemberSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroTeam().Members(ctx, obj, fc.Args["sorts"].([]model.AstroTeamMemberSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroTeamMemberConnection) graphql.Marshaler {
@@ -35858,7 +36466,7 @@ func (ec *executionContext) _AstroUser_teams(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroUser().Teams(ctx, obj, fc.Args["sorts"].([]model.AstroTeamSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroUser().Teams(ctx, obj, fc.Args["sorts"].([]model.AstroTeamSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroUserTeamConnection) graphql.Marshaler {
@@ -37320,7 +37928,7 @@ func (ec *executionContext) _AstroWorkspace_deployments(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroWorkspace().Deployments(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroWorkspace().Deployments(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroDeploymentConnection) graphql.Marshaler {
@@ -37364,7 +37972,7 @@ func (ec *executionContext) _AstroWorkspace_apiTokens(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroWorkspace().APITokens(ctx, obj, fc.Args["sorts"].([]model.AstroAPITokenSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroWorkspace().APITokens(ctx, obj, fc.Args["sorts"].([]model.AstroAPITokenSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroAPITokenConnection) graphql.Marshaler {
@@ -37408,7 +38016,7 @@ func (ec *executionContext) _AstroWorkspace_environmentObjects(ctx context.Conte
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroWorkspace().EnvironmentObjects(ctx, obj, fc.Args["objectType"].(*model.AstroEnvironmentObjectType), fc.Args["showSecrets"].(*bool), fc.Args["resolveLinked"].(*bool), fc.Args["sorts"].([]model.AstroEnvironmentObjectSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroWorkspace().EnvironmentObjects(ctx, obj, fc.Args["objectType"].(*model.AstroEnvironmentObjectType), fc.Args["showSecrets"].(*bool), fc.Args["resolveLinked"].(*bool), fc.Args["sorts"].([]model.AstroEnvironmentObjectSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroEnvironmentObjectConnection) graphql.Marshaler {
@@ -37452,7 +38060,7 @@ func (ec *executionContext) _AstroWorkspace_users(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroWorkspace().Users(ctx, obj, fc.Args["sorts"].([]model.AstroUserSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroWorkspace().Users(ctx, obj, fc.Args["sorts"].([]model.AstroUserSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroUserConnection) graphql.Marshaler {
@@ -37496,7 +38104,7 @@ func (ec *executionContext) _AstroWorkspace_teams(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AstroWorkspace().Teams(ctx, obj, fc.Args["sorts"].([]model.AstroTeamSort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.AstroWorkspace().Teams(ctx, obj, fc.Args["sorts"].([]model.AstroTeamSort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroTeamConnection) graphql.Marshaler {
@@ -43732,7 +44340,7 @@ func (ec *executionContext) _Query_deployments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Deployments(ctx, fc.Args["filter"].(*model.DeploymentFilter), fc.Args["orderBy"].(*model.DeploymentOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Deployments(ctx, fc.Args["filter"].(*model.DeploymentFilter), fc.Args["orderBy"].(*model.DeploymentOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DeploymentConnection) graphql.Marshaler {
@@ -43776,7 +44384,7 @@ func (ec *executionContext) _Query_workspaces(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Workspaces(ctx, fc.Args["filter"].(*model.WorkspaceFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Workspaces(ctx, fc.Args["filter"].(*model.WorkspaceFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.WorkspaceConnection) graphql.Marshaler {
@@ -45310,7 +45918,7 @@ func (ec *executionContext) _SoftwareDeployment_users(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SoftwareDeployment().Users(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.SoftwareDeployment().Users(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareUserConnection) graphql.Marshaler {
@@ -45354,7 +45962,7 @@ func (ec *executionContext) _SoftwareDeployment_teams(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SoftwareDeployment().Teams(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.SoftwareDeployment().Teams(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareTeamConnection) graphql.Marshaler {
@@ -45398,7 +46006,7 @@ func (ec *executionContext) _SoftwareDeployment_serviceAccounts(ctx context.Cont
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SoftwareDeployment().ServiceAccounts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.SoftwareDeployment().ServiceAccounts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareServiceAccountConnection) graphql.Marshaler {
@@ -46434,7 +47042,7 @@ func (ec *executionContext) _SoftwareQuery_workspaces(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SoftwareQuery().Workspaces(ctx, obj, fc.Args["search"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.SoftwareQuery().Workspaces(ctx, obj, fc.Args["search"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareWorkspaceConnection) graphql.Marshaler {
@@ -46522,7 +47130,7 @@ func (ec *executionContext) _SoftwareQuery_deployments(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SoftwareQuery().Deployments(ctx, obj, fc.Args["workspaceId"].(*string), fc.Args["search"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.SoftwareQuery().Deployments(ctx, obj, fc.Args["workspaceId"].(*string), fc.Args["search"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareDeploymentConnection) graphql.Marshaler {
@@ -46610,7 +47218,7 @@ func (ec *executionContext) _SoftwareQuery_users(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SoftwareQuery().Users(ctx, obj, fc.Args["search"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.SoftwareQuery().Users(ctx, obj, fc.Args["search"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareUserConnection) graphql.Marshaler {
@@ -46698,7 +47306,7 @@ func (ec *executionContext) _SoftwareQuery_teams(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SoftwareQuery().Teams(ctx, obj, fc.Args["workspaceId"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.SoftwareQuery().Teams(ctx, obj, fc.Args["workspaceId"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareTeamConnection) graphql.Marshaler {
@@ -48574,7 +49182,7 @@ func (ec *executionContext) _SoftwareWorkspace_deployments(ctx context.Context, 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SoftwareWorkspace().Deployments(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.SoftwareWorkspace().Deployments(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareDeploymentConnection) graphql.Marshaler {
@@ -48618,7 +49226,7 @@ func (ec *executionContext) _SoftwareWorkspace_users(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SoftwareWorkspace().Users(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.SoftwareWorkspace().Users(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareUserConnection) graphql.Marshaler {
@@ -48662,7 +49270,7 @@ func (ec *executionContext) _SoftwareWorkspace_teams(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SoftwareWorkspace().Teams(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.SoftwareWorkspace().Teams(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareTeamConnection) graphql.Marshaler {
@@ -48706,7 +49314,7 @@ func (ec *executionContext) _SoftwareWorkspace_serviceAccounts(ctx context.Conte
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SoftwareWorkspace().ServiceAccounts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.SoftwareWorkspace().ServiceAccounts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareServiceAccountConnection) graphql.Marshaler {
@@ -48750,7 +49358,7 @@ func (ec *executionContext) _SoftwareWorkspace_invites(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SoftwareWorkspace().Invites(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.SoftwareWorkspace().Invites(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareInviteConnection) graphql.Marshaler {
