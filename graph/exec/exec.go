@@ -9651,287 +9651,575 @@ var sources = []*ast.Source{
 	{Name: "../schema/astro.graphqls", Input: `"Astro, through the Astro API v1 (https://api.astronomer.io/v1)."
 type AstroQuery {
   "Organizations the caller's token belongs to. Only personal tokens may list organizations; other tokens name theirs with X-Astro-Organization-Id."
-  organizations(first: Int, after: String, last: Int, before: String): AstroOrganizationConnection!
+  organizations(
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroOrganizationConnection!
   "One organization by its Astro id. Costs no call unless its own fields are asked for."
-  organization(id: String!): AstroOrganization
+  organization(
+    "The organization's Astro id (not its global id)."
+    id: String!
+  ): AstroOrganization
   "The user behind the caller's token (GetSelfUser): roles in every scope, pending invites, feature flags. Needs a personal token; API tokens have no user."
-  self(createIfNotExist: Boolean = false): AstroSelfUser
+  self(
+    "Create the user if they don't already exist."
+    createIfNotExist: Boolean = false
+  ): AstroSelfUser
   "The permissions custom roles can grant, in groups (ListPermissionGroups). The same for every organization."
-  permissionGroups(scopeType: AstroPermissionScopeType): [AstroPermissionGroup!]!
+  permissionGroups(
+    "Filter the returned permissions based on the scope they apply to. Note that currently, the only available permissions are in the ` + "`" + `DEPLOYMENT` + "`" + ` and ` + "`" + `DAG` + "`" + ` scopes."
+    scopeType: AstroPermissionScopeType
+  ): [AstroPermissionGroup!]!
 }
 
+"A cloud provider Astro runs clusters on."
 enum AstroCloudProvider {
+  "Amazon Web Services."
   AWS
+  "Microsoft Azure."
   AZURE
+  "Google Cloud Platform."
   GCP
 }
 
+"Where an Astro deployment runs."
 enum AstroDeploymentType {
+  "Astro Hosted, on a dedicated cluster of the organization."
   DEDICATED
+  "Astro Hybrid, on a cluster in the customer's cloud account."
   HYBRID
+  "Astro Hosted, on a shared (standard) cluster."
   STANDARD
 }
 
+"The Airflow executor of an Astro deployment."
 enum AstroExecutor {
+  "CeleryExecutor: tasks run on worker queues."
   CELERY
+  "KubernetesExecutor: one pod per task."
   KUBERNETES
+  "The Astro executor (Astro's own; remote execution needs it)."
   ASTRO
 }
 
+"Scheduler size of a hosted deployment; deploymentOptions.schedulerMachines gives each size's CPU and memory."
 enum AstroSchedulerSize {
+  "Small scheduler (1 CPU, 2 GiB on Astro today)."
   SMALL
+  "Medium scheduler (2 CPU, 4 GiB)."
   MEDIUM
+  "Large scheduler (4 CPU, 8 GiB)."
   LARGE
+  "Extra-large scheduler (8 CPU, 16 GiB)."
   EXTRA_LARGE
 }
 
+"What kind of Astro cluster."
 enum AstroClusterType {
+  "A dedicated Astro Hosted cluster."
   DEDICATED
+  "An Astro Hybrid cluster in the customer's cloud account."
   HYBRID
 }
 
+"Lifecycle state of an Astro cluster."
 enum AstroClusterStatus {
+  "Being created."
   CREATING
+  "Created and usable."
   CREATED
+  "Creation failed."
   CREATE_FAILED
+  "The last update failed."
   UPDATE_FAILED
+  "An update is in progress."
   UPDATING
+  "Astro lost access to the cloud account (Hybrid)."
   ACCESS_DENIED
+  "An upgrade is scheduled."
   UPGRADE_PENDING
+  "Failing over to its disaster-recovery region."
   FAILING_OVER
+  "The last failover failed."
   FAILOVER_FAILED
 }
 
+"What AstroOrganization.deployments sorts by (Astro's sorts parameter)."
 enum AstroDeploymentOrderField {
+  "By name."
   NAME
+  "By creation time."
   CREATED_AT
+  "By time of last change."
   UPDATED_AT
 }
 
+"Order of an organization's deployments, sorted by Astro."
 input AstroDeploymentOrder {
+  "The key to sort by."
   field: AstroDeploymentOrderField!
+  "Ascending (default) or descending."
   direction: OrderDirection! = ASC
 }
 
 "Who created or last changed an object: a user or an API token."
 type AstroSubject {
+  "The subject's ID."
   id: String!
+  "The subject type."
   subjectType: String
+  "The subject's username. Returned only when ` + "`" + `SubjectType` + "`" + ` is ` + "`" + `USER` + "`" + `."
   username: String
+  "The subject's full name. Returned only when ` + "`" + `SubjectType` + "`" + ` is ` + "`" + `USER` + "`" + `."
   fullName: String
+  "The URL for the user's profile image. Returned only when ` + "`" + `SubjectType` + "`" + ` is ` + "`" + `USER` + "`" + `."
   avatarUrl: String
+  "The API token's name. Returned only when ` + "`" + `SubjectType` + "`" + ` is ` + "`" + `SERVICEKEY` + "`" + `."
   apiTokenName: String
 }
 
+"An Astro organization (GetOrganization). Its lists cost one Astro request per page; fields needing only its id cost none."
 type AstroOrganization implements Node {
+  "Global id (Node.id): Query.node fetches it again."
   id: ID!
+  "Astro's own id of the organization (the API's id; ` + "`" + `id` + "`" + ` is the global one)."
   organizationId: String!
+  "The Organization's name."
   name: String!
+  "The Organization's billing email."
   billingEmail: String
+  "The Organization's product type."
   product: String
+  "The Organization's status."
   status: String
+  "The Organization's payment method."
   paymentMethod: String
+  "Whether SCIM is enabled for the Organization."
   isScimEnabled: Boolean!
+  "Whether the organization allows CRE to have view access to their entities"
   allowEnhancedSupportAccess: Boolean!
+  "The time when the Organization was created in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   createdAt: Time
+  "The time when the Organization was last updated in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   updatedAt: Time
+  "The time when the Organization's trial expires in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `. Organizations that are no longer in Trial will not have a expiry date."
   trialExpiresAt: Time
+  "Who created it: a user or an API token."
   createdBy: AstroSubject
+  "Who last changed it: a user or an API token."
   updatedBy: AstroSubject
+  "Whether the Organization has at least one IP address range configured."
   hasAllowedIpAddressRanges: Boolean
+  "Whether new deployments must run on dedicated clusters."
   shouldEnforceDedicatedClusters: Boolean
+  "Whether Astro's AI features are turned off for the organization."
   hasAiFeaturesDisabled: Boolean
+  "The list of managed domains configured in the Organization."
   managedDomains: [AstroManagedDomain!]
+  "The organization's product plans (one per Astro product)."
   productPlans: [AstroProductPlan!]
   "Workspaces of the organization; names and workspaceIds filter upstream."
-  workspaces(names: [String!], workspaceIds: [String!], sorts: [AstroSort!], first: Int, after: String, last: Int, before: String): AstroWorkspaceConnection!
-  workspace(id: String!): AstroWorkspace
+  workspaces(
+    "A list of names for Teams to filter by. The API returns details only for the specified Teams."
+    names: [String!]
+    "A list of IDs for Workspaces to filter on. The API returns details for all Deployments belonging only to the specified Workspaces."
+    workspaceIds: [String!]
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroWorkspaceConnection!
+  "One workspace by Astro id (GetWorkspace, batched with every other workspace of the request). Null with NOT_FOUND when there is none."
+  workspace(
+    "The workspace's Astro id (not its global id)."
+    id: String!
+  ): AstroWorkspace
   "Deployments of the organization, paged upstream: first 100 costs one Astro request."
-  deployments(workspaceIds: [String!], names: [String!], orderBy: AstroDeploymentOrder, first: Int, after: String, last: Int, before: String): AstroDeploymentConnection!
-  deployment(id: String!): AstroDeployment
+  deployments(
+    "A list of IDs for Workspaces to filter on. The API returns details for all Deployments belonging only to the specified Workspaces."
+    workspaceIds: [String!]
+    "A list of names for Teams to filter by. The API returns details only for the specified Teams."
+    names: [String!]
+    "Sort order, done by Astro (default: Astro's, by creation time)."
+    orderBy: AstroDeploymentOrder
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroDeploymentConnection!
+  "One deployment by Astro id (GetDeployment, batched). Null with NOT_FOUND when there is none."
+  deployment(
+    "The deployment's Astro id (not its global id)."
+    id: String!
+  ): AstroDeployment
   "Clusters of the organization (DEDICATED and HYBRID; the shared clusters of STANDARD deployments are not listed)."
-  clusters(names: [String!], provider: AstroCloudProvider, sorts: [AstroSort!], first: Int, after: String, last: Int, before: String): AstroClusterConnection!
-  cluster(id: String!): AstroCluster
+  clusters(
+    "A list of names for Teams to filter by. The API returns details only for the specified Teams."
+    names: [String!]
+    "The cluster's cloud provider."
+    provider: AstroCloudProvider
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroClusterConnection!
+  "One cluster by Astro id (GetCluster, batched). Null with NOT_FOUND when there is none."
+  cluster(
+    "The cluster's Astro id (not its global id)."
+    id: String!
+  ): AstroCluster
 }
 
+"An Astro workspace (GetWorkspace)."
 type AstroWorkspace implements Node & Workspace {
+  "Global id (Node.id): Query.node fetches it again."
   id: ID!
+  "Astro's own id of the workspace (the API's id; ` + "`" + `id` + "`" + ` is the global one)."
   workspaceId: String!
+  "The ID of the organization to which the workspace belongs."
   organizationId: String!
+  "The Workspace's name."
   name: String!
+  "The Workspace's description."
   description: String
+  "ASTRO for Astro objects, SOFTWARE for Software ones."
   platform: Platform!
+  "The name of the Organization to which the Workspace belongs."
   organizationName: String
+  "Whether CI/CD deploys are enforced by default."
   cicdEnforcedDefault: Boolean
+  "The ID of the default cluster for new Deployments."
   defaultClusterId: String
+  "The default cloud provider for new Deployments."
   defaultCloudProvider: AstroCloudProvider
+  "The default region for new Deployments."
   defaultRegion: String
+  "The time when the Workspace was created in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `"
   createdAt: Time
+  "The time when the Workspace was updated in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `"
   updatedAt: Time
+  "Who created it: a user or an API token."
   createdBy: AstroSubject
+  "Who last changed it: a user or an API token."
   updatedBy: AstroSubject
+  "The organization it belongs to; costs no request unless the organization's own fields are asked for."
   organization: AstroOrganization!
-  deployments(first: Int, after: String, last: Int, before: String): AstroDeploymentConnection!
+  "The workspace's deployments: one ListDeployments?workspaceIds=… for the deployments of every workspace on a page."
+  deployments(
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroDeploymentConnection!
 }
 
+"A worker queue of a Celery deployment: a pool of workers of one machine type."
 type AstroWorkerQueue {
+  "The worker queue's ID."
   id: String!
+  "The worker queue's name."
   name: String!
+  "Whether the worker queue is the default worker queue in the Deployment."
   isDefault: Boolean!
+  "The Astro machine size for each worker node in the queue. For Astro Hosted only."
   astroMachine: String
+  "The maximum number of workers that can run at once."
   maxWorkerCount: Int!
+  "The minimum number of workers running at once."
   minWorkerCount: Int!
+  "The maximum number of concurrent tasks that a worker Pod can run at a time."
   workerConcurrency: Int!
+  "The maximum number of CPU units available for a worker node. Units are in number of CPU cores."
   podCpu: String!
+  "The maximum amount of memory available for a worker node. Units are in Gibibytes or ` + "`" + `Gi` + "`" + `."
   podMemory: String!
+  "The node pool ID associated with the worker queue."
   nodePoolId: String
 }
 
+"An Astro deployment (GetDeployment): one Airflow, Hosted or Hybrid."
 type AstroDeployment implements Node & Deployment {
+  "Global id (Node.id): Query.node fetches it again."
   id: ID!
+  "Astro's own id of the deployment (the API's id; ` + "`" + `id` + "`" + ` is the global one)."
   deploymentId: String!
+  "The ID of the Organization to which the Deployment belongs."
   organizationId: String!
+  "The ID of the Workspace to which the Deployment belongs."
   workspaceId: String!
+  "The Deployment's name."
   name: String!
+  "The Deployment's description."
   description: String
+  "ASTRO for Astro objects, SOFTWARE for Software ones."
   platform: Platform!
+  "The status of the Deployment."
   status: DeploymentStatus!
+  "A message that provides context for the Deployment's status."
   statusReason: String
+  "The type of cluster that the Deployment runs on."
   type: AstroDeploymentType
+  "The Deployment's executor type."
   executor: AstroExecutor
+  "Deprecated: runtimeVersion has been replaced with astroRuntimeVersion"
   runtimeVersion: String
+  "The Deployment's Airflow version."
   airflowVersion: String
   "The workspace's name, carried by the deployment itself (costs no call)."
   workspaceName: String
   "The workspace. Asking only for its id or name costs no call; other fields are batched (one list call per organization)."
   workspace: AstroWorkspace
+  "The ID of the cluster where the Deployment is hosted."
   clusterId: String
+  "The name of the cluster where the Deployment is hosted. Only for Dedicated and Hybrid Deployments."
   clusterName: String
+  "The region of the cluster. Only for Dedicated and Hybrid Deployments."
   region: String
+  "The cloud provider of the cluster. Only for Standard Deployment."
   cloudProvider: AstroCloudProvider
   "The cluster (DEDICATED and HYBRID). Asking only for its id or name costs no call; other fields cost one list call per organization."
   cluster: AstroCluster
+  "The Deployment's namespace name in the Kubernetes cluster."
   namespace: String!
+  "The URL of the Deployment's image repository."
   imageRepository: String!
+  "The Deployment's custom image tag. Appears only if specified in the most recent deploy."
   imageTag: String!
+  "A tag that Astronomer applies to the Deployment's Astro Runtime image during a deploy. It includes the date and time of the deploy."
   imageVersion: String
+  "Whether the Deployment requires that all deploys are made through CI/CD."
   isCicdEnforced: Boolean!
+  "Whether the Deployment has DAG deploys enabled."
   isDagDeployEnabled: Boolean!
+  "Whether the Deployment has high availability (HA) enabled. If ` + "`" + `true` + "`" + `, multiple scheduler Pods will run at once."
   isHighAvailability: Boolean
+  "If true, deployment will be able to use development-only features, such as hibernation, but will not have guaranteed uptime SLAs"
   isDevelopmentMode: Boolean
+  "The Deployment's scheduler size."
   schedulerSize: AstroSchedulerSize
+  "The number of schedulers to use in the Deployment."
   schedulerReplicas: Int!
+  "The CPU limit for the Deployment's scheduler. Specified in number of CPU cores."
   schedulerCpu: String!
+  "The memory limit for the Deployment's scheduler. Units in Gibibytes or ` + "`" + `Gi` + "`" + `."
   schedulerMemory: String!
-  webServerUrl: String!
+  "The Deployment's webserver's url."
+  webServerUrl: String! @deprecated(reason: "Use uiUrl: the same Airflow UI, as a full https URL. Airflow 3 has no webserver.")
+  "The base URL to directly access the Airflow API."
   apiUrl: String!
+  "The URL to access the Airflow UI."
   uiUrl: String!
+  "The list of contact emails for the Deployment."
   contactEmails: [String!]
+  "A list of the Deployment's worker queues."
   workerQueues: [AstroWorkerQueue!]
+  "The time when the Deployment was created in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   createdAt: Time
+  "The time when the Deployment was last updated in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   updatedAt: Time
+  "Who created it: a user or an API token."
   createdBy: AstroSubject
+  "Who last changed it: a user or an API token."
   updatedBy: AstroSubject
 }
 
+"A node pool of a Hybrid or dedicated cluster."
 type AstroNodePool {
+  "The node pool's ID."
   id: String!
+  "The name of the node pool."
   name: String!
+  "Whether the node pool is the default node pool of the cluster."
   isDefault: Boolean!
+  "The maximum number of nodes that can be created in the node pool."
   maxNodeCount: Int!
+  "The type of node instance that is used for the node pool."
   nodeInstanceType: String!
+  "The name of the cloud provider."
   cloudProvider: AstroCloudProvider!
 }
 
+"An Astro cluster (GetCluster): where dedicated and Hybrid deployments run."
 type AstroCluster implements Node {
+  "Global id (Node.id): Query.node fetches it again."
   id: ID!
+  "Astro's own id of the cluster (the API's id; ` + "`" + `id` + "`" + ` is the global one)."
   clusterId: String!
+  "The ID of the Organization that the cluster belongs to."
   organizationId: String!
+  "The cluster's name."
   name: String!
+  "The name of the cluster's cloud provider."
   cloudProvider: AstroCloudProvider
+  "The region in which the cluster is created."
   region: String
+  "The type of the cluster."
   type: AstroClusterType
+  "The status of the cluster."
   status: AstroClusterStatus
+  "The type of database instance that is used for the cluster."
   dbInstanceType: String
+  "The VPC subnet range."
   vpcSubnetRange: String
+  "Whether Disaster Recovery is enabled on the cluster"
   isDrEnabled: Boolean
+  "Whether the cluster is limited."
   isLimited: Boolean
+  "The list of Workspaces that are authorized to the cluster."
   workspaceIds: [String!]
+  "The list of node pools that are created in the cluster."
   nodePools: [AstroNodePool!]
+  "The time when the cluster was created in UTC. formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   createdAt: Time
+  "The time when the cluster was last updated in UTC. formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   updatedAt: Time
 }
 
+"A page of Astro organizations (a Relay cursor connection): page forward with first/after, backward with last/before."
 type AstroOrganizationConnection {
+  "How many Astro organizations the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Astro organizations, each with its cursor."
   edges: [AstroOrganizationEdge!]!
+  "The page's Astro organizations, without cursors (the same as edges.node)."
   nodes: [AstroOrganization!]!
 }
 
+"One Astro organization in a page, with its cursor."
 type AstroOrganizationEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Astro organization."
   node: AstroOrganization!
 }
 
+"A page of Astro workspaces (a Relay cursor connection): page forward with first/after, backward with last/before."
 type AstroWorkspaceConnection {
+  "How many Astro workspaces the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Astro workspaces, each with its cursor."
   edges: [AstroWorkspaceEdge!]!
+  "The page's Astro workspaces, without cursors (the same as edges.node)."
   nodes: [AstroWorkspace!]!
 }
 
+"One Astro workspace in a page, with its cursor."
 type AstroWorkspaceEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Astro workspace."
   node: AstroWorkspace!
 }
 
+"A page of Astro deployments (a Relay cursor connection): page forward with first/after, backward with last/before."
 type AstroDeploymentConnection {
+  "How many Astro deployments the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Astro deployments, each with its cursor."
   edges: [AstroDeploymentEdge!]!
+  "The page's Astro deployments, without cursors (the same as edges.node)."
   nodes: [AstroDeployment!]!
 }
 
+"One Astro deployment in a page, with its cursor."
 type AstroDeploymentEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Astro deployment."
   node: AstroDeployment!
 }
 
+"A page of Astro clusters (a Relay cursor connection): page forward with first/after, backward with last/before."
 type AstroClusterConnection {
+  "How many Astro clusters the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Astro clusters, each with its cursor."
   edges: [AstroClusterEdge!]!
+  "The page's Astro clusters, without cursors (the same as edges.node)."
   nodes: [AstroCluster!]!
 }
 
+"One Astro cluster in a page, with its cursor."
 type AstroClusterEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Astro cluster."
   node: AstroCluster!
 }
 
+"An e-mail domain the organization has claimed (users with addresses there join it)."
 type AstroManagedDomain {
+  "The managed domain's ID."
   id: String!
+  "The managed domain's name/ URL."
   name: String!
+  "Whether the managed domain has completed the verification process."
   status: String!
+  "A list of login types that are enforced for users belonging to the domain."
   enforcedLogins: [String!]
+  "The time when the domain was created in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   createdAt: Time
+  "The time when the domain was last updated in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   updatedAt: Time
 }
 
+"A product plan the organization subscribes to."
 type AstroProductPlan {
+  "Astro's own id of the product plan (the API's id; ` + "`" + `id` + "`" + ` is the global one)."
   productPlanId: String!
+  "The plan's name."
   productPlanName: String!
+  "The Astronomer product the plan is for (e.g. ASTRO, OBSERVE)."
   astronomerProduct: String!
 }
 
 "Sort keys of lists that sort by name and dates (Astro's sorts=name:asc …)."
 enum AstroSort {
+  "By name, ascending."
   NAME_ASC
+  "By name, descending."
   NAME_DESC
+  "By created at, ascending."
   CREATED_AT_ASC
+  "By created at, descending."
   CREATED_AT_DESC
+  "By updated at, ascending."
   UPDATED_AT_ASC
+  "By updated at, descending."
   UPDATED_AT_DESC
 }
 
@@ -9947,7 +10235,12 @@ type AstroAuditLog {
 
 extend type AstroOrganization {
   "The audit log for a time window (default: Astro's default window). startDate must come before endDate."
-  auditLogs(startDate: Time, endDate: Time): AstroAuditLog!
+  auditLogs(
+    "The start date of the logs."
+    startDate: Time
+    "The end date of the logs."
+    endDate: Time
+  ): AstroAuditLog!
 }
 
 # Writes to Astro. Every mutation takes one input and returns a payload with
@@ -9955,27 +10248,48 @@ extend type AstroOrganization {
 # call to Astro. Creates are never retried once they may have reached Astro.
 extend type Mutation {
   "UpdateOrganization: name, billingEmail and isScimEnabled are replaced; the others keep their value when left out."
-  updateAstroOrganization(input: UpdateAstroOrganizationInput!): UpdateAstroOrganizationPayload
+  updateAstroOrganization(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateAstroOrganizationInput!
+  ): UpdateAstroOrganizationPayload
   "CreateWorkspace."
-  createAstroWorkspace(input: CreateAstroWorkspaceInput!): CreateAstroWorkspacePayload
+  createAstroWorkspace(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: CreateAstroWorkspaceInput!
+  ): CreateAstroWorkspacePayload
   "UpdateWorkspace: name, description and cicdEnforcedDefault are replaced."
-  updateAstroWorkspace(input: UpdateAstroWorkspaceInput!): UpdateAstroWorkspacePayload
+  updateAstroWorkspace(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateAstroWorkspaceInput!
+  ): UpdateAstroWorkspacePayload
   "DeleteWorkspace."
-  deleteAstroWorkspace(input: DeleteAstroWorkspaceInput!): DeleteAstroWorkspacePayload
+  deleteAstroWorkspace(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: DeleteAstroWorkspaceInput!
+  ): DeleteAstroWorkspacePayload
 }
 
+"Input of Mutation.updateAstroOrganization."
 input UpdateAstroOrganizationInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
   "At most 50 characters."
   name: String!
+  "The Organization's billing email."
   billingEmail: String!
+  "Whether SCIM is enabled for the Organization."
   isScimEnabled: Boolean!
+  "Whether Astronomer support may view the organization's objects."
   allowEnhancedSupportAccess: Boolean
+  "Turn Astro's AI features off (true) or on."
   hasAiFeaturesDisabled: Boolean
+  "Require dedicated clusters for new deployments."
   shouldEnforceDedicatedClusters: Boolean
 }
 
+"What Mutation.updateAstroOrganization returns."
 type UpdateAstroOrganizationPayload {
+  "The organization after the write, as Astro answered it."
   organization: AstroOrganization!
 }
 
@@ -9984,230 +10298,369 @@ A workspace's default placement for deployments created without one: either
 defaultClusterId, or defaultCloudProvider with defaultRegion (which go together).
 """
 input CreateAstroWorkspaceInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
   "At most 50 characters."
   name: String!
+  "The Workspace's description."
   description: String
+  "Whether new Deployments enforce CI/CD deploys by default."
   cicdEnforcedDefault: Boolean
+  "The ID of the default cluster for new Deployments. Mutually exclusive with ` + "`" + `defaultCloudProvider` + "`" + ` and ` + "`" + `defaultRegion` + "`" + `."
   defaultClusterId: String
+  "The default cloud provider for new Deployments. Must be provided together with ` + "`" + `defaultRegion` + "`" + `. Mutually exclusive with ` + "`" + `defaultClusterId` + "`" + `."
   defaultCloudProvider: AstroCloudProvider
+  "The default region for new Deployments. Must be provided together with ` + "`" + `defaultCloudProvider` + "`" + `. Mutually exclusive with ` + "`" + `defaultClusterId` + "`" + `."
   defaultRegion: String
   "A key of your choosing (Relay's ` + "`" + `clientMutationId` + "`" + `): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is ` + "`" + `BAD_USER_INPUT` + "`" + `."
   clientMutationId: String
 }
 
+"What Mutation.createAstroWorkspace returns."
 type CreateAstroWorkspacePayload {
+  "The workspace after the write, as Astro answered it."
   workspace: AstroWorkspace!
   "The input's ` + "`" + `clientMutationId` + "`" + `, echoed."
   clientMutationId: String
 }
 
+"Input of Mutation.updateAstroWorkspace."
 input UpdateAstroWorkspaceInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The workspace's Astro id (not its global id)."
   workspaceId: String!
   "At most 50 characters."
   name: String!
+  "The Workspace's description."
   description: String!
+  "Whether new Deployments enforce CI/CD deploys by default."
   cicdEnforcedDefault: Boolean!
+  "The ID of the default cluster for new Deployments. Mutually exclusive with ` + "`" + `defaultCloudProvider` + "`" + ` and ` + "`" + `defaultRegion` + "`" + `."
   defaultClusterId: String
+  "The default cloud provider for new Deployments. Must be provided together with ` + "`" + `defaultRegion` + "`" + `. Mutually exclusive with ` + "`" + `defaultClusterId` + "`" + `."
   defaultCloudProvider: AstroCloudProvider
+  "The default region for new Deployments. Must be provided together with ` + "`" + `defaultCloudProvider` + "`" + `. Mutually exclusive with ` + "`" + `defaultClusterId` + "`" + `."
   defaultRegion: String
 }
 
+"What Mutation.updateAstroWorkspace returns."
 type UpdateAstroWorkspacePayload {
+  "The workspace after the write, as Astro answered it."
   workspace: AstroWorkspace!
 }
 
+"Input of Mutation.deleteAstroWorkspace."
 input DeleteAstroWorkspaceInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The workspace's Astro id (not its global id)."
   workspaceId: String!
 }
 
+"What Mutation.deleteAstroWorkspace returns."
 type DeleteAstroWorkspacePayload {
   "The deleted workspace's global id."
   id: ID!
+  "The Astro id of the workspace the write removed."
   workspaceId: String!
 }
 `, BuiltIn: false},
-	{Name: "../schema/astro_access.graphqls", Input: `enum AstroApiTokenScope {
+	{Name: "../schema/astro_access.graphqls", Input: `"The level an Astro API token works at."
+enum AstroApiTokenScope {
+  "One deployment."
   DEPLOYMENT
+  "One workspace and its deployments."
   WORKSPACE
+  "The whole organization."
   ORGANIZATION
 }
 
+"Which kind of API token to list."
 enum AstroApiTokenKind {
+  "Ordinary API tokens."
   STANDARD
+  "Tokens that call a deployment's Airflow API directly."
   DIRECT_ACCESS
 }
 
+"What a token's role applies to."
 enum AstroApiTokenEntityType {
+  "A deployment."
   DEPLOYMENT
+  "A workspace."
   WORKSPACE
+  "The organization."
   ORGANIZATION
+  "One DAG of a deployment."
   DAG
+  "The DAGs of a deployment that carry a tag."
   DAG_TAG
 }
 
+"Sort keys of API Token lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
 enum AstroApiTokenSort {
+  "By name, ascending."
   NAME_ASC
+  "By name, descending."
   NAME_DESC
+  "By description, ascending."
   DESCRIPTION_ASC
+  "By description, descending."
   DESCRIPTION_DESC
+  "By created at, ascending."
   CREATED_AT_ASC
+  "By created at, descending."
   CREATED_AT_DESC
+  "By updated at, ascending."
   UPDATED_AT_ASC
+  "By updated at, descending."
   UPDATED_AT_DESC
+  "By token start at, ascending."
   TOKEN_START_AT_ASC
+  "By token start at, descending."
   TOKEN_START_AT_DESC
 }
 
 "The scope of a role or permission."
 enum AstroRoleScopeType {
+  "Roles on a deployment."
   DEPLOYMENT
+  "Roles on a workspace."
   WORKSPACE
+  "Roles on the organization."
   ORGANIZATION
+  "Roles on a DAG or DAG tag."
   DAG
+  "Astronomer's own system roles."
   SYSTEM
 }
 
 "The scopes a list of roles, templates or permissions can be filtered by."
 enum AstroPermissionScopeType {
+  "Permissions on a deployment."
   DEPLOYMENT
+  "Permissions on a workspace."
   WORKSPACE
+  "Permissions on the organization."
   ORGANIZATION
+  "Permissions on a DAG."
   DAG
 }
 
 "The scopes a custom role can have."
 enum AstroCustomRoleScopeType {
+  "A custom deployment role."
   DEPLOYMENT
+  "A custom DAG role."
   DAG
 }
 
+"Sort keys of Role lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
 enum AstroRoleSort {
+  "By name, ascending."
   NAME_ASC
+  "By name, descending."
   NAME_DESC
+  "By scope type, ascending."
   SCOPE_TYPE_ASC
+  "By scope type, descending."
   SCOPE_TYPE_DESC
+  "By description, ascending."
   DESCRIPTION_ASC
+  "By description, descending."
   DESCRIPTION_DESC
+  "By created at, ascending."
   CREATED_AT_ASC
+  "By created at, descending."
   CREATED_AT_DESC
+  "By updated at, ascending."
   UPDATED_AT_ASC
+  "By updated at, descending."
   UPDATED_AT_DESC
 }
 
+"Sort keys of Allowed IP Address Range lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
 enum AstroAllowedIpAddressRangeSort {
+  "By ip address, ascending."
   IP_ADDRESS_ASC
+  "By ip address, descending."
   IP_ADDRESS_DESC
+  "By created at, ascending."
   CREATED_AT_ASC
+  "By created at, descending."
   CREATED_AT_DESC
+  "By updated at, ascending."
   UPDATED_AT_ASC
+  "By updated at, descending."
   UPDATED_AT_DESC
 }
 
 "A role of an API token on one entity; for DAG and DAG_TAG entities entityId is the DAG id or tag."
 type AstroApiTokenRole {
+  "The type of the entity."
   entityType: AstroApiTokenEntityType
+  "The ID of the entity. For DAG roles, this is the DAG ID. For TAG roles, this is the tag value."
   entityId: String!
+  "Required when EntityType is DAG or TAG. The deployment containing the DAG."
   deploymentId: String
+  "The role of the API token."
   role: String!
 }
 
 "An organization, workspace or deployment API token."
 type AstroApiToken implements Node {
+  "Global id (Node.id): Query.node fetches it again."
   id: ID!
+  "Astro's own id of the API token (the API's id; ` + "`" + `id` + "`" + ` is the global one)."
   apiTokenId: String!
+  "The Astro id of the organization it belongs to."
   organizationId: String!
+  "The name of the API token."
   name: String!
+  "The description of the API token."
   description: String!
+  "The scope of the API token."
   scope: AstroApiTokenScope
+  "The kind of the API token."
   kind: AstroApiTokenKind
+  "The short value of the API token."
   shortToken: String!
   "The secret: only in the payloads of createAstroApiToken and rotateAstroApiToken."
   token: String
+  "The roles of the API token."
   roles: [AstroApiTokenRole!]!
+  "The time when the API token will become valid in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   startAt: Time
+  "The time when the API token expires in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   endAt: Time
+  "The expiry period of the API token in days."
   expiryPeriodInDays: Int
+  "The time when the API token was last used in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   lastUsedAt: Time
+  "The time when the API token was last rotated in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   lastRotatedAt: Time
+  "The time when the API token was created in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   createdAt: Time
+  "The time when the API token was last updated in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   updatedAt: Time
+  "Who created it: a user or an API token."
   createdBy: AstroSubject
+  "Who last changed it: a user or an API token."
   updatedBy: AstroSubject
 }
 
+"A page of Astro API tokens (a Relay cursor connection): page forward with first/after, backward with last/before."
 type AstroApiTokenConnection {
+  "How many Astro API tokens the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Astro API tokens, each with its cursor."
   edges: [AstroApiTokenEdge!]!
+  "The page's Astro API tokens, without cursors (the same as edges.node)."
   nodes: [AstroApiToken!]!
 }
 
+"One Astro API token in a page, with its cursor."
 type AstroApiTokenEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Astro API token."
   node: AstroApiToken!
 }
 
 "A custom role of an organization."
 type AstroCustomRole implements Node {
+  "Global id (Node.id): Query.node fetches it again."
   id: ID!
+  "The Astro id of the role it belongs to."
   roleId: String!
+  "The Astro id of the organization it belongs to."
   organizationId: String!
+  "The role's name."
   name: String!
+  "The role's description."
   description: String
+  "The role's scope."
   scopeType: AstroRoleScopeType
+  "The IDs of Workspaces that the role is restricted to."
   restrictedWorkspaceIds: [String!]!
   "The permissions; reading them costs a GetCustomRole call per role when the role came from a list."
   permissions: [String!]!
+  "The time the role was created."
   createdAt: Time
+  "The time the role was last updated."
   updatedAt: Time
+  "Who created it: a user or an API token."
   createdBy: AstroSubject
+  "Who last changed it: a user or an API token."
   updatedBy: AstroSubject
 }
 
 "A built-in role."
 type AstroDefaultRole {
+  "The role's name."
   name: String!
+  "The role's description."
   description: String
+  "The role's scope."
   scopeType: AstroRoleScopeType
+  "The role's permissions."
   permissions: [String!]!
 }
 
+"A predefined role a custom role can start from (GetRoleTemplates)."
 type AstroRoleTemplate {
+  "The role's name."
   name: String!
+  "The role's description."
   description: String
+  "The role's scope."
   scopeType: AstroRoleScopeType
+  "The role's permissions."
   permissions: [String!]!
 }
 
+"A page of Astro roles (a Relay cursor connection): page forward with first/after, backward with last/before."
 type AstroRoleConnection {
   "The number of custom roles."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Astro roles, each with its cursor."
   edges: [AstroRoleEdge!]!
+  "The page's Astro roles, without cursors (the same as edges.node)."
   nodes: [AstroCustomRole!]!
   "The built-in roles of the scopes asked for (ListRoles?includeDefaultRoles, asked for only when this field is selected)."
   defaultRoles: [AstroDefaultRole!]!
 }
 
+"One Astro role in a page, with its cursor."
 type AstroRoleEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Astro role."
   node: AstroCustomRole!
 }
 
+"One permission a role can grant."
 type AstroPermission {
   "The action, such as deployment.get."
   action: String!
+  "What the permission allows."
   description: String!
 }
 
 "A named set of permissions of one scope, as the Astro UI groups them."
 type AstroPermissionGroup {
+  "The permission group's name."
   name: String!
+  "The permission group's description."
   description: String!
+  "The permission group's scope."
   scope: String!
+  "The permission group's permissions."
   permissions: [AstroPermission!]!
 }
 
@@ -10215,89 +10668,221 @@ type AstroPermissionGroup {
 type AstroAllowedIpAddressRange {
   "Astro's id of the range (there is no by-id lookup, so no global id)."
   id: String!
+  "The allowed IP address range's Organization ID."
   organizationId: String!
+  "The allowed IP address range in CIDR format."
   ipAddressRange: String!
+  "The time when the allowed IP address range was created in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   createdAt: Time
+  "The time when the allowed IP address range was updated in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   updatedAt: Time
+  "Who created it: a user or an API token."
   createdBy: AstroSubject
+  "Who last changed it: a user or an API token."
   updatedBy: AstroSubject
 }
 
+"A page of Astro allowed IP address ranges (a Relay cursor connection): page forward with first/after, backward with last/before."
 type AstroAllowedIpAddressRangeConnection {
+  "How many Astro allowed IP address ranges the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Astro allowed IP address ranges, each with its cursor."
   edges: [AstroAllowedIpAddressRangeEdge!]!
+  "The page's Astro allowed IP address ranges, without cursors (the same as edges.node)."
   nodes: [AstroAllowedIpAddressRange!]!
 }
 
+"One Astro allowed IP address range in a page, with its cursor."
 type AstroAllowedIpAddressRangeEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Astro allowed IP address range."
   node: AstroAllowedIpAddressRange!
 }
 
 extend type AstroOrganization {
   "API tokens of the organization (ListApiTokens)."
-  apiTokens(workspaceId: String, deploymentId: String, dagId: String, dagTags: [String!], includeOnlyOrganizationTokens: Boolean, kind: AstroApiTokenKind, sorts: [AstroApiTokenSort!], first: Int, after: String, last: Int, before: String): AstroApiTokenConnection!
+  apiTokens(
+    "The Workspace's ID."
+    workspaceId: String
+    "The Deployment's ID."
+    deploymentId: String
+    "The ID of the DAG to list API tokens for."
+    dagId: String
+    "The tags of the DAG to list API tokens for."
+    dagTags: [String!]
+    "Whether to show only Organization API tokens."
+    includeOnlyOrganizationTokens: Boolean
+    "The kind of the API token to list API tokens for."
+    kind: AstroApiTokenKind
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroApiTokenSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroApiTokenConnection!
   "One API token (GetApiToken); its secret is never returned."
-  apiToken(id: String!): AstroApiToken
+  apiToken(
+    "The api token's Astro id (not its global id)."
+    id: String!
+  ): AstroApiToken
   "Custom roles (ListRoles), and the built-in ones in the connection's defaultRoles."
-  roles(scopeTypes: [AstroPermissionScopeType!], sorts: [AstroRoleSort!], first: Int, after: String, last: Int, before: String): AstroRoleConnection!
+  roles(
+    "Filter role templates based on the scope of permissions they include."
+    scopeTypes: [AstroPermissionScopeType!]
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroRoleSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroRoleConnection!
   "One custom role with its permissions (GetCustomRole)."
-  role(id: String!): AstroCustomRole
+  role(
+    "The role's Astro id (not its global id)."
+    id: String!
+  ): AstroCustomRole
   "Templates a custom role can start from (ListRoleTemplates)."
-  roleTemplates(scopeTypes: [AstroPermissionScopeType!]): [AstroRoleTemplate!]!
+  roleTemplates(
+    "Filter role templates based on the scope of permissions they include."
+    scopeTypes: [AstroPermissionScopeType!]
+  ): [AstroRoleTemplate!]!
   "The IP allowlist (ListAllowedIpAddressRanges)."
-  allowedIpAddressRanges(sorts: [AstroAllowedIpAddressRangeSort!], first: Int, after: String, last: Int, before: String): AstroAllowedIpAddressRangeConnection!
+  allowedIpAddressRanges(
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroAllowedIpAddressRangeSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroAllowedIpAddressRangeConnection!
 }
 
 extend type AstroWorkspace {
   "API tokens with a role in the workspace (ListApiTokens?workspaceId)."
-  apiTokens(sorts: [AstroApiTokenSort!], first: Int, after: String, last: Int, before: String): AstroApiTokenConnection!
+  apiTokens(
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroApiTokenSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroApiTokenConnection!
 }
 
 extend type AstroDeployment {
   "API tokens with a role in the deployment (ListApiTokens?deploymentId)."
-  apiTokens(sorts: [AstroApiTokenSort!], first: Int, after: String, last: Int, before: String): AstroApiTokenConnection!
+  apiTokens(
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroApiTokenSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroApiTokenConnection!
 }
 
 extend type Mutation {
   "CreateApiToken: the payload carries the secret, shown this once."
-  createAstroApiToken(input: CreateAstroApiTokenInput!): CreateAstroApiTokenPayload
+  createAstroApiToken(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: CreateAstroApiTokenInput!
+  ): CreateAstroApiTokenPayload
   "UpdateApiToken: renames a token or changes its description."
-  updateAstroApiToken(input: UpdateAstroApiTokenInput!): UpdateAstroApiTokenPayload
+  updateAstroApiToken(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateAstroApiTokenInput!
+  ): UpdateAstroApiTokenPayload
   "UpdateApiTokenRoles: replaces a token's roles."
-  updateAstroApiTokenRoles(input: UpdateAstroApiTokenRolesInput!): UpdateAstroApiTokenRolesPayload
+  updateAstroApiTokenRoles(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateAstroApiTokenRolesInput!
+  ): UpdateAstroApiTokenRolesPayload
   "RotateApiToken: a new secret; the old one stops working at once. Never retried."
-  rotateAstroApiToken(input: RotateAstroApiTokenInput!): RotateAstroApiTokenPayload
+  rotateAstroApiToken(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: RotateAstroApiTokenInput!
+  ): RotateAstroApiTokenPayload
   "DeleteApiToken."
-  deleteAstroApiToken(input: DeleteAstroApiTokenInput!): DeleteAstroApiTokenPayload
+  deleteAstroApiToken(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: DeleteAstroApiTokenInput!
+  ): DeleteAstroApiTokenPayload
   "CreateCustomRole."
-  createAstroCustomRole(input: CreateAstroCustomRoleInput!): CreateAstroCustomRolePayload
+  createAstroCustomRole(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: CreateAstroCustomRoleInput!
+  ): CreateAstroCustomRolePayload
   "UpdateCustomRole: replaces name, description, permissions and workspace restrictions."
-  updateAstroCustomRole(input: UpdateAstroCustomRoleInput!): UpdateAstroCustomRolePayload
+  updateAstroCustomRole(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateAstroCustomRoleInput!
+  ): UpdateAstroCustomRolePayload
   "DeleteCustomRole."
-  deleteAstroCustomRole(input: DeleteAstroCustomRoleInput!): DeleteAstroCustomRolePayload
+  deleteAstroCustomRole(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: DeleteAstroCustomRoleInput!
+  ): DeleteAstroCustomRolePayload
   "CreateAllowedIpAddressRange."
-  createAstroAllowedIpAddressRange(input: CreateAstroAllowedIpAddressRangeInput!): CreateAstroAllowedIpAddressRangePayload
+  createAstroAllowedIpAddressRange(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: CreateAstroAllowedIpAddressRangeInput!
+  ): CreateAstroAllowedIpAddressRangePayload
   "BulkCreateAllowedIpAddressRanges: 1 to 1000 ranges, all or none. Never retried."
-  bulkCreateAstroAllowedIpAddressRanges(input: BulkCreateAstroAllowedIpAddressRangesInput!): BulkCreateAstroAllowedIpAddressRangesPayload
+  bulkCreateAstroAllowedIpAddressRanges(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: BulkCreateAstroAllowedIpAddressRangesInput!
+  ): BulkCreateAstroAllowedIpAddressRangesPayload
   "BulkDeleteAllowedIpAddressRanges: 1 to 1000 ids; unknown ids are ignored."
-  bulkDeleteAstroAllowedIpAddressRanges(input: BulkDeleteAstroAllowedIpAddressRangesInput!): BulkDeleteAstroAllowedIpAddressRangesPayload
+  bulkDeleteAstroAllowedIpAddressRanges(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: BulkDeleteAstroAllowedIpAddressRangesInput!
+  ): BulkDeleteAstroAllowedIpAddressRangesPayload
   "DeleteAllowedIpAddressRange."
-  deleteAstroAllowedIpAddressRange(input: DeleteAstroAllowedIpAddressRangeInput!): DeleteAstroAllowedIpAddressRangePayload
+  deleteAstroAllowedIpAddressRange(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: DeleteAstroAllowedIpAddressRangeInput!
+  ): DeleteAstroAllowedIpAddressRangePayload
 }
 
 "entityId names the workspace or deployment of a WORKSPACE or DEPLOYMENT token (required there, not allowed for ORGANIZATION)."
 input CreateAstroApiTokenInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
   "At most 256 characters."
   name: String!
   "At most 500 characters."
   description: String
+  "The scope of the API token."
   scope: AstroApiTokenScope!
   "A role of the scope: ORGANIZATION_OWNER, WORKSPACE_OPERATOR, DEPLOYMENT_ADMIN, a custom role …"
   role: String!
+  "The ID of the Workspace or Deployment to which the API token is scoped. It is required if ` + "`" + `Scope` + "`" + ` is ` + "`" + `WORKSPACE` + "`" + ` or ` + "`" + `DEPLOYMENT` + "`" + `."
   entityId: String
+  "The kind of API token. Defaults to STANDARD if not specified."
   kind: AstroApiTokenKind
   "1 to 3650; left out, the token never expires."
   tokenExpiryPeriodInDays: Int
@@ -10305,6 +10890,7 @@ input CreateAstroApiTokenInput {
   clientMutationId: String
 }
 
+"What Mutation.createAstroApiToken returns."
 type CreateAstroApiTokenPayload {
   "The new token, with its secret in token."
   apiToken: AstroApiToken!
@@ -10312,8 +10898,11 @@ type CreateAstroApiTokenPayload {
   clientMutationId: String
 }
 
+"Input of Mutation.updateAstroApiToken."
 input UpdateAstroApiTokenInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The API token's Astro id (not its global id)."
   apiTokenId: String!
   "1 to 256 characters."
   name: String!
@@ -10321,94 +10910,139 @@ input UpdateAstroApiTokenInput {
   description: String
 }
 
+"What Mutation.updateAstroApiToken returns."
 type UpdateAstroApiTokenPayload {
+  "The API token after the write, as Astro answered it."
   apiToken: AstroApiToken!
 }
 
 "DAG and DAG_TAG roles need deploymentId."
 input AstroApiTokenRoleInput {
+  "The type of the entity."
   entityType: AstroApiTokenEntityType!
+  "The ID of the entity. For DAG roles, this is the DAG ID. For TAG roles, this is the tag value."
   entityId: String!
+  "Required when EntityType is DAG or TAG. The deployment containing the DAG."
   deploymentId: String
+  "The role of the API token."
   role: String!
 }
 
+"Input of Mutation.updateAstroApiTokenRoles."
 input UpdateAstroApiTokenRolesInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The API token's Astro id (not its global id)."
   apiTokenId: String!
   "The complete list, at least one."
   roles: [AstroApiTokenRoleInput!]!
 }
 
+"What Mutation.updateAstroApiTokenRoles returns."
 type UpdateAstroApiTokenRolesPayload {
+  "The roles after the write, as Astro answered it."
   roles: AstroSubjectRoles!
   "The token, read again after the change."
   apiToken: AstroApiToken!
 }
 
+"Input of Mutation.rotateAstroApiToken."
 input RotateAstroApiTokenInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The API token's Astro id (not its global id)."
   apiTokenId: String!
 }
 
+"What Mutation.rotateAstroApiToken returns."
 type RotateAstroApiTokenPayload {
   "The token, with its new secret in token."
   apiToken: AstroApiToken!
 }
 
+"Input of Mutation.deleteAstroApiToken."
 input DeleteAstroApiTokenInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The API token's Astro id (not its global id)."
   apiTokenId: String!
 }
 
+"What Mutation.deleteAstroApiToken returns."
 type DeleteAstroApiTokenPayload {
+  "The global id of what the write removed (as its id field was), so a client can evict it from a cache."
   id: ID!
+  "The Astro id of the API token the write removed."
   apiTokenId: String!
 }
 
+"Input of Mutation.createAstroCustomRole."
 input CreateAstroCustomRoleInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The role's name."
   name: String!
+  "The role's description."
   description: String
+  "The scope of the role."
   scopeType: AstroCustomRoleScopeType!
   "At least one."
   permissions: [String!]!
+  "The IDs of the Workspaces that the role is restricted to."
   restrictedWorkspaceIds: [String!]
   "A key of your choosing (Relay's ` + "`" + `clientMutationId` + "`" + `): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is ` + "`" + `BAD_USER_INPUT` + "`" + `."
   clientMutationId: String
 }
 
+"What Mutation.createAstroCustomRole returns."
 type CreateAstroCustomRolePayload {
+  "The role after the write, as Astro answered it."
   role: AstroCustomRole!
   "The input's ` + "`" + `clientMutationId` + "`" + `, echoed."
   clientMutationId: String
 }
 
+"Input of Mutation.updateAstroCustomRole."
 input UpdateAstroCustomRoleInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The role's Astro id (not its global id)."
   roleId: String!
+  "The role's name."
   name: String!
+  "The role's description."
   description: String
   "At least one."
   permissions: [String!]!
+  "The IDs of the Workspaces that the role is restricted to."
   restrictedWorkspaceIds: [String!]
 }
 
+"What Mutation.updateAstroCustomRole returns."
 type UpdateAstroCustomRolePayload {
+  "The role after the write, as Astro answered it."
   role: AstroCustomRole!
 }
 
+"Input of Mutation.deleteAstroCustomRole."
 input DeleteAstroCustomRoleInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The role's Astro id (not its global id)."
   roleId: String!
 }
 
+"What Mutation.deleteAstroCustomRole returns."
 type DeleteAstroCustomRolePayload {
+  "The global id of what the write removed (as its id field was), so a client can evict it from a cache."
   id: ID!
+  "The Astro id of the role the write removed."
   roleId: String!
 }
 
+"Input of Mutation.createAstroAllowedIpAddressRange."
 input CreateAstroAllowedIpAddressRangeInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
   "A CIDR, such as 203.0.113.0/24."
   ipAddressRange: String!
@@ -10416,13 +11050,17 @@ input CreateAstroAllowedIpAddressRangeInput {
   clientMutationId: String
 }
 
+"What Mutation.createAstroAllowedIpAddressRange returns."
 type CreateAstroAllowedIpAddressRangePayload {
+  "The allowed IP address range after the write, as Astro answered it."
   allowedIpAddressRange: AstroAllowedIpAddressRange!
   "The input's ` + "`" + `clientMutationId` + "`" + `, echoed."
   clientMutationId: String
 }
 
+"Input of Mutation.bulkCreateAstroAllowedIpAddressRanges."
 input BulkCreateAstroAllowedIpAddressRangesInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
   "1 to 1000 CIDRs."
   allowedIpAddressRanges: [String!]!
@@ -10430,71 +11068,107 @@ input BulkCreateAstroAllowedIpAddressRangesInput {
   clientMutationId: String
 }
 
+"What Mutation.bulkCreateAstroAllowedIpAddressRanges returns."
 type BulkCreateAstroAllowedIpAddressRangesPayload {
+  "The allowed IP address ranges after the write, as Astro answered it."
   allowedIpAddressRanges: [AstroAllowedIpAddressRange!]!
   "The input's ` + "`" + `clientMutationId` + "`" + `, echoed."
   clientMutationId: String
 }
 
+"Input of Mutation.bulkDeleteAstroAllowedIpAddressRanges."
 input BulkDeleteAstroAllowedIpAddressRangesInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
   "1 to 1000 ids."
   allowedIpAddressRangeIds: [String!]!
 }
 
+"What Mutation.bulkDeleteAstroAllowedIpAddressRanges returns."
 type BulkDeleteAstroAllowedIpAddressRangesPayload {
+  "The Astro ids of the ranges removed."
   allowedIpAddressRangeIds: [String!]!
 }
 
+"Input of Mutation.deleteAstroAllowedIpAddressRange."
 input DeleteAstroAllowedIpAddressRangeInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The allowed IP address range's Astro id (not its global id)."
   allowedIpAddressRangeId: String!
 }
 
+"What Mutation.deleteAstroAllowedIpAddressRange returns."
 type DeleteAstroAllowedIpAddressRangePayload {
+  "The Astro id of the allowed IP address range the write removed."
   allowedIpAddressRangeId: String!
 }
 `, BuiltIn: false},
-	{Name: "../schema/astro_clusters.graphqls", Input: `enum AstroClusterHealth {
+	{Name: "../schema/astro_clusters.graphqls", Input: `"A cluster's health, as Astro reports it."
+enum AstroClusterHealth {
+  "Healthy."
   HEALTHY
+  "At least one component is unhealthy (see details)."
   UNHEALTHY
+  "Astro cannot tell."
   UNKNOWN
 }
 
+"One health finding of a cluster."
 type AstroClusterHealthDetail {
+  "The health status for a specific component."
   code: String!
+  "The component the finding is about."
   component: String
+  "A description of the component that was assessed."
   description: String!
+  "The weight this component is given in overall cluster health assessment."
   severity: String!
 }
 
+"A cluster's health with its findings."
 type AstroClusterHealthStatus {
+  "Overall health state (HEALTHY or UNHEALTHY)."
   value: AstroClusterHealth
+  "List of details supporting health assessment."
   details: [AstroClusterHealthDetail!]
 }
 
+"Network facts of a cluster (for allow-listing)."
 type AstroClusterMetadata {
+  "External IPs of the cluster."
   externalIPs: [String!]
+  "The IP address of the kube-dns service."
   kubeDnsIp: String
+  "OIDC issuer URL for the cluster"
   oidcIssuerUrl: String
 }
 
+"A Kubernetes label Astro puts on the cluster's resources."
 type AstroClusterTag {
+  "The tag's key."
   key: String
+  "The tag's value."
   value: String
 }
 
 extend type AstroNodePool {
   "Astro machines the pool can run (Astro Hosted dedicated clusters)."
   supportedAstroMachines: [String!]
+  "The time when the node pool was created in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   createdAt: Time
+  "The time when the node pool was last updated in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   updatedAt: Time
 }
 
 extend type AstroCluster {
+  "The cluster's health and its findings."
   healthStatus: AstroClusterHealthStatus
+  "The cluster's external IPs and OIDC issuer."
   metadata: AstroClusterMetadata
+  "The Kubernetes tags in the cluster. For AWS Hybrid clusters only."
   tags: [AstroClusterTag!]
+  "The provider account ID. For GCP clusters only."
   providerAccount: String
   "AWS only."
   secondaryVpcCidr: String
@@ -10508,148 +11182,252 @@ extend type AstroCluster {
   serviceSubnetRange: String
   "Azure only."
   tenantId: String
+  "The secondary region for Disaster Recovery for the cluster."
   drRegion: String
+  "Whether the cluster is currently failed over to the DR region."
   isFailedOver: Boolean
+  "Whether a failover is currently in progress."
   failoverInProgress: Boolean
 }
 
 "A machine type of a cloud provider."
 type AstroProviderInstanceType {
+  "The name of the instance type."
   name: String!
+  "The number of CPUs. Units are in number of CPU cores."
   cpu: Int!
+  "The amount of memory. Units in Gibibytes or ` + "`" + `Gi` + "`" + `."
   memory: String!
 }
 
+"A cloud region where clusters can run."
 type AstroProviderRegion {
+  "The name of the region."
   name: String!
+  "Whether the region is limited."
   limited: Boolean
+  "The multi-region location code for DR compatibility."
   location: String
+  "The banned instances in the region."
   bannedInstances: [String!]
 }
 
 "What a cluster of one cloud provider can be configured with."
 type AstroClusterOptions {
+  "The cloud provider."
   provider: AstroCloudProvider
+  "The available regions."
   regions: [AstroProviderRegion!]!
+  "The region a new cluster gets by default."
   defaultRegion: AstroProviderRegion!
+  "The available node instances."
   nodeInstances: [AstroProviderInstanceType!]!
+  "The node instance type a new cluster gets by default."
   defaultNodeInstance: AstroProviderInstanceType!
+  "The available database instances."
   databaseInstances: [AstroProviderInstanceType!]!
+  "The database instance type a new cluster gets by default."
   defaultDatabaseInstance: AstroProviderInstanceType!
+  "The minimum number of nodes."
   nodeCountMin: Int!
+  "The maximum number of nodes."
   nodeCountMax: Int!
+  "The default number of nodes."
   nodeCountDefault: Int!
+  "The default VPC subnet range."
   defaultVpcSubnetRange: String!
+  "The default pod subnet range."
   defaultPodSubnetRange: String
+  "The default service peering range."
   defaultServicePeeringRange: String
+  "The default service subnet range."
   defaultServiceSubnetRange: String
 }
 
 "A numeric range with a default."
 type AstroRange {
+  "The minimum value."
   floor: Float!
+  "The maximum value."
   ceiling: Float!
+  "The default value."
   default: Float!
 }
 
 "A quantity range, as Astro writes quantities (\"0.5\", \"1Gi\")."
 type AstroResourceRange {
+  "The minimum value."
   floor: String!
+  "The maximum value."
   ceiling: String!
+  "The default value."
   default: String!
 }
 
+"The CPU and memory range, with default, of a setting."
 type AstroResourceOption {
+  "CPU, in cores."
   cpu: AstroResourceRange!
+  "Memory, in Gi."
   memory: AstroResourceRange!
 }
 
+"A machine's resources."
 type AstroMachineSpec {
+  "The CPU quantity. Units are in number of CPU cores."
   cpu: String!
+  "The memory quantity. Units in Gibibytes or ` + "`" + `Gi` + "`" + `."
   memory: String!
+  "The ephemeral storage quantity. Units in Gibibytes or ` + "`" + `Gi` + "`" + `."
   ephemeralStorage: String
+  "The maximum number of tasks that a given machine instance can run at once."
   concurrency: Float
 }
 
+"An Astro Runtime release deployments can run."
 type AstroRuntimeRelease {
+  "The Astro Runtime version."
   version: String!
+  "The Airflow version that the Runtime image is based on."
   airflowVersion: String!
+  "The release channel."
   channel: String!
+  "The time when the version is released in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   releaseDate: Time
+  "Whether the release requires an Airflow database migration."
   airflowDatabaseMigration: Boolean!
+  "Whether the release requires a Stellar database migration."
   stellarDatabaseMigration: Boolean!
 }
 
+"A scheduler size and its resources."
 type AstroSchedulerMachine {
+  "The machine's name."
   name: AstroSchedulerSize
+  "The scheduler's CPU and memory."
   spec: AstroMachineSpec!
 }
 
+"A worker machine type (A5, A10, …) and its resources."
 type AstroWorkerMachine {
   "An Astro machine; null for one this schema does not know yet."
   name: AstroMachine
+  "The worker's CPU and memory."
   spec: AstroMachineSpec!
+  "How many tasks a worker of this type may run at once."
   concurrency: AstroRange!
 }
 
+"A workload identity deployments may use."
 type AstroWorkloadIdentityOption {
+  "The workload identity label."
   label: String!
+  "The workload identity role."
   role: String!
 }
 
 "What a deployment can be configured with."
 type AstroDeploymentOptions {
+  "The available executors."
   executors: [String!]!
+  "The available Astro Runtime versions."
   runtimeReleases: [AstroRuntimeRelease!]!
+  "The available scheduler sizes."
   schedulerMachines: [AstroSchedulerMachine!]!
+  "The available worker machine types."
   workerMachines: [AstroWorkerMachine!]!
+  "CPU and memory of a task pod by default (KubernetesExecutor, KubernetesPodOperator)."
   defaultPodSize: AstroResourceOption!
+  "The CPU and memory quota range for the deployment's pods."
   resourceQuota: AstroResourceOption!
+  "Allowed maximum worker counts of a queue."
   workerQueueMaxWorkers: AstroRange!
+  "Allowed minimum worker counts of a queue."
   workerQueueMinWorkers: AstroRange!
+  "Allowed task concurrency per worker."
   workerQueueWorkerConcurrency: AstroRange!
+  "The available workload identity options."
   workloadIdentityOptions: [AstroWorkloadIdentityOption!]
 }
 
 extend type AstroOrganization {
   "What clusters of each cloud provider (or of provider only) can be configured with (GetClusterOptions)."
-  clusterOptions(type: AstroClusterType!, provider: AstroCloudProvider): [AstroClusterOptions!]!
+  clusterOptions(
+    "The cluster type."
+    type: AstroClusterType!
+    "The cluster's cloud provider."
+    provider: AstroCloudProvider
+  ): [AstroClusterOptions!]!
   "What deployments can be configured with (GetDeploymentOptions); deploymentId asks about an existing deployment."
-  deploymentOptions(deploymentId: String, deploymentType: AstroDeploymentType, executor: AstroExecutor, cloudProvider: AstroCloudProvider): AstroDeploymentOptions!
+  deploymentOptions(
+    "The Deployment's ID."
+    deploymentId: String
+    "The runtime type of the deployment."
+    deploymentType: AstroDeploymentType
+    "The executor of the deployment."
+    executor: AstroExecutor
+    "The cloud provider of the cluster for the deployment."
+    cloudProvider: AstroCloudProvider
+  ): AstroDeploymentOptions!
 }
 
 extend type Mutation {
   "CreateCluster. Exactly one provider variant of input.cluster; the cluster starts CREATING."
-  createAstroCluster(input: CreateAstroClusterInput!): CreateAstroClusterPayload
+  createAstroCluster(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: CreateAstroClusterInput!
+  ): CreateAstroClusterPayload
   "UpdateCluster. The variant must match the cluster's type."
-  updateAstroCluster(input: UpdateAstroClusterInput!): UpdateAstroClusterPayload
+  updateAstroCluster(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateAstroClusterInput!
+  ): UpdateAstroClusterPayload
   "DeleteCluster."
-  deleteAstroCluster(input: DeleteAstroClusterInput!): DeleteAstroClusterPayload
+  deleteAstroCluster(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: DeleteAstroClusterInput!
+  ): DeleteAstroClusterPayload
 }
 
+"A Kubernetes label for the cluster's resources."
 input AstroClusterTagInput {
+  "The tag's key."
   key: String
+  "The tag's value."
   value: String
 }
 
+"A node pool of a new cluster."
 input AstroNodePoolCreateInput {
+  "The name of the node pool."
   name: String!
+  "The type of node instance that is used for the node pool."
   nodeInstanceType: String!
+  "The maximum number of nodes that can be created in the node pool."
   maxNodeCount: Int!
+  "Whether the node pool is the default node pool of the cluster."
   isDefault: Boolean
 }
 
+"A node pool of a cluster, new or changed."
 input AstroNodePoolUpdateInput {
   "Left out: a new node pool."
   id: String
+  "The name of the node pool."
   name: String!
+  "The type of node instance that is used for the node pool."
   nodeInstanceType: String!
+  "The maximum number of nodes that can be created in the node pool."
   maxNodeCount: Int!
+  "Whether the node pool is the default node pool of the cluster."
   isDefault: Boolean
 }
 
+"Input of Mutation.createAstroCluster."
 input CreateAstroClusterInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The cluster: exactly one of aws, azure or gcp."
   cluster: AstroClusterCreateSpec!
   "A key of your choosing (Relay's ` + "`" + `clientMutationId` + "`" + `): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is ` + "`" + `BAD_USER_INPUT` + "`" + `."
   clientMutationId: String
@@ -10657,105 +11435,173 @@ input CreateAstroClusterInput {
 
 "Exactly one variant, keyed as Astro's cloudProvider is."
 input AstroClusterCreateSpec @oneOf {
+  "A cluster on AWS."
   aws: AstroAwsClusterCreateInput
+  "A cluster on Azure."
   azure: AstroAzureClusterCreateInput
+  "A cluster on GCP."
   gcp: AstroGcpClusterCreateInput
 }
 
 "dbInstanceType and providerAccount are required for HYBRID clusters."
 input AstroAwsClusterCreateInput {
+  "The cluster's name."
   name: String!
+  "The cluster's type."
   type: AstroClusterType!
+  "The cluster's region."
   region: String!
+  "The VPC subnet range."
   vpcSubnetRange: String!
+  "The type of database instance that is used for the cluster. Required for Hybrid clusters."
   dbInstanceType: String
+  "The provider account ID. Required for Hybrid clusters."
   providerAccount: String
+  "The secondary VPC CIDR for pods. For AWS clusters only."
   secondaryVpcCidr: String
+  "When true, enables Private Network Egress mode, which disables public Internet connectivity from the cluster's Deployments and metrics exports. For AWS clusters only."
   isPrivateNetworkEgressEnabled: Boolean
+  "The secondary region for Disaster Recovery."
   drRegion: String
+  "The VPC subnet range for the DR region. Defaults to the primary VPC subnet range if not specified."
   drVpcSubnetRange: String
+  "The secondary CIDR for the DR region. Defaults to the primary secondary CIDR if not specified. For AWS clusters only."
   drSecondaryVpcCidr: String
+  "Whether Bucket Storage Replication Time Control should be enabled for DR on task logs."
   enableReplicationTimeControl: Boolean
+  "The Kubernetes tags in the cluster."
   k8sTags: [AstroClusterTagInput!]
+  "The list of node pools to create in the cluster."
   nodePools: [AstroNodePoolCreateInput!]
+  "The list of Workspaces that are authorized to the cluster."
   workspaceIds: [String!]
 }
 
 "dbInstanceType and providerAccount are required for HYBRID clusters."
 input AstroAzureClusterCreateInput {
+  "The cluster's name."
   name: String!
+  "The cluster's type."
   type: AstroClusterType!
+  "The cluster's region."
   region: String!
+  "The VPC subnet range."
   vpcSubnetRange: String!
+  "The type of database instance that is used for the cluster. Required for Hybrid clusters."
   dbInstanceType: String
+  "The provider account ID. Required for Hybrid clusters."
   providerAccount: String
+  "The tenant ID. For Azure clusters only."
   tenantId: String
+  "The secondary region for Disaster Recovery."
   drRegion: String
+  "The VPC subnet range for the DR region. Defaults to the primary VPC subnet range if not specified."
   drVpcSubnetRange: String
+  "Whether Bucket Storage Replication Time Control should be enabled for DR on task logs."
   enableReplicationTimeControl: Boolean
+  "The Kubernetes tags in the cluster."
   k8sTags: [AstroClusterTagInput!]
+  "The list of node pools to create in the cluster."
   nodePools: [AstroNodePoolCreateInput!]
+  "The list of Workspaces that are authorized to the cluster."
   workspaceIds: [String!]
 }
 
 "dbInstanceType and providerAccount are required for HYBRID clusters."
 input AstroGcpClusterCreateInput {
+  "The cluster's name."
   name: String!
+  "The cluster's type."
   type: AstroClusterType!
+  "The cluster's region."
   region: String!
+  "The VPC subnet range."
   vpcSubnetRange: String!
+  "The subnet range for Pods. For GCP clusters only."
   podSubnetRange: String!
+  "The service subnet range. For GCP clusters only."
   servicePeeringRange: String!
+  "The service peering range. For GCP clusters only."
   serviceSubnetRange: String!
+  "The type of database instance that is used for the cluster. Required for Hybrid clusters."
   dbInstanceType: String
+  "The provider account ID. Required for Hybrid clusters."
   providerAccount: String
+  "The secondary region for Disaster Recovery."
   drRegion: String
+  "The VPC subnet range for the DR region. Defaults to the primary VPC subnet range if not specified."
   drVpcSubnetRange: String
+  "The disaster recovery subnet range for Pods. For GCP clusters only."
   drPodSubnetRange: String
+  "The disaster recovery service peering range. For GCP clusters only."
   drServicePeeringRange: String
+  "The disaster recovery service subnet range. For GCP clusters only."
   drServiceSubnetRange: String
+  "Whether Bucket Storage Replication Time Control should be enabled for DR on task logs."
   enableReplicationTimeControl: Boolean
+  "The Kubernetes tags in the cluster."
   k8sTags: [AstroClusterTagInput!]
+  "The list of node pools to create in the cluster."
   nodePools: [AstroNodePoolCreateInput!]
+  "The list of Workspaces that are authorized to the cluster."
   workspaceIds: [String!]
 }
 
+"What Mutation.createAstroCluster returns."
 type CreateAstroClusterPayload {
+  "The cluster after the write, as Astro answered it."
   cluster: AstroCluster!
   "The input's ` + "`" + `clientMutationId` + "`" + `, echoed."
   clientMutationId: String
 }
 
+"Input of Mutation.updateAstroCluster."
 input UpdateAstroClusterInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The cluster's Astro id (not its global id)."
   clusterId: String!
+  "The change: exactly one of dedicated or hybrid, matching the cluster's type."
   cluster: AstroClusterUpdateSpec!
 }
 
 "Exactly one variant, keyed as Astro's clusterType is."
 input AstroClusterUpdateSpec @oneOf {
+  "A change to a dedicated cluster."
   dedicated: AstroDedicatedClusterUpdateInput
+  "A change to a Hybrid cluster."
   hybrid: AstroHybridClusterUpdateInput
 }
 
+"A change to a dedicated cluster."
 input AstroDedicatedClusterUpdateInput {
+  "The cluster's name."
   name: String!
   "The complete list; [] removes every tag."
   k8sTags: [AstroClusterTagInput!]!
+  "The cluster's database instance type. Required for Hybrid clusters."
   dbInstanceType: String
   "Left out: the node pools stay. Otherwise the complete list."
   nodePools: [AstroNodePoolUpdateInput!]
   "Left out: the authorized workspaces stay; [] removes them all."
   workspaceIds: [String!]
+  "When true, enables Private Network Egress mode, which disables public Internet connectivity from the cluster's Deployments and metrics exports. For AWS clusters only."
   isPrivateNetworkEgressEnabled: Boolean
   "false turns Disaster Recovery off; this API cannot turn it on."
   enableDr: Boolean
+  "Whether to trigger a DR failover for the cluster."
   isFailedOver: Boolean
+  "Whether Bucket Storage Replication Time Control should be enabled for DR on task logs."
   enableReplicationTimeControl: Boolean
+  "The secondary region for Disaster Recovery."
   drRegion: String
+  "The VPC subnet range for the DR region. Defaults to the primary VPC subnet range if not specified."
   drVpcSubnetRange: String
+  "The disaster recovery subnet range for Pods. For GCP clusters only."
   drPodSubnetRange: String
+  "The disaster recovery service peering range. For GCP clusters only."
   drServicePeeringRange: String
+  "The disaster recovery service subnet range. For GCP clusters only."
   drServiceSubnetRange: String
 }
 
@@ -10765,223 +11611,400 @@ input AstroHybridClusterUpdateInput {
   workspaceIds: [String!]
 }
 
+"What Mutation.updateAstroCluster returns."
 type UpdateAstroClusterPayload {
+  "The cluster after the write, as Astro answered it."
   cluster: AstroCluster!
 }
 
+"Input of Mutation.deleteAstroCluster."
 input DeleteAstroClusterInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The cluster's Astro id (not its global id)."
   clusterId: String!
 }
 
+"What Mutation.deleteAstroCluster returns."
 type DeleteAstroClusterPayload {
+  "The global id of what the write removed (as its id field was), so a client can evict it from a cache."
   id: ID!
+  "The Astro id of the cluster the write removed."
   clusterId: String!
 }
 `, BuiltIn: false},
 	{Name: "../schema/astro_deployments.graphqls", Input: `"Worker machine sizes of Astro Hosted deployments."
 enum AstroMachine {
+  "1 CPU, 2 GiB."
   A5
+  "2 CPU, 4 GiB."
   A10
+  "4 CPU, 8 GiB."
   A20
+  "8 CPU, 16 GiB."
   A40
+  "12 CPU, 24 GiB."
   A60
+  "24 CPU, 48 GiB."
   A120
+  "32 CPU, 64 GiB."
   A160
 }
 
 "The executors a HYBRID deployment can run."
 enum AstroHybridExecutor {
+  "CeleryExecutor."
   CELERY
+  "KubernetesExecutor."
   KUBERNETES
 }
 
+"What a hibernation schedule entry does."
 enum AstroHibernationEventType {
+  "Scale the deployment to zero."
   HIBERNATE
+  "Wake the deployment up."
   WAKE
 }
 
 "The Airflow components that write deployment logs."
 enum AstroLogSource {
+  "The scheduler."
   SCHEDULER
+  "The triggerer."
   TRIGGERER
+  "Workers."
   WORKER
+  "The webserver (Airflow 2)."
   WEBSERVER
+  "The DAG processor."
   DAG_PROCESSOR
+  "The API server (Airflow 3)."
   APISERVER
 }
 
+"An environment variable set on a deployment."
 type AstroDeploymentEnvironmentVariable {
+  "The environment variable key, used to call the value in code."
   key: String!
   "Null for secret variables: Astro never returns their value."
   value: String
+  "Whether the environment variable is a secret."
   isSecret: Boolean!
+  "The time when the environment variable was last updated in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   updatedAt: Time
 }
 
+"Remote execution: tasks run by agents outside Astro (Astro executor)."
 type AstroRemoteExecution {
+  "Whether remote execution is on."
   enabled: Boolean!
+  "The URL agents call."
   remoteApiUrl: String!
+  "CIDR ranges agents may call from."
   allowedIpAddressRanges: [String!]!
+  "The bucket agents write task logs to."
   taskLogBucket: String
+  "The URL pattern under which task logs are read."
   taskLogUrlPattern: String
 }
 
+"A cron schedule that hibernates or wakes a development deployment."
 type AstroHibernationSchedule {
+  "A 5-part cron expression defining the times at which the deployment should hibernate"
   hibernateAtCron: String!
+  "A 5-part cron expression definingh the times at which the deployment should wake from hibernation"
   wakeAtCron: String!
+  "Toggle this schedule on or off. If set to false, this schedule will have no effect on hibernation."
   isEnabled: Boolean!
+  "A brief description of the schedule"
   description: String
 }
 
+"A manual hibernation state that beats the schedules until it ends."
 type AstroHibernationOverride {
+  "Whether the override is currently active or not"
   isActive: Boolean
+  "Whether to go into hibernation or not via the override rule"
   isHibernating: Boolean
+  "Timestamp till the override on the hibernation schedule is in effect"
   overrideUntil: Time
 }
 
 "When a development deployment sleeps: its schedules and any manual override."
 type AstroHibernationSpec {
+  "The manual override, if any."
   override: AstroHibernationOverride
+  "The list of schedules for deployment hibernation"
   schedules: [AstroHibernationSchedule!]
 }
 
 "Whether a development deployment sleeps now, and its next scheduled change."
 type AstroHibernationStatus {
+  "If the deployment is currently in hibernating state or not"
   isHibernating: Boolean!
   "A timestamp, as Astro sends it."
   nextEventAt: String
+  "The type of the next scheduled event for the deployment. Either HIBERNATE or WAKE"
   nextEventType: AstroHibernationEventType
+  "Reason for the current hibernation state of the deployment"
   reason: String
 }
 
 extend type AstroDeployment {
+  "The Deployment's current DAG tarball version, also known as the Bundle Version in the Astro UI. If no deploys are currently processing, this value should be the same as DesiredDagTarballVersion."
   dagTarballVersion: String
+  "The Deployment's expected DAG tarball version after a currently processing deploy completes. This value is updated when a user triggers a DAG-only deploy to indicate that the Deployment is expecting a new DAG tarball version. If no deploys are currently processing, this value should be the same as DagTarballVersion."
   desiredDagTarballVersion: String
+  "The default CPU resource usage for a worker Pod when running the Kubernetes executor or KubernetesPodOperator. Units are in number of CPU cores."
   defaultTaskPodCpu: String
+  "The default memory resource usage for a worker Pod when running the Kubernetes executor or KubernetesPodOperator. Units are in ` + "`" + `Gi` + "`" + `. This value must always be twice the value of ` + "`" + `DefaultTaskPodCpu` + "`" + `."
   defaultTaskPodMemory: String
+  "The CPU quota for worker Pods when running the Kubernetes executor or KubernetesPodOperator. If current CPU usage across all workers exceeds the quota, no new worker Pods can be scheduled. Units are in number of CPU cores."
   resourceQuotaCpu: String
+  "The memory quota for worker Pods when running the Kubernetes executor or KubernetesPodOperator. If current memory usage across all workers exceeds the quota, no new worker Pods can be scheduled. Units are in ` + "`" + `Gi` + "`" + `. This value must always be twice the value of ` + "`" + `ResourceQuotaCpu` + "`" + `."
   resourceQuotaMemory: String
+  "The number of Astronomer units (AU) for the Deployment's scheduler. Applies only to Deployments hosted on Hybrid clusters."
   schedulerAu: Int
+  "The node pool ID for the task pod."
   taskPodNodePoolId: String
+  "The CPU limit for the Deployment's webserver. Units are in number of CPU cores."
   webServerCpu: String!
+  "The memory limit for the Deployment's webserver. Units in Gibibytes or ` + "`" + `Gi` + "`" + `."
   webServerMemory: String!
+  "The number of webserver replicas."
   webServerReplicas: Int
+  "The Deployment's webserver's ingress hostname."
   webServerIngressHostname: String!
-  webServerAirflowApiUrl: String!
+  "The Deployment's webserver's base url to directly access the Airflow api."
+  webServerAirflowApiUrl: String! @deprecated(reason: "Use AstroDeployment.apiUrl: the same Airflow API base URL, named without the Airflow 2 webserver.")
+  "A list of the Deployment's external IPs."
   externalIPs: [String!]
+  "OIDC issuer URL of the deployment's cluster"
   oidcIssuerUrl: String
+  "The workload identity being used by the deployment. Either user-configured or Astronomer-provided default."
   effectiveWorkloadIdentity: String
+  "The Deployment's environment variables. Secret values will be omitted from response."
   environmentVariables: [AstroDeploymentEnvironmentVariable!]
+  "Remote execution settings (Astro executor)."
   remoteExecution: AstroRemoteExecution
   "Hibernation schedules and override (development deployments)."
   hibernationSpec: AstroHibernationSpec
   "Observed hibernation state (development deployments)."
   hibernationStatus: AstroHibernationStatus
   "Code deploys, newest first (ListDeploys)."
-  deploys(first: Int, after: String, last: Int, before: String): AstroDeployConnection!
+  deploys(
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroDeployConnection!
   "One deploy (GetDeploy)."
-  deploy(id: String!): AstroDeploy
+  deploy(
+    "The deploy's Astro id (not its global id)."
+    id: String!
+  ): AstroDeploy
   """
   The deployment's logs (GetDeploymentLogs), oldest first. The window is the
   last ` + "`" + `range` + "`" + ` seconds (default 3600, at least 60), or startDate to endDate
   (both or neither; not with range). Pages of one search share its window:
   the cursor carries Astro's searchId.
   """
-  logs(sources: [AstroLogSource!]!, searchText: String, range: Int, startDate: Time, endDate: Time, maxNumResults: Int, first: Int, after: String, last: Int, before: String): AstroDeploymentLogConnection!
+  logs(
+    "Log sources to retrieve."
+    sources: [AstroLogSource!]!
+    "Text to filter logs by."
+    searchText: String
+    "Range of the log search in seconds."
+    range: Int
+    "The start date of the logs."
+    startDate: Time
+    "The end date of the logs."
+    endDate: Time
+    "Maximum total number of results across all pages."
+    maxNumResults: Int
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroDeploymentLogConnection!
   "Tokens of the deployment's remote-execution agents (ListAgentTokens)."
-  agentTokens(sorts: [AstroAgentTokenSort!], first: Int, after: String, last: Int, before: String): AstroAgentTokenConnection!
+  agentTokens(
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroAgentTokenSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroAgentTokenConnection!
   "One agent token (GetAgentToken)."
-  agentToken(id: String!): AstroAgentToken
+  agentToken(
+    "The agent token's Astro id (not its global id)."
+    id: String!
+  ): AstroAgentToken
   "What this deployment can be configured with (GetDeploymentOptions with its id)."
   options: AstroDeploymentOptions!
 }
 
+"The git commit a deploy was made from."
 type AstroDeployGit {
+  "The git provider."
   provider: String!
+  "The git commit SHA."
   commitSha: String!
+  "The git account, organization, group, or namespace."
   account: String
+  "The git repository name."
   repo: String
+  "The git branch name."
   branch: String
+  "The path within the repository."
   path: String
+  "The git remote URL."
   remoteUrl: String
+  "The URL to the commit."
   commitUrl: String
+  "The git author's display name."
   authorName: String
+  "The git author's username."
   authorUsername: String
+  "The URL to the author's profile."
   authorUrl: String
+  "The commit SHA before the deploy commit."
   beforeCommitSha: String
 }
 
+"A DAG bundle of a deploy."
 type AstroDeployBundle {
+  "The type of bundle."
   bundleType: String!
+  "The path where the Astro mounts the bundle on the Airflow component pods."
   mountPath: String!
+  "The current bundle version."
   currentVersion: String
+  "The desired version of the bundle."
   desiredVersion: String
 }
 
+"What a deploy carries."
 enum AstroDeployType {
+  "A new image with the DAGs in it."
   IMAGE_AND_DAG
+  "A new image; DAGs come by DAG deploys."
   IMAGE_ONLY
+  "DAGs only (a DAG tarball)."
   DAG_ONLY
+  "DAG bundles."
   BUNDLE
 }
 
+"Where a deploy is."
 enum AstroDeployStatus {
+  "Created; waiting for the image or DAGs to be uploaded."
   INITIALIZED
+  "Finished and live."
   DEPLOYED
+  "Failed."
   FAILED
 }
 
+"Where the git repository of a deploy lives."
 enum AstroGitProvider {
+  "GitHub."
   GITHUB
+  "Any other git host."
   GENERIC
 }
 
 "A code deploy to a deployment."
 type AstroDeploy implements Node {
+  "Global id (Node.id): Query.node fetches it again."
   id: ID!
+  "Astro's own id of the deploy (the API's id; ` + "`" + `id` + "`" + ` is the global one)."
   deployId: String!
+  "The Deployment's ID."
   deploymentId: String!
+  "The Astro id of the organization it belongs to."
   organizationId: String!
+  "The type of deploy."
   type: AstroDeployType
+  "The status of the deploy."
   status: AstroDeployStatus
+  "The deploy's description."
   description: String
+  "The URL of the deploy's image repository."
   imageRepository: String!
+  "The deploy's image tag. Appears only if specified in the most recent deploy."
   imageTag: String!
+  "Whether the deploy was triggered on a Deployment with DAG deploys enabled."
   isDagDeployEnabled: Boolean!
+  "The deploy's DAG tarball version, also known as the Bundle Version in the Astro UI."
   dagTarballVersion: String
   "Where to upload the DAGs (deployments with DAG deploys)."
   dagsUploadUrl: String
+  "The URL where the deploy uploads the bundle. Appears only if DAG deploys are enabled on the Deployment and deploy type is BUNDLE."
   bundleUploadUrl: String
+  "The path where Astro mounts the bundle on the Airflow component pods."
   bundleMountPath: String
+  "The bundles included in a specific Deployment."
   bundles: [AstroDeployBundle!]
+  "The deploy's Airflow version."
   airflowVersion: String
+  "The deploy's Astro Runtime version."
   astroRuntimeVersion: String
   "The deploy that was current when this one rolled the deployment back."
   rollbackFromId: String
+  "The commit it was deployed from, if the deploy said so."
   git: AstroDeployGit
+  "The time when the deploy was created in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   createdAt: Time
+  "The time when the deploy was last updated in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   updatedAt: Time
+  "Who created it: a user or an API token."
   createdBy: AstroSubject
+  "Who last changed it: a user or an API token."
   updatedBy: AstroSubject
 }
 
+"A page of Astro deploies (a Relay cursor connection): page forward with first/after, backward with last/before."
 type AstroDeployConnection {
+  "How many Astro deploies the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Astro deploies, each with its cursor."
   edges: [AstroDeployEdge!]!
+  "The page's Astro deploies, without cursors (the same as edges.node)."
   nodes: [AstroDeploy!]!
 }
 
+"One Astro deploy in a page, with its cursor."
 type AstroDeployEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Astro deploy."
   node: AstroDeploy!
 }
 
+"One log line of an Astro deployment."
 type AstroLogEntry {
+  "The log entry's timestamp."
   timestamp: Time!
   "Null for a source this schema does not know yet."
   source: AstroLogSource
+  "The raw log entry content."
   raw: String!
 }
 
@@ -10989,95 +12012,177 @@ type AstroLogEntry {
 type AstroDeploymentLogConnection {
   "Astro's id of the search; later pages (the cursors) reuse its window."
   searchId: String!
+  "The most lines the search will return, over all its pages."
   maxNumResults: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Astro deployment logs, each with its cursor."
   edges: [AstroLogEdge!]!
+  "The page's Astro deployment logs, without cursors (the same as edges.node)."
   nodes: [AstroLogEntry!]!
 }
 
+"One Astro log in a page, with its cursor."
 type AstroLogEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Astro log."
   node: AstroLogEntry!
 }
 
+"Sort keys of Agent Token lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
 enum AstroAgentTokenSort {
+  "By name, ascending."
   NAME_ASC
+  "By name, descending."
   NAME_DESC
+  "By description, ascending."
   DESCRIPTION_ASC
+  "By description, descending."
   DESCRIPTION_DESC
+  "By created at, ascending."
   CREATED_AT_ASC
+  "By created at, descending."
   CREATED_AT_DESC
+  "By updated at, ascending."
   UPDATED_AT_ASC
+  "By updated at, descending."
   UPDATED_AT_DESC
+  "By created by id, ascending."
   CREATED_BY_ID_ASC
+  "By created by id, descending."
   CREATED_BY_ID_DESC
+  "By updated by id, ascending."
   UPDATED_BY_ID_ASC
+  "By updated by id, descending."
   UPDATED_BY_ID_DESC
+  "By token start at, ascending."
   TOKEN_START_AT_ASC
+  "By token start at, descending."
   TOKEN_START_AT_DESC
 }
 
 "A token of a deployment's remote-execution agents."
 type AstroAgentToken implements Node {
+  "Global id (Node.id): Query.node fetches it again."
   id: ID!
+  "Astro's own id of the agent token (the API's id; ` + "`" + `id` + "`" + ` is the global one)."
   agentTokenId: String!
+  "The Astro id of the deployment it belongs to."
   deploymentId: String!
+  "The Astro id of the organization it belongs to."
   organizationId: String!
+  "The name of the API token."
   name: String!
+  "The description of the API token."
   description: String!
+  "The short value of the API token."
   shortToken: String!
   "The secret: only in the payload of createAstroAgentToken."
   token: String
+  "The time when the API token will become valid in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   startAt: Time
+  "The time when the API token expires in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   endAt: Time
+  "The expiry period of the API token in days."
   expiryPeriodInDays: Int
+  "The time when the API token was last used in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   lastUsedAt: Time
+  "The time when the API token was last rotated in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   lastRotatedAt: Time
+  "The time when the API token was created in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   createdAt: Time
+  "The time when the API token was last updated in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   updatedAt: Time
+  "Who created it: a user or an API token."
   createdBy: AstroSubject
+  "Who last changed it: a user or an API token."
   updatedBy: AstroSubject
 }
 
+"A page of Astro agent tokens (a Relay cursor connection): page forward with first/after, backward with last/before."
 type AstroAgentTokenConnection {
+  "How many Astro agent tokens the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Astro agent tokens, each with its cursor."
   edges: [AstroAgentTokenEdge!]!
+  "The page's Astro agent tokens, without cursors (the same as edges.node)."
   nodes: [AstroAgentToken!]!
 }
 
+"One Astro agent token in a page, with its cursor."
 type AstroAgentTokenEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Astro agent token."
   node: AstroAgentToken!
 }
 
 extend type Mutation {
   "CreateDeployment. Exactly one variant of input.deployment; ` + "`" + `minimal` + "`" + ` needs only a name and a workspace."
-  createAstroDeployment(input: CreateAstroDeploymentInput!): CreateAstroDeploymentPayload
+  createAstroDeployment(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: CreateAstroDeploymentInput!
+  ): CreateAstroDeploymentPayload
   "UpdateDeployment. The variant must match the deployment's type; ` + "`" + `patch` + "`" + ` changes only the fields it names."
-  updateAstroDeployment(input: UpdateAstroDeploymentInput!): UpdateAstroDeploymentPayload
+  updateAstroDeployment(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateAstroDeploymentInput!
+  ): UpdateAstroDeploymentPayload
   "DeleteDeployment. Deleting again is NOT_FOUND."
-  deleteAstroDeployment(input: DeleteAstroDeploymentInput!): DeleteAstroDeploymentPayload
+  deleteAstroDeployment(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: DeleteAstroDeploymentInput!
+  ): DeleteAstroDeploymentPayload
   "UpdateDeploymentHibernationOverride: hibernate or wake a development deployment now, whatever its schedules say."
-  updateAstroDeploymentHibernationOverride(input: UpdateAstroDeploymentHibernationOverrideInput!): UpdateAstroDeploymentHibernationOverridePayload
+  updateAstroDeploymentHibernationOverride(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateAstroDeploymentHibernationOverrideInput!
+  ): UpdateAstroDeploymentHibernationOverridePayload
   "DeleteDeploymentHibernationOverride: the schedules apply again."
-  deleteAstroDeploymentHibernationOverride(input: DeleteAstroDeploymentHibernationOverrideInput!): DeleteAstroDeploymentHibernationOverridePayload
+  deleteAstroDeploymentHibernationOverride(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: DeleteAstroDeploymentHibernationOverrideInput!
+  ): DeleteAstroDeploymentHibernationOverridePayload
   "CreateDeploy: starts a deploy, INITIALIZED, with the URLs to upload to."
-  createAstroDeploy(input: CreateAstroDeployInput!): CreateAstroDeployPayload
+  createAstroDeploy(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: CreateAstroDeployInput!
+  ): CreateAstroDeployPayload
   "UpdateDeploy: changes a deploy's description."
-  updateAstroDeploy(input: UpdateAstroDeployInput!): UpdateAstroDeployPayload
+  updateAstroDeploy(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateAstroDeployInput!
+  ): UpdateAstroDeployPayload
   "FinalizeDeploy: completes a deploy once its image or DAGs are uploaded."
-  finalizeAstroDeploy(input: FinalizeAstroDeployInput!): FinalizeAstroDeployPayload
+  finalizeAstroDeploy(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: FinalizeAstroDeployInput!
+  ): FinalizeAstroDeployPayload
   "DeployRollback: rolls the deployment back to an earlier deploy, which makes a new deploy."
-  rollbackAstroDeploy(input: RollbackAstroDeployInput!): RollbackAstroDeployPayload
+  rollbackAstroDeploy(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: RollbackAstroDeployInput!
+  ): RollbackAstroDeployPayload
   "CreateAgentToken: the payload carries the secret, shown this once."
-  createAstroAgentToken(input: CreateAstroAgentTokenInput!): CreateAstroAgentTokenPayload
+  createAstroAgentToken(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: CreateAstroAgentTokenInput!
+  ): CreateAstroAgentTokenPayload
   "DeleteAgentToken."
-  deleteAstroAgentToken(input: DeleteAstroAgentTokenInput!): DeleteAstroAgentTokenPayload
+  deleteAstroAgentToken(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: DeleteAstroAgentTokenInput!
+  ): DeleteAstroAgentTokenPayload
 }
 
+"Input of Mutation.createAstroDeployment."
 input CreateAstroDeploymentInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The deployment: exactly one variant (minimal, dedicated, hybrid or standard)."
   deployment: AstroDeploymentCreateSpec!
   "A key of your choosing (Relay's ` + "`" + `clientMutationId` + "`" + `): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is ` + "`" + `BAD_USER_INPUT` + "`" + `."
   clientMutationId: String
@@ -11087,45 +12192,67 @@ input CreateAstroDeploymentInput {
 input AstroDeploymentCreateSpec @oneOf {
   "Only a name and a workspace: Astro picks the cluster or region from the workspace's defaults (or the organization's only cluster), infers the type and applies defaults."
   minimal: AstroMinimalDeploymentInput
+  "A deployment on a dedicated cluster."
   dedicated: AstroDedicatedDeploymentCreateInput
+  "A deployment on a Hybrid cluster."
   hybrid: AstroHybridDeploymentCreateInput
+  "A deployment on a standard (shared) cluster."
   standard: AstroStandardDeploymentCreateInput
 }
 
+"The fewest settings that create a deployment: Astro applies its defaults."
 input AstroMinimalDeploymentInput {
+  "The workspace's Astro id (not its global id)."
   workspaceId: String!
   "Unique in the workspace; at most 500 characters."
   name: String!
 }
 
+"An environment variable of a deployment."
 input AstroDeploymentEnvironmentVariableInput {
+  "The environment variable key, used to call the value in code."
   key: String!
+  "Whether the environment variable is a secret."
   isSecret: Boolean!
   "A secret sent again without a value keeps its stored value."
   value: String
 }
 
+"Remote execution settings."
 input AstroRemoteExecutionInput {
+  "Turn remote execution on or off."
   enabled: Boolean!
+  "CIDR ranges agents may call from."
   allowedIpAddressRanges: [String!]
+  "The bucket agents write task logs to."
   taskLogBucket: String
+  "The URL pattern under which task logs are read."
   taskLogUrlPattern: String
 }
 
+"A cron schedule that hibernates or wakes a development deployment."
 input AstroHibernationScheduleInput {
+  "A 5-part cron expression defining the times at which the deployment should hibernate"
   hibernateAtCron: String!
+  "A 5-part cron expression definingh the times at which the deployment should wake from hibernation"
   wakeAtCron: String!
+  "Toggle this schedule on or off. If set to false, this schedule will have no effect on hibernation."
   isEnabled: Boolean!
   "At most 200 characters."
   description: String
 }
 
+"A manual hibernation state that beats the schedules."
 input AstroHibernationOverrideInput {
+  "Whether to go into hibernation or not via the override rule"
   isHibernating: Boolean
+  "Timestamp till the override on the hibernation schedule is in effect"
   overrideUntil: Time
 }
 
+"Hibernation schedules and override (development deployments only)."
 input AstroHibernationSpecInput {
+  "A manual override."
   override: AstroHibernationOverrideInput
   "At most 10."
   schedules: [AstroHibernationScheduleInput!]
@@ -11133,15 +12260,19 @@ input AstroHibernationSpecInput {
 
 "Scaling of a development deployment."
 input AstroScalingSpecInput {
+  "Hibernation schedules and override."
   hibernationSpec: AstroHibernationSpecInput
 }
 
 "A worker queue of an Astro Hosted (DEDICATED or STANDARD) deployment. Without id it is a new queue."
 input AstroWorkerQueueInput {
+  "The worker queue's ID. If not provided, a new worker queue will be created."
   id: String
   "At most 63 characters."
   name: String!
+  "Whether the worker queue is the default worker queue on the Deployment."
   isDefault: Boolean!
+  "The Astro machine for each worker in the queue. For Astro Hosted only."
   astroMachine: AstroMachine!
   "At least 1, and at least minWorkerCount."
   maxWorkerCount: Int!
@@ -11149,131 +12280,203 @@ input AstroWorkerQueueInput {
   minWorkerCount: Int!
   "At least 1."
   workerConcurrency: Int!
+  "The ephemeral storage limit for each worker Pod. Must be a valid Kubernetes resource string, e.g. ` + "`" + `10Gi` + "`" + `."
   podEphemeralStorage: String
 }
 
 "A worker queue of a HYBRID deployment, on a node pool of its cluster. Without id it is a new queue."
 input AstroHybridWorkerQueueInput {
+  "The worker queue's ID. If not provided, a new worker queue will be created."
   id: String
   "At most 63 characters."
   name: String!
+  "Whether the worker queue is the default worker queue on the Deployment."
   isDefault: Boolean!
+  "The node pool ID associated with the worker queue."
   nodePoolId: String!
+  "The maximum number of workers that can run at once."
   maxWorkerCount: Int!
+  "The minimum number of workers running at once."
   minWorkerCount: Int!
+  "The maximum number of concurrent tasks that a worker Pod can run at a time."
   workerConcurrency: Int!
 }
 
 "The scheduler of a new HYBRID deployment: 5 to 24 AU, 1 to 4 replicas."
 input AstroHybridSchedulerInput {
+  "Astronomer units (AU) for the scheduler (1 AU = 0.1 CPU, 0.375 GiB)."
   au: Int
+  "How many schedulers run."
   replicas: Int
 }
 
 "The scheduler of a HYBRID deployment: 5 to 24 AU, 1 to 4 replicas."
 input AstroHybridSchedulerUpdateInput {
+  "Astronomer units (AU) for the scheduler."
   au: Int!
+  "How many schedulers run."
   replicas: Int!
 }
 
 "A deployment on a dedicated cluster (clusterId defaults to the workspace's default cluster)."
 input AstroDedicatedDeploymentCreateInput {
+  "The ID of the Workspace to which the Deployment belongs."
   workspaceId: String!
   "Unique in the workspace; at most 500 characters."
   name: String!
   "At most 1000 characters."
   description: String
+  "The ID of the cluster where the Deployment will be created."
   clusterId: String
+  "Deployment's Astro Runtime version."
   astroRuntimeVersion: String
+  "The Deployment's executor type."
   executor: AstroExecutor
+  "The size of the scheduler Pod."
   schedulerSize: AstroSchedulerSize
+  "Whether the Deployment requires that all deploys are made through CI/CD."
   isCicdEnforced: Boolean
+  "Whether the Deployment has DAG deploys enabled."
   isDagDeployEnabled: Boolean
+  "If true, deployment will be able to use development-only features, such as hibernation, but will not have guaranteed uptime SLAs"
   isDevelopmentMode: Boolean
+  "Whether the Deployment is configured for high availability. If ` + "`" + `true` + "`" + `, multiple scheduler pods will be online."
   isHighAvailability: Boolean
+  "A list of contact emails for the Deployment."
   contactEmails: [String!]
+  "The default CPU resource usage for a worker Pod when running the Kubernetes executor or KubernetesPodOperator. Units are in number of CPU cores. Required if Remote Execution is disabled."
   defaultTaskPodCpu: String
+  "The default memory resource usage for a worker Pod when running the Kubernetes executor or KubernetesPodOperator. Units are in ` + "`" + `Gi` + "`" + ` and must be explicitly included. This value must always be twice the value of ` + "`" + `DefaultTaskPodCpu` + "`" + `. Required if Remote Execution is disabled."
   defaultTaskPodMemory: String
+  "The CPU quota for worker Pods when running the Kubernetes executor or KubernetesPodOperator. If current CPU usage across all workers exceeds the quota, no new worker Pods can be scheduled. Units are in number of CPU cores. Required if Remote Execution is disabled."
   resourceQuotaCpu: String
+  "The memory quota for worker Pods when running the Kubernetes executor or KubernetesPodOperator. If current memory usage across all workers exceeds the quota, no new worker Pods can be scheduled. Units are in ` + "`" + `Gi` + "`" + ` and must be explicitly included. This value must always be twice the value of ` + "`" + `ResourceQuotaCpu` + "`" + `. Required if Remote Execution is disabled."
   resourceQuotaMemory: String
+  "List of environment variables to add to the Deployment."
   environmentVariables: [AstroDeploymentEnvironmentVariableInput!]
   "At least one when given."
   workerQueues: [AstroWorkerQueueInput!]
+  "Remote execution settings (Astro executor)."
   remoteExecution: AstroRemoteExecutionInput
+  "Hibernation settings (development deployments)."
   scalingSpec: AstroScalingSpecInput
+  "The Deployment's workload identity."
   workloadIdentity: String
+  "The Deployment's DR workload identity."
   drWorkloadIdentity: String
 }
 
 "A deployment on a customer-hosted (Hybrid) cluster."
 input AstroHybridDeploymentCreateInput {
+  "The ID of the Workspace to which the Deployment belongs."
   workspaceId: String!
   "Unique in the workspace; at most 500 characters."
   name: String!
   "At most 1000 characters."
   description: String
+  "The ID of the cluster where the Deployment will be created."
   clusterId: String
+  "Deployment's Astro Runtime version."
   astroRuntimeVersion: String
+  "The Deployment's executor type."
   executor: AstroHybridExecutor
+  "The scheduler's resources."
   scheduler: AstroHybridSchedulerInput
+  "The node pool ID for the task pods. For ` + "`" + `KUBERNETES` + "`" + ` executor only."
   taskPodNodePoolId: String
+  "Whether the Deployment requires that all deploys are made through CI/CD."
   isCicdEnforced: Boolean
+  "Whether the Deployment has DAG deploys enabled."
   isDagDeployEnabled: Boolean
+  "A list of contact emails for the Deployment."
   contactEmails: [String!]
+  "List of environment variables to add to the Deployment."
   environmentVariables: [AstroDeploymentEnvironmentVariableInput!]
   "At least one when given."
   workerQueues: [AstroHybridWorkerQueueInput!]
+  "The Deployment's workload identity."
   workloadIdentity: String
+  "The Deployment's DR workload identity."
   drWorkloadIdentity: String
 }
 
 "A deployment on Astronomer's shared infrastructure, placed by clusterId or by cloudProvider with region (which go together)."
 input AstroStandardDeploymentCreateInput {
+  "The ID of the Workspace to which the Deployment belongs."
   workspaceId: String!
   "Unique in the workspace; at most 500 characters."
   name: String!
   "At most 1000 characters."
   description: String
+  "Cloud provider for STANDARD deployments on Astronomer shared infrastructure. One of AWS, AZURE, GCP. Must be provided together with region. If clusterId is also provided, clusterId takes precedence and this field is ignored."
   cloudProvider: AstroCloudProvider
+  "Region for STANDARD deployments on Astronomer shared infrastructure. Must be provided together with cloudProvider. If clusterId is also provided, clusterId takes precedence and this field is ignored."
   region: String
+  "The target cluster ID. Use for DEDICATED (Astronomer-hosted) or HYBRID (Bring-Your-Own-Cloud) deployments. If provided alongside cloudProvider and region, clusterId takes precedence and the other two are ignored. When all three are omitted, infrastructure is resolved from workspace defaults or auto-selected when the organization has exactly one cluster."
   clusterId: String
+  "Deployment's Astro Runtime version."
   astroRuntimeVersion: String
+  "The Deployment's executor type."
   executor: AstroExecutor
+  "The size of the scheduler Pod."
   schedulerSize: AstroSchedulerSize
+  "Whether the Deployment requires that all deploys are made through CI/CD."
   isCicdEnforced: Boolean
+  "Whether the Deployment has DAG deploys enabled."
   isDagDeployEnabled: Boolean
+  "If true, deployment will be able to use development-only features, such as hibernation, but will not have guaranteed uptime SLAs"
   isDevelopmentMode: Boolean
+  "Whether the Deployment is configured for high availability. If ` + "`" + `true` + "`" + `, multiple scheduler pods will be online."
   isHighAvailability: Boolean
+  "A list of contact emails for the Deployment."
   contactEmails: [String!]
+  "The default CPU resource usage for a worker Pod when running the Kubernetes executor or KubernetesPodOperator. Units are in number of CPU cores. Required if Remote Execution is disabled."
   defaultTaskPodCpu: String
+  "The default memory resource usage for a worker Pod when running the Kubernetes executor or KubernetesPodOperator. Units are in ` + "`" + `Gi` + "`" + ` and must be explicitly included. This value must always be twice the value of ` + "`" + `DefaultTaskPodCpu` + "`" + `. Required if Remote Execution is disabled."
   defaultTaskPodMemory: String
+  "The CPU quota for worker Pods when running the Kubernetes executor or KubernetesPodOperator. If current CPU usage across all workers exceeds the quota, no new worker Pods can be scheduled. Units are in number of CPU cores. Required if Remote Execution is disabled."
   resourceQuotaCpu: String
+  "The memory quota for worker Pods when running the Kubernetes executor or KubernetesPodOperator. If current memory usage across all workers exceeds the quota, no new worker Pods can be scheduled. Units are in ` + "`" + `Gi` + "`" + ` and must be explicitly included. This value must always be twice the value of ` + "`" + `ResourceQuotaCpu` + "`" + `. Required if Remote Execution is disabled."
   resourceQuotaMemory: String
+  "List of environment variables to add to the Deployment."
   environmentVariables: [AstroDeploymentEnvironmentVariableInput!]
   "At least one when given."
   workerQueues: [AstroWorkerQueueInput!]
+  "Remote execution settings (Astro executor)."
   remoteExecution: AstroRemoteExecutionInput
+  "Hibernation settings (development deployments)."
   scalingSpec: AstroScalingSpecInput
+  "The Deployment's workload identity."
   workloadIdentity: String
+  "The Deployment's DR workload identity."
   drWorkloadIdentity: String
 }
 
+"What Mutation.createAstroDeployment returns."
 type CreateAstroDeploymentPayload {
+  "The deployment after the write, as Astro answered it."
   deployment: AstroDeployment!
   "The input's ` + "`" + `clientMutationId` + "`" + `, echoed."
   clientMutationId: String
 }
 
+"Input of Mutation.updateAstroDeployment."
 input UpdateAstroDeploymentInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The deployment's Astro id (not its global id)."
   deploymentId: String!
+  "The change: exactly one of dedicated, hybrid or standard, matching the deployment's type."
   deployment: AstroDeploymentUpdateSpec!
 }
 
 "Exactly one variant: the deployment's type, whose settings it replaces, or a patch."
 input AstroDeploymentUpdateSpec @oneOf {
+  "A change to a dedicated deployment."
   dedicated: AstroHostedDeploymentUpdateInput
+  "A change to a Hybrid deployment."
   hybrid: AstroHybridDeploymentUpdateInput
+  "A change to a standard deployment."
   standard: AstroHostedDeploymentUpdateInput
   """
   Only the fields given change: the gateway reads the deployment and sends
@@ -11285,51 +12488,75 @@ input AstroDeploymentUpdateSpec @oneOf {
 
 "The settings of a DEDICATED or STANDARD deployment, all replaced by the update."
 input AstroHostedDeploymentUpdateInput {
+  "The ID of the Workspace to which the Deployment belongs."
   workspaceId: String!
   "At most 500 characters."
   name: String!
   "At most 1000 characters."
   description: String
+  "The Deployment's executor type."
   executor: AstroExecutor!
+  "The size of the scheduler Pod."
   schedulerSize: AstroSchedulerSize!
+  "Whether the Deployment requires that all deploys are made through CI/CD."
   isCicdEnforced: Boolean!
+  "Whether the Deployment has DAG deploys enabled."
   isDagDeployEnabled: Boolean!
+  "Whether the Deployment is configured for high availability. If ` + "`" + `true` + "`" + `, multiple scheduler pods will be online."
   isHighAvailability: Boolean!
   "Cannot be turned on for an existing deployment."
   isDevelopmentMode: Boolean
   "The complete list."
   environmentVariables: [AstroDeploymentEnvironmentVariableInput!]!
+  "A list of contact emails for the Deployment."
   contactEmails: [String!]
+  "The default CPU resource usage for a worker Pod when running the Kubernetes executor or KubernetesPodOperator. Units are in number of CPU cores. Required if Remote Execution is disabled."
   defaultTaskPodCpu: String
+  "The default memory resource usage for a worker Pod when running the Kubernetes executor or KubernetesPodOperator. Units are in ` + "`" + `Gi` + "`" + ` and must be explicitly included. This value must always be twice the value of ` + "`" + `DefaultTaskPodCpu` + "`" + `. Required if Remote Execution is disabled."
   defaultTaskPodMemory: String
+  "The CPU quota for worker Pods when running the Kubernetes executor or KubernetesPodOperator. If current CPU usage across all workers exceeds the quota, no new worker Pods can be scheduled. Units are in number of CPU cores. Required if Remote Execution is disabled."
   resourceQuotaCpu: String
+  "The memory quota for worker Pods when running the Kubernetes executor or KubernetesPodOperator. If current memory usage across all workers exceeds the quota, no new worker Pods can be scheduled. Units are in ` + "`" + `Gi` + "`" + ` and must be explicitly included. This value must always be twice the value of ` + "`" + `ResourceQuotaCpu` + "`" + `. Required if Remote Execution is disabled."
   resourceQuotaMemory: String
   "Left out: the queues stay. Otherwise the complete list (at least one)."
   workerQueues: [AstroWorkerQueueInput!]
+  "Remote execution settings."
   remoteExecution: AstroRemoteExecutionInput
+  "Hibernation settings."
   scalingSpec: AstroScalingSpecInput
+  "The Deployment's workload identity."
   workloadIdentity: String
+  "The Deployment's DR workload identity."
   drWorkloadIdentity: String
 }
 
 "The settings of a HYBRID deployment, all replaced by the update."
 input AstroHybridDeploymentUpdateInput {
+  "The ID of the Workspace to which the Deployment belongs."
   workspaceId: String!
   "At most 500 characters."
   name: String!
   "At most 1000 characters."
   description: String
+  "The Deployment's executor type."
   executor: AstroHybridExecutor!
+  "The scheduler's resources."
   scheduler: AstroHybridSchedulerUpdateInput!
+  "Whether the Deployment requires that all deploys are made through CI/CD."
   isCicdEnforced: Boolean!
+  "Whether the Deployment has DAG deploys enabled."
   isDagDeployEnabled: Boolean!
   "The complete list."
   environmentVariables: [AstroDeploymentEnvironmentVariableInput!]!
+  "A list of contact emails for the Deployment."
   contactEmails: [String!]
+  "The node pool ID for worker Pods. Applies only when ` + "`" + `Executor` + "`" + ` is ` + "`" + `KUBERNETES` + "`" + `."
   taskPodNodePoolId: String
   "Left out: the queues stay. Otherwise the complete list (at least one)."
   workerQueues: [AstroHybridWorkerQueueInput!]
+  "The Deployment's workload identity."
   workloadIdentity: String
+  "The Deployment's DR workload identity."
   drWorkloadIdentity: String
 }
 
@@ -11339,11 +12566,15 @@ input AstroDeploymentPatchInput {
   name: String
   "At most 1000 characters."
   description: String
+  "A list of contact emails for the Deployment."
   contactEmails: [String!]
+  "The Deployment's executor type."
   executor: AstroExecutor
   "DEDICATED and STANDARD only."
   schedulerSize: AstroSchedulerSize
+  "Whether the Deployment requires that all deploys are made through CI/CD."
   isCicdEnforced: Boolean
+  "Whether the Deployment has DAG deploys enabled."
   isDagDeployEnabled: Boolean
   "DEDICATED and STANDARD only."
   isHighAvailability: Boolean
@@ -11359,23 +12590,33 @@ input AstroDeploymentPatchInput {
   resourceQuotaMemory: String
 }
 
+"What Mutation.updateAstroDeployment returns."
 type UpdateAstroDeploymentPayload {
+  "The deployment after the write, as Astro answered it."
   deployment: AstroDeployment!
 }
 
+"Input of Mutation.deleteAstroDeployment."
 input DeleteAstroDeploymentInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The deployment's Astro id (not its global id)."
   deploymentId: String!
 }
 
+"What Mutation.deleteAstroDeployment returns."
 type DeleteAstroDeploymentPayload {
   "The deleted deployment's global id."
   id: ID!
+  "The Astro id of the deployment the write removed."
   deploymentId: String!
 }
 
+"Input of Mutation.updateAstroDeploymentHibernationOverride."
 input UpdateAstroDeploymentHibernationOverrideInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The deployment's Astro id (not its global id)."
   deploymentId: String!
   "true hibernates now, false wakes."
   isHibernating: Boolean!
@@ -11383,25 +12624,35 @@ input UpdateAstroDeploymentHibernationOverrideInput {
   overrideUntil: Time
 }
 
+"What Mutation.updateAstroDeploymentHibernationOverride returns."
 type UpdateAstroDeploymentHibernationOverridePayload {
+  "The override after the write, as Astro answered it."
   override: AstroHibernationOverride!
   "The deployment, read again after the change."
   deployment: AstroDeployment!
 }
 
+"Input of Mutation.deleteAstroDeploymentHibernationOverride."
 input DeleteAstroDeploymentHibernationOverrideInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The deployment's Astro id (not its global id)."
   deploymentId: String!
 }
 
+"What Mutation.deleteAstroDeploymentHibernationOverride returns."
 type DeleteAstroDeploymentHibernationOverridePayload {
+  "The Astro id of the deployment the write removed."
   deploymentId: String!
   "The deployment, read again after the change."
   deployment: AstroDeployment!
 }
 
+"The git commit a deploy is made from."
 input AstroDeployGitInput {
+  "The git provider."
   provider: AstroGitProvider!
+  "The git commit SHA."
   commitSha: String!
   "GITHUB only, and required there."
   account: String
@@ -11409,18 +12660,29 @@ input AstroDeployGitInput {
   repo: String
   "GENERIC only, and required there."
   remoteUrl: String
+  "The git branch name."
   branch: String
+  "The path within the repository."
   path: String
+  "The URL to the commit."
   commitUrl: String
+  "The git author's display name."
   authorName: String
+  "The git author's username."
   authorUsername: String
+  "The URL to the author's profile."
   authorUrl: String
+  "The commit SHA before the deploy commit."
   beforeCommitSha: String
 }
 
+"Input of Mutation.createAstroDeploy."
 input CreateAstroDeployInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The deployment's Astro id (not its global id)."
   deploymentId: String!
+  "The type of deploy."
   type: AstroDeployType!
   "At most 500 characters."
   description: String
@@ -11428,44 +12690,63 @@ input CreateAstroDeployInput {
   bundleType: String
   "BUNDLE only, and required there."
   bundleMountPath: String
+  "The git commit the deploy is made from (optional)."
   git: AstroDeployGitInput
   "A key of your choosing (Relay's ` + "`" + `clientMutationId` + "`" + `): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is ` + "`" + `BAD_USER_INPUT` + "`" + `."
   clientMutationId: String
 }
 
+"What Mutation.createAstroDeploy returns."
 type CreateAstroDeployPayload {
+  "The deploy after the write, as Astro answered it."
   deploy: AstroDeploy!
   "The input's ` + "`" + `clientMutationId` + "`" + `, echoed."
   clientMutationId: String
 }
 
+"Input of Mutation.updateAstroDeploy."
 input UpdateAstroDeployInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The deployment's Astro id (not its global id)."
   deploymentId: String!
+  "The deploy's Astro id (not its global id)."
   deployId: String!
   "At most 500 characters."
   description: String
 }
 
+"What Mutation.updateAstroDeploy returns."
 type UpdateAstroDeployPayload {
+  "The deploy after the write, as Astro answered it."
   deploy: AstroDeploy!
 }
 
 "dagTarballVersion for IMAGE_AND_DAG and DAG_ONLY deploys with DAG deploys enabled, bundleTarballVersion for BUNDLE deploys; not both."
 input FinalizeAstroDeployInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The deployment's Astro id (not its global id)."
   deploymentId: String!
+  "The deploy's Astro id (not its global id)."
   deployId: String!
+  "The deploy's DAG tarball version, also known as the Bundle Version in the Astro UI. Required if DAG deploys are enabled on the Deployment, and deploy type is either IMAGE_AND_DAG or DAG_ONLY."
   dagTarballVersion: String
+  "The deploy's bundle tarball version. Required if DAG deploy is enabled on the Deployment and deploy type is BUNDLE."
   bundleTarballVersion: String
 }
 
+"What Mutation.finalizeAstroDeploy returns."
 type FinalizeAstroDeployPayload {
+  "The deploy after the write, as Astro answered it."
   deploy: AstroDeploy!
 }
 
+"Input of Mutation.rollbackAstroDeploy."
 input RollbackAstroDeployInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The deployment's Astro id (not its global id)."
   deploymentId: String!
   "The deploy to roll back to."
   deployId: String!
@@ -11473,15 +12754,21 @@ input RollbackAstroDeployInput {
   description: String
 }
 
+"What Mutation.rollbackAstroDeploy returns."
 type RollbackAstroDeployPayload {
   "The new deploy the rollback made."
   deploy: AstroDeploy!
 }
 
+"Input of Mutation.createAstroAgentToken."
 input CreateAstroAgentTokenInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The deployment's Astro id (not its global id)."
   deploymentId: String!
+  "The name of the API token."
   name: String!
+  "The description for the API token."
   description: String
   "1 to 3650; left out, the token never expires."
   tokenExpiryPeriodInDays: Int
@@ -11489,6 +12776,7 @@ input CreateAstroAgentTokenInput {
   clientMutationId: String
 }
 
+"What Mutation.createAstroAgentToken returns."
 type CreateAstroAgentTokenPayload {
   "The new token, with its secret in token."
   agentToken: AstroAgentToken!
@@ -11496,310 +12784,569 @@ type CreateAstroAgentTokenPayload {
   clientMutationId: String
 }
 
+"Input of Mutation.deleteAstroAgentToken."
 input DeleteAstroAgentTokenInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The deployment's Astro id (not its global id)."
   deploymentId: String!
+  "The agent token's Astro id (not its global id)."
   agentTokenId: String!
 }
 
+"What Mutation.deleteAstroAgentToken returns."
 type DeleteAstroAgentTokenPayload {
+  "The global id of what the write removed (as its id field was), so a client can evict it from a cache."
   id: ID!
+  "The Astro id of the agent token the write removed."
   agentTokenId: String!
 }
 `, BuiltIn: false},
-	{Name: "../schema/astro_environment.graphqls", Input: `enum AstroEnvironmentObjectType {
+	{Name: "../schema/astro_environment.graphqls", Input: `"What an environment object holds."
+enum AstroEnvironmentObjectType {
+  "An Airflow connection."
   CONNECTION
+  "An environment variable."
   ENVIRONMENT_VARIABLE
+  "An Airflow variable."
   AIRFLOW_VARIABLE
+  "A metrics export (Prometheus remote write)."
   METRICS_EXPORT
 }
 
+"Where an environment object is defined."
 enum AstroEnvironmentObjectScope {
+  "In a workspace, shared with the deployments it links to."
   WORKSPACE
+  "In one deployment."
   DEPLOYMENT
 }
 
+"How a metrics export authenticates."
 enum AstroMetricsExportAuthType {
+  "Username and password."
   BASIC
+  "A bearer token."
   AUTH_TOKEN
+  "AWS Signature Version 4."
   SIGV4
 }
 
+"The protocol of a metrics export."
 enum AstroMetricsExporterType {
+  "Prometheus remote write."
   PROMETHEUS
 }
 
+"Sort keys of Environment Object lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
 enum AstroEnvironmentObjectSort {
+  "By object type, ascending."
   OBJECT_TYPE_ASC
+  "By object type, descending."
   OBJECT_TYPE_DESC
+  "By object key, ascending."
   OBJECT_KEY_ASC
+  "By object key, descending."
   OBJECT_KEY_DESC
+  "By created at, ascending."
   CREATED_AT_ASC
+  "By created at, descending."
   CREATED_AT_DESC
+  "By updated at, ascending."
   UPDATED_AT_ASC
+  "By updated at, descending."
   UPDATED_AT_DESC
 }
 
+"One parameter a connection auth type takes."
 type AstroConnectionAuthTypeParameter {
+  "The name of the parameter in Airflow"
   airflowParamName: String!
+  "The UI-friendly name for the parameter"
   friendlyName: String!
+  "The data type of the parameter"
   dataType: String!
+  "A description of the parameter"
   description: String!
+  "An example value for the parameter"
   example: String
+  "A regex pattern for the parameter"
   pattern: String
+  "Whether or not the parameter is included in the \"extra\" field"
   isInExtra: Boolean!
+  "Whether the parameter is required"
   isRequired: Boolean!
+  "Whether the parameter is a secret"
   isSecret: Boolean!
 }
 
 "A way to authenticate a connection of one Airflow connection type."
 type AstroConnectionAuthType {
+  "The ID of the connection auth type"
   id: String!
+  "The name of the connection auth type"
   name: String!
+  "The type of connection in Airflow"
   airflowType: String!
+  "The name of the auth method used in the connection"
   authMethodName: String!
+  "A description of the connection auth type"
   description: String!
+  "The name of the provider package"
   providerPackageName: String!
+  "The URL to the guide for the connection auth type"
   guidePath: String
+  "The URL of the provider logo"
   providerLogo: String
+  "The parameters for the connection auth type"
   parameters: [AstroConnectionAuthTypeParameter!]!
 }
 
 "An Airflow connection. Secret fields are null unless the list asked for secrets."
 type AstroConnection {
+  "The type of connection"
   type: String!
+  "The host address for the connection"
   host: String
+  "The username used for the connection"
   login: String
+  "The password used for the connection"
   password: String
+  "The port for the connection"
   port: Int
+  "The schema for the connection"
   schema: String
+  "Extra connection details, if any"
   extra: JSON
+  "The connection's auth type, with its parameters."
   authType: AstroConnectionAuthType
 }
 
 "An Airflow variable or an environment variable."
 type AstroEnvironmentValue {
+  "The value of the environment variable. If the value is a secret, the value returned is empty"
   value: String!
+  "Whether the value is a secret or not"
   isSecret: Boolean!
 }
 
 "Where a deployment's metrics go."
 type AstroMetricsExport {
+  "The Prometheus endpoint where the metrics are exported"
   endpoint: String!
+  "The type of exporter"
   exporterType: AstroMetricsExporterType
+  "The type of authentication to use when connecting to the remote endpoint"
   authType: AstroMetricsExportAuthType
+  "The bearer token to connect to the remote endpoint"
   basicToken: String
+  "The username to connect to the remote endpoint"
   username: String
+  "The password to connect to the remote endpoint"
   password: String
+  "Add key-value pairs to the HTTP request headers made by Astro when connecting to the remote endpoint"
   headers: JSON
+  "Any key-value pair metrics labels for your export. You can use these to filter your metrics in downstream applications."
   labels: JSON
+  "The AWS IAM role ARN to assume for SigV4 authentication"
   sigV4AssumeArn: String
+  "The AWS STS region to use for SigV4 authentication"
   sigV4StsRegion: String
 }
 
+"A linked deployment's changes to a workspace connection."
 type AstroConnectionOverrides {
+  "The type of connection"
   type: String
+  "The host address for the connection"
   host: String
+  "The username used for the connection"
   login: String
+  "The password used for the connection"
   password: String
+  "The port for the connection"
   port: Int
+  "The schema for the connection"
   schema: String
+  "Extra connection details, if any"
   extra: JSON
 }
 
+"A linked deployment's change to a workspace variable's value."
 type AstroValueOverrides {
+  "The value of the environment variable"
   value: String!
 }
 
+"A linked deployment's changes to a workspace metrics export."
 type AstroMetricsExportOverrides {
+  "The Prometheus endpoint where the metrics are exported"
   endpoint: String
+  "The type of exporter"
   exporterType: AstroMetricsExporterType
+  "The type of authentication to use when connecting to the remote endpoint"
   authType: AstroMetricsExportAuthType
+  "The bearer token to connect to the remote endpoint"
   basicToken: String
+  "The username to connect to the remote endpoint"
   username: String
+  "The password to connect to the remote endpoint"
   password: String
+  "Add key-value pairs to the HTTP request headers made by Astro when connecting to the remote endpoint"
   headers: JSON
+  "Any key-value pair metrics labels for your export. You can use these to filter your metrics in downstream applications."
   labels: JSON
+  "The AWS IAM role ARN to assume for SigV4 authentication"
   sigV4AssumeArn: String
+  "The AWS STS region to use for SigV4 authentication"
   sigV4StsRegion: String
 }
 
 "A deployment an object is linked to, with the values it overrides there."
 type AstroEnvironmentObjectLink {
+  "Scope of the linked entity for the environment object"
   scope: AstroEnvironmentObjectScope
+  "Linked entity ID the environment object"
   scopeEntityId: String!
+  "Names of override fields that have a value set on this link. Secret values are masked, so this list distinguishes a set secret override from an unset one. Map members appear as dotted paths (for example \"headers.X-Key\")"
   setFields: [String!]!
+  "The deployment's changes, for a connection."
   connectionOverrides: AstroConnectionOverrides
+  "The deployment's change, for an Airflow variable."
   airflowVariableOverrides: AstroValueOverrides
+  "The deployment's change, for an environment variable."
   environmentVariableOverrides: AstroValueOverrides
+  "The deployment's changes, for a metrics export."
   metricsExportOverrides: AstroMetricsExportOverrides
 }
 
 "A deployment an auto-linked object is kept away from."
 type AstroEnvironmentObjectExcludeLink {
+  "Scope of the excluded entity for environment object"
   scope: AstroEnvironmentObjectScope
+  "ID for the excluded entity for the environment object"
   scopeEntityId: String!
 }
 
 "A connection, Airflow variable, environment variable or metrics export, defined once for a workspace or deployment and linked to deployments. The field objectType names is set."
 type AstroEnvironmentObject implements Node {
+  "Global id (Node.id): Query.node fetches it again."
   id: ID!
+  "Astro's own id of the environment object (the API's id; ` + "`" + `id` + "`" + ` is the global one)."
   environmentObjectId: String!
+  "The Astro id of the organization it belongs to."
   organizationId: String!
+  "The key for the environment object"
   objectKey: String!
+  "The type of environment object"
   objectType: AstroEnvironmentObjectType
+  "The scope of the environment object"
   scope: AstroEnvironmentObjectScope
+  "The ID of the scope entity where the environment object is created"
   scopeEntityId: String!
+  "The description of the environment object"
   description: String
+  "Whether or not to automatically link Deployments to the environment object"
   autoLinkDeployments: Boolean
   "The fields that hold a value."
   setFields: [String!]!
   "Where an object listed with resolveLinked comes from."
   sourceScope: AstroEnvironmentObjectScope
+  "The source scope entity ID of the environment object, if it is resolved from a link"
   sourceScopeEntityId: String
+  "The connection, for a CONNECTION object."
   connection: AstroConnection
+  "The variable, for an AIRFLOW_VARIABLE object."
   airflowVariable: AstroEnvironmentValue
+  "The variable, for an ENVIRONMENT_VARIABLE object."
   environmentVariable: AstroEnvironmentValue
+  "The export, for a METRICS_EXPORT object."
   metricsExport: AstroMetricsExport
+  "The Deployments linked to the environment object"
   links: [AstroEnvironmentObjectLink!]!
+  "The excluded links for the environment object"
   excludeLinks: [AstroEnvironmentObjectExcludeLink!]!
+  "The time when the environment object was created in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `"
   createdAt: Time
+  "The time when the environment object was updated in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `"
   updatedAt: Time
+  "Who created it: a user or an API token."
   createdBy: AstroSubject
+  "Who last changed it: a user or an API token."
   updatedBy: AstroSubject
 }
 
+"A page of Astro environment objects (a Relay cursor connection): page forward with first/after, backward with last/before."
 type AstroEnvironmentObjectConnection {
+  "How many Astro environment objects the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Astro environment objects, each with its cursor."
   edges: [AstroEnvironmentObjectEdge!]!
+  "The page's Astro environment objects, without cursors (the same as edges.node)."
   nodes: [AstroEnvironmentObject!]!
 }
 
+"One Astro environment object in a page, with its cursor."
 type AstroEnvironmentObjectEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Astro environment object."
   node: AstroEnvironmentObject!
 }
 
 extend type AstroOrganization {
   "Environment objects (ListEnvironmentObjects); showSecrets returns secret values, resolveLinked adds the objects linked to the workspace or deployment from elsewhere."
-  environmentObjects(workspaceId: String, deploymentId: String, objectType: AstroEnvironmentObjectType, objectKey: String, showSecrets: Boolean, resolveLinked: Boolean, sorts: [AstroEnvironmentObjectSort!], first: Int, after: String, last: Int, before: String): AstroEnvironmentObjectConnection!
+  environmentObjects(
+    "The Workspace's ID."
+    workspaceId: String
+    "The Deployment's ID."
+    deploymentId: String
+    "The environment object type to filter for. The API returns details for all environment objects belonging only to this specified object type."
+    objectType: AstroEnvironmentObjectType
+    "The environment object key to filter for. The API returns details for all environment objects belonging only to the specified object key."
+    objectKey: String
+    "If true, returns the actual values of fields of type secret in the API response."
+    showSecrets: Boolean
+    "Resolve and return the environment objects linked to the specified Deployment or Workspace in the API response."
+    resolveLinked: Boolean
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroEnvironmentObjectSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroEnvironmentObjectConnection!
   "One environment object (GetEnvironmentObject)."
-  environmentObject(id: String!): AstroEnvironmentObject
+  environmentObject(
+    "The environment object's Astro id (not its global id)."
+    id: String!
+  ): AstroEnvironmentObject
 }
 
 extend type AstroWorkspace {
   "Environment objects of the workspace (ListEnvironmentObjects?workspaceId)."
-  environmentObjects(objectType: AstroEnvironmentObjectType, showSecrets: Boolean, resolveLinked: Boolean, sorts: [AstroEnvironmentObjectSort!], first: Int, after: String, last: Int, before: String): AstroEnvironmentObjectConnection!
+  environmentObjects(
+    "The environment object type to filter for. The API returns details for all environment objects belonging only to this specified object type."
+    objectType: AstroEnvironmentObjectType
+    "If true, returns the actual values of fields of type secret in the API response."
+    showSecrets: Boolean
+    "Resolve and return the environment objects linked to the specified Deployment or Workspace in the API response."
+    resolveLinked: Boolean
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroEnvironmentObjectSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroEnvironmentObjectConnection!
 }
 
 extend type AstroDeployment {
   "Environment objects of the deployment (ListEnvironmentObjects?deploymentId); resolveLinked adds the ones linked to it."
-  environmentObjects(objectType: AstroEnvironmentObjectType, showSecrets: Boolean, resolveLinked: Boolean, sorts: [AstroEnvironmentObjectSort!], first: Int, after: String, last: Int, before: String): AstroEnvironmentObjectConnection!
+  environmentObjects(
+    "The environment object type to filter for. The API returns details for all environment objects belonging only to this specified object type."
+    objectType: AstroEnvironmentObjectType
+    "If true, returns the actual values of fields of type secret in the API response."
+    showSecrets: Boolean
+    "Resolve and return the environment objects linked to the specified Deployment or Workspace in the API response."
+    resolveLinked: Boolean
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroEnvironmentObjectSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroEnvironmentObjectConnection!
 }
 
 extend type Mutation {
   "CreateEnvironmentObject: the value variant sets objectType."
-  createAstroEnvironmentObject(input: CreateAstroEnvironmentObjectInput!): CreateAstroEnvironmentObjectPayload
+  createAstroEnvironmentObject(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: CreateAstroEnvironmentObjectInput!
+  ): CreateAstroEnvironmentObjectPayload
   "UpdateEnvironmentObject: fields left out keep their value; links and excludeLinks, when given, replace the lists."
-  updateAstroEnvironmentObject(input: UpdateAstroEnvironmentObjectInput!): UpdateAstroEnvironmentObjectPayload
+  updateAstroEnvironmentObject(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateAstroEnvironmentObjectInput!
+  ): UpdateAstroEnvironmentObjectPayload
   "ExcludeLinkingEnvironmentObject: keeps an auto-linked object away from one deployment."
-  excludeLinkingAstroEnvironmentObject(input: ExcludeLinkingAstroEnvironmentObjectInput!): ExcludeLinkingAstroEnvironmentObjectPayload
+  excludeLinkingAstroEnvironmentObject(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: ExcludeLinkingAstroEnvironmentObjectInput!
+  ): ExcludeLinkingAstroEnvironmentObjectPayload
   "DeleteEnvironmentObject."
-  deleteAstroEnvironmentObject(input: DeleteAstroEnvironmentObjectInput!): DeleteAstroEnvironmentObjectPayload
+  deleteAstroEnvironmentObject(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: DeleteAstroEnvironmentObjectInput!
+  ): DeleteAstroEnvironmentObjectPayload
 }
 
+"An Airflow connection."
 input AstroConnectionInput {
   "The Airflow connection type: postgres, snowflake, aws …"
   type: String!
+  "The ID for the connection auth type"
   authTypeId: String
+  "The host address for the connection"
   host: String
+  "The username used for the connection"
   login: String
+  "The password used for the connection"
   password: String
+  "The port for the connection"
   port: Int
+  "The schema for the connection"
   schema: String
+  "Extra connection details, if any"
   extra: JSON
 }
 
+"An Airflow variable or environment variable."
 input AstroEnvironmentValueInput {
+  "The value of the environment variable"
   value: String
+  "Whether the value is a secret or not"
   isSecret: Boolean
 }
 
+"A metrics export."
 input AstroMetricsExportInput {
+  "The Prometheus endpoint where the metrics are exported"
   endpoint: String!
+  "The type of exporter"
   exporterType: AstroMetricsExporterType!
+  "The type of authentication to use when connecting to the remote endpoint"
   authType: AstroMetricsExportAuthType
+  "The bearer token to connect to the remote endpoint"
   basicToken: String
+  "The username to connect to the remote endpoint"
   username: String
+  "The password to connect to the remote endpoint"
   password: String
+  "Add key-value pairs to the HTTP request headers made by Astro when connecting to the remote endpoint"
   headers: JSON
+  "Any key-value pair metrics labels for your export. You can use these to filter your metrics in downstream applications."
   labels: JSON
+  "The AWS IAM role ARN to assume for SigV4 authentication"
   sigV4AssumeArn: String
+  "The AWS STS region to use for SigV4 authentication"
   sigV4StsRegion: String
 }
 
 "Exactly one: the kind of object, with its value."
 input AstroEnvironmentObjectValueInput @oneOf {
+  "For CONNECTION."
   connection: AstroConnectionInput
+  "For AIRFLOW_VARIABLE."
   airflowVariable: AstroEnvironmentValueInput
+  "For ENVIRONMENT_VARIABLE."
   environmentVariable: AstroEnvironmentValueInput
+  "For METRICS_EXPORT."
   metricsExport: AstroMetricsExportInput
 }
 
+"A linked deployment's changes to a workspace connection."
 input AstroConnectionOverridesInput {
+  "The type of connection"
   type: String
+  "The host address for the connection"
   host: String
+  "The username used for the connection"
   login: String
+  "The password used for the connection"
   password: String
+  "The port for the connection"
   port: Int
+  "The schema for the connection"
   schema: String
+  "Extra connection details, if any"
   extra: JSON
 }
 
+"A linked deployment's change to a workspace variable's value."
 input AstroValueOverridesInput {
+  "The value of the environment variable"
   value: String
 }
 
+"A linked deployment's changes to a workspace metrics export."
 input AstroMetricsExportOverridesInput {
+  "The Prometheus endpoint where the metrics are exported"
   endpoint: String
+  "The type of exporter"
   exporterType: AstroMetricsExporterType
+  "The type of authentication to use when connecting to the remote endpoint"
   authType: AstroMetricsExportAuthType
+  "The bearer token to connect to the remote endpoint"
   basicToken: String
+  "The username to connect to the remote endpoint"
   username: String
+  "The password to connect to the remote endpoint"
   password: String
+  "Add key-value pairs to the HTTP request headers made by Astro when connecting to the remote endpoint"
   headers: JSON
+  "Any key-value pair metrics labels for your export. You can use these to filter your metrics in downstream applications."
   labels: JSON
+  "The AWS IAM role ARN to assume for SigV4 authentication"
   sigV4AssumeArn: String
+  "The AWS STS region to use for SigV4 authentication"
   sigV4StsRegion: String
 }
 
 "Exactly one: overrides of the object's own kind."
 input AstroEnvironmentObjectOverridesInput @oneOf {
+  "For a connection."
   connection: AstroConnectionOverridesInput
+  "For an Airflow variable."
   airflowVariable: AstroValueOverridesInput
+  "For an environment variable."
   environmentVariable: AstroValueOverridesInput
+  "For a metrics export."
   metricsExport: AstroMetricsExportOverridesInput
 }
 
 "A link to one deployment."
 input AstroEnvironmentObjectLinkInput {
+  "The deployment's Astro id (not its global id)."
   deploymentId: String!
+  "The deployment's own values, replacing the workspace's."
   overrides: AstroEnvironmentObjectOverridesInput
   "Overrides to remove (update only; at most 100)."
   unsetFields: [String!]
 }
 
+"Input of Mutation.createAstroEnvironmentObject."
 input CreateAstroEnvironmentObjectInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The key for the environment object"
   objectKey: String!
+  "The scope of the environment object"
   scope: AstroEnvironmentObjectScope!
   "The workspace's or deployment's id."
   scopeEntityId: String!
+  "What the object holds: the field of its objectType."
   value: AstroEnvironmentObjectValueInput!
   "At most 500 characters."
   description: String
+  "Whether or not to automatically link Deployments to the environment object. Only applicable for WORKSPACE scope"
   autoLinkDeployments: Boolean
+  "The Deployments that Astro links to the environment object. Only applicable for WORKSPACE scope"
   links: [AstroEnvironmentObjectLinkInput!]
   "Deployments an auto-linked object stays away from."
   excludeDeploymentIds: [String!]
@@ -11807,54 +13354,87 @@ input CreateAstroEnvironmentObjectInput {
   clientMutationId: String
 }
 
+"What Mutation.createAstroEnvironmentObject returns."
 type CreateAstroEnvironmentObjectPayload {
+  "The environment object after the write, as Astro answered it."
   environmentObject: AstroEnvironmentObject!
   "The input's ` + "`" + `clientMutationId` + "`" + `, echoed."
   clientMutationId: String
 }
 
+"Changes to a connection; absent fields keep their value."
 input AstroConnectionUpdateInput {
+  "The type of connection"
   type: String!
+  "The ID for the connection auth type"
   authTypeId: String
+  "The host address for the connection"
   host: String
+  "The username used for the connection"
   login: String
+  "The password used for the connection"
   password: String
+  "The port for the connection"
   port: Int
+  "The schema for the connection"
   schema: String
+  "Extra connection details, if any"
   extra: JSON
 }
 
+"Changes to a variable; absent fields keep their value."
 input AstroEnvironmentValueUpdateInput {
+  "The value of the environment variable"
   value: String
 }
 
+"Changes to a metrics export; absent fields keep their value."
 input AstroMetricsExportUpdateInput {
+  "The Prometheus endpoint where the metrics are exported"
   endpoint: String
+  "The type of exporter"
   exporterType: AstroMetricsExporterType
+  "The type of authentication to use when connecting to the remote endpoint"
   authType: AstroMetricsExportAuthType
+  "The bearer token to connect to the remote endpoint"
   basicToken: String
+  "The username to connect to the remote endpoint"
   username: String
+  "The password to connect to the remote endpoint"
   password: String
+  "Add key-value pairs to the HTTP request headers made by Astro when connecting to the remote endpoint"
   headers: JSON
+  "Any key-value pair metrics labels for your export. You can use these to filter your metrics in downstream applications."
   labels: JSON
+  "The AWS IAM role ARN to assume for SigV4 authentication"
   sigV4AssumeArn: String
+  "The AWS STS region to use for SigV4 authentication"
   sigV4StsRegion: String
 }
 
 "Exactly one: the new value, of the object's own kind."
 input AstroEnvironmentObjectValueUpdateInput @oneOf {
+  "For CONNECTION."
   connection: AstroConnectionUpdateInput
+  "For AIRFLOW_VARIABLE."
   airflowVariable: AstroEnvironmentValueUpdateInput
+  "For ENVIRONMENT_VARIABLE."
   environmentVariable: AstroEnvironmentValueUpdateInput
+  "For METRICS_EXPORT."
   metricsExport: AstroMetricsExportUpdateInput
 }
 
+"Input of Mutation.updateAstroEnvironmentObject."
 input UpdateAstroEnvironmentObjectInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The environment object's Astro id (not its global id)."
   environmentObjectId: String!
+  "Changes to what the object holds (absent: unchanged)."
   value: AstroEnvironmentObjectValueUpdateInput
   "At most 500 characters."
   description: String
+  "Whether or not to automatically link Deployments to the environment object. Only applicable for WORKSPACE scope"
   autoLinkDeployments: Boolean
   "The complete list of links, when given."
   links: [AstroEnvironmentObjectLinkInput!]
@@ -11862,113 +13442,185 @@ input UpdateAstroEnvironmentObjectInput {
   excludeDeploymentIds: [String!]
 }
 
+"What Mutation.updateAstroEnvironmentObject returns."
 type UpdateAstroEnvironmentObjectPayload {
+  "The environment object after the write, as Astro answered it."
   environmentObject: AstroEnvironmentObject!
 }
 
+"Input of Mutation.excludeLinkingAstroEnvironmentObject."
 input ExcludeLinkingAstroEnvironmentObjectInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The environment object's Astro id (not its global id)."
   environmentObjectId: String!
+  "The deployment's Astro id (not its global id)."
   deploymentId: String!
 }
 
+"What Mutation.excludeLinkingAstroEnvironmentObject returns."
 type ExcludeLinkingAstroEnvironmentObjectPayload {
   "The object, read again after the change."
   environmentObject: AstroEnvironmentObject!
 }
 
+"Input of Mutation.deleteAstroEnvironmentObject."
 input DeleteAstroEnvironmentObjectInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The environment object's Astro id (not its global id)."
   environmentObjectId: String!
 }
 
+"What Mutation.deleteAstroEnvironmentObject returns."
 type DeleteAstroEnvironmentObjectPayload {
+  "The global id of what the write removed (as its id field was), so a client can evict it from a cache."
   id: ID!
+  "The Astro id of the environment object the write removed."
   environmentObjectId: String!
 }
 `, BuiltIn: false},
-	{Name: "../schema/astro_iam.graphqls", Input: `enum AstroOrganizationRole {
+	{Name: "../schema/astro_iam.graphqls", Input: `"An organization role."
+enum AstroOrganizationRole {
+  "Everything in the organization."
   ORGANIZATION_OWNER
+  "Administers Astro Observe."
   ORGANIZATION_OBSERVE_ADMIN
+  "Uses Astro Observe."
   ORGANIZATION_OBSERVE_MEMBER
+  "Manages billing, and reads the rest."
   ORGANIZATION_BILLING_ADMIN
+  "Belongs to the organization; sees what workspace roles allow."
   ORGANIZATION_MEMBER
 }
 
+"A workspace role."
 enum AstroWorkspaceRole {
+  "Everything in the workspace, including its members."
   WORKSPACE_OWNER
+  "Creates, changes and deploys to deployments."
   WORKSPACE_OPERATOR
+  "Deploys code and runs DAGs."
   WORKSPACE_AUTHOR
+  "Reads the workspace and its deployments."
   WORKSPACE_MEMBER
+  "The least workspace role (Astro's Workspace Accessor)."
   WORKSPACE_ACCESSOR
 }
 
+"An Astro user's account state."
 enum AstroUserStatus {
+  "Active."
   ACTIVE
+  "Deactivated."
   INACTIVE
+  "Invited, not yet signed up."
   PENDING
+  "Banned."
   BANNED
 }
 
+"A role on one workspace."
 type AstroWorkspaceRoleBinding {
+  "The Workspace ID."
   workspaceId: String!
+  "The role of the subject in the Workspace."
   role: AstroWorkspaceRole
 }
 
 "A role, built-in (DEPLOYMENT_ADMIN) or custom, in one deployment."
 type AstroDeploymentRoleBinding {
+  "The Deployment ID."
   deploymentId: String!
+  "The name of the role for the subject in the Deployment."
   role: String!
 }
 
 "A role (DAG_VIEWER, DAG_AUTHOR or a custom DAG role) on one DAG or on the DAGs with one tag."
 type AstroDagRoleBinding {
+  "The Deployment ID containing the DAG."
   deploymentId: String!
+  "The DAG ID. Required if Tag is not specified."
   dagId: String
+  "The DAG tag. Required if DagId is not specified."
   dagTag: String
+  "The role name (DAG_VIEWER, DAG_AUTHOR, or custom DAG role)."
   role: String!
 }
 
 "Every role of a user, team or API token, as a role update returns them."
 type AstroSubjectRoles {
+  "The subject's Organization role."
   organizationRole: String
+  "A list of the subject's Workspace roles."
   workspaceRoles: [AstroWorkspaceRoleBinding!]!
+  "A list of the subject's Deployment roles. Currently only for API tokens."
   deploymentRoles: [AstroDeploymentRoleBinding!]!
+  "A list of the subject's DAG roles."
   dagRoles: [AstroDagRoleBinding!]!
 }
 
+"Sort keys of User lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
 enum AstroUserSort {
+  "By id, ascending."
   ID_ASC
+  "By id, descending."
   ID_DESC
+  "By username, ascending."
   USERNAME_ASC
+  "By username, descending."
   USERNAME_DESC
+  "By full name, ascending."
   FULL_NAME_ASC
+  "By full name, descending."
   FULL_NAME_DESC
+  "By created at, ascending."
   CREATED_AT_ASC
+  "By created at, descending."
   CREATED_AT_DESC
+  "By updated at, ascending."
   UPDATED_AT_ASC
+  "By updated at, descending."
   UPDATED_AT_DESC
 }
 
+"Sort keys of Team lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
 enum AstroTeamSort {
+  "By name, ascending."
   NAME_ASC
+  "By name, descending."
   NAME_DESC
+  "By description, ascending."
   DESCRIPTION_ASC
+  "By description, descending."
   DESCRIPTION_DESC
+  "By created at, ascending."
   CREATED_AT_ASC
+  "By created at, descending."
   CREATED_AT_DESC
+  "By updated at, ascending."
   UPDATED_AT_ASC
+  "By updated at, descending."
   UPDATED_AT_DESC
 }
 
+"Sort keys of Team Member lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
 enum AstroTeamMemberSort {
+  "By user id, ascending."
   USER_ID_ASC
+  "By user id, descending."
   USER_ID_DESC
+  "By full name, ascending."
   FULL_NAME_ASC
+  "By full name, descending."
   FULL_NAME_DESC
+  "By username, ascending."
   USERNAME_ASC
+  "By username, descending."
   USERNAME_DESC
+  "By created at, ascending."
   CREATED_AT_ASC
+  "By created at, descending."
   CREATED_AT_DESC
 }
 
@@ -11977,222 +13629,468 @@ A member of an organization. Which role lists are set depends on where it was
 listed: under a workspace, workspace roles; under a deployment, deployment roles.
 """
 type AstroUser implements Node {
+  "Global id (Node.id): Query.node fetches it again."
   id: ID!
+  "Astro's own id of the user (the API's id; ` + "`" + `id` + "`" + ` is the global one)."
   userId: String!
+  "The Astro id of the organization it belongs to."
   organizationId: String!
+  "The user's username."
   username: String!
+  "The user's full name."
   fullName: String!
+  "The URL for the user's profile image."
   avatarUrl: String!
+  "The user's status."
   status: AstroUserStatus
+  "The user's Organization role."
   organizationRole: AstroOrganizationRole
+  "The user's Workspace roles."
   workspaceRoles: [AstroWorkspaceRoleBinding!]!
+  "The user's Deployment roles."
   deploymentRoles: [AstroDeploymentRoleBinding!]!
+  "The user's DAG roles."
   dagRoles: [AstroDagRoleBinding!]!
+  "The time when the user was created in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   createdAt: Time
+  "The time when the user was updated in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   updatedAt: Time
   "The teams the user belongs to (ListUserTeams)."
-  teams(sorts: [AstroTeamSort!], first: Int, after: String, last: Int, before: String): AstroUserTeamConnection!
+  teams(
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroTeamSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroUserTeamConnection!
 }
 
+"A page of Astro users (a Relay cursor connection): page forward with first/after, backward with last/before."
 type AstroUserConnection {
+  "How many Astro users the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Astro users, each with its cursor."
   edges: [AstroUserEdge!]!
+  "The page's Astro users, without cursors (the same as edges.node)."
   nodes: [AstroUser!]!
 }
 
+"One Astro user in a page, with its cursor."
 type AstroUserEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Astro user."
   node: AstroUser!
 }
 
 "A team a user belongs to, with the team's roles."
 type AstroUserTeam {
+  "The Astro id of the team it belongs to."
   teamId: String!
+  "The Astro id of the organization it belongs to."
   organizationId: String!
+  "The Team's name."
   name: String!
+  "The Team's description."
   description: String
+  "Whether the Team is managed by an identity provider (IdP)."
   isIdpManaged: Boolean!
+  "The Team's Organization role."
   organizationRole: AstroOrganizationRole
+  "The number of roles the Team has."
   rolesCount: Int
+  "The Team's role in each Workspace it belongs to."
   workspaceRoles: [AstroWorkspaceRoleBinding!]!
+  "The Team's role in each Deployment it belongs to."
   deploymentRoles: [AstroDeploymentRoleBinding!]!
+  "The Team's role in each DAG it belongs to."
   dagRoles: [AstroDagRoleBinding!]!
   "The team itself."
   team: AstroTeam
 }
 
+"A page of Astro user teams (a Relay cursor connection): page forward with first/after, backward with last/before."
 type AstroUserTeamConnection {
+  "How many Astro user teams the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Astro user teams, each with its cursor."
   edges: [AstroUserTeamEdge!]!
+  "The page's Astro user teams, without cursors (the same as edges.node)."
   nodes: [AstroUserTeam!]!
 }
 
+"One Astro user team in a page, with its cursor."
 type AstroUserTeamEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Astro user team."
   node: AstroUserTeam!
 }
 
 "A group of users that holds roles together."
 type AstroTeam implements Node {
+  "Global id (Node.id): Query.node fetches it again."
   id: ID!
+  "Astro's own id of the team (the API's id; ` + "`" + `id` + "`" + ` is the global one)."
   teamId: String!
+  "The ID of the Organization to which the Team belongs."
   organizationId: String!
+  "The Team's name."
   name: String!
+  "The Team's description."
   description: String
+  "Whether the Team is managed by an identity provider (IdP)."
   isIdpManaged: Boolean!
+  "The Team's Organization role."
   organizationRole: AstroOrganizationRole
+  "The number of roles the Team has."
   rolesCount: Int
+  "The Team's role in each Workspace it belongs to."
   workspaceRoles: [AstroWorkspaceRoleBinding!]!
+  "The Team's role in each Deployment it belongs to."
   deploymentRoles: [AstroDeploymentRoleBinding!]!
+  "The Team's role in each DAG it belongs to."
   dagRoles: [AstroDagRoleBinding!]!
+  "The time when the Team was created in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   createdAt: Time
+  "The time when the Team was last updated in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   updatedAt: Time
+  "Who created it: a user or an API token."
   createdBy: AstroSubject
+  "Who last changed it: a user or an API token."
   updatedBy: AstroSubject
   "The team's members (ListTeamMembers)."
-  members(sorts: [AstroTeamMemberSort!], first: Int, after: String, last: Int, before: String): AstroTeamMemberConnection!
+  members(
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroTeamMemberSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroTeamMemberConnection!
 }
 
+"A page of Astro teams (a Relay cursor connection): page forward with first/after, backward with last/before."
 type AstroTeamConnection {
+  "How many Astro teams the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Astro teams, each with its cursor."
   edges: [AstroTeamEdge!]!
+  "The page's Astro teams, without cursors (the same as edges.node)."
   nodes: [AstroTeam!]!
 }
 
+"One Astro team in a page, with its cursor."
 type AstroTeamEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Astro team."
   node: AstroTeam!
 }
 
+"A member of an Astro team."
 type AstroTeamMember {
+  "The Team member's ID."
   userId: String!
+  "The Team member's username."
   username: String!
+  "The Team member's full name."
   fullName: String
+  "The URL for the Team member's profile image."
   avatarUrl: String
   "When the user joined the team."
   createdAt: Time
 }
 
+"A page of Astro team members (a Relay cursor connection): page forward with first/after, backward with last/before."
 type AstroTeamMemberConnection {
+  "How many Astro team members the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Astro team members, each with its cursor."
   edges: [AstroTeamMemberEdge!]!
+  "The page's Astro team members, without cursors (the same as edges.node)."
   nodes: [AstroTeamMember!]!
 }
 
+"One Astro team member in a page, with its cursor."
 type AstroTeamMemberEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Astro team member."
   node: AstroTeamMember!
 }
 
+"A feature flag of the calling user."
 type AstroFeatureFlag {
+  "The feature flag key."
   key: String!
+  "The feature flag value."
   value: Boolean!
 }
 
 "A pending invite of the caller to an organization."
 type AstroSelfInvite {
+  "The invite ID."
   inviteId: String!
+  "The Organization ID."
   organizationId: String!
+  "The time when the invite expires."
   expiresAt: Time
 }
 
+"Where a role of the calling user applies."
 type AstroSelfRoleScope {
+  "The scope type (e.g. ORGANIZATION, WORKSPACE, DEPLOYMENT, DAG)."
   type: String!
+  "The ID of the scoped entity."
   entityId: String!
+  "The Deployment ID (only for DAG-scoped roles)."
   deploymentId: String
+  "The DAG tag (only for DAG tag-scoped roles)."
   dagTag: String
 }
 
+"A role of the calling user."
 type AstroSelfRole {
+  "The role name."
   role: String!
+  "Where the role applies."
   scope: AstroSelfRoleScope!
 }
 
 "The user behind the caller's token."
 type AstroSelfUser {
+  "Astro's own id of the calling user."
   userId: String!
+  "The user's username."
   username: String!
+  "The user's full name."
   fullName: String!
+  "The URL for the user's profile image."
   avatarUrl: String!
+  "The user's status."
   status: AstroUserStatus
   "The user's primary organization."
   organizationId: String
+  "Whether the user is managed by an identity provider."
   isIdpManaged: Boolean
+  "The user's roles across all scopes."
   roles: [AstroSelfRole!]!
+  "The user's pending Organization invites."
   invites: [AstroSelfInvite!]!
+  "The user's feature flags."
   featureFlags: [AstroFeatureFlag!]!
+  "The time when the user was created."
   createdAt: Time
+  "The time when the user was last updated."
   updatedAt: Time
 }
 
 "An invitation of a user, by e-mail, to an organization."
 type AstroInvite {
+  "The invite ID."
   inviteId: String!
+  "The ID of the Organization where the invite was sent."
   organizationId: String!
+  "The name of the Organization where the invite was sent."
   organizationName: String
   "Set when the invitee already has an Astro account."
   userId: String
+  "Who was invited."
   invitee: AstroSubject!
+  "Who invited them."
   inviter: AstroSubject!
+  "The time when the invite is expired in UTC, formatted as ` + "`" + `YYYY-MM-DDTHH:MM:SSZ` + "`" + `."
   expiresAt: Time
 }
 
 extend type AstroOrganization {
   "Members of the organization (ListUsers); workspaceId, deploymentId, dagId and dagTags filter upstream."
-  users(workspaceId: String, deploymentId: String, dagId: String, dagTags: [String!], sorts: [AstroUserSort!], first: Int, after: String, last: Int, before: String): AstroUserConnection!
+  users(
+    "The Workspace's ID."
+    workspaceId: String
+    "The Deployment's ID."
+    deploymentId: String
+    "The ID of the DAG to list API tokens for."
+    dagId: String
+    "The tags of the DAG to list API tokens for."
+    dagTags: [String!]
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroUserSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroUserConnection!
   "One member (GetUser)."
-  user(id: String!): AstroUser
+  user(
+    "The user's Astro id (not its global id)."
+    id: String!
+  ): AstroUser
   "Teams of the organization (ListTeams)."
-  teams(names: [String!], workspaceId: String, deploymentId: String, sorts: [AstroTeamSort!], first: Int, after: String, last: Int, before: String): AstroTeamConnection!
+  teams(
+    "A list of names for Teams to filter by. The API returns details only for the specified Teams."
+    names: [String!]
+    "The Workspace's ID."
+    workspaceId: String
+    "The Deployment's ID."
+    deploymentId: String
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroTeamSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroTeamConnection!
   "One team (GetTeam)."
-  team(id: String!): AstroTeam
+  team(
+    "The team's Astro id (not its global id)."
+    id: String!
+  ): AstroTeam
 }
 
 extend type AstroWorkspace {
   "Users with a role in the workspace (ListUsers?workspaceId)."
-  users(sorts: [AstroUserSort!], first: Int, after: String, last: Int, before: String): AstroUserConnection!
+  users(
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroUserSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroUserConnection!
   "Teams with a role in the workspace (ListTeams?workspaceId)."
-  teams(sorts: [AstroTeamSort!], first: Int, after: String, last: Int, before: String): AstroTeamConnection!
+  teams(
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroTeamSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroTeamConnection!
 }
 
 extend type AstroDeployment {
   "Users with a role in the deployment (ListUsers?deploymentId)."
-  users(sorts: [AstroUserSort!], first: Int, after: String, last: Int, before: String): AstroUserConnection!
+  users(
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroUserSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroUserConnection!
   "Teams with a role in the deployment (ListTeams?deploymentId)."
-  teams(sorts: [AstroTeamSort!], first: Int, after: String, last: Int, before: String): AstroTeamConnection!
+  teams(
+    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    sorts: [AstroTeamSort!]
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): AstroTeamConnection!
 }
 
 extend type Mutation {
   "UpdateUserRoles: sets a user's roles; workspace and deployment roles need organizationRole in the same input."
-  updateAstroUserRoles(input: UpdateAstroUserRolesInput!): UpdateAstroUserRolesPayload
+  updateAstroUserRoles(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateAstroUserRolesInput!
+  ): UpdateAstroUserRolesPayload
   "CreateTeam."
-  createAstroTeam(input: CreateAstroTeamInput!): CreateAstroTeamPayload
+  createAstroTeam(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: CreateAstroTeamInput!
+  ): CreateAstroTeamPayload
   "UpdateTeam: renames a team or changes its description."
-  updateAstroTeam(input: UpdateAstroTeamInput!): UpdateAstroTeamPayload
+  updateAstroTeam(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateAstroTeamInput!
+  ): UpdateAstroTeamPayload
   "DeleteTeam: its members lose the roles they had through it."
-  deleteAstroTeam(input: DeleteAstroTeamInput!): DeleteAstroTeamPayload
+  deleteAstroTeam(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: DeleteAstroTeamInput!
+  ): DeleteAstroTeamPayload
   "AddTeamMembers."
-  addAstroTeamMembers(input: AddAstroTeamMembersInput!): AddAstroTeamMembersPayload
+  addAstroTeamMembers(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: AddAstroTeamMembersInput!
+  ): AddAstroTeamMembersPayload
   "RemoveTeamMember."
-  removeAstroTeamMember(input: RemoveAstroTeamMemberInput!): RemoveAstroTeamMemberPayload
+  removeAstroTeamMember(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: RemoveAstroTeamMemberInput!
+  ): RemoveAstroTeamMemberPayload
   "UpdateTeamRoles: sets a team's roles."
-  updateAstroTeamRoles(input: UpdateAstroTeamRolesInput!): UpdateAstroTeamRolesPayload
+  updateAstroTeamRoles(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateAstroTeamRolesInput!
+  ): UpdateAstroTeamRolesPayload
   "CreateUserInvite: invites a user by e-mail with an organization role."
-  createAstroUserInvite(input: CreateAstroUserInviteInput!): CreateAstroUserInvitePayload
+  createAstroUserInvite(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: CreateAstroUserInviteInput!
+  ): CreateAstroUserInvitePayload
   "DeleteUserInvite: withdraws an invite."
-  deleteAstroUserInvite(input: DeleteAstroUserInviteInput!): DeleteAstroUserInvitePayload
+  deleteAstroUserInvite(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: DeleteAstroUserInviteInput!
+  ): DeleteAstroUserInvitePayload
 }
 
+"A role on one workspace."
 input AstroWorkspaceRoleInput {
+  "The Workspace ID."
   workspaceId: String!
+  "The role of the subject in the Workspace."
   role: AstroWorkspaceRole!
 }
 
+"A role on one deployment."
 input AstroDeploymentRoleInput {
+  "The Deployment ID."
   deploymentId: String!
   "DEPLOYMENT_ADMIN or a custom deployment role."
   role: String!
@@ -12200,32 +14098,49 @@ input AstroDeploymentRoleInput {
 
 "A DAG role on one DAG (dagId) or on the DAGs with one tag (dagTag): exactly one of them."
 input AstroDagRoleInput {
+  "The Deployment ID containing the DAG."
   deploymentId: String!
+  "The DAG ID. Required if Tag is not specified."
   dagId: String
+  "The DAG tag. Required if DagId is not specified."
   dagTag: String
   "DAG_VIEWER, DAG_AUTHOR or a custom DAG role."
   role: String!
 }
 
+"Input of Mutation.updateAstroUserRoles."
 input UpdateAstroUserRolesInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The user's Astro id (not its global id)."
   userId: String!
+  "The user's updated Organization role."
   organizationRole: AstroOrganizationRole
+  "The user's updated Workspace roles. Requires also specifying an ` + "`" + `OrganizationRole` + "`" + `."
   workspaceRoles: [AstroWorkspaceRoleInput!]
+  "The user's updated Deployment roles. Requires also specifying an ` + "`" + `OrganizationRole` + "`" + `."
   deploymentRoles: [AstroDeploymentRoleInput!]
+  "The user's updated DAG roles."
   dagRoles: [AstroDagRoleInput!]
 }
 
+"What Mutation.updateAstroUserRoles returns."
 type UpdateAstroUserRolesPayload {
+  "The roles after the write, as Astro answered it."
   roles: AstroSubjectRoles!
   "The user, read again after the change."
   user: AstroUser!
 }
 
+"Input of Mutation.createAstroTeam."
 input CreateAstroTeamInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The Team's name."
   name: String!
+  "The Team's description."
   description: String
+  "The list of IDs for users to add to the Team."
   memberIds: [String!]
   "Default ORGANIZATION_MEMBER."
   organizationRole: AstroOrganizationRole
@@ -12233,92 +14148,137 @@ input CreateAstroTeamInput {
   clientMutationId: String
 }
 
+"What Mutation.createAstroTeam returns."
 type CreateAstroTeamPayload {
+  "The team after the write, as Astro answered it."
   team: AstroTeam!
   "The input's ` + "`" + `clientMutationId` + "`" + `, echoed."
   clientMutationId: String
 }
 
+"Input of Mutation.updateAstroTeam."
 input UpdateAstroTeamInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The team's Astro id (not its global id)."
   teamId: String!
+  "The Team's name."
   name: String!
+  "The Team's description."
   description: String
 }
 
+"What Mutation.updateAstroTeam returns."
 type UpdateAstroTeamPayload {
+  "The team after the write, as Astro answered it."
   team: AstroTeam!
 }
 
+"Input of Mutation.deleteAstroTeam."
 input DeleteAstroTeamInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The team's Astro id (not its global id)."
   teamId: String!
 }
 
+"What Mutation.deleteAstroTeam returns."
 type DeleteAstroTeamPayload {
+  "The global id of what the write removed (as its id field was), so a client can evict it from a cache."
   id: ID!
+  "The Astro id of the team the write removed."
   teamId: String!
 }
 
+"Input of Mutation.addAstroTeamMembers."
 input AddAstroTeamMembersInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The team's Astro id (not its global id)."
   teamId: String!
   "At least one user id."
   memberIds: [String!]!
 }
 
+"What Mutation.addAstroTeamMembers returns."
 type AddAstroTeamMembersPayload {
   "The team, read again after the change."
   team: AstroTeam!
 }
 
+"Input of Mutation.removeAstroTeamMember."
 input RemoveAstroTeamMemberInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The team's Astro id (not its global id)."
   teamId: String!
+  "The member's Astro user id."
   memberId: String!
 }
 
+"What Mutation.removeAstroTeamMember returns."
 type RemoveAstroTeamMemberPayload {
+  "The Astro user id of the member removed."
   memberId: String!
   "The team, read again after the change."
   team: AstroTeam!
 }
 
+"Input of Mutation.updateAstroTeamRoles."
 input UpdateAstroTeamRolesInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The team's Astro id (not its global id)."
   teamId: String!
+  "The Team's Organization roles."
   organizationRole: AstroOrganizationRole!
+  "The Team's updated Workspace roles. The Workspaces you specify must belong to the Team's Organization."
   workspaceRoles: [AstroWorkspaceRoleInput!]
+  "The user's updated Deployment roles. The Deployments you specify must belong to the Team's Organization."
   deploymentRoles: [AstroDeploymentRoleInput!]
+  "The Team's updated DAG roles."
   dagRoles: [AstroDagRoleInput!]
 }
 
+"What Mutation.updateAstroTeamRoles returns."
 type UpdateAstroTeamRolesPayload {
+  "The roles after the write, as Astro answered it."
   roles: AstroSubjectRoles!
   "The team, read again after the change."
   team: AstroTeam!
 }
 
+"Input of Mutation.createAstroUserInvite."
 input CreateAstroUserInviteInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The email of the user to invite."
   inviteeEmail: String!
+  "The user's Organization role."
   role: AstroOrganizationRole!
   "A key of your choosing (Relay's ` + "`" + `clientMutationId` + "`" + `): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is ` + "`" + `BAD_USER_INPUT` + "`" + `."
   clientMutationId: String
 }
 
+"What Mutation.createAstroUserInvite returns."
 type CreateAstroUserInvitePayload {
+  "The invite after the write, as Astro answered it."
   invite: AstroInvite!
   "The input's ` + "`" + `clientMutationId` + "`" + `, echoed."
   clientMutationId: String
 }
 
+"Input of Mutation.deleteAstroUserInvite."
 input DeleteAstroUserInviteInput {
+  "The organization's Astro id (not its global id)."
   organizationId: String!
+  "The invite's Astro id (not its global id)."
   inviteId: String!
 }
 
+"What Mutation.deleteAstroUserInvite returns."
 type DeleteAstroUserInvitePayload {
+  "The Astro id of the invite the write removed."
   inviteId: String!
 }
 `, BuiltIn: false},
@@ -12336,30 +14296,44 @@ enum Platform {
   SOFTWARE
 }
 
-"An RFC 3339 date-time."
-scalar Time
+"A date-time in RFC 3339 form, e.g. \"2024-05-01T12:00:00Z\"."
+scalar Time @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339")
 
-"Arbitrary JSON, passed through as Houston sent it."
-scalar JSON
+"Any JSON value (RFC 8259), passed through as the upstream sent it."
+scalar JSON @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc8259")
 
 "Relay page information."
 type PageInfo {
+  "Whether items follow this page. Exact on every list except an Astro log search (which has no count: true when the page came back full) and a log page read back with before (always true)."
   hasNextPage: Boolean!
+  "Whether items come before this page (exact: the cursors are offsets, so this is known both ways)."
   hasPreviousPage: Boolean!
+  "Cursor of the page's first item (pass it as before to page back); null on an empty page."
   startCursor: String
+  "Cursor of the page's last item (pass it as after to page on); null on an empty page."
   endCursor: String
 }
 
+"Sort direction of an ordered list."
 enum OrderDirection {
+  "Ascending: A to Z, oldest first."
   ASC
+  "Descending: Z to A, newest first."
   DESC
 }
 
+"The gateway's entry points: objects by global id, the cross-platform lists, and each platform's own tree (astro, software)."
 type Query {
   "Fetch any object by its global id."
-  node(id: ID!): Node
+  node(
+    "A global id (some object's id field). An id of another gateway or a malformed one is BAD_USER_INPUT; one that no longer exists gives null with a NOT_FOUND error."
+    id: ID!
+  ): Node
   "Fetch several objects by global id; unknown ids give null entries (with an error)."
-  nodes(ids: [ID!]!): [Node]!
+  nodes(
+    "Global ids, at most 100. Objects of one kind and backend are fetched in one batched upstream call."
+    ids: [ID!]!
+  ): [Node]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/software.graphqls", Input: `"""
@@ -12373,54 +14347,134 @@ type SoftwareQuery {
   installation: String!
   "The installed Houston version (appConfig.version), learnt once per gateway process."
   houstonVersion: String
+  "The installation's configuration (Houston appConfig); Houston answers it without a token."
   appConfig: SoftwareAppConfig
   "What deployments may be configured with (Astronomer Certified images, executors …)."
   deploymentConfig: SoftwareDeploymentConfig
   "Astro Runtime releases the installation offers (Houston 0.29 and later), optionally only those built on airflowVersion or offered on a cluster."
-  runtimeReleases(airflowVersion: String, clusterId: String): [SoftwareRuntimeRelease!]
+  runtimeReleases(
+    "Only the releases built on this Airflow version (e.g. \"2.9.3\")."
+    airflowVersion: String
+    "Only the releases offered on this cluster (Houston 1.0 and later)."
+    clusterId: String
+  ): [SoftwareRuntimeRelease!]
   "Workspaces the caller has a role in."
-  workspaces(search: String, first: Int, after: String, last: Int, before: String): SoftwareWorkspaceConnection!
-  workspace(id: String!): SoftwareWorkspace
+  workspaces(
+    "Case-insensitive substring of the workspace's label, matched by the gateway."
+    search: String
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): SoftwareWorkspaceConnection!
+  "One workspace by Houston id (Houston workspace). Null with NOT_FOUND when there is none or the caller may not see it."
+  workspace(
+    "The workspace's Houston id (SoftwareWorkspace.workspaceId), not its global id."
+    id: String!
+  ): SoftwareWorkspace
   "Deployments the caller can see (of one workspace when workspaceId is given)."
-  deployments(workspaceId: String, search: String, first: Int, after: String, last: Int, before: String): SoftwareDeploymentConnection!
-  deployment(id: String!): SoftwareDeployment
+  deployments(
+    "Only deployments of this workspace (Houston id)."
+    workspaceId: String
+    "Case-insensitive substring of the deployment's label or release name, matched by the gateway."
+    search: String
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): SoftwareDeploymentConnection!
+  "One deployment by Houston id (Houston deployment), in one Houston document with everything asked of it. Null with NOT_FOUND when there is none."
+  deployment(
+    "The deployment's Houston id (SoftwareDeployment.deploymentId), not its global id."
+    id: String!
+  ): SoftwareDeployment
   "Users of the installation (system users only). search matches username, full name and e-mail addresses."
-  users(search: String, first: Int, after: String, last: Int, before: String): SoftwareUserConnection!
+  users(
+    "Case-insensitive substring of the username, full name or an e-mail address, matched by the gateway."
+    search: String
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): SoftwareUserConnection!
   "One user by Houston id (system users only)."
-  user(id: String!): SoftwareUser
+  user(
+    "The user's Houston id (SoftwareUser.userId)."
+    id: String!
+  ): SoftwareUser
   "Teams (Houston 0.28 and later), of one workspace when workspaceId is given. One Houston request per page."
-  teams(workspaceId: String, first: Int, after: String, last: Int, before: String): SoftwareTeamConnection!
+  teams(
+    "Only teams with a role on this workspace (Houston id)."
+    workspaceId: String
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): SoftwareTeamConnection!
   "One team by Houston id."
-  team(id: String!): SoftwareTeam
+  team(
+    "The team's Houston id (SoftwareTeam.teamId). Houston 0.28 and later."
+    id: String!
+  ): SoftwareTeam
   "How people log in to the installation (authConfig; Houston answers it without a token)."
   authConfig: SoftwareAuthConfig
   """
   Namespaces free for a new deployment (availableNamespaces). Houston 1.0 and later want the
   cluster (clusterId, required there); before 1.0 the platform's are listed and clusterId is refused.
   """
-  availableNamespaces(clusterId: String): [String!]!
+  availableNamespaces(
+    "The cluster to list for: required on Houston 1.0 and later, refused (BAD_USER_INPUT) before 1.0."
+    clusterId: String
+  ): [String!]!
 }
 
 "How people log in to a Software installation."
 type SoftwareAuthConfig {
+  "Whether people may log in with a username and password."
   localEnabled: Boolean
+  "Whether anyone may sign up, without an invitation."
   publicSignup: Boolean
+  "True until the first user has signed up (that user becomes system admin)."
   initialSignup: Boolean
+  "The identity providers (OAuth/OIDC) people may log in with."
   providers: [SoftwareAuthProvider!]!
 }
 
 "An identity provider people may log in with."
 type SoftwareAuthProvider {
+  "The provider's name in Houston's configuration (e.g. \"google\", \"okta\")."
   name: String
+  "The name to show on a login button."
   displayName: String
+  "Where a browser starts the provider's login."
   url: String
 }
 
+"The installation's configuration, as Houston's appConfig reports it. Fields that the installed version lacks are null with UNSUPPORTED_BY_BACKEND_VERSION."
 type SoftwareAppConfig {
+  "The platform (Houston) version, e.g. \"0.34.1\", \"1.0.5\", \"2.1.0\"."
   version: String
+  "The installation's base domain: deployments' URLs live under it."
   baseDomain: String
   "Houston 0.29.2 and later."
   byoUpdateRegistryHost: String
+  "Whether Houston can send e-mail (invitations depend on it)."
   smtpConfigured: Boolean
   "Houston before 2.0."
   manualReleaseNames: Boolean
@@ -12438,87 +14492,184 @@ type SoftwareAppConfig {
   featureFlags: JSON
 }
 
+"What deployments may be configured with (Houston deploymentConfig)."
 type SoftwareDeploymentConfig {
+  "Astronomer Certified images the platform offers (before Runtime)."
   airflowImages: [SoftwareAirflowImage!]
+  "Airflow versions the platform offers."
   airflowVersions: [String!]
+  "The image tag a new deployment gets by default."
   defaultAirflowImageTag: String
+  "The Airflow Helm chart version a new deployment gets."
   defaultAirflowChartVersion: String
+  "The executors the platform offers, with their settings, as Houston's JSON."
   executors: JSON
+  "Whether the platform runs every deployment in one Kubernetes namespace."
   singleNamespace: Boolean
+  "Whether deployment logs are collected (and so whether logs fields have anything to return)."
   loggingEnabled: Boolean
 }
 
 "An Astronomer Certified Airflow image."
 type SoftwareAirflowImage {
+  "The Airflow version of the image."
   version: String
+  "The release channel (e.g. \"stable\")."
   channel: String
+  "The image tag."
   tag: String
 }
 
 "An Astro Runtime release."
 type SoftwareRuntimeRelease {
+  "The Astro Runtime version, e.g. \"9.1.0\"."
   version: String!
+  "The Airflow version the release ships."
   airflowVersion: String
+  "Whether upgrading to it migrates the Airflow database."
   airflowDatabaseMigrations: Boolean
 }
 
 "Roles a user, team or service account can hold, as Houston names them."
 enum SoftwareRole {
+  "Everything on the installation."
   SYSTEM_ADMIN
+  "Change every workspace and deployment, not system settings."
   SYSTEM_EDITOR
+  "Read everything on the installation."
   SYSTEM_VIEWER
+  "Everything in one workspace, including its members."
   WORKSPACE_ADMIN
+  "Create, change and deploy to the workspace's deployments."
   WORKSPACE_EDITOR
+  "Read the workspace and its deployments."
   WORKSPACE_VIEWER
+  "Everything on one deployment, including its members."
   DEPLOYMENT_ADMIN
+  "Change and deploy to one deployment."
   DEPLOYMENT_EDITOR
+  "Read one deployment."
   DEPLOYMENT_VIEWER
+  "An ordinary user: no system role."
   USER
 }
 
+"An Astronomer Software workspace (Houston Workspace). Its users, teams, service accounts and invites come in its own Houston document."
 type SoftwareWorkspace implements Node & Workspace {
+  "Global id (Node.id): Query.node fetches it again."
   id: ID!
+  "Houston's id of the workspace (its uuid)."
   workspaceId: String!
+  "The Software installation (Houston) it lives in: \"default\" for HOUSTON_URL, else the name given in HOUSTON_INSTALLATIONS."
   installation: String!
+  "The workspace's label."
   name: String!
+  "The workspace's description."
   description: String
+  "ASTRO for Astro objects, SOFTWARE for Software ones."
   platform: Platform!
+  "Whether the workspace is active."
   active: Boolean
+  "How many deployments the workspace has, as Houston counts them."
   deploymentCount: Int
+  "When Houston created it (RFC 3339, UTC)."
   createdAt: Time
+  "When Houston last changed it (RFC 3339, UTC)."
   updatedAt: Time
-  deployments(first: Int, after: String, last: Int, before: String): SoftwareDeploymentConnection!
+  "The workspace's deployments: one Houston document for the deployments of every workspace of a page."
+  deployments(
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): SoftwareDeploymentConnection!
   "Users with a role on the workspace; the role is on the edge. Read from the workspace's role bindings, in the workspace's own Houston document."
-  users(first: Int, after: String, last: Int, before: String): SoftwareUserConnection!
+  users(
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): SoftwareUserConnection!
   "Teams with a role on the workspace (Houston 0.28 and later); the role is on the edge. In the workspace's own document."
-  teams(first: Int, after: String, last: Int, before: String): SoftwareTeamConnection!
+  teams(
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): SoftwareTeamConnection!
   "Service accounts of the workspace. In the workspace's own document."
-  serviceAccounts(first: Int, after: String, last: Int, before: String): SoftwareServiceAccountConnection!
+  serviceAccounts(
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): SoftwareServiceAccountConnection!
   "Pending invitations. In the workspace's own document."
-  invites(first: Int, after: String, last: Int, before: String): SoftwareInviteConnection!
+  invites(
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): SoftwareInviteConnection!
 }
 
+"A URL of a deployment's Airflow."
 type SoftwareDeploymentUrl {
+  "What it points at, as Houston names it (e.g. \"airflow\" for the UI)."
   type: String
+  "The URL."
   url: String
 }
 
+"Image tags of a deployment's code deploys."
 type SoftwareDeployInfo {
+  "The image tag deployed now."
   current: String
+  "The tag the next ` + "`" + `astro deploy` + "`" + ` will push (deploy-N+1)."
   nextCli: String
 }
 
+"An Astronomer Software deployment (Houston Deployment): one Airflow on the installation's cluster. Everything asked of it comes in one Houston document."
 type SoftwareDeployment implements Node & Deployment {
+  "Global id (Node.id): Query.node fetches it again."
   id: ID!
+  "Houston's id of the deployment (its uuid)."
   deploymentId: String!
+  "The Software installation (Houston) it lives in: \"default\" for HOUSTON_URL, else the name given in HOUSTON_INSTALLATIONS."
   installation: String!
+  "The deployment's label."
   name: String!
+  "The deployment's description."
   description: String
+  "ASTRO for Astro objects, SOFTWARE for Software ones."
   platform: Platform!
+  "Health on the shared scale (houstonStatus upper-cased; UNKNOWN when it is not on the scale)."
   status: DeploymentStatus!
   "Status as Houston reports it."
   houstonStatus: String
+  "The Helm release name (e.g. \"celestial-comet-1234\"), unique on the cluster."
   releaseName: String
+  "The Kubernetes namespace the deployment runs in."
   namespace: String
   "Houston 1.0 and later."
   clusterId: String
@@ -12530,58 +14681,119 @@ type SoftwareDeployment implements Node & Deployment {
   airflowVersion: String
   "Houston 0.29 and later."
   desiredRuntimeVersion: String
+  "The Airflow version an update in progress moves to (Astronomer Certified)."
   desiredAirflowVersion: String
+  "Houston's id of the deployment's workspace."
   workspaceId: String
   "The workspace; fetched inline, in the deployment's own Houston document."
   workspace: SoftwareWorkspace
+  "The URLs of the deployment's Airflow UI and, with Celery, Flower."
   urls: [SoftwareDeploymentUrl!]
+  "Image tags of the current and the next code deploy."
   deployInfo: SoftwareDeployInfo
+  "How DAGs reach it: image, volume, git_sync or dag_deploy."
   dagDeploymentType: String
   "The deployment's configuration as Houston stores it."
   config: JSON
   "Users with a role on the deployment; the role is on the edge. In the deployment's own document."
-  users(first: Int, after: String, last: Int, before: String): SoftwareUserConnection!
+  users(
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): SoftwareUserConnection!
   "Teams with a role on the deployment (Houston 0.28 and later). In the deployment's own document."
-  teams(first: Int, after: String, last: Int, before: String): SoftwareTeamConnection!
+  teams(
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): SoftwareTeamConnection!
   "Service accounts of the deployment. In the deployment's own document."
-  serviceAccounts(first: Int, after: String, last: Int, before: String): SoftwareServiceAccountConnection!
+  serviceAccounts(
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): SoftwareServiceAccountConnection!
+  "When Houston created it (RFC 3339, UTC)."
   createdAt: Time
+  "When Houston last changed it (RFC 3339, UTC)."
   updatedAt: Time
   """
   The deployment's past log lines (Houston keeps the newest 800), oldest first — the CLI's
   DeploymentLogsGetRequest. One source is filtered by Houston, several here; search keeps the lines
   that contain it; since, the lines written after it.
   """
-  logs(sources: [LogSource!], search: String, since: Time): [DeploymentLogLine!]!
+  logs(
+    "Only lines of these components (default: all)."
+    sources: [LogSource!]
+    "Only lines that contain this text."
+    search: String
+    "Only lines written after this time (RFC 3339)."
+    since: Time
+  ): [DeploymentLogLine!]!
 }
 
+"An e-mail address of a user."
 type SoftwareEmail {
+  "The address."
   address: String
+  "Whether the user confirmed it."
   verified: Boolean
+  "Whether it is the user's primary address."
   primary: Boolean
 }
 
+"A user of a Software installation (Houston User)."
 type SoftwareUser implements Node {
+  "Global id (Node.id): Query.node fetches it again."
   id: ID!
+  "Houston's id of the user (its uuid)."
   userId: String!
+  "The Software installation (Houston) it lives in: \"default\" for HOUSTON_URL, else the name given in HOUSTON_INSTALLATIONS."
   installation: String!
+  "The login name (usually the e-mail address)."
   username: String
+  "The user's full name."
   fullName: String
   "active, pending, banned or inactive."
   status: String
   "The primary e-mail address (else the first)."
   email: String
+  "All the user's e-mail addresses."
   emails: [SoftwareEmail!]
+  "When Houston created it (RFC 3339, UTC)."
   createdAt: Time
+  "When Houston last changed it (RFC 3339, UTC)."
   updatedAt: Time
 }
 
+"A team of a Software installation (Houston 0.28 and later)."
 type SoftwareTeam implements Node {
+  "Global id (Node.id): Query.node fetches it again."
   id: ID!
+  "Houston's id of the team (its uuid)."
   teamId: String!
+  "The Software installation (Houston) it lives in: \"default\" for HOUSTON_URL, else the name given in HOUSTON_INSTALLATIONS."
   installation: String!
+  "The team's name, as the identity provider names it."
   name: String
+  "When Houston created it (RFC 3339, UTC)."
   createdAt: Time
+  "When Houston last changed it (RFC 3339, UTC)."
   updatedAt: Time
   "Members of the team: one Houston request per team."
   users: [SoftwareUser!]
@@ -12589,112 +14801,181 @@ type SoftwareTeam implements Node {
 
 "A service account; its API key is shown once, by the mutation that creates it."
 type SoftwareServiceAccount {
+  "Houston's id of the service account."
   serviceAccountId: String!
+  "The service account's label."
   label: String
+  "A free-form category, e.g. \"CI\"."
   category: String
   "WORKSPACE or DEPLOYMENT."
-  entityType: String
+  entityType: String @deprecated(reason: "Houston deprecates ServiceAccount.entityType: whichever of workspaceId and deploymentId is set says the same.")
+  "The workspace it belongs to (Houston id); null for a deployment's."
   workspaceId: String
+  "The deployment it belongs to (Houston id); null for a workspace's."
   deploymentId: String
+  "Its role on the workspace or deployment."
   role: SoftwareRole
+  "Whether its API key works."
   active: Boolean
+  "When its API key was last used (RFC 3339, UTC); null if never."
   lastUsedAt: Time
+  "When Houston created it (RFC 3339, UTC)."
   createdAt: Time
+  "When Houston last changed it (RFC 3339, UTC)."
   updatedAt: Time
 }
 
 "An invitation of an e-mail address to a workspace."
 type SoftwareInvite {
+  "Houston's id of the invitation."
   inviteId: String!
+  "The invited address."
   email: String
+  "The workspace role the invitee gets on accepting."
   role: SoftwareRole
+  "When Houston created it (RFC 3339, UTC)."
   createdAt: Time
+  "When Houston last changed it (RFC 3339, UTC)."
   updatedAt: Time
 }
 
 "A role held by a user, team or service account on the system, a workspace or a deployment."
 type SoftwareRoleBinding {
+  "The role held."
   role: SoftwareRole
+  "Who holds it, when a user does."
   user: SoftwareUser
+  "Who holds it, when a team does."
   team: SoftwareTeam
+  "Who holds it, when a service account does."
   serviceAccount: SoftwareServiceAccount
+  "Where it is held, for a workspace role."
   workspace: SoftwareWorkspace
+  "Where it is held, for a deployment role."
   deployment: SoftwareDeployment
 }
 
+"A page of Software workspaces (a Relay cursor connection): page forward with first/after, backward with last/before."
 type SoftwareWorkspaceConnection {
+  "How many Software workspaces the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Software workspaces, each with its cursor."
   edges: [SoftwareWorkspaceEdge!]!
+  "The page's Software workspaces, without cursors (the same as edges.node)."
   nodes: [SoftwareWorkspace!]!
 }
 
+"One Software workspace in a page, with its cursor."
 type SoftwareWorkspaceEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Software workspace."
   node: SoftwareWorkspace!
 }
 
+"A page of Software deployments (a Relay cursor connection): page forward with first/after, backward with last/before."
 type SoftwareDeploymentConnection {
+  "How many Software deployments the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Software deployments, each with its cursor."
   edges: [SoftwareDeploymentEdge!]!
+  "The page's Software deployments, without cursors (the same as edges.node)."
   nodes: [SoftwareDeployment!]!
 }
 
+"One Software deployment in a page, with its cursor."
 type SoftwareDeploymentEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Software deployment."
   node: SoftwareDeployment!
 }
 
+"A page of Software users (a Relay cursor connection): page forward with first/after, backward with last/before."
 type SoftwareUserConnection {
+  "How many Software users the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Software users, each with its cursor."
   edges: [SoftwareUserEdge!]!
+  "The page's Software users, without cursors (the same as edges.node)."
   nodes: [SoftwareUser!]!
 }
 
+"One Software user in a page, with its cursor."
 type SoftwareUserEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Software user."
   node: SoftwareUser!
   "The user's role on the workspace or deployment the list belongs to (null in Query.software.users)."
   role: SoftwareRole
 }
 
+"A page of Software teams (a Relay cursor connection): page forward with first/after, backward with last/before."
 type SoftwareTeamConnection {
+  "How many Software teams the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Software teams, each with its cursor."
   edges: [SoftwareTeamEdge!]!
+  "The page's Software teams, without cursors (the same as edges.node)."
   nodes: [SoftwareTeam!]!
 }
 
+"One Software team in a page, with its cursor."
 type SoftwareTeamEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Software team."
   node: SoftwareTeam!
   "The team's role on the workspace or deployment the list belongs to (null in Query.software.teams)."
   role: SoftwareRole
 }
 
+"A page of Software service accounts (a Relay cursor connection): page forward with first/after, backward with last/before."
 type SoftwareServiceAccountConnection {
+  "How many Software service accounts the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Software service accounts, each with its cursor."
   edges: [SoftwareServiceAccountEdge!]!
+  "The page's Software service accounts, without cursors (the same as edges.node)."
   nodes: [SoftwareServiceAccount!]!
 }
 
+"One Software service account in a page, with its cursor."
 type SoftwareServiceAccountEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Software service account."
   node: SoftwareServiceAccount!
 }
 
+"A page of Software invites (a Relay cursor connection): page forward with first/after, backward with last/before."
 type SoftwareInviteConnection {
+  "How many Software invites the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's Software invites, each with its cursor."
   edges: [SoftwareInviteEdge!]!
+  "The page's Software invites, without cursors (the same as edges.node)."
   nodes: [SoftwareInvite!]!
 }
 
+"One Software invite in a page, with its cursor."
 type SoftwareInviteEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The Software invite."
   node: SoftwareInvite!
 }
 `, BuiltIn: false},
@@ -12708,57 +14989,81 @@ type SoftwareInviteEdge {
 
 "Airflow executors."
 enum SoftwareExecutor {
+  "LocalExecutor: tasks run in the scheduler."
   LOCAL
+  "CeleryExecutor: tasks run on Celery workers."
   CELERY
+  "KubernetesExecutor: one pod per task."
   KUBERNETES
 }
 
 "How a deployment is managed (Houston 2.1 and later)."
 enum SoftwareDeploymentMode {
+  "Managed by Houston through Helm, as before 2.1."
   HELM
+  "Managed by the Astronomer operator (custom resources)."
   OPERATOR
 }
 
 "How DAGs reach a deployment."
 enum SoftwareDagDeploymentType {
+  "DAGs are baked into the image (` + "`" + `astro deploy` + "`" + `)."
   IMAGE
+  "DAGs are read from an NFS volume (nfsLocation)."
   VOLUME
+  "DAGs are pulled from a git repository (repositoryUrl, branchName, …)."
   GIT_SYNC
+  "DAG-only deploys (` + "`" + `astro deploy --dags` + "`" + `)."
   DAG_DEPLOY
 }
 
 "How DAGs reach a deployment; absent fields keep the current setting."
 input SoftwareDagDeploymentInput {
+  "How DAGs reach the deployment."
   type: SoftwareDagDeploymentType!
+  "VOLUME: the NFS share, as host:/path."
   nfsLocation: String
+  "GIT_SYNC: the repository's URL."
   repositoryUrl: String
+  "GIT_SYNC: the branch to follow."
   branchName: String
+  "GIT_SYNC: the revision to pin (default: the branch head)."
   rev: String
+  "GIT_SYNC: the DAG folder inside the repository."
   dagDirectoryLocation: String
   "Seconds, at least 0."
   syncInterval: Int
+  "GIT_SYNC: a private SSH key to read the repository. Write-only: never read back."
   sshKey: String
+  "GIT_SYNC: known_hosts lines for the repository's host."
   knownHosts: String
 }
 
+"Input of Mutation.createSoftwareDeployment."
 input CreateSoftwareDeploymentInput {
+  "The workspace: its global id (SoftwareWorkspace.id) or its Houston id."
   workspaceId: ID!
   "The deployment's label, unique in the workspace."
   name: String!
+  "A description."
   description: String
   "Houston 1.0 and later (required there when the platform has several clusters)."
   clusterId: String
   "Only where the platform allows manual release names."
   releaseName: String
+  "The Kubernetes namespace, where the platform lets you choose (Query.software.availableNamespaces)."
   namespace: String
   "Default: the newest Runtime release."
   runtimeVersion: String
   "Houston before 1.0: an Astronomer Certified image instead of Runtime."
   airflowVersion: String
+  "The Airflow executor (default CELERY)."
   executor: SoftwareExecutor! = CELERY
   "At least 0."
   triggererReplicas: Int
+  "How DAGs reach it (default: baked into the image)."
   dagDeployment: SoftwareDagDeploymentInput
+  "A cloud IAM role for the deployment's service account (e.g. an AWS role ARN)."
   cloudRole: String
   "Houston 2.1 and later."
   mode: SoftwareDeploymentMode
@@ -12766,7 +15071,9 @@ input CreateSoftwareDeploymentInput {
   clientMutationId: String
 }
 
+"What Mutation.createSoftwareDeployment returns."
 type CreateSoftwareDeploymentPayload {
+  "The deployment after the write, with the fields you select (read back in the same Houston document)."
   deployment: SoftwareDeployment!
   "The input's ` + "`" + `clientMutationId` + "`" + `, echoed."
   clientMutationId: String
@@ -12774,16 +15081,25 @@ type CreateSoftwareDeploymentPayload {
 
 "Changes a deployment; absent fields are kept."
 input UpdateSoftwareDeploymentInput {
+  "The deployment: its global id (SoftwareDeployment.id) or its Houston id."
   deploymentId: ID!
+  "A new label (absent: unchanged)."
   name: String
+  "A new description (absent: unchanged)."
   description: String
+  "A new executor (absent: unchanged)."
   executor: SoftwareExecutor
+  "Triggerer replicas, at least 0 (Houston 0.28 and later)."
   triggererReplicas: Int
+  "How DAGs reach it (absent: unchanged)."
   dagDeployment: SoftwareDagDeploymentInput
+  "A new cloud IAM role (absent: unchanged)."
   cloudRole: String
 }
 
+"What Mutation.updateSoftwareDeployment returns."
 type UpdateSoftwareDeploymentPayload {
+  "The deployment after the write, with the fields you select (read back in the same Houston document)."
   deployment: SoftwareDeployment!
 }
 
@@ -12793,112 +15109,165 @@ that name. clusterId, releaseName, namespace, runtimeVersion, airflowVersion
 and mode apply only when it is created.
 """
 input UpsertSoftwareDeploymentInput {
+  "The workspace: its global id (SoftwareWorkspace.id) or its Houston id."
   workspaceId: ID!
+  "The deployment's label, unique in the workspace."
   name: String!
+  "A description."
   description: String
+  "The cluster to run it on (required when the platform has several)."
   clusterId: String
+  "The release name: given, it updates that deployment; absent, a new one is created."
   releaseName: String
+  "The Kubernetes namespace, where the platform lets you choose."
   namespace: String
+  "The Astro Runtime version (default: the newest release)."
   runtimeVersion: String
+  "The Airflow version, for an Astronomer Certified image."
   airflowVersion: String
+  "The Airflow executor."
   executor: SoftwareExecutor
+  "Triggerer replicas, at least 0."
   triggererReplicas: Int
+  "How DAGs reach it."
   dagDeployment: SoftwareDagDeploymentInput
+  "A cloud IAM role for the deployment's service account."
   cloudRole: String
+  "HELM or OPERATOR (Houston 2.1 and later)."
   mode: SoftwareDeploymentMode
 }
 
+"What Mutation.upsertSoftwareDeployment returns."
 type UpsertSoftwareDeploymentPayload {
+  "The deployment after the write, with the fields you select (read back in the same Houston document)."
   deployment: SoftwareDeployment!
   "True when the deployment was created, false when an existing one was updated."
   created: Boolean!
 }
 
+"Input of Mutation.deleteSoftwareDeployment."
 input DeleteSoftwareDeploymentInput {
+  "The deployment: its global id (SoftwareDeployment.id) or its Houston id."
   deploymentId: ID!
   "A hard delete frees the release name (the CLI always asks for one); a soft one keeps it taken."
   hardDelete: Boolean! = true
 }
 
+"What Mutation.deleteSoftwareDeployment returns."
 type DeleteSoftwareDeploymentPayload {
   "The deleted deployment, as it was."
   deployment: SoftwareDeployment!
 }
 
+"Input of Mutation.updateSoftwareDeploymentRuntime."
 input UpdateSoftwareDeploymentRuntimeInput {
+  "The deployment: its global id (SoftwareDeployment.id) or its Houston id."
   deploymentId: ID!
+  "The Astro Runtime version to move to (one of Query.software.runtimeReleases)."
   desiredRuntimeVersion: String!
 }
 
+"What Mutation.updateSoftwareDeploymentRuntime returns."
 type UpdateSoftwareDeploymentRuntimePayload {
+  "The deployment after the write, with the fields you select (read back in the same Houston document)."
   deployment: SoftwareDeployment!
 }
 
+"Input of Mutation.cancelSoftwareDeploymentRuntimeUpdate."
 input CancelSoftwareDeploymentRuntimeUpdateInput {
+  "The deployment: its global id (SoftwareDeployment.id) or its Houston id."
   deploymentId: ID!
 }
 
+"What Mutation.cancelSoftwareDeploymentRuntimeUpdate returns."
 type CancelSoftwareDeploymentRuntimeUpdatePayload {
+  "The deployment after the write, with the fields you select (read back in the same Houston document)."
   deployment: SoftwareDeployment!
 }
 
 "Asks for an Astronomer Certified upgrade; asking for the current version cancels one."
 input UpdateSoftwareDeploymentAirflowInput {
+  "The deployment: its global id (SoftwareDeployment.id) or its Houston id."
   deploymentId: ID!
+  "The Airflow version to move to (Astronomer Certified; one of deploymentConfig.airflowVersions)."
   desiredAirflowVersion: String!
 }
 
+"What Mutation.updateSoftwareDeploymentAirflow returns."
 type UpdateSoftwareDeploymentAirflowPayload {
+  "The deployment after the write, with the fields you select (read back in the same Houston document)."
   deployment: SoftwareDeployment!
 }
 
 "Deploys an image (Houston 0.29.2 and later)."
 input UpdateSoftwareDeploymentImageInput {
+  "The deployment: its global id (SoftwareDeployment.id) or its Houston id."
   deploymentId: ID!
+  "The image to run, as repository:tag, already pushed to a registry the cluster can read."
   image: String!
   "The image's Astro Runtime version, if it has one."
   runtimeVersion: String
 }
 
+"What Mutation.updateSoftwareDeploymentImage returns."
 type UpdateSoftwareDeploymentImagePayload {
+  "The deployment after the write, with the fields you select (read back in the same Houston document)."
   deployment: SoftwareDeployment!
 }
 
 "Records an operator-managed Airflow custom resource as a deployment (Houston 2.1 and later)."
 input AdoptSoftwareDeploymentInput {
+  "The workspace: its global id (SoftwareWorkspace.id) or its Houston id."
   workspaceId: ID!
+  "The cluster the Airflow runs on."
   clusterId: String!
+  "The namespace of the Airflow custom resource to adopt."
   crNamespace: String!
+  "The name of the Airflow custom resource to adopt."
   crName: String!
   "Default: the resource's name."
   name: String
+  "A description for the adopted deployment."
   description: String
+  "Whether to send its logs to the platform's logging."
   useApcLogging: Boolean! = false
+  "Whether it pulls images from the platform's registry."
   useApcRegistry: Boolean! = false
+  "Adopt even where the resource differs from what the platform would create."
   acceptIncompatibilities: Boolean! = false
 }
 
+"What Mutation.adoptSoftwareDeployment returns."
 type AdoptSoftwareDeploymentPayload {
+  "The deployment after the write, with the fields you select (read back in the same Houston document)."
   deployment: SoftwareDeployment!
 }
 
 "Forgets a deployment's record, leaving its Kubernetes resources alone (Houston 2.1 and later)."
 input UnadoptSoftwareDeploymentInput {
+  "The deployment: its global id (SoftwareDeployment.id) or its Houston id."
   deploymentId: ID!
 }
 
+"What Mutation.unadoptSoftwareDeployment returns."
 type UnadoptSoftwareDeploymentPayload {
+  "The deployment after the write, with the fields you select (read back in the same Houston document)."
   deployment: SoftwareDeployment!
 }
 
+"Input of Mutation.createSoftwareWorkspace."
 input CreateSoftwareWorkspaceInput {
+  "The workspace's label."
   name: String!
+  "A description."
   description: String
   "A key of your choosing (Relay's ` + "`" + `clientMutationId` + "`" + `): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is ` + "`" + `BAD_USER_INPUT` + "`" + `."
   clientMutationId: String
 }
 
+"What Mutation.createSoftwareWorkspace returns."
 type CreateSoftwareWorkspacePayload {
+  "The workspace after the write, with the fields you select."
   workspace: SoftwareWorkspace!
   "The input's ` + "`" + `clientMutationId` + "`" + `, echoed."
   clientMutationId: String
@@ -12906,83 +15275,119 @@ type CreateSoftwareWorkspacePayload {
 
 "Changes a workspace; absent fields are kept."
 input UpdateSoftwareWorkspaceInput {
+  "The workspace: its global id (SoftwareWorkspace.id) or its Houston id."
   workspaceId: ID!
+  "A new label (absent: unchanged)."
   name: String
+  "A new description (absent: unchanged)."
   description: String
 }
 
+"What Mutation.updateSoftwareWorkspace returns."
 type UpdateSoftwareWorkspacePayload {
+  "The workspace after the write, with the fields you select."
   workspace: SoftwareWorkspace!
 }
 
 "Deletes a workspace that has no deployments left."
 input DeleteSoftwareWorkspaceInput {
+  "The workspace: its global id (SoftwareWorkspace.id) or its Houston id."
   workspaceId: ID!
 }
 
+"What Mutation.deleteSoftwareWorkspace returns."
 type DeleteSoftwareWorkspacePayload {
+  "The workspace after the write, with the fields you select."
   workspace: SoftwareWorkspace!
 }
 
 "Gives the user with this e-mail address a workspace role, or invites the address."
 input AddSoftwareWorkspaceUserInput {
+  "The workspace: its global id (SoftwareWorkspace.id) or its Houston id."
   workspaceId: ID!
+  "The user's e-mail address; someone without an account is invited."
   email: String!
   "A WORKSPACE_* role."
   role: SoftwareRole! = WORKSPACE_VIEWER
 }
 
+"What Mutation.addSoftwareWorkspaceUser returns."
 type AddSoftwareWorkspaceUserPayload {
+  "The workspace after the write, with the fields you select."
   workspace: SoftwareWorkspace!
 }
 
+"Input of Mutation.updateSoftwareWorkspaceUserRole."
 input UpdateSoftwareWorkspaceUserRoleInput {
+  "The workspace: its global id (SoftwareWorkspace.id) or its Houston id."
   workspaceId: ID!
+  "The member's e-mail address."
   email: String!
   "A WORKSPACE_* role."
   role: SoftwareRole!
 }
 
+"What Mutation.updateSoftwareWorkspaceUserRole returns."
 type UpdateSoftwareWorkspaceUserRolePayload {
+  "The role now held."
   role: SoftwareRole!
 }
 
+"Input of Mutation.removeSoftwareWorkspaceUser."
 input RemoveSoftwareWorkspaceUserInput {
+  "The workspace: its global id (SoftwareWorkspace.id) or its Houston id."
   workspaceId: ID!
+  "The user: its global id (SoftwareUser.id) or its Houston id."
   userId: ID!
 }
 
+"What Mutation.removeSoftwareWorkspaceUser returns."
 type RemoveSoftwareWorkspaceUserPayload {
+  "The workspace after the write, with the fields you select."
   workspace: SoftwareWorkspace!
 }
 
+"Input of Mutation.addSoftwareDeploymentUser."
 input AddSoftwareDeploymentUserInput {
+  "The deployment: its global id (SoftwareDeployment.id) or its Houston id."
   deploymentId: ID!
+  "The user's e-mail address (a member of the deployment's workspace)."
   email: String!
   "A DEPLOYMENT_* role."
   role: SoftwareRole! = DEPLOYMENT_VIEWER
 }
 
+"What Mutation.addSoftwareDeploymentUser returns."
 type AddSoftwareDeploymentUserPayload {
+  "The role binding the write created or changed."
   roleBinding: SoftwareRoleBinding!
 }
 
+"Input of Mutation.updateSoftwareDeploymentUserRole."
 input UpdateSoftwareDeploymentUserRoleInput {
+  "The deployment: its global id (SoftwareDeployment.id) or its Houston id."
   deploymentId: ID!
+  "The member's e-mail address."
   email: String!
   "A DEPLOYMENT_* role."
   role: SoftwareRole!
 }
 
+"What Mutation.updateSoftwareDeploymentUserRole returns."
 type UpdateSoftwareDeploymentUserRolePayload {
+  "The role binding the write created or changed."
   roleBinding: SoftwareRoleBinding!
 }
 
+"Input of Mutation.removeSoftwareDeploymentUser."
 input RemoveSoftwareDeploymentUserInput {
+  "The deployment: its global id (SoftwareDeployment.id) or its Houston id."
   deploymentId: ID!
+  "The member's e-mail address."
   email: String!
 }
 
+"What Mutation.removeSoftwareDeploymentUser returns."
 type RemoveSoftwareDeploymentUserPayload {
   "The binding removed."
   roleBinding: SoftwareRoleBinding!
@@ -12990,91 +15395,129 @@ type RemoveSoftwareDeploymentUserPayload {
 
 "Gives a team a workspace role (Houston 0.28 and later)."
 input AddSoftwareWorkspaceTeamInput {
+  "The workspace: its global id (SoftwareWorkspace.id) or its Houston id."
   workspaceId: ID!
+  "The team: its global id (SoftwareTeam.id) or its Houston id."
   teamId: ID!
   "A WORKSPACE_* role."
   role: SoftwareRole! = WORKSPACE_VIEWER
 }
 
+"What Mutation.addSoftwareWorkspaceTeam returns."
 type AddSoftwareWorkspaceTeamPayload {
+  "The workspace after the write, with the fields you select."
   workspace: SoftwareWorkspace!
 }
 
+"Input of Mutation.updateSoftwareWorkspaceTeamRole."
 input UpdateSoftwareWorkspaceTeamRoleInput {
+  "The workspace: its global id (SoftwareWorkspace.id) or its Houston id."
   workspaceId: ID!
+  "The team: its global id (SoftwareTeam.id) or its Houston id."
   teamId: ID!
   "A WORKSPACE_* role."
   role: SoftwareRole!
 }
 
+"What Mutation.updateSoftwareWorkspaceTeamRole returns."
 type UpdateSoftwareWorkspaceTeamRolePayload {
+  "The role now held."
   role: SoftwareRole!
 }
 
 "Takes a team's roles on a workspace and its deployments away."
 input RemoveSoftwareWorkspaceTeamInput {
+  "The workspace: its global id (SoftwareWorkspace.id) or its Houston id."
   workspaceId: ID!
+  "The team: its global id (SoftwareTeam.id) or its Houston id."
   teamId: ID!
 }
 
+"What Mutation.removeSoftwareWorkspaceTeam returns."
 type RemoveSoftwareWorkspaceTeamPayload {
+  "The workspace after the write, with the fields you select."
   workspace: SoftwareWorkspace!
 }
 
+"Input of Mutation.addSoftwareDeploymentTeam."
 input AddSoftwareDeploymentTeamInput {
+  "The deployment: its global id (SoftwareDeployment.id) or its Houston id."
   deploymentId: ID!
+  "The team: its global id (SoftwareTeam.id) or its Houston id."
   teamId: ID!
   "A DEPLOYMENT_* role."
   role: SoftwareRole! = DEPLOYMENT_VIEWER
 }
 
+"What Mutation.addSoftwareDeploymentTeam returns."
 type AddSoftwareDeploymentTeamPayload {
+  "The role binding the write created or changed."
   roleBinding: SoftwareRoleBinding!
 }
 
+"Input of Mutation.updateSoftwareDeploymentTeamRole."
 input UpdateSoftwareDeploymentTeamRoleInput {
+  "The deployment: its global id (SoftwareDeployment.id) or its Houston id."
   deploymentId: ID!
+  "The team: its global id (SoftwareTeam.id) or its Houston id."
   teamId: ID!
   "A DEPLOYMENT_* role."
   role: SoftwareRole!
 }
 
+"What Mutation.updateSoftwareDeploymentTeamRole returns."
 type UpdateSoftwareDeploymentTeamRolePayload {
+  "The role binding the write created or changed."
   roleBinding: SoftwareRoleBinding!
 }
 
+"Input of Mutation.removeSoftwareDeploymentTeam."
 input RemoveSoftwareDeploymentTeamInput {
+  "The deployment: its global id (SoftwareDeployment.id) or its Houston id."
   deploymentId: ID!
+  "The team: its global id (SoftwareTeam.id) or its Houston id."
   teamId: ID!
 }
 
+"What Mutation.removeSoftwareDeploymentTeam returns."
 type RemoveSoftwareDeploymentTeamPayload {
+  "The role binding the write created or changed."
   roleBinding: SoftwareRoleBinding!
 }
 
 "Gives a team a system role, replacing the one it had (Houston 0.29.2 and later)."
 input AddSoftwareTeamSystemRoleInput {
+  "The team: its global id (SoftwareTeam.id) or its Houston id."
   teamId: ID!
   "A SYSTEM_* role."
   role: SoftwareRole!
 }
 
+"What Mutation.addSoftwareTeamSystemRole returns."
 type AddSoftwareTeamSystemRolePayload {
+  "The role binding the write created or changed."
   roleBinding: SoftwareRoleBinding!
 }
 
+"Input of Mutation.removeSoftwareTeamSystemRole."
 input RemoveSoftwareTeamSystemRoleInput {
+  "The team: its global id (SoftwareTeam.id) or its Houston id."
   teamId: ID!
   "A SYSTEM_* role."
   role: SoftwareRole!
 }
 
+"What Mutation.removeSoftwareTeamSystemRole returns."
 type RemoveSoftwareTeamSystemRolePayload {
+  "The role binding the write created or changed."
   roleBinding: SoftwareRoleBinding!
 }
 
+"Input of Mutation.createSoftwareWorkspaceServiceAccount."
 input CreateSoftwareWorkspaceServiceAccountInput {
+  "The workspace: its global id (SoftwareWorkspace.id) or its Houston id."
   workspaceId: ID!
+  "The service account's label."
   label: String!
   "Default \"default\"."
   category: String
@@ -13084,7 +15527,9 @@ input CreateSoftwareWorkspaceServiceAccountInput {
   clientMutationId: String
 }
 
+"What Mutation.createSoftwareWorkspaceServiceAccount returns."
 type CreateSoftwareWorkspaceServiceAccountPayload {
+  "The service account."
   serviceAccount: SoftwareServiceAccount!
   "The account's API key: a credential, shown only here."
   apiKey: String
@@ -13092,8 +15537,11 @@ type CreateSoftwareWorkspaceServiceAccountPayload {
   clientMutationId: String
 }
 
+"Input of Mutation.createSoftwareDeploymentServiceAccount."
 input CreateSoftwareDeploymentServiceAccountInput {
+  "The deployment: its global id (SoftwareDeployment.id) or its Houston id."
   deploymentId: ID!
+  "The service account's label."
   label: String!
   "Default \"default\"."
   category: String
@@ -13103,7 +15551,9 @@ input CreateSoftwareDeploymentServiceAccountInput {
   clientMutationId: String
 }
 
+"What Mutation.createSoftwareDeploymentServiceAccount returns."
 type CreateSoftwareDeploymentServiceAccountPayload {
+  "The service account."
   serviceAccount: SoftwareServiceAccount!
   "The account's API key: a credential, shown only here."
   apiKey: String
@@ -13111,36 +15561,51 @@ type CreateSoftwareDeploymentServiceAccountPayload {
   clientMutationId: String
 }
 
+"Input of Mutation.deleteSoftwareWorkspaceServiceAccount."
 input DeleteSoftwareWorkspaceServiceAccountInput {
+  "The workspace: its global id (SoftwareWorkspace.id) or its Houston id."
   workspaceId: ID!
+  "The service account's Houston id."
   serviceAccountId: String!
 }
 
+"What Mutation.deleteSoftwareWorkspaceServiceAccount returns."
 type DeleteSoftwareWorkspaceServiceAccountPayload {
+  "The service account."
   serviceAccount: SoftwareServiceAccount!
 }
 
+"Input of Mutation.deleteSoftwareDeploymentServiceAccount."
 input DeleteSoftwareDeploymentServiceAccountInput {
+  "The deployment: its global id (SoftwareDeployment.id) or its Houston id."
   deploymentId: ID!
+  "The service account's Houston id."
   serviceAccountId: String!
 }
 
+"What Mutation.deleteSoftwareDeploymentServiceAccount returns."
 type DeleteSoftwareDeploymentServiceAccountPayload {
+  "The service account."
   serviceAccount: SoftwareServiceAccount!
 }
 
 "Signs a user up with a local password (anonymous: no Houston token needed)."
 input CreateSoftwareUserInput {
+  "The new user's e-mail address (also the username)."
   email: String!
+  "The password for local login. Never logged or echoed."
   password: String!
   "Default: the e-mail address."
   username: String
+  "The invitation's token, where signup needs one."
   inviteToken: String
   "Relay's ` + "`" + `clientMutationId` + "`" + `, echoed in the payload. Nothing is kept under it: this mutation has no credential to keep it under, and repeating it is safe (Houston refuses a second user with the same e-mail address; a second log-in is harmless)."
   clientMutationId: String
 }
 
+"What Mutation.createSoftwareUser returns."
 type CreateSoftwareUserPayload {
+  "The user."
   user: SoftwareUser
   "A Houston token for the new user (send it as X-Houston-Token)."
   token: String
@@ -13150,13 +15615,17 @@ type CreateSoftwareUserPayload {
 
 "Logs in with a local password (anonymous: no Houston token needed)."
 input CreateSoftwareTokenInput {
+  "Username or e-mail address."
   identity: String!
+  "The password. Never logged or echoed."
   password: String!
   "Relay's ` + "`" + `clientMutationId` + "`" + `, echoed in the payload. Nothing is kept under it: this mutation has no credential to keep it under, and repeating it is safe (Houston refuses a second user with the same e-mail address; a second log-in is harmless)."
   clientMutationId: String
 }
 
+"What Mutation.createSoftwareToken returns."
 type CreateSoftwareTokenPayload {
+  "The user."
   user: SoftwareUser
   "A Houston token (send it as X-Houston-Token)."
   token: String
@@ -13164,80 +15633,232 @@ type CreateSoftwareTokenPayload {
   clientMutationId: String
 }
 
+"Writes to Astro and Software: one mutation per upstream write, each with one input and its own payload. A create with clientMutationId runs once per key."
 type Mutation {
-  createSoftwareDeployment(input: CreateSoftwareDeploymentInput!): CreateSoftwareDeploymentPayload
-  updateSoftwareDeployment(input: UpdateSoftwareDeploymentInput!): UpdateSoftwareDeploymentPayload
-  upsertSoftwareDeployment(input: UpsertSoftwareDeploymentInput!): UpsertSoftwareDeploymentPayload
-  deleteSoftwareDeployment(input: DeleteSoftwareDeploymentInput!): DeleteSoftwareDeploymentPayload
-  updateSoftwareDeploymentRuntime(input: UpdateSoftwareDeploymentRuntimeInput!): UpdateSoftwareDeploymentRuntimePayload
-  cancelSoftwareDeploymentRuntimeUpdate(input: CancelSoftwareDeploymentRuntimeUpdateInput!): CancelSoftwareDeploymentRuntimeUpdatePayload
-  updateSoftwareDeploymentAirflow(input: UpdateSoftwareDeploymentAirflowInput!): UpdateSoftwareDeploymentAirflowPayload
-  updateSoftwareDeploymentImage(input: UpdateSoftwareDeploymentImageInput!): UpdateSoftwareDeploymentImagePayload
-  adoptSoftwareDeployment(input: AdoptSoftwareDeploymentInput!): AdoptSoftwareDeploymentPayload
-  unadoptSoftwareDeployment(input: UnadoptSoftwareDeploymentInput!): UnadoptSoftwareDeploymentPayload
-  createSoftwareWorkspace(input: CreateSoftwareWorkspaceInput!): CreateSoftwareWorkspacePayload
-  updateSoftwareWorkspace(input: UpdateSoftwareWorkspaceInput!): UpdateSoftwareWorkspacePayload
-  deleteSoftwareWorkspace(input: DeleteSoftwareWorkspaceInput!): DeleteSoftwareWorkspacePayload
-  addSoftwareWorkspaceUser(input: AddSoftwareWorkspaceUserInput!): AddSoftwareWorkspaceUserPayload
-  updateSoftwareWorkspaceUserRole(input: UpdateSoftwareWorkspaceUserRoleInput!): UpdateSoftwareWorkspaceUserRolePayload
-  removeSoftwareWorkspaceUser(input: RemoveSoftwareWorkspaceUserInput!): RemoveSoftwareWorkspaceUserPayload
-  addSoftwareDeploymentUser(input: AddSoftwareDeploymentUserInput!): AddSoftwareDeploymentUserPayload
-  updateSoftwareDeploymentUserRole(input: UpdateSoftwareDeploymentUserRoleInput!): UpdateSoftwareDeploymentUserRolePayload
-  removeSoftwareDeploymentUser(input: RemoveSoftwareDeploymentUserInput!): RemoveSoftwareDeploymentUserPayload
-  addSoftwareWorkspaceTeam(input: AddSoftwareWorkspaceTeamInput!): AddSoftwareWorkspaceTeamPayload
-  updateSoftwareWorkspaceTeamRole(input: UpdateSoftwareWorkspaceTeamRoleInput!): UpdateSoftwareWorkspaceTeamRolePayload
-  removeSoftwareWorkspaceTeam(input: RemoveSoftwareWorkspaceTeamInput!): RemoveSoftwareWorkspaceTeamPayload
-  addSoftwareDeploymentTeam(input: AddSoftwareDeploymentTeamInput!): AddSoftwareDeploymentTeamPayload
-  updateSoftwareDeploymentTeamRole(input: UpdateSoftwareDeploymentTeamRoleInput!): UpdateSoftwareDeploymentTeamRolePayload
-  removeSoftwareDeploymentTeam(input: RemoveSoftwareDeploymentTeamInput!): RemoveSoftwareDeploymentTeamPayload
-  addSoftwareTeamSystemRole(input: AddSoftwareTeamSystemRoleInput!): AddSoftwareTeamSystemRolePayload
-  removeSoftwareTeamSystemRole(input: RemoveSoftwareTeamSystemRoleInput!): RemoveSoftwareTeamSystemRolePayload
-  createSoftwareWorkspaceServiceAccount(input: CreateSoftwareWorkspaceServiceAccountInput!): CreateSoftwareWorkspaceServiceAccountPayload
-  deleteSoftwareWorkspaceServiceAccount(input: DeleteSoftwareWorkspaceServiceAccountInput!): DeleteSoftwareWorkspaceServiceAccountPayload
-  createSoftwareDeploymentServiceAccount(input: CreateSoftwareDeploymentServiceAccountInput!): CreateSoftwareDeploymentServiceAccountPayload
-  deleteSoftwareDeploymentServiceAccount(input: DeleteSoftwareDeploymentServiceAccountInput!): DeleteSoftwareDeploymentServiceAccountPayload
-  createSoftwareUser(input: CreateSoftwareUserInput!): CreateSoftwareUserPayload
-  createSoftwareToken(input: CreateSoftwareTokenInput!): CreateSoftwareTokenPayload
+  "Creates a deployment (Houston createDeployment, before 1.0)."
+  createSoftwareDeployment(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: CreateSoftwareDeploymentInput!
+  ): CreateSoftwareDeploymentPayload @deprecated(reason: "Houston 1.0 removed createDeployment: use upsertSoftwareDeployment there (this field answers UNSUPPORTED_BY_BACKEND_VERSION on 1.0 and later). Kept for installations before 1.0.")
+  "Changes a deployment's label, description, executor, DAG deployment or cloud role (Houston updateDeployment, before 1.0)."
+  updateSoftwareDeployment(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateSoftwareDeploymentInput!
+  ): UpdateSoftwareDeploymentPayload @deprecated(reason: "Houston 1.0 removed updateDeployment: use upsertSoftwareDeployment there (this field answers UNSUPPORTED_BY_BACKEND_VERSION on 1.0 and later). Kept for installations before 1.0.")
+  "Creates or updates a deployment (Houston upsertDeployment, 1.0 and later; mode on 2.1 and later)."
+  upsertSoftwareDeployment(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpsertSoftwareDeploymentInput!
+  ): UpsertSoftwareDeploymentPayload
+  "Deletes a deployment (Houston deleteDeployment)."
+  deleteSoftwareDeployment(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: DeleteSoftwareDeploymentInput!
+  ): DeleteSoftwareDeploymentPayload
+  "Moves a deployment to another Astro Runtime version (Houston updateDeploymentRuntime, 0.29 and later)."
+  updateSoftwareDeploymentRuntime(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateSoftwareDeploymentRuntimeInput!
+  ): UpdateSoftwareDeploymentRuntimePayload
+  "Cancels a Runtime update in progress (Houston cancelRuntimeUpdate, 0.29 and later)."
+  cancelSoftwareDeploymentRuntimeUpdate(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: CancelSoftwareDeploymentRuntimeUpdateInput!
+  ): CancelSoftwareDeploymentRuntimeUpdatePayload
+  "Moves a deployment to another Astronomer Certified Airflow version (Houston updateDeploymentAirflow)."
+  updateSoftwareDeploymentAirflow(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateSoftwareDeploymentAirflowInput!
+  ): UpdateSoftwareDeploymentAirflowPayload
+  "Sets the image a deployment runs (Houston updateDeploymentImage, 0.29.2 to 2.0)."
+  updateSoftwareDeploymentImage(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateSoftwareDeploymentImageInput!
+  ): UpdateSoftwareDeploymentImagePayload
+  "Brings an Airflow custom resource under the platform's management (Houston adoptDeployment, 2.1 and later)."
+  adoptSoftwareDeployment(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: AdoptSoftwareDeploymentInput!
+  ): AdoptSoftwareDeploymentPayload
+  "Releases an adopted deployment from the platform (Houston unadoptDeployment, 2.1 and later)."
+  unadoptSoftwareDeployment(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UnadoptSoftwareDeploymentInput!
+  ): UnadoptSoftwareDeploymentPayload
+  "Creates a workspace (Houston createWorkspace)."
+  createSoftwareWorkspace(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: CreateSoftwareWorkspaceInput!
+  ): CreateSoftwareWorkspacePayload
+  "Changes a workspace's label or description (Houston updateWorkspace)."
+  updateSoftwareWorkspace(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateSoftwareWorkspaceInput!
+  ): UpdateSoftwareWorkspacePayload
+  "Deletes a workspace (Houston deleteWorkspace)."
+  deleteSoftwareWorkspace(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: DeleteSoftwareWorkspaceInput!
+  ): DeleteSoftwareWorkspacePayload
+  "Adds a user to a workspace with a role (Houston workspaceAddUser)."
+  addSoftwareWorkspaceUser(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: AddSoftwareWorkspaceUserInput!
+  ): AddSoftwareWorkspaceUserPayload
+  "Changes a member's workspace role (Houston workspaceUpsertUserRole)."
+  updateSoftwareWorkspaceUserRole(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateSoftwareWorkspaceUserRoleInput!
+  ): UpdateSoftwareWorkspaceUserRolePayload
+  "Removes a user from a workspace (Houston workspaceRemoveUser)."
+  removeSoftwareWorkspaceUser(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: RemoveSoftwareWorkspaceUserInput!
+  ): RemoveSoftwareWorkspaceUserPayload
+  "Gives a workspace member a role on a deployment (Houston deploymentAddUserRole)."
+  addSoftwareDeploymentUser(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: AddSoftwareDeploymentUserInput!
+  ): AddSoftwareDeploymentUserPayload
+  "Changes a user's deployment role (Houston deploymentUpdateUserRole)."
+  updateSoftwareDeploymentUserRole(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateSoftwareDeploymentUserRoleInput!
+  ): UpdateSoftwareDeploymentUserRolePayload
+  "Takes a user's deployment role away (Houston deploymentRemoveUserRole)."
+  removeSoftwareDeploymentUser(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: RemoveSoftwareDeploymentUserInput!
+  ): RemoveSoftwareDeploymentUserPayload
+  "Gives a team a workspace role (Houston workspaceAddTeam, 0.28 and later)."
+  addSoftwareWorkspaceTeam(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: AddSoftwareWorkspaceTeamInput!
+  ): AddSoftwareWorkspaceTeamPayload
+  "Changes a team's workspace role (Houston workspaceUpdateTeamRole, 0.28 and later)."
+  updateSoftwareWorkspaceTeamRole(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateSoftwareWorkspaceTeamRoleInput!
+  ): UpdateSoftwareWorkspaceTeamRolePayload
+  "Removes a team from a workspace (Houston workspaceRemoveTeam, 0.28 and later)."
+  removeSoftwareWorkspaceTeam(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: RemoveSoftwareWorkspaceTeamInput!
+  ): RemoveSoftwareWorkspaceTeamPayload
+  "Gives a team a deployment role (Houston deploymentAddTeamRole, 0.28 and later)."
+  addSoftwareDeploymentTeam(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: AddSoftwareDeploymentTeamInput!
+  ): AddSoftwareDeploymentTeamPayload
+  "Changes a team's deployment role (Houston deploymentUpdateTeamRole, 0.28 and later)."
+  updateSoftwareDeploymentTeamRole(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: UpdateSoftwareDeploymentTeamRoleInput!
+  ): UpdateSoftwareDeploymentTeamRolePayload
+  "Takes a team's deployment role away (Houston deploymentRemoveTeamRole, 0.28 and later)."
+  removeSoftwareDeploymentTeam(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: RemoveSoftwareDeploymentTeamInput!
+  ): RemoveSoftwareDeploymentTeamPayload
+  "Gives a team a system role (Houston createTeamSystemRoleBinding, 0.29.2 and later)."
+  addSoftwareTeamSystemRole(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: AddSoftwareTeamSystemRoleInput!
+  ): AddSoftwareTeamSystemRolePayload
+  "Takes a team's system role away (Houston deleteTeamSystemRoleBinding, 0.29.2 and later)."
+  removeSoftwareTeamSystemRole(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: RemoveSoftwareTeamSystemRoleInput!
+  ): RemoveSoftwareTeamSystemRolePayload
+  "Creates a workspace service account (Houston createWorkspaceServiceAccount); its API key is in the payload, once."
+  createSoftwareWorkspaceServiceAccount(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: CreateSoftwareWorkspaceServiceAccountInput!
+  ): CreateSoftwareWorkspaceServiceAccountPayload
+  "Deletes a workspace service account (Houston deleteWorkspaceServiceAccount)."
+  deleteSoftwareWorkspaceServiceAccount(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: DeleteSoftwareWorkspaceServiceAccountInput!
+  ): DeleteSoftwareWorkspaceServiceAccountPayload
+  "Creates a deployment service account (Houston createDeploymentServiceAccount); its API key is in the payload, once."
+  createSoftwareDeploymentServiceAccount(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: CreateSoftwareDeploymentServiceAccountInput!
+  ): CreateSoftwareDeploymentServiceAccountPayload
+  "Deletes a deployment service account (Houston deleteDeploymentServiceAccount)."
+  deleteSoftwareDeploymentServiceAccount(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: DeleteSoftwareDeploymentServiceAccountInput!
+  ): DeleteSoftwareDeploymentServiceAccountPayload
+  "Signs a user up with a password (Houston createUser), where local login and signup are enabled."
+  createSoftwareUser(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: CreateSoftwareUserInput!
+  ): CreateSoftwareUserPayload
+  "Logs in with a password (Houston createToken). The token itself is never returned by the gateway."
+  createSoftwareToken(
+    "What to write. Invalid input is BAD_USER_INPUT (extensions.field names the input field), before any upstream request."
+    input: CreateSoftwareTokenInput!
+  ): CreateSoftwareTokenPayload
 }
 `, BuiltIn: false},
 	{Name: "../schema/unified.graphqls", Input: `"A deployment on either platform. Concrete types carry the platform's own fields."
 interface Deployment {
+  "Global id (Node.id): Query.node fetches it again; Subscription.deploymentLogs and deploymentStatus take it."
   id: ID!
   "The deployment's name (Astro name, Software label)."
   name: String!
+  "The deployment's description, as set upstream; null when it has none."
   description: String
+  "ASTRO for Astro objects, SOFTWARE for Software ones."
   platform: Platform!
+  "Health on the shared scale: Astro's status as is, Houston's status upper-cased; what the scale lacks is UNKNOWN."
   status: DeploymentStatus!
   "Astro Runtime version."
   runtimeVersion: String
   "Airflow version that the runtime ships."
   airflowVersion: String
+  "The workspace the deployment belongs to (Astro: batched GetWorkspace; Software: in the deployment's own Houston document)."
   workspace: Workspace
+  "When the deployment was created (RFC 3339, UTC)."
   createdAt: Time
+  "When the deployment was last changed (RFC 3339, UTC)."
   updatedAt: Time
 }
 
 "A workspace on either platform."
 interface Workspace {
+  "Global id (Node.id): Query.node fetches it again; DeploymentFilter.workspaceIds takes it."
   id: ID!
   "The workspace's name (Astro name, Software label)."
   name: String!
+  "The workspace's description, as set upstream; null when it has none."
   description: String
+  "ASTRO for Astro objects, SOFTWARE for Software ones."
   platform: Platform!
+  "When the workspace was created (RFC 3339, UTC)."
   createdAt: Time
+  "When the workspace was last changed (RFC 3339, UTC)."
   updatedAt: Time
 }
 
 "A deployment's health, on both platforms (Software statuses that Astro lacks map to UNKNOWN)."
 enum DeploymentStatus {
+  "Being created (Astro CREATING; Houston CREATING)."
   CREATING
+  "A deploy or an update is rolling out (Astro DEPLOYING; Houston DEPLOYING)."
   DEPLOYING
+  "Running and healthy."
   HEALTHY
+  "Running, but a component is failing."
   UNHEALTHY
+  "Upstream gave no status, or one this schema does not know (for example Houston's free-form statuses)."
   UNKNOWN
+  "Scaled to zero on its hibernation schedule or override (Astro development deployments only)."
   HIBERNATING
 }
 
+"Narrows Query.deployments and Query.deploymentReport; every given condition must hold."
 input DeploymentFilter {
   "Only these platforms (default: every configured platform)."
   platforms: [Platform!]
@@ -13249,53 +15870,83 @@ input DeploymentFilter {
   search: String
 }
 
+"What Query.deployments sorts by; ties are broken by creation time, then by upstream id."
 enum DeploymentOrderField {
+  "By name (Astro name, Software label), byte order."
   NAME
+  "By creation time."
   CREATED_AT
+  "By time of last change."
   UPDATED_AT
 }
 
+"Order of Query.deployments."
 input DeploymentOrder {
+  "The key to sort by."
   field: DeploymentOrderField!
+  "Ascending (default) or descending."
   direction: OrderDirection! = ASC
 }
 
+"A page of deployments (a Relay cursor connection): page forward with first/after, backward with last/before."
 type DeploymentConnection {
+  "How many deployments the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's deployments, each with its cursor."
   edges: [DeploymentEdge!]!
+  "The page's deployments, without cursors (the same as edges.node)."
   nodes: [Deployment!]!
 }
 
+"One deployment in a page, with its cursor."
 type DeploymentEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The deployment."
   node: Deployment!
 }
 
+"Narrows Query.workspaces; every given condition must hold."
 input WorkspaceFilter {
+  "Only these platforms (default: every configured platform the caller has a token for)."
   platforms: [Platform!]
   "Case-insensitive substring of the name."
   search: String
 }
 
+"A page of workspaces (a Relay cursor connection): page forward with first/after, backward with last/before."
 type WorkspaceConnection {
+  "How many workspaces the whole list holds (every page, after filters)."
   totalCount: Int!
+  "Cursors of this page and whether pages come before or after it."
   pageInfo: PageInfo!
+  "The page's workspaces, each with its cursor."
   edges: [WorkspaceEdge!]!
+  "The page's workspaces, without cursors (the same as edges.node)."
   nodes: [Workspace!]!
 }
 
+"One workspace in a page, with its cursor."
 type WorkspaceEdge {
+  "Opaque cursor of this item: pass it as after or before to page from here."
   cursor: String!
+  "The workspace."
   node: Workspace!
 }
 
 "What Query.deploymentReport groups deployments by."
 enum DeploymentReportGroup {
+  "By platform: ASTRO or SOFTWARE."
   PLATFORM
+  "By DeploymentStatus."
   STATUS
+  "By Astro Runtime version (\"unknown\" for Software deployments on Astronomer Certified images)."
   RUNTIME_VERSION
+  "By the Airflow version the runtime ships."
   AIRFLOW_VERSION
+  "By workspace (the workspace's global id)."
   WORKSPACE
 }
 
@@ -13303,6 +15954,7 @@ enum DeploymentReportGroup {
 type DeploymentReportRow {
   "The group's value (\"unknown\" when upstream has none)."
   key: String!
+  "How many deployments the group holds, on both platforms."
   count: Int!
   "How many of them are Astro deployments."
   astro: Int!
@@ -13312,7 +15964,9 @@ type DeploymentReportRow {
 
 "Counts of deployments on both platforms, by one key."
 type DeploymentReport {
+  "The key the rows group by, as asked."
   groupBy: DeploymentReportGroup!
+  "How many deployments the report counted (the sum of the rows' counts)."
   total: Int!
   "Largest groups first, then by key."
   rows: [DeploymentReportRow!]!
@@ -13324,12 +15978,41 @@ extend type Query {
   we run, by runtime version". It reads all deployments (Astro in pages of 1,000 per organization,
   Software in one aliased document): a report, not a dashboard.
   """
-  deploymentReport(groupBy: DeploymentReportGroup!, filter: DeploymentFilter): DeploymentReport!
+  deploymentReport(
+    "The key to count by."
+    groupBy: DeploymentReportGroup!
+    "Only the deployments that match (default: all the caller can reach)."
+    filter: DeploymentFilter
+  ): DeploymentReport!
 
   "Deployments of every platform the caller can reach, merged, filtered and ordered (default: by name)."
-  deployments(filter: DeploymentFilter, orderBy: DeploymentOrder, first: Int, after: String, last: Int, before: String): DeploymentConnection!
+  deployments(
+    "Only the deployments that match (default: all the caller can reach). Filtering on status or search reads every deployment; the others are passed upstream."
+    filter: DeploymentFilter
+    "Sort order (default: NAME ascending). Astro sorts upstream, so a first page of n costs one ListDeployments per organization for n items."
+    orderBy: DeploymentOrder
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): DeploymentConnection!
   "Workspaces of every platform the caller can reach, ordered by name."
-  workspaces(filter: WorkspaceFilter, first: Int, after: String, last: Int, before: String): WorkspaceConnection!
+  workspaces(
+    "Only the workspaces that match (default: all the caller can reach)."
+    filter: WorkspaceFilter
+    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    first: Int
+    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    after: String
+    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    last: Int
+    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    before: String
+  ): WorkspaceConnection!
   "Astro (Hosted and Hybrid), through the Astro API. Null when the gateway has no Astro backend."
   astro: AstroQuery
   "Astronomer Software, through Houston. Null when the gateway has no Houston backend."
@@ -13338,11 +16021,17 @@ extend type Query {
 
 "An Airflow component that writes deployment logs (Astro's log sources; Software's components)."
 enum LogSource {
+  "The Airflow scheduler."
   SCHEDULER
+  "The triggerer, which runs deferred tasks."
   TRIGGERER
+  "Celery workers (task logs stay in Airflow)."
   WORKER
+  "The Airflow webserver (Airflow 2)."
   WEBSERVER
+  "The standalone DAG processor."
   DAG_PROCESSOR
+  "The Airflow API server (Airflow 3, which replaces the webserver)."
   APISERVER
 }
 
@@ -13352,13 +16041,17 @@ type DeploymentLogLine {
   id: ID!
   "The deployment's global id."
   deploymentId: ID!
+  "ASTRO for Astro objects, SOFTWARE for Software ones."
   platform: Platform!
+  "When the component wrote the line (RFC 3339, UTC)."
   timestamp: Time!
   "The component that wrote the line; null for a component this schema does not know."
   source: LogSource
+  "The line as the component wrote it, without a trailing newline."
   message: String!
 }
 
+"Streams over graphql-ws (WebSocket) or Server-Sent Events; each event is one field's value."
 type Subscription {
   """
   Follows a deployment's new log lines, oldest first, until the client stops.
@@ -13368,7 +16061,14 @@ type Subscription {
   subscribing. Astro: polled from the Astro API (one GET per interval, within
   the caller's rate budget), starting with the last minute.
   """
-  deploymentLogs(deploymentId: ID!, sources: [LogSource!], search: String): DeploymentLogLine!
+  deploymentLogs(
+    "The deployment's global id (Deployment.id), of either platform."
+    deploymentId: ID!
+    "Only lines of these components (default: all)."
+    sources: [LogSource!]
+    "Only lines that contain this text (case-sensitive substring)."
+    search: String
+  ): DeploymentLogLine!
   """
   Watches deployments' statuses: first the current status of each, then one
   event whenever one changes, until the client stops. deploymentIds are global
@@ -13376,12 +16076,17 @@ type Subscription {
   deployment of a poll in one batch (one ListDeployments per Astro
   organization, one aliased Houston document), past the gateway's cache.
   """
-  deploymentStatus(deploymentIds: [ID!]!): DeploymentStatusEvent!
+  deploymentStatus(
+    "Global ids (Deployment.id) of either platform, 1 to 100."
+    deploymentIds: [ID!]!
+  ): DeploymentStatusEvent!
 }
 
 "A deployment's status, as first seen or as changed."
 type DeploymentStatusEvent {
+  "The deployment's global id, as subscribed."
   deploymentId: ID!
+  "The status now."
   status: DeploymentStatus!
   "The status before this change; null for the first event of a deployment."
   previous: DeploymentStatus

@@ -25,205 +25,312 @@ type Workspace interface {
 	IsWorkspace()
 }
 
+// Input of Mutation.addAstroTeamMembers.
 type AddAstroTeamMembersInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
-	TeamID         string `json:"teamId"`
+	// The team's Astro id (not its global id).
+	TeamID string `json:"teamId"`
 	// At least one user id.
 	MemberIds []string `json:"memberIds"`
 }
 
+// What Mutation.addAstroTeamMembers returns.
 type AddAstroTeamMembersPayload struct {
 	// The team, read again after the change.
 	Team *AstroTeam `json:"team"`
 }
 
+// Input of Mutation.addSoftwareDeploymentTeam.
 type AddSoftwareDeploymentTeamInput struct {
+	// The deployment: its global id (SoftwareDeployment.id) or its Houston id.
 	DeploymentID string `json:"deploymentId"`
-	TeamID       string `json:"teamId"`
+	// The team: its global id (SoftwareTeam.id) or its Houston id.
+	TeamID string `json:"teamId"`
 	// A DEPLOYMENT_* role.
 	Role SoftwareRole `json:"role"`
 }
 
+// What Mutation.addSoftwareDeploymentTeam returns.
 type AddSoftwareDeploymentTeamPayload struct {
+	// The role binding the write created or changed.
 	RoleBinding *SoftwareRoleBinding `json:"roleBinding"`
 }
 
+// Input of Mutation.addSoftwareDeploymentUser.
 type AddSoftwareDeploymentUserInput struct {
+	// The deployment: its global id (SoftwareDeployment.id) or its Houston id.
 	DeploymentID string `json:"deploymentId"`
-	Email        string `json:"email"`
+	// The user's e-mail address (a member of the deployment's workspace).
+	Email string `json:"email"`
 	// A DEPLOYMENT_* role.
 	Role SoftwareRole `json:"role"`
 }
 
+// What Mutation.addSoftwareDeploymentUser returns.
 type AddSoftwareDeploymentUserPayload struct {
+	// The role binding the write created or changed.
 	RoleBinding *SoftwareRoleBinding `json:"roleBinding"`
 }
 
 // Gives a team a system role, replacing the one it had (Houston 0.29.2 and later).
 type AddSoftwareTeamSystemRoleInput struct {
+	// The team: its global id (SoftwareTeam.id) or its Houston id.
 	TeamID string `json:"teamId"`
 	// A SYSTEM_* role.
 	Role SoftwareRole `json:"role"`
 }
 
+// What Mutation.addSoftwareTeamSystemRole returns.
 type AddSoftwareTeamSystemRolePayload struct {
+	// The role binding the write created or changed.
 	RoleBinding *SoftwareRoleBinding `json:"roleBinding"`
 }
 
 // Gives a team a workspace role (Houston 0.28 and later).
 type AddSoftwareWorkspaceTeamInput struct {
+	// The workspace: its global id (SoftwareWorkspace.id) or its Houston id.
 	WorkspaceID string `json:"workspaceId"`
-	TeamID      string `json:"teamId"`
+	// The team: its global id (SoftwareTeam.id) or its Houston id.
+	TeamID string `json:"teamId"`
 	// A WORKSPACE_* role.
 	Role SoftwareRole `json:"role"`
 }
 
+// What Mutation.addSoftwareWorkspaceTeam returns.
 type AddSoftwareWorkspaceTeamPayload struct {
+	// The workspace after the write, with the fields you select.
 	Workspace *SoftwareWorkspace `json:"workspace"`
 }
 
 // Gives the user with this e-mail address a workspace role, or invites the address.
 type AddSoftwareWorkspaceUserInput struct {
+	// The workspace: its global id (SoftwareWorkspace.id) or its Houston id.
 	WorkspaceID string `json:"workspaceId"`
-	Email       string `json:"email"`
+	// The user's e-mail address; someone without an account is invited.
+	Email string `json:"email"`
 	// A WORKSPACE_* role.
 	Role SoftwareRole `json:"role"`
 }
 
+// What Mutation.addSoftwareWorkspaceUser returns.
 type AddSoftwareWorkspaceUserPayload struct {
+	// The workspace after the write, with the fields you select.
 	Workspace *SoftwareWorkspace `json:"workspace"`
 }
 
 // Records an operator-managed Airflow custom resource as a deployment (Houston 2.1 and later).
 type AdoptSoftwareDeploymentInput struct {
+	// The workspace: its global id (SoftwareWorkspace.id) or its Houston id.
 	WorkspaceID string `json:"workspaceId"`
-	ClusterID   string `json:"clusterId"`
+	// The cluster the Airflow runs on.
+	ClusterID string `json:"clusterId"`
+	// The namespace of the Airflow custom resource to adopt.
 	CrNamespace string `json:"crNamespace"`
-	CrName      string `json:"crName"`
+	// The name of the Airflow custom resource to adopt.
+	CrName string `json:"crName"`
 	// Default: the resource's name.
-	Name                    *string `json:"name,omitempty"`
-	Description             *string `json:"description,omitempty"`
-	UseApcLogging           bool    `json:"useApcLogging"`
-	UseApcRegistry          bool    `json:"useApcRegistry"`
-	AcceptIncompatibilities bool    `json:"acceptIncompatibilities"`
+	Name *string `json:"name,omitempty"`
+	// A description for the adopted deployment.
+	Description *string `json:"description,omitempty"`
+	// Whether to send its logs to the platform's logging.
+	UseApcLogging bool `json:"useApcLogging"`
+	// Whether it pulls images from the platform's registry.
+	UseApcRegistry bool `json:"useApcRegistry"`
+	// Adopt even where the resource differs from what the platform would create.
+	AcceptIncompatibilities bool `json:"acceptIncompatibilities"`
 }
 
+// What Mutation.adoptSoftwareDeployment returns.
 type AdoptSoftwareDeploymentPayload struct {
+	// The deployment after the write, with the fields you select (read back in the same Houston document).
 	Deployment *SoftwareDeployment `json:"deployment"`
 }
 
 // A token of a deployment's remote-execution agents.
 type AstroAgentToken struct {
-	ID             string `json:"id"`
-	AgentTokenID   string `json:"agentTokenId"`
-	DeploymentID   string `json:"deploymentId"`
+	// Global id (Node.id): Query.node fetches it again.
+	ID string `json:"id"`
+	// Astro's own id of the agent token (the API's id; `id` is the global one).
+	AgentTokenID string `json:"agentTokenId"`
+	// The Astro id of the deployment it belongs to.
+	DeploymentID string `json:"deploymentId"`
+	// The Astro id of the organization it belongs to.
 	OrganizationID string `json:"organizationId"`
-	Name           string `json:"name"`
-	Description    string `json:"description"`
-	ShortToken     string `json:"shortToken"`
+	// The name of the API token.
+	Name string `json:"name"`
+	// The description of the API token.
+	Description string `json:"description"`
+	// The short value of the API token.
+	ShortToken string `json:"shortToken"`
 	// The secret: only in the payload of createAstroAgentToken.
-	Token              *string       `json:"token,omitempty"`
-	StartAt            *time.Time    `json:"startAt,omitempty"`
-	EndAt              *time.Time    `json:"endAt,omitempty"`
-	ExpiryPeriodInDays *int          `json:"expiryPeriodInDays,omitempty"`
-	LastUsedAt         *time.Time    `json:"lastUsedAt,omitempty"`
-	LastRotatedAt      *time.Time    `json:"lastRotatedAt,omitempty"`
-	CreatedAt          *time.Time    `json:"createdAt,omitempty"`
-	UpdatedAt          *time.Time    `json:"updatedAt,omitempty"`
-	CreatedBy          *AstroSubject `json:"createdBy,omitempty"`
-	UpdatedBy          *AstroSubject `json:"updatedBy,omitempty"`
+	Token *string `json:"token,omitempty"`
+	// The time when the API token will become valid in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	StartAt *time.Time `json:"startAt,omitempty"`
+	// The time when the API token expires in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	EndAt *time.Time `json:"endAt,omitempty"`
+	// The expiry period of the API token in days.
+	ExpiryPeriodInDays *int `json:"expiryPeriodInDays,omitempty"`
+	// The time when the API token was last used in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+	// The time when the API token was last rotated in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	LastRotatedAt *time.Time `json:"lastRotatedAt,omitempty"`
+	// The time when the API token was created in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// The time when the API token was last updated in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	// Who created it: a user or an API token.
+	CreatedBy *AstroSubject `json:"createdBy,omitempty"`
+	// Who last changed it: a user or an API token.
+	UpdatedBy *AstroSubject `json:"updatedBy,omitempty"`
 }
 
 func (AstroAgentToken) IsNode() {}
 
+// A page of Astro agent tokens (a Relay cursor connection): page forward with first/after, backward with last/before.
 type AstroAgentTokenConnection struct {
-	TotalCount int                    `json:"totalCount"`
-	PageInfo   *PageInfo              `json:"pageInfo"`
-	Edges      []*AstroAgentTokenEdge `json:"edges"`
-	Nodes      []*AstroAgentToken     `json:"nodes"`
+	// How many Astro agent tokens the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Astro agent tokens, each with its cursor.
+	Edges []*AstroAgentTokenEdge `json:"edges"`
+	// The page's Astro agent tokens, without cursors (the same as edges.node).
+	Nodes []*AstroAgentToken `json:"nodes"`
 }
 
+// One Astro agent token in a page, with its cursor.
 type AstroAgentTokenEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *AstroAgentToken `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Astro agent token.
+	Node *AstroAgentToken `json:"node"`
 }
 
 // A CIDR range from which the organization's API and UI may be used.
 type AstroAllowedIPAddressRange struct {
 	// Astro's id of the range (there is no by-id lookup, so no global id).
-	ID             string        `json:"id"`
-	OrganizationID string        `json:"organizationId"`
-	IPAddressRange string        `json:"ipAddressRange"`
-	CreatedAt      *time.Time    `json:"createdAt,omitempty"`
-	UpdatedAt      *time.Time    `json:"updatedAt,omitempty"`
-	CreatedBy      *AstroSubject `json:"createdBy,omitempty"`
-	UpdatedBy      *AstroSubject `json:"updatedBy,omitempty"`
+	ID string `json:"id"`
+	// The allowed IP address range's Organization ID.
+	OrganizationID string `json:"organizationId"`
+	// The allowed IP address range in CIDR format.
+	IPAddressRange string `json:"ipAddressRange"`
+	// The time when the allowed IP address range was created in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// The time when the allowed IP address range was updated in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	// Who created it: a user or an API token.
+	CreatedBy *AstroSubject `json:"createdBy,omitempty"`
+	// Who last changed it: a user or an API token.
+	UpdatedBy *AstroSubject `json:"updatedBy,omitempty"`
 }
 
+// A page of Astro allowed IP address ranges (a Relay cursor connection): page forward with first/after, backward with last/before.
 type AstroAllowedIPAddressRangeConnection struct {
-	TotalCount int                               `json:"totalCount"`
-	PageInfo   *PageInfo                         `json:"pageInfo"`
-	Edges      []*AstroAllowedIPAddressRangeEdge `json:"edges"`
-	Nodes      []*AstroAllowedIPAddressRange     `json:"nodes"`
+	// How many Astro allowed IP address ranges the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Astro allowed IP address ranges, each with its cursor.
+	Edges []*AstroAllowedIPAddressRangeEdge `json:"edges"`
+	// The page's Astro allowed IP address ranges, without cursors (the same as edges.node).
+	Nodes []*AstroAllowedIPAddressRange `json:"nodes"`
 }
 
+// One Astro allowed IP address range in a page, with its cursor.
 type AstroAllowedIPAddressRangeEdge struct {
-	Cursor string                      `json:"cursor"`
-	Node   *AstroAllowedIPAddressRange `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Astro allowed IP address range.
+	Node *AstroAllowedIPAddressRange `json:"node"`
 }
 
 // An organization, workspace or deployment API token.
 type AstroAPIToken struct {
-	ID             string              `json:"id"`
-	APITokenID     string              `json:"apiTokenId"`
-	OrganizationID string              `json:"organizationId"`
-	Name           string              `json:"name"`
-	Description    string              `json:"description"`
-	Scope          *AstroAPITokenScope `json:"scope,omitempty"`
-	Kind           *AstroAPITokenKind  `json:"kind,omitempty"`
-	ShortToken     string              `json:"shortToken"`
+	// Global id (Node.id): Query.node fetches it again.
+	ID string `json:"id"`
+	// Astro's own id of the API token (the API's id; `id` is the global one).
+	APITokenID string `json:"apiTokenId"`
+	// The Astro id of the organization it belongs to.
+	OrganizationID string `json:"organizationId"`
+	// The name of the API token.
+	Name string `json:"name"`
+	// The description of the API token.
+	Description string `json:"description"`
+	// The scope of the API token.
+	Scope *AstroAPITokenScope `json:"scope,omitempty"`
+	// The kind of the API token.
+	Kind *AstroAPITokenKind `json:"kind,omitempty"`
+	// The short value of the API token.
+	ShortToken string `json:"shortToken"`
 	// The secret: only in the payloads of createAstroApiToken and rotateAstroApiToken.
-	Token              *string              `json:"token,omitempty"`
-	Roles              []*AstroAPITokenRole `json:"roles"`
-	StartAt            *time.Time           `json:"startAt,omitempty"`
-	EndAt              *time.Time           `json:"endAt,omitempty"`
-	ExpiryPeriodInDays *int                 `json:"expiryPeriodInDays,omitempty"`
-	LastUsedAt         *time.Time           `json:"lastUsedAt,omitempty"`
-	LastRotatedAt      *time.Time           `json:"lastRotatedAt,omitempty"`
-	CreatedAt          *time.Time           `json:"createdAt,omitempty"`
-	UpdatedAt          *time.Time           `json:"updatedAt,omitempty"`
-	CreatedBy          *AstroSubject        `json:"createdBy,omitempty"`
-	UpdatedBy          *AstroSubject        `json:"updatedBy,omitempty"`
+	Token *string `json:"token,omitempty"`
+	// The roles of the API token.
+	Roles []*AstroAPITokenRole `json:"roles"`
+	// The time when the API token will become valid in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	StartAt *time.Time `json:"startAt,omitempty"`
+	// The time when the API token expires in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	EndAt *time.Time `json:"endAt,omitempty"`
+	// The expiry period of the API token in days.
+	ExpiryPeriodInDays *int `json:"expiryPeriodInDays,omitempty"`
+	// The time when the API token was last used in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+	// The time when the API token was last rotated in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	LastRotatedAt *time.Time `json:"lastRotatedAt,omitempty"`
+	// The time when the API token was created in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// The time when the API token was last updated in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	// Who created it: a user or an API token.
+	CreatedBy *AstroSubject `json:"createdBy,omitempty"`
+	// Who last changed it: a user or an API token.
+	UpdatedBy *AstroSubject `json:"updatedBy,omitempty"`
 }
 
 func (AstroAPIToken) IsNode() {}
 
+// A page of Astro API tokens (a Relay cursor connection): page forward with first/after, backward with last/before.
 type AstroAPITokenConnection struct {
-	TotalCount int                  `json:"totalCount"`
-	PageInfo   *PageInfo            `json:"pageInfo"`
-	Edges      []*AstroAPITokenEdge `json:"edges"`
-	Nodes      []*AstroAPIToken     `json:"nodes"`
+	// How many Astro API tokens the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Astro API tokens, each with its cursor.
+	Edges []*AstroAPITokenEdge `json:"edges"`
+	// The page's Astro API tokens, without cursors (the same as edges.node).
+	Nodes []*AstroAPIToken `json:"nodes"`
 }
 
+// One Astro API token in a page, with its cursor.
 type AstroAPITokenEdge struct {
-	Cursor string         `json:"cursor"`
-	Node   *AstroAPIToken `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Astro API token.
+	Node *AstroAPIToken `json:"node"`
 }
 
 // A role of an API token on one entity; for DAG and DAG_TAG entities entityId is the DAG id or tag.
 type AstroAPITokenRole struct {
-	EntityType   *AstroAPITokenEntityType `json:"entityType,omitempty"`
-	EntityID     string                   `json:"entityId"`
-	DeploymentID *string                  `json:"deploymentId,omitempty"`
-	Role         string                   `json:"role"`
+	// The type of the entity.
+	EntityType *AstroAPITokenEntityType `json:"entityType,omitempty"`
+	// The ID of the entity. For DAG roles, this is the DAG ID. For TAG roles, this is the tag value.
+	EntityID string `json:"entityId"`
+	// Required when EntityType is DAG or TAG. The deployment containing the DAG.
+	DeploymentID *string `json:"deploymentId,omitempty"`
+	// The role of the API token.
+	Role string `json:"role"`
 }
 
 // DAG and DAG_TAG roles need deploymentId.
 type AstroAPITokenRoleInput struct {
-	EntityType   AstroAPITokenEntityType `json:"entityType"`
-	EntityID     string                  `json:"entityId"`
-	DeploymentID *string                 `json:"deploymentId,omitempty"`
-	Role         string                  `json:"role"`
+	// The type of the entity.
+	EntityType AstroAPITokenEntityType `json:"entityType"`
+	// The ID of the entity. For DAG roles, this is the DAG ID. For TAG roles, this is the tag value.
+	EntityID string `json:"entityId"`
+	// Required when EntityType is DAG or TAG. The deployment containing the DAG.
+	DeploymentID *string `json:"deploymentId,omitempty"`
+	// The role of the API token.
+	Role string `json:"role"`
 }
 
 // An organization's audit log for a time window (GetOrganizationAuditLogs), as Astro sends it.
@@ -238,61 +345,110 @@ type AstroAuditLog struct {
 
 // dbInstanceType and providerAccount are required for HYBRID clusters.
 type AstroAWSClusterCreateInput struct {
-	Name                          string                      `json:"name"`
-	Type                          AstroClusterType            `json:"type"`
-	Region                        string                      `json:"region"`
-	VpcSubnetRange                string                      `json:"vpcSubnetRange"`
-	DbInstanceType                *string                     `json:"dbInstanceType,omitempty"`
-	ProviderAccount               *string                     `json:"providerAccount,omitempty"`
-	SecondaryVpcCidr              *string                     `json:"secondaryVpcCidr,omitempty"`
-	IsPrivateNetworkEgressEnabled *bool                       `json:"isPrivateNetworkEgressEnabled,omitempty"`
-	DrRegion                      *string                     `json:"drRegion,omitempty"`
-	DrVpcSubnetRange              *string                     `json:"drVpcSubnetRange,omitempty"`
-	DrSecondaryVpcCidr            *string                     `json:"drSecondaryVpcCidr,omitempty"`
-	EnableReplicationTimeControl  *bool                       `json:"enableReplicationTimeControl,omitempty"`
-	K8sTags                       []*AstroClusterTagInput     `json:"k8sTags,omitempty"`
-	NodePools                     []*AstroNodePoolCreateInput `json:"nodePools,omitempty"`
-	WorkspaceIds                  []string                    `json:"workspaceIds,omitempty"`
+	// The cluster's name.
+	Name string `json:"name"`
+	// The cluster's type.
+	Type AstroClusterType `json:"type"`
+	// The cluster's region.
+	Region string `json:"region"`
+	// The VPC subnet range.
+	VpcSubnetRange string `json:"vpcSubnetRange"`
+	// The type of database instance that is used for the cluster. Required for Hybrid clusters.
+	DbInstanceType *string `json:"dbInstanceType,omitempty"`
+	// The provider account ID. Required for Hybrid clusters.
+	ProviderAccount *string `json:"providerAccount,omitempty"`
+	// The secondary VPC CIDR for pods. For AWS clusters only.
+	SecondaryVpcCidr *string `json:"secondaryVpcCidr,omitempty"`
+	// When true, enables Private Network Egress mode, which disables public Internet connectivity from the cluster's Deployments and metrics exports. For AWS clusters only.
+	IsPrivateNetworkEgressEnabled *bool `json:"isPrivateNetworkEgressEnabled,omitempty"`
+	// The secondary region for Disaster Recovery.
+	DrRegion *string `json:"drRegion,omitempty"`
+	// The VPC subnet range for the DR region. Defaults to the primary VPC subnet range if not specified.
+	DrVpcSubnetRange *string `json:"drVpcSubnetRange,omitempty"`
+	// The secondary CIDR for the DR region. Defaults to the primary secondary CIDR if not specified. For AWS clusters only.
+	DrSecondaryVpcCidr *string `json:"drSecondaryVpcCidr,omitempty"`
+	// Whether Bucket Storage Replication Time Control should be enabled for DR on task logs.
+	EnableReplicationTimeControl *bool `json:"enableReplicationTimeControl,omitempty"`
+	// The Kubernetes tags in the cluster.
+	K8sTags []*AstroClusterTagInput `json:"k8sTags,omitempty"`
+	// The list of node pools to create in the cluster.
+	NodePools []*AstroNodePoolCreateInput `json:"nodePools,omitempty"`
+	// The list of Workspaces that are authorized to the cluster.
+	WorkspaceIds []string `json:"workspaceIds,omitempty"`
 }
 
 // dbInstanceType and providerAccount are required for HYBRID clusters.
 type AstroAzureClusterCreateInput struct {
-	Name                         string                      `json:"name"`
-	Type                         AstroClusterType            `json:"type"`
-	Region                       string                      `json:"region"`
-	VpcSubnetRange               string                      `json:"vpcSubnetRange"`
-	DbInstanceType               *string                     `json:"dbInstanceType,omitempty"`
-	ProviderAccount              *string                     `json:"providerAccount,omitempty"`
-	TenantID                     *string                     `json:"tenantId,omitempty"`
-	DrRegion                     *string                     `json:"drRegion,omitempty"`
-	DrVpcSubnetRange             *string                     `json:"drVpcSubnetRange,omitempty"`
-	EnableReplicationTimeControl *bool                       `json:"enableReplicationTimeControl,omitempty"`
-	K8sTags                      []*AstroClusterTagInput     `json:"k8sTags,omitempty"`
-	NodePools                    []*AstroNodePoolCreateInput `json:"nodePools,omitempty"`
-	WorkspaceIds                 []string                    `json:"workspaceIds,omitempty"`
+	// The cluster's name.
+	Name string `json:"name"`
+	// The cluster's type.
+	Type AstroClusterType `json:"type"`
+	// The cluster's region.
+	Region string `json:"region"`
+	// The VPC subnet range.
+	VpcSubnetRange string `json:"vpcSubnetRange"`
+	// The type of database instance that is used for the cluster. Required for Hybrid clusters.
+	DbInstanceType *string `json:"dbInstanceType,omitempty"`
+	// The provider account ID. Required for Hybrid clusters.
+	ProviderAccount *string `json:"providerAccount,omitempty"`
+	// The tenant ID. For Azure clusters only.
+	TenantID *string `json:"tenantId,omitempty"`
+	// The secondary region for Disaster Recovery.
+	DrRegion *string `json:"drRegion,omitempty"`
+	// The VPC subnet range for the DR region. Defaults to the primary VPC subnet range if not specified.
+	DrVpcSubnetRange *string `json:"drVpcSubnetRange,omitempty"`
+	// Whether Bucket Storage Replication Time Control should be enabled for DR on task logs.
+	EnableReplicationTimeControl *bool `json:"enableReplicationTimeControl,omitempty"`
+	// The Kubernetes tags in the cluster.
+	K8sTags []*AstroClusterTagInput `json:"k8sTags,omitempty"`
+	// The list of node pools to create in the cluster.
+	NodePools []*AstroNodePoolCreateInput `json:"nodePools,omitempty"`
+	// The list of Workspaces that are authorized to the cluster.
+	WorkspaceIds []string `json:"workspaceIds,omitempty"`
 }
 
+// An Astro cluster (GetCluster): where dedicated and Hybrid deployments run.
 type AstroCluster struct {
-	ID              string                    `json:"id"`
-	ClusterID       string                    `json:"clusterId"`
-	OrganizationID  string                    `json:"organizationId"`
-	Name            string                    `json:"name"`
-	CloudProvider   *AstroCloudProvider       `json:"cloudProvider,omitempty"`
-	Region          *string                   `json:"region,omitempty"`
-	Type            *AstroClusterType         `json:"type,omitempty"`
-	Status          *AstroClusterStatus       `json:"status,omitempty"`
-	DbInstanceType  *string                   `json:"dbInstanceType,omitempty"`
-	VpcSubnetRange  *string                   `json:"vpcSubnetRange,omitempty"`
-	IsDrEnabled     *bool                     `json:"isDrEnabled,omitempty"`
-	IsLimited       *bool                     `json:"isLimited,omitempty"`
-	WorkspaceIds    []string                  `json:"workspaceIds,omitempty"`
-	NodePools       []*AstroNodePool          `json:"nodePools,omitempty"`
-	CreatedAt       *time.Time                `json:"createdAt,omitempty"`
-	UpdatedAt       *time.Time                `json:"updatedAt,omitempty"`
-	HealthStatus    *AstroClusterHealthStatus `json:"healthStatus,omitempty"`
-	Metadata        *AstroClusterMetadata     `json:"metadata,omitempty"`
-	Tags            []*AstroClusterTag        `json:"tags,omitempty"`
-	ProviderAccount *string                   `json:"providerAccount,omitempty"`
+	// Global id (Node.id): Query.node fetches it again.
+	ID string `json:"id"`
+	// Astro's own id of the cluster (the API's id; `id` is the global one).
+	ClusterID string `json:"clusterId"`
+	// The ID of the Organization that the cluster belongs to.
+	OrganizationID string `json:"organizationId"`
+	// The cluster's name.
+	Name string `json:"name"`
+	// The name of the cluster's cloud provider.
+	CloudProvider *AstroCloudProvider `json:"cloudProvider,omitempty"`
+	// The region in which the cluster is created.
+	Region *string `json:"region,omitempty"`
+	// The type of the cluster.
+	Type *AstroClusterType `json:"type,omitempty"`
+	// The status of the cluster.
+	Status *AstroClusterStatus `json:"status,omitempty"`
+	// The type of database instance that is used for the cluster.
+	DbInstanceType *string `json:"dbInstanceType,omitempty"`
+	// The VPC subnet range.
+	VpcSubnetRange *string `json:"vpcSubnetRange,omitempty"`
+	// Whether Disaster Recovery is enabled on the cluster
+	IsDrEnabled *bool `json:"isDrEnabled,omitempty"`
+	// Whether the cluster is limited.
+	IsLimited *bool `json:"isLimited,omitempty"`
+	// The list of Workspaces that are authorized to the cluster.
+	WorkspaceIds []string `json:"workspaceIds,omitempty"`
+	// The list of node pools that are created in the cluster.
+	NodePools []*AstroNodePool `json:"nodePools,omitempty"`
+	// The time when the cluster was created in UTC. formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// The time when the cluster was last updated in UTC. formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	// The cluster's health and its findings.
+	HealthStatus *AstroClusterHealthStatus `json:"healthStatus,omitempty"`
+	// The cluster's external IPs and OIDC issuer.
+	Metadata *AstroClusterMetadata `json:"metadata,omitempty"`
+	// The Kubernetes tags in the cluster. For AWS Hybrid clusters only.
+	Tags []*AstroClusterTag `json:"tags,omitempty"`
+	// The provider account ID. For GCP clusters only.
+	ProviderAccount *string `json:"providerAccount,omitempty"`
 	// AWS only.
 	SecondaryVpcCidr *string `json:"secondaryVpcCidr,omitempty"`
 	// AWS only.
@@ -304,407 +460,681 @@ type AstroCluster struct {
 	// GCP only.
 	ServiceSubnetRange *string `json:"serviceSubnetRange,omitempty"`
 	// Azure only.
-	TenantID           *string `json:"tenantId,omitempty"`
-	DrRegion           *string `json:"drRegion,omitempty"`
-	IsFailedOver       *bool   `json:"isFailedOver,omitempty"`
-	FailoverInProgress *bool   `json:"failoverInProgress,omitempty"`
+	TenantID *string `json:"tenantId,omitempty"`
+	// The secondary region for Disaster Recovery for the cluster.
+	DrRegion *string `json:"drRegion,omitempty"`
+	// Whether the cluster is currently failed over to the DR region.
+	IsFailedOver *bool `json:"isFailedOver,omitempty"`
+	// Whether a failover is currently in progress.
+	FailoverInProgress *bool `json:"failoverInProgress,omitempty"`
 }
 
 func (AstroCluster) IsNode() {}
 
+// A page of Astro clusters (a Relay cursor connection): page forward with first/after, backward with last/before.
 type AstroClusterConnection struct {
-	TotalCount int                 `json:"totalCount"`
-	PageInfo   *PageInfo           `json:"pageInfo"`
-	Edges      []*AstroClusterEdge `json:"edges"`
-	Nodes      []*AstroCluster     `json:"nodes"`
+	// How many Astro clusters the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Astro clusters, each with its cursor.
+	Edges []*AstroClusterEdge `json:"edges"`
+	// The page's Astro clusters, without cursors (the same as edges.node).
+	Nodes []*AstroCluster `json:"nodes"`
 }
 
 // Exactly one variant, keyed as Astro's cloudProvider is.
 type AstroClusterCreateSpec struct {
-	AWS   *AstroAWSClusterCreateInput   `json:"aws,omitempty"`
+	// A cluster on AWS.
+	AWS *AstroAWSClusterCreateInput `json:"aws,omitempty"`
+	// A cluster on Azure.
 	Azure *AstroAzureClusterCreateInput `json:"azure,omitempty"`
-	GCP   *AstroGCPClusterCreateInput   `json:"gcp,omitempty"`
+	// A cluster on GCP.
+	GCP *AstroGCPClusterCreateInput `json:"gcp,omitempty"`
 }
 
+// One Astro cluster in a page, with its cursor.
 type AstroClusterEdge struct {
-	Cursor string        `json:"cursor"`
-	Node   *AstroCluster `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Astro cluster.
+	Node *AstroCluster `json:"node"`
 }
 
+// One health finding of a cluster.
 type AstroClusterHealthDetail struct {
-	Code        string  `json:"code"`
-	Component   *string `json:"component,omitempty"`
-	Description string  `json:"description"`
-	Severity    string  `json:"severity"`
+	// The health status for a specific component.
+	Code string `json:"code"`
+	// The component the finding is about.
+	Component *string `json:"component,omitempty"`
+	// A description of the component that was assessed.
+	Description string `json:"description"`
+	// The weight this component is given in overall cluster health assessment.
+	Severity string `json:"severity"`
 }
 
+// A cluster's health with its findings.
 type AstroClusterHealthStatus struct {
-	Value   *AstroClusterHealth         `json:"value,omitempty"`
+	// Overall health state (HEALTHY or UNHEALTHY).
+	Value *AstroClusterHealth `json:"value,omitempty"`
+	// List of details supporting health assessment.
 	Details []*AstroClusterHealthDetail `json:"details,omitempty"`
 }
 
+// Network facts of a cluster (for allow-listing).
 type AstroClusterMetadata struct {
-	ExternalIPs   []string `json:"externalIPs,omitempty"`
-	KubeDNSIP     *string  `json:"kubeDnsIp,omitempty"`
-	OidcIssuerURL *string  `json:"oidcIssuerUrl,omitempty"`
+	// External IPs of the cluster.
+	ExternalIPs []string `json:"externalIPs,omitempty"`
+	// The IP address of the kube-dns service.
+	KubeDNSIP *string `json:"kubeDnsIp,omitempty"`
+	// OIDC issuer URL for the cluster
+	OidcIssuerURL *string `json:"oidcIssuerUrl,omitempty"`
 }
 
 // What a cluster of one cloud provider can be configured with.
 type AstroClusterOptions struct {
-	Provider                   *AstroCloudProvider          `json:"provider,omitempty"`
-	Regions                    []*AstroProviderRegion       `json:"regions"`
-	DefaultRegion              *AstroProviderRegion         `json:"defaultRegion"`
-	NodeInstances              []*AstroProviderInstanceType `json:"nodeInstances"`
-	DefaultNodeInstance        *AstroProviderInstanceType   `json:"defaultNodeInstance"`
-	DatabaseInstances          []*AstroProviderInstanceType `json:"databaseInstances"`
-	DefaultDatabaseInstance    *AstroProviderInstanceType   `json:"defaultDatabaseInstance"`
-	NodeCountMin               int                          `json:"nodeCountMin"`
-	NodeCountMax               int                          `json:"nodeCountMax"`
-	NodeCountDefault           int                          `json:"nodeCountDefault"`
-	DefaultVpcSubnetRange      string                       `json:"defaultVpcSubnetRange"`
-	DefaultPodSubnetRange      *string                      `json:"defaultPodSubnetRange,omitempty"`
-	DefaultServicePeeringRange *string                      `json:"defaultServicePeeringRange,omitempty"`
-	DefaultServiceSubnetRange  *string                      `json:"defaultServiceSubnetRange,omitempty"`
+	// The cloud provider.
+	Provider *AstroCloudProvider `json:"provider,omitempty"`
+	// The available regions.
+	Regions []*AstroProviderRegion `json:"regions"`
+	// The region a new cluster gets by default.
+	DefaultRegion *AstroProviderRegion `json:"defaultRegion"`
+	// The available node instances.
+	NodeInstances []*AstroProviderInstanceType `json:"nodeInstances"`
+	// The node instance type a new cluster gets by default.
+	DefaultNodeInstance *AstroProviderInstanceType `json:"defaultNodeInstance"`
+	// The available database instances.
+	DatabaseInstances []*AstroProviderInstanceType `json:"databaseInstances"`
+	// The database instance type a new cluster gets by default.
+	DefaultDatabaseInstance *AstroProviderInstanceType `json:"defaultDatabaseInstance"`
+	// The minimum number of nodes.
+	NodeCountMin int `json:"nodeCountMin"`
+	// The maximum number of nodes.
+	NodeCountMax int `json:"nodeCountMax"`
+	// The default number of nodes.
+	NodeCountDefault int `json:"nodeCountDefault"`
+	// The default VPC subnet range.
+	DefaultVpcSubnetRange string `json:"defaultVpcSubnetRange"`
+	// The default pod subnet range.
+	DefaultPodSubnetRange *string `json:"defaultPodSubnetRange,omitempty"`
+	// The default service peering range.
+	DefaultServicePeeringRange *string `json:"defaultServicePeeringRange,omitempty"`
+	// The default service subnet range.
+	DefaultServiceSubnetRange *string `json:"defaultServiceSubnetRange,omitempty"`
 }
 
+// A Kubernetes label Astro puts on the cluster's resources.
 type AstroClusterTag struct {
-	Key   *string `json:"key,omitempty"`
+	// The tag's key.
+	Key *string `json:"key,omitempty"`
+	// The tag's value.
 	Value *string `json:"value,omitempty"`
 }
 
+// A Kubernetes label for the cluster's resources.
 type AstroClusterTagInput struct {
-	Key   *string `json:"key,omitempty"`
+	// The tag's key.
+	Key *string `json:"key,omitempty"`
+	// The tag's value.
 	Value *string `json:"value,omitempty"`
 }
 
 // Exactly one variant, keyed as Astro's clusterType is.
 type AstroClusterUpdateSpec struct {
+	// A change to a dedicated cluster.
 	Dedicated *AstroDedicatedClusterUpdateInput `json:"dedicated,omitempty"`
-	Hybrid    *AstroHybridClusterUpdateInput    `json:"hybrid,omitempty"`
+	// A change to a Hybrid cluster.
+	Hybrid *AstroHybridClusterUpdateInput `json:"hybrid,omitempty"`
 }
 
 // An Airflow connection. Secret fields are null unless the list asked for secrets.
 type AstroConnection struct {
-	Type     string                   `json:"type"`
-	Host     *string                  `json:"host,omitempty"`
-	Login    *string                  `json:"login,omitempty"`
-	Password *string                  `json:"password,omitempty"`
-	Port     *int                     `json:"port,omitempty"`
-	Schema   *string                  `json:"schema,omitempty"`
-	Extra    any                      `json:"extra,omitempty"`
+	// The type of connection
+	Type string `json:"type"`
+	// The host address for the connection
+	Host *string `json:"host,omitempty"`
+	// The username used for the connection
+	Login *string `json:"login,omitempty"`
+	// The password used for the connection
+	Password *string `json:"password,omitempty"`
+	// The port for the connection
+	Port *int `json:"port,omitempty"`
+	// The schema for the connection
+	Schema *string `json:"schema,omitempty"`
+	// Extra connection details, if any
+	Extra any `json:"extra,omitempty"`
+	// The connection's auth type, with its parameters.
 	AuthType *AstroConnectionAuthType `json:"authType,omitempty"`
 }
 
 // A way to authenticate a connection of one Airflow connection type.
 type AstroConnectionAuthType struct {
-	ID                  string                              `json:"id"`
-	Name                string                              `json:"name"`
-	AirflowType         string                              `json:"airflowType"`
-	AuthMethodName      string                              `json:"authMethodName"`
-	Description         string                              `json:"description"`
-	ProviderPackageName string                              `json:"providerPackageName"`
-	GuidePath           *string                             `json:"guidePath,omitempty"`
-	ProviderLogo        *string                             `json:"providerLogo,omitempty"`
-	Parameters          []*AstroConnectionAuthTypeParameter `json:"parameters"`
+	// The ID of the connection auth type
+	ID string `json:"id"`
+	// The name of the connection auth type
+	Name string `json:"name"`
+	// The type of connection in Airflow
+	AirflowType string `json:"airflowType"`
+	// The name of the auth method used in the connection
+	AuthMethodName string `json:"authMethodName"`
+	// A description of the connection auth type
+	Description string `json:"description"`
+	// The name of the provider package
+	ProviderPackageName string `json:"providerPackageName"`
+	// The URL to the guide for the connection auth type
+	GuidePath *string `json:"guidePath,omitempty"`
+	// The URL of the provider logo
+	ProviderLogo *string `json:"providerLogo,omitempty"`
+	// The parameters for the connection auth type
+	Parameters []*AstroConnectionAuthTypeParameter `json:"parameters"`
 }
 
+// One parameter a connection auth type takes.
 type AstroConnectionAuthTypeParameter struct {
-	AirflowParamName string  `json:"airflowParamName"`
-	FriendlyName     string  `json:"friendlyName"`
-	DataType         string  `json:"dataType"`
-	Description      string  `json:"description"`
-	Example          *string `json:"example,omitempty"`
-	Pattern          *string `json:"pattern,omitempty"`
-	IsInExtra        bool    `json:"isInExtra"`
-	IsRequired       bool    `json:"isRequired"`
-	IsSecret         bool    `json:"isSecret"`
+	// The name of the parameter in Airflow
+	AirflowParamName string `json:"airflowParamName"`
+	// The UI-friendly name for the parameter
+	FriendlyName string `json:"friendlyName"`
+	// The data type of the parameter
+	DataType string `json:"dataType"`
+	// A description of the parameter
+	Description string `json:"description"`
+	// An example value for the parameter
+	Example *string `json:"example,omitempty"`
+	// A regex pattern for the parameter
+	Pattern *string `json:"pattern,omitempty"`
+	// Whether or not the parameter is included in the "extra" field
+	IsInExtra bool `json:"isInExtra"`
+	// Whether the parameter is required
+	IsRequired bool `json:"isRequired"`
+	// Whether the parameter is a secret
+	IsSecret bool `json:"isSecret"`
 }
 
+// An Airflow connection.
 type AstroConnectionInput struct {
 	// The Airflow connection type: postgres, snowflake, aws …
-	Type       string  `json:"type"`
+	Type string `json:"type"`
+	// The ID for the connection auth type
 	AuthTypeID *string `json:"authTypeId,omitempty"`
-	Host       *string `json:"host,omitempty"`
-	Login      *string `json:"login,omitempty"`
-	Password   *string `json:"password,omitempty"`
-	Port       *int    `json:"port,omitempty"`
-	Schema     *string `json:"schema,omitempty"`
-	Extra      any     `json:"extra,omitempty"`
+	// The host address for the connection
+	Host *string `json:"host,omitempty"`
+	// The username used for the connection
+	Login *string `json:"login,omitempty"`
+	// The password used for the connection
+	Password *string `json:"password,omitempty"`
+	// The port for the connection
+	Port *int `json:"port,omitempty"`
+	// The schema for the connection
+	Schema *string `json:"schema,omitempty"`
+	// Extra connection details, if any
+	Extra any `json:"extra,omitempty"`
 }
 
+// A linked deployment's changes to a workspace connection.
 type AstroConnectionOverrides struct {
-	Type     *string `json:"type,omitempty"`
-	Host     *string `json:"host,omitempty"`
-	Login    *string `json:"login,omitempty"`
+	// The type of connection
+	Type *string `json:"type,omitempty"`
+	// The host address for the connection
+	Host *string `json:"host,omitempty"`
+	// The username used for the connection
+	Login *string `json:"login,omitempty"`
+	// The password used for the connection
 	Password *string `json:"password,omitempty"`
-	Port     *int    `json:"port,omitempty"`
-	Schema   *string `json:"schema,omitempty"`
-	Extra    any     `json:"extra,omitempty"`
+	// The port for the connection
+	Port *int `json:"port,omitempty"`
+	// The schema for the connection
+	Schema *string `json:"schema,omitempty"`
+	// Extra connection details, if any
+	Extra any `json:"extra,omitempty"`
 }
 
+// A linked deployment's changes to a workspace connection.
 type AstroConnectionOverridesInput struct {
-	Type     *string `json:"type,omitempty"`
-	Host     *string `json:"host,omitempty"`
-	Login    *string `json:"login,omitempty"`
+	// The type of connection
+	Type *string `json:"type,omitempty"`
+	// The host address for the connection
+	Host *string `json:"host,omitempty"`
+	// The username used for the connection
+	Login *string `json:"login,omitempty"`
+	// The password used for the connection
 	Password *string `json:"password,omitempty"`
-	Port     *int    `json:"port,omitempty"`
-	Schema   *string `json:"schema,omitempty"`
-	Extra    any     `json:"extra,omitempty"`
+	// The port for the connection
+	Port *int `json:"port,omitempty"`
+	// The schema for the connection
+	Schema *string `json:"schema,omitempty"`
+	// Extra connection details, if any
+	Extra any `json:"extra,omitempty"`
 }
 
+// Changes to a connection; absent fields keep their value.
 type AstroConnectionUpdateInput struct {
-	Type       string  `json:"type"`
+	// The type of connection
+	Type string `json:"type"`
+	// The ID for the connection auth type
 	AuthTypeID *string `json:"authTypeId,omitempty"`
-	Host       *string `json:"host,omitempty"`
-	Login      *string `json:"login,omitempty"`
-	Password   *string `json:"password,omitempty"`
-	Port       *int    `json:"port,omitempty"`
-	Schema     *string `json:"schema,omitempty"`
-	Extra      any     `json:"extra,omitempty"`
+	// The host address for the connection
+	Host *string `json:"host,omitempty"`
+	// The username used for the connection
+	Login *string `json:"login,omitempty"`
+	// The password used for the connection
+	Password *string `json:"password,omitempty"`
+	// The port for the connection
+	Port *int `json:"port,omitempty"`
+	// The schema for the connection
+	Schema *string `json:"schema,omitempty"`
+	// Extra connection details, if any
+	Extra any `json:"extra,omitempty"`
 }
 
 // A custom role of an organization.
 type AstroCustomRole struct {
-	ID                     string              `json:"id"`
-	RoleID                 string              `json:"roleId"`
-	OrganizationID         string              `json:"organizationId"`
-	Name                   string              `json:"name"`
-	Description            *string             `json:"description,omitempty"`
-	ScopeType              *AstroRoleScopeType `json:"scopeType,omitempty"`
-	RestrictedWorkspaceIds []string            `json:"restrictedWorkspaceIds"`
+	// Global id (Node.id): Query.node fetches it again.
+	ID string `json:"id"`
+	// The Astro id of the role it belongs to.
+	RoleID string `json:"roleId"`
+	// The Astro id of the organization it belongs to.
+	OrganizationID string `json:"organizationId"`
+	// The role's name.
+	Name string `json:"name"`
+	// The role's description.
+	Description *string `json:"description,omitempty"`
+	// The role's scope.
+	ScopeType *AstroRoleScopeType `json:"scopeType,omitempty"`
+	// The IDs of Workspaces that the role is restricted to.
+	RestrictedWorkspaceIds []string `json:"restrictedWorkspaceIds"`
 	// The permissions; reading them costs a GetCustomRole call per role when the role came from a list.
-	Permissions []string      `json:"permissions"`
-	CreatedAt   *time.Time    `json:"createdAt,omitempty"`
-	UpdatedAt   *time.Time    `json:"updatedAt,omitempty"`
-	CreatedBy   *AstroSubject `json:"createdBy,omitempty"`
-	UpdatedBy   *AstroSubject `json:"updatedBy,omitempty"`
+	Permissions []string `json:"permissions"`
+	// The time the role was created.
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// The time the role was last updated.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	// Who created it: a user or an API token.
+	CreatedBy *AstroSubject `json:"createdBy,omitempty"`
+	// Who last changed it: a user or an API token.
+	UpdatedBy *AstroSubject `json:"updatedBy,omitempty"`
 }
 
 func (AstroCustomRole) IsNode() {}
 
 // A role (DAG_VIEWER, DAG_AUTHOR or a custom DAG role) on one DAG or on the DAGs with one tag.
 type AstroDagRoleBinding struct {
-	DeploymentID string  `json:"deploymentId"`
-	DagID        *string `json:"dagId,omitempty"`
-	DagTag       *string `json:"dagTag,omitempty"`
-	Role         string  `json:"role"`
+	// The Deployment ID containing the DAG.
+	DeploymentID string `json:"deploymentId"`
+	// The DAG ID. Required if Tag is not specified.
+	DagID *string `json:"dagId,omitempty"`
+	// The DAG tag. Required if DagId is not specified.
+	DagTag *string `json:"dagTag,omitempty"`
+	// The role name (DAG_VIEWER, DAG_AUTHOR, or custom DAG role).
+	Role string `json:"role"`
 }
 
 // A DAG role on one DAG (dagId) or on the DAGs with one tag (dagTag): exactly one of them.
 type AstroDagRoleInput struct {
-	DeploymentID string  `json:"deploymentId"`
-	DagID        *string `json:"dagId,omitempty"`
-	DagTag       *string `json:"dagTag,omitempty"`
+	// The Deployment ID containing the DAG.
+	DeploymentID string `json:"deploymentId"`
+	// The DAG ID. Required if Tag is not specified.
+	DagID *string `json:"dagId,omitempty"`
+	// The DAG tag. Required if DagId is not specified.
+	DagTag *string `json:"dagTag,omitempty"`
 	// DAG_VIEWER, DAG_AUTHOR or a custom DAG role.
 	Role string `json:"role"`
 }
 
+// A change to a dedicated cluster.
 type AstroDedicatedClusterUpdateInput struct {
+	// The cluster's name.
 	Name string `json:"name"`
 	// The complete list; [] removes every tag.
-	K8sTags        []*AstroClusterTagInput `json:"k8sTags"`
-	DbInstanceType *string                 `json:"dbInstanceType,omitempty"`
+	K8sTags []*AstroClusterTagInput `json:"k8sTags"`
+	// The cluster's database instance type. Required for Hybrid clusters.
+	DbInstanceType *string `json:"dbInstanceType,omitempty"`
 	// Left out: the node pools stay. Otherwise the complete list.
 	NodePools []*AstroNodePoolUpdateInput `json:"nodePools,omitempty"`
 	// Left out: the authorized workspaces stay; [] removes them all.
-	WorkspaceIds                  []string `json:"workspaceIds,omitempty"`
-	IsPrivateNetworkEgressEnabled *bool    `json:"isPrivateNetworkEgressEnabled,omitempty"`
+	WorkspaceIds []string `json:"workspaceIds,omitempty"`
+	// When true, enables Private Network Egress mode, which disables public Internet connectivity from the cluster's Deployments and metrics exports. For AWS clusters only.
+	IsPrivateNetworkEgressEnabled *bool `json:"isPrivateNetworkEgressEnabled,omitempty"`
 	// false turns Disaster Recovery off; this API cannot turn it on.
-	EnableDr                     *bool   `json:"enableDr,omitempty"`
-	IsFailedOver                 *bool   `json:"isFailedOver,omitempty"`
-	EnableReplicationTimeControl *bool   `json:"enableReplicationTimeControl,omitempty"`
-	DrRegion                     *string `json:"drRegion,omitempty"`
-	DrVpcSubnetRange             *string `json:"drVpcSubnetRange,omitempty"`
-	DrPodSubnetRange             *string `json:"drPodSubnetRange,omitempty"`
-	DrServicePeeringRange        *string `json:"drServicePeeringRange,omitempty"`
-	DrServiceSubnetRange         *string `json:"drServiceSubnetRange,omitempty"`
+	EnableDr *bool `json:"enableDr,omitempty"`
+	// Whether to trigger a DR failover for the cluster.
+	IsFailedOver *bool `json:"isFailedOver,omitempty"`
+	// Whether Bucket Storage Replication Time Control should be enabled for DR on task logs.
+	EnableReplicationTimeControl *bool `json:"enableReplicationTimeControl,omitempty"`
+	// The secondary region for Disaster Recovery.
+	DrRegion *string `json:"drRegion,omitempty"`
+	// The VPC subnet range for the DR region. Defaults to the primary VPC subnet range if not specified.
+	DrVpcSubnetRange *string `json:"drVpcSubnetRange,omitempty"`
+	// The disaster recovery subnet range for Pods. For GCP clusters only.
+	DrPodSubnetRange *string `json:"drPodSubnetRange,omitempty"`
+	// The disaster recovery service peering range. For GCP clusters only.
+	DrServicePeeringRange *string `json:"drServicePeeringRange,omitempty"`
+	// The disaster recovery service subnet range. For GCP clusters only.
+	DrServiceSubnetRange *string `json:"drServiceSubnetRange,omitempty"`
 }
 
 // A deployment on a dedicated cluster (clusterId defaults to the workspace's default cluster).
 type AstroDedicatedDeploymentCreateInput struct {
+	// The ID of the Workspace to which the Deployment belongs.
 	WorkspaceID string `json:"workspaceId"`
 	// Unique in the workspace; at most 500 characters.
 	Name string `json:"name"`
 	// At most 1000 characters.
-	Description          *string                                    `json:"description,omitempty"`
-	ClusterID            *string                                    `json:"clusterId,omitempty"`
-	AstroRuntimeVersion  *string                                    `json:"astroRuntimeVersion,omitempty"`
-	Executor             *AstroExecutor                             `json:"executor,omitempty"`
-	SchedulerSize        *AstroSchedulerSize                        `json:"schedulerSize,omitempty"`
-	IsCicdEnforced       *bool                                      `json:"isCicdEnforced,omitempty"`
-	IsDagDeployEnabled   *bool                                      `json:"isDagDeployEnabled,omitempty"`
-	IsDevelopmentMode    *bool                                      `json:"isDevelopmentMode,omitempty"`
-	IsHighAvailability   *bool                                      `json:"isHighAvailability,omitempty"`
-	ContactEmails        []string                                   `json:"contactEmails,omitempty"`
-	DefaultTaskPodCPU    *string                                    `json:"defaultTaskPodCpu,omitempty"`
-	DefaultTaskPodMemory *string                                    `json:"defaultTaskPodMemory,omitempty"`
-	ResourceQuotaCPU     *string                                    `json:"resourceQuotaCpu,omitempty"`
-	ResourceQuotaMemory  *string                                    `json:"resourceQuotaMemory,omitempty"`
+	Description *string `json:"description,omitempty"`
+	// The ID of the cluster where the Deployment will be created.
+	ClusterID *string `json:"clusterId,omitempty"`
+	// Deployment's Astro Runtime version.
+	AstroRuntimeVersion *string `json:"astroRuntimeVersion,omitempty"`
+	// The Deployment's executor type.
+	Executor *AstroExecutor `json:"executor,omitempty"`
+	// The size of the scheduler Pod.
+	SchedulerSize *AstroSchedulerSize `json:"schedulerSize,omitempty"`
+	// Whether the Deployment requires that all deploys are made through CI/CD.
+	IsCicdEnforced *bool `json:"isCicdEnforced,omitempty"`
+	// Whether the Deployment has DAG deploys enabled.
+	IsDagDeployEnabled *bool `json:"isDagDeployEnabled,omitempty"`
+	// If true, deployment will be able to use development-only features, such as hibernation, but will not have guaranteed uptime SLAs
+	IsDevelopmentMode *bool `json:"isDevelopmentMode,omitempty"`
+	// Whether the Deployment is configured for high availability. If `true`, multiple scheduler pods will be online.
+	IsHighAvailability *bool `json:"isHighAvailability,omitempty"`
+	// A list of contact emails for the Deployment.
+	ContactEmails []string `json:"contactEmails,omitempty"`
+	// The default CPU resource usage for a worker Pod when running the Kubernetes executor or KubernetesPodOperator. Units are in number of CPU cores. Required if Remote Execution is disabled.
+	DefaultTaskPodCPU *string `json:"defaultTaskPodCpu,omitempty"`
+	// The default memory resource usage for a worker Pod when running the Kubernetes executor or KubernetesPodOperator. Units are in `Gi` and must be explicitly included. This value must always be twice the value of `DefaultTaskPodCpu`. Required if Remote Execution is disabled.
+	DefaultTaskPodMemory *string `json:"defaultTaskPodMemory,omitempty"`
+	// The CPU quota for worker Pods when running the Kubernetes executor or KubernetesPodOperator. If current CPU usage across all workers exceeds the quota, no new worker Pods can be scheduled. Units are in number of CPU cores. Required if Remote Execution is disabled.
+	ResourceQuotaCPU *string `json:"resourceQuotaCpu,omitempty"`
+	// The memory quota for worker Pods when running the Kubernetes executor or KubernetesPodOperator. If current memory usage across all workers exceeds the quota, no new worker Pods can be scheduled. Units are in `Gi` and must be explicitly included. This value must always be twice the value of `ResourceQuotaCpu`. Required if Remote Execution is disabled.
+	ResourceQuotaMemory *string `json:"resourceQuotaMemory,omitempty"`
+	// List of environment variables to add to the Deployment.
 	EnvironmentVariables []*AstroDeploymentEnvironmentVariableInput `json:"environmentVariables,omitempty"`
 	// At least one when given.
-	WorkerQueues       []*AstroWorkerQueueInput   `json:"workerQueues,omitempty"`
-	RemoteExecution    *AstroRemoteExecutionInput `json:"remoteExecution,omitempty"`
-	ScalingSpec        *AstroScalingSpecInput     `json:"scalingSpec,omitempty"`
-	WorkloadIdentity   *string                    `json:"workloadIdentity,omitempty"`
-	DrWorkloadIdentity *string                    `json:"drWorkloadIdentity,omitempty"`
+	WorkerQueues []*AstroWorkerQueueInput `json:"workerQueues,omitempty"`
+	// Remote execution settings (Astro executor).
+	RemoteExecution *AstroRemoteExecutionInput `json:"remoteExecution,omitempty"`
+	// Hibernation settings (development deployments).
+	ScalingSpec *AstroScalingSpecInput `json:"scalingSpec,omitempty"`
+	// The Deployment's workload identity.
+	WorkloadIdentity *string `json:"workloadIdentity,omitempty"`
+	// The Deployment's DR workload identity.
+	DrWorkloadIdentity *string `json:"drWorkloadIdentity,omitempty"`
 }
 
 // A built-in role.
 type AstroDefaultRole struct {
-	Name        string              `json:"name"`
-	Description *string             `json:"description,omitempty"`
-	ScopeType   *AstroRoleScopeType `json:"scopeType,omitempty"`
-	Permissions []string            `json:"permissions"`
+	// The role's name.
+	Name string `json:"name"`
+	// The role's description.
+	Description *string `json:"description,omitempty"`
+	// The role's scope.
+	ScopeType *AstroRoleScopeType `json:"scopeType,omitempty"`
+	// The role's permissions.
+	Permissions []string `json:"permissions"`
 }
 
 // A code deploy to a deployment.
 type AstroDeploy struct {
-	ID                 string             `json:"id"`
-	DeployID           string             `json:"deployId"`
-	DeploymentID       string             `json:"deploymentId"`
-	OrganizationID     string             `json:"organizationId"`
-	Type               *AstroDeployType   `json:"type,omitempty"`
-	Status             *AstroDeployStatus `json:"status,omitempty"`
-	Description        *string            `json:"description,omitempty"`
-	ImageRepository    string             `json:"imageRepository"`
-	ImageTag           string             `json:"imageTag"`
-	IsDagDeployEnabled bool               `json:"isDagDeployEnabled"`
-	DagTarballVersion  *string            `json:"dagTarballVersion,omitempty"`
+	// Global id (Node.id): Query.node fetches it again.
+	ID string `json:"id"`
+	// Astro's own id of the deploy (the API's id; `id` is the global one).
+	DeployID string `json:"deployId"`
+	// The Deployment's ID.
+	DeploymentID string `json:"deploymentId"`
+	// The Astro id of the organization it belongs to.
+	OrganizationID string `json:"organizationId"`
+	// The type of deploy.
+	Type *AstroDeployType `json:"type,omitempty"`
+	// The status of the deploy.
+	Status *AstroDeployStatus `json:"status,omitempty"`
+	// The deploy's description.
+	Description *string `json:"description,omitempty"`
+	// The URL of the deploy's image repository.
+	ImageRepository string `json:"imageRepository"`
+	// The deploy's image tag. Appears only if specified in the most recent deploy.
+	ImageTag string `json:"imageTag"`
+	// Whether the deploy was triggered on a Deployment with DAG deploys enabled.
+	IsDagDeployEnabled bool `json:"isDagDeployEnabled"`
+	// The deploy's DAG tarball version, also known as the Bundle Version in the Astro UI.
+	DagTarballVersion *string `json:"dagTarballVersion,omitempty"`
 	// Where to upload the DAGs (deployments with DAG deploys).
-	DagsUploadURL       *string              `json:"dagsUploadUrl,omitempty"`
-	BundleUploadURL     *string              `json:"bundleUploadUrl,omitempty"`
-	BundleMountPath     *string              `json:"bundleMountPath,omitempty"`
-	Bundles             []*AstroDeployBundle `json:"bundles,omitempty"`
-	AirflowVersion      *string              `json:"airflowVersion,omitempty"`
-	AstroRuntimeVersion *string              `json:"astroRuntimeVersion,omitempty"`
+	DagsUploadURL *string `json:"dagsUploadUrl,omitempty"`
+	// The URL where the deploy uploads the bundle. Appears only if DAG deploys are enabled on the Deployment and deploy type is BUNDLE.
+	BundleUploadURL *string `json:"bundleUploadUrl,omitempty"`
+	// The path where Astro mounts the bundle on the Airflow component pods.
+	BundleMountPath *string `json:"bundleMountPath,omitempty"`
+	// The bundles included in a specific Deployment.
+	Bundles []*AstroDeployBundle `json:"bundles,omitempty"`
+	// The deploy's Airflow version.
+	AirflowVersion *string `json:"airflowVersion,omitempty"`
+	// The deploy's Astro Runtime version.
+	AstroRuntimeVersion *string `json:"astroRuntimeVersion,omitempty"`
 	// The deploy that was current when this one rolled the deployment back.
-	RollbackFromID *string         `json:"rollbackFromId,omitempty"`
-	Git            *AstroDeployGit `json:"git,omitempty"`
-	CreatedAt      *time.Time      `json:"createdAt,omitempty"`
-	UpdatedAt      *time.Time      `json:"updatedAt,omitempty"`
-	CreatedBy      *AstroSubject   `json:"createdBy,omitempty"`
-	UpdatedBy      *AstroSubject   `json:"updatedBy,omitempty"`
+	RollbackFromID *string `json:"rollbackFromId,omitempty"`
+	// The commit it was deployed from, if the deploy said so.
+	Git *AstroDeployGit `json:"git,omitempty"`
+	// The time when the deploy was created in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// The time when the deploy was last updated in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	// Who created it: a user or an API token.
+	CreatedBy *AstroSubject `json:"createdBy,omitempty"`
+	// Who last changed it: a user or an API token.
+	UpdatedBy *AstroSubject `json:"updatedBy,omitempty"`
 }
 
 func (AstroDeploy) IsNode() {}
 
+// A DAG bundle of a deploy.
 type AstroDeployBundle struct {
-	BundleType     string  `json:"bundleType"`
-	MountPath      string  `json:"mountPath"`
+	// The type of bundle.
+	BundleType string `json:"bundleType"`
+	// The path where the Astro mounts the bundle on the Airflow component pods.
+	MountPath string `json:"mountPath"`
+	// The current bundle version.
 	CurrentVersion *string `json:"currentVersion,omitempty"`
+	// The desired version of the bundle.
 	DesiredVersion *string `json:"desiredVersion,omitempty"`
 }
 
+// A page of Astro deploies (a Relay cursor connection): page forward with first/after, backward with last/before.
 type AstroDeployConnection struct {
-	TotalCount int                `json:"totalCount"`
-	PageInfo   *PageInfo          `json:"pageInfo"`
-	Edges      []*AstroDeployEdge `json:"edges"`
-	Nodes      []*AstroDeploy     `json:"nodes"`
+	// How many Astro deploies the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Astro deploies, each with its cursor.
+	Edges []*AstroDeployEdge `json:"edges"`
+	// The page's Astro deploies, without cursors (the same as edges.node).
+	Nodes []*AstroDeploy `json:"nodes"`
 }
 
+// One Astro deploy in a page, with its cursor.
 type AstroDeployEdge struct {
-	Cursor string       `json:"cursor"`
-	Node   *AstroDeploy `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Astro deploy.
+	Node *AstroDeploy `json:"node"`
 }
 
+// The git commit a deploy was made from.
 type AstroDeployGit struct {
-	Provider        string  `json:"provider"`
-	CommitSha       string  `json:"commitSha"`
-	Account         *string `json:"account,omitempty"`
-	Repo            *string `json:"repo,omitempty"`
-	Branch          *string `json:"branch,omitempty"`
-	Path            *string `json:"path,omitempty"`
-	RemoteURL       *string `json:"remoteUrl,omitempty"`
-	CommitURL       *string `json:"commitUrl,omitempty"`
-	AuthorName      *string `json:"authorName,omitempty"`
-	AuthorUsername  *string `json:"authorUsername,omitempty"`
-	AuthorURL       *string `json:"authorUrl,omitempty"`
+	// The git provider.
+	Provider string `json:"provider"`
+	// The git commit SHA.
+	CommitSha string `json:"commitSha"`
+	// The git account, organization, group, or namespace.
+	Account *string `json:"account,omitempty"`
+	// The git repository name.
+	Repo *string `json:"repo,omitempty"`
+	// The git branch name.
+	Branch *string `json:"branch,omitempty"`
+	// The path within the repository.
+	Path *string `json:"path,omitempty"`
+	// The git remote URL.
+	RemoteURL *string `json:"remoteUrl,omitempty"`
+	// The URL to the commit.
+	CommitURL *string `json:"commitUrl,omitempty"`
+	// The git author's display name.
+	AuthorName *string `json:"authorName,omitempty"`
+	// The git author's username.
+	AuthorUsername *string `json:"authorUsername,omitempty"`
+	// The URL to the author's profile.
+	AuthorURL *string `json:"authorUrl,omitempty"`
+	// The commit SHA before the deploy commit.
 	BeforeCommitSha *string `json:"beforeCommitSha,omitempty"`
 }
 
+// The git commit a deploy is made from.
 type AstroDeployGitInput struct {
-	Provider  AstroGitProvider `json:"provider"`
-	CommitSha string           `json:"commitSha"`
+	// The git provider.
+	Provider AstroGitProvider `json:"provider"`
+	// The git commit SHA.
+	CommitSha string `json:"commitSha"`
 	// GITHUB only, and required there.
 	Account *string `json:"account,omitempty"`
 	// GITHUB only, and required there.
 	Repo *string `json:"repo,omitempty"`
 	// GENERIC only, and required there.
-	RemoteURL       *string `json:"remoteUrl,omitempty"`
-	Branch          *string `json:"branch,omitempty"`
-	Path            *string `json:"path,omitempty"`
-	CommitURL       *string `json:"commitUrl,omitempty"`
-	AuthorName      *string `json:"authorName,omitempty"`
-	AuthorUsername  *string `json:"authorUsername,omitempty"`
-	AuthorURL       *string `json:"authorUrl,omitempty"`
+	RemoteURL *string `json:"remoteUrl,omitempty"`
+	// The git branch name.
+	Branch *string `json:"branch,omitempty"`
+	// The path within the repository.
+	Path *string `json:"path,omitempty"`
+	// The URL to the commit.
+	CommitURL *string `json:"commitUrl,omitempty"`
+	// The git author's display name.
+	AuthorName *string `json:"authorName,omitempty"`
+	// The git author's username.
+	AuthorUsername *string `json:"authorUsername,omitempty"`
+	// The URL to the author's profile.
+	AuthorURL *string `json:"authorUrl,omitempty"`
+	// The commit SHA before the deploy commit.
 	BeforeCommitSha *string `json:"beforeCommitSha,omitempty"`
 }
 
+// An Astro deployment (GetDeployment): one Airflow, Hosted or Hybrid.
 type AstroDeployment struct {
-	ID             string               `json:"id"`
-	DeploymentID   string               `json:"deploymentId"`
-	OrganizationID string               `json:"organizationId"`
-	WorkspaceID    string               `json:"workspaceId"`
-	Name           string               `json:"name"`
-	Description    *string              `json:"description,omitempty"`
-	Platform       Platform             `json:"platform"`
-	Status         DeploymentStatus     `json:"status"`
-	StatusReason   *string              `json:"statusReason,omitempty"`
-	Type           *AstroDeploymentType `json:"type,omitempty"`
-	Executor       *AstroExecutor       `json:"executor,omitempty"`
-	RuntimeVersion *string              `json:"runtimeVersion,omitempty"`
-	AirflowVersion *string              `json:"airflowVersion,omitempty"`
+	// Global id (Node.id): Query.node fetches it again.
+	ID string `json:"id"`
+	// Astro's own id of the deployment (the API's id; `id` is the global one).
+	DeploymentID string `json:"deploymentId"`
+	// The ID of the Organization to which the Deployment belongs.
+	OrganizationID string `json:"organizationId"`
+	// The ID of the Workspace to which the Deployment belongs.
+	WorkspaceID string `json:"workspaceId"`
+	// The Deployment's name.
+	Name string `json:"name"`
+	// The Deployment's description.
+	Description *string `json:"description,omitempty"`
+	// ASTRO for Astro objects, SOFTWARE for Software ones.
+	Platform Platform `json:"platform"`
+	// The status of the Deployment.
+	Status DeploymentStatus `json:"status"`
+	// A message that provides context for the Deployment's status.
+	StatusReason *string `json:"statusReason,omitempty"`
+	// The type of cluster that the Deployment runs on.
+	Type *AstroDeploymentType `json:"type,omitempty"`
+	// The Deployment's executor type.
+	Executor *AstroExecutor `json:"executor,omitempty"`
+	// Deprecated: runtimeVersion has been replaced with astroRuntimeVersion
+	RuntimeVersion *string `json:"runtimeVersion,omitempty"`
+	// The Deployment's Airflow version.
+	AirflowVersion *string `json:"airflowVersion,omitempty"`
 	// The workspace's name, carried by the deployment itself (costs no call).
 	WorkspaceName *string `json:"workspaceName,omitempty"`
 	// The workspace. Asking only for its id or name costs no call; other fields are batched (one list call per organization).
-	Workspace     *AstroWorkspace     `json:"workspace,omitempty"`
-	ClusterID     *string             `json:"clusterId,omitempty"`
-	ClusterName   *string             `json:"clusterName,omitempty"`
-	Region        *string             `json:"region,omitempty"`
+	Workspace *AstroWorkspace `json:"workspace,omitempty"`
+	// The ID of the cluster where the Deployment is hosted.
+	ClusterID *string `json:"clusterId,omitempty"`
+	// The name of the cluster where the Deployment is hosted. Only for Dedicated and Hybrid Deployments.
+	ClusterName *string `json:"clusterName,omitempty"`
+	// The region of the cluster. Only for Dedicated and Hybrid Deployments.
+	Region *string `json:"region,omitempty"`
+	// The cloud provider of the cluster. Only for Standard Deployment.
 	CloudProvider *AstroCloudProvider `json:"cloudProvider,omitempty"`
 	// The cluster (DEDICATED and HYBRID). Asking only for its id or name costs no call; other fields cost one list call per organization.
-	Cluster            *AstroCluster       `json:"cluster,omitempty"`
-	Namespace          string              `json:"namespace"`
-	ImageRepository    string              `json:"imageRepository"`
-	ImageTag           string              `json:"imageTag"`
-	ImageVersion       *string             `json:"imageVersion,omitempty"`
-	IsCicdEnforced     bool                `json:"isCicdEnforced"`
-	IsDagDeployEnabled bool                `json:"isDagDeployEnabled"`
-	IsHighAvailability *bool               `json:"isHighAvailability,omitempty"`
-	IsDevelopmentMode  *bool               `json:"isDevelopmentMode,omitempty"`
-	SchedulerSize      *AstroSchedulerSize `json:"schedulerSize,omitempty"`
-	SchedulerReplicas  int                 `json:"schedulerReplicas"`
-	SchedulerCPU       string              `json:"schedulerCpu"`
-	SchedulerMemory    string              `json:"schedulerMemory"`
-	WebServerURL       string              `json:"webServerUrl"`
-	APIURL             string              `json:"apiUrl"`
-	UIURL              string              `json:"uiUrl"`
-	ContactEmails      []string            `json:"contactEmails,omitempty"`
-	WorkerQueues       []*AstroWorkerQueue `json:"workerQueues,omitempty"`
-	CreatedAt          *time.Time          `json:"createdAt,omitempty"`
-	UpdatedAt          *time.Time          `json:"updatedAt,omitempty"`
-	CreatedBy          *AstroSubject       `json:"createdBy,omitempty"`
-	UpdatedBy          *AstroSubject       `json:"updatedBy,omitempty"`
+	Cluster *AstroCluster `json:"cluster,omitempty"`
+	// The Deployment's namespace name in the Kubernetes cluster.
+	Namespace string `json:"namespace"`
+	// The URL of the Deployment's image repository.
+	ImageRepository string `json:"imageRepository"`
+	// The Deployment's custom image tag. Appears only if specified in the most recent deploy.
+	ImageTag string `json:"imageTag"`
+	// A tag that Astronomer applies to the Deployment's Astro Runtime image during a deploy. It includes the date and time of the deploy.
+	ImageVersion *string `json:"imageVersion,omitempty"`
+	// Whether the Deployment requires that all deploys are made through CI/CD.
+	IsCicdEnforced bool `json:"isCicdEnforced"`
+	// Whether the Deployment has DAG deploys enabled.
+	IsDagDeployEnabled bool `json:"isDagDeployEnabled"`
+	// Whether the Deployment has high availability (HA) enabled. If `true`, multiple scheduler Pods will run at once.
+	IsHighAvailability *bool `json:"isHighAvailability,omitempty"`
+	// If true, deployment will be able to use development-only features, such as hibernation, but will not have guaranteed uptime SLAs
+	IsDevelopmentMode *bool `json:"isDevelopmentMode,omitempty"`
+	// The Deployment's scheduler size.
+	SchedulerSize *AstroSchedulerSize `json:"schedulerSize,omitempty"`
+	// The number of schedulers to use in the Deployment.
+	SchedulerReplicas int `json:"schedulerReplicas"`
+	// The CPU limit for the Deployment's scheduler. Specified in number of CPU cores.
+	SchedulerCPU string `json:"schedulerCpu"`
+	// The memory limit for the Deployment's scheduler. Units in Gibibytes or `Gi`.
+	SchedulerMemory string `json:"schedulerMemory"`
+	// The Deployment's webserver's url.
+	WebServerURL string `json:"webServerUrl"`
+	// The base URL to directly access the Airflow API.
+	APIURL string `json:"apiUrl"`
+	// The URL to access the Airflow UI.
+	UIURL string `json:"uiUrl"`
+	// The list of contact emails for the Deployment.
+	ContactEmails []string `json:"contactEmails,omitempty"`
+	// A list of the Deployment's worker queues.
+	WorkerQueues []*AstroWorkerQueue `json:"workerQueues,omitempty"`
+	// The time when the Deployment was created in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// The time when the Deployment was last updated in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	// Who created it: a user or an API token.
+	CreatedBy *AstroSubject `json:"createdBy,omitempty"`
+	// Who last changed it: a user or an API token.
+	UpdatedBy *AstroSubject `json:"updatedBy,omitempty"`
 	// API tokens with a role in the deployment (ListApiTokens?deploymentId).
-	APITokens                 *AstroAPITokenConnection              `json:"apiTokens"`
-	DagTarballVersion         *string                               `json:"dagTarballVersion,omitempty"`
-	DesiredDagTarballVersion  *string                               `json:"desiredDagTarballVersion,omitempty"`
-	DefaultTaskPodCPU         *string                               `json:"defaultTaskPodCpu,omitempty"`
-	DefaultTaskPodMemory      *string                               `json:"defaultTaskPodMemory,omitempty"`
-	ResourceQuotaCPU          *string                               `json:"resourceQuotaCpu,omitempty"`
-	ResourceQuotaMemory       *string                               `json:"resourceQuotaMemory,omitempty"`
-	SchedulerAu               *int                                  `json:"schedulerAu,omitempty"`
-	TaskPodNodePoolID         *string                               `json:"taskPodNodePoolId,omitempty"`
-	WebServerCPU              string                                `json:"webServerCpu"`
-	WebServerMemory           string                                `json:"webServerMemory"`
-	WebServerReplicas         *int                                  `json:"webServerReplicas,omitempty"`
-	WebServerIngressHostname  string                                `json:"webServerIngressHostname"`
-	WebServerAirflowAPIURL    string                                `json:"webServerAirflowApiUrl"`
-	ExternalIPs               []string                              `json:"externalIPs,omitempty"`
-	OidcIssuerURL             *string                               `json:"oidcIssuerUrl,omitempty"`
-	EffectiveWorkloadIdentity *string                               `json:"effectiveWorkloadIdentity,omitempty"`
-	EnvironmentVariables      []*AstroDeploymentEnvironmentVariable `json:"environmentVariables,omitempty"`
-	RemoteExecution           *AstroRemoteExecution                 `json:"remoteExecution,omitempty"`
+	APITokens *AstroAPITokenConnection `json:"apiTokens"`
+	// The Deployment's current DAG tarball version, also known as the Bundle Version in the Astro UI. If no deploys are currently processing, this value should be the same as DesiredDagTarballVersion.
+	DagTarballVersion *string `json:"dagTarballVersion,omitempty"`
+	// The Deployment's expected DAG tarball version after a currently processing deploy completes. This value is updated when a user triggers a DAG-only deploy to indicate that the Deployment is expecting a new DAG tarball version. If no deploys are currently processing, this value should be the same as DagTarballVersion.
+	DesiredDagTarballVersion *string `json:"desiredDagTarballVersion,omitempty"`
+	// The default CPU resource usage for a worker Pod when running the Kubernetes executor or KubernetesPodOperator. Units are in number of CPU cores.
+	DefaultTaskPodCPU *string `json:"defaultTaskPodCpu,omitempty"`
+	// The default memory resource usage for a worker Pod when running the Kubernetes executor or KubernetesPodOperator. Units are in `Gi`. This value must always be twice the value of `DefaultTaskPodCpu`.
+	DefaultTaskPodMemory *string `json:"defaultTaskPodMemory,omitempty"`
+	// The CPU quota for worker Pods when running the Kubernetes executor or KubernetesPodOperator. If current CPU usage across all workers exceeds the quota, no new worker Pods can be scheduled. Units are in number of CPU cores.
+	ResourceQuotaCPU *string `json:"resourceQuotaCpu,omitempty"`
+	// The memory quota for worker Pods when running the Kubernetes executor or KubernetesPodOperator. If current memory usage across all workers exceeds the quota, no new worker Pods can be scheduled. Units are in `Gi`. This value must always be twice the value of `ResourceQuotaCpu`.
+	ResourceQuotaMemory *string `json:"resourceQuotaMemory,omitempty"`
+	// The number of Astronomer units (AU) for the Deployment's scheduler. Applies only to Deployments hosted on Hybrid clusters.
+	SchedulerAu *int `json:"schedulerAu,omitempty"`
+	// The node pool ID for the task pod.
+	TaskPodNodePoolID *string `json:"taskPodNodePoolId,omitempty"`
+	// The CPU limit for the Deployment's webserver. Units are in number of CPU cores.
+	WebServerCPU string `json:"webServerCpu"`
+	// The memory limit for the Deployment's webserver. Units in Gibibytes or `Gi`.
+	WebServerMemory string `json:"webServerMemory"`
+	// The number of webserver replicas.
+	WebServerReplicas *int `json:"webServerReplicas,omitempty"`
+	// The Deployment's webserver's ingress hostname.
+	WebServerIngressHostname string `json:"webServerIngressHostname"`
+	// The Deployment's webserver's base url to directly access the Airflow api.
+	WebServerAirflowAPIURL string `json:"webServerAirflowApiUrl"`
+	// A list of the Deployment's external IPs.
+	ExternalIPs []string `json:"externalIPs,omitempty"`
+	// OIDC issuer URL of the deployment's cluster
+	OidcIssuerURL *string `json:"oidcIssuerUrl,omitempty"`
+	// The workload identity being used by the deployment. Either user-configured or Astronomer-provided default.
+	EffectiveWorkloadIdentity *string `json:"effectiveWorkloadIdentity,omitempty"`
+	// The Deployment's environment variables. Secret values will be omitted from response.
+	EnvironmentVariables []*AstroDeploymentEnvironmentVariable `json:"environmentVariables,omitempty"`
+	// Remote execution settings (Astro executor).
+	RemoteExecution *AstroRemoteExecution `json:"remoteExecution,omitempty"`
 	// Hibernation schedules and override (development deployments).
 	HibernationSpec *AstroHibernationSpec `json:"hibernationSpec,omitempty"`
 	// Observed hibernation state (development deployments).
@@ -736,38 +1166,56 @@ func (AstroDeployment) IsNode() {}
 
 func (AstroDeployment) IsDeployment() {}
 
+// A page of Astro deployments (a Relay cursor connection): page forward with first/after, backward with last/before.
 type AstroDeploymentConnection struct {
-	TotalCount int                    `json:"totalCount"`
-	PageInfo   *PageInfo              `json:"pageInfo"`
-	Edges      []*AstroDeploymentEdge `json:"edges"`
-	Nodes      []*AstroDeployment     `json:"nodes"`
+	// How many Astro deployments the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Astro deployments, each with its cursor.
+	Edges []*AstroDeploymentEdge `json:"edges"`
+	// The page's Astro deployments, without cursors (the same as edges.node).
+	Nodes []*AstroDeployment `json:"nodes"`
 }
 
 // Exactly one variant, keyed as Astro's `type` is. Each variant has only the fields its type takes.
 type AstroDeploymentCreateSpec struct {
 	// Only a name and a workspace: Astro picks the cluster or region from the workspace's defaults (or the organization's only cluster), infers the type and applies defaults.
-	Minimal   *AstroMinimalDeploymentInput         `json:"minimal,omitempty"`
+	Minimal *AstroMinimalDeploymentInput `json:"minimal,omitempty"`
+	// A deployment on a dedicated cluster.
 	Dedicated *AstroDedicatedDeploymentCreateInput `json:"dedicated,omitempty"`
-	Hybrid    *AstroHybridDeploymentCreateInput    `json:"hybrid,omitempty"`
-	Standard  *AstroStandardDeploymentCreateInput  `json:"standard,omitempty"`
+	// A deployment on a Hybrid cluster.
+	Hybrid *AstroHybridDeploymentCreateInput `json:"hybrid,omitempty"`
+	// A deployment on a standard (shared) cluster.
+	Standard *AstroStandardDeploymentCreateInput `json:"standard,omitempty"`
 }
 
+// One Astro deployment in a page, with its cursor.
 type AstroDeploymentEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *AstroDeployment `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Astro deployment.
+	Node *AstroDeployment `json:"node"`
 }
 
+// An environment variable set on a deployment.
 type AstroDeploymentEnvironmentVariable struct {
+	// The environment variable key, used to call the value in code.
 	Key string `json:"key"`
 	// Null for secret variables: Astro never returns their value.
-	Value     *string    `json:"value,omitempty"`
-	IsSecret  bool       `json:"isSecret"`
+	Value *string `json:"value,omitempty"`
+	// Whether the environment variable is a secret.
+	IsSecret bool `json:"isSecret"`
+	// The time when the environment variable was last updated in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
 	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 }
 
+// An environment variable of a deployment.
 type AstroDeploymentEnvironmentVariableInput struct {
-	Key      string `json:"key"`
-	IsSecret bool   `json:"isSecret"`
+	// The environment variable key, used to call the value in code.
+	Key string `json:"key"`
+	// Whether the environment variable is a secret.
+	IsSecret bool `json:"isSecret"`
 	// A secret sent again without a value keeps its stored value.
 	Value *string `json:"value,omitempty"`
 }
@@ -775,30 +1223,47 @@ type AstroDeploymentEnvironmentVariableInput struct {
 // A page of a log search. Astro does not count matches, so there is no totalCount.
 type AstroDeploymentLogConnection struct {
 	// Astro's id of the search; later pages (the cursors) reuse its window.
-	SearchID      string           `json:"searchId"`
-	MaxNumResults int              `json:"maxNumResults"`
-	PageInfo      *PageInfo        `json:"pageInfo"`
-	Edges         []*AstroLogEdge  `json:"edges"`
-	Nodes         []*AstroLogEntry `json:"nodes"`
+	SearchID string `json:"searchId"`
+	// The most lines the search will return, over all its pages.
+	MaxNumResults int `json:"maxNumResults"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Astro deployment logs, each with its cursor.
+	Edges []*AstroLogEdge `json:"edges"`
+	// The page's Astro deployment logs, without cursors (the same as edges.node).
+	Nodes []*AstroLogEntry `json:"nodes"`
 }
 
 // What a deployment can be configured with.
 type AstroDeploymentOptions struct {
-	Executors                    []string                       `json:"executors"`
-	RuntimeReleases              []*AstroRuntimeRelease         `json:"runtimeReleases"`
-	SchedulerMachines            []*AstroSchedulerMachine       `json:"schedulerMachines"`
-	WorkerMachines               []*AstroWorkerMachine          `json:"workerMachines"`
-	DefaultPodSize               *AstroResourceOption           `json:"defaultPodSize"`
-	ResourceQuota                *AstroResourceOption           `json:"resourceQuota"`
-	WorkerQueueMaxWorkers        *AstroRange                    `json:"workerQueueMaxWorkers"`
-	WorkerQueueMinWorkers        *AstroRange                    `json:"workerQueueMinWorkers"`
-	WorkerQueueWorkerConcurrency *AstroRange                    `json:"workerQueueWorkerConcurrency"`
-	WorkloadIdentityOptions      []*AstroWorkloadIdentityOption `json:"workloadIdentityOptions,omitempty"`
+	// The available executors.
+	Executors []string `json:"executors"`
+	// The available Astro Runtime versions.
+	RuntimeReleases []*AstroRuntimeRelease `json:"runtimeReleases"`
+	// The available scheduler sizes.
+	SchedulerMachines []*AstroSchedulerMachine `json:"schedulerMachines"`
+	// The available worker machine types.
+	WorkerMachines []*AstroWorkerMachine `json:"workerMachines"`
+	// CPU and memory of a task pod by default (KubernetesExecutor, KubernetesPodOperator).
+	DefaultPodSize *AstroResourceOption `json:"defaultPodSize"`
+	// The CPU and memory quota range for the deployment's pods.
+	ResourceQuota *AstroResourceOption `json:"resourceQuota"`
+	// Allowed maximum worker counts of a queue.
+	WorkerQueueMaxWorkers *AstroRange `json:"workerQueueMaxWorkers"`
+	// Allowed minimum worker counts of a queue.
+	WorkerQueueMinWorkers *AstroRange `json:"workerQueueMinWorkers"`
+	// Allowed task concurrency per worker.
+	WorkerQueueWorkerConcurrency *AstroRange `json:"workerQueueWorkerConcurrency"`
+	// The available workload identity options.
+	WorkloadIdentityOptions []*AstroWorkloadIdentityOption `json:"workloadIdentityOptions,omitempty"`
 }
 
+// Order of an organization's deployments, sorted by Astro.
 type AstroDeploymentOrder struct {
-	Field     AstroDeploymentOrderField `json:"field"`
-	Direction OrderDirection            `json:"direction"`
+	// The key to sort by.
+	Field AstroDeploymentOrderField `json:"field"`
+	// Ascending (default) or descending.
+	Direction OrderDirection `json:"direction"`
 }
 
 // The fields to change; everything else keeps its value.
@@ -806,13 +1271,17 @@ type AstroDeploymentPatchInput struct {
 	// At most 500 characters.
 	Name *string `json:"name,omitempty"`
 	// At most 1000 characters.
-	Description   *string        `json:"description,omitempty"`
-	ContactEmails []string       `json:"contactEmails,omitempty"`
-	Executor      *AstroExecutor `json:"executor,omitempty"`
+	Description *string `json:"description,omitempty"`
+	// A list of contact emails for the Deployment.
+	ContactEmails []string `json:"contactEmails,omitempty"`
+	// The Deployment's executor type.
+	Executor *AstroExecutor `json:"executor,omitempty"`
 	// DEDICATED and STANDARD only.
-	SchedulerSize      *AstroSchedulerSize `json:"schedulerSize,omitempty"`
-	IsCicdEnforced     *bool               `json:"isCicdEnforced,omitempty"`
-	IsDagDeployEnabled *bool               `json:"isDagDeployEnabled,omitempty"`
+	SchedulerSize *AstroSchedulerSize `json:"schedulerSize,omitempty"`
+	// Whether the Deployment requires that all deploys are made through CI/CD.
+	IsCicdEnforced *bool `json:"isCicdEnforced,omitempty"`
+	// Whether the Deployment has DAG deploys enabled.
+	IsDagDeployEnabled *bool `json:"isDagDeployEnabled,omitempty"`
 	// DEDICATED and STANDARD only.
 	IsHighAvailability *bool `json:"isHighAvailability,omitempty"`
 	// The complete list of environment variables.
@@ -829,11 +1298,15 @@ type AstroDeploymentPatchInput struct {
 
 // A role, built-in (DEPLOYMENT_ADMIN) or custom, in one deployment.
 type AstroDeploymentRoleBinding struct {
+	// The Deployment ID.
 	DeploymentID string `json:"deploymentId"`
-	Role         string `json:"role"`
+	// The name of the role for the subject in the Deployment.
+	Role string `json:"role"`
 }
 
+// A role on one deployment.
 type AstroDeploymentRoleInput struct {
+	// The Deployment ID.
 	DeploymentID string `json:"deploymentId"`
 	// DEPLOYMENT_ADMIN or a custom deployment role.
 	Role string `json:"role"`
@@ -841,9 +1314,12 @@ type AstroDeploymentRoleInput struct {
 
 // Exactly one variant: the deployment's type, whose settings it replaces, or a patch.
 type AstroDeploymentUpdateSpec struct {
+	// A change to a dedicated deployment.
 	Dedicated *AstroHostedDeploymentUpdateInput `json:"dedicated,omitempty"`
-	Hybrid    *AstroHybridDeploymentUpdateInput `json:"hybrid,omitempty"`
-	Standard  *AstroHostedDeploymentUpdateInput `json:"standard,omitempty"`
+	// A change to a Hybrid deployment.
+	Hybrid *AstroHybridDeploymentUpdateInput `json:"hybrid,omitempty"`
+	// A change to a standard deployment.
+	Standard *AstroHostedDeploymentUpdateInput `json:"standard,omitempty"`
 	// Only the fields given change: the gateway reads the deployment and sends
 	// the complete update of its type. Fields the type lacks (schedulerSize on a
 	// HYBRID deployment, …) are BAD_USER_INPUT.
@@ -852,170 +1328,269 @@ type AstroDeploymentUpdateSpec struct {
 
 // A connection, Airflow variable, environment variable or metrics export, defined once for a workspace or deployment and linked to deployments. The field objectType names is set.
 type AstroEnvironmentObject struct {
-	ID                  string                       `json:"id"`
-	EnvironmentObjectID string                       `json:"environmentObjectId"`
-	OrganizationID      string                       `json:"organizationId"`
-	ObjectKey           string                       `json:"objectKey"`
-	ObjectType          *AstroEnvironmentObjectType  `json:"objectType,omitempty"`
-	Scope               *AstroEnvironmentObjectScope `json:"scope,omitempty"`
-	ScopeEntityID       string                       `json:"scopeEntityId"`
-	Description         *string                      `json:"description,omitempty"`
-	AutoLinkDeployments *bool                        `json:"autoLinkDeployments,omitempty"`
+	// Global id (Node.id): Query.node fetches it again.
+	ID string `json:"id"`
+	// Astro's own id of the environment object (the API's id; `id` is the global one).
+	EnvironmentObjectID string `json:"environmentObjectId"`
+	// The Astro id of the organization it belongs to.
+	OrganizationID string `json:"organizationId"`
+	// The key for the environment object
+	ObjectKey string `json:"objectKey"`
+	// The type of environment object
+	ObjectType *AstroEnvironmentObjectType `json:"objectType,omitempty"`
+	// The scope of the environment object
+	Scope *AstroEnvironmentObjectScope `json:"scope,omitempty"`
+	// The ID of the scope entity where the environment object is created
+	ScopeEntityID string `json:"scopeEntityId"`
+	// The description of the environment object
+	Description *string `json:"description,omitempty"`
+	// Whether or not to automatically link Deployments to the environment object
+	AutoLinkDeployments *bool `json:"autoLinkDeployments,omitempty"`
 	// The fields that hold a value.
 	SetFields []string `json:"setFields"`
 	// Where an object listed with resolveLinked comes from.
-	SourceScope         *AstroEnvironmentObjectScope         `json:"sourceScope,omitempty"`
-	SourceScopeEntityID *string                              `json:"sourceScopeEntityId,omitempty"`
-	Connection          *AstroConnection                     `json:"connection,omitempty"`
-	AirflowVariable     *AstroEnvironmentValue               `json:"airflowVariable,omitempty"`
-	EnvironmentVariable *AstroEnvironmentValue               `json:"environmentVariable,omitempty"`
-	MetricsExport       *AstroMetricsExport                  `json:"metricsExport,omitempty"`
-	Links               []*AstroEnvironmentObjectLink        `json:"links"`
-	ExcludeLinks        []*AstroEnvironmentObjectExcludeLink `json:"excludeLinks"`
-	CreatedAt           *time.Time                           `json:"createdAt,omitempty"`
-	UpdatedAt           *time.Time                           `json:"updatedAt,omitempty"`
-	CreatedBy           *AstroSubject                        `json:"createdBy,omitempty"`
-	UpdatedBy           *AstroSubject                        `json:"updatedBy,omitempty"`
+	SourceScope *AstroEnvironmentObjectScope `json:"sourceScope,omitempty"`
+	// The source scope entity ID of the environment object, if it is resolved from a link
+	SourceScopeEntityID *string `json:"sourceScopeEntityId,omitempty"`
+	// The connection, for a CONNECTION object.
+	Connection *AstroConnection `json:"connection,omitempty"`
+	// The variable, for an AIRFLOW_VARIABLE object.
+	AirflowVariable *AstroEnvironmentValue `json:"airflowVariable,omitempty"`
+	// The variable, for an ENVIRONMENT_VARIABLE object.
+	EnvironmentVariable *AstroEnvironmentValue `json:"environmentVariable,omitempty"`
+	// The export, for a METRICS_EXPORT object.
+	MetricsExport *AstroMetricsExport `json:"metricsExport,omitempty"`
+	// The Deployments linked to the environment object
+	Links []*AstroEnvironmentObjectLink `json:"links"`
+	// The excluded links for the environment object
+	ExcludeLinks []*AstroEnvironmentObjectExcludeLink `json:"excludeLinks"`
+	// The time when the environment object was created in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// The time when the environment object was updated in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	// Who created it: a user or an API token.
+	CreatedBy *AstroSubject `json:"createdBy,omitempty"`
+	// Who last changed it: a user or an API token.
+	UpdatedBy *AstroSubject `json:"updatedBy,omitempty"`
 }
 
 func (AstroEnvironmentObject) IsNode() {}
 
+// A page of Astro environment objects (a Relay cursor connection): page forward with first/after, backward with last/before.
 type AstroEnvironmentObjectConnection struct {
-	TotalCount int                           `json:"totalCount"`
-	PageInfo   *PageInfo                     `json:"pageInfo"`
-	Edges      []*AstroEnvironmentObjectEdge `json:"edges"`
-	Nodes      []*AstroEnvironmentObject     `json:"nodes"`
+	// How many Astro environment objects the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Astro environment objects, each with its cursor.
+	Edges []*AstroEnvironmentObjectEdge `json:"edges"`
+	// The page's Astro environment objects, without cursors (the same as edges.node).
+	Nodes []*AstroEnvironmentObject `json:"nodes"`
 }
 
+// One Astro environment object in a page, with its cursor.
 type AstroEnvironmentObjectEdge struct {
-	Cursor string                  `json:"cursor"`
-	Node   *AstroEnvironmentObject `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Astro environment object.
+	Node *AstroEnvironmentObject `json:"node"`
 }
 
 // A deployment an auto-linked object is kept away from.
 type AstroEnvironmentObjectExcludeLink struct {
-	Scope         *AstroEnvironmentObjectScope `json:"scope,omitempty"`
-	ScopeEntityID string                       `json:"scopeEntityId"`
+	// Scope of the excluded entity for environment object
+	Scope *AstroEnvironmentObjectScope `json:"scope,omitempty"`
+	// ID for the excluded entity for the environment object
+	ScopeEntityID string `json:"scopeEntityId"`
 }
 
 // A deployment an object is linked to, with the values it overrides there.
 type AstroEnvironmentObjectLink struct {
-	Scope                        *AstroEnvironmentObjectScope `json:"scope,omitempty"`
-	ScopeEntityID                string                       `json:"scopeEntityId"`
-	SetFields                    []string                     `json:"setFields"`
-	ConnectionOverrides          *AstroConnectionOverrides    `json:"connectionOverrides,omitempty"`
-	AirflowVariableOverrides     *AstroValueOverrides         `json:"airflowVariableOverrides,omitempty"`
-	EnvironmentVariableOverrides *AstroValueOverrides         `json:"environmentVariableOverrides,omitempty"`
-	MetricsExportOverrides       *AstroMetricsExportOverrides `json:"metricsExportOverrides,omitempty"`
+	// Scope of the linked entity for the environment object
+	Scope *AstroEnvironmentObjectScope `json:"scope,omitempty"`
+	// Linked entity ID the environment object
+	ScopeEntityID string `json:"scopeEntityId"`
+	// Names of override fields that have a value set on this link. Secret values are masked, so this list distinguishes a set secret override from an unset one. Map members appear as dotted paths (for example "headers.X-Key")
+	SetFields []string `json:"setFields"`
+	// The deployment's changes, for a connection.
+	ConnectionOverrides *AstroConnectionOverrides `json:"connectionOverrides,omitempty"`
+	// The deployment's change, for an Airflow variable.
+	AirflowVariableOverrides *AstroValueOverrides `json:"airflowVariableOverrides,omitempty"`
+	// The deployment's change, for an environment variable.
+	EnvironmentVariableOverrides *AstroValueOverrides `json:"environmentVariableOverrides,omitempty"`
+	// The deployment's changes, for a metrics export.
+	MetricsExportOverrides *AstroMetricsExportOverrides `json:"metricsExportOverrides,omitempty"`
 }
 
 // A link to one deployment.
 type AstroEnvironmentObjectLinkInput struct {
-	DeploymentID string                                `json:"deploymentId"`
-	Overrides    *AstroEnvironmentObjectOverridesInput `json:"overrides,omitempty"`
+	// The deployment's Astro id (not its global id).
+	DeploymentID string `json:"deploymentId"`
+	// The deployment's own values, replacing the workspace's.
+	Overrides *AstroEnvironmentObjectOverridesInput `json:"overrides,omitempty"`
 	// Overrides to remove (update only; at most 100).
 	UnsetFields []string `json:"unsetFields,omitempty"`
 }
 
 // Exactly one: overrides of the object's own kind.
 type AstroEnvironmentObjectOverridesInput struct {
-	Connection          *AstroConnectionOverridesInput    `json:"connection,omitempty"`
-	AirflowVariable     *AstroValueOverridesInput         `json:"airflowVariable,omitempty"`
-	EnvironmentVariable *AstroValueOverridesInput         `json:"environmentVariable,omitempty"`
-	MetricsExport       *AstroMetricsExportOverridesInput `json:"metricsExport,omitempty"`
+	// For a connection.
+	Connection *AstroConnectionOverridesInput `json:"connection,omitempty"`
+	// For an Airflow variable.
+	AirflowVariable *AstroValueOverridesInput `json:"airflowVariable,omitempty"`
+	// For an environment variable.
+	EnvironmentVariable *AstroValueOverridesInput `json:"environmentVariable,omitempty"`
+	// For a metrics export.
+	MetricsExport *AstroMetricsExportOverridesInput `json:"metricsExport,omitempty"`
 }
 
 // Exactly one: the kind of object, with its value.
 type AstroEnvironmentObjectValueInput struct {
-	Connection          *AstroConnectionInput       `json:"connection,omitempty"`
-	AirflowVariable     *AstroEnvironmentValueInput `json:"airflowVariable,omitempty"`
+	// For CONNECTION.
+	Connection *AstroConnectionInput `json:"connection,omitempty"`
+	// For AIRFLOW_VARIABLE.
+	AirflowVariable *AstroEnvironmentValueInput `json:"airflowVariable,omitempty"`
+	// For ENVIRONMENT_VARIABLE.
 	EnvironmentVariable *AstroEnvironmentValueInput `json:"environmentVariable,omitempty"`
-	MetricsExport       *AstroMetricsExportInput    `json:"metricsExport,omitempty"`
+	// For METRICS_EXPORT.
+	MetricsExport *AstroMetricsExportInput `json:"metricsExport,omitempty"`
 }
 
 // Exactly one: the new value, of the object's own kind.
 type AstroEnvironmentObjectValueUpdateInput struct {
-	Connection          *AstroConnectionUpdateInput       `json:"connection,omitempty"`
-	AirflowVariable     *AstroEnvironmentValueUpdateInput `json:"airflowVariable,omitempty"`
+	// For CONNECTION.
+	Connection *AstroConnectionUpdateInput `json:"connection,omitempty"`
+	// For AIRFLOW_VARIABLE.
+	AirflowVariable *AstroEnvironmentValueUpdateInput `json:"airflowVariable,omitempty"`
+	// For ENVIRONMENT_VARIABLE.
 	EnvironmentVariable *AstroEnvironmentValueUpdateInput `json:"environmentVariable,omitempty"`
-	MetricsExport       *AstroMetricsExportUpdateInput    `json:"metricsExport,omitempty"`
+	// For METRICS_EXPORT.
+	MetricsExport *AstroMetricsExportUpdateInput `json:"metricsExport,omitempty"`
 }
 
 // An Airflow variable or an environment variable.
 type AstroEnvironmentValue struct {
-	Value    string `json:"value"`
-	IsSecret bool   `json:"isSecret"`
+	// The value of the environment variable. If the value is a secret, the value returned is empty
+	Value string `json:"value"`
+	// Whether the value is a secret or not
+	IsSecret bool `json:"isSecret"`
 }
 
+// An Airflow variable or environment variable.
 type AstroEnvironmentValueInput struct {
-	Value    *string `json:"value,omitempty"`
-	IsSecret *bool   `json:"isSecret,omitempty"`
+	// The value of the environment variable
+	Value *string `json:"value,omitempty"`
+	// Whether the value is a secret or not
+	IsSecret *bool `json:"isSecret,omitempty"`
 }
 
+// Changes to a variable; absent fields keep their value.
 type AstroEnvironmentValueUpdateInput struct {
+	// The value of the environment variable
 	Value *string `json:"value,omitempty"`
 }
 
+// A feature flag of the calling user.
 type AstroFeatureFlag struct {
-	Key   string `json:"key"`
-	Value bool   `json:"value"`
+	// The feature flag key.
+	Key string `json:"key"`
+	// The feature flag value.
+	Value bool `json:"value"`
 }
 
 // dbInstanceType and providerAccount are required for HYBRID clusters.
 type AstroGCPClusterCreateInput struct {
-	Name                         string                      `json:"name"`
-	Type                         AstroClusterType            `json:"type"`
-	Region                       string                      `json:"region"`
-	VpcSubnetRange               string                      `json:"vpcSubnetRange"`
-	PodSubnetRange               string                      `json:"podSubnetRange"`
-	ServicePeeringRange          string                      `json:"servicePeeringRange"`
-	ServiceSubnetRange           string                      `json:"serviceSubnetRange"`
-	DbInstanceType               *string                     `json:"dbInstanceType,omitempty"`
-	ProviderAccount              *string                     `json:"providerAccount,omitempty"`
-	DrRegion                     *string                     `json:"drRegion,omitempty"`
-	DrVpcSubnetRange             *string                     `json:"drVpcSubnetRange,omitempty"`
-	DrPodSubnetRange             *string                     `json:"drPodSubnetRange,omitempty"`
-	DrServicePeeringRange        *string                     `json:"drServicePeeringRange,omitempty"`
-	DrServiceSubnetRange         *string                     `json:"drServiceSubnetRange,omitempty"`
-	EnableReplicationTimeControl *bool                       `json:"enableReplicationTimeControl,omitempty"`
-	K8sTags                      []*AstroClusterTagInput     `json:"k8sTags,omitempty"`
-	NodePools                    []*AstroNodePoolCreateInput `json:"nodePools,omitempty"`
-	WorkspaceIds                 []string                    `json:"workspaceIds,omitempty"`
+	// The cluster's name.
+	Name string `json:"name"`
+	// The cluster's type.
+	Type AstroClusterType `json:"type"`
+	// The cluster's region.
+	Region string `json:"region"`
+	// The VPC subnet range.
+	VpcSubnetRange string `json:"vpcSubnetRange"`
+	// The subnet range for Pods. For GCP clusters only.
+	PodSubnetRange string `json:"podSubnetRange"`
+	// The service subnet range. For GCP clusters only.
+	ServicePeeringRange string `json:"servicePeeringRange"`
+	// The service peering range. For GCP clusters only.
+	ServiceSubnetRange string `json:"serviceSubnetRange"`
+	// The type of database instance that is used for the cluster. Required for Hybrid clusters.
+	DbInstanceType *string `json:"dbInstanceType,omitempty"`
+	// The provider account ID. Required for Hybrid clusters.
+	ProviderAccount *string `json:"providerAccount,omitempty"`
+	// The secondary region for Disaster Recovery.
+	DrRegion *string `json:"drRegion,omitempty"`
+	// The VPC subnet range for the DR region. Defaults to the primary VPC subnet range if not specified.
+	DrVpcSubnetRange *string `json:"drVpcSubnetRange,omitempty"`
+	// The disaster recovery subnet range for Pods. For GCP clusters only.
+	DrPodSubnetRange *string `json:"drPodSubnetRange,omitempty"`
+	// The disaster recovery service peering range. For GCP clusters only.
+	DrServicePeeringRange *string `json:"drServicePeeringRange,omitempty"`
+	// The disaster recovery service subnet range. For GCP clusters only.
+	DrServiceSubnetRange *string `json:"drServiceSubnetRange,omitempty"`
+	// Whether Bucket Storage Replication Time Control should be enabled for DR on task logs.
+	EnableReplicationTimeControl *bool `json:"enableReplicationTimeControl,omitempty"`
+	// The Kubernetes tags in the cluster.
+	K8sTags []*AstroClusterTagInput `json:"k8sTags,omitempty"`
+	// The list of node pools to create in the cluster.
+	NodePools []*AstroNodePoolCreateInput `json:"nodePools,omitempty"`
+	// The list of Workspaces that are authorized to the cluster.
+	WorkspaceIds []string `json:"workspaceIds,omitempty"`
 }
 
+// A manual hibernation state that beats the schedules until it ends.
 type AstroHibernationOverride struct {
-	IsActive      *bool      `json:"isActive,omitempty"`
-	IsHibernating *bool      `json:"isHibernating,omitempty"`
+	// Whether the override is currently active or not
+	IsActive *bool `json:"isActive,omitempty"`
+	// Whether to go into hibernation or not via the override rule
+	IsHibernating *bool `json:"isHibernating,omitempty"`
+	// Timestamp till the override on the hibernation schedule is in effect
 	OverrideUntil *time.Time `json:"overrideUntil,omitempty"`
 }
 
+// A manual hibernation state that beats the schedules.
 type AstroHibernationOverrideInput struct {
-	IsHibernating *bool      `json:"isHibernating,omitempty"`
+	// Whether to go into hibernation or not via the override rule
+	IsHibernating *bool `json:"isHibernating,omitempty"`
+	// Timestamp till the override on the hibernation schedule is in effect
 	OverrideUntil *time.Time `json:"overrideUntil,omitempty"`
 }
 
+// A cron schedule that hibernates or wakes a development deployment.
 type AstroHibernationSchedule struct {
-	HibernateAtCron string  `json:"hibernateAtCron"`
-	WakeAtCron      string  `json:"wakeAtCron"`
-	IsEnabled       bool    `json:"isEnabled"`
-	Description     *string `json:"description,omitempty"`
+	// A 5-part cron expression defining the times at which the deployment should hibernate
+	HibernateAtCron string `json:"hibernateAtCron"`
+	// A 5-part cron expression definingh the times at which the deployment should wake from hibernation
+	WakeAtCron string `json:"wakeAtCron"`
+	// Toggle this schedule on or off. If set to false, this schedule will have no effect on hibernation.
+	IsEnabled bool `json:"isEnabled"`
+	// A brief description of the schedule
+	Description *string `json:"description,omitempty"`
 }
 
+// A cron schedule that hibernates or wakes a development deployment.
 type AstroHibernationScheduleInput struct {
+	// A 5-part cron expression defining the times at which the deployment should hibernate
 	HibernateAtCron string `json:"hibernateAtCron"`
-	WakeAtCron      string `json:"wakeAtCron"`
-	IsEnabled       bool   `json:"isEnabled"`
+	// A 5-part cron expression definingh the times at which the deployment should wake from hibernation
+	WakeAtCron string `json:"wakeAtCron"`
+	// Toggle this schedule on or off. If set to false, this schedule will have no effect on hibernation.
+	IsEnabled bool `json:"isEnabled"`
 	// At most 200 characters.
 	Description *string `json:"description,omitempty"`
 }
 
 // When a development deployment sleeps: its schedules and any manual override.
 type AstroHibernationSpec struct {
-	Override  *AstroHibernationOverride   `json:"override,omitempty"`
+	// The manual override, if any.
+	Override *AstroHibernationOverride `json:"override,omitempty"`
+	// The list of schedules for deployment hibernation
 	Schedules []*AstroHibernationSchedule `json:"schedules,omitempty"`
 }
 
+// Hibernation schedules and override (development deployments only).
 type AstroHibernationSpecInput struct {
+	// A manual override.
 	Override *AstroHibernationOverrideInput `json:"override,omitempty"`
 	// At most 10.
 	Schedules []*AstroHibernationScheduleInput `json:"schedules,omitempty"`
@@ -1023,40 +1598,58 @@ type AstroHibernationSpecInput struct {
 
 // Whether a development deployment sleeps now, and its next scheduled change.
 type AstroHibernationStatus struct {
+	// If the deployment is currently in hibernating state or not
 	IsHibernating bool `json:"isHibernating"`
 	// A timestamp, as Astro sends it.
-	NextEventAt   *string                    `json:"nextEventAt,omitempty"`
+	NextEventAt *string `json:"nextEventAt,omitempty"`
+	// The type of the next scheduled event for the deployment. Either HIBERNATE or WAKE
 	NextEventType *AstroHibernationEventType `json:"nextEventType,omitempty"`
-	Reason        *string                    `json:"reason,omitempty"`
+	// Reason for the current hibernation state of the deployment
+	Reason *string `json:"reason,omitempty"`
 }
 
 // The settings of a DEDICATED or STANDARD deployment, all replaced by the update.
 type AstroHostedDeploymentUpdateInput struct {
+	// The ID of the Workspace to which the Deployment belongs.
 	WorkspaceID string `json:"workspaceId"`
 	// At most 500 characters.
 	Name string `json:"name"`
 	// At most 1000 characters.
-	Description        *string            `json:"description,omitempty"`
-	Executor           AstroExecutor      `json:"executor"`
-	SchedulerSize      AstroSchedulerSize `json:"schedulerSize"`
-	IsCicdEnforced     bool               `json:"isCicdEnforced"`
-	IsDagDeployEnabled bool               `json:"isDagDeployEnabled"`
-	IsHighAvailability bool               `json:"isHighAvailability"`
+	Description *string `json:"description,omitempty"`
+	// The Deployment's executor type.
+	Executor AstroExecutor `json:"executor"`
+	// The size of the scheduler Pod.
+	SchedulerSize AstroSchedulerSize `json:"schedulerSize"`
+	// Whether the Deployment requires that all deploys are made through CI/CD.
+	IsCicdEnforced bool `json:"isCicdEnforced"`
+	// Whether the Deployment has DAG deploys enabled.
+	IsDagDeployEnabled bool `json:"isDagDeployEnabled"`
+	// Whether the Deployment is configured for high availability. If `true`, multiple scheduler pods will be online.
+	IsHighAvailability bool `json:"isHighAvailability"`
 	// Cannot be turned on for an existing deployment.
 	IsDevelopmentMode *bool `json:"isDevelopmentMode,omitempty"`
 	// The complete list.
 	EnvironmentVariables []*AstroDeploymentEnvironmentVariableInput `json:"environmentVariables"`
-	ContactEmails        []string                                   `json:"contactEmails,omitempty"`
-	DefaultTaskPodCPU    *string                                    `json:"defaultTaskPodCpu,omitempty"`
-	DefaultTaskPodMemory *string                                    `json:"defaultTaskPodMemory,omitempty"`
-	ResourceQuotaCPU     *string                                    `json:"resourceQuotaCpu,omitempty"`
-	ResourceQuotaMemory  *string                                    `json:"resourceQuotaMemory,omitempty"`
+	// A list of contact emails for the Deployment.
+	ContactEmails []string `json:"contactEmails,omitempty"`
+	// The default CPU resource usage for a worker Pod when running the Kubernetes executor or KubernetesPodOperator. Units are in number of CPU cores. Required if Remote Execution is disabled.
+	DefaultTaskPodCPU *string `json:"defaultTaskPodCpu,omitempty"`
+	// The default memory resource usage for a worker Pod when running the Kubernetes executor or KubernetesPodOperator. Units are in `Gi` and must be explicitly included. This value must always be twice the value of `DefaultTaskPodCpu`. Required if Remote Execution is disabled.
+	DefaultTaskPodMemory *string `json:"defaultTaskPodMemory,omitempty"`
+	// The CPU quota for worker Pods when running the Kubernetes executor or KubernetesPodOperator. If current CPU usage across all workers exceeds the quota, no new worker Pods can be scheduled. Units are in number of CPU cores. Required if Remote Execution is disabled.
+	ResourceQuotaCPU *string `json:"resourceQuotaCpu,omitempty"`
+	// The memory quota for worker Pods when running the Kubernetes executor or KubernetesPodOperator. If current memory usage across all workers exceeds the quota, no new worker Pods can be scheduled. Units are in `Gi` and must be explicitly included. This value must always be twice the value of `ResourceQuotaCpu`. Required if Remote Execution is disabled.
+	ResourceQuotaMemory *string `json:"resourceQuotaMemory,omitempty"`
 	// Left out: the queues stay. Otherwise the complete list (at least one).
-	WorkerQueues       []*AstroWorkerQueueInput   `json:"workerQueues,omitempty"`
-	RemoteExecution    *AstroRemoteExecutionInput `json:"remoteExecution,omitempty"`
-	ScalingSpec        *AstroScalingSpecInput     `json:"scalingSpec,omitempty"`
-	WorkloadIdentity   *string                    `json:"workloadIdentity,omitempty"`
-	DrWorkloadIdentity *string                    `json:"drWorkloadIdentity,omitempty"`
+	WorkerQueues []*AstroWorkerQueueInput `json:"workerQueues,omitempty"`
+	// Remote execution settings.
+	RemoteExecution *AstroRemoteExecutionInput `json:"remoteExecution,omitempty"`
+	// Hibernation settings.
+	ScalingSpec *AstroScalingSpecInput `json:"scalingSpec,omitempty"`
+	// The Deployment's workload identity.
+	WorkloadIdentity *string `json:"workloadIdentity,omitempty"`
+	// The Deployment's DR workload identity.
+	DrWorkloadIdentity *string `json:"drWorkloadIdentity,omitempty"`
 }
 
 // A HYBRID cluster can only change its authorized workspaces.
@@ -1067,241 +1660,394 @@ type AstroHybridClusterUpdateInput struct {
 
 // A deployment on a customer-hosted (Hybrid) cluster.
 type AstroHybridDeploymentCreateInput struct {
+	// The ID of the Workspace to which the Deployment belongs.
 	WorkspaceID string `json:"workspaceId"`
 	// Unique in the workspace; at most 500 characters.
 	Name string `json:"name"`
 	// At most 1000 characters.
-	Description          *string                                    `json:"description,omitempty"`
-	ClusterID            *string                                    `json:"clusterId,omitempty"`
-	AstroRuntimeVersion  *string                                    `json:"astroRuntimeVersion,omitempty"`
-	Executor             *AstroHybridExecutor                       `json:"executor,omitempty"`
-	Scheduler            *AstroHybridSchedulerInput                 `json:"scheduler,omitempty"`
-	TaskPodNodePoolID    *string                                    `json:"taskPodNodePoolId,omitempty"`
-	IsCicdEnforced       *bool                                      `json:"isCicdEnforced,omitempty"`
-	IsDagDeployEnabled   *bool                                      `json:"isDagDeployEnabled,omitempty"`
-	ContactEmails        []string                                   `json:"contactEmails,omitempty"`
+	Description *string `json:"description,omitempty"`
+	// The ID of the cluster where the Deployment will be created.
+	ClusterID *string `json:"clusterId,omitempty"`
+	// Deployment's Astro Runtime version.
+	AstroRuntimeVersion *string `json:"astroRuntimeVersion,omitempty"`
+	// The Deployment's executor type.
+	Executor *AstroHybridExecutor `json:"executor,omitempty"`
+	// The scheduler's resources.
+	Scheduler *AstroHybridSchedulerInput `json:"scheduler,omitempty"`
+	// The node pool ID for the task pods. For `KUBERNETES` executor only.
+	TaskPodNodePoolID *string `json:"taskPodNodePoolId,omitempty"`
+	// Whether the Deployment requires that all deploys are made through CI/CD.
+	IsCicdEnforced *bool `json:"isCicdEnforced,omitempty"`
+	// Whether the Deployment has DAG deploys enabled.
+	IsDagDeployEnabled *bool `json:"isDagDeployEnabled,omitempty"`
+	// A list of contact emails for the Deployment.
+	ContactEmails []string `json:"contactEmails,omitempty"`
+	// List of environment variables to add to the Deployment.
 	EnvironmentVariables []*AstroDeploymentEnvironmentVariableInput `json:"environmentVariables,omitempty"`
 	// At least one when given.
-	WorkerQueues       []*AstroHybridWorkerQueueInput `json:"workerQueues,omitempty"`
-	WorkloadIdentity   *string                        `json:"workloadIdentity,omitempty"`
-	DrWorkloadIdentity *string                        `json:"drWorkloadIdentity,omitempty"`
+	WorkerQueues []*AstroHybridWorkerQueueInput `json:"workerQueues,omitempty"`
+	// The Deployment's workload identity.
+	WorkloadIdentity *string `json:"workloadIdentity,omitempty"`
+	// The Deployment's DR workload identity.
+	DrWorkloadIdentity *string `json:"drWorkloadIdentity,omitempty"`
 }
 
 // The settings of a HYBRID deployment, all replaced by the update.
 type AstroHybridDeploymentUpdateInput struct {
+	// The ID of the Workspace to which the Deployment belongs.
 	WorkspaceID string `json:"workspaceId"`
 	// At most 500 characters.
 	Name string `json:"name"`
 	// At most 1000 characters.
-	Description        *string                          `json:"description,omitempty"`
-	Executor           AstroHybridExecutor              `json:"executor"`
-	Scheduler          *AstroHybridSchedulerUpdateInput `json:"scheduler"`
-	IsCicdEnforced     bool                             `json:"isCicdEnforced"`
-	IsDagDeployEnabled bool                             `json:"isDagDeployEnabled"`
+	Description *string `json:"description,omitempty"`
+	// The Deployment's executor type.
+	Executor AstroHybridExecutor `json:"executor"`
+	// The scheduler's resources.
+	Scheduler *AstroHybridSchedulerUpdateInput `json:"scheduler"`
+	// Whether the Deployment requires that all deploys are made through CI/CD.
+	IsCicdEnforced bool `json:"isCicdEnforced"`
+	// Whether the Deployment has DAG deploys enabled.
+	IsDagDeployEnabled bool `json:"isDagDeployEnabled"`
 	// The complete list.
 	EnvironmentVariables []*AstroDeploymentEnvironmentVariableInput `json:"environmentVariables"`
-	ContactEmails        []string                                   `json:"contactEmails,omitempty"`
-	TaskPodNodePoolID    *string                                    `json:"taskPodNodePoolId,omitempty"`
+	// A list of contact emails for the Deployment.
+	ContactEmails []string `json:"contactEmails,omitempty"`
+	// The node pool ID for worker Pods. Applies only when `Executor` is `KUBERNETES`.
+	TaskPodNodePoolID *string `json:"taskPodNodePoolId,omitempty"`
 	// Left out: the queues stay. Otherwise the complete list (at least one).
-	WorkerQueues       []*AstroHybridWorkerQueueInput `json:"workerQueues,omitempty"`
-	WorkloadIdentity   *string                        `json:"workloadIdentity,omitempty"`
-	DrWorkloadIdentity *string                        `json:"drWorkloadIdentity,omitempty"`
+	WorkerQueues []*AstroHybridWorkerQueueInput `json:"workerQueues,omitempty"`
+	// The Deployment's workload identity.
+	WorkloadIdentity *string `json:"workloadIdentity,omitempty"`
+	// The Deployment's DR workload identity.
+	DrWorkloadIdentity *string `json:"drWorkloadIdentity,omitempty"`
 }
 
 // The scheduler of a new HYBRID deployment: 5 to 24 AU, 1 to 4 replicas.
 type AstroHybridSchedulerInput struct {
-	Au       *int `json:"au,omitempty"`
+	// Astronomer units (AU) for the scheduler (1 AU = 0.1 CPU, 0.375 GiB).
+	Au *int `json:"au,omitempty"`
+	// How many schedulers run.
 	Replicas *int `json:"replicas,omitempty"`
 }
 
 // The scheduler of a HYBRID deployment: 5 to 24 AU, 1 to 4 replicas.
 type AstroHybridSchedulerUpdateInput struct {
-	Au       int `json:"au"`
+	// Astronomer units (AU) for the scheduler.
+	Au int `json:"au"`
+	// How many schedulers run.
 	Replicas int `json:"replicas"`
 }
 
 // A worker queue of a HYBRID deployment, on a node pool of its cluster. Without id it is a new queue.
 type AstroHybridWorkerQueueInput struct {
+	// The worker queue's ID. If not provided, a new worker queue will be created.
 	ID *string `json:"id,omitempty"`
 	// At most 63 characters.
-	Name              string `json:"name"`
-	IsDefault         bool   `json:"isDefault"`
-	NodePoolID        string `json:"nodePoolId"`
-	MaxWorkerCount    int    `json:"maxWorkerCount"`
-	MinWorkerCount    int    `json:"minWorkerCount"`
-	WorkerConcurrency int    `json:"workerConcurrency"`
+	Name string `json:"name"`
+	// Whether the worker queue is the default worker queue on the Deployment.
+	IsDefault bool `json:"isDefault"`
+	// The node pool ID associated with the worker queue.
+	NodePoolID string `json:"nodePoolId"`
+	// The maximum number of workers that can run at once.
+	MaxWorkerCount int `json:"maxWorkerCount"`
+	// The minimum number of workers running at once.
+	MinWorkerCount int `json:"minWorkerCount"`
+	// The maximum number of concurrent tasks that a worker Pod can run at a time.
+	WorkerConcurrency int `json:"workerConcurrency"`
 }
 
 // An invitation of a user, by e-mail, to an organization.
 type AstroInvite struct {
-	InviteID         string  `json:"inviteId"`
-	OrganizationID   string  `json:"organizationId"`
+	// The invite ID.
+	InviteID string `json:"inviteId"`
+	// The ID of the Organization where the invite was sent.
+	OrganizationID string `json:"organizationId"`
+	// The name of the Organization where the invite was sent.
 	OrganizationName *string `json:"organizationName,omitempty"`
 	// Set when the invitee already has an Astro account.
-	UserID    *string       `json:"userId,omitempty"`
-	Invitee   *AstroSubject `json:"invitee"`
-	Inviter   *AstroSubject `json:"inviter"`
-	ExpiresAt *time.Time    `json:"expiresAt,omitempty"`
+	UserID *string `json:"userId,omitempty"`
+	// Who was invited.
+	Invitee *AstroSubject `json:"invitee"`
+	// Who invited them.
+	Inviter *AstroSubject `json:"inviter"`
+	// The time when the invite is expired in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
+// One Astro log in a page, with its cursor.
 type AstroLogEdge struct {
-	Cursor string         `json:"cursor"`
-	Node   *AstroLogEntry `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Astro log.
+	Node *AstroLogEntry `json:"node"`
 }
 
+// One log line of an Astro deployment.
 type AstroLogEntry struct {
+	// The log entry's timestamp.
 	Timestamp time.Time `json:"timestamp"`
 	// Null for a source this schema does not know yet.
 	Source *AstroLogSource `json:"source,omitempty"`
-	Raw    string          `json:"raw"`
+	// The raw log entry content.
+	Raw string `json:"raw"`
 }
 
+// A machine's resources.
 type AstroMachineSpec struct {
-	CPU              string   `json:"cpu"`
-	Memory           string   `json:"memory"`
-	EphemeralStorage *string  `json:"ephemeralStorage,omitempty"`
-	Concurrency      *float64 `json:"concurrency,omitempty"`
+	// The CPU quantity. Units are in number of CPU cores.
+	CPU string `json:"cpu"`
+	// The memory quantity. Units in Gibibytes or `Gi`.
+	Memory string `json:"memory"`
+	// The ephemeral storage quantity. Units in Gibibytes or `Gi`.
+	EphemeralStorage *string `json:"ephemeralStorage,omitempty"`
+	// The maximum number of tasks that a given machine instance can run at once.
+	Concurrency *float64 `json:"concurrency,omitempty"`
 }
 
+// An e-mail domain the organization has claimed (users with addresses there join it).
 type AstroManagedDomain struct {
-	ID             string     `json:"id"`
-	Name           string     `json:"name"`
-	Status         string     `json:"status"`
-	EnforcedLogins []string   `json:"enforcedLogins,omitempty"`
-	CreatedAt      *time.Time `json:"createdAt,omitempty"`
-	UpdatedAt      *time.Time `json:"updatedAt,omitempty"`
+	// The managed domain's ID.
+	ID string `json:"id"`
+	// The managed domain's name/ URL.
+	Name string `json:"name"`
+	// Whether the managed domain has completed the verification process.
+	Status string `json:"status"`
+	// A list of login types that are enforced for users belonging to the domain.
+	EnforcedLogins []string `json:"enforcedLogins,omitempty"`
+	// The time when the domain was created in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// The time when the domain was last updated in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 }
 
 // Where a deployment's metrics go.
 type AstroMetricsExport struct {
-	Endpoint       string                      `json:"endpoint"`
-	ExporterType   *AstroMetricsExporterType   `json:"exporterType,omitempty"`
-	AuthType       *AstroMetricsExportAuthType `json:"authType,omitempty"`
-	BasicToken     *string                     `json:"basicToken,omitempty"`
-	Username       *string                     `json:"username,omitempty"`
-	Password       *string                     `json:"password,omitempty"`
-	Headers        any                         `json:"headers,omitempty"`
-	Labels         any                         `json:"labels,omitempty"`
-	SigV4AssumeArn *string                     `json:"sigV4AssumeArn,omitempty"`
-	SigV4StsRegion *string                     `json:"sigV4StsRegion,omitempty"`
+	// The Prometheus endpoint where the metrics are exported
+	Endpoint string `json:"endpoint"`
+	// The type of exporter
+	ExporterType *AstroMetricsExporterType `json:"exporterType,omitempty"`
+	// The type of authentication to use when connecting to the remote endpoint
+	AuthType *AstroMetricsExportAuthType `json:"authType,omitempty"`
+	// The bearer token to connect to the remote endpoint
+	BasicToken *string `json:"basicToken,omitempty"`
+	// The username to connect to the remote endpoint
+	Username *string `json:"username,omitempty"`
+	// The password to connect to the remote endpoint
+	Password *string `json:"password,omitempty"`
+	// Add key-value pairs to the HTTP request headers made by Astro when connecting to the remote endpoint
+	Headers any `json:"headers,omitempty"`
+	// Any key-value pair metrics labels for your export. You can use these to filter your metrics in downstream applications.
+	Labels any `json:"labels,omitempty"`
+	// The AWS IAM role ARN to assume for SigV4 authentication
+	SigV4AssumeArn *string `json:"sigV4AssumeArn,omitempty"`
+	// The AWS STS region to use for SigV4 authentication
+	SigV4StsRegion *string `json:"sigV4StsRegion,omitempty"`
 }
 
+// A metrics export.
 type AstroMetricsExportInput struct {
-	Endpoint       string                      `json:"endpoint"`
-	ExporterType   AstroMetricsExporterType    `json:"exporterType"`
-	AuthType       *AstroMetricsExportAuthType `json:"authType,omitempty"`
-	BasicToken     *string                     `json:"basicToken,omitempty"`
-	Username       *string                     `json:"username,omitempty"`
-	Password       *string                     `json:"password,omitempty"`
-	Headers        any                         `json:"headers,omitempty"`
-	Labels         any                         `json:"labels,omitempty"`
-	SigV4AssumeArn *string                     `json:"sigV4AssumeArn,omitempty"`
-	SigV4StsRegion *string                     `json:"sigV4StsRegion,omitempty"`
+	// The Prometheus endpoint where the metrics are exported
+	Endpoint string `json:"endpoint"`
+	// The type of exporter
+	ExporterType AstroMetricsExporterType `json:"exporterType"`
+	// The type of authentication to use when connecting to the remote endpoint
+	AuthType *AstroMetricsExportAuthType `json:"authType,omitempty"`
+	// The bearer token to connect to the remote endpoint
+	BasicToken *string `json:"basicToken,omitempty"`
+	// The username to connect to the remote endpoint
+	Username *string `json:"username,omitempty"`
+	// The password to connect to the remote endpoint
+	Password *string `json:"password,omitempty"`
+	// Add key-value pairs to the HTTP request headers made by Astro when connecting to the remote endpoint
+	Headers any `json:"headers,omitempty"`
+	// Any key-value pair metrics labels for your export. You can use these to filter your metrics in downstream applications.
+	Labels any `json:"labels,omitempty"`
+	// The AWS IAM role ARN to assume for SigV4 authentication
+	SigV4AssumeArn *string `json:"sigV4AssumeArn,omitempty"`
+	// The AWS STS region to use for SigV4 authentication
+	SigV4StsRegion *string `json:"sigV4StsRegion,omitempty"`
 }
 
+// A linked deployment's changes to a workspace metrics export.
 type AstroMetricsExportOverrides struct {
-	Endpoint       *string                     `json:"endpoint,omitempty"`
-	ExporterType   *AstroMetricsExporterType   `json:"exporterType,omitempty"`
-	AuthType       *AstroMetricsExportAuthType `json:"authType,omitempty"`
-	BasicToken     *string                     `json:"basicToken,omitempty"`
-	Username       *string                     `json:"username,omitempty"`
-	Password       *string                     `json:"password,omitempty"`
-	Headers        any                         `json:"headers,omitempty"`
-	Labels         any                         `json:"labels,omitempty"`
-	SigV4AssumeArn *string                     `json:"sigV4AssumeArn,omitempty"`
-	SigV4StsRegion *string                     `json:"sigV4StsRegion,omitempty"`
+	// The Prometheus endpoint where the metrics are exported
+	Endpoint *string `json:"endpoint,omitempty"`
+	// The type of exporter
+	ExporterType *AstroMetricsExporterType `json:"exporterType,omitempty"`
+	// The type of authentication to use when connecting to the remote endpoint
+	AuthType *AstroMetricsExportAuthType `json:"authType,omitempty"`
+	// The bearer token to connect to the remote endpoint
+	BasicToken *string `json:"basicToken,omitempty"`
+	// The username to connect to the remote endpoint
+	Username *string `json:"username,omitempty"`
+	// The password to connect to the remote endpoint
+	Password *string `json:"password,omitempty"`
+	// Add key-value pairs to the HTTP request headers made by Astro when connecting to the remote endpoint
+	Headers any `json:"headers,omitempty"`
+	// Any key-value pair metrics labels for your export. You can use these to filter your metrics in downstream applications.
+	Labels any `json:"labels,omitempty"`
+	// The AWS IAM role ARN to assume for SigV4 authentication
+	SigV4AssumeArn *string `json:"sigV4AssumeArn,omitempty"`
+	// The AWS STS region to use for SigV4 authentication
+	SigV4StsRegion *string `json:"sigV4StsRegion,omitempty"`
 }
 
+// A linked deployment's changes to a workspace metrics export.
 type AstroMetricsExportOverridesInput struct {
-	Endpoint       *string                     `json:"endpoint,omitempty"`
-	ExporterType   *AstroMetricsExporterType   `json:"exporterType,omitempty"`
-	AuthType       *AstroMetricsExportAuthType `json:"authType,omitempty"`
-	BasicToken     *string                     `json:"basicToken,omitempty"`
-	Username       *string                     `json:"username,omitempty"`
-	Password       *string                     `json:"password,omitempty"`
-	Headers        any                         `json:"headers,omitempty"`
-	Labels         any                         `json:"labels,omitempty"`
-	SigV4AssumeArn *string                     `json:"sigV4AssumeArn,omitempty"`
-	SigV4StsRegion *string                     `json:"sigV4StsRegion,omitempty"`
+	// The Prometheus endpoint where the metrics are exported
+	Endpoint *string `json:"endpoint,omitempty"`
+	// The type of exporter
+	ExporterType *AstroMetricsExporterType `json:"exporterType,omitempty"`
+	// The type of authentication to use when connecting to the remote endpoint
+	AuthType *AstroMetricsExportAuthType `json:"authType,omitempty"`
+	// The bearer token to connect to the remote endpoint
+	BasicToken *string `json:"basicToken,omitempty"`
+	// The username to connect to the remote endpoint
+	Username *string `json:"username,omitempty"`
+	// The password to connect to the remote endpoint
+	Password *string `json:"password,omitempty"`
+	// Add key-value pairs to the HTTP request headers made by Astro when connecting to the remote endpoint
+	Headers any `json:"headers,omitempty"`
+	// Any key-value pair metrics labels for your export. You can use these to filter your metrics in downstream applications.
+	Labels any `json:"labels,omitempty"`
+	// The AWS IAM role ARN to assume for SigV4 authentication
+	SigV4AssumeArn *string `json:"sigV4AssumeArn,omitempty"`
+	// The AWS STS region to use for SigV4 authentication
+	SigV4StsRegion *string `json:"sigV4StsRegion,omitempty"`
 }
 
+// Changes to a metrics export; absent fields keep their value.
 type AstroMetricsExportUpdateInput struct {
-	Endpoint       *string                     `json:"endpoint,omitempty"`
-	ExporterType   *AstroMetricsExporterType   `json:"exporterType,omitempty"`
-	AuthType       *AstroMetricsExportAuthType `json:"authType,omitempty"`
-	BasicToken     *string                     `json:"basicToken,omitempty"`
-	Username       *string                     `json:"username,omitempty"`
-	Password       *string                     `json:"password,omitempty"`
-	Headers        any                         `json:"headers,omitempty"`
-	Labels         any                         `json:"labels,omitempty"`
-	SigV4AssumeArn *string                     `json:"sigV4AssumeArn,omitempty"`
-	SigV4StsRegion *string                     `json:"sigV4StsRegion,omitempty"`
+	// The Prometheus endpoint where the metrics are exported
+	Endpoint *string `json:"endpoint,omitempty"`
+	// The type of exporter
+	ExporterType *AstroMetricsExporterType `json:"exporterType,omitempty"`
+	// The type of authentication to use when connecting to the remote endpoint
+	AuthType *AstroMetricsExportAuthType `json:"authType,omitempty"`
+	// The bearer token to connect to the remote endpoint
+	BasicToken *string `json:"basicToken,omitempty"`
+	// The username to connect to the remote endpoint
+	Username *string `json:"username,omitempty"`
+	// The password to connect to the remote endpoint
+	Password *string `json:"password,omitempty"`
+	// Add key-value pairs to the HTTP request headers made by Astro when connecting to the remote endpoint
+	Headers any `json:"headers,omitempty"`
+	// Any key-value pair metrics labels for your export. You can use these to filter your metrics in downstream applications.
+	Labels any `json:"labels,omitempty"`
+	// The AWS IAM role ARN to assume for SigV4 authentication
+	SigV4AssumeArn *string `json:"sigV4AssumeArn,omitempty"`
+	// The AWS STS region to use for SigV4 authentication
+	SigV4StsRegion *string `json:"sigV4StsRegion,omitempty"`
 }
 
+// The fewest settings that create a deployment: Astro applies its defaults.
 type AstroMinimalDeploymentInput struct {
+	// The workspace's Astro id (not its global id).
 	WorkspaceID string `json:"workspaceId"`
 	// Unique in the workspace; at most 500 characters.
 	Name string `json:"name"`
 }
 
+// A node pool of a Hybrid or dedicated cluster.
 type AstroNodePool struct {
-	ID               string             `json:"id"`
-	Name             string             `json:"name"`
-	IsDefault        bool               `json:"isDefault"`
-	MaxNodeCount     int                `json:"maxNodeCount"`
-	NodeInstanceType string             `json:"nodeInstanceType"`
-	CloudProvider    AstroCloudProvider `json:"cloudProvider"`
-	// Astro machines the pool can run (Astro Hosted dedicated clusters).
-	SupportedAstroMachines []string   `json:"supportedAstroMachines,omitempty"`
-	CreatedAt              *time.Time `json:"createdAt,omitempty"`
-	UpdatedAt              *time.Time `json:"updatedAt,omitempty"`
-}
-
-type AstroNodePoolCreateInput struct {
-	Name             string `json:"name"`
+	// The node pool's ID.
+	ID string `json:"id"`
+	// The name of the node pool.
+	Name string `json:"name"`
+	// Whether the node pool is the default node pool of the cluster.
+	IsDefault bool `json:"isDefault"`
+	// The maximum number of nodes that can be created in the node pool.
+	MaxNodeCount int `json:"maxNodeCount"`
+	// The type of node instance that is used for the node pool.
 	NodeInstanceType string `json:"nodeInstanceType"`
-	MaxNodeCount     int    `json:"maxNodeCount"`
-	IsDefault        *bool  `json:"isDefault,omitempty"`
+	// The name of the cloud provider.
+	CloudProvider AstroCloudProvider `json:"cloudProvider"`
+	// Astro machines the pool can run (Astro Hosted dedicated clusters).
+	SupportedAstroMachines []string `json:"supportedAstroMachines,omitempty"`
+	// The time when the node pool was created in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// The time when the node pool was last updated in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 }
 
+// A node pool of a new cluster.
+type AstroNodePoolCreateInput struct {
+	// The name of the node pool.
+	Name string `json:"name"`
+	// The type of node instance that is used for the node pool.
+	NodeInstanceType string `json:"nodeInstanceType"`
+	// The maximum number of nodes that can be created in the node pool.
+	MaxNodeCount int `json:"maxNodeCount"`
+	// Whether the node pool is the default node pool of the cluster.
+	IsDefault *bool `json:"isDefault,omitempty"`
+}
+
+// A node pool of a cluster, new or changed.
 type AstroNodePoolUpdateInput struct {
 	// Left out: a new node pool.
-	ID               *string `json:"id,omitempty"`
-	Name             string  `json:"name"`
-	NodeInstanceType string  `json:"nodeInstanceType"`
-	MaxNodeCount     int     `json:"maxNodeCount"`
-	IsDefault        *bool   `json:"isDefault,omitempty"`
+	ID *string `json:"id,omitempty"`
+	// The name of the node pool.
+	Name string `json:"name"`
+	// The type of node instance that is used for the node pool.
+	NodeInstanceType string `json:"nodeInstanceType"`
+	// The maximum number of nodes that can be created in the node pool.
+	MaxNodeCount int `json:"maxNodeCount"`
+	// Whether the node pool is the default node pool of the cluster.
+	IsDefault *bool `json:"isDefault,omitempty"`
 }
 
+// An Astro organization (GetOrganization). Its lists cost one Astro request per page; fields needing only its id cost none.
 type AstroOrganization struct {
-	ID                             string                `json:"id"`
-	OrganizationID                 string                `json:"organizationId"`
-	Name                           string                `json:"name"`
-	BillingEmail                   *string               `json:"billingEmail,omitempty"`
-	Product                        *string               `json:"product,omitempty"`
-	Status                         *string               `json:"status,omitempty"`
-	PaymentMethod                  *string               `json:"paymentMethod,omitempty"`
-	IsScimEnabled                  bool                  `json:"isScimEnabled"`
-	AllowEnhancedSupportAccess     bool                  `json:"allowEnhancedSupportAccess"`
-	CreatedAt                      *time.Time            `json:"createdAt,omitempty"`
-	UpdatedAt                      *time.Time            `json:"updatedAt,omitempty"`
-	TrialExpiresAt                 *time.Time            `json:"trialExpiresAt,omitempty"`
-	CreatedBy                      *AstroSubject         `json:"createdBy,omitempty"`
-	UpdatedBy                      *AstroSubject         `json:"updatedBy,omitempty"`
-	HasAllowedIPAddressRanges      *bool                 `json:"hasAllowedIpAddressRanges,omitempty"`
-	ShouldEnforceDedicatedClusters *bool                 `json:"shouldEnforceDedicatedClusters,omitempty"`
-	HasAiFeaturesDisabled          *bool                 `json:"hasAiFeaturesDisabled,omitempty"`
-	ManagedDomains                 []*AstroManagedDomain `json:"managedDomains,omitempty"`
-	ProductPlans                   []*AstroProductPlan   `json:"productPlans,omitempty"`
+	// Global id (Node.id): Query.node fetches it again.
+	ID string `json:"id"`
+	// Astro's own id of the organization (the API's id; `id` is the global one).
+	OrganizationID string `json:"organizationId"`
+	// The Organization's name.
+	Name string `json:"name"`
+	// The Organization's billing email.
+	BillingEmail *string `json:"billingEmail,omitempty"`
+	// The Organization's product type.
+	Product *string `json:"product,omitempty"`
+	// The Organization's status.
+	Status *string `json:"status,omitempty"`
+	// The Organization's payment method.
+	PaymentMethod *string `json:"paymentMethod,omitempty"`
+	// Whether SCIM is enabled for the Organization.
+	IsScimEnabled bool `json:"isScimEnabled"`
+	// Whether the organization allows CRE to have view access to their entities
+	AllowEnhancedSupportAccess bool `json:"allowEnhancedSupportAccess"`
+	// The time when the Organization was created in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// The time when the Organization was last updated in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	// The time when the Organization's trial expires in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`. Organizations that are no longer in Trial will not have a expiry date.
+	TrialExpiresAt *time.Time `json:"trialExpiresAt,omitempty"`
+	// Who created it: a user or an API token.
+	CreatedBy *AstroSubject `json:"createdBy,omitempty"`
+	// Who last changed it: a user or an API token.
+	UpdatedBy *AstroSubject `json:"updatedBy,omitempty"`
+	// Whether the Organization has at least one IP address range configured.
+	HasAllowedIPAddressRanges *bool `json:"hasAllowedIpAddressRanges,omitempty"`
+	// Whether new deployments must run on dedicated clusters.
+	ShouldEnforceDedicatedClusters *bool `json:"shouldEnforceDedicatedClusters,omitempty"`
+	// Whether Astro's AI features are turned off for the organization.
+	HasAiFeaturesDisabled *bool `json:"hasAiFeaturesDisabled,omitempty"`
+	// The list of managed domains configured in the Organization.
+	ManagedDomains []*AstroManagedDomain `json:"managedDomains,omitempty"`
+	// The organization's product plans (one per Astro product).
+	ProductPlans []*AstroProductPlan `json:"productPlans,omitempty"`
 	// Workspaces of the organization; names and workspaceIds filter upstream.
 	Workspaces *AstroWorkspaceConnection `json:"workspaces"`
-	Workspace  *AstroWorkspace           `json:"workspace,omitempty"`
+	// One workspace by Astro id (GetWorkspace, batched with every other workspace of the request). Null with NOT_FOUND when there is none.
+	Workspace *AstroWorkspace `json:"workspace,omitempty"`
 	// Deployments of the organization, paged upstream: first 100 costs one Astro request.
 	Deployments *AstroDeploymentConnection `json:"deployments"`
-	Deployment  *AstroDeployment           `json:"deployment,omitempty"`
+	// One deployment by Astro id (GetDeployment, batched). Null with NOT_FOUND when there is none.
+	Deployment *AstroDeployment `json:"deployment,omitempty"`
 	// Clusters of the organization (DEDICATED and HYBRID; the shared clusters of STANDARD deployments are not listed).
 	Clusters *AstroClusterConnection `json:"clusters"`
-	Cluster  *AstroCluster           `json:"cluster,omitempty"`
+	// One cluster by Astro id (GetCluster, batched). Null with NOT_FOUND when there is none.
+	Cluster *AstroCluster `json:"cluster,omitempty"`
 	// The audit log for a time window (default: Astro's default window). startDate must come before endDate.
 	AuditLogs *AstroAuditLog `json:"auditLogs"`
 	// API tokens of the organization (ListApiTokens).
@@ -1336,49 +2082,75 @@ type AstroOrganization struct {
 
 func (AstroOrganization) IsNode() {}
 
+// A page of Astro organizations (a Relay cursor connection): page forward with first/after, backward with last/before.
 type AstroOrganizationConnection struct {
-	TotalCount int                      `json:"totalCount"`
-	PageInfo   *PageInfo                `json:"pageInfo"`
-	Edges      []*AstroOrganizationEdge `json:"edges"`
-	Nodes      []*AstroOrganization     `json:"nodes"`
+	// How many Astro organizations the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Astro organizations, each with its cursor.
+	Edges []*AstroOrganizationEdge `json:"edges"`
+	// The page's Astro organizations, without cursors (the same as edges.node).
+	Nodes []*AstroOrganization `json:"nodes"`
 }
 
+// One Astro organization in a page, with its cursor.
 type AstroOrganizationEdge struct {
-	Cursor string             `json:"cursor"`
-	Node   *AstroOrganization `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Astro organization.
+	Node *AstroOrganization `json:"node"`
 }
 
+// One permission a role can grant.
 type AstroPermission struct {
 	// The action, such as deployment.get.
-	Action      string `json:"action"`
+	Action string `json:"action"`
+	// What the permission allows.
 	Description string `json:"description"`
 }
 
 // A named set of permissions of one scope, as the Astro UI groups them.
 type AstroPermissionGroup struct {
-	Name        string             `json:"name"`
-	Description string             `json:"description"`
-	Scope       string             `json:"scope"`
+	// The permission group's name.
+	Name string `json:"name"`
+	// The permission group's description.
+	Description string `json:"description"`
+	// The permission group's scope.
+	Scope string `json:"scope"`
+	// The permission group's permissions.
 	Permissions []*AstroPermission `json:"permissions"`
 }
 
+// A product plan the organization subscribes to.
 type AstroProductPlan struct {
-	ProductPlanID     string `json:"productPlanId"`
-	ProductPlanName   string `json:"productPlanName"`
+	// Astro's own id of the product plan (the API's id; `id` is the global one).
+	ProductPlanID string `json:"productPlanId"`
+	// The plan's name.
+	ProductPlanName string `json:"productPlanName"`
+	// The Astronomer product the plan is for (e.g. ASTRO, OBSERVE).
 	AstronomerProduct string `json:"astronomerProduct"`
 }
 
 // A machine type of a cloud provider.
 type AstroProviderInstanceType struct {
-	Name   string `json:"name"`
-	CPU    int    `json:"cpu"`
+	// The name of the instance type.
+	Name string `json:"name"`
+	// The number of CPUs. Units are in number of CPU cores.
+	CPU int `json:"cpu"`
+	// The amount of memory. Units in Gibibytes or `Gi`.
 	Memory string `json:"memory"`
 }
 
+// A cloud region where clusters can run.
 type AstroProviderRegion struct {
-	Name            string   `json:"name"`
-	Limited         *bool    `json:"limited,omitempty"`
-	Location        *string  `json:"location,omitempty"`
+	// The name of the region.
+	Name string `json:"name"`
+	// Whether the region is limited.
+	Limited *bool `json:"limited,omitempty"`
+	// The multi-region location code for DR compatibility.
+	Location *string `json:"location,omitempty"`
+	// The banned instances in the region.
 	BannedInstances []string `json:"bannedInstances,omitempty"`
 }
 
@@ -1396,349 +2168,563 @@ type AstroQuery struct {
 
 // A numeric range with a default.
 type AstroRange struct {
-	Floor   float64 `json:"floor"`
+	// The minimum value.
+	Floor float64 `json:"floor"`
+	// The maximum value.
 	Ceiling float64 `json:"ceiling"`
+	// The default value.
 	Default float64 `json:"default"`
 }
 
+// Remote execution: tasks run by agents outside Astro (Astro executor).
 type AstroRemoteExecution struct {
-	Enabled                bool     `json:"enabled"`
-	RemoteAPIURL           string   `json:"remoteApiUrl"`
+	// Whether remote execution is on.
+	Enabled bool `json:"enabled"`
+	// The URL agents call.
+	RemoteAPIURL string `json:"remoteApiUrl"`
+	// CIDR ranges agents may call from.
 	AllowedIPAddressRanges []string `json:"allowedIpAddressRanges"`
-	TaskLogBucket          *string  `json:"taskLogBucket,omitempty"`
-	TaskLogURLPattern      *string  `json:"taskLogUrlPattern,omitempty"`
+	// The bucket agents write task logs to.
+	TaskLogBucket *string `json:"taskLogBucket,omitempty"`
+	// The URL pattern under which task logs are read.
+	TaskLogURLPattern *string `json:"taskLogUrlPattern,omitempty"`
 }
 
+// Remote execution settings.
 type AstroRemoteExecutionInput struct {
-	Enabled                bool     `json:"enabled"`
+	// Turn remote execution on or off.
+	Enabled bool `json:"enabled"`
+	// CIDR ranges agents may call from.
 	AllowedIPAddressRanges []string `json:"allowedIpAddressRanges,omitempty"`
-	TaskLogBucket          *string  `json:"taskLogBucket,omitempty"`
-	TaskLogURLPattern      *string  `json:"taskLogUrlPattern,omitempty"`
+	// The bucket agents write task logs to.
+	TaskLogBucket *string `json:"taskLogBucket,omitempty"`
+	// The URL pattern under which task logs are read.
+	TaskLogURLPattern *string `json:"taskLogUrlPattern,omitempty"`
 }
 
+// The CPU and memory range, with default, of a setting.
 type AstroResourceOption struct {
-	CPU    *AstroResourceRange `json:"cpu"`
+	// CPU, in cores.
+	CPU *AstroResourceRange `json:"cpu"`
+	// Memory, in Gi.
 	Memory *AstroResourceRange `json:"memory"`
 }
 
 // A quantity range, as Astro writes quantities ("0.5", "1Gi").
 type AstroResourceRange struct {
-	Floor   string `json:"floor"`
+	// The minimum value.
+	Floor string `json:"floor"`
+	// The maximum value.
 	Ceiling string `json:"ceiling"`
+	// The default value.
 	Default string `json:"default"`
 }
 
+// A page of Astro roles (a Relay cursor connection): page forward with first/after, backward with last/before.
 type AstroRoleConnection struct {
 	// The number of custom roles.
-	TotalCount int                `json:"totalCount"`
-	PageInfo   *PageInfo          `json:"pageInfo"`
-	Edges      []*AstroRoleEdge   `json:"edges"`
-	Nodes      []*AstroCustomRole `json:"nodes"`
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Astro roles, each with its cursor.
+	Edges []*AstroRoleEdge `json:"edges"`
+	// The page's Astro roles, without cursors (the same as edges.node).
+	Nodes []*AstroCustomRole `json:"nodes"`
 	// The built-in roles of the scopes asked for (ListRoles?includeDefaultRoles, asked for only when this field is selected).
 	DefaultRoles []*AstroDefaultRole `json:"defaultRoles"`
 }
 
+// One Astro role in a page, with its cursor.
 type AstroRoleEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *AstroCustomRole `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Astro role.
+	Node *AstroCustomRole `json:"node"`
 }
 
+// A predefined role a custom role can start from (GetRoleTemplates).
 type AstroRoleTemplate struct {
-	Name        string              `json:"name"`
-	Description *string             `json:"description,omitempty"`
-	ScopeType   *AstroRoleScopeType `json:"scopeType,omitempty"`
-	Permissions []string            `json:"permissions"`
+	// The role's name.
+	Name string `json:"name"`
+	// The role's description.
+	Description *string `json:"description,omitempty"`
+	// The role's scope.
+	ScopeType *AstroRoleScopeType `json:"scopeType,omitempty"`
+	// The role's permissions.
+	Permissions []string `json:"permissions"`
 }
 
+// An Astro Runtime release deployments can run.
 type AstroRuntimeRelease struct {
-	Version                  string     `json:"version"`
-	AirflowVersion           string     `json:"airflowVersion"`
-	Channel                  string     `json:"channel"`
-	ReleaseDate              *time.Time `json:"releaseDate,omitempty"`
-	AirflowDatabaseMigration bool       `json:"airflowDatabaseMigration"`
-	StellarDatabaseMigration bool       `json:"stellarDatabaseMigration"`
+	// The Astro Runtime version.
+	Version string `json:"version"`
+	// The Airflow version that the Runtime image is based on.
+	AirflowVersion string `json:"airflowVersion"`
+	// The release channel.
+	Channel string `json:"channel"`
+	// The time when the version is released in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	ReleaseDate *time.Time `json:"releaseDate,omitempty"`
+	// Whether the release requires an Airflow database migration.
+	AirflowDatabaseMigration bool `json:"airflowDatabaseMigration"`
+	// Whether the release requires a Stellar database migration.
+	StellarDatabaseMigration bool `json:"stellarDatabaseMigration"`
 }
 
 // Scaling of a development deployment.
 type AstroScalingSpecInput struct {
+	// Hibernation schedules and override.
 	HibernationSpec *AstroHibernationSpecInput `json:"hibernationSpec,omitempty"`
 }
 
+// A scheduler size and its resources.
 type AstroSchedulerMachine struct {
+	// The machine's name.
 	Name *AstroSchedulerSize `json:"name,omitempty"`
-	Spec *AstroMachineSpec   `json:"spec"`
+	// The scheduler's CPU and memory.
+	Spec *AstroMachineSpec `json:"spec"`
 }
 
 // A pending invite of the caller to an organization.
 type AstroSelfInvite struct {
-	InviteID       string     `json:"inviteId"`
-	OrganizationID string     `json:"organizationId"`
-	ExpiresAt      *time.Time `json:"expiresAt,omitempty"`
+	// The invite ID.
+	InviteID string `json:"inviteId"`
+	// The Organization ID.
+	OrganizationID string `json:"organizationId"`
+	// The time when the invite expires.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
+// A role of the calling user.
 type AstroSelfRole struct {
-	Role  string              `json:"role"`
+	// The role name.
+	Role string `json:"role"`
+	// Where the role applies.
 	Scope *AstroSelfRoleScope `json:"scope"`
 }
 
+// Where a role of the calling user applies.
 type AstroSelfRoleScope struct {
-	Type         string  `json:"type"`
-	EntityID     string  `json:"entityId"`
+	// The scope type (e.g. ORGANIZATION, WORKSPACE, DEPLOYMENT, DAG).
+	Type string `json:"type"`
+	// The ID of the scoped entity.
+	EntityID string `json:"entityId"`
+	// The Deployment ID (only for DAG-scoped roles).
 	DeploymentID *string `json:"deploymentId,omitempty"`
-	DagTag       *string `json:"dagTag,omitempty"`
+	// The DAG tag (only for DAG tag-scoped roles).
+	DagTag *string `json:"dagTag,omitempty"`
 }
 
 // The user behind the caller's token.
 type AstroSelfUser struct {
-	UserID    string           `json:"userId"`
-	Username  string           `json:"username"`
-	FullName  string           `json:"fullName"`
-	AvatarURL string           `json:"avatarUrl"`
-	Status    *AstroUserStatus `json:"status,omitempty"`
+	// Astro's own id of the calling user.
+	UserID string `json:"userId"`
+	// The user's username.
+	Username string `json:"username"`
+	// The user's full name.
+	FullName string `json:"fullName"`
+	// The URL for the user's profile image.
+	AvatarURL string `json:"avatarUrl"`
+	// The user's status.
+	Status *AstroUserStatus `json:"status,omitempty"`
 	// The user's primary organization.
-	OrganizationID *string             `json:"organizationId,omitempty"`
-	IsIdpManaged   *bool               `json:"isIdpManaged,omitempty"`
-	Roles          []*AstroSelfRole    `json:"roles"`
-	Invites        []*AstroSelfInvite  `json:"invites"`
-	FeatureFlags   []*AstroFeatureFlag `json:"featureFlags"`
-	CreatedAt      *time.Time          `json:"createdAt,omitempty"`
-	UpdatedAt      *time.Time          `json:"updatedAt,omitempty"`
+	OrganizationID *string `json:"organizationId,omitempty"`
+	// Whether the user is managed by an identity provider.
+	IsIdpManaged *bool `json:"isIdpManaged,omitempty"`
+	// The user's roles across all scopes.
+	Roles []*AstroSelfRole `json:"roles"`
+	// The user's pending Organization invites.
+	Invites []*AstroSelfInvite `json:"invites"`
+	// The user's feature flags.
+	FeatureFlags []*AstroFeatureFlag `json:"featureFlags"`
+	// The time when the user was created.
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// The time when the user was last updated.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 }
 
 // A deployment on Astronomer's shared infrastructure, placed by clusterId or by cloudProvider with region (which go together).
 type AstroStandardDeploymentCreateInput struct {
+	// The ID of the Workspace to which the Deployment belongs.
 	WorkspaceID string `json:"workspaceId"`
 	// Unique in the workspace; at most 500 characters.
 	Name string `json:"name"`
 	// At most 1000 characters.
-	Description          *string                                    `json:"description,omitempty"`
-	CloudProvider        *AstroCloudProvider                        `json:"cloudProvider,omitempty"`
-	Region               *string                                    `json:"region,omitempty"`
-	ClusterID            *string                                    `json:"clusterId,omitempty"`
-	AstroRuntimeVersion  *string                                    `json:"astroRuntimeVersion,omitempty"`
-	Executor             *AstroExecutor                             `json:"executor,omitempty"`
-	SchedulerSize        *AstroSchedulerSize                        `json:"schedulerSize,omitempty"`
-	IsCicdEnforced       *bool                                      `json:"isCicdEnforced,omitempty"`
-	IsDagDeployEnabled   *bool                                      `json:"isDagDeployEnabled,omitempty"`
-	IsDevelopmentMode    *bool                                      `json:"isDevelopmentMode,omitempty"`
-	IsHighAvailability   *bool                                      `json:"isHighAvailability,omitempty"`
-	ContactEmails        []string                                   `json:"contactEmails,omitempty"`
-	DefaultTaskPodCPU    *string                                    `json:"defaultTaskPodCpu,omitempty"`
-	DefaultTaskPodMemory *string                                    `json:"defaultTaskPodMemory,omitempty"`
-	ResourceQuotaCPU     *string                                    `json:"resourceQuotaCpu,omitempty"`
-	ResourceQuotaMemory  *string                                    `json:"resourceQuotaMemory,omitempty"`
+	Description *string `json:"description,omitempty"`
+	// Cloud provider for STANDARD deployments on Astronomer shared infrastructure. One of AWS, AZURE, GCP. Must be provided together with region. If clusterId is also provided, clusterId takes precedence and this field is ignored.
+	CloudProvider *AstroCloudProvider `json:"cloudProvider,omitempty"`
+	// Region for STANDARD deployments on Astronomer shared infrastructure. Must be provided together with cloudProvider. If clusterId is also provided, clusterId takes precedence and this field is ignored.
+	Region *string `json:"region,omitempty"`
+	// The target cluster ID. Use for DEDICATED (Astronomer-hosted) or HYBRID (Bring-Your-Own-Cloud) deployments. If provided alongside cloudProvider and region, clusterId takes precedence and the other two are ignored. When all three are omitted, infrastructure is resolved from workspace defaults or auto-selected when the organization has exactly one cluster.
+	ClusterID *string `json:"clusterId,omitempty"`
+	// Deployment's Astro Runtime version.
+	AstroRuntimeVersion *string `json:"astroRuntimeVersion,omitempty"`
+	// The Deployment's executor type.
+	Executor *AstroExecutor `json:"executor,omitempty"`
+	// The size of the scheduler Pod.
+	SchedulerSize *AstroSchedulerSize `json:"schedulerSize,omitempty"`
+	// Whether the Deployment requires that all deploys are made through CI/CD.
+	IsCicdEnforced *bool `json:"isCicdEnforced,omitempty"`
+	// Whether the Deployment has DAG deploys enabled.
+	IsDagDeployEnabled *bool `json:"isDagDeployEnabled,omitempty"`
+	// If true, deployment will be able to use development-only features, such as hibernation, but will not have guaranteed uptime SLAs
+	IsDevelopmentMode *bool `json:"isDevelopmentMode,omitempty"`
+	// Whether the Deployment is configured for high availability. If `true`, multiple scheduler pods will be online.
+	IsHighAvailability *bool `json:"isHighAvailability,omitempty"`
+	// A list of contact emails for the Deployment.
+	ContactEmails []string `json:"contactEmails,omitempty"`
+	// The default CPU resource usage for a worker Pod when running the Kubernetes executor or KubernetesPodOperator. Units are in number of CPU cores. Required if Remote Execution is disabled.
+	DefaultTaskPodCPU *string `json:"defaultTaskPodCpu,omitempty"`
+	// The default memory resource usage for a worker Pod when running the Kubernetes executor or KubernetesPodOperator. Units are in `Gi` and must be explicitly included. This value must always be twice the value of `DefaultTaskPodCpu`. Required if Remote Execution is disabled.
+	DefaultTaskPodMemory *string `json:"defaultTaskPodMemory,omitempty"`
+	// The CPU quota for worker Pods when running the Kubernetes executor or KubernetesPodOperator. If current CPU usage across all workers exceeds the quota, no new worker Pods can be scheduled. Units are in number of CPU cores. Required if Remote Execution is disabled.
+	ResourceQuotaCPU *string `json:"resourceQuotaCpu,omitempty"`
+	// The memory quota for worker Pods when running the Kubernetes executor or KubernetesPodOperator. If current memory usage across all workers exceeds the quota, no new worker Pods can be scheduled. Units are in `Gi` and must be explicitly included. This value must always be twice the value of `ResourceQuotaCpu`. Required if Remote Execution is disabled.
+	ResourceQuotaMemory *string `json:"resourceQuotaMemory,omitempty"`
+	// List of environment variables to add to the Deployment.
 	EnvironmentVariables []*AstroDeploymentEnvironmentVariableInput `json:"environmentVariables,omitempty"`
 	// At least one when given.
-	WorkerQueues       []*AstroWorkerQueueInput   `json:"workerQueues,omitempty"`
-	RemoteExecution    *AstroRemoteExecutionInput `json:"remoteExecution,omitempty"`
-	ScalingSpec        *AstroScalingSpecInput     `json:"scalingSpec,omitempty"`
-	WorkloadIdentity   *string                    `json:"workloadIdentity,omitempty"`
-	DrWorkloadIdentity *string                    `json:"drWorkloadIdentity,omitempty"`
+	WorkerQueues []*AstroWorkerQueueInput `json:"workerQueues,omitempty"`
+	// Remote execution settings (Astro executor).
+	RemoteExecution *AstroRemoteExecutionInput `json:"remoteExecution,omitempty"`
+	// Hibernation settings (development deployments).
+	ScalingSpec *AstroScalingSpecInput `json:"scalingSpec,omitempty"`
+	// The Deployment's workload identity.
+	WorkloadIdentity *string `json:"workloadIdentity,omitempty"`
+	// The Deployment's DR workload identity.
+	DrWorkloadIdentity *string `json:"drWorkloadIdentity,omitempty"`
 }
 
 // Who created or last changed an object: a user or an API token.
 type AstroSubject struct {
-	ID           string  `json:"id"`
-	SubjectType  *string `json:"subjectType,omitempty"`
-	Username     *string `json:"username,omitempty"`
-	FullName     *string `json:"fullName,omitempty"`
-	AvatarURL    *string `json:"avatarUrl,omitempty"`
+	// The subject's ID.
+	ID string `json:"id"`
+	// The subject type.
+	SubjectType *string `json:"subjectType,omitempty"`
+	// The subject's username. Returned only when `SubjectType` is `USER`.
+	Username *string `json:"username,omitempty"`
+	// The subject's full name. Returned only when `SubjectType` is `USER`.
+	FullName *string `json:"fullName,omitempty"`
+	// The URL for the user's profile image. Returned only when `SubjectType` is `USER`.
+	AvatarURL *string `json:"avatarUrl,omitempty"`
+	// The API token's name. Returned only when `SubjectType` is `SERVICEKEY`.
 	APITokenName *string `json:"apiTokenName,omitempty"`
 }
 
 // Every role of a user, team or API token, as a role update returns them.
 type AstroSubjectRoles struct {
-	OrganizationRole *string                       `json:"organizationRole,omitempty"`
-	WorkspaceRoles   []*AstroWorkspaceRoleBinding  `json:"workspaceRoles"`
-	DeploymentRoles  []*AstroDeploymentRoleBinding `json:"deploymentRoles"`
-	DagRoles         []*AstroDagRoleBinding        `json:"dagRoles"`
+	// The subject's Organization role.
+	OrganizationRole *string `json:"organizationRole,omitempty"`
+	// A list of the subject's Workspace roles.
+	WorkspaceRoles []*AstroWorkspaceRoleBinding `json:"workspaceRoles"`
+	// A list of the subject's Deployment roles. Currently only for API tokens.
+	DeploymentRoles []*AstroDeploymentRoleBinding `json:"deploymentRoles"`
+	// A list of the subject's DAG roles.
+	DagRoles []*AstroDagRoleBinding `json:"dagRoles"`
 }
 
 // A group of users that holds roles together.
 type AstroTeam struct {
-	ID               string                        `json:"id"`
-	TeamID           string                        `json:"teamId"`
-	OrganizationID   string                        `json:"organizationId"`
-	Name             string                        `json:"name"`
-	Description      *string                       `json:"description,omitempty"`
-	IsIdpManaged     bool                          `json:"isIdpManaged"`
-	OrganizationRole *AstroOrganizationRole        `json:"organizationRole,omitempty"`
-	RolesCount       *int                          `json:"rolesCount,omitempty"`
-	WorkspaceRoles   []*AstroWorkspaceRoleBinding  `json:"workspaceRoles"`
-	DeploymentRoles  []*AstroDeploymentRoleBinding `json:"deploymentRoles"`
-	DagRoles         []*AstroDagRoleBinding        `json:"dagRoles"`
-	CreatedAt        *time.Time                    `json:"createdAt,omitempty"`
-	UpdatedAt        *time.Time                    `json:"updatedAt,omitempty"`
-	CreatedBy        *AstroSubject                 `json:"createdBy,omitempty"`
-	UpdatedBy        *AstroSubject                 `json:"updatedBy,omitempty"`
+	// Global id (Node.id): Query.node fetches it again.
+	ID string `json:"id"`
+	// Astro's own id of the team (the API's id; `id` is the global one).
+	TeamID string `json:"teamId"`
+	// The ID of the Organization to which the Team belongs.
+	OrganizationID string `json:"organizationId"`
+	// The Team's name.
+	Name string `json:"name"`
+	// The Team's description.
+	Description *string `json:"description,omitempty"`
+	// Whether the Team is managed by an identity provider (IdP).
+	IsIdpManaged bool `json:"isIdpManaged"`
+	// The Team's Organization role.
+	OrganizationRole *AstroOrganizationRole `json:"organizationRole,omitempty"`
+	// The number of roles the Team has.
+	RolesCount *int `json:"rolesCount,omitempty"`
+	// The Team's role in each Workspace it belongs to.
+	WorkspaceRoles []*AstroWorkspaceRoleBinding `json:"workspaceRoles"`
+	// The Team's role in each Deployment it belongs to.
+	DeploymentRoles []*AstroDeploymentRoleBinding `json:"deploymentRoles"`
+	// The Team's role in each DAG it belongs to.
+	DagRoles []*AstroDagRoleBinding `json:"dagRoles"`
+	// The time when the Team was created in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// The time when the Team was last updated in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	// Who created it: a user or an API token.
+	CreatedBy *AstroSubject `json:"createdBy,omitempty"`
+	// Who last changed it: a user or an API token.
+	UpdatedBy *AstroSubject `json:"updatedBy,omitempty"`
 	// The team's members (ListTeamMembers).
 	Members *AstroTeamMemberConnection `json:"members"`
 }
 
 func (AstroTeam) IsNode() {}
 
+// A page of Astro teams (a Relay cursor connection): page forward with first/after, backward with last/before.
 type AstroTeamConnection struct {
-	TotalCount int              `json:"totalCount"`
-	PageInfo   *PageInfo        `json:"pageInfo"`
-	Edges      []*AstroTeamEdge `json:"edges"`
-	Nodes      []*AstroTeam     `json:"nodes"`
+	// How many Astro teams the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Astro teams, each with its cursor.
+	Edges []*AstroTeamEdge `json:"edges"`
+	// The page's Astro teams, without cursors (the same as edges.node).
+	Nodes []*AstroTeam `json:"nodes"`
 }
 
+// One Astro team in a page, with its cursor.
 type AstroTeamEdge struct {
-	Cursor string     `json:"cursor"`
-	Node   *AstroTeam `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Astro team.
+	Node *AstroTeam `json:"node"`
 }
 
+// A member of an Astro team.
 type AstroTeamMember struct {
-	UserID    string  `json:"userId"`
-	Username  string  `json:"username"`
-	FullName  *string `json:"fullName,omitempty"`
+	// The Team member's ID.
+	UserID string `json:"userId"`
+	// The Team member's username.
+	Username string `json:"username"`
+	// The Team member's full name.
+	FullName *string `json:"fullName,omitempty"`
+	// The URL for the Team member's profile image.
 	AvatarURL *string `json:"avatarUrl,omitempty"`
 	// When the user joined the team.
 	CreatedAt *time.Time `json:"createdAt,omitempty"`
 }
 
+// A page of Astro team members (a Relay cursor connection): page forward with first/after, backward with last/before.
 type AstroTeamMemberConnection struct {
-	TotalCount int                    `json:"totalCount"`
-	PageInfo   *PageInfo              `json:"pageInfo"`
-	Edges      []*AstroTeamMemberEdge `json:"edges"`
-	Nodes      []*AstroTeamMember     `json:"nodes"`
+	// How many Astro team members the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Astro team members, each with its cursor.
+	Edges []*AstroTeamMemberEdge `json:"edges"`
+	// The page's Astro team members, without cursors (the same as edges.node).
+	Nodes []*AstroTeamMember `json:"nodes"`
 }
 
+// One Astro team member in a page, with its cursor.
 type AstroTeamMemberEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *AstroTeamMember `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Astro team member.
+	Node *AstroTeamMember `json:"node"`
 }
 
 // A member of an organization. Which role lists are set depends on where it was
 // listed: under a workspace, workspace roles; under a deployment, deployment roles.
 type AstroUser struct {
-	ID               string                        `json:"id"`
-	UserID           string                        `json:"userId"`
-	OrganizationID   string                        `json:"organizationId"`
-	Username         string                        `json:"username"`
-	FullName         string                        `json:"fullName"`
-	AvatarURL        string                        `json:"avatarUrl"`
-	Status           *AstroUserStatus              `json:"status,omitempty"`
-	OrganizationRole *AstroOrganizationRole        `json:"organizationRole,omitempty"`
-	WorkspaceRoles   []*AstroWorkspaceRoleBinding  `json:"workspaceRoles"`
-	DeploymentRoles  []*AstroDeploymentRoleBinding `json:"deploymentRoles"`
-	DagRoles         []*AstroDagRoleBinding        `json:"dagRoles"`
-	CreatedAt        *time.Time                    `json:"createdAt,omitempty"`
-	UpdatedAt        *time.Time                    `json:"updatedAt,omitempty"`
+	// Global id (Node.id): Query.node fetches it again.
+	ID string `json:"id"`
+	// Astro's own id of the user (the API's id; `id` is the global one).
+	UserID string `json:"userId"`
+	// The Astro id of the organization it belongs to.
+	OrganizationID string `json:"organizationId"`
+	// The user's username.
+	Username string `json:"username"`
+	// The user's full name.
+	FullName string `json:"fullName"`
+	// The URL for the user's profile image.
+	AvatarURL string `json:"avatarUrl"`
+	// The user's status.
+	Status *AstroUserStatus `json:"status,omitempty"`
+	// The user's Organization role.
+	OrganizationRole *AstroOrganizationRole `json:"organizationRole,omitempty"`
+	// The user's Workspace roles.
+	WorkspaceRoles []*AstroWorkspaceRoleBinding `json:"workspaceRoles"`
+	// The user's Deployment roles.
+	DeploymentRoles []*AstroDeploymentRoleBinding `json:"deploymentRoles"`
+	// The user's DAG roles.
+	DagRoles []*AstroDagRoleBinding `json:"dagRoles"`
+	// The time when the user was created in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// The time when the user was updated in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 	// The teams the user belongs to (ListUserTeams).
 	Teams *AstroUserTeamConnection `json:"teams"`
 }
 
 func (AstroUser) IsNode() {}
 
+// A page of Astro users (a Relay cursor connection): page forward with first/after, backward with last/before.
 type AstroUserConnection struct {
-	TotalCount int              `json:"totalCount"`
-	PageInfo   *PageInfo        `json:"pageInfo"`
-	Edges      []*AstroUserEdge `json:"edges"`
-	Nodes      []*AstroUser     `json:"nodes"`
+	// How many Astro users the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Astro users, each with its cursor.
+	Edges []*AstroUserEdge `json:"edges"`
+	// The page's Astro users, without cursors (the same as edges.node).
+	Nodes []*AstroUser `json:"nodes"`
 }
 
+// One Astro user in a page, with its cursor.
 type AstroUserEdge struct {
-	Cursor string     `json:"cursor"`
-	Node   *AstroUser `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Astro user.
+	Node *AstroUser `json:"node"`
 }
 
 // A team a user belongs to, with the team's roles.
 type AstroUserTeam struct {
-	TeamID           string                        `json:"teamId"`
-	OrganizationID   string                        `json:"organizationId"`
-	Name             string                        `json:"name"`
-	Description      *string                       `json:"description,omitempty"`
-	IsIdpManaged     bool                          `json:"isIdpManaged"`
-	OrganizationRole *AstroOrganizationRole        `json:"organizationRole,omitempty"`
-	RolesCount       *int                          `json:"rolesCount,omitempty"`
-	WorkspaceRoles   []*AstroWorkspaceRoleBinding  `json:"workspaceRoles"`
-	DeploymentRoles  []*AstroDeploymentRoleBinding `json:"deploymentRoles"`
-	DagRoles         []*AstroDagRoleBinding        `json:"dagRoles"`
+	// The Astro id of the team it belongs to.
+	TeamID string `json:"teamId"`
+	// The Astro id of the organization it belongs to.
+	OrganizationID string `json:"organizationId"`
+	// The Team's name.
+	Name string `json:"name"`
+	// The Team's description.
+	Description *string `json:"description,omitempty"`
+	// Whether the Team is managed by an identity provider (IdP).
+	IsIdpManaged bool `json:"isIdpManaged"`
+	// The Team's Organization role.
+	OrganizationRole *AstroOrganizationRole `json:"organizationRole,omitempty"`
+	// The number of roles the Team has.
+	RolesCount *int `json:"rolesCount,omitempty"`
+	// The Team's role in each Workspace it belongs to.
+	WorkspaceRoles []*AstroWorkspaceRoleBinding `json:"workspaceRoles"`
+	// The Team's role in each Deployment it belongs to.
+	DeploymentRoles []*AstroDeploymentRoleBinding `json:"deploymentRoles"`
+	// The Team's role in each DAG it belongs to.
+	DagRoles []*AstroDagRoleBinding `json:"dagRoles"`
 	// The team itself.
 	Team *AstroTeam `json:"team,omitempty"`
 }
 
+// A page of Astro user teams (a Relay cursor connection): page forward with first/after, backward with last/before.
 type AstroUserTeamConnection struct {
-	TotalCount int                  `json:"totalCount"`
-	PageInfo   *PageInfo            `json:"pageInfo"`
-	Edges      []*AstroUserTeamEdge `json:"edges"`
-	Nodes      []*AstroUserTeam     `json:"nodes"`
+	// How many Astro user teams the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Astro user teams, each with its cursor.
+	Edges []*AstroUserTeamEdge `json:"edges"`
+	// The page's Astro user teams, without cursors (the same as edges.node).
+	Nodes []*AstroUserTeam `json:"nodes"`
 }
 
+// One Astro user team in a page, with its cursor.
 type AstroUserTeamEdge struct {
-	Cursor string         `json:"cursor"`
-	Node   *AstroUserTeam `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Astro user team.
+	Node *AstroUserTeam `json:"node"`
 }
 
+// A linked deployment's change to a workspace variable's value.
 type AstroValueOverrides struct {
+	// The value of the environment variable
 	Value string `json:"value"`
 }
 
+// A linked deployment's change to a workspace variable's value.
 type AstroValueOverridesInput struct {
+	// The value of the environment variable
 	Value *string `json:"value,omitempty"`
 }
 
+// A worker machine type (A5, A10, …) and its resources.
 type AstroWorkerMachine struct {
 	// An Astro machine; null for one this schema does not know yet.
-	Name        *AstroMachine     `json:"name,omitempty"`
-	Spec        *AstroMachineSpec `json:"spec"`
-	Concurrency *AstroRange       `json:"concurrency"`
+	Name *AstroMachine `json:"name,omitempty"`
+	// The worker's CPU and memory.
+	Spec *AstroMachineSpec `json:"spec"`
+	// How many tasks a worker of this type may run at once.
+	Concurrency *AstroRange `json:"concurrency"`
 }
 
+// A worker queue of a Celery deployment: a pool of workers of one machine type.
 type AstroWorkerQueue struct {
-	ID                string  `json:"id"`
-	Name              string  `json:"name"`
-	IsDefault         bool    `json:"isDefault"`
-	AstroMachine      *string `json:"astroMachine,omitempty"`
-	MaxWorkerCount    int     `json:"maxWorkerCount"`
-	MinWorkerCount    int     `json:"minWorkerCount"`
-	WorkerConcurrency int     `json:"workerConcurrency"`
-	PodCPU            string  `json:"podCpu"`
-	PodMemory         string  `json:"podMemory"`
-	NodePoolID        *string `json:"nodePoolId,omitempty"`
+	// The worker queue's ID.
+	ID string `json:"id"`
+	// The worker queue's name.
+	Name string `json:"name"`
+	// Whether the worker queue is the default worker queue in the Deployment.
+	IsDefault bool `json:"isDefault"`
+	// The Astro machine size for each worker node in the queue. For Astro Hosted only.
+	AstroMachine *string `json:"astroMachine,omitempty"`
+	// The maximum number of workers that can run at once.
+	MaxWorkerCount int `json:"maxWorkerCount"`
+	// The minimum number of workers running at once.
+	MinWorkerCount int `json:"minWorkerCount"`
+	// The maximum number of concurrent tasks that a worker Pod can run at a time.
+	WorkerConcurrency int `json:"workerConcurrency"`
+	// The maximum number of CPU units available for a worker node. Units are in number of CPU cores.
+	PodCPU string `json:"podCpu"`
+	// The maximum amount of memory available for a worker node. Units are in Gibibytes or `Gi`.
+	PodMemory string `json:"podMemory"`
+	// The node pool ID associated with the worker queue.
+	NodePoolID *string `json:"nodePoolId,omitempty"`
 }
 
 // A worker queue of an Astro Hosted (DEDICATED or STANDARD) deployment. Without id it is a new queue.
 type AstroWorkerQueueInput struct {
+	// The worker queue's ID. If not provided, a new worker queue will be created.
 	ID *string `json:"id,omitempty"`
 	// At most 63 characters.
-	Name         string       `json:"name"`
-	IsDefault    bool         `json:"isDefault"`
+	Name string `json:"name"`
+	// Whether the worker queue is the default worker queue on the Deployment.
+	IsDefault bool `json:"isDefault"`
+	// The Astro machine for each worker in the queue. For Astro Hosted only.
 	AstroMachine AstroMachine `json:"astroMachine"`
 	// At least 1, and at least minWorkerCount.
 	MaxWorkerCount int `json:"maxWorkerCount"`
 	// At least 0.
 	MinWorkerCount int `json:"minWorkerCount"`
 	// At least 1.
-	WorkerConcurrency   int     `json:"workerConcurrency"`
+	WorkerConcurrency int `json:"workerConcurrency"`
+	// The ephemeral storage limit for each worker Pod. Must be a valid Kubernetes resource string, e.g. `10Gi`.
 	PodEphemeralStorage *string `json:"podEphemeralStorage,omitempty"`
 }
 
+// A workload identity deployments may use.
 type AstroWorkloadIdentityOption struct {
+	// The workload identity label.
 	Label string `json:"label"`
-	Role  string `json:"role"`
+	// The workload identity role.
+	Role string `json:"role"`
 }
 
+// An Astro workspace (GetWorkspace).
 type AstroWorkspace struct {
-	ID                   string                     `json:"id"`
-	WorkspaceID          string                     `json:"workspaceId"`
-	OrganizationID       string                     `json:"organizationId"`
-	Name                 string                     `json:"name"`
-	Description          *string                    `json:"description,omitempty"`
-	Platform             Platform                   `json:"platform"`
-	OrganizationName     *string                    `json:"organizationName,omitempty"`
-	CicdEnforcedDefault  *bool                      `json:"cicdEnforcedDefault,omitempty"`
-	DefaultClusterID     *string                    `json:"defaultClusterId,omitempty"`
-	DefaultCloudProvider *AstroCloudProvider        `json:"defaultCloudProvider,omitempty"`
-	DefaultRegion        *string                    `json:"defaultRegion,omitempty"`
-	CreatedAt            *time.Time                 `json:"createdAt,omitempty"`
-	UpdatedAt            *time.Time                 `json:"updatedAt,omitempty"`
-	CreatedBy            *AstroSubject              `json:"createdBy,omitempty"`
-	UpdatedBy            *AstroSubject              `json:"updatedBy,omitempty"`
-	Organization         *AstroOrganization         `json:"organization"`
-	Deployments          *AstroDeploymentConnection `json:"deployments"`
+	// Global id (Node.id): Query.node fetches it again.
+	ID string `json:"id"`
+	// Astro's own id of the workspace (the API's id; `id` is the global one).
+	WorkspaceID string `json:"workspaceId"`
+	// The ID of the organization to which the workspace belongs.
+	OrganizationID string `json:"organizationId"`
+	// The Workspace's name.
+	Name string `json:"name"`
+	// The Workspace's description.
+	Description *string `json:"description,omitempty"`
+	// ASTRO for Astro objects, SOFTWARE for Software ones.
+	Platform Platform `json:"platform"`
+	// The name of the Organization to which the Workspace belongs.
+	OrganizationName *string `json:"organizationName,omitempty"`
+	// Whether CI/CD deploys are enforced by default.
+	CicdEnforcedDefault *bool `json:"cicdEnforcedDefault,omitempty"`
+	// The ID of the default cluster for new Deployments.
+	DefaultClusterID *string `json:"defaultClusterId,omitempty"`
+	// The default cloud provider for new Deployments.
+	DefaultCloudProvider *AstroCloudProvider `json:"defaultCloudProvider,omitempty"`
+	// The default region for new Deployments.
+	DefaultRegion *string `json:"defaultRegion,omitempty"`
+	// The time when the Workspace was created in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// The time when the Workspace was updated in UTC, formatted as `YYYY-MM-DDTHH:MM:SSZ`
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	// Who created it: a user or an API token.
+	CreatedBy *AstroSubject `json:"createdBy,omitempty"`
+	// Who last changed it: a user or an API token.
+	UpdatedBy *AstroSubject `json:"updatedBy,omitempty"`
+	// The organization it belongs to; costs no request unless the organization's own fields are asked for.
+	Organization *AstroOrganization `json:"organization"`
+	// The workspace's deployments: one ListDeployments?workspaceIds=… for the deployments of every workspace on a page.
+	Deployments *AstroDeploymentConnection `json:"deployments"`
 	// API tokens with a role in the workspace (ListApiTokens?workspaceId).
 	APITokens *AstroAPITokenConnection `json:"apiTokens"`
 	// Environment objects of the workspace (ListEnvironmentObjects?workspaceId).
@@ -1753,29 +2739,45 @@ func (AstroWorkspace) IsNode() {}
 
 func (AstroWorkspace) IsWorkspace() {}
 
+// A page of Astro workspaces (a Relay cursor connection): page forward with first/after, backward with last/before.
 type AstroWorkspaceConnection struct {
-	TotalCount int                   `json:"totalCount"`
-	PageInfo   *PageInfo             `json:"pageInfo"`
-	Edges      []*AstroWorkspaceEdge `json:"edges"`
-	Nodes      []*AstroWorkspace     `json:"nodes"`
+	// How many Astro workspaces the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Astro workspaces, each with its cursor.
+	Edges []*AstroWorkspaceEdge `json:"edges"`
+	// The page's Astro workspaces, without cursors (the same as edges.node).
+	Nodes []*AstroWorkspace `json:"nodes"`
 }
 
+// One Astro workspace in a page, with its cursor.
 type AstroWorkspaceEdge struct {
-	Cursor string          `json:"cursor"`
-	Node   *AstroWorkspace `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Astro workspace.
+	Node *AstroWorkspace `json:"node"`
 }
 
+// A role on one workspace.
 type AstroWorkspaceRoleBinding struct {
-	WorkspaceID string              `json:"workspaceId"`
-	Role        *AstroWorkspaceRole `json:"role,omitempty"`
+	// The Workspace ID.
+	WorkspaceID string `json:"workspaceId"`
+	// The role of the subject in the Workspace.
+	Role *AstroWorkspaceRole `json:"role,omitempty"`
 }
 
+// A role on one workspace.
 type AstroWorkspaceRoleInput struct {
-	WorkspaceID string             `json:"workspaceId"`
-	Role        AstroWorkspaceRole `json:"role"`
+	// The Workspace ID.
+	WorkspaceID string `json:"workspaceId"`
+	// The role of the subject in the Workspace.
+	Role AstroWorkspaceRole `json:"role"`
 }
 
+// Input of Mutation.bulkCreateAstroAllowedIpAddressRanges.
 type BulkCreateAstroAllowedIPAddressRangesInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
 	// 1 to 1000 CIDRs.
 	AllowedIPAddressRanges []string `json:"allowedIpAddressRanges"`
@@ -1783,41 +2785,57 @@ type BulkCreateAstroAllowedIPAddressRangesInput struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What Mutation.bulkCreateAstroAllowedIpAddressRanges returns.
 type BulkCreateAstroAllowedIPAddressRangesPayload struct {
+	// The allowed IP address ranges after the write, as Astro answered it.
 	AllowedIPAddressRanges []*AstroAllowedIPAddressRange `json:"allowedIpAddressRanges"`
 	// The input's `clientMutationId`, echoed.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// Input of Mutation.bulkDeleteAstroAllowedIpAddressRanges.
 type BulkDeleteAstroAllowedIPAddressRangesInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
 	// 1 to 1000 ids.
 	AllowedIPAddressRangeIds []string `json:"allowedIpAddressRangeIds"`
 }
 
+// What Mutation.bulkDeleteAstroAllowedIpAddressRanges returns.
 type BulkDeleteAstroAllowedIPAddressRangesPayload struct {
+	// The Astro ids of the ranges removed.
 	AllowedIPAddressRangeIds []string `json:"allowedIpAddressRangeIds"`
 }
 
+// Input of Mutation.cancelSoftwareDeploymentRuntimeUpdate.
 type CancelSoftwareDeploymentRuntimeUpdateInput struct {
+	// The deployment: its global id (SoftwareDeployment.id) or its Houston id.
 	DeploymentID string `json:"deploymentId"`
 }
 
+// What Mutation.cancelSoftwareDeploymentRuntimeUpdate returns.
 type CancelSoftwareDeploymentRuntimeUpdatePayload struct {
+	// The deployment after the write, with the fields you select (read back in the same Houston document).
 	Deployment *SoftwareDeployment `json:"deployment"`
 }
 
+// Input of Mutation.createAstroAgentToken.
 type CreateAstroAgentTokenInput struct {
-	OrganizationID string  `json:"organizationId"`
-	DeploymentID   string  `json:"deploymentId"`
-	Name           string  `json:"name"`
-	Description    *string `json:"description,omitempty"`
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The deployment's Astro id (not its global id).
+	DeploymentID string `json:"deploymentId"`
+	// The name of the API token.
+	Name string `json:"name"`
+	// The description for the API token.
+	Description *string `json:"description,omitempty"`
 	// 1 to 3650; left out, the token never expires.
 	TokenExpiryPeriodInDays *int `json:"tokenExpiryPeriodInDays,omitempty"`
 	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What Mutation.createAstroAgentToken returns.
 type CreateAstroAgentTokenPayload struct {
 	// The new token, with its secret in token.
 	AgentToken *AstroAgentToken `json:"agentToken"`
@@ -1825,7 +2843,9 @@ type CreateAstroAgentTokenPayload struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// Input of Mutation.createAstroAllowedIpAddressRange.
 type CreateAstroAllowedIPAddressRangeInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
 	// A CIDR, such as 203.0.113.0/24.
 	IPAddressRange string `json:"ipAddressRange"`
@@ -1833,7 +2853,9 @@ type CreateAstroAllowedIPAddressRangeInput struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What Mutation.createAstroAllowedIpAddressRange returns.
 type CreateAstroAllowedIPAddressRangePayload struct {
+	// The allowed IP address range after the write, as Astro answered it.
 	AllowedIPAddressRange *AstroAllowedIPAddressRange `json:"allowedIpAddressRange"`
 	// The input's `clientMutationId`, echoed.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
@@ -1841,22 +2863,27 @@ type CreateAstroAllowedIPAddressRangePayload struct {
 
 // entityId names the workspace or deployment of a WORKSPACE or DEPLOYMENT token (required there, not allowed for ORGANIZATION).
 type CreateAstroAPITokenInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
 	// At most 256 characters.
 	Name string `json:"name"`
 	// At most 500 characters.
-	Description *string            `json:"description,omitempty"`
-	Scope       AstroAPITokenScope `json:"scope"`
+	Description *string `json:"description,omitempty"`
+	// The scope of the API token.
+	Scope AstroAPITokenScope `json:"scope"`
 	// A role of the scope: ORGANIZATION_OWNER, WORKSPACE_OPERATOR, DEPLOYMENT_ADMIN, a custom role …
-	Role     string             `json:"role"`
-	EntityID *string            `json:"entityId,omitempty"`
-	Kind     *AstroAPITokenKind `json:"kind,omitempty"`
+	Role string `json:"role"`
+	// The ID of the Workspace or Deployment to which the API token is scoped. It is required if `Scope` is `WORKSPACE` or `DEPLOYMENT`.
+	EntityID *string `json:"entityId,omitempty"`
+	// The kind of API token. Defaults to STANDARD if not specified.
+	Kind *AstroAPITokenKind `json:"kind,omitempty"`
 	// 1 to 3650; left out, the token never expires.
 	TokenExpiryPeriodInDays *int `json:"tokenExpiryPeriodInDays,omitempty"`
 	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What Mutation.createAstroApiToken returns.
 type CreateAstroAPITokenPayload struct {
 	// The new token, with its secret in token.
 	APIToken *AstroAPIToken `json:"apiToken"`
@@ -1864,120 +2891,167 @@ type CreateAstroAPITokenPayload struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// Input of Mutation.createAstroCluster.
 type CreateAstroClusterInput struct {
-	OrganizationID string                  `json:"organizationId"`
-	Cluster        *AstroClusterCreateSpec `json:"cluster"`
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The cluster: exactly one of aws, azure or gcp.
+	Cluster *AstroClusterCreateSpec `json:"cluster"`
 	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What Mutation.createAstroCluster returns.
 type CreateAstroClusterPayload struct {
+	// The cluster after the write, as Astro answered it.
 	Cluster *AstroCluster `json:"cluster"`
 	// The input's `clientMutationId`, echoed.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// Input of Mutation.createAstroCustomRole.
 type CreateAstroCustomRoleInput struct {
-	OrganizationID string                   `json:"organizationId"`
-	Name           string                   `json:"name"`
-	Description    *string                  `json:"description,omitempty"`
-	ScopeType      AstroCustomRoleScopeType `json:"scopeType"`
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The role's name.
+	Name string `json:"name"`
+	// The role's description.
+	Description *string `json:"description,omitempty"`
+	// The scope of the role.
+	ScopeType AstroCustomRoleScopeType `json:"scopeType"`
 	// At least one.
-	Permissions            []string `json:"permissions"`
+	Permissions []string `json:"permissions"`
+	// The IDs of the Workspaces that the role is restricted to.
 	RestrictedWorkspaceIds []string `json:"restrictedWorkspaceIds,omitempty"`
 	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What Mutation.createAstroCustomRole returns.
 type CreateAstroCustomRolePayload struct {
+	// The role after the write, as Astro answered it.
 	Role *AstroCustomRole `json:"role"`
 	// The input's `clientMutationId`, echoed.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// Input of Mutation.createAstroDeploy.
 type CreateAstroDeployInput struct {
-	OrganizationID string          `json:"organizationId"`
-	DeploymentID   string          `json:"deploymentId"`
-	Type           AstroDeployType `json:"type"`
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The deployment's Astro id (not its global id).
+	DeploymentID string `json:"deploymentId"`
+	// The type of deploy.
+	Type AstroDeployType `json:"type"`
 	// At most 500 characters.
 	Description *string `json:"description,omitempty"`
 	// BUNDLE only, and required there.
 	BundleType *string `json:"bundleType,omitempty"`
 	// BUNDLE only, and required there.
-	BundleMountPath *string              `json:"bundleMountPath,omitempty"`
-	Git             *AstroDeployGitInput `json:"git,omitempty"`
+	BundleMountPath *string `json:"bundleMountPath,omitempty"`
+	// The git commit the deploy is made from (optional).
+	Git *AstroDeployGitInput `json:"git,omitempty"`
 	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What Mutation.createAstroDeploy returns.
 type CreateAstroDeployPayload struct {
+	// The deploy after the write, as Astro answered it.
 	Deploy *AstroDeploy `json:"deploy"`
 	// The input's `clientMutationId`, echoed.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// Input of Mutation.createAstroDeployment.
 type CreateAstroDeploymentInput struct {
-	OrganizationID string                     `json:"organizationId"`
-	Deployment     *AstroDeploymentCreateSpec `json:"deployment"`
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The deployment: exactly one variant (minimal, dedicated, hybrid or standard).
+	Deployment *AstroDeploymentCreateSpec `json:"deployment"`
 	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What Mutation.createAstroDeployment returns.
 type CreateAstroDeploymentPayload struct {
+	// The deployment after the write, as Astro answered it.
 	Deployment *AstroDeployment `json:"deployment"`
 	// The input's `clientMutationId`, echoed.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// Input of Mutation.createAstroEnvironmentObject.
 type CreateAstroEnvironmentObjectInput struct {
-	OrganizationID string                      `json:"organizationId"`
-	ObjectKey      string                      `json:"objectKey"`
-	Scope          AstroEnvironmentObjectScope `json:"scope"`
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The key for the environment object
+	ObjectKey string `json:"objectKey"`
+	// The scope of the environment object
+	Scope AstroEnvironmentObjectScope `json:"scope"`
 	// The workspace's or deployment's id.
-	ScopeEntityID string                            `json:"scopeEntityId"`
-	Value         *AstroEnvironmentObjectValueInput `json:"value"`
+	ScopeEntityID string `json:"scopeEntityId"`
+	// What the object holds: the field of its objectType.
+	Value *AstroEnvironmentObjectValueInput `json:"value"`
 	// At most 500 characters.
-	Description         *string                            `json:"description,omitempty"`
-	AutoLinkDeployments *bool                              `json:"autoLinkDeployments,omitempty"`
-	Links               []*AstroEnvironmentObjectLinkInput `json:"links,omitempty"`
+	Description *string `json:"description,omitempty"`
+	// Whether or not to automatically link Deployments to the environment object. Only applicable for WORKSPACE scope
+	AutoLinkDeployments *bool `json:"autoLinkDeployments,omitempty"`
+	// The Deployments that Astro links to the environment object. Only applicable for WORKSPACE scope
+	Links []*AstroEnvironmentObjectLinkInput `json:"links,omitempty"`
 	// Deployments an auto-linked object stays away from.
 	ExcludeDeploymentIds []string `json:"excludeDeploymentIds,omitempty"`
 	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What Mutation.createAstroEnvironmentObject returns.
 type CreateAstroEnvironmentObjectPayload struct {
+	// The environment object after the write, as Astro answered it.
 	EnvironmentObject *AstroEnvironmentObject `json:"environmentObject"`
 	// The input's `clientMutationId`, echoed.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// Input of Mutation.createAstroTeam.
 type CreateAstroTeamInput struct {
-	OrganizationID string   `json:"organizationId"`
-	Name           string   `json:"name"`
-	Description    *string  `json:"description,omitempty"`
-	MemberIds      []string `json:"memberIds,omitempty"`
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The Team's name.
+	Name string `json:"name"`
+	// The Team's description.
+	Description *string `json:"description,omitempty"`
+	// The list of IDs for users to add to the Team.
+	MemberIds []string `json:"memberIds,omitempty"`
 	// Default ORGANIZATION_MEMBER.
 	OrganizationRole *AstroOrganizationRole `json:"organizationRole,omitempty"`
 	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What Mutation.createAstroTeam returns.
 type CreateAstroTeamPayload struct {
+	// The team after the write, as Astro answered it.
 	Team *AstroTeam `json:"team"`
 	// The input's `clientMutationId`, echoed.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// Input of Mutation.createAstroUserInvite.
 type CreateAstroUserInviteInput struct {
-	OrganizationID string                `json:"organizationId"`
-	InviteeEmail   string                `json:"inviteeEmail"`
-	Role           AstroOrganizationRole `json:"role"`
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The email of the user to invite.
+	InviteeEmail string `json:"inviteeEmail"`
+	// The user's Organization role.
+	Role AstroOrganizationRole `json:"role"`
 	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What Mutation.createAstroUserInvite returns.
 type CreateAstroUserInvitePayload struct {
+	// The invite after the write, as Astro answered it.
 	Invite *AstroInvite `json:"invite"`
 	// The input's `clientMutationId`, echoed.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
@@ -1986,58 +3060,78 @@ type CreateAstroUserInvitePayload struct {
 // A workspace's default placement for deployments created without one: either
 // defaultClusterId, or defaultCloudProvider with defaultRegion (which go together).
 type CreateAstroWorkspaceInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
 	// At most 50 characters.
-	Name                 string              `json:"name"`
-	Description          *string             `json:"description,omitempty"`
-	CicdEnforcedDefault  *bool               `json:"cicdEnforcedDefault,omitempty"`
-	DefaultClusterID     *string             `json:"defaultClusterId,omitempty"`
+	Name string `json:"name"`
+	// The Workspace's description.
+	Description *string `json:"description,omitempty"`
+	// Whether new Deployments enforce CI/CD deploys by default.
+	CicdEnforcedDefault *bool `json:"cicdEnforcedDefault,omitempty"`
+	// The ID of the default cluster for new Deployments. Mutually exclusive with `defaultCloudProvider` and `defaultRegion`.
+	DefaultClusterID *string `json:"defaultClusterId,omitempty"`
+	// The default cloud provider for new Deployments. Must be provided together with `defaultRegion`. Mutually exclusive with `defaultClusterId`.
 	DefaultCloudProvider *AstroCloudProvider `json:"defaultCloudProvider,omitempty"`
-	DefaultRegion        *string             `json:"defaultRegion,omitempty"`
+	// The default region for new Deployments. Must be provided together with `defaultCloudProvider`. Mutually exclusive with `defaultClusterId`.
+	DefaultRegion *string `json:"defaultRegion,omitempty"`
 	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What Mutation.createAstroWorkspace returns.
 type CreateAstroWorkspacePayload struct {
+	// The workspace after the write, as Astro answered it.
 	Workspace *AstroWorkspace `json:"workspace"`
 	// The input's `clientMutationId`, echoed.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// Input of Mutation.createSoftwareDeployment.
 type CreateSoftwareDeploymentInput struct {
+	// The workspace: its global id (SoftwareWorkspace.id) or its Houston id.
 	WorkspaceID string `json:"workspaceId"`
 	// The deployment's label, unique in the workspace.
-	Name        string  `json:"name"`
+	Name string `json:"name"`
+	// A description.
 	Description *string `json:"description,omitempty"`
 	// Houston 1.0 and later (required there when the platform has several clusters).
 	ClusterID *string `json:"clusterId,omitempty"`
 	// Only where the platform allows manual release names.
 	ReleaseName *string `json:"releaseName,omitempty"`
-	Namespace   *string `json:"namespace,omitempty"`
+	// The Kubernetes namespace, where the platform lets you choose (Query.software.availableNamespaces).
+	Namespace *string `json:"namespace,omitempty"`
 	// Default: the newest Runtime release.
 	RuntimeVersion *string `json:"runtimeVersion,omitempty"`
 	// Houston before 1.0: an Astronomer Certified image instead of Runtime.
-	AirflowVersion *string          `json:"airflowVersion,omitempty"`
-	Executor       SoftwareExecutor `json:"executor"`
+	AirflowVersion *string `json:"airflowVersion,omitempty"`
+	// The Airflow executor (default CELERY).
+	Executor SoftwareExecutor `json:"executor"`
 	// At least 0.
-	TriggererReplicas *int                        `json:"triggererReplicas,omitempty"`
-	DagDeployment     *SoftwareDagDeploymentInput `json:"dagDeployment,omitempty"`
-	CloudRole         *string                     `json:"cloudRole,omitempty"`
+	TriggererReplicas *int `json:"triggererReplicas,omitempty"`
+	// How DAGs reach it (default: baked into the image).
+	DagDeployment *SoftwareDagDeploymentInput `json:"dagDeployment,omitempty"`
+	// A cloud IAM role for the deployment's service account (e.g. an AWS role ARN).
+	CloudRole *string `json:"cloudRole,omitempty"`
 	// Houston 2.1 and later.
 	Mode *SoftwareDeploymentMode `json:"mode,omitempty"`
 	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What Mutation.createSoftwareDeployment returns.
 type CreateSoftwareDeploymentPayload struct {
+	// The deployment after the write, with the fields you select (read back in the same Houston document).
 	Deployment *SoftwareDeployment `json:"deployment"`
 	// The input's `clientMutationId`, echoed.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// Input of Mutation.createSoftwareDeploymentServiceAccount.
 type CreateSoftwareDeploymentServiceAccountInput struct {
+	// The deployment: its global id (SoftwareDeployment.id) or its Houston id.
 	DeploymentID string `json:"deploymentId"`
-	Label        string `json:"label"`
+	// The service account's label.
+	Label string `json:"label"`
 	// Default "default".
 	Category *string `json:"category,omitempty"`
 	// A DEPLOYMENT_* role.
@@ -2046,7 +3140,9 @@ type CreateSoftwareDeploymentServiceAccountInput struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What Mutation.createSoftwareDeploymentServiceAccount returns.
 type CreateSoftwareDeploymentServiceAccountPayload struct {
+	// The service account.
 	ServiceAccount *SoftwareServiceAccount `json:"serviceAccount"`
 	// The account's API key: a credential, shown only here.
 	APIKey *string `json:"apiKey,omitempty"`
@@ -2056,13 +3152,17 @@ type CreateSoftwareDeploymentServiceAccountPayload struct {
 
 // Logs in with a local password (anonymous: no Houston token needed).
 type CreateSoftwareTokenInput struct {
+	// Username or e-mail address.
 	Identity string `json:"identity"`
+	// The password. Never logged or echoed.
 	Password string `json:"password"`
 	// Relay's `clientMutationId`, echoed in the payload. Nothing is kept under it: this mutation has no credential to keep it under, and repeating it is safe (Houston refuses a second user with the same e-mail address; a second log-in is harmless).
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What Mutation.createSoftwareToken returns.
 type CreateSoftwareTokenPayload struct {
+	// The user.
 	User *SoftwareUser `json:"user,omitempty"`
 	// A Houston token (send it as X-Houston-Token).
 	Token *string `json:"token,omitempty"`
@@ -2072,16 +3172,21 @@ type CreateSoftwareTokenPayload struct {
 
 // Signs a user up with a local password (anonymous: no Houston token needed).
 type CreateSoftwareUserInput struct {
-	Email    string `json:"email"`
+	// The new user's e-mail address (also the username).
+	Email string `json:"email"`
+	// The password for local login. Never logged or echoed.
 	Password string `json:"password"`
 	// Default: the e-mail address.
-	Username    *string `json:"username,omitempty"`
+	Username *string `json:"username,omitempty"`
+	// The invitation's token, where signup needs one.
 	InviteToken *string `json:"inviteToken,omitempty"`
 	// Relay's `clientMutationId`, echoed in the payload. Nothing is kept under it: this mutation has no credential to keep it under, and repeating it is safe (Houston refuses a second user with the same e-mail address; a second log-in is harmless).
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What Mutation.createSoftwareUser returns.
 type CreateSoftwareUserPayload struct {
+	// The user.
 	User *SoftwareUser `json:"user,omitempty"`
 	// A Houston token for the new user (send it as X-Houston-Token).
 	Token *string `json:"token,omitempty"`
@@ -2089,22 +3194,30 @@ type CreateSoftwareUserPayload struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// Input of Mutation.createSoftwareWorkspace.
 type CreateSoftwareWorkspaceInput struct {
-	Name        string  `json:"name"`
+	// The workspace's label.
+	Name string `json:"name"`
+	// A description.
 	Description *string `json:"description,omitempty"`
 	// A key of your choosing (Relay's `clientMutationId`): retrying the create with the same key and the same input returns the first result instead of creating again (kept 24 hours per credential); the same key with another input is `BAD_USER_INPUT`.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What Mutation.createSoftwareWorkspace returns.
 type CreateSoftwareWorkspacePayload struct {
+	// The workspace after the write, with the fields you select.
 	Workspace *SoftwareWorkspace `json:"workspace"`
 	// The input's `clientMutationId`, echoed.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// Input of Mutation.createSoftwareWorkspaceServiceAccount.
 type CreateSoftwareWorkspaceServiceAccountInput struct {
+	// The workspace: its global id (SoftwareWorkspace.id) or its Houston id.
 	WorkspaceID string `json:"workspaceId"`
-	Label       string `json:"label"`
+	// The service account's label.
+	Label string `json:"label"`
 	// Default "default".
 	Category *string `json:"category,omitempty"`
 	// A WORKSPACE_* role.
@@ -2113,7 +3226,9 @@ type CreateSoftwareWorkspaceServiceAccountInput struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// What Mutation.createSoftwareWorkspaceServiceAccount returns.
 type CreateSoftwareWorkspaceServiceAccountPayload struct {
+	// The service account.
 	ServiceAccount *SoftwareServiceAccount `json:"serviceAccount"`
 	// The account's API key: a credential, shown only here.
 	APIKey *string `json:"apiKey,omitempty"`
@@ -2121,168 +3236,255 @@ type CreateSoftwareWorkspaceServiceAccountPayload struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }
 
+// Input of Mutation.deleteAstroAgentToken.
 type DeleteAstroAgentTokenInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
-	DeploymentID   string `json:"deploymentId"`
-	AgentTokenID   string `json:"agentTokenId"`
-}
-
-type DeleteAstroAgentTokenPayload struct {
-	ID           string `json:"id"`
+	// The deployment's Astro id (not its global id).
+	DeploymentID string `json:"deploymentId"`
+	// The agent token's Astro id (not its global id).
 	AgentTokenID string `json:"agentTokenId"`
 }
 
+// What Mutation.deleteAstroAgentToken returns.
+type DeleteAstroAgentTokenPayload struct {
+	// The global id of what the write removed (as its id field was), so a client can evict it from a cache.
+	ID string `json:"id"`
+	// The Astro id of the agent token the write removed.
+	AgentTokenID string `json:"agentTokenId"`
+}
+
+// Input of Mutation.deleteAstroAllowedIpAddressRange.
 type DeleteAstroAllowedIPAddressRangeInput struct {
-	OrganizationID          string `json:"organizationId"`
-	AllowedIPAddressRangeID string `json:"allowedIpAddressRangeId"`
-}
-
-type DeleteAstroAllowedIPAddressRangePayload struct {
-	AllowedIPAddressRangeID string `json:"allowedIpAddressRangeId"`
-}
-
-type DeleteAstroAPITokenInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
-	APITokenID     string `json:"apiTokenId"`
+	// The allowed IP address range's Astro id (not its global id).
+	AllowedIPAddressRangeID string `json:"allowedIpAddressRangeId"`
 }
 
-type DeleteAstroAPITokenPayload struct {
-	ID         string `json:"id"`
+// What Mutation.deleteAstroAllowedIpAddressRange returns.
+type DeleteAstroAllowedIPAddressRangePayload struct {
+	// The Astro id of the allowed IP address range the write removed.
+	AllowedIPAddressRangeID string `json:"allowedIpAddressRangeId"`
+}
+
+// Input of Mutation.deleteAstroApiToken.
+type DeleteAstroAPITokenInput struct {
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The API token's Astro id (not its global id).
 	APITokenID string `json:"apiTokenId"`
 }
 
-type DeleteAstroClusterInput struct {
-	OrganizationID string `json:"organizationId"`
-	ClusterID      string `json:"clusterId"`
+// What Mutation.deleteAstroApiToken returns.
+type DeleteAstroAPITokenPayload struct {
+	// The global id of what the write removed (as its id field was), so a client can evict it from a cache.
+	ID string `json:"id"`
+	// The Astro id of the API token the write removed.
+	APITokenID string `json:"apiTokenId"`
 }
 
-type DeleteAstroClusterPayload struct {
-	ID        string `json:"id"`
+// Input of Mutation.deleteAstroCluster.
+type DeleteAstroClusterInput struct {
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The cluster's Astro id (not its global id).
 	ClusterID string `json:"clusterId"`
 }
 
-type DeleteAstroCustomRoleInput struct {
-	OrganizationID string `json:"organizationId"`
-	RoleID         string `json:"roleId"`
+// What Mutation.deleteAstroCluster returns.
+type DeleteAstroClusterPayload struct {
+	// The global id of what the write removed (as its id field was), so a client can evict it from a cache.
+	ID string `json:"id"`
+	// The Astro id of the cluster the write removed.
+	ClusterID string `json:"clusterId"`
 }
 
-type DeleteAstroCustomRolePayload struct {
-	ID     string `json:"id"`
+// Input of Mutation.deleteAstroCustomRole.
+type DeleteAstroCustomRoleInput struct {
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The role's Astro id (not its global id).
 	RoleID string `json:"roleId"`
 }
 
-type DeleteAstroDeploymentHibernationOverrideInput struct {
-	OrganizationID string `json:"organizationId"`
-	DeploymentID   string `json:"deploymentId"`
+// What Mutation.deleteAstroCustomRole returns.
+type DeleteAstroCustomRolePayload struct {
+	// The global id of what the write removed (as its id field was), so a client can evict it from a cache.
+	ID string `json:"id"`
+	// The Astro id of the role the write removed.
+	RoleID string `json:"roleId"`
 }
 
+// Input of Mutation.deleteAstroDeploymentHibernationOverride.
+type DeleteAstroDeploymentHibernationOverrideInput struct {
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The deployment's Astro id (not its global id).
+	DeploymentID string `json:"deploymentId"`
+}
+
+// What Mutation.deleteAstroDeploymentHibernationOverride returns.
 type DeleteAstroDeploymentHibernationOverridePayload struct {
+	// The Astro id of the deployment the write removed.
 	DeploymentID string `json:"deploymentId"`
 	// The deployment, read again after the change.
 	Deployment *AstroDeployment `json:"deployment"`
 }
 
+// Input of Mutation.deleteAstroDeployment.
 type DeleteAstroDeploymentInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
-	DeploymentID   string `json:"deploymentId"`
-}
-
-type DeleteAstroDeploymentPayload struct {
-	// The deleted deployment's global id.
-	ID           string `json:"id"`
+	// The deployment's Astro id (not its global id).
 	DeploymentID string `json:"deploymentId"`
 }
 
+// What Mutation.deleteAstroDeployment returns.
+type DeleteAstroDeploymentPayload struct {
+	// The deleted deployment's global id.
+	ID string `json:"id"`
+	// The Astro id of the deployment the write removed.
+	DeploymentID string `json:"deploymentId"`
+}
+
+// Input of Mutation.deleteAstroEnvironmentObject.
 type DeleteAstroEnvironmentObjectInput struct {
-	OrganizationID      string `json:"organizationId"`
-	EnvironmentObjectID string `json:"environmentObjectId"`
-}
-
-type DeleteAstroEnvironmentObjectPayload struct {
-	ID                  string `json:"id"`
-	EnvironmentObjectID string `json:"environmentObjectId"`
-}
-
-type DeleteAstroTeamInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
-	TeamID         string `json:"teamId"`
+	// The environment object's Astro id (not its global id).
+	EnvironmentObjectID string `json:"environmentObjectId"`
 }
 
-type DeleteAstroTeamPayload struct {
-	ID     string `json:"id"`
+// What Mutation.deleteAstroEnvironmentObject returns.
+type DeleteAstroEnvironmentObjectPayload struct {
+	// The global id of what the write removed (as its id field was), so a client can evict it from a cache.
+	ID string `json:"id"`
+	// The Astro id of the environment object the write removed.
+	EnvironmentObjectID string `json:"environmentObjectId"`
+}
+
+// Input of Mutation.deleteAstroTeam.
+type DeleteAstroTeamInput struct {
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The team's Astro id (not its global id).
 	TeamID string `json:"teamId"`
 }
 
-type DeleteAstroUserInviteInput struct {
-	OrganizationID string `json:"organizationId"`
-	InviteID       string `json:"inviteId"`
+// What Mutation.deleteAstroTeam returns.
+type DeleteAstroTeamPayload struct {
+	// The global id of what the write removed (as its id field was), so a client can evict it from a cache.
+	ID string `json:"id"`
+	// The Astro id of the team the write removed.
+	TeamID string `json:"teamId"`
 }
 
-type DeleteAstroUserInvitePayload struct {
+// Input of Mutation.deleteAstroUserInvite.
+type DeleteAstroUserInviteInput struct {
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The invite's Astro id (not its global id).
 	InviteID string `json:"inviteId"`
 }
 
-type DeleteAstroWorkspaceInput struct {
-	OrganizationID string `json:"organizationId"`
-	WorkspaceID    string `json:"workspaceId"`
+// What Mutation.deleteAstroUserInvite returns.
+type DeleteAstroUserInvitePayload struct {
+	// The Astro id of the invite the write removed.
+	InviteID string `json:"inviteId"`
 }
 
-type DeleteAstroWorkspacePayload struct {
-	// The deleted workspace's global id.
-	ID          string `json:"id"`
+// Input of Mutation.deleteAstroWorkspace.
+type DeleteAstroWorkspaceInput struct {
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The workspace's Astro id (not its global id).
 	WorkspaceID string `json:"workspaceId"`
 }
 
+// What Mutation.deleteAstroWorkspace returns.
+type DeleteAstroWorkspacePayload struct {
+	// The deleted workspace's global id.
+	ID string `json:"id"`
+	// The Astro id of the workspace the write removed.
+	WorkspaceID string `json:"workspaceId"`
+}
+
+// Input of Mutation.deleteSoftwareDeployment.
 type DeleteSoftwareDeploymentInput struct {
+	// The deployment: its global id (SoftwareDeployment.id) or its Houston id.
 	DeploymentID string `json:"deploymentId"`
 	// A hard delete frees the release name (the CLI always asks for one); a soft one keeps it taken.
 	HardDelete bool `json:"hardDelete"`
 }
 
+// What Mutation.deleteSoftwareDeployment returns.
 type DeleteSoftwareDeploymentPayload struct {
 	// The deleted deployment, as it was.
 	Deployment *SoftwareDeployment `json:"deployment"`
 }
 
+// Input of Mutation.deleteSoftwareDeploymentServiceAccount.
 type DeleteSoftwareDeploymentServiceAccountInput struct {
-	DeploymentID     string `json:"deploymentId"`
+	// The deployment: its global id (SoftwareDeployment.id) or its Houston id.
+	DeploymentID string `json:"deploymentId"`
+	// The service account's Houston id.
 	ServiceAccountID string `json:"serviceAccountId"`
 }
 
+// What Mutation.deleteSoftwareDeploymentServiceAccount returns.
 type DeleteSoftwareDeploymentServiceAccountPayload struct {
+	// The service account.
 	ServiceAccount *SoftwareServiceAccount `json:"serviceAccount"`
 }
 
 // Deletes a workspace that has no deployments left.
 type DeleteSoftwareWorkspaceInput struct {
+	// The workspace: its global id (SoftwareWorkspace.id) or its Houston id.
 	WorkspaceID string `json:"workspaceId"`
 }
 
+// What Mutation.deleteSoftwareWorkspace returns.
 type DeleteSoftwareWorkspacePayload struct {
+	// The workspace after the write, with the fields you select.
 	Workspace *SoftwareWorkspace `json:"workspace"`
 }
 
+// Input of Mutation.deleteSoftwareWorkspaceServiceAccount.
 type DeleteSoftwareWorkspaceServiceAccountInput struct {
-	WorkspaceID      string `json:"workspaceId"`
+	// The workspace: its global id (SoftwareWorkspace.id) or its Houston id.
+	WorkspaceID string `json:"workspaceId"`
+	// The service account's Houston id.
 	ServiceAccountID string `json:"serviceAccountId"`
 }
 
+// What Mutation.deleteSoftwareWorkspaceServiceAccount returns.
 type DeleteSoftwareWorkspaceServiceAccountPayload struct {
+	// The service account.
 	ServiceAccount *SoftwareServiceAccount `json:"serviceAccount"`
 }
 
+// A page of deployments (a Relay cursor connection): page forward with first/after, backward with last/before.
 type DeploymentConnection struct {
-	TotalCount int               `json:"totalCount"`
-	PageInfo   *PageInfo         `json:"pageInfo"`
-	Edges      []*DeploymentEdge `json:"edges"`
-	Nodes      []Deployment      `json:"nodes"`
+	// How many deployments the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's deployments, each with its cursor.
+	Edges []*DeploymentEdge `json:"edges"`
+	// The page's deployments, without cursors (the same as edges.node).
+	Nodes []Deployment `json:"nodes"`
 }
 
+// One deployment in a page, with its cursor.
 type DeploymentEdge struct {
-	Cursor string     `json:"cursor"`
-	Node   Deployment `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The deployment.
+	Node Deployment `json:"node"`
 }
 
+// Narrows Query.deployments and Query.deploymentReport; every given condition must hold.
 type DeploymentFilter struct {
 	// Only these platforms (default: every configured platform).
 	Platforms []Platform `json:"platforms,omitempty"`
@@ -2299,23 +3501,31 @@ type DeploymentLogLine struct {
 	// Stable: the same line has the same id however often it is read.
 	ID string `json:"id"`
 	// The deployment's global id.
-	DeploymentID string    `json:"deploymentId"`
-	Platform     Platform  `json:"platform"`
-	Timestamp    time.Time `json:"timestamp"`
+	DeploymentID string `json:"deploymentId"`
+	// ASTRO for Astro objects, SOFTWARE for Software ones.
+	Platform Platform `json:"platform"`
+	// When the component wrote the line (RFC 3339, UTC).
+	Timestamp time.Time `json:"timestamp"`
 	// The component that wrote the line; null for a component this schema does not know.
-	Source  *LogSource `json:"source,omitempty"`
-	Message string     `json:"message"`
+	Source *LogSource `json:"source,omitempty"`
+	// The line as the component wrote it, without a trailing newline.
+	Message string `json:"message"`
 }
 
+// Order of Query.deployments.
 type DeploymentOrder struct {
-	Field     DeploymentOrderField `json:"field"`
-	Direction OrderDirection       `json:"direction"`
+	// The key to sort by.
+	Field DeploymentOrderField `json:"field"`
+	// Ascending (default) or descending.
+	Direction OrderDirection `json:"direction"`
 }
 
 // Counts of deployments on both platforms, by one key.
 type DeploymentReport struct {
+	// The key the rows group by, as asked.
 	GroupBy DeploymentReportGroup `json:"groupBy"`
-	Total   int                   `json:"total"`
+	// How many deployments the report counted (the sum of the rows' counts).
+	Total int `json:"total"`
 	// Largest groups first, then by key.
 	Rows []*DeploymentReportRow `json:"rows"`
 }
@@ -2323,8 +3533,9 @@ type DeploymentReport struct {
 // One group of a deployment report.
 type DeploymentReportRow struct {
 	// The group's value ("unknown" when upstream has none).
-	Key   string `json:"key"`
-	Count int    `json:"count"`
+	Key string `json:"key"`
+	// How many deployments the group holds, on both platforms.
+	Count int `json:"count"`
 	// How many of them are Astro deployments.
 	Astro int `json:"astro"`
 	// How many of them are Software deployments.
@@ -2333,8 +3544,10 @@ type DeploymentReportRow struct {
 
 // A deployment's status, as first seen or as changed.
 type DeploymentStatusEvent struct {
-	DeploymentID string           `json:"deploymentId"`
-	Status       DeploymentStatus `json:"status"`
+	// The deployment's global id, as subscribed.
+	DeploymentID string `json:"deploymentId"`
+	// The status now.
+	Status DeploymentStatus `json:"status"`
 	// The status before this change; null for the first event of a deployment.
 	Previous *DeploymentStatus `json:"previous,omitempty"`
 	// When the gateway saw it.
@@ -2343,12 +3556,17 @@ type DeploymentStatusEvent struct {
 	Deployment Deployment `json:"deployment"`
 }
 
+// Input of Mutation.excludeLinkingAstroEnvironmentObject.
 type ExcludeLinkingAstroEnvironmentObjectInput struct {
-	OrganizationID      string `json:"organizationId"`
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The environment object's Astro id (not its global id).
 	EnvironmentObjectID string `json:"environmentObjectId"`
-	DeploymentID        string `json:"deploymentId"`
+	// The deployment's Astro id (not its global id).
+	DeploymentID string `json:"deploymentId"`
 }
 
+// What Mutation.excludeLinkingAstroEnvironmentObject returns.
 type ExcludeLinkingAstroEnvironmentObjectPayload struct {
 	// The object, read again after the change.
 	EnvironmentObject *AstroEnvironmentObject `json:"environmentObject"`
@@ -2356,110 +3574,159 @@ type ExcludeLinkingAstroEnvironmentObjectPayload struct {
 
 // dagTarballVersion for IMAGE_AND_DAG and DAG_ONLY deploys with DAG deploys enabled, bundleTarballVersion for BUNDLE deploys; not both.
 type FinalizeAstroDeployInput struct {
-	OrganizationID       string  `json:"organizationId"`
-	DeploymentID         string  `json:"deploymentId"`
-	DeployID             string  `json:"deployId"`
-	DagTarballVersion    *string `json:"dagTarballVersion,omitempty"`
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The deployment's Astro id (not its global id).
+	DeploymentID string `json:"deploymentId"`
+	// The deploy's Astro id (not its global id).
+	DeployID string `json:"deployId"`
+	// The deploy's DAG tarball version, also known as the Bundle Version in the Astro UI. Required if DAG deploys are enabled on the Deployment, and deploy type is either IMAGE_AND_DAG or DAG_ONLY.
+	DagTarballVersion *string `json:"dagTarballVersion,omitempty"`
+	// The deploy's bundle tarball version. Required if DAG deploy is enabled on the Deployment and deploy type is BUNDLE.
 	BundleTarballVersion *string `json:"bundleTarballVersion,omitempty"`
 }
 
+// What Mutation.finalizeAstroDeploy returns.
 type FinalizeAstroDeployPayload struct {
+	// The deploy after the write, as Astro answered it.
 	Deploy *AstroDeploy `json:"deploy"`
 }
 
+// Writes to Astro and Software: one mutation per upstream write, each with one input and its own payload. A create with clientMutationId runs once per key.
 type Mutation struct {
 }
 
 // Relay page information.
 type PageInfo struct {
-	HasNextPage     bool    `json:"hasNextPage"`
-	HasPreviousPage bool    `json:"hasPreviousPage"`
-	StartCursor     *string `json:"startCursor,omitempty"`
-	EndCursor       *string `json:"endCursor,omitempty"`
+	// Whether items follow this page. Exact on every list except an Astro log search (which has no count: true when the page came back full) and a log page read back with before (always true).
+	HasNextPage bool `json:"hasNextPage"`
+	// Whether items come before this page (exact: the cursors are offsets, so this is known both ways).
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// Cursor of the page's first item (pass it as before to page back); null on an empty page.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// Cursor of the page's last item (pass it as after to page on); null on an empty page.
+	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// The gateway's entry points: objects by global id, the cross-platform lists, and each platform's own tree (astro, software).
 type Query struct {
 }
 
+// Input of Mutation.removeAstroTeamMember.
 type RemoveAstroTeamMemberInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
-	TeamID         string `json:"teamId"`
-	MemberID       string `json:"memberId"`
+	// The team's Astro id (not its global id).
+	TeamID string `json:"teamId"`
+	// The member's Astro user id.
+	MemberID string `json:"memberId"`
 }
 
+// What Mutation.removeAstroTeamMember returns.
 type RemoveAstroTeamMemberPayload struct {
+	// The Astro user id of the member removed.
 	MemberID string `json:"memberId"`
 	// The team, read again after the change.
 	Team *AstroTeam `json:"team"`
 }
 
+// Input of Mutation.removeSoftwareDeploymentTeam.
 type RemoveSoftwareDeploymentTeamInput struct {
+	// The deployment: its global id (SoftwareDeployment.id) or its Houston id.
 	DeploymentID string `json:"deploymentId"`
-	TeamID       string `json:"teamId"`
+	// The team: its global id (SoftwareTeam.id) or its Houston id.
+	TeamID string `json:"teamId"`
 }
 
+// What Mutation.removeSoftwareDeploymentTeam returns.
 type RemoveSoftwareDeploymentTeamPayload struct {
+	// The role binding the write created or changed.
 	RoleBinding *SoftwareRoleBinding `json:"roleBinding"`
 }
 
+// Input of Mutation.removeSoftwareDeploymentUser.
 type RemoveSoftwareDeploymentUserInput struct {
+	// The deployment: its global id (SoftwareDeployment.id) or its Houston id.
 	DeploymentID string `json:"deploymentId"`
-	Email        string `json:"email"`
+	// The member's e-mail address.
+	Email string `json:"email"`
 }
 
+// What Mutation.removeSoftwareDeploymentUser returns.
 type RemoveSoftwareDeploymentUserPayload struct {
 	// The binding removed.
 	RoleBinding *SoftwareRoleBinding `json:"roleBinding"`
 }
 
+// Input of Mutation.removeSoftwareTeamSystemRole.
 type RemoveSoftwareTeamSystemRoleInput struct {
+	// The team: its global id (SoftwareTeam.id) or its Houston id.
 	TeamID string `json:"teamId"`
 	// A SYSTEM_* role.
 	Role SoftwareRole `json:"role"`
 }
 
+// What Mutation.removeSoftwareTeamSystemRole returns.
 type RemoveSoftwareTeamSystemRolePayload struct {
+	// The role binding the write created or changed.
 	RoleBinding *SoftwareRoleBinding `json:"roleBinding"`
 }
 
 // Takes a team's roles on a workspace and its deployments away.
 type RemoveSoftwareWorkspaceTeamInput struct {
+	// The workspace: its global id (SoftwareWorkspace.id) or its Houston id.
 	WorkspaceID string `json:"workspaceId"`
-	TeamID      string `json:"teamId"`
+	// The team: its global id (SoftwareTeam.id) or its Houston id.
+	TeamID string `json:"teamId"`
 }
 
+// What Mutation.removeSoftwareWorkspaceTeam returns.
 type RemoveSoftwareWorkspaceTeamPayload struct {
+	// The workspace after the write, with the fields you select.
 	Workspace *SoftwareWorkspace `json:"workspace"`
 }
 
+// Input of Mutation.removeSoftwareWorkspaceUser.
 type RemoveSoftwareWorkspaceUserInput struct {
+	// The workspace: its global id (SoftwareWorkspace.id) or its Houston id.
 	WorkspaceID string `json:"workspaceId"`
-	UserID      string `json:"userId"`
+	// The user: its global id (SoftwareUser.id) or its Houston id.
+	UserID string `json:"userId"`
 }
 
+// What Mutation.removeSoftwareWorkspaceUser returns.
 type RemoveSoftwareWorkspaceUserPayload struct {
+	// The workspace after the write, with the fields you select.
 	Workspace *SoftwareWorkspace `json:"workspace"`
 }
 
+// Input of Mutation.rollbackAstroDeploy.
 type RollbackAstroDeployInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
-	DeploymentID   string `json:"deploymentId"`
+	// The deployment's Astro id (not its global id).
+	DeploymentID string `json:"deploymentId"`
 	// The deploy to roll back to.
 	DeployID string `json:"deployId"`
 	// At most 500 characters.
 	Description *string `json:"description,omitempty"`
 }
 
+// What Mutation.rollbackAstroDeploy returns.
 type RollbackAstroDeployPayload struct {
 	// The new deploy the rollback made.
 	Deploy *AstroDeploy `json:"deploy"`
 }
 
+// Input of Mutation.rotateAstroApiToken.
 type RotateAstroAPITokenInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
-	APITokenID     string `json:"apiTokenId"`
+	// The API token's Astro id (not its global id).
+	APITokenID string `json:"apiTokenId"`
 }
 
+// What Mutation.rotateAstroApiToken returns.
 type RotateAstroAPITokenPayload struct {
 	// The token, with its new secret in token.
 	APIToken *AstroAPIToken `json:"apiToken"`
@@ -2467,17 +3734,24 @@ type RotateAstroAPITokenPayload struct {
 
 // An Astronomer Certified Airflow image.
 type SoftwareAirflowImage struct {
+	// The Airflow version of the image.
 	Version *string `json:"version,omitempty"`
+	// The release channel (e.g. "stable").
 	Channel *string `json:"channel,omitempty"`
-	Tag     *string `json:"tag,omitempty"`
+	// The image tag.
+	Tag *string `json:"tag,omitempty"`
 }
 
+// The installation's configuration, as Houston's appConfig reports it. Fields that the installed version lacks are null with UNSUPPORTED_BY_BACKEND_VERSION.
 type SoftwareAppConfig struct {
-	Version    *string `json:"version,omitempty"`
+	// The platform (Houston) version, e.g. "0.34.1", "1.0.5", "2.1.0".
+	Version *string `json:"version,omitempty"`
+	// The installation's base domain: deployments' URLs live under it.
 	BaseDomain *string `json:"baseDomain,omitempty"`
 	// Houston 0.29.2 and later.
 	ByoUpdateRegistryHost *string `json:"byoUpdateRegistryHost,omitempty"`
-	SMTPConfigured        *bool   `json:"smtpConfigured,omitempty"`
+	// Whether Houston can send e-mail (invitations depend on it).
+	SMTPConfigured *bool `json:"smtpConfigured,omitempty"`
 	// Houston before 2.0.
 	ManualReleaseNames *bool `json:"manualReleaseNames,omitempty"`
 	// Houston before 2.0.
@@ -2496,90 +3770,144 @@ type SoftwareAppConfig struct {
 
 // How people log in to a Software installation.
 type SoftwareAuthConfig struct {
-	LocalEnabled  *bool                   `json:"localEnabled,omitempty"`
-	PublicSignup  *bool                   `json:"publicSignup,omitempty"`
-	InitialSignup *bool                   `json:"initialSignup,omitempty"`
-	Providers     []*SoftwareAuthProvider `json:"providers"`
+	// Whether people may log in with a username and password.
+	LocalEnabled *bool `json:"localEnabled,omitempty"`
+	// Whether anyone may sign up, without an invitation.
+	PublicSignup *bool `json:"publicSignup,omitempty"`
+	// True until the first user has signed up (that user becomes system admin).
+	InitialSignup *bool `json:"initialSignup,omitempty"`
+	// The identity providers (OAuth/OIDC) people may log in with.
+	Providers []*SoftwareAuthProvider `json:"providers"`
 }
 
 // An identity provider people may log in with.
 type SoftwareAuthProvider struct {
-	Name        *string `json:"name,omitempty"`
+	// The provider's name in Houston's configuration (e.g. "google", "okta").
+	Name *string `json:"name,omitempty"`
+	// The name to show on a login button.
 	DisplayName *string `json:"displayName,omitempty"`
-	URL         *string `json:"url,omitempty"`
+	// Where a browser starts the provider's login.
+	URL *string `json:"url,omitempty"`
 }
 
 // How DAGs reach a deployment; absent fields keep the current setting.
 type SoftwareDagDeploymentInput struct {
-	Type                 SoftwareDagDeploymentType `json:"type"`
-	NfsLocation          *string                   `json:"nfsLocation,omitempty"`
-	RepositoryURL        *string                   `json:"repositoryUrl,omitempty"`
-	BranchName           *string                   `json:"branchName,omitempty"`
-	Rev                  *string                   `json:"rev,omitempty"`
-	DagDirectoryLocation *string                   `json:"dagDirectoryLocation,omitempty"`
+	// How DAGs reach the deployment.
+	Type SoftwareDagDeploymentType `json:"type"`
+	// VOLUME: the NFS share, as host:/path.
+	NfsLocation *string `json:"nfsLocation,omitempty"`
+	// GIT_SYNC: the repository's URL.
+	RepositoryURL *string `json:"repositoryUrl,omitempty"`
+	// GIT_SYNC: the branch to follow.
+	BranchName *string `json:"branchName,omitempty"`
+	// GIT_SYNC: the revision to pin (default: the branch head).
+	Rev *string `json:"rev,omitempty"`
+	// GIT_SYNC: the DAG folder inside the repository.
+	DagDirectoryLocation *string `json:"dagDirectoryLocation,omitempty"`
 	// Seconds, at least 0.
-	SyncInterval *int    `json:"syncInterval,omitempty"`
-	SSHKey       *string `json:"sshKey,omitempty"`
-	KnownHosts   *string `json:"knownHosts,omitempty"`
+	SyncInterval *int `json:"syncInterval,omitempty"`
+	// GIT_SYNC: a private SSH key to read the repository. Write-only: never read back.
+	SSHKey *string `json:"sshKey,omitempty"`
+	// GIT_SYNC: known_hosts lines for the repository's host.
+	KnownHosts *string `json:"knownHosts,omitempty"`
 }
 
+// Image tags of a deployment's code deploys.
 type SoftwareDeployInfo struct {
+	// The image tag deployed now.
 	Current *string `json:"current,omitempty"`
+	// The tag the next `astro deploy` will push (deploy-N+1).
 	NextCli *string `json:"nextCli,omitempty"`
 }
 
+// What deployments may be configured with (Houston deploymentConfig).
 type SoftwareDeploymentConfig struct {
-	AirflowImages              []*SoftwareAirflowImage `json:"airflowImages,omitempty"`
-	AirflowVersions            []string                `json:"airflowVersions,omitempty"`
-	DefaultAirflowImageTag     *string                 `json:"defaultAirflowImageTag,omitempty"`
-	DefaultAirflowChartVersion *string                 `json:"defaultAirflowChartVersion,omitempty"`
-	Executors                  any                     `json:"executors,omitempty"`
-	SingleNamespace            *bool                   `json:"singleNamespace,omitempty"`
-	LoggingEnabled             *bool                   `json:"loggingEnabled,omitempty"`
+	// Astronomer Certified images the platform offers (before Runtime).
+	AirflowImages []*SoftwareAirflowImage `json:"airflowImages,omitempty"`
+	// Airflow versions the platform offers.
+	AirflowVersions []string `json:"airflowVersions,omitempty"`
+	// The image tag a new deployment gets by default.
+	DefaultAirflowImageTag *string `json:"defaultAirflowImageTag,omitempty"`
+	// The Airflow Helm chart version a new deployment gets.
+	DefaultAirflowChartVersion *string `json:"defaultAirflowChartVersion,omitempty"`
+	// The executors the platform offers, with their settings, as Houston's JSON.
+	Executors any `json:"executors,omitempty"`
+	// Whether the platform runs every deployment in one Kubernetes namespace.
+	SingleNamespace *bool `json:"singleNamespace,omitempty"`
+	// Whether deployment logs are collected (and so whether logs fields have anything to return).
+	LoggingEnabled *bool `json:"loggingEnabled,omitempty"`
 }
 
+// A page of Software deployments (a Relay cursor connection): page forward with first/after, backward with last/before.
 type SoftwareDeploymentConnection struct {
-	TotalCount int                       `json:"totalCount"`
-	PageInfo   *PageInfo                 `json:"pageInfo"`
-	Edges      []*SoftwareDeploymentEdge `json:"edges"`
-	Nodes      []*SoftwareDeployment     `json:"nodes"`
+	// How many Software deployments the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Software deployments, each with its cursor.
+	Edges []*SoftwareDeploymentEdge `json:"edges"`
+	// The page's Software deployments, without cursors (the same as edges.node).
+	Nodes []*SoftwareDeployment `json:"nodes"`
 }
 
+// One Software deployment in a page, with its cursor.
 type SoftwareDeploymentEdge struct {
-	Cursor string              `json:"cursor"`
-	Node   *SoftwareDeployment `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Software deployment.
+	Node *SoftwareDeployment `json:"node"`
 }
 
+// A URL of a deployment's Airflow.
 type SoftwareDeploymentURL struct {
+	// What it points at, as Houston names it (e.g. "airflow" for the UI).
 	Type *string `json:"type,omitempty"`
-	URL  *string `json:"url,omitempty"`
+	// The URL.
+	URL *string `json:"url,omitempty"`
 }
 
+// An e-mail address of a user.
 type SoftwareEmail struct {
-	Address  *string `json:"address,omitempty"`
-	Verified *bool   `json:"verified,omitempty"`
-	Primary  *bool   `json:"primary,omitempty"`
+	// The address.
+	Address *string `json:"address,omitempty"`
+	// Whether the user confirmed it.
+	Verified *bool `json:"verified,omitempty"`
+	// Whether it is the user's primary address.
+	Primary *bool `json:"primary,omitempty"`
 }
 
 // An invitation of an e-mail address to a workspace.
 type SoftwareInvite struct {
-	InviteID  string        `json:"inviteId"`
-	Email     *string       `json:"email,omitempty"`
-	Role      *SoftwareRole `json:"role,omitempty"`
-	CreatedAt *time.Time    `json:"createdAt,omitempty"`
-	UpdatedAt *time.Time    `json:"updatedAt,omitempty"`
+	// Houston's id of the invitation.
+	InviteID string `json:"inviteId"`
+	// The invited address.
+	Email *string `json:"email,omitempty"`
+	// The workspace role the invitee gets on accepting.
+	Role *SoftwareRole `json:"role,omitempty"`
+	// When Houston created it (RFC 3339, UTC).
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// When Houston last changed it (RFC 3339, UTC).
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 }
 
+// A page of Software invites (a Relay cursor connection): page forward with first/after, backward with last/before.
 type SoftwareInviteConnection struct {
-	TotalCount int                   `json:"totalCount"`
-	PageInfo   *PageInfo             `json:"pageInfo"`
-	Edges      []*SoftwareInviteEdge `json:"edges"`
-	Nodes      []*SoftwareInvite     `json:"nodes"`
+	// How many Software invites the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Software invites, each with its cursor.
+	Edges []*SoftwareInviteEdge `json:"edges"`
+	// The page's Software invites, without cursors (the same as edges.node).
+	Nodes []*SoftwareInvite `json:"nodes"`
 }
 
+// One Software invite in a page, with its cursor.
 type SoftwareInviteEdge struct {
-	Cursor string          `json:"cursor"`
-	Node   *SoftwareInvite `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Software invite.
+	Node *SoftwareInvite `json:"node"`
 }
 
 // Astronomer Software, through one installation's Houston API. Every Houston
@@ -2590,18 +3918,21 @@ type SoftwareQuery struct {
 	// The installation's name ("default" for HOUSTON_URL).
 	Installation string `json:"installation"`
 	// The installed Houston version (appConfig.version), learnt once per gateway process.
-	HoustonVersion *string            `json:"houstonVersion,omitempty"`
-	AppConfig      *SoftwareAppConfig `json:"appConfig,omitempty"`
+	HoustonVersion *string `json:"houstonVersion,omitempty"`
+	// The installation's configuration (Houston appConfig); Houston answers it without a token.
+	AppConfig *SoftwareAppConfig `json:"appConfig,omitempty"`
 	// What deployments may be configured with (Astronomer Certified images, executors …).
 	DeploymentConfig *SoftwareDeploymentConfig `json:"deploymentConfig,omitempty"`
 	// Astro Runtime releases the installation offers (Houston 0.29 and later), optionally only those built on airflowVersion or offered on a cluster.
 	RuntimeReleases []*SoftwareRuntimeRelease `json:"runtimeReleases,omitempty"`
 	// Workspaces the caller has a role in.
 	Workspaces *SoftwareWorkspaceConnection `json:"workspaces"`
-	Workspace  *SoftwareWorkspace           `json:"workspace,omitempty"`
+	// One workspace by Houston id (Houston workspace). Null with NOT_FOUND when there is none or the caller may not see it.
+	Workspace *SoftwareWorkspace `json:"workspace,omitempty"`
 	// Deployments the caller can see (of one workspace when workspaceId is given).
 	Deployments *SoftwareDeploymentConnection `json:"deployments"`
-	Deployment  *SoftwareDeployment           `json:"deployment,omitempty"`
+	// One deployment by Houston id (Houston deployment), in one Houston document with everything asked of it. Null with NOT_FOUND when there is none.
+	Deployment *SoftwareDeployment `json:"deployment,omitempty"`
 	// Users of the installation (system users only). search matches username, full name and e-mail addresses.
 	Users *SoftwareUserConnection `json:"users"`
 	// One user by Houston id (system users only).
@@ -2619,405 +3950,615 @@ type SoftwareQuery struct {
 
 // A role held by a user, team or service account on the system, a workspace or a deployment.
 type SoftwareRoleBinding struct {
-	Role           *SoftwareRole           `json:"role,omitempty"`
-	User           *SoftwareUser           `json:"user,omitempty"`
-	Team           *SoftwareTeam           `json:"team,omitempty"`
+	// The role held.
+	Role *SoftwareRole `json:"role,omitempty"`
+	// Who holds it, when a user does.
+	User *SoftwareUser `json:"user,omitempty"`
+	// Who holds it, when a team does.
+	Team *SoftwareTeam `json:"team,omitempty"`
+	// Who holds it, when a service account does.
 	ServiceAccount *SoftwareServiceAccount `json:"serviceAccount,omitempty"`
-	Workspace      *SoftwareWorkspace      `json:"workspace,omitempty"`
-	Deployment     *SoftwareDeployment     `json:"deployment,omitempty"`
+	// Where it is held, for a workspace role.
+	Workspace *SoftwareWorkspace `json:"workspace,omitempty"`
+	// Where it is held, for a deployment role.
+	Deployment *SoftwareDeployment `json:"deployment,omitempty"`
 }
 
 // An Astro Runtime release.
 type SoftwareRuntimeRelease struct {
-	Version                   string  `json:"version"`
-	AirflowVersion            *string `json:"airflowVersion,omitempty"`
-	AirflowDatabaseMigrations *bool   `json:"airflowDatabaseMigrations,omitempty"`
+	// The Astro Runtime version, e.g. "9.1.0".
+	Version string `json:"version"`
+	// The Airflow version the release ships.
+	AirflowVersion *string `json:"airflowVersion,omitempty"`
+	// Whether upgrading to it migrates the Airflow database.
+	AirflowDatabaseMigrations *bool `json:"airflowDatabaseMigrations,omitempty"`
 }
 
 // A service account; its API key is shown once, by the mutation that creates it.
 type SoftwareServiceAccount struct {
-	ServiceAccountID string  `json:"serviceAccountId"`
-	Label            *string `json:"label,omitempty"`
-	Category         *string `json:"category,omitempty"`
+	// Houston's id of the service account.
+	ServiceAccountID string `json:"serviceAccountId"`
+	// The service account's label.
+	Label *string `json:"label,omitempty"`
+	// A free-form category, e.g. "CI".
+	Category *string `json:"category,omitempty"`
 	// WORKSPACE or DEPLOYMENT.
-	EntityType   *string       `json:"entityType,omitempty"`
-	WorkspaceID  *string       `json:"workspaceId,omitempty"`
-	DeploymentID *string       `json:"deploymentId,omitempty"`
-	Role         *SoftwareRole `json:"role,omitempty"`
-	Active       *bool         `json:"active,omitempty"`
-	LastUsedAt   *time.Time    `json:"lastUsedAt,omitempty"`
-	CreatedAt    *time.Time    `json:"createdAt,omitempty"`
-	UpdatedAt    *time.Time    `json:"updatedAt,omitempty"`
+	EntityType *string `json:"entityType,omitempty"`
+	// The workspace it belongs to (Houston id); null for a deployment's.
+	WorkspaceID *string `json:"workspaceId,omitempty"`
+	// The deployment it belongs to (Houston id); null for a workspace's.
+	DeploymentID *string `json:"deploymentId,omitempty"`
+	// Its role on the workspace or deployment.
+	Role *SoftwareRole `json:"role,omitempty"`
+	// Whether its API key works.
+	Active *bool `json:"active,omitempty"`
+	// When its API key was last used (RFC 3339, UTC); null if never.
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+	// When Houston created it (RFC 3339, UTC).
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// When Houston last changed it (RFC 3339, UTC).
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 }
 
+// A page of Software service accounts (a Relay cursor connection): page forward with first/after, backward with last/before.
 type SoftwareServiceAccountConnection struct {
-	TotalCount int                           `json:"totalCount"`
-	PageInfo   *PageInfo                     `json:"pageInfo"`
-	Edges      []*SoftwareServiceAccountEdge `json:"edges"`
-	Nodes      []*SoftwareServiceAccount     `json:"nodes"`
+	// How many Software service accounts the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Software service accounts, each with its cursor.
+	Edges []*SoftwareServiceAccountEdge `json:"edges"`
+	// The page's Software service accounts, without cursors (the same as edges.node).
+	Nodes []*SoftwareServiceAccount `json:"nodes"`
 }
 
+// One Software service account in a page, with its cursor.
 type SoftwareServiceAccountEdge struct {
-	Cursor string                  `json:"cursor"`
-	Node   *SoftwareServiceAccount `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Software service account.
+	Node *SoftwareServiceAccount `json:"node"`
 }
 
+// A team of a Software installation (Houston 0.28 and later).
 type SoftwareTeam struct {
-	ID           string     `json:"id"`
-	TeamID       string     `json:"teamId"`
-	Installation string     `json:"installation"`
-	Name         *string    `json:"name,omitempty"`
-	CreatedAt    *time.Time `json:"createdAt,omitempty"`
-	UpdatedAt    *time.Time `json:"updatedAt,omitempty"`
+	// Global id (Node.id): Query.node fetches it again.
+	ID string `json:"id"`
+	// Houston's id of the team (its uuid).
+	TeamID string `json:"teamId"`
+	// The Software installation (Houston) it lives in: "default" for HOUSTON_URL, else the name given in HOUSTON_INSTALLATIONS.
+	Installation string `json:"installation"`
+	// The team's name, as the identity provider names it.
+	Name *string `json:"name,omitempty"`
+	// When Houston created it (RFC 3339, UTC).
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// When Houston last changed it (RFC 3339, UTC).
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 	// Members of the team: one Houston request per team.
 	Users []*SoftwareUser `json:"users,omitempty"`
 }
 
 func (SoftwareTeam) IsNode() {}
 
+// A page of Software teams (a Relay cursor connection): page forward with first/after, backward with last/before.
 type SoftwareTeamConnection struct {
-	TotalCount int                 `json:"totalCount"`
-	PageInfo   *PageInfo           `json:"pageInfo"`
-	Edges      []*SoftwareTeamEdge `json:"edges"`
-	Nodes      []*SoftwareTeam     `json:"nodes"`
+	// How many Software teams the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Software teams, each with its cursor.
+	Edges []*SoftwareTeamEdge `json:"edges"`
+	// The page's Software teams, without cursors (the same as edges.node).
+	Nodes []*SoftwareTeam `json:"nodes"`
 }
 
+// One Software team in a page, with its cursor.
 type SoftwareTeamEdge struct {
-	Cursor string        `json:"cursor"`
-	Node   *SoftwareTeam `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Software team.
+	Node *SoftwareTeam `json:"node"`
 	// The team's role on the workspace or deployment the list belongs to (null in Query.software.teams).
 	Role *SoftwareRole `json:"role,omitempty"`
 }
 
+// A user of a Software installation (Houston User).
 type SoftwareUser struct {
-	ID           string  `json:"id"`
-	UserID       string  `json:"userId"`
-	Installation string  `json:"installation"`
-	Username     *string `json:"username,omitempty"`
-	FullName     *string `json:"fullName,omitempty"`
+	// Global id (Node.id): Query.node fetches it again.
+	ID string `json:"id"`
+	// Houston's id of the user (its uuid).
+	UserID string `json:"userId"`
+	// The Software installation (Houston) it lives in: "default" for HOUSTON_URL, else the name given in HOUSTON_INSTALLATIONS.
+	Installation string `json:"installation"`
+	// The login name (usually the e-mail address).
+	Username *string `json:"username,omitempty"`
+	// The user's full name.
+	FullName *string `json:"fullName,omitempty"`
 	// active, pending, banned or inactive.
 	Status *string `json:"status,omitempty"`
 	// The primary e-mail address (else the first).
-	Email     *string          `json:"email,omitempty"`
-	Emails    []*SoftwareEmail `json:"emails,omitempty"`
-	CreatedAt *time.Time       `json:"createdAt,omitempty"`
-	UpdatedAt *time.Time       `json:"updatedAt,omitempty"`
+	Email *string `json:"email,omitempty"`
+	// All the user's e-mail addresses.
+	Emails []*SoftwareEmail `json:"emails,omitempty"`
+	// When Houston created it (RFC 3339, UTC).
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	// When Houston last changed it (RFC 3339, UTC).
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 }
 
 func (SoftwareUser) IsNode() {}
 
+// A page of Software users (a Relay cursor connection): page forward with first/after, backward with last/before.
 type SoftwareUserConnection struct {
-	TotalCount int                 `json:"totalCount"`
-	PageInfo   *PageInfo           `json:"pageInfo"`
-	Edges      []*SoftwareUserEdge `json:"edges"`
-	Nodes      []*SoftwareUser     `json:"nodes"`
+	// How many Software users the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Software users, each with its cursor.
+	Edges []*SoftwareUserEdge `json:"edges"`
+	// The page's Software users, without cursors (the same as edges.node).
+	Nodes []*SoftwareUser `json:"nodes"`
 }
 
+// One Software user in a page, with its cursor.
 type SoftwareUserEdge struct {
-	Cursor string        `json:"cursor"`
-	Node   *SoftwareUser `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Software user.
+	Node *SoftwareUser `json:"node"`
 	// The user's role on the workspace or deployment the list belongs to (null in Query.software.users).
 	Role *SoftwareRole `json:"role,omitempty"`
 }
 
+// A page of Software workspaces (a Relay cursor connection): page forward with first/after, backward with last/before.
 type SoftwareWorkspaceConnection struct {
-	TotalCount int                      `json:"totalCount"`
-	PageInfo   *PageInfo                `json:"pageInfo"`
-	Edges      []*SoftwareWorkspaceEdge `json:"edges"`
-	Nodes      []*SoftwareWorkspace     `json:"nodes"`
+	// How many Software workspaces the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's Software workspaces, each with its cursor.
+	Edges []*SoftwareWorkspaceEdge `json:"edges"`
+	// The page's Software workspaces, without cursors (the same as edges.node).
+	Nodes []*SoftwareWorkspace `json:"nodes"`
 }
 
+// One Software workspace in a page, with its cursor.
 type SoftwareWorkspaceEdge struct {
-	Cursor string             `json:"cursor"`
-	Node   *SoftwareWorkspace `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The Software workspace.
+	Node *SoftwareWorkspace `json:"node"`
 }
 
+// Streams over graphql-ws (WebSocket) or Server-Sent Events; each event is one field's value.
 type Subscription struct {
 }
 
 // Forgets a deployment's record, leaving its Kubernetes resources alone (Houston 2.1 and later).
 type UnadoptSoftwareDeploymentInput struct {
+	// The deployment: its global id (SoftwareDeployment.id) or its Houston id.
 	DeploymentID string `json:"deploymentId"`
 }
 
+// What Mutation.unadoptSoftwareDeployment returns.
 type UnadoptSoftwareDeploymentPayload struct {
+	// The deployment after the write, with the fields you select (read back in the same Houston document).
 	Deployment *SoftwareDeployment `json:"deployment"`
 }
 
+// Input of Mutation.updateAstroApiToken.
 type UpdateAstroAPITokenInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
-	APITokenID     string `json:"apiTokenId"`
+	// The API token's Astro id (not its global id).
+	APITokenID string `json:"apiTokenId"`
 	// 1 to 256 characters.
 	Name string `json:"name"`
 	// At most 500 characters.
 	Description *string `json:"description,omitempty"`
 }
 
+// What Mutation.updateAstroApiToken returns.
 type UpdateAstroAPITokenPayload struct {
+	// The API token after the write, as Astro answered it.
 	APIToken *AstroAPIToken `json:"apiToken"`
 }
 
+// Input of Mutation.updateAstroApiTokenRoles.
 type UpdateAstroAPITokenRolesInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
-	APITokenID     string `json:"apiTokenId"`
+	// The API token's Astro id (not its global id).
+	APITokenID string `json:"apiTokenId"`
 	// The complete list, at least one.
 	Roles []*AstroAPITokenRoleInput `json:"roles"`
 }
 
+// What Mutation.updateAstroApiTokenRoles returns.
 type UpdateAstroAPITokenRolesPayload struct {
+	// The roles after the write, as Astro answered it.
 	Roles *AstroSubjectRoles `json:"roles"`
 	// The token, read again after the change.
 	APIToken *AstroAPIToken `json:"apiToken"`
 }
 
+// Input of Mutation.updateAstroCluster.
 type UpdateAstroClusterInput struct {
-	OrganizationID string                  `json:"organizationId"`
-	ClusterID      string                  `json:"clusterId"`
-	Cluster        *AstroClusterUpdateSpec `json:"cluster"`
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The cluster's Astro id (not its global id).
+	ClusterID string `json:"clusterId"`
+	// The change: exactly one of dedicated or hybrid, matching the cluster's type.
+	Cluster *AstroClusterUpdateSpec `json:"cluster"`
 }
 
+// What Mutation.updateAstroCluster returns.
 type UpdateAstroClusterPayload struct {
+	// The cluster after the write, as Astro answered it.
 	Cluster *AstroCluster `json:"cluster"`
 }
 
+// Input of Mutation.updateAstroCustomRole.
 type UpdateAstroCustomRoleInput struct {
-	OrganizationID string  `json:"organizationId"`
-	RoleID         string  `json:"roleId"`
-	Name           string  `json:"name"`
-	Description    *string `json:"description,omitempty"`
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The role's Astro id (not its global id).
+	RoleID string `json:"roleId"`
+	// The role's name.
+	Name string `json:"name"`
+	// The role's description.
+	Description *string `json:"description,omitempty"`
 	// At least one.
-	Permissions            []string `json:"permissions"`
+	Permissions []string `json:"permissions"`
+	// The IDs of the Workspaces that the role is restricted to.
 	RestrictedWorkspaceIds []string `json:"restrictedWorkspaceIds,omitempty"`
 }
 
+// What Mutation.updateAstroCustomRole returns.
 type UpdateAstroCustomRolePayload struct {
+	// The role after the write, as Astro answered it.
 	Role *AstroCustomRole `json:"role"`
 }
 
+// Input of Mutation.updateAstroDeploy.
 type UpdateAstroDeployInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
-	DeploymentID   string `json:"deploymentId"`
-	DeployID       string `json:"deployId"`
+	// The deployment's Astro id (not its global id).
+	DeploymentID string `json:"deploymentId"`
+	// The deploy's Astro id (not its global id).
+	DeployID string `json:"deployId"`
 	// At most 500 characters.
 	Description *string `json:"description,omitempty"`
 }
 
+// What Mutation.updateAstroDeploy returns.
 type UpdateAstroDeployPayload struct {
+	// The deploy after the write, as Astro answered it.
 	Deploy *AstroDeploy `json:"deploy"`
 }
 
+// Input of Mutation.updateAstroDeploymentHibernationOverride.
 type UpdateAstroDeploymentHibernationOverrideInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
-	DeploymentID   string `json:"deploymentId"`
+	// The deployment's Astro id (not its global id).
+	DeploymentID string `json:"deploymentId"`
 	// true hibernates now, false wakes.
 	IsHibernating bool `json:"isHibernating"`
 	// Until when; left out, until the override is deleted.
 	OverrideUntil *time.Time `json:"overrideUntil,omitempty"`
 }
 
+// What Mutation.updateAstroDeploymentHibernationOverride returns.
 type UpdateAstroDeploymentHibernationOverridePayload struct {
+	// The override after the write, as Astro answered it.
 	Override *AstroHibernationOverride `json:"override"`
 	// The deployment, read again after the change.
 	Deployment *AstroDeployment `json:"deployment"`
 }
 
+// Input of Mutation.updateAstroDeployment.
 type UpdateAstroDeploymentInput struct {
-	OrganizationID string                     `json:"organizationId"`
-	DeploymentID   string                     `json:"deploymentId"`
-	Deployment     *AstroDeploymentUpdateSpec `json:"deployment"`
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The deployment's Astro id (not its global id).
+	DeploymentID string `json:"deploymentId"`
+	// The change: exactly one of dedicated, hybrid or standard, matching the deployment's type.
+	Deployment *AstroDeploymentUpdateSpec `json:"deployment"`
 }
 
+// What Mutation.updateAstroDeployment returns.
 type UpdateAstroDeploymentPayload struct {
+	// The deployment after the write, as Astro answered it.
 	Deployment *AstroDeployment `json:"deployment"`
 }
 
+// Input of Mutation.updateAstroEnvironmentObject.
 type UpdateAstroEnvironmentObjectInput struct {
-	OrganizationID      string                                  `json:"organizationId"`
-	EnvironmentObjectID string                                  `json:"environmentObjectId"`
-	Value               *AstroEnvironmentObjectValueUpdateInput `json:"value,omitempty"`
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The environment object's Astro id (not its global id).
+	EnvironmentObjectID string `json:"environmentObjectId"`
+	// Changes to what the object holds (absent: unchanged).
+	Value *AstroEnvironmentObjectValueUpdateInput `json:"value,omitempty"`
 	// At most 500 characters.
-	Description         *string `json:"description,omitempty"`
-	AutoLinkDeployments *bool   `json:"autoLinkDeployments,omitempty"`
+	Description *string `json:"description,omitempty"`
+	// Whether or not to automatically link Deployments to the environment object. Only applicable for WORKSPACE scope
+	AutoLinkDeployments *bool `json:"autoLinkDeployments,omitempty"`
 	// The complete list of links, when given.
 	Links []*AstroEnvironmentObjectLinkInput `json:"links,omitempty"`
 	// The complete list of excluded deployments, when given.
 	ExcludeDeploymentIds []string `json:"excludeDeploymentIds,omitempty"`
 }
 
+// What Mutation.updateAstroEnvironmentObject returns.
 type UpdateAstroEnvironmentObjectPayload struct {
+	// The environment object after the write, as Astro answered it.
 	EnvironmentObject *AstroEnvironmentObject `json:"environmentObject"`
 }
 
+// Input of Mutation.updateAstroOrganization.
 type UpdateAstroOrganizationInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
 	// At most 50 characters.
-	Name                           string `json:"name"`
-	BillingEmail                   string `json:"billingEmail"`
-	IsScimEnabled                  bool   `json:"isScimEnabled"`
-	AllowEnhancedSupportAccess     *bool  `json:"allowEnhancedSupportAccess,omitempty"`
-	HasAiFeaturesDisabled          *bool  `json:"hasAiFeaturesDisabled,omitempty"`
-	ShouldEnforceDedicatedClusters *bool  `json:"shouldEnforceDedicatedClusters,omitempty"`
+	Name string `json:"name"`
+	// The Organization's billing email.
+	BillingEmail string `json:"billingEmail"`
+	// Whether SCIM is enabled for the Organization.
+	IsScimEnabled bool `json:"isScimEnabled"`
+	// Whether Astronomer support may view the organization's objects.
+	AllowEnhancedSupportAccess *bool `json:"allowEnhancedSupportAccess,omitempty"`
+	// Turn Astro's AI features off (true) or on.
+	HasAiFeaturesDisabled *bool `json:"hasAiFeaturesDisabled,omitempty"`
+	// Require dedicated clusters for new deployments.
+	ShouldEnforceDedicatedClusters *bool `json:"shouldEnforceDedicatedClusters,omitempty"`
 }
 
+// What Mutation.updateAstroOrganization returns.
 type UpdateAstroOrganizationPayload struct {
+	// The organization after the write, as Astro answered it.
 	Organization *AstroOrganization `json:"organization"`
 }
 
+// Input of Mutation.updateAstroTeam.
 type UpdateAstroTeamInput struct {
-	OrganizationID string  `json:"organizationId"`
-	TeamID         string  `json:"teamId"`
-	Name           string  `json:"name"`
-	Description    *string `json:"description,omitempty"`
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The team's Astro id (not its global id).
+	TeamID string `json:"teamId"`
+	// The Team's name.
+	Name string `json:"name"`
+	// The Team's description.
+	Description *string `json:"description,omitempty"`
 }
 
+// What Mutation.updateAstroTeam returns.
 type UpdateAstroTeamPayload struct {
+	// The team after the write, as Astro answered it.
 	Team *AstroTeam `json:"team"`
 }
 
+// Input of Mutation.updateAstroTeamRoles.
 type UpdateAstroTeamRolesInput struct {
-	OrganizationID   string                      `json:"organizationId"`
-	TeamID           string                      `json:"teamId"`
-	OrganizationRole AstroOrganizationRole       `json:"organizationRole"`
-	WorkspaceRoles   []*AstroWorkspaceRoleInput  `json:"workspaceRoles,omitempty"`
-	DeploymentRoles  []*AstroDeploymentRoleInput `json:"deploymentRoles,omitempty"`
-	DagRoles         []*AstroDagRoleInput        `json:"dagRoles,omitempty"`
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The team's Astro id (not its global id).
+	TeamID string `json:"teamId"`
+	// The Team's Organization roles.
+	OrganizationRole AstroOrganizationRole `json:"organizationRole"`
+	// The Team's updated Workspace roles. The Workspaces you specify must belong to the Team's Organization.
+	WorkspaceRoles []*AstroWorkspaceRoleInput `json:"workspaceRoles,omitempty"`
+	// The user's updated Deployment roles. The Deployments you specify must belong to the Team's Organization.
+	DeploymentRoles []*AstroDeploymentRoleInput `json:"deploymentRoles,omitempty"`
+	// The Team's updated DAG roles.
+	DagRoles []*AstroDagRoleInput `json:"dagRoles,omitempty"`
 }
 
+// What Mutation.updateAstroTeamRoles returns.
 type UpdateAstroTeamRolesPayload struct {
+	// The roles after the write, as Astro answered it.
 	Roles *AstroSubjectRoles `json:"roles"`
 	// The team, read again after the change.
 	Team *AstroTeam `json:"team"`
 }
 
+// Input of Mutation.updateAstroUserRoles.
 type UpdateAstroUserRolesInput struct {
-	OrganizationID   string                      `json:"organizationId"`
-	UserID           string                      `json:"userId"`
-	OrganizationRole *AstroOrganizationRole      `json:"organizationRole,omitempty"`
-	WorkspaceRoles   []*AstroWorkspaceRoleInput  `json:"workspaceRoles,omitempty"`
-	DeploymentRoles  []*AstroDeploymentRoleInput `json:"deploymentRoles,omitempty"`
-	DagRoles         []*AstroDagRoleInput        `json:"dagRoles,omitempty"`
+	// The organization's Astro id (not its global id).
+	OrganizationID string `json:"organizationId"`
+	// The user's Astro id (not its global id).
+	UserID string `json:"userId"`
+	// The user's updated Organization role.
+	OrganizationRole *AstroOrganizationRole `json:"organizationRole,omitempty"`
+	// The user's updated Workspace roles. Requires also specifying an `OrganizationRole`.
+	WorkspaceRoles []*AstroWorkspaceRoleInput `json:"workspaceRoles,omitempty"`
+	// The user's updated Deployment roles. Requires also specifying an `OrganizationRole`.
+	DeploymentRoles []*AstroDeploymentRoleInput `json:"deploymentRoles,omitempty"`
+	// The user's updated DAG roles.
+	DagRoles []*AstroDagRoleInput `json:"dagRoles,omitempty"`
 }
 
+// What Mutation.updateAstroUserRoles returns.
 type UpdateAstroUserRolesPayload struct {
+	// The roles after the write, as Astro answered it.
 	Roles *AstroSubjectRoles `json:"roles"`
 	// The user, read again after the change.
 	User *AstroUser `json:"user"`
 }
 
+// Input of Mutation.updateAstroWorkspace.
 type UpdateAstroWorkspaceInput struct {
+	// The organization's Astro id (not its global id).
 	OrganizationID string `json:"organizationId"`
-	WorkspaceID    string `json:"workspaceId"`
+	// The workspace's Astro id (not its global id).
+	WorkspaceID string `json:"workspaceId"`
 	// At most 50 characters.
-	Name                 string              `json:"name"`
-	Description          string              `json:"description"`
-	CicdEnforcedDefault  bool                `json:"cicdEnforcedDefault"`
-	DefaultClusterID     *string             `json:"defaultClusterId,omitempty"`
+	Name string `json:"name"`
+	// The Workspace's description.
+	Description string `json:"description"`
+	// Whether new Deployments enforce CI/CD deploys by default.
+	CicdEnforcedDefault bool `json:"cicdEnforcedDefault"`
+	// The ID of the default cluster for new Deployments. Mutually exclusive with `defaultCloudProvider` and `defaultRegion`.
+	DefaultClusterID *string `json:"defaultClusterId,omitempty"`
+	// The default cloud provider for new Deployments. Must be provided together with `defaultRegion`. Mutually exclusive with `defaultClusterId`.
 	DefaultCloudProvider *AstroCloudProvider `json:"defaultCloudProvider,omitempty"`
-	DefaultRegion        *string             `json:"defaultRegion,omitempty"`
+	// The default region for new Deployments. Must be provided together with `defaultCloudProvider`. Mutually exclusive with `defaultClusterId`.
+	DefaultRegion *string `json:"defaultRegion,omitempty"`
 }
 
+// What Mutation.updateAstroWorkspace returns.
 type UpdateAstroWorkspacePayload struct {
+	// The workspace after the write, as Astro answered it.
 	Workspace *AstroWorkspace `json:"workspace"`
 }
 
 // Asks for an Astronomer Certified upgrade; asking for the current version cancels one.
 type UpdateSoftwareDeploymentAirflowInput struct {
-	DeploymentID          string `json:"deploymentId"`
+	// The deployment: its global id (SoftwareDeployment.id) or its Houston id.
+	DeploymentID string `json:"deploymentId"`
+	// The Airflow version to move to (Astronomer Certified; one of deploymentConfig.airflowVersions).
 	DesiredAirflowVersion string `json:"desiredAirflowVersion"`
 }
 
+// What Mutation.updateSoftwareDeploymentAirflow returns.
 type UpdateSoftwareDeploymentAirflowPayload struct {
+	// The deployment after the write, with the fields you select (read back in the same Houston document).
 	Deployment *SoftwareDeployment `json:"deployment"`
 }
 
 // Deploys an image (Houston 0.29.2 and later).
 type UpdateSoftwareDeploymentImageInput struct {
+	// The deployment: its global id (SoftwareDeployment.id) or its Houston id.
 	DeploymentID string `json:"deploymentId"`
-	Image        string `json:"image"`
+	// The image to run, as repository:tag, already pushed to a registry the cluster can read.
+	Image string `json:"image"`
 	// The image's Astro Runtime version, if it has one.
 	RuntimeVersion *string `json:"runtimeVersion,omitempty"`
 }
 
+// What Mutation.updateSoftwareDeploymentImage returns.
 type UpdateSoftwareDeploymentImagePayload struct {
+	// The deployment after the write, with the fields you select (read back in the same Houston document).
 	Deployment *SoftwareDeployment `json:"deployment"`
 }
 
 // Changes a deployment; absent fields are kept.
 type UpdateSoftwareDeploymentInput struct {
-	DeploymentID      string                      `json:"deploymentId"`
-	Name              *string                     `json:"name,omitempty"`
-	Description       *string                     `json:"description,omitempty"`
-	Executor          *SoftwareExecutor           `json:"executor,omitempty"`
-	TriggererReplicas *int                        `json:"triggererReplicas,omitempty"`
-	DagDeployment     *SoftwareDagDeploymentInput `json:"dagDeployment,omitempty"`
-	CloudRole         *string                     `json:"cloudRole,omitempty"`
+	// The deployment: its global id (SoftwareDeployment.id) or its Houston id.
+	DeploymentID string `json:"deploymentId"`
+	// A new label (absent: unchanged).
+	Name *string `json:"name,omitempty"`
+	// A new description (absent: unchanged).
+	Description *string `json:"description,omitempty"`
+	// A new executor (absent: unchanged).
+	Executor *SoftwareExecutor `json:"executor,omitempty"`
+	// Triggerer replicas, at least 0 (Houston 0.28 and later).
+	TriggererReplicas *int `json:"triggererReplicas,omitempty"`
+	// How DAGs reach it (absent: unchanged).
+	DagDeployment *SoftwareDagDeploymentInput `json:"dagDeployment,omitempty"`
+	// A new cloud IAM role (absent: unchanged).
+	CloudRole *string `json:"cloudRole,omitempty"`
 }
 
+// What Mutation.updateSoftwareDeployment returns.
 type UpdateSoftwareDeploymentPayload struct {
+	// The deployment after the write, with the fields you select (read back in the same Houston document).
 	Deployment *SoftwareDeployment `json:"deployment"`
 }
 
+// Input of Mutation.updateSoftwareDeploymentRuntime.
 type UpdateSoftwareDeploymentRuntimeInput struct {
-	DeploymentID          string `json:"deploymentId"`
+	// The deployment: its global id (SoftwareDeployment.id) or its Houston id.
+	DeploymentID string `json:"deploymentId"`
+	// The Astro Runtime version to move to (one of Query.software.runtimeReleases).
 	DesiredRuntimeVersion string `json:"desiredRuntimeVersion"`
 }
 
+// What Mutation.updateSoftwareDeploymentRuntime returns.
 type UpdateSoftwareDeploymentRuntimePayload struct {
+	// The deployment after the write, with the fields you select (read back in the same Houston document).
 	Deployment *SoftwareDeployment `json:"deployment"`
 }
 
+// Input of Mutation.updateSoftwareDeploymentTeamRole.
 type UpdateSoftwareDeploymentTeamRoleInput struct {
+	// The deployment: its global id (SoftwareDeployment.id) or its Houston id.
 	DeploymentID string `json:"deploymentId"`
-	TeamID       string `json:"teamId"`
+	// The team: its global id (SoftwareTeam.id) or its Houston id.
+	TeamID string `json:"teamId"`
 	// A DEPLOYMENT_* role.
 	Role SoftwareRole `json:"role"`
 }
 
+// What Mutation.updateSoftwareDeploymentTeamRole returns.
 type UpdateSoftwareDeploymentTeamRolePayload struct {
+	// The role binding the write created or changed.
 	RoleBinding *SoftwareRoleBinding `json:"roleBinding"`
 }
 
+// Input of Mutation.updateSoftwareDeploymentUserRole.
 type UpdateSoftwareDeploymentUserRoleInput struct {
+	// The deployment: its global id (SoftwareDeployment.id) or its Houston id.
 	DeploymentID string `json:"deploymentId"`
-	Email        string `json:"email"`
+	// The member's e-mail address.
+	Email string `json:"email"`
 	// A DEPLOYMENT_* role.
 	Role SoftwareRole `json:"role"`
 }
 
+// What Mutation.updateSoftwareDeploymentUserRole returns.
 type UpdateSoftwareDeploymentUserRolePayload struct {
+	// The role binding the write created or changed.
 	RoleBinding *SoftwareRoleBinding `json:"roleBinding"`
 }
 
 // Changes a workspace; absent fields are kept.
 type UpdateSoftwareWorkspaceInput struct {
-	WorkspaceID string  `json:"workspaceId"`
-	Name        *string `json:"name,omitempty"`
+	// The workspace: its global id (SoftwareWorkspace.id) or its Houston id.
+	WorkspaceID string `json:"workspaceId"`
+	// A new label (absent: unchanged).
+	Name *string `json:"name,omitempty"`
+	// A new description (absent: unchanged).
 	Description *string `json:"description,omitempty"`
 }
 
+// What Mutation.updateSoftwareWorkspace returns.
 type UpdateSoftwareWorkspacePayload struct {
+	// The workspace after the write, with the fields you select.
 	Workspace *SoftwareWorkspace `json:"workspace"`
 }
 
+// Input of Mutation.updateSoftwareWorkspaceTeamRole.
 type UpdateSoftwareWorkspaceTeamRoleInput struct {
+	// The workspace: its global id (SoftwareWorkspace.id) or its Houston id.
 	WorkspaceID string `json:"workspaceId"`
-	TeamID      string `json:"teamId"`
+	// The team: its global id (SoftwareTeam.id) or its Houston id.
+	TeamID string `json:"teamId"`
 	// A WORKSPACE_* role.
 	Role SoftwareRole `json:"role"`
 }
 
+// What Mutation.updateSoftwareWorkspaceTeamRole returns.
 type UpdateSoftwareWorkspaceTeamRolePayload struct {
+	// The role now held.
 	Role SoftwareRole `json:"role"`
 }
 
+// Input of Mutation.updateSoftwareWorkspaceUserRole.
 type UpdateSoftwareWorkspaceUserRoleInput struct {
+	// The workspace: its global id (SoftwareWorkspace.id) or its Houston id.
 	WorkspaceID string `json:"workspaceId"`
-	Email       string `json:"email"`
+	// The member's e-mail address.
+	Email string `json:"email"`
 	// A WORKSPACE_* role.
 	Role SoftwareRole `json:"role"`
 }
 
+// What Mutation.updateSoftwareWorkspaceUserRole returns.
 type UpdateSoftwareWorkspaceUserRolePayload struct {
+	// The role now held.
 	Role SoftwareRole `json:"role"`
 }
 
@@ -3025,61 +4566,101 @@ type UpdateSoftwareWorkspaceUserRolePayload struct {
 // that name. clusterId, releaseName, namespace, runtimeVersion, airflowVersion
 // and mode apply only when it is created.
 type UpsertSoftwareDeploymentInput struct {
-	WorkspaceID       string                      `json:"workspaceId"`
-	Name              string                      `json:"name"`
-	Description       *string                     `json:"description,omitempty"`
-	ClusterID         *string                     `json:"clusterId,omitempty"`
-	ReleaseName       *string                     `json:"releaseName,omitempty"`
-	Namespace         *string                     `json:"namespace,omitempty"`
-	RuntimeVersion    *string                     `json:"runtimeVersion,omitempty"`
-	AirflowVersion    *string                     `json:"airflowVersion,omitempty"`
-	Executor          *SoftwareExecutor           `json:"executor,omitempty"`
-	TriggererReplicas *int                        `json:"triggererReplicas,omitempty"`
-	DagDeployment     *SoftwareDagDeploymentInput `json:"dagDeployment,omitempty"`
-	CloudRole         *string                     `json:"cloudRole,omitempty"`
-	Mode              *SoftwareDeploymentMode     `json:"mode,omitempty"`
+	// The workspace: its global id (SoftwareWorkspace.id) or its Houston id.
+	WorkspaceID string `json:"workspaceId"`
+	// The deployment's label, unique in the workspace.
+	Name string `json:"name"`
+	// A description.
+	Description *string `json:"description,omitempty"`
+	// The cluster to run it on (required when the platform has several).
+	ClusterID *string `json:"clusterId,omitempty"`
+	// The release name: given, it updates that deployment; absent, a new one is created.
+	ReleaseName *string `json:"releaseName,omitempty"`
+	// The Kubernetes namespace, where the platform lets you choose.
+	Namespace *string `json:"namespace,omitempty"`
+	// The Astro Runtime version (default: the newest release).
+	RuntimeVersion *string `json:"runtimeVersion,omitempty"`
+	// The Airflow version, for an Astronomer Certified image.
+	AirflowVersion *string `json:"airflowVersion,omitempty"`
+	// The Airflow executor.
+	Executor *SoftwareExecutor `json:"executor,omitempty"`
+	// Triggerer replicas, at least 0.
+	TriggererReplicas *int `json:"triggererReplicas,omitempty"`
+	// How DAGs reach it.
+	DagDeployment *SoftwareDagDeploymentInput `json:"dagDeployment,omitempty"`
+	// A cloud IAM role for the deployment's service account.
+	CloudRole *string `json:"cloudRole,omitempty"`
+	// HELM or OPERATOR (Houston 2.1 and later).
+	Mode *SoftwareDeploymentMode `json:"mode,omitempty"`
 }
 
+// What Mutation.upsertSoftwareDeployment returns.
 type UpsertSoftwareDeploymentPayload struct {
+	// The deployment after the write, with the fields you select (read back in the same Houston document).
 	Deployment *SoftwareDeployment `json:"deployment"`
 	// True when the deployment was created, false when an existing one was updated.
 	Created bool `json:"created"`
 }
 
+// A page of workspaces (a Relay cursor connection): page forward with first/after, backward with last/before.
 type WorkspaceConnection struct {
-	TotalCount int              `json:"totalCount"`
-	PageInfo   *PageInfo        `json:"pageInfo"`
-	Edges      []*WorkspaceEdge `json:"edges"`
-	Nodes      []Workspace      `json:"nodes"`
+	// How many workspaces the whole list holds (every page, after filters).
+	TotalCount int `json:"totalCount"`
+	// Cursors of this page and whether pages come before or after it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The page's workspaces, each with its cursor.
+	Edges []*WorkspaceEdge `json:"edges"`
+	// The page's workspaces, without cursors (the same as edges.node).
+	Nodes []Workspace `json:"nodes"`
 }
 
+// One workspace in a page, with its cursor.
 type WorkspaceEdge struct {
-	Cursor string    `json:"cursor"`
-	Node   Workspace `json:"node"`
+	// Opaque cursor of this item: pass it as after or before to page from here.
+	Cursor string `json:"cursor"`
+	// The workspace.
+	Node Workspace `json:"node"`
 }
 
+// Narrows Query.workspaces; every given condition must hold.
 type WorkspaceFilter struct {
+	// Only these platforms (default: every configured platform the caller has a token for).
 	Platforms []Platform `json:"platforms,omitempty"`
 	// Case-insensitive substring of the name.
 	Search *string `json:"search,omitempty"`
 }
 
+// Sort keys of Agent Token lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
 type AstroAgentTokenSort string
 
 const (
-	AstroAgentTokenSortNameAsc          AstroAgentTokenSort = "NAME_ASC"
-	AstroAgentTokenSortNameDesc         AstroAgentTokenSort = "NAME_DESC"
-	AstroAgentTokenSortDescriptionAsc   AstroAgentTokenSort = "DESCRIPTION_ASC"
-	AstroAgentTokenSortDescriptionDesc  AstroAgentTokenSort = "DESCRIPTION_DESC"
-	AstroAgentTokenSortCreatedAtAsc     AstroAgentTokenSort = "CREATED_AT_ASC"
-	AstroAgentTokenSortCreatedAtDesc    AstroAgentTokenSort = "CREATED_AT_DESC"
-	AstroAgentTokenSortUpdatedAtAsc     AstroAgentTokenSort = "UPDATED_AT_ASC"
-	AstroAgentTokenSortUpdatedAtDesc    AstroAgentTokenSort = "UPDATED_AT_DESC"
-	AstroAgentTokenSortCreatedByIDAsc   AstroAgentTokenSort = "CREATED_BY_ID_ASC"
-	AstroAgentTokenSortCreatedByIDDesc  AstroAgentTokenSort = "CREATED_BY_ID_DESC"
-	AstroAgentTokenSortUpdatedByIDAsc   AstroAgentTokenSort = "UPDATED_BY_ID_ASC"
-	AstroAgentTokenSortUpdatedByIDDesc  AstroAgentTokenSort = "UPDATED_BY_ID_DESC"
-	AstroAgentTokenSortTokenStartAtAsc  AstroAgentTokenSort = "TOKEN_START_AT_ASC"
+	// By name, ascending.
+	AstroAgentTokenSortNameAsc AstroAgentTokenSort = "NAME_ASC"
+	// By name, descending.
+	AstroAgentTokenSortNameDesc AstroAgentTokenSort = "NAME_DESC"
+	// By description, ascending.
+	AstroAgentTokenSortDescriptionAsc AstroAgentTokenSort = "DESCRIPTION_ASC"
+	// By description, descending.
+	AstroAgentTokenSortDescriptionDesc AstroAgentTokenSort = "DESCRIPTION_DESC"
+	// By created at, ascending.
+	AstroAgentTokenSortCreatedAtAsc AstroAgentTokenSort = "CREATED_AT_ASC"
+	// By created at, descending.
+	AstroAgentTokenSortCreatedAtDesc AstroAgentTokenSort = "CREATED_AT_DESC"
+	// By updated at, ascending.
+	AstroAgentTokenSortUpdatedAtAsc AstroAgentTokenSort = "UPDATED_AT_ASC"
+	// By updated at, descending.
+	AstroAgentTokenSortUpdatedAtDesc AstroAgentTokenSort = "UPDATED_AT_DESC"
+	// By created by id, ascending.
+	AstroAgentTokenSortCreatedByIDAsc AstroAgentTokenSort = "CREATED_BY_ID_ASC"
+	// By created by id, descending.
+	AstroAgentTokenSortCreatedByIDDesc AstroAgentTokenSort = "CREATED_BY_ID_DESC"
+	// By updated by id, ascending.
+	AstroAgentTokenSortUpdatedByIDAsc AstroAgentTokenSort = "UPDATED_BY_ID_ASC"
+	// By updated by id, descending.
+	AstroAgentTokenSortUpdatedByIDDesc AstroAgentTokenSort = "UPDATED_BY_ID_DESC"
+	// By token start at, ascending.
+	AstroAgentTokenSortTokenStartAtAsc AstroAgentTokenSort = "TOKEN_START_AT_ASC"
+	// By token start at, descending.
 	AstroAgentTokenSortTokenStartAtDesc AstroAgentTokenSort = "TOKEN_START_AT_DESC"
 )
 
@@ -3143,14 +4724,21 @@ func (e AstroAgentTokenSort) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Sort keys of Allowed IP Address Range lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
 type AstroAllowedIPAddressRangeSort string
 
 const (
-	AstroAllowedIPAddressRangeSortIPAddressAsc  AstroAllowedIPAddressRangeSort = "IP_ADDRESS_ASC"
+	// By ip address, ascending.
+	AstroAllowedIPAddressRangeSortIPAddressAsc AstroAllowedIPAddressRangeSort = "IP_ADDRESS_ASC"
+	// By ip address, descending.
 	AstroAllowedIPAddressRangeSortIPAddressDesc AstroAllowedIPAddressRangeSort = "IP_ADDRESS_DESC"
-	AstroAllowedIPAddressRangeSortCreatedAtAsc  AstroAllowedIPAddressRangeSort = "CREATED_AT_ASC"
+	// By created at, ascending.
+	AstroAllowedIPAddressRangeSortCreatedAtAsc AstroAllowedIPAddressRangeSort = "CREATED_AT_ASC"
+	// By created at, descending.
 	AstroAllowedIPAddressRangeSortCreatedAtDesc AstroAllowedIPAddressRangeSort = "CREATED_AT_DESC"
-	AstroAllowedIPAddressRangeSortUpdatedAtAsc  AstroAllowedIPAddressRangeSort = "UPDATED_AT_ASC"
+	// By updated at, ascending.
+	AstroAllowedIPAddressRangeSortUpdatedAtAsc AstroAllowedIPAddressRangeSort = "UPDATED_AT_ASC"
+	// By updated at, descending.
 	AstroAllowedIPAddressRangeSortUpdatedAtDesc AstroAllowedIPAddressRangeSort = "UPDATED_AT_DESC"
 )
 
@@ -3206,14 +4794,20 @@ func (e AstroAllowedIPAddressRangeSort) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What a token's role applies to.
 type AstroAPITokenEntityType string
 
 const (
-	AstroAPITokenEntityTypeDeployment   AstroAPITokenEntityType = "DEPLOYMENT"
-	AstroAPITokenEntityTypeWorkspace    AstroAPITokenEntityType = "WORKSPACE"
+	// A deployment.
+	AstroAPITokenEntityTypeDeployment AstroAPITokenEntityType = "DEPLOYMENT"
+	// A workspace.
+	AstroAPITokenEntityTypeWorkspace AstroAPITokenEntityType = "WORKSPACE"
+	// The organization.
 	AstroAPITokenEntityTypeOrganization AstroAPITokenEntityType = "ORGANIZATION"
-	AstroAPITokenEntityTypeDag          AstroAPITokenEntityType = "DAG"
-	AstroAPITokenEntityTypeDagTag       AstroAPITokenEntityType = "DAG_TAG"
+	// One DAG of a deployment.
+	AstroAPITokenEntityTypeDag AstroAPITokenEntityType = "DAG"
+	// The DAGs of a deployment that carry a tag.
+	AstroAPITokenEntityTypeDagTag AstroAPITokenEntityType = "DAG_TAG"
 )
 
 var AllAstroAPITokenEntityType = []AstroAPITokenEntityType{
@@ -3267,10 +4861,13 @@ func (e AstroAPITokenEntityType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Which kind of API token to list.
 type AstroAPITokenKind string
 
 const (
-	AstroAPITokenKindStandard     AstroAPITokenKind = "STANDARD"
+	// Ordinary API tokens.
+	AstroAPITokenKindStandard AstroAPITokenKind = "STANDARD"
+	// Tokens that call a deployment's Airflow API directly.
 	AstroAPITokenKindDirectAccess AstroAPITokenKind = "DIRECT_ACCESS"
 )
 
@@ -3322,11 +4919,15 @@ func (e AstroAPITokenKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The level an Astro API token works at.
 type AstroAPITokenScope string
 
 const (
-	AstroAPITokenScopeDeployment   AstroAPITokenScope = "DEPLOYMENT"
-	AstroAPITokenScopeWorkspace    AstroAPITokenScope = "WORKSPACE"
+	// One deployment.
+	AstroAPITokenScopeDeployment AstroAPITokenScope = "DEPLOYMENT"
+	// One workspace and its deployments.
+	AstroAPITokenScopeWorkspace AstroAPITokenScope = "WORKSPACE"
+	// The whole organization.
 	AstroAPITokenScopeOrganization AstroAPITokenScope = "ORGANIZATION"
 )
 
@@ -3379,18 +4980,29 @@ func (e AstroAPITokenScope) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Sort keys of API Token lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
 type AstroAPITokenSort string
 
 const (
-	AstroAPITokenSortNameAsc          AstroAPITokenSort = "NAME_ASC"
-	AstroAPITokenSortNameDesc         AstroAPITokenSort = "NAME_DESC"
-	AstroAPITokenSortDescriptionAsc   AstroAPITokenSort = "DESCRIPTION_ASC"
-	AstroAPITokenSortDescriptionDesc  AstroAPITokenSort = "DESCRIPTION_DESC"
-	AstroAPITokenSortCreatedAtAsc     AstroAPITokenSort = "CREATED_AT_ASC"
-	AstroAPITokenSortCreatedAtDesc    AstroAPITokenSort = "CREATED_AT_DESC"
-	AstroAPITokenSortUpdatedAtAsc     AstroAPITokenSort = "UPDATED_AT_ASC"
-	AstroAPITokenSortUpdatedAtDesc    AstroAPITokenSort = "UPDATED_AT_DESC"
-	AstroAPITokenSortTokenStartAtAsc  AstroAPITokenSort = "TOKEN_START_AT_ASC"
+	// By name, ascending.
+	AstroAPITokenSortNameAsc AstroAPITokenSort = "NAME_ASC"
+	// By name, descending.
+	AstroAPITokenSortNameDesc AstroAPITokenSort = "NAME_DESC"
+	// By description, ascending.
+	AstroAPITokenSortDescriptionAsc AstroAPITokenSort = "DESCRIPTION_ASC"
+	// By description, descending.
+	AstroAPITokenSortDescriptionDesc AstroAPITokenSort = "DESCRIPTION_DESC"
+	// By created at, ascending.
+	AstroAPITokenSortCreatedAtAsc AstroAPITokenSort = "CREATED_AT_ASC"
+	// By created at, descending.
+	AstroAPITokenSortCreatedAtDesc AstroAPITokenSort = "CREATED_AT_DESC"
+	// By updated at, ascending.
+	AstroAPITokenSortUpdatedAtAsc AstroAPITokenSort = "UPDATED_AT_ASC"
+	// By updated at, descending.
+	AstroAPITokenSortUpdatedAtDesc AstroAPITokenSort = "UPDATED_AT_DESC"
+	// By token start at, ascending.
+	AstroAPITokenSortTokenStartAtAsc AstroAPITokenSort = "TOKEN_START_AT_ASC"
+	// By token start at, descending.
 	AstroAPITokenSortTokenStartAtDesc AstroAPITokenSort = "TOKEN_START_AT_DESC"
 )
 
@@ -3450,12 +5062,16 @@ func (e AstroAPITokenSort) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A cloud provider Astro runs clusters on.
 type AstroCloudProvider string
 
 const (
-	AstroCloudProviderAWS   AstroCloudProvider = "AWS"
+	// Amazon Web Services.
+	AstroCloudProviderAWS AstroCloudProvider = "AWS"
+	// Microsoft Azure.
 	AstroCloudProviderAzure AstroCloudProvider = "AZURE"
-	AstroCloudProviderGCP   AstroCloudProvider = "GCP"
+	// Google Cloud Platform.
+	AstroCloudProviderGCP AstroCloudProvider = "GCP"
 )
 
 var AllAstroCloudProvider = []AstroCloudProvider{
@@ -3507,12 +5123,16 @@ func (e AstroCloudProvider) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A cluster's health, as Astro reports it.
 type AstroClusterHealth string
 
 const (
-	AstroClusterHealthHealthy   AstroClusterHealth = "HEALTHY"
+	// Healthy.
+	AstroClusterHealthHealthy AstroClusterHealth = "HEALTHY"
+	// At least one component is unhealthy (see details).
 	AstroClusterHealthUnhealthy AstroClusterHealth = "UNHEALTHY"
-	AstroClusterHealthUnknown   AstroClusterHealth = "UNKNOWN"
+	// Astro cannot tell.
+	AstroClusterHealthUnknown AstroClusterHealth = "UNKNOWN"
 )
 
 var AllAstroClusterHealth = []AstroClusterHealth{
@@ -3564,17 +5184,27 @@ func (e AstroClusterHealth) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Lifecycle state of an Astro cluster.
 type AstroClusterStatus string
 
 const (
-	AstroClusterStatusCreating       AstroClusterStatus = "CREATING"
-	AstroClusterStatusCreated        AstroClusterStatus = "CREATED"
-	AstroClusterStatusCreateFailed   AstroClusterStatus = "CREATE_FAILED"
-	AstroClusterStatusUpdateFailed   AstroClusterStatus = "UPDATE_FAILED"
-	AstroClusterStatusUpdating       AstroClusterStatus = "UPDATING"
-	AstroClusterStatusAccessDenied   AstroClusterStatus = "ACCESS_DENIED"
+	// Being created.
+	AstroClusterStatusCreating AstroClusterStatus = "CREATING"
+	// Created and usable.
+	AstroClusterStatusCreated AstroClusterStatus = "CREATED"
+	// Creation failed.
+	AstroClusterStatusCreateFailed AstroClusterStatus = "CREATE_FAILED"
+	// The last update failed.
+	AstroClusterStatusUpdateFailed AstroClusterStatus = "UPDATE_FAILED"
+	// An update is in progress.
+	AstroClusterStatusUpdating AstroClusterStatus = "UPDATING"
+	// Astro lost access to the cloud account (Hybrid).
+	AstroClusterStatusAccessDenied AstroClusterStatus = "ACCESS_DENIED"
+	// An upgrade is scheduled.
 	AstroClusterStatusUpgradePending AstroClusterStatus = "UPGRADE_PENDING"
-	AstroClusterStatusFailingOver    AstroClusterStatus = "FAILING_OVER"
+	// Failing over to its disaster-recovery region.
+	AstroClusterStatusFailingOver AstroClusterStatus = "FAILING_OVER"
+	// The last failover failed.
 	AstroClusterStatusFailoverFailed AstroClusterStatus = "FAILOVER_FAILED"
 )
 
@@ -3633,11 +5263,14 @@ func (e AstroClusterStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What kind of Astro cluster.
 type AstroClusterType string
 
 const (
+	// A dedicated Astro Hosted cluster.
 	AstroClusterTypeDedicated AstroClusterType = "DEDICATED"
-	AstroClusterTypeHybrid    AstroClusterType = "HYBRID"
+	// An Astro Hybrid cluster in the customer's cloud account.
+	AstroClusterTypeHybrid AstroClusterType = "HYBRID"
 )
 
 var AllAstroClusterType = []AstroClusterType{
@@ -3692,8 +5325,10 @@ func (e AstroClusterType) MarshalJSON() ([]byte, error) {
 type AstroCustomRoleScopeType string
 
 const (
+	// A custom deployment role.
 	AstroCustomRoleScopeTypeDeployment AstroCustomRoleScopeType = "DEPLOYMENT"
-	AstroCustomRoleScopeTypeDag        AstroCustomRoleScopeType = "DAG"
+	// A custom DAG role.
+	AstroCustomRoleScopeTypeDag AstroCustomRoleScopeType = "DAG"
 )
 
 var AllAstroCustomRoleScopeType = []AstroCustomRoleScopeType{
@@ -3744,12 +5379,16 @@ func (e AstroCustomRoleScopeType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where a deploy is.
 type AstroDeployStatus string
 
 const (
+	// Created; waiting for the image or DAGs to be uploaded.
 	AstroDeployStatusInitialized AstroDeployStatus = "INITIALIZED"
-	AstroDeployStatusDeployed    AstroDeployStatus = "DEPLOYED"
-	AstroDeployStatusFailed      AstroDeployStatus = "FAILED"
+	// Finished and live.
+	AstroDeployStatusDeployed AstroDeployStatus = "DEPLOYED"
+	// Failed.
+	AstroDeployStatusFailed AstroDeployStatus = "FAILED"
 )
 
 var AllAstroDeployStatus = []AstroDeployStatus{
@@ -3801,13 +5440,18 @@ func (e AstroDeployStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What a deploy carries.
 type AstroDeployType string
 
 const (
+	// A new image with the DAGs in it.
 	AstroDeployTypeImageAndDag AstroDeployType = "IMAGE_AND_DAG"
-	AstroDeployTypeImageOnly   AstroDeployType = "IMAGE_ONLY"
-	AstroDeployTypeDagOnly     AstroDeployType = "DAG_ONLY"
-	AstroDeployTypeBundle      AstroDeployType = "BUNDLE"
+	// A new image; DAGs come by DAG deploys.
+	AstroDeployTypeImageOnly AstroDeployType = "IMAGE_ONLY"
+	// DAGs only (a DAG tarball).
+	AstroDeployTypeDagOnly AstroDeployType = "DAG_ONLY"
+	// DAG bundles.
+	AstroDeployTypeBundle AstroDeployType = "BUNDLE"
 )
 
 var AllAstroDeployType = []AstroDeployType{
@@ -3860,11 +5504,15 @@ func (e AstroDeployType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What AstroOrganization.deployments sorts by (Astro's sorts parameter).
 type AstroDeploymentOrderField string
 
 const (
-	AstroDeploymentOrderFieldName      AstroDeploymentOrderField = "NAME"
+	// By name.
+	AstroDeploymentOrderFieldName AstroDeploymentOrderField = "NAME"
+	// By creation time.
 	AstroDeploymentOrderFieldCreatedAt AstroDeploymentOrderField = "CREATED_AT"
+	// By time of last change.
 	AstroDeploymentOrderFieldUpdatedAt AstroDeploymentOrderField = "UPDATED_AT"
 )
 
@@ -3917,12 +5565,16 @@ func (e AstroDeploymentOrderField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where an Astro deployment runs.
 type AstroDeploymentType string
 
 const (
+	// Astro Hosted, on a dedicated cluster of the organization.
 	AstroDeploymentTypeDedicated AstroDeploymentType = "DEDICATED"
-	AstroDeploymentTypeHybrid    AstroDeploymentType = "HYBRID"
-	AstroDeploymentTypeStandard  AstroDeploymentType = "STANDARD"
+	// Astro Hybrid, on a cluster in the customer's cloud account.
+	AstroDeploymentTypeHybrid AstroDeploymentType = "HYBRID"
+	// Astro Hosted, on a shared (standard) cluster.
+	AstroDeploymentTypeStandard AstroDeploymentType = "STANDARD"
 )
 
 var AllAstroDeploymentType = []AstroDeploymentType{
@@ -3974,10 +5626,13 @@ func (e AstroDeploymentType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where an environment object is defined.
 type AstroEnvironmentObjectScope string
 
 const (
-	AstroEnvironmentObjectScopeWorkspace  AstroEnvironmentObjectScope = "WORKSPACE"
+	// In a workspace, shared with the deployments it links to.
+	AstroEnvironmentObjectScopeWorkspace AstroEnvironmentObjectScope = "WORKSPACE"
+	// In one deployment.
 	AstroEnvironmentObjectScopeDeployment AstroEnvironmentObjectScope = "DEPLOYMENT"
 )
 
@@ -4029,17 +5684,26 @@ func (e AstroEnvironmentObjectScope) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Sort keys of Environment Object lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
 type AstroEnvironmentObjectSort string
 
 const (
-	AstroEnvironmentObjectSortObjectTypeAsc  AstroEnvironmentObjectSort = "OBJECT_TYPE_ASC"
+	// By object type, ascending.
+	AstroEnvironmentObjectSortObjectTypeAsc AstroEnvironmentObjectSort = "OBJECT_TYPE_ASC"
+	// By object type, descending.
 	AstroEnvironmentObjectSortObjectTypeDesc AstroEnvironmentObjectSort = "OBJECT_TYPE_DESC"
-	AstroEnvironmentObjectSortObjectKeyAsc   AstroEnvironmentObjectSort = "OBJECT_KEY_ASC"
-	AstroEnvironmentObjectSortObjectKeyDesc  AstroEnvironmentObjectSort = "OBJECT_KEY_DESC"
-	AstroEnvironmentObjectSortCreatedAtAsc   AstroEnvironmentObjectSort = "CREATED_AT_ASC"
-	AstroEnvironmentObjectSortCreatedAtDesc  AstroEnvironmentObjectSort = "CREATED_AT_DESC"
-	AstroEnvironmentObjectSortUpdatedAtAsc   AstroEnvironmentObjectSort = "UPDATED_AT_ASC"
-	AstroEnvironmentObjectSortUpdatedAtDesc  AstroEnvironmentObjectSort = "UPDATED_AT_DESC"
+	// By object key, ascending.
+	AstroEnvironmentObjectSortObjectKeyAsc AstroEnvironmentObjectSort = "OBJECT_KEY_ASC"
+	// By object key, descending.
+	AstroEnvironmentObjectSortObjectKeyDesc AstroEnvironmentObjectSort = "OBJECT_KEY_DESC"
+	// By created at, ascending.
+	AstroEnvironmentObjectSortCreatedAtAsc AstroEnvironmentObjectSort = "CREATED_AT_ASC"
+	// By created at, descending.
+	AstroEnvironmentObjectSortCreatedAtDesc AstroEnvironmentObjectSort = "CREATED_AT_DESC"
+	// By updated at, ascending.
+	AstroEnvironmentObjectSortUpdatedAtAsc AstroEnvironmentObjectSort = "UPDATED_AT_ASC"
+	// By updated at, descending.
+	AstroEnvironmentObjectSortUpdatedAtDesc AstroEnvironmentObjectSort = "UPDATED_AT_DESC"
 )
 
 var AllAstroEnvironmentObjectSort = []AstroEnvironmentObjectSort{
@@ -4096,13 +5760,18 @@ func (e AstroEnvironmentObjectSort) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What an environment object holds.
 type AstroEnvironmentObjectType string
 
 const (
-	AstroEnvironmentObjectTypeConnection          AstroEnvironmentObjectType = "CONNECTION"
+	// An Airflow connection.
+	AstroEnvironmentObjectTypeConnection AstroEnvironmentObjectType = "CONNECTION"
+	// An environment variable.
 	AstroEnvironmentObjectTypeEnvironmentVariable AstroEnvironmentObjectType = "ENVIRONMENT_VARIABLE"
-	AstroEnvironmentObjectTypeAirflowVariable     AstroEnvironmentObjectType = "AIRFLOW_VARIABLE"
-	AstroEnvironmentObjectTypeMetricsExport       AstroEnvironmentObjectType = "METRICS_EXPORT"
+	// An Airflow variable.
+	AstroEnvironmentObjectTypeAirflowVariable AstroEnvironmentObjectType = "AIRFLOW_VARIABLE"
+	// A metrics export (Prometheus remote write).
+	AstroEnvironmentObjectTypeMetricsExport AstroEnvironmentObjectType = "METRICS_EXPORT"
 )
 
 var AllAstroEnvironmentObjectType = []AstroEnvironmentObjectType{
@@ -4155,12 +5824,16 @@ func (e AstroEnvironmentObjectType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The Airflow executor of an Astro deployment.
 type AstroExecutor string
 
 const (
-	AstroExecutorCelery     AstroExecutor = "CELERY"
+	// CeleryExecutor: tasks run on worker queues.
+	AstroExecutorCelery AstroExecutor = "CELERY"
+	// KubernetesExecutor: one pod per task.
 	AstroExecutorKubernetes AstroExecutor = "KUBERNETES"
-	AstroExecutorAstro      AstroExecutor = "ASTRO"
+	// The Astro executor (Astro's own; remote execution needs it).
+	AstroExecutorAstro AstroExecutor = "ASTRO"
 )
 
 var AllAstroExecutor = []AstroExecutor{
@@ -4212,10 +5885,13 @@ func (e AstroExecutor) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where the git repository of a deploy lives.
 type AstroGitProvider string
 
 const (
-	AstroGitProviderGithub  AstroGitProvider = "GITHUB"
+	// GitHub.
+	AstroGitProviderGithub AstroGitProvider = "GITHUB"
+	// Any other git host.
 	AstroGitProviderGeneric AstroGitProvider = "GENERIC"
 )
 
@@ -4267,11 +5943,14 @@ func (e AstroGitProvider) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What a hibernation schedule entry does.
 type AstroHibernationEventType string
 
 const (
+	// Scale the deployment to zero.
 	AstroHibernationEventTypeHibernate AstroHibernationEventType = "HIBERNATE"
-	AstroHibernationEventTypeWake      AstroHibernationEventType = "WAKE"
+	// Wake the deployment up.
+	AstroHibernationEventTypeWake AstroHibernationEventType = "WAKE"
 )
 
 var AllAstroHibernationEventType = []AstroHibernationEventType{
@@ -4326,7 +6005,9 @@ func (e AstroHibernationEventType) MarshalJSON() ([]byte, error) {
 type AstroHybridExecutor string
 
 const (
-	AstroHybridExecutorCelery     AstroHybridExecutor = "CELERY"
+	// CeleryExecutor.
+	AstroHybridExecutorCelery AstroHybridExecutor = "CELERY"
+	// KubernetesExecutor.
 	AstroHybridExecutorKubernetes AstroHybridExecutor = "KUBERNETES"
 )
 
@@ -4382,12 +6063,18 @@ func (e AstroHybridExecutor) MarshalJSON() ([]byte, error) {
 type AstroLogSource string
 
 const (
-	AstroLogSourceScheduler    AstroLogSource = "SCHEDULER"
-	AstroLogSourceTriggerer    AstroLogSource = "TRIGGERER"
-	AstroLogSourceWorker       AstroLogSource = "WORKER"
-	AstroLogSourceWebserver    AstroLogSource = "WEBSERVER"
+	// The scheduler.
+	AstroLogSourceScheduler AstroLogSource = "SCHEDULER"
+	// The triggerer.
+	AstroLogSourceTriggerer AstroLogSource = "TRIGGERER"
+	// Workers.
+	AstroLogSourceWorker AstroLogSource = "WORKER"
+	// The webserver (Airflow 2).
+	AstroLogSourceWebserver AstroLogSource = "WEBSERVER"
+	// The DAG processor.
 	AstroLogSourceDagProcessor AstroLogSource = "DAG_PROCESSOR"
-	AstroLogSourceAPIServer    AstroLogSource = "APISERVER"
+	// The API server (Airflow 3).
+	AstroLogSourceAPIServer AstroLogSource = "APISERVER"
 )
 
 var AllAstroLogSource = []AstroLogSource{
@@ -4446,12 +6133,19 @@ func (e AstroLogSource) MarshalJSON() ([]byte, error) {
 type AstroMachine string
 
 const (
-	AstroMachineA5   AstroMachine = "A5"
-	AstroMachineA10  AstroMachine = "A10"
-	AstroMachineA20  AstroMachine = "A20"
-	AstroMachineA40  AstroMachine = "A40"
-	AstroMachineA60  AstroMachine = "A60"
+	// 1 CPU, 2 GiB.
+	AstroMachineA5 AstroMachine = "A5"
+	// 2 CPU, 4 GiB.
+	AstroMachineA10 AstroMachine = "A10"
+	// 4 CPU, 8 GiB.
+	AstroMachineA20 AstroMachine = "A20"
+	// 8 CPU, 16 GiB.
+	AstroMachineA40 AstroMachine = "A40"
+	// 12 CPU, 24 GiB.
+	AstroMachineA60 AstroMachine = "A60"
+	// 24 CPU, 48 GiB.
 	AstroMachineA120 AstroMachine = "A120"
+	// 32 CPU, 64 GiB.
 	AstroMachineA160 AstroMachine = "A160"
 )
 
@@ -4508,12 +6202,16 @@ func (e AstroMachine) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How a metrics export authenticates.
 type AstroMetricsExportAuthType string
 
 const (
-	AstroMetricsExportAuthTypeBasic     AstroMetricsExportAuthType = "BASIC"
+	// Username and password.
+	AstroMetricsExportAuthTypeBasic AstroMetricsExportAuthType = "BASIC"
+	// A bearer token.
 	AstroMetricsExportAuthTypeAuthToken AstroMetricsExportAuthType = "AUTH_TOKEN"
-	AstroMetricsExportAuthTypeSigv4     AstroMetricsExportAuthType = "SIGV4"
+	// AWS Signature Version 4.
+	AstroMetricsExportAuthTypeSigv4 AstroMetricsExportAuthType = "SIGV4"
 )
 
 var AllAstroMetricsExportAuthType = []AstroMetricsExportAuthType{
@@ -4565,9 +6263,11 @@ func (e AstroMetricsExportAuthType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The protocol of a metrics export.
 type AstroMetricsExporterType string
 
 const (
+	// Prometheus remote write.
 	AstroMetricsExporterTypePrometheus AstroMetricsExporterType = "PROMETHEUS"
 )
 
@@ -4618,14 +6318,20 @@ func (e AstroMetricsExporterType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// An organization role.
 type AstroOrganizationRole string
 
 const (
-	AstroOrganizationRoleOrganizationOwner         AstroOrganizationRole = "ORGANIZATION_OWNER"
-	AstroOrganizationRoleOrganizationObserveAdmin  AstroOrganizationRole = "ORGANIZATION_OBSERVE_ADMIN"
+	// Everything in the organization.
+	AstroOrganizationRoleOrganizationOwner AstroOrganizationRole = "ORGANIZATION_OWNER"
+	// Administers Astro Observe.
+	AstroOrganizationRoleOrganizationObserveAdmin AstroOrganizationRole = "ORGANIZATION_OBSERVE_ADMIN"
+	// Uses Astro Observe.
 	AstroOrganizationRoleOrganizationObserveMember AstroOrganizationRole = "ORGANIZATION_OBSERVE_MEMBER"
-	AstroOrganizationRoleOrganizationBillingAdmin  AstroOrganizationRole = "ORGANIZATION_BILLING_ADMIN"
-	AstroOrganizationRoleOrganizationMember        AstroOrganizationRole = "ORGANIZATION_MEMBER"
+	// Manages billing, and reads the rest.
+	AstroOrganizationRoleOrganizationBillingAdmin AstroOrganizationRole = "ORGANIZATION_BILLING_ADMIN"
+	// Belongs to the organization; sees what workspace roles allow.
+	AstroOrganizationRoleOrganizationMember AstroOrganizationRole = "ORGANIZATION_MEMBER"
 )
 
 var AllAstroOrganizationRole = []AstroOrganizationRole{
@@ -4683,10 +6389,14 @@ func (e AstroOrganizationRole) MarshalJSON() ([]byte, error) {
 type AstroPermissionScopeType string
 
 const (
-	AstroPermissionScopeTypeDeployment   AstroPermissionScopeType = "DEPLOYMENT"
-	AstroPermissionScopeTypeWorkspace    AstroPermissionScopeType = "WORKSPACE"
+	// Permissions on a deployment.
+	AstroPermissionScopeTypeDeployment AstroPermissionScopeType = "DEPLOYMENT"
+	// Permissions on a workspace.
+	AstroPermissionScopeTypeWorkspace AstroPermissionScopeType = "WORKSPACE"
+	// Permissions on the organization.
 	AstroPermissionScopeTypeOrganization AstroPermissionScopeType = "ORGANIZATION"
-	AstroPermissionScopeTypeDag          AstroPermissionScopeType = "DAG"
+	// Permissions on a DAG.
+	AstroPermissionScopeTypeDag AstroPermissionScopeType = "DAG"
 )
 
 var AllAstroPermissionScopeType = []AstroPermissionScopeType{
@@ -4743,11 +6453,16 @@ func (e AstroPermissionScopeType) MarshalJSON() ([]byte, error) {
 type AstroRoleScopeType string
 
 const (
-	AstroRoleScopeTypeDeployment   AstroRoleScopeType = "DEPLOYMENT"
-	AstroRoleScopeTypeWorkspace    AstroRoleScopeType = "WORKSPACE"
+	// Roles on a deployment.
+	AstroRoleScopeTypeDeployment AstroRoleScopeType = "DEPLOYMENT"
+	// Roles on a workspace.
+	AstroRoleScopeTypeWorkspace AstroRoleScopeType = "WORKSPACE"
+	// Roles on the organization.
 	AstroRoleScopeTypeOrganization AstroRoleScopeType = "ORGANIZATION"
-	AstroRoleScopeTypeDag          AstroRoleScopeType = "DAG"
-	AstroRoleScopeTypeSystem       AstroRoleScopeType = "SYSTEM"
+	// Roles on a DAG or DAG tag.
+	AstroRoleScopeTypeDag AstroRoleScopeType = "DAG"
+	// Astronomer's own system roles.
+	AstroRoleScopeTypeSystem AstroRoleScopeType = "SYSTEM"
 )
 
 var AllAstroRoleScopeType = []AstroRoleScopeType{
@@ -4801,19 +6516,30 @@ func (e AstroRoleScopeType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Sort keys of Role lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
 type AstroRoleSort string
 
 const (
-	AstroRoleSortNameAsc         AstroRoleSort = "NAME_ASC"
-	AstroRoleSortNameDesc        AstroRoleSort = "NAME_DESC"
-	AstroRoleSortScopeTypeAsc    AstroRoleSort = "SCOPE_TYPE_ASC"
-	AstroRoleSortScopeTypeDesc   AstroRoleSort = "SCOPE_TYPE_DESC"
-	AstroRoleSortDescriptionAsc  AstroRoleSort = "DESCRIPTION_ASC"
+	// By name, ascending.
+	AstroRoleSortNameAsc AstroRoleSort = "NAME_ASC"
+	// By name, descending.
+	AstroRoleSortNameDesc AstroRoleSort = "NAME_DESC"
+	// By scope type, ascending.
+	AstroRoleSortScopeTypeAsc AstroRoleSort = "SCOPE_TYPE_ASC"
+	// By scope type, descending.
+	AstroRoleSortScopeTypeDesc AstroRoleSort = "SCOPE_TYPE_DESC"
+	// By description, ascending.
+	AstroRoleSortDescriptionAsc AstroRoleSort = "DESCRIPTION_ASC"
+	// By description, descending.
 	AstroRoleSortDescriptionDesc AstroRoleSort = "DESCRIPTION_DESC"
-	AstroRoleSortCreatedAtAsc    AstroRoleSort = "CREATED_AT_ASC"
-	AstroRoleSortCreatedAtDesc   AstroRoleSort = "CREATED_AT_DESC"
-	AstroRoleSortUpdatedAtAsc    AstroRoleSort = "UPDATED_AT_ASC"
-	AstroRoleSortUpdatedAtDesc   AstroRoleSort = "UPDATED_AT_DESC"
+	// By created at, ascending.
+	AstroRoleSortCreatedAtAsc AstroRoleSort = "CREATED_AT_ASC"
+	// By created at, descending.
+	AstroRoleSortCreatedAtDesc AstroRoleSort = "CREATED_AT_DESC"
+	// By updated at, ascending.
+	AstroRoleSortUpdatedAtAsc AstroRoleSort = "UPDATED_AT_ASC"
+	// By updated at, descending.
+	AstroRoleSortUpdatedAtDesc AstroRoleSort = "UPDATED_AT_DESC"
 )
 
 var AllAstroRoleSort = []AstroRoleSort{
@@ -4872,12 +6598,17 @@ func (e AstroRoleSort) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Scheduler size of a hosted deployment; deploymentOptions.schedulerMachines gives each size's CPU and memory.
 type AstroSchedulerSize string
 
 const (
-	AstroSchedulerSizeSmall      AstroSchedulerSize = "SMALL"
-	AstroSchedulerSizeMedium     AstroSchedulerSize = "MEDIUM"
-	AstroSchedulerSizeLarge      AstroSchedulerSize = "LARGE"
+	// Small scheduler (1 CPU, 2 GiB on Astro today).
+	AstroSchedulerSizeSmall AstroSchedulerSize = "SMALL"
+	// Medium scheduler (2 CPU, 4 GiB).
+	AstroSchedulerSizeMedium AstroSchedulerSize = "MEDIUM"
+	// Large scheduler (4 CPU, 8 GiB).
+	AstroSchedulerSizeLarge AstroSchedulerSize = "LARGE"
+	// Extra-large scheduler (8 CPU, 16 GiB).
 	AstroSchedulerSizeExtraLarge AstroSchedulerSize = "EXTRA_LARGE"
 )
 
@@ -4935,11 +6666,17 @@ func (e AstroSchedulerSize) MarshalJSON() ([]byte, error) {
 type AstroSort string
 
 const (
-	AstroSortNameAsc       AstroSort = "NAME_ASC"
-	AstroSortNameDesc      AstroSort = "NAME_DESC"
-	AstroSortCreatedAtAsc  AstroSort = "CREATED_AT_ASC"
+	// By name, ascending.
+	AstroSortNameAsc AstroSort = "NAME_ASC"
+	// By name, descending.
+	AstroSortNameDesc AstroSort = "NAME_DESC"
+	// By created at, ascending.
+	AstroSortCreatedAtAsc AstroSort = "CREATED_AT_ASC"
+	// By created at, descending.
 	AstroSortCreatedAtDesc AstroSort = "CREATED_AT_DESC"
-	AstroSortUpdatedAtAsc  AstroSort = "UPDATED_AT_ASC"
+	// By updated at, ascending.
+	AstroSortUpdatedAtAsc AstroSort = "UPDATED_AT_ASC"
+	// By updated at, descending.
 	AstroSortUpdatedAtDesc AstroSort = "UPDATED_AT_DESC"
 )
 
@@ -4995,16 +6732,25 @@ func (e AstroSort) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Sort keys of Team Member lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
 type AstroTeamMemberSort string
 
 const (
-	AstroTeamMemberSortUserIDAsc     AstroTeamMemberSort = "USER_ID_ASC"
-	AstroTeamMemberSortUserIDDesc    AstroTeamMemberSort = "USER_ID_DESC"
-	AstroTeamMemberSortFullNameAsc   AstroTeamMemberSort = "FULL_NAME_ASC"
-	AstroTeamMemberSortFullNameDesc  AstroTeamMemberSort = "FULL_NAME_DESC"
-	AstroTeamMemberSortUsernameAsc   AstroTeamMemberSort = "USERNAME_ASC"
-	AstroTeamMemberSortUsernameDesc  AstroTeamMemberSort = "USERNAME_DESC"
-	AstroTeamMemberSortCreatedAtAsc  AstroTeamMemberSort = "CREATED_AT_ASC"
+	// By user id, ascending.
+	AstroTeamMemberSortUserIDAsc AstroTeamMemberSort = "USER_ID_ASC"
+	// By user id, descending.
+	AstroTeamMemberSortUserIDDesc AstroTeamMemberSort = "USER_ID_DESC"
+	// By full name, ascending.
+	AstroTeamMemberSortFullNameAsc AstroTeamMemberSort = "FULL_NAME_ASC"
+	// By full name, descending.
+	AstroTeamMemberSortFullNameDesc AstroTeamMemberSort = "FULL_NAME_DESC"
+	// By username, ascending.
+	AstroTeamMemberSortUsernameAsc AstroTeamMemberSort = "USERNAME_ASC"
+	// By username, descending.
+	AstroTeamMemberSortUsernameDesc AstroTeamMemberSort = "USERNAME_DESC"
+	// By created at, ascending.
+	AstroTeamMemberSortCreatedAtAsc AstroTeamMemberSort = "CREATED_AT_ASC"
+	// By created at, descending.
 	AstroTeamMemberSortCreatedAtDesc AstroTeamMemberSort = "CREATED_AT_DESC"
 )
 
@@ -5062,17 +6808,26 @@ func (e AstroTeamMemberSort) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Sort keys of Team lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
 type AstroTeamSort string
 
 const (
-	AstroTeamSortNameAsc         AstroTeamSort = "NAME_ASC"
-	AstroTeamSortNameDesc        AstroTeamSort = "NAME_DESC"
-	AstroTeamSortDescriptionAsc  AstroTeamSort = "DESCRIPTION_ASC"
+	// By name, ascending.
+	AstroTeamSortNameAsc AstroTeamSort = "NAME_ASC"
+	// By name, descending.
+	AstroTeamSortNameDesc AstroTeamSort = "NAME_DESC"
+	// By description, ascending.
+	AstroTeamSortDescriptionAsc AstroTeamSort = "DESCRIPTION_ASC"
+	// By description, descending.
 	AstroTeamSortDescriptionDesc AstroTeamSort = "DESCRIPTION_DESC"
-	AstroTeamSortCreatedAtAsc    AstroTeamSort = "CREATED_AT_ASC"
-	AstroTeamSortCreatedAtDesc   AstroTeamSort = "CREATED_AT_DESC"
-	AstroTeamSortUpdatedAtAsc    AstroTeamSort = "UPDATED_AT_ASC"
-	AstroTeamSortUpdatedAtDesc   AstroTeamSort = "UPDATED_AT_DESC"
+	// By created at, ascending.
+	AstroTeamSortCreatedAtAsc AstroTeamSort = "CREATED_AT_ASC"
+	// By created at, descending.
+	AstroTeamSortCreatedAtDesc AstroTeamSort = "CREATED_AT_DESC"
+	// By updated at, ascending.
+	AstroTeamSortUpdatedAtAsc AstroTeamSort = "UPDATED_AT_ASC"
+	// By updated at, descending.
+	AstroTeamSortUpdatedAtDesc AstroTeamSort = "UPDATED_AT_DESC"
 )
 
 var AllAstroTeamSort = []AstroTeamSort{
@@ -5129,18 +6884,29 @@ func (e AstroTeamSort) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Sort keys of User lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
 type AstroUserSort string
 
 const (
-	AstroUserSortIDAsc         AstroUserSort = "ID_ASC"
-	AstroUserSortIDDesc        AstroUserSort = "ID_DESC"
-	AstroUserSortUsernameAsc   AstroUserSort = "USERNAME_ASC"
-	AstroUserSortUsernameDesc  AstroUserSort = "USERNAME_DESC"
-	AstroUserSortFullNameAsc   AstroUserSort = "FULL_NAME_ASC"
-	AstroUserSortFullNameDesc  AstroUserSort = "FULL_NAME_DESC"
-	AstroUserSortCreatedAtAsc  AstroUserSort = "CREATED_AT_ASC"
+	// By id, ascending.
+	AstroUserSortIDAsc AstroUserSort = "ID_ASC"
+	// By id, descending.
+	AstroUserSortIDDesc AstroUserSort = "ID_DESC"
+	// By username, ascending.
+	AstroUserSortUsernameAsc AstroUserSort = "USERNAME_ASC"
+	// By username, descending.
+	AstroUserSortUsernameDesc AstroUserSort = "USERNAME_DESC"
+	// By full name, ascending.
+	AstroUserSortFullNameAsc AstroUserSort = "FULL_NAME_ASC"
+	// By full name, descending.
+	AstroUserSortFullNameDesc AstroUserSort = "FULL_NAME_DESC"
+	// By created at, ascending.
+	AstroUserSortCreatedAtAsc AstroUserSort = "CREATED_AT_ASC"
+	// By created at, descending.
 	AstroUserSortCreatedAtDesc AstroUserSort = "CREATED_AT_DESC"
-	AstroUserSortUpdatedAtAsc  AstroUserSort = "UPDATED_AT_ASC"
+	// By updated at, ascending.
+	AstroUserSortUpdatedAtAsc AstroUserSort = "UPDATED_AT_ASC"
+	// By updated at, descending.
 	AstroUserSortUpdatedAtDesc AstroUserSort = "UPDATED_AT_DESC"
 )
 
@@ -5200,13 +6966,18 @@ func (e AstroUserSort) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// An Astro user's account state.
 type AstroUserStatus string
 
 const (
-	AstroUserStatusActive   AstroUserStatus = "ACTIVE"
+	// Active.
+	AstroUserStatusActive AstroUserStatus = "ACTIVE"
+	// Deactivated.
 	AstroUserStatusInactive AstroUserStatus = "INACTIVE"
-	AstroUserStatusPending  AstroUserStatus = "PENDING"
-	AstroUserStatusBanned   AstroUserStatus = "BANNED"
+	// Invited, not yet signed up.
+	AstroUserStatusPending AstroUserStatus = "PENDING"
+	// Banned.
+	AstroUserStatusBanned AstroUserStatus = "BANNED"
 )
 
 var AllAstroUserStatus = []AstroUserStatus{
@@ -5259,13 +7030,19 @@ func (e AstroUserStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A workspace role.
 type AstroWorkspaceRole string
 
 const (
-	AstroWorkspaceRoleWorkspaceOwner    AstroWorkspaceRole = "WORKSPACE_OWNER"
+	// Everything in the workspace, including its members.
+	AstroWorkspaceRoleWorkspaceOwner AstroWorkspaceRole = "WORKSPACE_OWNER"
+	// Creates, changes and deploys to deployments.
 	AstroWorkspaceRoleWorkspaceOperator AstroWorkspaceRole = "WORKSPACE_OPERATOR"
-	AstroWorkspaceRoleWorkspaceAuthor   AstroWorkspaceRole = "WORKSPACE_AUTHOR"
-	AstroWorkspaceRoleWorkspaceMember   AstroWorkspaceRole = "WORKSPACE_MEMBER"
+	// Deploys code and runs DAGs.
+	AstroWorkspaceRoleWorkspaceAuthor AstroWorkspaceRole = "WORKSPACE_AUTHOR"
+	// Reads the workspace and its deployments.
+	AstroWorkspaceRoleWorkspaceMember AstroWorkspaceRole = "WORKSPACE_MEMBER"
+	// The least workspace role (Astro's Workspace Accessor).
 	AstroWorkspaceRoleWorkspaceAccessor AstroWorkspaceRole = "WORKSPACE_ACCESSOR"
 )
 
@@ -5320,11 +7097,15 @@ func (e AstroWorkspaceRole) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What Query.deployments sorts by; ties are broken by creation time, then by upstream id.
 type DeploymentOrderField string
 
 const (
-	DeploymentOrderFieldName      DeploymentOrderField = "NAME"
+	// By name (Astro name, Software label), byte order.
+	DeploymentOrderFieldName DeploymentOrderField = "NAME"
+	// By creation time.
 	DeploymentOrderFieldCreatedAt DeploymentOrderField = "CREATED_AT"
+	// By time of last change.
 	DeploymentOrderFieldUpdatedAt DeploymentOrderField = "UPDATED_AT"
 )
 
@@ -5381,11 +7162,16 @@ func (e DeploymentOrderField) MarshalJSON() ([]byte, error) {
 type DeploymentReportGroup string
 
 const (
-	DeploymentReportGroupPlatform       DeploymentReportGroup = "PLATFORM"
-	DeploymentReportGroupStatus         DeploymentReportGroup = "STATUS"
+	// By platform: ASTRO or SOFTWARE.
+	DeploymentReportGroupPlatform DeploymentReportGroup = "PLATFORM"
+	// By DeploymentStatus.
+	DeploymentReportGroupStatus DeploymentReportGroup = "STATUS"
+	// By Astro Runtime version ("unknown" for Software deployments on Astronomer Certified images).
 	DeploymentReportGroupRuntimeVersion DeploymentReportGroup = "RUNTIME_VERSION"
+	// By the Airflow version the runtime ships.
 	DeploymentReportGroupAirflowVersion DeploymentReportGroup = "AIRFLOW_VERSION"
-	DeploymentReportGroupWorkspace      DeploymentReportGroup = "WORKSPACE"
+	// By workspace (the workspace's global id).
+	DeploymentReportGroupWorkspace DeploymentReportGroup = "WORKSPACE"
 )
 
 var AllDeploymentReportGroup = []DeploymentReportGroup{
@@ -5443,11 +7229,17 @@ func (e DeploymentReportGroup) MarshalJSON() ([]byte, error) {
 type DeploymentStatus string
 
 const (
-	DeploymentStatusCreating    DeploymentStatus = "CREATING"
-	DeploymentStatusDeploying   DeploymentStatus = "DEPLOYING"
-	DeploymentStatusHealthy     DeploymentStatus = "HEALTHY"
-	DeploymentStatusUnhealthy   DeploymentStatus = "UNHEALTHY"
-	DeploymentStatusUnknown     DeploymentStatus = "UNKNOWN"
+	// Being created (Astro CREATING; Houston CREATING).
+	DeploymentStatusCreating DeploymentStatus = "CREATING"
+	// A deploy or an update is rolling out (Astro DEPLOYING; Houston DEPLOYING).
+	DeploymentStatusDeploying DeploymentStatus = "DEPLOYING"
+	// Running and healthy.
+	DeploymentStatusHealthy DeploymentStatus = "HEALTHY"
+	// Running, but a component is failing.
+	DeploymentStatusUnhealthy DeploymentStatus = "UNHEALTHY"
+	// Upstream gave no status, or one this schema does not know (for example Houston's free-form statuses).
+	DeploymentStatusUnknown DeploymentStatus = "UNKNOWN"
+	// Scaled to zero on its hibernation schedule or override (Astro development deployments only).
 	DeploymentStatusHibernating DeploymentStatus = "HIBERNATING"
 )
 
@@ -5507,12 +7299,18 @@ func (e DeploymentStatus) MarshalJSON() ([]byte, error) {
 type LogSource string
 
 const (
-	LogSourceScheduler    LogSource = "SCHEDULER"
-	LogSourceTriggerer    LogSource = "TRIGGERER"
-	LogSourceWorker       LogSource = "WORKER"
-	LogSourceWebserver    LogSource = "WEBSERVER"
+	// The Airflow scheduler.
+	LogSourceScheduler LogSource = "SCHEDULER"
+	// The triggerer, which runs deferred tasks.
+	LogSourceTriggerer LogSource = "TRIGGERER"
+	// Celery workers (task logs stay in Airflow).
+	LogSourceWorker LogSource = "WORKER"
+	// The Airflow webserver (Airflow 2).
+	LogSourceWebserver LogSource = "WEBSERVER"
+	// The standalone DAG processor.
 	LogSourceDagProcessor LogSource = "DAG_PROCESSOR"
-	LogSourceAPIServer    LogSource = "APISERVER"
+	// The Airflow API server (Airflow 3, which replaces the webserver).
+	LogSourceAPIServer LogSource = "APISERVER"
 )
 
 var AllLogSource = []LogSource{
@@ -5567,10 +7365,13 @@ func (e LogSource) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Sort direction of an ordered list.
 type OrderDirection string
 
 const (
-	OrderDirectionAsc  OrderDirection = "ASC"
+	// Ascending: A to Z, oldest first.
+	OrderDirectionAsc OrderDirection = "ASC"
+	// Descending: Z to A, newest first.
 	OrderDirectionDesc OrderDirection = "DESC"
 )
 
@@ -5684,9 +7485,13 @@ func (e Platform) MarshalJSON() ([]byte, error) {
 type SoftwareDagDeploymentType string
 
 const (
-	SoftwareDagDeploymentTypeImage     SoftwareDagDeploymentType = "IMAGE"
-	SoftwareDagDeploymentTypeVolume    SoftwareDagDeploymentType = "VOLUME"
-	SoftwareDagDeploymentTypeGitSync   SoftwareDagDeploymentType = "GIT_SYNC"
+	// DAGs are baked into the image (`astro deploy`).
+	SoftwareDagDeploymentTypeImage SoftwareDagDeploymentType = "IMAGE"
+	// DAGs are read from an NFS volume (nfsLocation).
+	SoftwareDagDeploymentTypeVolume SoftwareDagDeploymentType = "VOLUME"
+	// DAGs are pulled from a git repository (repositoryUrl, branchName, …).
+	SoftwareDagDeploymentTypeGitSync SoftwareDagDeploymentType = "GIT_SYNC"
+	// DAG-only deploys (`astro deploy --dags`).
 	SoftwareDagDeploymentTypeDagDeploy SoftwareDagDeploymentType = "DAG_DEPLOY"
 )
 
@@ -5744,7 +7549,9 @@ func (e SoftwareDagDeploymentType) MarshalJSON() ([]byte, error) {
 type SoftwareDeploymentMode string
 
 const (
-	SoftwareDeploymentModeHelm     SoftwareDeploymentMode = "HELM"
+	// Managed by Houston through Helm, as before 2.1.
+	SoftwareDeploymentModeHelm SoftwareDeploymentMode = "HELM"
+	// Managed by the Astronomer operator (custom resources).
 	SoftwareDeploymentModeOperator SoftwareDeploymentMode = "OPERATOR"
 )
 
@@ -5800,8 +7607,11 @@ func (e SoftwareDeploymentMode) MarshalJSON() ([]byte, error) {
 type SoftwareExecutor string
 
 const (
-	SoftwareExecutorLocal      SoftwareExecutor = "LOCAL"
-	SoftwareExecutorCelery     SoftwareExecutor = "CELERY"
+	// LocalExecutor: tasks run in the scheduler.
+	SoftwareExecutorLocal SoftwareExecutor = "LOCAL"
+	// CeleryExecutor: tasks run on Celery workers.
+	SoftwareExecutorCelery SoftwareExecutor = "CELERY"
+	// KubernetesExecutor: one pod per task.
 	SoftwareExecutorKubernetes SoftwareExecutor = "KUBERNETES"
 )
 
@@ -5858,16 +7668,26 @@ func (e SoftwareExecutor) MarshalJSON() ([]byte, error) {
 type SoftwareRole string
 
 const (
-	SoftwareRoleSystemAdmin      SoftwareRole = "SYSTEM_ADMIN"
-	SoftwareRoleSystemEditor     SoftwareRole = "SYSTEM_EDITOR"
-	SoftwareRoleSystemViewer     SoftwareRole = "SYSTEM_VIEWER"
-	SoftwareRoleWorkspaceAdmin   SoftwareRole = "WORKSPACE_ADMIN"
-	SoftwareRoleWorkspaceEditor  SoftwareRole = "WORKSPACE_EDITOR"
-	SoftwareRoleWorkspaceViewer  SoftwareRole = "WORKSPACE_VIEWER"
-	SoftwareRoleDeploymentAdmin  SoftwareRole = "DEPLOYMENT_ADMIN"
+	// Everything on the installation.
+	SoftwareRoleSystemAdmin SoftwareRole = "SYSTEM_ADMIN"
+	// Change every workspace and deployment, not system settings.
+	SoftwareRoleSystemEditor SoftwareRole = "SYSTEM_EDITOR"
+	// Read everything on the installation.
+	SoftwareRoleSystemViewer SoftwareRole = "SYSTEM_VIEWER"
+	// Everything in one workspace, including its members.
+	SoftwareRoleWorkspaceAdmin SoftwareRole = "WORKSPACE_ADMIN"
+	// Create, change and deploy to the workspace's deployments.
+	SoftwareRoleWorkspaceEditor SoftwareRole = "WORKSPACE_EDITOR"
+	// Read the workspace and its deployments.
+	SoftwareRoleWorkspaceViewer SoftwareRole = "WORKSPACE_VIEWER"
+	// Everything on one deployment, including its members.
+	SoftwareRoleDeploymentAdmin SoftwareRole = "DEPLOYMENT_ADMIN"
+	// Change and deploy to one deployment.
 	SoftwareRoleDeploymentEditor SoftwareRole = "DEPLOYMENT_EDITOR"
+	// Read one deployment.
 	SoftwareRoleDeploymentViewer SoftwareRole = "DEPLOYMENT_VIEWER"
-	SoftwareRoleUser             SoftwareRole = "USER"
+	// An ordinary user: no system role.
+	SoftwareRoleUser SoftwareRole = "USER"
 )
 
 var AllSoftwareRole = []SoftwareRole{
