@@ -9826,9 +9826,9 @@ type AstroOrganization implements Node {
   productPlans: [AstroProductPlan!]
   "Workspaces of the organization; names and workspaceIds filter upstream."
   workspaces(
-    "A list of names for Teams to filter by. The API returns details only for the specified Teams."
+    "Only workspaces with one of these names (exact match, done by Astro)."
     names: [String!]
-    "A list of IDs for Workspaces to filter on. The API returns details for all Deployments belonging only to the specified Workspaces."
+    "Only these workspaces (Astro ids)."
     workspaceIds: [String!]
     "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
     sorts: [AstroSort!]
@@ -9848,9 +9848,9 @@ type AstroOrganization implements Node {
   ): AstroWorkspace
   "Deployments of the organization, paged upstream: first 100 costs one Astro request."
   deployments(
-    "A list of IDs for Workspaces to filter on. The API returns details for all Deployments belonging only to the specified Workspaces."
+    "Only deployments of these workspaces (Astro ids)."
     workspaceIds: [String!]
-    "A list of names for Teams to filter by. The API returns details only for the specified Teams."
+    "Only deployments with one of these names (exact match, done by Astro)."
     names: [String!]
     "Sort order, done by Astro (default: Astro's, by creation time)."
     orderBy: AstroDeploymentOrder
@@ -9870,9 +9870,9 @@ type AstroOrganization implements Node {
   ): AstroDeployment
   "Clusters of the organization (DEDICATED and HYBRID; the shared clusters of STANDARD deployments are not listed)."
   clusters(
-    "A list of names for Teams to filter by. The API returns details only for the specified Teams."
+    "Only clusters with one of these names (exact match, done by Astro)."
     names: [String!]
-    "The cluster's cloud provider."
+    "Only clusters on this cloud provider."
     provider: AstroCloudProvider
     "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
     sorts: [AstroSort!]
@@ -10705,9 +10705,9 @@ type AstroAllowedIpAddressRangeEdge {
 extend type AstroOrganization {
   "API tokens of the organization (ListApiTokens)."
   apiTokens(
-    "The Workspace's ID."
+    "Only tokens of this workspace (Astro id)."
     workspaceId: String
-    "The Deployment's ID."
+    "Only tokens of this deployment (Astro id)."
     deploymentId: String
     "The ID of the DAG to list API tokens for."
     dagId: String
@@ -10735,7 +10735,7 @@ extend type AstroOrganization {
   ): AstroApiToken
   "Custom roles (ListRoles), and the built-in ones in the connection's defaultRoles."
   roles(
-    "Filter role templates based on the scope of permissions they include."
+    "Only roles of these scopes (default: all)."
     scopeTypes: [AstroPermissionScopeType!]
     "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
     sorts: [AstroRoleSort!]
@@ -11360,7 +11360,7 @@ extend type AstroOrganization {
   ): [AstroClusterOptions!]!
   "What deployments can be configured with (GetDeploymentOptions); deploymentId asks about an existing deployment."
   deploymentOptions(
-    "The Deployment's ID."
+    "Ask about this existing deployment (Astro id)."
     deploymentId: String
     "The runtime type of the deployment."
     deploymentType: AstroDeploymentType
@@ -11815,25 +11815,25 @@ extend type AstroDeployment {
   the cursor carries Astro's searchId.
   """
   logs(
-    "Log sources to retrieve."
+    "The components to read (at least one)."
     sources: [AstroLogSource!]!
     "Text to filter logs by."
     searchText: String
-    "Range of the log search in seconds."
+    "Search the last this many seconds: 60 to 1,296,000 (15 days), default 3600. Not with startDate/endDate."
     range: Int
-    "The start date of the logs."
+    "Search from this time (with endDate; not with range)."
     startDate: Time
-    "The end date of the logs."
+    "Search up to this time (with startDate; after it)."
     endDate: Time
-    "Maximum total number of results across all pages."
+    "The most lines the search returns over all its pages (Astro's limit when absent)."
     maxNumResults: Int
-    "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
+    "Forward paging: at most this many lines (1–1000), default 100."
     first: Int
-    "Forward paging: only items after this cursor (an edge cursor or pageInfo.endCursor of this list)."
+    "Forward paging: the lines after this cursor; the page reuses the cursor's search (its window and filters)."
     after: String
-    "Backward paging: at most this many items (0–1000) from the end of the list, or before ` + "`" + `before` + "`" + `. Not with first (BAD_USER_INPUT)."
+    "Backward paging: at most this many lines (1–1000) before ` + "`" + `before` + "`" + `. A search has no known end, so last needs before (BAD_USER_INPUT otherwise)."
     last: Int
-    "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
+    "Backward paging: the lines before this cursor, in the cursor's search."
     before: String
   ): AstroDeploymentLogConnection!
   "Tokens of the deployment's remote-execution agents (ListAgentTokens)."
@@ -11934,7 +11934,7 @@ type AstroDeploy implements Node {
   id: ID!
   "Astro's own id of the deploy (the API's id; ` + "`" + `id` + "`" + ` is the global one)."
   deployId: String!
-  "The Deployment's ID."
+  "The Astro id of the deployment it was made to."
   deploymentId: String!
   "The Astro id of the organization it belongs to."
   organizationId: String!
@@ -13099,9 +13099,9 @@ type AstroEnvironmentObjectEdge {
 extend type AstroOrganization {
   "Environment objects (ListEnvironmentObjects); showSecrets returns secret values, resolveLinked adds the objects linked to the workspace or deployment from elsewhere."
   environmentObjects(
-    "The Workspace's ID."
+    "Only objects of this workspace (Astro id)."
     workspaceId: String
-    "The Deployment's ID."
+    "Only objects of this deployment (Astro id)."
     deploymentId: String
     "The environment object type to filter for. The API returns details for all environment objects belonging only to this specified object type."
     objectType: AstroEnvironmentObjectType
@@ -13924,13 +13924,13 @@ type AstroInvite {
 extend type AstroOrganization {
   "Members of the organization (ListUsers); workspaceId, deploymentId, dagId and dagTags filter upstream."
   users(
-    "The Workspace's ID."
+    "Only users with a role on this workspace (Astro id)."
     workspaceId: String
-    "The Deployment's ID."
+    "Only users with a role on this deployment (Astro id)."
     deploymentId: String
-    "The ID of the DAG to list API tokens for."
+    "Only users with a role on this DAG."
     dagId: String
-    "The tags of the DAG to list API tokens for."
+    "Only users with a role on DAGs with these tags."
     dagTags: [String!]
     "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
     sorts: [AstroUserSort!]
@@ -13950,11 +13950,11 @@ extend type AstroOrganization {
   ): AstroUser
   "Teams of the organization (ListTeams)."
   teams(
-    "A list of names for Teams to filter by. The API returns details only for the specified Teams."
+    "Only teams with one of these names (exact match, done by Astro)."
     names: [String!]
-    "The Workspace's ID."
+    "Only teams with a role on this workspace (Astro id)."
     workspaceId: String
-    "The Deployment's ID."
+    "Only teams with a role on this deployment (Astro id)."
     deploymentId: String
     "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
     sorts: [AstroTeamSort!]
@@ -14331,7 +14331,7 @@ type Query {
   ): Node
   "Fetch several objects by global id; unknown ids give null entries (with an error)."
   nodes(
-    "Global ids, at most 100. Objects of one kind and backend are fetched in one batched upstream call."
+    "Global ids. Objects of one kind and backend are fetched together, in one batched upstream call."
     ids: [ID!]!
   ): [Node]!
 }
@@ -16066,7 +16066,7 @@ type Subscription {
     deploymentId: ID!
     "Only lines of these components (default: all)."
     sources: [LogSource!]
-    "Only lines that contain this text (case-sensitive substring)."
+    "Only lines that contain this text, matched by the upstream (Houston's search, Astro's searchText)."
     search: String
   ): DeploymentLogLine!
   """

@@ -879,7 +879,7 @@ type AstroDeploy struct {
 	ID string `json:"id"`
 	// Astro's own id of the deploy (the API's id; `id` is the global one).
 	DeployID string `json:"deployId"`
-	// The Deployment's ID.
+	// The Astro id of the deployment it was made to.
 	DeploymentID string `json:"deploymentId"`
 	// The Astro id of the organization it belongs to.
 	OrganizationID string `json:"organizationId"`
