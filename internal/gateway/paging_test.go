@@ -219,3 +219,56 @@ func TestBackwardPagingCalls(t *testing.T) {
 		assert.Equal(t, 1, calls(map[string]any{"first": 3}), "forward paging is unchanged")
 	})
 }
+
+// TestAstroLogsBackward: a deployment's log search pages back with
+// last/before inside the same search (its searchId), and last without
+// before is refused: a search has no known end.
+func TestAstroLogsBackward(t *testing.T) {
+	t.Parallel()
+	testenv.Run(t, testenv.Config{}, func(t *testing.T, env *testenv.Env) {
+		const q = `query L($first: Int, $last: Int, $after: String, $before: String) { astro { organizations(first: 1) { nodes {
+			deployments(first: 1) { nodes { logs(sources: [SCHEDULER, WORKER], range: 86400, first: $first, last: $last, after: $after, before: $before) {
+				searchId pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { raw timestamp } } } } } } } } }`
+		type logPage struct {
+			SearchID string `json:"searchId"`
+			PageInfo struct {
+				HasNextPage, HasPreviousPage bool
+				StartCursor, EndCursor       *string
+			} `json:"pageInfo"`
+			Edges []struct {
+				Cursor string `json:"cursor"`
+				Node   struct{ Raw, Timestamp string } `json:"node"`
+			} `json:"edges"`
+		}
+		get := func(vars map[string]any) (logPage, testenv.Response) {
+			r := env.Query(t, q, vars, env.Headers())
+			var p logPage
+			if len(r.Errors) == 0 {
+				require.NoError(t, json.Unmarshal(at(t, r.Data, "astro.organizations.nodes.0.deployments.nodes.0.logs"), &p))
+			}
+			return p, r
+		}
+		fwd, r := get(map[string]any{"first": 10})
+		require.Empty(t, r.Errors)
+		require.Len(t, fwd.Edges, 10)
+		back, r := get(map[string]any{"last": 3, "before": fwd.Edges[9].Cursor})
+		require.Empty(t, r.Errors)
+		assert.Equal(t, fwd.SearchID, back.SearchID, "the same search")
+		require.Len(t, back.Edges, 3)
+		for i, e := range back.Edges {
+			assert.Equal(t, fwd.Edges[6+i].Cursor, e.Cursor)
+			assert.Equal(t, fwd.Edges[6+i].Node, e.Node)
+		}
+		assert.True(t, back.PageInfo.HasPreviousPage)
+		assert.True(t, back.PageInfo.HasNextPage)
+		start, r := get(map[string]any{"last": 3, "before": fwd.Edges[0].Cursor})
+		require.Empty(t, r.Errors)
+		assert.Empty(t, start.Edges, "nothing before the first line")
+		assert.False(t, start.PageInfo.HasPreviousPage)
+
+		_, r = get(map[string]any{"last": 3})
+		require.NotEmpty(t, r.Errors)
+		assert.Equal(t, "BAD_USER_INPUT", r.Errors[0].Extensions["code"])
+		assert.Equal(t, "last", r.Errors[0].Extensions["field"])
+	})
+}
