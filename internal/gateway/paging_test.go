@@ -236,7 +236,7 @@ func TestAstroLogsBackward(t *testing.T) {
 				StartCursor, EndCursor       *string
 			} `json:"pageInfo"`
 			Edges []struct {
-				Cursor string `json:"cursor"`
+				Cursor string                          `json:"cursor"`
 				Node   struct{ Raw, Timestamp string } `json:"node"`
 			} `json:"edges"`
 		}
