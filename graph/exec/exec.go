@@ -9824,7 +9824,7 @@ type AstroOrganization implements Node {
   managedDomains: [AstroManagedDomain!]
   "The organization's product plans (one per Astro product)."
   productPlans: [AstroProductPlan!]
-  "Workspaces of the organization; names and workspaceIds filter upstream."
+  "Workspaces of the organization (ListWorkspaces: one Astro request per page); names and workspaceIds filter upstream."
   workspaces(
     "Only workspaces with one of these names (exact match, done by Astro)."
     names: [String!]
@@ -9987,7 +9987,7 @@ type AstroDeployment implements Node & Deployment {
   type: AstroDeploymentType
   "The Deployment's executor type."
   executor: AstroExecutor
-  "Deprecated: runtimeVersion has been replaced with astroRuntimeVersion"
+  "The Astro Runtime version (the API's astroRuntimeVersion, e.g. \"12.1.0\")."
   runtimeVersion: String
   "The Deployment's Airflow version."
   airflowVersion: String
@@ -10234,7 +10234,7 @@ type AstroAuditLog {
 }
 
 extend type AstroOrganization {
-  "The audit log for a time window (default: Astro's default window). startDate must come before endDate."
+  "The audit log for a time window (GetOrganizationAuditLogs, one Astro request; default: Astro's default window). startDate must come before endDate."
   auditLogs(
     "The start date of the logs."
     startDate: Time
@@ -10574,7 +10574,7 @@ type AstroApiTokenEdge {
 type AstroCustomRole implements Node {
   "Global id (Node.id): Query.node fetches it again."
   id: ID!
-  "The Astro id of the role it belongs to."
+  "Astro's own id of the role (the API's id; ` + "`" + `id` + "`" + ` is the global one)."
   roleId: String!
   "The Astro id of the organization it belongs to."
   organizationId: String!
@@ -13692,7 +13692,7 @@ type AstroUserEdge {
 
 "A team a user belongs to, with the team's roles."
 type AstroUserTeam {
-  "The Astro id of the team it belongs to."
+  "The team's Astro id."
   teamId: String!
   "The Astro id of the organization it belongs to."
   organizationId: String!
@@ -13712,7 +13712,7 @@ type AstroUserTeam {
   deploymentRoles: [AstroDeploymentRoleBinding!]!
   "The Team's role in each DAG it belongs to."
   dagRoles: [AstroDagRoleBinding!]!
-  "The team itself."
+  "The team itself (GetTeam, one Astro request per membership asked)."
   team: AstroTeam
 }
 
@@ -14324,12 +14324,12 @@ enum OrderDirection {
 
 "The gateway's entry points: objects by global id, the cross-platform lists, and each platform's own tree (astro, software)."
 type Query {
-  "Fetch any object by its global id."
+  "Fetch any object by its global id. Batched with every other node of the request: ids of one kind and backend cost one upstream call together."
   node(
     "A global id (some object's id field). An id of another gateway or a malformed one is BAD_USER_INPUT; one that no longer exists gives null with a NOT_FOUND error."
     id: ID!
   ): Node
-  "Fetch several objects by global id; unknown ids give null entries (with an error)."
+  "Fetch several objects by global id; unknown ids give null entries (with an error). Ten Software deployments cost one Houston document, ten Astro deployments of one organization one ListDeployments."
   nodes(
     "Global ids. Objects of one kind and backend are fetched together, in one batched upstream call."
     ids: [ID!]!
@@ -14347,9 +14347,9 @@ type SoftwareQuery {
   installation: String!
   "The installed Houston version (appConfig.version), learnt once per gateway process."
   houstonVersion: String
-  "The installation's configuration (Houston appConfig); Houston answers it without a token."
+  "The installation's configuration (Houston appConfig: one request, which Houston answers without a token)."
   appConfig: SoftwareAppConfig
-  "What deployments may be configured with (Astronomer Certified images, executors …)."
+  "What deployments may be configured with: Astronomer Certified images, executors … (Houston deploymentConfig: one request)."
   deploymentConfig: SoftwareDeploymentConfig
   "Astro Runtime releases the installation offers (Houston 0.29 and later), optionally only those built on airflowVersion or offered on a cluster."
   runtimeReleases(
@@ -14396,7 +14396,7 @@ type SoftwareQuery {
     "The deployment's Houston id (SoftwareDeployment.deploymentId), not its global id."
     id: String!
   ): SoftwareDeployment
-  "Users of the installation (system users only). search matches username, full name and e-mail addresses."
+  "Users of the installation (Houston users: one request, paged by the gateway; system users only). search matches username, full name and e-mail addresses."
   users(
     "Case-insensitive substring of the username, full name or an e-mail address, matched by the gateway."
     search: String
@@ -14409,7 +14409,7 @@ type SoftwareQuery {
     "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
     before: String
   ): SoftwareUserConnection!
-  "One user by Houston id (system users only)."
+  "One user by Houston id (Houston users: one request; system users only)."
   user(
     "The user's Houston id (SoftwareUser.userId)."
     id: String!
@@ -14427,7 +14427,7 @@ type SoftwareQuery {
     "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
     before: String
   ): SoftwareTeamConnection!
-  "One team by Houston id."
+  "One team by Houston id (Houston team: one request; 0.28 and later)."
   team(
     "The team's Houston id (SoftwareTeam.teamId). Houston 0.28 and later."
     id: String!
@@ -16013,9 +16013,9 @@ extend type Query {
     "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
     before: String
   ): WorkspaceConnection!
-  "Astro (Hosted and Hybrid), through the Astro API. Null when the gateway has no Astro backend."
+  "Astro (Hosted and Hybrid), through the Astro API; costs no request itself. Null when the gateway has no Astro backend."
   astro: AstroQuery
-  "Astronomer Software, through Houston. Null when the gateway has no Houston backend."
+  "Astronomer Software, through Houston; costs no request itself. Null when the gateway has no Houston backend."
   software: SoftwareQuery
 }
 

@@ -731,7 +731,7 @@ type AstroConnectionUpdateInput struct {
 type AstroCustomRole struct {
 	// Global id (Node.id): Query.node fetches it again.
 	ID string `json:"id"`
-	// The Astro id of the role it belongs to.
+	// Astro's own id of the role (the API's id; `id` is the global one).
 	RoleID string `json:"roleId"`
 	// The Astro id of the organization it belongs to.
 	OrganizationID string `json:"organizationId"`
@@ -1037,7 +1037,7 @@ type AstroDeployment struct {
 	Type *AstroDeploymentType `json:"type,omitempty"`
 	// The Deployment's executor type.
 	Executor *AstroExecutor `json:"executor,omitempty"`
-	// Deprecated: runtimeVersion has been replaced with astroRuntimeVersion
+	// The Astro Runtime version (the API's astroRuntimeVersion, e.g. "12.1.0").
 	RuntimeVersion *string `json:"runtimeVersion,omitempty"`
 	// The Deployment's Airflow version.
 	AirflowVersion *string `json:"airflowVersion,omitempty"`
@@ -2036,7 +2036,7 @@ type AstroOrganization struct {
 	ManagedDomains []*AstroManagedDomain `json:"managedDomains,omitempty"`
 	// The organization's product plans (one per Astro product).
 	ProductPlans []*AstroProductPlan `json:"productPlans,omitempty"`
-	// Workspaces of the organization; names and workspaceIds filter upstream.
+	// Workspaces of the organization (ListWorkspaces: one Astro request per page); names and workspaceIds filter upstream.
 	Workspaces *AstroWorkspaceConnection `json:"workspaces"`
 	// One workspace by Astro id (GetWorkspace, batched with every other workspace of the request). Null with NOT_FOUND when there is none.
 	Workspace *AstroWorkspace `json:"workspace,omitempty"`
@@ -2048,7 +2048,7 @@ type AstroOrganization struct {
 	Clusters *AstroClusterConnection `json:"clusters"`
 	// One cluster by Astro id (GetCluster, batched). Null with NOT_FOUND when there is none.
 	Cluster *AstroCluster `json:"cluster,omitempty"`
-	// The audit log for a time window (default: Astro's default window). startDate must come before endDate.
+	// The audit log for a time window (GetOrganizationAuditLogs, one Astro request; default: Astro's default window). startDate must come before endDate.
 	AuditLogs *AstroAuditLog `json:"auditLogs"`
 	// API tokens of the organization (ListApiTokens).
 	APITokens *AstroAPITokenConnection `json:"apiTokens"`
@@ -2571,7 +2571,7 @@ type AstroUserEdge struct {
 
 // A team a user belongs to, with the team's roles.
 type AstroUserTeam struct {
-	// The Astro id of the team it belongs to.
+	// The team's Astro id.
 	TeamID string `json:"teamId"`
 	// The Astro id of the organization it belongs to.
 	OrganizationID string `json:"organizationId"`
@@ -2591,7 +2591,7 @@ type AstroUserTeam struct {
 	DeploymentRoles []*AstroDeploymentRoleBinding `json:"deploymentRoles"`
 	// The Team's role in each DAG it belongs to.
 	DagRoles []*AstroDagRoleBinding `json:"dagRoles"`
-	// The team itself.
+	// The team itself (GetTeam, one Astro request per membership asked).
 	Team *AstroTeam `json:"team,omitempty"`
 }
 
@@ -3919,9 +3919,9 @@ type SoftwareQuery struct {
 	Installation string `json:"installation"`
 	// The installed Houston version (appConfig.version), learnt once per gateway process.
 	HoustonVersion *string `json:"houstonVersion,omitempty"`
-	// The installation's configuration (Houston appConfig); Houston answers it without a token.
+	// The installation's configuration (Houston appConfig: one request, which Houston answers without a token).
 	AppConfig *SoftwareAppConfig `json:"appConfig,omitempty"`
-	// What deployments may be configured with (Astronomer Certified images, executors …).
+	// What deployments may be configured with: Astronomer Certified images, executors … (Houston deploymentConfig: one request).
 	DeploymentConfig *SoftwareDeploymentConfig `json:"deploymentConfig,omitempty"`
 	// Astro Runtime releases the installation offers (Houston 0.29 and later), optionally only those built on airflowVersion or offered on a cluster.
 	RuntimeReleases []*SoftwareRuntimeRelease `json:"runtimeReleases,omitempty"`
@@ -3933,13 +3933,13 @@ type SoftwareQuery struct {
 	Deployments *SoftwareDeploymentConnection `json:"deployments"`
 	// One deployment by Houston id (Houston deployment), in one Houston document with everything asked of it. Null with NOT_FOUND when there is none.
 	Deployment *SoftwareDeployment `json:"deployment,omitempty"`
-	// Users of the installation (system users only). search matches username, full name and e-mail addresses.
+	// Users of the installation (Houston users: one request, paged by the gateway; system users only). search matches username, full name and e-mail addresses.
 	Users *SoftwareUserConnection `json:"users"`
-	// One user by Houston id (system users only).
+	// One user by Houston id (Houston users: one request; system users only).
 	User *SoftwareUser `json:"user,omitempty"`
 	// Teams (Houston 0.28 and later), of one workspace when workspaceId is given. One Houston request per page.
 	Teams *SoftwareTeamConnection `json:"teams"`
-	// One team by Houston id.
+	// One team by Houston id (Houston team: one request; 0.28 and later).
 	Team *SoftwareTeam `json:"team,omitempty"`
 	// How people log in to the installation (authConfig; Houston answers it without a token).
 	AuthConfig *SoftwareAuthConfig `json:"authConfig,omitempty"`
