@@ -9830,7 +9830,7 @@ type AstroOrganization implements Node {
     names: [String!]
     "Only these workspaces (Astro ids)."
     workspaceIds: [String!]
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
@@ -9874,7 +9874,7 @@ type AstroOrganization implements Node {
     names: [String!]
     "Only clusters on this cloud provider."
     provider: AstroCloudProvider
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
@@ -10717,7 +10717,7 @@ extend type AstroOrganization {
     includeOnlyOrganizationTokens: Boolean
     "The kind of the API token to list API tokens for."
     kind: AstroApiTokenKind
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroApiTokenSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
@@ -10737,7 +10737,7 @@ extend type AstroOrganization {
   roles(
     "Only roles of these scopes (default: all)."
     scopeTypes: [AstroPermissionScopeType!]
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroRoleSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
@@ -10760,7 +10760,7 @@ extend type AstroOrganization {
   ): [AstroRoleTemplate!]!
   "The IP allowlist (ListAllowedIpAddressRanges)."
   allowedIpAddressRanges(
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroAllowedIpAddressRangeSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
@@ -10776,7 +10776,7 @@ extend type AstroOrganization {
 extend type AstroWorkspace {
   "API tokens with a role in the workspace (ListApiTokens?workspaceId)."
   apiTokens(
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroApiTokenSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
@@ -10792,7 +10792,7 @@ extend type AstroWorkspace {
 extend type AstroDeployment {
   "API tokens with a role in the deployment (ListApiTokens?deploymentId)."
   apiTokens(
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroApiTokenSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
@@ -11838,7 +11838,7 @@ extend type AstroDeployment {
   ): AstroDeploymentLogConnection!
   "Tokens of the deployment's remote-execution agents (ListAgentTokens)."
   agentTokens(
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroAgentTokenSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
@@ -13111,7 +13111,7 @@ extend type AstroOrganization {
     showSecrets: Boolean
     "Resolve and return the environment objects linked to the specified Deployment or Workspace in the API response."
     resolveLinked: Boolean
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroEnvironmentObjectSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
@@ -13138,7 +13138,7 @@ extend type AstroWorkspace {
     showSecrets: Boolean
     "Resolve and return the environment objects linked to the specified Deployment or Workspace in the API response."
     resolveLinked: Boolean
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroEnvironmentObjectSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
@@ -13160,7 +13160,7 @@ extend type AstroDeployment {
     showSecrets: Boolean
     "Resolve and return the environment objects linked to the specified Deployment or Workspace in the API response."
     resolveLinked: Boolean
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroEnvironmentObjectSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
@@ -13657,7 +13657,7 @@ type AstroUser implements Node {
   updatedAt: Time
   "The teams the user belongs to (ListUserTeams)."
   teams(
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroTeamSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
@@ -13770,7 +13770,7 @@ type AstroTeam implements Node {
   updatedBy: AstroSubject
   "The team's members (ListTeamMembers)."
   members(
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroTeamMemberSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
@@ -13932,7 +13932,7 @@ extend type AstroOrganization {
     dagId: String
     "Only users with a role on DAGs with these tags."
     dagTags: [String!]
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroUserSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
@@ -13956,7 +13956,7 @@ extend type AstroOrganization {
     workspaceId: String
     "Only teams with a role on this deployment (Astro id)."
     deploymentId: String
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroTeamSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
@@ -13977,7 +13977,7 @@ extend type AstroOrganization {
 extend type AstroWorkspace {
   "Users with a role in the workspace (ListUsers?workspaceId)."
   users(
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroUserSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
@@ -13990,7 +13990,7 @@ extend type AstroWorkspace {
   ): AstroUserConnection!
   "Teams with a role in the workspace (ListTeams?workspaceId)."
   teams(
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroTeamSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
@@ -14006,7 +14006,7 @@ extend type AstroWorkspace {
 extend type AstroDeployment {
   "Users with a role in the deployment (ListUsers?deploymentId)."
   users(
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroUserSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
@@ -14019,7 +14019,7 @@ extend type AstroDeployment {
   ): AstroUserConnection!
   "Teams with a role in the deployment (ListTeams?deploymentId)."
   teams(
-    "Sort keys, applied in order (Astro's sorts parameter, e.g. NAME_ASC); default: Astro's own order."
+    "Sort keys, applied in order (Astro's sorts parameter); default: Astro's own order."
     sorts: [AstroTeamSort!]
     "Forward paging: at most this many items (0–1000) from the start of the list, or after ` + "`" + `after` + "`" + `. Default 20 when neither first nor last is given. Not with last (BAD_USER_INPUT)."
     first: Int
