@@ -14358,7 +14358,7 @@ type SoftwareQuery {
     "Only the releases offered on this cluster (Houston 1.0 and later)."
     clusterId: String
   ): [SoftwareRuntimeRelease!]
-  "Workspaces the caller has a role in."
+  "Workspaces the caller has a role in, in Houston's order (Houston workspaces: one request, paged by the gateway)."
   workspaces(
     "Case-insensitive substring of the workspace's label, matched by the gateway."
     search: String
@@ -14376,7 +14376,7 @@ type SoftwareQuery {
     "The workspace's Houston id (SoftwareWorkspace.workspaceId), not its global id."
     id: String!
   ): SoftwareWorkspace
-  "Deployments the caller can see (of one workspace when workspaceId is given)."
+  "Deployments the caller can see, ordered by label (of one workspace when workspaceId is given). Houston 0.32 and later list them all with one paginatedDeployments request (when the caller may); otherwise the workspaces, then all their deployments in one aliased document."
   deployments(
     "Only deployments of this workspace (Houston id)."
     workspaceId: String

@@ -3925,11 +3925,11 @@ type SoftwareQuery struct {
 	DeploymentConfig *SoftwareDeploymentConfig `json:"deploymentConfig,omitempty"`
 	// Astro Runtime releases the installation offers (Houston 0.29 and later), optionally only those built on airflowVersion or offered on a cluster.
 	RuntimeReleases []*SoftwareRuntimeRelease `json:"runtimeReleases,omitempty"`
-	// Workspaces the caller has a role in.
+	// Workspaces the caller has a role in, in Houston's order (Houston workspaces: one request, paged by the gateway).
 	Workspaces *SoftwareWorkspaceConnection `json:"workspaces"`
 	// One workspace by Houston id (Houston workspace). Null with NOT_FOUND when there is none or the caller may not see it.
 	Workspace *SoftwareWorkspace `json:"workspace,omitempty"`
-	// Deployments the caller can see (of one workspace when workspaceId is given).
+	// Deployments the caller can see, ordered by label (of one workspace when workspaceId is given). Houston 0.32 and later list them all with one paginatedDeployments request (when the caller may); otherwise the workspaces, then all their deployments in one aliased document.
 	Deployments *SoftwareDeploymentConnection `json:"deployments"`
 	// One deployment by Houston id (Houston deployment), in one Houston document with everything asked of it. Null with NOT_FOUND when there is none.
 	Deployment *SoftwareDeployment `json:"deployment,omitempty"`
