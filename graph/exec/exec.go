@@ -10213,13 +10213,13 @@ enum AstroSort {
   NAME_ASC
   "By name, descending."
   NAME_DESC
-  "By created at, ascending."
+  "By creation time, ascending."
   CREATED_AT_ASC
-  "By created at, descending."
+  "By creation time, descending."
   CREATED_AT_DESC
-  "By updated at, ascending."
+  "By time of last change, ascending."
   UPDATED_AT_ASC
-  "By updated at, descending."
+  "By time of last change, descending."
   UPDATED_AT_DESC
 }
 
@@ -10398,7 +10398,7 @@ enum AstroApiTokenEntityType {
   DAG_TAG
 }
 
-"Sort keys of API Token lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
+"Sort keys of API token lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
 enum AstroApiTokenSort {
   "By name, ascending."
   NAME_ASC
@@ -10408,13 +10408,13 @@ enum AstroApiTokenSort {
   DESCRIPTION_ASC
   "By description, descending."
   DESCRIPTION_DESC
-  "By created at, ascending."
+  "By creation time, ascending."
   CREATED_AT_ASC
-  "By created at, descending."
+  "By creation time, descending."
   CREATED_AT_DESC
-  "By updated at, ascending."
+  "By time of last change, ascending."
   UPDATED_AT_ASC
-  "By updated at, descending."
+  "By time of last change, descending."
   UPDATED_AT_DESC
   "By token start at, ascending."
   TOKEN_START_AT_ASC
@@ -10456,7 +10456,7 @@ enum AstroCustomRoleScopeType {
   DAG
 }
 
-"Sort keys of Role lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
+"Sort keys of role lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
 enum AstroRoleSort {
   "By name, ascending."
   NAME_ASC
@@ -10470,29 +10470,29 @@ enum AstroRoleSort {
   DESCRIPTION_ASC
   "By description, descending."
   DESCRIPTION_DESC
-  "By created at, ascending."
+  "By creation time, ascending."
   CREATED_AT_ASC
-  "By created at, descending."
+  "By creation time, descending."
   CREATED_AT_DESC
-  "By updated at, ascending."
+  "By time of last change, ascending."
   UPDATED_AT_ASC
-  "By updated at, descending."
+  "By time of last change, descending."
   UPDATED_AT_DESC
 }
 
-"Sort keys of Allowed IP Address Range lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
+"Sort keys of allowed IP address range lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
 enum AstroAllowedIpAddressRangeSort {
   "By ip address, ascending."
   IP_ADDRESS_ASC
   "By ip address, descending."
   IP_ADDRESS_DESC
-  "By created at, ascending."
+  "By creation time, ascending."
   CREATED_AT_ASC
-  "By created at, descending."
+  "By creation time, descending."
   CREATED_AT_DESC
-  "By updated at, ascending."
+  "By time of last change, ascending."
   UPDATED_AT_ASC
-  "By updated at, descending."
+  "By time of last change, descending."
   UPDATED_AT_DESC
 }
 
@@ -12030,7 +12030,7 @@ type AstroLogEdge {
   node: AstroLogEntry!
 }
 
-"Sort keys of Agent Token lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
+"Sort keys of agent token lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
 enum AstroAgentTokenSort {
   "By name, ascending."
   NAME_ASC
@@ -12040,13 +12040,13 @@ enum AstroAgentTokenSort {
   DESCRIPTION_ASC
   "By description, descending."
   DESCRIPTION_DESC
-  "By created at, ascending."
+  "By creation time, ascending."
   CREATED_AT_ASC
-  "By created at, descending."
+  "By creation time, descending."
   CREATED_AT_DESC
-  "By updated at, ascending."
+  "By time of last change, ascending."
   UPDATED_AT_ASC
-  "By updated at, descending."
+  "By time of last change, descending."
   UPDATED_AT_DESC
   "By created by id, ascending."
   CREATED_BY_ID_ASC
@@ -12838,7 +12838,7 @@ enum AstroMetricsExporterType {
   PROMETHEUS
 }
 
-"Sort keys of Environment Object lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
+"Sort keys of environment object lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
 enum AstroEnvironmentObjectSort {
   "By object type, ascending."
   OBJECT_TYPE_ASC
@@ -12848,13 +12848,13 @@ enum AstroEnvironmentObjectSort {
   OBJECT_KEY_ASC
   "By object key, descending."
   OBJECT_KEY_DESC
-  "By created at, ascending."
+  "By creation time, ascending."
   CREATED_AT_ASC
-  "By created at, descending."
+  "By creation time, descending."
   CREATED_AT_DESC
-  "By updated at, ascending."
+  "By time of last change, ascending."
   UPDATED_AT_ASC
-  "By updated at, descending."
+  "By time of last change, descending."
   UPDATED_AT_DESC
 }
 
@@ -13560,7 +13560,7 @@ type AstroSubjectRoles {
   dagRoles: [AstroDagRoleBinding!]!
 }
 
-"Sort keys of User lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
+"Sort keys of user lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
 enum AstroUserSort {
   "By id, ascending."
   ID_ASC
@@ -13574,17 +13574,17 @@ enum AstroUserSort {
   FULL_NAME_ASC
   "By full name, descending."
   FULL_NAME_DESC
-  "By created at, ascending."
+  "By creation time, ascending."
   CREATED_AT_ASC
-  "By created at, descending."
+  "By creation time, descending."
   CREATED_AT_DESC
-  "By updated at, ascending."
+  "By time of last change, ascending."
   UPDATED_AT_ASC
-  "By updated at, descending."
+  "By time of last change, descending."
   UPDATED_AT_DESC
 }
 
-"Sort keys of Team lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
+"Sort keys of team lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
 enum AstroTeamSort {
   "By name, ascending."
   NAME_ASC
@@ -13594,17 +13594,17 @@ enum AstroTeamSort {
   DESCRIPTION_ASC
   "By description, descending."
   DESCRIPTION_DESC
-  "By created at, ascending."
+  "By creation time, ascending."
   CREATED_AT_ASC
-  "By created at, descending."
+  "By creation time, descending."
   CREATED_AT_DESC
-  "By updated at, ascending."
+  "By time of last change, ascending."
   UPDATED_AT_ASC
-  "By updated at, descending."
+  "By time of last change, descending."
   UPDATED_AT_DESC
 }
 
-"Sort keys of Team Member lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
+"Sort keys of team member lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc)."
 enum AstroTeamMemberSort {
   "By user id, ascending."
   USER_ID_ASC
@@ -13618,9 +13618,9 @@ enum AstroTeamMemberSort {
   USERNAME_ASC
   "By username, descending."
   USERNAME_DESC
-  "By created at, ascending."
+  "By creation time, ascending."
   CREATED_AT_ASC
-  "By created at, descending."
+  "By creation time, descending."
   CREATED_AT_DESC
 }
 

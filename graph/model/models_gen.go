@@ -4630,7 +4630,7 @@ type WorkspaceFilter struct {
 	Search *string `json:"search,omitempty"`
 }
 
-// Sort keys of Agent Token lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
+// Sort keys of agent token lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
 type AstroAgentTokenSort string
 
 const (
@@ -4642,13 +4642,13 @@ const (
 	AstroAgentTokenSortDescriptionAsc AstroAgentTokenSort = "DESCRIPTION_ASC"
 	// By description, descending.
 	AstroAgentTokenSortDescriptionDesc AstroAgentTokenSort = "DESCRIPTION_DESC"
-	// By created at, ascending.
+	// By creation time, ascending.
 	AstroAgentTokenSortCreatedAtAsc AstroAgentTokenSort = "CREATED_AT_ASC"
-	// By created at, descending.
+	// By creation time, descending.
 	AstroAgentTokenSortCreatedAtDesc AstroAgentTokenSort = "CREATED_AT_DESC"
-	// By updated at, ascending.
+	// By time of last change, ascending.
 	AstroAgentTokenSortUpdatedAtAsc AstroAgentTokenSort = "UPDATED_AT_ASC"
-	// By updated at, descending.
+	// By time of last change, descending.
 	AstroAgentTokenSortUpdatedAtDesc AstroAgentTokenSort = "UPDATED_AT_DESC"
 	// By created by id, ascending.
 	AstroAgentTokenSortCreatedByIDAsc AstroAgentTokenSort = "CREATED_BY_ID_ASC"
@@ -4724,7 +4724,7 @@ func (e AstroAgentTokenSort) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Sort keys of Allowed IP Address Range lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
+// Sort keys of allowed IP address range lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
 type AstroAllowedIPAddressRangeSort string
 
 const (
@@ -4732,13 +4732,13 @@ const (
 	AstroAllowedIPAddressRangeSortIPAddressAsc AstroAllowedIPAddressRangeSort = "IP_ADDRESS_ASC"
 	// By ip address, descending.
 	AstroAllowedIPAddressRangeSortIPAddressDesc AstroAllowedIPAddressRangeSort = "IP_ADDRESS_DESC"
-	// By created at, ascending.
+	// By creation time, ascending.
 	AstroAllowedIPAddressRangeSortCreatedAtAsc AstroAllowedIPAddressRangeSort = "CREATED_AT_ASC"
-	// By created at, descending.
+	// By creation time, descending.
 	AstroAllowedIPAddressRangeSortCreatedAtDesc AstroAllowedIPAddressRangeSort = "CREATED_AT_DESC"
-	// By updated at, ascending.
+	// By time of last change, ascending.
 	AstroAllowedIPAddressRangeSortUpdatedAtAsc AstroAllowedIPAddressRangeSort = "UPDATED_AT_ASC"
-	// By updated at, descending.
+	// By time of last change, descending.
 	AstroAllowedIPAddressRangeSortUpdatedAtDesc AstroAllowedIPAddressRangeSort = "UPDATED_AT_DESC"
 )
 
@@ -4980,7 +4980,7 @@ func (e AstroAPITokenScope) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Sort keys of API Token lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
+// Sort keys of API token lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
 type AstroAPITokenSort string
 
 const (
@@ -4992,13 +4992,13 @@ const (
 	AstroAPITokenSortDescriptionAsc AstroAPITokenSort = "DESCRIPTION_ASC"
 	// By description, descending.
 	AstroAPITokenSortDescriptionDesc AstroAPITokenSort = "DESCRIPTION_DESC"
-	// By created at, ascending.
+	// By creation time, ascending.
 	AstroAPITokenSortCreatedAtAsc AstroAPITokenSort = "CREATED_AT_ASC"
-	// By created at, descending.
+	// By creation time, descending.
 	AstroAPITokenSortCreatedAtDesc AstroAPITokenSort = "CREATED_AT_DESC"
-	// By updated at, ascending.
+	// By time of last change, ascending.
 	AstroAPITokenSortUpdatedAtAsc AstroAPITokenSort = "UPDATED_AT_ASC"
-	// By updated at, descending.
+	// By time of last change, descending.
 	AstroAPITokenSortUpdatedAtDesc AstroAPITokenSort = "UPDATED_AT_DESC"
 	// By token start at, ascending.
 	AstroAPITokenSortTokenStartAtAsc AstroAPITokenSort = "TOKEN_START_AT_ASC"
@@ -5684,7 +5684,7 @@ func (e AstroEnvironmentObjectScope) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Sort keys of Environment Object lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
+// Sort keys of environment object lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
 type AstroEnvironmentObjectSort string
 
 const (
@@ -5696,13 +5696,13 @@ const (
 	AstroEnvironmentObjectSortObjectKeyAsc AstroEnvironmentObjectSort = "OBJECT_KEY_ASC"
 	// By object key, descending.
 	AstroEnvironmentObjectSortObjectKeyDesc AstroEnvironmentObjectSort = "OBJECT_KEY_DESC"
-	// By created at, ascending.
+	// By creation time, ascending.
 	AstroEnvironmentObjectSortCreatedAtAsc AstroEnvironmentObjectSort = "CREATED_AT_ASC"
-	// By created at, descending.
+	// By creation time, descending.
 	AstroEnvironmentObjectSortCreatedAtDesc AstroEnvironmentObjectSort = "CREATED_AT_DESC"
-	// By updated at, ascending.
+	// By time of last change, ascending.
 	AstroEnvironmentObjectSortUpdatedAtAsc AstroEnvironmentObjectSort = "UPDATED_AT_ASC"
-	// By updated at, descending.
+	// By time of last change, descending.
 	AstroEnvironmentObjectSortUpdatedAtDesc AstroEnvironmentObjectSort = "UPDATED_AT_DESC"
 )
 
@@ -6516,7 +6516,7 @@ func (e AstroRoleScopeType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Sort keys of Role lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
+// Sort keys of role lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
 type AstroRoleSort string
 
 const (
@@ -6532,13 +6532,13 @@ const (
 	AstroRoleSortDescriptionAsc AstroRoleSort = "DESCRIPTION_ASC"
 	// By description, descending.
 	AstroRoleSortDescriptionDesc AstroRoleSort = "DESCRIPTION_DESC"
-	// By created at, ascending.
+	// By creation time, ascending.
 	AstroRoleSortCreatedAtAsc AstroRoleSort = "CREATED_AT_ASC"
-	// By created at, descending.
+	// By creation time, descending.
 	AstroRoleSortCreatedAtDesc AstroRoleSort = "CREATED_AT_DESC"
-	// By updated at, ascending.
+	// By time of last change, ascending.
 	AstroRoleSortUpdatedAtAsc AstroRoleSort = "UPDATED_AT_ASC"
-	// By updated at, descending.
+	// By time of last change, descending.
 	AstroRoleSortUpdatedAtDesc AstroRoleSort = "UPDATED_AT_DESC"
 )
 
@@ -6670,13 +6670,13 @@ const (
 	AstroSortNameAsc AstroSort = "NAME_ASC"
 	// By name, descending.
 	AstroSortNameDesc AstroSort = "NAME_DESC"
-	// By created at, ascending.
+	// By creation time, ascending.
 	AstroSortCreatedAtAsc AstroSort = "CREATED_AT_ASC"
-	// By created at, descending.
+	// By creation time, descending.
 	AstroSortCreatedAtDesc AstroSort = "CREATED_AT_DESC"
-	// By updated at, ascending.
+	// By time of last change, ascending.
 	AstroSortUpdatedAtAsc AstroSort = "UPDATED_AT_ASC"
-	// By updated at, descending.
+	// By time of last change, descending.
 	AstroSortUpdatedAtDesc AstroSort = "UPDATED_AT_DESC"
 )
 
@@ -6732,7 +6732,7 @@ func (e AstroSort) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Sort keys of Team Member lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
+// Sort keys of team member lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
 type AstroTeamMemberSort string
 
 const (
@@ -6748,9 +6748,9 @@ const (
 	AstroTeamMemberSortUsernameAsc AstroTeamMemberSort = "USERNAME_ASC"
 	// By username, descending.
 	AstroTeamMemberSortUsernameDesc AstroTeamMemberSort = "USERNAME_DESC"
-	// By created at, ascending.
+	// By creation time, ascending.
 	AstroTeamMemberSortCreatedAtAsc AstroTeamMemberSort = "CREATED_AT_ASC"
-	// By created at, descending.
+	// By creation time, descending.
 	AstroTeamMemberSortCreatedAtDesc AstroTeamMemberSort = "CREATED_AT_DESC"
 )
 
@@ -6808,7 +6808,7 @@ func (e AstroTeamMemberSort) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Sort keys of Team lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
+// Sort keys of team lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
 type AstroTeamSort string
 
 const (
@@ -6820,13 +6820,13 @@ const (
 	AstroTeamSortDescriptionAsc AstroTeamSort = "DESCRIPTION_ASC"
 	// By description, descending.
 	AstroTeamSortDescriptionDesc AstroTeamSort = "DESCRIPTION_DESC"
-	// By created at, ascending.
+	// By creation time, ascending.
 	AstroTeamSortCreatedAtAsc AstroTeamSort = "CREATED_AT_ASC"
-	// By created at, descending.
+	// By creation time, descending.
 	AstroTeamSortCreatedAtDesc AstroTeamSort = "CREATED_AT_DESC"
-	// By updated at, ascending.
+	// By time of last change, ascending.
 	AstroTeamSortUpdatedAtAsc AstroTeamSort = "UPDATED_AT_ASC"
-	// By updated at, descending.
+	// By time of last change, descending.
 	AstroTeamSortUpdatedAtDesc AstroTeamSort = "UPDATED_AT_DESC"
 )
 
@@ -6884,7 +6884,7 @@ func (e AstroTeamSort) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Sort keys of User lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
+// Sort keys of user lists, in Astro's sorts parameter (FIELD_ASC becomes field:asc).
 type AstroUserSort string
 
 const (
@@ -6900,13 +6900,13 @@ const (
 	AstroUserSortFullNameAsc AstroUserSort = "FULL_NAME_ASC"
 	// By full name, descending.
 	AstroUserSortFullNameDesc AstroUserSort = "FULL_NAME_DESC"
-	// By created at, ascending.
+	// By creation time, ascending.
 	AstroUserSortCreatedAtAsc AstroUserSort = "CREATED_AT_ASC"
-	// By created at, descending.
+	// By creation time, descending.
 	AstroUserSortCreatedAtDesc AstroUserSort = "CREATED_AT_DESC"
-	// By updated at, ascending.
+	// By time of last change, ascending.
 	AstroUserSortUpdatedAtAsc AstroUserSort = "UPDATED_AT_ASC"
-	// By updated at, descending.
+	// By time of last change, descending.
 	AstroUserSortUpdatedAtDesc AstroUserSort = "UPDATED_AT_DESC"
 )
 
