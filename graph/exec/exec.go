@@ -10378,9 +10378,9 @@ enum AstroApiTokenScope {
 
 "Which kind of API token to list."
 enum AstroApiTokenKind {
-  "Ordinary API tokens."
+  "Standard tokens, the kind a token gets by default."
   STANDARD
-  "Tokens that call a deployment's Airflow API directly."
+  "Direct-access tokens (Astro's DIRECT_ACCESS kind)."
   DIRECT_ACCESS
 }
 
@@ -14534,7 +14534,7 @@ type SoftwareRuntimeRelease {
 enum SoftwareRole {
   "Everything on the installation."
   SYSTEM_ADMIN
-  "Change every workspace and deployment, not system settings."
+  "Edits across the installation, short of the system admin's settings and users."
   SYSTEM_EDITOR
   "Read everything on the installation."
   SYSTEM_VIEWER

@@ -4865,9 +4865,9 @@ func (e AstroAPITokenEntityType) MarshalJSON() ([]byte, error) {
 type AstroAPITokenKind string
 
 const (
-	// Ordinary API tokens.
+	// Standard tokens, the kind a token gets by default.
 	AstroAPITokenKindStandard AstroAPITokenKind = "STANDARD"
-	// Tokens that call a deployment's Airflow API directly.
+	// Direct-access tokens (Astro's DIRECT_ACCESS kind).
 	AstroAPITokenKindDirectAccess AstroAPITokenKind = "DIRECT_ACCESS"
 )
 
@@ -7670,7 +7670,7 @@ type SoftwareRole string
 const (
 	// Everything on the installation.
 	SoftwareRoleSystemAdmin SoftwareRole = "SYSTEM_ADMIN"
-	// Change every workspace and deployment, not system settings.
+	// Edits across the installation, short of the system admin's settings and users.
 	SoftwareRoleSystemEditor SoftwareRole = "SYSTEM_EDITOR"
 	// Read everything on the installation.
 	SoftwareRoleSystemViewer SoftwareRole = "SYSTEM_VIEWER"
