@@ -14534,7 +14534,7 @@ type SoftwareRuntimeRelease {
 enum SoftwareRole {
   "Everything on the installation."
   SYSTEM_ADMIN
-  "Edits across the installation, short of the system admin's settings and users."
+  "Changes across the installation: more than SYSTEM_VIEWER, less than SYSTEM_ADMIN."
   SYSTEM_EDITOR
   "Read everything on the installation."
   SYSTEM_VIEWER

@@ -7670,7 +7670,7 @@ type SoftwareRole string
 const (
 	// Everything on the installation.
 	SoftwareRoleSystemAdmin SoftwareRole = "SYSTEM_ADMIN"
-	// Edits across the installation, short of the system admin's settings and users.
+	// Changes across the installation: more than SYSTEM_VIEWER, less than SYSTEM_ADMIN.
 	SoftwareRoleSystemEditor SoftwareRole = "SYSTEM_EDITOR"
 	// Read everything on the installation.
 	SoftwareRoleSystemViewer SoftwareRole = "SYSTEM_VIEWER"
