@@ -73,6 +73,31 @@ func TestSchemaDocumented(t *testing.T) {
 	}
 }
 
+// TestNoDeprecationInProse: a superseded field says so with
+// @deprecated(reason: …), which clients and GraphiQL understand, not with a
+// description that starts "Deprecated" (which gqlgen would also copy into
+// the Go model as a deprecation comment).
+func TestNoDeprecationInProse(t *testing.T) {
+	t.Parallel()
+	s := exec.NewExecutableSchema(exec.Config{}).Schema()
+	prose := func(d string) bool { return strings.HasPrefix(strings.ToLower(strings.TrimSpace(d)), "deprecated") }
+	for name, def := range s.Types {
+		if def.BuiltIn {
+			continue
+		}
+		for _, f := range def.Fields {
+			if prose(f.Description) {
+				t.Errorf("%s.%s: put the deprecation in @deprecated(reason:), not the description", name, f.Name)
+			}
+		}
+		for _, v := range def.EnumValues {
+			if prose(v.Description) {
+				t.Errorf("%s.%s: put the deprecation in @deprecated(reason:), not the description", name, v.Name)
+			}
+		}
+	}
+}
+
 // TestUndocumentedFindsEveryKind: the walk above sees each kind of element.
 func TestUndocumentedFindsEveryKind(t *testing.T) {
 	t.Parallel()
