@@ -15946,7 +15946,7 @@ enum DeploymentReportGroup {
   RUNTIME_VERSION
   "By the Airflow version the runtime ships."
   AIRFLOW_VERSION
-  "By workspace (the workspace's global id)."
+  "By workspace name (Astro workspace name, Software label)."
   WORKSPACE
 }
 
@@ -16025,7 +16025,7 @@ enum LogSource {
   SCHEDULER
   "The triggerer, which runs deferred tasks."
   TRIGGERER
-  "Celery workers (task logs stay in Airflow)."
+  "Celery workers."
   WORKER
   "The Airflow webserver (Airflow 2)."
   WEBSERVER

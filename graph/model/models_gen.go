@@ -7170,7 +7170,7 @@ const (
 	DeploymentReportGroupRuntimeVersion DeploymentReportGroup = "RUNTIME_VERSION"
 	// By the Airflow version the runtime ships.
 	DeploymentReportGroupAirflowVersion DeploymentReportGroup = "AIRFLOW_VERSION"
-	// By workspace (the workspace's global id).
+	// By workspace name (Astro workspace name, Software label).
 	DeploymentReportGroupWorkspace DeploymentReportGroup = "WORKSPACE"
 )
 
@@ -7303,7 +7303,7 @@ const (
 	LogSourceScheduler LogSource = "SCHEDULER"
 	// The triggerer, which runs deferred tasks.
 	LogSourceTriggerer LogSource = "TRIGGERER"
-	// Celery workers (task logs stay in Airflow).
+	// Celery workers.
 	LogSourceWorker LogSource = "WORKER"
 	// The Airflow webserver (Airflow 2).
 	LogSourceWebserver LogSource = "WEBSERVER"
