@@ -15351,7 +15351,7 @@ type RemoveSoftwareWorkspaceUserPayload {
 input AddSoftwareDeploymentUserInput {
   "The deployment: its global id (SoftwareDeployment.id) or its Houston id."
   deploymentId: ID!
-  "The user's e-mail address (a member of the deployment's workspace)."
+  "The user's e-mail address."
   email: String!
   "A DEPLOYMENT_* role."
   role: SoftwareRole! = DEPLOYMENT_VIEWER
@@ -15593,7 +15593,7 @@ type DeleteSoftwareDeploymentServiceAccountPayload {
 input CreateSoftwareUserInput {
   "The new user's e-mail address (also the username)."
   email: String!
-  "The password for local login. Never logged or echoed."
+  "The password for local login."
   password: String!
   "Default: the e-mail address."
   username: String
@@ -15617,7 +15617,7 @@ type CreateSoftwareUserPayload {
 input CreateSoftwareTokenInput {
   "Username or e-mail address."
   identity: String!
-  "The password. Never logged or echoed."
+  "The password."
   password: String!
   "Relay's ` + "`" + `clientMutationId` + "`" + `, echoed in the payload. Nothing is kept under it: this mutation has no credential to keep it under, and repeating it is safe (Houston refuses a second user with the same e-mail address; a second log-in is harmless)."
   clientMutationId: String

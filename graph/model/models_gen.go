@@ -61,7 +61,7 @@ type AddSoftwareDeploymentTeamPayload struct {
 type AddSoftwareDeploymentUserInput struct {
 	// The deployment: its global id (SoftwareDeployment.id) or its Houston id.
 	DeploymentID string `json:"deploymentId"`
-	// The user's e-mail address (a member of the deployment's workspace).
+	// The user's e-mail address.
 	Email string `json:"email"`
 	// A DEPLOYMENT_* role.
 	Role SoftwareRole `json:"role"`
@@ -3154,7 +3154,7 @@ type CreateSoftwareDeploymentServiceAccountPayload struct {
 type CreateSoftwareTokenInput struct {
 	// Username or e-mail address.
 	Identity string `json:"identity"`
-	// The password. Never logged or echoed.
+	// The password.
 	Password string `json:"password"`
 	// Relay's `clientMutationId`, echoed in the payload. Nothing is kept under it: this mutation has no credential to keep it under, and repeating it is safe (Houston refuses a second user with the same e-mail address; a second log-in is harmless).
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
@@ -3174,7 +3174,7 @@ type CreateSoftwareTokenPayload struct {
 type CreateSoftwareUserInput struct {
 	// The new user's e-mail address (also the username).
 	Email string `json:"email"`
-	// The password for local login. Never logged or echoed.
+	// The password for local login.
 	Password string `json:"password"`
 	// Default: the e-mail address.
 	Username *string `json:"username,omitempty"`
