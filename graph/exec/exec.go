@@ -9841,7 +9841,7 @@ type AstroOrganization implements Node {
     "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
     before: String
   ): AstroWorkspaceConnection!
-  "One workspace by Astro id (GetWorkspace, batched with every other workspace of the request). Null with NOT_FOUND when there is none."
+  "One workspace by Astro id: GetWorkspace, or one ListWorkspaces?workspaceIds=… for every workspace of the organization asked in the request. Null with NOT_FOUND when there is none."
   workspace(
     "The workspace's Astro id (not its global id)."
     id: String!
@@ -9863,7 +9863,7 @@ type AstroOrganization implements Node {
     "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
     before: String
   ): AstroDeploymentConnection!
-  "One deployment by Astro id (GetDeployment, batched). Null with NOT_FOUND when there is none."
+  "One deployment by Astro id: GetDeployment, or one ListDeployments?deploymentIds=… for every deployment of the organization asked in the request. Null with NOT_FOUND when there is none."
   deployment(
     "The deployment's Astro id (not its global id)."
     id: String!
@@ -9885,7 +9885,7 @@ type AstroOrganization implements Node {
     "Backward paging: only items before this cursor (an edge cursor or pageInfo.startCursor of this list)."
     before: String
   ): AstroClusterConnection!
-  "One cluster by Astro id (GetCluster, batched). Null with NOT_FOUND when there is none."
+  "One cluster by Astro id: GetCluster, or one ListClusters for every cluster of the organization asked in the request. Null with NOT_FOUND when there is none."
   cluster(
     "The cluster's Astro id (not its global id)."
     id: String!
@@ -15818,7 +15818,7 @@ interface Deployment {
   runtimeVersion: String
   "Airflow version that the runtime ships."
   airflowVersion: String
-  "The workspace the deployment belongs to (Astro: batched GetWorkspace; Software: in the deployment's own Houston document)."
+  "The workspace the deployment belongs to (Astro: GetWorkspace, or one ListWorkspaces for the workspaces of every deployment on the page; Software: in the deployment's own Houston document)."
   workspace: Workspace
   "When the deployment was created (RFC 3339, UTC)."
   createdAt: Time

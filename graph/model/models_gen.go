@@ -2038,15 +2038,15 @@ type AstroOrganization struct {
 	ProductPlans []*AstroProductPlan `json:"productPlans,omitempty"`
 	// Workspaces of the organization (ListWorkspaces: one Astro request per page); names and workspaceIds filter upstream.
 	Workspaces *AstroWorkspaceConnection `json:"workspaces"`
-	// One workspace by Astro id (GetWorkspace, batched with every other workspace of the request). Null with NOT_FOUND when there is none.
+	// One workspace by Astro id: GetWorkspace, or one ListWorkspaces?workspaceIds=… for every workspace of the organization asked in the request. Null with NOT_FOUND when there is none.
 	Workspace *AstroWorkspace `json:"workspace,omitempty"`
 	// Deployments of the organization, paged upstream: first 100 costs one Astro request.
 	Deployments *AstroDeploymentConnection `json:"deployments"`
-	// One deployment by Astro id (GetDeployment, batched). Null with NOT_FOUND when there is none.
+	// One deployment by Astro id: GetDeployment, or one ListDeployments?deploymentIds=… for every deployment of the organization asked in the request. Null with NOT_FOUND when there is none.
 	Deployment *AstroDeployment `json:"deployment,omitempty"`
 	// Clusters of the organization (DEDICATED and HYBRID; the shared clusters of STANDARD deployments are not listed).
 	Clusters *AstroClusterConnection `json:"clusters"`
-	// One cluster by Astro id (GetCluster, batched). Null with NOT_FOUND when there is none.
+	// One cluster by Astro id: GetCluster, or one ListClusters for every cluster of the organization asked in the request. Null with NOT_FOUND when there is none.
 	Cluster *AstroCluster `json:"cluster,omitempty"`
 	// The audit log for a time window (GetOrganizationAuditLogs, one Astro request; default: Astro's default window). startDate must come before endDate.
 	AuditLogs *AstroAuditLog `json:"auditLogs"`
