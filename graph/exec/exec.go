@@ -15818,7 +15818,7 @@ interface Deployment {
   runtimeVersion: String
   "Airflow version that the runtime ships."
   airflowVersion: String
-  "The workspace the deployment belongs to (Astro: GetWorkspace, or one ListWorkspaces for the workspaces of every deployment on the page; Software: in the deployment's own Houston document)."
+  "The workspace the deployment belongs to (Astro: GetWorkspace, or one ListWorkspaces per organization for the workspaces of every deployment on the page; Software: in the deployment's own Houston document)."
   workspace: Workspace
   "When the deployment was created (RFC 3339, UTC)."
   createdAt: Time
