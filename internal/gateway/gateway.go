@@ -1,12 +1,11 @@
 // Package gateway assembles the gateway's HTTP handler: the GraphQL server
-// with its transports, the per-request loaders, CORS, the playground and the
+// with its transports, the per-request loaders, CORS, GraphiQL and the
 // health endpoints. server.go and the tests build the same handler.
 package gateway
 
 import (
 	"context"
 	"crypto/subtle"
-	_ "embed"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -66,9 +65,6 @@ type Options struct {
 	// once (nil: config.DefaultLimits).
 	Limits *config.Limits
 }
-
-//go:embed playground.html
-var playgroundHTML []byte
 
 // New returns the gateway's handler.
 func New(o Options) http.Handler {
@@ -132,11 +128,7 @@ func New(o Options) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", errorCodes(api))
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'"+sockets(r.Host))
-		_, _ = w.Write(playgroundHTML)
-	})
+	mountGraphiQL(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	if o.Metrics != nil {
 		mux.Handle("GET /metrics", o.Metrics.Handler())
