@@ -42,6 +42,9 @@ type Options struct {
 	// Empty with a non-empty Fallback means everyone gets it (demo mode).
 	GatewayKeys        []string
 	CORSAllowedOrigins []string
+	// CORSAllowedHeaders are the request headers allowed across origins
+	// (nil: config.DefaultCORSAllowedHeaders).
+	CORSAllowedHeaders []string
 	LoaderWait         time.Duration
 	// DisableLoaders turns batching off, for measuring what it saves.
 	DisableLoaders bool
@@ -88,9 +91,9 @@ func New(o Options) http.Handler {
 	// and an SSE request is also a POST.
 	srv.AddTransport(websocketTransport(o))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(deferTransport{})
+	srv.AddTransport(&httpTransport{maxBatch: lim.MaxBatch, maxCost: lim.MaxCost})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if lim.Introspection {
 		srv.Use(extension.Introspection{})
@@ -143,10 +146,16 @@ func New(o Options) http.Handler {
 		_, _ = w.Write([]byte("ready\n"))
 	})
 
+	if o.CORSAllowedHeaders == nil {
+		o.CORSAllowedHeaders = config.DefaultCORSAllowedHeaders()
+	}
 	co := cors.Options{
 		AllowedOrigins:   o.CORSAllowedOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Astro-Token", "X-Astro-Organization-Id", "X-Houston-Token", "X-Gateway-Key", "Cache-Control"},
+		AllowedHeaders:   o.CORSAllowedHeaders,
+		// What a browser app may read of an answer besides the safelisted
+		// headers: when to come back after OVERLOADED or RATE_LIMITED.
+		ExposedHeaders:   []string{"Retry-After"},
 		AllowCredentials: false,
 		MaxAge:           600,
 	}
