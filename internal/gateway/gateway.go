@@ -150,9 +150,9 @@ func New(o Options) http.Handler {
 		o.CORSAllowedHeaders = config.DefaultCORSAllowedHeaders()
 	}
 	co := cors.Options{
-		AllowedOrigins:   o.CORSAllowedOrigins,
-		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders:   o.CORSAllowedHeaders,
+		AllowedOrigins: o.CORSAllowedOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders: o.CORSAllowedHeaders,
 		// What a browser app may read of an answer besides the safelisted
 		// headers: when to come back after OVERLOADED or RATE_LIMITED.
 		ExposedHeaders:   []string{"Retry-After"},
