@@ -109,7 +109,7 @@ func TestGraphQLOverHTTP(t *testing.T) {
 				"application/json":                  "application/json",
 				"application/graphql-response+json": "application/graphql-response+json",
 				"application/graphql-response+json, application/json;q=0.9": "application/graphql-response+json",
-				"application/json;q=0.5, application/graphql-response+json":  "application/graphql-response+json",
+				"application/json;q=0.5, application/graphql-response+json": "application/graphql-response+json",
 				"text/html, */*;q=0.1": "application/json",
 			} {
 				a := post(accept, `{"query":"{ __typename }"}`)
