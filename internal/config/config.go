@@ -43,7 +43,7 @@ type Config struct {
 	// token headers, X-Gateway-Key, Cache-Control) and those of common
 	// clients (traceparent, tracestate, baggage,
 	// apollographql-client-name, apollographql-client-version,
-	// X-Request-Id).
+	// X-Request-Id) and graphql-sse's X-GraphQL-Event-Stream-Token.
 	CORSAllowedHeaders []string
 	// LoaderWait is the dataloaders' batch window. Env LOADER_WAIT. Default 1ms.
 	LoaderWait time.Duration
@@ -105,6 +105,7 @@ func DefaultCORSAllowedHeaders() []string {
 	return []string{
 		"Content-Type", "Authorization", "X-Astro-Token", "X-Astro-Organization-Id", "X-Houston-Token", "X-Gateway-Key", "Cache-Control",
 		"traceparent", "tracestate", "baggage", "apollographql-client-name", "apollographql-client-version", "X-Request-Id",
+		"X-GraphQL-Event-Stream-Token",
 	}
 }
 

@@ -90,7 +90,8 @@ func New(o Options) http.Handler {
 	// Order matters: the first transport that supports a request serves it,
 	// and an SSE request is also a POST.
 	srv.AddTransport(websocketTransport(o))
-	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.Options{AllowedMethods: []string{"OPTIONS", "GET", "POST", "PUT", "DELETE"}})
+	srv.AddTransport(newSSESingle(o.RequestTimeout))
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive})
 	srv.AddTransport(deferTransport{})
 	srv.AddTransport(&httpTransport{maxBatch: lim.MaxBatch, maxCost: lim.MaxCost})
