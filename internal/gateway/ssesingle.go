@@ -32,7 +32,9 @@ import (
 //   - DELETE /graphql?operationId=… with the token stops one.
 //
 // A reservation belongs to the caller that made it (the hash of its
-// credentials): another caller's token finds nothing. Each operation runs
+// credentials): another caller's request with the token finds nothing;
+// only the stream may be opened with no credentials at all, as
+// EventSource does. Each operation runs
 // with the credentials and loaders of the POST that sent it; queries and
 // mutations are bounded by the request timeout, and all end with the
 // stream.
@@ -97,7 +99,12 @@ func (s *sseSingle) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	s.mu.Lock()
 	st := s.streams[streamToken(r)]
 	s.mu.Unlock()
-	if st == nil || st.caller != callerKey(r) {
+	key := callerKey(r)
+	// The stream itself may be opened without credentials (EventSource
+	// cannot send headers: the token is its ticket); with other
+	// credentials, or for anything else, the reservation is the caller's.
+	anonymousStream := r.Method == http.MethodGet && strings.HasPrefix(key, "addr:")
+	if st == nil || (st.caller != key && !anonymousStream) {
 		writeHTTPError(w, media, http.StatusNotFound, "no event stream is reserved under this token for this caller: reserve one with PUT")
 		return
 	}
