@@ -181,6 +181,16 @@ func graphiqlQuery(t *testing.T, ctx context.Context) {
 		assert.Positive(t, body.Data.Deployments.TotalCount)
 		assert.Len(t, body.Data.Deployments.Nodes, 3)
 
+		// @defer: GraphiQL reads multipart/mixed and merges the parts.
+		_, err = chromedp.Run(ctx, chromedp.Evaluate[any](queryEditor+`.setValue("{ deployments(first: 2) { nodes { name ... @defer { workspace { name } } } } }")`))
+		require.NoError(t, err)
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool](queryEditor+`.documentAST?.loc?.source?.body === `+queryEditor+`.getValue()`))
+		require.NoError(t, err)
+		resp = run(t, ctx, `"workspace": {`)
+		assert.NotContains(t, resp, `"errors"`, resp)
+		_, err = chromedp.Run(ctx, chromedp.Evaluate[any](queryEditor+`.setValue(`+jsString("{ deployments(first: 3) { totalCount nodes { name platform } } }")+`)`))
+		require.NoError(t, err)
+
 		// The docs explorer: the root types, then Query's fields.
 		require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[aria-label="Show Documentation Explorer"]`))))
 		_, err = chromedp.Run(ctx, chromedp.Poll[bool](`(document.querySelector(".graphiql-doc-explorer")?.textContent ?? "").includes("Query")`))
@@ -202,6 +212,14 @@ func graphiqlQuery(t *testing.T, ctx context.Context) {
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "graphiql.png"), png, 0o644))
 		}
 		require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[aria-label="Hide Documentation Explorer"]`))))
+
+		// The headers stay in the browser's storage: a reload keeps them.
+		require.NoError(t, chromedp.Do(ctx,
+			chromedp.Reload(),
+			chromedp.WaitVisible(chromedp.CSS(".graphiql-query-editor .CodeMirror")),
+		))
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool](headerEditor+`.getValue().includes(`+jsString(env.AstroToken)+`)`))
+		require.NoError(t, err, "the headers editor keeps the token across a reload")
 	})
 }
 

@@ -194,6 +194,12 @@ func TestGraphQLOverHTTP(t *testing.T) {
 			assert.Equal(t, "BAD_USER_INPUT", e.Errors[0].Extensions["code"], "a wrong hash is the caller's error")
 			assert.NotContains(t, keys, "data")
 
+			get := url.Values{"query": {q}, "extensions": {`{"persistedQuery":{"version":1,"sha256Hash":"` + strings.Repeat("0", 64) + `"}}`}}
+			a = send(t, env, http.MethodGet, env.GatewayURL+"?"+get.Encode(), "", "", "")
+			e, _ = decodeEnvelope(t, a.body)
+			require.Len(t, e.Errors, 1, "%s", a.body)
+			assert.Equal(t, "BAD_USER_INPUT", e.Errors[0].Extensions["code"], "over GET too")
+
 			a = post("", `{"query":"`+q+`","extensions":{"persistedQuery":{"version":1,"sha256Hash":"`+hash+`"}}}`)
 			e, _ = decodeEnvelope(t, a.body)
 			assert.Empty(t, e.Errors, "%s", a.body)
