@@ -94,7 +94,7 @@ func New(o Options) http.Handler {
 	srv.AddTransport(newSSESingle(o.RequestTimeout))
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive})
 	srv.AddTransport(deferTransport{})
-	srv.AddTransport(&httpTransport{maxBatch: lim.MaxBatch, maxCost: lim.MaxCost})
+	srv.AddTransport(&httpTransport{maxBatch: lim.MaxBatch, maxCost: lim.MaxCost, maxResponse: lim.MaxResponseBytes})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if lim.Introspection {
 		srv.Use(extension.Introspection{})

@@ -43,8 +43,9 @@ import (
 //     (the request's), their costs are added up against the cost limit,
 //     and the answer is the array of their responses, in order.
 type httpTransport struct {
-	maxBatch int // 0: no bound
-	maxCost  int // for a batch's total; 0: no bound
+	maxBatch    int   // 0: no bound
+	maxCost     int   // for a batch's total; 0: no bound
+	maxResponse int64 // for a batch's whole answer; 0: no bound
 }
 
 var _ graphql.Transport = (*httpTransport)(nil)
@@ -219,6 +220,20 @@ func (h *httpTransport) batch(w http.ResponseWriter, r *http.Request, exec graph
 	if err != nil {
 		writeHTTPError(w, media, http.StatusInternalServerError, "the batch's responses could not be encoded")
 		return
+	}
+	if h.maxResponse > 0 && int64(len(b)) > h.maxResponse {
+		// Each answer fits MAX_RESPONSE_BYTES; together they must too.
+		tooLarge := &wireResponse{Errors: gqlerror.List{{
+			Message:    fmt.Sprintf("the batch's responses are larger than %d bytes together: ask for fewer objects or fields, or split the batch", h.maxResponse),
+			Extensions: map[string]any{"code": fault.CodeResponseTooLarge, "maxBytes": h.maxResponse},
+		}}}
+		for i := range out {
+			out[i] = tooLarge
+		}
+		if b, err = json.Marshal(out); err != nil {
+			writeHTTPError(w, media, http.StatusInternalServerError, "the batch's responses could not be encoded")
+			return
+		}
 	}
 	w.Header().Set("Content-Type", mediaJSON+"; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))

@@ -264,6 +264,29 @@ func TestBatchedRequests(t *testing.T) {
 	})
 }
 
+// TestBatchResponseBound: answers that each fit MAX_RESPONSE_BYTES but
+// not together are replaced by RESPONSE_TOO_LARGE errors.
+func TestBatchResponseBound(t *testing.T) {
+	t.Parallel()
+	testenv.Run(t, testenv.Config{Configure: func(c *config.Config) { c.Limits.MaxResponseBytes = 2000 }}, func(t *testing.T, env *testenv.Env) {
+		one := `{"query":"{ deployments(first: 10) { nodes { name } } }"}`
+		a := send(t, env, http.MethodPost, env.GatewayURL, "application/json", "", `[`+one+`]`)
+		var out []json.RawMessage
+		require.NoError(t, json.Unmarshal(a.body, &out), "%s", a.body)
+		e, _ := decodeEnvelope(t, out[0])
+		require.Empty(t, e.Errors, "one answer fits: %s", out[0])
+		a = send(t, env, http.MethodPost, env.GatewayURL, "application/json", "", `[`+strings.TrimSuffix(strings.Repeat(one+",", 8), ",")+`]`)
+		require.Equal(t, http.StatusOK, a.status)
+		require.NoError(t, json.Unmarshal(a.body, &out), "%s", a.body)
+		require.Len(t, out, 8)
+		for _, o := range out {
+			e, _ := decodeEnvelope(t, o)
+			require.Len(t, e.Errors, 1)
+			assert.Equal(t, "RESPONSE_TOO_LARGE", e.Errors[0].Extensions["code"])
+		}
+	})
+}
+
 // dashboardQueries are what a dashboard screen asks at once, one query
 // per widget.
 var dashboardQueries = []string{

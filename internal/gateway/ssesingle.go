@@ -77,7 +77,15 @@ var _ graphql.Transport = (*sseSingle)(nil)
 // Supports takes a reservation (PUT) and every request that carries a
 // reservation's token.
 func (s *sseSingle) Supports(r *http.Request) bool {
-	return r.Header.Get("Upgrade") == "" && (r.Method == http.MethodPut || streamToken(r) != "")
+	if r.Header.Get("Upgrade") != "" {
+		return false
+	}
+	if r.Method == http.MethodPut || r.Header.Get(eventStreamTokenHeader) != "" {
+		return true
+	}
+	// ?token= only opens a stream (EventSource): a query's own URL
+	// parameters are never taken for a reservation.
+	return r.Method == http.MethodGet && r.URL.Query().Get("token") != "" && strings.Contains(r.Header.Get("Accept"), "text/event-stream")
 }
 
 func streamToken(r *http.Request) string {
