@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -58,6 +59,14 @@ func browser(t *testing.T) (context.Context, func() []string) {
 	paused := chromedp.Events(ctx, fetch.RequestPaused)
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("about:blank")))
 	_, err = chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{})
+	require.NoError(t, err)
+	// Every page records what its Content-Security-Policy refused and
+	// what it threw, for the tests to check (see pageProblems).
+	_, err = chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `
+		window.problems = [];
+		document.addEventListener("securitypolicyviolation", (e) => window.problems.push("CSP refused " + e.violatedDirective + ": " + e.blockedURI));
+		window.addEventListener("error", (e) => window.problems.push("error: " + e.message));
+		window.addEventListener("unhandledrejection", (e) => window.problems.push("unhandled rejection: " + String(e.reason)));`})
 	require.NoError(t, err)
 	go func() {
 		for ev, err := range paused {
@@ -212,6 +221,13 @@ func graphiqlQuery(t *testing.T, ctx context.Context) {
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "graphiql.png"), png, 0o644))
 		}
 		require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[aria-label="Hide Documentation Explorer"]`))))
+
+		recording, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`Array.isArray(window.problems)`))
+		require.NoError(t, err)
+		require.True(t, recording, "the page records its problems")
+		problems, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.problems`))
+		require.NoError(t, err)
+		assert.Empty(t, problems, "the page ran without CSP refusals or errors")
 
 		// The headers stay in the browser's storage: a reload keeps them.
 		require.NoError(t, chromedp.Do(ctx,
