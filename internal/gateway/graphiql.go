@@ -23,7 +23,8 @@ var graphiqlFiles embed.FS
 // (not scripts).
 const graphiqlCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'"
 
-// mountGraphiQL serves GraphiQL at / and its assets under /graphiql/.
+// mountGraphiQL serves GraphiQL at / and its script and stylesheet under
+// /graphiql/ (no directory listing).
 func mountGraphiQL(mux *http.ServeMux) {
 	assets, err := fs.Sub(graphiqlFiles, "graphiql")
 	if err != nil {
@@ -39,12 +40,20 @@ func mountGraphiQL(mux *http.ServeMux) {
 		w.Header().Set("Content-Security-Policy", graphiqlCSP+sockets(r.Host))
 		_, _ = w.Write(page)
 	})
-	files := http.StripPrefix("/graphiql/", http.FileServerFS(assets))
-	mux.Handle("GET /graphiql/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /graphiql/{file}", func(w http.ResponseWriter, r *http.Request) {
+		name := r.PathValue("file")
+		if name == "index.html" {
+			http.NotFound(w, r) // the page is served at /, with its CSP
+			return
+		}
+		if _, err := fs.Stat(assets, name); err != nil {
+			http.NotFound(w, r)
+			return
+		}
 		// The bundle changes with the gateway's version under the same
 		// name: a browser must not keep an old one.
 		w.Header().Set("Cache-Control", "no-cache")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		files.ServeHTTP(w, r)
-	}))
+		http.ServeFileFS(w, r, assets, name)
+	})
 }

@@ -3,6 +3,8 @@ package gateway_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -320,6 +322,37 @@ func graphiqlAstroDemo(t *testing.T, ctx context.Context) {
 			resp := run(t, ctx, `"data"`)
 			assert.NotContains(t, resp, `"errors"`, "%s: %s", step.example, resp)
 			assert.Contains(t, resp, step.want, step.example)
+		}
+	})
+}
+
+// TestGraphiQLAssets: the page and its two assets are served with their
+// types, the page with a CSP that allows only its own origin; nothing else
+// is, not even a listing.
+func TestGraphiQLAssets(t *testing.T) {
+	t.Parallel()
+	testenv.Run(t, testenv.Config{}, func(t *testing.T, env *testenv.Env) {
+		base := strings.TrimSuffix(env.GatewayURL, "graphql")
+		for path, want := range map[string]string{"": "text/html; charset=utf-8", "graphiql/graphiql.js": "text/javascript; charset=utf-8", "graphiql/graphiql.css": "text/css; charset=utf-8"} {
+			resp, err := http.Get(base + path)
+			require.NoError(t, err)
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			assert.Equal(t, http.StatusOK, resp.StatusCode, path)
+			assert.Equal(t, want, resp.Header.Get("Content-Type"), path)
+			assert.NotEmpty(t, body, path)
+			if path == "" {
+				csp := resp.Header.Get("Content-Security-Policy")
+				assert.Contains(t, csp, "default-src 'self'")
+				assert.Contains(t, csp, "script-src 'self';")
+				assert.NotRegexp(t, `(src|href)="https?://`, string(body), "no asset from another host")
+			}
+		}
+		for _, path := range []string{"graphiql/", "graphiql/index.html", "graphiql/nope.js", "graphiql/../go.mod"} {
+			resp, err := http.Get(base + path)
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, http.StatusNotFound, resp.StatusCode, path)
 		}
 	})
 }
