@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -211,6 +213,13 @@ func (h *httpTransport) batch(w http.ResponseWriter, r *http.Request, exec graph
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				// Outside the handler's goroutine net/http recovers nothing:
+				// a panic here would end the process.
+				defer func() {
+					if p := recover(); p != nil {
+						out[i] = internalError(p)
+					}
+				}()
 				out[i] = execute(ctx, exec, oc)
 			}()
 		}
@@ -275,6 +284,13 @@ func execute(ctx context.Context, exec graphql.GraphExecutor, oc *graphql.Operat
 		data = json.RawMessage("null")
 	}
 	return &wireResponse{Errors: resp.Errors, Data: data, Extensions: resp.Extensions}
+}
+
+// internalError answers an operation whose goroutine panicked: logged with
+// its stack, INTERNAL to the client (the panic value is not shown).
+func internalError(p any) *wireResponse {
+	slog.Error("panic in a GraphQL operation", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+	return &wireResponse{Errors: gqlerror.List{{Message: "internal error", Extensions: map[string]any{"code": fault.CodeInternal}}}}
 }
 
 func writeGraphQL(w http.ResponseWriter, media string, status int, resp *wireResponse) {

@@ -302,6 +302,16 @@ func (s *sseSingle) operate(w http.ResponseWriter, r *http.Request, exec graphql
 // unless the client stopped it (DELETE) or the stream ended.
 func (s *sseSingle) run(ctx context.Context, cancel context.CancelFunc, exec graphql.GraphExecutor, oc *graphql.OperationContext, st *sseStream, id string) {
 	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			// Not in a handler's goroutine: nothing else would recover.
+			r := internalError(p)
+			select {
+			case st.events <- sseEvent{"next", eventData(map[string]any{"id": id, "payload": r})}:
+			case <-st.done:
+			}
+		}
+	}()
 	send := func(stop <-chan struct{}, name string, v any) bool {
 		b, err := json.Marshal(v)
 		if err != nil {
@@ -338,4 +348,10 @@ func (s *sseSingle) run(ctx context.Context, cancel context.CancelFunc, exec gra
 	if mine {
 		send(nil, "complete", map[string]any{"id": id})
 	}
+}
+
+// eventData encodes an event's data (maps of JSON values: it cannot fail).
+func eventData(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
 }
