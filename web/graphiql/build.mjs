@@ -3,12 +3,16 @@
 // Run by `go generate ./internal/gateway` after `npm ci` here; the output
 // is committed, and CI checks that a fresh build reproduces it byte for
 // byte (pinned packages, esbuild's deterministic output, no timestamps).
-import { build } from "esbuild";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
+if (!existsSync(join(here, "node_modules", "esbuild"))) {
+  console.error("web/graphiql: the pinned packages are not installed: run `npm ci` in web/graphiql first");
+  process.exit(1);
+}
+const { build } = await import("esbuild");
 const out = join(here, "..", "..", "internal", "gateway", "graphiql");
 mkdirSync(out, { recursive: true });
 
