@@ -154,7 +154,7 @@ func graphiqlQuery(t *testing.T, ctx context.Context) {
 	testenv.Run(t, testenv.Config{}, func(t *testing.T, env *testenv.Env) {
 		openGraphiQL(t, ctx, env)
 		// GraphiQL loads the schema by introspection: wait for it, then type.
-		_, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!document.querySelector(".graphiql-query-editor .CodeMirror") && `+queryEditor+`.state.lint !== undefined`))
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!document.querySelector(".graphiql-query-editor .CodeMirror") && !!`+queryEditor+`.options.hintOptions?.schema`))
 		require.NoError(t, err)
 		_, err = chromedp.Run(ctx, chromedp.Evaluate[any](queryEditor+`.setValue(""); `+queryEditor+`.focus()`))
 		require.NoError(t, err)
