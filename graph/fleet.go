@@ -26,6 +26,7 @@ import (
 // fleetDeployment is one deployment with the keys it is ordered by.
 type fleetDeployment struct {
 	node             model.Deployment // nil for a Software one until softwarePage
+	from             *loader.Loaders  // the backend's loaders
 	softwareID       string           // Houston id of a Software deployment
 	id, name         string
 	created, updated time.Time
@@ -41,7 +42,8 @@ type deploymentQuery struct {
 	field     model.DeploymentOrderField
 	dir       model.OrderDirection
 	wsAstro   map[string][]string // organization → workspace ids
-	wsHouston []string
+	wsHouston map[string][]string // installation → workspace ids
+	backends  map[string]bool     // nil: every backend
 	wsRaw     []string // raw ids: tried on both platforms
 	wsFilter  bool
 	fullScan  bool // read every deployment (reports), not just the page
@@ -52,8 +54,7 @@ func parseDeploymentQuery(ctx context.Context, filter *model.DeploymentFilter, o
 	if err != nil {
 		return nil, err
 	}
-	l := loader.For(ctx)
-	q := &deploymentQuery{page: p, astro: l.HasAstroToken(), software: l.HasHoustonToken(),
+	q := &deploymentQuery{page: p, astro: true, software: true,
 		field: model.DeploymentOrderFieldName, dir: model.OrderDirectionAsc}
 	if orderBy != nil {
 		q.field, q.dir = orderBy.Field, orderBy.Direction
@@ -66,8 +67,14 @@ func parseDeploymentQuery(ctx context.Context, filter *model.DeploymentFilter, o
 		for _, pl := range filter.Platforms {
 			want[pl] = true
 		}
-		q.astro = q.astro && want[model.PlatformAstro]
-		q.software = q.software && want[model.PlatformSoftware]
+		q.astro = want[model.PlatformAstro]
+		q.software = want[model.PlatformSoftware]
+	}
+	if filter.Backends != nil {
+		q.backends = map[string]bool{}
+		for _, b := range filter.Backends {
+			q.backends[b] = true
+		}
 	}
 	if len(filter.Statuses) > 0 {
 		q.statuses = map[model.DeploymentStatus]bool{}
@@ -81,6 +88,7 @@ func parseDeploymentQuery(ctx context.Context, filter *model.DeploymentFilter, o
 	if filter.WorkspaceIds != nil {
 		q.wsFilter = true
 		q.wsAstro = map[string][]string{}
+		q.wsHouston = map[string][]string{}
 		for _, id := range filter.WorkspaceIds {
 			g, err := decodeID(id)
 			switch {
@@ -88,8 +96,8 @@ func parseDeploymentQuery(ctx context.Context, filter *model.DeploymentFilter, o
 				q.wsRaw = append(q.wsRaw, id)
 			case g.Type == typeAstroWorkspace:
 				q.wsAstro[g.Parts[0]] = append(q.wsAstro[g.Parts[0]], g.Parts[1])
-			case g.Type == typeSoftwareWorkspace && g.Parts[0] == l.Installation():
-				q.wsHouston = append(q.wsHouston, g.Parts[1])
+			case g.Type == typeSoftwareWorkspace:
+				q.wsHouston[g.Parts[0]] = append(q.wsHouston[g.Parts[0]], g.Parts[1])
 			default:
 				return nil, fault.Input("filter.workspaceIds", "%q is not a workspace id", id)
 			}
@@ -117,38 +125,30 @@ func fleetDeployments(ctx context.Context, filter *model.DeploymentFilter, order
 		return nil, err
 	}
 	var (
-		wg         sync.WaitGroup
-		mu         sync.Mutex
-		all        []fleetDeployment
-		total      int
-		failed     int
-		platformsN int
+		mu    sync.Mutex
+		all   []fleetDeployment
+		total int
 	)
-	collect := func(items []fleetDeployment, n int, err error) {
+	err = eachBackend(ctx, q, filter, func(mctx context.Context, m *loader.Loaders, platform model.Platform) error {
+		read := fleetAstroDeployments
+		if platform == model.PlatformSoftware {
+			read = fleetSoftwareDeployments
+		}
+		items, n, err := read(mctx, q)
+		if err != nil {
+			return err
+		}
+		for i := range items {
+			items[i].from = m
+		}
 		mu.Lock()
 		defer mu.Unlock()
-		if err != nil {
-			failed++
-			graphql.AddError(ctx, err)
-			return
-		}
 		all = append(all, items...)
 		total += n
-	}
-	if q.astro {
-		platformsN++
-		wg.Go(func() { collect(fleetAstroDeployments(ctx, q)) })
-	}
-	if q.software {
-		platformsN++
-		wg.Go(func() { collect(fleetSoftwareDeployments(ctx, q)) })
-	}
-	wg.Wait()
-	if platformsN == 0 && !loader.For(ctx).HasAstro() && !loader.For(ctx).HasHouston() {
-		return nil, fault.ErrNotConfigured
-	}
-	if platformsN == 0 && (filter == nil || filter.Platforms == nil) {
-		return nil, fault.ErrNoToken
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	sortFleet(all, q.field, q.dir)
 	window := slice(all, q.page)
@@ -162,6 +162,52 @@ func fleetDeployments(ctx context.Context, filter *model.DeploymentFilter, order
 		}
 	}
 	return deploymentConnection(nodes, q.page, total), nil
+}
+
+// eachBackend runs fn, concurrently, for every backend and platform the
+// query selects and the caller has a credential for, each with a context
+// that carries that backend's loaders. A backend that fails adds its error
+// (naming the backend in a fleet) and the others still count: the answer
+// is partial. It fails only when nothing could run at all.
+func eachBackend(ctx context.Context, q *deploymentQuery, filter *model.DeploymentFilter,
+	fn func(ctx context.Context, m *loader.Loaders, platform model.Platform) error,
+) error {
+	l := loader.For(ctx)
+	var wg sync.WaitGroup
+	ran := 0
+	for _, m := range l.Members() {
+		if q.backends != nil && !q.backends[m.Name()] {
+			continue
+		}
+		mctx := loader.WithLoaders(ctx, m)
+		for _, pl := range m.Platforms() {
+			platform := model.PlatformAstro
+			if pl == loader.PlatformSoftware {
+				platform = model.PlatformSoftware
+			}
+			if platform == model.PlatformAstro && (!q.astro || !m.HasAstroToken()) ||
+				platform == model.PlatformSoftware && (!q.software || !m.HasHoustonToken()) {
+				continue
+			}
+			ran++
+			wg.Go(func() {
+				if err := fn(mctx, m, platform); err != nil {
+					if l.InFleet() {
+						err = fault.Named(m.Name(), err)
+					}
+					graphql.AddError(ctx, err)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if ran == 0 && !l.HasAstro() && !l.HasHouston() {
+		return fault.ErrNotConfigured
+	}
+	if ran == 0 && (filter == nil || (filter.Platforms == nil && filter.Backends == nil)) {
+		return fault.ErrNoToken
+	}
+	return nil
 }
 
 func sortFleet(all []fleetDeployment, field model.DeploymentOrderField, dir model.OrderDirection) {
@@ -326,7 +372,7 @@ func fleetWorkspaces(ctx context.Context, filter *model.WorkspaceFilter, first *
 		return nil, err
 	}
 	l := loader.For(ctx)
-	doAstro, doSoftware := l.HasAstroToken(), l.HasHoustonToken()
+	doAstro, doSoftware := true, true
 	search := ""
 	if filter != nil {
 		if filter.Platforms != nil {
@@ -334,10 +380,17 @@ func fleetWorkspaces(ctx context.Context, filter *model.WorkspaceFilter, first *
 			for _, pl := range filter.Platforms {
 				want[pl] = true
 			}
-			doAstro, doSoftware = doAstro && want[model.PlatformAstro], doSoftware && want[model.PlatformSoftware]
+			doAstro, doSoftware = want[model.PlatformAstro], want[model.PlatformSoftware]
 		}
 		if filter.Search != nil {
 			search = *filter.Search
+		}
+	}
+	var backends map[string]bool
+	if filter != nil && filter.Backends != nil {
+		backends = map[string]bool{}
+		for _, b := range filter.Backends {
+			backends[b] = true
 		}
 	}
 	type item struct {
@@ -357,29 +410,41 @@ func fleetWorkspaces(ctx context.Context, filter *model.WorkspaceFilter, first *
 		all = append(all, item{n, name, id})
 		mu.Unlock()
 	}
-	if doAstro {
-		wg.Go(func() {
-			if err := eachAstroWorkspace(ctx, func(w *astro.Workspace) {
-				m := convertAstroWorkspace(w)
-				add(m, m.Name, m.ID)
-			}); err != nil {
-				graphql.AddError(ctx, err)
-			}
-		})
+	named := func(m *loader.Loaders, err error) error {
+		if l.InFleet() {
+			return fault.Named(m.Name(), err)
+		}
+		return err
 	}
-	if doSoftware {
-		wg.Go(func() {
-			sel := houston.With(softwareWorkspaceSelection(ctx, connectionNodeSelection(ctx)), "label")
-			ws, err := listSoftwareWorkspaces(ctx, sel)
-			if err != nil {
-				graphql.AddError(ctx, err)
-				return
-			}
-			for _, w := range ws {
-				m := convertSoftwareWorkspace(l.Installation(), w)
-				add(m, m.Name, m.ID)
-			}
-		})
+	for _, m := range l.Members() {
+		if backends != nil && !backends[m.Name()] {
+			continue
+		}
+		mctx := loader.WithLoaders(ctx, m)
+		if doAstro && m.HasAstroToken() {
+			wg.Go(func() {
+				if err := eachAstroWorkspace(mctx, func(w *astro.Workspace) {
+					m := convertAstroWorkspace(w)
+					add(m, m.Name, m.ID)
+				}); err != nil {
+					graphql.AddError(ctx, named(m, err))
+				}
+			})
+		}
+		if doSoftware && m.HasHoustonToken() {
+			wg.Go(func() {
+				sel := houston.With(softwareWorkspaceSelection(mctx, connectionNodeSelection(mctx)), "label")
+				ws, err := listSoftwareWorkspaces(mctx, sel)
+				if err != nil {
+					graphql.AddError(ctx, named(m, err))
+					return
+				}
+				for _, w := range ws {
+					n := convertSoftwareWorkspace(m.Installation(), w)
+					add(n, n.Name, n.ID)
+				}
+			})
+		}
 	}
 	wg.Wait()
 	sort.SliceStable(all, func(i, j int) bool {
@@ -426,30 +491,52 @@ func eachAstroWorkspace(ctx context.Context, fn func(*astro.Workspace)) error {
 // selection, in one aliased document, and puts them in place. A deployment
 // that can no longer be read is dropped from the page, with the error.
 func softwarePage(ctx context.Context, window []fleetDeployment) error {
-	l := loader.For(ctx)
 	sel := softwareDeploymentSelection(ctx, connectionNodeSelection(ctx))
-	var idx []int
-	var keys []loader.SoftwareKey
+	// One batch per installation, all enqueued before any is awaited.
+	type batch struct {
+		l     *loader.Loaders
+		idx   []int
+		keys  []loader.SoftwareKey
+		thunk func() ([]*houston.Deployment, []error)
+	}
+	var batches []*batch
+	byLoaders := map[*loader.Loaders]*batch{}
 	for i, d := range window {
-		if d.softwareID != "" {
-			idx = append(idx, i)
-			keys = append(keys, l.SoftwareKey(d.softwareID, sel))
-		}
-	}
-	if len(keys) == 0 {
-		return nil
-	}
-	ds, errs := l.SoftwareDeployment.LoadMany(ctx, keys)()
-	var first error
-	for j, i := range idx {
-		if errs != nil && errs[j] != nil {
-			window[i].node = nil
-			if first == nil {
-				first = errs[j]
-			}
+		if d.softwareID == "" {
 			continue
 		}
-		window[i].node = convertSoftwareDeployment(l.Installation(), ds[j])
+		l := d.from
+		if l == nil {
+			l = loader.For(ctx)
+		}
+		b := byLoaders[l]
+		if b == nil {
+			b = &batch{l: l}
+			byLoaders[l] = b
+			batches = append(batches, b)
+		}
+		b.idx = append(b.idx, i)
+		b.keys = append(b.keys, l.SoftwareKey(d.softwareID, sel))
+	}
+	for _, b := range batches {
+		b.thunk = b.l.SoftwareDeployment.LoadMany(loader.WithLoaders(ctx, b.l), b.keys)
+	}
+	var first error
+	for _, b := range batches {
+		ds, errs := b.thunk()
+		for j, i := range b.idx {
+			if errs != nil && errs[j] != nil {
+				window[i].node = nil
+				if first == nil {
+					first = errs[j]
+					if b.l.InFleet() {
+						first = fault.Named(b.l.Name(), first)
+					}
+				}
+				continue
+			}
+			window[i].node = convertSoftwareDeployment(b.l.Installation(), ds[j])
+		}
 	}
 	return first
 }
@@ -461,7 +548,7 @@ func softwareWorkspaceFilter(ctx context.Context, q *deploymentQuery) (ids []str
 	if !q.wsFilter {
 		return nil, false, nil
 	}
-	ids = append([]string{}, q.wsHouston...)
+	ids = append([]string{}, q.wsHouston[loader.For(ctx).Installation()]...)
 	if len(q.wsRaw) > 0 {
 		ws, err := listSoftwareWorkspaces(ctx, houston.Fields("id"))
 		if err != nil {

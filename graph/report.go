@@ -8,8 +8,6 @@ import (
 
 	"github.com/astro-gateway/gateway/internal/fault"
 
-	"github.com/99designs/gqlgen/graphql"
-
 	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/graph/model"
@@ -23,20 +21,12 @@ func deploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, 
 		return nil, err
 	}
 	q.fullScan = true
-	l := loader.For(ctx)
-	if !q.astro && !q.software && (filter == nil || filter.Platforms == nil) {
-		if !l.HasAstro() && !l.HasHouston() {
-			return nil, fault.ErrNotConfigured
-		}
-		return nil, fault.ErrNoToken
-	}
 	var (
 		mu   sync.Mutex
 		rows = map[string]*model.DeploymentReportRow{}
-		wg   sync.WaitGroup
 	)
-	// Each platform counts on its own and is merged only if it finished: a
-	// platform that failed half-way must not leave half its counts.
+	// Each backend counts on its own and is merged only if it finished: a
+	// backend that failed half-way must not leave half its counts.
 	merge := func(platform model.Platform, counts map[string]int) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -54,27 +44,30 @@ func deploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, 
 			}
 		}
 	}
-	run := func(platform model.Platform, fn func(context.Context, *deploymentQuery, model.DeploymentReportGroup, func(string)) error) {
+	err = eachBackend(ctx, q, filter, func(mctx context.Context, m *loader.Loaders, platform model.Platform) error {
+		fn := reportAstro
+		if platform == model.PlatformSoftware {
+			fn = reportSoftware
+		}
 		counts := map[string]int{}
-		err := fn(ctx, q, groupBy, func(key string) {
+		err := fn(mctx, q, groupBy, func(key string) {
+			if groupBy == model.DeploymentReportGroupBackend {
+				key = m.Name()
+			}
 			if key == "" {
 				key = "unknown"
 			}
 			counts[key]++
 		})
 		if err != nil {
-			graphql.AddError(ctx, err)
-			return
+			return err
 		}
 		merge(platform, counts)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if q.astro {
-		wg.Go(func() { run(model.PlatformAstro, reportAstro) })
-	}
-	if q.software {
-		wg.Go(func() { run(model.PlatformSoftware, reportSoftware) })
-	}
-	wg.Wait()
 	out := &model.DeploymentReport{GroupBy: groupBy}
 	for _, r := range rows {
 		out.Rows = append(out.Rows, r)

@@ -33,6 +33,9 @@ type Gateway struct {
 	AstroURL, HoustonURL string
 	// Demo is the embedded simulators in demo mode, nil otherwise.
 	Demo *demo.Backends
+	// Backends are a fleet's backend names, in configuration order; nil
+	// without a fleet.
+	Backends []string
 
 	closers []func()
 }
@@ -56,6 +59,14 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 		x.Logger = slog.Default()
 	}
 	g := &Gateway{AstroURL: cfg.AstroAPIURL, HoustonURL: cfg.HoustonURL}
+	if f := cfg.Fleet; f != nil {
+		if len(f.Astro) > 0 {
+			g.AstroURL = f.Astro[0].URL
+		}
+		if len(f.Software) > 0 {
+			g.HoustonURL = f.Software[0].URL
+		}
+	}
 	opts := Options{
 		GatewayKeys: cfg.GatewayKeys, CORSAllowedOrigins: cfg.CORSAllowedOrigins,
 		LoaderWait: cfg.LoaderWait, RequestTimeout: cfg.RequestTimeout, LogPollInterval: cfg.LogPollInterval,
@@ -69,7 +80,8 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 		}
 		g.closers = append(g.closers, sims.Close)
 		g.Demo, g.AstroURL, g.HoustonURL = sims, sims.AstroURL, sims.HoustonURL
-		x.Fallback = &loader.Credentials{AstroToken: sims.AstroToken, HoustonToken: sims.HoustonToken}
+		x.Fallback = &loader.Credentials{AstroToken: sims.AstroToken, HoustonToken: sims.HoustonToken,
+			Tokens: sims.Tokens, OrganizationIDs: map[string]string{}}
 	}
 	if x.Fallback != nil {
 		opts.Fallback, opts.GatewayKeys = *x.Fallback, nil
@@ -87,7 +99,30 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 	}
 	g.Metrics, opts.Metrics, opts.Health, opts.Limits = bo.Metrics, bo.Metrics, bo.Health, &cfg.Limits
 	opts.Idempotency = bo.Idempotency
-	if opts.Astro, opts.Houston, err = NewBackends(bo); err != nil {
+	fleet := cfg.Fleet
+	if fleet == nil && g.Demo != nil && g.Demo.Fleet != nil {
+		fleet = g.Demo.Fleet
+	}
+	if fleet != nil {
+		members, service, err := buildFleet(fleet, bo)
+		if err != nil {
+			g.Close()
+			return nil, err
+		}
+		opts.Fleet = members
+		if x.Fallback == nil {
+			opts.Fallback = service
+		}
+		for _, m := range members {
+			g.Backends = append(g.Backends, m.Name)
+			if m.Astro != nil && opts.Astro == nil {
+				opts.Astro = m.Astro
+			}
+			if m.Houston != nil && opts.Houston == nil {
+				opts.Houston = m.Houston
+			}
+		}
+	} else if opts.Astro, opts.Houston, err = NewBackends(bo); err != nil {
 		g.Close()
 		return nil, err
 	}

@@ -36,6 +36,9 @@ import (
 type Options struct {
 	Astro   *astro.Client   // nil: no Astro backend
 	Houston *houston.Client // nil: no Software backend
+	// Fleet, when set, is every backend of a fleet by name (Astro and
+	// Houston are then its first Astro and Software backends).
+	Fleet []loader.Member
 	// Fallback supplies the credentials a caller did not send: demo tokens,
 	// or service tokens for a caller with a valid gateway key.
 	Fallback loader.Credentials
@@ -84,7 +87,7 @@ func New(o Options) http.Handler {
 	if o.Idempotency == nil {
 		o.Idempotency = idempotency.NewMemory(idempotency.DefaultTTL)
 	}
-	lcfg := loader.Config{Astro: o.Astro, Houston: o.Houston, Wait: o.LoaderWait, Disabled: o.DisableLoaders, Idempotency: o.Idempotency}
+	lcfg := loader.Config{Astro: o.Astro, Houston: o.Houston, Fleet: o.Fleet, Wait: o.LoaderWait, Disabled: o.DisableLoaders, Idempotency: o.Idempotency}
 	if o.Metrics != nil {
 		lcfg.ObserveBatch = o.Metrics.Batch
 	}
@@ -108,6 +111,9 @@ func New(o Options) http.Handler {
 		MaxTokens: lim.MaxTokens, Introspection: lim.Introspection,
 	}})
 	srv.AroundFields(stopWhenDone)
+	if len(o.Fleet) > 0 {
+		srv.AroundFields(graph.RouteFleet)
+	}
 	srv.AroundResponses(boundResponse(lim.MaxResponseBytes, o.RequestTimeout))
 	srv.Use(graph.StreamErrors{})
 	srv.AroundOperations(perOperation(lcfg, o.RequestTimeout))
@@ -151,10 +157,18 @@ func New(o Options) http.Handler {
 		_, _ = w.Write([]byte("ready\n"))
 	})
 
+	headers := []string{"Content-Type", "Authorization", "X-Astro-Token", "X-Astro-Organization-Id", "X-Houston-Token", "X-Gateway-Key", "Cache-Control"}
+	for _, m := range o.Fleet {
+		if m.Astro != nil {
+			headers = append(headers, "X-Astro-Token-"+m.Name, "X-Astro-Organization-Id-"+m.Name)
+		} else {
+			headers = append(headers, "X-Houston-Token-"+m.Name)
+		}
+	}
 	co := cors.Options{
 		AllowedOrigins:   o.CORSAllowedOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Astro-Token", "X-Astro-Organization-Id", "X-Houston-Token", "X-Gateway-Key", "Cache-Control"},
+		AllowedHeaders:   headers,
 		AllowCredentials: false,
 		MaxAge:           600,
 	}
@@ -182,6 +196,9 @@ func sockets(host string) string {
 // payload). Fallback credentials fill what the caller did not send when the
 // caller holds a gateway key, or when no keys are configured (demo mode).
 func credentials(get func(string) string, o Options) (c loader.Credentials) {
+	if len(o.Fleet) > 0 {
+		return fleetCredentials(get, o)
+	}
 	c = loader.Credentials{
 		AstroToken:          get("X-Astro-Token"),
 		AstroOrganizationID: get("X-Astro-Organization-Id"),

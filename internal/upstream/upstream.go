@@ -69,7 +69,12 @@ func CallOf(req *http.Request) Call {
 // Options configure a chain.
 type Options struct {
 	Backend string
-	Policy  Policy
+	// Instance names the backend in a fleet (an Astro organization's or a
+	// Software installation's configured name): limiter and cache keys
+	// carry it, so two backends never share a budget or an entry. Empty:
+	// the one backend of its kind.
+	Instance string
+	Policy   Policy
 	// Limiter admits requests per token and class; nil: no limit.
 	Limiter limiter.Waiter
 	// Cache holds reads; nil: none (identical concurrent reads are still
@@ -97,12 +102,16 @@ func Chain(o Options) http.RoundTripper {
 	p := o.Policy
 	t := Metrics(o.Metrics, o.Backend, func(r *http.Request) string { return CallOf(r).Operation }, o.Network)
 	t = Attempt(o.AttemptTimeout, t)
+	if o.Limiter != nil && o.Instance != "" {
+		o.Limiter = limiter.Prefixed(o.Limiter, o.Instance)
+	}
 	if o.Limiter != nil {
 		t = limiter.Transport(o.Limiter, o.Backend, func(r *http.Request) string { return CallOf(r).Class }, o.Metrics, t)
 	}
 	t = Retry(o.Retry, p, t)
 	t = cache.NewTransport(o.Cache, cache.Rules{
-		Backend: o.Backend,
+		Backend:  o.Backend,
+		Instance: o.Instance,
 		Classify: func(r *http.Request) (cache.Kind, []string) {
 			c := CallOf(r)
 			return c.Kind, c.Scopes
