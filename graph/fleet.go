@@ -44,7 +44,7 @@ type deploymentQuery struct {
 	wsAstro   map[string][]string // organization → workspace ids
 	wsHouston map[string][]string // installation → workspace ids
 	backends  map[string]bool     // nil: every backend
-	wsRaw     []string // raw ids: tried on both platforms
+	wsRaw     []string            // raw ids: tried on both platforms
 	wsFilter  bool
 	fullScan  bool // read every deployment (reports), not just the page
 }
