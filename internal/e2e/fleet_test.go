@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -278,6 +279,23 @@ software:
 	r.Decode(t, &one)
 	assert.Equal(t, want["legacy"]+want["org-b"], one.Deployments.TotalCount)
 
+	// The exports: one row per deployment, with a header row.
+	csvRows := exportRows(t, base+"export/deployments.csv", key)
+	require.Len(t, csvRows, sum+1)
+	assert.Equal(t, []string{"backend", "platform", "id", "deploymentId", "name", "status", "runtimeVersion", "airflowVersion",
+		"workspaceId", "workspaceName", "releaseName", "createdAt", "updatedAt"}, csvRows[0])
+	fromCSV := map[string]int{}
+	ids := map[string]bool{}
+	for _, row := range csvRows[1:] {
+		fromCSV[row[0]]++
+		ids[row[2]] = true
+	}
+	assert.Equal(t, want, fromCSV)
+	assert.Len(t, ids, sum, "no deployment twice")
+	upRows := exportRows(t, base+"export/upgrade-report.csv?backends=org-a,prod", key)
+	assert.Len(t, upRows, want["org-a"]+want["prod"]+1)
+	assert.Equal(t, "latestRuntimeVersion", upRows[0][8])
+
 	// One installation stops: partial data, with an error naming it.
 	sims[3].proc.cmd.Cancel()
 	_ = sims[3].proc.cmd.Wait()
@@ -290,4 +308,36 @@ software:
 	assert.Equal(t, "legacy", r.Errors[0].Extensions["backendName"])
 	assert.True(t, strings.HasPrefix(r.Errors[0].Message, "legacy: "), r.Errors[0].Message)
 	assert.NotEmpty(t, r.Errors[0].Extensions["code"])
+
+	// The export says so too: in NDJSON, a last line with the errors.
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, base+"export/deployments.ndjson", nil)
+	require.NoError(t, err)
+	req.Header.Set("X-Gateway-Key", "fleet-key")
+	req.Header.Set("Cache-Control", "no-cache")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	assert.Len(t, lines, sum-want["legacy"]+1)
+	assert.Contains(t, lines[len(lines)-1], `"backendName":"legacy"`)
+	assert.Contains(t, resp.Trailer.Get("X-Export-Errors"), "legacy")
+}
+
+// exportRows downloads a CSV export.
+func exportRows(t *testing.T, url string, headers map[string]string) [][]string {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+	require.NoError(t, err)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "text/csv; charset=utf-8", resp.Header.Get("Content-Type"))
+	rows, err := csv.NewReader(resp.Body).ReadAll()
+	require.NoError(t, err)
+	return rows
 }

@@ -138,6 +138,7 @@ func New(o Options) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", errorCodes(api))
+	mux.Handle("GET /export/{file}", errorCodes(exportHandler(errorCodes(api), o.RequestTimeout)))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'"+sockets(r.Host))
