@@ -55,6 +55,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	t.Run("query", func(t *testing.T) { playgroundQuery(t, ctx) })
 	t.Run("follow logs", func(t *testing.T) { playgroundFollowsLogs(t, ctx) })
 	t.Run("astro demo flow", func(t *testing.T) { playgroundAstroDemo(t, ctx) })
+	t.Run("download export", func(t *testing.T) { playgroundDownloadsExport(t, ctx) })
 }
 
 // playgroundAstroDemo walks the "Astro demo" examples in order, as a person
