@@ -155,10 +155,12 @@ func fleetDeployments(ctx context.Context, filter *model.DeploymentFilter, order
 	if err := softwarePage(ctx, window); err != nil {
 		graphql.AddError(ctx, err)
 	}
+	l := loader.For(ctx)
 	nodes := make([]model.Deployment, 0, len(window))
 	for _, d := range window {
 		if d.node != nil {
 			nodes = append(nodes, d.node)
+			l.Remember(d.node, d.from)
 		}
 	}
 	return deploymentConnection(nodes, q.page, total), nil
@@ -292,6 +294,17 @@ func fleetAstroDeployments(ctx context.Context, q *deploymentQuery) ([]fleetDepl
 	return out, total, nil
 }
 
+// fleetLimit is how many of an organization's deployments to read for a
+// window that ends at n: n itself for a dashboard's pages, and from 1,000
+// on a multiple of 10,000, so the successive pages of an export ask the
+// same question and the cache answers all but the first.
+func fleetLimit(n int) int {
+	if n < 1000 {
+		return upstreamLimit(n)
+	}
+	return (n/10000 + 1) * 10000
+}
+
 func astroOrgDeployments(ctx context.Context, c *astro.Client, org string, ws []string, q *deploymentQuery) ([]*astro.Deployment, int, error) {
 	opts := &astro.ListDeploymentsOptions{WorkspaceIDs: ws}
 	// Ties are broken as the gateway breaks them (createdAt, then id), so
@@ -301,7 +314,7 @@ func astroOrgDeployments(ctx context.Context, c *astro.Client, org string, ws []
 		opts.Sorts = append(opts.Sorts, astroSort(string(model.DeploymentOrderFieldCreatedAt), q.dir))
 	}
 	if !q.localFilters() {
-		opts.Limit = upstreamLimit(q.page.offset + q.page.first)
+		opts.Limit = fleetLimit(q.page.offset + q.page.first)
 		ds, resp, err := c.Deployments.List(ctx, org, opts)
 		if err != nil {
 			return nil, 0, err
@@ -339,6 +352,13 @@ func fleetSoftwareDeployments(ctx context.Context, q *deploymentQuery) ([]fleetD
 	if q.search != "" {
 		sel = houston.With(sel, "releaseName")
 	}
+	// A window as large as a batch (an export's pages) would take one
+	// document per BatchSize deployments afterwards: then every
+	// deployment is read with the caller's selection at once.
+	full := !q.localFilters() && q.page.offset+q.page.first >= houston.BatchSize
+	if full {
+		sel = houston.Merge(sel, softwareDeploymentSelection(ctx, connectionNodeSelection(ctx)))
+	}
 	ids, none, err := softwareWorkspaceFilter(ctx, q)
 	if err != nil || none {
 		return nil, 0, err
@@ -354,6 +374,9 @@ func fleetSoftwareDeployments(ctx context.Context, q *deploymentQuery) ([]fleetD
 			continue
 		}
 		f := fleetDeployment{softwareID: d.ID, id: d.ID, name: name}
+		if full {
+			f.node, f.softwareID = convertSoftwareDeployment(loader.For(ctx).Installation(), d), ""
+		}
 		if d.CreatedAt != nil {
 			f.created = *d.CreatedAt
 		}
@@ -396,18 +419,19 @@ func fleetWorkspaces(ctx context.Context, filter *model.WorkspaceFilter, first *
 	type item struct {
 		node     model.Workspace
 		name, id string
+		from     *loader.Loaders
 	}
 	var (
 		wg  sync.WaitGroup
 		mu  sync.Mutex
 		all []item
 	)
-	add := func(n model.Workspace, name, id string) {
+	add := func(n model.Workspace, name, id string, from *loader.Loaders) {
 		if search != "" && !containsFold(name, search) {
 			return
 		}
 		mu.Lock()
-		all = append(all, item{n, name, id})
+		all = append(all, item{n, name, id, from})
 		mu.Unlock()
 	}
 	named := func(m *loader.Loaders, err error) error {
@@ -424,8 +448,8 @@ func fleetWorkspaces(ctx context.Context, filter *model.WorkspaceFilter, first *
 		if doAstro && m.HasAstroToken() {
 			wg.Go(func() {
 				if err := eachAstroWorkspace(mctx, func(w *astro.Workspace) {
-					m := convertAstroWorkspace(w)
-					add(m, m.Name, m.ID)
+					n := convertAstroWorkspace(w)
+					add(n, n.Name, n.ID, m)
 				}); err != nil {
 					graphql.AddError(ctx, named(m, err))
 				}
@@ -441,7 +465,7 @@ func fleetWorkspaces(ctx context.Context, filter *model.WorkspaceFilter, first *
 				}
 				for _, w := range ws {
 					n := convertSoftwareWorkspace(m.Installation(), w)
-					add(n, n.Name, n.ID)
+					add(n, n.Name, n.ID, m)
 				}
 			})
 		}
@@ -457,6 +481,7 @@ func fleetWorkspaces(ctx context.Context, filter *model.WorkspaceFilter, first *
 	nodes := make([]model.Workspace, len(window))
 	for i, it := range window {
 		nodes[i] = it.node
+		l.Remember(it.node, it.from)
 	}
 	return workspaceConnection(nodes, p, len(all)), nil
 }

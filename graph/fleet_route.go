@@ -39,6 +39,11 @@ func memberOf(ctx context.Context, l *loader.Loaders, v any) *loader.Loaders {
 		if rv.IsNil() {
 			return nil
 		}
+		if rv.Kind() == reflect.Pointer && rv.Elem().Kind() == reflect.Struct {
+			if m := l.Origin(rv.Interface()); m != nil {
+				return m
+			}
+		}
 		rv = rv.Elem()
 	}
 	if !rv.IsValid() || rv.Kind() != reflect.Struct {

@@ -49,6 +49,28 @@ type fleetState struct {
 
 	orgOnce sync.Once
 	orgOf   map[string]*Loaders // Astro organization id → member
+
+	origin sync.Map // listed object (a model pointer) → member
+}
+
+// Remember notes that obj, an object a fleet list returned, came from
+// member m: its fields resolve with m's loaders (see Origin), even when
+// two backends serve the same organization.
+func (l *Loaders) Remember(obj any, m *Loaders) {
+	if l.fleet != nil && m != nil {
+		l.fleet.origin.Store(obj, m)
+	}
+}
+
+// Origin is the member that obj came from, if a list remembered it.
+func (l *Loaders) Origin(obj any) *Loaders {
+	if l.fleet == nil {
+		return nil
+	}
+	if m, ok := l.fleet.origin.Load(obj); ok {
+		return m.(*Loaders)
+	}
+	return nil
 }
 
 // InFleet reports whether the gateway serves a fleet of named backends.

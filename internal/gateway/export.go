@@ -28,9 +28,12 @@ import (
 // JSON array of {message, code, backendName}), and as a last line
 // {"errors": […]} in NDJSON.
 
-// exportPageSize is the deployments read per page: Astro lists an
-// organization's first N in one call, whatever N, so a fleet of a few
-// thousand deployments costs one call per organization and installation.
+// exportPageSize is the deployments read per page (the most a page of
+// Query.deployments may hold). Astro lists an organization's first N in
+// one call, whatever N, and the pages of an export ask for the same N
+// (see fleetLimit in graph); an installation is read in one document per
+// page, the same each time: so the cache answers every page after the
+// first, and a fleet costs a few calls per organization and installation.
 const exportPageSize = 1000
 
 const exportDeploymentsQuery = `query Export($filter: DeploymentFilter, $orderBy: DeploymentOrder, $first: Int, $after: String) {

@@ -1,0 +1,151 @@
+package gateway_test
+
+import (
+	"encoding/csv"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/astro-gateway/gateway/internal/testenv"
+)
+
+const listRoute = "GET /v1/organizations/{organizationId}/deployments"
+
+// TestFleetKeysByBackend: two backends over the same upstream and the same
+// token share no cache entry: each backend's first read goes upstream.
+func TestFleetKeysByBackend(t *testing.T) {
+	t.Parallel()
+	env := testenv.StartFleet(t, "small", []testenv.FleetSpec{
+		{Name: "a", Platform: "astro"}, {Name: "b", Platform: "astro", SameAs: "a"},
+	}, nil)
+	sim := env.Sim("a").Astro
+	count := func(backends string) int {
+		r := testenv.Post(t, env.GatewayURL, `query($b: [String!]) { deployments(first: 5, filter: {backends: $b}) { totalCount nodes { backend } } }`,
+			map[string]any{"b": strings.Split(backends, ",")}, env.Headers)
+		require.Empty(t, r.Errors)
+		var d struct {
+			Deployments struct {
+				TotalCount int
+				Nodes      []struct{ Backend string }
+			}
+		}
+		r.Decode(t, &d)
+		for _, n := range d.Deployments.Nodes {
+			assert.Contains(t, backends, n.Backend)
+		}
+		return d.Deployments.TotalCount
+	}
+	na := count("a")
+	calls := sim.Stats().ByRoute[listRoute] // one per organization the token sees
+	require.Positive(t, calls)
+	nb := count("b")
+	assert.Equal(t, na, nb)
+	assert.Equal(t, 2*calls, sim.Stats().ByRoute[listRoute], "backend b reads upstream: it shares no cache entry with a")
+	assert.Equal(t, na+nb, count("a,b"), "the same organization through two backends counts twice")
+}
+
+// TestFleetCredentials: each backend takes its caller's token from its own
+// header; a backend without one is left out, and says so in backends.
+func TestFleetCredentials(t *testing.T) {
+	t.Parallel()
+	env := testenv.StartFleet(t, "small", []testenv.FleetSpec{
+		{Name: "acme", Platform: "astro"}, {Name: "prod", Platform: "software", HoustonVersion: "2.1.0"},
+		{Name: "legacy", Platform: "software", Seed: 2, HoustonVersion: "0.34.0"},
+	}, nil)
+	only := map[string]string{"X-Houston-Token-legacy": env.Sim("legacy").Token}
+	r := testenv.Post(t, env.GatewayURL, `{ backends { name reachable version }
+		deployments(first: 3) { totalCount nodes { id backend ... on SoftwareDeployment { installation workspace { backend name } } } } }`, nil, only)
+	require.Empty(t, r.Errors)
+	var d struct {
+		Backends []struct {
+			Name      string
+			Reachable bool
+			Version   *string
+		}
+		Deployments struct {
+			TotalCount int
+			Nodes      []struct {
+				ID, Backend, Installation string
+				Workspace                 struct{ Backend, Name string }
+			}
+		}
+	}
+	r.Decode(t, &d)
+	require.Len(t, d.Backends, 3)
+	assert.False(t, d.Backends[0].Reachable)
+	assert.False(t, d.Backends[1].Reachable)
+	assert.True(t, d.Backends[2].Reachable)
+	require.NotNil(t, d.Backends[2].Version)
+	assert.Equal(t, "0.34.0", *d.Backends[2].Version, "each installation's version is its own")
+	require.NotEmpty(t, d.Deployments.Nodes)
+	for _, n := range d.Deployments.Nodes {
+		assert.Equal(t, "legacy", n.Backend)
+		assert.Equal(t, "legacy", n.Workspace.Backend)
+		assert.NotEmpty(t, n.Workspace.Name)
+	}
+
+	// A legacy deployment's id is fetched again from legacy, not prod.
+	id := d.Deployments.Nodes[0].ID
+	r = testenv.Post(t, env.GatewayURL, `query($id: ID!) { node(id: $id) { id ... on SoftwareDeployment { installation name } } }`,
+		map[string]any{"id": id}, env.Headers)
+	require.Empty(t, r.Errors)
+	assert.Contains(t, string(r.Data), `"installation":"legacy"`)
+
+	// A plain X-Houston-Token goes to the first installation.
+	r = testenv.Post(t, env.GatewayURL, `{ backends { name reachable } }`, nil, map[string]string{"X-Houston-Token": env.Sim("prod").Token})
+	require.Empty(t, r.Errors)
+	assert.Contains(t, string(r.Data), `{"name":"prod","reachable":true}`)
+	assert.Contains(t, string(r.Data), `{"name":"legacy","reachable":false}`)
+
+	// A bad token for one backend: partial data, the error names it and
+	// never shows the token.
+	bad := map[string]string{"X-Houston-Token-legacy": env.Sim("legacy").Token, "X-Houston-Token-prod": "not-a-valid-token-0123456789"}
+	r = testenv.Post(t, env.GatewayURL, `{ deployments(first: 1) { totalCount } }`, nil, bad)
+	require.Len(t, r.Errors, 1)
+	assert.Equal(t, "prod", r.Errors[0].Extensions["backendName"])
+	assert.NotContains(t, r.Errors[0].Message, "not-a-valid-token")
+	assert.Contains(t, string(r.Data), `"totalCount":`)
+}
+
+// TestFleetExportCalls measures the upstream calls of exporting the whole
+// bench fleet (two organizations, two installations) as CSV.
+func TestFleetExportCalls(t *testing.T) {
+	t.Parallel()
+	env := testenv.StartFleet(t, "bench", []testenv.FleetSpec{
+		{Name: "org-a", Platform: "astro"}, {Name: "org-b", Platform: "astro", Seed: 2},
+		{Name: "prod", Platform: "software", HoustonVersion: "2.1.0"}, {Name: "legacy", Platform: "software", Seed: 2, HoustonVersion: "0.34.0"},
+	}, nil)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, env.BaseURL+"export/deployments.csv", nil)
+	require.NoError(t, err)
+	for k, v := range env.Headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	rows, err := csv.NewReader(resp.Body).ReadAll()
+	require.NoError(t, err)
+	calls := map[string]int{}
+	total := 0
+	for _, s := range env.Sims {
+		if s.Astro != nil {
+			calls[s.Name] = s.Astro.Stats().Requests
+		} else {
+			calls[s.Name] = s.Houston.Stats().Requests
+		}
+		total += calls[s.Name]
+	}
+	t.Logf("exported %d deployments with %d upstream calls: %v", len(rows)-1, total, calls)
+	assert.Equal(t, "", resp.Trailer.Get("X-Export-Errors"))
+	r := testenv.Post(t, env.GatewayURL, `{ deployments(first: 1) { totalCount } }`, nil, env.Headers)
+	var d struct{ Deployments struct{ TotalCount int } }
+	r.Decode(t, &d)
+	assert.Equal(t, d.Deployments.TotalCount, len(rows)-1, "one row per deployment")
+	for name, n := range calls {
+		assert.LessOrEqual(t, n, 6, "%s: a handful of calls per backend, not one per deployment or page", name)
+	}
+}
