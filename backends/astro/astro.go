@@ -61,6 +61,7 @@ import (
 	"time"
 
 	"github.com/astro-gateway/gateway/internal/fault"
+	"github.com/astro-gateway/gateway/internal/jsonx"
 )
 
 const (
@@ -340,8 +341,7 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 		}
 		return response, nil
 	}
-	dec := json.NewDecoder(io.LimitReader(resp.Body, maxResponseBytes))
-	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+	if err := jsonx.Read(resp.Body, maxResponseBytes, v); err != nil {
 		return response, fmt.Errorf("astro: %s %s: decoding response: %w", req.Method, c.apiPath(req.URL), err)
 	}
 	return response, nil

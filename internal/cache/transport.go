@@ -295,9 +295,23 @@ func (e *entry) response(req *http.Request) *http.Response {
 	return &http.Response{
 		Status: strconv.Itoa(e.Status) + " " + http.StatusText(e.Status), StatusCode: e.Status,
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: h, Body: io.NopCloser(bytes.NewReader(e.Body)), ContentLength: int64(len(e.Body)), Request: req,
+		Header: h, Body: &Body{Reader: bytes.NewReader(e.Body), b: e.Body}, ContentLength: int64(len(e.Body)), Request: req,
 	}
 }
+
+// Body is the body of an answer the transport holds in memory. Bytes
+// gives it without a copy, for a decoder that needs it whole
+// (internal/jsonx.Read); it must not be modified.
+type Body struct {
+	*bytes.Reader
+	b []byte
+}
+
+// Bytes returns the whole body, however much of it was read.
+func (b *Body) Bytes() []byte { return b.b }
+
+// Close implements io.Closer.
+func (b *Body) Close() error { return nil }
 
 // NoGraphQLErrors keeps a GraphQL answer only when it is a 200 without
 // errors: a partial answer is not worth repeating.
