@@ -27,10 +27,17 @@ func deploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, 
 	)
 	// Each backend counts on its own and is merged only if it finished: a
 	// backend that failed half-way must not leave half its counts.
-	merge := func(platform model.Platform, counts map[string]int) {
+	type rowKey struct {
+		key    string
+		status model.DeploymentStatus
+	}
+	byStatus := map[rowKey]int{}
+	merge := func(platform model.Platform, counts map[rowKey]int) {
 		mu.Lock()
 		defer mu.Unlock()
-		for key, n := range counts {
+		for k, n := range counts {
+			key := k.key
+			byStatus[k] += n
 			r := rows[key]
 			if r == nil {
 				r = &model.DeploymentReportRow{Key: key}
@@ -49,15 +56,15 @@ func deploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, 
 		if platform == model.PlatformSoftware {
 			fn = reportSoftware
 		}
-		counts := map[string]int{}
-		err := fn(mctx, q, groupBy, func(key string) {
+		counts := map[rowKey]int{}
+		err := fn(mctx, q, groupBy, func(key string, st model.DeploymentStatus) {
 			if groupBy == model.DeploymentReportGroupBackend {
 				key = m.Name()
 			}
 			if key == "" {
 				key = "unknown"
 			}
-			counts[key]++
+			counts[rowKey{key, st}]++
 		})
 		if err != nil {
 			return err
@@ -69,7 +76,14 @@ func deploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, 
 		return nil, err
 	}
 	out := &model.DeploymentReport{GroupBy: groupBy}
+	for k, n := range byStatus {
+		r := rows[k.key]
+		r.ByStatus = append(r.ByStatus, &model.DeploymentStatusCount{Status: k.status, Count: n})
+	}
 	for _, r := range rows {
+		slices.SortFunc(r.ByStatus, func(a, b *model.DeploymentStatusCount) int {
+			return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Status, b.Status))
+		})
 		out.Rows = append(out.Rows, r)
 		out.Total += r.Count
 	}
@@ -82,7 +96,7 @@ func deploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, 
 	return out, nil
 }
 
-func reportAstro(ctx context.Context, q *deploymentQuery, groupBy model.DeploymentReportGroup, count func(string)) error {
+func reportAstro(ctx context.Context, q *deploymentQuery, groupBy model.DeploymentReportGroup, count func(string, model.DeploymentStatus)) error {
 	l := loader.For(ctx)
 	c, err := l.AstroClient()
 	if err != nil {
@@ -119,13 +133,13 @@ func reportAstro(ctx context.Context, q *deploymentQuery, groupBy model.Deployme
 			case model.DeploymentReportGroupWorkspace:
 				key = deref(d.WorkspaceName)
 			}
-			count(key)
+			count(key, st)
 		}
 	}
 	return nil
 }
 
-func reportSoftware(ctx context.Context, q *deploymentQuery, groupBy model.DeploymentReportGroup, count func(string)) error {
+func reportSoftware(ctx context.Context, q *deploymentQuery, groupBy model.DeploymentReportGroup, count func(string, model.DeploymentStatus)) error {
 	sel := houston.Fields("id", "label", "status")
 	if q.search != "" {
 		sel = houston.With(sel, "releaseName")
@@ -169,7 +183,7 @@ func reportSoftware(ctx context.Context, q *deploymentQuery, groupBy model.Deplo
 				key = deref(d.Workspace.Label)
 			}
 		}
-		count(key)
+		count(key, st)
 	}
 	return nil
 }

@@ -1257,9 +1257,15 @@ type ComplexityRoot struct {
 
 	DeploymentReportRow struct {
 		Astro    func(childComplexity int) int
+		ByStatus func(childComplexity int) int
 		Count    func(childComplexity int) int
 		Key      func(childComplexity int) int
 		Software func(childComplexity int) int
+	}
+
+	DeploymentStatusCount struct {
+		Count  func(childComplexity int) int
+		Status func(childComplexity int) int
 	}
 
 	DeploymentStatusEvent struct {
@@ -7012,6 +7018,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeploymentReportRow.Astro(childComplexity), true
+	case "DeploymentReportRow.byStatus":
+		if e.ComplexityRoot.DeploymentReportRow.ByStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentReportRow.ByStatus(childComplexity), true
 	case "DeploymentReportRow.count":
 		if e.ComplexityRoot.DeploymentReportRow.Count == nil {
 			break
@@ -7030,6 +7042,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeploymentReportRow.Software(childComplexity), true
+
+	case "DeploymentStatusCount.count":
+		if e.ComplexityRoot.DeploymentStatusCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentStatusCount.Count(childComplexity), true
+	case "DeploymentStatusCount.status":
+		if e.ComplexityRoot.DeploymentStatusCount.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentStatusCount.Status(childComplexity), true
 
 	case "DeploymentStatusEvent.deployment":
 		if e.ComplexityRoot.DeploymentStatusEvent.Deployment == nil {
@@ -12828,6 +12853,19 @@ extend type Query {
   """
   upgradeReport(filter: DeploymentFilter, lag: [VersionLag!]): UpgradeReport!
 }
+
+"How many deployments of a report row have one status."
+type DeploymentStatusCount {
+  "The status."
+  status: DeploymentStatus!
+  "How many deployments of the row have it."
+  count: Int!
+}
+
+extend type DeploymentReportRow {
+  "The row's deployments by status, most first: with groupBy BACKEND or WORKSPACE, how many deployments each installation, organization or workspace has by status."
+  byStatus: [DeploymentStatusCount!]!
+}
 `, BuiltIn: false},
 	{Name: "../schema/software.graphqls", Input: `"""
 Astronomer Software, through one installation's Houston API. Every Houston
@@ -16283,8 +16321,20 @@ func (ec *executionContext) childFields_DeploymentReportRow(ctx context.Context,
 		return ec.fieldContext_DeploymentReportRow_astro(ctx, field)
 	case "software":
 		return ec.fieldContext_DeploymentReportRow_software(ctx, field)
+	case "byStatus":
+		return ec.fieldContext_DeploymentReportRow_byStatus(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeploymentReportRow", field.Name)
+}
+
+func (ec *executionContext) childFields_DeploymentStatusCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_DeploymentStatusCount_status(ctx, field)
+	case "count":
+		return ec.fieldContext_DeploymentStatusCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeploymentStatusCount", field.Name)
 }
 
 func (ec *executionContext) childFields_DeploymentStatusEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -40603,6 +40653,84 @@ func (ec *executionContext) _DeploymentReportRow_software(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_DeploymentReportRow_software(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentReportRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeploymentReportRow_byStatus(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentReportRow_byStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DeploymentStatusCount) graphql.Marshaler {
+			return ec.marshalNDeploymentStatusCount2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatusCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentReportRow_byStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeploymentReportRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeploymentStatusCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeploymentStatusCount_status(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentStatusCount_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DeploymentStatus) graphql.Marshaler {
+			return ec.marshalNDeploymentStatus2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentStatusCount_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentStatusCount", field, false, false, "DeploymentStatus")
+}
+
+func (ec *executionContext) _DeploymentStatusCount_count(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentStatusCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentStatusCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentStatusCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DeploymentStatusEvent_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusEvent) (ret graphql.Marshaler) {
@@ -69977,6 +70105,49 @@ func (ec *executionContext) _DeploymentReportRow(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "byStatus":
+			out.Values[i] = ec._DeploymentReportRow_byStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deploymentStatusCountImplementors = []string{"DeploymentStatusCount"}
+
+func (ec *executionContext) _DeploymentStatusCount(ctx context.Context, sel ast.SelectionSet, obj *model.DeploymentStatusCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentStatusCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeploymentStatusCount")
+		case "status":
+			out.Values[i] = ec._DeploymentStatusCount_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._DeploymentStatusCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -76703,6 +76874,30 @@ func (ec *executionContext) unmarshalNDeploymentStatus2githubᚗcomᚋastroᚑga
 
 func (ec *executionContext) marshalNDeploymentStatus2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx context.Context, sel ast.SelectionSet, v model.DeploymentStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNDeploymentStatusCount2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatusCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DeploymentStatusCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeploymentStatusCount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatusCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDeploymentStatusCount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatusCount(ctx context.Context, sel ast.SelectionSet, v *model.DeploymentStatusCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeploymentStatusCount!")
+		return graphql.Null
+	}
+	return ec._DeploymentStatusCount(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDeploymentStatusEvent2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatusEvent(ctx context.Context, sel ast.SelectionSet, v *model.DeploymentStatusEvent) graphql.Marshaler {

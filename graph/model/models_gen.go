@@ -2335,6 +2335,16 @@ type DeploymentReportRow struct {
 	Astro int `json:"astro"`
 	// How many of them are Software deployments.
 	Software int `json:"software"`
+	// The row's deployments by status, most first: with groupBy BACKEND or WORKSPACE, how many deployments each installation, organization or workspace has by status.
+	ByStatus []*DeploymentStatusCount `json:"byStatus"`
+}
+
+// How many deployments of a report row have one status.
+type DeploymentStatusCount struct {
+	// The status.
+	Status DeploymentStatus `json:"status"`
+	// How many deployments of the row have it.
+	Count int `json:"count"`
 }
 
 // A deployment's status, as first seen or as changed.

@@ -149,3 +149,46 @@ func TestFleetExportCalls(t *testing.T) {
 		assert.LessOrEqual(t, n, 6, "%s: a handful of calls per backend, not one per deployment or page", name)
 	}
 }
+
+// TestFleetReportByStatus: how many deployments each backend has by
+// status, as one report, agrees with one status report per backend.
+func TestFleetReportByStatus(t *testing.T) {
+	t.Parallel()
+	env := testenv.StartFleet(t, "small", []testenv.FleetSpec{
+		{Name: "acme", Platform: "astro"}, {Name: "prod", Platform: "software"},
+		{Name: "legacy", Platform: "software", Seed: 2, HoustonVersion: "0.34.0"},
+	}, nil)
+	type row struct {
+		Key      string
+		Count    int
+		ByStatus []struct {
+			Status string
+			Count  int
+		}
+	}
+	report := func(query string, vars map[string]any) []row {
+		r := testenv.Post(t, env.GatewayURL, query, vars, env.Headers)
+		require.Empty(t, r.Errors)
+		var d struct{ DeploymentReport struct{ Rows []row } }
+		r.Decode(t, &d)
+		return d.DeploymentReport.Rows
+	}
+	rows := report(`{ deploymentReport(groupBy: BACKEND) { rows { key count byStatus { status count } } } }`, nil)
+	require.Len(t, rows, 3)
+	for _, r := range rows {
+		sum := 0
+		statuses := map[string]int{}
+		for _, s := range r.ByStatus {
+			sum += s.Count
+			statuses[s.Status] = s.Count
+		}
+		assert.Equal(t, r.Count, sum, r.Key)
+		own := report(`query($b: [String!]) { deploymentReport(groupBy: STATUS, filter: {backends: $b}) { rows { key count } } }`,
+			map[string]any{"b": []string{r.Key}})
+		fromOwn := map[string]int{}
+		for _, o := range own {
+			fromOwn[o.Key] = o.Count
+		}
+		assert.Equal(t, fromOwn, statuses, r.Key)
+	}
+}
