@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -191,4 +192,52 @@ func TestFleetReportByStatus(t *testing.T) {
 		}
 		assert.Equal(t, fromOwn, statuses, r.Key)
 	}
+}
+
+// TestFleetSubscription: a websocket's connection_init carries a token per
+// backend, and deploymentStatus watches deployments of two installations
+// (a 2.1 and a 0.34) at once, each read from its own.
+func TestFleetSubscription(t *testing.T) {
+	t.Parallel()
+	env := testenv.StartFleet(t, "small", []testenv.FleetSpec{
+		{Name: "prod", Platform: "software", HoustonVersion: "2.1.0"},
+		{Name: "legacy", Platform: "software", Seed: 2, HoustonVersion: "0.34.0"},
+	}, nil)
+	var ids []string
+	for _, b := range []string{"prod", "legacy"} {
+		r := testenv.Post(t, env.GatewayURL, `query($b: [String!]) { deployments(first: 1, filter: {backends: $b}) { nodes { id } } }`,
+			map[string]any{"b": []string{b}}, env.Headers)
+		require.Empty(t, r.Errors)
+		var d struct{ Deployments struct{ Nodes []struct{ ID string } } }
+		r.Decode(t, &d)
+		require.Len(t, d.Deployments.Nodes, 1)
+		ids = append(ids, d.Deployments.Nodes[0].ID)
+	}
+	init := map[string]any{}
+	for k, v := range env.Headers {
+		init[k] = v
+	}
+	s, err := (&testenv.Env{GatewayURL: env.GatewayURL}).Dial(t, testenv.TransportWS, init, nil)
+	require.NoError(t, err)
+	s.Subscribe("1", `subscription($ids: [ID!]!) { deploymentStatus(deploymentIds: $ids) { deploymentId status deployment { backend } } }`,
+		map[string]any{"ids": ids})
+	seen := map[string]string{}
+	for len(seen) < 2 {
+		m := s.Next(t.Context())
+		require.Equal(t, "next", m.Type, "%s", m.Payload)
+		var p struct {
+			Data struct {
+				DeploymentStatus struct {
+					DeploymentID string
+					Deployment   struct{ Backend string }
+				}
+			}
+			Errors []any
+		}
+		require.NoError(t, json.Unmarshal(m.Payload, &p))
+		require.Empty(t, p.Errors, "%s", m.Payload)
+		seen[p.Data.DeploymentStatus.DeploymentID] = p.Data.DeploymentStatus.Deployment.Backend
+	}
+	assert.Equal(t, map[string]string{ids[0]: "prod", ids[1]: "legacy"}, seen)
+	s.Stop("1")
 }
