@@ -59,6 +59,13 @@ func run(log *slog.Logger) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if cfg.Fleet != nil {
+		log.Info("serving a fleet", "file", cfg.Fleet.File, "backends", gw.FleetBackends())
+		go gw.WatchFleet(ctx, cfg.Fleet.File, 2*time.Second, func() (*config.Fleet, error) {
+			c, err := config.Load(os.Args[1:], os.Getenv)
+			return c.Fleet, err
+		}, log)
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err

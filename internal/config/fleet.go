@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/url"
@@ -26,8 +27,10 @@ import (
 //	    url: https://houston.prod.example.com/v1
 //	    tokenFile: /run/secrets/houston-prod
 type Fleet struct {
-	// File is the file the fleet was read from.
+	// File is the file the fleet was read from; Digest is the SHA-256 of
+	// the bytes read.
 	File     string
+	Digest   [32]byte
 	Astro    []Backend
 	Software []Backend
 }
@@ -90,7 +93,7 @@ func LoadFleet(path string, getenv func(string) string, readFile func(string) ([
 	if err := yaml.NewDecoder(bytes.NewReader(raw), yaml.DisallowUnknownField()).Decode(&ff); err != nil {
 		return nil, fmt.Errorf("%s: %s", path, strings.TrimSpace(err.Error()))
 	}
-	f := &Fleet{File: path}
+	f := &Fleet{File: path, Digest: sha256.Sum256(raw)}
 	var errs []error
 	seen := map[string]string{}
 	read := func(platform string, entries []fleetEntry) []Backend {

@@ -3,6 +3,8 @@ package gateway
 import (
 	"log/slog"
 	"net/http"
+	"sync"
+	"sync/atomic"
 
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/internal/cache"
@@ -38,6 +40,22 @@ type Gateway struct {
 	Backends []string
 
 	closers []func()
+
+	current atomic.Pointer[http.Handler]
+	mu      sync.Mutex
+	digest  [32]byte // of the fleet file served
+	// reload rebuilds the handler for another fleet (nil: not a fleet
+	// read from a file).
+	reload func(*config.Fleet) (http.Handler, error)
+}
+
+func (g *Gateway) setHandler(h http.Handler) {
+	g.current.Store(&h)
+	if g.Handler == nil {
+		g.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			(*g.current.Load()).ServeHTTP(w, r)
+		})
+	}
 }
 
 // Close releases what the gateway holds (Redis connections, the demo
@@ -104,23 +122,9 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 		fleet = g.Demo.Fleet
 	}
 	if fleet != nil {
-		members, service, err := buildFleet(fleet, bo)
-		if err != nil {
+		if err := g.withFleet(&opts, fleet, bo, x.Fallback == nil); err != nil {
 			g.Close()
 			return nil, err
-		}
-		opts.Fleet = members
-		if x.Fallback == nil {
-			opts.Fallback = service
-		}
-		for _, m := range members {
-			g.Backends = append(g.Backends, m.Name)
-			if m.Astro != nil && opts.Astro == nil {
-				opts.Astro = m.Astro
-			}
-			if m.Houston != nil && opts.Houston == nil {
-				opts.Houston = m.Houston
-			}
 		}
 	} else if opts.Astro, opts.Houston, err = NewBackends(bo); err != nil {
 		g.Close()
@@ -130,6 +134,43 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 		opts.Responses = cache.NewResponses(bo.Cache, cfg.CacheSize, cfg.CacheMaxBytes, cfg.CacheTTL)
 		g.Metrics.CacheSize("response", func() (int, int64) { return opts.Responses.Len(), opts.Responses.Bytes() })
 	}
-	g.Handler = New(opts)
+	g.setHandler(New(opts))
+	if cfg.Fleet != nil {
+		g.reload = func(f *config.Fleet) (http.Handler, error) {
+			o := opts
+			if err := g.withFleet(&o, f, bo, x.Fallback == nil); err != nil {
+				return nil, err
+			}
+			return New(o), nil
+		}
+	}
 	return g, nil
+}
+
+// withFleet builds the clients of fleet's backends into opts: the first
+// Astro and Software backends become opts.Astro and opts.Houston, and,
+// with service, the backends' service tokens the fallback credentials.
+func (g *Gateway) withFleet(opts *Options, fleet *config.Fleet, bo BackendOptions, service bool) error {
+	members, tokens, err := buildFleet(fleet, bo)
+	if err != nil {
+		return err
+	}
+	opts.Fleet, opts.Astro, opts.Houston = members, nil, nil
+	if service {
+		opts.Fallback = tokens
+	}
+	var names []string
+	for _, m := range members {
+		names = append(names, m.Name)
+		if m.Astro != nil && opts.Astro == nil {
+			opts.Astro = m.Astro
+		}
+		if m.Houston != nil && opts.Houston == nil {
+			opts.Houston = m.Houston
+		}
+	}
+	g.mu.Lock()
+	g.Backends, g.digest = names, fleet.Digest
+	g.mu.Unlock()
+	return nil
 }

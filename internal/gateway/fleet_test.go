@@ -1,15 +1,26 @@
 package gateway_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/astro-gateway/gateway/internal/config"
+	"github.com/astro-gateway/gateway/internal/gateway"
 	"github.com/astro-gateway/gateway/internal/testenv"
 )
 
@@ -208,7 +219,9 @@ func TestFleetSubscription(t *testing.T) {
 		r := testenv.Post(t, env.GatewayURL, `query($b: [String!]) { deployments(first: 1, filter: {backends: $b}) { nodes { id } } }`,
 			map[string]any{"b": []string{b}}, env.Headers)
 		require.Empty(t, r.Errors)
-		var d struct{ Deployments struct{ Nodes []struct{ ID string } } }
+		var d struct {
+			Deployments struct{ Nodes []struct{ ID string } }
+		}
 		r.Decode(t, &d)
 		require.Len(t, d.Deployments.Nodes, 1)
 		ids = append(ids, d.Deployments.Nodes[0].ID)
@@ -240,4 +253,75 @@ func TestFleetSubscription(t *testing.T) {
 	}
 	assert.Equal(t, map[string]string{ids[0]: "prod", ids[1]: "legacy"}, seen)
 	s.Stop("1")
+}
+
+// TestFleetReload: a changed configuration file is served without a
+// restart; an invalid one is refused and the running fleet kept.
+func TestFleetReload(t *testing.T) {
+	t.Parallel()
+	env := testenv.StartFleet(t, "small", []testenv.FleetSpec{
+		{Name: "prod", Platform: "software"}, {Name: "legacy", Platform: "software", Seed: 2, HoustonVersion: "0.34.0"},
+	}, nil)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "fleet.yaml")
+	write := func(names ...string) {
+		var b strings.Builder
+		b.WriteString("software:\n")
+		for _, n := range names {
+			fmt.Fprintf(&b, "  - name: %s\n    url: %s\n", n, env.Sim(n).URL)
+		}
+		require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o600))
+	}
+	write("prod")
+	cfg, err := config.Load([]string{"-config", path}, func(string) string { return "" })
+	require.NoError(t, err)
+	gw, err := gateway.Build(cfg, gateway.Extras{})
+	require.NoError(t, err)
+	t.Cleanup(gw.Close)
+	srv := httptest.NewServer(gw.Handler)
+	t.Cleanup(srv.Close)
+	names := func() string {
+		r := testenv.Post(t, srv.URL+"/graphql", `{ backends { name } }`, nil, nil)
+		require.Empty(t, r.Errors)
+		return string(r.Data)
+	}
+	assert.Equal(t, `{"backends":[{"name":"prod"}]}`, names())
+
+	var logs syncBuffer
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	load := func() (*config.Fleet, error) {
+		c, err := config.Load([]string{"-config", path}, func(string) string { return "" })
+		return c.Fleet, err
+	}
+	go gw.WatchFleet(ctx, path, 10*time.Millisecond, load, slog.New(slog.NewTextHandler(&logs, nil)))
+	write("prod", "legacy")
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "fleet configuration reloaded") }, 5*time.Second, 10*time.Millisecond)
+	assert.Equal(t, `{"backends":[{"name":"prod"},{"name":"legacy"}]}`, names())
+	r := testenv.Post(t, srv.URL+"/graphql", `{ deployments(first: 1, filter: {backends: ["legacy"]}) { totalCount } }`, nil,
+		map[string]string{"X-Houston-Token-legacy": env.Sim("legacy").Token})
+	require.Empty(t, r.Errors)
+	assert.NotContains(t, string(r.Data), `"totalCount":0`)
+
+	require.NoError(t, os.WriteFile(path, []byte("software:\n  - name: Bad Name\n"), 0o600))
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "not valid") }, 5*time.Second, 10*time.Millisecond)
+	assert.Contains(t, logs.String(), `name: \"Bad Name\" is not lower-case`)
+	assert.Equal(t, `{"backends":[{"name":"prod"},{"name":"legacy"}]}`, names(), "the running fleet is kept")
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
