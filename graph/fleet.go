@@ -71,9 +71,8 @@ func parseDeploymentQuery(ctx context.Context, filter *model.DeploymentFilter, o
 		q.software = want[model.PlatformSoftware]
 	}
 	if filter.Backends != nil {
-		q.backends = map[string]bool{}
-		for _, b := range filter.Backends {
-			q.backends[b] = true
+		if q.backends, err = backendSet(ctx, filter.Backends); err != nil {
+			return nil, err
 		}
 	}
 	if len(filter.Statuses) > 0 {
@@ -104,6 +103,22 @@ func parseDeploymentQuery(ctx context.Context, filter *model.DeploymentFilter, o
 		}
 	}
 	return q, nil
+}
+
+// backendSet checks a filter's backend names against the gateway's.
+func backendSet(ctx context.Context, names []string) (map[string]bool, error) {
+	known := map[string]bool{}
+	for _, m := range loader.For(ctx).Members() {
+		known[m.Name()] = true
+	}
+	out := map[string]bool{}
+	for _, n := range names {
+		if !known[n] {
+			return nil, fault.Input("filter.backends", "%q is not a backend of this gateway (Query.backends lists them)", n)
+		}
+		out[n] = true
+	}
+	return out, nil
 }
 
 // localFilters reports whether the query filters on what no upstream can
@@ -411,9 +426,8 @@ func fleetWorkspaces(ctx context.Context, filter *model.WorkspaceFilter, first *
 	}
 	var backends map[string]bool
 	if filter != nil && filter.Backends != nil {
-		backends = map[string]bool{}
-		for _, b := range filter.Backends {
-			backends[b] = true
+		if backends, err = backendSet(ctx, filter.Backends); err != nil {
+			return nil, err
 		}
 	}
 	type item struct {

@@ -179,15 +179,32 @@ func nodes(ctx context.Context, ids []string) ([]model.Node, error) {
 	return out, nil
 }
 
-func (r *queryResolver) astroRoot(ctx context.Context) (*model.AstroQuery, error) {
-	if !loader.For(ctx).HasAstro() {
+func (r *queryResolver) astroRoot(ctx context.Context, backend *string) (*model.AstroQuery, error) {
+	l := loader.For(ctx)
+	if backend != nil {
+		m := l.Member(*backend)
+		if m == nil || !m.HasAstro() {
+			return nil, fault.Input("backend", "%q is not an Astro backend of this gateway", *backend)
+		}
+		q := &model.AstroQuery{}
+		l.Remember(q, m)
+		return q, nil
+	}
+	if !l.HasAstro() {
 		return nil, nil
 	}
 	return &model.AstroQuery{}, nil
 }
 
-func (r *queryResolver) softwareRoot(ctx context.Context) (*model.SoftwareQuery, error) {
+func (r *queryResolver) softwareRoot(ctx context.Context, backend *string) (*model.SoftwareQuery, error) {
 	l := loader.For(ctx)
+	if backend != nil {
+		m := l.SoftwareMember(*backend)
+		if m == nil || !m.HasHouston() {
+			return nil, fault.Input("backend", "%q is not a Software installation of this gateway", *backend)
+		}
+		return &model.SoftwareQuery{Installation: m.Installation()}, nil
+	}
 	if !l.HasHouston() {
 		return nil, nil
 	}

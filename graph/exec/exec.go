@@ -1379,13 +1379,13 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Astro            func(childComplexity int) int
+		Astro            func(childComplexity int, backend *string) int
 		Backends         func(childComplexity int) int
 		DeploymentReport func(childComplexity int, groupBy model.DeploymentReportGroup, filter *model.DeploymentFilter) int
 		Deployments      func(childComplexity int, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string) int
 		Node             func(childComplexity int, id string) int
 		Nodes            func(childComplexity int, ids []string) int
-		Software         func(childComplexity int) int
+		Software         func(childComplexity int, backend *string) int
 		UpgradeReport    func(childComplexity int, filter *model.DeploymentFilter, lag []model.VersionLag) int
 		Workspaces       func(childComplexity int, filter *model.WorkspaceFilter, first *int, after *string) int
 	}
@@ -2002,8 +2002,8 @@ type QueryResolver interface {
 	DeploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, filter *model.DeploymentFilter) (*model.DeploymentReport, error)
 	Deployments(ctx context.Context, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string) (*model.DeploymentConnection, error)
 	Workspaces(ctx context.Context, filter *model.WorkspaceFilter, first *int, after *string) (*model.WorkspaceConnection, error)
-	Astro(ctx context.Context) (*model.AstroQuery, error)
-	Software(ctx context.Context) (*model.SoftwareQuery, error)
+	Astro(ctx context.Context, backend *string) (*model.AstroQuery, error)
+	Software(ctx context.Context, backend *string) (*model.SoftwareQuery, error)
 }
 type SoftwareAppConfigResolver interface {
 	ByoUpdateRegistryHost(ctx context.Context, obj *model.SoftwareAppConfig) (*string, error)
@@ -7999,7 +7999,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.Astro(childComplexity), true
+		args, err := ec.field_Query_astro_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Astro(childComplexity, args["backend"].(*string)), true
 	case "Query.backends":
 		if e.ComplexityRoot.Query.Backends == nil {
 			break
@@ -8056,7 +8061,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.Software(childComplexity), true
+		args, err := ec.field_Query_software_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Software(childComplexity, args["backend"].(*string)), true
 	case "Query.upgradeReport":
 		if e.ComplexityRoot.Query.UpgradeReport == nil {
 			break
@@ -13836,9 +13846,15 @@ extend type Query {
   "Workspaces of every platform the caller can reach, ordered by name."
   workspaces(filter: WorkspaceFilter, first: Int = 20, after: String): WorkspaceConnection!
   "Astro (Hosted and Hybrid), through the Astro API. Null when the gateway has no Astro backend."
-  astro: AstroQuery
+  astro(
+    "In a fleet, the Astro backend to read, by its configured name (default: the first)."
+    backend: String
+  ): AstroQuery
   "Astronomer Software, through Houston. Null when the gateway has no Houston backend."
-  software: SoftwareQuery
+  software(
+    "In a fleet, the Software installation to read, by its configured name (default: the first)."
+    backend: String
+  ): SoftwareQuery
 }
 
 "An Airflow component that writes deployment logs (Astro's log sources; Software's components)."
@@ -19759,6 +19775,20 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_astro_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "backend",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["backend"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_deploymentReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -19844,6 +19874,20 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_software_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "backend",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["backend"] = arg0
 	return args, nil
 }
 
@@ -44777,7 +44821,8 @@ func (ec *executionContext) _Query_astro(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Query_astro(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Astro(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Astro(ctx, fc.Args["backend"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroQuery) graphql.Marshaler {
@@ -44787,7 +44832,7 @@ func (ec *executionContext) _Query_astro(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Query_astro(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_astro(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -44796,6 +44841,17 @@ func (ec *executionContext) fieldContext_Query_astro(_ context.Context, field gr
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AstroQuery(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_astro_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -44809,7 +44865,8 @@ func (ec *executionContext) _Query_software(ctx context.Context, field graphql.C
 			return ec.fieldContext_Query_software(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Software(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Software(ctx, fc.Args["backend"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareQuery) graphql.Marshaler {
@@ -44819,7 +44876,7 @@ func (ec *executionContext) _Query_software(ctx context.Context, field graphql.C
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Query_software(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_software(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -44828,6 +44885,17 @@ func (ec *executionContext) fieldContext_Query_software(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SoftwareQuery(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_software_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }

@@ -325,3 +325,52 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestFleetRoots: Query.software(backend) and Query.astro(backend) read one
+// backend of the fleet; an unknown backend name is the caller's error.
+func TestFleetRoots(t *testing.T) {
+	t.Parallel()
+	env := testenv.StartFleet(t, "small", []testenv.FleetSpec{
+		{Name: "acme", Platform: "astro"}, {Name: "globex", Platform: "astro", Seed: 2},
+		{Name: "prod", Platform: "software", HoustonVersion: "2.1.0"},
+		{Name: "legacy", Platform: "software", Seed: 2, HoustonVersion: "0.34.0"},
+	}, nil)
+	r := testenv.Post(t, env.GatewayURL, `{
+		first: software { installation houstonVersion }
+		legacy: software(backend: "legacy") { installation houstonVersion workspaces(first: 1) { nodes { backend } } }
+		acme: astro { organizations(first: 5) { nodes { organizationId } } }
+		globex: astro(backend: "globex") { organizations(first: 5) { nodes { organizationId } } }
+	}`, nil, env.Headers)
+	require.Empty(t, r.Errors)
+	var d struct {
+		First, Legacy struct {
+			Installation, HoustonVersion string
+			Workspaces                   struct{ Nodes []struct{ Backend string } }
+		}
+		Acme, Globex struct {
+			Organizations struct{ Nodes []struct{ OrganizationID string } }
+		}
+	}
+	r.Decode(t, &d)
+	assert.Equal(t, "prod", d.First.Installation)
+	assert.Equal(t, "2.1.0", d.First.HoustonVersion)
+	assert.Equal(t, "legacy", d.Legacy.Installation)
+	assert.Equal(t, "0.34.0", d.Legacy.HoustonVersion)
+	require.NotEmpty(t, d.Legacy.Workspaces.Nodes)
+	assert.Equal(t, "legacy", d.Legacy.Workspaces.Nodes[0].Backend)
+	require.NotEmpty(t, d.Acme.Organizations.Nodes)
+	require.NotEmpty(t, d.Globex.Organizations.Nodes)
+	assert.NotEqual(t, d.Acme.Organizations.Nodes[0].OrganizationID, d.Globex.Organizations.Nodes[0].OrganizationID,
+		"each backend's organizations, read with its own token")
+
+	for _, q := range []string{
+		`{ software(backend: "nope") { installation } }`,
+		`{ astro(backend: "prod") { organizations { totalCount } } }`,
+		`{ deployments(filter: {backends: ["nope"]}) { totalCount } }`,
+		`{ workspaces(filter: {backends: ["nope"]}) { totalCount } }`,
+	} {
+		r = testenv.Post(t, env.GatewayURL, q, nil, env.Headers)
+		require.Len(t, r.Errors, 1, q)
+		assert.Equal(t, "BAD_USER_INPUT", r.Errors[0].Extensions["code"], q)
+	}
+}
