@@ -348,7 +348,9 @@ func TestFleetRoots(t *testing.T) {
 			Workspaces                   struct{ Nodes []struct{ Backend string } }
 		}
 		Acme, Globex struct {
-			Organizations struct{ Nodes []struct{ OrganizationID string } }
+			Organizations struct {
+				Nodes []struct{ OrganizationID string }
+			}
 		}
 	}
 	r.Decode(t, &d)
