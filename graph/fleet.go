@@ -25,8 +25,10 @@ import (
 
 // fleetDeployment is one deployment with the keys it is ordered by.
 type fleetDeployment struct {
-	node             model.Deployment // nil for a Software one until softwarePage
+	node             model.Deployment // nil until the window is known (materialize)
 	from             *loader.Loaders  // the backend's loaders
+	astro            *astro.Deployment
+	software         *houston.Deployment // read in full; nil: read the window's by id (softwarePage)
 	softwareID       string           // Houston id of a Software deployment
 	id, name         string
 	created, updated time.Time
@@ -167,6 +169,7 @@ func fleetDeployments(ctx context.Context, filter *model.DeploymentFilter, order
 	}
 	sortFleet(all, q.field, q.dir)
 	window := slice(all, q.page)
+	materialize(ctx, window)
 	if err := softwarePage(ctx, window); err != nil {
 		graphql.AddError(ctx, err)
 	}
@@ -287,14 +290,11 @@ func fleetAstroDeployments(ctx context.Context, q *deploymentQuery) ([]fleetDepl
 				}
 				return
 			}
-			l.PrimeAstroDeployments(ctx, items)
-			prefetchAstroRelations(ctx, items, connectionNodeSelection(ctx))
 			for _, d := range items {
-				m := convertAstroDeployment(d)
-				if !q.keep(m.Name, "", m.Status) {
+				if !q.keep(d.Name, "", astroStatus(d.Status)) {
 					continue
 				}
-				out = append(out, fleetDeployment{node: m, id: d.ID, name: m.Name, created: d.CreatedAt, updated: d.UpdatedAt})
+				out = append(out, fleetDeployment{astro: d, id: d.ID, name: d.Name, created: d.CreatedAt, updated: d.UpdatedAt})
 			}
 			total += n
 		})
@@ -390,7 +390,7 @@ func fleetSoftwareDeployments(ctx context.Context, q *deploymentQuery) ([]fleetD
 		}
 		f := fleetDeployment{softwareID: d.ID, id: d.ID, name: name}
 		if full {
-			f.node, f.softwareID = convertSoftwareDeployment(loader.For(ctx).Installation(), d), ""
+			f.software, f.softwareID = d, ""
 		}
 		if d.CreatedAt != nil {
 			f.created = *d.CreatedAt
@@ -524,6 +524,41 @@ func eachAstroWorkspace(ctx context.Context, fn func(*astro.Workspace)) error {
 		}
 	}
 	return nil
+}
+
+// materialize converts the window's deployments that were read in full,
+// and primes each backend's loaders with its Astro ones (and queues their
+// workspaces and clusters when the selection needs them): only the page
+// costs conversions and lookups, not every deployment merged.
+func materialize(ctx context.Context, window []fleetDeployment) {
+	astroOf := map[*loader.Loaders][]*astro.Deployment{}
+	var order []*loader.Loaders
+	for i := range window {
+		d := &window[i]
+		switch {
+		case d.astro != nil:
+			if _, ok := astroOf[d.from]; !ok {
+				order = append(order, d.from)
+			}
+			astroOf[d.from] = append(astroOf[d.from], d.astro)
+			d.node = convertAstroDeployment(d.astro)
+		case d.software != nil:
+			inst := loader.For(ctx).Installation()
+			if d.from != nil {
+				inst = d.from.Installation()
+			}
+			d.node = convertSoftwareDeployment(inst, d.software)
+		}
+	}
+	sel := connectionNodeSelection(ctx)
+	for _, m := range order {
+		mctx := ctx
+		if m != nil {
+			mctx = loader.WithLoaders(ctx, m)
+		}
+		loader.For(mctx).PrimeAstroDeployments(mctx, astroOf[m])
+		prefetchAstroRelations(mctx, astroOf[m], sel)
+	}
 }
 
 // softwarePage fetches the Software deployments of a page with the caller's
