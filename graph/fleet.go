@@ -29,7 +29,7 @@ type fleetDeployment struct {
 	from             *loader.Loaders  // the backend's loaders
 	astro            *astro.Deployment
 	software         *houston.Deployment // read in full; nil: read the window's by id (softwarePage)
-	softwareID       string           // Houston id of a Software deployment
+	softwareID       string              // Houston id of a Software deployment
 	id, name         string
 	created, updated time.Time
 }
