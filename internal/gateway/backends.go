@@ -18,9 +18,12 @@ type BackendOptions struct {
 	AstroURL   string // empty: no Astro backend
 	HoustonURL string // empty: no Software backend
 	// Instance names the backend in a fleet: the Software installation's
-	// name (in its global ids), and a part of limiter and cache keys.
-	// Empty: the one backend of each kind (installation "default").
+	// name (in its global ids), and a part of cache keys. Empty: the one
+	// backend of each kind (installation "default").
 	Instance string
+	// Budget is the upstream host whose per-token budget the limiter
+	// keeps for a fleet's backend (see upstream.Options.Budget).
+	Budget string
 	// Timeout bounds one attempt on the wire (UPSTREAM_TIMEOUT); waits for
 	// a limiter slot and retries are bounded by the request's deadline.
 	Timeout   time.Duration
@@ -66,7 +69,7 @@ func NewBackends(o BackendOptions) (*astro.Client, *houston.Client, error) {
 	)
 	hc := func(backend string, p upstream.Policy, lim limiter.Waiter, cacheable func(int, []byte) bool) *http.Client {
 		return &http.Client{Transport: upstream.Chain(upstream.Options{
-			Backend: backend, Instance: o.Instance, Policy: p, Limiter: lim, Cache: o.Cache, Cacheable: cacheable, NoCoalescing: o.NaiveReads,
+			Backend: backend, Instance: o.Instance, Budget: o.Budget, Policy: p, Limiter: lim, Cache: o.Cache, Cacheable: cacheable, NoCoalescing: o.NaiveReads,
 			AttemptTimeout: o.Timeout, Metrics: o.Metrics, Network: o.Transport,
 		})}
 	}

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/astro-gateway/gateway/backends/astro"
@@ -93,6 +94,11 @@ func buildFleet(f *config.Fleet, bo BackendOptions) ([]loader.Member, loader.Cre
 	for _, b := range f.Backends() {
 		o := bo
 		o.Instance, o.AstroURL, o.HoustonURL = b.Name, "", ""
+		// The upstream counts per token at its host: two organizations
+		// on one Astro with one token share its budget.
+		if u, err := url.Parse(b.URL); err == nil {
+			o.Budget = u.Host
+		}
 		if b.Platform == "astro" {
 			o.AstroURL = b.URL
 		} else {

@@ -421,8 +421,8 @@ type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// Prefixed returns w with every key prefixed by name: a fleet's backends
-// each keep their own budget per credential, however their tokens compare.
+// Prefixed returns w with every key prefixed by name (an upstream's host):
+// the budgets of one token at two upstreams are kept apart.
 func Prefixed(w Waiter, name string) Waiter { return prefixed{w, name} }
 
 type prefixed struct {

@@ -70,10 +70,15 @@ func CallOf(req *http.Request) Call {
 type Options struct {
 	Backend string
 	// Instance names the backend in a fleet (an Astro organization's or a
-	// Software installation's configured name): limiter and cache keys
-	// carry it, so two backends never share a budget or an entry. Empty:
-	// the one backend of its kind.
+	// Software installation's configured name): cache keys carry it, so
+	// two backends never share an entry. Empty: the one backend of its
+	// kind.
 	Instance string
+	// Budget names the upstream whose per-token budget the limiter keeps
+	// (its host): two backends on one upstream with one token share the
+	// budget the upstream counts; otherwise each has its own. Empty: the
+	// one upstream of its kind.
+	Budget string
 	Policy   Policy
 	// Limiter admits requests per token and class; nil: no limit.
 	Limiter limiter.Waiter
@@ -102,8 +107,8 @@ func Chain(o Options) http.RoundTripper {
 	p := o.Policy
 	t := Metrics(o.Metrics, o.Backend, func(r *http.Request) string { return CallOf(r).Operation }, o.Network)
 	t = Attempt(o.AttemptTimeout, t)
-	if o.Limiter != nil && o.Instance != "" {
-		o.Limiter = limiter.Prefixed(o.Limiter, o.Instance)
+	if o.Limiter != nil && o.Budget != "" {
+		o.Limiter = limiter.Prefixed(o.Limiter, o.Budget)
 	}
 	if o.Limiter != nil {
 		t = limiter.Transport(o.Limiter, o.Backend, func(r *http.Request) string { return CallOf(r).Class }, o.Metrics, t)
