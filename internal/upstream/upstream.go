@@ -79,7 +79,7 @@ type Options struct {
 	// budget the upstream counts; otherwise each has its own. Empty: the
 	// one upstream of its kind.
 	Budget string
-	Policy   Policy
+	Policy Policy
 	// Limiter admits requests per token and class; nil: no limit.
 	Limiter limiter.Waiter
 	// Cache holds reads; nil: none (identical concurrent reads are still
