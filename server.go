@@ -42,7 +42,7 @@ func run(log *slog.Logger) error {
 	defer gw.Close()
 	if gw.Demo != nil {
 		log.Info("demo mode: no ASTRO_API_URL or HOUSTON_URL set, serving the embedded simulators with demo tokens",
-			"dataset", cfg.DemoDataset, "astro", gw.AstroURL, "houston", gw.HoustonURL)
+			"dataset", cfg.DemoDataset, "backends", gw.FleetBackends(), "astro", gw.AstroURL, "houston", gw.HoustonURL)
 	}
 	if cfg.RedisURL != "" {
 		log.Info("limiter and cache shared through Redis, in process while it is unreachable")
