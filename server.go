@@ -31,6 +31,7 @@ func main() {
 }
 
 func run(log *slog.Logger) error {
+	gateway.TuneRuntime()
 	cfg, err := config.Load(os.Args[1:], os.Getenv)
 	if err != nil {
 		return err

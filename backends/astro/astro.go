@@ -60,6 +60,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/astro-gateway/gateway/internal/decoded"
 	"github.com/astro-gateway/gateway/internal/fault"
 	"github.com/astro-gateway/gateway/internal/jsonx"
 )
@@ -305,6 +306,17 @@ func (r *Response) setPage(p pageInfo) {
 // transport returns a nil *Response, and one whose context ends returns the
 // context's error.
 func (c *Client) Do(req *http.Request, v any) (*Response, error) {
+	// A read may be answered by the gateway's tier of decoded answers
+	// (internal/cache): objects an identical earlier read decoded, shared
+	// by every reader and never modified.
+	var dec *decoded.Handle
+	if v != nil && req.Method == http.MethodGet {
+		if _, isWriter := v.(io.Writer); !isWriter {
+			var ctx context.Context
+			ctx, dec = decoded.With(req.Context(), reflect.TypeOf(v))
+			req = req.WithContext(ctx)
+		}
+	}
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
 		// The transport reports a cancelled or expired context as its own
@@ -341,8 +353,15 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 		}
 		return response, nil
 	}
+	if hit, ok := dec.Hit(); ok {
+		reflect.ValueOf(v).Elem().Set(reflect.ValueOf(hit).Elem())
+		return response, nil
+	}
 	if err := jsonx.Read(resp.Body, maxResponseBytes, v); err != nil {
 		return response, fmt.Errorf("astro: %s %s: decoding response: %w", req.Method, c.apiPath(req.URL), err)
+	}
+	if dec != nil {
+		dec.Keep(decoded.Share(v))
 	}
 	return response, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/astro-gateway/gateway/internal/decoded"
 	"github.com/astro-gateway/gateway/internal/metrics"
 )
 
@@ -46,6 +47,9 @@ type Rules struct {
 	// NoCoalescing sends every read upstream even while an identical one is
 	// in flight. For measuring what coalescing saves; never in production.
 	NoCoalescing bool
+	// Decoded, when set, is the tier of decoded answers in front of the
+	// store, for reads that ask for it (WithDecode).
+	Decoded *decoded.Tier
 }
 
 type bypassKey struct{}
@@ -199,11 +203,23 @@ func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Re
 	}
 	key := t.key(req, body, scope, gen)
 	skip := bypass(ctx)
+	dec := decoded.From(ctx)
+	if t.store == nil || t.rules.Decoded == nil {
+		dec = nil
+	}
+	if dec != nil && !skip {
+		if fetched, ok := dec.Lookup(t.rules.Decoded, key); ok {
+			t.metrics.Cache(t.rules.Backend, "decoded_hit")
+			rec.read(scope, gen, fetched)
+			return hitResponse(req), nil
+		}
+	}
 	if t.store != nil && !skip {
 		if raw, ok := t.store.Get(ctx, key); ok {
 			if e, ok := unmarshalEntry(raw); ok {
 				t.metrics.Cache(t.rules.Backend, "hit")
 				rec.read(scope, gen, e.fetched())
+				dec.Offer(t.rules.Decoded, key, len(e.Body), e.fetched())
 				return e.response(req), nil
 			}
 		}
@@ -253,6 +269,7 @@ func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Re
 		rec.Spoil()
 	} else {
 		rec.read(scope, gen, e.fetched())
+		dec.Offer(t.rules.Decoded, key, len(e.Body), e.fetched())
 	}
 	return e.response(req), nil
 }
@@ -323,4 +340,13 @@ func NoGraphQLErrors(status int, body []byte) bool {
 		Errors json.RawMessage `json:"errors"`
 	}
 	return json.Unmarshal(body, &env) == nil && (len(env.Errors) == 0 || string(env.Errors) == "null")
+}
+
+// hitResponse is the answer of a read served from the decoded tier: a 200
+// with no body, the objects being in the read's decoded.Handle.
+func hitResponse(req *http.Request) *http.Response {
+	return &http.Response{
+		Status: "200 OK", StatusCode: http.StatusOK, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{"Content-Type": {"application/json"}}, Body: &Body{Reader: bytes.NewReader(nil)}, Request: req,
+	}
 }
