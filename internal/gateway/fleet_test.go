@@ -381,3 +381,43 @@ func TestFleetRoots(t *testing.T) {
 		assert.Equal(t, "BAD_USER_INPUT", r.Errors[0].Extensions["code"], q)
 	}
 }
+
+// TestFleetWorkspaces: Query.workspaces merges every backend's workspaces,
+// each saying where it lives; its total is the sum of the backends'.
+func TestFleetWorkspaces(t *testing.T) {
+	t.Parallel()
+	env := testenv.StartFleet(t, "small", []testenv.FleetSpec{
+		{Name: "acme", Platform: "astro"}, {Name: "globex", Platform: "astro", Seed: 2},
+		{Name: "prod", Platform: "software"}, {Name: "legacy", Platform: "software", Seed: 2, HoustonVersion: "0.34.0"},
+	}, nil)
+	count := func(backends []string) (int, map[string]int) {
+		vars := map[string]any{}
+		if backends != nil {
+			vars["b"] = backends
+		}
+		r := testenv.Post(t, env.GatewayURL, `query($b: [String!]) { workspaces(first: 1000, filter: {backends: $b}) { totalCount nodes { backend platform } } }`, vars, env.Headers)
+		require.Empty(t, r.Errors)
+		var d struct {
+			Workspaces struct {
+				TotalCount int
+				Nodes      []struct{ Backend, Platform string }
+			}
+		}
+		r.Decode(t, &d)
+		by := map[string]int{}
+		for _, n := range d.Workspaces.Nodes {
+			by[n.Backend]++
+		}
+		return d.Workspaces.TotalCount, by
+	}
+	total, by := count(nil)
+	sum := 0
+	for _, b := range []string{"acme", "globex", "prod", "legacy"} {
+		n, own := count([]string{b})
+		require.Positive(t, n, b)
+		assert.Equal(t, map[string]int{b: n}, own, b)
+		assert.Equal(t, n, by[b], b)
+		sum += n
+	}
+	assert.Equal(t, sum, total)
+}
