@@ -305,6 +305,7 @@ software:
 	r.Decode(t, &one)
 	assert.Equal(t, sum-want["legacy"], one.Deployments.TotalCount, "the three others still answer")
 	require.Len(t, r.Errors, 1)
+	t.Logf("partial: %+v", r.Errors[0])
 	assert.Equal(t, "legacy", r.Errors[0].Extensions["backendName"])
 	assert.True(t, strings.HasPrefix(r.Errors[0].Message, "legacy: "), r.Errors[0].Message)
 	assert.NotEmpty(t, r.Errors[0].Extensions["code"])
