@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/astro-gateway/gateway/internal/fault"
 )
 
 // Exports: every deployment the caller can reach, or the upgrade report,
@@ -22,8 +24,8 @@ import (
 // take orderBy (NAME, CREATED_AT, UPDATED_AT) and direction (ASC, DESC),
 // the upgrade report lag (VersionLag values).
 //
-// A failure before the first row is answered as /graphql would answer it
-// (its status and JSON errors). Errors after that — a backend that failed,
+// A failure before the first row is answered with /graphql's JSON errors
+// and the status their code calls for (exportStatus). Errors after that — a backend that failed,
 // so the rows are partial — are sent in the X-Export-Errors trailer (a
 // JSON array of {message, code, backendName}), and as a last line
 // {"errors": […]} in NDJSON.
@@ -168,7 +170,7 @@ func (e *exporter) run(query string, vars map[string]any, field, name string) {
 				// Nothing written yet: answer as /graphql did.
 				e.w.Header().Set("Content-Type", "application/json")
 				if status == http.StatusOK {
-					status = http.StatusBadGateway
+					status = exportStatus(resp)
 				}
 				e.w.WriteHeader(status)
 				_, _ = e.w.Write(body)
@@ -318,6 +320,35 @@ func (e *exporter) finish() {
 		return
 	}
 	e.flush()
+}
+
+// exportStatus is the HTTP status of an export that failed before its
+// first row, from the GraphQL error's code: a file download has no other
+// way to say what went wrong.
+func exportStatus(resp gqlResponse) int {
+	if len(resp.Errors) == 0 {
+		return http.StatusBadGateway
+	}
+	code, _ := resp.Errors[0].Extensions["code"].(string)
+	switch code {
+	case fault.CodeUnauthenticated:
+		return http.StatusUnauthorized
+	case fault.CodeForbidden:
+		return http.StatusForbidden
+	case fault.CodeBadUserInput, "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", fault.CodeQueryTooComplex:
+		return http.StatusBadRequest
+	case fault.CodeNotFound, fault.CodeNotConfigured:
+		return http.StatusNotFound
+	case fault.CodeRateLimited:
+		return http.StatusTooManyRequests
+	case fault.CodeOverloaded, fault.CodeUpstreamUnavailable:
+		return http.StatusServiceUnavailable
+	case fault.CodeTimeout:
+		return http.StatusGatewayTimeout
+	case fault.CodeInternal:
+		return http.StatusInternalServerError
+	}
+	return http.StatusBadGateway
 }
 
 func writeExportError(w http.ResponseWriter, status int, msg, code string) {

@@ -421,3 +421,47 @@ func TestFleetWorkspaces(t *testing.T) {
 	}
 	assert.Equal(t, sum, total)
 }
+
+// TestExportRefusals: an export that cannot start says why with its
+// status and the GraphQL errors.
+func TestExportRefusals(t *testing.T) {
+	t.Parallel()
+	env := testenv.StartFleet(t, "small", []testenv.FleetSpec{{Name: "prod", Platform: "software"}}, nil)
+	get := func(path string, headers map[string]string) (int, string) {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, env.BaseURL+path, nil)
+		require.NoError(t, err)
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(resp.Body)
+		return resp.StatusCode, b.String()
+	}
+	status, body := get("export/deployments.csv", nil)
+	assert.Equal(t, http.StatusUnauthorized, status, body)
+	assert.Contains(t, body, `"code":"UNAUTHENTICATED"`)
+	status, body = get("export/deployments.csv?backends=nope", env.Headers)
+	assert.Equal(t, http.StatusBadRequest, status, body)
+	status, body = get("export/deployments.csv?statuses=SLEEPY", env.Headers)
+	assert.Equal(t, http.StatusUnprocessableEntity, status, "as /graphql answers a variable of the wrong type: %s", body)
+	assert.Contains(t, body, `"code":"BAD_USER_INPUT"`)
+	status, _ = get("export/deployments.xlsx", env.Headers)
+	assert.Equal(t, http.StatusNotFound, status)
+	status, body = get("export/deployments.ndjson?statuses=HEALTHY,UNHEALTHY&orderBy=created_at&direction=desc", env.Headers)
+	assert.Equal(t, http.StatusOK, status, body)
+	lines := strings.Split(strings.TrimSpace(body), "\n")
+	require.NotEmpty(t, lines)
+	var prev string
+	for _, l := range lines {
+		var row struct{ Status, CreatedAt string }
+		require.NoError(t, json.Unmarshal([]byte(l), &row), l)
+		assert.Contains(t, []string{"HEALTHY", "UNHEALTHY"}, row.Status)
+		if prev != "" {
+			assert.LessOrEqual(t, row.CreatedAt, prev, "newest first")
+		}
+		prev = row.CreatedAt
+	}
+}
