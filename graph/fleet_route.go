@@ -16,13 +16,26 @@ import (
 // an Astro object by its organization) runs with that backend's loaders,
 // so a staging deployment's workspace is read from staging with the
 // caller's staging credential. Without a fleet it does nothing.
+//
+// A mutation runs on the backend its input names: the installation of the
+// first Software global id in it, or the Astro backend of its
+// organizationId (or of an Astro global id).
 func RouteFleet(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || (!fc.IsResolver && !fc.IsMethod) || fc.Parent == nil || fc.Parent.Result == nil {
+	if fc == nil || (!fc.IsResolver && !fc.IsMethod) || fc.Parent == nil {
 		return next(ctx)
 	}
 	l, ok := loader.From(ctx)
 	if !ok || !l.InFleet() {
+		return next(ctx)
+	}
+	if fc.Object == "Mutation" {
+		if m := mutationMember(ctx, l, fc.Args); m != nil && m != l {
+			ctx = loader.WithLoaders(ctx, m)
+		}
+		return next(ctx)
+	}
+	if fc.Parent.Result == nil {
 		return next(ctx)
 	}
 	if m := memberOf(ctx, l, fc.Parent.Result); m != nil && m != l {
@@ -78,4 +91,57 @@ func locatorOf(t reflect.Type) locator {
 	}
 	locators.Store(t, loc)
 	return loc
+}
+
+// mutationMember finds the backend a mutation's arguments name.
+func mutationMember(ctx context.Context, l *loader.Loaders, args map[string]any) *loader.Loaders {
+	for _, v := range args {
+		if m := inputMember(ctx, l, reflect.ValueOf(v), "", 0); m != nil {
+			return m
+		}
+	}
+	return nil
+}
+
+func inputMember(ctx context.Context, l *loader.Loaders, rv reflect.Value, field string, depth int) *loader.Loaders {
+	for rv.IsValid() && (rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface) {
+		if rv.IsNil() {
+			return nil
+		}
+		rv = rv.Elem()
+	}
+	if !rv.IsValid() || depth > 3 {
+		return nil
+	}
+	switch rv.Kind() {
+	case reflect.String:
+		s := rv.String()
+		if field == "OrganizationID" && s != "" {
+			return l.AstroMember(ctx, s)
+		}
+		g, err := decodeID(s)
+		switch {
+		case err != nil:
+		case strings.HasPrefix(g.Type, "Software"):
+			return l.SoftwareMember(g.Parts[0])
+		case strings.HasPrefix(g.Type, "Astro"):
+			return l.AstroMember(ctx, g.Parts[0])
+		}
+	case reflect.Struct:
+		for i := range rv.NumField() {
+			if !rv.Type().Field(i).IsExported() {
+				continue
+			}
+			if m := inputMember(ctx, l, rv.Field(i), rv.Type().Field(i).Name, depth+1); m != nil {
+				return m
+			}
+		}
+	case reflect.Slice:
+		for i := range min(rv.Len(), 10) {
+			if m := inputMember(ctx, l, rv.Index(i), field, depth+1); m != nil {
+				return m
+			}
+		}
+	}
+	return nil
 }

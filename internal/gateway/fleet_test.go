@@ -465,3 +465,27 @@ func TestExportRefusals(t *testing.T) {
 		prev = row.CreatedAt
 	}
 }
+
+// TestFleetMutation: a mutation runs on the installation its ids name.
+func TestFleetMutation(t *testing.T) {
+	t.Parallel()
+	env := testenv.StartFleet(t, "small", []testenv.FleetSpec{
+		{Name: "prod", Platform: "software"}, {Name: "legacy", Platform: "software", Seed: 2, HoustonVersion: "0.34.0"},
+	}, nil)
+	r := testenv.Post(t, env.GatewayURL, `{ deployments(first: 1, filter: {backends: ["legacy"]}) { nodes { id name } } }`, nil, env.Headers)
+	require.Empty(t, r.Errors)
+	var d struct {
+		Deployments struct{ Nodes []struct{ ID, Name string } }
+	}
+	r.Decode(t, &d)
+	require.Len(t, d.Deployments.Nodes, 1)
+	id := d.Deployments.Nodes[0].ID
+	r = testenv.Post(t, env.GatewayURL, `mutation($id: ID!) { updateSoftwareDeployment(input: {deploymentId: $id, description: "moved by the fleet test"}) {
+		deployment { id backend description } } }`, map[string]any{"id": id}, env.Headers)
+	require.Empty(t, r.Errors)
+	assert.Contains(t, string(r.Data), `"backend":"legacy","description":"moved by the fleet test"`)
+	r = testenv.Post(t, env.GatewayURL, `query($id: ID!) { node(id: $id) { ... on SoftwareDeployment { description } } }`,
+		map[string]any{"id": id}, map[string]string{"X-Houston-Token-legacy": env.Sim("legacy").Token, "Cache-Control": "no-cache"})
+	require.Empty(t, r.Errors)
+	assert.Contains(t, string(r.Data), "moved by the fleet test", "written on legacy")
+}
