@@ -28,7 +28,7 @@ import (
 //	    tokenFile: /run/secrets/houston-prod
 type Fleet struct {
 	// File is the file the fleet was read from; Digest is the SHA-256 of
-	// the bytes read.
+	// its bytes and of the token files it names (see FleetDigest).
 	File     string
 	Digest   [32]byte
 	Astro    []Backend
@@ -93,7 +93,7 @@ func LoadFleet(path string, getenv func(string) string, readFile func(string) ([
 	if err := yaml.NewDecoder(bytes.NewReader(raw), yaml.DisallowUnknownField()).Decode(&ff); err != nil {
 		return nil, fmt.Errorf("%s: %s", path, strings.TrimSpace(err.Error()))
 	}
-	f := &Fleet{File: path, Digest: sha256.Sum256(raw)}
+	f := &Fleet{File: path, Digest: fleetDigest(raw, ff, readFile)}
 	var errs []error
 	seen := map[string]string{}
 	read := func(platform string, entries []fleetEntry) []Backend {
@@ -170,4 +170,35 @@ func (f *Fleet) HasTokens() bool {
 		}
 	}
 	return false
+}
+
+// FleetDigest is the digest of the fleet file at path and of the token
+// files it names: it changes when the file or a mounted secret changes.
+func FleetDigest(path string) ([32]byte, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return [32]byte{}, err
+	}
+	var ff fleetFile
+	_ = yaml.Unmarshal(raw, &ff) // an unreadable file still has a digest
+	return fleetDigest(raw, ff, os.ReadFile), nil
+}
+
+func fleetDigest(raw []byte, ff fleetFile, readFile func(string) ([]byte, error)) [32]byte {
+	h := sha256.New()
+	h.Write(raw)
+	for _, e := range append(append([]fleetEntry{}, ff.Astro...), ff.Software...) {
+		if e.TokenFile == "" {
+			continue
+		}
+		h.Write([]byte{0})
+		h.Write([]byte(e.TokenFile))
+		if b, err := readFile(e.TokenFile); err == nil {
+			h.Write([]byte{1})
+			h.Write(b)
+		}
+	}
+	var out [32]byte
+	copy(out[:], h.Sum(nil))
+	return out
 }

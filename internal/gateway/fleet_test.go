@@ -275,7 +275,7 @@ func TestFleetReload(t *testing.T) {
 		for _, n := range names {
 			fmt.Fprintf(&b, "  - name: %s\n    url: %s\n", n, env.Sim(n).URL)
 		}
-		require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o600))
+		writeAtomic(t, path, b.String())
 	}
 	write("prod")
 	cfg, err := config.Load([]string{"-config", path}, func(string) string { return "" })
@@ -308,7 +308,7 @@ func TestFleetReload(t *testing.T) {
 	require.Empty(t, r.Errors)
 	assert.NotContains(t, string(r.Data), `"totalCount":0`)
 
-	require.NoError(t, os.WriteFile(path, []byte("software:\n  - name: Bad Name\n"), 0o600))
+	writeAtomic(t, path, "software:\n  - name: Bad Name\n")
 	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "not valid") }, 5*time.Second, 10*time.Millisecond)
 	assert.Contains(t, logs.String(), `name: \"Bad Name\" is not lower-case`)
 	assert.Equal(t, `{"backends":[{"name":"prod"},{"name":"legacy"}]}`, names(), "the running fleet is kept")
@@ -488,4 +488,53 @@ func TestFleetMutation(t *testing.T) {
 		map[string]any{"id": id}, map[string]string{"X-Houston-Token-legacy": env.Sim("legacy").Token, "Cache-Control": "no-cache"})
 	require.Empty(t, r.Errors)
 	assert.Contains(t, string(r.Data), "moved by the fleet test", "written on legacy")
+}
+
+// TestFleetTokenRotation: a rotated token file (a mounted secret) is
+// picked up without a restart.
+func TestFleetTokenRotation(t *testing.T) {
+	t.Parallel()
+	env := testenv.StartFleet(t, "small", []testenv.FleetSpec{{Name: "legacy", Platform: "software", HoustonVersion: "0.34.0"}}, nil)
+	dir := t.TempDir()
+	secret, path := filepath.Join(dir, "legacy.token"), filepath.Join(dir, "fleet.yaml")
+	require.NoError(t, os.WriteFile(secret, []byte("expired-token-0000000000\n"), 0o600))
+	require.NoError(t, os.WriteFile(path, fmt.Appendf(nil, "software:\n  - name: legacy\n    url: %s\n    tokenFile: %s\n", env.Sim("legacy").URL, secret), 0o600))
+	getenv := func(k string) string { return map[string]string{"GATEWAY_KEYS": "k"}[k] }
+	cfg, err := config.Load([]string{"-config", path}, getenv)
+	require.NoError(t, err)
+	gw, err := gateway.Build(cfg, gateway.Extras{})
+	require.NoError(t, err)
+	t.Cleanup(gw.Close)
+	srv := httptest.NewServer(gw.Handler)
+	t.Cleanup(srv.Close)
+	query := func() testenv.Response {
+		return testenv.Post(t, srv.URL+"/graphql", `{ deployments(first: 1) { totalCount } }`, nil,
+			map[string]string{"X-Gateway-Key": "k", "Cache-Control": "no-cache"})
+	}
+	r := query()
+	require.NotEmpty(t, r.Errors)
+	assert.NotContains(t, r.Errors[0].Message, "expired-token")
+
+	var logs syncBuffer
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	go gw.WatchFleet(ctx, path, 10*time.Millisecond, func() (*config.Fleet, error) {
+		c, err := config.Load([]string{"-config", path}, getenv)
+		return c.Fleet, err
+	}, slog.New(slog.NewTextHandler(&logs, nil)))
+	writeAtomic(t, secret, env.Sim("legacy").Token+"\n")
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "fleet configuration reloaded") }, 5*time.Second, 10*time.Millisecond)
+	r = query()
+	require.Empty(t, r.Errors)
+	assert.NotContains(t, string(r.Data), `"totalCount":0`)
+	assert.NotContains(t, logs.String(), env.Sim("legacy").Token, "no token in the log")
+}
+
+// writeAtomic replaces a file as editors and secret mounts do, so the
+// watcher never reads it half-written.
+func writeAtomic(t *testing.T, path, content string) {
+	t.Helper()
+	tmp := path + ".tmp"
+	require.NoError(t, os.WriteFile(tmp, []byte(content), 0o600))
+	require.NoError(t, os.Rename(tmp, path))
 }

@@ -2,10 +2,8 @@ package gateway
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/astro-gateway/gateway/internal/config"
@@ -35,7 +33,8 @@ func (g *Gateway) FleetBackends() []string {
 }
 
 // WatchFleet checks path every interval until ctx ends; when its content
-// differs from the file the running fleet was read from, it reads the
+// or a token file it names (a rotated secret) differs from what the
+// running fleet was read from, it reads the
 // configuration again with load and, if valid, serves the new fleet. An
 // invalid file is logged and the running fleet kept.
 func (g *Gateway) WatchFleet(ctx context.Context, path string, interval time.Duration, load func() (*config.Fleet, error), log *slog.Logger) {
@@ -48,11 +47,10 @@ func (g *Gateway) WatchFleet(ctx context.Context, path string, interval time.Dur
 			return
 		case <-t.C:
 		}
-		raw, err := os.ReadFile(path)
+		sum, err := config.FleetDigest(path)
 		if err != nil {
 			continue
 		}
-		sum := sha256.Sum256(raw)
 		g.mu.Lock()
 		same := sum == g.digest
 		g.mu.Unlock()
