@@ -36,15 +36,15 @@ type Gateway struct {
 	AstroURL, HoustonURL string
 	// Demo is the embedded simulators in demo mode, nil otherwise.
 	Demo *demo.Backends
-	// Backends are a fleet's backend names, in configuration order; nil
-	// without a fleet.
-	Backends []string
 
 	closers []func()
 
 	current atomic.Pointer[http.Handler]
 	mu      sync.Mutex
 	digest  [32]byte // of the fleet file served
+	// backends are a fleet's backend names, in configuration order
+	// (FleetBackends); nil without a fleet.
+	backends []string
 	// reload rebuilds the handler for another fleet (nil: not a fleet
 	// read from a file).
 	reload func(*config.Fleet) (http.Handler, error)
@@ -175,7 +175,7 @@ func (g *Gateway) withFleet(opts *Options, fleet *config.Fleet, bo BackendOption
 		}
 	}
 	g.mu.Lock()
-	g.Backends, g.digest = names, fleet.Digest
+	g.backends, g.digest = names, fleet.Digest
 	g.mu.Unlock()
 	return nil
 }

@@ -29,7 +29,7 @@ func (g *Gateway) ReloadFleet(fleet *config.Fleet) error {
 func (g *Gateway) FleetBackends() []string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return append([]string(nil), g.Backends...)
+	return append([]string(nil), g.backends...)
 }
 
 // WatchFleet checks path every interval until ctx ends; when its content
