@@ -446,7 +446,7 @@ func TestExportRefusals(t *testing.T) {
 	status, body = get("export/deployments.csv?backends=nope", env.Headers)
 	assert.Equal(t, http.StatusBadRequest, status, body)
 	status, body = get("export/deployments.csv?statuses=SLEEPY", env.Headers)
-	assert.Equal(t, http.StatusUnprocessableEntity, status, "as /graphql answers a variable of the wrong type: %s", body)
+	assert.Equal(t, http.StatusBadRequest, status, "a variable of the wrong type: %s", body)
 	assert.Contains(t, body, `"code":"BAD_USER_INPUT"`)
 	status, _ = get("export/deployments.xlsx", env.Headers)
 	assert.Equal(t, http.StatusNotFound, status)
