@@ -107,7 +107,7 @@ func Start(t testing.TB, cfg Config) *Env {
 		cfg.Configure(&gcfg)
 	}
 	x := gateway.Extras{DisableLoaders: cfg.DisableLoaders}
-	if cfg.Fallback != (loader.Credentials{}) {
+	if cfg.Fallback.AstroToken != "" || cfg.Fallback.HoustonToken != "" || cfg.Fallback.AstroOrganizationID != "" {
 		x.Fallback = &cfg.Fallback
 	}
 	gw, err := gateway.Build(gcfg, x)
