@@ -65,6 +65,8 @@ type Options struct {
 	// Limits bound each request: its cost, its size, how many run at
 	// once (nil: config.DefaultLimits).
 	Limits *config.Limits
+	// Ops: readiness, shutdown, traces (see ops.go).
+	Ops OpsOptions
 }
 
 //go:embed playground.html
@@ -75,6 +77,7 @@ func New(o Options) http.Handler {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	o.opsDefaults()
 	lim := config.DefaultLimits()
 	if o.Limits != nil {
 		lim = *o.Limits
@@ -110,6 +113,7 @@ func New(o Options) http.Handler {
 	srv.AroundFields(stopWhenDone)
 	srv.AroundResponses(boundResponse(lim.MaxResponseBytes, o.RequestTimeout))
 	srv.Use(graph.StreamErrors{})
+	installOps(srv, o, &lcfg)
 	srv.AroundOperations(perOperation(lcfg, o.RequestTimeout))
 	if o.Responses != nil {
 		srv.AroundResponses(markCacheable)
@@ -141,15 +145,7 @@ func New(o Options) http.Handler {
 	if o.Metrics != nil {
 		mux.Handle("GET /metrics", o.Metrics.Handler())
 	}
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
-		if o.Health != nil {
-			if msg := o.Health(); msg != "" {
-				_, _ = w.Write([]byte("degraded: " + msg + "\n"))
-				return
-			}
-		}
-		_, _ = w.Write([]byte("ready\n"))
-	})
+	mux.Handle("GET /readyz", readiness(o))
 
 	co := cors.Options{
 		AllowedOrigins:   o.CORSAllowedOrigins,

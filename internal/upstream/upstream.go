@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -30,6 +31,7 @@ import (
 	"github.com/astro-gateway/gateway/internal/cache"
 	"github.com/astro-gateway/gateway/internal/limiter"
 	"github.com/astro-gateway/gateway/internal/metrics"
+	"github.com/astro-gateway/gateway/internal/telemetry"
 )
 
 // Call is what the chain needs to know about one upstream request.
@@ -46,6 +48,10 @@ type Call struct {
 	// Scopes are the cache scopes of the request: a read is keyed by the
 	// generation of the first, a write retires them all.
 	Scopes []string
+	// Route is the request's path template (the spec's, such as
+	// "organizations/{organizationId}/deployments"), for traces; "": the
+	// path.
+	Route string
 }
 
 // Policy is what a backend tells the chain.
@@ -87,6 +93,12 @@ type Options struct {
 	Metrics        *metrics.Metrics
 	// Network is the transport that sends (default http.DefaultTransport).
 	Network http.RoundTripper
+	// Tracing, when on, traces every attempt and propagates the trace
+	// context upstream.
+	Tracing telemetry.Tracing
+	// Logger hears failed attempts and limiter saturation (at warn); nil:
+	// not logged.
+	Logger *slog.Logger
 }
 
 // Chain returns the transport chain of o.
@@ -95,12 +107,17 @@ func Chain(o Options) http.RoundTripper {
 		o.Network = http.DefaultTransport
 	}
 	p := o.Policy
-	t := Metrics(o.Metrics, o.Backend, func(r *http.Request) string { return CallOf(r).Operation }, o.Network)
+	t := Metrics(o.Metrics, o.Backend, func(r *http.Request) string { return CallOf(r).Operation }, traceNetwork(o, o.Network))
 	t = Attempt(o.AttemptTimeout, t)
+	t = admitted(t)
 	if o.Limiter != nil {
 		t = limiter.Transport(o.Limiter, o.Backend, func(r *http.Request) string { return CallOf(r).Class }, o.Metrics, t)
 	}
+	t = observe(o, t)
 	t = Retry(o.Retry, p, t)
+	if o.Tracing.Enabled() {
+		t = countAttempts(t)
+	}
 	t = cache.NewTransport(o.Cache, cache.Rules{
 		Backend: o.Backend,
 		Classify: func(r *http.Request) (cache.Kind, []string) {
