@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -49,7 +51,10 @@ type Report struct {
 type probe struct {
 	name     string
 	required bool
-	run      func(ctx context.Context) error
+	// cheap checks read state the gateway keeps (Redis's health) and run
+	// on every call; the others go over the network and are cached.
+	cheap bool
+	run   func(ctx context.Context) error
 }
 
 // Readiness answers /readyz. Backend probes are cheap requests without any
@@ -105,7 +110,7 @@ func (r *Readiness) AddBackend(name, url string, client *http.Client) {
 // AddDegraded adds a check that degrades readiness when msg says what is
 // degraded ("" when nothing is): Redis, say.
 func (r *Readiness) AddDegraded(name string, msg func() string) {
-	r.probes = append(r.probes, probe{name: name, run: func(context.Context) error {
+	r.probes = append(r.probes, probe{name: name, cheap: true, run: func(context.Context) error {
 		if m := msg(); m != "" {
 			return plainError(m)
 		}
@@ -126,27 +131,33 @@ type statusError struct{ status int }
 
 func (e *statusError) Error() string { return "answered HTTP " + http.StatusText(e.status) }
 
-// Report returns the current state, probing if the last probe is older than
-// the TTL.
+// Report returns the current state, probing the backends if the last
+// probe is older than the TTL.
 func (r *Readiness) Report() Report {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.last.Status == "" || time.Since(r.last.CheckedAt) >= r.ttl {
-		r.last = r.probe()
+	if r.last.CheckedAt.IsZero() || time.Since(r.last.CheckedAt) >= r.ttl {
+		r.last = Report{Checks: r.run(false), CheckedAt: time.Now()}
 	}
-	rep := r.last
+	checks := append(slices.Clone(r.last.Checks), r.run(true)...)
+	rep := Report{Status: status(checks), Checks: checks, CheckedAt: r.last.CheckedAt}
 	if r.draining.Load() {
 		rep.Status = StatusDraining
 	}
 	return rep
 }
 
-func (r *Readiness) probe() Report {
+// run runs the cheap checks, or the others, in parallel.
+func (r *Readiness) run(cheap bool) []Check {
 	ctx, cancel := context.WithTimeout(context.Background(), r.timeout)
 	defer cancel()
-	checks := make([]Check, len(r.probes))
+	var checks []Check
+	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for i, p := range r.probes {
+	for _, p := range r.probes {
+		if p.cheap != cheap {
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -157,10 +168,19 @@ func (r *Readiness) probe() Report {
 					c.Error = "no answer within " + r.timeout.String()
 				}
 			}
-			checks[i] = c
+			mu.Lock()
+			checks = append(checks, c)
+			mu.Unlock()
 		}()
 	}
 	wg.Wait()
+	slices.SortFunc(checks, func(a, b Check) int { return strings.Compare(a.Name, b.Name) })
+	return checks
+}
+
+// status is ready when every check passes, not ready when every required
+// check fails, degraded otherwise.
+func status(checks []Check) string {
 	required, requiredOK, failed := 0, 0, 0
 	for _, c := range checks {
 		if c.Required {
@@ -174,14 +194,13 @@ func (r *Readiness) probe() Report {
 			failed++
 		}
 	}
-	status := StatusReady
 	switch {
 	case required > 0 && requiredOK == 0:
-		status = StatusNotReady
+		return StatusNotReady
 	case failed > 0:
-		status = StatusDegraded
+		return StatusDegraded
 	}
-	return Report{Status: status, Checks: checks, CheckedAt: time.Now()}
+	return StatusReady
 }
 
 // ServeHTTP answers /readyz: 200 when ready or degraded, 503 when not

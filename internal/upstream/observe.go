@@ -162,4 +162,3 @@ func traceNetwork(o Options, next http.RoundTripper) http.RoundTripper {
 	}
 	return otelhttp.NewTransport(next, otelhttp.WithTracerProvider(o.Tracing.Provider), otelhttp.WithPropagators(o.Tracing.Propagator))
 }
-
