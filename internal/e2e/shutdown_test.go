@@ -31,7 +31,9 @@ func softwareDeployment(t *testing.T, url string, headers map[string]string) str
 	t.Helper()
 	r := testenv.Post(t, url, `{ deployments(first: 1, filter: {platforms: [SOFTWARE]}) { nodes { id } } }`, nil, headers)
 	require.Empty(t, r.Errors)
-	var d struct{ Deployments struct{ Nodes []struct{ ID string } } }
+	var d struct {
+		Deployments struct{ Nodes []struct{ ID string } }
+	}
 	r.Decode(t, &d)
 	require.NotEmpty(t, d.Deployments.Nodes)
 	return d.Deployments.Nodes[0].ID

@@ -194,7 +194,9 @@ func TestTracesReachCollector(t *testing.T) {
 
 	// A lookup by ids goes through a dataloader: its batch is a span, with
 	// its size.
-	var dash struct{ Deployments struct{ Nodes []struct{ ID string } } }
+	var dash struct {
+		Deployments struct{ Nodes []struct{ ID string } }
+	}
 	r.Decode(t, &dash)
 	var ids []string
 	for _, n := range dash.Deployments.Nodes {

@@ -1,6 +1,11 @@
 // Package upstream builds the HTTP transport under each backend client:
 //
-//	describe → cache (hits and coalescing) → retry → limiter → attempt timeout → metrics → network
+//	describe → cache (hits and coalescing) → retry → observe → limiter → admitted → attempt timeout → metrics → network
+//
+// observe and admitted (observe.go) are what operators see of each
+// attempt: its span from before the limiter's wait to the answer (when
+// tracing is on), the request id sent upstream, the attempt counted for
+// the access log, and failures and limiter saturation logged at warn.
 //
 // so a cache hit costs no rate-limit slot, every retry takes one, a wait for
 // a slot or a backoff never eats into an attempt's own timeout, and the
