@@ -196,7 +196,7 @@ func (d *Drain) operations(ctx context.Context, next graphql.OperationHandler) g
 	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Subscription {
 		return next(ctx)
 	}
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(ctx) // cancelled by the drain, or with its parent
 	stopDrain := context.AfterFunc(d.ctx, cancel)
 	if d.onSub != nil {
 		d.onSub(1)
@@ -207,30 +207,8 @@ func (d *Drain) operations(ctx context.Context, next graphql.OperationHandler) g
 			d.onSub(-1)
 		}
 	})
-	responses := next(ctx)
-	return func(rctx context.Context) *graphql.Response {
-		r := responses(rctx)
-		if r == nil {
-			cancel()
-		}
-		return r
-	}
-}
-
-// Shutdown stops srv (serving this gateway's handler) within ctx: /readyz
-// turns "draining", the listeners close, subscriptions end with
-// `complete`, websockets close with 1001 once their last operation has
-// answered, and queries in flight finish. Past ctx's deadline what is left
-// is closed at once and ctx's error returned.
-func (g *Gateway) Shutdown(ctx context.Context, srv *http.Server) error {
-	g.Ready.SetDraining()
-	g.Drain.Begin()
-	err := srv.Shutdown(ctx)
-	if werr := g.Drain.Wait(ctx); err == nil {
-		err = werr
-	}
-	if err != nil {
-		_ = srv.Close()
-	}
-	return err
+	// The context is not cancelled when the stream ends: an extension
+	// outside (graph.StreamErrors) still reads it then. gqlgen cancels
+	// its parent once the stream is answered.
+	return next(ctx)
 }
