@@ -212,3 +212,21 @@ func (d *Drain) operations(ctx context.Context, next graphql.OperationHandler) g
 	// its parent once the stream is answered.
 	return next(ctx)
 }
+
+// Shutdown stops srv (serving this gateway's handler) within ctx: /readyz
+// turns "draining", the listeners close, subscriptions end with
+// `complete`, websockets close with 1001 once their last operation has
+// answered, and queries in flight finish. Past ctx's deadline what is left
+// is closed at once and ctx's error returned.
+func (g *Gateway) Shutdown(ctx context.Context, srv *http.Server) error {
+	g.Ready.SetDraining()
+	g.Drain.Begin()
+	err := srv.Shutdown(ctx)
+	if werr := g.Drain.Wait(ctx); err == nil {
+		err = werr
+	}
+	if err != nil {
+		_ = srv.Close()
+	}
+	return err
+}
