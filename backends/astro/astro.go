@@ -60,7 +60,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/astro-gateway/gateway/internal/decoded"
 	"github.com/astro-gateway/gateway/internal/fault"
+	"github.com/astro-gateway/gateway/internal/jsonx"
 )
 
 const (
@@ -304,6 +306,17 @@ func (r *Response) setPage(p pageInfo) {
 // transport returns a nil *Response, and one whose context ends returns the
 // context's error.
 func (c *Client) Do(req *http.Request, v any) (*Response, error) {
+	// A read may be answered by the gateway's tier of decoded answers
+	// (internal/cache): objects an identical earlier read decoded, shared
+	// by every reader and never modified.
+	var dec *decoded.Handle
+	if v != nil && req.Method == http.MethodGet {
+		if _, isWriter := v.(io.Writer); !isWriter {
+			var ctx context.Context
+			ctx, dec = decoded.With(req.Context(), reflect.TypeOf(v))
+			req = req.WithContext(ctx)
+		}
+	}
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
 		// The transport reports a cancelled or expired context as its own
@@ -340,11 +353,38 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 		}
 		return response, nil
 	}
-	dec := json.NewDecoder(io.LimitReader(resp.Body, maxResponseBytes))
-	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+	if hit, ok := dec.Hit(); ok {
+		reflect.ValueOf(v).Elem().Set(reflect.ValueOf(hit).Elem())
+		return response, nil
+	}
+	if err := jsonx.Read(resp.Body, maxResponseBytes, v); err != nil {
 		return response, fmt.Errorf("astro: %s %s: decoding response: %w", req.Method, c.apiPath(req.URL), err)
 	}
+	if dec != nil {
+		dec.Keep(sharedCopy(v))
+	}
 	return response, nil
+}
+
+// sharedCopy returns a copy of *v to be shared through the decoded tier:
+// its top-level slices are clipped to their length, so that a caller who
+// appends to what it was given gets a new array rather than writing into
+// the shared one.
+func sharedCopy(v any) any {
+	cp := reflect.New(reflect.TypeOf(v).Elem())
+	cp.Elem().Set(reflect.ValueOf(v).Elem())
+	e := cp.Elem()
+	switch e.Kind() {
+	case reflect.Slice:
+		e.Set(e.Slice3(0, e.Len(), e.Len()))
+	case reflect.Struct:
+		for i := range e.NumField() {
+			if f := e.Field(i); f.Kind() == reflect.Slice && f.CanSet() {
+				f.Set(f.Slice3(0, f.Len(), f.Len()))
+			}
+		}
+	}
+	return cp.Interface()
 }
 
 // apiPath returns u's path relative to the base URL, with a leading "/",

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/astro-gateway/gateway/internal/jsonx"
 )
 
 // ListOptions are the paging and sorting parameters that every list
@@ -133,7 +135,7 @@ func listAs[T any](ctx context.Context, c *Client, key string, query url.Values,
 	items := []*T{}
 	for k, dst := range map[string]any{"limit": &page.Limit, "offset": &page.Offset, "totalCount": &page.TotalCount, key: &items} {
 		if v, ok := raw[k]; ok {
-			if err := json.Unmarshal(v, dst); err != nil {
+			if err := jsonx.Unmarshal(v, dst); err != nil {
 				return nil, resp, fmt.Errorf("astro: %s: decoding %s: %w", id, k, err)
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/astro-gateway/gateway/internal/jsonx"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -159,7 +160,7 @@ func (c *Client) run(ctx context.Context, cl call, out any) error {
 		c.ForgetVersion() // Houston may have been upgraded or downgraded
 	}
 	if raw, ok := data[cl.field]; ok && out != nil && string(raw) != "null" {
-		if derr := json.Unmarshal(raw, out); derr != nil && err == nil {
+		if derr := jsonx.Unmarshal(raw, out); derr != nil && err == nil {
 			err = fmt.Errorf("houston: decode %s: %w", cl.field, derr)
 		}
 	}

@@ -28,10 +28,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/astro-gateway/gateway/internal/jsonx"
 )
 
 // DefaultInstallation names the single Software installation configured with
@@ -132,12 +133,12 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) error {
 		return &TransportError{Err: scrubURLError(err)}
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	raw, err := jsonx.ReadAll(resp.Body, maxResponseBytes)
+	if errors.Is(err, jsonx.ErrTooLarge) {
+		return fmt.Errorf("houston: response larger than %d bytes", maxResponseBytes)
+	}
 	if err != nil {
 		return &TransportError{Err: err}
-	}
-	if len(raw) > maxResponseBytes {
-		return fmt.Errorf("houston: response larger than %d bytes", maxResponseBytes)
 	}
 	if resp.StatusCode != http.StatusOK {
 		herr := &HTTPError{StatusCode: resp.StatusCode, Body: raw}
@@ -146,7 +147,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) error {
 		var env struct {
 			Errors Errors `json:"errors"`
 		}
-		if json.Unmarshal(raw, &env) == nil {
+		if jsonx.Unmarshal(raw, &env) == nil {
 			herr.Errors = env.Errors
 		}
 		return herr
@@ -161,7 +162,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) error {
 	if out == nil {
 		env.Data = &sink
 	}
-	if err := json.Unmarshal(raw, &env); err != nil {
+	if err := jsonx.Unmarshal(raw, &env); err != nil {
 		return fmt.Errorf("houston: decode response: %w", err)
 	}
 	if len(env.Errors) > 0 {

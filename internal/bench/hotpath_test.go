@@ -11,9 +11,10 @@ import (
 // BenchmarkDashboard measures one dashboard query through the gateway, over
 // loopback HTTP (the client's own cost included): warm with every cache
 // tier (a repeat is answered whole by the response cache), warm with the
-// upstream tier only (the gateway's own cost: parsing, validation,
-// resolvers, loaders, decoding cached answers, serialisation), and with no
-// cache (every query goes to the in-process simulators).
+// decoded tier in front of the byte tier (the gateway's own cost: parsing,
+// validation, resolvers, loaders, serialisation), warm with the byte tier
+// only (the same, plus decoding cached answers again), and with no cache
+// (every query goes to the in-process simulators).
 //
 //	go test ./internal/bench -run '^$' -bench Dashboard -benchmem
 func BenchmarkDashboard(b *testing.B) {
@@ -24,7 +25,7 @@ func BenchmarkDashboard(b *testing.B) {
 		{"cross-platform first 20", `{ deployments(first: 20) { totalCount nodes { name platform status runtimeVersion workspace { name } } } }`},
 		{"astro org first 100", `query($org: String!) { astro { organization(id: $org) { deployments(first: 100) { totalCount nodes { name status workspace { name description } cluster { name region } } } } } }`},
 	} {
-		for _, c := range []struct{ name, tiers string }{{"cache=responses", "all"}, {"cache=upstream", "upstream"}, {"cache=false", ""}} {
+		for _, c := range []struct{ name, tiers string }{{"cache=responses", "all"}, {"cache=decoded", "decoded"}, {"cache=bytes", "bytes"}, {"cache=false", ""}} {
 			b.Run(tc.name+"/"+c.name, func(b *testing.B) {
 				benchQuery(b, tc.query, c.tiers)
 			})
@@ -32,13 +33,17 @@ func BenchmarkDashboard(b *testing.B) {
 	}
 }
 
-// benchQuery runs query with every cache tier ("all"), the upstream tier
-// only ("upstream": every query runs, on decoded-again cached answers), or
+// benchQuery runs query with every cache tier ("all"), the upstream tiers
+// only ("decoded": every query runs, on decoded cached answers), the byte
+// tier only ("bytes": every query runs and decodes cached answers again), or
 // none ("").
 func benchQuery(b *testing.B, query string, tiers string) {
 	cfg := testenv.Config{Dataset: "bench"}
-	if tiers == "upstream" {
+	if tiers == "decoded" {
 		cfg.Configure = func(c *config.Config) { c.ResponseCache = false }
+	}
+	if tiers == "bytes" {
+		cfg.Configure = func(c *config.Config) { c.ResponseCache, c.DecodedCache = false, false }
 	}
 	if tiers == "" {
 		cfg.Configure = func(c *config.Config) { c.CacheTTL = 0; c.AstroLimits = [3]int{1 << 20, 1 << 20, 1 << 20} }

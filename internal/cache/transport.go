@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/astro-gateway/gateway/internal/decoded"
 	"github.com/astro-gateway/gateway/internal/metrics"
 )
 
@@ -43,6 +44,9 @@ type Rules struct {
 	// NoCoalescing sends every read upstream even while an identical one is
 	// in flight. For measuring what coalescing saves; never in production.
 	NoCoalescing bool
+	// Decoded, when set, is the tier of decoded answers in front of the
+	// store, for reads that ask for it (WithDecode).
+	Decoded *decoded.Tier
 }
 
 type bypassKey struct{}
@@ -196,11 +200,23 @@ func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Re
 	}
 	key := t.key(req, body, scope, gen)
 	skip := bypass(ctx)
+	dec := decoded.From(ctx)
+	if t.store == nil || t.rules.Decoded == nil {
+		dec = nil
+	}
+	if dec != nil && !skip {
+		if fetched, ok := dec.Lookup(t.rules.Decoded, key); ok {
+			t.metrics.Cache(t.rules.Backend, "decoded_hit")
+			rec.read(scope, gen, fetched)
+			return hitResponse(req), nil
+		}
+	}
 	if t.store != nil && !skip {
 		if raw, ok := t.store.Get(ctx, key); ok {
 			if e, ok := unmarshalEntry(raw); ok {
 				t.metrics.Cache(t.rules.Backend, "hit")
 				rec.read(scope, gen, e.fetched())
+				dec.Offer(t.rules.Decoded, key, len(e.Body), e.fetched())
 				return e.response(req), nil
 			}
 		}
@@ -250,6 +266,7 @@ func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Re
 		rec.Spoil()
 	} else {
 		rec.read(scope, gen, e.fetched())
+		dec.Offer(t.rules.Decoded, key, len(e.Body), e.fetched())
 	}
 	return e.response(req), nil
 }
@@ -288,9 +305,23 @@ func (e *entry) response(req *http.Request) *http.Response {
 	return &http.Response{
 		Status: strconv.Itoa(e.Status) + " " + http.StatusText(e.Status), StatusCode: e.Status,
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: h, Body: io.NopCloser(bytes.NewReader(e.Body)), ContentLength: int64(len(e.Body)), Request: req,
+		Header: h, Body: &Body{Reader: bytes.NewReader(e.Body), b: e.Body}, ContentLength: int64(len(e.Body)), Request: req,
 	}
 }
+
+// Body is the body of an answer the transport holds in memory. Bytes
+// gives it without a copy, for a decoder that needs it whole
+// (internal/jsonx.Read); it must not be modified.
+type Body struct {
+	*bytes.Reader
+	b []byte
+}
+
+// Bytes returns the whole body, however much of it was read.
+func (b *Body) Bytes() []byte { return b.b }
+
+// Close implements io.Closer.
+func (b *Body) Close() error { return nil }
 
 // NoGraphQLErrors keeps a GraphQL answer only when it is a 200 without
 // errors: a partial answer is not worth repeating.
@@ -302,4 +333,13 @@ func NoGraphQLErrors(status int, body []byte) bool {
 		Errors json.RawMessage `json:"errors"`
 	}
 	return json.Unmarshal(body, &env) == nil && (len(env.Errors) == 0 || string(env.Errors) == "null")
+}
+
+// hitResponse is the answer of a read served from the decoded tier: a 200
+// with no body, the objects being in the read's decoded.Handle.
+func hitResponse(req *http.Request) *http.Response {
+	return &http.Response{
+		Status: "200 OK", StatusCode: http.StatusOK, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{"Content-Type": {"application/json"}}, Body: &Body{Reader: bytes.NewReader(nil)}, Request: req,
+	}
 }

@@ -61,6 +61,10 @@ type Config struct {
 	// ResponseCache keeps whole query responses (with a cache TTL above 0).
 	// Env RESPONSE_CACHE (true or false). Default true.
 	ResponseCache bool
+	// DecodedCache keeps decoded upstream answers in process, in front of
+	// the byte cache (with a cache TTL above 0). Env DECODED_CACHE (true or
+	// false). Default true.
+	DecodedCache bool
 	// AstroLimits are requests per second per token for GET/POST/DELETE.
 	// Env ASTRO_RATE_LIMITS ("25/10/5"). Default Astro's documented limits.
 	AstroLimits [3]int
@@ -103,6 +107,7 @@ func Default() Config {
 		CacheSize:       10000,
 		CacheMaxBytes:   64 << 20,
 		ResponseCache:   true,
+		DecodedCache:    true,
 		AstroLimits:     [3]int{25, 10, 5},
 		LogPollInterval: 5 * time.Second,
 		Limits:          DefaultLimits(),
@@ -138,6 +143,13 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("RESPONSE_CACHE: %q is not true or false", v))
 		}
 		c.ResponseCache = b
+	}
+	if v := getenv("DECODED_CACHE"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("DECODED_CACHE: %q is not true or false", v))
+		}
+		c.DecodedCache = b
 	}
 	if v := getenv("CACHE_MAX_BYTES"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)

@@ -8,6 +8,7 @@ import (
 	"github.com/astro-gateway/gateway/backends/astro"
 	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/internal/cache"
+	"github.com/astro-gateway/gateway/internal/decoded"
 	"github.com/astro-gateway/gateway/internal/idempotency"
 	"github.com/astro-gateway/gateway/internal/limiter"
 	"github.com/astro-gateway/gateway/internal/metrics"
@@ -28,7 +29,9 @@ type BackendOptions struct {
 	AstroLimiter, HoustonLimiter limiter.Waiter
 	// Cache holds upstream reads; nil: no cache (identical concurrent reads
 	// are still coalesced).
-	Cache   cache.Store
+	Cache cache.Store
+	// Decoded, with Cache, keeps decoded answers in front of it; nil: none.
+	Decoded *decoded.Tier
 	Metrics *metrics.Metrics
 	// NaiveReads turns coalescing off (with Cache nil: every read goes
 	// upstream), to measure what batching saves. Never in production.
@@ -68,7 +71,7 @@ func NewBackends(o BackendOptions) (*astro.Client, *houston.Client, error) {
 	)
 	hc := func(backend string, p upstream.Policy, lim limiter.Waiter, cacheable func(int, []byte) bool) *http.Client {
 		return &http.Client{Transport: upstream.Chain(upstream.Options{
-			Backend: backend, Policy: p, Limiter: lim, Cache: o.Cache, Cacheable: cacheable, NoCoalescing: o.NaiveReads,
+			Backend: backend, Policy: p, Limiter: lim, Cache: o.Cache, Decoded: o.Decoded, Cacheable: cacheable, NoCoalescing: o.NaiveReads,
 			AttemptTimeout: o.Timeout, Metrics: o.Metrics, Network: o.Transport,
 			Tracing: o.Tracing, Logger: o.Logger,
 		})}

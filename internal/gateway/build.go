@@ -7,6 +7,7 @@ import (
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/internal/cache"
 	"github.com/astro-gateway/gateway/internal/config"
+	"github.com/astro-gateway/gateway/internal/decoded"
 	"github.com/astro-gateway/gateway/internal/demo"
 	"github.com/astro-gateway/gateway/internal/metrics"
 	"github.com/astro-gateway/gateway/internal/telemetry"
@@ -95,6 +96,10 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 	bo.UserAgent = "astro-graphql-gateway"
 	if x.Version != "" {
 		bo.UserAgent += "/" + x.Version
+	}
+	if bo.Cache != nil && cfg.CacheTTL > 0 && cfg.DecodedCache {
+		bo.Decoded = decoded.NewTier(cfg.CacheSize, cfg.CacheMaxBytes, cfg.CacheTTL)
+		bo.Metrics.CacheSize("decoded", func() (int, int64) { return bo.Decoded.Len(), bo.Decoded.Bytes() })
 	}
 	g.Metrics, opts.Metrics, opts.Health, opts.Limits = bo.Metrics, bo.Metrics, bo.Health, &cfg.Limits
 	opts.Idempotency = bo.Idempotency

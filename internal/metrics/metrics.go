@@ -44,7 +44,7 @@ func New() *Metrics {
 			Name: "gateway_limiter_rejections_total", Help: "Requests refused because no slot was free before their deadline.",
 		}, []string{"backend", "class"}),
 		cacheResults: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "gateway_cache_requests_total", Help: "Cacheable upstream reads by result: hit, miss, coalesced (shared a concurrent call), bypass (Cache-Control: no-cache).",
+			Name: "gateway_cache_requests_total", Help: "Cacheable upstream reads by result: decoded_hit (served decoded, from the in-process tier), hit (bytes from the store), miss, coalesced (shared a concurrent call), bypass (Cache-Control: no-cache).",
 		}, []string{"backend", "result"}),
 		batchSizes: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "gateway_dataloader_batch_size", Help: "Keys per dataloader batch.",
@@ -125,7 +125,7 @@ func (m *Metrics) CacheSize(tier string, size func() (entries int, bytes int64))
 	m.reg.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gateway_cache_entries", Help: "Entries held by a cache tier.",
 			ConstLabels: prometheus.Labels{"tier": tier}}, func() float64 { n, _ := size(); return float64(n) }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gateway_cache_bytes", Help: "Bytes of bodies held by a cache tier.",
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gateway_cache_bytes", Help: "Bytes held by a cache tier (for the decoded tier: the size of the bodies its objects came from).",
 			ConstLabels: prometheus.Labels{"tier": tier}}, func() float64 { _, b := size(); return float64(b) }),
 	)
 }

@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/astro-gateway/gateway/internal/cache"
+	"github.com/astro-gateway/gateway/internal/decoded"
 	"github.com/astro-gateway/gateway/internal/limiter"
 	"github.com/astro-gateway/gateway/internal/metrics"
 	"github.com/astro-gateway/gateway/internal/telemetry"
@@ -86,6 +87,8 @@ type Options struct {
 	// Cache holds reads; nil: none (identical concurrent reads are still
 	// coalesced).
 	Cache cache.Store
+	// Decoded keeps decoded answers in front of Cache; nil: none.
+	Decoded *decoded.Tier
 	// Cacheable says whether a read's answer may be kept (default: 200).
 	Cacheable func(status int, body []byte) bool
 	// NoCoalescing sends every read upstream (with Cache nil); for
@@ -131,6 +134,7 @@ func Chain(o Options) http.RoundTripper {
 		},
 		Cacheable:    o.Cacheable,
 		NoCoalescing: o.NoCoalescing,
+		Decoded:      o.Decoded,
 	}, o.Metrics, t)
 	return rt(func(req *http.Request) (*http.Response, error) {
 		return t.RoundTrip(req.WithContext(context.WithValue(req.Context(), callKey{}, p.Describe(req))))

@@ -1,0 +1,58 @@
+package gateway_test
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/astro-gateway/gateway/internal/config"
+	"github.com/astro-gateway/gateway/internal/testenv"
+)
+
+// TestDecodedTierAnswersOtherQueries: with whole responses not kept, a
+// different query over the same Astro lists is answered from the decoded
+// tier — no upstream request, and the same data as a cold gateway gives —
+// and many concurrent queries sharing those objects agree (run with -race:
+// the shared objects are never written).
+func TestDecodedTierAnswersOtherQueries(t *testing.T) {
+	t.Parallel()
+	const (
+		first  = `{ deployments(first: 20, filter: {platforms: [ASTRO]}) { totalCount nodes { id name } } }`
+		second = `{ deployments(first: 20, filter: {platforms: [ASTRO]}) { nodes { name status runtimeVersion ... on AstroDeployment { workspace { name } } } } }`
+	)
+	cold := testenv.Start(t, testenv.Config{Configure: func(c *config.Config) { c.CacheTTL = 0 }})
+	want := cold.Query(t, second, nil, cold.Headers())
+	require.Empty(t, want.Errors)
+
+	env := testenv.Start(t, testenv.Config{Configure: func(c *config.Config) {
+		c.ResponseCache = false
+		c.Limits.MaxConcurrentPerCaller = 16
+	}})
+	r := env.Query(t, first, nil, env.Headers())
+	require.Empty(t, r.Errors)
+	env.Query(t, second, nil, env.Headers()) // the workspaces' batch too
+	env.Astro.Reset()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 5 {
+				got := env.Query(t, second, nil, env.Headers())
+				assert.Empty(t, got.Errors)
+				assert.JSONEq(t, string(want.Data), string(got.Data))
+			}
+		})
+	}
+	wg.Wait()
+	assert.Zero(t, env.Astro.Stats().Requests, "warm queries send nothing upstream")
+	resp, err := http.Get(strings.TrimSuffix(env.GatewayURL, "graphql") + "metrics")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `gateway_cache_requests_total{backend="astro",result="decoded_hit"}`, "and are answered from decoded objects")
+}
