@@ -182,6 +182,11 @@ func TestLogsStructuredWithoutSecrets(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.NotEmpty(t, resp.Header.Get("X-Request-Id"), "a request id is made when the caller sends none")
+	// A repeat answered from the response cache has its line too.
+	for _, id := range []string{"req-cache-1", "req-cache-2"} {
+		r := testenv.Post(t, url, `query Cached { deployments(first: 2) { totalCount } }`, nil, map[string]string{"X-Request-Id": id})
+		require.Empty(t, r.Errors)
+	}
 
 	var access []map[string]any
 	require.Eventually(t, func() bool {
@@ -195,15 +200,21 @@ func TestLogsStructuredWithoutSecrets(t *testing.T) {
 				access = append(access, l)
 			}
 		}
-		return len(access) >= 4
+		return len(access) >= 6
 	}, 10*time.Second, 20*time.Millisecond)
 
-	var dash map[string]any
+	var dash, cached map[string]any
 	for _, l := range access {
-		if l["request_id"] == "req-logs-1" {
+		switch l["request_id"] {
+		case "req-logs-1":
 			dash = l
+		case "req-cache-2":
+			cached = l
 		}
 	}
+	require.NotNil(t, cached, "a response-cache hit has its access line")
+	assert.Equal(t, "hit", cached["response_cache"])
+	assert.EqualValues(t, 0, cached["upstream_calls"])
 	require.NotNil(t, dash, "the access line carries the caller's request id")
 	assert.Equal(t, "Dash", dash["operation"])
 	assert.Equal(t, "query", dash["type"])

@@ -270,3 +270,22 @@ func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logCached writes the access line of a query answered whole from the
+// response cache (how: "hit" or "coalesced"), which gqlgen never saw: no
+// upstream call, no operation name (the body is not parsed again).
+func logCached(log *slog.Logger, r *http.Request, how string, start time.Time) {
+	if log == nil {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("request_id", telemetry.RequestID(r.Context())),
+		slog.String("type", "query"), slog.String("response_cache", how),
+		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+		slog.Int64("upstream_calls", 0),
+	}
+	if c := clientName(r.Header); c != "" {
+		attrs = append(attrs, slog.String("client", c))
+	}
+	log.LogAttrs(r.Context(), slog.LevelInfo, "graphql operation", attrs...)
+}
