@@ -439,6 +439,7 @@ func softwarePage(ctx context.Context, window []fleetDeployment) error {
 	if len(keys) == 0 {
 		return nil
 	}
+	l.PrefetchSoftwareDeployments(ctx, keys)
 	ds, errs := l.SoftwareDeployment.LoadMany(ctx, keys)()
 	var first error
 	for j, i := range idx {

@@ -361,30 +361,9 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 		return response, fmt.Errorf("astro: %s %s: decoding response: %w", req.Method, c.apiPath(req.URL), err)
 	}
 	if dec != nil {
-		dec.Keep(sharedCopy(v))
+		dec.Keep(decoded.Share(v))
 	}
 	return response, nil
-}
-
-// sharedCopy returns a copy of *v to be shared through the decoded tier:
-// its top-level slices are clipped to their length, so that a caller who
-// appends to what it was given gets a new array rather than writing into
-// the shared one.
-func sharedCopy(v any) any {
-	cp := reflect.New(reflect.TypeOf(v).Elem())
-	cp.Elem().Set(reflect.ValueOf(v).Elem())
-	e := cp.Elem()
-	switch e.Kind() {
-	case reflect.Slice:
-		e.Set(e.Slice3(0, e.Len(), e.Len()))
-	case reflect.Struct:
-		for i := range e.NumField() {
-			if f := e.Field(i); f.Kind() == reflect.Slice && f.CanSet() {
-				f.Set(f.Slice3(0, f.Len(), f.Len()))
-			}
-		}
-	}
-	return cp.Interface()
 }
 
 // apiPath returns u's path relative to the base URL, with a leading "/",

@@ -2,13 +2,10 @@ package houston
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"reflect"
 	"strings"
 
-	"github.com/astro-gateway/gateway/internal/jsonx"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -154,15 +151,18 @@ func (c *Client) run(ctx context.Context, cl call, out any) error {
 		return err
 	}
 	req := buildDocument(cl.kind, cl.opName, []rootField{{alias: cl.field, name: cl.field, args: shaped.args, sel: shaped.sel}})
-	var data map[string]json.RawMessage
-	err = c.Do(ctx, req, &data)
+	if out == nil {
+		return c.Do(ctx, req, nil)
+	}
+	// data is decoded in one pass into a map of out's type, so that the
+	// decoded tier keeps the objects themselves.
+	data := reflect.New(reflect.MapOf(reflect.TypeFor[string](), reflect.TypeOf(out).Elem()))
+	err = c.Do(ctx, req, data.Interface())
 	if isValidationFailure(err) {
 		c.ForgetVersion() // Houston may have been upgraded or downgraded
 	}
-	if raw, ok := data[cl.field]; ok && out != nil && string(raw) != "null" {
-		if derr := jsonx.Unmarshal(raw, out); derr != nil && err == nil {
-			err = fmt.Errorf("houston: decode %s: %w", cl.field, derr)
-		}
+	if v := data.Elem().MapIndex(reflect.ValueOf(cl.field)); v.IsValid() && !v.IsZero() {
+		reflect.ValueOf(out).Elem().Set(v)
 	}
 	return err
 }

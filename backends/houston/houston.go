@@ -30,8 +30,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 
+	"github.com/astro-gateway/gateway/internal/decoded"
 	"github.com/astro-gateway/gateway/internal/jsonx"
 )
 
@@ -118,6 +120,13 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) error {
 		return fmt.Errorf("houston: encode request: %w", err)
 	}
 	tag := operationTag{name: req.OperationName, mutation: strings.HasPrefix(strings.TrimSpace(req.Query), "mutation")}
+	// A query may be answered by the gateway's tier of decoded answers
+	// (internal/decoded): objects an identical earlier query decoded,
+	// shared by every reader and never modified.
+	var dec *decoded.Handle
+	if out != nil && !tag.mutation {
+		ctx, dec = decoded.With(ctx, reflect.TypeOf(out))
+	}
 	hr, err := http.NewRequestWithContext(context.WithValue(ctx, operationKey{}, tag), http.MethodPost, c.endpoint, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("houston: %w", err)
@@ -139,6 +148,10 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) error {
 	}
 	if err != nil {
 		return &TransportError{Err: err}
+	}
+	if hit, ok := dec.Hit(); ok && resp.StatusCode == http.StatusOK {
+		reflect.ValueOf(out).Elem().Set(reflect.ValueOf(hit).Elem())
+		return nil
 	}
 	if resp.StatusCode != http.StatusOK {
 		herr := &HTTPError{StatusCode: resp.StatusCode, Body: raw}
@@ -167,6 +180,9 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) error {
 	}
 	if len(env.Errors) > 0 {
 		return env.Errors
+	}
+	if dec != nil {
+		dec.Keep(decoded.Share(out))
 	}
 	return nil
 }

@@ -82,6 +82,24 @@ func (l *Loaders) PrefetchSoftwareWorkspaceDeployments(ctx context.Context, keys
 	}
 }
 
+// PrefetchSoftwareDeployments answers keys in one batch, now, and primes
+// the loader with the deployments read. A page of a listing knows all its
+// keys at once: fetched together, sorted, they make the same documents
+// every time, whatever the timing of the batch window, so the cache and
+// coalescing answer repeats (through the window, a busy machine splits a
+// page into batches that differ from one request to the next).
+func (l *Loaders) PrefetchSoftwareDeployments(ctx context.Context, keys []SoftwareKey) {
+	if l.cfg.Disabled || l.hou == nil || len(keys) == 0 {
+		return
+	}
+	l.observe("SoftwareDeployment", len(keys))
+	for i, r := range l.batchSoftwareDeployments(ctx, keys) {
+		if r.Error == nil {
+			l.SoftwareDeployment.Prime(ctx, keys[i], r.Data)
+		}
+	}
+}
+
 // ForgetSoftware drops every Software object the loaders hold. A mutation
 // calls it: what was read before it in the request may be stale after it.
 // (The cross-request cache retires Houston's entries on any mutation by

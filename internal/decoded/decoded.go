@@ -158,3 +158,24 @@ func (d *Handle) Offer(tier *Tier, id string, size int, fetched time.Time) {
 	}
 	d.tier, d.key, d.size, d.fetched = tier, key{id, d.typ}, int64(size), fetched
 }
+
+// Share returns a copy of *v (v a pointer) to be kept in the tier:
+// its top-level slices are clipped to their length, so that a caller who
+// appends to what it was given gets a new array rather than writing into
+// the shared one.
+func Share(v any) any {
+	cp := reflect.New(reflect.TypeOf(v).Elem())
+	cp.Elem().Set(reflect.ValueOf(v).Elem())
+	e := cp.Elem()
+	switch e.Kind() {
+	case reflect.Slice:
+		e.Set(e.Slice3(0, e.Len(), e.Len()))
+	case reflect.Struct:
+		for i := range e.NumField() {
+			if f := e.Field(i); f.Kind() == reflect.Slice && f.CanSet() {
+				f.Set(f.Slice3(0, f.Len(), f.Len()))
+			}
+		}
+	}
+	return cp.Interface()
+}

@@ -24,10 +24,13 @@ func TestDecodedTierAnswersOtherQueries(t *testing.T) {
 	const (
 		first  = `{ deployments(first: 20, filter: {platforms: [ASTRO]}) { totalCount nodes { id name } } }`
 		second = `{ deployments(first: 20, filter: {platforms: [ASTRO]}) { nodes { name status runtimeVersion ... on AstroDeployment { workspace { name } } } } }`
+		both   = `{ deployments(first: 30) { totalCount nodes { name platform status workspace { name } } } workspaces(first: 10) { nodes { name } } }`
 	)
 	cold := testenv.Start(t, testenv.Config{Configure: func(c *config.Config) { c.CacheTTL = 0 }})
 	want := cold.Query(t, second, nil, cold.Headers())
 	require.Empty(t, want.Errors)
+	wantBoth := cold.Query(t, both, nil, cold.Headers())
+	require.Empty(t, wantBoth.Errors)
 
 	env := testenv.Start(t, testenv.Config{Configure: func(c *config.Config) {
 		c.ResponseCache = false
@@ -36,7 +39,9 @@ func TestDecodedTierAnswersOtherQueries(t *testing.T) {
 	r := env.Query(t, first, nil, env.Headers())
 	require.Empty(t, r.Errors)
 	env.Query(t, second, nil, env.Headers()) // the workspaces' batch too
+	env.Query(t, both, nil, env.Headers())
 	env.Astro.Reset()
+	env.Houston.Reset()
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
@@ -44,15 +49,20 @@ func TestDecodedTierAnswersOtherQueries(t *testing.T) {
 				got := env.Query(t, second, nil, env.Headers())
 				assert.Empty(t, got.Errors)
 				assert.JSONEq(t, string(want.Data), string(got.Data))
+				got = env.Query(t, both, nil, env.Headers())
+				assert.Empty(t, got.Errors)
+				assert.JSONEq(t, string(wantBoth.Data), string(got.Data))
 			}
 		})
 	}
 	wg.Wait()
-	assert.Zero(t, env.Astro.Stats().Requests, "warm queries send nothing upstream")
+	assert.Zero(t, env.Astro.Stats().Requests+env.Houston.Stats().Requests, "warm queries send nothing upstream: %v %v", env.Astro.Stats().ByRoute, env.Houston.Stats().ByRoute)
 	resp, err := http.Get(strings.TrimSuffix(env.GatewayURL, "graphql") + "metrics")
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	assert.Contains(t, string(b), `gateway_cache_requests_total{backend="astro",result="decoded_hit"}`, "and are answered from decoded objects")
+	for _, backend := range []string{"astro", "houston"} {
+		assert.Contains(t, string(b), `gateway_cache_requests_total{backend="`+backend+`",result="decoded_hit"}`, "and are answered from decoded objects")
+	}
 }
