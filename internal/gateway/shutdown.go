@@ -8,6 +8,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/astro-gateway/gateway/internal/fault"
 )
 
 // closeGoingAway is the websocket close code for a server going down.
@@ -126,7 +128,7 @@ func (d *Drain) track(next http.Handler) http.Handler {
 			d.mu.Unlock()
 			// A server going down takes no new socket.
 			w.Header().Set("Retry-After", "1")
-			writeError(w, http.StatusServiceUnavailable, "the gateway is shutting down", map[string]any{"code": "UNAVAILABLE"})
+			writeError(w, http.StatusServiceUnavailable, "the gateway is shutting down: connect again", map[string]any{"code": fault.CodeOverloaded})
 			return
 		default:
 		}
