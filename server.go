@@ -40,6 +40,7 @@ func main() {
 }
 
 func run(log *slog.Logger, ops config.Ops) error {
+	gateway.TuneRuntime()
 	cfg, err := config.Load(os.Args[1:], os.Getenv)
 	if err != nil {
 		return err

@@ -7,8 +7,10 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"weak"
 
 	"github.com/astro-gateway/gateway/internal/fault"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -132,7 +134,8 @@ func fleetDeployments(ctx context.Context, filter *model.DeploymentFilter, order
 			graphql.AddError(ctx, err)
 			return
 		}
-		all = append(all, items...)
+		// Each platform's part comes sorted: merging keeps the order.
+		all = mergeFleet(all, items, q.field, q.dir)
 		total += n
 	}
 	if q.astro {
@@ -150,7 +153,6 @@ func fleetDeployments(ctx context.Context, filter *model.DeploymentFilter, order
 	if platformsN == 0 && (filter == nil || filter.Platforms == nil) {
 		return nil, fault.ErrNoToken
 	}
-	sortFleet(all, q.field, q.dir)
 	window := slice(all, q.page)
 	if err := softwarePage(ctx, window); err != nil {
 		graphql.AddError(ctx, err)
@@ -165,27 +167,44 @@ func fleetDeployments(ctx context.Context, filter *model.DeploymentFilter, order
 }
 
 func sortFleet(all []fleetDeployment, field model.DeploymentOrderField, dir model.OrderDirection) {
-	slices.SortFunc(all, func(a, b fleetDeployment) int {
-		var c int
-		switch field {
-		case model.DeploymentOrderFieldCreatedAt:
-			c = a.created.Compare(b.created)
-		case model.DeploymentOrderFieldUpdatedAt:
-			c = a.updated.Compare(b.updated)
-		default:
-			c = strings.Compare(a.name, b.name)
+	slices.SortFunc(all, func(a, b fleetDeployment) int { return compareFleet(a, b, field, dir) })
+}
+
+// mergeFleet merges two lists sorted by sortFleet into a new one.
+func mergeFleet(a, b []fleetDeployment, field model.DeploymentOrderField, dir model.OrderDirection) []fleetDeployment {
+	out := make([]fleetDeployment, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if compareFleet(a[0], b[0], field, dir) <= 0 {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
 		}
-		if c == 0 && field != model.DeploymentOrderFieldCreatedAt {
-			c = a.created.Compare(b.created) // as Astro breaks ties (see astroOrgDeployments)
-		}
-		if dir == model.OrderDirectionDesc {
-			c = -c
-		}
-		if c == 0 {
-			c = strings.Compare(a.id, b.id) // upstream ids: a total order
-		}
-		return c
-	})
+	}
+	return append(append(out, a...), b...)
+}
+
+// compareFleet is the order of a cross-platform listing: the field asked
+// for, ties broken as Astro breaks them, then by id (a total order).
+func compareFleet(a, b fleetDeployment, field model.DeploymentOrderField, dir model.OrderDirection) int {
+	var c int
+	switch field {
+	case model.DeploymentOrderFieldCreatedAt:
+		c = a.created.Compare(b.created)
+	case model.DeploymentOrderFieldUpdatedAt:
+		c = a.updated.Compare(b.updated)
+	default:
+		c = strings.Compare(a.name, b.name)
+	}
+	if c == 0 && field != model.DeploymentOrderFieldCreatedAt {
+		c = a.created.Compare(b.created) // as Astro breaks ties (see astroOrgDeployments)
+	}
+	if dir == model.OrderDirectionDesc {
+		c = -c
+	}
+	if c == 0 {
+		c = strings.Compare(a.id, b.id) // upstream ids: a total order
+	}
+	return c
 }
 
 // fleetAstroDeployments reads the Astro part. Without local filters it asks
@@ -243,6 +262,7 @@ func fleetAstroDeployments(ctx context.Context, q *deploymentQuery) ([]fleetDepl
 	if q.localFilters() {
 		total = len(out)
 	}
+	sortFleet(out, q.field, q.dir)
 	return out, total, nil
 }
 
@@ -297,9 +317,27 @@ func fleetSoftwareDeployments(ctx context.Context, q *deploymentQuery) ([]fleetD
 	if err != nil || none {
 		return nil, 0, err
 	}
-	ds, err := softwareDeploymentsOf(ctx, ids, sel)
+	ds, err := softwareDeploymentsPrimed(ctx, ids, sel, false)
 	if err != nil {
 		return nil, 0, err
+	}
+	out := softwareOrdered(ds, q)
+	return out, len(out), nil
+}
+
+// softwareOrdered is the Software part of a listing, filtered and sorted.
+// The same deployments read again (the decoded tier hands out the very
+// same objects while they are fresh) give the same list: it is kept, so a
+// warm listing neither filters nor sorts the installation's deployments
+// again. The memo is keyed weakly by the first object: once the decoded
+// read is gone, its entry can never match again.
+func softwareOrdered(ds []*houston.Deployment, q *deploymentQuery) []fleetDeployment {
+	if len(ds) == 0 {
+		return nil
+	}
+	k := orderedKey{first: weak.Make(ds[0]), n: len(ds), field: q.field, dir: q.dir, search: q.search, statuses: statusKey(q.statuses)}
+	if out, ok := orderedMemo.Get(k); ok {
+		return out
 	}
 	var out []fleetDeployment
 	for _, d := range ds {
@@ -316,7 +354,36 @@ func fleetSoftwareDeployments(ctx context.Context, q *deploymentQuery) ([]fleetD
 		}
 		out = append(out, f)
 	}
-	return out, len(out), nil
+	sortFleet(out, q.field, q.dir)
+	orderedMemo.Add(k, out)
+	return out
+}
+
+// orderedKey identifies a Software listing's filtered, sorted part.
+type orderedKey struct {
+	first            weak.Pointer[houston.Deployment]
+	n                int
+	field            model.DeploymentOrderField
+	dir              model.OrderDirection
+	search, statuses string
+}
+
+// orderedMemo keeps the sorted Software parts of recent listings; its
+// entries are never modified (mergeFleet copies).
+var orderedMemo, _ = lru.New[orderedKey, []fleetDeployment](256)
+
+func statusKey(st map[model.DeploymentStatus]bool) string {
+	if st == nil {
+		return ""
+	}
+	keys := make([]string, 0, len(st))
+	for s, ok := range st {
+		if ok {
+			keys = append(keys, string(s))
+		}
+	}
+	slices.Sort(keys)
+	return strings.Join(keys, ",")
 }
 
 // fleetWorkspaces lists the workspaces of both platforms, ordered by name.

@@ -137,6 +137,12 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) error {
 	if c.token != "" {
 		hr.Header.Set("Authorization", c.token)
 	}
+	if !tag.mutation {
+		// A query may be sent again: net/http then retries it once on a new
+		// connection when a kept-alive one turns out closed by Houston (an
+		// empty key is not sent on the wire).
+		hr.Header["Idempotency-Key"] = []string{}
+	}
 	resp, err := c.httpClient.Do(hr)
 	if err != nil {
 		return &TransportError{Err: scrubURLError(err)}

@@ -24,6 +24,8 @@ func BenchmarkDashboard(b *testing.B) {
 	}{
 		{"cross-platform first 20", `{ deployments(first: 20) { totalCount nodes { name platform status runtimeVersion workspace { name } } } }`},
 		{"astro org first 100", `query($org: String!) { astro { organization(id: $org) { deployments(first: 100) { totalCount nodes { name status workspace { name description } cluster { name region } } } } } }`},
+		{"software workspaces with deployments", `{ software { workspaces(first: 100) { nodes { name deployments(first: 100) { nodes { name: releaseName status } } } } } }`},
+		{"astro workspaces with deployments", `query($org: String!) { astro { organization(id: $org) { workspaces(first: 25) { nodes { name deployments(first: 100) { nodes { name status } } } } } } }`},
 	} {
 		for _, c := range []struct{ name, tiers string }{{"cache=responses", "all"}, {"cache=decoded", "decoded"}, {"cache=bytes", "bytes"}, {"cache=false", ""}} {
 			b.Run(tc.name+"/"+c.name, func(b *testing.B) {

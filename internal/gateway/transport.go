@@ -16,7 +16,8 @@ const upstreamConns = 64
 // newTransport is the network transport of the upstream clients: keep-alive
 // with enough idle connections for the fan-out, HTTP/2 where the upstream
 // offers it, and bounded dial and TLS handshakes. net/http retries an
-// idempotent request (GET, and requests with an Idempotency-Key) once on a
+// idempotent request (GET, and requests with an Idempotency-Key: Houston
+// queries carry an empty one, which is not sent) once on a
 // fresh connection when a reused one turns out closed by the server.
 func newTransport() *http.Transport {
 	return &http.Transport{
