@@ -20,7 +20,6 @@ ARG RUNTIME_IMAGE=gcr.io/distroless/static-debian12:nonroot
 FROM ${GO_IMAGE} AS build
 WORKDIR /src
 ENV CGO_ENABLED=0 GOFLAGS=-trimpath
-COPY go.mod go.sum ./
 COPY . .
 ARG VERSION=dev
 # No `go mod download`: that would fetch every module of go.mod, test
