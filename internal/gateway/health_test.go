@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -146,6 +147,21 @@ func TestReadyzFollowsUpstream(t *testing.T) {
 	require.NotEmpty(t, up.auth)
 	for _, a := range up.auth {
 		assert.Empty(t, a, "a readiness probe carries no token")
+	}
+
+	// The answers are counted by status class, under the path's name.
+	resp, err = http.Get(url + "/metrics")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	for _, want := range []string{
+		`gateway_http_responses_total{class="2xx",path="/readyz"} 2`,
+		`gateway_http_responses_total{class="5xx",path="/readyz"} 1`,
+		`gateway_http_responses_total{class="2xx",path="/healthz"} 1`,
+		`gateway_build_info{goversion="go`,
+	} {
+		assert.Contains(t, string(b), want)
 	}
 }
 
