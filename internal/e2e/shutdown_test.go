@@ -184,6 +184,9 @@ func TestLogsStructuredWithoutSecrets(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.NotEmpty(t, resp.Header.Get("X-Request-Id"), "a request id is made when the caller sends none")
+	// A document refused before it runs has its line too.
+	r = testenv.Post(t, url, `query Bad { noSuchField }`, nil, map[string]string{"X-Request-Id": "req-refused"})
+	require.NotEmpty(t, r.Errors)
 	// A repeat answered from the response cache has its line too.
 	for _, id := range []string{"req-cache-1", "req-cache-2"} {
 		r := testenv.Post(t, url, `query Cached { deployments(first: 2) { totalCount } }`, nil, map[string]string{"X-Request-Id": id})
@@ -202,18 +205,23 @@ func TestLogsStructuredWithoutSecrets(t *testing.T) {
 				access = append(access, l)
 			}
 		}
-		return len(access) >= 6
+		return len(access) >= 7
 	}, 10*time.Second, 20*time.Millisecond)
 
-	var dash, cached map[string]any
+	var dash, cached, refused map[string]any
 	for _, l := range access {
 		switch l["request_id"] {
 		case "req-logs-1":
 			dash = l
 		case "req-cache-2":
 			cached = l
+		case "req-refused":
+			refused = l
 		}
 	}
+	require.NotNil(t, refused, "a refused document has its access line")
+	assert.Equal(t, true, refused["refused"])
+	assert.Contains(t, refused["error_codes"], "GRAPHQL_VALIDATION_FAILED")
 	require.NotNil(t, cached, "a response-cache hit has its access line")
 	assert.Equal(t, "hit", cached["response_cache"])
 	assert.EqualValues(t, 0, cached["upstream_calls"])

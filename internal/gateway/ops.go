@@ -43,6 +43,7 @@ func (o *Options) opsDefaults() {
 func installOps(srv *handler.Server, o Options, lcfg *loader.Config) {
 	srv.AroundOperations(o.Ops.Drain.operations)
 	srv.AroundOperations(observeOperation(o.Logger, o.Metrics, o.Ops.Tracing))
+	srv.AroundResponses(logRefused(o.Logger))
 	if t := o.Ops.Tracing; t.Enabled() {
 		srv.AroundFields(traceResolvers(t))
 		lcfg.TraceBatch = func(ctx context.Context, name string, keys int) (context.Context, func()) {
@@ -288,4 +289,48 @@ func logCached(log *slog.Logger, r *http.Request, how string, start time.Time) {
 		attrs = append(attrs, slog.String("client", c))
 	}
 	log.LogAttrs(r.Context(), slog.LevelInfo, "graphql operation", attrs...)
+}
+
+// logRefused writes the access line of a request refused before its
+// operation ran — a document that does not parse or validate, or one over
+// a limit (QUERY_TOO_COMPLEX) — which gqlgen answers without the
+// operation middlewares: their counters are then absent from the context.
+func logRefused(log *slog.Logger) graphql.ResponseMiddleware {
+	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if log == nil || resp == nil || telemetry.StatsFrom(ctx) != nil {
+			return resp
+		}
+		attrs := []slog.Attr{slog.String("request_id", telemetry.RequestID(ctx)), slog.Bool("refused", true)}
+		if graphql.HasOperationContext(ctx) {
+			if oc := graphql.GetOperationContext(ctx); oc != nil {
+				name, typ := oc.OperationName, "unknown"
+				if oc.Operation != nil {
+					typ = string(oc.Operation.Operation)
+					if name == "" {
+						name = oc.Operation.Name
+					}
+				}
+				attrs = append(attrs, slog.String("operation", name), slog.String("type", typ))
+				if c := clientName(oc.Headers); c != "" {
+					attrs = append(attrs, slog.String("client", c))
+				}
+			}
+		}
+		var codes []string
+		for _, e := range resp.Errors {
+			code, _ := e.Extensions["code"].(string)
+			if code == "" {
+				code = "UNKNOWN"
+			}
+			if !slices.Contains(codes, code) && len(codes) < 16 {
+				codes = append(codes, code)
+			}
+		}
+		if len(codes) > 0 {
+			attrs = append(attrs, slog.Any("error_codes", codes))
+		}
+		log.LogAttrs(context.Background(), slog.LevelInfo, "graphql operation", attrs...)
+		return resp
+	}
 }
