@@ -189,6 +189,21 @@ func TestTracesReachCollector(t *testing.T) {
 			assert.NotEmpty(t, attr(s, "http.request.method"), s.Name)
 		}
 	}
+	// Resolver spans only where a resolver went to a backend: the list
+	// did; each deployment's workspace came with the list (no call).
+	names := map[string]int{}
+	for _, s := range spans {
+		names[s.Name]++
+	}
+	assert.Positive(t, names["Query.deployments"], "the list's resolver is a span: it called the backends")
+	assert.Zero(t, names["AstroDeployment.workspace"], "a field answered from memory is no span")
+	for _, s := range spans {
+		if s.Kind == tracepb.Span_SPAN_KIND_CLIENT && attr(s, "gateway.backend") != "" {
+			p := byID[hex.EncodeToString(s.ParentSpanId)]
+			require.NotNil(t, p, "%s has its parent in the trace", s.Name)
+			assert.NotEqual(t, "query Dash", p.Name, "%s hangs under the resolver or batch that made it", s.Name)
+		}
+	}
 	assert.Positive(t, upstream["astro"], "Astro requests are spans of the operation's trace")
 	assert.Positive(t, upstream["houston"], "Houston requests are spans of the operation's trace")
 

@@ -182,22 +182,20 @@ func clientName(h http.Header) string {
 	return v
 }
 
-// traceResolvers spans each field that has a resolver of its own (one
-// that may call a loader or a backend); fields read from their parent
-// object get none.
+// traceResolvers spans each field with a resolver of its own, but only
+// if it goes to a backend: the span is lazy, started (back-dated) by the
+// first dataloader batch or upstream request under it. Fields read from
+// their parent, or answered by a loader's memo or a cache, leave none.
 func traceResolvers(t telemetry.Tracing) graphql.FieldMiddleware {
 	return func(ctx context.Context, next graphql.Resolver) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		if fc == nil || !fc.IsResolver || fc.Object == "Subscription" {
 			return next(ctx)
 		}
-		ctx, span := t.Start(ctx, fc.Object+"."+fc.Field.Name, trace.WithAttributes(
+		ctx, lazy := t.StartLazy(ctx, fc.Object+"."+fc.Field.Name, trace.WithAttributes(
 			attribute.String("graphql.field.path", fc.Path().String())))
-		defer span.End()
 		res, err := next(ctx)
-		if err != nil {
-			span.SetStatus(codes.Error, "resolver error")
-		}
+		lazy.End(err)
 		return res, err
 	}
 }

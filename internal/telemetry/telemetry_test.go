@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/trace"
 )
 
 func TestAcceptRequestID(t *testing.T) {
@@ -97,4 +98,46 @@ func TestOffAllocatesNothing(t *testing.T) {
 		span.End()
 	})
 	assert.Zero(t, allocs)
+}
+
+// TestLazy: a resolver's span exists only if a span starts under it while
+// it runs; it then parents that span, and starts when the resolver began.
+func TestLazy(t *testing.T) {
+	ctx := context.Background()
+	tr, stop, err := Setup(ctx, env(map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:1"}), "test")
+	require.NoError(t, err)
+	defer func() {
+		c, cancel := context.WithCancel(ctx)
+		cancel()
+		_ = stop(c)
+	}()
+	_, op := tr.Start(ctx, "op")
+	opCtx := trace.ContextWithSpan(ctx, op)
+
+	// Nothing under it: no span.
+	_, idle := tr.StartLazy(opCtx, "Query.idle")
+	idle.End(nil)
+	assert.Nil(t, idle.span)
+
+	// A child: the lazy span starts and parents it.
+	rctx, busy := tr.StartLazy(opCtx, "Query.busy")
+	_, child := tr.Start(rctx, "astro ListDeployments")
+	require.NotNil(t, busy.span)
+	assert.Equal(t, busy.span.SpanContext().SpanID(), child.(interface{ Parent() trace.SpanContext }).Parent().SpanID())
+	child.End()
+	busy.End(nil)
+
+	// After the resolver returned, a late child does not start it.
+	lctx, late := tr.StartLazy(opCtx, "Query.late")
+	late.End(nil)
+	_, c := tr.Start(lctx, "late child")
+	assert.Nil(t, late.span)
+	assert.Equal(t, op.SpanContext().TraceID(), c.SpanContext().TraceID())
+	c.End()
+
+	var off Tracing
+	octx, none := off.StartLazy(ctx, "x")
+	assert.Nil(t, none)
+	assert.Equal(t, ctx, octx)
+	none.End(nil) // a nil Lazy ends nothing
 }

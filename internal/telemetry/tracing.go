@@ -51,7 +51,7 @@ func (t Tracing) Start(ctx context.Context, name string, opts ...trace.SpanStart
 	if t.Tracer == nil {
 		return ctx, trace.SpanFromContext(context.Background())
 	}
-	return t.Tracer.Start(ctx, name, opts...)
+	return t.Tracer.Start(parentOf(ctx), name, opts...)
 }
 
 // Setup configures tracing from the standard environment variables, read
