@@ -37,6 +37,14 @@ type Config struct {
 	// gateway. Env CORS_ALLOWED_ORIGINS, comma-separated; "*" allows any
 	// origin (without credentials). Default: none (same origin only).
 	CORSAllowedOrigins []string
+	// CORSAllowedHeaders are the request headers a browser app may send
+	// across origins. Env CORS_ALLOWED_HEADERS, comma-separated, replaces
+	// the default: the gateway's own (Content-Type, Authorization, the
+	// token headers, X-Gateway-Key, Cache-Control) and those of common
+	// clients (traceparent, tracestate, baggage,
+	// apollographql-client-name, apollographql-client-version,
+	// X-Request-Id) and graphql-sse's X-GraphQL-Event-Stream-Token.
+	CORSAllowedHeaders []string
 	// LoaderWait is the dataloaders' batch window. Env LOADER_WAIT. Default 1ms.
 	LoaderWait time.Duration
 	// UpstreamTimeout bounds one upstream attempt on the wire (not the wait
@@ -95,22 +103,33 @@ type Config struct {
 // embedded simulators.
 func (c *Config) Demo() bool { return c.AstroAPIURL == "" && c.HoustonURL == "" }
 
+// DefaultCORSAllowedHeaders returns the default of
+// [Config.CORSAllowedHeaders].
+func DefaultCORSAllowedHeaders() []string {
+	return []string{
+		"Content-Type", "Authorization", "X-Astro-Token", "X-Astro-Organization-Id", "X-Houston-Token", "X-Gateway-Key", "Cache-Control",
+		"traceparent", "tracestate", "baggage", "apollographql-client-name", "apollographql-client-version", "X-Request-Id",
+		"X-GraphQL-Event-Stream-Token",
+	}
+}
+
 // Default returns the configuration with every default applied.
 func Default() Config {
 	return Config{
-		Listen:          ":8080",
-		LoaderWait:      time.Millisecond,
-		UpstreamTimeout: 30 * time.Second,
-		RequestTimeout:  60 * time.Second,
-		DemoDataset:     "small",
-		CacheTTL:        5 * time.Second,
-		CacheSize:       10000,
-		CacheMaxBytes:   64 << 20,
-		ResponseCache:   true,
-		DecodedCache:    true,
-		AstroLimits:     [3]int{25, 10, 5},
-		LogPollInterval: 5 * time.Second,
-		Limits:          DefaultLimits(),
+		Listen:             ":8080",
+		CORSAllowedHeaders: DefaultCORSAllowedHeaders(),
+		LoaderWait:         time.Millisecond,
+		UpstreamTimeout:    30 * time.Second,
+		RequestTimeout:     60 * time.Second,
+		DemoDataset:        "small",
+		CacheTTL:           5 * time.Second,
+		CacheSize:          10000,
+		CacheMaxBytes:      64 << 20,
+		ResponseCache:      true,
+		DecodedCache:       true,
+		AstroLimits:        [3]int{25, 10, 5},
+		LogPollInterval:    5 * time.Second,
+		Limits:             DefaultLimits(),
 	}
 }
 
@@ -128,6 +147,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	c.HoustonAPIToken = getenv("HOUSTON_API_TOKEN")
 	c.GatewayKeys = list(getenv("GATEWAY_KEYS"))
 	c.CORSAllowedOrigins = list(getenv("CORS_ALLOWED_ORIGINS"))
+	if v := list(getenv("CORS_ALLOWED_HEADERS")); len(v) > 0 {
+		c.CORSAllowedHeaders = v
+	}
 	c.RedisURL = getenv("REDIS_URL")
 	c.PprofAddr = getenv("PPROF_ADDR")
 	if v := getenv("CACHE_SIZE"); v != "" {

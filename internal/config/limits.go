@@ -55,6 +55,11 @@ type Limits struct {
 	// by a RESPONSE_TOO_LARGE error. Env MAX_RESPONSE_BYTES, flag
 	// -max-response-bytes. Default 16 MiB.
 	MaxResponseBytes int64
+	// MaxBatch bounds the operations of a batched request (a JSON array
+	// of operations, as Apollo's BatchHttpLink sends); the batch's
+	// operations are measured together against MaxCost. Env MAX_BATCH,
+	// flag -max-batch. Default 20; 0 = no bound.
+	MaxBatch int
 }
 
 // DefaultLimits returns the defaults of [Limits].
@@ -62,7 +67,7 @@ func DefaultLimits() Limits {
 	return Limits{
 		MaxCost: 100000, MaxDepth: 12, MaxFields: 2000, MaxAliases: 200, MaxTokens: 15000, Introspection: true,
 		MaxConcurrent: 64, MaxConcurrentPerCaller: 0, QueueTimeout: 2 * time.Second,
-		MaxBodyBytes: 1 << 20, MaxResponseBytes: 16 << 20,
+		MaxBodyBytes: 1 << 20, MaxResponseBytes: 16 << 20, MaxBatch: 20,
 	}
 }
 
@@ -72,6 +77,7 @@ func (l *Limits) load(getenv func(string) string) []error {
 	ints := map[string]*int{
 		"MAX_COST": &l.MaxCost, "MAX_DEPTH": &l.MaxDepth, "MAX_FIELDS": &l.MaxFields, "MAX_ALIASES": &l.MaxAliases,
 		"MAX_TOKENS": &l.MaxTokens, "MAX_CONCURRENT": &l.MaxConcurrent, "MAX_CONCURRENT_PER_CALLER": &l.MaxConcurrentPerCaller,
+		"MAX_BATCH": &l.MaxBatch,
 	}
 	for name, dst := range ints {
 		if v := getenv(name); v != "" {
@@ -125,4 +131,5 @@ func (l *Limits) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&l.QueueTimeout, "queue-timeout", l.QueueTimeout, "wait for a place before OVERLOADED (env QUEUE_TIMEOUT)")
 	fs.Int64Var(&l.MaxBodyBytes, "max-body-bytes", l.MaxBodyBytes, "largest request body, 0 = none (env MAX_BODY_BYTES)")
 	fs.Int64Var(&l.MaxResponseBytes, "max-response-bytes", l.MaxResponseBytes, "largest response, 0 = none (env MAX_RESPONSE_BYTES)")
+	fs.IntVar(&l.MaxBatch, "max-batch", l.MaxBatch, "most operations in a batched request, 0 = none (env MAX_BATCH)")
 }

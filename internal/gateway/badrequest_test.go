@@ -29,7 +29,7 @@ func TestMalformedRequests(t *testing.T) {
 			{"not json", http.MethodPost, "application/json", "not json", ""},
 			{"too large", http.MethodPost, "application/json", `{"query":"` + strings.Repeat("a", 2<<20) + `"}`, ""},
 			{"wrong content type", http.MethodPost, "text/plain", `{"query":"{ __typename }"}`, ""},
-			{"unsupported method", http.MethodPut, "application/json", `{"query":"{ __typename }"}`, ""},
+			{"unsupported method", http.MethodPatch, "application/json", `{"query":"{ __typename }"}`, ""},
 			{"mutation over GET", http.MethodGet, "", "", "?query=" + "mutation%7BdeleteSoftwareDeployment(input%3A%7BdeploymentId%3A%22x%22%7D)%7B__typename%7D%7D"},
 			{"GET with bad variables", http.MethodGet, "", "", "?query=%7B__typename%7D&variables=%7Bnope"},
 		} {

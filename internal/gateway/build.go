@@ -68,7 +68,7 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 	}
 	g := &Gateway{AstroURL: cfg.AstroAPIURL, HoustonURL: cfg.HoustonURL}
 	opts := Options{
-		GatewayKeys: cfg.GatewayKeys, CORSAllowedOrigins: cfg.CORSAllowedOrigins,
+		GatewayKeys: cfg.GatewayKeys, CORSAllowedOrigins: cfg.CORSAllowedOrigins, CORSAllowedHeaders: cfg.CORSAllowedHeaders,
 		LoaderWait: cfg.LoaderWait, RequestTimeout: cfg.RequestTimeout, LogPollInterval: cfg.LogPollInterval,
 		Logger: x.Logger, DisableLoaders: x.DisableLoaders,
 		Fallback: loader.Credentials{AstroToken: cfg.AstroAPIToken, HoustonToken: cfg.HoustonAPIToken},

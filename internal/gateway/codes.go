@@ -10,9 +10,9 @@ import (
 	"github.com/astro-gateway/gateway/internal/fault"
 )
 
-// errorCodes makes sure every error the HTTP transports write themselves —
-// "transport not supported", an undecodable GET, a mutation over GET —
-// carries extensions.code like every other GraphQL error: such answers
+// errorCodes makes sure every error the HTTP transports write themselves
+// carries extensions.code like every other GraphQL error (httpTransport and
+// sseSingle set codes; gqlgen's SSE and multipart transports may not): such answers
 // (status 4xx) are held back, and each error without a code gets
 // BAD_USER_INPUT, the caller's request being at fault. Successful answers
 // pass through unbuffered.

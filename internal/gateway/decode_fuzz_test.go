@@ -13,7 +13,7 @@ import (
 
 // FuzzRequestDecoder posts arbitrary bodies to the gateway's handler (no
 // backends: nothing leaves the process). Whatever the body, the answer is
-// JSON, never a 5xx, every error has a code and none is INTERNAL, and a
+// JSON (an array for a batch), never a 5xx, every error has a code and none is INTERNAL, and a
 // body that is not JSON is never quoted back.
 func FuzzRequestDecoder(f *testing.F) {
 	for _, seed := range []string{
@@ -32,6 +32,8 @@ func FuzzRequestDecoder(f *testing.F) {
 		``,
 		`[]`,
 		`null`,
+		`[{"query":"{ __typename }"},{"query":"{"},{"qeury":1},5]`,
+		`[[{"query":"{ __typename }"}]]`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -44,16 +46,29 @@ func FuzzRequestDecoder(f *testing.F) {
 		if rec.Code >= 500 {
 			t.Fatalf("status %d for %q: %s", rec.Code, body, rec.Body)
 		}
-		var resp struct {
+		type response struct {
 			Errors []struct {
 				Message    string         `json:"message"`
 				Extensions map[string]any `json:"extensions"`
 			} `json:"errors"`
 		}
-		if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-			t.Fatalf("answer is not JSON for %q: %s", body, rec.Body)
+		// A batch (a JSON array of operations) answers an array.
+		var resps []response
+		if err := json.Unmarshal(rec.Body.Bytes(), &resps); err != nil {
+			var resp response
+			if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+				t.Fatalf("answer is not JSON for %q: %s", body, rec.Body)
+			}
+			resps = []response{resp}
 		}
-		for _, e := range resp.Errors {
+		var errs []struct {
+			Message    string         `json:"message"`
+			Extensions map[string]any `json:"extensions"`
+		}
+		for _, r := range resps {
+			errs = append(errs, r.Errors...)
+		}
+		for _, e := range errs {
 			code, _ := e.Extensions["code"].(string)
 			if code == "" || code == "INTERNAL" {
 				t.Fatalf("error %q has code %q for body %q", e.Message, code, body)

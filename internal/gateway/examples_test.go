@@ -30,13 +30,13 @@ var (
 )
 
 // documentedExamples are the GraphQL documents of the README, docs/*.md and
-// the playground, by where they come from.
+// GraphiQL's examples, by where they come from.
 func documentedExamples(t *testing.T) map[string]string {
 	t.Helper()
 	root := filepath.Join("..", "..")
 	files, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
 	require.NoError(t, err)
-	files = append(files, filepath.Join(root, "README.md"), "playground.html")
+	files = append(files, filepath.Join(root, "README.md"), filepath.Join(root, "web", "graphiql", "src", "examples.js"))
 	out := map[string]string{}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -54,7 +54,7 @@ func documentedExamples(t *testing.T) map[string]string {
 			require.NoError(t, json.Unmarshal([]byte(`"`+m[1]+`"`), &q), m[1])
 			add(q)
 		}
-		if strings.HasSuffix(f, ".html") {
+		if strings.HasSuffix(f, ".js") {
 			for _, m := range playgroundText.FindAllStringSubmatch(string(b), -1) {
 				add(m[1])
 			}

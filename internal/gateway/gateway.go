@@ -1,12 +1,11 @@
 // Package gateway assembles the gateway's HTTP handler: the GraphQL server
-// with its transports, the per-request loaders, CORS, the playground and the
+// with its transports, the per-request loaders, CORS, GraphiQL and the
 // health endpoints. server.go and the tests build the same handler.
 package gateway
 
 import (
 	"context"
 	"crypto/subtle"
-	_ "embed"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -43,6 +42,9 @@ type Options struct {
 	// Empty with a non-empty Fallback means everyone gets it (demo mode).
 	GatewayKeys        []string
 	CORSAllowedOrigins []string
+	// CORSAllowedHeaders are the request headers allowed across origins
+	// (nil: config.DefaultCORSAllowedHeaders).
+	CORSAllowedHeaders []string
 	LoaderWait         time.Duration
 	// DisableLoaders turns batching off, for measuring what it saves.
 	DisableLoaders bool
@@ -69,9 +71,6 @@ type Options struct {
 	Ops OpsOptions
 }
 
-//go:embed playground.html
-var playgroundHTML []byte
-
 // New returns the gateway's handler.
 func New(o Options) http.Handler {
 	if o.Logger == nil {
@@ -94,10 +93,11 @@ func New(o Options) http.Handler {
 	// Order matters: the first transport that supports a request serves it,
 	// and an SSE request is also a POST.
 	srv.AddTransport(websocketTransport(o))
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.Options{AllowedMethods: []string{"OPTIONS", "GET", "POST", "PUT", "DELETE"}})
+	srv.AddTransport(newSSESingle(o.RequestTimeout))
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(deferTransport{})
+	srv.AddTransport(&httpTransport{maxBatch: lim.MaxBatch, maxCost: lim.MaxCost, maxResponse: lim.MaxResponseBytes})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if lim.Introspection {
 		srv.Use(extension.Introspection{})
@@ -136,21 +136,23 @@ func New(o Options) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", errorCodes(api))
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'"+sockets(r.Host))
-		_, _ = w.Write(playgroundHTML)
-	})
+	mountGraphiQL(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	if o.Metrics != nil {
 		mux.Handle("GET /metrics", o.Metrics.Handler())
 	}
 	mux.Handle("GET /readyz", readiness(o))
 
+	if o.CORSAllowedHeaders == nil {
+		o.CORSAllowedHeaders = config.DefaultCORSAllowedHeaders()
+	}
 	co := cors.Options{
-		AllowedOrigins:   o.CORSAllowedOrigins,
-		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders:   []string{"Content-Type", "Authorization", "X-Astro-Token", "X-Astro-Organization-Id", "X-Houston-Token", "X-Gateway-Key", "Cache-Control"},
+		AllowedOrigins: o.CORSAllowedOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders: o.CORSAllowedHeaders,
+		// What a browser app may read of an answer besides the safelisted
+		// headers: when to come back after OVERLOADED or RATE_LIMITED.
+		ExposedHeaders:   []string{"Retry-After"},
 		AllowCredentials: false,
 		MaxAge:           600,
 	}
