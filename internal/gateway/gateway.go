@@ -94,7 +94,7 @@ func New(o Options) http.Handler {
 	// and an SSE request is also a POST.
 	srv.AddTransport(websocketTransport(o))
 	srv.AddTransport(transport.Options{AllowedMethods: []string{"OPTIONS", "GET", "POST", "PUT", "DELETE"}})
-	srv.AddTransport(newSSESingle(o.RequestTimeout))
+	srv.AddTransport(newSSESingle(o.RequestTimeout, o.Ops.Drain.Draining()))
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive})
 	srv.AddTransport(deferTransport{})
 	srv.AddTransport(&httpTransport{maxBatch: lim.MaxBatch, maxCost: lim.MaxCost, maxResponse: lim.MaxResponseBytes})

@@ -2,8 +2,12 @@ package gateway_test
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,4 +66,81 @@ func TestShutdownFinishesQueries(t *testing.T) {
 	assert.Less(t, time.Since(began), 5*time.Second)
 	_, err = http.Get("http://" + ln.Addr().String() + "/healthz")
 	assert.Error(t, err, "no new connection after the shutdown")
+}
+
+// TestShutdownEndsSingleConnectionStream: a graphql-sse single-connection
+// stream with a subscription running gets the subscription's "complete"
+// and ends when the gateway shuts down, which then returns at once.
+func TestShutdownEndsSingleConnectionStream(t *testing.T) {
+	t.Parallel()
+	cfg := config.Default() // no backend: demo mode, demo tokens for every caller
+	gw, err := gateway.Build(cfg, gateway.Extras{Ops: config.DefaultOps(), Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	t.Cleanup(gw.Close)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv := &http.Server{Handler: gw.Handler, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	base := "http://" + ln.Addr().String()
+	url := base + "/graphql"
+	do := func(method, body string, h map[string]string) *http.Response {
+		req, err := http.NewRequestWithContext(t.Context(), method, url, strings.NewReader(body))
+		require.NoError(t, err)
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		return resp
+	}
+	r := testenv.Post(t, url, `{ deployments(first: 1, filter: {platforms: [SOFTWARE]}) { nodes { id } } }`, nil, nil)
+	require.Empty(t, r.Errors)
+	var d struct{ Deployments struct{ Nodes []struct{ ID string } } }
+	r.Decode(t, &d)
+	require.NotEmpty(t, d.Deployments.Nodes)
+
+	resp := do(http.MethodPut, "", nil)
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	tok, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	withToken := map[string]string{"X-GraphQL-Event-Stream-Token": string(tok), "Content-Type": "application/json"}
+	stream := do(http.MethodGet, "", map[string]string{"X-GraphQL-Event-Stream-Token": string(tok), "Accept": "text/event-stream"})
+	defer stream.Body.Close()
+	require.Equal(t, http.StatusOK, stream.StatusCode)
+	sub, err := json.Marshal(map[string]any{
+		"query":      `subscription($id: ID!) { deploymentLogs(deploymentId: $id) { message } }`,
+		"variables":  map[string]any{"id": d.Deployments.Nodes[0].ID},
+		"extensions": map[string]any{"operationId": "logs"},
+	})
+	require.NoError(t, err)
+	started := do(http.MethodPost, string(sub), withToken)
+	started.Body.Close()
+	require.Equal(t, http.StatusAccepted, started.StatusCode)
+	require.Eventually(t, func() bool {
+		resp, err := http.Get(base + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return strings.Contains(string(b), "\ngateway_active_subscriptions 1\n")
+	}, 10*time.Second, 10*time.Millisecond, "the subscription runs")
+
+	read := make(chan string, 1)
+	go func() {
+		b, _ := io.ReadAll(stream.Body) // until the stream ends
+		read <- string(b)
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	began := time.Now()
+	require.NoError(t, gw.Shutdown(ctx, srv))
+	assert.Less(t, time.Since(began), 2*time.Second)
+	select {
+	case body := <-read:
+		assert.Contains(t, body, "event: complete\ndata: {\"id\":\"logs\"}", "the subscription completes on the stream")
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stream did not end")
+	}
 }
