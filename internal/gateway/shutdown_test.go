@@ -95,7 +95,9 @@ func TestShutdownEndsSingleConnectionStream(t *testing.T) {
 	}
 	r := testenv.Post(t, url, `{ deployments(first: 1, filter: {platforms: [SOFTWARE]}) { nodes { id } } }`, nil, nil)
 	require.Empty(t, r.Errors)
-	var d struct{ Deployments struct{ Nodes []struct{ ID string } } }
+	var d struct {
+		Deployments struct{ Nodes []struct{ ID string } }
+	}
 	r.Decode(t, &d)
 	require.NotEmpty(t, d.Deployments.Nodes)
 
