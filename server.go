@@ -64,7 +64,7 @@ func run(log *slog.Logger, ops config.Ops) error {
 	defer gw.Close()
 	if gw.Demo != nil {
 		log.Info("demo mode: no ASTRO_API_URL or HOUSTON_URL set, serving the embedded simulators with demo tokens",
-			"dataset", cfg.DemoDataset, "astro", gw.AstroURL, "houston", gw.HoustonURL)
+			"dataset", cfg.DemoDataset, "backends", gw.FleetBackends(), "astro", gw.AstroURL, "houston", gw.HoustonURL)
 	}
 	if cfg.RedisURL != "" {
 		log.Info("limiter and cache shared through Redis, in process while it is unreachable")
@@ -84,6 +84,13 @@ func run(log *slog.Logger, ops config.Ops) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if cfg.Fleet != nil {
+		log.Info("serving a fleet", "file", cfg.Fleet.File, "backends", gw.FleetBackends())
+		go gw.WatchFleet(ctx, cfg.Fleet.File, 2*time.Second, func() (*config.Fleet, error) {
+			c, err := config.Load(os.Args[1:], os.Getenv)
+			return c.Fleet, err
+		}, log)
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err

@@ -74,6 +74,8 @@ var calls = map[string]int{
 	"Query.deployments":                   2 * CostCall, // both platforms
 	"Query.workspaces":                    2 * CostCall,
 	"Query.deploymentReport":              CostReport,
+	"Query.upgradeReport":                 CostReport + 2*CostCall, // and each backend's releases
+	"Query.backends":                      CostCall,                // each installation's version, probed once
 	"AstroQuery.self":                     CostCall,
 	"AstroQuery.permissionGroups":         CostCall,
 	"AstroOrganization.auditLogs":         CostCall,

@@ -48,7 +48,7 @@ func scrubbed(ctx context.Context, gerr *gqlerror.Error) *gqlerror.Error {
 	if !ok {
 		return gerr
 	}
-	secrets := []string{c.AstroToken, c.HoustonToken}
+	secrets := c.Secrets()
 	gerr.Message = fault.Scrub(gerr.Message, secrets...)
 	for k, v := range gerr.Extensions {
 		if s, ok := v.(string); ok {
@@ -114,6 +114,10 @@ func classify(ctx context.Context, err error, ext map[string]any) {
 	var be *fault.BackendError
 	if errors.As(err, &be) {
 		ext["backend"] = be.Backend
+	}
+	var ne *fault.NamedError
+	if errors.As(err, &ne) {
+		ext["backendName"] = ne.Name
 	}
 	var (
 		nf    *fault.NotFoundError

@@ -27,8 +27,11 @@ import (
 
 // fleetDeployment is one deployment with the keys it is ordered by.
 type fleetDeployment struct {
-	node             model.Deployment // nil for a Software one until softwarePage
-	softwareID       string           // Houston id of a Software deployment
+	node             model.Deployment // nil until the window is known (materialize)
+	from             *loader.Loaders  // the backend's loaders
+	astro            *astro.Deployment
+	software         *houston.Deployment // read in full; nil: read the window's by id (softwarePage)
+	softwareID       string              // Houston id of a Software deployment
 	id, name         string
 	created, updated time.Time
 }
@@ -43,8 +46,9 @@ type deploymentQuery struct {
 	field     model.DeploymentOrderField
 	dir       model.OrderDirection
 	wsAstro   map[string][]string // organization → workspace ids
-	wsHouston []string
-	wsRaw     []string // raw ids: tried on both platforms
+	wsHouston map[string][]string // installation → workspace ids
+	backends  map[string]bool     // nil: every backend
+	wsRaw     []string            // raw ids: tried on both platforms
 	wsFilter  bool
 	fullScan  bool // read every deployment (reports), not just the page
 }
@@ -54,8 +58,7 @@ func parseDeploymentQuery(ctx context.Context, filter *model.DeploymentFilter, o
 	if err != nil {
 		return nil, err
 	}
-	l := loader.For(ctx)
-	q := &deploymentQuery{page: p, astro: l.HasAstroToken(), software: l.HasHoustonToken(),
+	q := &deploymentQuery{page: p, astro: true, software: true,
 		field: model.DeploymentOrderFieldName, dir: model.OrderDirectionAsc}
 	if orderBy != nil {
 		q.field, q.dir = orderBy.Field, orderBy.Direction
@@ -68,8 +71,13 @@ func parseDeploymentQuery(ctx context.Context, filter *model.DeploymentFilter, o
 		for _, pl := range filter.Platforms {
 			want[pl] = true
 		}
-		q.astro = q.astro && want[model.PlatformAstro]
-		q.software = q.software && want[model.PlatformSoftware]
+		q.astro = want[model.PlatformAstro]
+		q.software = want[model.PlatformSoftware]
+	}
+	if filter.Backends != nil {
+		if q.backends, err = backendSet(ctx, filter.Backends); err != nil {
+			return nil, err
+		}
 	}
 	if len(filter.Statuses) > 0 {
 		q.statuses = map[model.DeploymentStatus]bool{}
@@ -83,6 +91,7 @@ func parseDeploymentQuery(ctx context.Context, filter *model.DeploymentFilter, o
 	if filter.WorkspaceIds != nil {
 		q.wsFilter = true
 		q.wsAstro = map[string][]string{}
+		q.wsHouston = map[string][]string{}
 		for _, id := range filter.WorkspaceIds {
 			g, err := decodeID(id)
 			switch {
@@ -90,14 +99,30 @@ func parseDeploymentQuery(ctx context.Context, filter *model.DeploymentFilter, o
 				q.wsRaw = append(q.wsRaw, id)
 			case g.Type == typeAstroWorkspace:
 				q.wsAstro[g.Parts[0]] = append(q.wsAstro[g.Parts[0]], g.Parts[1])
-			case g.Type == typeSoftwareWorkspace && g.Parts[0] == l.Installation():
-				q.wsHouston = append(q.wsHouston, g.Parts[1])
+			case g.Type == typeSoftwareWorkspace:
+				q.wsHouston[g.Parts[0]] = append(q.wsHouston[g.Parts[0]], g.Parts[1])
 			default:
 				return nil, fault.Input("filter.workspaceIds", "%q is not a workspace id", id)
 			}
 		}
 	}
 	return q, nil
+}
+
+// backendSet checks a filter's backend names against the gateway's.
+func backendSet(ctx context.Context, names []string) (map[string]bool, error) {
+	known := map[string]bool{}
+	for _, m := range loader.For(ctx).Members() {
+		known[m.Name()] = true
+	}
+	out := map[string]bool{}
+	for _, n := range names {
+		if !known[n] {
+			return nil, fault.Input("filter.backends", "%q is not a backend of this gateway (Query.backends lists them)", n)
+		}
+		out[n] = true
+	}
+	return out, nil
 }
 
 // localFilters reports whether the query filters on what no upstream can
@@ -119,51 +144,96 @@ func fleetDeployments(ctx context.Context, filter *model.DeploymentFilter, order
 		return nil, err
 	}
 	var (
-		wg         sync.WaitGroup
-		mu         sync.Mutex
-		all        []fleetDeployment
-		total      int
-		failed     int
-		platformsN int
+		mu    sync.Mutex
+		all   []fleetDeployment
+		total int
 	)
-	collect := func(items []fleetDeployment, n int, err error) {
+	err = eachBackend(ctx, q, filter, func(mctx context.Context, m *loader.Loaders, platform model.Platform) error {
+		read := fleetAstroDeployments
+		if platform == model.PlatformSoftware {
+			read = fleetSoftwareDeployments
+		}
+		items, n, err := read(mctx, q)
+		if err != nil {
+			return err
+		}
+		// The part may be shared (a memoised Software part): tag a copy
+		// with its backend.
+		part := make([]fleetDeployment, len(items))
+		for i, it := range items {
+			it.from = m
+			part[i] = it
+		}
 		mu.Lock()
 		defer mu.Unlock()
-		if err != nil {
-			failed++
-			graphql.AddError(ctx, err)
-			return
-		}
-		// Each platform's part comes sorted: merging keeps the order.
-		all = mergeFleet(all, items, q.field, q.dir)
+		// Each backend's part comes sorted: merging keeps the order.
+		all = mergeFleet(all, part, q.field, q.dir)
 		total += n
-	}
-	if q.astro {
-		platformsN++
-		wg.Go(func() { collect(fleetAstroDeployments(ctx, q)) })
-	}
-	if q.software {
-		platformsN++
-		wg.Go(func() { collect(fleetSoftwareDeployments(ctx, q)) })
-	}
-	wg.Wait()
-	if platformsN == 0 && !loader.For(ctx).HasAstro() && !loader.For(ctx).HasHouston() {
-		return nil, fault.ErrNotConfigured
-	}
-	if platformsN == 0 && (filter == nil || filter.Platforms == nil) {
-		return nil, fault.ErrNoToken
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	window := slice(all, q.page)
+	materialize(ctx, window)
 	if err := softwarePage(ctx, window); err != nil {
 		graphql.AddError(ctx, err)
 	}
+	l := loader.For(ctx)
 	nodes := make([]model.Deployment, 0, len(window))
 	for _, d := range window {
 		if d.node != nil {
 			nodes = append(nodes, d.node)
+			l.Remember(d.node, d.from)
 		}
 	}
 	return deploymentConnection(nodes, q.page, total), nil
+}
+
+// eachBackend runs fn, concurrently, for every backend and platform the
+// query selects and the caller has a credential for, each with a context
+// that carries that backend's loaders. A backend that fails adds its error
+// (naming the backend in a fleet) and the others still count: the answer
+// is partial. It fails only when nothing could run at all.
+func eachBackend(ctx context.Context, q *deploymentQuery, filter *model.DeploymentFilter,
+	fn func(ctx context.Context, m *loader.Loaders, platform model.Platform) error,
+) error {
+	l := loader.For(ctx)
+	var wg sync.WaitGroup
+	ran := 0
+	for _, m := range l.Members() {
+		if q.backends != nil && !q.backends[m.Name()] {
+			continue
+		}
+		mctx := loader.WithLoaders(ctx, m)
+		for _, pl := range m.Platforms() {
+			platform := model.PlatformAstro
+			if pl == loader.PlatformSoftware {
+				platform = model.PlatformSoftware
+			}
+			if platform == model.PlatformAstro && (!q.astro || !m.HasAstroToken()) ||
+				platform == model.PlatformSoftware && (!q.software || !m.HasHoustonToken()) {
+				continue
+			}
+			ran++
+			wg.Go(func() {
+				if err := fn(mctx, m, platform); err != nil {
+					if l.InFleet() {
+						err = fault.Named(m.Name(), err)
+					}
+					graphql.AddError(ctx, err)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if ran == 0 && !l.HasAstro() && !l.HasHouston() {
+		return fault.ErrNotConfigured
+	}
+	if ran == 0 && (filter == nil || (filter.Platforms == nil && filter.Backends == nil)) {
+		return fault.ErrNoToken
+	}
+	return nil
 }
 
 func sortFleet(all []fleetDeployment, field model.DeploymentOrderField, dir model.OrderDirection) {
@@ -204,6 +274,9 @@ func compareFleet(a, b fleetDeployment, field model.DeploymentOrderField, dir mo
 	if c == 0 {
 		c = strings.Compare(a.id, b.id) // upstream ids: a total order
 	}
+	if c == 0 && a.from != nil && b.from != nil {
+		c = strings.Compare(a.from.Name(), b.from.Name()) // one upstream behind two backends
+	}
 	return c
 }
 
@@ -243,14 +316,11 @@ func fleetAstroDeployments(ctx context.Context, q *deploymentQuery) ([]fleetDepl
 				}
 				return
 			}
-			l.PrimeAstroDeployments(ctx, items)
-			prefetchAstroRelations(ctx, items, connectionNodeSelection(ctx))
 			for _, d := range items {
-				m := convertAstroDeployment(d)
-				if !q.keep(m.Name, "", m.Status) {
+				if !q.keep(d.Name, "", astroStatus(d.Status)) {
 					continue
 				}
-				out = append(out, fleetDeployment{node: m, id: d.ID, name: m.Name, created: d.CreatedAt, updated: d.UpdatedAt})
+				out = append(out, fleetDeployment{astro: d, id: d.ID, name: d.Name, created: d.CreatedAt, updated: d.UpdatedAt})
 			}
 			total += n
 		})
@@ -266,6 +336,17 @@ func fleetAstroDeployments(ctx context.Context, q *deploymentQuery) ([]fleetDepl
 	return out, total, nil
 }
 
+// fleetLimit is how many of an organization's deployments to read for a
+// window that ends at n: n itself for a dashboard's pages, and from 1,000
+// on a multiple of 10,000, so the successive pages of an export ask the
+// same question and the cache answers all but the first.
+func fleetLimit(n int) int {
+	if n < 1000 {
+		return upstreamLimit(n)
+	}
+	return (n/10000 + 1) * 10000
+}
+
 func astroOrgDeployments(ctx context.Context, c *astro.Client, org string, ws []string, q *deploymentQuery) ([]*astro.Deployment, int, error) {
 	opts := &astro.ListDeploymentsOptions{WorkspaceIDs: ws}
 	// Ties are broken as the gateway breaks them (createdAt, then id), so
@@ -275,7 +356,7 @@ func astroOrgDeployments(ctx context.Context, c *astro.Client, org string, ws []
 		opts.Sorts = append(opts.Sorts, astroSort(string(model.DeploymentOrderFieldCreatedAt), q.dir))
 	}
 	if !q.localFilters() {
-		opts.Limit = upstreamLimit(q.page.offset + q.page.first)
+		opts.Limit = fleetLimit(q.page.offset + q.page.first)
 		ds, resp, err := c.Deployments.List(ctx, org, opts)
 		if err != nil {
 			return nil, 0, err
@@ -313,6 +394,13 @@ func fleetSoftwareDeployments(ctx context.Context, q *deploymentQuery) ([]fleetD
 	if q.search != "" {
 		sel = houston.With(sel, "releaseName")
 	}
+	// A window as large as a batch (an export's pages) would take one
+	// document per BatchSize deployments afterwards: then every
+	// deployment is read with the caller's selection at once.
+	full := !q.localFilters() && q.page.offset+q.page.first >= houston.BatchSize
+	if full {
+		sel = houston.Merge(sel, softwareDeploymentSelection(ctx, connectionNodeSelection(ctx)))
+	}
 	ids, none, err := softwareWorkspaceFilter(ctx, q)
 	if err != nil || none {
 		return nil, 0, err
@@ -321,7 +409,7 @@ func fleetSoftwareDeployments(ctx context.Context, q *deploymentQuery) ([]fleetD
 	if err != nil {
 		return nil, 0, err
 	}
-	out := softwareOrdered(ds, q)
+	out := softwareOrdered(ds, q, full)
 	return out, len(out), nil
 }
 
@@ -331,11 +419,11 @@ func fleetSoftwareDeployments(ctx context.Context, q *deploymentQuery) ([]fleetD
 // warm listing neither filters nor sorts the installation's deployments
 // again. The memo is keyed weakly by the first object: once the decoded
 // read is gone, its entry can never match again.
-func softwareOrdered(ds []*houston.Deployment, q *deploymentQuery) []fleetDeployment {
+func softwareOrdered(ds []*houston.Deployment, q *deploymentQuery, full bool) []fleetDeployment {
 	if len(ds) == 0 {
 		return nil
 	}
-	k := orderedKey{first: weak.Make(ds[0]), n: len(ds), field: q.field, dir: q.dir, search: q.search, statuses: statusKey(q.statuses)}
+	k := orderedKey{first: weak.Make(ds[0]), n: len(ds), field: q.field, dir: q.dir, search: q.search, statuses: statusKey(q.statuses), full: full}
 	if out, ok := orderedMemo.Get(k); ok {
 		return out
 	}
@@ -346,6 +434,9 @@ func softwareOrdered(ds []*houston.Deployment, q *deploymentQuery) []fleetDeploy
 			continue
 		}
 		f := fleetDeployment{softwareID: d.ID, id: d.ID, name: name}
+		if full {
+			f.software, f.softwareID = d, ""
+		}
 		if d.CreatedAt != nil {
 			f.created = *d.CreatedAt
 		}
@@ -366,6 +457,7 @@ type orderedKey struct {
 	field            model.DeploymentOrderField
 	dir              model.OrderDirection
 	search, statuses string
+	full             bool // entries carry the deployments (fleetDeployment.software)
 }
 
 // orderedMemo keeps the sorted Software parts of recent listings; its
@@ -393,7 +485,7 @@ func fleetWorkspaces(ctx context.Context, filter *model.WorkspaceFilter, first *
 		return nil, err
 	}
 	l := loader.For(ctx)
-	doAstro, doSoftware := l.HasAstroToken(), l.HasHoustonToken()
+	doAstro, doSoftware := true, true
 	search := ""
 	if filter != nil {
 		if filter.Platforms != nil {
@@ -401,52 +493,71 @@ func fleetWorkspaces(ctx context.Context, filter *model.WorkspaceFilter, first *
 			for _, pl := range filter.Platforms {
 				want[pl] = true
 			}
-			doAstro, doSoftware = doAstro && want[model.PlatformAstro], doSoftware && want[model.PlatformSoftware]
+			doAstro, doSoftware = want[model.PlatformAstro], want[model.PlatformSoftware]
 		}
 		if filter.Search != nil {
 			search = *filter.Search
 		}
 	}
+	var backends map[string]bool
+	if filter != nil && filter.Backends != nil {
+		if backends, err = backendSet(ctx, filter.Backends); err != nil {
+			return nil, err
+		}
+	}
 	type item struct {
 		node     model.Workspace
 		name, id string
+		from     *loader.Loaders
 	}
 	var (
 		wg  sync.WaitGroup
 		mu  sync.Mutex
 		all []item
 	)
-	add := func(n model.Workspace, name, id string) {
+	add := func(n model.Workspace, name, id string, from *loader.Loaders) {
 		if search != "" && !containsFold(name, search) {
 			return
 		}
 		mu.Lock()
-		all = append(all, item{n, name, id})
+		all = append(all, item{n, name, id, from})
 		mu.Unlock()
 	}
-	if doAstro {
-		wg.Go(func() {
-			if err := eachAstroWorkspace(ctx, func(w *astro.Workspace) {
-				m := convertAstroWorkspace(w)
-				add(m, m.Name, m.ID)
-			}); err != nil {
-				graphql.AddError(ctx, err)
-			}
-		})
+	named := func(m *loader.Loaders, err error) error {
+		if l.InFleet() {
+			return fault.Named(m.Name(), err)
+		}
+		return err
 	}
-	if doSoftware {
-		wg.Go(func() {
-			sel := houston.With(softwareWorkspaceSelection(ctx, connectionNodeSelection(ctx)), "label")
-			ws, err := listSoftwareWorkspaces(ctx, sel)
-			if err != nil {
-				graphql.AddError(ctx, err)
-				return
-			}
-			for _, w := range ws {
-				m := convertSoftwareWorkspace(l.Installation(), w)
-				add(m, m.Name, m.ID)
-			}
-		})
+	for _, m := range l.Members() {
+		if backends != nil && !backends[m.Name()] {
+			continue
+		}
+		mctx := loader.WithLoaders(ctx, m)
+		if doAstro && m.HasAstroToken() {
+			wg.Go(func() {
+				if err := eachAstroWorkspace(mctx, func(w *astro.Workspace) {
+					n := convertAstroWorkspace(w)
+					add(n, n.Name, n.ID, m)
+				}); err != nil {
+					graphql.AddError(ctx, named(m, err))
+				}
+			})
+		}
+		if doSoftware && m.HasHoustonToken() {
+			wg.Go(func() {
+				sel := houston.With(softwareWorkspaceSelection(mctx, connectionNodeSelection(mctx)), "label")
+				ws, err := listSoftwareWorkspaces(mctx, sel)
+				if err != nil {
+					graphql.AddError(ctx, named(m, err))
+					return
+				}
+				for _, w := range ws {
+					n := convertSoftwareWorkspace(m.Installation(), w)
+					add(n, n.Name, n.ID, m)
+				}
+			})
+		}
 	}
 	wg.Wait()
 	sort.SliceStable(all, func(i, j int) bool {
@@ -459,6 +570,7 @@ func fleetWorkspaces(ctx context.Context, filter *model.WorkspaceFilter, first *
 	nodes := make([]model.Workspace, len(window))
 	for i, it := range window {
 		nodes[i] = it.node
+		l.Remember(it.node, it.from)
 	}
 	return workspaceConnection(nodes, p, len(all)), nil
 }
@@ -489,35 +601,95 @@ func eachAstroWorkspace(ctx context.Context, fn func(*astro.Workspace)) error {
 	return nil
 }
 
+// materialize converts the window's deployments that were read in full,
+// and primes each backend's loaders with its Astro ones (and queues their
+// workspaces and clusters when the selection needs them): only the page
+// costs conversions and lookups, not every deployment merged.
+func materialize(ctx context.Context, window []fleetDeployment) {
+	astroOf := map[*loader.Loaders][]*astro.Deployment{}
+	var order []*loader.Loaders
+	for i := range window {
+		d := &window[i]
+		switch {
+		case d.astro != nil:
+			if _, ok := astroOf[d.from]; !ok {
+				order = append(order, d.from)
+			}
+			astroOf[d.from] = append(astroOf[d.from], d.astro)
+			d.node = convertAstroDeployment(d.astro)
+		case d.software != nil:
+			inst := loader.For(ctx).Installation()
+			if d.from != nil {
+				inst = d.from.Installation()
+			}
+			d.node = convertSoftwareDeployment(inst, d.software)
+		}
+	}
+	sel := connectionNodeSelection(ctx)
+	for _, m := range order {
+		mctx := ctx
+		if m != nil {
+			mctx = loader.WithLoaders(ctx, m)
+		}
+		loader.For(mctx).PrimeAstroDeployments(mctx, astroOf[m])
+		prefetchAstroRelations(mctx, astroOf[m], sel)
+	}
+}
+
 // softwarePage fetches the Software deployments of a page with the caller's
 // selection, in one aliased document, and puts them in place. A deployment
 // that can no longer be read is dropped from the page, with the error.
 func softwarePage(ctx context.Context, window []fleetDeployment) error {
-	l := loader.For(ctx)
 	sel := softwareDeploymentSelection(ctx, connectionNodeSelection(ctx))
-	var idx []int
-	var keys []loader.SoftwareKey
+	// One batch per installation, all enqueued before any is awaited.
+	type batch struct {
+		l     *loader.Loaders
+		idx   []int
+		keys  []loader.SoftwareKey
+		thunk func() ([]*houston.Deployment, []error)
+	}
+	var batches []*batch
+	byLoaders := map[*loader.Loaders]*batch{}
 	for i, d := range window {
-		if d.softwareID != "" {
-			idx = append(idx, i)
-			keys = append(keys, l.SoftwareKey(d.softwareID, sel))
-		}
-	}
-	if len(keys) == 0 {
-		return nil
-	}
-	l.PrefetchSoftwareDeployments(ctx, keys)
-	ds, errs := l.SoftwareDeployment.LoadMany(ctx, keys)()
-	var first error
-	for j, i := range idx {
-		if errs != nil && errs[j] != nil {
-			window[i].node = nil
-			if first == nil {
-				first = errs[j]
-			}
+		if d.softwareID == "" {
 			continue
 		}
-		window[i].node = convertSoftwareDeployment(l.Installation(), ds[j])
+		l := d.from
+		if l == nil {
+			l = loader.For(ctx)
+		}
+		b := byLoaders[l]
+		if b == nil {
+			b = &batch{l: l}
+			byLoaders[l] = b
+			batches = append(batches, b)
+		}
+		b.idx = append(b.idx, i)
+		b.keys = append(b.keys, l.SoftwareKey(d.softwareID, sel))
+	}
+	for _, b := range batches {
+		// Fetched together, sorted, a page's keys make the same documents
+		// every time (see PrefetchSoftwareDeployments).
+		bctx := loader.WithLoaders(ctx, b.l)
+		b.l.PrefetchSoftwareDeployments(bctx, b.keys)
+		b.thunk = b.l.SoftwareDeployment.LoadMany(bctx, b.keys)
+	}
+	var first error
+	for _, b := range batches {
+		ds, errs := b.thunk()
+		for j, i := range b.idx {
+			if errs != nil && errs[j] != nil {
+				window[i].node = nil
+				if first == nil {
+					first = errs[j]
+					if b.l.InFleet() {
+						first = fault.Named(b.l.Name(), first)
+					}
+				}
+				continue
+			}
+			window[i].node = convertSoftwareDeployment(b.l.Installation(), ds[j])
+		}
 	}
 	return first
 }
@@ -529,7 +701,7 @@ func softwareWorkspaceFilter(ctx context.Context, q *deploymentQuery) (ids []str
 	if !q.wsFilter {
 		return nil, false, nil
 	}
-	ids = append([]string{}, q.wsHouston...)
+	ids = append([]string{}, q.wsHouston[loader.For(ctx).Installation()]...)
 	if len(q.wsRaw) > 0 {
 		ws, err := listSoftwareWorkspaces(ctx, houston.Fields("id"))
 		if err != nil {

@@ -41,11 +41,16 @@ func (r *Resolver) deploymentLogs(ctx context.Context, id string, sources []mode
 	f.sources = slices.Compact(f.sources)
 	switch g.Type {
 	case typeSoftwareDeployment:
-		if inst := loader.For(ctx).Installation(); g.Parts[0] != inst {
+		// In a fleet, the installation the id names.
+		m := loader.For(ctx).SoftwareMember(g.Parts[0])
+		if m == nil {
 			return nil, &fault.NotFoundError{Backend: fault.Houston, Kind: "installation", ID: g.Parts[0]}
 		}
-		return softwareLogs(ctx, id, g.Parts[1], f)
+		return softwareLogs(loader.WithLoaders(ctx, m), id, g.Parts[1], f)
 	case typeAstroDeployment:
+		if m := loader.For(ctx).AstroMember(ctx, g.Parts[0]); m != nil {
+			ctx = loader.WithLoaders(ctx, m)
+		}
 		return r.astroLogs(ctx, id, g.Parts[0], g.Parts[1], f)
 	}
 	return nil, fault.Input("deploymentId", "is the id of a %s, not of a deployment", g.Type)

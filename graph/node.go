@@ -24,21 +24,23 @@ func node(ctx context.Context, id string) (model.Node, error) {
 // for every id, and computing it per id would slow the enqueueing of a long
 // list of ids past the batch window.
 type softwareKeys struct {
-	workspace, deployment string
+	workspace, deployment []houston.Field
 }
 
+// The key is registered with the loaders in ctx: in a fleet, those of the
+// object's installation.
 func (k *softwareKeys) workspaceKey(ctx context.Context, id string) loader.SoftwareKey {
-	if k.workspace == "" {
-		k.workspace = loader.For(ctx).SoftwareKey("", softwareWorkspaceSelection(ctx, fieldSelection(ctx))).Selection
+	if k.workspace == nil {
+		k.workspace = softwareWorkspaceSelection(ctx, fieldSelection(ctx))
 	}
-	return loader.SoftwareKey{ID: id, Selection: k.workspace}
+	return loader.For(ctx).SoftwareKey(id, k.workspace)
 }
 
 func (k *softwareKeys) deploymentKey(ctx context.Context, id string) loader.SoftwareKey {
-	if k.deployment == "" {
-		k.deployment = loader.For(ctx).SoftwareKey("", softwareDeploymentSelection(ctx, fieldSelection(ctx))).Selection
+	if k.deployment == nil {
+		k.deployment = softwareDeploymentSelection(ctx, fieldSelection(ctx))
 	}
-	return loader.SoftwareKey{ID: id, Selection: k.deployment}
+	return loader.For(ctx).SoftwareKey(id, k.deployment)
 }
 
 // nodeThunk enqueues the lookup of id in its loader and returns a function
@@ -51,6 +53,22 @@ func nodeThunk(ctx context.Context, id string, keys *softwareKeys) func() (model
 		return fail(&fault.InputError{Path: "id", Message: err.Error()})
 	}
 	l := loader.For(ctx)
+	if l.InFleet() {
+		// The backend that holds the object: a Software installation by
+		// the name its id carries, an Astro one by its organization.
+		var m *loader.Loaders
+		switch g.Type {
+		case typeSoftwareWorkspace, typeSoftwareDeployment, typeSoftwareUser, typeSoftwareTeam:
+			if m = l.SoftwareMember(g.Parts[0]); m == nil {
+				return fail(&fault.NotFoundError{Backend: fault.Houston, Kind: "installation", ID: g.Parts[0]})
+			}
+		default:
+			m = l.AstroMember(ctx, g.Parts[0])
+		}
+		if m != nil {
+			l, ctx = m, loader.WithLoaders(ctx, m)
+		}
+	}
 	switch g.Type {
 	case typeAstroOrganization:
 		return then(l.AstroOrganization.Load(ctx, g.Parts[0]), convertAstroOrganization)
@@ -161,15 +179,32 @@ func nodes(ctx context.Context, ids []string) ([]model.Node, error) {
 	return out, nil
 }
 
-func (r *queryResolver) astroRoot(ctx context.Context) (*model.AstroQuery, error) {
-	if !loader.For(ctx).HasAstro() {
+func (r *queryResolver) astroRoot(ctx context.Context, backend *string) (*model.AstroQuery, error) {
+	l := loader.For(ctx)
+	if backend != nil {
+		m := l.Member(*backend)
+		if m == nil || !m.HasAstro() {
+			return nil, fault.Input("backend", "%q is not an Astro backend of this gateway", *backend)
+		}
+		q := &model.AstroQuery{}
+		l.Remember(q, m)
+		return q, nil
+	}
+	if !l.HasAstro() {
 		return nil, nil
 	}
 	return &model.AstroQuery{}, nil
 }
 
-func (r *queryResolver) softwareRoot(ctx context.Context) (*model.SoftwareQuery, error) {
+func (r *queryResolver) softwareRoot(ctx context.Context, backend *string) (*model.SoftwareQuery, error) {
 	l := loader.For(ctx)
+	if backend != nil {
+		m := l.SoftwareMember(*backend)
+		if m == nil || !m.HasHouston() {
+			return nil, fault.Input("backend", "%q is not a Software installation of this gateway", *backend)
+		}
+		return &model.SoftwareQuery{Installation: m.Installation()}, nil
+	}
 	if !l.HasHouston() {
 		return nil, nil
 	}

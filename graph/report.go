@@ -8,8 +8,6 @@ import (
 
 	"github.com/astro-gateway/gateway/internal/fault"
 
-	"github.com/99designs/gqlgen/graphql"
-
 	"github.com/astro-gateway/gateway/backends/houston"
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/graph/model"
@@ -23,24 +21,23 @@ func deploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, 
 		return nil, err
 	}
 	q.fullScan = true
-	l := loader.For(ctx)
-	if !q.astro && !q.software && (filter == nil || filter.Platforms == nil) {
-		if !l.HasAstro() && !l.HasHouston() {
-			return nil, fault.ErrNotConfigured
-		}
-		return nil, fault.ErrNoToken
-	}
 	var (
 		mu   sync.Mutex
 		rows = map[string]*model.DeploymentReportRow{}
-		wg   sync.WaitGroup
 	)
-	// Each platform counts on its own and is merged only if it finished: a
-	// platform that failed half-way must not leave half its counts.
-	merge := func(platform model.Platform, counts map[string]int) {
+	// Each backend counts on its own and is merged only if it finished: a
+	// backend that failed half-way must not leave half its counts.
+	type rowKey struct {
+		key    string
+		status model.DeploymentStatus
+	}
+	byStatus := map[rowKey]int{}
+	merge := func(platform model.Platform, counts map[rowKey]int) {
 		mu.Lock()
 		defer mu.Unlock()
-		for key, n := range counts {
+		for k, n := range counts {
+			key := k.key
+			byStatus[k] += n
 			r := rows[key]
 			if r == nil {
 				r = &model.DeploymentReportRow{Key: key}
@@ -54,29 +51,39 @@ func deploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, 
 			}
 		}
 	}
-	run := func(platform model.Platform, fn func(context.Context, *deploymentQuery, model.DeploymentReportGroup, func(string)) error) {
-		counts := map[string]int{}
-		err := fn(ctx, q, groupBy, func(key string) {
+	err = eachBackend(ctx, q, filter, func(mctx context.Context, m *loader.Loaders, platform model.Platform) error {
+		fn := reportAstro
+		if platform == model.PlatformSoftware {
+			fn = reportSoftware
+		}
+		counts := map[rowKey]int{}
+		err := fn(mctx, q, groupBy, func(key string, st model.DeploymentStatus) {
+			if groupBy == model.DeploymentReportGroupBackend {
+				key = m.Name()
+			}
 			if key == "" {
 				key = "unknown"
 			}
-			counts[key]++
+			counts[rowKey{key, st}]++
 		})
 		if err != nil {
-			graphql.AddError(ctx, err)
-			return
+			return err
 		}
 		merge(platform, counts)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if q.astro {
-		wg.Go(func() { run(model.PlatformAstro, reportAstro) })
-	}
-	if q.software {
-		wg.Go(func() { run(model.PlatformSoftware, reportSoftware) })
-	}
-	wg.Wait()
 	out := &model.DeploymentReport{GroupBy: groupBy}
+	for k, n := range byStatus {
+		r := rows[k.key]
+		r.ByStatus = append(r.ByStatus, &model.DeploymentStatusCount{Status: k.status, Count: n})
+	}
 	for _, r := range rows {
+		slices.SortFunc(r.ByStatus, func(a, b *model.DeploymentStatusCount) int {
+			return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Status, b.Status))
+		})
 		out.Rows = append(out.Rows, r)
 		out.Total += r.Count
 	}
@@ -89,7 +96,7 @@ func deploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, 
 	return out, nil
 }
 
-func reportAstro(ctx context.Context, q *deploymentQuery, groupBy model.DeploymentReportGroup, count func(string)) error {
+func reportAstro(ctx context.Context, q *deploymentQuery, groupBy model.DeploymentReportGroup, count func(string, model.DeploymentStatus)) error {
 	l := loader.For(ctx)
 	c, err := l.AstroClient()
 	if err != nil {
@@ -126,13 +133,13 @@ func reportAstro(ctx context.Context, q *deploymentQuery, groupBy model.Deployme
 			case model.DeploymentReportGroupWorkspace:
 				key = deref(d.WorkspaceName)
 			}
-			count(key)
+			count(key, st)
 		}
 	}
 	return nil
 }
 
-func reportSoftware(ctx context.Context, q *deploymentQuery, groupBy model.DeploymentReportGroup, count func(string)) error {
+func reportSoftware(ctx context.Context, q *deploymentQuery, groupBy model.DeploymentReportGroup, count func(string, model.DeploymentStatus)) error {
 	sel := houston.Fields("id", "label", "status")
 	if q.search != "" {
 		sel = houston.With(sel, "releaseName")
@@ -176,7 +183,7 @@ func reportSoftware(ctx context.Context, q *deploymentQuery, groupBy model.Deplo
 				key = deref(d.Workspace.Label)
 			}
 		}
-		count(key)
+		count(key, st)
 	}
 	return nil
 }

@@ -89,7 +89,7 @@ type statusWatch struct {
 func (w *statusWatch) poll() ([]model.Node, []error) {
 	fresh := loader.For(w.ctx).Fresh()
 	pctx := cache.WithBypass(loader.WithLoaders(w.ctx, fresh))
-	keys := &softwareKeys{deployment: fresh.SoftwareKey("", w.houstonSel).Selection}
+	keys := &softwareKeys{deployment: w.houstonSel}
 	thunks := make([]func() (model.Node, error), len(w.ids))
 	for i, id := range w.ids {
 		thunks[i] = nodeThunk(pctx, id, keys)

@@ -28,13 +28,13 @@ func (r *queryResolver) Workspaces(ctx context.Context, filter *model.WorkspaceF
 }
 
 // Astro is the resolver for the astro field.
-func (r *queryResolver) Astro(ctx context.Context) (*model.AstroQuery, error) {
-	return r.astroRoot(ctx)
+func (r *queryResolver) Astro(ctx context.Context, backend *string) (*model.AstroQuery, error) {
+	return r.astroRoot(ctx, backend)
 }
 
 // Software is the resolver for the software field.
-func (r *queryResolver) Software(ctx context.Context) (*model.SoftwareQuery, error) {
-	return r.softwareRoot(ctx)
+func (r *queryResolver) Software(ctx context.Context, backend *string) (*model.SoftwareQuery, error) {
+	return r.softwareRoot(ctx, backend)
 }
 
 // DeploymentLogs is the resolver for the deploymentLogs field.

@@ -65,6 +65,10 @@ type Option func(*Client)
 // WithHTTPClient sets the HTTP client (default http.DefaultClient).
 func WithHTTPClient(hc *http.Client) Option { return func(c *Client) { c.httpClient = hc } }
 
+// WithInstallation names the installation the client talks to (default
+// DefaultInstallation); a fleet gives each installation its own name.
+func WithInstallation(name string) Option { return func(c *Client) { c.installation = name } }
+
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option { return func(c *Client) { c.userAgent = ua } }
 

@@ -404,6 +404,7 @@ type ComplexityRoot struct {
 		AgentToken                func(childComplexity int, id string) int
 		AgentTokens               func(childComplexity int, sorts []model.AstroAgentTokenSort, first *int, after *string) int
 		AirflowVersion            func(childComplexity int) int
+		Backend                   func(childComplexity int) int
 		CloudProvider             func(childComplexity int) int
 		Cluster                   func(childComplexity int) int
 		ClusterID                 func(childComplexity int) int
@@ -1016,6 +1017,7 @@ type ComplexityRoot struct {
 
 	AstroWorkspace struct {
 		APITokens            func(childComplexity int, sorts []model.AstroAPITokenSort, first *int, after *string) int
+		Backend              func(childComplexity int) int
 		CicdEnforcedDefault  func(childComplexity int) int
 		CreatedAt            func(childComplexity int) int
 		CreatedBy            func(childComplexity int) int
@@ -1255,9 +1257,15 @@ type ComplexityRoot struct {
 
 	DeploymentReportRow struct {
 		Astro    func(childComplexity int) int
+		ByStatus func(childComplexity int) int
 		Count    func(childComplexity int) int
 		Key      func(childComplexity int) int
 		Software func(childComplexity int) int
+	}
+
+	DeploymentStatusCount struct {
+		Count  func(childComplexity int) int
+		Status func(childComplexity int) int
 	}
 
 	DeploymentStatusEvent struct {
@@ -1274,6 +1282,14 @@ type ComplexityRoot struct {
 
 	FinalizeAstroDeployPayload struct {
 		Deploy func(childComplexity int) int
+	}
+
+	FleetBackend struct {
+		Name        func(childComplexity int) int
+		Platform    func(childComplexity int) int
+		Reachable   func(childComplexity int) int
+		TokenHeader func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -1363,12 +1379,14 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Astro            func(childComplexity int) int
+		Astro            func(childComplexity int, backend *string) int
+		Backends         func(childComplexity int) int
 		DeploymentReport func(childComplexity int, groupBy model.DeploymentReportGroup, filter *model.DeploymentFilter) int
 		Deployments      func(childComplexity int, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string) int
 		Node             func(childComplexity int, id string) int
 		Nodes            func(childComplexity int, ids []string) int
-		Software         func(childComplexity int) int
+		Software         func(childComplexity int, backend *string) int
+		UpgradeReport    func(childComplexity int, filter *model.DeploymentFilter, lag []model.VersionLag) int
 		Workspaces       func(childComplexity int, filter *model.WorkspaceFilter, first *int, after *string) int
 	}
 
@@ -1445,6 +1463,7 @@ type ComplexityRoot struct {
 
 	SoftwareDeployment struct {
 		AirflowVersion        func(childComplexity int) int
+		Backend               func(childComplexity int) int
 		ClusterID             func(childComplexity int) int
 		Config                func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
@@ -1637,6 +1656,7 @@ type ComplexityRoot struct {
 
 	SoftwareWorkspace struct {
 		Active          func(childComplexity int) int
+		Backend         func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
 		DeploymentCount func(childComplexity int) int
 		Deployments     func(childComplexity int, first *int, after *string) int
@@ -1766,6 +1786,46 @@ type ComplexityRoot struct {
 		Role func(childComplexity int) int
 	}
 
+	UpgradeLagCount struct {
+		Count func(childComplexity int) int
+		Lag   func(childComplexity int) int
+	}
+
+	UpgradeReport struct {
+		ByBackend func(childComplexity int) int
+		ByLag     func(childComplexity int) int
+		Rows      func(childComplexity int) int
+		Total     func(childComplexity int) int
+	}
+
+	UpgradeReportRow struct {
+		AirflowEndOfLife     func(childComplexity int) int
+		AirflowVersion       func(childComplexity int) int
+		Backend              func(childComplexity int) int
+		DeploymentID         func(childComplexity int) int
+		Lag                  func(childComplexity int) int
+		LatestRuntimeVersion func(childComplexity int) int
+		Name                 func(childComplexity int) int
+		Platform             func(childComplexity int) int
+		ReleasesBehind       func(childComplexity int) int
+		RuntimeVersion       func(childComplexity int) int
+		Status               func(childComplexity int) int
+		WorkspaceName        func(childComplexity int) int
+	}
+
+	UpgradeSummary struct {
+		AirflowEndOfLife     func(childComplexity int) int
+		Backend              func(childComplexity int) int
+		Current              func(childComplexity int) int
+		LatestRuntimeVersion func(childComplexity int) int
+		Major                func(childComplexity int) int
+		Minor                func(childComplexity int) int
+		Patch                func(childComplexity int) int
+		Platform             func(childComplexity int) int
+		Total                func(childComplexity int) int
+		Unknown              func(childComplexity int) int
+	}
+
 	UpsertSoftwareDeploymentPayload struct {
 		Created    func(childComplexity int) int
 		Deployment func(childComplexity int) int
@@ -1807,6 +1867,7 @@ type AstroDeploymentResolver interface {
 	EnvironmentObjects(ctx context.Context, obj *model.AstroDeployment, objectType *model.AstroEnvironmentObjectType, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string) (*model.AstroEnvironmentObjectConnection, error)
 	Users(ctx context.Context, obj *model.AstroDeployment, sorts []model.AstroUserSort, first *int, after *string) (*model.AstroUserConnection, error)
 	Teams(ctx context.Context, obj *model.AstroDeployment, sorts []model.AstroTeamSort, first *int, after *string) (*model.AstroTeamConnection, error)
+	Backend(ctx context.Context, obj *model.AstroDeployment) (string, error)
 }
 type AstroOrganizationResolver interface {
 	Workspaces(ctx context.Context, obj *model.AstroOrganization, names []string, workspaceIds []string, sorts []model.AstroSort, first *int, after *string) (*model.AstroWorkspaceConnection, error)
@@ -1853,6 +1914,7 @@ type AstroWorkspaceResolver interface {
 	EnvironmentObjects(ctx context.Context, obj *model.AstroWorkspace, objectType *model.AstroEnvironmentObjectType, showSecrets *bool, resolveLinked *bool, sorts []model.AstroEnvironmentObjectSort, first *int, after *string) (*model.AstroEnvironmentObjectConnection, error)
 	Users(ctx context.Context, obj *model.AstroWorkspace, sorts []model.AstroUserSort, first *int, after *string) (*model.AstroUserConnection, error)
 	Teams(ctx context.Context, obj *model.AstroWorkspace, sorts []model.AstroTeamSort, first *int, after *string) (*model.AstroTeamConnection, error)
+	Backend(ctx context.Context, obj *model.AstroWorkspace) (string, error)
 }
 type MutationResolver interface {
 	CreateSoftwareDeployment(ctx context.Context, input model.CreateSoftwareDeploymentInput) (*model.CreateSoftwareDeploymentPayload, error)
@@ -1935,11 +1997,13 @@ type MutationResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
+	Backends(ctx context.Context) ([]*model.FleetBackend, error)
+	UpgradeReport(ctx context.Context, filter *model.DeploymentFilter, lag []model.VersionLag) (*model.UpgradeReport, error)
 	DeploymentReport(ctx context.Context, groupBy model.DeploymentReportGroup, filter *model.DeploymentFilter) (*model.DeploymentReport, error)
 	Deployments(ctx context.Context, filter *model.DeploymentFilter, orderBy *model.DeploymentOrder, first *int, after *string) (*model.DeploymentConnection, error)
 	Workspaces(ctx context.Context, filter *model.WorkspaceFilter, first *int, after *string) (*model.WorkspaceConnection, error)
-	Astro(ctx context.Context) (*model.AstroQuery, error)
-	Software(ctx context.Context) (*model.SoftwareQuery, error)
+	Astro(ctx context.Context, backend *string) (*model.AstroQuery, error)
+	Software(ctx context.Context, backend *string) (*model.SoftwareQuery, error)
 }
 type SoftwareAppConfigResolver interface {
 	ByoUpdateRegistryHost(ctx context.Context, obj *model.SoftwareAppConfig) (*string, error)
@@ -1966,6 +2030,7 @@ type SoftwareDeploymentResolver interface {
 	ServiceAccounts(ctx context.Context, obj *model.SoftwareDeployment, first *int, after *string) (*model.SoftwareServiceAccountConnection, error)
 
 	Logs(ctx context.Context, obj *model.SoftwareDeployment, sources []model.LogSource, search *string, since *time.Time) ([]*model.DeploymentLogLine, error)
+	Backend(ctx context.Context, obj *model.SoftwareDeployment) (string, error)
 }
 type SoftwareQueryResolver interface {
 	HoustonVersion(ctx context.Context, obj *model.SoftwareQuery) (*string, error)
@@ -1992,6 +2057,7 @@ type SoftwareWorkspaceResolver interface {
 	Teams(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareTeamConnection, error)
 	ServiceAccounts(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareServiceAccountConnection, error)
 	Invites(ctx context.Context, obj *model.SoftwareWorkspace, first *int, after *string) (*model.SoftwareInviteConnection, error)
+	Backend(ctx context.Context, obj *model.SoftwareWorkspace) (string, error)
 }
 type SubscriptionResolver interface {
 	DeploymentLogs(ctx context.Context, deploymentID string, sources []model.LogSource, search *string) (<-chan *model.DeploymentLogLine, error)
@@ -3497,6 +3563,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AstroDeployment.AirflowVersion(childComplexity), true
+	case "AstroDeployment.backend":
+		if e.ComplexityRoot.AstroDeployment.Backend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AstroDeployment.Backend(childComplexity), true
 	case "AstroDeployment.cloudProvider":
 		if e.ComplexityRoot.AstroDeployment.CloudProvider == nil {
 			break
@@ -6217,6 +6289,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AstroWorkspace.APITokens(childComplexity, args["sorts"].([]model.AstroAPITokenSort), args["first"].(*int), args["after"].(*string)), true
+	case "AstroWorkspace.backend":
+		if e.ComplexityRoot.AstroWorkspace.Backend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AstroWorkspace.Backend(childComplexity), true
 	case "AstroWorkspace.cicdEnforcedDefault":
 		if e.ComplexityRoot.AstroWorkspace.CicdEnforcedDefault == nil {
 			break
@@ -6940,6 +7018,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeploymentReportRow.Astro(childComplexity), true
+	case "DeploymentReportRow.byStatus":
+		if e.ComplexityRoot.DeploymentReportRow.ByStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentReportRow.ByStatus(childComplexity), true
 	case "DeploymentReportRow.count":
 		if e.ComplexityRoot.DeploymentReportRow.Count == nil {
 			break
@@ -6958,6 +7042,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeploymentReportRow.Software(childComplexity), true
+
+	case "DeploymentStatusCount.count":
+		if e.ComplexityRoot.DeploymentStatusCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentStatusCount.Count(childComplexity), true
+	case "DeploymentStatusCount.status":
+		if e.ComplexityRoot.DeploymentStatusCount.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentStatusCount.Status(childComplexity), true
 
 	case "DeploymentStatusEvent.deployment":
 		if e.ComplexityRoot.DeploymentStatusEvent.Deployment == nil {
@@ -7003,6 +7100,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FinalizeAstroDeployPayload.Deploy(childComplexity), true
+
+	case "FleetBackend.name":
+		if e.ComplexityRoot.FleetBackend.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FleetBackend.Name(childComplexity), true
+	case "FleetBackend.platform":
+		if e.ComplexityRoot.FleetBackend.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FleetBackend.Platform(childComplexity), true
+	case "FleetBackend.reachable":
+		if e.ComplexityRoot.FleetBackend.Reachable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FleetBackend.Reachable(childComplexity), true
+	case "FleetBackend.tokenHeader":
+		if e.ComplexityRoot.FleetBackend.TokenHeader == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FleetBackend.TokenHeader(childComplexity), true
+	case "FleetBackend.version":
+		if e.ComplexityRoot.FleetBackend.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FleetBackend.Version(childComplexity), true
 
 	case "Mutation.addAstroTeamMembers":
 		if e.ComplexityRoot.Mutation.AddAstroTeamMembers == nil {
@@ -7871,7 +7999,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.Astro(childComplexity), true
+		args, err := ec.field_Query_astro_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Astro(childComplexity, args["backend"].(*string)), true
+	case "Query.backends":
+		if e.ComplexityRoot.Query.Backends == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Backends(childComplexity), true
 	case "Query.deploymentReport":
 		if e.ComplexityRoot.Query.DeploymentReport == nil {
 			break
@@ -7922,7 +8061,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.Software(childComplexity), true
+		args, err := ec.field_Query_software_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Software(childComplexity, args["backend"].(*string)), true
+	case "Query.upgradeReport":
+		if e.ComplexityRoot.Query.UpgradeReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_upgradeReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.UpgradeReport(childComplexity, args["filter"].(*model.DeploymentFilter), args["lag"].([]model.VersionLag)), true
 	case "Query.workspaces":
 		if e.ComplexityRoot.Query.Workspaces == nil {
 			break
@@ -8146,6 +8301,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareDeployment.AirflowVersion(childComplexity), true
+	case "SoftwareDeployment.backend":
+		if e.ComplexityRoot.SoftwareDeployment.Backend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareDeployment.Backend(childComplexity), true
 	case "SoftwareDeployment.clusterId":
 		if e.ComplexityRoot.SoftwareDeployment.ClusterID == nil {
 			break
@@ -9011,6 +9172,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareWorkspace.Active(childComplexity), true
+	case "SoftwareWorkspace.backend":
+		if e.ComplexityRoot.SoftwareWorkspace.Backend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareWorkspace.Backend(childComplexity), true
 	case "SoftwareWorkspace.createdAt":
 		if e.ComplexityRoot.SoftwareWorkspace.CreatedAt == nil {
 			break
@@ -9366,6 +9533,178 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UpdateSoftwareWorkspaceUserRolePayload.Role(childComplexity), true
+
+	case "UpgradeLagCount.count":
+		if e.ComplexityRoot.UpgradeLagCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeLagCount.Count(childComplexity), true
+	case "UpgradeLagCount.lag":
+		if e.ComplexityRoot.UpgradeLagCount.Lag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeLagCount.Lag(childComplexity), true
+
+	case "UpgradeReport.byBackend":
+		if e.ComplexityRoot.UpgradeReport.ByBackend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeReport.ByBackend(childComplexity), true
+	case "UpgradeReport.byLag":
+		if e.ComplexityRoot.UpgradeReport.ByLag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeReport.ByLag(childComplexity), true
+	case "UpgradeReport.rows":
+		if e.ComplexityRoot.UpgradeReport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeReport.Rows(childComplexity), true
+	case "UpgradeReport.total":
+		if e.ComplexityRoot.UpgradeReport.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeReport.Total(childComplexity), true
+
+	case "UpgradeReportRow.airflowEndOfLife":
+		if e.ComplexityRoot.UpgradeReportRow.AirflowEndOfLife == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeReportRow.AirflowEndOfLife(childComplexity), true
+	case "UpgradeReportRow.airflowVersion":
+		if e.ComplexityRoot.UpgradeReportRow.AirflowVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeReportRow.AirflowVersion(childComplexity), true
+	case "UpgradeReportRow.backend":
+		if e.ComplexityRoot.UpgradeReportRow.Backend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeReportRow.Backend(childComplexity), true
+	case "UpgradeReportRow.deploymentId":
+		if e.ComplexityRoot.UpgradeReportRow.DeploymentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeReportRow.DeploymentID(childComplexity), true
+	case "UpgradeReportRow.lag":
+		if e.ComplexityRoot.UpgradeReportRow.Lag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeReportRow.Lag(childComplexity), true
+	case "UpgradeReportRow.latestRuntimeVersion":
+		if e.ComplexityRoot.UpgradeReportRow.LatestRuntimeVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeReportRow.LatestRuntimeVersion(childComplexity), true
+	case "UpgradeReportRow.name":
+		if e.ComplexityRoot.UpgradeReportRow.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeReportRow.Name(childComplexity), true
+	case "UpgradeReportRow.platform":
+		if e.ComplexityRoot.UpgradeReportRow.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeReportRow.Platform(childComplexity), true
+	case "UpgradeReportRow.releasesBehind":
+		if e.ComplexityRoot.UpgradeReportRow.ReleasesBehind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeReportRow.ReleasesBehind(childComplexity), true
+	case "UpgradeReportRow.runtimeVersion":
+		if e.ComplexityRoot.UpgradeReportRow.RuntimeVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeReportRow.RuntimeVersion(childComplexity), true
+	case "UpgradeReportRow.status":
+		if e.ComplexityRoot.UpgradeReportRow.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeReportRow.Status(childComplexity), true
+	case "UpgradeReportRow.workspaceName":
+		if e.ComplexityRoot.UpgradeReportRow.WorkspaceName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeReportRow.WorkspaceName(childComplexity), true
+
+	case "UpgradeSummary.airflowEndOfLife":
+		if e.ComplexityRoot.UpgradeSummary.AirflowEndOfLife == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeSummary.AirflowEndOfLife(childComplexity), true
+	case "UpgradeSummary.backend":
+		if e.ComplexityRoot.UpgradeSummary.Backend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeSummary.Backend(childComplexity), true
+	case "UpgradeSummary.current":
+		if e.ComplexityRoot.UpgradeSummary.Current == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeSummary.Current(childComplexity), true
+	case "UpgradeSummary.latestRuntimeVersion":
+		if e.ComplexityRoot.UpgradeSummary.LatestRuntimeVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeSummary.LatestRuntimeVersion(childComplexity), true
+	case "UpgradeSummary.major":
+		if e.ComplexityRoot.UpgradeSummary.Major == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeSummary.Major(childComplexity), true
+	case "UpgradeSummary.minor":
+		if e.ComplexityRoot.UpgradeSummary.Minor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeSummary.Minor(childComplexity), true
+	case "UpgradeSummary.patch":
+		if e.ComplexityRoot.UpgradeSummary.Patch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeSummary.Patch(childComplexity), true
+	case "UpgradeSummary.platform":
+		if e.ComplexityRoot.UpgradeSummary.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeSummary.Platform(childComplexity), true
+	case "UpgradeSummary.total":
+		if e.ComplexityRoot.UpgradeSummary.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeSummary.Total(childComplexity), true
+	case "UpgradeSummary.unknown":
+		if e.ComplexityRoot.UpgradeSummary.Unknown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpgradeSummary.Unknown(childComplexity), true
 
 	case "UpsertSoftwareDeploymentPayload.created":
 		if e.ComplexityRoot.UpsertSoftwareDeploymentPayload.Created == nil {
@@ -12362,6 +12701,182 @@ type Query {
   nodes(ids: [ID!]!): [Node]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/fleet.graphqls", Input: `# A fleet: several Astro organizations and Software installations behind one
+# gateway, each under the name the configuration file gives it
+# (docs/fleet.md). Without a fleet there is one backend of each platform,
+# named "default".
+
+extend interface Deployment {
+  "The fleet backend the deployment lives on: its Astro organization's or Software installation's configured name (\"default\" without a fleet)."
+  backend: String!
+}
+
+extend interface Workspace {
+  "The fleet backend the workspace lives on: its Astro organization's or Software installation's configured name (\"default\" without a fleet)."
+  backend: String!
+}
+
+extend type AstroDeployment {
+  "The configured name of the Astro backend (organization) the deployment lives on."
+  backend: String!
+}
+
+extend type SoftwareDeployment {
+  "The configured name of the Software installation the deployment lives on (the same as installation)."
+  backend: String!
+}
+
+extend type AstroWorkspace {
+  "The configured name of the Astro backend (organization) the workspace lives on."
+  backend: String!
+}
+
+extend type SoftwareWorkspace {
+  "The configured name of the Software installation the workspace lives on (the same as installation)."
+  backend: String!
+}
+
+extend input DeploymentFilter {
+  "Only deployments of these fleet backends (configured names; default: every backend the caller can reach)."
+  backends: [String!]
+}
+
+extend input WorkspaceFilter {
+  "Only workspaces of these fleet backends (configured names; default: every backend the caller can reach)."
+  backends: [String!]
+}
+
+extend enum DeploymentReportGroup {
+  "By fleet backend: the Astro organization's or Software installation's configured name."
+  BACKEND
+}
+
+"One backend of the gateway's fleet."
+type FleetBackend {
+  "The configured name, as Deployment.backend and DeploymentFilter.backends name it."
+  name: String!
+  "The backend's platform."
+  platform: Platform!
+  "Whether the caller has a credential for this backend (its own, or the gateway's service token)."
+  reachable: Boolean!
+  "The request header that carries the caller's own credential for this backend (also a key of a websocket's connection_init)."
+  tokenHeader: String!
+  "Software: the Houston version the installation reports (probed once per installation); null for Astro or when it cannot be read."
+  version: String
+}
+
+"How far a version is behind the newest release of its backend."
+enum VersionLag {
+  "The newest release, or newer."
+  CURRENT
+  "Same major and minor version, an older patch."
+  PATCH
+  "Same major version, an older minor version."
+  MINOR
+  "An older major version (or an older numbering scheme: Astro Runtime 13.0.0 is behind 3.0-1)."
+  MAJOR
+  "The version is unknown, or the backend lists no releases to compare it with."
+  UNKNOWN
+}
+
+"A deployment's runtime against the newest runtime release of its own backend."
+type UpgradeReportRow {
+  "The deployment's global id (Deployment.id)."
+  deploymentId: ID!
+  "The deployment's name (Astro name, Software label)."
+  name: String!
+  "The fleet backend the deployment lives on."
+  backend: String!
+  "The deployment's platform."
+  platform: Platform!
+  "The deployment's workspace name, when upstream gives it."
+  workspaceName: String
+  "The deployment's status."
+  status: DeploymentStatus!
+  "The deployment's Astro Runtime version."
+  runtimeVersion: String
+  "The Airflow version the deployment runs."
+  airflowVersion: String
+  "The newest runtime release its backend offers (Astro: deployment options; Software: runtimeReleases)."
+  latestRuntimeVersion: String
+  "How far behind latestRuntimeVersion the deployment's runtime is."
+  lag: VersionLag!
+  "How many releases its backend offers that are newer than the deployment's runtime; null when unknown."
+  releasesBehind: Int
+  "Whether the deployment's Airflow line (major.minor) has reached its end of life; null when the Airflow version is unknown."
+  airflowEndOfLife: Boolean
+}
+
+"Upgrade report counts of one backend."
+type UpgradeSummary {
+  "The fleet backend."
+  backend: String!
+  "The backend's platform."
+  platform: Platform!
+  "The newest runtime release the backend offers."
+  latestRuntimeVersion: String
+  "Deployments counted."
+  total: Int!
+  "Deployments on the newest runtime."
+  current: Int!
+  "Deployments a patch release behind."
+  patch: Int!
+  "Deployments a minor release behind."
+  minor: Int!
+  "Deployments a major release behind."
+  major: Int!
+  "Deployments whose runtime could not be compared."
+  unknown: Int!
+  "Deployments whose Airflow line has reached its end of life."
+  airflowEndOfLife: Int!
+}
+
+"Every deployment's runtime against the newest release of its own backend."
+type UpgradeReport {
+  "Deployments in the report."
+  total: Int!
+  "One row per deployment, by backend then name."
+  rows: [UpgradeReportRow!]!
+  "Counts by backend, in the fleet's order."
+  byBackend: [UpgradeSummary!]!
+  "Counts by how far behind, over the whole fleet: one row per VersionLag with deployments."
+  byLag: [UpgradeLagCount!]!
+}
+
+"How many deployments are this far behind."
+type UpgradeLagCount {
+  "How far behind."
+  lag: VersionLag!
+  "How many deployments."
+  count: Int!
+}
+
+extend type Query {
+  "The gateway's backends: without a fleet, the one Astro and one Software backend configured, named \"default\"."
+  backends: [FleetBackend!]!
+  """
+  For every deployment the caller can reach, on every backend, its runtime and Airflow versions
+  against the newest runtime release its own backend offers (Astro: the organization's deployment
+  options; Software: runtimeReleases of that installation, which offers what its version supports):
+  how far behind, how many releases, and whether its Airflow line is end of life. lag keeps only
+  deployments that far behind. A report, not a dashboard: it reads every deployment.
+  """
+  upgradeReport(filter: DeploymentFilter, lag: [VersionLag!]): UpgradeReport!
+}
+
+"How many deployments of a report row have one status."
+type DeploymentStatusCount {
+  "The status."
+  status: DeploymentStatus!
+  "How many deployments of the row have it."
+  count: Int!
+}
+
+extend type DeploymentReportRow {
+  "The row's deployments by status, most first: with groupBy BACKEND or WORKSPACE, how many deployments each installation, organization or workspace has by status."
+  byStatus: [DeploymentStatusCount!]!
+}
+`, BuiltIn: false},
 	{Name: "../schema/software.graphqls", Input: `"""
 Astronomer Software, through one installation's Houston API. Every Houston
 document is built from the fields asked. A field that the installed Houston
@@ -13331,9 +13846,15 @@ extend type Query {
   "Workspaces of every platform the caller can reach, ordered by name."
   workspaces(filter: WorkspaceFilter, first: Int = 20, after: String): WorkspaceConnection!
   "Astro (Hosted and Hybrid), through the Astro API. Null when the gateway has no Astro backend."
-  astro: AstroQuery
+  astro(
+    "In a fleet, the Astro backend to read, by its configured name (default: the first)."
+    backend: String
+  ): AstroQuery
   "Astronomer Software, through Houston. Null when the gateway has no Houston backend."
-  software: SoftwareQuery
+  software(
+    "In a fleet, the Software installation to read, by its configured name (default: the first)."
+    backend: String
+  ): SoftwareQuery
 }
 
 "An Airflow component that writes deployment logs (Astro's log sources; Software's components)."
@@ -14236,6 +14757,8 @@ func (ec *executionContext) childFields_AstroDeployment(ctx context.Context, fie
 		return ec.fieldContext_AstroDeployment_users(ctx, field)
 	case "teams":
 		return ec.fieldContext_AstroDeployment_teams(ctx, field)
+	case "backend":
+		return ec.fieldContext_AstroDeployment_backend(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AstroDeployment", field.Name)
 }
@@ -15368,6 +15891,8 @@ func (ec *executionContext) childFields_AstroWorkspace(ctx context.Context, fiel
 		return ec.fieldContext_AstroWorkspace_users(ctx, field)
 	case "teams":
 		return ec.fieldContext_AstroWorkspace_teams(ctx, field)
+	case "backend":
+		return ec.fieldContext_AstroWorkspace_backend(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AstroWorkspace", field.Name)
 }
@@ -15812,8 +16337,20 @@ func (ec *executionContext) childFields_DeploymentReportRow(ctx context.Context,
 		return ec.fieldContext_DeploymentReportRow_astro(ctx, field)
 	case "software":
 		return ec.fieldContext_DeploymentReportRow_software(ctx, field)
+	case "byStatus":
+		return ec.fieldContext_DeploymentReportRow_byStatus(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeploymentReportRow", field.Name)
+}
+
+func (ec *executionContext) childFields_DeploymentStatusCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_DeploymentStatusCount_status(ctx, field)
+	case "count":
+		return ec.fieldContext_DeploymentStatusCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeploymentStatusCount", field.Name)
 }
 
 func (ec *executionContext) childFields_DeploymentStatusEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15846,6 +16383,22 @@ func (ec *executionContext) childFields_FinalizeAstroDeployPayload(ctx context.C
 		return ec.fieldContext_FinalizeAstroDeployPayload_deploy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FinalizeAstroDeployPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_FleetBackend(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_FleetBackend_name(ctx, field)
+	case "platform":
+		return ec.fieldContext_FleetBackend_platform(ctx, field)
+	case "reachable":
+		return ec.fieldContext_FleetBackend_reachable(ctx, field)
+	case "tokenHeader":
+		return ec.fieldContext_FleetBackend_tokenHeader(ctx, field)
+	case "version":
+		return ec.fieldContext_FleetBackend_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FleetBackend", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16062,6 +16615,8 @@ func (ec *executionContext) childFields_SoftwareDeployment(ctx context.Context, 
 		return ec.fieldContext_SoftwareDeployment_updatedAt(ctx, field)
 	case "logs":
 		return ec.fieldContext_SoftwareDeployment_logs(ctx, field)
+	case "backend":
+		return ec.fieldContext_SoftwareDeployment_backend(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SoftwareDeployment", field.Name)
 }
@@ -16420,6 +16975,8 @@ func (ec *executionContext) childFields_SoftwareWorkspace(ctx context.Context, f
 		return ec.fieldContext_SoftwareWorkspace_serviceAccounts(ctx, field)
 	case "invites":
 		return ec.fieldContext_SoftwareWorkspace_invites(ctx, field)
+	case "backend":
+		return ec.fieldContext_SoftwareWorkspace_backend(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SoftwareWorkspace", field.Name)
 }
@@ -16638,6 +17195,86 @@ func (ec *executionContext) childFields_UpdateSoftwareWorkspaceUserRolePayload(c
 		return ec.fieldContext_UpdateSoftwareWorkspaceUserRolePayload_role(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UpdateSoftwareWorkspaceUserRolePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpgradeLagCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lag":
+		return ec.fieldContext_UpgradeLagCount_lag(ctx, field)
+	case "count":
+		return ec.fieldContext_UpgradeLagCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpgradeLagCount", field.Name)
+}
+
+func (ec *executionContext) childFields_UpgradeReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_UpgradeReport_total(ctx, field)
+	case "rows":
+		return ec.fieldContext_UpgradeReport_rows(ctx, field)
+	case "byBackend":
+		return ec.fieldContext_UpgradeReport_byBackend(ctx, field)
+	case "byLag":
+		return ec.fieldContext_UpgradeReport_byLag(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpgradeReport", field.Name)
+}
+
+func (ec *executionContext) childFields_UpgradeReportRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deploymentId":
+		return ec.fieldContext_UpgradeReportRow_deploymentId(ctx, field)
+	case "name":
+		return ec.fieldContext_UpgradeReportRow_name(ctx, field)
+	case "backend":
+		return ec.fieldContext_UpgradeReportRow_backend(ctx, field)
+	case "platform":
+		return ec.fieldContext_UpgradeReportRow_platform(ctx, field)
+	case "workspaceName":
+		return ec.fieldContext_UpgradeReportRow_workspaceName(ctx, field)
+	case "status":
+		return ec.fieldContext_UpgradeReportRow_status(ctx, field)
+	case "runtimeVersion":
+		return ec.fieldContext_UpgradeReportRow_runtimeVersion(ctx, field)
+	case "airflowVersion":
+		return ec.fieldContext_UpgradeReportRow_airflowVersion(ctx, field)
+	case "latestRuntimeVersion":
+		return ec.fieldContext_UpgradeReportRow_latestRuntimeVersion(ctx, field)
+	case "lag":
+		return ec.fieldContext_UpgradeReportRow_lag(ctx, field)
+	case "releasesBehind":
+		return ec.fieldContext_UpgradeReportRow_releasesBehind(ctx, field)
+	case "airflowEndOfLife":
+		return ec.fieldContext_UpgradeReportRow_airflowEndOfLife(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpgradeReportRow", field.Name)
+}
+
+func (ec *executionContext) childFields_UpgradeSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "backend":
+		return ec.fieldContext_UpgradeSummary_backend(ctx, field)
+	case "platform":
+		return ec.fieldContext_UpgradeSummary_platform(ctx, field)
+	case "latestRuntimeVersion":
+		return ec.fieldContext_UpgradeSummary_latestRuntimeVersion(ctx, field)
+	case "total":
+		return ec.fieldContext_UpgradeSummary_total(ctx, field)
+	case "current":
+		return ec.fieldContext_UpgradeSummary_current(ctx, field)
+	case "patch":
+		return ec.fieldContext_UpgradeSummary_patch(ctx, field)
+	case "minor":
+		return ec.fieldContext_UpgradeSummary_minor(ctx, field)
+	case "major":
+		return ec.fieldContext_UpgradeSummary_major(ctx, field)
+	case "unknown":
+		return ec.fieldContext_UpgradeSummary_unknown(ctx, field)
+	case "airflowEndOfLife":
+		return ec.fieldContext_UpgradeSummary_airflowEndOfLife(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpgradeSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_UpsertSoftwareDeploymentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19138,6 +19775,20 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_astro_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "backend",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["backend"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_deploymentReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -19223,6 +19874,42 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_software_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "backend",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["backend"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_upgradeReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.DeploymentFilter, error) {
+			return ec.unmarshalODeploymentFilter2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "lag",
+		func(ctx context.Context, v any) ([]model.VersionLag, error) {
+			return ec.unmarshalOVersionLag2ᚕgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐVersionLagᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lag"] = arg1
 	return args, nil
 }
 
@@ -27546,6 +28233,29 @@ func (ec *executionContext) fieldContext_AstroDeployment_teams(ctx context.Conte
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _AstroDeployment_backend(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AstroDeployment_backend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AstroDeployment().Backend(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AstroDeployment_backend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AstroDeployment", field, true, true, "String")
 }
 
 func (ec *executionContext) _AstroDeploymentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentConnection) (ret graphql.Marshaler) {
@@ -37530,6 +38240,29 @@ func (ec *executionContext) fieldContext_AstroWorkspace_teams(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _AstroWorkspace_backend(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AstroWorkspace_backend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AstroWorkspace().Backend(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AstroWorkspace_backend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AstroWorkspace", field, true, true, "String")
+}
+
 func (ec *executionContext) _AstroWorkspaceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspaceConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -39966,6 +40699,84 @@ func (ec *executionContext) fieldContext_DeploymentReportRow_software(_ context.
 	return graphql.NewScalarFieldContext("DeploymentReportRow", field, false, false, "Int")
 }
 
+func (ec *executionContext) _DeploymentReportRow_byStatus(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentReportRow_byStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DeploymentStatusCount) graphql.Marshaler {
+			return ec.marshalNDeploymentStatusCount2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatusCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentReportRow_byStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeploymentReportRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeploymentStatusCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeploymentStatusCount_status(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentStatusCount_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DeploymentStatus) graphql.Marshaler {
+			return ec.marshalNDeploymentStatus2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentStatusCount_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentStatusCount", field, false, false, "DeploymentStatus")
+}
+
+func (ec *executionContext) _DeploymentStatusCount_count(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentStatusCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentStatusCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentStatusCount", field, false, false, "Int")
+}
+
 func (ec *executionContext) _DeploymentStatusEvent_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -40152,6 +40963,121 @@ func (ec *executionContext) fieldContext_FinalizeAstroDeployPayload_deploy(_ con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _FleetBackend_name(ctx context.Context, field graphql.CollectedField, obj *model.FleetBackend) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FleetBackend_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FleetBackend_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FleetBackend", field, false, false, "String")
+}
+
+func (ec *executionContext) _FleetBackend_platform(ctx context.Context, field graphql.CollectedField, obj *model.FleetBackend) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FleetBackend_platform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Platform, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Platform) graphql.Marshaler {
+			return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FleetBackend_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FleetBackend", field, false, false, "Platform")
+}
+
+func (ec *executionContext) _FleetBackend_reachable(ctx context.Context, field graphql.CollectedField, obj *model.FleetBackend) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FleetBackend_reachable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reachable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FleetBackend_reachable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FleetBackend", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FleetBackend_tokenHeader(ctx context.Context, field graphql.CollectedField, obj *model.FleetBackend) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FleetBackend_tokenHeader(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TokenHeader, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FleetBackend_tokenHeader(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FleetBackend", field, false, false, "String")
+}
+
+func (ec *executionContext) _FleetBackend_version(ctx context.Context, field graphql.CollectedField, obj *model.FleetBackend) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FleetBackend_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FleetBackend_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FleetBackend", field, false, false, "String")
 }
 
 func (ec *executionContext) _Mutation_createSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -43678,6 +44604,82 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_backends(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_backends(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Backends(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FleetBackend) graphql.Marshaler {
+			return ec.marshalNFleetBackend2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐFleetBackendᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_backends(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FleetBackend(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_upgradeReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_upgradeReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().UpgradeReport(ctx, fc.Args["filter"].(*model.DeploymentFilter), fc.Args["lag"].([]model.VersionLag))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpgradeReport) graphql.Marshaler {
+			return ec.marshalNUpgradeReport2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_upgradeReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpgradeReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_upgradeReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_deploymentReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -43819,7 +44821,8 @@ func (ec *executionContext) _Query_astro(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Query_astro(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Astro(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Astro(ctx, fc.Args["backend"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroQuery) graphql.Marshaler {
@@ -43829,7 +44832,7 @@ func (ec *executionContext) _Query_astro(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Query_astro(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_astro(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -43838,6 +44841,17 @@ func (ec *executionContext) fieldContext_Query_astro(_ context.Context, field gr
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AstroQuery(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_astro_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -43851,7 +44865,8 @@ func (ec *executionContext) _Query_software(ctx context.Context, field graphql.C
 			return ec.fieldContext_Query_software(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Software(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Software(ctx, fc.Args["backend"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareQuery) graphql.Marshaler {
@@ -43861,7 +44876,7 @@ func (ec *executionContext) _Query_software(ctx context.Context, field graphql.C
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Query_software(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_software(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -43870,6 +44885,17 @@ func (ec *executionContext) fieldContext_Query_software(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SoftwareQuery(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_software_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -45520,6 +46546,29 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_logs(ctx context.Con
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareDeployment_backend(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareDeployment_backend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SoftwareDeployment().Backend(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareDeployment_backend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareDeployment", field, true, true, "String")
 }
 
 func (ec *executionContext) _SoftwareDeploymentConfig_airflowImages(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
@@ -48784,6 +49833,29 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_invites(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _SoftwareWorkspace_backend(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareWorkspace_backend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SoftwareWorkspace().Backend(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareWorkspace_backend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareWorkspace", field, true, true, "String")
+}
+
 func (ec *executionContext) _SoftwareWorkspaceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspaceConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -49890,6 +50962,677 @@ func (ec *executionContext) _UpdateSoftwareWorkspaceUserRolePayload_role(ctx con
 }
 func (ec *executionContext) fieldContext_UpdateSoftwareWorkspaceUserRolePayload_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpdateSoftwareWorkspaceUserRolePayload", field, false, false, "SoftwareRole")
+}
+
+func (ec *executionContext) _UpgradeLagCount_lag(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeLagCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeLagCount_lag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lag, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.VersionLag) graphql.Marshaler {
+			return ec.marshalNVersionLag2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐVersionLag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeLagCount_lag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeLagCount", field, false, false, "VersionLag")
+}
+
+func (ec *executionContext) _UpgradeLagCount_count(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeLagCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeLagCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeLagCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeLagCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UpgradeReport_total(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeReport_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeReport_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UpgradeReport_rows(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeReport_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UpgradeReportRow) graphql.Marshaler {
+			return ec.marshalNUpgradeReportRow2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeReportRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeReport_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpgradeReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpgradeReportRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpgradeReport_byBackend(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeReport_byBackend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByBackend, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UpgradeSummary) graphql.Marshaler {
+			return ec.marshalNUpgradeSummary2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeSummaryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeReport_byBackend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpgradeReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpgradeSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpgradeReport_byLag(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeReport_byLag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByLag, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UpgradeLagCount) graphql.Marshaler {
+			return ec.marshalNUpgradeLagCount2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeLagCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeReport_byLag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpgradeReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpgradeLagCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpgradeReportRow_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeReportRow_deploymentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeploymentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeReportRow_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "ID")
+}
+
+func (ec *executionContext) _UpgradeReportRow_name(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeReportRow_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeReportRow_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _UpgradeReportRow_backend(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeReportRow_backend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Backend, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeReportRow_backend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _UpgradeReportRow_platform(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeReportRow_platform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Platform, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Platform) graphql.Marshaler {
+			return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeReportRow_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "Platform")
+}
+
+func (ec *executionContext) _UpgradeReportRow_workspaceName(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeReportRow_workspaceName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkspaceName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeReportRow_workspaceName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _UpgradeReportRow_status(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeReportRow_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DeploymentStatus) graphql.Marshaler {
+			return ec.marshalNDeploymentStatus2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeReportRow_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "DeploymentStatus")
+}
+
+func (ec *executionContext) _UpgradeReportRow_runtimeVersion(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeReportRow_runtimeVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuntimeVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeReportRow_runtimeVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _UpgradeReportRow_airflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeReportRow_airflowVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AirflowVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeReportRow_airflowVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _UpgradeReportRow_latestRuntimeVersion(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeReportRow_latestRuntimeVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatestRuntimeVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeReportRow_latestRuntimeVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _UpgradeReportRow_lag(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeReportRow_lag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lag, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.VersionLag) graphql.Marshaler {
+			return ec.marshalNVersionLag2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐVersionLag(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeReportRow_lag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "VersionLag")
+}
+
+func (ec *executionContext) _UpgradeReportRow_releasesBehind(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeReportRow_releasesBehind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReleasesBehind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeReportRow_releasesBehind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UpgradeReportRow_airflowEndOfLife(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeReportRow_airflowEndOfLife(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AirflowEndOfLife, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeReportRow_airflowEndOfLife(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UpgradeSummary_backend(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeSummary_backend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Backend, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeSummary_backend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "String")
+}
+
+func (ec *executionContext) _UpgradeSummary_platform(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeSummary_platform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Platform, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Platform) graphql.Marshaler {
+			return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeSummary_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "Platform")
+}
+
+func (ec *executionContext) _UpgradeSummary_latestRuntimeVersion(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeSummary_latestRuntimeVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatestRuntimeVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeSummary_latestRuntimeVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "String")
+}
+
+func (ec *executionContext) _UpgradeSummary_total(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeSummary_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeSummary_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UpgradeSummary_current(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeSummary_current(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Current, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeSummary_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UpgradeSummary_patch(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeSummary_patch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Patch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeSummary_patch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UpgradeSummary_minor(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeSummary_minor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeSummary_minor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UpgradeSummary_major(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeSummary_major(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Major, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeSummary_major(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UpgradeSummary_unknown(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeSummary_unknown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unknown, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeSummary_unknown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UpgradeSummary_airflowEndOfLife(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpgradeSummary_airflowEndOfLife(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AirflowEndOfLife, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpgradeSummary_airflowEndOfLife(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "Int")
 }
 
 func (ec *executionContext) _UpsertSoftwareDeploymentPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.UpsertSoftwareDeploymentPayload) (ret graphql.Marshaler) {
@@ -57838,7 +59581,7 @@ func (ec *executionContext) unmarshalInputDeploymentFilter(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"platforms", "workspaceIds", "statuses", "search"}
+	fieldsInOrder := [...]string{"platforms", "workspaceIds", "statuses", "search", "backends"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -57873,6 +59616,13 @@ func (ec *executionContext) unmarshalInputDeploymentFilter(ctx context.Context, 
 				return it, err
 			}
 			it.Search = data
+		case "backends":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("backends"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Backends = data
 		}
 	}
 	return it, nil
@@ -60187,7 +61937,7 @@ func (ec *executionContext) unmarshalInputWorkspaceFilter(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"platforms", "search"}
+	fieldsInOrder := [...]string{"platforms", "search", "backends"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -60208,6 +61958,13 @@ func (ec *executionContext) unmarshalInputWorkspaceFilter(ctx context.Context, o
 				return it, err
 			}
 			it.Search = data
+		case "backends":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("backends"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Backends = data
 		}
 	}
 	return it, nil
@@ -63012,6 +64769,12 @@ func (ec *executionContext) _AstroDeployment(ctx context.Context, sel ast.Select
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_teams(ctx, field, obj)
+				})
+		case "backend":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AstroDeployment_backend(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -66735,6 +68498,12 @@ func (ec *executionContext) _AstroWorkspace(ctx context.Context, sel ast.Selecti
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroWorkspace_teams(ctx, field, obj)
 				})
+		case "backend":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AstroWorkspace_backend(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -68404,6 +70173,49 @@ func (ec *executionContext) _DeploymentReportRow(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "byStatus":
+			out.Values[i] = ec._DeploymentReportRow_byStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deploymentStatusCountImplementors = []string{"DeploymentStatusCount"}
+
+func (ec *executionContext) _DeploymentStatusCount(ctx context.Context, sel ast.SelectionSet, obj *model.DeploymentStatusCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentStatusCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeploymentStatusCount")
+		case "status":
+			out.Values[i] = ec._DeploymentStatusCount_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._DeploymentStatusCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -68521,6 +70333,59 @@ func (ec *executionContext) _FinalizeAstroDeployPayload(ctx context.Context, sel
 		case "deploy":
 			out.Values[i] = ec._FinalizeAstroDeployPayload_deploy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fleetBackendImplementors = []string{"FleetBackend"}
+
+func (ec *executionContext) _FleetBackend(ctx context.Context, sel ast.SelectionSet, obj *model.FleetBackend) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fleetBackendImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FleetBackend")
+		case "name":
+			out.Values[i] = ec._FleetBackend_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "platform":
+			out.Values[i] = ec._FleetBackend_platform(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reachable":
+			out.Values[i] = ec._FleetBackend_reachable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tokenHeader":
+			out.Values[i] = ec._FleetBackend_tokenHeader(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._FleetBackend_version(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -69186,6 +71051,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
+				})
+		case "backends":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_backends(ctx, field)
+				})
+		case "upgradeReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_upgradeReport(ctx, field)
 				})
 		case "deploymentReport":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -69938,6 +71815,12 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_logs(ctx, field, obj)
+				})
+		case "backend":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareDeployment_backend(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -71127,6 +73010,12 @@ func (ec *executionContext) _SoftwareWorkspace(ctx context.Context, sel ast.Sele
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareWorkspace_invites(ctx, field, obj)
 				})
+		case "backend":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareWorkspace_backend(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -72011,6 +73900,258 @@ func (ec *executionContext) _UpdateSoftwareWorkspaceUserRolePayload(ctx context.
 			out.Values[i] = graphql.MarshalString("UpdateSoftwareWorkspaceUserRolePayload")
 		case "role":
 			out.Values[i] = ec._UpdateSoftwareWorkspaceUserRolePayload_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var upgradeLagCountImplementors = []string{"UpgradeLagCount"}
+
+func (ec *executionContext) _UpgradeLagCount(ctx context.Context, sel ast.SelectionSet, obj *model.UpgradeLagCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, upgradeLagCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpgradeLagCount")
+		case "lag":
+			out.Values[i] = ec._UpgradeLagCount_lag(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._UpgradeLagCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var upgradeReportImplementors = []string{"UpgradeReport"}
+
+func (ec *executionContext) _UpgradeReport(ctx context.Context, sel ast.SelectionSet, obj *model.UpgradeReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, upgradeReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpgradeReport")
+		case "total":
+			out.Values[i] = ec._UpgradeReport_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._UpgradeReport_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byBackend":
+			out.Values[i] = ec._UpgradeReport_byBackend(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byLag":
+			out.Values[i] = ec._UpgradeReport_byLag(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var upgradeReportRowImplementors = []string{"UpgradeReportRow"}
+
+func (ec *executionContext) _UpgradeReportRow(ctx context.Context, sel ast.SelectionSet, obj *model.UpgradeReportRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, upgradeReportRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpgradeReportRow")
+		case "deploymentId":
+			out.Values[i] = ec._UpgradeReportRow_deploymentId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._UpgradeReportRow_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "backend":
+			out.Values[i] = ec._UpgradeReportRow_backend(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "platform":
+			out.Values[i] = ec._UpgradeReportRow_platform(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "workspaceName":
+			out.Values[i] = ec._UpgradeReportRow_workspaceName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._UpgradeReportRow_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "runtimeVersion":
+			out.Values[i] = ec._UpgradeReportRow_runtimeVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "airflowVersion":
+			out.Values[i] = ec._UpgradeReportRow_airflowVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "latestRuntimeVersion":
+			out.Values[i] = ec._UpgradeReportRow_latestRuntimeVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lag":
+			out.Values[i] = ec._UpgradeReportRow_lag(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "releasesBehind":
+			out.Values[i] = ec._UpgradeReportRow_releasesBehind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "airflowEndOfLife":
+			out.Values[i] = ec._UpgradeReportRow_airflowEndOfLife(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var upgradeSummaryImplementors = []string{"UpgradeSummary"}
+
+func (ec *executionContext) _UpgradeSummary(ctx context.Context, sel ast.SelectionSet, obj *model.UpgradeSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, upgradeSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpgradeSummary")
+		case "backend":
+			out.Values[i] = ec._UpgradeSummary_backend(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "platform":
+			out.Values[i] = ec._UpgradeSummary_platform(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latestRuntimeVersion":
+			out.Values[i] = ec._UpgradeSummary_latestRuntimeVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._UpgradeSummary_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "current":
+			out.Values[i] = ec._UpgradeSummary_current(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "patch":
+			out.Values[i] = ec._UpgradeSummary_patch(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minor":
+			out.Values[i] = ec._UpgradeSummary_minor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "major":
+			out.Values[i] = ec._UpgradeSummary_major(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unknown":
+			out.Values[i] = ec._UpgradeSummary_unknown(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "airflowEndOfLife":
+			out.Values[i] = ec._UpgradeSummary_airflowEndOfLife(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -74803,6 +76944,30 @@ func (ec *executionContext) marshalNDeploymentStatus2githubᚗcomᚋastroᚑgate
 	return v
 }
 
+func (ec *executionContext) marshalNDeploymentStatusCount2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatusCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DeploymentStatusCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeploymentStatusCount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatusCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDeploymentStatusCount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatusCount(ctx context.Context, sel ast.SelectionSet, v *model.DeploymentStatusCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeploymentStatusCount!")
+		return graphql.Null
+	}
+	return ec._DeploymentStatusCount(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDeploymentStatusEvent2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatusEvent(ctx context.Context, sel ast.SelectionSet, v *model.DeploymentStatusEvent) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DeploymentStatusEvent!")
@@ -74819,6 +76984,30 @@ func (ec *executionContext) unmarshalNExcludeLinkingAstroEnvironmentObjectInput2
 func (ec *executionContext) unmarshalNFinalizeAstroDeployInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐFinalizeAstroDeployInput(ctx context.Context, v any) (model.FinalizeAstroDeployInput, error) {
 	res, err := ec.unmarshalInputFinalizeAstroDeployInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFleetBackend2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐFleetBackendᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FleetBackend) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFleetBackend2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐFleetBackend(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFleetBackend2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐFleetBackend(ctx context.Context, sel ast.SelectionSet, v *model.FleetBackend) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FleetBackend!")
+		return graphql.Null
+	}
+	return ec._FleetBackend(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -75629,9 +77818,99 @@ func (ec *executionContext) unmarshalNUpdateSoftwareWorkspaceUserRoleInput2githu
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNUpgradeLagCount2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeLagCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UpgradeLagCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUpgradeLagCount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeLagCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUpgradeLagCount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeLagCount(ctx context.Context, sel ast.SelectionSet, v *model.UpgradeLagCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpgradeLagCount!")
+		return graphql.Null
+	}
+	return ec._UpgradeLagCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUpgradeReport2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeReport(ctx context.Context, sel ast.SelectionSet, v *model.UpgradeReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpgradeReport!")
+		return graphql.Null
+	}
+	return ec._UpgradeReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUpgradeReportRow2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeReportRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UpgradeReportRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUpgradeReportRow2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeReportRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUpgradeReportRow2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeReportRow(ctx context.Context, sel ast.SelectionSet, v *model.UpgradeReportRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpgradeReportRow!")
+		return graphql.Null
+	}
+	return ec._UpgradeReportRow(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUpgradeSummary2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UpgradeSummary) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUpgradeSummary2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeSummary(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUpgradeSummary2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeSummary(ctx context.Context, sel ast.SelectionSet, v *model.UpgradeSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpgradeSummary!")
+		return graphql.Null
+	}
+	return ec._UpgradeSummary(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpsertSoftwareDeploymentInput2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpsertSoftwareDeploymentInput(ctx context.Context, v any) (model.UpsertSoftwareDeploymentInput, error) {
 	res, err := ec.unmarshalInputUpsertSoftwareDeploymentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNVersionLag2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐVersionLag(ctx context.Context, v any) (model.VersionLag, error) {
+	var res model.VersionLag
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVersionLag2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐVersionLag(ctx context.Context, sel ast.SelectionSet, v model.VersionLag) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNWorkspace2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐWorkspace(ctx context.Context, sel ast.SelectionSet, v model.Workspace) graphql.Marshaler {
@@ -78508,6 +80787,42 @@ func (ec *executionContext) marshalOUpsertSoftwareDeploymentPayload2ᚖgithubᚗ
 		return graphql.Null
 	}
 	return ec._UpsertSoftwareDeploymentPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOVersionLag2ᚕgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐVersionLagᚄ(ctx context.Context, v any) ([]model.VersionLag, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.VersionLag, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNVersionLag2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐVersionLag(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOVersionLag2ᚕgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐVersionLagᚄ(ctx context.Context, sel ast.SelectionSet, v []model.VersionLag) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVersionLag2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐVersionLag(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOWorkspaceFilter2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐWorkspaceFilter(ctx context.Context, v any) (*model.WorkspaceFilter, error) {

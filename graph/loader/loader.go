@@ -35,6 +35,12 @@ type Config struct {
 	// in Redis, across replicas). Shared by every request, like the
 	// clients; nil: creates with a clientMutationId fail.
 	Idempotency idempotency.Store
+	// Fleet names every backend when the gateway serves a fleet (see
+	// fleet.go); Astro and Houston are then its first Astro and Software
+	// backends. Empty: the one Astro and one Houston above.
+	Fleet []Member
+	// Name is a member's backend name (set by Members).
+	Name string
 }
 
 // Credentials are a caller's upstream credentials.
@@ -45,6 +51,13 @@ type Credentials struct {
 	// tokens). Empty: list the organizations of a personal token.
 	AstroOrganizationID string
 	HoustonToken        string
+	// Tokens are a fleet's credentials by backend name (AstroToken and
+	// HoustonToken are then those of the first Astro and Software
+	// backends).
+	Tokens map[string]string
+	// OrganizationIDs are the organizations named by a fleet's Astro
+	// credentials (X-Astro-Organization-Id-<name>, or the token's claims).
+	OrganizationIDs map[string]string
 }
 
 type ctxKey struct{}

@@ -41,6 +41,9 @@ type Loaders struct {
 	orgsErr  error
 
 	sels sync.Map // selection key → []houston.Field
+
+	fleet    *fleetState // the request's own loaders in a fleet; nil otherwise
+	platform string      // a fleet member's platform; "" otherwise
 }
 
 // AstroKey names an Astro object: every Astro path needs the organization.
@@ -59,6 +62,9 @@ type SoftwareKey struct {
 // New builds the loaders of one request.
 func New(cfg Config, creds Credentials) *Loaders {
 	l := &Loaders{cfg: cfg, creds: creds}
+	if len(cfg.Fleet) > 0 {
+		l.fleet = &fleetState{}
+	}
 	if cfg.Astro != nil && creds.AstroToken != "" {
 		l.astro = cfg.Astro.WithToken(creds.AstroToken)
 	}
@@ -108,7 +114,11 @@ func (l *Loaders) observe(loader string, keys int) {
 // Fresh returns new loaders with the same backends and credentials: for a
 // long-lived operation (a subscription) that must read upstream again
 // rather than what its loaders memoised.
-func (l *Loaders) Fresh() *Loaders { return New(l.cfg, l.creds) }
+func (l *Loaders) Fresh() *Loaders {
+	f := New(l.cfg, l.creds)
+	f.platform = l.platform
+	return f
+}
 
 // Load is a shorthand for loader.Load(ctx, key)().
 func Load[K comparable, V any](ctx context.Context, ld *dataloader.Loader[K, V], key K) (V, error) {

@@ -730,6 +730,8 @@ type AstroDeployment struct {
 	Users *AstroUserConnection `json:"users"`
 	// Teams with a role in the deployment (ListTeams?deploymentId).
 	Teams *AstroTeamConnection `json:"teams"`
+	// The configured name of the Astro backend (organization) the deployment lives on.
+	Backend string `json:"backend"`
 }
 
 func (AstroDeployment) IsNode() {}
@@ -1747,6 +1749,8 @@ type AstroWorkspace struct {
 	Users *AstroUserConnection `json:"users"`
 	// Teams with a role in the workspace (ListTeams?workspaceId).
 	Teams *AstroTeamConnection `json:"teams"`
+	// The configured name of the Astro backend (organization) the workspace lives on.
+	Backend string `json:"backend"`
 }
 
 func (AstroWorkspace) IsNode() {}
@@ -2292,6 +2296,8 @@ type DeploymentFilter struct {
 	Statuses []DeploymentStatus `json:"statuses,omitempty"`
 	// Case-insensitive substring of the name (or Software release name).
 	Search *string `json:"search,omitempty"`
+	// Only deployments of these fleet backends (configured names; default: every backend the caller can reach).
+	Backends []string `json:"backends,omitempty"`
 }
 
 // One log line of a deployment, on either platform.
@@ -2329,6 +2335,16 @@ type DeploymentReportRow struct {
 	Astro int `json:"astro"`
 	// How many of them are Software deployments.
 	Software int `json:"software"`
+	// The row's deployments by status, most first: with groupBy BACKEND or WORKSPACE, how many deployments each installation, organization or workspace has by status.
+	ByStatus []*DeploymentStatusCount `json:"byStatus"`
+}
+
+// How many deployments of a report row have one status.
+type DeploymentStatusCount struct {
+	// The status.
+	Status DeploymentStatus `json:"status"`
+	// How many deployments of the row have it.
+	Count int `json:"count"`
 }
 
 // A deployment's status, as first seen or as changed.
@@ -2365,6 +2381,20 @@ type FinalizeAstroDeployInput struct {
 
 type FinalizeAstroDeployPayload struct {
 	Deploy *AstroDeploy `json:"deploy"`
+}
+
+// One backend of the gateway's fleet.
+type FleetBackend struct {
+	// The configured name, as Deployment.backend and DeploymentFilter.backends name it.
+	Name string `json:"name"`
+	// The backend's platform.
+	Platform Platform `json:"platform"`
+	// Whether the caller has a credential for this backend (its own, or the gateway's service token).
+	Reachable bool `json:"reachable"`
+	// The request header that carries the caller's own credential for this backend (also a key of a websocket's connection_init).
+	TokenHeader string `json:"tokenHeader"`
+	// Software: the Houston version the installation reports (probed once per installation); null for Astro or when it cannot be read.
+	Version *string `json:"version,omitempty"`
 }
 
 type Mutation struct {
@@ -3021,6 +3051,78 @@ type UpdateSoftwareWorkspaceUserRolePayload struct {
 	Role SoftwareRole `json:"role"`
 }
 
+// How many deployments are this far behind.
+type UpgradeLagCount struct {
+	// How far behind.
+	Lag VersionLag `json:"lag"`
+	// How many deployments.
+	Count int `json:"count"`
+}
+
+// Every deployment's runtime against the newest release of its own backend.
+type UpgradeReport struct {
+	// Deployments in the report.
+	Total int `json:"total"`
+	// One row per deployment, by backend then name.
+	Rows []*UpgradeReportRow `json:"rows"`
+	// Counts by backend, in the fleet's order.
+	ByBackend []*UpgradeSummary `json:"byBackend"`
+	// Counts by how far behind, over the whole fleet: one row per VersionLag with deployments.
+	ByLag []*UpgradeLagCount `json:"byLag"`
+}
+
+// A deployment's runtime against the newest runtime release of its own backend.
+type UpgradeReportRow struct {
+	// The deployment's global id (Deployment.id).
+	DeploymentID string `json:"deploymentId"`
+	// The deployment's name (Astro name, Software label).
+	Name string `json:"name"`
+	// The fleet backend the deployment lives on.
+	Backend string `json:"backend"`
+	// The deployment's platform.
+	Platform Platform `json:"platform"`
+	// The deployment's workspace name, when upstream gives it.
+	WorkspaceName *string `json:"workspaceName,omitempty"`
+	// The deployment's status.
+	Status DeploymentStatus `json:"status"`
+	// The deployment's Astro Runtime version.
+	RuntimeVersion *string `json:"runtimeVersion,omitempty"`
+	// The Airflow version the deployment runs.
+	AirflowVersion *string `json:"airflowVersion,omitempty"`
+	// The newest runtime release its backend offers (Astro: deployment options; Software: runtimeReleases).
+	LatestRuntimeVersion *string `json:"latestRuntimeVersion,omitempty"`
+	// How far behind latestRuntimeVersion the deployment's runtime is.
+	Lag VersionLag `json:"lag"`
+	// How many releases its backend offers that are newer than the deployment's runtime; null when unknown.
+	ReleasesBehind *int `json:"releasesBehind,omitempty"`
+	// Whether the deployment's Airflow line (major.minor) has reached its end of life; null when the Airflow version is unknown.
+	AirflowEndOfLife *bool `json:"airflowEndOfLife,omitempty"`
+}
+
+// Upgrade report counts of one backend.
+type UpgradeSummary struct {
+	// The fleet backend.
+	Backend string `json:"backend"`
+	// The backend's platform.
+	Platform Platform `json:"platform"`
+	// The newest runtime release the backend offers.
+	LatestRuntimeVersion *string `json:"latestRuntimeVersion,omitempty"`
+	// Deployments counted.
+	Total int `json:"total"`
+	// Deployments on the newest runtime.
+	Current int `json:"current"`
+	// Deployments a patch release behind.
+	Patch int `json:"patch"`
+	// Deployments a minor release behind.
+	Minor int `json:"minor"`
+	// Deployments a major release behind.
+	Major int `json:"major"`
+	// Deployments whose runtime could not be compared.
+	Unknown int `json:"unknown"`
+	// Deployments whose Airflow line has reached its end of life.
+	AirflowEndOfLife int `json:"airflowEndOfLife"`
+}
+
 // Creates the deployment called name in the workspace, or updates the one of
 // that name. clusterId, releaseName, namespace, runtimeVersion, airflowVersion
 // and mode apply only when it is created.
@@ -3062,6 +3164,8 @@ type WorkspaceFilter struct {
 	Platforms []Platform `json:"platforms,omitempty"`
 	// Case-insensitive substring of the name.
 	Search *string `json:"search,omitempty"`
+	// Only workspaces of these fleet backends (configured names; default: every backend the caller can reach).
+	Backends []string `json:"backends,omitempty"`
 }
 
 type AstroAgentTokenSort string
@@ -5386,6 +5490,8 @@ const (
 	DeploymentReportGroupRuntimeVersion DeploymentReportGroup = "RUNTIME_VERSION"
 	DeploymentReportGroupAirflowVersion DeploymentReportGroup = "AIRFLOW_VERSION"
 	DeploymentReportGroupWorkspace      DeploymentReportGroup = "WORKSPACE"
+	// By fleet backend: the Astro organization's or Software installation's configured name.
+	DeploymentReportGroupBackend DeploymentReportGroup = "BACKEND"
 )
 
 var AllDeploymentReportGroup = []DeploymentReportGroup{
@@ -5394,11 +5500,12 @@ var AllDeploymentReportGroup = []DeploymentReportGroup{
 	DeploymentReportGroupRuntimeVersion,
 	DeploymentReportGroupAirflowVersion,
 	DeploymentReportGroupWorkspace,
+	DeploymentReportGroupBackend,
 }
 
 func (e DeploymentReportGroup) IsValid() bool {
 	switch e {
-	case DeploymentReportGroupPlatform, DeploymentReportGroupStatus, DeploymentReportGroupRuntimeVersion, DeploymentReportGroupAirflowVersion, DeploymentReportGroupWorkspace:
+	case DeploymentReportGroupPlatform, DeploymentReportGroupStatus, DeploymentReportGroupRuntimeVersion, DeploymentReportGroupAirflowVersion, DeploymentReportGroupWorkspace, DeploymentReportGroupBackend:
 		return true
 	}
 	return false
@@ -5921,6 +6028,73 @@ func (e *SoftwareRole) UnmarshalJSON(b []byte) error {
 }
 
 func (e SoftwareRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How far a version is behind the newest release of its backend.
+type VersionLag string
+
+const (
+	// The newest release, or newer.
+	VersionLagCurrent VersionLag = "CURRENT"
+	// Same major and minor version, an older patch.
+	VersionLagPatch VersionLag = "PATCH"
+	// Same major version, an older minor version.
+	VersionLagMinor VersionLag = "MINOR"
+	// An older major version (or an older numbering scheme: Astro Runtime 13.0.0 is behind 3.0-1).
+	VersionLagMajor VersionLag = "MAJOR"
+	// The version is unknown, or the backend lists no releases to compare it with.
+	VersionLagUnknown VersionLag = "UNKNOWN"
+)
+
+var AllVersionLag = []VersionLag{
+	VersionLagCurrent,
+	VersionLagPatch,
+	VersionLagMinor,
+	VersionLagMajor,
+	VersionLagUnknown,
+}
+
+func (e VersionLag) IsValid() bool {
+	switch e {
+	case VersionLagCurrent, VersionLagPatch, VersionLagMinor, VersionLagMajor, VersionLagUnknown:
+		return true
+	}
+	return false
+}
+
+func (e VersionLag) String() string {
+	return string(e)
+}
+
+func (e *VersionLag) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = VersionLag(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid VersionLag", str)
+	}
+	return nil
+}
+
+func (e VersionLag) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *VersionLag) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e VersionLag) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -36,6 +36,9 @@ const (
 // Rules tell the transport how to read one backend's requests.
 type Rules struct {
 	Backend string
+	// Instance names the backend in a fleet; keys carry it (see
+	// upstream.Options.Instance). Empty: the one backend of its kind.
+	Instance string
 	// Classify says what req is, and its scopes: a read is keyed by the
 	// generation of the first, a write retires every one.
 	Classify func(req *http.Request) (Kind, []string)
@@ -294,7 +297,11 @@ func (t *Transport) key(req *http.Request, body []byte, scope string, gen int64)
 	h.Write([]byte(req.Method + " " + req.URL.String()))
 	h.Write([]byte{0})
 	h.Write(body)
-	return t.rules.Backend + ":" + scope + ":" + strconv.FormatInt(gen, 10) + ":" + hex.EncodeToString(h.Sum(nil))
+	backend := t.rules.Backend
+	if t.rules.Instance != "" {
+		backend += "/" + t.rules.Instance
+	}
+	return backend + ":" + scope + ":" + strconv.FormatInt(gen, 10) + ":" + hex.EncodeToString(h.Sum(nil))
 }
 
 func (e *entry) response(req *http.Request) *http.Response {

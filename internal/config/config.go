@@ -97,11 +97,17 @@ type Config struct {
 	DemoDataset string
 	// Limits bound what one request may ask of the gateway.
 	Limits Limits
+	// ConfigFile is the fleet configuration file (docs/fleet.md). Env
+	// GATEWAY_CONFIG, flag -config. Empty: the environment names at most
+	// one Astro and one Software backend.
+	ConfigFile string
+	// Fleet is the fleet read from ConfigFile; nil without one.
+	Fleet *Fleet
 }
 
 // Demo reports whether no backend is configured, so the gateway runs its
 // embedded simulators.
-func (c *Config) Demo() bool { return c.AstroAPIURL == "" && c.HoustonURL == "" }
+func (c *Config) Demo() bool { return c.AstroAPIURL == "" && c.HoustonURL == "" && c.Fleet == nil }
 
 // DefaultCORSAllowedHeaders returns the default of
 // [Config.CORSAllowedHeaders].
@@ -152,6 +158,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}
 	c.RedisURL = getenv("REDIS_URL")
 	c.PprofAddr = getenv("PPROF_ADDR")
+	c.ConfigFile = getenv("GATEWAY_CONFIG")
 	if v := getenv("CACHE_SIZE"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
@@ -216,8 +223,16 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	c.Limits.flags(fs)
 	fs.StringVar(&c.Listen, "listen", c.Listen, "address to serve on (env PORT)")
 	fs.StringVar(&c.DemoDataset, "demo-dataset", c.DemoDataset, "simulator dataset in demo mode: small or bench")
+	fs.StringVar(&c.ConfigFile, "config", c.ConfigFile, "fleet configuration file, YAML (env GATEWAY_CONFIG)")
 	if err := fs.Parse(args); err != nil {
 		errs = append(errs, err)
+	}
+	if c.ConfigFile != "" {
+		f, err := LoadFleet(c.ConfigFile, getenv, nil)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		c.Fleet = f
 	}
 	errs = append(errs, c.validate()...)
 	return c, errors.Join(errs...)
@@ -231,6 +246,14 @@ func (c *Config) validate() []error {
 		}
 		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("%s: %q is not an absolute http(s) URL", name, v))
+		}
+	}
+	if c.Fleet != nil {
+		if c.AstroAPIURL != "" || c.HoustonURL != "" || c.AstroAPIToken != "" || c.HoustonAPIToken != "" {
+			errs = append(errs, fmt.Errorf("%s: a fleet configuration file replaces ASTRO_API_URL, HOUSTON_URL and their tokens: unset them", c.Fleet.File))
+		}
+		if c.Fleet.HasTokens() && len(c.GatewayKeys) == 0 {
+			errs = append(errs, fmt.Errorf("%s: service tokens are configured but GATEWAY_KEYS is empty: the gateway would hand them to anyone; set GATEWAY_KEYS", c.Fleet.File))
 		}
 	}
 	if (c.AstroAPIToken != "" || c.HoustonAPIToken != "") && len(c.GatewayKeys) == 0 {

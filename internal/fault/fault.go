@@ -112,3 +112,27 @@ func WriteHTTP(w http.ResponseWriter, status int, code, message string, extra ma
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
+
+// NamedError ties an error to a fleet backend by its configured name (an
+// Astro organization's or a Software installation's): extensions.backendName,
+// and a message that starts with the name, so a partial answer says which
+// backend is missing.
+type NamedError struct {
+	Name string
+	Err  error
+}
+
+func (e *NamedError) Error() string { return e.Name + ": " + e.Err.Error() }
+func (e *NamedError) Unwrap() error { return e.Err }
+
+// Named wraps err with the backend name once; nil stays nil.
+func Named(name string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ne *NamedError
+	if errors.As(err, &ne) {
+		return err
+	}
+	return &NamedError{Name: name, Err: err}
+}

@@ -20,6 +20,13 @@ import (
 type BackendOptions struct {
 	AstroURL   string // empty: no Astro backend
 	HoustonURL string // empty: no Software backend
+	// Instance names the backend in a fleet: the Software installation's
+	// name (in its global ids), and a part of cache keys. Empty: the one
+	// backend of each kind (installation "default").
+	Instance string
+	// Budget is the upstream host whose per-token budget the limiter
+	// keeps for a fleet's backend (see upstream.Options.Budget).
+	Budget string
 	// Timeout bounds one attempt on the wire (UPSTREAM_TIMEOUT); waits for
 	// a limiter slot and retries are bounded by the request's deadline.
 	Timeout   time.Duration
@@ -71,7 +78,7 @@ func NewBackends(o BackendOptions) (*astro.Client, *houston.Client, error) {
 	)
 	hc := func(backend string, p upstream.Policy, lim limiter.Waiter, cacheable func(int, []byte) bool) *http.Client {
 		return &http.Client{Transport: upstream.Chain(upstream.Options{
-			Backend: backend, Policy: p, Limiter: lim, Cache: o.Cache, Decoded: o.Decoded, Cacheable: cacheable, NoCoalescing: o.NaiveReads,
+			Backend: backend, Instance: o.Instance, Budget: o.Budget, Policy: p, Limiter: lim, Cache: o.Cache, Decoded: o.Decoded, Cacheable: cacheable, NoCoalescing: o.NaiveReads,
 			AttemptTimeout: o.Timeout, Metrics: o.Metrics, Network: o.Transport,
 			Tracing: o.Tracing, Logger: o.Logger,
 		})}
@@ -82,8 +89,13 @@ func NewBackends(o BackendOptions) (*astro.Client, *houston.Client, error) {
 		}
 	}
 	if o.HoustonURL != "" {
-		p := houstonPolicy{installation: houston.DefaultInstallation}
-		if h, err = houston.NewClient(o.HoustonURL, houston.WithHTTPClient(hc("houston", p, o.HoustonLimiter, cache.NoGraphQLErrors)), houston.WithUserAgent(o.UserAgent)); err != nil {
+		inst := houston.DefaultInstallation
+		if o.Instance != "" {
+			inst = o.Instance
+		}
+		p := houstonPolicy{installation: inst}
+		if h, err = houston.NewClient(o.HoustonURL, houston.WithHTTPClient(hc("houston", p, o.HoustonLimiter, cache.NoGraphQLErrors)),
+			houston.WithUserAgent(o.UserAgent), houston.WithInstallation(inst)); err != nil {
 			return nil, nil, err
 		}
 	}

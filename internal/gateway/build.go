@@ -3,6 +3,8 @@ package gateway
 import (
 	"log/slog"
 	"net/http"
+	"sync"
+	"sync/atomic"
 
 	"github.com/astro-gateway/gateway/graph/loader"
 	"github.com/astro-gateway/gateway/internal/cache"
@@ -46,6 +48,25 @@ type Gateway struct {
 	Drain *Drain
 
 	closers []func()
+
+	current atomic.Pointer[http.Handler]
+	mu      sync.Mutex
+	digest  [32]byte // of the fleet file served
+	// backends are a fleet's backend names, in configuration order
+	// (FleetBackends); nil without a fleet.
+	backends []string
+	// reload rebuilds the handler for another fleet (nil: not a fleet
+	// read from a file).
+	reload func(*config.Fleet) (http.Handler, error)
+}
+
+func (g *Gateway) setHandler(h http.Handler) {
+	g.current.Store(&h)
+	if g.Handler == nil {
+		g.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			(*g.current.Load()).ServeHTTP(w, r)
+		})
+	}
 }
 
 // Close releases what the gateway holds (Redis connections, the demo
@@ -67,6 +88,14 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 		x.Logger = slog.Default()
 	}
 	g := &Gateway{AstroURL: cfg.AstroAPIURL, HoustonURL: cfg.HoustonURL}
+	if f := cfg.Fleet; f != nil {
+		if len(f.Astro) > 0 {
+			g.AstroURL = f.Astro[0].URL
+		}
+		if len(f.Software) > 0 {
+			g.HoustonURL = f.Software[0].URL
+		}
+	}
 	opts := Options{
 		GatewayKeys: cfg.GatewayKeys, CORSAllowedOrigins: cfg.CORSAllowedOrigins, CORSAllowedHeaders: cfg.CORSAllowedHeaders,
 		LoaderWait: cfg.LoaderWait, RequestTimeout: cfg.RequestTimeout, LogPollInterval: cfg.LogPollInterval,
@@ -80,7 +109,8 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 		}
 		g.closers = append(g.closers, sims.Close)
 		g.Demo, g.AstroURL, g.HoustonURL = sims, sims.AstroURL, sims.HoustonURL
-		x.Fallback = &loader.Credentials{AstroToken: sims.AstroToken, HoustonToken: sims.HoustonToken}
+		x.Fallback = &loader.Credentials{AstroToken: sims.AstroToken, HoustonToken: sims.HoustonToken,
+			Tokens: sims.Tokens, OrganizationIDs: map[string]string{}}
 	}
 	if x.Fallback != nil {
 		opts.Fallback, opts.GatewayKeys = *x.Fallback, nil
@@ -103,7 +133,16 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 	}
 	g.Metrics, opts.Metrics, opts.Health, opts.Limits = bo.Metrics, bo.Metrics, bo.Health, &cfg.Limits
 	opts.Idempotency = bo.Idempotency
-	if opts.Astro, opts.Houston, err = NewBackends(bo); err != nil {
+	fleet := cfg.Fleet
+	if fleet == nil && g.Demo != nil && g.Demo.Fleet != nil {
+		fleet = g.Demo.Fleet
+	}
+	if fleet != nil {
+		if err := g.withFleet(&opts, fleet, bo, x.Fallback == nil); err != nil {
+			g.Close()
+			return nil, err
+		}
+	} else if opts.Astro, opts.Houston, err = NewBackends(bo); err != nil {
 		g.Close()
 		return nil, err
 	}
@@ -115,6 +154,45 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 	g.Drain.onStream, g.Drain.onSub = g.Metrics.Stream, g.Metrics.Subscription
 	g.Metrics.BuildInfo(x.Version)
 	opts.Ops = OpsOptions{Ready: g.Ready, Drain: g.Drain, Tracing: x.Tracing}
-	g.Handler = observeHTTP(g.Metrics, x.Tracing, g.Drain.track(New(opts)))
+	g.setHandler(New(opts))
+	if cfg.Fleet != nil {
+		g.reload = func(f *config.Fleet) (http.Handler, error) {
+			o := opts
+			if err := g.withFleet(&o, f, bo, x.Fallback == nil); err != nil {
+				return nil, err
+			}
+			return New(o), nil
+		}
+	}
+	// Outermost, around whichever handler a fleet reload put in place.
+	g.Handler = observeHTTP(g.Metrics, x.Tracing, g.Drain.track(g.Handler))
 	return g, nil
+}
+
+// withFleet builds the clients of fleet's backends into opts: the first
+// Astro and Software backends become opts.Astro and opts.Houston, and,
+// with service, the backends' service tokens the fallback credentials.
+func (g *Gateway) withFleet(opts *Options, fleet *config.Fleet, bo BackendOptions, service bool) error {
+	members, tokens, err := buildFleet(fleet, bo)
+	if err != nil {
+		return err
+	}
+	opts.Fleet, opts.Astro, opts.Houston = members, nil, nil
+	if service {
+		opts.Fallback = tokens
+	}
+	var names []string
+	for _, m := range members {
+		names = append(names, m.Name)
+		if m.Astro != nil && opts.Astro == nil {
+			opts.Astro = m.Astro
+		}
+		if m.Houston != nil && opts.Houston == nil {
+			opts.Houston = m.Houston
+		}
+	}
+	g.mu.Lock()
+	g.backends, g.digest = names, fleet.Digest
+	g.mu.Unlock()
+	return nil
 }

@@ -35,6 +35,9 @@ import (
 type Options struct {
 	Astro   *astro.Client   // nil: no Astro backend
 	Houston *houston.Client // nil: no Software backend
+	// Fleet, when set, is every backend of a fleet by name (Astro and
+	// Houston are then its first Astro and Software backends).
+	Fleet []loader.Member
 	// Fallback supplies the credentials a caller did not send: demo tokens,
 	// or service tokens for a caller with a valid gateway key.
 	Fallback loader.Credentials
@@ -86,7 +89,7 @@ func New(o Options) http.Handler {
 	if o.Idempotency == nil {
 		o.Idempotency = idempotency.NewMemory(idempotency.DefaultTTL)
 	}
-	lcfg := loader.Config{Astro: o.Astro, Houston: o.Houston, Wait: o.LoaderWait, Disabled: o.DisableLoaders, Idempotency: o.Idempotency}
+	lcfg := loader.Config{Astro: o.Astro, Houston: o.Houston, Fleet: o.Fleet, Wait: o.LoaderWait, Disabled: o.DisableLoaders, Idempotency: o.Idempotency}
 	if o.Metrics != nil {
 		lcfg.ObserveBatch = o.Metrics.Batch
 	}
@@ -111,6 +114,9 @@ func New(o Options) http.Handler {
 		MaxTokens: lim.MaxTokens, Introspection: lim.Introspection,
 	}})
 	srv.AroundFields(stopWhenDone)
+	if len(o.Fleet) > 0 {
+		srv.AroundFields(graph.RouteFleet)
+	}
 	srv.AroundResponses(boundResponse(lim.MaxResponseBytes, o.RequestTimeout))
 	srv.Use(graph.StreamErrors{})
 	installOps(srv, o, &lcfg)
@@ -136,6 +142,7 @@ func New(o Options) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", errorCodes(api))
+	mux.Handle("GET /export/{file}", errorCodes(exportHandler(errorCodes(api), o.RequestTimeout)))
 	mountGraphiQL(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	if o.Metrics != nil {
@@ -146,10 +153,19 @@ func New(o Options) http.Handler {
 	if o.CORSAllowedHeaders == nil {
 		o.CORSAllowedHeaders = config.DefaultCORSAllowedHeaders()
 	}
+	headers := append([]string(nil), o.CORSAllowedHeaders...)
+	for _, m := range o.Fleet {
+		// A fleet's per-backend credential headers (fleet.go).
+		if m.Astro != nil {
+			headers = append(headers, "X-Astro-Token-"+m.Name, "X-Astro-Organization-Id-"+m.Name)
+		} else {
+			headers = append(headers, "X-Houston-Token-"+m.Name)
+		}
+	}
 	co := cors.Options{
 		AllowedOrigins: o.CORSAllowedOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders: o.CORSAllowedHeaders,
+		AllowedHeaders: headers,
 		// What a browser app may read of an answer besides the safelisted
 		// headers: when to come back after OVERLOADED or RATE_LIMITED.
 		ExposedHeaders:   []string{"Retry-After"},
@@ -180,6 +196,9 @@ func sockets(host string) string {
 // payload). Fallback credentials fill what the caller did not send when the
 // caller holds a gateway key, or when no keys are configured (demo mode).
 func credentials(get func(string) string, o Options) (c loader.Credentials) {
+	if len(o.Fleet) > 0 {
+		return fleetCredentials(get, o)
+	}
 	c = loader.Credentials{
 		AstroToken:          get("X-Astro-Token"),
 		AstroOrganizationID: get("X-Astro-Organization-Id"),

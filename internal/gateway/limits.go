@@ -12,7 +12,9 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -137,7 +139,15 @@ func errOr(err, busy error) error {
 func callerKey(r *http.Request) string {
 	h := sha256.New()
 	sent := false
-	for _, k := range []string{"X-Astro-Token", "Authorization", "X-Houston-Token", "X-Gateway-Key"} {
+	keys := []string{"X-Astro-Token", "Authorization", "X-Houston-Token", "X-Gateway-Key"}
+	for k := range r.Header {
+		// A fleet's per-backend credentials (fleet.go).
+		if strings.HasPrefix(k, "X-Astro-Token-") || strings.HasPrefix(k, "X-Houston-Token-") {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys[4:])
+	for _, k := range keys {
 		v := r.Header.Get(k)
 		sent = sent || v != ""
 		_, _ = io.WriteString(h, k+"\x00"+v+"\x00")

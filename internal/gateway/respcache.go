@@ -183,7 +183,7 @@ func responseKey(r *http.Request, o Options) (string, bool) {
 	}
 	c := credentials(r.Header.Get, o)
 	h := sha256.New()
-	for _, part := range []string{c.AstroToken, c.AstroOrganizationID, c.HoustonToken, r.Header.Get("Accept"), p.Query, p.OperationName, vars, ext} {
+	for _, part := range []string{c.AstroToken, c.AstroOrganizationID, c.HoustonToken, fleetKey(c, o), r.Header.Get("Accept"), p.Query, p.OperationName, vars, ext} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}

@@ -420,3 +420,16 @@ func Transport(w Waiter, backend string, class func(*http.Request) string, obs O
 type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Prefixed returns w with every key prefixed by name (an upstream's host):
+// the budgets of one token at two upstreams are kept apart.
+func Prefixed(w Waiter, name string) Waiter { return prefixed{w, name} }
+
+type prefixed struct {
+	w    Waiter
+	name string
+}
+
+func (p prefixed) Acquire(ctx context.Context, key, class string) (func(), error) {
+	return p.w.Acquire(ctx, p.name+"/"+key, class)
+}

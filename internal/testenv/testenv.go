@@ -109,7 +109,7 @@ func Start(t testing.TB, cfg Config) *Env {
 	}
 	// Access lines of every test request would drown the test output.
 	x := gateway.Extras{DisableLoaders: cfg.DisableLoaders, Logger: slog.New(slog.DiscardHandler)}
-	if cfg.Fallback != (loader.Credentials{}) {
+	if cfg.Fallback.AstroToken != "" || cfg.Fallback.HoustonToken != "" || cfg.Fallback.AstroOrganizationID != "" {
 		x.Fallback = &cfg.Fallback
 	}
 	gw, err := gateway.Build(gcfg, x)

@@ -81,7 +81,17 @@ func CallOf(req *http.Request) Call {
 // Options configure a chain.
 type Options struct {
 	Backend string
-	Policy  Policy
+	// Instance names the backend in a fleet (an Astro organization's or a
+	// Software installation's configured name): cache keys carry it, so
+	// two backends never share an entry. Empty: the one backend of its
+	// kind.
+	Instance string
+	// Budget names the upstream whose per-token budget the limiter keeps
+	// (its host): two backends on one upstream with one token share the
+	// budget the upstream counts; otherwise each has its own. Empty: the
+	// one upstream of its kind.
+	Budget string
+	Policy Policy
 	// Limiter admits requests per token and class; nil: no limit.
 	Limiter limiter.Waiter
 	// Cache holds reads; nil: none (identical concurrent reads are still
@@ -118,6 +128,9 @@ func Chain(o Options) http.RoundTripper {
 	t := Metrics(o.Metrics, o.Backend, func(r *http.Request) string { return CallOf(r).Operation }, traceNetwork(o, o.Network))
 	t = Attempt(o.AttemptTimeout, t)
 	t = admitted(t)
+	if o.Limiter != nil && o.Budget != "" {
+		o.Limiter = limiter.Prefixed(o.Limiter, o.Budget)
+	}
 	if o.Limiter != nil {
 		t = limiter.Transport(o.Limiter, o.Backend, func(r *http.Request) string { return CallOf(r).Class }, o.Metrics, t)
 	}
@@ -127,7 +140,8 @@ func Chain(o Options) http.RoundTripper {
 		t = countAttempts(t)
 	}
 	t = cache.NewTransport(o.Cache, cache.Rules{
-		Backend: o.Backend,
+		Backend:  o.Backend,
+		Instance: o.Instance,
 		Classify: func(r *http.Request) (cache.Kind, []string) {
 			c := CallOf(r)
 			return c.Kind, c.Scopes

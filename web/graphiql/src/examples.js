@@ -50,6 +50,21 @@ export const examples = {
     rows { key count astro software }
   }
 }` },
+  "Fleet: backends, deployments by backend and status": { query: `{
+  backends { name platform reachable tokenHeader version }
+  deploymentReport(groupBy: BACKEND) {
+    total
+    rows { key count byStatus { status count } }
+  }
+}` },
+  "Fleet: upgrade report (download: /export/upgrade-report.csv)": { query: `{
+  upgradeReport {
+    total
+    byBackend { backend platform latestRuntimeVersion total current patch minor major unknown airflowEndOfLife }
+    byLag { lag count }
+    rows { backend name runtimeVersion latestRuntimeVersion lag releasesBehind airflowVersion airflowEndOfLife }
+  }
+}` },
   "Unhealthy deployments": { query: `{
   deployments(filter: {statuses: [UNHEALTHY]}, first: 50) {
     totalCount
