@@ -17,26 +17,47 @@ import (
 
 	"github.com/astro-gateway/gateway/internal/config"
 	"github.com/astro-gateway/gateway/internal/gateway"
+	"github.com/astro-gateway/gateway/internal/logging"
+	"github.com/astro-gateway/gateway/internal/telemetry"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
 func main() {
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(log); err != nil {
+	ops, err := config.LoadOps(os.Getenv)
+	log := logging.New(os.Stderr, ops.LogFormat, ops.LogLevel)
+	// The log package (and what uses it: gqlgen's transports) writes
+	// through the same handler.
+	slog.SetDefault(log)
+	if err == nil {
+		err = run(log, ops)
+	}
+	if err != nil {
 		log.Error("gateway stopped", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(log *slog.Logger) error {
+func run(log *slog.Logger, ops config.Ops) error {
 	gateway.TuneRuntime()
 	cfg, err := config.Load(os.Args[1:], os.Getenv)
 	if err != nil {
 		return err
 	}
-	gw, err := gateway.Build(cfg, gateway.Extras{Logger: log, Version: version})
+	if err := ops.CheckDemo(cfg); err != nil {
+		return err
+	}
+	tracing, stopTracing, err := telemetry.Setup(context.Background(), os.Getenv, version)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = stopTracing(ctx) // flush the spans of the last requests
+	}()
+	gw, err := gateway.Build(cfg, gateway.Extras{Logger: log, Version: version, Ops: ops, Tracing: tracing})
 	if err != nil {
 		return err
 	}
@@ -47,6 +68,9 @@ func run(log *slog.Logger) error {
 	}
 	if cfg.RedisURL != "" {
 		log.Info("limiter and cache shared through Redis, in process while it is unreachable")
+	}
+	if tracing.Enabled() {
+		log.Info("tracing: spans exported over OTLP/HTTP")
 	}
 
 	if cfg.PprofAddr != "" {
@@ -77,6 +101,7 @@ func run(log *slog.Logger) error {
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      cfg.RequestTimeout + 5*time.Second,
 		IdleTimeout:       120 * time.Second,
+		ErrorLog:          logging.ServerErrors(log),
 	}
 	log.Info("gateway listening", "playground", playgroundURL(ln.Addr()), "graphql", playgroundURL(ln.Addr())+"graphql",
 		"astro", gw.AstroURL != "", "software", gw.HoustonURL != "", "version", version)
@@ -87,12 +112,17 @@ func run(log *slog.Logger) error {
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	stop() // a second signal kills at once
+	log.Info("shutting down", "grace", ops.ShutdownGrace.String())
+	start := time.Now()
+	sctx, cancel := context.WithTimeout(context.Background(), ops.ShutdownGrace)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	if err := gw.Shutdown(sctx, srv); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		// What did not finish in time was closed: the shutdown is still
+		// the one asked for.
+		log.Warn("grace period over: closed what was still open", "grace", ops.ShutdownGrace.String(), "err", err)
 	}
+	log.Info("gateway stopped", "after", time.Since(start).Round(time.Millisecond).String())
 	return nil
 }
 

@@ -28,6 +28,9 @@ type Config struct {
 	Disabled bool
 	// ObserveBatch, if set, hears the size of every batch.
 	ObserveBatch func(loader string, keys int)
+	// TraceBatch, if set, wraps every batch: it returns the context the
+	// batch runs in (a span's) and the func that ends it.
+	TraceBatch func(ctx context.Context, loader string, keys int) (context.Context, func())
 	// Idempotency keeps creates' clientMutationIds across requests (and,
 	// in Redis, across replicas). Shared by every request, like the
 	// clients; nil: creates with a clientMutationId fail.

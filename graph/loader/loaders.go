@@ -91,6 +91,14 @@ func newLoader[K comparable, V any](cfg Config, name string, fn dataloader.Batch
 			return inner(ctx, keys)
 		}
 	}
+	if trace := cfg.TraceBatch; trace != nil {
+		inner := fn
+		fn = func(ctx context.Context, keys []K) []*dataloader.Result[V] {
+			ctx, end := trace(ctx, name, len(keys))
+			defer end()
+			return inner(ctx, keys)
+		}
+	}
 	if cfg.Disabled {
 		return dataloader.NewBatchedLoader(fn, dataloader.WithBatchCapacity[K, V](1), dataloader.WithCache[K, V](&dataloader.NoCache[K, V]{}))
 	}

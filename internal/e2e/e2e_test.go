@@ -130,7 +130,7 @@ func (p *process) output() string {
 
 var (
 	simAddr    = regexp.MustCompile(`listening on (http://\S+)`)
-	playground = regexp.MustCompile(`playground=(http://\S+/)`)
+	playground = regexp.MustCompile(`playground[=":]+(http://[^\s"]+/)`) // text or JSON logs
 )
 
 const dashboard = `{ deployments(first: 10) { totalCount edges { node { id name platform workspace { name } } } } }`

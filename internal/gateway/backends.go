@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/astro-gateway/gateway/internal/idempotency"
 	"github.com/astro-gateway/gateway/internal/limiter"
 	"github.com/astro-gateway/gateway/internal/metrics"
+	"github.com/astro-gateway/gateway/internal/telemetry"
 	"github.com/astro-gateway/gateway/internal/upstream"
 )
 
@@ -50,6 +52,10 @@ type BackendOptions struct {
 	// Idempotency keeps creates' clientMutationIds; pass it on in
 	// Options.Idempotency (NewBackends does not use it).
 	Idempotency idempotency.Store
+	// Tracing traces upstream attempts and sends the trace context (zero:
+	// off); Logger hears upstream failures (nil: not logged).
+	Tracing telemetry.Tracing
+	Logger  *slog.Logger
 }
 
 // NewBackends builds the upstream clients, each over the transport chain of
@@ -74,6 +80,7 @@ func NewBackends(o BackendOptions) (*astro.Client, *houston.Client, error) {
 		return &http.Client{Transport: upstream.Chain(upstream.Options{
 			Backend: backend, Instance: o.Instance, Budget: o.Budget, Policy: p, Limiter: lim, Cache: o.Cache, Decoded: o.Decoded, Cacheable: cacheable, NoCoalescing: o.NaiveReads,
 			AttemptTimeout: o.Timeout, Metrics: o.Metrics, Network: o.Transport,
+			Tracing: o.Tracing, Logger: o.Logger,
 		})}
 	}
 	if o.AstroURL != "" {

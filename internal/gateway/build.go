@@ -12,6 +12,7 @@ import (
 	"github.com/astro-gateway/gateway/internal/decoded"
 	"github.com/astro-gateway/gateway/internal/demo"
 	"github.com/astro-gateway/gateway/internal/metrics"
+	"github.com/astro-gateway/gateway/internal/telemetry"
 )
 
 // Extras are what a gateway is built with beyond its configuration.
@@ -25,6 +26,11 @@ type Extras struct {
 	// DisableLoaders resolves every field with its own upstream call, to
 	// measure what batching saves. Never in production.
 	DisableLoaders bool
+	// Ops are the process settings (readiness probes); zero: their
+	// defaults.
+	Ops config.Ops
+	// Tracing traces operations and upstream calls (zero: off).
+	Tracing telemetry.Tracing
 }
 
 // Gateway is a built gateway: its handler and what it holds open.
@@ -36,6 +42,10 @@ type Gateway struct {
 	AstroURL, HoustonURL string
 	// Demo is the embedded simulators in demo mode, nil otherwise.
 	Demo *demo.Backends
+	// Ready answers /readyz; Drain ends streams on shutdown (see
+	// [Gateway.Shutdown]).
+	Ready *Readiness
+	Drain *Drain
 
 	closers []func()
 
@@ -112,6 +122,7 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 	}
 	g.closers = append(g.closers, closeShared)
 	bo.AstroURL, bo.HoustonURL, bo.NaiveReads = g.AstroURL, g.HoustonURL, x.DisableLoaders
+	bo.Tracing, bo.Logger = x.Tracing, x.Logger
 	bo.UserAgent = "astro-graphql-gateway"
 	if x.Version != "" {
 		bo.UserAgent += "/" + x.Version
@@ -139,6 +150,10 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 		opts.Responses = cache.NewResponses(bo.Cache, cfg.CacheSize, cfg.CacheMaxBytes, cfg.CacheTTL)
 		g.Metrics.CacheSize("response", func() (int, int64) { return opts.Responses.Len(), opts.Responses.Bytes() })
 	}
+	g.Ready, g.Drain = readinessOf(x.Ops, g.AstroURL, g.HoustonURL, bo.Health), NewDrain()
+	g.Drain.onStream, g.Drain.onSub = g.Metrics.Stream, g.Metrics.Subscription
+	g.Metrics.BuildInfo(x.Version)
+	opts.Ops = OpsOptions{Ready: g.Ready, Drain: g.Drain, Tracing: x.Tracing}
 	g.setHandler(New(opts))
 	if cfg.Fleet != nil {
 		g.reload = func(f *config.Fleet) (http.Handler, error) {
@@ -149,6 +164,8 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 			return New(o), nil
 		}
 	}
+	// Outermost, around whichever handler a fleet reload put in place.
+	g.Handler = observeHTTP(g.Metrics, x.Tracing, g.Drain.track(g.Handler))
 	return g, nil
 }
 

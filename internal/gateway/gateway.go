@@ -70,6 +70,8 @@ type Options struct {
 	// Limits bound each request: its cost, its size, how many run at
 	// once (nil: config.DefaultLimits).
 	Limits *config.Limits
+	// Ops: readiness, shutdown, traces (see ops.go).
+	Ops OpsOptions
 }
 
 // New returns the gateway's handler.
@@ -77,6 +79,7 @@ func New(o Options) http.Handler {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	o.opsDefaults()
 	lim := config.DefaultLimits()
 	if o.Limits != nil {
 		lim = *o.Limits
@@ -94,7 +97,7 @@ func New(o Options) http.Handler {
 	// and an SSE request is also a POST.
 	srv.AddTransport(websocketTransport(o))
 	srv.AddTransport(transport.Options{AllowedMethods: []string{"OPTIONS", "GET", "POST", "PUT", "DELETE"}})
-	srv.AddTransport(newSSESingle(o.RequestTimeout))
+	srv.AddTransport(newSSESingle(o.RequestTimeout, o.Ops.Drain.Draining()))
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: keepAlive})
 	srv.AddTransport(deferTransport{})
 	srv.AddTransport(&httpTransport{maxBatch: lim.MaxBatch, maxCost: lim.MaxCost, maxResponse: lim.MaxResponseBytes})
@@ -116,6 +119,7 @@ func New(o Options) http.Handler {
 	}
 	srv.AroundResponses(boundResponse(lim.MaxResponseBytes, o.RequestTimeout))
 	srv.Use(graph.StreamErrors{})
+	installOps(srv, o, &lcfg)
 	srv.AroundOperations(perOperation(lcfg, o.RequestTimeout))
 	if o.Responses != nil {
 		srv.AroundResponses(markCacheable)
@@ -144,15 +148,7 @@ func New(o Options) http.Handler {
 	if o.Metrics != nil {
 		mux.Handle("GET /metrics", o.Metrics.Handler())
 	}
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
-		if o.Health != nil {
-			if msg := o.Health(); msg != "" {
-				_, _ = w.Write([]byte("degraded: " + msg + "\n"))
-				return
-			}
-		}
-		_, _ = w.Write([]byte("ready\n"))
-	})
+	mux.Handle("GET /readyz", readiness(o))
 
 	if o.CORSAllowedHeaders == nil {
 		o.CORSAllowedHeaders = config.DefaultCORSAllowedHeaders()

@@ -29,7 +29,7 @@ func (astroPolicy) Describe(r *http.Request) upstream.Call {
 		return upstream.Call{Operation: "other", Class: astroClass(astro.ClassOf(r.Method)), Kind: cache.Pass}
 	}
 	op := call.Operation
-	c := upstream.Call{Operation: op.ID, Class: astroClass(op.Class), Scopes: []string{accountScope}}
+	c := upstream.Call{Operation: op.ID, Class: astroClass(op.Class), Scopes: []string{accountScope}, Route: op.Path}
 	if op.Scope == astro.ScopeOrganization {
 		c.Scopes = []string{"org:" + call.OrganizationID, accountScope}
 	}

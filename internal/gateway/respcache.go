@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -43,12 +44,14 @@ func responseCache(rc *cache.Responses, o Options, m *metrics.Metrics, next http
 			return
 		}
 		ctx := r.Context()
+		start := time.Now()
 		bypass := cache.Bypassed(ctx)
 		var f *flight
 		if !bypass {
 			if resp, ok := rc.Get(ctx, key); ok {
 				m.Cache("response", "hit")
 				writeResponse(w, resp)
+				logCached(o.Logger, r, "hit", start)
 				return
 			}
 			// Identical requests that miss together wait for the first
@@ -61,6 +64,7 @@ func responseCache(rc *cache.Responses, o Options, m *metrics.Metrics, next http
 					if f.resp != nil {
 						m.Cache("response", "coalesced")
 						writeResponse(w, f.resp)
+						logCached(o.Logger, r, "coalesced", start)
 						return
 					}
 				case <-ctx.Done():

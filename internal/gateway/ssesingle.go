@@ -40,9 +40,13 @@ import (
 // stream.
 type sseSingle struct {
 	timeout time.Duration // per query or mutation; 0: none
+	// draining is closed when the gateway shuts down (Drain): streams end
+	// once their operations have sent their last event.
+	draining <-chan struct{}
 
-	mu      sync.Mutex
-	streams map[string]*sseStream // by reservation token
+	mu       sync.Mutex
+	streams  map[string]*sseStream // by reservation token
+	shutting bool                  // no new operation once set
 }
 
 const (
@@ -61,6 +65,9 @@ type sseStream struct {
 	done      chan struct{} // closed when the stream ends or its reservation lapses
 	connected bool          // guarded by sseSingle.mu
 	ops       map[string]context.CancelFunc
+	// running counts the operations whose events are not all sent;
+	// Add under sseSingle.mu, never once it is shutting.
+	running sync.WaitGroup
 }
 
 type sseEvent struct {
@@ -68,8 +75,8 @@ type sseEvent struct {
 	data []byte
 }
 
-func newSSESingle(timeout time.Duration) *sseSingle {
-	return &sseSingle{timeout: timeout, streams: map[string]*sseStream{}}
+func newSSESingle(timeout time.Duration, draining <-chan struct{}) *sseSingle {
+	return &sseSingle{timeout: timeout, draining: draining, streams: map[string]*sseStream{}}
 }
 
 var _ graphql.Transport = (*sseSingle)(nil)
@@ -209,8 +216,33 @@ func (s *sseSingle) serve(w http.ResponseWriter, r *http.Request, st *sseStream)
 	}
 	ping := time.NewTicker(keepAlive)
 	defer ping.Stop()
+	draining, idle := s.draining, (<-chan struct{})(nil)
 	for {
 		select {
+		case <-draining:
+			// The gateway shuts down: its subscriptions end (Drain), each
+			// sending "complete"; once every operation has sent its last
+			// event, the stream ends.
+			draining = nil
+			s.mu.Lock()
+			s.shutting = true
+			s.mu.Unlock()
+			ch := make(chan struct{})
+			go func() { st.running.Wait(); close(ch) }()
+			idle = ch
+			continue
+		case <-idle:
+			for {
+				select {
+				case ev := <-st.events:
+					if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev.name, ev.data); err != nil {
+						return
+					}
+				default:
+					_ = rc.Flush()
+					return
+				}
+			}
 		case ev := <-st.events:
 			if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev.name, ev.data); err != nil {
 				return
@@ -273,9 +305,10 @@ func (s *sseSingle) operate(w http.ResponseWriter, r *http.Request, exec graphql
 	s.mu.Lock()
 	_, taken := st.ops[id]
 	full := len(st.ops) >= maxStreamOperations
-	ended := s.streams[streamToken(r)] != st
+	ended := s.streams[streamToken(r)] != st || s.shutting
 	if !taken && !full && !ended {
 		st.ops[id] = cancel
+		st.running.Add(1)
 	}
 	s.mu.Unlock()
 	switch {
@@ -301,6 +334,7 @@ func (s *sseSingle) operate(w http.ResponseWriter, r *http.Request, exec graphql
 // run sends an operation's results to its stream, then "complete" —
 // unless the client stopped it (DELETE) or the stream ended.
 func (s *sseSingle) run(ctx context.Context, cancel context.CancelFunc, exec graphql.GraphExecutor, oc *graphql.OperationContext, st *sseStream, id string) {
+	defer st.running.Done() // last: after "complete" is sent
 	defer cancel()
 	defer func() {
 		if p := recover(); p != nil {

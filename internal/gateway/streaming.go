@@ -101,7 +101,7 @@ func websocketTransport(o Options) transport.Websocket {
 		accept.OriginPatterns = append(accept.OriginPatterns, origin)
 	}
 	return transport.Websocket{
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: accept},
+		Implementation: o.Ops.Drain.implementation(transport.CoderWebsocketImplementation{AcceptOptions: accept}),
 		InitFunc: func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			h, _ := ctx.Value(streamHeaderKey{}).(http.Header)
 			get := func(name string) string {

@@ -22,6 +22,7 @@ type Metrics struct {
 	cacheResults     *prometheus.CounterVec
 	batchSizes       *prometheus.HistogramVec
 	operations       *prometheus.HistogramVec
+	ops              opsInstruments
 }
 
 // New registers the instruments on a fresh registry.
@@ -57,6 +58,7 @@ func New() *Metrics {
 	m.reg.MustRegister(m.upstreamRequests, m.upstreamLatency, m.limiterWaits, m.limiterRejects,
 		m.cacheResults, m.batchSizes, m.operations,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.ops = newOps(m.reg)
 	return m
 }
 

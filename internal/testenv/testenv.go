@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -106,7 +107,8 @@ func Start(t testing.TB, cfg Config) *Env {
 	if cfg.Configure != nil {
 		cfg.Configure(&gcfg)
 	}
-	x := gateway.Extras{DisableLoaders: cfg.DisableLoaders}
+	// Access lines of every test request would drown the test output.
+	x := gateway.Extras{DisableLoaders: cfg.DisableLoaders, Logger: slog.New(slog.DiscardHandler)}
 	if cfg.Fallback.AstroToken != "" || cfg.Fallback.HoustonToken != "" || cfg.Fallback.AstroOrganizationID != "" {
 		x.Fallback = &cfg.Fallback
 	}

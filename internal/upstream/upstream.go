@@ -1,6 +1,11 @@
 // Package upstream builds the HTTP transport under each backend client:
 //
-//	describe → cache (hits and coalescing) → retry → limiter → attempt timeout → metrics → network
+//	describe → cache (hits and coalescing) → retry → observe → limiter → admitted → attempt timeout → metrics → network
+//
+// observe and admitted (observe.go) are what operators see of each
+// attempt: its span from before the limiter's wait to the answer (when
+// tracing is on), the request id sent upstream, the attempt counted for
+// the access log, and failures and limiter saturation logged at warn.
 //
 // so a cache hit costs no rate-limit slot, every retry takes one, a wait for
 // a slot or a backoff never eats into an attempt's own timeout, and the
@@ -20,6 +25,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -31,6 +37,7 @@ import (
 	"github.com/astro-gateway/gateway/internal/decoded"
 	"github.com/astro-gateway/gateway/internal/limiter"
 	"github.com/astro-gateway/gateway/internal/metrics"
+	"github.com/astro-gateway/gateway/internal/telemetry"
 )
 
 // Call is what the chain needs to know about one upstream request.
@@ -47,6 +54,10 @@ type Call struct {
 	// Scopes are the cache scopes of the request: a read is keyed by the
 	// generation of the first, a write retires them all.
 	Scopes []string
+	// Route is the request's path template (the spec's, such as
+	// "organizations/{organizationId}/deployments"), for traces; "": the
+	// path.
+	Route string
 }
 
 // Policy is what a backend tells the chain.
@@ -100,6 +111,12 @@ type Options struct {
 	Metrics        *metrics.Metrics
 	// Network is the transport that sends (default http.DefaultTransport).
 	Network http.RoundTripper
+	// Tracing, when on, traces every attempt and propagates the trace
+	// context upstream.
+	Tracing telemetry.Tracing
+	// Logger hears failed attempts and limiter saturation (at warn); nil:
+	// not logged.
+	Logger *slog.Logger
 }
 
 // Chain returns the transport chain of o.
@@ -108,15 +125,20 @@ func Chain(o Options) http.RoundTripper {
 		o.Network = http.DefaultTransport
 	}
 	p := o.Policy
-	t := Metrics(o.Metrics, o.Backend, func(r *http.Request) string { return CallOf(r).Operation }, o.Network)
+	t := Metrics(o.Metrics, o.Backend, func(r *http.Request) string { return CallOf(r).Operation }, traceNetwork(o, o.Network))
 	t = Attempt(o.AttemptTimeout, t)
+	t = admitted(t)
 	if o.Limiter != nil && o.Budget != "" {
 		o.Limiter = limiter.Prefixed(o.Limiter, o.Budget)
 	}
 	if o.Limiter != nil {
 		t = limiter.Transport(o.Limiter, o.Backend, func(r *http.Request) string { return CallOf(r).Class }, o.Metrics, t)
 	}
+	t = observe(o, t)
 	t = Retry(o.Retry, p, t)
+	if o.Tracing.Enabled() {
+		t = countAttempts(t)
+	}
 	t = cache.NewTransport(o.Cache, cache.Rules{
 		Backend:  o.Backend,
 		Instance: o.Instance,
