@@ -150,7 +150,7 @@ func Build(cfg config.Config, x Extras) (*Gateway, error) {
 		opts.Responses = cache.NewResponses(bo.Cache, cfg.CacheSize, cfg.CacheMaxBytes, cfg.CacheTTL)
 		g.Metrics.CacheSize("response", func() (int, int64) { return opts.Responses.Len(), opts.Responses.Bytes() })
 	}
-	g.Ready, g.Drain = readinessOf(x.Ops, g.AstroURL, g.HoustonURL, bo.Health), NewDrain()
+	g.Ready, g.Drain = readinessOf(x.Ops, g.AstroURL, g.HoustonURL, fleet, bo.Health), NewDrain()
 	g.Drain.onStream, g.Drain.onSub = g.Metrics.Stream, g.Metrics.Subscription
 	g.Metrics.BuildInfo(x.Version)
 	opts.Ops = OpsOptions{Ready: g.Ready, Drain: g.Drain, Tracing: x.Tracing}

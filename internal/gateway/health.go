@@ -229,13 +229,21 @@ func readiness(o Options) *Readiness {
 }
 
 // readinessOf builds the gateway's readiness: a probe per configured
-// backend, and Redis's health when it is configured (health non-nil).
-func readinessOf(ops config.Ops, astroURL, houstonURL string, health func() string) *Readiness {
+// backend — with a fleet, one per member, named "astro:<name>" or
+// "software:<name>" — and Redis's health when it is configured (health
+// non-nil).
+func readinessOf(ops config.Ops, astroURL, houstonURL string, fleet *config.Fleet, health func() string) *Readiness {
 	if ops == (config.Ops{}) {
 		ops = config.DefaultOps()
 	}
 	r := NewReadiness(ops.ReadyCache, ops.ProbeTimeout)
 	client := &http.Client{Transport: newTransport(), CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if fleet != nil {
+		for _, b := range fleet.Backends() {
+			r.AddBackend(b.Platform+":"+b.Name, b.URL, client)
+		}
+		astroURL, houstonURL = "", ""
+	}
 	if astroURL != "" {
 		r.AddBackend("astro", astroURL, client)
 	}

@@ -213,3 +213,43 @@ func TestReadyzCachesProbes(t *testing.T) {
 	defer up.mu.Unlock()
 	assert.Len(t, up.auth, 1, "one probe for five scrapes")
 }
+
+// TestReadyzProbesEveryFleetMember: with a fleet, each member has its own
+// check; one member down is degraded (the others still serve), all down is
+// not ready.
+func TestReadyzProbesEveryFleetMember(t *testing.T) {
+	t.Parallel()
+	acme := newUpstream(t, astrosim.New(astrosim.WithDataset("small")))
+	globex := newUpstream(t, astrosim.New(astrosim.WithDataset("small")))
+	cfg := config.Default()
+	cfg.Fleet = &config.Fleet{Astro: []config.Backend{
+		{Platform: "astro", Name: "acme", URL: acme.url()},
+		{Platform: "astro", Name: "globex", URL: globex.url()},
+	}}
+	ops := config.DefaultOps()
+	ops.ReadyCache = 0
+	_, url := buildGateway(t, cfg, ops)
+
+	status, r := getReady(t, url)
+	assert.Equal(t, http.StatusOK, status)
+	assert.Equal(t, gateway.StatusReady, r.Status)
+	assert.Equal(t, "ok", checkOf(r, "astro:acme"))
+	assert.Equal(t, "ok", checkOf(r, "astro:globex"))
+
+	globex.stop()
+	status, r = getReady(t, url)
+	assert.Equal(t, http.StatusOK, status)
+	assert.Equal(t, gateway.StatusDegraded, r.Status)
+	assert.Equal(t, "fail", checkOf(r, "astro:globex"))
+
+	acme.stop()
+	status, r = getReady(t, url)
+	assert.Equal(t, http.StatusServiceUnavailable, status)
+	assert.Equal(t, gateway.StatusNotReady, r.Status)
+
+	acme.start()
+	globex.start()
+	status, r = getReady(t, url)
+	assert.Equal(t, http.StatusOK, status)
+	assert.Equal(t, gateway.StatusReady, r.Status)
+}
