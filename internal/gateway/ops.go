@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
@@ -144,15 +145,7 @@ func observeOperation(log *slog.Logger, m *metrics.Metrics, t telemetry.Tracing)
 					cost, costed = float64(v), true
 				}
 			}
-			for _, e := range r.Errors {
-				code, _ := e.Extensions["code"].(string)
-				if code == "" {
-					code = "UNKNOWN"
-				}
-				if !slices.Contains(codes_, code) && len(codes_) < 16 {
-					codes_ = append(codes_, code)
-				}
-			}
+			codes_ = distinctCodes(codes_, r.Errors)
 			if oc == nil || oc.Operation == nil || typ != "subscription" {
 				finish()
 			}
@@ -315,20 +308,25 @@ func logRefused(log *slog.Logger) graphql.ResponseMiddleware {
 				}
 			}
 		}
-		var codes []string
-		for _, e := range resp.Errors {
-			code, _ := e.Extensions["code"].(string)
-			if code == "" {
-				code = "UNKNOWN"
-			}
-			if !slices.Contains(codes, code) && len(codes) < 16 {
-				codes = append(codes, code)
-			}
-		}
-		if len(codes) > 0 {
+		if codes := distinctCodes(nil, resp.Errors); len(codes) > 0 {
 			attrs = append(attrs, slog.Any("error_codes", codes))
 		}
 		log.LogAttrs(context.Background(), slog.LevelInfo, "graphql operation", attrs...)
 		return resp
 	}
+}
+
+// distinctCodes adds to codes the distinct extensions.code of errs ("UNKNOWN"
+// for an error without one), at most 16 in all, for a log line or a span.
+func distinctCodes(codes []string, errs gqlerror.List) []string {
+	for _, e := range errs {
+		code, _ := e.Extensions["code"].(string)
+		if code == "" {
+			code = "UNKNOWN"
+		}
+		if !slices.Contains(codes, code) && len(codes) < 16 {
+			codes = append(codes, code)
+		}
+	}
+	return codes
 }
