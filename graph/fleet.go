@@ -128,6 +128,14 @@ func backendSet(ctx context.Context, names []string) (map[string]bool, error) {
 	return out, nil
 }
 
+// astroWorkspaces is the workspace filter to send to the organization org
+// (nil: all its workspaces); ok is false when the query's workspace filter
+// leaves nothing to read there.
+func (q *deploymentQuery) astroWorkspaces(org string) (ws []string, ok bool) {
+	ws = append(append([]string{}, q.wsAstro[org]...), q.wsRaw...)
+	return ws, !q.wsFilter || len(ws) > 0
+}
+
 // localFilters reports whether the query filters on what no upstream can
 // filter on, so every deployment has to be read.
 func (q *deploymentQuery) localFilters() bool {
@@ -305,8 +313,8 @@ func fleetAstroDeployments(ctx context.Context, q *deploymentQuery) ([]fleetDepl
 		first error
 	)
 	for _, org := range orgs {
-		ws := append(append([]string{}, q.wsAstro[org]...), q.wsRaw...)
-		if q.wsFilter && len(ws) == 0 {
+		ws, ok := q.astroWorkspaces(org)
+		if !ok {
 			continue
 		}
 		wg.Go(func() {

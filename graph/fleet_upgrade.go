@@ -148,8 +148,8 @@ func upgradeAstro(ctx context.Context, q *deploymentQuery) ([]*model.UpgradeRepo
 		newest versions.Version
 	)
 	for _, org := range orgs {
-		ws := append(append([]string{}, q.wsAstro[org]...), q.wsRaw...)
-		if q.wsFilter && len(ws) == 0 {
+		ws, ok := q.astroWorkspaces(org)
+		if !ok {
 			continue
 		}
 		ds, _, err := astroOrgDeployments(ctx, c, org, ws, q)

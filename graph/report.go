@@ -107,8 +107,8 @@ func reportAstro(ctx context.Context, q *deploymentQuery, groupBy model.Deployme
 		return err
 	}
 	for _, org := range orgs {
-		ws := append(append([]string{}, q.wsAstro[org]...), q.wsRaw...)
-		if q.wsFilter && len(ws) == 0 {
+		ws, ok := q.astroWorkspaces(org)
+		if !ok {
 			continue
 		}
 		ds, _, err := astroOrgDeployments(ctx, c, org, ws, q)
