@@ -164,6 +164,7 @@ func then[V any, N model.Node](thunk func() (V, error), conv func(V) N) func() (
 func nodes(ctx context.Context, ids []string) ([]model.Node, error) {
 	thunks := make([]func() (model.Node, error), len(ids))
 	keys := &softwareKeys{}
+	prefetchSoftwareNodes(ctx, ids, keys)
 	for i, id := range ids {
 		thunks[i] = nodeThunk(ctx, id, keys)
 	}
@@ -177,6 +178,40 @@ func nodes(ctx context.Context, ids []string) ([]model.Node, error) {
 		out[i] = n
 	}
 	return out, nil
+}
+
+// prefetchSoftwareNodes fetches the Software deployments among ids in one
+// sorted batch per installation, now, and primes the loaders with them:
+// enqueued one by one, a long list can outlast the batch window on a busy
+// machine and be split into documents that differ from one request to the
+// next (see PrefetchSoftwareDeployments). Ids it cannot place are left to
+// nodeThunk, which reports them.
+func prefetchSoftwareNodes(ctx context.Context, ids []string, keys *softwareKeys) {
+	l := loader.For(ctx)
+	var members []*loader.Loaders
+	byMember := map[*loader.Loaders][]loader.SoftwareKey{}
+	for _, id := range ids {
+		g, err := decodeID(id)
+		if err != nil || g.Type != typeSoftwareDeployment {
+			continue
+		}
+		m := l
+		if l.InFleet() {
+			if m = l.SoftwareMember(g.Parts[0]); m == nil {
+				continue
+			}
+		}
+		if g.Parts[0] != m.Installation() {
+			continue
+		}
+		if _, ok := byMember[m]; !ok {
+			members = append(members, m)
+		}
+		byMember[m] = append(byMember[m], keys.deploymentKey(loader.WithLoaders(ctx, m), g.Parts[1]))
+	}
+	for _, m := range members {
+		m.PrefetchSoftwareDeployments(loader.WithLoaders(ctx, m), byMember[m])
+	}
 }
 
 func (r *queryResolver) astroRoot(ctx context.Context, backend *string) (*model.AstroQuery, error) {
