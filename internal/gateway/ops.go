@@ -231,8 +231,15 @@ type statusWriter struct {
 	status int
 }
 
+// WriteHeader passes 1xx answers on and the first final status; a second
+// final status (a library answering an error after it already wrote one,
+// as the websocket upgrade does for a refused origin) is dropped here
+// rather than logged by net/http as a superfluous call.
 func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
+	if code >= 200 {
+		if w.status != 0 {
+			return
+		}
 		w.status = code
 	}
 	w.ResponseWriter.WriteHeader(code)
