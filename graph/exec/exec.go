@@ -65487,7 +65487,7 @@ func (ec *executionContext) _AddAstroTeamMembersPayload(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, addAstroTeamMembersPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65520,7 +65520,7 @@ func (ec *executionContext) _AddSoftwareDeploymentTeamPayload(ctx context.Contex
 	fields := graphql.CollectFields(ec.OperationContext, sel, addSoftwareDeploymentTeamPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65553,7 +65553,7 @@ func (ec *executionContext) _AddSoftwareDeploymentUserPayload(ctx context.Contex
 	fields := graphql.CollectFields(ec.OperationContext, sel, addSoftwareDeploymentUserPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65586,7 +65586,7 @@ func (ec *executionContext) _AddSoftwareTeamSystemRolePayload(ctx context.Contex
 	fields := graphql.CollectFields(ec.OperationContext, sel, addSoftwareTeamSystemRolePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65619,7 +65619,7 @@ func (ec *executionContext) _AddSoftwareWorkspaceTeamPayload(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, addSoftwareWorkspaceTeamPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65652,7 +65652,7 @@ func (ec *executionContext) _AddSoftwareWorkspaceUserPayload(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, addSoftwareWorkspaceUserPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65685,7 +65685,7 @@ func (ec *executionContext) _AdoptSoftwareDeploymentPayload(ctx context.Context,
 	fields := graphql.CollectFields(ec.OperationContext, sel, adoptSoftwareDeploymentPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65718,7 +65718,7 @@ func (ec *executionContext) _AstroAgentToken(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroAgentTokenImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65831,7 +65831,7 @@ func (ec *executionContext) _AstroAgentTokenConnection(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroAgentTokenConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65879,7 +65879,7 @@ func (ec *executionContext) _AstroAgentTokenEdge(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroAgentTokenEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65917,7 +65917,7 @@ func (ec *executionContext) _AstroAllowedIpAddressRange(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroAllowedIpAddressRangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65980,7 +65980,7 @@ func (ec *executionContext) _AstroAllowedIpAddressRangeConnection(ctx context.Co
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroAllowedIpAddressRangeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66028,7 +66028,7 @@ func (ec *executionContext) _AstroAllowedIpAddressRangeEdge(ctx context.Context,
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroAllowedIpAddressRangeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66066,7 +66066,7 @@ func (ec *executionContext) _AstroApiToken(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroApiTokenImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66189,7 +66189,7 @@ func (ec *executionContext) _AstroApiTokenConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroApiTokenConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66237,7 +66237,7 @@ func (ec *executionContext) _AstroApiTokenEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroApiTokenEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66275,7 +66275,7 @@ func (ec *executionContext) _AstroApiTokenRole(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroApiTokenRoleImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66323,7 +66323,7 @@ func (ec *executionContext) _AstroAuditLog(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroAuditLogImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66366,7 +66366,7 @@ func (ec *executionContext) _AstroCluster(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroClusterImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66539,7 +66539,7 @@ func (ec *executionContext) _AstroClusterConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroClusterConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66587,7 +66587,7 @@ func (ec *executionContext) _AstroClusterEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroClusterEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66625,7 +66625,7 @@ func (ec *executionContext) _AstroClusterHealthDetail(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroClusterHealthDetailImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66673,7 +66673,7 @@ func (ec *executionContext) _AstroClusterHealthStatus(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroClusterHealthStatusImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66711,7 +66711,7 @@ func (ec *executionContext) _AstroClusterMetadata(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroClusterMetadataImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66754,7 +66754,7 @@ func (ec *executionContext) _AstroClusterOptions(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroClusterOptionsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66852,7 +66852,7 @@ func (ec *executionContext) _AstroClusterTag(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroClusterTagImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66890,7 +66890,7 @@ func (ec *executionContext) _AstroConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66958,7 +66958,7 @@ func (ec *executionContext) _AstroConnectionAuthType(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroConnectionAuthTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67031,7 +67031,7 @@ func (ec *executionContext) _AstroConnectionAuthTypeParameter(ctx context.Contex
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroConnectionAuthTypeParameterImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67104,7 +67104,7 @@ func (ec *executionContext) _AstroConnectionOverrides(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroConnectionOverridesImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67167,7 +67167,7 @@ func (ec *executionContext) _AstroCustomRole(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroCustomRoleImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67256,7 +67256,7 @@ func (ec *executionContext) _AstroDagRoleBinding(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroDagRoleBindingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67304,7 +67304,7 @@ func (ec *executionContext) _AstroDefaultRole(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroDefaultRoleImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67352,7 +67352,7 @@ func (ec *executionContext) _AstroDeploy(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroDeployImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67495,7 +67495,7 @@ func (ec *executionContext) _AstroDeployBundle(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroDeployBundleImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67543,7 +67543,7 @@ func (ec *executionContext) _AstroDeployConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroDeployConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67591,7 +67591,7 @@ func (ec *executionContext) _AstroDeployEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroDeployEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67629,7 +67629,7 @@ func (ec *executionContext) _AstroDeployGit(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroDeployGitImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67717,7 +67717,7 @@ func (ec *executionContext) _AstroDeployment(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroDeploymentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68118,7 +68118,7 @@ func (ec *executionContext) _AstroDeploymentConnection(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroDeploymentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68166,7 +68166,7 @@ func (ec *executionContext) _AstroDeploymentEdge(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroDeploymentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68204,7 +68204,7 @@ func (ec *executionContext) _AstroDeploymentEnvironmentVariable(ctx context.Cont
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroDeploymentEnvironmentVariableImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68252,7 +68252,7 @@ func (ec *executionContext) _AstroDeploymentLogConnection(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroDeploymentLogConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68305,7 +68305,7 @@ func (ec *executionContext) _AstroDeploymentOptions(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroDeploymentOptionsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68383,7 +68383,7 @@ func (ec *executionContext) _AstroDeploymentRoleBinding(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroDeploymentRoleBindingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68421,7 +68421,7 @@ func (ec *executionContext) _AstroEnvironmentObject(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroEnvironmentObjectImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68559,7 +68559,7 @@ func (ec *executionContext) _AstroEnvironmentObjectConnection(ctx context.Contex
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroEnvironmentObjectConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68607,7 +68607,7 @@ func (ec *executionContext) _AstroEnvironmentObjectEdge(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroEnvironmentObjectEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68645,7 +68645,7 @@ func (ec *executionContext) _AstroEnvironmentObjectExcludeLink(ctx context.Conte
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroEnvironmentObjectExcludeLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68683,7 +68683,7 @@ func (ec *executionContext) _AstroEnvironmentObjectLink(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroEnvironmentObjectLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68746,7 +68746,7 @@ func (ec *executionContext) _AstroEnvironmentValue(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroEnvironmentValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68784,7 +68784,7 @@ func (ec *executionContext) _AstroFeatureFlag(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroFeatureFlagImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68822,7 +68822,7 @@ func (ec *executionContext) _AstroHibernationOverride(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroHibernationOverrideImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68865,7 +68865,7 @@ func (ec *executionContext) _AstroHibernationSchedule(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroHibernationScheduleImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68913,7 +68913,7 @@ func (ec *executionContext) _AstroHibernationSpec(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroHibernationSpecImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68951,7 +68951,7 @@ func (ec *executionContext) _AstroHibernationStatus(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroHibernationStatusImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68999,7 +68999,7 @@ func (ec *executionContext) _AstroInvite(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroInviteImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69062,7 +69062,7 @@ func (ec *executionContext) _AstroLogEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroLogEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69100,7 +69100,7 @@ func (ec *executionContext) _AstroLogEntry(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroLogEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69143,7 +69143,7 @@ func (ec *executionContext) _AstroMachineSpec(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroMachineSpecImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69191,7 +69191,7 @@ func (ec *executionContext) _AstroManagedDomain(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroManagedDomainImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69249,7 +69249,7 @@ func (ec *executionContext) _AstroMetricsExport(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroMetricsExportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69327,7 +69327,7 @@ func (ec *executionContext) _AstroMetricsExportOverrides(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroMetricsExportOverridesImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69405,7 +69405,7 @@ func (ec *executionContext) _AstroNodePool(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroNodePoolImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69478,7 +69478,7 @@ func (ec *executionContext) _AstroOrganization(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroOrganizationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69727,7 +69727,7 @@ func (ec *executionContext) _AstroOrganizationConnection(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroOrganizationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69775,7 +69775,7 @@ func (ec *executionContext) _AstroOrganizationEdge(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroOrganizationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69813,7 +69813,7 @@ func (ec *executionContext) _AstroPermission(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroPermissionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69851,7 +69851,7 @@ func (ec *executionContext) _AstroPermissionGroup(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroPermissionGroupImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69899,7 +69899,7 @@ func (ec *executionContext) _AstroProductPlan(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroProductPlanImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69942,7 +69942,7 @@ func (ec *executionContext) _AstroProviderInstanceType(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroProviderInstanceTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69985,7 +69985,7 @@ func (ec *executionContext) _AstroProviderRegion(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroProviderRegionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70033,7 +70033,7 @@ func (ec *executionContext) _AstroQuery(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroQueryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70085,7 +70085,7 @@ func (ec *executionContext) _AstroRange(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroRangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70128,7 +70128,7 @@ func (ec *executionContext) _AstroRemoteExecution(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroRemoteExecutionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70181,7 +70181,7 @@ func (ec *executionContext) _AstroResourceOption(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroResourceOptionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70219,7 +70219,7 @@ func (ec *executionContext) _AstroResourceRange(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroResourceRangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70262,7 +70262,7 @@ func (ec *executionContext) _AstroRoleConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroRoleConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70315,7 +70315,7 @@ func (ec *executionContext) _AstroRoleEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroRoleEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70353,7 +70353,7 @@ func (ec *executionContext) _AstroRoleTemplate(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroRoleTemplateImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70401,7 +70401,7 @@ func (ec *executionContext) _AstroRuntimeRelease(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroRuntimeReleaseImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70459,7 +70459,7 @@ func (ec *executionContext) _AstroSchedulerMachine(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroSchedulerMachineImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70497,7 +70497,7 @@ func (ec *executionContext) _AstroSelfInvite(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroSelfInviteImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70540,7 +70540,7 @@ func (ec *executionContext) _AstroSelfRole(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroSelfRoleImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70578,7 +70578,7 @@ func (ec *executionContext) _AstroSelfRoleScope(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroSelfRoleScopeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70626,7 +70626,7 @@ func (ec *executionContext) _AstroSelfUser(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroSelfUserImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70714,7 +70714,7 @@ func (ec *executionContext) _AstroSubject(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroSubjectImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70772,7 +70772,7 @@ func (ec *executionContext) _AstroSubjectRoles(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroSubjectRolesImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70820,7 +70820,7 @@ func (ec *executionContext) _AstroTeam(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroTeamImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70929,7 +70929,7 @@ func (ec *executionContext) _AstroTeamConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroTeamConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70977,7 +70977,7 @@ func (ec *executionContext) _AstroTeamEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroTeamEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71015,7 +71015,7 @@ func (ec *executionContext) _AstroTeamMember(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroTeamMemberImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71068,7 +71068,7 @@ func (ec *executionContext) _AstroTeamMemberConnection(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroTeamMemberConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71116,7 +71116,7 @@ func (ec *executionContext) _AstroTeamMemberEdge(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroTeamMemberEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71154,7 +71154,7 @@ func (ec *executionContext) _AstroUser(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroUserImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71253,7 +71253,7 @@ func (ec *executionContext) _AstroUserConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroUserConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71301,7 +71301,7 @@ func (ec *executionContext) _AstroUserEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroUserEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71339,7 +71339,7 @@ func (ec *executionContext) _AstroUserTeam(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroUserTeamImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71423,7 +71423,7 @@ func (ec *executionContext) _AstroUserTeamConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroUserTeamConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71471,7 +71471,7 @@ func (ec *executionContext) _AstroUserTeamEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroUserTeamEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71509,7 +71509,7 @@ func (ec *executionContext) _AstroValueOverrides(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroValueOverridesImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71542,7 +71542,7 @@ func (ec *executionContext) _AstroWorkerMachine(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroWorkerMachineImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71585,7 +71585,7 @@ func (ec *executionContext) _AstroWorkerQueue(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroWorkerQueueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71663,7 +71663,7 @@ func (ec *executionContext) _AstroWorkloadIdentityOption(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroWorkloadIdentityOptionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71701,7 +71701,7 @@ func (ec *executionContext) _AstroWorkspace(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroWorkspaceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71846,7 +71846,7 @@ func (ec *executionContext) _AstroWorkspaceConnection(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroWorkspaceConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71894,7 +71894,7 @@ func (ec *executionContext) _AstroWorkspaceEdge(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroWorkspaceEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71932,7 +71932,7 @@ func (ec *executionContext) _AstroWorkspaceRoleBinding(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, astroWorkspaceRoleBindingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71970,7 +71970,7 @@ func (ec *executionContext) _BulkCreateAstroAllowedIpAddressRangesPayload(ctx co
 	fields := graphql.CollectFields(ec.OperationContext, sel, bulkCreateAstroAllowedIpAddressRangesPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72008,7 +72008,7 @@ func (ec *executionContext) _BulkDeleteAstroAllowedIpAddressRangesPayload(ctx co
 	fields := graphql.CollectFields(ec.OperationContext, sel, bulkDeleteAstroAllowedIpAddressRangesPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72041,7 +72041,7 @@ func (ec *executionContext) _CancelSoftwareDeploymentRuntimeUpdatePayload(ctx co
 	fields := graphql.CollectFields(ec.OperationContext, sel, cancelSoftwareDeploymentRuntimeUpdatePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72074,7 +72074,7 @@ func (ec *executionContext) _CreateAstroAgentTokenPayload(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, createAstroAgentTokenPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72112,7 +72112,7 @@ func (ec *executionContext) _CreateAstroAllowedIpAddressRangePayload(ctx context
 	fields := graphql.CollectFields(ec.OperationContext, sel, createAstroAllowedIpAddressRangePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72150,7 +72150,7 @@ func (ec *executionContext) _CreateAstroApiTokenPayload(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, createAstroApiTokenPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72188,7 +72188,7 @@ func (ec *executionContext) _CreateAstroClusterPayload(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, createAstroClusterPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72226,7 +72226,7 @@ func (ec *executionContext) _CreateAstroCustomRolePayload(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, createAstroCustomRolePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72264,7 +72264,7 @@ func (ec *executionContext) _CreateAstroDeployPayload(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, createAstroDeployPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72302,7 +72302,7 @@ func (ec *executionContext) _CreateAstroDeploymentPayload(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, createAstroDeploymentPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72340,7 +72340,7 @@ func (ec *executionContext) _CreateAstroEnvironmentObjectPayload(ctx context.Con
 	fields := graphql.CollectFields(ec.OperationContext, sel, createAstroEnvironmentObjectPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72378,7 +72378,7 @@ func (ec *executionContext) _CreateAstroTeamPayload(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, createAstroTeamPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72416,7 +72416,7 @@ func (ec *executionContext) _CreateAstroUserInvitePayload(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, createAstroUserInvitePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72454,7 +72454,7 @@ func (ec *executionContext) _CreateAstroWorkspacePayload(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, createAstroWorkspacePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72492,7 +72492,7 @@ func (ec *executionContext) _CreateSoftwareDeploymentPayload(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, createSoftwareDeploymentPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72530,7 +72530,7 @@ func (ec *executionContext) _CreateSoftwareDeploymentServiceAccountPayload(ctx c
 	fields := graphql.CollectFields(ec.OperationContext, sel, createSoftwareDeploymentServiceAccountPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72573,7 +72573,7 @@ func (ec *executionContext) _CreateSoftwareTokenPayload(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, createSoftwareTokenPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72616,7 +72616,7 @@ func (ec *executionContext) _CreateSoftwareUserPayload(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, createSoftwareUserPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72659,7 +72659,7 @@ func (ec *executionContext) _CreateSoftwareWorkspacePayload(ctx context.Context,
 	fields := graphql.CollectFields(ec.OperationContext, sel, createSoftwareWorkspacePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72697,7 +72697,7 @@ func (ec *executionContext) _CreateSoftwareWorkspaceServiceAccountPayload(ctx co
 	fields := graphql.CollectFields(ec.OperationContext, sel, createSoftwareWorkspaceServiceAccountPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72740,7 +72740,7 @@ func (ec *executionContext) _DeleteAstroAgentTokenPayload(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteAstroAgentTokenPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72778,7 +72778,7 @@ func (ec *executionContext) _DeleteAstroAllowedIpAddressRangePayload(ctx context
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteAstroAllowedIpAddressRangePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72811,7 +72811,7 @@ func (ec *executionContext) _DeleteAstroApiTokenPayload(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteAstroApiTokenPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72849,7 +72849,7 @@ func (ec *executionContext) _DeleteAstroClusterPayload(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteAstroClusterPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72887,7 +72887,7 @@ func (ec *executionContext) _DeleteAstroCustomRolePayload(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteAstroCustomRolePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72925,7 +72925,7 @@ func (ec *executionContext) _DeleteAstroDeploymentHibernationOverridePayload(ctx
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteAstroDeploymentHibernationOverridePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72963,7 +72963,7 @@ func (ec *executionContext) _DeleteAstroDeploymentPayload(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteAstroDeploymentPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73001,7 +73001,7 @@ func (ec *executionContext) _DeleteAstroEnvironmentObjectPayload(ctx context.Con
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteAstroEnvironmentObjectPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73039,7 +73039,7 @@ func (ec *executionContext) _DeleteAstroTeamPayload(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteAstroTeamPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73077,7 +73077,7 @@ func (ec *executionContext) _DeleteAstroUserInvitePayload(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteAstroUserInvitePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73110,7 +73110,7 @@ func (ec *executionContext) _DeleteAstroWorkspacePayload(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteAstroWorkspacePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73148,7 +73148,7 @@ func (ec *executionContext) _DeleteSoftwareDeploymentPayload(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSoftwareDeploymentPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73181,7 +73181,7 @@ func (ec *executionContext) _DeleteSoftwareDeploymentServiceAccountPayload(ctx c
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSoftwareDeploymentServiceAccountPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73214,7 +73214,7 @@ func (ec *executionContext) _DeleteSoftwareWorkspacePayload(ctx context.Context,
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSoftwareWorkspacePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73247,7 +73247,7 @@ func (ec *executionContext) _DeleteSoftwareWorkspaceServiceAccountPayload(ctx co
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSoftwareWorkspaceServiceAccountPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73280,7 +73280,7 @@ func (ec *executionContext) _DeploymentConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73328,7 +73328,7 @@ func (ec *executionContext) _DeploymentEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73366,7 +73366,7 @@ func (ec *executionContext) _DeploymentLogLine(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentLogLineImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73424,7 +73424,7 @@ func (ec *executionContext) _DeploymentReport(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73467,7 +73467,7 @@ func (ec *executionContext) _DeploymentReportRow(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentReportRowImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73520,7 +73520,7 @@ func (ec *executionContext) _DeploymentStatusCount(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentStatusCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73558,7 +73558,7 @@ func (ec *executionContext) _DeploymentStatusEvent(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentStatusEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73611,7 +73611,7 @@ func (ec *executionContext) _ExcludeLinkingAstroEnvironmentObjectPayload(ctx con
 	fields := graphql.CollectFields(ec.OperationContext, sel, excludeLinkingAstroEnvironmentObjectPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73644,7 +73644,7 @@ func (ec *executionContext) _FinalizeAstroDeployPayload(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, finalizeAstroDeployPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73677,7 +73677,7 @@ func (ec *executionContext) _FleetBackend(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, fleetBackendImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73733,7 +73733,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -74298,7 +74298,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74349,7 +74349,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -74450,7 +74450,7 @@ func (ec *executionContext) _RemoveAstroTeamMemberPayload(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, removeAstroTeamMemberPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74488,7 +74488,7 @@ func (ec *executionContext) _RemoveSoftwareDeploymentTeamPayload(ctx context.Con
 	fields := graphql.CollectFields(ec.OperationContext, sel, removeSoftwareDeploymentTeamPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74521,7 +74521,7 @@ func (ec *executionContext) _RemoveSoftwareDeploymentUserPayload(ctx context.Con
 	fields := graphql.CollectFields(ec.OperationContext, sel, removeSoftwareDeploymentUserPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74554,7 +74554,7 @@ func (ec *executionContext) _RemoveSoftwareTeamSystemRolePayload(ctx context.Con
 	fields := graphql.CollectFields(ec.OperationContext, sel, removeSoftwareTeamSystemRolePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74587,7 +74587,7 @@ func (ec *executionContext) _RemoveSoftwareWorkspaceTeamPayload(ctx context.Cont
 	fields := graphql.CollectFields(ec.OperationContext, sel, removeSoftwareWorkspaceTeamPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74620,7 +74620,7 @@ func (ec *executionContext) _RemoveSoftwareWorkspaceUserPayload(ctx context.Cont
 	fields := graphql.CollectFields(ec.OperationContext, sel, removeSoftwareWorkspaceUserPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74653,7 +74653,7 @@ func (ec *executionContext) _RollbackAstroDeployPayload(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, rollbackAstroDeployPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74686,7 +74686,7 @@ func (ec *executionContext) _RotateAstroApiTokenPayload(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, rotateAstroApiTokenPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74719,7 +74719,7 @@ func (ec *executionContext) _SoftwareAirflowImage(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareAirflowImageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74762,7 +74762,7 @@ func (ec *executionContext) _SoftwareAppConfig(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareAppConfigImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74853,7 +74853,7 @@ func (ec *executionContext) _SoftwareAuthConfig(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareAuthConfigImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74901,7 +74901,7 @@ func (ec *executionContext) _SoftwareAuthProvider(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareAuthProviderImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74944,7 +74944,7 @@ func (ec *executionContext) _SoftwareDeployInfo(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareDeployInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74982,7 +74982,7 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareDeploymentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75164,7 +75164,7 @@ func (ec *executionContext) _SoftwareDeploymentConfig(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareDeploymentConfigImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75227,7 +75227,7 @@ func (ec *executionContext) _SoftwareDeploymentConnection(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareDeploymentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75275,7 +75275,7 @@ func (ec *executionContext) _SoftwareDeploymentEdge(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareDeploymentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75313,7 +75313,7 @@ func (ec *executionContext) _SoftwareDeploymentUrl(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareDeploymentUrlImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75351,7 +75351,7 @@ func (ec *executionContext) _SoftwareEmail(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareEmailImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75394,7 +75394,7 @@ func (ec *executionContext) _SoftwareInvite(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareInviteImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75447,7 +75447,7 @@ func (ec *executionContext) _SoftwareInviteConnection(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareInviteConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75495,7 +75495,7 @@ func (ec *executionContext) _SoftwareInviteEdge(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareInviteEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75533,7 +75533,7 @@ func (ec *executionContext) _SoftwareQuery(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareQueryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75650,7 +75650,7 @@ func (ec *executionContext) _SoftwareRoleBinding(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareRoleBindingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75708,7 +75708,7 @@ func (ec *executionContext) _SoftwareRuntimeRelease(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareRuntimeReleaseImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75751,7 +75751,7 @@ func (ec *executionContext) _SoftwareServiceAccount(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareServiceAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75834,7 +75834,7 @@ func (ec *executionContext) _SoftwareServiceAccountConnection(ctx context.Contex
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareServiceAccountConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75882,7 +75882,7 @@ func (ec *executionContext) _SoftwareServiceAccountEdge(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareServiceAccountEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75920,7 +75920,7 @@ func (ec *executionContext) _SoftwareTeam(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareTeamImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -75984,7 +75984,7 @@ func (ec *executionContext) _SoftwareTeamConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareTeamConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76032,7 +76032,7 @@ func (ec *executionContext) _SoftwareTeamEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareTeamEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76075,7 +76075,7 @@ func (ec *executionContext) _SoftwareUser(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareUserImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76153,7 +76153,7 @@ func (ec *executionContext) _SoftwareUserConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareUserConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76201,7 +76201,7 @@ func (ec *executionContext) _SoftwareUserEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareUserEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76244,7 +76244,7 @@ func (ec *executionContext) _SoftwareWorkspace(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareWorkspaceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76358,7 +76358,7 @@ func (ec *executionContext) _SoftwareWorkspaceConnection(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareWorkspaceConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76406,7 +76406,7 @@ func (ec *executionContext) _SoftwareWorkspaceEdge(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareWorkspaceEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76466,7 +76466,7 @@ func (ec *executionContext) _UnadoptSoftwareDeploymentPayload(ctx context.Contex
 	fields := graphql.CollectFields(ec.OperationContext, sel, unadoptSoftwareDeploymentPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76499,7 +76499,7 @@ func (ec *executionContext) _UpdateAstroApiTokenPayload(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateAstroApiTokenPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76532,7 +76532,7 @@ func (ec *executionContext) _UpdateAstroApiTokenRolesPayload(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateAstroApiTokenRolesPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76570,7 +76570,7 @@ func (ec *executionContext) _UpdateAstroClusterPayload(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateAstroClusterPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76603,7 +76603,7 @@ func (ec *executionContext) _UpdateAstroCustomRolePayload(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateAstroCustomRolePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76636,7 +76636,7 @@ func (ec *executionContext) _UpdateAstroDeployPayload(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateAstroDeployPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76669,7 +76669,7 @@ func (ec *executionContext) _UpdateAstroDeploymentHibernationOverridePayload(ctx
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateAstroDeploymentHibernationOverridePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76707,7 +76707,7 @@ func (ec *executionContext) _UpdateAstroDeploymentPayload(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateAstroDeploymentPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76740,7 +76740,7 @@ func (ec *executionContext) _UpdateAstroEnvironmentObjectPayload(ctx context.Con
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateAstroEnvironmentObjectPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76773,7 +76773,7 @@ func (ec *executionContext) _UpdateAstroOrganizationPayload(ctx context.Context,
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateAstroOrganizationPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76806,7 +76806,7 @@ func (ec *executionContext) _UpdateAstroTeamPayload(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateAstroTeamPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76839,7 +76839,7 @@ func (ec *executionContext) _UpdateAstroTeamRolesPayload(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateAstroTeamRolesPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76877,7 +76877,7 @@ func (ec *executionContext) _UpdateAstroUserRolesPayload(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateAstroUserRolesPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76915,7 +76915,7 @@ func (ec *executionContext) _UpdateAstroWorkspacePayload(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateAstroWorkspacePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76948,7 +76948,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentAirflowPayload(ctx context.
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateSoftwareDeploymentAirflowPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -76981,7 +76981,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentImagePayload(ctx context.Co
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateSoftwareDeploymentImagePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77014,7 +77014,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentPayload(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateSoftwareDeploymentPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77047,7 +77047,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentRuntimePayload(ctx context.
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateSoftwareDeploymentRuntimePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77080,7 +77080,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentTeamRolePayload(ctx context
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateSoftwareDeploymentTeamRolePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77113,7 +77113,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentUserRolePayload(ctx context
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateSoftwareDeploymentUserRolePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77146,7 +77146,7 @@ func (ec *executionContext) _UpdateSoftwareWorkspacePayload(ctx context.Context,
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateSoftwareWorkspacePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77179,7 +77179,7 @@ func (ec *executionContext) _UpdateSoftwareWorkspaceTeamRolePayload(ctx context.
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateSoftwareWorkspaceTeamRolePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77212,7 +77212,7 @@ func (ec *executionContext) _UpdateSoftwareWorkspaceUserRolePayload(ctx context.
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateSoftwareWorkspaceUserRolePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77245,7 +77245,7 @@ func (ec *executionContext) _UpgradeLagCount(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, upgradeLagCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77283,7 +77283,7 @@ func (ec *executionContext) _UpgradeReport(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, upgradeReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77331,7 +77331,7 @@ func (ec *executionContext) _UpgradeReportRow(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, upgradeReportRowImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77419,7 +77419,7 @@ func (ec *executionContext) _UpgradeSummary(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, upgradeSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77497,7 +77497,7 @@ func (ec *executionContext) _UpsertSoftwareDeploymentPayload(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, upsertSoftwareDeploymentPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77535,7 +77535,7 @@ func (ec *executionContext) _WorkspaceConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, workspaceConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77583,7 +77583,7 @@ func (ec *executionContext) _WorkspaceEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, workspaceEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77621,7 +77621,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77674,7 +77674,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77722,7 +77722,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77780,7 +77780,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77838,7 +77838,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -77896,7 +77896,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

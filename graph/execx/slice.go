@@ -117,3 +117,17 @@ func MayBlock(sel ast.SelectionSet) bool {
 	b := blocking.Load()
 	return b == nil || mayBlock(b, sel)
 }
+
+// NewDeferredGroup is graphql.NewDeferredGroup for an object whose fields
+// are fields: gqlgen's executor makes one for every object it marshals,
+// computing the object's path (an allocation per level) and a field set
+// and a map that only a @defer'd field uses. When none of fields is
+// deferred, the group is left empty: nothing but len(Defers) is read then.
+func NewDeferredGroup(ctx context.Context, fields []graphql.CollectedField) graphql.DeferredGroup {
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return graphql.NewDeferredGroup(ctx)
+		}
+	}
+	return graphql.DeferredGroup{Context: ctx}
+}

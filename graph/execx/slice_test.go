@@ -90,3 +90,19 @@ func TestMarshalSliceInOrder(t *testing.T) {
 	assert.Equal(t, "internal error", errs[0].Message)
 	assert.Equal(t, ast.Path{ast.PathName("things"), ast.PathIndex(1)}, errs[0].Path)
 }
+
+// An object with no deferred field gets an empty group (nothing to
+// allocate); one with a deferred field gets gqlgen's.
+func TestNewDeferredGroup(t *testing.T) {
+	ctx := graphql.WithFieldContext(context.Background(), &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "x"}}})
+	plain := []graphql.CollectedField{{Field: &ast.Field{Name: "name"}}}
+	g := NewDeferredGroup(ctx, plain)
+	assert.Nil(t, g.Defers)
+	assert.Nil(t, g.FieldSet)
+	assert.Equal(t, ctx, g.Context)
+	deferred := append(plain, graphql.CollectedField{Field: &ast.Field{Name: "owner"}, Deferrables: []*graphql.Deferrable{{Label: "o"}}})
+	g = NewDeferredGroup(ctx, deferred)
+	assert.NotNil(t, g.Defers)
+	assert.NotNil(t, g.FieldSet)
+	assert.Equal(t, ast.Path{ast.PathName("x")}, g.Path)
+}

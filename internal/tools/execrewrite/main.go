@@ -1,7 +1,9 @@
 // Command execrewrite rewrites gqlgen's generated executor so that lists
 // are marshalled by graph/execx.MarshalSlice rather than by gqlgen's
 // MarshalSliceConcurrently, which starts a goroutine per element whatever
-// the elements select (gqlgen offers no option for it). It runs from
+// the elements select, and objects make their @defer group with
+// graph/execx.NewDeferredGroup, which builds nothing when no field is
+// deferred (gqlgen offers no option for either). It runs from
 // graph/generate.go right after gqlgen; its output is deterministic, so
 // the committed code stays what go generate produces.
 //
@@ -15,9 +17,13 @@ import (
 	"os"
 )
 
+// rewrites are the calls replaced, each with its replacement.
+var rewrites = [][2]string{
+	{"graphql.MarshalSliceConcurrently(ctx, len(v), ", "execx.MarshalSlice(ctx, sel, len(v), "},
+	{"deferred := graphql.NewDeferredGroup(ctx)\n", "deferred := execx.NewDeferredGroup(ctx, fields)\n"},
+}
+
 const (
-	from   = "graphql.MarshalSliceConcurrently(ctx, len(v), "
-	to     = "execx.MarshalSlice(ctx, sel, len(v), "
 	anchor = "\t\"github.com/astro-gateway/gateway/graph/model\"\n"
 	imp    = "\t\"github.com/astro-gateway/gateway/graph/execx\"\n" + anchor
 )
@@ -38,14 +44,15 @@ func rewrite(path string) error {
 	if err != nil {
 		return err
 	}
-	n := bytes.Count(src, []byte(from))
-	if n == 0 {
-		if bytes.Contains(src, []byte(to)) {
-			return nil // already rewritten
-		}
-		return fmt.Errorf("%s: no %q: has gqlgen's template changed?", path, from)
+	if bytes.Contains(src, []byte("graph/execx\"")) {
+		return nil // already rewritten
 	}
-	src = bytes.ReplaceAll(src, []byte(from), []byte(to))
+	for _, r := range rewrites {
+		if !bytes.Contains(src, []byte(r[0])) {
+			return fmt.Errorf("%s: no %q: has gqlgen's template changed?", path, r[0])
+		}
+		src = bytes.ReplaceAll(src, []byte(r[0]), []byte(r[1]))
+	}
 	if !bytes.Contains(src, []byte(anchor)) {
 		return fmt.Errorf("%s: no import of graph/model to put graph/execx beside", path)
 	}
