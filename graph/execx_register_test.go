@@ -21,7 +21,7 @@ func TestListsMarshalInOrderWithoutResolvers(t *testing.T) {
 	schema := exec.NewExecutableSchema(exec.Config{}).Schema()
 	nodes := func(query string, path ...string) ast.SelectionSet {
 		t.Helper()
-		doc, errs := gqlparser.LoadQuery(schema, query)
+		doc, errs := gqlparser.LoadQueryWithRules(schema, query, nil)
 		require.Nil(t, errs)
 		sel := doc.Operations[0].SelectionSet
 		for _, name := range path {

@@ -39,7 +39,7 @@ type (
 func selection(t *testing.T, query string) ast.SelectionSet {
 	t.Helper()
 	s := gqlparser.MustLoadSchema(&ast.Source{Input: schema})
-	doc, errs := gqlparser.LoadQuery(s, query)
+	doc, errs := gqlparser.LoadQueryWithRules(s, query, nil)
 	require.Nil(t, errs)
 	things := doc.Operations[0].SelectionSet[0].(*ast.Field)
 	return things.SelectionSet
