@@ -88,10 +88,12 @@ func (g *heavyGate) operations(ctx context.Context, next graphql.OperationHandle
 	responses := next(ctx)
 	return func(ctx context.Context) *graphql.Response {
 		s.enter()
+		last := true // also if responses panics: the slot must not leak
+		defer func() { s.leave(last) }()
 		r := responses(ctx)
 		// A query or mutation answers once; with @defer, until the
 		// response that has no next.
-		s.leave(r == nil || r.HasNext == nil || !*r.HasNext)
+		last = r == nil || r.HasNext == nil || !*r.HasNext
 		return r
 	}
 }

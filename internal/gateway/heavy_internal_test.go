@@ -102,3 +102,72 @@ func TestHeavyGateRefusesWhenContextEnds(t *testing.T) {
 	assert.ErrorIs(t, g.acquire(done), context.Canceled)
 	g.slots.Release(1)
 }
+
+// TestHeavySlotIsGivenBack: a slot comes back after the answer, after a
+// panic while answering, when the context ends before the answer is asked
+// for, and — with @defer — only after the last part.
+func TestHeavySlotIsGivenBack(t *testing.T) {
+	t.Parallel()
+	heavyCtx := func(ctx context.Context) context.Context {
+		oc := &graphql.OperationContext{Operation: &ast.OperationDefinition{Operation: ast.Query}}
+		oc.Stats.SetExtension(cost.ExtensionKey, &cost.Figures{Cost: 10})
+		return graphql.WithOperationContext(ctx, oc)
+	}
+	yes, no := true, false
+	tests := []struct {
+		name string
+		run  func(t *testing.T, g *heavyGate, free func() bool)
+	}{
+		{"after the answer", func(t *testing.T, g *heavyGate, free func() bool) {
+			h := g.operations(heavyCtx(t.Context()), func(context.Context) graphql.ResponseHandler {
+				return graphql.OneShot(&graphql.Response{})
+			})
+			assert.False(t, free(), "held until answered")
+			h(t.Context())
+		}},
+		{"after a panic", func(t *testing.T, g *heavyGate, free func() bool) {
+			h := g.operations(heavyCtx(t.Context()), func(context.Context) graphql.ResponseHandler {
+				return func(context.Context) *graphql.Response { panic("boom") }
+			})
+			assert.Panics(t, func() { h(t.Context()) })
+		}},
+		{"context ended before the answer", func(t *testing.T, g *heavyGate, free func() bool) {
+			ctx, cancel := context.WithCancel(t.Context())
+			g.operations(heavyCtx(ctx), func(context.Context) graphql.ResponseHandler {
+				return graphql.OneShot(&graphql.Response{})
+			})
+			assert.False(t, free())
+			cancel()
+			require.Eventually(t, free, time.Minute, time.Millisecond) // AfterFunc runs in its own goroutine
+		}},
+		{"deferred parts", func(t *testing.T, g *heavyGate, free func() bool) {
+			parts := []*graphql.Response{{HasNext: &yes}, {HasNext: &yes}, {HasNext: &no}}
+			h := g.operations(heavyCtx(t.Context()), func(context.Context) graphql.ResponseHandler {
+				return func(context.Context) *graphql.Response {
+					r := parts[0]
+					parts = parts[1:]
+					return r
+				}
+			})
+			h(t.Context())
+			h(t.Context())
+			assert.False(t, free(), "held while parts follow")
+			h(t.Context())
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := newHeavyGate(config.Limits{HeavyCost: 1, MaxConcurrentHeavy: 1}, &cost.Limit{}, nil)
+			free := func() bool {
+				if g.slots.TryAcquire(1) {
+					g.slots.Release(1)
+					return true
+				}
+				return false
+			}
+			tt.run(t, g, free)
+			assert.True(t, free(), "the slot is back")
+		})
+	}
+}
