@@ -126,26 +126,26 @@ func astroDeployments(ctx context.Context, org string, workspaceIDs, names []str
 	if orderBy != nil {
 		sorts = []string{astroSort(string(orderBy.Field), orderBy.Direction)}
 	}
+	sel := connectionNodeSelection(ctx)
+	summary := astroSummaryOnly(graphql.GetOperationContext(ctx), sel)
 	ds, p, total, err := upstreamPage(p, func(offset, limit int) ([]*astro.Deployment, int, error) {
 		ds, resp, err := c.Deployments.List(ctx, org, &astro.ListDeploymentsOptions{
-			WorkspaceIDs: workspaceIDs, Names: names,
+			WorkspaceIDs: workspaceIDs, Names: names, Summary: summary,
 			ListOptions: astro.ListOptions{Offset: offset, Limit: limit, Sorts: sorts},
 		})
 		if err != nil {
 			return nil, 0, fault.Upstream(fault.Astro, err)
 		}
-		l.PrimeAstroDeployments(ctx, ds)
+		if !summary { // a summary must not stand for the whole deployment
+			l.PrimeAstroDeployments(ctx, ds)
+		}
 		return ds, resp.TotalCount, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	prefetchAstroRelations(ctx, ds, connectionNodeSelection(ctx))
-	nodes := make([]*model.AstroDeployment, len(ds))
-	for i, d := range ds {
-		nodes[i] = convertAstroDeployment(d)
-	}
-	return astroDeploymentConnection(nodes, p, total), nil
+	prefetchAstroRelations(ctx, ds, sel)
+	return astroDeploymentConnection(convertAstroDeployments(ds, summary), p, total), nil
 }
 
 // astroWorkspaceDeployments pages a workspace's deployments through a
@@ -157,9 +157,11 @@ func astroWorkspaceDeployments(ctx context.Context, w *model.AstroWorkspace, pg 
 		return nil, err
 	}
 	l := loader.For(ctx)
+	sel := connectionNodeSelection(ctx)
+	summary := astroSummaryOnly(graphql.GetOperationContext(ctx), sel)
 	ds, p, total, err := upstreamPage(p, func(offset, limit int) ([]*astro.Deployment, int, error) {
 		pg, err := loader.Load(ctx, l.AstroWorkspaceDeployments, loader.AstroPageKey{
-			OrganizationID: w.OrganizationID, WorkspaceID: w.WorkspaceID, Offset: offset, Limit: limit})
+			OrganizationID: w.OrganizationID, WorkspaceID: w.WorkspaceID, Offset: offset, Limit: limit, Summary: summary})
 		if err != nil {
 			return nil, 0, err
 		}
@@ -168,12 +170,8 @@ func astroWorkspaceDeployments(ctx context.Context, w *model.AstroWorkspace, pg 
 	if err != nil {
 		return nil, err
 	}
-	prefetchAstroRelations(ctx, ds, connectionNodeSelection(ctx))
-	nodes := make([]*model.AstroDeployment, len(ds))
-	for i, d := range ds {
-		nodes[i] = convertAstroDeployment(d)
-	}
-	return astroDeploymentConnection(nodes, p, total), nil
+	prefetchAstroRelations(ctx, ds, sel)
+	return astroDeploymentConnection(convertAstroDeployments(ds, summary), p, total), nil
 }
 
 func astroClusters(ctx context.Context, org string, names []string, provider *model.AstroCloudProvider, sorts []model.AstroSort, pg cursors) (*model.AstroClusterConnection, error) {
@@ -311,9 +309,10 @@ func prefetchAstroWorkspaceDeployments(ctx context.Context, ws []*astro.Workspac
 		if err != nil {
 			continue // the field's resolver reports it
 		}
+		summary := astroSummaryOnly(opCtx, connectionNodes(opCtx, f.Selections))
 		keys := make([]loader.AstroPageKey, len(ws))
 		for i, w := range ws {
-			keys[i] = loader.AstroPageKey{OrganizationID: w.OrganizationID, WorkspaceID: w.ID, Offset: p.offset, Limit: upstreamLimit(p.first)}
+			keys[i] = loader.AstroPageKey{OrganizationID: w.OrganizationID, WorkspaceID: w.ID, Offset: p.offset, Limit: upstreamLimit(p.first), Summary: summary}
 		}
 		l.PrefetchAstroWorkspaceDeployments(ctx, keys)
 	}

@@ -67,6 +67,20 @@ func BenchmarkDecoders(b *testing.B) {
 			}
 		}
 	})
+	// What a summary list decodes (ListDeploymentsOptions.Summary): the
+	// same bytes, only SummaryFields kept.
+	b.Run("jsonx-summary", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var p struct {
+				Deployments summaryList `json:"deployments"`
+				pageInfo
+			}
+			if err := jsonx.Unmarshal(body, &p); err != nil || len(p.Deployments) != 100 {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("goccy", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

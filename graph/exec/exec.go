@@ -14,6 +14,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/astro-gateway/gateway/graph/execx"
 	"github.com/astro-gateway/gateway/graph/model"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -78012,7 +78013,7 @@ func (ec *executionContext) unmarshalNAdoptSoftwareDeploymentInput2githubᚗcom�
 }
 
 func (ec *executionContext) marshalNAstroAgentToken2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAgentTokenᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroAgentToken) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroAgentToken2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAgentToken(ctx, sel, v[i])
@@ -78044,7 +78045,7 @@ func (ec *executionContext) marshalNAstroAgentTokenConnection2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNAstroAgentTokenEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAgentTokenEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroAgentTokenEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroAgentTokenEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAgentTokenEdge(ctx, sel, v[i])
@@ -78078,7 +78079,7 @@ func (ec *executionContext) marshalNAstroAgentTokenSort2githubᚗcomᚋastroᚑg
 }
 
 func (ec *executionContext) marshalNAstroAllowedIpAddressRange2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAllowedIPAddressRangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroAllowedIPAddressRange) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroAllowedIpAddressRange2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAllowedIPAddressRange(ctx, sel, v[i])
@@ -78110,7 +78111,7 @@ func (ec *executionContext) marshalNAstroAllowedIpAddressRangeConnection2ᚖgith
 }
 
 func (ec *executionContext) marshalNAstroAllowedIpAddressRangeEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAllowedIPAddressRangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroAllowedIPAddressRangeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroAllowedIpAddressRangeEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAllowedIPAddressRangeEdge(ctx, sel, v[i])
@@ -78144,7 +78145,7 @@ func (ec *executionContext) marshalNAstroAllowedIpAddressRangeSort2githubᚗcom�
 }
 
 func (ec *executionContext) marshalNAstroApiToken2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAPITokenᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroAPIToken) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroApiToken2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAPIToken(ctx, sel, v[i])
@@ -78176,7 +78177,7 @@ func (ec *executionContext) marshalNAstroApiTokenConnection2ᚖgithubᚗcomᚋas
 }
 
 func (ec *executionContext) marshalNAstroApiTokenEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAPITokenEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroAPITokenEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroApiTokenEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAPITokenEdge(ctx, sel, v[i])
@@ -78210,7 +78211,7 @@ func (ec *executionContext) marshalNAstroApiTokenEntityType2githubᚗcomᚋastro
 }
 
 func (ec *executionContext) marshalNAstroApiTokenRole2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAPITokenRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroAPITokenRole) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroApiTokenRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAPITokenRole(ctx, sel, v[i])
@@ -78291,7 +78292,7 @@ func (ec *executionContext) marshalNAstroCloudProvider2githubᚗcomᚋastroᚑga
 }
 
 func (ec *executionContext) marshalNAstroCluster2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroClusterᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroCluster) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroCluster2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroCluster(ctx, sel, v[i])
@@ -78328,7 +78329,7 @@ func (ec *executionContext) unmarshalNAstroClusterCreateSpec2ᚖgithubᚗcomᚋa
 }
 
 func (ec *executionContext) marshalNAstroClusterEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroClusterEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroClusterEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroClusterEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroClusterEdge(ctx, sel, v[i])
@@ -78360,7 +78361,7 @@ func (ec *executionContext) marshalNAstroClusterHealthDetail2ᚖgithubᚗcomᚋa
 }
 
 func (ec *executionContext) marshalNAstroClusterOptions2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroClusterOptionsᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroClusterOptions) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroClusterOptions2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroClusterOptions(ctx, sel, v[i])
@@ -78426,7 +78427,7 @@ func (ec *executionContext) unmarshalNAstroClusterUpdateSpec2ᚖgithubᚗcomᚋa
 }
 
 func (ec *executionContext) marshalNAstroConnectionAuthTypeParameter2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroConnectionAuthTypeParameterᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroConnectionAuthTypeParameter) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroConnectionAuthTypeParameter2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroConnectionAuthTypeParameter(ctx, sel, v[i])
@@ -78450,7 +78451,7 @@ func (ec *executionContext) marshalNAstroConnectionAuthTypeParameter2ᚖgithub�
 }
 
 func (ec *executionContext) marshalNAstroCustomRole2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroCustomRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroCustomRole) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroCustomRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroCustomRole(ctx, sel, v[i])
@@ -78484,7 +78485,7 @@ func (ec *executionContext) marshalNAstroCustomRoleScopeType2githubᚗcomᚋastr
 }
 
 func (ec *executionContext) marshalNAstroDagRoleBinding2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDagRoleBindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroDagRoleBinding) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroDagRoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDagRoleBinding(ctx, sel, v[i])
@@ -78513,7 +78514,7 @@ func (ec *executionContext) unmarshalNAstroDagRoleInput2ᚖgithubᚗcomᚋastro�
 }
 
 func (ec *executionContext) marshalNAstroDefaultRole2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDefaultRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroDefaultRole) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroDefaultRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDefaultRole(ctx, sel, v[i])
@@ -78537,7 +78538,7 @@ func (ec *executionContext) marshalNAstroDefaultRole2ᚖgithubᚗcomᚋastroᚑg
 }
 
 func (ec *executionContext) marshalNAstroDeploy2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDeployᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroDeploy) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroDeploy2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDeploy(ctx, sel, v[i])
@@ -78577,7 +78578,7 @@ func (ec *executionContext) marshalNAstroDeployConnection2ᚖgithubᚗcomᚋastr
 }
 
 func (ec *executionContext) marshalNAstroDeployEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDeployEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroDeployEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroDeployEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDeployEdge(ctx, sel, v[i])
@@ -78611,7 +78612,7 @@ func (ec *executionContext) marshalNAstroDeployType2githubᚗcomᚋastroᚑgatew
 }
 
 func (ec *executionContext) marshalNAstroDeployment2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDeploymentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroDeployment) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroDeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDeployment(ctx, sel, v[i])
@@ -78648,7 +78649,7 @@ func (ec *executionContext) unmarshalNAstroDeploymentCreateSpec2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNAstroDeploymentEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDeploymentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroDeploymentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroDeploymentEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDeploymentEdge(ctx, sel, v[i])
@@ -78725,7 +78726,7 @@ func (ec *executionContext) marshalNAstroDeploymentOrderField2githubᚗcomᚋast
 }
 
 func (ec *executionContext) marshalNAstroDeploymentRoleBinding2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDeploymentRoleBindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroDeploymentRoleBinding) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroDeploymentRoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDeploymentRoleBinding(ctx, sel, v[i])
@@ -78759,7 +78760,7 @@ func (ec *executionContext) unmarshalNAstroDeploymentUpdateSpec2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNAstroEnvironmentObject2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObjectᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroEnvironmentObject) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroEnvironmentObject2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObject(ctx, sel, v[i])
@@ -78791,7 +78792,7 @@ func (ec *executionContext) marshalNAstroEnvironmentObjectConnection2ᚖgithub�
 }
 
 func (ec *executionContext) marshalNAstroEnvironmentObjectEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObjectEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroEnvironmentObjectEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroEnvironmentObjectEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObjectEdge(ctx, sel, v[i])
@@ -78815,7 +78816,7 @@ func (ec *executionContext) marshalNAstroEnvironmentObjectEdge2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNAstroEnvironmentObjectExcludeLink2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObjectExcludeLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroEnvironmentObjectExcludeLink) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroEnvironmentObjectExcludeLink2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObjectExcludeLink(ctx, sel, v[i])
@@ -78839,7 +78840,7 @@ func (ec *executionContext) marshalNAstroEnvironmentObjectExcludeLink2ᚖgithub�
 }
 
 func (ec *executionContext) marshalNAstroEnvironmentObjectLink2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObjectLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroEnvironmentObjectLink) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroEnvironmentObjectLink2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObjectLink(ctx, sel, v[i])
@@ -78903,7 +78904,7 @@ func (ec *executionContext) marshalNAstroExecutor2githubᚗcomᚋastroᚑgateway
 }
 
 func (ec *executionContext) marshalNAstroFeatureFlag2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroFeatureFlagᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroFeatureFlag) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroFeatureFlag2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroFeatureFlag(ctx, sel, v[i])
@@ -78986,7 +78987,7 @@ func (ec *executionContext) marshalNAstroInvite2ᚖgithubᚗcomᚋastroᚑgatewa
 }
 
 func (ec *executionContext) marshalNAstroLogEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroLogEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroLogEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroLogEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroLogEdge(ctx, sel, v[i])
@@ -79010,7 +79011,7 @@ func (ec *executionContext) marshalNAstroLogEdge2ᚖgithubᚗcomᚋastroᚑgatew
 }
 
 func (ec *executionContext) marshalNAstroLogEntry2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroLogEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroLogEntry) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroLogEntry2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroLogEntry(ctx, sel, v[i])
@@ -79058,7 +79059,7 @@ func (ec *executionContext) unmarshalNAstroLogSource2ᚕgithubᚗcomᚋastroᚑg
 }
 
 func (ec *executionContext) marshalNAstroLogSource2ᚕgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroLogSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AstroLogSource) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroLogSource2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroLogSource(ctx, sel, v[i])
@@ -79128,7 +79129,7 @@ func (ec *executionContext) unmarshalNAstroNodePoolUpdateInput2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNAstroOrganization2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroOrganization) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroOrganization2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroOrganization(ctx, sel, v[i])
@@ -79160,7 +79161,7 @@ func (ec *executionContext) marshalNAstroOrganizationConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNAstroOrganizationEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroOrganizationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroOrganizationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroOrganizationEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroOrganizationEdge(ctx, sel, v[i])
@@ -79194,7 +79195,7 @@ func (ec *executionContext) marshalNAstroOrganizationRole2githubᚗcomᚋastro�
 }
 
 func (ec *executionContext) marshalNAstroPermission2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroPermissionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroPermission) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroPermission2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroPermission(ctx, sel, v[i])
@@ -79218,7 +79219,7 @@ func (ec *executionContext) marshalNAstroPermission2ᚖgithubᚗcomᚋastroᚑga
 }
 
 func (ec *executionContext) marshalNAstroPermissionGroup2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroPermissionGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroPermissionGroup) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroPermissionGroup2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroPermissionGroup(ctx, sel, v[i])
@@ -79260,7 +79261,7 @@ func (ec *executionContext) marshalNAstroProductPlan2ᚖgithubᚗcomᚋastroᚑg
 }
 
 func (ec *executionContext) marshalNAstroProviderInstanceType2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroProviderInstanceTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroProviderInstanceType) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroProviderInstanceType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroProviderInstanceType(ctx, sel, v[i])
@@ -79284,7 +79285,7 @@ func (ec *executionContext) marshalNAstroProviderInstanceType2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNAstroProviderRegion2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroProviderRegionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroProviderRegion) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroProviderRegion2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroProviderRegion(ctx, sel, v[i])
@@ -79340,7 +79341,7 @@ func (ec *executionContext) marshalNAstroRoleConnection2ᚖgithubᚗcomᚋastro�
 }
 
 func (ec *executionContext) marshalNAstroRoleEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroRoleEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroRoleEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroRoleEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroRoleEdge(ctx, sel, v[i])
@@ -79374,7 +79375,7 @@ func (ec *executionContext) marshalNAstroRoleSort2githubᚗcomᚋastroᚑgateway
 }
 
 func (ec *executionContext) marshalNAstroRoleTemplate2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroRoleTemplateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroRoleTemplate) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroRoleTemplate2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroRoleTemplate(ctx, sel, v[i])
@@ -79398,7 +79399,7 @@ func (ec *executionContext) marshalNAstroRoleTemplate2ᚖgithubᚗcomᚋastroᚑ
 }
 
 func (ec *executionContext) marshalNAstroRuntimeRelease2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroRuntimeReleaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroRuntimeRelease) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroRuntimeRelease2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroRuntimeRelease(ctx, sel, v[i])
@@ -79422,7 +79423,7 @@ func (ec *executionContext) marshalNAstroRuntimeRelease2ᚖgithubᚗcomᚋastro�
 }
 
 func (ec *executionContext) marshalNAstroSchedulerMachine2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroSchedulerMachineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroSchedulerMachine) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroSchedulerMachine2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroSchedulerMachine(ctx, sel, v[i])
@@ -79456,7 +79457,7 @@ func (ec *executionContext) marshalNAstroSchedulerSize2githubᚗcomᚋastroᚑga
 }
 
 func (ec *executionContext) marshalNAstroSelfInvite2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroSelfInviteᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroSelfInvite) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroSelfInvite2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroSelfInvite(ctx, sel, v[i])
@@ -79480,7 +79481,7 @@ func (ec *executionContext) marshalNAstroSelfInvite2ᚖgithubᚗcomᚋastroᚑga
 }
 
 func (ec *executionContext) marshalNAstroSelfRole2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroSelfRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroSelfRole) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroSelfRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroSelfRole(ctx, sel, v[i])
@@ -79538,7 +79539,7 @@ func (ec *executionContext) marshalNAstroSubjectRoles2ᚖgithubᚗcomᚋastroᚑ
 }
 
 func (ec *executionContext) marshalNAstroTeam2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroTeamᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroTeam) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroTeam2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroTeam(ctx, sel, v[i])
@@ -79570,7 +79571,7 @@ func (ec *executionContext) marshalNAstroTeamConnection2ᚖgithubᚗcomᚋastro�
 }
 
 func (ec *executionContext) marshalNAstroTeamEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroTeamEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroTeamEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroTeamEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroTeamEdge(ctx, sel, v[i])
@@ -79594,7 +79595,7 @@ func (ec *executionContext) marshalNAstroTeamEdge2ᚖgithubᚗcomᚋastroᚑgate
 }
 
 func (ec *executionContext) marshalNAstroTeamMember2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroTeamMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroTeamMember) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroTeamMember2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroTeamMember(ctx, sel, v[i])
@@ -79626,7 +79627,7 @@ func (ec *executionContext) marshalNAstroTeamMemberConnection2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNAstroTeamMemberEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroTeamMemberEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroTeamMemberEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroTeamMemberEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroTeamMemberEdge(ctx, sel, v[i])
@@ -79670,7 +79671,7 @@ func (ec *executionContext) marshalNAstroTeamSort2githubᚗcomᚋastroᚑgateway
 }
 
 func (ec *executionContext) marshalNAstroUser2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroUser) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroUser(ctx, sel, v[i])
@@ -79702,7 +79703,7 @@ func (ec *executionContext) marshalNAstroUserConnection2ᚖgithubᚗcomᚋastro�
 }
 
 func (ec *executionContext) marshalNAstroUserEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroUserEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroUserEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroUserEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroUserEdge(ctx, sel, v[i])
@@ -79736,7 +79737,7 @@ func (ec *executionContext) marshalNAstroUserSort2githubᚗcomᚋastroᚑgateway
 }
 
 func (ec *executionContext) marshalNAstroUserTeam2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroUserTeamᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroUserTeam) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroUserTeam2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroUserTeam(ctx, sel, v[i])
@@ -79768,7 +79769,7 @@ func (ec *executionContext) marshalNAstroUserTeamConnection2ᚖgithubᚗcomᚋas
 }
 
 func (ec *executionContext) marshalNAstroUserTeamEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroUserTeamEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroUserTeamEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroUserTeamEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroUserTeamEdge(ctx, sel, v[i])
@@ -79792,7 +79793,7 @@ func (ec *executionContext) marshalNAstroUserTeamEdge2ᚖgithubᚗcomᚋastroᚑ
 }
 
 func (ec *executionContext) marshalNAstroWorkerMachine2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroWorkerMachineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroWorkerMachine) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroWorkerMachine2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroWorkerMachine(ctx, sel, v[i])
@@ -79837,7 +79838,7 @@ func (ec *executionContext) marshalNAstroWorkloadIdentityOption2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNAstroWorkspace2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroWorkspaceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroWorkspace) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroWorkspace(ctx, sel, v[i])
@@ -79869,7 +79870,7 @@ func (ec *executionContext) marshalNAstroWorkspaceConnection2ᚖgithubᚗcomᚋa
 }
 
 func (ec *executionContext) marshalNAstroWorkspaceEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroWorkspaceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroWorkspaceEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroWorkspaceEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroWorkspaceEdge(ctx, sel, v[i])
@@ -79903,7 +79904,7 @@ func (ec *executionContext) marshalNAstroWorkspaceRole2githubᚗcomᚋastroᚑga
 }
 
 func (ec *executionContext) marshalNAstroWorkspaceRoleBinding2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroWorkspaceRoleBindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AstroWorkspaceRoleBinding) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroWorkspaceRoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroWorkspaceRoleBinding(ctx, sel, v[i])
@@ -80129,7 +80130,7 @@ func (ec *executionContext) marshalNDeployment2githubᚗcomᚋastroᚑgatewayᚋ
 }
 
 func (ec *executionContext) marshalNDeployment2ᚕgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Deployment) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDeployment2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeployment(ctx, sel, v[i])
@@ -80153,7 +80154,7 @@ func (ec *executionContext) marshalNDeploymentConnection2ᚖgithubᚗcomᚋastro
 }
 
 func (ec *executionContext) marshalNDeploymentEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DeploymentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDeploymentEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentEdge(ctx, sel, v[i])
@@ -80177,7 +80178,7 @@ func (ec *executionContext) marshalNDeploymentEdge2ᚖgithubᚗcomᚋastroᚑgat
 }
 
 func (ec *executionContext) marshalNDeploymentLogLine2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentLogLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DeploymentLogLine) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDeploymentLogLine2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentLogLine(ctx, sel, v[i])
@@ -80229,7 +80230,7 @@ func (ec *executionContext) marshalNDeploymentReportGroup2githubᚗcomᚋastro�
 }
 
 func (ec *executionContext) marshalNDeploymentReportRow2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentReportRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DeploymentReportRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDeploymentReportRow2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentReportRow(ctx, sel, v[i])
@@ -80263,7 +80264,7 @@ func (ec *executionContext) marshalNDeploymentStatus2githubᚗcomᚋastroᚑgate
 }
 
 func (ec *executionContext) marshalNDeploymentStatusCount2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatusCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DeploymentStatusCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDeploymentStatusCount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatusCount(ctx, sel, v[i])
@@ -80305,7 +80306,7 @@ func (ec *executionContext) unmarshalNFinalizeAstroDeployInput2githubᚗcomᚋas
 }
 
 func (ec *executionContext) marshalNFleetBackend2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐFleetBackendᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FleetBackend) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFleetBackend2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐFleetBackend(ctx, sel, v[i])
@@ -80457,7 +80458,7 @@ func (ec *executionContext) marshalNLogSource2githubᚗcomᚋastroᚑgatewayᚋg
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
@@ -80543,7 +80544,7 @@ func (ec *executionContext) marshalNSoftwareAirflowImage2ᚖgithubᚗcomᚋastro
 }
 
 func (ec *executionContext) marshalNSoftwareAuthProvider2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareAuthProviderᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareAuthProvider) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSoftwareAuthProvider2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareAuthProvider(ctx, sel, v[i])
@@ -80577,7 +80578,7 @@ func (ec *executionContext) marshalNSoftwareDagDeploymentType2githubᚗcomᚋast
 }
 
 func (ec *executionContext) marshalNSoftwareDeployment2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeploymentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareDeployment) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSoftwareDeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeployment(ctx, sel, v[i])
@@ -80609,7 +80610,7 @@ func (ec *executionContext) marshalNSoftwareDeploymentConnection2ᚖgithubᚗcom
 }
 
 func (ec *executionContext) marshalNSoftwareDeploymentEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeploymentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareDeploymentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSoftwareDeploymentEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeploymentEdge(ctx, sel, v[i])
@@ -80659,7 +80660,7 @@ func (ec *executionContext) marshalNSoftwareExecutor2githubᚗcomᚋastroᚑgate
 }
 
 func (ec *executionContext) marshalNSoftwareInvite2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareInviteᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareInvite) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSoftwareInvite2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareInvite(ctx, sel, v[i])
@@ -80691,7 +80692,7 @@ func (ec *executionContext) marshalNSoftwareInviteConnection2ᚖgithubᚗcomᚋa
 }
 
 func (ec *executionContext) marshalNSoftwareInviteEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareInviteEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareInviteEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSoftwareInviteEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareInviteEdge(ctx, sel, v[i])
@@ -80741,7 +80742,7 @@ func (ec *executionContext) marshalNSoftwareRuntimeRelease2ᚖgithubᚗcomᚋast
 }
 
 func (ec *executionContext) marshalNSoftwareServiceAccount2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareServiceAccount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSoftwareServiceAccount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccount(ctx, sel, v[i])
@@ -80773,7 +80774,7 @@ func (ec *executionContext) marshalNSoftwareServiceAccountConnection2ᚖgithub�
 }
 
 func (ec *executionContext) marshalNSoftwareServiceAccountEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccountEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareServiceAccountEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSoftwareServiceAccountEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareServiceAccountEdge(ctx, sel, v[i])
@@ -80797,7 +80798,7 @@ func (ec *executionContext) marshalNSoftwareServiceAccountEdge2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNSoftwareTeam2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeamᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareTeam) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSoftwareTeam2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeam(ctx, sel, v[i])
@@ -80829,7 +80830,7 @@ func (ec *executionContext) marshalNSoftwareTeamConnection2ᚖgithubᚗcomᚋast
 }
 
 func (ec *executionContext) marshalNSoftwareTeamEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeamEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareTeamEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSoftwareTeamEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareTeamEdge(ctx, sel, v[i])
@@ -80853,7 +80854,7 @@ func (ec *executionContext) marshalNSoftwareTeamEdge2ᚖgithubᚗcomᚋastroᚑg
 }
 
 func (ec *executionContext) marshalNSoftwareUser2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareUser) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSoftwareUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUser(ctx, sel, v[i])
@@ -80885,7 +80886,7 @@ func (ec *executionContext) marshalNSoftwareUserConnection2ᚖgithubᚗcomᚋast
 }
 
 func (ec *executionContext) marshalNSoftwareUserEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUserEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareUserEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSoftwareUserEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUserEdge(ctx, sel, v[i])
@@ -80909,7 +80910,7 @@ func (ec *executionContext) marshalNSoftwareUserEdge2ᚖgithubᚗcomᚋastroᚑg
 }
 
 func (ec *executionContext) marshalNSoftwareWorkspace2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareWorkspaceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareWorkspace) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSoftwareWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareWorkspace(ctx, sel, v[i])
@@ -80941,7 +80942,7 @@ func (ec *executionContext) marshalNSoftwareWorkspaceConnection2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNSoftwareWorkspaceEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareWorkspaceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareWorkspaceEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSoftwareWorkspaceEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareWorkspaceEdge(ctx, sel, v[i])
@@ -81137,7 +81138,7 @@ func (ec *executionContext) unmarshalNUpdateSoftwareWorkspaceUserRoleInput2githu
 }
 
 func (ec *executionContext) marshalNUpgradeLagCount2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeLagCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UpgradeLagCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUpgradeLagCount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeLagCount(ctx, sel, v[i])
@@ -81169,7 +81170,7 @@ func (ec *executionContext) marshalNUpgradeReport2ᚖgithubᚗcomᚋastroᚑgate
 }
 
 func (ec *executionContext) marshalNUpgradeReportRow2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeReportRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UpgradeReportRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUpgradeReportRow2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeReportRow(ctx, sel, v[i])
@@ -81193,7 +81194,7 @@ func (ec *executionContext) marshalNUpgradeReportRow2ᚖgithubᚗcomᚋastroᚑg
 }
 
 func (ec *executionContext) marshalNUpgradeSummary2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UpgradeSummary) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUpgradeSummary2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐUpgradeSummary(ctx, sel, v[i])
@@ -81240,7 +81241,7 @@ func (ec *executionContext) marshalNWorkspace2githubᚗcomᚋastroᚑgatewayᚋg
 }
 
 func (ec *executionContext) marshalNWorkspace2ᚕgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐWorkspaceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Workspace) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWorkspace2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐWorkspace(ctx, sel, v[i])
@@ -81264,7 +81265,7 @@ func (ec *executionContext) marshalNWorkspaceConnection2ᚖgithubᚗcomᚋastro�
 }
 
 func (ec *executionContext) marshalNWorkspaceEdge2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐWorkspaceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.WorkspaceEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWorkspaceEdge2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐWorkspaceEdge(ctx, sel, v[i])
@@ -81292,7 +81293,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -81336,7 +81337,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -81364,7 +81365,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -81392,7 +81393,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -81506,7 +81507,7 @@ func (ec *executionContext) marshalOAstroAgentTokenSort2ᚕgithubᚗcomᚋastro�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroAgentTokenSort2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAgentTokenSort(ctx, sel, v[i])
@@ -81542,7 +81543,7 @@ func (ec *executionContext) marshalOAstroAllowedIpAddressRangeSort2ᚕgithubᚗc
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroAllowedIpAddressRangeSort2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAllowedIPAddressRangeSort(ctx, sel, v[i])
@@ -81633,7 +81634,7 @@ func (ec *executionContext) marshalOAstroApiTokenSort2ᚕgithubᚗcomᚋastroᚑ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroApiTokenSort2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAPITokenSort(ctx, sel, v[i])
@@ -81707,7 +81708,7 @@ func (ec *executionContext) marshalOAstroClusterHealthDetail2ᚕᚖgithubᚗcom�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroClusterHealthDetail2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroClusterHealthDetail(ctx, sel, v[i])
@@ -81756,7 +81757,7 @@ func (ec *executionContext) marshalOAstroClusterTag2ᚕᚖgithubᚗcomᚋastro�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroClusterTag2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroClusterTag(ctx, sel, v[i])
@@ -81900,7 +81901,7 @@ func (ec *executionContext) marshalOAstroDeployBundle2ᚕᚖgithubᚗcomᚋastro
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroDeployBundle2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDeployBundle(ctx, sel, v[i])
@@ -81973,7 +81974,7 @@ func (ec *executionContext) marshalOAstroDeploymentEnvironmentVariable2ᚕᚖgit
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroDeploymentEnvironmentVariable2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDeploymentEnvironmentVariable(ctx, sel, v[i])
@@ -82123,7 +82124,7 @@ func (ec *executionContext) marshalOAstroEnvironmentObjectSort2ᚕgithubᚗcom�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroEnvironmentObjectSort2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObjectSort(ctx, sel, v[i])
@@ -82244,7 +82245,7 @@ func (ec *executionContext) marshalOAstroHibernationSchedule2ᚕᚖgithubᚗcom�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroHibernationSchedule2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroHibernationSchedule(ctx, sel, v[i])
@@ -82407,7 +82408,7 @@ func (ec *executionContext) marshalOAstroManagedDomain2ᚕᚖgithubᚗcomᚋastr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroManagedDomain2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroManagedDomain(ctx, sel, v[i])
@@ -82504,7 +82505,7 @@ func (ec *executionContext) marshalOAstroNodePool2ᚕᚖgithubᚗcomᚋastroᚑg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroNodePool2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroNodePool(ctx, sel, v[i])
@@ -82597,7 +82598,7 @@ func (ec *executionContext) marshalOAstroPermissionScopeType2ᚕgithubᚗcomᚋa
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroPermissionScopeType2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroPermissionScopeType(ctx, sel, v[i])
@@ -82632,7 +82633,7 @@ func (ec *executionContext) marshalOAstroProductPlan2ᚕᚖgithubᚗcomᚋastro�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroProductPlan2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroProductPlan(ctx, sel, v[i])
@@ -82706,7 +82707,7 @@ func (ec *executionContext) marshalOAstroRoleSort2ᚕgithubᚗcomᚋastroᚑgate
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroRoleSort2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroRoleSort(ctx, sel, v[i])
@@ -82773,7 +82774,7 @@ func (ec *executionContext) marshalOAstroSort2ᚕgithubᚗcomᚋastroᚑgateway�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroSort2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroSort(ctx, sel, v[i])
@@ -82831,7 +82832,7 @@ func (ec *executionContext) marshalOAstroTeamMemberSort2ᚕgithubᚗcomᚋastro�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroTeamMemberSort2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroTeamMemberSort(ctx, sel, v[i])
@@ -82867,7 +82868,7 @@ func (ec *executionContext) marshalOAstroTeamSort2ᚕgithubᚗcomᚋastroᚑgate
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroTeamSort2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroTeamSort(ctx, sel, v[i])
@@ -82910,7 +82911,7 @@ func (ec *executionContext) marshalOAstroUserSort2ᚕgithubᚗcomᚋastroᚑgate
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroUserSort2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroUserSort(ctx, sel, v[i])
@@ -82960,7 +82961,7 @@ func (ec *executionContext) marshalOAstroWorkerQueue2ᚕᚖgithubᚗcomᚋastro�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroWorkerQueue2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroWorkerQueue(ctx, sel, v[i])
@@ -82996,7 +82997,7 @@ func (ec *executionContext) marshalOAstroWorkloadIdentityOption2ᚕᚖgithubᚗc
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAstroWorkloadIdentityOption2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroWorkloadIdentityOption(ctx, sel, v[i])
@@ -83363,7 +83364,7 @@ func (ec *executionContext) marshalODeploymentStatus2ᚕgithubᚗcomᚋastroᚑg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDeploymentStatus2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx, sel, v[i])
@@ -83517,7 +83518,7 @@ func (ec *executionContext) marshalOLogSource2ᚕgithubᚗcomᚋastroᚑgateway�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLogSource2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐLogSource(ctx, sel, v[i])
@@ -83576,7 +83577,7 @@ func (ec *executionContext) marshalOPlatform2ᚕgithubᚗcomᚋastroᚑgateway�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, sel, v[i])
@@ -83651,7 +83652,7 @@ func (ec *executionContext) marshalOSoftwareAirflowImage2ᚕᚖgithubᚗcomᚋas
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSoftwareAirflowImage2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareAirflowImage(ctx, sel, v[i])
@@ -83729,7 +83730,7 @@ func (ec *executionContext) marshalOSoftwareDeploymentUrl2ᚕᚖgithubᚗcomᚋa
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSoftwareDeploymentUrl2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareDeploymentURL(ctx, sel, v[i])
@@ -83748,7 +83749,7 @@ func (ec *executionContext) marshalOSoftwareEmail2ᚕᚖgithubᚗcomᚋastroᚑg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSoftwareEmail2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareEmail(ctx, sel, v[i])
@@ -83806,7 +83807,7 @@ func (ec *executionContext) marshalOSoftwareRuntimeRelease2ᚕᚖgithubᚗcomᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSoftwareRuntimeRelease2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRuntimeRelease(ctx, sel, v[i])
@@ -83839,7 +83840,7 @@ func (ec *executionContext) marshalOSoftwareUser2ᚕᚖgithubᚗcomᚋastroᚑga
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSoftwareUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareUser(ctx, sel, v[i])
@@ -84128,7 +84129,7 @@ func (ec *executionContext) marshalOVersionLag2ᚕgithubᚗcomᚋastroᚑgateway
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNVersionLag2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐVersionLag(ctx, sel, v[i])
@@ -84155,7 +84156,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -84174,7 +84175,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -84193,7 +84194,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -84212,7 +84213,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

@@ -12,10 +12,12 @@ import (
 )
 
 // AstroPageKey asks for one page of a workspace's deployments, in the API's
-// default order (creation time, then id).
+// default order (creation time, then id); by their summaries only
+// (astro.ListDeploymentsOptions.Summary) when Summary is set.
 type AstroPageKey struct {
 	OrganizationID, WorkspaceID string
 	Offset, Limit               int
+	Summary                     bool
 }
 
 // AstroPage is a page of a list and the list's total length.
@@ -43,38 +45,50 @@ func (l *Loaders) batchAstroWorkspaceDeployments(ctx context.Context, keys []Ast
 	if err != nil {
 		return fill[*AstroPage[*astro.Deployment]](len(keys), err)
 	}
-	type wsKey struct{ org, ws string }
-	orgWorkspaces := map[string][]string{}
+	// Summaries and whole deployments are read apart: a summary must not
+	// stand for a whole deployment.
+	type orgKey struct {
+		org     string
+		summary bool
+	}
+	type wsKey struct {
+		orgKey
+		ws string
+	}
+	orgWorkspaces := map[orgKey][]string{}
 	seen := map[wsKey]bool{}
 	for _, k := range keys {
-		if w := (wsKey{k.OrganizationID, k.WorkspaceID}); !seen[w] {
+		o := orgKey{k.OrganizationID, k.Summary}
+		if w := (wsKey{o, k.WorkspaceID}); !seen[w] {
 			seen[w] = true
-			orgWorkspaces[k.OrganizationID] = append(orgWorkspaces[k.OrganizationID], k.WorkspaceID)
+			orgWorkspaces[o] = append(orgWorkspaces[o], k.WorkspaceID)
 		}
 	}
 	out := make([]*dataloader.Result[*AstroPage[*astro.Deployment]], len(keys))
 	lists := map[wsKey][]*astro.Deployment{}
-	failed := map[string]error{}
+	failed := map[orgKey]error{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for i, k := range keys {
-		if len(orgWorkspaces[k.OrganizationID]) > 1 {
+		if len(orgWorkspaces[orgKey{k.OrganizationID, k.Summary}]) > 1 {
 			continue
 		}
 		// The only workspace of its organization in this batch: its page.
 		wg.Go(func() {
 			ds, resp, err := c.Deployments.List(ctx, k.OrganizationID, &astro.ListDeploymentsOptions{
-				WorkspaceIDs: []string{k.WorkspaceID}, ListOptions: astro.ListOptions{Offset: k.Offset, Limit: max(k.Limit, 1)},
+				WorkspaceIDs: []string{k.WorkspaceID}, Summary: k.Summary, ListOptions: astro.ListOptions{Offset: k.Offset, Limit: max(k.Limit, 1)},
 			})
 			if err != nil {
 				out[i] = &dataloader.Result[*AstroPage[*astro.Deployment]]{Error: fault.Upstream(fault.Astro, err)}
 				return
 			}
-			l.PrimeAstroDeployments(ctx, ds)
+			if !k.Summary {
+				l.PrimeAstroDeployments(ctx, ds)
+			}
 			out[i] = &dataloader.Result[*AstroPage[*astro.Deployment]]{Data: &AstroPage[*astro.Deployment]{Items: ds[:min(len(ds), k.Limit)], Total: resp.TotalCount}}
 		})
 	}
-	for org, wss := range orgWorkspaces {
+	for o, wss := range orgWorkspaces {
 		if len(wss) < 2 {
 			continue
 		}
@@ -83,18 +97,18 @@ func (l *Loaders) batchAstroWorkspaceDeployments(ctx context.Context, keys []Ast
 		for start := 0; start < len(wss); start += listChunk {
 			chunk := wss[start:min(start+listChunk, len(wss))]
 			wg.Go(func() {
-				all, err := listAllDeployments(ctx, c, org, chunk)
-				if err == nil {
+				all, err := listAllDeployments(ctx, c, o.org, chunk, o.summary)
+				if err == nil && !o.summary {
 					l.PrimeAstroDeployments(ctx, all)
 				}
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {
-					failed[org] = fault.Upstream(fault.Astro, err)
+					failed[o] = fault.Upstream(fault.Astro, err)
 					return
 				}
 				for _, d := range all {
-					w := wsKey{org, d.WorkspaceID}
+					w := wsKey{o, d.WorkspaceID}
 					lists[w] = append(lists[w], d)
 				}
 			})
@@ -105,11 +119,12 @@ func (l *Loaders) batchAstroWorkspaceDeployments(ctx context.Context, keys []Ast
 		if out[i] != nil {
 			continue
 		}
-		if err := failed[k.OrganizationID]; err != nil {
+		o := orgKey{k.OrganizationID, k.Summary}
+		if err := failed[o]; err != nil {
 			out[i] = &dataloader.Result[*AstroPage[*astro.Deployment]]{Error: err}
 			continue
 		}
-		ds := lists[wsKey{k.OrganizationID, k.WorkspaceID}]
+		ds := lists[wsKey{o, k.WorkspaceID}]
 		lo := min(k.Offset, len(ds))
 		hi := lo + min(k.Limit, len(ds)-lo)
 		out[i] = &dataloader.Result[*AstroPage[*astro.Deployment]]{Data: &AstroPage[*astro.Deployment]{Items: ds[lo:hi:hi], Total: len(ds)}}
@@ -136,11 +151,11 @@ func (l *Loaders) PrefetchAstroWorkspaceDeployments(ctx context.Context, keys []
 
 // listAllDeployments reads every deployment of the workspaces, in the API's
 // default order, page after page until the reported total.
-func listAllDeployments(ctx context.Context, c *astro.Client, org string, workspaces []string) ([]*astro.Deployment, error) {
+func listAllDeployments(ctx context.Context, c *astro.Client, org string, workspaces []string, summary bool) ([]*astro.Deployment, error) {
 	var all []*astro.Deployment
 	for {
 		ds, resp, err := c.Deployments.List(ctx, org, &astro.ListDeploymentsOptions{
-			WorkspaceIDs: workspaces, ListOptions: astro.ListOptions{Offset: len(all), Limit: listPage},
+			WorkspaceIDs: workspaces, Summary: summary, ListOptions: astro.ListOptions{Offset: len(all), Limit: listPage},
 		})
 		if err != nil {
 			return nil, err

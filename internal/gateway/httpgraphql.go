@@ -232,7 +232,7 @@ func (h *httpTransport) batch(w http.ResponseWriter, r *http.Request, exec graph
 		}
 		wg.Wait()
 	}
-	b, err := json.Marshal(out)
+	b, err := encodeBatch(out)
 	if err != nil {
 		writeHTTPError(w, media, http.StatusInternalServerError, "the batch's responses could not be encoded")
 		return
@@ -246,7 +246,7 @@ func (h *httpTransport) batch(w http.ResponseWriter, r *http.Request, exec graph
 		for i := range out {
 			out[i] = tooLarge
 		}
-		if b, err = json.Marshal(out); err != nil {
+		if b, err = encodeBatch(out); err != nil {
 			writeHTTPError(w, media, http.StatusInternalServerError, "the batch's responses could not be encoded")
 			return
 		}
@@ -263,6 +263,59 @@ type wireResponse struct {
 	Errors     gqlerror.List   `json:"errors,omitempty"`
 	Data       json.RawMessage `json:"data,omitempty"`
 	Extensions map[string]any  `json:"extensions,omitempty"`
+}
+
+// encode writes r as JSON. The data, which gqlgen's executor wrote, is
+// copied as it is: json.Marshal would validate and compact a
+// json.RawMessage, a second pass over every byte of a large answer.
+func (r *wireResponse) encode(b []byte) ([]byte, error) {
+	b = append(b, '{')
+	if len(r.Errors) > 0 {
+		errs, err := json.Marshal(r.Errors)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(b, `"errors":`...), errs...)
+	}
+	if len(r.Data) > 0 {
+		if len(r.Errors) > 0 {
+			b = append(b, ',')
+		}
+		b = append(append(b, `"data":`...), r.Data...)
+	}
+	if len(r.Extensions) > 0 {
+		ext, err := json.Marshal(r.Extensions)
+		if err != nil {
+			return nil, err
+		}
+		if len(r.Errors) > 0 || len(r.Data) > 0 {
+			b = append(b, ',')
+		}
+		b = append(append(b, `"extensions":`...), ext...)
+	}
+	return append(b, '}'), nil
+}
+
+// size is about how many bytes encode writes.
+func (r *wireResponse) size() int { return len(r.Data) + 256*(len(r.Errors)+1) }
+
+// encodeBatch writes the responses of a batch as a JSON array.
+func encodeBatch(out []*wireResponse) ([]byte, error) {
+	n := 2
+	for _, r := range out {
+		n += r.size() + 1
+	}
+	b := append(make([]byte, 0, n), '[')
+	for i, r := range out {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = r.encode(b); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, ']'), nil
 }
 
 // requestError presents the errors of an operation that did not start
@@ -303,7 +356,7 @@ func internalError(p any) *wireResponse {
 }
 
 func writeGraphQL(w http.ResponseWriter, media string, status int, resp *wireResponse) {
-	b, err := json.Marshal(resp)
+	b, err := resp.encode(make([]byte, 0, resp.size()))
 	if err != nil {
 		writeHTTPError(w, media, http.StatusInternalServerError, "the response could not be encoded")
 		return

@@ -70,3 +70,12 @@ func ReadAll(r io.Reader, limit int64) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// Decoder is the streaming decoder a type's own UnmarshalJSONFrom method is
+// handed, with Unmarshal's options.
+type Decoder = jsontext.Decoder
+
+// Decode decodes the next JSON value of d into v, with d's options: what a
+// type's UnmarshalJSONFrom method calls to decode into a different shape
+// (see astro's deployment summaries).
+func Decode(d *Decoder, v any) error { return json.UnmarshalDecode(d, v) }

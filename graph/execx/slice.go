@@ -1,0 +1,119 @@
+// Package execx holds what the generated executor (graph/exec) calls in
+// place of gqlgen's own helpers where those cost more than a gateway's
+// lists can afford. graph/generate.go rewrites the generated code to call
+// it (see cmd/... ) and nothing else should.
+package execx
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"sync/atomic"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// blocking is the set of fields whose resolvers may wait (on a loader or an
+// upstream call): "Type.field" and, for selections on an interface, the
+// bare field name of any type's such field. Set once by Register.
+type blockingSet struct {
+	byTypeField map[string]bool
+	byField     map[string]bool
+}
+
+var blocking atomic.Pointer[blockingSet]
+
+// Register learns the resolver fields from the generated ResolverRoot
+// interface type: each of its methods is named after an object type and
+// returns that type's resolver interface, whose methods are named after the
+// resolved fields (matched without regard to case: apiTokens, APITokens).
+func Register(root reflect.Type) {
+	b := &blockingSet{byTypeField: map[string]bool{}, byField: map[string]bool{}}
+	for i := range root.NumMethod() {
+		m := root.Method(i)
+		if m.Type.NumOut() != 1 || m.Type.Out(0).Kind() != reflect.Interface {
+			continue
+		}
+		r := m.Type.Out(0)
+		for j := range r.NumMethod() {
+			f := strings.ToLower(r.Method(j).Name)
+			b.byTypeField[m.Name+"."+f] = true
+			b.byField[f] = true
+		}
+	}
+	blocking.Store(b)
+}
+
+// mayBlock reports whether marshalling sel may wait on a resolver: any
+// field at any depth that has a resolver, or a @defer.
+func mayBlock(b *blockingSet, sel ast.SelectionSet) bool {
+	for _, s := range sel {
+		switch s := s.(type) {
+		case *ast.Field:
+			if strings.HasPrefix(s.Name, "__") {
+				continue
+			}
+			name := strings.ToLower(s.Name)
+			if s.ObjectDefinition == nil || s.ObjectDefinition.Kind != ast.Object {
+				if b.byField[name] {
+					return true
+				}
+			} else if b.byTypeField[s.ObjectDefinition.Name+"."+name] {
+				return true
+			}
+			if mayBlock(b, s.SelectionSet) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if s.Directives.ForName("defer") != nil || mayBlock(b, s.SelectionSet) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if s.Directives.ForName("defer") != nil || s.Definition == nil || mayBlock(b, s.Definition.SelectionSet) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// MarshalSlice marshals the n elements of a list whose elements are
+// selected by sel. gqlgen's MarshalSliceConcurrently starts a goroutine per
+// element, so that elements whose resolvers wait on loaders wait together;
+// a selection with no such resolver (the name and status of 2,400
+// deployments) gains nothing from it and pays a goroutine, its stack's
+// growth and its scheduling per element. Such lists are marshalled in
+// order, on the caller's goroutine, with the same per-element field
+// context and panic recovery.
+func MarshalSlice(ctx context.Context, sel ast.SelectionSet, n int, workerLimit int64, omitPanicHandler bool, marshal func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
+	b := blocking.Load()
+	if n < 2 || b == nil || mayBlock(b, sel) {
+		return graphql.MarshalSliceConcurrently(ctx, n, workerLimit, omitPanicHandler, marshal)
+	}
+	ret := make(graphql.Array, n)
+	for i := range n {
+		fc := &graphql.FieldContext{Index: &i}
+		ret[i] = marshalOne(graphql.WithFieldContext(ctx, fc), i, omitPanicHandler, marshal)
+	}
+	return ret
+}
+
+func marshalOne(ctx context.Context, i int, omitPanicHandler bool, marshal func(ctx context.Context, i int) graphql.Marshaler) (m graphql.Marshaler) {
+	if !omitPanicHandler {
+		defer func() {
+			if r := recover(); r != nil {
+				graphql.AddError(ctx, graphql.Recover(ctx, r))
+				m = graphql.Null
+			}
+		}()
+	}
+	return marshal(ctx, i)
+}
+
+// MayBlock reports whether a list whose elements select sel is marshalled
+// one goroutine per element (true) or in order (false).
+func MayBlock(sel ast.SelectionSet) bool {
+	b := blocking.Load()
+	return b == nil || mayBlock(b, sel)
+}

@@ -1,0 +1,92 @@
+package execx
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+const schema = `
+type Query { things: [Thing!]! node: Node }
+interface Node { id: ID! }
+type Thing implements Node { id: ID! name: String owner: Owner parts: [Thing!]! }
+type Owner implements Node { id: ID! name: String teams: [String!]! }
+`
+
+// The resolver interfaces gqlgen would generate for schema: Thing.owner
+// and Owner.teams have resolvers.
+type (
+	thingResolver interface {
+		Owner(ctx context.Context, obj *struct{}) (*struct{}, error)
+	}
+	ownerResolver interface {
+		Teams(ctx context.Context, obj *struct{}) ([]string, error)
+	}
+	root interface {
+		Thing() thingResolver
+		Owner() ownerResolver
+	}
+)
+
+func selection(t *testing.T, query string) ast.SelectionSet {
+	t.Helper()
+	s := gqlparser.MustLoadSchema(&ast.Source{Input: schema})
+	doc, errs := gqlparser.LoadQuery(s, query)
+	require.Nil(t, errs)
+	things := doc.Operations[0].SelectionSet[0].(*ast.Field)
+	return things.SelectionSet
+}
+
+func TestMayBlock(t *testing.T) {
+	Register(reflect.TypeFor[root]())
+	b := blocking.Load()
+	for query, want := range map[string]bool{
+		`{ things { id name __typename } }`:                           false,
+		`{ things { name parts { name parts { id } } } }`:             false,
+		`{ things { name owner { name } } }`:                          true,  // a resolver
+		`{ things { parts { parts { owner { id } } } } }`:             true,  // deep down
+		`{ things { ... on Thing { owner { id } } } }`:                true,  // in a fragment
+		`{ things { ...F } } fragment F on Thing { parts { name } }`:  false, // a spread, no resolver
+		`{ things { ...F } } fragment F on Thing { owner { teams } }`: true,
+		`{ things { ... @defer { name } } }`:                          true, // @defer waits
+		`{ things { ... on Node { id } } }`:                           false,
+		`{ things { name ... on Node { ... on Owner { teams } } } }`:  true,
+	} {
+		assert.Equal(t, want, mayBlock(b, selection(t, query)), query)
+	}
+}
+
+// The in-order path gives each element the field context gqlgen would
+// (its index in the error path), and a panic in one element nulls that
+// element only, with an error on its path.
+func TestMarshalSliceInOrder(t *testing.T) {
+	Register(reflect.TypeFor[root]())
+	sel := selection(t, `{ things { name } }`)
+	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter,
+		func(ctx context.Context, err any) error { return errors.New("internal error") })
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "things"}}})
+	var paths []string
+	ret := MarshalSlice(ctx, sel, 3, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		paths = append(paths, graphql.GetFieldContext(ctx).Path().String())
+		if i == 1 {
+			panic("boom")
+		}
+		return graphql.MarshalInt(i)
+	})
+	assert.Equal(t, []string{"things[0]", "things[1]", "things[2]"}, paths, "in order, on this goroutine")
+	var out bytes.Buffer
+	ret.MarshalGQL(&out)
+	assert.Equal(t, "[0,null,2]", out.String())
+	errs := graphql.GetErrors(ctx)
+	require.Len(t, errs, 1)
+	assert.Equal(t, "internal error", errs[0].Message)
+	assert.Equal(t, ast.Path{ast.PathName("things"), ast.PathIndex(1)}, errs[0].Path)
+}
