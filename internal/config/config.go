@@ -226,6 +226,8 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	fs.StringVar(&c.ConfigFile, "config", c.ConfigFile, "fleet configuration file, YAML (env GATEWAY_CONFIG)")
 	if err := fs.Parse(args); err != nil {
 		errs = append(errs, err)
+	} else {
+		errs = append(errs, c.Limits.validate()...)
 	}
 	if c.ConfigFile != "" {
 		f, err := LoadFleet(c.ConfigFile, getenv, nil)

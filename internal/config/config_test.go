@@ -82,3 +82,41 @@ func TestLimits(t *testing.T) {
 		assert.ErrorContains(t, err, want)
 	}
 }
+
+// TestHeavyLimits: the heavy gate's two limits, from the environment and
+// flags (flags winning); a negative or unreadable value is refused by name,
+// from either.
+func TestHeavyLimits(t *testing.T) {
+	t.Parallel()
+	c, err := Load(nil, env(nil))
+	require.NoError(t, err)
+	assert.Equal(t, 1000, c.Limits.HeavyCost)
+	assert.Equal(t, 0, c.Limits.MaxConcurrentHeavy, "0: the CPUs")
+
+	c, err = Load([]string{"-max-concurrent-heavy", "3"}, env(map[string]string{"HEAVY_COST": "0", "MAX_CONCURRENT_HEAVY": "8"}))
+	require.NoError(t, err)
+	assert.Equal(t, 0, c.Limits.HeavyCost, "0 turns the gate off")
+	assert.Equal(t, 3, c.Limits.MaxConcurrentHeavy, "the flag wins")
+
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want []string
+	}{
+		{"negative env", nil, map[string]string{"HEAVY_COST": "-1", "MAX_CONCURRENT_HEAVY": "-2"}, []string{"HEAVY_COST", "MAX_CONCURRENT_HEAVY"}},
+		{"not a number", nil, map[string]string{"HEAVY_COST": "big", "MAX_CONCURRENT_HEAVY": "2.5"}, []string{"HEAVY_COST", "MAX_CONCURRENT_HEAVY"}},
+		{"negative flags", []string{"-heavy-cost", "-5", "-max-concurrent-heavy", "-1"}, nil, []string{"-heavy-cost", "-max-concurrent-heavy"}},
+		{"a negative older limit by flag", []string{"-max-concurrent", "-1"}, nil, []string{"-max-concurrent:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Load(tt.args, env(tt.env))
+			require.Error(t, err)
+			for _, want := range tt.want {
+				assert.ErrorContains(t, err, want)
+			}
+		})
+	}
+}

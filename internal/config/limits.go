@@ -44,6 +44,24 @@ type Limits struct {
 	// from the response cache do not count. A value at or above
 	// MaxConcurrent leaves only the gateway-wide bound.
 	MaxConcurrentPerCaller int
+	// HeavyCost is the estimated cost (MaxCost's measure) from which an
+	// operation is heavy: a query or mutation costing at least this much
+	// waits for one of MaxConcurrentHeavy slots, in arrival order, before
+	// any resolver runs; lighter ones never wait for it. Env HEAVY_COST,
+	// flag -heavy-cost. Default 1000: a dashboard page stays light
+	// (deployments(first: 20) costs 240, an organization's first 100
+	// deployments with workspace and cluster 402) while the fan-outs that
+	// decode thousands of objects are heavy (deploymentReport 1011, 25
+	// Astro workspaces × 100 deployments 2627, 100 Software workspaces ×
+	// 100 deployments 10201). 0 turns the gate off.
+	HeavyCost int
+	// MaxConcurrentHeavy bounds the heavy operations (HeavyCost) run at
+	// once; the others wait up to their request's deadline
+	// (REQUEST_TIMEOUT), not QueueTimeout, then are answered OVERLOADED.
+	// Env MAX_CONCURRENT_HEAVY, flag -max-concurrent-heavy. Default 0:
+	// the CPUs (GOMAXPROCS), at least 1 — heavy operations are CPU-bound
+	// (decoding), so more at once add memory, not throughput.
+	MaxConcurrentHeavy int
 	// QueueTimeout is how long a request over a concurrency limit waits for
 	// a place before it is answered OVERLOADED (503). Env QUEUE_TIMEOUT,
 	// flag -queue-timeout. Default 2s.
@@ -66,7 +84,7 @@ type Limits struct {
 func DefaultLimits() Limits {
 	return Limits{
 		MaxCost: 100000, MaxDepth: 12, MaxFields: 2000, MaxAliases: 200, MaxTokens: 15000, Introspection: true,
-		MaxConcurrent: 64, MaxConcurrentPerCaller: 0, QueueTimeout: 2 * time.Second,
+		MaxConcurrent: 64, MaxConcurrentPerCaller: 0, HeavyCost: 1000, MaxConcurrentHeavy: 0, QueueTimeout: 2 * time.Second,
 		MaxBodyBytes: 1 << 20, MaxResponseBytes: 16 << 20, MaxBatch: 20,
 	}
 }
@@ -77,7 +95,7 @@ func (l *Limits) load(getenv func(string) string) []error {
 	ints := map[string]*int{
 		"MAX_COST": &l.MaxCost, "MAX_DEPTH": &l.MaxDepth, "MAX_FIELDS": &l.MaxFields, "MAX_ALIASES": &l.MaxAliases,
 		"MAX_TOKENS": &l.MaxTokens, "MAX_CONCURRENT": &l.MaxConcurrent, "MAX_CONCURRENT_PER_CALLER": &l.MaxConcurrentPerCaller,
-		"MAX_BATCH": &l.MaxBatch,
+		"MAX_BATCH": &l.MaxBatch, "HEAVY_COST": &l.HeavyCost, "MAX_CONCURRENT_HEAVY": &l.MaxConcurrentHeavy,
 	}
 	for name, dst := range ints {
 		if v := getenv(name); v != "" {
@@ -128,8 +146,31 @@ func (l *Limits) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&l.Introspection, "introspection", l.Introspection, "allow introspection and field suggestions (env INTROSPECTION)")
 	fs.IntVar(&l.MaxConcurrent, "max-concurrent", l.MaxConcurrent, "requests served at once, 0 = none (env MAX_CONCURRENT)")
 	fs.IntVar(&l.MaxConcurrentPerCaller, "max-concurrent-per-caller", l.MaxConcurrentPerCaller, "requests served at once per caller, 0 = half the CPUs, at least 1 (env MAX_CONCURRENT_PER_CALLER)")
+	fs.IntVar(&l.HeavyCost, "heavy-cost", l.HeavyCost, "estimated cost from which an operation waits for a heavy slot, 0 = no gate (env HEAVY_COST)")
+	fs.IntVar(&l.MaxConcurrentHeavy, "max-concurrent-heavy", l.MaxConcurrentHeavy, "heavy operations run at once, 0 = the CPUs, at least 1 (env MAX_CONCURRENT_HEAVY)")
 	fs.DurationVar(&l.QueueTimeout, "queue-timeout", l.QueueTimeout, "wait for a place before OVERLOADED (env QUEUE_TIMEOUT)")
 	fs.Int64Var(&l.MaxBodyBytes, "max-body-bytes", l.MaxBodyBytes, "largest request body, 0 = none (env MAX_BODY_BYTES)")
 	fs.Int64Var(&l.MaxResponseBytes, "max-response-bytes", l.MaxResponseBytes, "largest response, 0 = none (env MAX_RESPONSE_BYTES)")
 	fs.IntVar(&l.MaxBatch, "max-batch", l.MaxBatch, "most operations in a batched request, 0 = none (env MAX_BATCH)")
+}
+
+// validate refuses what a flag can set but the environment cannot: a
+// negative number, which no limit reads.
+func (l *Limits) validate() []error {
+	var errs []error
+	for _, f := range []struct {
+		flag string
+		v    int64
+	}{
+		{"max-cost", int64(l.MaxCost)}, {"max-depth", int64(l.MaxDepth)}, {"max-fields", int64(l.MaxFields)},
+		{"max-aliases", int64(l.MaxAliases)}, {"max-tokens", int64(l.MaxTokens)}, {"max-concurrent", int64(l.MaxConcurrent)},
+		{"max-concurrent-per-caller", int64(l.MaxConcurrentPerCaller)}, {"heavy-cost", int64(l.HeavyCost)},
+		{"max-concurrent-heavy", int64(l.MaxConcurrentHeavy)}, {"queue-timeout", int64(l.QueueTimeout)},
+		{"max-body-bytes", l.MaxBodyBytes}, {"max-response-bytes", l.MaxResponseBytes}, {"max-batch", int64(l.MaxBatch)},
+	} {
+		if f.v < 0 {
+			errs = append(errs, fmt.Errorf("-%s: a negative value is not a limit (0 turns it off or picks its default)", f.flag))
+		}
+	}
+	return errs
 }

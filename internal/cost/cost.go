@@ -169,15 +169,28 @@ func Estimate(ctx context.Context, es graphql.ExecutableSchema, op *ast.Operatio
 // operation.
 func (l *Limit) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	if graphql.HasOperationContext(ctx) {
-		if f, ok := graphql.GetOperationContext(ctx).Stats.GetExtension(statsKey).(*Figures); ok {
-			m := map[string]any{"estimated": f.Cost, "depth": f.Depth, "fields": f.Fields, "aliases": f.Aliases}
-			if l.Limits.MaxCost > 0 {
-				m["limit"] = l.Limits.MaxCost
-			}
+		if m, ok := l.Extension(graphql.GetOperationContext(ctx)); ok {
 			graphql.RegisterExtension(ctx, statsKey, m)
 		}
 	}
 	return next(ctx)
+}
+
+// ExtensionKey is the key of the figures in a response's extensions.
+const ExtensionKey = statsKey
+
+// Extension is extensions.cost of a measured operation, for an answer made
+// without the response middlewares (one refused before it ran).
+func (l *Limit) Extension(oc *graphql.OperationContext) (map[string]any, bool) {
+	f, ok := FiguresOf(oc)
+	if !ok {
+		return nil, false
+	}
+	m := map[string]any{"estimated": f.Cost, "depth": f.Depth, "fields": f.Fields, "aliases": f.Aliases}
+	if l.Limits.MaxCost > 0 {
+		m["limit"] = l.Limits.MaxCost
+	}
+	return m, true
 }
 
 func tooComplex(msg string, ext map[string]any) *gqlerror.Error {

@@ -109,10 +109,11 @@ func New(o Options) http.Handler {
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	// After APQ, which fills the query in; before any resolver.
-	srv.Use(&cost.Limit{Schema: graph.Costed(es), Limits: cost.Limits{
+	costs := &cost.Limit{Schema: graph.Costed(es), Limits: cost.Limits{
 		MaxCost: lim.MaxCost, MaxDepth: lim.MaxDepth, MaxFields: lim.MaxFields, MaxAliases: lim.MaxAliases,
 		MaxTokens: lim.MaxTokens, Introspection: lim.Introspection,
-	}})
+	}}
+	srv.Use(costs)
 	srv.AroundFields(stopWhenDone)
 	if len(o.Fleet) > 0 {
 		srv.AroundFields(graph.RouteFleet)
@@ -121,6 +122,10 @@ func New(o Options) http.Handler {
 	srv.Use(graph.StreamErrors{})
 	installOps(srv, o, &lcfg)
 	srv.AroundOperations(perOperation(lcfg, o.RequestTimeout))
+	// Inside perOperation (a websocket operation's deadline) and the access
+	// line; the cost is known (measured with the operation context); no
+	// resolver has run (they run in the response middlewares).
+	srv.AroundOperations(newHeavyGate(lim, costs, o.Metrics).operations)
 	if o.Responses != nil {
 		srv.AroundResponses(markCacheable)
 	}

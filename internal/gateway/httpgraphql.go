@@ -136,7 +136,14 @@ func (h *httpTransport) single(w http.ResponseWriter, r *http.Request, exec grap
 			fmt.Sprintf("a %s cannot be sent with GET: use POST", oc.Operation.Operation))
 		return
 	}
-	writeGraphQL(w, media, http.StatusOK, execute(ctx, exec, oc))
+	resp := execute(ctx, exec, oc)
+	status := http.StatusOK
+	if retry, ok := overloaded(resp); ok {
+		// As admission answers OVERLOADED: nothing ran.
+		w.Header().Set("Retry-After", strconv.Itoa(retry))
+		status = http.StatusServiceUnavailable
+	}
+	writeGraphQL(w, media, status, resp)
 }
 
 // batch runs a JSON array of operations together.
@@ -332,11 +339,13 @@ func execute(ctx context.Context, exec graphql.GraphExecutor, oc *graphql.Operat
 	if resp == nil {
 		return &wireResponse{Data: json.RawMessage("null")}
 	}
-	data := resp.Data
-	if len(data) == 0 {
-		data = json.RawMessage("null")
+	out := &wireResponse{Errors: resp.Errors, Data: resp.Data, Extensions: resp.Extensions}
+	if _, refused := overloaded(out); !refused && len(out.Data) == 0 {
+		// A refused operation never started: no data entry, as a request
+		// error has none.
+		out.Data = json.RawMessage("null")
 	}
-	return &wireResponse{Errors: resp.Errors, Data: data, Extensions: resp.Extensions}
+	return out
 }
 
 // internalError answers an operation whose goroutine panicked: logged with

@@ -106,6 +106,9 @@ func observeOperation(log *slog.Logger, m *metrics.Metrics, t telemetry.Tracing)
 					span.SetAttributes(attribute.Float64("gateway.cost", cost))
 				}
 				span.SetAttributes(attribute.Int64("gateway.upstream_calls", stats.Upstream()))
+				if w, heavy := stats.HeavyWait(); heavy {
+					span.SetAttributes(attribute.Float64("gateway.heavy_wait_ms", float64(w.Microseconds())/1000))
+				}
 				if len(codes_) > 0 {
 					span.SetAttributes(attribute.StringSlice("graphql.error.codes", codes_))
 					span.SetStatus(codes.Error, codes_[0])
@@ -121,6 +124,9 @@ func observeOperation(log *slog.Logger, m *metrics.Metrics, t telemetry.Tracing)
 				}
 				if costed {
 					attrs = append(attrs, slog.Float64("cost", cost))
+				}
+				if w, heavy := stats.HeavyWait(); heavy {
+					attrs = append(attrs, slog.Float64("heavy_wait_ms", float64(w.Microseconds())/1000))
 				}
 				if len(codes_) > 0 {
 					attrs = append(attrs, slog.Any("error_codes", codes_))

@@ -29,6 +29,9 @@ func every() *Metrics {
 	m.Subscription(1)
 	m.Response("/graphql", 200)
 	m.Cost("query", 100)
+	m.HeavyWaiting(1)
+	m.HeavyInFlight(1)
+	m.HeavyWait("granted", time.Millisecond)
 	return m
 }
 

@@ -23,6 +23,7 @@ type Metrics struct {
 	batchSizes       *prometheus.HistogramVec
 	operations       *prometheus.HistogramVec
 	ops              opsInstruments
+	heavy            heavyInstruments
 }
 
 // New registers the instruments on a fresh registry.
@@ -59,6 +60,7 @@ func New() *Metrics {
 		m.cacheResults, m.batchSizes, m.operations,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.ops = newOps(m.reg)
+	m.heavy = newHeavy(m.reg)
 	return m
 }
 

@@ -13,6 +13,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"sync/atomic"
+	"time"
 )
 
 type (
@@ -59,9 +60,11 @@ func NewRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// Stats counts what one request made the gateway do upstream.
+// Stats counts what one request made the gateway do upstream, and how
+// long it waited for a heavy slot.
 type Stats struct {
-	upstream atomic.Int64
+	upstream  atomic.Int64
+	heavyWait atomic.Int64 // nanoseconds + 1; 0: the operation was not gated
 }
 
 // WithStats returns ctx carrying a new Stats, and the Stats.
@@ -89,4 +92,22 @@ func (s *Stats) Upstream() int64 {
 		return 0
 	}
 	return s.upstream.Load()
+}
+
+// SetHeavyWait records how long the operation waited for a heavy slot; a
+// nil Stats records nothing.
+func (s *Stats) SetHeavyWait(d time.Duration) {
+	if s != nil {
+		s.heavyWait.Store(int64(max(d, 0)) + 1)
+	}
+}
+
+// HeavyWait is how long the operation waited for a heavy slot, and whether
+// it was heavy at all.
+func (s *Stats) HeavyWait() (time.Duration, bool) {
+	if s == nil {
+		return 0, false
+	}
+	n := s.heavyWait.Load()
+	return time.Duration(n - 1), n > 0
 }

@@ -48,6 +48,13 @@ type Config struct {
 	// ConfigureServer adjusts the gateway's http.Server before it starts
 	// (timeouts, say).
 	ConfigureServer func(*http.Server)
+	// WrapAstro, if set, wraps the Astro simulator's handler, so that a
+	// test can hold, count or fail the gateway's upstream requests (each
+	// carries its operation's X-Request-Id).
+	WrapAstro func(http.Handler) http.Handler
+	// Logger, if set, receives the gateway's log lines (discarded
+	// otherwise).
+	Logger *slog.Logger
 }
 
 // Env is a running environment.
@@ -60,6 +67,9 @@ type Env struct {
 	AstroToken   string // a personal token
 	HoustonToken string // a system admin's token
 	Metrics      *metrics.Metrics
+	// Handler is the gateway's handler, for a test that calls it in
+	// process: with a request context of its own (a deadline), say.
+	Handler http.Handler
 }
 
 // Run starts an environment, runs f, and stops it.
@@ -82,7 +92,11 @@ func Start(t testing.TB, cfg Config) *Env {
 		Astro:   astrosim.New(append([]astrosim.Option{astrosim.WithDataset(cfg.Dataset)}, cfg.AstroOptions...)...),
 		Houston: houstonsim.New(append(hopts, cfg.HoustonOptions...)...),
 	}
-	as := httptest.NewServer(env.Astro)
+	var astroHandler http.Handler = env.Astro
+	if cfg.WrapAstro != nil {
+		astroHandler = cfg.WrapAstro(astroHandler)
+	}
+	as := httptest.NewServer(astroHandler)
 	t.Cleanup(as.Close)
 	hs := httptest.NewServer(env.Houston)
 	t.Cleanup(hs.Close)
@@ -108,14 +122,17 @@ func Start(t testing.TB, cfg Config) *Env {
 		cfg.Configure(&gcfg)
 	}
 	// Access lines of every test request would drown the test output.
-	x := gateway.Extras{DisableLoaders: cfg.DisableLoaders, Logger: slog.New(slog.DiscardHandler)}
+	x := gateway.Extras{DisableLoaders: cfg.DisableLoaders, Logger: cfg.Logger}
+	if x.Logger == nil {
+		x.Logger = slog.New(slog.DiscardHandler)
+	}
 	if cfg.Fallback.AstroToken != "" || cfg.Fallback.HoustonToken != "" || cfg.Fallback.AstroOrganizationID != "" {
 		x.Fallback = &cfg.Fallback
 	}
 	gw, err := gateway.Build(gcfg, x)
 	require.NoError(t, err)
 	t.Cleanup(gw.Close)
-	env.Metrics = gw.Metrics
+	env.Metrics, env.Handler = gw.Metrics, gw.Handler
 	gs := httptest.NewUnstartedServer(gw.Handler)
 	if cfg.ConfigureServer != nil {
 		cfg.ConfigureServer(gs.Config)
