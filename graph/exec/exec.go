@@ -23807,7 +23807,7 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _AddAstroTeamMembersPayload_team(ctx context.Context, field graphql.CollectedField, obj *model.AddAstroTeamMembersPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -23839,7 +23839,7 @@ func (ec *executionContext) fieldContext_AddAstroTeamMembersPayload_team(_ conte
 }
 
 func (ec *executionContext) _AddSoftwareDeploymentTeamPayload_roleBinding(ctx context.Context, field graphql.CollectedField, obj *model.AddSoftwareDeploymentTeamPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -23871,7 +23871,7 @@ func (ec *executionContext) fieldContext_AddSoftwareDeploymentTeamPayload_roleBi
 }
 
 func (ec *executionContext) _AddSoftwareDeploymentUserPayload_roleBinding(ctx context.Context, field graphql.CollectedField, obj *model.AddSoftwareDeploymentUserPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -23903,7 +23903,7 @@ func (ec *executionContext) fieldContext_AddSoftwareDeploymentUserPayload_roleBi
 }
 
 func (ec *executionContext) _AddSoftwareTeamSystemRolePayload_roleBinding(ctx context.Context, field graphql.CollectedField, obj *model.AddSoftwareTeamSystemRolePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -23935,7 +23935,7 @@ func (ec *executionContext) fieldContext_AddSoftwareTeamSystemRolePayload_roleBi
 }
 
 func (ec *executionContext) _AddSoftwareWorkspaceTeamPayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.AddSoftwareWorkspaceTeamPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -23967,7 +23967,7 @@ func (ec *executionContext) fieldContext_AddSoftwareWorkspaceTeamPayload_workspa
 }
 
 func (ec *executionContext) _AddSoftwareWorkspaceUserPayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.AddSoftwareWorkspaceUserPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -23999,7 +23999,7 @@ func (ec *executionContext) fieldContext_AddSoftwareWorkspaceUserPayload_workspa
 }
 
 func (ec *executionContext) _AdoptSoftwareDeploymentPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.AdoptSoftwareDeploymentPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24031,7 +24031,7 @@ func (ec *executionContext) fieldContext_AdoptSoftwareDeploymentPayload_deployme
 }
 
 func (ec *executionContext) _AstroAgentToken_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24054,7 +24054,7 @@ func (ec *executionContext) fieldContext_AstroAgentToken_id(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroAgentToken_agentTokenId(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24077,7 +24077,7 @@ func (ec *executionContext) fieldContext_AstroAgentToken_agentTokenId(_ context.
 }
 
 func (ec *executionContext) _AstroAgentToken_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24100,7 +24100,7 @@ func (ec *executionContext) fieldContext_AstroAgentToken_deploymentId(_ context.
 }
 
 func (ec *executionContext) _AstroAgentToken_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24123,7 +24123,7 @@ func (ec *executionContext) fieldContext_AstroAgentToken_organizationId(_ contex
 }
 
 func (ec *executionContext) _AstroAgentToken_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24146,7 +24146,7 @@ func (ec *executionContext) fieldContext_AstroAgentToken_name(_ context.Context,
 }
 
 func (ec *executionContext) _AstroAgentToken_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24169,7 +24169,7 @@ func (ec *executionContext) fieldContext_AstroAgentToken_description(_ context.C
 }
 
 func (ec *executionContext) _AstroAgentToken_shortToken(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24192,7 +24192,7 @@ func (ec *executionContext) fieldContext_AstroAgentToken_shortToken(_ context.Co
 }
 
 func (ec *executionContext) _AstroAgentToken_token(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24215,7 +24215,7 @@ func (ec *executionContext) fieldContext_AstroAgentToken_token(_ context.Context
 }
 
 func (ec *executionContext) _AstroAgentToken_startAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24238,7 +24238,7 @@ func (ec *executionContext) fieldContext_AstroAgentToken_startAt(_ context.Conte
 }
 
 func (ec *executionContext) _AstroAgentToken_endAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24261,7 +24261,7 @@ func (ec *executionContext) fieldContext_AstroAgentToken_endAt(_ context.Context
 }
 
 func (ec *executionContext) _AstroAgentToken_expiryPeriodInDays(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24284,7 +24284,7 @@ func (ec *executionContext) fieldContext_AstroAgentToken_expiryPeriodInDays(_ co
 }
 
 func (ec *executionContext) _AstroAgentToken_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24307,7 +24307,7 @@ func (ec *executionContext) fieldContext_AstroAgentToken_lastUsedAt(_ context.Co
 }
 
 func (ec *executionContext) _AstroAgentToken_lastRotatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24330,7 +24330,7 @@ func (ec *executionContext) fieldContext_AstroAgentToken_lastRotatedAt(_ context
 }
 
 func (ec *executionContext) _AstroAgentToken_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24353,7 +24353,7 @@ func (ec *executionContext) fieldContext_AstroAgentToken_createdAt(_ context.Con
 }
 
 func (ec *executionContext) _AstroAgentToken_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24376,7 +24376,7 @@ func (ec *executionContext) fieldContext_AstroAgentToken_updatedAt(_ context.Con
 }
 
 func (ec *executionContext) _AstroAgentToken_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24408,7 +24408,7 @@ func (ec *executionContext) fieldContext_AstroAgentToken_createdBy(_ context.Con
 }
 
 func (ec *executionContext) _AstroAgentToken_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24440,7 +24440,7 @@ func (ec *executionContext) fieldContext_AstroAgentToken_updatedBy(_ context.Con
 }
 
 func (ec *executionContext) _AstroAgentTokenConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentTokenConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24463,7 +24463,7 @@ func (ec *executionContext) fieldContext_AstroAgentTokenConnection_totalCount(_ 
 }
 
 func (ec *executionContext) _AstroAgentTokenConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentTokenConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24495,7 +24495,7 @@ func (ec *executionContext) fieldContext_AstroAgentTokenConnection_pageInfo(_ co
 }
 
 func (ec *executionContext) _AstroAgentTokenConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentTokenConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24527,7 +24527,7 @@ func (ec *executionContext) fieldContext_AstroAgentTokenConnection_edges(_ conte
 }
 
 func (ec *executionContext) _AstroAgentTokenConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentTokenConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24559,7 +24559,7 @@ func (ec *executionContext) fieldContext_AstroAgentTokenConnection_nodes(_ conte
 }
 
 func (ec *executionContext) _AstroAgentTokenEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentTokenEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24582,7 +24582,7 @@ func (ec *executionContext) fieldContext_AstroAgentTokenEdge_cursor(_ context.Co
 }
 
 func (ec *executionContext) _AstroAgentTokenEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentTokenEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24614,7 +24614,7 @@ func (ec *executionContext) fieldContext_AstroAgentTokenEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRange_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24637,7 +24637,7 @@ func (ec *executionContext) fieldContext_AstroAllowedIpAddressRange_id(_ context
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRange_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24660,7 +24660,7 @@ func (ec *executionContext) fieldContext_AstroAllowedIpAddressRange_organization
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRange_ipAddressRange(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24683,7 +24683,7 @@ func (ec *executionContext) fieldContext_AstroAllowedIpAddressRange_ipAddressRan
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRange_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24706,7 +24706,7 @@ func (ec *executionContext) fieldContext_AstroAllowedIpAddressRange_createdAt(_ 
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRange_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24729,7 +24729,7 @@ func (ec *executionContext) fieldContext_AstroAllowedIpAddressRange_updatedAt(_ 
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRange_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24761,7 +24761,7 @@ func (ec *executionContext) fieldContext_AstroAllowedIpAddressRange_createdBy(_ 
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRange_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24793,7 +24793,7 @@ func (ec *executionContext) fieldContext_AstroAllowedIpAddressRange_updatedBy(_ 
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRangeConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24816,7 +24816,7 @@ func (ec *executionContext) fieldContext_AstroAllowedIpAddressRangeConnection_to
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRangeConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24848,7 +24848,7 @@ func (ec *executionContext) fieldContext_AstroAllowedIpAddressRangeConnection_pa
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRangeConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24880,7 +24880,7 @@ func (ec *executionContext) fieldContext_AstroAllowedIpAddressRangeConnection_ed
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRangeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRangeConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24912,7 +24912,7 @@ func (ec *executionContext) fieldContext_AstroAllowedIpAddressRangeConnection_no
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRangeEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24935,7 +24935,7 @@ func (ec *executionContext) fieldContext_AstroAllowedIpAddressRangeEdge_cursor(_
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRangeEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24967,7 +24967,7 @@ func (ec *executionContext) fieldContext_AstroAllowedIpAddressRangeEdge_node(_ c
 }
 
 func (ec *executionContext) _AstroApiToken_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -24990,7 +24990,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _AstroApiToken_apiTokenId(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25013,7 +25013,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_apiTokenId(_ context.Cont
 }
 
 func (ec *executionContext) _AstroApiToken_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25036,7 +25036,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_organizationId(_ context.
 }
 
 func (ec *executionContext) _AstroApiToken_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25059,7 +25059,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_name(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroApiToken_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25082,7 +25082,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_description(_ context.Con
 }
 
 func (ec *executionContext) _AstroApiToken_scope(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25105,7 +25105,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_scope(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroApiToken_kind(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25128,7 +25128,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_kind(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroApiToken_shortToken(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25151,7 +25151,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_shortToken(_ context.Cont
 }
 
 func (ec *executionContext) _AstroApiToken_token(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25174,7 +25174,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_token(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroApiToken_roles(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25206,7 +25206,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_roles(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroApiToken_startAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25229,7 +25229,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_startAt(_ context.Context
 }
 
 func (ec *executionContext) _AstroApiToken_endAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25252,7 +25252,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_endAt(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroApiToken_expiryPeriodInDays(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25275,7 +25275,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_expiryPeriodInDays(_ cont
 }
 
 func (ec *executionContext) _AstroApiToken_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25298,7 +25298,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_lastUsedAt(_ context.Cont
 }
 
 func (ec *executionContext) _AstroApiToken_lastRotatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25321,7 +25321,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_lastRotatedAt(_ context.C
 }
 
 func (ec *executionContext) _AstroApiToken_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25344,7 +25344,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_createdAt(_ context.Conte
 }
 
 func (ec *executionContext) _AstroApiToken_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25367,7 +25367,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _AstroApiToken_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25399,7 +25399,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_createdBy(_ context.Conte
 }
 
 func (ec *executionContext) _AstroApiToken_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25431,7 +25431,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_updatedBy(_ context.Conte
 }
 
 func (ec *executionContext) _AstroApiTokenConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPITokenConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25454,7 +25454,7 @@ func (ec *executionContext) fieldContext_AstroApiTokenConnection_totalCount(_ co
 }
 
 func (ec *executionContext) _AstroApiTokenConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPITokenConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25486,7 +25486,7 @@ func (ec *executionContext) fieldContext_AstroApiTokenConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _AstroApiTokenConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPITokenConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25518,7 +25518,7 @@ func (ec *executionContext) fieldContext_AstroApiTokenConnection_edges(_ context
 }
 
 func (ec *executionContext) _AstroApiTokenConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPITokenConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25550,7 +25550,7 @@ func (ec *executionContext) fieldContext_AstroApiTokenConnection_nodes(_ context
 }
 
 func (ec *executionContext) _AstroApiTokenEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPITokenEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25573,7 +25573,7 @@ func (ec *executionContext) fieldContext_AstroApiTokenEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _AstroApiTokenEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPITokenEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25605,7 +25605,7 @@ func (ec *executionContext) fieldContext_AstroApiTokenEdge_node(_ context.Contex
 }
 
 func (ec *executionContext) _AstroApiTokenRole_entityType(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPITokenRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25628,7 +25628,7 @@ func (ec *executionContext) fieldContext_AstroApiTokenRole_entityType(_ context.
 }
 
 func (ec *executionContext) _AstroApiTokenRole_entityId(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPITokenRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25651,7 +25651,7 @@ func (ec *executionContext) fieldContext_AstroApiTokenRole_entityId(_ context.Co
 }
 
 func (ec *executionContext) _AstroApiTokenRole_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPITokenRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25674,7 +25674,7 @@ func (ec *executionContext) fieldContext_AstroApiTokenRole_deploymentId(_ contex
 }
 
 func (ec *executionContext) _AstroApiTokenRole_role(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPITokenRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25697,7 +25697,7 @@ func (ec *executionContext) fieldContext_AstroApiTokenRole_role(_ context.Contex
 }
 
 func (ec *executionContext) _AstroAuditLog_text(ctx context.Context, field graphql.CollectedField, obj *model.AstroAuditLog) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25720,7 +25720,7 @@ func (ec *executionContext) fieldContext_AstroAuditLog_text(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroAuditLog_base64(ctx context.Context, field graphql.CollectedField, obj *model.AstroAuditLog) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25743,7 +25743,7 @@ func (ec *executionContext) fieldContext_AstroAuditLog_base64(_ context.Context,
 }
 
 func (ec *executionContext) _AstroAuditLog_events(ctx context.Context, field graphql.CollectedField, obj *model.AstroAuditLog) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25766,7 +25766,7 @@ func (ec *executionContext) fieldContext_AstroAuditLog_events(_ context.Context,
 }
 
 func (ec *executionContext) _AstroCluster_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25789,7 +25789,7 @@ func (ec *executionContext) fieldContext_AstroCluster_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _AstroCluster_clusterId(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25812,7 +25812,7 @@ func (ec *executionContext) fieldContext_AstroCluster_clusterId(_ context.Contex
 }
 
 func (ec *executionContext) _AstroCluster_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25835,7 +25835,7 @@ func (ec *executionContext) fieldContext_AstroCluster_organizationId(_ context.C
 }
 
 func (ec *executionContext) _AstroCluster_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25858,7 +25858,7 @@ func (ec *executionContext) fieldContext_AstroCluster_name(_ context.Context, fi
 }
 
 func (ec *executionContext) _AstroCluster_cloudProvider(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25881,7 +25881,7 @@ func (ec *executionContext) fieldContext_AstroCluster_cloudProvider(_ context.Co
 }
 
 func (ec *executionContext) _AstroCluster_region(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25904,7 +25904,7 @@ func (ec *executionContext) fieldContext_AstroCluster_region(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroCluster_type(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25927,7 +25927,7 @@ func (ec *executionContext) fieldContext_AstroCluster_type(_ context.Context, fi
 }
 
 func (ec *executionContext) _AstroCluster_status(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25950,7 +25950,7 @@ func (ec *executionContext) fieldContext_AstroCluster_status(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroCluster_dbInstanceType(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25973,7 +25973,7 @@ func (ec *executionContext) fieldContext_AstroCluster_dbInstanceType(_ context.C
 }
 
 func (ec *executionContext) _AstroCluster_vpcSubnetRange(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -25996,7 +25996,7 @@ func (ec *executionContext) fieldContext_AstroCluster_vpcSubnetRange(_ context.C
 }
 
 func (ec *executionContext) _AstroCluster_isDrEnabled(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26019,7 +26019,7 @@ func (ec *executionContext) fieldContext_AstroCluster_isDrEnabled(_ context.Cont
 }
 
 func (ec *executionContext) _AstroCluster_isLimited(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26042,7 +26042,7 @@ func (ec *executionContext) fieldContext_AstroCluster_isLimited(_ context.Contex
 }
 
 func (ec *executionContext) _AstroCluster_workspaceIds(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26065,7 +26065,7 @@ func (ec *executionContext) fieldContext_AstroCluster_workspaceIds(_ context.Con
 }
 
 func (ec *executionContext) _AstroCluster_nodePools(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26097,7 +26097,7 @@ func (ec *executionContext) fieldContext_AstroCluster_nodePools(_ context.Contex
 }
 
 func (ec *executionContext) _AstroCluster_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26120,7 +26120,7 @@ func (ec *executionContext) fieldContext_AstroCluster_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _AstroCluster_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26143,7 +26143,7 @@ func (ec *executionContext) fieldContext_AstroCluster_updatedAt(_ context.Contex
 }
 
 func (ec *executionContext) _AstroCluster_healthStatus(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26175,7 +26175,7 @@ func (ec *executionContext) fieldContext_AstroCluster_healthStatus(_ context.Con
 }
 
 func (ec *executionContext) _AstroCluster_metadata(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26207,7 +26207,7 @@ func (ec *executionContext) fieldContext_AstroCluster_metadata(_ context.Context
 }
 
 func (ec *executionContext) _AstroCluster_tags(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26239,7 +26239,7 @@ func (ec *executionContext) fieldContext_AstroCluster_tags(_ context.Context, fi
 }
 
 func (ec *executionContext) _AstroCluster_providerAccount(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26262,7 +26262,7 @@ func (ec *executionContext) fieldContext_AstroCluster_providerAccount(_ context.
 }
 
 func (ec *executionContext) _AstroCluster_secondaryVpcCidr(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26285,7 +26285,7 @@ func (ec *executionContext) fieldContext_AstroCluster_secondaryVpcCidr(_ context
 }
 
 func (ec *executionContext) _AstroCluster_isPrivateNetworkEgressEnabled(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26308,7 +26308,7 @@ func (ec *executionContext) fieldContext_AstroCluster_isPrivateNetworkEgressEnab
 }
 
 func (ec *executionContext) _AstroCluster_podSubnetRange(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26331,7 +26331,7 @@ func (ec *executionContext) fieldContext_AstroCluster_podSubnetRange(_ context.C
 }
 
 func (ec *executionContext) _AstroCluster_servicePeeringRange(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26354,7 +26354,7 @@ func (ec *executionContext) fieldContext_AstroCluster_servicePeeringRange(_ cont
 }
 
 func (ec *executionContext) _AstroCluster_serviceSubnetRange(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26377,7 +26377,7 @@ func (ec *executionContext) fieldContext_AstroCluster_serviceSubnetRange(_ conte
 }
 
 func (ec *executionContext) _AstroCluster_tenantId(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26400,7 +26400,7 @@ func (ec *executionContext) fieldContext_AstroCluster_tenantId(_ context.Context
 }
 
 func (ec *executionContext) _AstroCluster_drRegion(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26423,7 +26423,7 @@ func (ec *executionContext) fieldContext_AstroCluster_drRegion(_ context.Context
 }
 
 func (ec *executionContext) _AstroCluster_isFailedOver(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26446,7 +26446,7 @@ func (ec *executionContext) fieldContext_AstroCluster_isFailedOver(_ context.Con
 }
 
 func (ec *executionContext) _AstroCluster_failoverInProgress(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26469,7 +26469,7 @@ func (ec *executionContext) fieldContext_AstroCluster_failoverInProgress(_ conte
 }
 
 func (ec *executionContext) _AstroClusterConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26492,7 +26492,7 @@ func (ec *executionContext) fieldContext_AstroClusterConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _AstroClusterConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26524,7 +26524,7 @@ func (ec *executionContext) fieldContext_AstroClusterConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _AstroClusterConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26556,7 +26556,7 @@ func (ec *executionContext) fieldContext_AstroClusterConnection_edges(_ context.
 }
 
 func (ec *executionContext) _AstroClusterConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26588,7 +26588,7 @@ func (ec *executionContext) fieldContext_AstroClusterConnection_nodes(_ context.
 }
 
 func (ec *executionContext) _AstroClusterEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26611,7 +26611,7 @@ func (ec *executionContext) fieldContext_AstroClusterEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _AstroClusterEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26643,7 +26643,7 @@ func (ec *executionContext) fieldContext_AstroClusterEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _AstroClusterHealthDetail_code(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterHealthDetail) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26666,7 +26666,7 @@ func (ec *executionContext) fieldContext_AstroClusterHealthDetail_code(_ context
 }
 
 func (ec *executionContext) _AstroClusterHealthDetail_component(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterHealthDetail) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26689,7 +26689,7 @@ func (ec *executionContext) fieldContext_AstroClusterHealthDetail_component(_ co
 }
 
 func (ec *executionContext) _AstroClusterHealthDetail_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterHealthDetail) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26712,7 +26712,7 @@ func (ec *executionContext) fieldContext_AstroClusterHealthDetail_description(_ 
 }
 
 func (ec *executionContext) _AstroClusterHealthDetail_severity(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterHealthDetail) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26735,7 +26735,7 @@ func (ec *executionContext) fieldContext_AstroClusterHealthDetail_severity(_ con
 }
 
 func (ec *executionContext) _AstroClusterHealthStatus_value(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterHealthStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26758,7 +26758,7 @@ func (ec *executionContext) fieldContext_AstroClusterHealthStatus_value(_ contex
 }
 
 func (ec *executionContext) _AstroClusterHealthStatus_details(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterHealthStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26790,7 +26790,7 @@ func (ec *executionContext) fieldContext_AstroClusterHealthStatus_details(_ cont
 }
 
 func (ec *executionContext) _AstroClusterMetadata_externalIPs(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterMetadata) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26813,7 +26813,7 @@ func (ec *executionContext) fieldContext_AstroClusterMetadata_externalIPs(_ cont
 }
 
 func (ec *executionContext) _AstroClusterMetadata_kubeDnsIp(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterMetadata) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26836,7 +26836,7 @@ func (ec *executionContext) fieldContext_AstroClusterMetadata_kubeDnsIp(_ contex
 }
 
 func (ec *executionContext) _AstroClusterMetadata_oidcIssuerUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterMetadata) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26859,7 +26859,7 @@ func (ec *executionContext) fieldContext_AstroClusterMetadata_oidcIssuerUrl(_ co
 }
 
 func (ec *executionContext) _AstroClusterOptions_provider(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26882,7 +26882,7 @@ func (ec *executionContext) fieldContext_AstroClusterOptions_provider(_ context.
 }
 
 func (ec *executionContext) _AstroClusterOptions_regions(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26914,7 +26914,7 @@ func (ec *executionContext) fieldContext_AstroClusterOptions_regions(_ context.C
 }
 
 func (ec *executionContext) _AstroClusterOptions_defaultRegion(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26946,7 +26946,7 @@ func (ec *executionContext) fieldContext_AstroClusterOptions_defaultRegion(_ con
 }
 
 func (ec *executionContext) _AstroClusterOptions_nodeInstances(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -26978,7 +26978,7 @@ func (ec *executionContext) fieldContext_AstroClusterOptions_nodeInstances(_ con
 }
 
 func (ec *executionContext) _AstroClusterOptions_defaultNodeInstance(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27010,7 +27010,7 @@ func (ec *executionContext) fieldContext_AstroClusterOptions_defaultNodeInstance
 }
 
 func (ec *executionContext) _AstroClusterOptions_databaseInstances(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27042,7 +27042,7 @@ func (ec *executionContext) fieldContext_AstroClusterOptions_databaseInstances(_
 }
 
 func (ec *executionContext) _AstroClusterOptions_defaultDatabaseInstance(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27074,7 +27074,7 @@ func (ec *executionContext) fieldContext_AstroClusterOptions_defaultDatabaseInst
 }
 
 func (ec *executionContext) _AstroClusterOptions_nodeCountMin(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27097,7 +27097,7 @@ func (ec *executionContext) fieldContext_AstroClusterOptions_nodeCountMin(_ cont
 }
 
 func (ec *executionContext) _AstroClusterOptions_nodeCountMax(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27120,7 +27120,7 @@ func (ec *executionContext) fieldContext_AstroClusterOptions_nodeCountMax(_ cont
 }
 
 func (ec *executionContext) _AstroClusterOptions_nodeCountDefault(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27143,7 +27143,7 @@ func (ec *executionContext) fieldContext_AstroClusterOptions_nodeCountDefault(_ 
 }
 
 func (ec *executionContext) _AstroClusterOptions_defaultVpcSubnetRange(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27166,7 +27166,7 @@ func (ec *executionContext) fieldContext_AstroClusterOptions_defaultVpcSubnetRan
 }
 
 func (ec *executionContext) _AstroClusterOptions_defaultPodSubnetRange(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27189,7 +27189,7 @@ func (ec *executionContext) fieldContext_AstroClusterOptions_defaultPodSubnetRan
 }
 
 func (ec *executionContext) _AstroClusterOptions_defaultServicePeeringRange(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27212,7 +27212,7 @@ func (ec *executionContext) fieldContext_AstroClusterOptions_defaultServicePeeri
 }
 
 func (ec *executionContext) _AstroClusterOptions_defaultServiceSubnetRange(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27235,7 +27235,7 @@ func (ec *executionContext) fieldContext_AstroClusterOptions_defaultServiceSubne
 }
 
 func (ec *executionContext) _AstroClusterTag_key(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterTag) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27258,7 +27258,7 @@ func (ec *executionContext) fieldContext_AstroClusterTag_key(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroClusterTag_value(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterTag) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27281,7 +27281,7 @@ func (ec *executionContext) fieldContext_AstroClusterTag_value(_ context.Context
 }
 
 func (ec *executionContext) _AstroConnection_type(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27304,7 +27304,7 @@ func (ec *executionContext) fieldContext_AstroConnection_type(_ context.Context,
 }
 
 func (ec *executionContext) _AstroConnection_host(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27327,7 +27327,7 @@ func (ec *executionContext) fieldContext_AstroConnection_host(_ context.Context,
 }
 
 func (ec *executionContext) _AstroConnection_login(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27350,7 +27350,7 @@ func (ec *executionContext) fieldContext_AstroConnection_login(_ context.Context
 }
 
 func (ec *executionContext) _AstroConnection_password(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27373,7 +27373,7 @@ func (ec *executionContext) fieldContext_AstroConnection_password(_ context.Cont
 }
 
 func (ec *executionContext) _AstroConnection_port(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27396,7 +27396,7 @@ func (ec *executionContext) fieldContext_AstroConnection_port(_ context.Context,
 }
 
 func (ec *executionContext) _AstroConnection_schema(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27419,7 +27419,7 @@ func (ec *executionContext) fieldContext_AstroConnection_schema(_ context.Contex
 }
 
 func (ec *executionContext) _AstroConnection_extra(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27442,7 +27442,7 @@ func (ec *executionContext) fieldContext_AstroConnection_extra(_ context.Context
 }
 
 func (ec *executionContext) _AstroConnection_authType(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27474,7 +27474,7 @@ func (ec *executionContext) fieldContext_AstroConnection_authType(_ context.Cont
 }
 
 func (ec *executionContext) _AstroConnectionAuthType_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27497,7 +27497,7 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthType_id(_ context.Co
 }
 
 func (ec *executionContext) _AstroConnectionAuthType_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27520,7 +27520,7 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthType_name(_ context.
 }
 
 func (ec *executionContext) _AstroConnectionAuthType_airflowType(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27543,7 +27543,7 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthType_airflowType(_ c
 }
 
 func (ec *executionContext) _AstroConnectionAuthType_authMethodName(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27566,7 +27566,7 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthType_authMethodName(
 }
 
 func (ec *executionContext) _AstroConnectionAuthType_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27589,7 +27589,7 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthType_description(_ c
 }
 
 func (ec *executionContext) _AstroConnectionAuthType_providerPackageName(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27612,7 +27612,7 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthType_providerPackage
 }
 
 func (ec *executionContext) _AstroConnectionAuthType_guidePath(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27635,7 +27635,7 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthType_guidePath(_ con
 }
 
 func (ec *executionContext) _AstroConnectionAuthType_providerLogo(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27658,7 +27658,7 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthType_providerLogo(_ 
 }
 
 func (ec *executionContext) _AstroConnectionAuthType_parameters(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27690,7 +27690,7 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthType_parameters(_ co
 }
 
 func (ec *executionContext) _AstroConnectionAuthTypeParameter_airflowParamName(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthTypeParameter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27713,7 +27713,7 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthTypeParameter_airflo
 }
 
 func (ec *executionContext) _AstroConnectionAuthTypeParameter_friendlyName(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthTypeParameter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27736,7 +27736,7 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthTypeParameter_friend
 }
 
 func (ec *executionContext) _AstroConnectionAuthTypeParameter_dataType(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthTypeParameter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27759,7 +27759,7 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthTypeParameter_dataTy
 }
 
 func (ec *executionContext) _AstroConnectionAuthTypeParameter_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthTypeParameter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27782,7 +27782,7 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthTypeParameter_descri
 }
 
 func (ec *executionContext) _AstroConnectionAuthTypeParameter_example(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthTypeParameter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27805,7 +27805,7 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthTypeParameter_exampl
 }
 
 func (ec *executionContext) _AstroConnectionAuthTypeParameter_pattern(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthTypeParameter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27828,7 +27828,7 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthTypeParameter_patter
 }
 
 func (ec *executionContext) _AstroConnectionAuthTypeParameter_isInExtra(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthTypeParameter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27851,7 +27851,7 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthTypeParameter_isInEx
 }
 
 func (ec *executionContext) _AstroConnectionAuthTypeParameter_isRequired(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthTypeParameter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27874,7 +27874,7 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthTypeParameter_isRequ
 }
 
 func (ec *executionContext) _AstroConnectionAuthTypeParameter_isSecret(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthTypeParameter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27897,7 +27897,7 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthTypeParameter_isSecr
 }
 
 func (ec *executionContext) _AstroConnectionOverrides_type(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionOverrides) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27920,7 +27920,7 @@ func (ec *executionContext) fieldContext_AstroConnectionOverrides_type(_ context
 }
 
 func (ec *executionContext) _AstroConnectionOverrides_host(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionOverrides) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27943,7 +27943,7 @@ func (ec *executionContext) fieldContext_AstroConnectionOverrides_host(_ context
 }
 
 func (ec *executionContext) _AstroConnectionOverrides_login(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionOverrides) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27966,7 +27966,7 @@ func (ec *executionContext) fieldContext_AstroConnectionOverrides_login(_ contex
 }
 
 func (ec *executionContext) _AstroConnectionOverrides_password(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionOverrides) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -27989,7 +27989,7 @@ func (ec *executionContext) fieldContext_AstroConnectionOverrides_password(_ con
 }
 
 func (ec *executionContext) _AstroConnectionOverrides_port(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionOverrides) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28012,7 +28012,7 @@ func (ec *executionContext) fieldContext_AstroConnectionOverrides_port(_ context
 }
 
 func (ec *executionContext) _AstroConnectionOverrides_schema(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionOverrides) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28035,7 +28035,7 @@ func (ec *executionContext) fieldContext_AstroConnectionOverrides_schema(_ conte
 }
 
 func (ec *executionContext) _AstroConnectionOverrides_extra(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionOverrides) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28058,7 +28058,7 @@ func (ec *executionContext) fieldContext_AstroConnectionOverrides_extra(_ contex
 }
 
 func (ec *executionContext) _AstroCustomRole_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28081,7 +28081,7 @@ func (ec *executionContext) fieldContext_AstroCustomRole_id(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroCustomRole_roleId(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28104,7 +28104,7 @@ func (ec *executionContext) fieldContext_AstroCustomRole_roleId(_ context.Contex
 }
 
 func (ec *executionContext) _AstroCustomRole_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28127,7 +28127,7 @@ func (ec *executionContext) fieldContext_AstroCustomRole_organizationId(_ contex
 }
 
 func (ec *executionContext) _AstroCustomRole_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28150,7 +28150,7 @@ func (ec *executionContext) fieldContext_AstroCustomRole_name(_ context.Context,
 }
 
 func (ec *executionContext) _AstroCustomRole_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28173,7 +28173,7 @@ func (ec *executionContext) fieldContext_AstroCustomRole_description(_ context.C
 }
 
 func (ec *executionContext) _AstroCustomRole_scopeType(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28196,7 +28196,7 @@ func (ec *executionContext) fieldContext_AstroCustomRole_scopeType(_ context.Con
 }
 
 func (ec *executionContext) _AstroCustomRole_restrictedWorkspaceIds(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28219,7 +28219,7 @@ func (ec *executionContext) fieldContext_AstroCustomRole_restrictedWorkspaceIds(
 }
 
 func (ec *executionContext) _AstroCustomRole_permissions(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28242,7 +28242,7 @@ func (ec *executionContext) fieldContext_AstroCustomRole_permissions(_ context.C
 }
 
 func (ec *executionContext) _AstroCustomRole_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28265,7 +28265,7 @@ func (ec *executionContext) fieldContext_AstroCustomRole_createdAt(_ context.Con
 }
 
 func (ec *executionContext) _AstroCustomRole_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28288,7 +28288,7 @@ func (ec *executionContext) fieldContext_AstroCustomRole_updatedAt(_ context.Con
 }
 
 func (ec *executionContext) _AstroCustomRole_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28320,7 +28320,7 @@ func (ec *executionContext) fieldContext_AstroCustomRole_createdBy(_ context.Con
 }
 
 func (ec *executionContext) _AstroCustomRole_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28352,7 +28352,7 @@ func (ec *executionContext) fieldContext_AstroCustomRole_updatedBy(_ context.Con
 }
 
 func (ec *executionContext) _AstroDagRoleBinding_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDagRoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28375,7 +28375,7 @@ func (ec *executionContext) fieldContext_AstroDagRoleBinding_deploymentId(_ cont
 }
 
 func (ec *executionContext) _AstroDagRoleBinding_dagId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDagRoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28398,7 +28398,7 @@ func (ec *executionContext) fieldContext_AstroDagRoleBinding_dagId(_ context.Con
 }
 
 func (ec *executionContext) _AstroDagRoleBinding_dagTag(ctx context.Context, field graphql.CollectedField, obj *model.AstroDagRoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28421,7 +28421,7 @@ func (ec *executionContext) fieldContext_AstroDagRoleBinding_dagTag(_ context.Co
 }
 
 func (ec *executionContext) _AstroDagRoleBinding_role(ctx context.Context, field graphql.CollectedField, obj *model.AstroDagRoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28444,7 +28444,7 @@ func (ec *executionContext) fieldContext_AstroDagRoleBinding_role(_ context.Cont
 }
 
 func (ec *executionContext) _AstroDefaultRole_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroDefaultRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28467,7 +28467,7 @@ func (ec *executionContext) fieldContext_AstroDefaultRole_name(_ context.Context
 }
 
 func (ec *executionContext) _AstroDefaultRole_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroDefaultRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28490,7 +28490,7 @@ func (ec *executionContext) fieldContext_AstroDefaultRole_description(_ context.
 }
 
 func (ec *executionContext) _AstroDefaultRole_scopeType(ctx context.Context, field graphql.CollectedField, obj *model.AstroDefaultRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28513,7 +28513,7 @@ func (ec *executionContext) fieldContext_AstroDefaultRole_scopeType(_ context.Co
 }
 
 func (ec *executionContext) _AstroDefaultRole_permissions(ctx context.Context, field graphql.CollectedField, obj *model.AstroDefaultRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28536,7 +28536,7 @@ func (ec *executionContext) fieldContext_AstroDefaultRole_permissions(_ context.
 }
 
 func (ec *executionContext) _AstroDeploy_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28559,7 +28559,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_id(_ context.Context, field
 }
 
 func (ec *executionContext) _AstroDeploy_deployId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28582,7 +28582,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_deployId(_ context.Context,
 }
 
 func (ec *executionContext) _AstroDeploy_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28605,7 +28605,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_deploymentId(_ context.Cont
 }
 
 func (ec *executionContext) _AstroDeploy_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28628,7 +28628,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_organizationId(_ context.Co
 }
 
 func (ec *executionContext) _AstroDeploy_type(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28651,7 +28651,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_type(_ context.Context, fie
 }
 
 func (ec *executionContext) _AstroDeploy_status(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28674,7 +28674,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_status(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroDeploy_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28697,7 +28697,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_description(_ context.Conte
 }
 
 func (ec *executionContext) _AstroDeploy_imageRepository(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28720,7 +28720,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_imageRepository(_ context.C
 }
 
 func (ec *executionContext) _AstroDeploy_imageTag(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28743,7 +28743,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_imageTag(_ context.Context,
 }
 
 func (ec *executionContext) _AstroDeploy_isDagDeployEnabled(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28766,7 +28766,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_isDagDeployEnabled(_ contex
 }
 
 func (ec *executionContext) _AstroDeploy_dagTarballVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28789,7 +28789,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_dagTarballVersion(_ context
 }
 
 func (ec *executionContext) _AstroDeploy_dagsUploadUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28812,7 +28812,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_dagsUploadUrl(_ context.Con
 }
 
 func (ec *executionContext) _AstroDeploy_bundleUploadUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28835,7 +28835,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_bundleUploadUrl(_ context.C
 }
 
 func (ec *executionContext) _AstroDeploy_bundleMountPath(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28858,7 +28858,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_bundleMountPath(_ context.C
 }
 
 func (ec *executionContext) _AstroDeploy_bundles(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28890,7 +28890,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_bundles(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroDeploy_airflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28913,7 +28913,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_airflowVersion(_ context.Co
 }
 
 func (ec *executionContext) _AstroDeploy_astroRuntimeVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28936,7 +28936,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_astroRuntimeVersion(_ conte
 }
 
 func (ec *executionContext) _AstroDeploy_rollbackFromId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28959,7 +28959,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_rollbackFromId(_ context.Co
 }
 
 func (ec *executionContext) _AstroDeploy_git(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -28991,7 +28991,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_git(_ context.Context, fiel
 }
 
 func (ec *executionContext) _AstroDeploy_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29014,7 +29014,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_createdAt(_ context.Context
 }
 
 func (ec *executionContext) _AstroDeploy_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29037,7 +29037,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _AstroDeploy_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29069,7 +29069,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_createdBy(_ context.Context
 }
 
 func (ec *executionContext) _AstroDeploy_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29101,7 +29101,7 @@ func (ec *executionContext) fieldContext_AstroDeploy_updatedBy(_ context.Context
 }
 
 func (ec *executionContext) _AstroDeployBundle_bundleType(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployBundle) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29124,7 +29124,7 @@ func (ec *executionContext) fieldContext_AstroDeployBundle_bundleType(_ context.
 }
 
 func (ec *executionContext) _AstroDeployBundle_mountPath(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployBundle) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29147,7 +29147,7 @@ func (ec *executionContext) fieldContext_AstroDeployBundle_mountPath(_ context.C
 }
 
 func (ec *executionContext) _AstroDeployBundle_currentVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployBundle) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29170,7 +29170,7 @@ func (ec *executionContext) fieldContext_AstroDeployBundle_currentVersion(_ cont
 }
 
 func (ec *executionContext) _AstroDeployBundle_desiredVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployBundle) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29193,7 +29193,7 @@ func (ec *executionContext) fieldContext_AstroDeployBundle_desiredVersion(_ cont
 }
 
 func (ec *executionContext) _AstroDeployConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29216,7 +29216,7 @@ func (ec *executionContext) fieldContext_AstroDeployConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _AstroDeployConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29248,7 +29248,7 @@ func (ec *executionContext) fieldContext_AstroDeployConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _AstroDeployConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29280,7 +29280,7 @@ func (ec *executionContext) fieldContext_AstroDeployConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _AstroDeployConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29312,7 +29312,7 @@ func (ec *executionContext) fieldContext_AstroDeployConnection_nodes(_ context.C
 }
 
 func (ec *executionContext) _AstroDeployEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29335,7 +29335,7 @@ func (ec *executionContext) fieldContext_AstroDeployEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _AstroDeployEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29367,7 +29367,7 @@ func (ec *executionContext) fieldContext_AstroDeployEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _AstroDeployGit_provider(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29390,7 +29390,7 @@ func (ec *executionContext) fieldContext_AstroDeployGit_provider(_ context.Conte
 }
 
 func (ec *executionContext) _AstroDeployGit_commitSha(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29413,7 +29413,7 @@ func (ec *executionContext) fieldContext_AstroDeployGit_commitSha(_ context.Cont
 }
 
 func (ec *executionContext) _AstroDeployGit_account(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29436,7 +29436,7 @@ func (ec *executionContext) fieldContext_AstroDeployGit_account(_ context.Contex
 }
 
 func (ec *executionContext) _AstroDeployGit_repo(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29459,7 +29459,7 @@ func (ec *executionContext) fieldContext_AstroDeployGit_repo(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroDeployGit_branch(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29482,7 +29482,7 @@ func (ec *executionContext) fieldContext_AstroDeployGit_branch(_ context.Context
 }
 
 func (ec *executionContext) _AstroDeployGit_path(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29505,7 +29505,7 @@ func (ec *executionContext) fieldContext_AstroDeployGit_path(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroDeployGit_remoteUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29528,7 +29528,7 @@ func (ec *executionContext) fieldContext_AstroDeployGit_remoteUrl(_ context.Cont
 }
 
 func (ec *executionContext) _AstroDeployGit_commitUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29551,7 +29551,7 @@ func (ec *executionContext) fieldContext_AstroDeployGit_commitUrl(_ context.Cont
 }
 
 func (ec *executionContext) _AstroDeployGit_authorName(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29574,7 +29574,7 @@ func (ec *executionContext) fieldContext_AstroDeployGit_authorName(_ context.Con
 }
 
 func (ec *executionContext) _AstroDeployGit_authorUsername(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29597,7 +29597,7 @@ func (ec *executionContext) fieldContext_AstroDeployGit_authorUsername(_ context
 }
 
 func (ec *executionContext) _AstroDeployGit_authorUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29620,7 +29620,7 @@ func (ec *executionContext) fieldContext_AstroDeployGit_authorUrl(_ context.Cont
 }
 
 func (ec *executionContext) _AstroDeployGit_beforeCommitSha(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29643,7 +29643,7 @@ func (ec *executionContext) fieldContext_AstroDeployGit_beforeCommitSha(_ contex
 }
 
 func (ec *executionContext) _AstroDeployment_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29666,7 +29666,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_id(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroDeployment_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29689,7 +29689,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_deploymentId(_ context.
 }
 
 func (ec *executionContext) _AstroDeployment_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29712,7 +29712,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_organizationId(_ contex
 }
 
 func (ec *executionContext) _AstroDeployment_workspaceId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29735,7 +29735,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_workspaceId(_ context.C
 }
 
 func (ec *executionContext) _AstroDeployment_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29758,7 +29758,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_name(_ context.Context,
 }
 
 func (ec *executionContext) _AstroDeployment_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29781,7 +29781,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_description(_ context.C
 }
 
 func (ec *executionContext) _AstroDeployment_platform(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29804,7 +29804,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_platform(_ context.Cont
 }
 
 func (ec *executionContext) _AstroDeployment_status(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29827,7 +29827,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_status(_ context.Contex
 }
 
 func (ec *executionContext) _AstroDeployment_statusReason(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29850,7 +29850,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_statusReason(_ context.
 }
 
 func (ec *executionContext) _AstroDeployment_type(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29873,7 +29873,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_type(_ context.Context,
 }
 
 func (ec *executionContext) _AstroDeployment_executor(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29896,7 +29896,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_executor(_ context.Cont
 }
 
 func (ec *executionContext) _AstroDeployment_runtimeVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29919,7 +29919,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_runtimeVersion(_ contex
 }
 
 func (ec *executionContext) _AstroDeployment_airflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29942,7 +29942,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_airflowVersion(_ contex
 }
 
 func (ec *executionContext) _AstroDeployment_workspaceName(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29965,7 +29965,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_workspaceName(_ context
 }
 
 func (ec *executionContext) _AstroDeployment_workspace(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -29997,7 +29997,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_workspace(_ context.Con
 }
 
 func (ec *executionContext) _AstroDeployment_clusterId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30020,7 +30020,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_clusterId(_ context.Con
 }
 
 func (ec *executionContext) _AstroDeployment_clusterName(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30043,7 +30043,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_clusterName(_ context.C
 }
 
 func (ec *executionContext) _AstroDeployment_region(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30066,7 +30066,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_region(_ context.Contex
 }
 
 func (ec *executionContext) _AstroDeployment_cloudProvider(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30089,7 +30089,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_cloudProvider(_ context
 }
 
 func (ec *executionContext) _AstroDeployment_cluster(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30121,7 +30121,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_cluster(_ context.Conte
 }
 
 func (ec *executionContext) _AstroDeployment_namespace(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30144,7 +30144,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_namespace(_ context.Con
 }
 
 func (ec *executionContext) _AstroDeployment_imageRepository(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30167,7 +30167,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_imageRepository(_ conte
 }
 
 func (ec *executionContext) _AstroDeployment_imageTag(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30190,7 +30190,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_imageTag(_ context.Cont
 }
 
 func (ec *executionContext) _AstroDeployment_imageVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30213,7 +30213,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_imageVersion(_ context.
 }
 
 func (ec *executionContext) _AstroDeployment_isCicdEnforced(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30236,7 +30236,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_isCicdEnforced(_ contex
 }
 
 func (ec *executionContext) _AstroDeployment_isDagDeployEnabled(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30259,7 +30259,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_isDagDeployEnabled(_ co
 }
 
 func (ec *executionContext) _AstroDeployment_isHighAvailability(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30282,7 +30282,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_isHighAvailability(_ co
 }
 
 func (ec *executionContext) _AstroDeployment_isDevelopmentMode(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30305,7 +30305,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_isDevelopmentMode(_ con
 }
 
 func (ec *executionContext) _AstroDeployment_schedulerSize(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30328,7 +30328,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_schedulerSize(_ context
 }
 
 func (ec *executionContext) _AstroDeployment_schedulerReplicas(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30351,7 +30351,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_schedulerReplicas(_ con
 }
 
 func (ec *executionContext) _AstroDeployment_schedulerCpu(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30374,7 +30374,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_schedulerCpu(_ context.
 }
 
 func (ec *executionContext) _AstroDeployment_schedulerMemory(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30397,7 +30397,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_schedulerMemory(_ conte
 }
 
 func (ec *executionContext) _AstroDeployment_webServerUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30420,7 +30420,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_webServerUrl(_ context.
 }
 
 func (ec *executionContext) _AstroDeployment_apiUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30443,7 +30443,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_apiUrl(_ context.Contex
 }
 
 func (ec *executionContext) _AstroDeployment_uiUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30466,7 +30466,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_uiUrl(_ context.Context
 }
 
 func (ec *executionContext) _AstroDeployment_contactEmails(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30489,7 +30489,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_contactEmails(_ context
 }
 
 func (ec *executionContext) _AstroDeployment_workerQueues(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30521,7 +30521,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_workerQueues(_ context.
 }
 
 func (ec *executionContext) _AstroDeployment_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30544,7 +30544,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_createdAt(_ context.Con
 }
 
 func (ec *executionContext) _AstroDeployment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30567,7 +30567,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_updatedAt(_ context.Con
 }
 
 func (ec *executionContext) _AstroDeployment_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30599,7 +30599,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_createdBy(_ context.Con
 }
 
 func (ec *executionContext) _AstroDeployment_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30631,7 +30631,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_updatedBy(_ context.Con
 }
 
 func (ec *executionContext) _AstroDeployment_apiTokens(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30675,7 +30675,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_apiTokens(ctx context.C
 }
 
 func (ec *executionContext) _AstroDeployment_dagTarballVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30698,7 +30698,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_dagTarballVersion(_ con
 }
 
 func (ec *executionContext) _AstroDeployment_desiredDagTarballVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30721,7 +30721,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_desiredDagTarballVersio
 }
 
 func (ec *executionContext) _AstroDeployment_defaultTaskPodCpu(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30744,7 +30744,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_defaultTaskPodCpu(_ con
 }
 
 func (ec *executionContext) _AstroDeployment_defaultTaskPodMemory(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30767,7 +30767,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_defaultTaskPodMemory(_ 
 }
 
 func (ec *executionContext) _AstroDeployment_resourceQuotaCpu(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30790,7 +30790,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_resourceQuotaCpu(_ cont
 }
 
 func (ec *executionContext) _AstroDeployment_resourceQuotaMemory(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30813,7 +30813,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_resourceQuotaMemory(_ c
 }
 
 func (ec *executionContext) _AstroDeployment_schedulerAu(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30836,7 +30836,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_schedulerAu(_ context.C
 }
 
 func (ec *executionContext) _AstroDeployment_taskPodNodePoolId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30859,7 +30859,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_taskPodNodePoolId(_ con
 }
 
 func (ec *executionContext) _AstroDeployment_webServerCpu(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30882,7 +30882,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_webServerCpu(_ context.
 }
 
 func (ec *executionContext) _AstroDeployment_webServerMemory(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30905,7 +30905,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_webServerMemory(_ conte
 }
 
 func (ec *executionContext) _AstroDeployment_webServerReplicas(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30928,7 +30928,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_webServerReplicas(_ con
 }
 
 func (ec *executionContext) _AstroDeployment_webServerIngressHostname(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30951,7 +30951,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_webServerIngressHostnam
 }
 
 func (ec *executionContext) _AstroDeployment_webServerAirflowApiUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30974,7 +30974,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_webServerAirflowApiUrl(
 }
 
 func (ec *executionContext) _AstroDeployment_externalIPs(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -30997,7 +30997,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_externalIPs(_ context.C
 }
 
 func (ec *executionContext) _AstroDeployment_oidcIssuerUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31020,7 +31020,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_oidcIssuerUrl(_ context
 }
 
 func (ec *executionContext) _AstroDeployment_effectiveWorkloadIdentity(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31043,7 +31043,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_effectiveWorkloadIdenti
 }
 
 func (ec *executionContext) _AstroDeployment_environmentVariables(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31075,7 +31075,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_environmentVariables(_ 
 }
 
 func (ec *executionContext) _AstroDeployment_remoteExecution(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31107,7 +31107,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_remoteExecution(_ conte
 }
 
 func (ec *executionContext) _AstroDeployment_hibernationSpec(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31139,7 +31139,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_hibernationSpec(_ conte
 }
 
 func (ec *executionContext) _AstroDeployment_hibernationStatus(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31171,7 +31171,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_hibernationStatus(_ con
 }
 
 func (ec *executionContext) _AstroDeployment_deploys(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31215,7 +31215,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_deploys(ctx context.Con
 }
 
 func (ec *executionContext) _AstroDeployment_deploy(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31259,7 +31259,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_deploy(ctx context.Cont
 }
 
 func (ec *executionContext) _AstroDeployment_logs(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31303,7 +31303,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_logs(ctx context.Contex
 }
 
 func (ec *executionContext) _AstroDeployment_agentTokens(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31347,7 +31347,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_agentTokens(ctx context
 }
 
 func (ec *executionContext) _AstroDeployment_agentToken(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31391,7 +31391,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_agentToken(ctx context.
 }
 
 func (ec *executionContext) _AstroDeployment_options(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31423,7 +31423,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_options(_ context.Conte
 }
 
 func (ec *executionContext) _AstroDeployment_environmentObjects(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31467,7 +31467,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_environmentObjects(ctx 
 }
 
 func (ec *executionContext) _AstroDeployment_users(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31511,7 +31511,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_users(ctx context.Conte
 }
 
 func (ec *executionContext) _AstroDeployment_teams(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31555,7 +31555,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_teams(ctx context.Conte
 }
 
 func (ec *executionContext) _AstroDeployment_backend(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31578,7 +31578,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_backend(_ context.Conte
 }
 
 func (ec *executionContext) _AstroDeploymentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31601,7 +31601,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentConnection_totalCount(_ 
 }
 
 func (ec *executionContext) _AstroDeploymentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31633,7 +31633,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentConnection_pageInfo(_ co
 }
 
 func (ec *executionContext) _AstroDeploymentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31665,7 +31665,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentConnection_edges(_ conte
 }
 
 func (ec *executionContext) _AstroDeploymentConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31697,7 +31697,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentConnection_nodes(_ conte
 }
 
 func (ec *executionContext) _AstroDeploymentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31720,7 +31720,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentEdge_cursor(_ context.Co
 }
 
 func (ec *executionContext) _AstroDeploymentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31752,7 +31752,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _AstroDeploymentEnvironmentVariable_key(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentEnvironmentVariable) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31775,7 +31775,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentEnvironmentVariable_key(
 }
 
 func (ec *executionContext) _AstroDeploymentEnvironmentVariable_value(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentEnvironmentVariable) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31798,7 +31798,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentEnvironmentVariable_valu
 }
 
 func (ec *executionContext) _AstroDeploymentEnvironmentVariable_isSecret(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentEnvironmentVariable) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31821,7 +31821,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentEnvironmentVariable_isSe
 }
 
 func (ec *executionContext) _AstroDeploymentEnvironmentVariable_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentEnvironmentVariable) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31844,7 +31844,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentEnvironmentVariable_upda
 }
 
 func (ec *executionContext) _AstroDeploymentLogConnection_searchId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentLogConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31867,7 +31867,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentLogConnection_searchId(_
 }
 
 func (ec *executionContext) _AstroDeploymentLogConnection_maxNumResults(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentLogConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31890,7 +31890,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentLogConnection_maxNumResu
 }
 
 func (ec *executionContext) _AstroDeploymentLogConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentLogConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31922,7 +31922,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentLogConnection_pageInfo(_
 }
 
 func (ec *executionContext) _AstroDeploymentLogConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentLogConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31954,7 +31954,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentLogConnection_edges(_ co
 }
 
 func (ec *executionContext) _AstroDeploymentLogConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentLogConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -31986,7 +31986,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentLogConnection_nodes(_ co
 }
 
 func (ec *executionContext) _AstroDeploymentOptions_executors(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32009,7 +32009,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentOptions_executors(_ cont
 }
 
 func (ec *executionContext) _AstroDeploymentOptions_runtimeReleases(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32041,7 +32041,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentOptions_runtimeReleases(
 }
 
 func (ec *executionContext) _AstroDeploymentOptions_schedulerMachines(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32073,7 +32073,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentOptions_schedulerMachine
 }
 
 func (ec *executionContext) _AstroDeploymentOptions_workerMachines(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32105,7 +32105,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentOptions_workerMachines(_
 }
 
 func (ec *executionContext) _AstroDeploymentOptions_defaultPodSize(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32137,7 +32137,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentOptions_defaultPodSize(_
 }
 
 func (ec *executionContext) _AstroDeploymentOptions_resourceQuota(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32169,7 +32169,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentOptions_resourceQuota(_ 
 }
 
 func (ec *executionContext) _AstroDeploymentOptions_workerQueueMaxWorkers(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32201,7 +32201,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentOptions_workerQueueMaxWo
 }
 
 func (ec *executionContext) _AstroDeploymentOptions_workerQueueMinWorkers(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32233,7 +32233,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentOptions_workerQueueMinWo
 }
 
 func (ec *executionContext) _AstroDeploymentOptions_workerQueueWorkerConcurrency(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32265,7 +32265,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentOptions_workerQueueWorke
 }
 
 func (ec *executionContext) _AstroDeploymentOptions_workloadIdentityOptions(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentOptions) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32297,7 +32297,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentOptions_workloadIdentity
 }
 
 func (ec *executionContext) _AstroDeploymentRoleBinding_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentRoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32320,7 +32320,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentRoleBinding_deploymentId
 }
 
 func (ec *executionContext) _AstroDeploymentRoleBinding_role(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentRoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32343,7 +32343,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentRoleBinding_role(_ conte
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32366,7 +32366,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_id(_ context.Con
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_environmentObjectId(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32389,7 +32389,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_environmentObjec
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32412,7 +32412,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_organizationId(_
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_objectKey(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32435,7 +32435,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_objectKey(_ cont
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_objectType(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32458,7 +32458,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_objectType(_ con
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_scope(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32481,7 +32481,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_scope(_ context.
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_scopeEntityId(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32504,7 +32504,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_scopeEntityId(_ 
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32527,7 +32527,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_description(_ co
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_autoLinkDeployments(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32550,7 +32550,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_autoLinkDeployme
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_setFields(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32573,7 +32573,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_setFields(_ cont
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_sourceScope(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32596,7 +32596,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_sourceScope(_ co
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_sourceScopeEntityId(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32619,7 +32619,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_sourceScopeEntit
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_connection(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32651,7 +32651,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_connection(_ con
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_airflowVariable(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32683,7 +32683,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_airflowVariable(
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_environmentVariable(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32715,7 +32715,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_environmentVaria
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_metricsExport(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32747,7 +32747,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_metricsExport(_ 
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_links(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32779,7 +32779,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_links(_ context.
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_excludeLinks(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32811,7 +32811,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_excludeLinks(_ c
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32834,7 +32834,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_createdAt(_ cont
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32857,7 +32857,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_updatedAt(_ cont
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32889,7 +32889,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_createdBy(_ cont
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32921,7 +32921,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_updatedBy(_ cont
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32944,7 +32944,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObjectConnection_totalC
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -32976,7 +32976,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObjectConnection_pageIn
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33008,7 +33008,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObjectConnection_edges(
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33040,7 +33040,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObjectConnection_nodes(
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33063,7 +33063,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObjectEdge_cursor(_ con
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33095,7 +33095,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObjectEdge_node(_ conte
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectExcludeLink_scope(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectExcludeLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33118,7 +33118,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObjectExcludeLink_scope
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectExcludeLink_scopeEntityId(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectExcludeLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33141,7 +33141,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObjectExcludeLink_scope
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectLink_scope(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33164,7 +33164,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObjectLink_scope(_ cont
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectLink_scopeEntityId(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33187,7 +33187,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObjectLink_scopeEntityI
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectLink_setFields(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33210,7 +33210,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObjectLink_setFields(_ 
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectLink_connectionOverrides(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33242,7 +33242,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObjectLink_connectionOv
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectLink_airflowVariableOverrides(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33274,7 +33274,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObjectLink_airflowVaria
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectLink_environmentVariableOverrides(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33306,7 +33306,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObjectLink_environmentV
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectLink_metricsExportOverrides(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33338,7 +33338,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObjectLink_metricsExpor
 }
 
 func (ec *executionContext) _AstroEnvironmentValue_value(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33361,7 +33361,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentValue_value(_ context.C
 }
 
 func (ec *executionContext) _AstroEnvironmentValue_isSecret(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33384,7 +33384,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentValue_isSecret(_ contex
 }
 
 func (ec *executionContext) _AstroFeatureFlag_key(ctx context.Context, field graphql.CollectedField, obj *model.AstroFeatureFlag) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33407,7 +33407,7 @@ func (ec *executionContext) fieldContext_AstroFeatureFlag_key(_ context.Context,
 }
 
 func (ec *executionContext) _AstroFeatureFlag_value(ctx context.Context, field graphql.CollectedField, obj *model.AstroFeatureFlag) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33430,7 +33430,7 @@ func (ec *executionContext) fieldContext_AstroFeatureFlag_value(_ context.Contex
 }
 
 func (ec *executionContext) _AstroHibernationOverride_isActive(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationOverride) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33453,7 +33453,7 @@ func (ec *executionContext) fieldContext_AstroHibernationOverride_isActive(_ con
 }
 
 func (ec *executionContext) _AstroHibernationOverride_isHibernating(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationOverride) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33476,7 +33476,7 @@ func (ec *executionContext) fieldContext_AstroHibernationOverride_isHibernating(
 }
 
 func (ec *executionContext) _AstroHibernationOverride_overrideUntil(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationOverride) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33499,7 +33499,7 @@ func (ec *executionContext) fieldContext_AstroHibernationOverride_overrideUntil(
 }
 
 func (ec *executionContext) _AstroHibernationSchedule_hibernateAtCron(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationSchedule) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33522,7 +33522,7 @@ func (ec *executionContext) fieldContext_AstroHibernationSchedule_hibernateAtCro
 }
 
 func (ec *executionContext) _AstroHibernationSchedule_wakeAtCron(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationSchedule) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33545,7 +33545,7 @@ func (ec *executionContext) fieldContext_AstroHibernationSchedule_wakeAtCron(_ c
 }
 
 func (ec *executionContext) _AstroHibernationSchedule_isEnabled(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationSchedule) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33568,7 +33568,7 @@ func (ec *executionContext) fieldContext_AstroHibernationSchedule_isEnabled(_ co
 }
 
 func (ec *executionContext) _AstroHibernationSchedule_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationSchedule) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33591,7 +33591,7 @@ func (ec *executionContext) fieldContext_AstroHibernationSchedule_description(_ 
 }
 
 func (ec *executionContext) _AstroHibernationSpec_override(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationSpec) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33623,7 +33623,7 @@ func (ec *executionContext) fieldContext_AstroHibernationSpec_override(_ context
 }
 
 func (ec *executionContext) _AstroHibernationSpec_schedules(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationSpec) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33655,7 +33655,7 @@ func (ec *executionContext) fieldContext_AstroHibernationSpec_schedules(_ contex
 }
 
 func (ec *executionContext) _AstroHibernationStatus_isHibernating(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33678,7 +33678,7 @@ func (ec *executionContext) fieldContext_AstroHibernationStatus_isHibernating(_ 
 }
 
 func (ec *executionContext) _AstroHibernationStatus_nextEventAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33701,7 +33701,7 @@ func (ec *executionContext) fieldContext_AstroHibernationStatus_nextEventAt(_ co
 }
 
 func (ec *executionContext) _AstroHibernationStatus_nextEventType(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33724,7 +33724,7 @@ func (ec *executionContext) fieldContext_AstroHibernationStatus_nextEventType(_ 
 }
 
 func (ec *executionContext) _AstroHibernationStatus_reason(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationStatus) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33747,7 +33747,7 @@ func (ec *executionContext) fieldContext_AstroHibernationStatus_reason(_ context
 }
 
 func (ec *executionContext) _AstroInvite_inviteId(ctx context.Context, field graphql.CollectedField, obj *model.AstroInvite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33770,7 +33770,7 @@ func (ec *executionContext) fieldContext_AstroInvite_inviteId(_ context.Context,
 }
 
 func (ec *executionContext) _AstroInvite_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroInvite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33793,7 +33793,7 @@ func (ec *executionContext) fieldContext_AstroInvite_organizationId(_ context.Co
 }
 
 func (ec *executionContext) _AstroInvite_organizationName(ctx context.Context, field graphql.CollectedField, obj *model.AstroInvite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33816,7 +33816,7 @@ func (ec *executionContext) fieldContext_AstroInvite_organizationName(_ context.
 }
 
 func (ec *executionContext) _AstroInvite_userId(ctx context.Context, field graphql.CollectedField, obj *model.AstroInvite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33839,7 +33839,7 @@ func (ec *executionContext) fieldContext_AstroInvite_userId(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroInvite_invitee(ctx context.Context, field graphql.CollectedField, obj *model.AstroInvite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33871,7 +33871,7 @@ func (ec *executionContext) fieldContext_AstroInvite_invitee(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroInvite_inviter(ctx context.Context, field graphql.CollectedField, obj *model.AstroInvite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33903,7 +33903,7 @@ func (ec *executionContext) fieldContext_AstroInvite_inviter(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroInvite_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroInvite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33926,7 +33926,7 @@ func (ec *executionContext) fieldContext_AstroInvite_expiresAt(_ context.Context
 }
 
 func (ec *executionContext) _AstroLogEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroLogEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33949,7 +33949,7 @@ func (ec *executionContext) fieldContext_AstroLogEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroLogEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AstroLogEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -33981,7 +33981,7 @@ func (ec *executionContext) fieldContext_AstroLogEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _AstroLogEntry_timestamp(ctx context.Context, field graphql.CollectedField, obj *model.AstroLogEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34004,7 +34004,7 @@ func (ec *executionContext) fieldContext_AstroLogEntry_timestamp(_ context.Conte
 }
 
 func (ec *executionContext) _AstroLogEntry_source(ctx context.Context, field graphql.CollectedField, obj *model.AstroLogEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34027,7 +34027,7 @@ func (ec *executionContext) fieldContext_AstroLogEntry_source(_ context.Context,
 }
 
 func (ec *executionContext) _AstroLogEntry_raw(ctx context.Context, field graphql.CollectedField, obj *model.AstroLogEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34050,7 +34050,7 @@ func (ec *executionContext) fieldContext_AstroLogEntry_raw(_ context.Context, fi
 }
 
 func (ec *executionContext) _AstroMachineSpec_cpu(ctx context.Context, field graphql.CollectedField, obj *model.AstroMachineSpec) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34073,7 +34073,7 @@ func (ec *executionContext) fieldContext_AstroMachineSpec_cpu(_ context.Context,
 }
 
 func (ec *executionContext) _AstroMachineSpec_memory(ctx context.Context, field graphql.CollectedField, obj *model.AstroMachineSpec) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34096,7 +34096,7 @@ func (ec *executionContext) fieldContext_AstroMachineSpec_memory(_ context.Conte
 }
 
 func (ec *executionContext) _AstroMachineSpec_ephemeralStorage(ctx context.Context, field graphql.CollectedField, obj *model.AstroMachineSpec) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34119,7 +34119,7 @@ func (ec *executionContext) fieldContext_AstroMachineSpec_ephemeralStorage(_ con
 }
 
 func (ec *executionContext) _AstroMachineSpec_concurrency(ctx context.Context, field graphql.CollectedField, obj *model.AstroMachineSpec) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34142,7 +34142,7 @@ func (ec *executionContext) fieldContext_AstroMachineSpec_concurrency(_ context.
 }
 
 func (ec *executionContext) _AstroManagedDomain_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroManagedDomain) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34165,7 +34165,7 @@ func (ec *executionContext) fieldContext_AstroManagedDomain_id(_ context.Context
 }
 
 func (ec *executionContext) _AstroManagedDomain_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroManagedDomain) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34188,7 +34188,7 @@ func (ec *executionContext) fieldContext_AstroManagedDomain_name(_ context.Conte
 }
 
 func (ec *executionContext) _AstroManagedDomain_status(ctx context.Context, field graphql.CollectedField, obj *model.AstroManagedDomain) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34211,7 +34211,7 @@ func (ec *executionContext) fieldContext_AstroManagedDomain_status(_ context.Con
 }
 
 func (ec *executionContext) _AstroManagedDomain_enforcedLogins(ctx context.Context, field graphql.CollectedField, obj *model.AstroManagedDomain) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34234,7 +34234,7 @@ func (ec *executionContext) fieldContext_AstroManagedDomain_enforcedLogins(_ con
 }
 
 func (ec *executionContext) _AstroManagedDomain_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroManagedDomain) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34257,7 +34257,7 @@ func (ec *executionContext) fieldContext_AstroManagedDomain_createdAt(_ context.
 }
 
 func (ec *executionContext) _AstroManagedDomain_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroManagedDomain) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34280,7 +34280,7 @@ func (ec *executionContext) fieldContext_AstroManagedDomain_updatedAt(_ context.
 }
 
 func (ec *executionContext) _AstroMetricsExport_endpoint(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34303,7 +34303,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExport_endpoint(_ context.C
 }
 
 func (ec *executionContext) _AstroMetricsExport_exporterType(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34326,7 +34326,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExport_exporterType(_ conte
 }
 
 func (ec *executionContext) _AstroMetricsExport_authType(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34349,7 +34349,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExport_authType(_ context.C
 }
 
 func (ec *executionContext) _AstroMetricsExport_basicToken(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34372,7 +34372,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExport_basicToken(_ context
 }
 
 func (ec *executionContext) _AstroMetricsExport_username(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34395,7 +34395,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExport_username(_ context.C
 }
 
 func (ec *executionContext) _AstroMetricsExport_password(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34418,7 +34418,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExport_password(_ context.C
 }
 
 func (ec *executionContext) _AstroMetricsExport_headers(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34441,7 +34441,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExport_headers(_ context.Co
 }
 
 func (ec *executionContext) _AstroMetricsExport_labels(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34464,7 +34464,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExport_labels(_ context.Con
 }
 
 func (ec *executionContext) _AstroMetricsExport_sigV4AssumeArn(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34487,7 +34487,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExport_sigV4AssumeArn(_ con
 }
 
 func (ec *executionContext) _AstroMetricsExport_sigV4StsRegion(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34510,7 +34510,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExport_sigV4StsRegion(_ con
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_endpoint(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34533,7 +34533,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_endpoint(_ 
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_exporterType(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34556,7 +34556,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_exporterTyp
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_authType(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34579,7 +34579,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_authType(_ 
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_basicToken(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34602,7 +34602,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_basicToken(
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_username(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34625,7 +34625,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_username(_ 
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_password(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34648,7 +34648,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_password(_ 
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_headers(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34671,7 +34671,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_headers(_ c
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_labels(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34694,7 +34694,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_labels(_ co
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_sigV4AssumeArn(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34717,7 +34717,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_sigV4Assume
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_sigV4StsRegion(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34740,7 +34740,7 @@ func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_sigV4StsReg
 }
 
 func (ec *executionContext) _AstroNodePool_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroNodePool) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34763,7 +34763,7 @@ func (ec *executionContext) fieldContext_AstroNodePool_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _AstroNodePool_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroNodePool) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34786,7 +34786,7 @@ func (ec *executionContext) fieldContext_AstroNodePool_name(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroNodePool_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.AstroNodePool) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34809,7 +34809,7 @@ func (ec *executionContext) fieldContext_AstroNodePool_isDefault(_ context.Conte
 }
 
 func (ec *executionContext) _AstroNodePool_maxNodeCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroNodePool) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34832,7 +34832,7 @@ func (ec *executionContext) fieldContext_AstroNodePool_maxNodeCount(_ context.Co
 }
 
 func (ec *executionContext) _AstroNodePool_nodeInstanceType(ctx context.Context, field graphql.CollectedField, obj *model.AstroNodePool) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34855,7 +34855,7 @@ func (ec *executionContext) fieldContext_AstroNodePool_nodeInstanceType(_ contex
 }
 
 func (ec *executionContext) _AstroNodePool_cloudProvider(ctx context.Context, field graphql.CollectedField, obj *model.AstroNodePool) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34878,7 +34878,7 @@ func (ec *executionContext) fieldContext_AstroNodePool_cloudProvider(_ context.C
 }
 
 func (ec *executionContext) _AstroNodePool_supportedAstroMachines(ctx context.Context, field graphql.CollectedField, obj *model.AstroNodePool) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34901,7 +34901,7 @@ func (ec *executionContext) fieldContext_AstroNodePool_supportedAstroMachines(_ 
 }
 
 func (ec *executionContext) _AstroNodePool_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroNodePool) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34924,7 +34924,7 @@ func (ec *executionContext) fieldContext_AstroNodePool_createdAt(_ context.Conte
 }
 
 func (ec *executionContext) _AstroNodePool_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroNodePool) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34947,7 +34947,7 @@ func (ec *executionContext) fieldContext_AstroNodePool_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _AstroOrganization_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34970,7 +34970,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_id(_ context.Context,
 }
 
 func (ec *executionContext) _AstroOrganization_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -34993,7 +34993,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_organizationId(_ cont
 }
 
 func (ec *executionContext) _AstroOrganization_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35016,7 +35016,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_name(_ context.Contex
 }
 
 func (ec *executionContext) _AstroOrganization_billingEmail(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35039,7 +35039,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_billingEmail(_ contex
 }
 
 func (ec *executionContext) _AstroOrganization_product(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35062,7 +35062,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_product(_ context.Con
 }
 
 func (ec *executionContext) _AstroOrganization_status(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35085,7 +35085,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_status(_ context.Cont
 }
 
 func (ec *executionContext) _AstroOrganization_paymentMethod(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35108,7 +35108,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_paymentMethod(_ conte
 }
 
 func (ec *executionContext) _AstroOrganization_isScimEnabled(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35131,7 +35131,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_isScimEnabled(_ conte
 }
 
 func (ec *executionContext) _AstroOrganization_allowEnhancedSupportAccess(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35154,7 +35154,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_allowEnhancedSupportA
 }
 
 func (ec *executionContext) _AstroOrganization_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35177,7 +35177,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_createdAt(_ context.C
 }
 
 func (ec *executionContext) _AstroOrganization_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35200,7 +35200,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_updatedAt(_ context.C
 }
 
 func (ec *executionContext) _AstroOrganization_trialExpiresAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35223,7 +35223,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_trialExpiresAt(_ cont
 }
 
 func (ec *executionContext) _AstroOrganization_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35255,7 +35255,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_createdBy(_ context.C
 }
 
 func (ec *executionContext) _AstroOrganization_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35287,7 +35287,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_updatedBy(_ context.C
 }
 
 func (ec *executionContext) _AstroOrganization_hasAllowedIpAddressRanges(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35310,7 +35310,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_hasAllowedIpAddressRa
 }
 
 func (ec *executionContext) _AstroOrganization_shouldEnforceDedicatedClusters(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35333,7 +35333,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_shouldEnforceDedicate
 }
 
 func (ec *executionContext) _AstroOrganization_hasAiFeaturesDisabled(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35356,7 +35356,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_hasAiFeaturesDisabled
 }
 
 func (ec *executionContext) _AstroOrganization_managedDomains(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35388,7 +35388,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_managedDomains(_ cont
 }
 
 func (ec *executionContext) _AstroOrganization_productPlans(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35420,7 +35420,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_productPlans(_ contex
 }
 
 func (ec *executionContext) _AstroOrganization_workspaces(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35464,7 +35464,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_workspaces(ctx contex
 }
 
 func (ec *executionContext) _AstroOrganization_workspace(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35508,7 +35508,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_workspace(ctx context
 }
 
 func (ec *executionContext) _AstroOrganization_deployments(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35552,7 +35552,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_deployments(ctx conte
 }
 
 func (ec *executionContext) _AstroOrganization_deployment(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35596,7 +35596,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_deployment(ctx contex
 }
 
 func (ec *executionContext) _AstroOrganization_clusters(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35640,7 +35640,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_clusters(ctx context.
 }
 
 func (ec *executionContext) _AstroOrganization_cluster(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35684,7 +35684,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_cluster(ctx context.C
 }
 
 func (ec *executionContext) _AstroOrganization_auditLogs(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35728,7 +35728,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_auditLogs(ctx context
 }
 
 func (ec *executionContext) _AstroOrganization_apiTokens(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35772,7 +35772,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_apiTokens(ctx context
 }
 
 func (ec *executionContext) _AstroOrganization_apiToken(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35816,7 +35816,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_apiToken(ctx context.
 }
 
 func (ec *executionContext) _AstroOrganization_roles(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35860,7 +35860,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_roles(ctx context.Con
 }
 
 func (ec *executionContext) _AstroOrganization_role(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35904,7 +35904,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_role(ctx context.Cont
 }
 
 func (ec *executionContext) _AstroOrganization_roleTemplates(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35948,7 +35948,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_roleTemplates(ctx con
 }
 
 func (ec *executionContext) _AstroOrganization_allowedIpAddressRanges(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -35992,7 +35992,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_allowedIpAddressRange
 }
 
 func (ec *executionContext) _AstroOrganization_clusterOptions(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36036,7 +36036,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_clusterOptions(ctx co
 }
 
 func (ec *executionContext) _AstroOrganization_deploymentOptions(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36080,7 +36080,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_deploymentOptions(ctx
 }
 
 func (ec *executionContext) _AstroOrganization_environmentObjects(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36124,7 +36124,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_environmentObjects(ct
 }
 
 func (ec *executionContext) _AstroOrganization_environmentObject(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36168,7 +36168,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_environmentObject(ctx
 }
 
 func (ec *executionContext) _AstroOrganization_users(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36212,7 +36212,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_users(ctx context.Con
 }
 
 func (ec *executionContext) _AstroOrganization_user(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36256,7 +36256,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_user(ctx context.Cont
 }
 
 func (ec *executionContext) _AstroOrganization_teams(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36300,7 +36300,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_teams(ctx context.Con
 }
 
 func (ec *executionContext) _AstroOrganization_team(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36344,7 +36344,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_team(ctx context.Cont
 }
 
 func (ec *executionContext) _AstroOrganizationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganizationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36367,7 +36367,7 @@ func (ec *executionContext) fieldContext_AstroOrganizationConnection_totalCount(
 }
 
 func (ec *executionContext) _AstroOrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganizationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36399,7 +36399,7 @@ func (ec *executionContext) fieldContext_AstroOrganizationConnection_pageInfo(_ 
 }
 
 func (ec *executionContext) _AstroOrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganizationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36431,7 +36431,7 @@ func (ec *executionContext) fieldContext_AstroOrganizationConnection_edges(_ con
 }
 
 func (ec *executionContext) _AstroOrganizationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganizationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36463,7 +36463,7 @@ func (ec *executionContext) fieldContext_AstroOrganizationConnection_nodes(_ con
 }
 
 func (ec *executionContext) _AstroOrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganizationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36486,7 +36486,7 @@ func (ec *executionContext) fieldContext_AstroOrganizationEdge_cursor(_ context.
 }
 
 func (ec *executionContext) _AstroOrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganizationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36518,7 +36518,7 @@ func (ec *executionContext) fieldContext_AstroOrganizationEdge_node(_ context.Co
 }
 
 func (ec *executionContext) _AstroPermission_action(ctx context.Context, field graphql.CollectedField, obj *model.AstroPermission) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36541,7 +36541,7 @@ func (ec *executionContext) fieldContext_AstroPermission_action(_ context.Contex
 }
 
 func (ec *executionContext) _AstroPermission_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroPermission) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36564,7 +36564,7 @@ func (ec *executionContext) fieldContext_AstroPermission_description(_ context.C
 }
 
 func (ec *executionContext) _AstroPermissionGroup_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroPermissionGroup) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36587,7 +36587,7 @@ func (ec *executionContext) fieldContext_AstroPermissionGroup_name(_ context.Con
 }
 
 func (ec *executionContext) _AstroPermissionGroup_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroPermissionGroup) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36610,7 +36610,7 @@ func (ec *executionContext) fieldContext_AstroPermissionGroup_description(_ cont
 }
 
 func (ec *executionContext) _AstroPermissionGroup_scope(ctx context.Context, field graphql.CollectedField, obj *model.AstroPermissionGroup) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36633,7 +36633,7 @@ func (ec *executionContext) fieldContext_AstroPermissionGroup_scope(_ context.Co
 }
 
 func (ec *executionContext) _AstroPermissionGroup_permissions(ctx context.Context, field graphql.CollectedField, obj *model.AstroPermissionGroup) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36665,7 +36665,7 @@ func (ec *executionContext) fieldContext_AstroPermissionGroup_permissions(_ cont
 }
 
 func (ec *executionContext) _AstroProductPlan_productPlanId(ctx context.Context, field graphql.CollectedField, obj *model.AstroProductPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36688,7 +36688,7 @@ func (ec *executionContext) fieldContext_AstroProductPlan_productPlanId(_ contex
 }
 
 func (ec *executionContext) _AstroProductPlan_productPlanName(ctx context.Context, field graphql.CollectedField, obj *model.AstroProductPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36711,7 +36711,7 @@ func (ec *executionContext) fieldContext_AstroProductPlan_productPlanName(_ cont
 }
 
 func (ec *executionContext) _AstroProductPlan_astronomerProduct(ctx context.Context, field graphql.CollectedField, obj *model.AstroProductPlan) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36734,7 +36734,7 @@ func (ec *executionContext) fieldContext_AstroProductPlan_astronomerProduct(_ co
 }
 
 func (ec *executionContext) _AstroProviderInstanceType_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroProviderInstanceType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36757,7 +36757,7 @@ func (ec *executionContext) fieldContext_AstroProviderInstanceType_name(_ contex
 }
 
 func (ec *executionContext) _AstroProviderInstanceType_cpu(ctx context.Context, field graphql.CollectedField, obj *model.AstroProviderInstanceType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36780,7 +36780,7 @@ func (ec *executionContext) fieldContext_AstroProviderInstanceType_cpu(_ context
 }
 
 func (ec *executionContext) _AstroProviderInstanceType_memory(ctx context.Context, field graphql.CollectedField, obj *model.AstroProviderInstanceType) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36803,7 +36803,7 @@ func (ec *executionContext) fieldContext_AstroProviderInstanceType_memory(_ cont
 }
 
 func (ec *executionContext) _AstroProviderRegion_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroProviderRegion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36826,7 +36826,7 @@ func (ec *executionContext) fieldContext_AstroProviderRegion_name(_ context.Cont
 }
 
 func (ec *executionContext) _AstroProviderRegion_limited(ctx context.Context, field graphql.CollectedField, obj *model.AstroProviderRegion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36849,7 +36849,7 @@ func (ec *executionContext) fieldContext_AstroProviderRegion_limited(_ context.C
 }
 
 func (ec *executionContext) _AstroProviderRegion_location(ctx context.Context, field graphql.CollectedField, obj *model.AstroProviderRegion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36872,7 +36872,7 @@ func (ec *executionContext) fieldContext_AstroProviderRegion_location(_ context.
 }
 
 func (ec *executionContext) _AstroProviderRegion_bannedInstances(ctx context.Context, field graphql.CollectedField, obj *model.AstroProviderRegion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36895,7 +36895,7 @@ func (ec *executionContext) fieldContext_AstroProviderRegion_bannedInstances(_ c
 }
 
 func (ec *executionContext) _AstroQuery_organizations(ctx context.Context, field graphql.CollectedField, obj *model.AstroQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36939,7 +36939,7 @@ func (ec *executionContext) fieldContext_AstroQuery_organizations(ctx context.Co
 }
 
 func (ec *executionContext) _AstroQuery_organization(ctx context.Context, field graphql.CollectedField, obj *model.AstroQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -36983,7 +36983,7 @@ func (ec *executionContext) fieldContext_AstroQuery_organization(ctx context.Con
 }
 
 func (ec *executionContext) _AstroQuery_self(ctx context.Context, field graphql.CollectedField, obj *model.AstroQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37027,7 +37027,7 @@ func (ec *executionContext) fieldContext_AstroQuery_self(ctx context.Context, fi
 }
 
 func (ec *executionContext) _AstroQuery_permissionGroups(ctx context.Context, field graphql.CollectedField, obj *model.AstroQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37071,7 +37071,7 @@ func (ec *executionContext) fieldContext_AstroQuery_permissionGroups(ctx context
 }
 
 func (ec *executionContext) _AstroRange_floor(ctx context.Context, field graphql.CollectedField, obj *model.AstroRange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37094,7 +37094,7 @@ func (ec *executionContext) fieldContext_AstroRange_floor(_ context.Context, fie
 }
 
 func (ec *executionContext) _AstroRange_ceiling(ctx context.Context, field graphql.CollectedField, obj *model.AstroRange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37117,7 +37117,7 @@ func (ec *executionContext) fieldContext_AstroRange_ceiling(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroRange_default(ctx context.Context, field graphql.CollectedField, obj *model.AstroRange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37140,7 +37140,7 @@ func (ec *executionContext) fieldContext_AstroRange_default(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroRemoteExecution_enabled(ctx context.Context, field graphql.CollectedField, obj *model.AstroRemoteExecution) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37163,7 +37163,7 @@ func (ec *executionContext) fieldContext_AstroRemoteExecution_enabled(_ context.
 }
 
 func (ec *executionContext) _AstroRemoteExecution_remoteApiUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroRemoteExecution) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37186,7 +37186,7 @@ func (ec *executionContext) fieldContext_AstroRemoteExecution_remoteApiUrl(_ con
 }
 
 func (ec *executionContext) _AstroRemoteExecution_allowedIpAddressRanges(ctx context.Context, field graphql.CollectedField, obj *model.AstroRemoteExecution) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37209,7 +37209,7 @@ func (ec *executionContext) fieldContext_AstroRemoteExecution_allowedIpAddressRa
 }
 
 func (ec *executionContext) _AstroRemoteExecution_taskLogBucket(ctx context.Context, field graphql.CollectedField, obj *model.AstroRemoteExecution) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37232,7 +37232,7 @@ func (ec *executionContext) fieldContext_AstroRemoteExecution_taskLogBucket(_ co
 }
 
 func (ec *executionContext) _AstroRemoteExecution_taskLogUrlPattern(ctx context.Context, field graphql.CollectedField, obj *model.AstroRemoteExecution) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37255,7 +37255,7 @@ func (ec *executionContext) fieldContext_AstroRemoteExecution_taskLogUrlPattern(
 }
 
 func (ec *executionContext) _AstroResourceOption_cpu(ctx context.Context, field graphql.CollectedField, obj *model.AstroResourceOption) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37287,7 +37287,7 @@ func (ec *executionContext) fieldContext_AstroResourceOption_cpu(_ context.Conte
 }
 
 func (ec *executionContext) _AstroResourceOption_memory(ctx context.Context, field graphql.CollectedField, obj *model.AstroResourceOption) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37319,7 +37319,7 @@ func (ec *executionContext) fieldContext_AstroResourceOption_memory(_ context.Co
 }
 
 func (ec *executionContext) _AstroResourceRange_floor(ctx context.Context, field graphql.CollectedField, obj *model.AstroResourceRange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37342,7 +37342,7 @@ func (ec *executionContext) fieldContext_AstroResourceRange_floor(_ context.Cont
 }
 
 func (ec *executionContext) _AstroResourceRange_ceiling(ctx context.Context, field graphql.CollectedField, obj *model.AstroResourceRange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37365,7 +37365,7 @@ func (ec *executionContext) fieldContext_AstroResourceRange_ceiling(_ context.Co
 }
 
 func (ec *executionContext) _AstroResourceRange_default(ctx context.Context, field graphql.CollectedField, obj *model.AstroResourceRange) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37388,7 +37388,7 @@ func (ec *executionContext) fieldContext_AstroResourceRange_default(_ context.Co
 }
 
 func (ec *executionContext) _AstroRoleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroRoleConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37411,7 +37411,7 @@ func (ec *executionContext) fieldContext_AstroRoleConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _AstroRoleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AstroRoleConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37443,7 +37443,7 @@ func (ec *executionContext) fieldContext_AstroRoleConnection_pageInfo(_ context.
 }
 
 func (ec *executionContext) _AstroRoleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AstroRoleConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37475,7 +37475,7 @@ func (ec *executionContext) fieldContext_AstroRoleConnection_edges(_ context.Con
 }
 
 func (ec *executionContext) _AstroRoleConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AstroRoleConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37507,7 +37507,7 @@ func (ec *executionContext) fieldContext_AstroRoleConnection_nodes(_ context.Con
 }
 
 func (ec *executionContext) _AstroRoleConnection_defaultRoles(ctx context.Context, field graphql.CollectedField, obj *model.AstroRoleConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37539,7 +37539,7 @@ func (ec *executionContext) fieldContext_AstroRoleConnection_defaultRoles(_ cont
 }
 
 func (ec *executionContext) _AstroRoleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroRoleEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37562,7 +37562,7 @@ func (ec *executionContext) fieldContext_AstroRoleEdge_cursor(_ context.Context,
 }
 
 func (ec *executionContext) _AstroRoleEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AstroRoleEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37594,7 +37594,7 @@ func (ec *executionContext) fieldContext_AstroRoleEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroRoleTemplate_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroRoleTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37617,7 +37617,7 @@ func (ec *executionContext) fieldContext_AstroRoleTemplate_name(_ context.Contex
 }
 
 func (ec *executionContext) _AstroRoleTemplate_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroRoleTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37640,7 +37640,7 @@ func (ec *executionContext) fieldContext_AstroRoleTemplate_description(_ context
 }
 
 func (ec *executionContext) _AstroRoleTemplate_scopeType(ctx context.Context, field graphql.CollectedField, obj *model.AstroRoleTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37663,7 +37663,7 @@ func (ec *executionContext) fieldContext_AstroRoleTemplate_scopeType(_ context.C
 }
 
 func (ec *executionContext) _AstroRoleTemplate_permissions(ctx context.Context, field graphql.CollectedField, obj *model.AstroRoleTemplate) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37686,7 +37686,7 @@ func (ec *executionContext) fieldContext_AstroRoleTemplate_permissions(_ context
 }
 
 func (ec *executionContext) _AstroRuntimeRelease_version(ctx context.Context, field graphql.CollectedField, obj *model.AstroRuntimeRelease) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37709,7 +37709,7 @@ func (ec *executionContext) fieldContext_AstroRuntimeRelease_version(_ context.C
 }
 
 func (ec *executionContext) _AstroRuntimeRelease_airflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroRuntimeRelease) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37732,7 +37732,7 @@ func (ec *executionContext) fieldContext_AstroRuntimeRelease_airflowVersion(_ co
 }
 
 func (ec *executionContext) _AstroRuntimeRelease_channel(ctx context.Context, field graphql.CollectedField, obj *model.AstroRuntimeRelease) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37755,7 +37755,7 @@ func (ec *executionContext) fieldContext_AstroRuntimeRelease_channel(_ context.C
 }
 
 func (ec *executionContext) _AstroRuntimeRelease_releaseDate(ctx context.Context, field graphql.CollectedField, obj *model.AstroRuntimeRelease) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37778,7 +37778,7 @@ func (ec *executionContext) fieldContext_AstroRuntimeRelease_releaseDate(_ conte
 }
 
 func (ec *executionContext) _AstroRuntimeRelease_airflowDatabaseMigration(ctx context.Context, field graphql.CollectedField, obj *model.AstroRuntimeRelease) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37801,7 +37801,7 @@ func (ec *executionContext) fieldContext_AstroRuntimeRelease_airflowDatabaseMigr
 }
 
 func (ec *executionContext) _AstroRuntimeRelease_stellarDatabaseMigration(ctx context.Context, field graphql.CollectedField, obj *model.AstroRuntimeRelease) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37824,7 +37824,7 @@ func (ec *executionContext) fieldContext_AstroRuntimeRelease_stellarDatabaseMigr
 }
 
 func (ec *executionContext) _AstroSchedulerMachine_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroSchedulerMachine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37847,7 +37847,7 @@ func (ec *executionContext) fieldContext_AstroSchedulerMachine_name(_ context.Co
 }
 
 func (ec *executionContext) _AstroSchedulerMachine_spec(ctx context.Context, field graphql.CollectedField, obj *model.AstroSchedulerMachine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37879,7 +37879,7 @@ func (ec *executionContext) fieldContext_AstroSchedulerMachine_spec(_ context.Co
 }
 
 func (ec *executionContext) _AstroSelfInvite_inviteId(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfInvite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37902,7 +37902,7 @@ func (ec *executionContext) fieldContext_AstroSelfInvite_inviteId(_ context.Cont
 }
 
 func (ec *executionContext) _AstroSelfInvite_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfInvite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37925,7 +37925,7 @@ func (ec *executionContext) fieldContext_AstroSelfInvite_organizationId(_ contex
 }
 
 func (ec *executionContext) _AstroSelfInvite_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfInvite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37948,7 +37948,7 @@ func (ec *executionContext) fieldContext_AstroSelfInvite_expiresAt(_ context.Con
 }
 
 func (ec *executionContext) _AstroSelfRole_role(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -37971,7 +37971,7 @@ func (ec *executionContext) fieldContext_AstroSelfRole_role(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroSelfRole_scope(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfRole) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38003,7 +38003,7 @@ func (ec *executionContext) fieldContext_AstroSelfRole_scope(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroSelfRoleScope_type(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfRoleScope) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38026,7 +38026,7 @@ func (ec *executionContext) fieldContext_AstroSelfRoleScope_type(_ context.Conte
 }
 
 func (ec *executionContext) _AstroSelfRoleScope_entityId(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfRoleScope) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38049,7 +38049,7 @@ func (ec *executionContext) fieldContext_AstroSelfRoleScope_entityId(_ context.C
 }
 
 func (ec *executionContext) _AstroSelfRoleScope_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfRoleScope) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38072,7 +38072,7 @@ func (ec *executionContext) fieldContext_AstroSelfRoleScope_deploymentId(_ conte
 }
 
 func (ec *executionContext) _AstroSelfRoleScope_dagTag(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfRoleScope) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38095,7 +38095,7 @@ func (ec *executionContext) fieldContext_AstroSelfRoleScope_dagTag(_ context.Con
 }
 
 func (ec *executionContext) _AstroSelfUser_userId(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38118,7 +38118,7 @@ func (ec *executionContext) fieldContext_AstroSelfUser_userId(_ context.Context,
 }
 
 func (ec *executionContext) _AstroSelfUser_username(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38141,7 +38141,7 @@ func (ec *executionContext) fieldContext_AstroSelfUser_username(_ context.Contex
 }
 
 func (ec *executionContext) _AstroSelfUser_fullName(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38164,7 +38164,7 @@ func (ec *executionContext) fieldContext_AstroSelfUser_fullName(_ context.Contex
 }
 
 func (ec *executionContext) _AstroSelfUser_avatarUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38187,7 +38187,7 @@ func (ec *executionContext) fieldContext_AstroSelfUser_avatarUrl(_ context.Conte
 }
 
 func (ec *executionContext) _AstroSelfUser_status(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38210,7 +38210,7 @@ func (ec *executionContext) fieldContext_AstroSelfUser_status(_ context.Context,
 }
 
 func (ec *executionContext) _AstroSelfUser_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38233,7 +38233,7 @@ func (ec *executionContext) fieldContext_AstroSelfUser_organizationId(_ context.
 }
 
 func (ec *executionContext) _AstroSelfUser_isIdpManaged(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38256,7 +38256,7 @@ func (ec *executionContext) fieldContext_AstroSelfUser_isIdpManaged(_ context.Co
 }
 
 func (ec *executionContext) _AstroSelfUser_roles(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38288,7 +38288,7 @@ func (ec *executionContext) fieldContext_AstroSelfUser_roles(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroSelfUser_invites(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38320,7 +38320,7 @@ func (ec *executionContext) fieldContext_AstroSelfUser_invites(_ context.Context
 }
 
 func (ec *executionContext) _AstroSelfUser_featureFlags(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38352,7 +38352,7 @@ func (ec *executionContext) fieldContext_AstroSelfUser_featureFlags(_ context.Co
 }
 
 func (ec *executionContext) _AstroSelfUser_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38375,7 +38375,7 @@ func (ec *executionContext) fieldContext_AstroSelfUser_createdAt(_ context.Conte
 }
 
 func (ec *executionContext) _AstroSelfUser_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38398,7 +38398,7 @@ func (ec *executionContext) fieldContext_AstroSelfUser_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _AstroSubject_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroSubject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38421,7 +38421,7 @@ func (ec *executionContext) fieldContext_AstroSubject_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _AstroSubject_subjectType(ctx context.Context, field graphql.CollectedField, obj *model.AstroSubject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38444,7 +38444,7 @@ func (ec *executionContext) fieldContext_AstroSubject_subjectType(_ context.Cont
 }
 
 func (ec *executionContext) _AstroSubject_username(ctx context.Context, field graphql.CollectedField, obj *model.AstroSubject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38467,7 +38467,7 @@ func (ec *executionContext) fieldContext_AstroSubject_username(_ context.Context
 }
 
 func (ec *executionContext) _AstroSubject_fullName(ctx context.Context, field graphql.CollectedField, obj *model.AstroSubject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38490,7 +38490,7 @@ func (ec *executionContext) fieldContext_AstroSubject_fullName(_ context.Context
 }
 
 func (ec *executionContext) _AstroSubject_avatarUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroSubject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38513,7 +38513,7 @@ func (ec *executionContext) fieldContext_AstroSubject_avatarUrl(_ context.Contex
 }
 
 func (ec *executionContext) _AstroSubject_apiTokenName(ctx context.Context, field graphql.CollectedField, obj *model.AstroSubject) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38536,7 +38536,7 @@ func (ec *executionContext) fieldContext_AstroSubject_apiTokenName(_ context.Con
 }
 
 func (ec *executionContext) _AstroSubjectRoles_organizationRole(ctx context.Context, field graphql.CollectedField, obj *model.AstroSubjectRoles) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38559,7 +38559,7 @@ func (ec *executionContext) fieldContext_AstroSubjectRoles_organizationRole(_ co
 }
 
 func (ec *executionContext) _AstroSubjectRoles_workspaceRoles(ctx context.Context, field graphql.CollectedField, obj *model.AstroSubjectRoles) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38591,7 +38591,7 @@ func (ec *executionContext) fieldContext_AstroSubjectRoles_workspaceRoles(_ cont
 }
 
 func (ec *executionContext) _AstroSubjectRoles_deploymentRoles(ctx context.Context, field graphql.CollectedField, obj *model.AstroSubjectRoles) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38623,7 +38623,7 @@ func (ec *executionContext) fieldContext_AstroSubjectRoles_deploymentRoles(_ con
 }
 
 func (ec *executionContext) _AstroSubjectRoles_dagRoles(ctx context.Context, field graphql.CollectedField, obj *model.AstroSubjectRoles) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38655,7 +38655,7 @@ func (ec *executionContext) fieldContext_AstroSubjectRoles_dagRoles(_ context.Co
 }
 
 func (ec *executionContext) _AstroTeam_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38678,7 +38678,7 @@ func (ec *executionContext) fieldContext_AstroTeam_id(_ context.Context, field g
 }
 
 func (ec *executionContext) _AstroTeam_teamId(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38701,7 +38701,7 @@ func (ec *executionContext) fieldContext_AstroTeam_teamId(_ context.Context, fie
 }
 
 func (ec *executionContext) _AstroTeam_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38724,7 +38724,7 @@ func (ec *executionContext) fieldContext_AstroTeam_organizationId(_ context.Cont
 }
 
 func (ec *executionContext) _AstroTeam_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38747,7 +38747,7 @@ func (ec *executionContext) fieldContext_AstroTeam_name(_ context.Context, field
 }
 
 func (ec *executionContext) _AstroTeam_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38770,7 +38770,7 @@ func (ec *executionContext) fieldContext_AstroTeam_description(_ context.Context
 }
 
 func (ec *executionContext) _AstroTeam_isIdpManaged(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38793,7 +38793,7 @@ func (ec *executionContext) fieldContext_AstroTeam_isIdpManaged(_ context.Contex
 }
 
 func (ec *executionContext) _AstroTeam_organizationRole(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38816,7 +38816,7 @@ func (ec *executionContext) fieldContext_AstroTeam_organizationRole(_ context.Co
 }
 
 func (ec *executionContext) _AstroTeam_rolesCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38839,7 +38839,7 @@ func (ec *executionContext) fieldContext_AstroTeam_rolesCount(_ context.Context,
 }
 
 func (ec *executionContext) _AstroTeam_workspaceRoles(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38871,7 +38871,7 @@ func (ec *executionContext) fieldContext_AstroTeam_workspaceRoles(_ context.Cont
 }
 
 func (ec *executionContext) _AstroTeam_deploymentRoles(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38903,7 +38903,7 @@ func (ec *executionContext) fieldContext_AstroTeam_deploymentRoles(_ context.Con
 }
 
 func (ec *executionContext) _AstroTeam_dagRoles(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38935,7 +38935,7 @@ func (ec *executionContext) fieldContext_AstroTeam_dagRoles(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroTeam_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38958,7 +38958,7 @@ func (ec *executionContext) fieldContext_AstroTeam_createdAt(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroTeam_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -38981,7 +38981,7 @@ func (ec *executionContext) fieldContext_AstroTeam_updatedAt(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroTeam_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39013,7 +39013,7 @@ func (ec *executionContext) fieldContext_AstroTeam_createdBy(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroTeam_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39045,7 +39045,7 @@ func (ec *executionContext) fieldContext_AstroTeam_updatedBy(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroTeam_members(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39089,7 +39089,7 @@ func (ec *executionContext) fieldContext_AstroTeam_members(ctx context.Context, 
 }
 
 func (ec *executionContext) _AstroTeamConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39112,7 +39112,7 @@ func (ec *executionContext) fieldContext_AstroTeamConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _AstroTeamConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39144,7 +39144,7 @@ func (ec *executionContext) fieldContext_AstroTeamConnection_pageInfo(_ context.
 }
 
 func (ec *executionContext) _AstroTeamConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39176,7 +39176,7 @@ func (ec *executionContext) fieldContext_AstroTeamConnection_edges(_ context.Con
 }
 
 func (ec *executionContext) _AstroTeamConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39208,7 +39208,7 @@ func (ec *executionContext) fieldContext_AstroTeamConnection_nodes(_ context.Con
 }
 
 func (ec *executionContext) _AstroTeamEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39231,7 +39231,7 @@ func (ec *executionContext) fieldContext_AstroTeamEdge_cursor(_ context.Context,
 }
 
 func (ec *executionContext) _AstroTeamEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39263,7 +39263,7 @@ func (ec *executionContext) fieldContext_AstroTeamEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroTeamMember_userId(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamMember) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39286,7 +39286,7 @@ func (ec *executionContext) fieldContext_AstroTeamMember_userId(_ context.Contex
 }
 
 func (ec *executionContext) _AstroTeamMember_username(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamMember) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39309,7 +39309,7 @@ func (ec *executionContext) fieldContext_AstroTeamMember_username(_ context.Cont
 }
 
 func (ec *executionContext) _AstroTeamMember_fullName(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamMember) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39332,7 +39332,7 @@ func (ec *executionContext) fieldContext_AstroTeamMember_fullName(_ context.Cont
 }
 
 func (ec *executionContext) _AstroTeamMember_avatarUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamMember) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39355,7 +39355,7 @@ func (ec *executionContext) fieldContext_AstroTeamMember_avatarUrl(_ context.Con
 }
 
 func (ec *executionContext) _AstroTeamMember_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamMember) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39378,7 +39378,7 @@ func (ec *executionContext) fieldContext_AstroTeamMember_createdAt(_ context.Con
 }
 
 func (ec *executionContext) _AstroTeamMemberConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamMemberConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39401,7 +39401,7 @@ func (ec *executionContext) fieldContext_AstroTeamMemberConnection_totalCount(_ 
 }
 
 func (ec *executionContext) _AstroTeamMemberConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamMemberConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39433,7 +39433,7 @@ func (ec *executionContext) fieldContext_AstroTeamMemberConnection_pageInfo(_ co
 }
 
 func (ec *executionContext) _AstroTeamMemberConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamMemberConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39465,7 +39465,7 @@ func (ec *executionContext) fieldContext_AstroTeamMemberConnection_edges(_ conte
 }
 
 func (ec *executionContext) _AstroTeamMemberConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamMemberConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39497,7 +39497,7 @@ func (ec *executionContext) fieldContext_AstroTeamMemberConnection_nodes(_ conte
 }
 
 func (ec *executionContext) _AstroTeamMemberEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamMemberEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39520,7 +39520,7 @@ func (ec *executionContext) fieldContext_AstroTeamMemberEdge_cursor(_ context.Co
 }
 
 func (ec *executionContext) _AstroTeamMemberEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamMemberEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39552,7 +39552,7 @@ func (ec *executionContext) fieldContext_AstroTeamMemberEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _AstroUser_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39575,7 +39575,7 @@ func (ec *executionContext) fieldContext_AstroUser_id(_ context.Context, field g
 }
 
 func (ec *executionContext) _AstroUser_userId(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39598,7 +39598,7 @@ func (ec *executionContext) fieldContext_AstroUser_userId(_ context.Context, fie
 }
 
 func (ec *executionContext) _AstroUser_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39621,7 +39621,7 @@ func (ec *executionContext) fieldContext_AstroUser_organizationId(_ context.Cont
 }
 
 func (ec *executionContext) _AstroUser_username(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39644,7 +39644,7 @@ func (ec *executionContext) fieldContext_AstroUser_username(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroUser_fullName(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39667,7 +39667,7 @@ func (ec *executionContext) fieldContext_AstroUser_fullName(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroUser_avatarUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39690,7 +39690,7 @@ func (ec *executionContext) fieldContext_AstroUser_avatarUrl(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroUser_status(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39713,7 +39713,7 @@ func (ec *executionContext) fieldContext_AstroUser_status(_ context.Context, fie
 }
 
 func (ec *executionContext) _AstroUser_organizationRole(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39736,7 +39736,7 @@ func (ec *executionContext) fieldContext_AstroUser_organizationRole(_ context.Co
 }
 
 func (ec *executionContext) _AstroUser_workspaceRoles(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39768,7 +39768,7 @@ func (ec *executionContext) fieldContext_AstroUser_workspaceRoles(_ context.Cont
 }
 
 func (ec *executionContext) _AstroUser_deploymentRoles(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39800,7 +39800,7 @@ func (ec *executionContext) fieldContext_AstroUser_deploymentRoles(_ context.Con
 }
 
 func (ec *executionContext) _AstroUser_dagRoles(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39832,7 +39832,7 @@ func (ec *executionContext) fieldContext_AstroUser_dagRoles(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroUser_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39855,7 +39855,7 @@ func (ec *executionContext) fieldContext_AstroUser_createdAt(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroUser_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39878,7 +39878,7 @@ func (ec *executionContext) fieldContext_AstroUser_updatedAt(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroUser_teams(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39922,7 +39922,7 @@ func (ec *executionContext) fieldContext_AstroUser_teams(ctx context.Context, fi
 }
 
 func (ec *executionContext) _AstroUserConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39945,7 +39945,7 @@ func (ec *executionContext) fieldContext_AstroUserConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _AstroUserConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -39977,7 +39977,7 @@ func (ec *executionContext) fieldContext_AstroUserConnection_pageInfo(_ context.
 }
 
 func (ec *executionContext) _AstroUserConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40009,7 +40009,7 @@ func (ec *executionContext) fieldContext_AstroUserConnection_edges(_ context.Con
 }
 
 func (ec *executionContext) _AstroUserConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40041,7 +40041,7 @@ func (ec *executionContext) fieldContext_AstroUserConnection_nodes(_ context.Con
 }
 
 func (ec *executionContext) _AstroUserEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40064,7 +40064,7 @@ func (ec *executionContext) fieldContext_AstroUserEdge_cursor(_ context.Context,
 }
 
 func (ec *executionContext) _AstroUserEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40096,7 +40096,7 @@ func (ec *executionContext) fieldContext_AstroUserEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroUserTeam_teamId(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40119,7 +40119,7 @@ func (ec *executionContext) fieldContext_AstroUserTeam_teamId(_ context.Context,
 }
 
 func (ec *executionContext) _AstroUserTeam_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40142,7 +40142,7 @@ func (ec *executionContext) fieldContext_AstroUserTeam_organizationId(_ context.
 }
 
 func (ec *executionContext) _AstroUserTeam_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40165,7 +40165,7 @@ func (ec *executionContext) fieldContext_AstroUserTeam_name(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroUserTeam_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40188,7 +40188,7 @@ func (ec *executionContext) fieldContext_AstroUserTeam_description(_ context.Con
 }
 
 func (ec *executionContext) _AstroUserTeam_isIdpManaged(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40211,7 +40211,7 @@ func (ec *executionContext) fieldContext_AstroUserTeam_isIdpManaged(_ context.Co
 }
 
 func (ec *executionContext) _AstroUserTeam_organizationRole(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40234,7 +40234,7 @@ func (ec *executionContext) fieldContext_AstroUserTeam_organizationRole(_ contex
 }
 
 func (ec *executionContext) _AstroUserTeam_rolesCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40257,7 +40257,7 @@ func (ec *executionContext) fieldContext_AstroUserTeam_rolesCount(_ context.Cont
 }
 
 func (ec *executionContext) _AstroUserTeam_workspaceRoles(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40289,7 +40289,7 @@ func (ec *executionContext) fieldContext_AstroUserTeam_workspaceRoles(_ context.
 }
 
 func (ec *executionContext) _AstroUserTeam_deploymentRoles(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40321,7 +40321,7 @@ func (ec *executionContext) fieldContext_AstroUserTeam_deploymentRoles(_ context
 }
 
 func (ec *executionContext) _AstroUserTeam_dagRoles(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40353,7 +40353,7 @@ func (ec *executionContext) fieldContext_AstroUserTeam_dagRoles(_ context.Contex
 }
 
 func (ec *executionContext) _AstroUserTeam_team(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40385,7 +40385,7 @@ func (ec *executionContext) fieldContext_AstroUserTeam_team(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroUserTeamConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeamConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40408,7 +40408,7 @@ func (ec *executionContext) fieldContext_AstroUserTeamConnection_totalCount(_ co
 }
 
 func (ec *executionContext) _AstroUserTeamConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeamConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40440,7 +40440,7 @@ func (ec *executionContext) fieldContext_AstroUserTeamConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _AstroUserTeamConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeamConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40472,7 +40472,7 @@ func (ec *executionContext) fieldContext_AstroUserTeamConnection_edges(_ context
 }
 
 func (ec *executionContext) _AstroUserTeamConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeamConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40504,7 +40504,7 @@ func (ec *executionContext) fieldContext_AstroUserTeamConnection_nodes(_ context
 }
 
 func (ec *executionContext) _AstroUserTeamEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeamEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40527,7 +40527,7 @@ func (ec *executionContext) fieldContext_AstroUserTeamEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _AstroUserTeamEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeamEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40559,7 +40559,7 @@ func (ec *executionContext) fieldContext_AstroUserTeamEdge_node(_ context.Contex
 }
 
 func (ec *executionContext) _AstroValueOverrides_value(ctx context.Context, field graphql.CollectedField, obj *model.AstroValueOverrides) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40582,7 +40582,7 @@ func (ec *executionContext) fieldContext_AstroValueOverrides_value(_ context.Con
 }
 
 func (ec *executionContext) _AstroWorkerMachine_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerMachine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40605,7 +40605,7 @@ func (ec *executionContext) fieldContext_AstroWorkerMachine_name(_ context.Conte
 }
 
 func (ec *executionContext) _AstroWorkerMachine_spec(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerMachine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40637,7 +40637,7 @@ func (ec *executionContext) fieldContext_AstroWorkerMachine_spec(_ context.Conte
 }
 
 func (ec *executionContext) _AstroWorkerMachine_concurrency(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerMachine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40669,7 +40669,7 @@ func (ec *executionContext) fieldContext_AstroWorkerMachine_concurrency(_ contex
 }
 
 func (ec *executionContext) _AstroWorkerQueue_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40692,7 +40692,7 @@ func (ec *executionContext) fieldContext_AstroWorkerQueue_id(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroWorkerQueue_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40715,7 +40715,7 @@ func (ec *executionContext) fieldContext_AstroWorkerQueue_name(_ context.Context
 }
 
 func (ec *executionContext) _AstroWorkerQueue_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40738,7 +40738,7 @@ func (ec *executionContext) fieldContext_AstroWorkerQueue_isDefault(_ context.Co
 }
 
 func (ec *executionContext) _AstroWorkerQueue_astroMachine(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40761,7 +40761,7 @@ func (ec *executionContext) fieldContext_AstroWorkerQueue_astroMachine(_ context
 }
 
 func (ec *executionContext) _AstroWorkerQueue_maxWorkerCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40784,7 +40784,7 @@ func (ec *executionContext) fieldContext_AstroWorkerQueue_maxWorkerCount(_ conte
 }
 
 func (ec *executionContext) _AstroWorkerQueue_minWorkerCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40807,7 +40807,7 @@ func (ec *executionContext) fieldContext_AstroWorkerQueue_minWorkerCount(_ conte
 }
 
 func (ec *executionContext) _AstroWorkerQueue_workerConcurrency(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40830,7 +40830,7 @@ func (ec *executionContext) fieldContext_AstroWorkerQueue_workerConcurrency(_ co
 }
 
 func (ec *executionContext) _AstroWorkerQueue_podCpu(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40853,7 +40853,7 @@ func (ec *executionContext) fieldContext_AstroWorkerQueue_podCpu(_ context.Conte
 }
 
 func (ec *executionContext) _AstroWorkerQueue_podMemory(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40876,7 +40876,7 @@ func (ec *executionContext) fieldContext_AstroWorkerQueue_podMemory(_ context.Co
 }
 
 func (ec *executionContext) _AstroWorkerQueue_nodePoolId(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40899,7 +40899,7 @@ func (ec *executionContext) fieldContext_AstroWorkerQueue_nodePoolId(_ context.C
 }
 
 func (ec *executionContext) _AstroWorkloadIdentityOption_label(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkloadIdentityOption) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40922,7 +40922,7 @@ func (ec *executionContext) fieldContext_AstroWorkloadIdentityOption_label(_ con
 }
 
 func (ec *executionContext) _AstroWorkloadIdentityOption_role(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkloadIdentityOption) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40945,7 +40945,7 @@ func (ec *executionContext) fieldContext_AstroWorkloadIdentityOption_role(_ cont
 }
 
 func (ec *executionContext) _AstroWorkspace_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40968,7 +40968,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_id(_ context.Context, fi
 }
 
 func (ec *executionContext) _AstroWorkspace_workspaceId(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -40991,7 +40991,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_workspaceId(_ context.Co
 }
 
 func (ec *executionContext) _AstroWorkspace_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41014,7 +41014,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_organizationId(_ context
 }
 
 func (ec *executionContext) _AstroWorkspace_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41037,7 +41037,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_name(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroWorkspace_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41060,7 +41060,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_description(_ context.Co
 }
 
 func (ec *executionContext) _AstroWorkspace_platform(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41083,7 +41083,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_platform(_ context.Conte
 }
 
 func (ec *executionContext) _AstroWorkspace_organizationName(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41106,7 +41106,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_organizationName(_ conte
 }
 
 func (ec *executionContext) _AstroWorkspace_cicdEnforcedDefault(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41129,7 +41129,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_cicdEnforcedDefault(_ co
 }
 
 func (ec *executionContext) _AstroWorkspace_defaultClusterId(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41152,7 +41152,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_defaultClusterId(_ conte
 }
 
 func (ec *executionContext) _AstroWorkspace_defaultCloudProvider(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41175,7 +41175,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_defaultCloudProvider(_ c
 }
 
 func (ec *executionContext) _AstroWorkspace_defaultRegion(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41198,7 +41198,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_defaultRegion(_ context.
 }
 
 func (ec *executionContext) _AstroWorkspace_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41221,7 +41221,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_createdAt(_ context.Cont
 }
 
 func (ec *executionContext) _AstroWorkspace_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41244,7 +41244,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_updatedAt(_ context.Cont
 }
 
 func (ec *executionContext) _AstroWorkspace_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41276,7 +41276,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_createdBy(_ context.Cont
 }
 
 func (ec *executionContext) _AstroWorkspace_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41308,7 +41308,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_updatedBy(_ context.Cont
 }
 
 func (ec *executionContext) _AstroWorkspace_organization(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41340,7 +41340,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_organization(_ context.C
 }
 
 func (ec *executionContext) _AstroWorkspace_deployments(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41384,7 +41384,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_deployments(ctx context.
 }
 
 func (ec *executionContext) _AstroWorkspace_apiTokens(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41428,7 +41428,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_apiTokens(ctx context.Co
 }
 
 func (ec *executionContext) _AstroWorkspace_environmentObjects(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41472,7 +41472,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_environmentObjects(ctx c
 }
 
 func (ec *executionContext) _AstroWorkspace_users(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41516,7 +41516,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_users(ctx context.Contex
 }
 
 func (ec *executionContext) _AstroWorkspace_teams(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41560,7 +41560,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_teams(ctx context.Contex
 }
 
 func (ec *executionContext) _AstroWorkspace_backend(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41583,7 +41583,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_backend(_ context.Contex
 }
 
 func (ec *executionContext) _AstroWorkspaceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspaceConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41606,7 +41606,7 @@ func (ec *executionContext) fieldContext_AstroWorkspaceConnection_totalCount(_ c
 }
 
 func (ec *executionContext) _AstroWorkspaceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspaceConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41638,7 +41638,7 @@ func (ec *executionContext) fieldContext_AstroWorkspaceConnection_pageInfo(_ con
 }
 
 func (ec *executionContext) _AstroWorkspaceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspaceConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41670,7 +41670,7 @@ func (ec *executionContext) fieldContext_AstroWorkspaceConnection_edges(_ contex
 }
 
 func (ec *executionContext) _AstroWorkspaceConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspaceConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41702,7 +41702,7 @@ func (ec *executionContext) fieldContext_AstroWorkspaceConnection_nodes(_ contex
 }
 
 func (ec *executionContext) _AstroWorkspaceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspaceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41725,7 +41725,7 @@ func (ec *executionContext) fieldContext_AstroWorkspaceEdge_cursor(_ context.Con
 }
 
 func (ec *executionContext) _AstroWorkspaceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspaceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41757,7 +41757,7 @@ func (ec *executionContext) fieldContext_AstroWorkspaceEdge_node(_ context.Conte
 }
 
 func (ec *executionContext) _AstroWorkspaceRoleBinding_workspaceId(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspaceRoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41780,7 +41780,7 @@ func (ec *executionContext) fieldContext_AstroWorkspaceRoleBinding_workspaceId(_
 }
 
 func (ec *executionContext) _AstroWorkspaceRoleBinding_role(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspaceRoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41803,7 +41803,7 @@ func (ec *executionContext) fieldContext_AstroWorkspaceRoleBinding_role(_ contex
 }
 
 func (ec *executionContext) _BulkCreateAstroAllowedIpAddressRangesPayload_allowedIpAddressRanges(ctx context.Context, field graphql.CollectedField, obj *model.BulkCreateAstroAllowedIPAddressRangesPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41835,7 +41835,7 @@ func (ec *executionContext) fieldContext_BulkCreateAstroAllowedIpAddressRangesPa
 }
 
 func (ec *executionContext) _BulkCreateAstroAllowedIpAddressRangesPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.BulkCreateAstroAllowedIPAddressRangesPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41858,7 +41858,7 @@ func (ec *executionContext) fieldContext_BulkCreateAstroAllowedIpAddressRangesPa
 }
 
 func (ec *executionContext) _BulkDeleteAstroAllowedIpAddressRangesPayload_allowedIpAddressRangeIds(ctx context.Context, field graphql.CollectedField, obj *model.BulkDeleteAstroAllowedIPAddressRangesPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41881,7 +41881,7 @@ func (ec *executionContext) fieldContext_BulkDeleteAstroAllowedIpAddressRangesPa
 }
 
 func (ec *executionContext) _CancelSoftwareDeploymentRuntimeUpdatePayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.CancelSoftwareDeploymentRuntimeUpdatePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41913,7 +41913,7 @@ func (ec *executionContext) fieldContext_CancelSoftwareDeploymentRuntimeUpdatePa
 }
 
 func (ec *executionContext) _CreateAstroAgentTokenPayload_agentToken(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroAgentTokenPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41945,7 +41945,7 @@ func (ec *executionContext) fieldContext_CreateAstroAgentTokenPayload_agentToken
 }
 
 func (ec *executionContext) _CreateAstroAgentTokenPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroAgentTokenPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -41968,7 +41968,7 @@ func (ec *executionContext) fieldContext_CreateAstroAgentTokenPayload_clientMuta
 }
 
 func (ec *executionContext) _CreateAstroAllowedIpAddressRangePayload_allowedIpAddressRange(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroAllowedIPAddressRangePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42000,7 +42000,7 @@ func (ec *executionContext) fieldContext_CreateAstroAllowedIpAddressRangePayload
 }
 
 func (ec *executionContext) _CreateAstroAllowedIpAddressRangePayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroAllowedIPAddressRangePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42023,7 +42023,7 @@ func (ec *executionContext) fieldContext_CreateAstroAllowedIpAddressRangePayload
 }
 
 func (ec *executionContext) _CreateAstroApiTokenPayload_apiToken(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroAPITokenPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42055,7 +42055,7 @@ func (ec *executionContext) fieldContext_CreateAstroApiTokenPayload_apiToken(_ c
 }
 
 func (ec *executionContext) _CreateAstroApiTokenPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroAPITokenPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42078,7 +42078,7 @@ func (ec *executionContext) fieldContext_CreateAstroApiTokenPayload_clientMutati
 }
 
 func (ec *executionContext) _CreateAstroClusterPayload_cluster(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroClusterPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42110,7 +42110,7 @@ func (ec *executionContext) fieldContext_CreateAstroClusterPayload_cluster(_ con
 }
 
 func (ec *executionContext) _CreateAstroClusterPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroClusterPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42133,7 +42133,7 @@ func (ec *executionContext) fieldContext_CreateAstroClusterPayload_clientMutatio
 }
 
 func (ec *executionContext) _CreateAstroCustomRolePayload_role(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroCustomRolePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42165,7 +42165,7 @@ func (ec *executionContext) fieldContext_CreateAstroCustomRolePayload_role(_ con
 }
 
 func (ec *executionContext) _CreateAstroCustomRolePayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroCustomRolePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42188,7 +42188,7 @@ func (ec *executionContext) fieldContext_CreateAstroCustomRolePayload_clientMuta
 }
 
 func (ec *executionContext) _CreateAstroDeployPayload_deploy(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroDeployPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42220,7 +42220,7 @@ func (ec *executionContext) fieldContext_CreateAstroDeployPayload_deploy(_ conte
 }
 
 func (ec *executionContext) _CreateAstroDeployPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroDeployPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42243,7 +42243,7 @@ func (ec *executionContext) fieldContext_CreateAstroDeployPayload_clientMutation
 }
 
 func (ec *executionContext) _CreateAstroDeploymentPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroDeploymentPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42275,7 +42275,7 @@ func (ec *executionContext) fieldContext_CreateAstroDeploymentPayload_deployment
 }
 
 func (ec *executionContext) _CreateAstroDeploymentPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroDeploymentPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42298,7 +42298,7 @@ func (ec *executionContext) fieldContext_CreateAstroDeploymentPayload_clientMuta
 }
 
 func (ec *executionContext) _CreateAstroEnvironmentObjectPayload_environmentObject(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroEnvironmentObjectPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42330,7 +42330,7 @@ func (ec *executionContext) fieldContext_CreateAstroEnvironmentObjectPayload_env
 }
 
 func (ec *executionContext) _CreateAstroEnvironmentObjectPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroEnvironmentObjectPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42353,7 +42353,7 @@ func (ec *executionContext) fieldContext_CreateAstroEnvironmentObjectPayload_cli
 }
 
 func (ec *executionContext) _CreateAstroTeamPayload_team(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroTeamPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42385,7 +42385,7 @@ func (ec *executionContext) fieldContext_CreateAstroTeamPayload_team(_ context.C
 }
 
 func (ec *executionContext) _CreateAstroTeamPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroTeamPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42408,7 +42408,7 @@ func (ec *executionContext) fieldContext_CreateAstroTeamPayload_clientMutationId
 }
 
 func (ec *executionContext) _CreateAstroUserInvitePayload_invite(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroUserInvitePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42440,7 +42440,7 @@ func (ec *executionContext) fieldContext_CreateAstroUserInvitePayload_invite(_ c
 }
 
 func (ec *executionContext) _CreateAstroUserInvitePayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroUserInvitePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42463,7 +42463,7 @@ func (ec *executionContext) fieldContext_CreateAstroUserInvitePayload_clientMuta
 }
 
 func (ec *executionContext) _CreateAstroWorkspacePayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroWorkspacePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42495,7 +42495,7 @@ func (ec *executionContext) fieldContext_CreateAstroWorkspacePayload_workspace(_
 }
 
 func (ec *executionContext) _CreateAstroWorkspacePayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroWorkspacePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42518,7 +42518,7 @@ func (ec *executionContext) fieldContext_CreateAstroWorkspacePayload_clientMutat
 }
 
 func (ec *executionContext) _CreateSoftwareDeploymentPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareDeploymentPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42550,7 +42550,7 @@ func (ec *executionContext) fieldContext_CreateSoftwareDeploymentPayload_deploym
 }
 
 func (ec *executionContext) _CreateSoftwareDeploymentPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareDeploymentPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42573,7 +42573,7 @@ func (ec *executionContext) fieldContext_CreateSoftwareDeploymentPayload_clientM
 }
 
 func (ec *executionContext) _CreateSoftwareDeploymentServiceAccountPayload_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareDeploymentServiceAccountPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42605,7 +42605,7 @@ func (ec *executionContext) fieldContext_CreateSoftwareDeploymentServiceAccountP
 }
 
 func (ec *executionContext) _CreateSoftwareDeploymentServiceAccountPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareDeploymentServiceAccountPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42628,7 +42628,7 @@ func (ec *executionContext) fieldContext_CreateSoftwareDeploymentServiceAccountP
 }
 
 func (ec *executionContext) _CreateSoftwareDeploymentServiceAccountPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareDeploymentServiceAccountPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42651,7 +42651,7 @@ func (ec *executionContext) fieldContext_CreateSoftwareDeploymentServiceAccountP
 }
 
 func (ec *executionContext) _CreateSoftwareTokenPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareTokenPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42683,7 +42683,7 @@ func (ec *executionContext) fieldContext_CreateSoftwareTokenPayload_user(_ conte
 }
 
 func (ec *executionContext) _CreateSoftwareTokenPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareTokenPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42706,7 +42706,7 @@ func (ec *executionContext) fieldContext_CreateSoftwareTokenPayload_token(_ cont
 }
 
 func (ec *executionContext) _CreateSoftwareTokenPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareTokenPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42729,7 +42729,7 @@ func (ec *executionContext) fieldContext_CreateSoftwareTokenPayload_clientMutati
 }
 
 func (ec *executionContext) _CreateSoftwareUserPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareUserPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42761,7 +42761,7 @@ func (ec *executionContext) fieldContext_CreateSoftwareUserPayload_user(_ contex
 }
 
 func (ec *executionContext) _CreateSoftwareUserPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareUserPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42784,7 +42784,7 @@ func (ec *executionContext) fieldContext_CreateSoftwareUserPayload_token(_ conte
 }
 
 func (ec *executionContext) _CreateSoftwareUserPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareUserPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42807,7 +42807,7 @@ func (ec *executionContext) fieldContext_CreateSoftwareUserPayload_clientMutatio
 }
 
 func (ec *executionContext) _CreateSoftwareWorkspacePayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareWorkspacePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42839,7 +42839,7 @@ func (ec *executionContext) fieldContext_CreateSoftwareWorkspacePayload_workspac
 }
 
 func (ec *executionContext) _CreateSoftwareWorkspacePayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareWorkspacePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42862,7 +42862,7 @@ func (ec *executionContext) fieldContext_CreateSoftwareWorkspacePayload_clientMu
 }
 
 func (ec *executionContext) _CreateSoftwareWorkspaceServiceAccountPayload_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareWorkspaceServiceAccountPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42894,7 +42894,7 @@ func (ec *executionContext) fieldContext_CreateSoftwareWorkspaceServiceAccountPa
 }
 
 func (ec *executionContext) _CreateSoftwareWorkspaceServiceAccountPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareWorkspaceServiceAccountPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42917,7 +42917,7 @@ func (ec *executionContext) fieldContext_CreateSoftwareWorkspaceServiceAccountPa
 }
 
 func (ec *executionContext) _CreateSoftwareWorkspaceServiceAccountPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareWorkspaceServiceAccountPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42940,7 +42940,7 @@ func (ec *executionContext) fieldContext_CreateSoftwareWorkspaceServiceAccountPa
 }
 
 func (ec *executionContext) _DeleteAstroAgentTokenPayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroAgentTokenPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42963,7 +42963,7 @@ func (ec *executionContext) fieldContext_DeleteAstroAgentTokenPayload_id(_ conte
 }
 
 func (ec *executionContext) _DeleteAstroAgentTokenPayload_agentTokenId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroAgentTokenPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -42986,7 +42986,7 @@ func (ec *executionContext) fieldContext_DeleteAstroAgentTokenPayload_agentToken
 }
 
 func (ec *executionContext) _DeleteAstroAllowedIpAddressRangePayload_allowedIpAddressRangeId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroAllowedIPAddressRangePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43009,7 +43009,7 @@ func (ec *executionContext) fieldContext_DeleteAstroAllowedIpAddressRangePayload
 }
 
 func (ec *executionContext) _DeleteAstroApiTokenPayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroAPITokenPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43032,7 +43032,7 @@ func (ec *executionContext) fieldContext_DeleteAstroApiTokenPayload_id(_ context
 }
 
 func (ec *executionContext) _DeleteAstroApiTokenPayload_apiTokenId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroAPITokenPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43055,7 +43055,7 @@ func (ec *executionContext) fieldContext_DeleteAstroApiTokenPayload_apiTokenId(_
 }
 
 func (ec *executionContext) _DeleteAstroClusterPayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroClusterPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43078,7 +43078,7 @@ func (ec *executionContext) fieldContext_DeleteAstroClusterPayload_id(_ context.
 }
 
 func (ec *executionContext) _DeleteAstroClusterPayload_clusterId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroClusterPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43101,7 +43101,7 @@ func (ec *executionContext) fieldContext_DeleteAstroClusterPayload_clusterId(_ c
 }
 
 func (ec *executionContext) _DeleteAstroCustomRolePayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroCustomRolePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43124,7 +43124,7 @@ func (ec *executionContext) fieldContext_DeleteAstroCustomRolePayload_id(_ conte
 }
 
 func (ec *executionContext) _DeleteAstroCustomRolePayload_roleId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroCustomRolePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43147,7 +43147,7 @@ func (ec *executionContext) fieldContext_DeleteAstroCustomRolePayload_roleId(_ c
 }
 
 func (ec *executionContext) _DeleteAstroDeploymentHibernationOverridePayload_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroDeploymentHibernationOverridePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43170,7 +43170,7 @@ func (ec *executionContext) fieldContext_DeleteAstroDeploymentHibernationOverrid
 }
 
 func (ec *executionContext) _DeleteAstroDeploymentHibernationOverridePayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroDeploymentHibernationOverridePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43202,7 +43202,7 @@ func (ec *executionContext) fieldContext_DeleteAstroDeploymentHibernationOverrid
 }
 
 func (ec *executionContext) _DeleteAstroDeploymentPayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroDeploymentPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43225,7 +43225,7 @@ func (ec *executionContext) fieldContext_DeleteAstroDeploymentPayload_id(_ conte
 }
 
 func (ec *executionContext) _DeleteAstroDeploymentPayload_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroDeploymentPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43248,7 +43248,7 @@ func (ec *executionContext) fieldContext_DeleteAstroDeploymentPayload_deployment
 }
 
 func (ec *executionContext) _DeleteAstroEnvironmentObjectPayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroEnvironmentObjectPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43271,7 +43271,7 @@ func (ec *executionContext) fieldContext_DeleteAstroEnvironmentObjectPayload_id(
 }
 
 func (ec *executionContext) _DeleteAstroEnvironmentObjectPayload_environmentObjectId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroEnvironmentObjectPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43294,7 +43294,7 @@ func (ec *executionContext) fieldContext_DeleteAstroEnvironmentObjectPayload_env
 }
 
 func (ec *executionContext) _DeleteAstroTeamPayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroTeamPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43317,7 +43317,7 @@ func (ec *executionContext) fieldContext_DeleteAstroTeamPayload_id(_ context.Con
 }
 
 func (ec *executionContext) _DeleteAstroTeamPayload_teamId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroTeamPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43340,7 +43340,7 @@ func (ec *executionContext) fieldContext_DeleteAstroTeamPayload_teamId(_ context
 }
 
 func (ec *executionContext) _DeleteAstroUserInvitePayload_inviteId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroUserInvitePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43363,7 +43363,7 @@ func (ec *executionContext) fieldContext_DeleteAstroUserInvitePayload_inviteId(_
 }
 
 func (ec *executionContext) _DeleteAstroWorkspacePayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroWorkspacePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43386,7 +43386,7 @@ func (ec *executionContext) fieldContext_DeleteAstroWorkspacePayload_id(_ contex
 }
 
 func (ec *executionContext) _DeleteAstroWorkspacePayload_workspaceId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroWorkspacePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43409,7 +43409,7 @@ func (ec *executionContext) fieldContext_DeleteAstroWorkspacePayload_workspaceId
 }
 
 func (ec *executionContext) _DeleteSoftwareDeploymentPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSoftwareDeploymentPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43441,7 +43441,7 @@ func (ec *executionContext) fieldContext_DeleteSoftwareDeploymentPayload_deploym
 }
 
 func (ec *executionContext) _DeleteSoftwareDeploymentServiceAccountPayload_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSoftwareDeploymentServiceAccountPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43473,7 +43473,7 @@ func (ec *executionContext) fieldContext_DeleteSoftwareDeploymentServiceAccountP
 }
 
 func (ec *executionContext) _DeleteSoftwareWorkspacePayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSoftwareWorkspacePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43505,7 +43505,7 @@ func (ec *executionContext) fieldContext_DeleteSoftwareWorkspacePayload_workspac
 }
 
 func (ec *executionContext) _DeleteSoftwareWorkspaceServiceAccountPayload_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *model.DeleteSoftwareWorkspaceServiceAccountPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43537,7 +43537,7 @@ func (ec *executionContext) fieldContext_DeleteSoftwareWorkspaceServiceAccountPa
 }
 
 func (ec *executionContext) _DeploymentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43560,7 +43560,7 @@ func (ec *executionContext) fieldContext_DeploymentConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _DeploymentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43592,7 +43592,7 @@ func (ec *executionContext) fieldContext_DeploymentConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _DeploymentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43624,7 +43624,7 @@ func (ec *executionContext) fieldContext_DeploymentConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _DeploymentConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43656,7 +43656,7 @@ func (ec *executionContext) fieldContext_DeploymentConnection_nodes(_ context.Co
 }
 
 func (ec *executionContext) _DeploymentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43679,7 +43679,7 @@ func (ec *executionContext) fieldContext_DeploymentEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _DeploymentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43711,7 +43711,7 @@ func (ec *executionContext) fieldContext_DeploymentEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _DeploymentLogLine_id(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLogLine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43734,7 +43734,7 @@ func (ec *executionContext) fieldContext_DeploymentLogLine_id(_ context.Context,
 }
 
 func (ec *executionContext) _DeploymentLogLine_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLogLine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43757,7 +43757,7 @@ func (ec *executionContext) fieldContext_DeploymentLogLine_deploymentId(_ contex
 }
 
 func (ec *executionContext) _DeploymentLogLine_platform(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLogLine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43780,7 +43780,7 @@ func (ec *executionContext) fieldContext_DeploymentLogLine_platform(_ context.Co
 }
 
 func (ec *executionContext) _DeploymentLogLine_timestamp(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLogLine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43803,7 +43803,7 @@ func (ec *executionContext) fieldContext_DeploymentLogLine_timestamp(_ context.C
 }
 
 func (ec *executionContext) _DeploymentLogLine_source(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLogLine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43826,7 +43826,7 @@ func (ec *executionContext) fieldContext_DeploymentLogLine_source(_ context.Cont
 }
 
 func (ec *executionContext) _DeploymentLogLine_message(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLogLine) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43849,7 +43849,7 @@ func (ec *executionContext) fieldContext_DeploymentLogLine_message(_ context.Con
 }
 
 func (ec *executionContext) _DeploymentReport_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43872,7 +43872,7 @@ func (ec *executionContext) fieldContext_DeploymentReport_groupBy(_ context.Cont
 }
 
 func (ec *executionContext) _DeploymentReport_total(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43895,7 +43895,7 @@ func (ec *executionContext) fieldContext_DeploymentReport_total(_ context.Contex
 }
 
 func (ec *executionContext) _DeploymentReport_rows(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43927,7 +43927,7 @@ func (ec *executionContext) fieldContext_DeploymentReport_rows(_ context.Context
 }
 
 func (ec *executionContext) _DeploymentReportRow_key(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReportRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43950,7 +43950,7 @@ func (ec *executionContext) fieldContext_DeploymentReportRow_key(_ context.Conte
 }
 
 func (ec *executionContext) _DeploymentReportRow_count(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReportRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43973,7 +43973,7 @@ func (ec *executionContext) fieldContext_DeploymentReportRow_count(_ context.Con
 }
 
 func (ec *executionContext) _DeploymentReportRow_astro(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReportRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -43996,7 +43996,7 @@ func (ec *executionContext) fieldContext_DeploymentReportRow_astro(_ context.Con
 }
 
 func (ec *executionContext) _DeploymentReportRow_software(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReportRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44019,7 +44019,7 @@ func (ec *executionContext) fieldContext_DeploymentReportRow_software(_ context.
 }
 
 func (ec *executionContext) _DeploymentReportRow_byStatus(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReportRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44051,7 +44051,7 @@ func (ec *executionContext) fieldContext_DeploymentReportRow_byStatus(_ context.
 }
 
 func (ec *executionContext) _DeploymentStatusCount_status(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44074,7 +44074,7 @@ func (ec *executionContext) fieldContext_DeploymentStatusCount_status(_ context.
 }
 
 func (ec *executionContext) _DeploymentStatusCount_count(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44097,7 +44097,7 @@ func (ec *executionContext) fieldContext_DeploymentStatusCount_count(_ context.C
 }
 
 func (ec *executionContext) _DeploymentStatusEvent_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44120,7 +44120,7 @@ func (ec *executionContext) fieldContext_DeploymentStatusEvent_deploymentId(_ co
 }
 
 func (ec *executionContext) _DeploymentStatusEvent_status(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44143,7 +44143,7 @@ func (ec *executionContext) fieldContext_DeploymentStatusEvent_status(_ context.
 }
 
 func (ec *executionContext) _DeploymentStatusEvent_previous(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44166,7 +44166,7 @@ func (ec *executionContext) fieldContext_DeploymentStatusEvent_previous(_ contex
 }
 
 func (ec *executionContext) _DeploymentStatusEvent_observedAt(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44189,7 +44189,7 @@ func (ec *executionContext) fieldContext_DeploymentStatusEvent_observedAt(_ cont
 }
 
 func (ec *executionContext) _DeploymentStatusEvent_deployment(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44221,7 +44221,7 @@ func (ec *executionContext) fieldContext_DeploymentStatusEvent_deployment(_ cont
 }
 
 func (ec *executionContext) _ExcludeLinkingAstroEnvironmentObjectPayload_environmentObject(ctx context.Context, field graphql.CollectedField, obj *model.ExcludeLinkingAstroEnvironmentObjectPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44253,7 +44253,7 @@ func (ec *executionContext) fieldContext_ExcludeLinkingAstroEnvironmentObjectPay
 }
 
 func (ec *executionContext) _FinalizeAstroDeployPayload_deploy(ctx context.Context, field graphql.CollectedField, obj *model.FinalizeAstroDeployPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44285,7 +44285,7 @@ func (ec *executionContext) fieldContext_FinalizeAstroDeployPayload_deploy(_ con
 }
 
 func (ec *executionContext) _FleetBackend_name(ctx context.Context, field graphql.CollectedField, obj *model.FleetBackend) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44308,7 +44308,7 @@ func (ec *executionContext) fieldContext_FleetBackend_name(_ context.Context, fi
 }
 
 func (ec *executionContext) _FleetBackend_platform(ctx context.Context, field graphql.CollectedField, obj *model.FleetBackend) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44331,7 +44331,7 @@ func (ec *executionContext) fieldContext_FleetBackend_platform(_ context.Context
 }
 
 func (ec *executionContext) _FleetBackend_reachable(ctx context.Context, field graphql.CollectedField, obj *model.FleetBackend) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44354,7 +44354,7 @@ func (ec *executionContext) fieldContext_FleetBackend_reachable(_ context.Contex
 }
 
 func (ec *executionContext) _FleetBackend_tokenHeader(ctx context.Context, field graphql.CollectedField, obj *model.FleetBackend) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44377,7 +44377,7 @@ func (ec *executionContext) fieldContext_FleetBackend_tokenHeader(_ context.Cont
 }
 
 func (ec *executionContext) _FleetBackend_version(ctx context.Context, field graphql.CollectedField, obj *model.FleetBackend) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44400,7 +44400,7 @@ func (ec *executionContext) fieldContext_FleetBackend_version(_ context.Context,
 }
 
 func (ec *executionContext) _Mutation_createSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44444,7 +44444,7 @@ func (ec *executionContext) fieldContext_Mutation_createSoftwareDeployment(ctx c
 }
 
 func (ec *executionContext) _Mutation_updateSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44488,7 +44488,7 @@ func (ec *executionContext) fieldContext_Mutation_updateSoftwareDeployment(ctx c
 }
 
 func (ec *executionContext) _Mutation_upsertSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44532,7 +44532,7 @@ func (ec *executionContext) fieldContext_Mutation_upsertSoftwareDeployment(ctx c
 }
 
 func (ec *executionContext) _Mutation_deleteSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44576,7 +44576,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteSoftwareDeployment(ctx c
 }
 
 func (ec *executionContext) _Mutation_updateSoftwareDeploymentRuntime(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44620,7 +44620,7 @@ func (ec *executionContext) fieldContext_Mutation_updateSoftwareDeploymentRuntim
 }
 
 func (ec *executionContext) _Mutation_cancelSoftwareDeploymentRuntimeUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44664,7 +44664,7 @@ func (ec *executionContext) fieldContext_Mutation_cancelSoftwareDeploymentRuntim
 }
 
 func (ec *executionContext) _Mutation_updateSoftwareDeploymentAirflow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44708,7 +44708,7 @@ func (ec *executionContext) fieldContext_Mutation_updateSoftwareDeploymentAirflo
 }
 
 func (ec *executionContext) _Mutation_updateSoftwareDeploymentImage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44752,7 +44752,7 @@ func (ec *executionContext) fieldContext_Mutation_updateSoftwareDeploymentImage(
 }
 
 func (ec *executionContext) _Mutation_adoptSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44796,7 +44796,7 @@ func (ec *executionContext) fieldContext_Mutation_adoptSoftwareDeployment(ctx co
 }
 
 func (ec *executionContext) _Mutation_unadoptSoftwareDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44840,7 +44840,7 @@ func (ec *executionContext) fieldContext_Mutation_unadoptSoftwareDeployment(ctx 
 }
 
 func (ec *executionContext) _Mutation_createSoftwareWorkspace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44884,7 +44884,7 @@ func (ec *executionContext) fieldContext_Mutation_createSoftwareWorkspace(ctx co
 }
 
 func (ec *executionContext) _Mutation_updateSoftwareWorkspace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44928,7 +44928,7 @@ func (ec *executionContext) fieldContext_Mutation_updateSoftwareWorkspace(ctx co
 }
 
 func (ec *executionContext) _Mutation_deleteSoftwareWorkspace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -44972,7 +44972,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteSoftwareWorkspace(ctx co
 }
 
 func (ec *executionContext) _Mutation_addSoftwareWorkspaceUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45016,7 +45016,7 @@ func (ec *executionContext) fieldContext_Mutation_addSoftwareWorkspaceUser(ctx c
 }
 
 func (ec *executionContext) _Mutation_updateSoftwareWorkspaceUserRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45060,7 +45060,7 @@ func (ec *executionContext) fieldContext_Mutation_updateSoftwareWorkspaceUserRol
 }
 
 func (ec *executionContext) _Mutation_removeSoftwareWorkspaceUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45104,7 +45104,7 @@ func (ec *executionContext) fieldContext_Mutation_removeSoftwareWorkspaceUser(ct
 }
 
 func (ec *executionContext) _Mutation_addSoftwareDeploymentUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45148,7 +45148,7 @@ func (ec *executionContext) fieldContext_Mutation_addSoftwareDeploymentUser(ctx 
 }
 
 func (ec *executionContext) _Mutation_updateSoftwareDeploymentUserRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45192,7 +45192,7 @@ func (ec *executionContext) fieldContext_Mutation_updateSoftwareDeploymentUserRo
 }
 
 func (ec *executionContext) _Mutation_removeSoftwareDeploymentUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45236,7 +45236,7 @@ func (ec *executionContext) fieldContext_Mutation_removeSoftwareDeploymentUser(c
 }
 
 func (ec *executionContext) _Mutation_addSoftwareWorkspaceTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45280,7 +45280,7 @@ func (ec *executionContext) fieldContext_Mutation_addSoftwareWorkspaceTeam(ctx c
 }
 
 func (ec *executionContext) _Mutation_updateSoftwareWorkspaceTeamRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45324,7 +45324,7 @@ func (ec *executionContext) fieldContext_Mutation_updateSoftwareWorkspaceTeamRol
 }
 
 func (ec *executionContext) _Mutation_removeSoftwareWorkspaceTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45368,7 +45368,7 @@ func (ec *executionContext) fieldContext_Mutation_removeSoftwareWorkspaceTeam(ct
 }
 
 func (ec *executionContext) _Mutation_addSoftwareDeploymentTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45412,7 +45412,7 @@ func (ec *executionContext) fieldContext_Mutation_addSoftwareDeploymentTeam(ctx 
 }
 
 func (ec *executionContext) _Mutation_updateSoftwareDeploymentTeamRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45456,7 +45456,7 @@ func (ec *executionContext) fieldContext_Mutation_updateSoftwareDeploymentTeamRo
 }
 
 func (ec *executionContext) _Mutation_removeSoftwareDeploymentTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45500,7 +45500,7 @@ func (ec *executionContext) fieldContext_Mutation_removeSoftwareDeploymentTeam(c
 }
 
 func (ec *executionContext) _Mutation_addSoftwareTeamSystemRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45544,7 +45544,7 @@ func (ec *executionContext) fieldContext_Mutation_addSoftwareTeamSystemRole(ctx 
 }
 
 func (ec *executionContext) _Mutation_removeSoftwareTeamSystemRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45588,7 +45588,7 @@ func (ec *executionContext) fieldContext_Mutation_removeSoftwareTeamSystemRole(c
 }
 
 func (ec *executionContext) _Mutation_createSoftwareWorkspaceServiceAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45632,7 +45632,7 @@ func (ec *executionContext) fieldContext_Mutation_createSoftwareWorkspaceService
 }
 
 func (ec *executionContext) _Mutation_deleteSoftwareWorkspaceServiceAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45676,7 +45676,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteSoftwareWorkspaceService
 }
 
 func (ec *executionContext) _Mutation_createSoftwareDeploymentServiceAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45720,7 +45720,7 @@ func (ec *executionContext) fieldContext_Mutation_createSoftwareDeploymentServic
 }
 
 func (ec *executionContext) _Mutation_deleteSoftwareDeploymentServiceAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45764,7 +45764,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteSoftwareDeploymentServic
 }
 
 func (ec *executionContext) _Mutation_createSoftwareUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45808,7 +45808,7 @@ func (ec *executionContext) fieldContext_Mutation_createSoftwareUser(ctx context
 }
 
 func (ec *executionContext) _Mutation_createSoftwareToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45852,7 +45852,7 @@ func (ec *executionContext) fieldContext_Mutation_createSoftwareToken(ctx contex
 }
 
 func (ec *executionContext) _Mutation_updateAstroOrganization(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45896,7 +45896,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAstroOrganization(ctx co
 }
 
 func (ec *executionContext) _Mutation_createAstroWorkspace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45940,7 +45940,7 @@ func (ec *executionContext) fieldContext_Mutation_createAstroWorkspace(ctx conte
 }
 
 func (ec *executionContext) _Mutation_updateAstroWorkspace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -45984,7 +45984,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAstroWorkspace(ctx conte
 }
 
 func (ec *executionContext) _Mutation_deleteAstroWorkspace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46028,7 +46028,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteAstroWorkspace(ctx conte
 }
 
 func (ec *executionContext) _Mutation_createAstroApiToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46072,7 +46072,7 @@ func (ec *executionContext) fieldContext_Mutation_createAstroApiToken(ctx contex
 }
 
 func (ec *executionContext) _Mutation_updateAstroApiToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46116,7 +46116,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAstroApiToken(ctx contex
 }
 
 func (ec *executionContext) _Mutation_updateAstroApiTokenRoles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46160,7 +46160,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAstroApiTokenRoles(ctx c
 }
 
 func (ec *executionContext) _Mutation_rotateAstroApiToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46204,7 +46204,7 @@ func (ec *executionContext) fieldContext_Mutation_rotateAstroApiToken(ctx contex
 }
 
 func (ec *executionContext) _Mutation_deleteAstroApiToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46248,7 +46248,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteAstroApiToken(ctx contex
 }
 
 func (ec *executionContext) _Mutation_createAstroCustomRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46292,7 +46292,7 @@ func (ec *executionContext) fieldContext_Mutation_createAstroCustomRole(ctx cont
 }
 
 func (ec *executionContext) _Mutation_updateAstroCustomRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46336,7 +46336,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAstroCustomRole(ctx cont
 }
 
 func (ec *executionContext) _Mutation_deleteAstroCustomRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46380,7 +46380,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteAstroCustomRole(ctx cont
 }
 
 func (ec *executionContext) _Mutation_createAstroAllowedIpAddressRange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46424,7 +46424,7 @@ func (ec *executionContext) fieldContext_Mutation_createAstroAllowedIpAddressRan
 }
 
 func (ec *executionContext) _Mutation_bulkCreateAstroAllowedIpAddressRanges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46468,7 +46468,7 @@ func (ec *executionContext) fieldContext_Mutation_bulkCreateAstroAllowedIpAddres
 }
 
 func (ec *executionContext) _Mutation_bulkDeleteAstroAllowedIpAddressRanges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46512,7 +46512,7 @@ func (ec *executionContext) fieldContext_Mutation_bulkDeleteAstroAllowedIpAddres
 }
 
 func (ec *executionContext) _Mutation_deleteAstroAllowedIpAddressRange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46556,7 +46556,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteAstroAllowedIpAddressRan
 }
 
 func (ec *executionContext) _Mutation_createAstroCluster(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46600,7 +46600,7 @@ func (ec *executionContext) fieldContext_Mutation_createAstroCluster(ctx context
 }
 
 func (ec *executionContext) _Mutation_updateAstroCluster(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46644,7 +46644,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAstroCluster(ctx context
 }
 
 func (ec *executionContext) _Mutation_deleteAstroCluster(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46688,7 +46688,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteAstroCluster(ctx context
 }
 
 func (ec *executionContext) _Mutation_createAstroDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46732,7 +46732,7 @@ func (ec *executionContext) fieldContext_Mutation_createAstroDeployment(ctx cont
 }
 
 func (ec *executionContext) _Mutation_updateAstroDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46776,7 +46776,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAstroDeployment(ctx cont
 }
 
 func (ec *executionContext) _Mutation_deleteAstroDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46820,7 +46820,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteAstroDeployment(ctx cont
 }
 
 func (ec *executionContext) _Mutation_updateAstroDeploymentHibernationOverride(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46864,7 +46864,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAstroDeploymentHibernati
 }
 
 func (ec *executionContext) _Mutation_deleteAstroDeploymentHibernationOverride(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46908,7 +46908,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteAstroDeploymentHibernati
 }
 
 func (ec *executionContext) _Mutation_createAstroDeploy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46952,7 +46952,7 @@ func (ec *executionContext) fieldContext_Mutation_createAstroDeploy(ctx context.
 }
 
 func (ec *executionContext) _Mutation_updateAstroDeploy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -46996,7 +46996,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAstroDeploy(ctx context.
 }
 
 func (ec *executionContext) _Mutation_finalizeAstroDeploy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47040,7 +47040,7 @@ func (ec *executionContext) fieldContext_Mutation_finalizeAstroDeploy(ctx contex
 }
 
 func (ec *executionContext) _Mutation_rollbackAstroDeploy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47084,7 +47084,7 @@ func (ec *executionContext) fieldContext_Mutation_rollbackAstroDeploy(ctx contex
 }
 
 func (ec *executionContext) _Mutation_createAstroAgentToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47128,7 +47128,7 @@ func (ec *executionContext) fieldContext_Mutation_createAstroAgentToken(ctx cont
 }
 
 func (ec *executionContext) _Mutation_deleteAstroAgentToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47172,7 +47172,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteAstroAgentToken(ctx cont
 }
 
 func (ec *executionContext) _Mutation_createAstroEnvironmentObject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47216,7 +47216,7 @@ func (ec *executionContext) fieldContext_Mutation_createAstroEnvironmentObject(c
 }
 
 func (ec *executionContext) _Mutation_updateAstroEnvironmentObject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47260,7 +47260,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAstroEnvironmentObject(c
 }
 
 func (ec *executionContext) _Mutation_excludeLinkingAstroEnvironmentObject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47304,7 +47304,7 @@ func (ec *executionContext) fieldContext_Mutation_excludeLinkingAstroEnvironment
 }
 
 func (ec *executionContext) _Mutation_deleteAstroEnvironmentObject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47348,7 +47348,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteAstroEnvironmentObject(c
 }
 
 func (ec *executionContext) _Mutation_updateAstroUserRoles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47392,7 +47392,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAstroUserRoles(ctx conte
 }
 
 func (ec *executionContext) _Mutation_createAstroTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47436,7 +47436,7 @@ func (ec *executionContext) fieldContext_Mutation_createAstroTeam(ctx context.Co
 }
 
 func (ec *executionContext) _Mutation_updateAstroTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47480,7 +47480,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAstroTeam(ctx context.Co
 }
 
 func (ec *executionContext) _Mutation_deleteAstroTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47524,7 +47524,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteAstroTeam(ctx context.Co
 }
 
 func (ec *executionContext) _Mutation_addAstroTeamMembers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47568,7 +47568,7 @@ func (ec *executionContext) fieldContext_Mutation_addAstroTeamMembers(ctx contex
 }
 
 func (ec *executionContext) _Mutation_removeAstroTeamMember(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47612,7 +47612,7 @@ func (ec *executionContext) fieldContext_Mutation_removeAstroTeamMember(ctx cont
 }
 
 func (ec *executionContext) _Mutation_updateAstroTeamRoles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47656,7 +47656,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAstroTeamRoles(ctx conte
 }
 
 func (ec *executionContext) _Mutation_createAstroUserInvite(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47700,7 +47700,7 @@ func (ec *executionContext) fieldContext_Mutation_createAstroUserInvite(ctx cont
 }
 
 func (ec *executionContext) _Mutation_deleteAstroUserInvite(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47744,7 +47744,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteAstroUserInvite(ctx cont
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47767,7 +47767,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47790,7 +47790,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Cont
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47813,7 +47813,7 @@ func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context,
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47836,7 +47836,7 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47880,7 +47880,7 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 }
 
 func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47924,7 +47924,7 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Query_backends(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -47956,7 +47956,7 @@ func (ec *executionContext) fieldContext_Query_backends(_ context.Context, field
 }
 
 func (ec *executionContext) _Query_upgradeReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48000,7 +48000,7 @@ func (ec *executionContext) fieldContext_Query_upgradeReport(ctx context.Context
 }
 
 func (ec *executionContext) _Query_deploymentReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48044,7 +48044,7 @@ func (ec *executionContext) fieldContext_Query_deploymentReport(ctx context.Cont
 }
 
 func (ec *executionContext) _Query_deployments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48088,7 +48088,7 @@ func (ec *executionContext) fieldContext_Query_deployments(ctx context.Context, 
 }
 
 func (ec *executionContext) _Query_workspaces(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48132,7 +48132,7 @@ func (ec *executionContext) fieldContext_Query_workspaces(ctx context.Context, f
 }
 
 func (ec *executionContext) _Query_astro(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48176,7 +48176,7 @@ func (ec *executionContext) fieldContext_Query_astro(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Query_software(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48220,7 +48220,7 @@ func (ec *executionContext) fieldContext_Query_software(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48264,7 +48264,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query___schema(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48296,7 +48296,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _RemoveAstroTeamMemberPayload_memberId(ctx context.Context, field graphql.CollectedField, obj *model.RemoveAstroTeamMemberPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48319,7 +48319,7 @@ func (ec *executionContext) fieldContext_RemoveAstroTeamMemberPayload_memberId(_
 }
 
 func (ec *executionContext) _RemoveAstroTeamMemberPayload_team(ctx context.Context, field graphql.CollectedField, obj *model.RemoveAstroTeamMemberPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48351,7 +48351,7 @@ func (ec *executionContext) fieldContext_RemoveAstroTeamMemberPayload_team(_ con
 }
 
 func (ec *executionContext) _RemoveSoftwareDeploymentTeamPayload_roleBinding(ctx context.Context, field graphql.CollectedField, obj *model.RemoveSoftwareDeploymentTeamPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48383,7 +48383,7 @@ func (ec *executionContext) fieldContext_RemoveSoftwareDeploymentTeamPayload_rol
 }
 
 func (ec *executionContext) _RemoveSoftwareDeploymentUserPayload_roleBinding(ctx context.Context, field graphql.CollectedField, obj *model.RemoveSoftwareDeploymentUserPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48415,7 +48415,7 @@ func (ec *executionContext) fieldContext_RemoveSoftwareDeploymentUserPayload_rol
 }
 
 func (ec *executionContext) _RemoveSoftwareTeamSystemRolePayload_roleBinding(ctx context.Context, field graphql.CollectedField, obj *model.RemoveSoftwareTeamSystemRolePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48447,7 +48447,7 @@ func (ec *executionContext) fieldContext_RemoveSoftwareTeamSystemRolePayload_rol
 }
 
 func (ec *executionContext) _RemoveSoftwareWorkspaceTeamPayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.RemoveSoftwareWorkspaceTeamPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48479,7 +48479,7 @@ func (ec *executionContext) fieldContext_RemoveSoftwareWorkspaceTeamPayload_work
 }
 
 func (ec *executionContext) _RemoveSoftwareWorkspaceUserPayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.RemoveSoftwareWorkspaceUserPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48511,7 +48511,7 @@ func (ec *executionContext) fieldContext_RemoveSoftwareWorkspaceUserPayload_work
 }
 
 func (ec *executionContext) _RollbackAstroDeployPayload_deploy(ctx context.Context, field graphql.CollectedField, obj *model.RollbackAstroDeployPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48543,7 +48543,7 @@ func (ec *executionContext) fieldContext_RollbackAstroDeployPayload_deploy(_ con
 }
 
 func (ec *executionContext) _RotateAstroApiTokenPayload_apiToken(ctx context.Context, field graphql.CollectedField, obj *model.RotateAstroAPITokenPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48575,7 +48575,7 @@ func (ec *executionContext) fieldContext_RotateAstroApiTokenPayload_apiToken(_ c
 }
 
 func (ec *executionContext) _SoftwareAirflowImage_version(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAirflowImage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48598,7 +48598,7 @@ func (ec *executionContext) fieldContext_SoftwareAirflowImage_version(_ context.
 }
 
 func (ec *executionContext) _SoftwareAirflowImage_channel(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAirflowImage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48621,7 +48621,7 @@ func (ec *executionContext) fieldContext_SoftwareAirflowImage_channel(_ context.
 }
 
 func (ec *executionContext) _SoftwareAirflowImage_tag(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAirflowImage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48644,7 +48644,7 @@ func (ec *executionContext) fieldContext_SoftwareAirflowImage_tag(_ context.Cont
 }
 
 func (ec *executionContext) _SoftwareAppConfig_version(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48667,7 +48667,7 @@ func (ec *executionContext) fieldContext_SoftwareAppConfig_version(_ context.Con
 }
 
 func (ec *executionContext) _SoftwareAppConfig_baseDomain(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48690,7 +48690,7 @@ func (ec *executionContext) fieldContext_SoftwareAppConfig_baseDomain(_ context.
 }
 
 func (ec *executionContext) _SoftwareAppConfig_byoUpdateRegistryHost(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48713,7 +48713,7 @@ func (ec *executionContext) fieldContext_SoftwareAppConfig_byoUpdateRegistryHost
 }
 
 func (ec *executionContext) _SoftwareAppConfig_smtpConfigured(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48736,7 +48736,7 @@ func (ec *executionContext) fieldContext_SoftwareAppConfig_smtpConfigured(_ cont
 }
 
 func (ec *executionContext) _SoftwareAppConfig_manualReleaseNames(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48759,7 +48759,7 @@ func (ec *executionContext) fieldContext_SoftwareAppConfig_manualReleaseNames(_ 
 }
 
 func (ec *executionContext) _SoftwareAppConfig_configureDagDeployment(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48782,7 +48782,7 @@ func (ec *executionContext) fieldContext_SoftwareAppConfig_configureDagDeploymen
 }
 
 func (ec *executionContext) _SoftwareAppConfig_nfsMountDagDeployment(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48805,7 +48805,7 @@ func (ec *executionContext) fieldContext_SoftwareAppConfig_nfsMountDagDeployment
 }
 
 func (ec *executionContext) _SoftwareAppConfig_manualNamespaceNames(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48828,7 +48828,7 @@ func (ec *executionContext) fieldContext_SoftwareAppConfig_manualNamespaceNames(
 }
 
 func (ec *executionContext) _SoftwareAppConfig_hardDeleteDeployment(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48851,7 +48851,7 @@ func (ec *executionContext) fieldContext_SoftwareAppConfig_hardDeleteDeployment(
 }
 
 func (ec *executionContext) _SoftwareAppConfig_triggererEnabled(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48874,7 +48874,7 @@ func (ec *executionContext) fieldContext_SoftwareAppConfig_triggererEnabled(_ co
 }
 
 func (ec *executionContext) _SoftwareAppConfig_featureFlags(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48897,7 +48897,7 @@ func (ec *executionContext) fieldContext_SoftwareAppConfig_featureFlags(_ contex
 }
 
 func (ec *executionContext) _SoftwareAuthConfig_localEnabled(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48920,7 +48920,7 @@ func (ec *executionContext) fieldContext_SoftwareAuthConfig_localEnabled(_ conte
 }
 
 func (ec *executionContext) _SoftwareAuthConfig_publicSignup(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48943,7 +48943,7 @@ func (ec *executionContext) fieldContext_SoftwareAuthConfig_publicSignup(_ conte
 }
 
 func (ec *executionContext) _SoftwareAuthConfig_initialSignup(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48966,7 +48966,7 @@ func (ec *executionContext) fieldContext_SoftwareAuthConfig_initialSignup(_ cont
 }
 
 func (ec *executionContext) _SoftwareAuthConfig_providers(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -48998,7 +48998,7 @@ func (ec *executionContext) fieldContext_SoftwareAuthConfig_providers(_ context.
 }
 
 func (ec *executionContext) _SoftwareAuthProvider_name(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthProvider) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49021,7 +49021,7 @@ func (ec *executionContext) fieldContext_SoftwareAuthProvider_name(_ context.Con
 }
 
 func (ec *executionContext) _SoftwareAuthProvider_displayName(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthProvider) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49044,7 +49044,7 @@ func (ec *executionContext) fieldContext_SoftwareAuthProvider_displayName(_ cont
 }
 
 func (ec *executionContext) _SoftwareAuthProvider_url(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthProvider) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49067,7 +49067,7 @@ func (ec *executionContext) fieldContext_SoftwareAuthProvider_url(_ context.Cont
 }
 
 func (ec *executionContext) _SoftwareDeployInfo_current(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49090,7 +49090,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployInfo_current(_ context.Co
 }
 
 func (ec *executionContext) _SoftwareDeployInfo_nextCli(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49113,7 +49113,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployInfo_nextCli(_ context.Co
 }
 
 func (ec *executionContext) _SoftwareDeployment_id(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49136,7 +49136,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_id(_ context.Context
 }
 
 func (ec *executionContext) _SoftwareDeployment_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49159,7 +49159,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_deploymentId(_ conte
 }
 
 func (ec *executionContext) _SoftwareDeployment_installation(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49182,7 +49182,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_installation(_ conte
 }
 
 func (ec *executionContext) _SoftwareDeployment_name(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49205,7 +49205,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_name(_ context.Conte
 }
 
 func (ec *executionContext) _SoftwareDeployment_description(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49228,7 +49228,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_description(_ contex
 }
 
 func (ec *executionContext) _SoftwareDeployment_platform(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49251,7 +49251,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_platform(_ context.C
 }
 
 func (ec *executionContext) _SoftwareDeployment_status(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49274,7 +49274,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_status(_ context.Con
 }
 
 func (ec *executionContext) _SoftwareDeployment_houstonStatus(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49297,7 +49297,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_houstonStatus(_ cont
 }
 
 func (ec *executionContext) _SoftwareDeployment_releaseName(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49320,7 +49320,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_releaseName(_ contex
 }
 
 func (ec *executionContext) _SoftwareDeployment_namespace(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49343,7 +49343,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_namespace(_ context.
 }
 
 func (ec *executionContext) _SoftwareDeployment_clusterId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49366,7 +49366,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_clusterId(_ context.
 }
 
 func (ec *executionContext) _SoftwareDeployment_version(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49389,7 +49389,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_version(_ context.Co
 }
 
 func (ec *executionContext) _SoftwareDeployment_runtimeVersion(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49412,7 +49412,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_runtimeVersion(_ con
 }
 
 func (ec *executionContext) _SoftwareDeployment_airflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49435,7 +49435,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_airflowVersion(_ con
 }
 
 func (ec *executionContext) _SoftwareDeployment_desiredRuntimeVersion(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49458,7 +49458,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_desiredRuntimeVersio
 }
 
 func (ec *executionContext) _SoftwareDeployment_desiredAirflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49481,7 +49481,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_desiredAirflowVersio
 }
 
 func (ec *executionContext) _SoftwareDeployment_workspaceId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49504,7 +49504,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_workspaceId(_ contex
 }
 
 func (ec *executionContext) _SoftwareDeployment_workspace(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49536,7 +49536,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_workspace(_ context.
 }
 
 func (ec *executionContext) _SoftwareDeployment_urls(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49568,7 +49568,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_urls(_ context.Conte
 }
 
 func (ec *executionContext) _SoftwareDeployment_deployInfo(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49600,7 +49600,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_deployInfo(_ context
 }
 
 func (ec *executionContext) _SoftwareDeployment_dagDeploymentType(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49623,7 +49623,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_dagDeploymentType(_ 
 }
 
 func (ec *executionContext) _SoftwareDeployment_config(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49646,7 +49646,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_config(_ context.Con
 }
 
 func (ec *executionContext) _SoftwareDeployment_users(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49690,7 +49690,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_users(ctx context.Co
 }
 
 func (ec *executionContext) _SoftwareDeployment_teams(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49734,7 +49734,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_teams(ctx context.Co
 }
 
 func (ec *executionContext) _SoftwareDeployment_serviceAccounts(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49778,7 +49778,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_serviceAccounts(ctx 
 }
 
 func (ec *executionContext) _SoftwareDeployment_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49801,7 +49801,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_createdAt(_ context.
 }
 
 func (ec *executionContext) _SoftwareDeployment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49824,7 +49824,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_updatedAt(_ context.
 }
 
 func (ec *executionContext) _SoftwareDeployment_logs(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49868,7 +49868,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_logs(ctx context.Con
 }
 
 func (ec *executionContext) _SoftwareDeployment_backend(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49891,7 +49891,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_backend(_ context.Co
 }
 
 func (ec *executionContext) _SoftwareDeploymentConfig_airflowImages(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49923,7 +49923,7 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_airflowImages(
 }
 
 func (ec *executionContext) _SoftwareDeploymentConfig_airflowVersions(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49946,7 +49946,7 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_airflowVersion
 }
 
 func (ec *executionContext) _SoftwareDeploymentConfig_defaultAirflowImageTag(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49969,7 +49969,7 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_defaultAirflow
 }
 
 func (ec *executionContext) _SoftwareDeploymentConfig_defaultAirflowChartVersion(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -49992,7 +49992,7 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_defaultAirflow
 }
 
 func (ec *executionContext) _SoftwareDeploymentConfig_executors(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50015,7 +50015,7 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_executors(_ co
 }
 
 func (ec *executionContext) _SoftwareDeploymentConfig_singleNamespace(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50038,7 +50038,7 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_singleNamespac
 }
 
 func (ec *executionContext) _SoftwareDeploymentConfig_loggingEnabled(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50061,7 +50061,7 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_loggingEnabled
 }
 
 func (ec *executionContext) _SoftwareDeploymentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50084,7 +50084,7 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentConnection_totalCount
 }
 
 func (ec *executionContext) _SoftwareDeploymentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50116,7 +50116,7 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentConnection_pageInfo(_
 }
 
 func (ec *executionContext) _SoftwareDeploymentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50148,7 +50148,7 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentConnection_edges(_ co
 }
 
 func (ec *executionContext) _SoftwareDeploymentConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50180,7 +50180,7 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentConnection_nodes(_ co
 }
 
 func (ec *executionContext) _SoftwareDeploymentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50203,7 +50203,7 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentEdge_cursor(_ context
 }
 
 func (ec *executionContext) _SoftwareDeploymentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50235,7 +50235,7 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentEdge_node(_ context.C
 }
 
 func (ec *executionContext) _SoftwareDeploymentUrl_type(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentURL) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50258,7 +50258,7 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentUrl_type(_ context.Co
 }
 
 func (ec *executionContext) _SoftwareDeploymentUrl_url(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentURL) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50281,7 +50281,7 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentUrl_url(_ context.Con
 }
 
 func (ec *executionContext) _SoftwareEmail_address(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareEmail) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50304,7 +50304,7 @@ func (ec *executionContext) fieldContext_SoftwareEmail_address(_ context.Context
 }
 
 func (ec *executionContext) _SoftwareEmail_verified(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareEmail) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50327,7 +50327,7 @@ func (ec *executionContext) fieldContext_SoftwareEmail_verified(_ context.Contex
 }
 
 func (ec *executionContext) _SoftwareEmail_primary(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareEmail) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50350,7 +50350,7 @@ func (ec *executionContext) fieldContext_SoftwareEmail_primary(_ context.Context
 }
 
 func (ec *executionContext) _SoftwareInvite_inviteId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInvite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50373,7 +50373,7 @@ func (ec *executionContext) fieldContext_SoftwareInvite_inviteId(_ context.Conte
 }
 
 func (ec *executionContext) _SoftwareInvite_email(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInvite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50396,7 +50396,7 @@ func (ec *executionContext) fieldContext_SoftwareInvite_email(_ context.Context,
 }
 
 func (ec *executionContext) _SoftwareInvite_role(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInvite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50419,7 +50419,7 @@ func (ec *executionContext) fieldContext_SoftwareInvite_role(_ context.Context, 
 }
 
 func (ec *executionContext) _SoftwareInvite_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInvite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50442,7 +50442,7 @@ func (ec *executionContext) fieldContext_SoftwareInvite_createdAt(_ context.Cont
 }
 
 func (ec *executionContext) _SoftwareInvite_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInvite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50465,7 +50465,7 @@ func (ec *executionContext) fieldContext_SoftwareInvite_updatedAt(_ context.Cont
 }
 
 func (ec *executionContext) _SoftwareInviteConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInviteConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50488,7 +50488,7 @@ func (ec *executionContext) fieldContext_SoftwareInviteConnection_totalCount(_ c
 }
 
 func (ec *executionContext) _SoftwareInviteConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInviteConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50520,7 +50520,7 @@ func (ec *executionContext) fieldContext_SoftwareInviteConnection_pageInfo(_ con
 }
 
 func (ec *executionContext) _SoftwareInviteConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInviteConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50552,7 +50552,7 @@ func (ec *executionContext) fieldContext_SoftwareInviteConnection_edges(_ contex
 }
 
 func (ec *executionContext) _SoftwareInviteConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInviteConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50584,7 +50584,7 @@ func (ec *executionContext) fieldContext_SoftwareInviteConnection_nodes(_ contex
 }
 
 func (ec *executionContext) _SoftwareInviteEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInviteEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50607,7 +50607,7 @@ func (ec *executionContext) fieldContext_SoftwareInviteEdge_cursor(_ context.Con
 }
 
 func (ec *executionContext) _SoftwareInviteEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInviteEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50639,7 +50639,7 @@ func (ec *executionContext) fieldContext_SoftwareInviteEdge_node(_ context.Conte
 }
 
 func (ec *executionContext) _SoftwareQuery_installation(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50662,7 +50662,7 @@ func (ec *executionContext) fieldContext_SoftwareQuery_installation(_ context.Co
 }
 
 func (ec *executionContext) _SoftwareQuery_houstonVersion(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50685,7 +50685,7 @@ func (ec *executionContext) fieldContext_SoftwareQuery_houstonVersion(_ context.
 }
 
 func (ec *executionContext) _SoftwareQuery_appConfig(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50717,7 +50717,7 @@ func (ec *executionContext) fieldContext_SoftwareQuery_appConfig(_ context.Conte
 }
 
 func (ec *executionContext) _SoftwareQuery_deploymentConfig(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50749,7 +50749,7 @@ func (ec *executionContext) fieldContext_SoftwareQuery_deploymentConfig(_ contex
 }
 
 func (ec *executionContext) _SoftwareQuery_runtimeReleases(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50793,7 +50793,7 @@ func (ec *executionContext) fieldContext_SoftwareQuery_runtimeReleases(ctx conte
 }
 
 func (ec *executionContext) _SoftwareQuery_workspaces(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50837,7 +50837,7 @@ func (ec *executionContext) fieldContext_SoftwareQuery_workspaces(ctx context.Co
 }
 
 func (ec *executionContext) _SoftwareQuery_workspace(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50881,7 +50881,7 @@ func (ec *executionContext) fieldContext_SoftwareQuery_workspace(ctx context.Con
 }
 
 func (ec *executionContext) _SoftwareQuery_deployments(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50925,7 +50925,7 @@ func (ec *executionContext) fieldContext_SoftwareQuery_deployments(ctx context.C
 }
 
 func (ec *executionContext) _SoftwareQuery_deployment(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -50969,7 +50969,7 @@ func (ec *executionContext) fieldContext_SoftwareQuery_deployment(ctx context.Co
 }
 
 func (ec *executionContext) _SoftwareQuery_users(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51013,7 +51013,7 @@ func (ec *executionContext) fieldContext_SoftwareQuery_users(ctx context.Context
 }
 
 func (ec *executionContext) _SoftwareQuery_user(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51057,7 +51057,7 @@ func (ec *executionContext) fieldContext_SoftwareQuery_user(ctx context.Context,
 }
 
 func (ec *executionContext) _SoftwareQuery_teams(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51101,7 +51101,7 @@ func (ec *executionContext) fieldContext_SoftwareQuery_teams(ctx context.Context
 }
 
 func (ec *executionContext) _SoftwareQuery_team(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51145,7 +51145,7 @@ func (ec *executionContext) fieldContext_SoftwareQuery_team(ctx context.Context,
 }
 
 func (ec *executionContext) _SoftwareQuery_authConfig(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51177,7 +51177,7 @@ func (ec *executionContext) fieldContext_SoftwareQuery_authConfig(_ context.Cont
 }
 
 func (ec *executionContext) _SoftwareQuery_availableNamespaces(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51221,7 +51221,7 @@ func (ec *executionContext) fieldContext_SoftwareQuery_availableNamespaces(ctx c
 }
 
 func (ec *executionContext) _SoftwareRoleBinding_role(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51244,7 +51244,7 @@ func (ec *executionContext) fieldContext_SoftwareRoleBinding_role(_ context.Cont
 }
 
 func (ec *executionContext) _SoftwareRoleBinding_user(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51276,7 +51276,7 @@ func (ec *executionContext) fieldContext_SoftwareRoleBinding_user(_ context.Cont
 }
 
 func (ec *executionContext) _SoftwareRoleBinding_team(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51308,7 +51308,7 @@ func (ec *executionContext) fieldContext_SoftwareRoleBinding_team(_ context.Cont
 }
 
 func (ec *executionContext) _SoftwareRoleBinding_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51340,7 +51340,7 @@ func (ec *executionContext) fieldContext_SoftwareRoleBinding_serviceAccount(_ co
 }
 
 func (ec *executionContext) _SoftwareRoleBinding_workspace(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51372,7 +51372,7 @@ func (ec *executionContext) fieldContext_SoftwareRoleBinding_workspace(_ context
 }
 
 func (ec *executionContext) _SoftwareRoleBinding_deployment(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51404,7 +51404,7 @@ func (ec *executionContext) fieldContext_SoftwareRoleBinding_deployment(_ contex
 }
 
 func (ec *executionContext) _SoftwareRuntimeRelease_version(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRuntimeRelease) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51427,7 +51427,7 @@ func (ec *executionContext) fieldContext_SoftwareRuntimeRelease_version(_ contex
 }
 
 func (ec *executionContext) _SoftwareRuntimeRelease_airflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRuntimeRelease) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51450,7 +51450,7 @@ func (ec *executionContext) fieldContext_SoftwareRuntimeRelease_airflowVersion(_
 }
 
 func (ec *executionContext) _SoftwareRuntimeRelease_airflowDatabaseMigrations(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRuntimeRelease) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51473,7 +51473,7 @@ func (ec *executionContext) fieldContext_SoftwareRuntimeRelease_airflowDatabaseM
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_serviceAccountId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51496,7 +51496,7 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccount_serviceAccountId
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_label(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51519,7 +51519,7 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccount_label(_ context.
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_category(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51542,7 +51542,7 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccount_category(_ conte
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_entityType(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51565,7 +51565,7 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccount_entityType(_ con
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_workspaceId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51588,7 +51588,7 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccount_workspaceId(_ co
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51611,7 +51611,7 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccount_deploymentId(_ c
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_role(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51634,7 +51634,7 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccount_role(_ context.C
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_active(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51657,7 +51657,7 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccount_active(_ context
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51680,7 +51680,7 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccount_lastUsedAt(_ con
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51703,7 +51703,7 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccount_createdAt(_ cont
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51726,7 +51726,7 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccount_updatedAt(_ cont
 }
 
 func (ec *executionContext) _SoftwareServiceAccountConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccountConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51749,7 +51749,7 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccountConnection_totalC
 }
 
 func (ec *executionContext) _SoftwareServiceAccountConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccountConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51781,7 +51781,7 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccountConnection_pageIn
 }
 
 func (ec *executionContext) _SoftwareServiceAccountConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccountConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51813,7 +51813,7 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccountConnection_edges(
 }
 
 func (ec *executionContext) _SoftwareServiceAccountConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccountConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51845,7 +51845,7 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccountConnection_nodes(
 }
 
 func (ec *executionContext) _SoftwareServiceAccountEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccountEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51868,7 +51868,7 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccountEdge_cursor(_ con
 }
 
 func (ec *executionContext) _SoftwareServiceAccountEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccountEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51900,7 +51900,7 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccountEdge_node(_ conte
 }
 
 func (ec *executionContext) _SoftwareTeam_id(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51923,7 +51923,7 @@ func (ec *executionContext) fieldContext_SoftwareTeam_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _SoftwareTeam_teamId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51946,7 +51946,7 @@ func (ec *executionContext) fieldContext_SoftwareTeam_teamId(_ context.Context, 
 }
 
 func (ec *executionContext) _SoftwareTeam_installation(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51969,7 +51969,7 @@ func (ec *executionContext) fieldContext_SoftwareTeam_installation(_ context.Con
 }
 
 func (ec *executionContext) _SoftwareTeam_name(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -51992,7 +51992,7 @@ func (ec *executionContext) fieldContext_SoftwareTeam_name(_ context.Context, fi
 }
 
 func (ec *executionContext) _SoftwareTeam_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52015,7 +52015,7 @@ func (ec *executionContext) fieldContext_SoftwareTeam_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _SoftwareTeam_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52038,7 +52038,7 @@ func (ec *executionContext) fieldContext_SoftwareTeam_updatedAt(_ context.Contex
 }
 
 func (ec *executionContext) _SoftwareTeam_users(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52070,7 +52070,7 @@ func (ec *executionContext) fieldContext_SoftwareTeam_users(_ context.Context, f
 }
 
 func (ec *executionContext) _SoftwareTeamConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeamConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52093,7 +52093,7 @@ func (ec *executionContext) fieldContext_SoftwareTeamConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _SoftwareTeamConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeamConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52125,7 +52125,7 @@ func (ec *executionContext) fieldContext_SoftwareTeamConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _SoftwareTeamConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeamConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52157,7 +52157,7 @@ func (ec *executionContext) fieldContext_SoftwareTeamConnection_edges(_ context.
 }
 
 func (ec *executionContext) _SoftwareTeamConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeamConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52189,7 +52189,7 @@ func (ec *executionContext) fieldContext_SoftwareTeamConnection_nodes(_ context.
 }
 
 func (ec *executionContext) _SoftwareTeamEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeamEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52212,7 +52212,7 @@ func (ec *executionContext) fieldContext_SoftwareTeamEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _SoftwareTeamEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeamEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52244,7 +52244,7 @@ func (ec *executionContext) fieldContext_SoftwareTeamEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _SoftwareTeamEdge_role(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeamEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52267,7 +52267,7 @@ func (ec *executionContext) fieldContext_SoftwareTeamEdge_role(_ context.Context
 }
 
 func (ec *executionContext) _SoftwareUser_id(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52290,7 +52290,7 @@ func (ec *executionContext) fieldContext_SoftwareUser_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _SoftwareUser_userId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52313,7 +52313,7 @@ func (ec *executionContext) fieldContext_SoftwareUser_userId(_ context.Context, 
 }
 
 func (ec *executionContext) _SoftwareUser_installation(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52336,7 +52336,7 @@ func (ec *executionContext) fieldContext_SoftwareUser_installation(_ context.Con
 }
 
 func (ec *executionContext) _SoftwareUser_username(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52359,7 +52359,7 @@ func (ec *executionContext) fieldContext_SoftwareUser_username(_ context.Context
 }
 
 func (ec *executionContext) _SoftwareUser_fullName(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52382,7 +52382,7 @@ func (ec *executionContext) fieldContext_SoftwareUser_fullName(_ context.Context
 }
 
 func (ec *executionContext) _SoftwareUser_status(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52405,7 +52405,7 @@ func (ec *executionContext) fieldContext_SoftwareUser_status(_ context.Context, 
 }
 
 func (ec *executionContext) _SoftwareUser_email(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52428,7 +52428,7 @@ func (ec *executionContext) fieldContext_SoftwareUser_email(_ context.Context, f
 }
 
 func (ec *executionContext) _SoftwareUser_emails(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52460,7 +52460,7 @@ func (ec *executionContext) fieldContext_SoftwareUser_emails(_ context.Context, 
 }
 
 func (ec *executionContext) _SoftwareUser_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52483,7 +52483,7 @@ func (ec *executionContext) fieldContext_SoftwareUser_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _SoftwareUser_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52506,7 +52506,7 @@ func (ec *executionContext) fieldContext_SoftwareUser_updatedAt(_ context.Contex
 }
 
 func (ec *executionContext) _SoftwareUserConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUserConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52529,7 +52529,7 @@ func (ec *executionContext) fieldContext_SoftwareUserConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _SoftwareUserConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUserConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52561,7 +52561,7 @@ func (ec *executionContext) fieldContext_SoftwareUserConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _SoftwareUserConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUserConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52593,7 +52593,7 @@ func (ec *executionContext) fieldContext_SoftwareUserConnection_edges(_ context.
 }
 
 func (ec *executionContext) _SoftwareUserConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUserConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52625,7 +52625,7 @@ func (ec *executionContext) fieldContext_SoftwareUserConnection_nodes(_ context.
 }
 
 func (ec *executionContext) _SoftwareUserEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUserEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52648,7 +52648,7 @@ func (ec *executionContext) fieldContext_SoftwareUserEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _SoftwareUserEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUserEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52680,7 +52680,7 @@ func (ec *executionContext) fieldContext_SoftwareUserEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _SoftwareUserEdge_role(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUserEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52703,7 +52703,7 @@ func (ec *executionContext) fieldContext_SoftwareUserEdge_role(_ context.Context
 }
 
 func (ec *executionContext) _SoftwareWorkspace_id(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52726,7 +52726,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_id(_ context.Context,
 }
 
 func (ec *executionContext) _SoftwareWorkspace_workspaceId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52749,7 +52749,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_workspaceId(_ context
 }
 
 func (ec *executionContext) _SoftwareWorkspace_installation(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52772,7 +52772,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_installation(_ contex
 }
 
 func (ec *executionContext) _SoftwareWorkspace_name(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52795,7 +52795,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_name(_ context.Contex
 }
 
 func (ec *executionContext) _SoftwareWorkspace_description(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52818,7 +52818,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_description(_ context
 }
 
 func (ec *executionContext) _SoftwareWorkspace_platform(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52841,7 +52841,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_platform(_ context.Co
 }
 
 func (ec *executionContext) _SoftwareWorkspace_active(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52864,7 +52864,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_active(_ context.Cont
 }
 
 func (ec *executionContext) _SoftwareWorkspace_deploymentCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52887,7 +52887,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_deploymentCount(_ con
 }
 
 func (ec *executionContext) _SoftwareWorkspace_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52910,7 +52910,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_createdAt(_ context.C
 }
 
 func (ec *executionContext) _SoftwareWorkspace_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52933,7 +52933,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_updatedAt(_ context.C
 }
 
 func (ec *executionContext) _SoftwareWorkspace_deployments(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -52977,7 +52977,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_deployments(ctx conte
 }
 
 func (ec *executionContext) _SoftwareWorkspace_users(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53021,7 +53021,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_users(ctx context.Con
 }
 
 func (ec *executionContext) _SoftwareWorkspace_teams(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53065,7 +53065,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_teams(ctx context.Con
 }
 
 func (ec *executionContext) _SoftwareWorkspace_serviceAccounts(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53109,7 +53109,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_serviceAccounts(ctx c
 }
 
 func (ec *executionContext) _SoftwareWorkspace_invites(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53153,7 +53153,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_invites(ctx context.C
 }
 
 func (ec *executionContext) _SoftwareWorkspace_backend(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53176,7 +53176,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_backend(_ context.Con
 }
 
 func (ec *executionContext) _SoftwareWorkspaceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspaceConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53199,7 +53199,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspaceConnection_totalCount(
 }
 
 func (ec *executionContext) _SoftwareWorkspaceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspaceConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53231,7 +53231,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspaceConnection_pageInfo(_ 
 }
 
 func (ec *executionContext) _SoftwareWorkspaceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspaceConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53263,7 +53263,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspaceConnection_edges(_ con
 }
 
 func (ec *executionContext) _SoftwareWorkspaceConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspaceConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53295,7 +53295,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspaceConnection_nodes(_ con
 }
 
 func (ec *executionContext) _SoftwareWorkspaceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspaceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53318,7 +53318,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspaceEdge_cursor(_ context.
 }
 
 func (ec *executionContext) _SoftwareWorkspaceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspaceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53438,7 +53438,7 @@ func (ec *executionContext) fieldContext_Subscription_deploymentStatus(ctx conte
 }
 
 func (ec *executionContext) _UnadoptSoftwareDeploymentPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.UnadoptSoftwareDeploymentPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53470,7 +53470,7 @@ func (ec *executionContext) fieldContext_UnadoptSoftwareDeploymentPayload_deploy
 }
 
 func (ec *executionContext) _UpdateAstroApiTokenPayload_apiToken(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAstroAPITokenPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53502,7 +53502,7 @@ func (ec *executionContext) fieldContext_UpdateAstroApiTokenPayload_apiToken(_ c
 }
 
 func (ec *executionContext) _UpdateAstroApiTokenRolesPayload_roles(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAstroAPITokenRolesPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53534,7 +53534,7 @@ func (ec *executionContext) fieldContext_UpdateAstroApiTokenRolesPayload_roles(_
 }
 
 func (ec *executionContext) _UpdateAstroApiTokenRolesPayload_apiToken(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAstroAPITokenRolesPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53566,7 +53566,7 @@ func (ec *executionContext) fieldContext_UpdateAstroApiTokenRolesPayload_apiToke
 }
 
 func (ec *executionContext) _UpdateAstroClusterPayload_cluster(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAstroClusterPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53598,7 +53598,7 @@ func (ec *executionContext) fieldContext_UpdateAstroClusterPayload_cluster(_ con
 }
 
 func (ec *executionContext) _UpdateAstroCustomRolePayload_role(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAstroCustomRolePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53630,7 +53630,7 @@ func (ec *executionContext) fieldContext_UpdateAstroCustomRolePayload_role(_ con
 }
 
 func (ec *executionContext) _UpdateAstroDeployPayload_deploy(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAstroDeployPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53662,7 +53662,7 @@ func (ec *executionContext) fieldContext_UpdateAstroDeployPayload_deploy(_ conte
 }
 
 func (ec *executionContext) _UpdateAstroDeploymentHibernationOverridePayload_override(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAstroDeploymentHibernationOverridePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53694,7 +53694,7 @@ func (ec *executionContext) fieldContext_UpdateAstroDeploymentHibernationOverrid
 }
 
 func (ec *executionContext) _UpdateAstroDeploymentHibernationOverridePayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAstroDeploymentHibernationOverridePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53726,7 +53726,7 @@ func (ec *executionContext) fieldContext_UpdateAstroDeploymentHibernationOverrid
 }
 
 func (ec *executionContext) _UpdateAstroDeploymentPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAstroDeploymentPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53758,7 +53758,7 @@ func (ec *executionContext) fieldContext_UpdateAstroDeploymentPayload_deployment
 }
 
 func (ec *executionContext) _UpdateAstroEnvironmentObjectPayload_environmentObject(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAstroEnvironmentObjectPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53790,7 +53790,7 @@ func (ec *executionContext) fieldContext_UpdateAstroEnvironmentObjectPayload_env
 }
 
 func (ec *executionContext) _UpdateAstroOrganizationPayload_organization(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAstroOrganizationPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53822,7 +53822,7 @@ func (ec *executionContext) fieldContext_UpdateAstroOrganizationPayload_organiza
 }
 
 func (ec *executionContext) _UpdateAstroTeamPayload_team(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAstroTeamPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53854,7 +53854,7 @@ func (ec *executionContext) fieldContext_UpdateAstroTeamPayload_team(_ context.C
 }
 
 func (ec *executionContext) _UpdateAstroTeamRolesPayload_roles(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAstroTeamRolesPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53886,7 +53886,7 @@ func (ec *executionContext) fieldContext_UpdateAstroTeamRolesPayload_roles(_ con
 }
 
 func (ec *executionContext) _UpdateAstroTeamRolesPayload_team(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAstroTeamRolesPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53918,7 +53918,7 @@ func (ec *executionContext) fieldContext_UpdateAstroTeamRolesPayload_team(_ cont
 }
 
 func (ec *executionContext) _UpdateAstroUserRolesPayload_roles(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAstroUserRolesPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53950,7 +53950,7 @@ func (ec *executionContext) fieldContext_UpdateAstroUserRolesPayload_roles(_ con
 }
 
 func (ec *executionContext) _UpdateAstroUserRolesPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAstroUserRolesPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -53982,7 +53982,7 @@ func (ec *executionContext) fieldContext_UpdateAstroUserRolesPayload_user(_ cont
 }
 
 func (ec *executionContext) _UpdateAstroWorkspacePayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAstroWorkspacePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54014,7 +54014,7 @@ func (ec *executionContext) fieldContext_UpdateAstroWorkspacePayload_workspace(_
 }
 
 func (ec *executionContext) _UpdateSoftwareDeploymentAirflowPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareDeploymentAirflowPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54046,7 +54046,7 @@ func (ec *executionContext) fieldContext_UpdateSoftwareDeploymentAirflowPayload_
 }
 
 func (ec *executionContext) _UpdateSoftwareDeploymentImagePayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareDeploymentImagePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54078,7 +54078,7 @@ func (ec *executionContext) fieldContext_UpdateSoftwareDeploymentImagePayload_de
 }
 
 func (ec *executionContext) _UpdateSoftwareDeploymentPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareDeploymentPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54110,7 +54110,7 @@ func (ec *executionContext) fieldContext_UpdateSoftwareDeploymentPayload_deploym
 }
 
 func (ec *executionContext) _UpdateSoftwareDeploymentRuntimePayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareDeploymentRuntimePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54142,7 +54142,7 @@ func (ec *executionContext) fieldContext_UpdateSoftwareDeploymentRuntimePayload_
 }
 
 func (ec *executionContext) _UpdateSoftwareDeploymentTeamRolePayload_roleBinding(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareDeploymentTeamRolePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54174,7 +54174,7 @@ func (ec *executionContext) fieldContext_UpdateSoftwareDeploymentTeamRolePayload
 }
 
 func (ec *executionContext) _UpdateSoftwareDeploymentUserRolePayload_roleBinding(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareDeploymentUserRolePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54206,7 +54206,7 @@ func (ec *executionContext) fieldContext_UpdateSoftwareDeploymentUserRolePayload
 }
 
 func (ec *executionContext) _UpdateSoftwareWorkspacePayload_workspace(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareWorkspacePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54238,7 +54238,7 @@ func (ec *executionContext) fieldContext_UpdateSoftwareWorkspacePayload_workspac
 }
 
 func (ec *executionContext) _UpdateSoftwareWorkspaceTeamRolePayload_role(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareWorkspaceTeamRolePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54261,7 +54261,7 @@ func (ec *executionContext) fieldContext_UpdateSoftwareWorkspaceTeamRolePayload_
 }
 
 func (ec *executionContext) _UpdateSoftwareWorkspaceUserRolePayload_role(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareWorkspaceUserRolePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54284,7 +54284,7 @@ func (ec *executionContext) fieldContext_UpdateSoftwareWorkspaceUserRolePayload_
 }
 
 func (ec *executionContext) _UpgradeLagCount_lag(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeLagCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54307,7 +54307,7 @@ func (ec *executionContext) fieldContext_UpgradeLagCount_lag(_ context.Context, 
 }
 
 func (ec *executionContext) _UpgradeLagCount_count(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeLagCount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54330,7 +54330,7 @@ func (ec *executionContext) fieldContext_UpgradeLagCount_count(_ context.Context
 }
 
 func (ec *executionContext) _UpgradeReport_total(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54353,7 +54353,7 @@ func (ec *executionContext) fieldContext_UpgradeReport_total(_ context.Context, 
 }
 
 func (ec *executionContext) _UpgradeReport_rows(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54385,7 +54385,7 @@ func (ec *executionContext) fieldContext_UpgradeReport_rows(_ context.Context, f
 }
 
 func (ec *executionContext) _UpgradeReport_byBackend(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54417,7 +54417,7 @@ func (ec *executionContext) fieldContext_UpgradeReport_byBackend(_ context.Conte
 }
 
 func (ec *executionContext) _UpgradeReport_byLag(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReport) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54449,7 +54449,7 @@ func (ec *executionContext) fieldContext_UpgradeReport_byLag(_ context.Context, 
 }
 
 func (ec *executionContext) _UpgradeReportRow_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54472,7 +54472,7 @@ func (ec *executionContext) fieldContext_UpgradeReportRow_deploymentId(_ context
 }
 
 func (ec *executionContext) _UpgradeReportRow_name(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54495,7 +54495,7 @@ func (ec *executionContext) fieldContext_UpgradeReportRow_name(_ context.Context
 }
 
 func (ec *executionContext) _UpgradeReportRow_backend(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54518,7 +54518,7 @@ func (ec *executionContext) fieldContext_UpgradeReportRow_backend(_ context.Cont
 }
 
 func (ec *executionContext) _UpgradeReportRow_platform(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54541,7 +54541,7 @@ func (ec *executionContext) fieldContext_UpgradeReportRow_platform(_ context.Con
 }
 
 func (ec *executionContext) _UpgradeReportRow_workspaceName(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54564,7 +54564,7 @@ func (ec *executionContext) fieldContext_UpgradeReportRow_workspaceName(_ contex
 }
 
 func (ec *executionContext) _UpgradeReportRow_status(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54587,7 +54587,7 @@ func (ec *executionContext) fieldContext_UpgradeReportRow_status(_ context.Conte
 }
 
 func (ec *executionContext) _UpgradeReportRow_runtimeVersion(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54610,7 +54610,7 @@ func (ec *executionContext) fieldContext_UpgradeReportRow_runtimeVersion(_ conte
 }
 
 func (ec *executionContext) _UpgradeReportRow_airflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54633,7 +54633,7 @@ func (ec *executionContext) fieldContext_UpgradeReportRow_airflowVersion(_ conte
 }
 
 func (ec *executionContext) _UpgradeReportRow_latestRuntimeVersion(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54656,7 +54656,7 @@ func (ec *executionContext) fieldContext_UpgradeReportRow_latestRuntimeVersion(_
 }
 
 func (ec *executionContext) _UpgradeReportRow_lag(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54679,7 +54679,7 @@ func (ec *executionContext) fieldContext_UpgradeReportRow_lag(_ context.Context,
 }
 
 func (ec *executionContext) _UpgradeReportRow_releasesBehind(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54702,7 +54702,7 @@ func (ec *executionContext) fieldContext_UpgradeReportRow_releasesBehind(_ conte
 }
 
 func (ec *executionContext) _UpgradeReportRow_airflowEndOfLife(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54725,7 +54725,7 @@ func (ec *executionContext) fieldContext_UpgradeReportRow_airflowEndOfLife(_ con
 }
 
 func (ec *executionContext) _UpgradeSummary_backend(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54748,7 +54748,7 @@ func (ec *executionContext) fieldContext_UpgradeSummary_backend(_ context.Contex
 }
 
 func (ec *executionContext) _UpgradeSummary_platform(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54771,7 +54771,7 @@ func (ec *executionContext) fieldContext_UpgradeSummary_platform(_ context.Conte
 }
 
 func (ec *executionContext) _UpgradeSummary_latestRuntimeVersion(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54794,7 +54794,7 @@ func (ec *executionContext) fieldContext_UpgradeSummary_latestRuntimeVersion(_ c
 }
 
 func (ec *executionContext) _UpgradeSummary_total(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54817,7 +54817,7 @@ func (ec *executionContext) fieldContext_UpgradeSummary_total(_ context.Context,
 }
 
 func (ec *executionContext) _UpgradeSummary_current(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54840,7 +54840,7 @@ func (ec *executionContext) fieldContext_UpgradeSummary_current(_ context.Contex
 }
 
 func (ec *executionContext) _UpgradeSummary_patch(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54863,7 +54863,7 @@ func (ec *executionContext) fieldContext_UpgradeSummary_patch(_ context.Context,
 }
 
 func (ec *executionContext) _UpgradeSummary_minor(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54886,7 +54886,7 @@ func (ec *executionContext) fieldContext_UpgradeSummary_minor(_ context.Context,
 }
 
 func (ec *executionContext) _UpgradeSummary_major(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54909,7 +54909,7 @@ func (ec *executionContext) fieldContext_UpgradeSummary_major(_ context.Context,
 }
 
 func (ec *executionContext) _UpgradeSummary_unknown(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54932,7 +54932,7 @@ func (ec *executionContext) fieldContext_UpgradeSummary_unknown(_ context.Contex
 }
 
 func (ec *executionContext) _UpgradeSummary_airflowEndOfLife(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54955,7 +54955,7 @@ func (ec *executionContext) fieldContext_UpgradeSummary_airflowEndOfLife(_ conte
 }
 
 func (ec *executionContext) _UpsertSoftwareDeploymentPayload_deployment(ctx context.Context, field graphql.CollectedField, obj *model.UpsertSoftwareDeploymentPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -54987,7 +54987,7 @@ func (ec *executionContext) fieldContext_UpsertSoftwareDeploymentPayload_deploym
 }
 
 func (ec *executionContext) _UpsertSoftwareDeploymentPayload_created(ctx context.Context, field graphql.CollectedField, obj *model.UpsertSoftwareDeploymentPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55010,7 +55010,7 @@ func (ec *executionContext) fieldContext_UpsertSoftwareDeploymentPayload_created
 }
 
 func (ec *executionContext) _WorkspaceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.WorkspaceConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55033,7 +55033,7 @@ func (ec *executionContext) fieldContext_WorkspaceConnection_totalCount(_ contex
 }
 
 func (ec *executionContext) _WorkspaceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.WorkspaceConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55065,7 +55065,7 @@ func (ec *executionContext) fieldContext_WorkspaceConnection_pageInfo(_ context.
 }
 
 func (ec *executionContext) _WorkspaceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.WorkspaceConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55097,7 +55097,7 @@ func (ec *executionContext) fieldContext_WorkspaceConnection_edges(_ context.Con
 }
 
 func (ec *executionContext) _WorkspaceConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.WorkspaceConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55129,7 +55129,7 @@ func (ec *executionContext) fieldContext_WorkspaceConnection_nodes(_ context.Con
 }
 
 func (ec *executionContext) _WorkspaceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.WorkspaceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55152,7 +55152,7 @@ func (ec *executionContext) fieldContext_WorkspaceEdge_cursor(_ context.Context,
 }
 
 func (ec *executionContext) _WorkspaceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.WorkspaceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55184,7 +55184,7 @@ func (ec *executionContext) fieldContext_WorkspaceEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55207,7 +55207,7 @@ func (ec *executionContext) fieldContext___Directive_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55230,7 +55230,7 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55253,7 +55253,7 @@ func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Cont
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55276,7 +55276,7 @@ func (ec *executionContext) fieldContext___Directive_locations(_ context.Context
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55320,7 +55320,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55343,7 +55343,7 @@ func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55366,7 +55366,7 @@ func (ec *executionContext) fieldContext___EnumValue_description(_ context.Conte
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55389,7 +55389,7 @@ func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Cont
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55412,7 +55412,7 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55435,7 +55435,7 @@ func (ec *executionContext) fieldContext___Field_name(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55458,7 +55458,7 @@ func (ec *executionContext) fieldContext___Field_description(_ context.Context, 
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55502,7 +55502,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55534,7 +55534,7 @@ func (ec *executionContext) fieldContext___Field_type(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55557,7 +55557,7 @@ func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context,
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55580,7 +55580,7 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55603,7 +55603,7 @@ func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55626,7 +55626,7 @@ func (ec *executionContext) fieldContext___InputValue_description(_ context.Cont
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55658,7 +55658,7 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55681,7 +55681,7 @@ func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55704,7 +55704,7 @@ func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55727,7 +55727,7 @@ func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ contex
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55750,7 +55750,7 @@ func (ec *executionContext) fieldContext___Schema_description(_ context.Context,
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55782,7 +55782,7 @@ func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field
 }
 
 func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55814,7 +55814,7 @@ func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, f
 }
 
 func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55846,7 +55846,7 @@ func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context
 }
 
 func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55878,7 +55878,7 @@ func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Con
 }
 
 func (ec *executionContext) ___Schema_directives(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55910,7 +55910,7 @@ func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, 
 }
 
 func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55933,7 +55933,7 @@ func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55956,7 +55956,7 @@ func (ec *executionContext) fieldContext___Type_name(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -55979,7 +55979,7 @@ func (ec *executionContext) fieldContext___Type_description(_ context.Context, f
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -56002,7 +56002,7 @@ func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -56046,7 +56046,7 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 }
 
 func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -56078,7 +56078,7 @@ func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, fi
 }
 
 func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -56110,7 +56110,7 @@ func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context,
 }
 
 func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -56154,7 +56154,7 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 }
 
 func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -56198,7 +56198,7 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 }
 
 func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -56230,7 +56230,7 @@ func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field 
 }
 
 func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,

@@ -1,9 +1,11 @@
 // Command execrewrite rewrites gqlgen's generated executor so that lists
 // are marshalled by graph/execx.MarshalSlice rather than by gqlgen's
 // MarshalSliceConcurrently, which starts a goroutine per element whatever
-// the elements select, and objects make their @defer group with
+// the elements select; objects make their @defer group with
 // graph/execx.NewDeferredGroup, which builds nothing when no field is
-// deferred (gqlgen offers no option for either). It runs from
+// deferred; and fields resolve through graph/execx.ResolveField, which
+// reads a plain struct field without the field interceptors (gqlgen offers
+// no option for any of these). It runs from
 // graph/generate.go right after gqlgen; its output is deterministic, so
 // the committed code stays what go generate produces.
 //
@@ -21,6 +23,7 @@ import (
 var rewrites = [][2]string{
 	{"graphql.MarshalSliceConcurrently(ctx, len(v), ", "execx.MarshalSlice(ctx, sel, len(v), "},
 	{"deferred := graphql.NewDeferredGroup(ctx)\n", "deferred := execx.NewDeferredGroup(ctx, fields)\n"},
+	{"return graphql.ResolveField(\n", "return execx.ResolveField(\n"},
 }
 
 const (
