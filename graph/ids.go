@@ -100,6 +100,27 @@ func encodeCursor(offset int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(offset)))
 }
 
+// encodeCursors is encodeCursor of offset, offset+1, … offset+n-1, the n
+// strings sharing one allocation.
+func encodeCursors(offset, n int) []string {
+	out := make([]string, n)
+	if n == 0 {
+		return out
+	}
+	enc := base64.RawURLEncoding
+	maxLen := enc.EncodedLen(len("offset:") + len(strconv.Itoa(offset+n-1)))
+	buf := make([]byte, 0, n*maxLen)
+	var raw [32]byte
+	for i := range n {
+		r := strconv.AppendInt(append(raw[:0], "offset:"...), int64(offset+i), 10)
+		start := len(buf)
+		buf = buf[:start+enc.EncodedLen(len(r))]
+		enc.Encode(buf[start:], r)
+		out[i] = unsafe.String(&buf[start], len(buf)-start) // buf is never written again below start
+	}
+	return out
+}
+
 // maxCursorOffset bounds the offsets a cursor may carry.
 const maxCursorOffset = 1 << 30
 

@@ -100,3 +100,22 @@ func TestHugeCursorIsRefused(t *testing.T) {
 	var in *fault.InputError
 	require.ErrorAs(t, err, &in)
 }
+
+// encodeCursors gives what encodeCursor gives, offset by offset, across
+// digit-count boundaries.
+func TestEncodeCursors(t *testing.T) {
+	for _, tc := range []struct{ offset, n int }{{0, 0}, {0, 1}, {0, 12}, {5, 100}, {95, 10}, {999_990, 20}} {
+		got := encodeCursors(tc.offset, tc.n)
+		if len(got) != tc.n {
+			t.Fatalf("encodeCursors(%d, %d): %d cursors", tc.offset, tc.n, len(got))
+		}
+		for i, c := range got {
+			if want := encodeCursor(tc.offset + i); c != want {
+				t.Errorf("cursor %d of encodeCursors(%d, %d) = %q, want %q", i, tc.offset, tc.n, c, want)
+			}
+			if off, err := decodeCursor(&c); err != nil || off != tc.offset+i+1 { // the offset after it
+				t.Errorf("decodeCursor(%q) = %d, %v", c, off, err)
+			}
+		}
+	}
+}

@@ -128,66 +128,72 @@ func pageInfo(p page, n, total int) *model.PageInfo {
 }
 
 // connection builds the edges, nodes and page info of one page of nodes.
-func connection[N any, E any](nodes []N, p page, total int, edge func(cursor string, n N) E) (edges []E, info *model.PageInfo) {
+func connection[N any, E any](nodes []N, p page, total int, fill func(e *E, cursor string, n N)) (edges []*E, info *model.PageInfo) {
 	p = p.at(total)
-	edges = make([]E, len(nodes))
+	// Every node gets an edge whether or not the query selects edges: the
+	// edges and their cursors are allocated together, not one by one (a
+	// page of 2,400 deployments made three allocations per node here).
+	slab := make([]E, len(nodes))
+	edges = make([]*E, len(nodes))
+	cursors := encodeCursors(p.offset, len(nodes))
 	for i, n := range nodes {
-		edges[i] = edge(encodeCursor(p.offset+i), n)
+		fill(&slab[i], cursors[i], n)
+		edges[i] = &slab[i]
 	}
 	return edges, pageInfo(p, len(nodes), total)
 }
 func astroDeploymentConnection(nodes []*model.AstroDeployment, p page, total int) *model.AstroDeploymentConnection {
-	edges, info := connection(nodes, p, total, func(c string, n *model.AstroDeployment) *model.AstroDeploymentEdge {
-		return &model.AstroDeploymentEdge{Cursor: c, Node: n}
+	edges, info := connection(nodes, p, total, func(e *model.AstroDeploymentEdge, c string, n *model.AstroDeployment) {
+		*e = model.AstroDeploymentEdge{Cursor: c, Node: n}
 	})
 	return &model.AstroDeploymentConnection{TotalCount: total, PageInfo: info, Edges: edges, Nodes: nodes}
 }
 
 func astroWorkspaceConnection(nodes []*model.AstroWorkspace, p page, total int) *model.AstroWorkspaceConnection {
-	edges, info := connection(nodes, p, total, func(c string, n *model.AstroWorkspace) *model.AstroWorkspaceEdge {
-		return &model.AstroWorkspaceEdge{Cursor: c, Node: n}
+	edges, info := connection(nodes, p, total, func(e *model.AstroWorkspaceEdge, c string, n *model.AstroWorkspace) {
+		*e = model.AstroWorkspaceEdge{Cursor: c, Node: n}
 	})
 	return &model.AstroWorkspaceConnection{TotalCount: total, PageInfo: info, Edges: edges, Nodes: nodes}
 }
 
 func astroClusterConnection(nodes []*model.AstroCluster, p page, total int) *model.AstroClusterConnection {
-	edges, info := connection(nodes, p, total, func(c string, n *model.AstroCluster) *model.AstroClusterEdge {
-		return &model.AstroClusterEdge{Cursor: c, Node: n}
+	edges, info := connection(nodes, p, total, func(e *model.AstroClusterEdge, c string, n *model.AstroCluster) {
+		*e = model.AstroClusterEdge{Cursor: c, Node: n}
 	})
 	return &model.AstroClusterConnection{TotalCount: total, PageInfo: info, Edges: edges, Nodes: nodes}
 }
 
 func astroOrganizationConnection(nodes []*model.AstroOrganization, p page, total int) *model.AstroOrganizationConnection {
-	edges, info := connection(nodes, p, total, func(c string, n *model.AstroOrganization) *model.AstroOrganizationEdge {
-		return &model.AstroOrganizationEdge{Cursor: c, Node: n}
+	edges, info := connection(nodes, p, total, func(e *model.AstroOrganizationEdge, c string, n *model.AstroOrganization) {
+		*e = model.AstroOrganizationEdge{Cursor: c, Node: n}
 	})
 	return &model.AstroOrganizationConnection{TotalCount: total, PageInfo: info, Edges: edges, Nodes: nodes}
 }
 
 func softwareDeploymentConnection(nodes []*model.SoftwareDeployment, p page, total int) *model.SoftwareDeploymentConnection {
-	edges, info := connection(nodes, p, total, func(c string, n *model.SoftwareDeployment) *model.SoftwareDeploymentEdge {
-		return &model.SoftwareDeploymentEdge{Cursor: c, Node: n}
+	edges, info := connection(nodes, p, total, func(e *model.SoftwareDeploymentEdge, c string, n *model.SoftwareDeployment) {
+		*e = model.SoftwareDeploymentEdge{Cursor: c, Node: n}
 	})
 	return &model.SoftwareDeploymentConnection{TotalCount: total, PageInfo: info, Edges: edges, Nodes: nodes}
 }
 
 func softwareWorkspaceConnection(nodes []*model.SoftwareWorkspace, p page, total int) *model.SoftwareWorkspaceConnection {
-	edges, info := connection(nodes, p, total, func(c string, n *model.SoftwareWorkspace) *model.SoftwareWorkspaceEdge {
-		return &model.SoftwareWorkspaceEdge{Cursor: c, Node: n}
+	edges, info := connection(nodes, p, total, func(e *model.SoftwareWorkspaceEdge, c string, n *model.SoftwareWorkspace) {
+		*e = model.SoftwareWorkspaceEdge{Cursor: c, Node: n}
 	})
 	return &model.SoftwareWorkspaceConnection{TotalCount: total, PageInfo: info, Edges: edges, Nodes: nodes}
 }
 
 func deploymentConnection(nodes []model.Deployment, p page, total int) *model.DeploymentConnection {
-	edges, info := connection(nodes, p, total, func(c string, n model.Deployment) *model.DeploymentEdge {
-		return &model.DeploymentEdge{Cursor: c, Node: n}
+	edges, info := connection(nodes, p, total, func(e *model.DeploymentEdge, c string, n model.Deployment) {
+		*e = model.DeploymentEdge{Cursor: c, Node: n}
 	})
 	return &model.DeploymentConnection{TotalCount: total, PageInfo: info, Edges: edges, Nodes: nodes}
 }
 
 func workspaceConnection(nodes []model.Workspace, p page, total int) *model.WorkspaceConnection {
-	edges, info := connection(nodes, p, total, func(c string, n model.Workspace) *model.WorkspaceEdge {
-		return &model.WorkspaceEdge{Cursor: c, Node: n}
+	edges, info := connection(nodes, p, total, func(e *model.WorkspaceEdge, c string, n model.Workspace) {
+		*e = model.WorkspaceEdge{Cursor: c, Node: n}
 	})
 	return &model.WorkspaceConnection{TotalCount: total, PageInfo: info, Edges: edges, Nodes: nodes}
 }

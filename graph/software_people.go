@@ -58,8 +58,8 @@ func serviceAccountConnection(all []*model.SoftwareServiceAccount, pg cursors) (
 		return nil, err
 	}
 	nodes := slice(all, p)
-	edges, info := connection(nodes, p, len(all), func(c string, n *model.SoftwareServiceAccount) *model.SoftwareServiceAccountEdge {
-		return &model.SoftwareServiceAccountEdge{Cursor: c, Node: n}
+	edges, info := connection(nodes, p, len(all), func(e *model.SoftwareServiceAccountEdge, c string, n *model.SoftwareServiceAccount) {
+		*e = model.SoftwareServiceAccountEdge{Cursor: c, Node: n}
 	})
 	return &model.SoftwareServiceAccountConnection{TotalCount: len(all), PageInfo: info, Edges: edges, Nodes: nodes}, nil
 }
@@ -70,8 +70,8 @@ func inviteConnection(all []*model.SoftwareInvite, pg cursors) (*model.SoftwareI
 		return nil, err
 	}
 	nodes := slice(all, p)
-	edges, info := connection(nodes, p, len(all), func(c string, n *model.SoftwareInvite) *model.SoftwareInviteEdge {
-		return &model.SoftwareInviteEdge{Cursor: c, Node: n}
+	edges, info := connection(nodes, p, len(all), func(e *model.SoftwareInviteEdge, c string, n *model.SoftwareInvite) {
+		*e = model.SoftwareInviteEdge{Cursor: c, Node: n}
 	})
 	return &model.SoftwareInviteConnection{TotalCount: len(all), PageInfo: info, Edges: edges, Nodes: nodes}, nil
 }
