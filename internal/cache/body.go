@@ -2,9 +2,17 @@ package cache
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 )
+
+// MaxBody bounds an upstream body the transport reads (the clients decode
+// at most as much): a larger one is an error, read no further than that.
+const MaxBody = 32 << 20
+
+// ErrBodyTooLarge is returned, wrapped, for a body over MaxBody.
+var ErrBodyTooLarge = errors.New("upstream body larger than 32 MiB")
 
 // readChunk is the size of the pooled pieces a body of unknown length is
 // read into.
@@ -12,14 +20,17 @@ const readChunk = 32 << 10
 
 var chunks = sync.Pool{New: func() any { b := make([]byte, readChunk); return &b }}
 
-// readBody reads a whole body into one slice of exactly its length,
+// readBody reads a whole body, at most limit bytes, into one slice of exactly its length,
 // allocated once: of size bytes when the length is known (size ≥ 0, as
 // net/http reports Content-Length, which it enforces), and otherwise
 // through pooled chunks copied out at the end. io.ReadAll grows its slice
 // by doubling instead, which allocates about 2.5 times a large body
 // (a page of 1,000 Astro deployments is 2.6 MB: 6.7 MB allocated).
-func readBody(r io.Reader, size int64) ([]byte, error) {
-	if size >= 0 && size <= 1<<30 {
+func readBody(r io.Reader, size, limit int64) ([]byte, error) {
+	if size > limit {
+		return nil, fmt.Errorf("%w: Content-Length %d", ErrBodyTooLarge, size)
+	}
+	if size >= 0 {
 		b := make([]byte, size)
 		if _, err := io.ReadFull(r, b); err != nil {
 			return nil, err
@@ -38,6 +49,9 @@ func readBody(r io.Reader, size int64) ([]byte, error) {
 		held = append(held, c)
 		n, err := io.ReadFull(r, *c)
 		total, last = total+n, n
+		if int64(total) > limit {
+			return nil, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, limit)
+		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			break
 		}

@@ -231,7 +231,7 @@ func (t *Transport) read(req *http.Request, body []byte, scope string) (*http.Re
 			return nil, err
 		}
 		defer resp.Body.Close()
-		b, err := readBody(resp.Body, resp.ContentLength)
+		b, err := readBody(resp.Body, resp.ContentLength, MaxBody)
 		if err != nil {
 			return nil, err
 		}
