@@ -8,15 +8,17 @@ import (
 )
 
 // ResolveField is graphql.ResolveField, with a shorter path for a plain
-// field (a struct field of the model: neither a resolver nor a method).
-// gqlgen runs every field, plain or not, through the operation's field
-// interceptors, allocating a closure per interceptor and per field; the
-// gateway's interceptors (deadline, fleet routing, resolver spans) act on
-// resolvers only, and a plain field has nothing to stop, route or trace.
-// So a plain field is read and marshalled directly, with the same field
-// context (its path in errors), the same null and error handling, and the
-// same panic recovery. Everything else — resolvers, methods, fields with
-// directives — goes through gqlgen's own.
+// leaf (a scalar or enum struct field of the model: neither a resolver nor
+// a method, with no selection below it). gqlgen runs every field through
+// the operation's field interceptors, allocating a closure per interceptor
+// and per field; the gateway's interceptors (deadline, fleet routing,
+// resolver spans) have nothing to stop, route or trace in a leaf. So a
+// plain leaf is read and marshalled directly, with the same field context
+// (its path in errors), the same null and error handling, and the same
+// panic recovery. Everything else — resolvers, methods, fields with
+// directives, and plain fields holding objects or lists, where the deadline
+// interceptor cuts a whole subtree once the request's time is up — goes
+// through gqlgen's own.
 func ResolveField[T any](
 	ctx context.Context,
 	oc *graphql.OperationContext,
@@ -35,7 +37,7 @@ func ResolveField[T any](
 	if err != nil {
 		return graphql.Null
 	}
-	if fc.IsResolver || fc.IsMethod {
+	if fc.IsResolver || fc.IsMethod || len(field.Selections) > 0 {
 		made := func(context.Context, graphql.CollectedField) (*graphql.FieldContext, error) { return fc, nil }
 		return graphql.ResolveField(ctx, oc, field, made, fieldResolver, nil, marshal, recoverFromPanic, nonNull)
 	}

@@ -49,7 +49,11 @@ func TestResolveField(t *testing.T) {
 
 	assert.Equal(t, `"n"`, out(ResolveField(ctx, oc, field("name"), fcOf(false, false), value("n", nil), nil, str, true, false)))
 	assert.Equal(t, `"w"`, out(ResolveField(ctx, oc, field("workspace"), fcOf(true, false), value("w", nil), nil, str, true, false)))
-	assert.Equal(t, []string{"workspace"}, intercepted, "only the resolver goes through the interceptors")
+	owner := field("owner")
+	owner.Selections = ast.SelectionSet{&ast.Field{Name: "name"}}
+	assert.Equal(t, `"o"`, out(ResolveField(ctx, oc, owner, fcOf(false, false), value("o", nil), nil, str, true, false)))
+	assert.Equal(t, []string{"workspace", "owner"}, intercepted,
+		"the resolver and the plain field with a selection below it (where the deadline cuts a subtree) go through the interceptors; the plain leaf does not")
 
 	assert.Equal(t, graphql.RequiredNull, ResolveField(ctx, oc, field("status"), fcOf(false, true), value(nil, nil), nil, str, true, false))
 	assert.Equal(t, graphql.Null, ResolveField(ctx, oc, field("label"), fcOf(false, false), value(nil, errors.New("no label")), nil, str, true, false))

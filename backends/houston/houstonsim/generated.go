@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/astro-gateway/gateway/backends/houston/houstonsim/internal/model"
+	"github.com/astro-gateway/gateway/graph/execx"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -4520,7 +4521,7 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _AirflowImage_version(ctx context.Context, field graphql.CollectedField, obj *model.AirflowImage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4543,7 +4544,7 @@ func (ec *executionContext) fieldContext_AirflowImage_version(_ context.Context,
 }
 
 func (ec *executionContext) _AirflowImage_channel(ctx context.Context, field graphql.CollectedField, obj *model.AirflowImage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4566,7 +4567,7 @@ func (ec *executionContext) fieldContext_AirflowImage_channel(_ context.Context,
 }
 
 func (ec *executionContext) _AirflowImage_tag(ctx context.Context, field graphql.CollectedField, obj *model.AirflowImage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4589,7 +4590,7 @@ func (ec *executionContext) fieldContext_AirflowImage_tag(_ context.Context, fie
 }
 
 func (ec *executionContext) _AppConfig_version(ctx context.Context, field graphql.CollectedField, obj *model.AppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4612,7 +4613,7 @@ func (ec *executionContext) fieldContext_AppConfig_version(_ context.Context, fi
 }
 
 func (ec *executionContext) _AppConfig_baseDomain(ctx context.Context, field graphql.CollectedField, obj *model.AppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4635,7 +4636,7 @@ func (ec *executionContext) fieldContext_AppConfig_baseDomain(_ context.Context,
 }
 
 func (ec *executionContext) _AppConfig_byoUpdateRegistryHost(ctx context.Context, field graphql.CollectedField, obj *model.AppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4658,7 +4659,7 @@ func (ec *executionContext) fieldContext_AppConfig_byoUpdateRegistryHost(_ conte
 }
 
 func (ec *executionContext) _AppConfig_smtpConfigured(ctx context.Context, field graphql.CollectedField, obj *model.AppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4681,7 +4682,7 @@ func (ec *executionContext) fieldContext_AppConfig_smtpConfigured(_ context.Cont
 }
 
 func (ec *executionContext) _AppConfig_featureFlags(ctx context.Context, field graphql.CollectedField, obj *model.AppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4704,7 +4705,7 @@ func (ec *executionContext) fieldContext_AppConfig_featureFlags(_ context.Contex
 }
 
 func (ec *executionContext) _AppConfig_manualReleaseNames(ctx context.Context, field graphql.CollectedField, obj *model.AppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4727,7 +4728,7 @@ func (ec *executionContext) fieldContext_AppConfig_manualReleaseNames(_ context.
 }
 
 func (ec *executionContext) _AppConfig_configureDagDeployment(ctx context.Context, field graphql.CollectedField, obj *model.AppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4750,7 +4751,7 @@ func (ec *executionContext) fieldContext_AppConfig_configureDagDeployment(_ cont
 }
 
 func (ec *executionContext) _AppConfig_nfsMountDagDeployment(ctx context.Context, field graphql.CollectedField, obj *model.AppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4773,7 +4774,7 @@ func (ec *executionContext) fieldContext_AppConfig_nfsMountDagDeployment(_ conte
 }
 
 func (ec *executionContext) _AppConfig_manualNamespaceNames(ctx context.Context, field graphql.CollectedField, obj *model.AppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4796,7 +4797,7 @@ func (ec *executionContext) fieldContext_AppConfig_manualNamespaceNames(_ contex
 }
 
 func (ec *executionContext) _AppConfig_hardDeleteDeployment(ctx context.Context, field graphql.CollectedField, obj *model.AppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4819,7 +4820,7 @@ func (ec *executionContext) fieldContext_AppConfig_hardDeleteDeployment(_ contex
 }
 
 func (ec *executionContext) _AppConfig_triggererEnabled(ctx context.Context, field graphql.CollectedField, obj *model.AppConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4842,7 +4843,7 @@ func (ec *executionContext) fieldContext_AppConfig_triggererEnabled(_ context.Co
 }
 
 func (ec *executionContext) _AuthConfig_localEnabled(ctx context.Context, field graphql.CollectedField, obj *model.AuthConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4865,7 +4866,7 @@ func (ec *executionContext) fieldContext_AuthConfig_localEnabled(_ context.Conte
 }
 
 func (ec *executionContext) _AuthConfig_publicSignup(ctx context.Context, field graphql.CollectedField, obj *model.AuthConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4888,7 +4889,7 @@ func (ec *executionContext) fieldContext_AuthConfig_publicSignup(_ context.Conte
 }
 
 func (ec *executionContext) _AuthConfig_initialSignup(ctx context.Context, field graphql.CollectedField, obj *model.AuthConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4911,7 +4912,7 @@ func (ec *executionContext) fieldContext_AuthConfig_initialSignup(_ context.Cont
 }
 
 func (ec *executionContext) _AuthConfig_providers(ctx context.Context, field graphql.CollectedField, obj *model.AuthConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4943,7 +4944,7 @@ func (ec *executionContext) fieldContext_AuthConfig_providers(_ context.Context,
 }
 
 func (ec *executionContext) _AuthProvider_name(ctx context.Context, field graphql.CollectedField, obj *model.AuthProvider) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4966,7 +4967,7 @@ func (ec *executionContext) fieldContext_AuthProvider_name(_ context.Context, fi
 }
 
 func (ec *executionContext) _AuthProvider_displayName(ctx context.Context, field graphql.CollectedField, obj *model.AuthProvider) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4989,7 +4990,7 @@ func (ec *executionContext) fieldContext_AuthProvider_displayName(_ context.Cont
 }
 
 func (ec *executionContext) _AuthProvider_url(ctx context.Context, field graphql.CollectedField, obj *model.AuthProvider) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5012,7 +5013,7 @@ func (ec *executionContext) fieldContext_AuthProvider_url(_ context.Context, fie
 }
 
 func (ec *executionContext) _AuthUser_user(ctx context.Context, field graphql.CollectedField, obj *model.AuthUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5044,7 +5045,7 @@ func (ec *executionContext) fieldContext_AuthUser_user(_ context.Context, field 
 }
 
 func (ec *executionContext) _AuthUser_token(ctx context.Context, field graphql.CollectedField, obj *model.AuthUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5076,7 +5077,7 @@ func (ec *executionContext) fieldContext_AuthUser_token(_ context.Context, field
 }
 
 func (ec *executionContext) _AuthUser_permissions(ctx context.Context, field graphql.CollectedField, obj *model.AuthUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5099,7 +5100,7 @@ func (ec *executionContext) fieldContext_AuthUser_permissions(_ context.Context,
 }
 
 func (ec *executionContext) _AuthUser_isAdmin(ctx context.Context, field graphql.CollectedField, obj *model.AuthUser) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5122,7 +5123,7 @@ func (ec *executionContext) fieldContext_AuthUser_isAdmin(_ context.Context, fie
 }
 
 func (ec *executionContext) _AvailableNamespace_name(ctx context.Context, field graphql.CollectedField, obj *model.AvailableNamespace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5145,7 +5146,7 @@ func (ec *executionContext) fieldContext_AvailableNamespace_name(_ context.Conte
 }
 
 func (ec *executionContext) _DagDeploymentSettings_type(ctx context.Context, field graphql.CollectedField, obj *model.DagDeploymentSettings) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5168,7 +5169,7 @@ func (ec *executionContext) fieldContext_DagDeploymentSettings_type(_ context.Co
 }
 
 func (ec *executionContext) _DeployInfo_current(ctx context.Context, field graphql.CollectedField, obj *model.DeployInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5191,7 +5192,7 @@ func (ec *executionContext) fieldContext_DeployInfo_current(_ context.Context, f
 }
 
 func (ec *executionContext) _DeployInfo_nextCli(ctx context.Context, field graphql.CollectedField, obj *model.DeployInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5214,7 +5215,7 @@ func (ec *executionContext) fieldContext_DeployInfo_nextCli(_ context.Context, f
 }
 
 func (ec *executionContext) _Deployment_id(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5237,7 +5238,7 @@ func (ec *executionContext) fieldContext_Deployment_id(_ context.Context, field 
 }
 
 func (ec *executionContext) _Deployment_uuid(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5260,7 +5261,7 @@ func (ec *executionContext) fieldContext_Deployment_uuid(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Deployment_type(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5283,7 +5284,7 @@ func (ec *executionContext) fieldContext_Deployment_type(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Deployment_label(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5306,7 +5307,7 @@ func (ec *executionContext) fieldContext_Deployment_label(_ context.Context, fie
 }
 
 func (ec *executionContext) _Deployment_description(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5329,7 +5330,7 @@ func (ec *executionContext) fieldContext_Deployment_description(_ context.Contex
 }
 
 func (ec *executionContext) _Deployment_releaseName(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5352,7 +5353,7 @@ func (ec *executionContext) fieldContext_Deployment_releaseName(_ context.Contex
 }
 
 func (ec *executionContext) _Deployment_namespace(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5375,7 +5376,7 @@ func (ec *executionContext) fieldContext_Deployment_namespace(_ context.Context,
 }
 
 func (ec *executionContext) _Deployment_clusterId(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5398,7 +5399,7 @@ func (ec *executionContext) fieldContext_Deployment_clusterId(_ context.Context,
 }
 
 func (ec *executionContext) _Deployment_workspace(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5430,7 +5431,7 @@ func (ec *executionContext) fieldContext_Deployment_workspace(_ context.Context,
 }
 
 func (ec *executionContext) _Deployment_version(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5453,7 +5454,7 @@ func (ec *executionContext) fieldContext_Deployment_version(_ context.Context, f
 }
 
 func (ec *executionContext) _Deployment_airflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5476,7 +5477,7 @@ func (ec *executionContext) fieldContext_Deployment_airflowVersion(_ context.Con
 }
 
 func (ec *executionContext) _Deployment_desiredAirflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5499,7 +5500,7 @@ func (ec *executionContext) fieldContext_Deployment_desiredAirflowVersion(_ cont
 }
 
 func (ec *executionContext) _Deployment_runtimeVersion(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5522,7 +5523,7 @@ func (ec *executionContext) fieldContext_Deployment_runtimeVersion(_ context.Con
 }
 
 func (ec *executionContext) _Deployment_desiredRuntimeVersion(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5545,7 +5546,7 @@ func (ec *executionContext) fieldContext_Deployment_desiredRuntimeVersion(_ cont
 }
 
 func (ec *executionContext) _Deployment_runtimeAirflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5568,7 +5569,7 @@ func (ec *executionContext) fieldContext_Deployment_runtimeAirflowVersion(_ cont
 }
 
 func (ec *executionContext) _Deployment_urls(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5600,7 +5601,7 @@ func (ec *executionContext) fieldContext_Deployment_urls(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Deployment_deployInfo(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5632,7 +5633,7 @@ func (ec *executionContext) fieldContext_Deployment_deployInfo(_ context.Context
 }
 
 func (ec *executionContext) _Deployment_dagDeployment(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5664,7 +5665,7 @@ func (ec *executionContext) fieldContext_Deployment_dagDeployment(_ context.Cont
 }
 
 func (ec *executionContext) _Deployment_status(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5687,7 +5688,7 @@ func (ec *executionContext) fieldContext_Deployment_status(_ context.Context, fi
 }
 
 func (ec *executionContext) _Deployment_config(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5710,7 +5711,7 @@ func (ec *executionContext) fieldContext_Deployment_config(_ context.Context, fi
 }
 
 func (ec *executionContext) _Deployment_roleBindings(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5742,7 +5743,7 @@ func (ec *executionContext) fieldContext_Deployment_roleBindings(_ context.Conte
 }
 
 func (ec *executionContext) _Deployment_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5765,7 +5766,7 @@ func (ec *executionContext) fieldContext_Deployment_createdAt(_ context.Context,
 }
 
 func (ec *executionContext) _Deployment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Deployment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5788,7 +5789,7 @@ func (ec *executionContext) fieldContext_Deployment_updatedAt(_ context.Context,
 }
 
 func (ec *executionContext) _DeploymentConfig_airflowImages(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5820,7 +5821,7 @@ func (ec *executionContext) fieldContext_DeploymentConfig_airflowImages(_ contex
 }
 
 func (ec *executionContext) _DeploymentConfig_airflowVersions(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5843,7 +5844,7 @@ func (ec *executionContext) fieldContext_DeploymentConfig_airflowVersions(_ cont
 }
 
 func (ec *executionContext) _DeploymentConfig_defaultAirflowImageTag(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5866,7 +5867,7 @@ func (ec *executionContext) fieldContext_DeploymentConfig_defaultAirflowImageTag
 }
 
 func (ec *executionContext) _DeploymentConfig_defaultAirflowChartVersion(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5889,7 +5890,7 @@ func (ec *executionContext) fieldContext_DeploymentConfig_defaultAirflowChartVer
 }
 
 func (ec *executionContext) _DeploymentConfig_executors(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5912,7 +5913,7 @@ func (ec *executionContext) fieldContext_DeploymentConfig_executors(_ context.Co
 }
 
 func (ec *executionContext) _DeploymentConfig_singleNamespace(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5935,7 +5936,7 @@ func (ec *executionContext) fieldContext_DeploymentConfig_singleNamespace(_ cont
 }
 
 func (ec *executionContext) _DeploymentConfig_loggingEnabled(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentConfig) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5958,7 +5959,7 @@ func (ec *executionContext) fieldContext_DeploymentConfig_loggingEnabled(_ conte
 }
 
 func (ec *executionContext) _DeploymentLog_id(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLog) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5981,7 +5982,7 @@ func (ec *executionContext) fieldContext_DeploymentLog_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _DeploymentLog_uuid(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLog) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6004,7 +6005,7 @@ func (ec *executionContext) fieldContext_DeploymentLog_uuid(_ context.Context, f
 }
 
 func (ec *executionContext) _DeploymentLog_timestamp(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLog) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6027,7 +6028,7 @@ func (ec *executionContext) fieldContext_DeploymentLog_timestamp(_ context.Conte
 }
 
 func (ec *executionContext) _DeploymentLog_message(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLog) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6050,7 +6051,7 @@ func (ec *executionContext) fieldContext_DeploymentLog_message(_ context.Context
 }
 
 func (ec *executionContext) _DeploymentLog_component(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLog) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6073,7 +6074,7 @@ func (ec *executionContext) fieldContext_DeploymentLog_component(_ context.Conte
 }
 
 func (ec *executionContext) _DeploymentLog_release(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLog) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6096,7 +6097,7 @@ func (ec *executionContext) fieldContext_DeploymentLog_release(_ context.Context
 }
 
 func (ec *executionContext) _DeploymentLog_level(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLog) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6119,7 +6120,7 @@ func (ec *executionContext) fieldContext_DeploymentLog_level(_ context.Context, 
 }
 
 func (ec *executionContext) _DeploymentUrl_type(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentURL) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6142,7 +6143,7 @@ func (ec *executionContext) fieldContext_DeploymentUrl_type(_ context.Context, f
 }
 
 func (ec *executionContext) _DeploymentUrl_url(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentURL) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6165,7 +6166,7 @@ func (ec *executionContext) fieldContext_DeploymentUrl_url(_ context.Context, fi
 }
 
 func (ec *executionContext) _Email_address(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6188,7 +6189,7 @@ func (ec *executionContext) fieldContext_Email_address(_ context.Context, field 
 }
 
 func (ec *executionContext) _Email_verified(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6211,7 +6212,7 @@ func (ec *executionContext) fieldContext_Email_verified(_ context.Context, field
 }
 
 func (ec *executionContext) _Email_primary(ctx context.Context, field graphql.CollectedField, obj *model.Email) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6234,7 +6235,7 @@ func (ec *executionContext) fieldContext_Email_primary(_ context.Context, field 
 }
 
 func (ec *executionContext) _Invite_id(ctx context.Context, field graphql.CollectedField, obj *model.Invite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6257,7 +6258,7 @@ func (ec *executionContext) fieldContext_Invite_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Invite_uuid(ctx context.Context, field graphql.CollectedField, obj *model.Invite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6280,7 +6281,7 @@ func (ec *executionContext) fieldContext_Invite_uuid(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Invite_email(ctx context.Context, field graphql.CollectedField, obj *model.Invite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6303,7 +6304,7 @@ func (ec *executionContext) fieldContext_Invite_email(_ context.Context, field g
 }
 
 func (ec *executionContext) _Invite_role(ctx context.Context, field graphql.CollectedField, obj *model.Invite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6326,7 +6327,7 @@ func (ec *executionContext) fieldContext_Invite_role(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Invite_token(ctx context.Context, field graphql.CollectedField, obj *model.Invite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6349,7 +6350,7 @@ func (ec *executionContext) fieldContext_Invite_token(_ context.Context, field g
 }
 
 func (ec *executionContext) _Invite_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Invite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6372,7 +6373,7 @@ func (ec *executionContext) fieldContext_Invite_createdAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Invite_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Invite) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6395,7 +6396,7 @@ func (ec *executionContext) fieldContext_Invite_updatedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Mutation_createToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6439,7 +6440,7 @@ func (ec *executionContext) fieldContext_Mutation_createToken(ctx context.Contex
 }
 
 func (ec *executionContext) _Mutation_createUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6489,7 +6490,7 @@ func (ec *executionContext) fieldContext_Mutation_createUser(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_createWorkspace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6533,7 +6534,7 @@ func (ec *executionContext) fieldContext_Mutation_createWorkspace(ctx context.Co
 }
 
 func (ec *executionContext) _Mutation_updateWorkspace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6583,7 +6584,7 @@ func (ec *executionContext) fieldContext_Mutation_updateWorkspace(ctx context.Co
 }
 
 func (ec *executionContext) _Mutation_deleteWorkspace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6627,7 +6628,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteWorkspace(ctx context.Co
 }
 
 func (ec *executionContext) _Mutation_workspaceAddUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6671,7 +6672,7 @@ func (ec *executionContext) fieldContext_Mutation_workspaceAddUser(ctx context.C
 }
 
 func (ec *executionContext) _Mutation_workspaceRemoveUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6715,7 +6716,7 @@ func (ec *executionContext) fieldContext_Mutation_workspaceRemoveUser(ctx contex
 }
 
 func (ec *executionContext) _Mutation_workspaceUpsertUserRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6759,7 +6760,7 @@ func (ec *executionContext) fieldContext_Mutation_workspaceUpsertUserRole(ctx co
 }
 
 func (ec *executionContext) _Mutation_workspaceAddTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6803,7 +6804,7 @@ func (ec *executionContext) fieldContext_Mutation_workspaceAddTeam(ctx context.C
 }
 
 func (ec *executionContext) _Mutation_workspaceRemoveTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6847,7 +6848,7 @@ func (ec *executionContext) fieldContext_Mutation_workspaceRemoveTeam(ctx contex
 }
 
 func (ec *executionContext) _Mutation_workspaceUpdateTeamRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6891,7 +6892,7 @@ func (ec *executionContext) fieldContext_Mutation_workspaceUpdateTeamRole(ctx co
 }
 
 func (ec *executionContext) _Mutation_createTeamSystemRoleBinding(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6935,7 +6936,7 @@ func (ec *executionContext) fieldContext_Mutation_createTeamSystemRoleBinding(ct
 }
 
 func (ec *executionContext) _Mutation_deleteTeamSystemRoleBinding(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -6979,7 +6980,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteTeamSystemRoleBinding(ct
 }
 
 func (ec *executionContext) _Mutation_upsertDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7035,7 +7036,7 @@ func (ec *executionContext) fieldContext_Mutation_upsertDeployment(ctx context.C
 }
 
 func (ec *executionContext) _Mutation_createDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7085,7 +7086,7 @@ func (ec *executionContext) fieldContext_Mutation_createDeployment(ctx context.C
 }
 
 func (ec *executionContext) _Mutation_updateDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7147,7 +7148,7 @@ func (ec *executionContext) fieldContext_Mutation_updateDeployment(ctx context.C
 }
 
 func (ec *executionContext) _Mutation_updateDeploymentImage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7191,7 +7192,7 @@ func (ec *executionContext) fieldContext_Mutation_updateDeploymentImage(ctx cont
 }
 
 func (ec *executionContext) _Mutation_deleteDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7235,7 +7236,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteDeployment(ctx context.C
 }
 
 func (ec *executionContext) _Mutation_adoptDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7279,7 +7280,7 @@ func (ec *executionContext) fieldContext_Mutation_adoptDeployment(ctx context.Co
 }
 
 func (ec *executionContext) _Mutation_unadoptDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7323,7 +7324,7 @@ func (ec *executionContext) fieldContext_Mutation_unadoptDeployment(ctx context.
 }
 
 func (ec *executionContext) _Mutation_updateDeploymentAirflow(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7367,7 +7368,7 @@ func (ec *executionContext) fieldContext_Mutation_updateDeploymentAirflow(ctx co
 }
 
 func (ec *executionContext) _Mutation_updateDeploymentRuntime(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7411,7 +7412,7 @@ func (ec *executionContext) fieldContext_Mutation_updateDeploymentRuntime(ctx co
 }
 
 func (ec *executionContext) _Mutation_cancelRuntimeUpdate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7455,7 +7456,7 @@ func (ec *executionContext) fieldContext_Mutation_cancelRuntimeUpdate(ctx contex
 }
 
 func (ec *executionContext) _Mutation_deploymentAddUserRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7499,7 +7500,7 @@ func (ec *executionContext) fieldContext_Mutation_deploymentAddUserRole(ctx cont
 }
 
 func (ec *executionContext) _Mutation_deploymentUpdateUserRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7543,7 +7544,7 @@ func (ec *executionContext) fieldContext_Mutation_deploymentUpdateUserRole(ctx c
 }
 
 func (ec *executionContext) _Mutation_deploymentRemoveUserRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7587,7 +7588,7 @@ func (ec *executionContext) fieldContext_Mutation_deploymentRemoveUserRole(ctx c
 }
 
 func (ec *executionContext) _Mutation_deploymentAddTeamRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7631,7 +7632,7 @@ func (ec *executionContext) fieldContext_Mutation_deploymentAddTeamRole(ctx cont
 }
 
 func (ec *executionContext) _Mutation_deploymentUpdateTeamRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7675,7 +7676,7 @@ func (ec *executionContext) fieldContext_Mutation_deploymentUpdateTeamRole(ctx c
 }
 
 func (ec *executionContext) _Mutation_deploymentRemoveTeamRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7719,7 +7720,7 @@ func (ec *executionContext) fieldContext_Mutation_deploymentRemoveTeamRole(ctx c
 }
 
 func (ec *executionContext) _Mutation_createDeploymentServiceAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7763,7 +7764,7 @@ func (ec *executionContext) fieldContext_Mutation_createDeploymentServiceAccount
 }
 
 func (ec *executionContext) _Mutation_createWorkspaceServiceAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7807,7 +7808,7 @@ func (ec *executionContext) fieldContext_Mutation_createWorkspaceServiceAccount(
 }
 
 func (ec *executionContext) _Mutation_deleteDeploymentServiceAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7851,7 +7852,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteDeploymentServiceAccount
 }
 
 func (ec *executionContext) _Mutation_deleteWorkspaceServiceAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7895,7 +7896,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteWorkspaceServiceAccount(
 }
 
 func (ec *executionContext) _Query_appConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7939,7 +7940,7 @@ func (ec *executionContext) fieldContext_Query_appConfig(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Query_authConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -7989,7 +7990,7 @@ func (ec *executionContext) fieldContext_Query_authConfig(ctx context.Context, f
 }
 
 func (ec *executionContext) _Query_self(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8021,7 +8022,7 @@ func (ec *executionContext) fieldContext_Query_self(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Query_availableNamespaces(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8065,7 +8066,7 @@ func (ec *executionContext) fieldContext_Query_availableNamespaces(ctx context.C
 }
 
 func (ec *executionContext) _Query_deploymentConfig(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8109,7 +8110,7 @@ func (ec *executionContext) fieldContext_Query_deploymentConfig(ctx context.Cont
 }
 
 func (ec *executionContext) _Query_runtimeReleases(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8153,7 +8154,7 @@ func (ec *executionContext) fieldContext_Query_runtimeReleases(ctx context.Conte
 }
 
 func (ec *executionContext) _Query_workspaces(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8185,7 +8186,7 @@ func (ec *executionContext) fieldContext_Query_workspaces(_ context.Context, fie
 }
 
 func (ec *executionContext) _Query_paginatedWorkspaces(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8229,7 +8230,7 @@ func (ec *executionContext) fieldContext_Query_paginatedWorkspaces(ctx context.C
 }
 
 func (ec *executionContext) _Query_workspace(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8273,7 +8274,7 @@ func (ec *executionContext) fieldContext_Query_workspace(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Query_workspaceUsers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8317,7 +8318,7 @@ func (ec *executionContext) fieldContext_Query_workspaceUsers(ctx context.Contex
 }
 
 func (ec *executionContext) _Query_paginatedWorkspaceUsers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8361,7 +8362,7 @@ func (ec *executionContext) fieldContext_Query_paginatedWorkspaceUsers(ctx conte
 }
 
 func (ec *executionContext) _Query_workspaceUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8405,7 +8406,7 @@ func (ec *executionContext) fieldContext_Query_workspaceUser(ctx context.Context
 }
 
 func (ec *executionContext) _Query_workspaceTeams(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8449,7 +8450,7 @@ func (ec *executionContext) fieldContext_Query_workspaceTeams(ctx context.Contex
 }
 
 func (ec *executionContext) _Query_workspaceServiceAccounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8493,7 +8494,7 @@ func (ec *executionContext) fieldContext_Query_workspaceServiceAccounts(ctx cont
 }
 
 func (ec *executionContext) _Query_workspaceInvites(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8537,7 +8538,7 @@ func (ec *executionContext) fieldContext_Query_workspaceInvites(ctx context.Cont
 }
 
 func (ec *executionContext) _Query_team(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8581,7 +8582,7 @@ func (ec *executionContext) fieldContext_Query_team(ctx context.Context, field g
 }
 
 func (ec *executionContext) _Query_teamUsers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8625,7 +8626,7 @@ func (ec *executionContext) fieldContext_Query_teamUsers(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Query_paginatedTeams(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8669,7 +8670,7 @@ func (ec *executionContext) fieldContext_Query_paginatedTeams(ctx context.Contex
 }
 
 func (ec *executionContext) _Query_users(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8713,7 +8714,7 @@ func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Query_workspaceDeployments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8757,7 +8758,7 @@ func (ec *executionContext) fieldContext_Query_workspaceDeployments(ctx context.
 }
 
 func (ec *executionContext) _Query_paginatedDeployments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8801,7 +8802,7 @@ func (ec *executionContext) fieldContext_Query_paginatedDeployments(ctx context.
 }
 
 func (ec *executionContext) _Query_deployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8845,7 +8846,7 @@ func (ec *executionContext) fieldContext_Query_deployment(ctx context.Context, f
 }
 
 func (ec *executionContext) _Query_deploymentUsers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8889,7 +8890,7 @@ func (ec *executionContext) fieldContext_Query_deploymentUsers(ctx context.Conte
 }
 
 func (ec *executionContext) _Query_deploymentTeams(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8933,7 +8934,7 @@ func (ec *executionContext) fieldContext_Query_deploymentTeams(ctx context.Conte
 }
 
 func (ec *executionContext) _Query_deploymentServiceAccounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -8977,7 +8978,7 @@ func (ec *executionContext) fieldContext_Query_deploymentServiceAccounts(ctx con
 }
 
 func (ec *executionContext) _Query_logs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9021,7 +9022,7 @@ func (ec *executionContext) fieldContext_Query_logs(ctx context.Context, field g
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9065,7 +9066,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query___schema(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9097,7 +9098,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _RoleBinding_id(ctx context.Context, field graphql.CollectedField, obj *model.RoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9120,7 +9121,7 @@ func (ec *executionContext) fieldContext_RoleBinding_id(_ context.Context, field
 }
 
 func (ec *executionContext) _RoleBinding_role(ctx context.Context, field graphql.CollectedField, obj *model.RoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9143,7 +9144,7 @@ func (ec *executionContext) fieldContext_RoleBinding_role(_ context.Context, fie
 }
 
 func (ec *executionContext) _RoleBinding_user(ctx context.Context, field graphql.CollectedField, obj *model.RoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9175,7 +9176,7 @@ func (ec *executionContext) fieldContext_RoleBinding_user(_ context.Context, fie
 }
 
 func (ec *executionContext) _RoleBinding_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *model.RoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9207,7 +9208,7 @@ func (ec *executionContext) fieldContext_RoleBinding_serviceAccount(_ context.Co
 }
 
 func (ec *executionContext) _RoleBinding_team(ctx context.Context, field graphql.CollectedField, obj *model.RoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9239,7 +9240,7 @@ func (ec *executionContext) fieldContext_RoleBinding_team(_ context.Context, fie
 }
 
 func (ec *executionContext) _RoleBinding_workspace(ctx context.Context, field graphql.CollectedField, obj *model.RoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9271,7 +9272,7 @@ func (ec *executionContext) fieldContext_RoleBinding_workspace(_ context.Context
 }
 
 func (ec *executionContext) _RoleBinding_deployment(ctx context.Context, field graphql.CollectedField, obj *model.RoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9303,7 +9304,7 @@ func (ec *executionContext) fieldContext_RoleBinding_deployment(_ context.Contex
 }
 
 func (ec *executionContext) _RoleBinding_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.RoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9326,7 +9327,7 @@ func (ec *executionContext) fieldContext_RoleBinding_createdAt(_ context.Context
 }
 
 func (ec *executionContext) _RoleBinding_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.RoleBinding) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9349,7 +9350,7 @@ func (ec *executionContext) fieldContext_RoleBinding_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _RuntimeRelease_version(ctx context.Context, field graphql.CollectedField, obj *model.RuntimeRelease) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9372,7 +9373,7 @@ func (ec *executionContext) fieldContext_RuntimeRelease_version(_ context.Contex
 }
 
 func (ec *executionContext) _RuntimeRelease_airflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.RuntimeRelease) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9395,7 +9396,7 @@ func (ec *executionContext) fieldContext_RuntimeRelease_airflowVersion(_ context
 }
 
 func (ec *executionContext) _RuntimeRelease_airflowDatabaseMigrations(ctx context.Context, field graphql.CollectedField, obj *model.RuntimeRelease) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9418,7 +9419,7 @@ func (ec *executionContext) fieldContext_RuntimeRelease_airflowDatabaseMigration
 }
 
 func (ec *executionContext) _ServiceAccount_id(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9441,7 +9442,7 @@ func (ec *executionContext) fieldContext_ServiceAccount_id(_ context.Context, fi
 }
 
 func (ec *executionContext) _ServiceAccount_uuid(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9464,7 +9465,7 @@ func (ec *executionContext) fieldContext_ServiceAccount_uuid(_ context.Context, 
 }
 
 func (ec *executionContext) _ServiceAccount_apiKey(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9487,7 +9488,7 @@ func (ec *executionContext) fieldContext_ServiceAccount_apiKey(_ context.Context
 }
 
 func (ec *executionContext) _ServiceAccount_label(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9510,7 +9511,7 @@ func (ec *executionContext) fieldContext_ServiceAccount_label(_ context.Context,
 }
 
 func (ec *executionContext) _ServiceAccount_category(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9533,7 +9534,7 @@ func (ec *executionContext) fieldContext_ServiceAccount_category(_ context.Conte
 }
 
 func (ec *executionContext) _ServiceAccount_entityType(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9556,7 +9557,7 @@ func (ec *executionContext) fieldContext_ServiceAccount_entityType(_ context.Con
 }
 
 func (ec *executionContext) _ServiceAccount_entityUuid(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9579,7 +9580,7 @@ func (ec *executionContext) fieldContext_ServiceAccount_entityUuid(_ context.Con
 }
 
 func (ec *executionContext) _ServiceAccount_workspaceUuid(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9602,7 +9603,7 @@ func (ec *executionContext) fieldContext_ServiceAccount_workspaceUuid(_ context.
 }
 
 func (ec *executionContext) _ServiceAccount_deploymentUuid(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9625,7 +9626,7 @@ func (ec *executionContext) fieldContext_ServiceAccount_deploymentUuid(_ context
 }
 
 func (ec *executionContext) _ServiceAccount_active(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9648,7 +9649,7 @@ func (ec *executionContext) fieldContext_ServiceAccount_active(_ context.Context
 }
 
 func (ec *executionContext) _ServiceAccount_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9671,7 +9672,7 @@ func (ec *executionContext) fieldContext_ServiceAccount_lastUsedAt(_ context.Con
 }
 
 func (ec *executionContext) _ServiceAccount_roleBinding(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9703,7 +9704,7 @@ func (ec *executionContext) fieldContext_ServiceAccount_roleBinding(_ context.Co
 }
 
 func (ec *executionContext) _ServiceAccount_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9726,7 +9727,7 @@ func (ec *executionContext) fieldContext_ServiceAccount_createdAt(_ context.Cont
 }
 
 func (ec *executionContext) _ServiceAccount_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAccount) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9793,7 +9794,7 @@ func (ec *executionContext) fieldContext_Subscription_log(ctx context.Context, f
 }
 
 func (ec *executionContext) _Team_id(ctx context.Context, field graphql.CollectedField, obj *model.Team) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9816,7 +9817,7 @@ func (ec *executionContext) fieldContext_Team_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _Team_name(ctx context.Context, field graphql.CollectedField, obj *model.Team) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9839,7 +9840,7 @@ func (ec *executionContext) fieldContext_Team_name(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Team_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Team) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9862,7 +9863,7 @@ func (ec *executionContext) fieldContext_Team_createdAt(_ context.Context, field
 }
 
 func (ec *executionContext) _Team_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Team) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9885,7 +9886,7 @@ func (ec *executionContext) fieldContext_Team_updatedAt(_ context.Context, field
 }
 
 func (ec *executionContext) _Team_roleBindings(ctx context.Context, field graphql.CollectedField, obj *model.Team) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9917,7 +9918,7 @@ func (ec *executionContext) fieldContext_Team_roleBindings(_ context.Context, fi
 }
 
 func (ec *executionContext) _TeamsPage_count(ctx context.Context, field graphql.CollectedField, obj *model.TeamsPage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9940,7 +9941,7 @@ func (ec *executionContext) fieldContext_TeamsPage_count(_ context.Context, fiel
 }
 
 func (ec *executionContext) _TeamsPage_teams(ctx context.Context, field graphql.CollectedField, obj *model.TeamsPage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9972,7 +9973,7 @@ func (ec *executionContext) fieldContext_TeamsPage_teams(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Token_value(ctx context.Context, field graphql.CollectedField, obj *model.Token) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -9995,7 +9996,7 @@ func (ec *executionContext) fieldContext_Token_value(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Token_payload(ctx context.Context, field graphql.CollectedField, obj *model.Token) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10027,7 +10028,7 @@ func (ec *executionContext) fieldContext_Token_payload(_ context.Context, field 
 }
 
 func (ec *executionContext) _TokenPayload_uuid(ctx context.Context, field graphql.CollectedField, obj *model.TokenPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10050,7 +10051,7 @@ func (ec *executionContext) fieldContext_TokenPayload_uuid(_ context.Context, fi
 }
 
 func (ec *executionContext) _TokenPayload_iat(ctx context.Context, field graphql.CollectedField, obj *model.TokenPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10073,7 +10074,7 @@ func (ec *executionContext) fieldContext_TokenPayload_iat(_ context.Context, fie
 }
 
 func (ec *executionContext) _TokenPayload_exp(ctx context.Context, field graphql.CollectedField, obj *model.TokenPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10096,7 +10097,7 @@ func (ec *executionContext) fieldContext_TokenPayload_exp(_ context.Context, fie
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10119,7 +10120,7 @@ func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _User_uuid(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10142,7 +10143,7 @@ func (ec *executionContext) fieldContext_User_uuid(_ context.Context, field grap
 }
 
 func (ec *executionContext) _User_username(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10165,7 +10166,7 @@ func (ec *executionContext) fieldContext_User_username(_ context.Context, field 
 }
 
 func (ec *executionContext) _User_fullName(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10188,7 +10189,7 @@ func (ec *executionContext) fieldContext_User_fullName(_ context.Context, field 
 }
 
 func (ec *executionContext) _User_status(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10211,7 +10212,7 @@ func (ec *executionContext) fieldContext_User_status(_ context.Context, field gr
 }
 
 func (ec *executionContext) _User_emails(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10243,7 +10244,7 @@ func (ec *executionContext) fieldContext_User_emails(_ context.Context, field gr
 }
 
 func (ec *executionContext) _User_roleBindings(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10275,7 +10276,7 @@ func (ec *executionContext) fieldContext_User_roleBindings(_ context.Context, fi
 }
 
 func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10298,7 +10299,7 @@ func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field
 }
 
 func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10321,7 +10322,7 @@ func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field
 }
 
 func (ec *executionContext) _Workspace_id(ctx context.Context, field graphql.CollectedField, obj *model.Workspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10344,7 +10345,7 @@ func (ec *executionContext) fieldContext_Workspace_id(_ context.Context, field g
 }
 
 func (ec *executionContext) _Workspace_uuid(ctx context.Context, field graphql.CollectedField, obj *model.Workspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10367,7 +10368,7 @@ func (ec *executionContext) fieldContext_Workspace_uuid(_ context.Context, field
 }
 
 func (ec *executionContext) _Workspace_label(ctx context.Context, field graphql.CollectedField, obj *model.Workspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10390,7 +10391,7 @@ func (ec *executionContext) fieldContext_Workspace_label(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Workspace_description(ctx context.Context, field graphql.CollectedField, obj *model.Workspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10413,7 +10414,7 @@ func (ec *executionContext) fieldContext_Workspace_description(_ context.Context
 }
 
 func (ec *executionContext) _Workspace_active(ctx context.Context, field graphql.CollectedField, obj *model.Workspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10436,7 +10437,7 @@ func (ec *executionContext) fieldContext_Workspace_active(_ context.Context, fie
 }
 
 func (ec *executionContext) _Workspace_users(ctx context.Context, field graphql.CollectedField, obj *model.Workspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10468,7 +10469,7 @@ func (ec *executionContext) fieldContext_Workspace_users(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Workspace_roleBindings(ctx context.Context, field graphql.CollectedField, obj *model.Workspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10500,7 +10501,7 @@ func (ec *executionContext) fieldContext_Workspace_roleBindings(_ context.Contex
 }
 
 func (ec *executionContext) _Workspace_invites(ctx context.Context, field graphql.CollectedField, obj *model.Workspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10532,7 +10533,7 @@ func (ec *executionContext) fieldContext_Workspace_invites(_ context.Context, fi
 }
 
 func (ec *executionContext) _Workspace_deploymentCount(ctx context.Context, field graphql.CollectedField, obj *model.Workspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10555,7 +10556,7 @@ func (ec *executionContext) fieldContext_Workspace_deploymentCount(_ context.Con
 }
 
 func (ec *executionContext) _Workspace_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Workspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10578,7 +10579,7 @@ func (ec *executionContext) fieldContext_Workspace_createdAt(_ context.Context, 
 }
 
 func (ec *executionContext) _Workspace_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Workspace) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10601,7 +10602,7 @@ func (ec *executionContext) fieldContext_Workspace_updatedAt(_ context.Context, 
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10624,7 +10625,7 @@ func (ec *executionContext) fieldContext___Directive_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10647,7 +10648,7 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10670,7 +10671,7 @@ func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Cont
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10693,7 +10694,7 @@ func (ec *executionContext) fieldContext___Directive_locations(_ context.Context
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10737,7 +10738,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10760,7 +10761,7 @@ func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10783,7 +10784,7 @@ func (ec *executionContext) fieldContext___EnumValue_description(_ context.Conte
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10806,7 +10807,7 @@ func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Cont
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10829,7 +10830,7 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10852,7 +10853,7 @@ func (ec *executionContext) fieldContext___Field_name(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10875,7 +10876,7 @@ func (ec *executionContext) fieldContext___Field_description(_ context.Context, 
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10919,7 +10920,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10951,7 +10952,7 @@ func (ec *executionContext) fieldContext___Field_type(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10974,7 +10975,7 @@ func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context,
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -10997,7 +10998,7 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11020,7 +11021,7 @@ func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11043,7 +11044,7 @@ func (ec *executionContext) fieldContext___InputValue_description(_ context.Cont
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11075,7 +11076,7 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11098,7 +11099,7 @@ func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11121,7 +11122,7 @@ func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11144,7 +11145,7 @@ func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ contex
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11167,7 +11168,7 @@ func (ec *executionContext) fieldContext___Schema_description(_ context.Context,
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11199,7 +11200,7 @@ func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field
 }
 
 func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11231,7 +11232,7 @@ func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, f
 }
 
 func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11263,7 +11264,7 @@ func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context
 }
 
 func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11295,7 +11296,7 @@ func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Con
 }
 
 func (ec *executionContext) ___Schema_directives(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11327,7 +11328,7 @@ func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, 
 }
 
 func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11350,7 +11351,7 @@ func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11373,7 +11374,7 @@ func (ec *executionContext) fieldContext___Type_name(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11396,7 +11397,7 @@ func (ec *executionContext) fieldContext___Type_description(_ context.Context, f
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11419,7 +11420,7 @@ func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11463,7 +11464,7 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 }
 
 func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11495,7 +11496,7 @@ func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, fi
 }
 
 func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11527,7 +11528,7 @@ func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context,
 }
 
 func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11571,7 +11572,7 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 }
 
 func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11615,7 +11616,7 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 }
 
 func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -11647,7 +11648,7 @@ func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field 
 }
 
 func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return execx.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -12051,7 +12052,7 @@ func (ec *executionContext) _AirflowImage(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, airflowImageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12094,7 +12095,7 @@ func (ec *executionContext) _AppConfig(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, appConfigImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12177,7 +12178,7 @@ func (ec *executionContext) _AuthConfig(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, authConfigImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12225,7 +12226,7 @@ func (ec *executionContext) _AuthProvider(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, authProviderImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12268,7 +12269,7 @@ func (ec *executionContext) _AuthUser(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, authUserImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12316,7 +12317,7 @@ func (ec *executionContext) _AvailableNamespace(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, availableNamespaceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12349,7 +12350,7 @@ func (ec *executionContext) _DagDeploymentSettings(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, dagDeploymentSettingsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12382,7 +12383,7 @@ func (ec *executionContext) _DeployInfo(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, deployInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12420,7 +12421,7 @@ func (ec *executionContext) _Deployment(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12565,7 +12566,7 @@ func (ec *executionContext) _DeploymentConfig(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentConfigImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12628,7 +12629,7 @@ func (ec *executionContext) _DeploymentLog(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentLogImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12691,7 +12692,7 @@ func (ec *executionContext) _DeploymentUrl(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentUrlImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12729,7 +12730,7 @@ func (ec *executionContext) _Email(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12772,7 +12773,7 @@ func (ec *executionContext) _Invite(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, inviteImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12838,7 +12839,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -13105,7 +13106,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -13308,7 +13309,7 @@ func (ec *executionContext) _RoleBinding(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, roleBindingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13386,7 +13387,7 @@ func (ec *executionContext) _RuntimeRelease(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, runtimeReleaseImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13429,7 +13430,7 @@ func (ec *executionContext) _ServiceAccount(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceAccountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13548,7 +13549,7 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, teamImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13602,7 +13603,7 @@ func (ec *executionContext) _TeamsPage(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, teamsPageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13640,7 +13641,7 @@ func (ec *executionContext) _Token(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, tokenImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13678,7 +13679,7 @@ func (ec *executionContext) _TokenPayload(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, tokenPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13721,7 +13722,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13795,7 +13796,7 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, workspaceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13882,7 +13883,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13935,7 +13936,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13983,7 +13984,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14041,7 +14042,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14099,7 +14100,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14157,7 +14158,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := execx.NewDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14239,7 +14240,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNAirflowImage2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAirflowImageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AirflowImage) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAirflowImage2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAirflowImage(ctx, sel, v[i])
@@ -14309,7 +14310,7 @@ func (ec *executionContext) unmarshalNDeploymentWhereUniqueInput2githubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNEmail2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐEmailᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Email) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEmail2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐEmail(ctx, sel, v[i])
@@ -14371,7 +14372,7 @@ func (ec *executionContext) marshalNId2string(ctx context.Context, sel ast.Selec
 }
 
 func (ec *executionContext) marshalNInvite2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐInviteᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Invite) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInvite2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐInvite(ctx, sel, v[i])
@@ -14492,7 +14493,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -14536,7 +14537,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -14564,7 +14565,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -14592,7 +14593,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -14663,7 +14664,7 @@ func (ec *executionContext) marshalOAuthProvider2ᚕᚖgithubᚗcomᚋastroᚑga
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuthProvider2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAuthProvider(ctx, sel, v[i])
@@ -14689,7 +14690,7 @@ func (ec *executionContext) marshalOAvailableNamespace2ᚕᚖgithubᚗcomᚋastr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAvailableNamespace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐAvailableNamespace(ctx, sel, v[i])
@@ -14791,7 +14792,7 @@ func (ec *executionContext) marshalODeployment2ᚕᚖgithubᚗcomᚋastroᚑgate
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalODeployment2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeployment(ctx, sel, v[i])
@@ -14818,7 +14819,7 @@ func (ec *executionContext) marshalODeploymentLog2ᚕᚖgithubᚗcomᚋastroᚑg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalODeploymentLog2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeploymentLog(ctx, sel, v[i])
@@ -14855,7 +14856,7 @@ func (ec *executionContext) marshalODeploymentUrl2ᚕᚖgithubᚗcomᚋastroᚑg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalODeploymentUrl2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐDeploymentURL(ctx, sel, v[i])
@@ -14952,7 +14953,7 @@ func (ec *executionContext) marshalOInvite2ᚕᚖgithubᚗcomᚋastroᚑgateway�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOInvite2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐInvite(ctx, sel, v[i])
@@ -15016,7 +15017,7 @@ func (ec *executionContext) marshalORoleBinding2ᚕᚖgithubᚗcomᚋastroᚑgat
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRoleBinding2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRoleBinding(ctx, sel, v[i])
@@ -15042,7 +15043,7 @@ func (ec *executionContext) marshalORuntimeRelease2ᚕᚖgithubᚗcomᚋastroᚑ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalORuntimeRelease2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐRuntimeRelease(ctx, sel, v[i])
@@ -15062,7 +15063,7 @@ func (ec *executionContext) marshalOServiceAccount2ᚕᚖgithubᚗcomᚋastroᚑ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOServiceAccount2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐServiceAccount(ctx, sel, v[i])
@@ -15112,7 +15113,7 @@ func (ec *executionContext) marshalOTeam2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOTeam2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐTeam(ctx, sel, v[i])
@@ -15161,7 +15162,7 @@ func (ec *executionContext) marshalOUser2ᚕᚖgithubᚗcomᚋastroᚑgatewayᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOUser2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐUser(ctx, sel, v[i])
@@ -15219,7 +15220,7 @@ func (ec *executionContext) marshalOWorkspace2ᚕᚖgithubᚗcomᚋastroᚑgatew
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOWorkspace2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋbackendsᚋhoustonᚋhoustonsimᚋinternalᚋmodelᚐWorkspace(ctx, sel, v[i])
@@ -15239,7 +15240,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -15258,7 +15259,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -15277,7 +15278,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -15296,7 +15297,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execx.MarshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

@@ -10,6 +10,10 @@
 // the committed code stays what go generate produces.
 //
 //	go run ./internal/tools/execrewrite graph/exec/exec.go
+//	go run ./internal/tools/execrewrite -in-order backends/houston/houstonsim/generated.go
+//
+// The Houston simulator's executor takes -in-order: its resolvers read
+// memory and batch nothing, so it marshals every list in order.
 package main
 
 import (
@@ -21,22 +25,31 @@ import (
 
 // rewrites are the calls replaced, each with its replacement.
 var rewrites = [][2]string{
-	{"graphql.MarshalSliceConcurrently(ctx, len(v), ", "execx.MarshalSlice(ctx, sel, len(v), "},
+	{sliceCall, "execx.MarshalSlice(ctx, sel, len(v), "},
 	{"deferred := graphql.NewDeferredGroup(ctx)\n", "deferred := execx.NewDeferredGroup(ctx, fields)\n"},
 	{"return graphql.ResolveField(\n", "return execx.ResolveField(\n"},
 }
 
 const (
-	anchor = "\t\"github.com/astro-gateway/gateway/graph/model\"\n"
-	imp    = "\t\"github.com/astro-gateway/gateway/graph/execx\"\n" + anchor
+	sliceCall = "graphql.MarshalSliceConcurrently(ctx, len(v), "
+	// inOrder marshals every list in order (flag -in-order), for an
+	// executor whose resolvers never wait on one another.
+	inOrder = "execx.MarshalSliceInOrder(ctx, len(v), "
+	anchor  = "\t\"github.com/99designs/gqlgen/graphql\"\n"
+	imp     = "\t\"github.com/astro-gateway/gateway/graph/execx\"\n" + anchor
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: execrewrite FILE")
+	args := os.Args[1:]
+	if len(args) == 2 && args[0] == "-in-order" {
+		rewrites[0][1] = inOrder
+		args = args[1:]
+	}
+	if len(args) != 1 {
+		fmt.Fprintln(os.Stderr, "usage: execrewrite [-in-order] FILE")
 		os.Exit(2)
 	}
-	if err := rewrite(os.Args[1]); err != nil {
+	if err := rewrite(args[0]); err != nil {
 		fmt.Fprintln(os.Stderr, "execrewrite:", err)
 		os.Exit(1)
 	}
@@ -57,7 +70,7 @@ func rewrite(path string) error {
 		src = bytes.ReplaceAll(src, []byte(r[0]), []byte(r[1]))
 	}
 	if !bytes.Contains(src, []byte(anchor)) {
-		return fmt.Errorf("%s: no import of graph/model to put graph/execx beside", path)
+		return fmt.Errorf("%s: no import of gqlgen's graphql package to put graph/execx beside", path)
 	}
 	src = bytes.Replace(src, []byte(anchor), []byte(imp), 1)
 	out, err := format.Source(src)
