@@ -37,8 +37,9 @@ func astroSummaryOnly(opCtx *graphql.OperationContext, sel ast.SelectionSet) boo
 
 // convertAstroDeploymentSummary is convertAstroDeployment for a deployment
 // of a summary list: only the fields astroDeploymentSummarized lets a
-// query select are set. The model and the values its optional fields point
-// to are allocated together (a list converts thousands).
+// query select are set; convertAstroDeployment starts from it. The model
+// and the values its optional fields point to are allocated together (a
+// list converts thousands).
 func convertAstroDeploymentSummary(d *astro.Deployment) *model.AstroDeployment {
 	v := &astroDeploymentValues{}
 	v.m = model.AstroDeployment{

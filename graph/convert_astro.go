@@ -86,46 +86,21 @@ func astroClusterFromDeployment(d *model.AstroDeployment) *model.AstroCluster {
 }
 
 func convertAstroDeployment(d *astro.Deployment) *model.AstroDeployment {
-	out := &model.AstroDeployment{
-		ID:                 encodeID(typeAstroDeployment, d.OrganizationID, d.ID),
-		DeploymentID:       d.ID,
-		OrganizationID:     d.OrganizationID,
-		WorkspaceID:        d.WorkspaceID,
-		Name:               d.Name,
-		Description:        d.Description,
-		Platform:           model.PlatformAstro,
-		Status:             astroStatus(d.Status),
-		StatusReason:       d.StatusReason,
-		Type:               enumPtr[model.AstroDeploymentType](d.Type),
-		Executor:           enumPtr[model.AstroExecutor](d.Executor),
-		RuntimeVersion:     nonEmpty(d.AstroRuntimeVersion, d.RuntimeVersion),
-		AirflowVersion:     nonEmpty(d.AirflowVersion),
-		WorkspaceName:      d.WorkspaceName,
-		ClusterID:          d.ClusterID,
-		ClusterName:        d.ClusterName,
-		Region:             d.Region,
-		CloudProvider:      enumPtr[model.AstroCloudProvider](d.CloudProvider),
-		Namespace:          d.Namespace,
-		ImageRepository:    d.ImageRepository,
-		ImageTag:           d.ImageTag,
-		ImageVersion:       d.ImageVersion,
-		IsCicdEnforced:     d.IsCICDEnforced,
-		IsDagDeployEnabled: d.IsDagDeployEnabled,
-		IsHighAvailability: d.IsHighAvailability,
-		IsDevelopmentMode:  d.IsDevelopmentMode,
-		SchedulerSize:      enumPtr[model.AstroSchedulerSize](d.SchedulerSize),
-		SchedulerReplicas:  d.SchedulerReplicas,
-		SchedulerCPU:       d.SchedulerCPU,
-		SchedulerMemory:    d.SchedulerMemory,
-		WebServerURL:       d.WebServerURL,
-		APIURL:             d.APIURL,
-		UIURL:              d.UIURL,
-		ContactEmails:      d.ContactEmails,
-		CreatedAt:          timePtr(d.CreatedAt),
-		UpdatedAt:          timePtr(d.UpdatedAt),
-		CreatedBy:          convertAstroSubject(&d.CreatedBy),
-		UpdatedBy:          convertAstroSubject(&d.UpdatedBy),
-	}
+	// What a summary holds (convertAstroDeploymentSummary), then the rest.
+	out := convertAstroDeploymentSummary(d)
+	out.Namespace = d.Namespace
+	out.ImageRepository = d.ImageRepository
+	out.ImageTag = d.ImageTag
+	out.ImageVersion = d.ImageVersion
+	out.SchedulerReplicas = d.SchedulerReplicas
+	out.SchedulerCPU = d.SchedulerCPU
+	out.SchedulerMemory = d.SchedulerMemory
+	out.WebServerURL = d.WebServerURL
+	out.APIURL = d.APIURL
+	out.UIURL = d.UIURL
+	out.ContactEmails = d.ContactEmails
+	out.CreatedBy = convertAstroSubject(&d.CreatedBy)
+	out.UpdatedBy = convertAstroSubject(&d.UpdatedBy)
 	for _, q := range d.WorkerQueues {
 		out.WorkerQueues = append(out.WorkerQueues, &model.AstroWorkerQueue{
 			ID: q.ID, Name: q.Name, IsDefault: q.IsDefault, AstroMachine: q.AstroMachine,

@@ -97,7 +97,7 @@ func decodeID(id string) (globalID, error) {
 
 // Cursors are opaque offsets into a list.
 func encodeCursor(offset int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(offset)))
+	return encodeCursors(offset, 1)[0]
 }
 
 // encodeCursors is encodeCursor of offset, offset+1, … offset+n-1, the n

@@ -1,7 +1,7 @@
 // Package execx holds what the generated executor (graph/exec) calls in
 // place of gqlgen's own helpers where those cost more than a gateway's
-// lists can afford. graph/generate.go rewrites the generated code to call
-// it (see cmd/... ) and nothing else should.
+// lists can afford. go generate rewrites the generated code to call it
+// (graph/generate.go, internal/tools/execrewrite) and nothing else should.
 package execx
 
 import (

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"runtime"
 	"sync"
 	"time"
@@ -55,8 +54,8 @@ func newHeavyGate(l config.Limits, limit *cost.Limit, m *metrics.Metrics) *heavy
 	}
 	return &heavyGate{
 		cost: l.HeavyCost, slots: semaphore.NewWeighted(int64(n)),
-		// As admission's OVERLOADED says.
-		retry: max(1, int(math.Ceil(l.QueueTimeout.Seconds()))),
+		retry: retryAfter(l.QueueTimeout), // as admission's OVERLOADED says
+
 		limit: limit, metrics: m,
 	}
 }

@@ -162,6 +162,10 @@ func callerKey(r *http.Request) string {
 	return fmt.Sprintf("cred:%x", h.Sum(nil)[:16])
 }
 
+// retryAfter is the Retry-After, in seconds, of an OVERLOADED answer: the
+// queue's wait rounded up, at least 1.
+func retryAfter(wait time.Duration) int { return max(1, int(math.Ceil(wait.Seconds()))) }
+
 // admit answers OVERLOADED (503, Retry-After) when a request finds no place
 // within the queue timeout.
 func admit(a *admission, next http.Handler) http.Handler {
@@ -176,7 +180,7 @@ func admit(a *admission, next http.Handler) http.Handler {
 			if !errors.As(err, &busy) {
 				return // the client went away while waiting
 			}
-			retry := max(1, int(math.Ceil(a.wait.Seconds())))
+			retry := retryAfter(a.wait)
 			w.Header().Set("Retry-After", strconv.Itoa(retry))
 			writeError(w, http.StatusServiceUnavailable, "the gateway is busy: "+busy.Error()+"; retry later",
 				map[string]any{"code": fault.CodeOverloaded, "retryAfter": retry})
