@@ -120,7 +120,7 @@ func (s *Sim) newGraphQLServer(schema *ast.Schema) *handler.Server {
 	}}))
 	srv.AddTransport(s.websocketTransport())
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(post{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.AroundOperations(s.observeOperation)
