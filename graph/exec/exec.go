@@ -24031,345 +24031,105 @@ func (ec *executionContext) fieldContext_AdoptSoftwareDeploymentPayload_deployme
 }
 
 func (ec *executionContext) _AstroAgentToken_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAgentToken_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AstroAgentToken_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAgentToken", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AstroAgentToken_agentTokenId(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAgentToken_agentTokenId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AgentTokenID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.AgentTokenID)
 }
 func (ec *executionContext) fieldContext_AstroAgentToken_agentTokenId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAgentToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroAgentToken_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAgentToken_deploymentId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeploymentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.DeploymentID)
 }
 func (ec *executionContext) fieldContext_AstroAgentToken_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAgentToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroAgentToken_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAgentToken_organizationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.OrganizationID)
 }
 func (ec *executionContext) fieldContext_AstroAgentToken_organizationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAgentToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroAgentToken_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAgentToken_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroAgentToken_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAgentToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroAgentToken_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAgentToken_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_AstroAgentToken_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAgentToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroAgentToken_shortToken(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAgentToken_shortToken(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ShortToken, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ShortToken)
 }
 func (ec *executionContext) fieldContext_AstroAgentToken_shortToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAgentToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroAgentToken_token(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAgentToken_token(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Token, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Token)
 }
 func (ec *executionContext) fieldContext_AstroAgentToken_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAgentToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroAgentToken_startAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAgentToken_startAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.StartAt)
 }
 func (ec *executionContext) fieldContext_AstroAgentToken_startAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAgentToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroAgentToken_endAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAgentToken_endAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.EndAt)
 }
 func (ec *executionContext) fieldContext_AstroAgentToken_endAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAgentToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroAgentToken_expiryPeriodInDays(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAgentToken_expiryPeriodInDays(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiryPeriodInDays, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.ExpiryPeriodInDays)
 }
 func (ec *executionContext) fieldContext_AstroAgentToken_expiryPeriodInDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAgentToken", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AstroAgentToken_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAgentToken_lastUsedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastUsedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastUsedAt)
 }
 func (ec *executionContext) fieldContext_AstroAgentToken_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAgentToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroAgentToken_lastRotatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAgentToken_lastRotatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastRotatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastRotatedAt)
 }
 func (ec *executionContext) fieldContext_AstroAgentToken_lastRotatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAgentToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroAgentToken_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAgentToken_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_AstroAgentToken_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAgentToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroAgentToken_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAgentToken_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_AstroAgentToken_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAgentToken", field, false, false, "Time")
@@ -24440,23 +24200,7 @@ func (ec *executionContext) fieldContext_AstroAgentToken_updatedBy(_ context.Con
 }
 
 func (ec *executionContext) _AstroAgentTokenConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentTokenConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAgentTokenConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_AstroAgentTokenConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAgentTokenConnection", field, false, false, "Int")
@@ -24559,23 +24303,7 @@ func (ec *executionContext) fieldContext_AstroAgentTokenConnection_nodes(_ conte
 }
 
 func (ec *executionContext) _AstroAgentTokenEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroAgentTokenEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAgentTokenEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AstroAgentTokenEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAgentTokenEdge", field, false, false, "String")
@@ -24614,115 +24342,35 @@ func (ec *executionContext) fieldContext_AstroAgentTokenEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRange_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRange) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAllowedIpAddressRange_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AstroAllowedIpAddressRange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAllowedIpAddressRange", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRange_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRange) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAllowedIpAddressRange_organizationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.OrganizationID)
 }
 func (ec *executionContext) fieldContext_AstroAllowedIpAddressRange_organizationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAllowedIpAddressRange", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRange_ipAddressRange(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRange) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAllowedIpAddressRange_ipAddressRange(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IPAddressRange, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.IPAddressRange)
 }
 func (ec *executionContext) fieldContext_AstroAllowedIpAddressRange_ipAddressRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAllowedIpAddressRange", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRange_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRange) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAllowedIpAddressRange_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_AstroAllowedIpAddressRange_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAllowedIpAddressRange", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRange_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRange) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAllowedIpAddressRange_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_AstroAllowedIpAddressRange_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAllowedIpAddressRange", field, false, false, "Time")
@@ -24793,23 +24441,7 @@ func (ec *executionContext) fieldContext_AstroAllowedIpAddressRange_updatedBy(_ 
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRangeConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAllowedIpAddressRangeConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_AstroAllowedIpAddressRangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAllowedIpAddressRangeConnection", field, false, false, "Int")
@@ -24912,23 +24544,7 @@ func (ec *executionContext) fieldContext_AstroAllowedIpAddressRangeConnection_no
 }
 
 func (ec *executionContext) _AstroAllowedIpAddressRangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroAllowedIPAddressRangeEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAllowedIpAddressRangeEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AstroAllowedIpAddressRangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAllowedIpAddressRangeEdge", field, false, false, "String")
@@ -24967,207 +24583,63 @@ func (ec *executionContext) fieldContext_AstroAllowedIpAddressRangeEdge_node(_ c
 }
 
 func (ec *executionContext) _AstroApiToken_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiToken_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AstroApiToken_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiToken", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AstroApiToken_apiTokenId(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiToken_apiTokenId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.APITokenID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.APITokenID)
 }
 func (ec *executionContext) fieldContext_AstroApiToken_apiTokenId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroApiToken_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiToken_organizationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.OrganizationID)
 }
 func (ec *executionContext) fieldContext_AstroApiToken_organizationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroApiToken_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiToken_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroApiToken_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroApiToken_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiToken_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_AstroApiToken_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroApiToken_scope(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiToken_scope(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Scope, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroAPITokenScope) graphql.Marshaler {
-			return ec.marshalOAstroApiTokenScope2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAPITokenScope(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroApiTokenScope2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAPITokenScope(ctx, field.Selections, obj.Scope)
 }
 func (ec *executionContext) fieldContext_AstroApiToken_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiToken", field, false, false, "AstroApiTokenScope")
 }
 
 func (ec *executionContext) _AstroApiToken_kind(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiToken_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroAPITokenKind) graphql.Marshaler {
-			return ec.marshalOAstroApiTokenKind2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAPITokenKind(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroApiTokenKind2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAPITokenKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_AstroApiToken_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiToken", field, false, false, "AstroApiTokenKind")
 }
 
 func (ec *executionContext) _AstroApiToken_shortToken(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiToken_shortToken(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ShortToken, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ShortToken)
 }
 func (ec *executionContext) fieldContext_AstroApiToken_shortToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroApiToken_token(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiToken_token(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Token, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Token)
 }
 func (ec *executionContext) fieldContext_AstroApiToken_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiToken", field, false, false, "String")
@@ -25206,161 +24678,49 @@ func (ec *executionContext) fieldContext_AstroApiToken_roles(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroApiToken_startAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiToken_startAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.StartAt)
 }
 func (ec *executionContext) fieldContext_AstroApiToken_startAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroApiToken_endAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiToken_endAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.EndAt)
 }
 func (ec *executionContext) fieldContext_AstroApiToken_endAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroApiToken_expiryPeriodInDays(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiToken_expiryPeriodInDays(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiryPeriodInDays, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.ExpiryPeriodInDays)
 }
 func (ec *executionContext) fieldContext_AstroApiToken_expiryPeriodInDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiToken", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AstroApiToken_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiToken_lastUsedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastUsedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastUsedAt)
 }
 func (ec *executionContext) fieldContext_AstroApiToken_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroApiToken_lastRotatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiToken_lastRotatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastRotatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastRotatedAt)
 }
 func (ec *executionContext) fieldContext_AstroApiToken_lastRotatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroApiToken_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiToken_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_AstroApiToken_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiToken", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroApiToken_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPIToken) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiToken_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_AstroApiToken_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiToken", field, false, false, "Time")
@@ -25431,23 +24791,7 @@ func (ec *executionContext) fieldContext_AstroApiToken_updatedBy(_ context.Conte
 }
 
 func (ec *executionContext) _AstroApiTokenConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPITokenConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiTokenConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_AstroApiTokenConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiTokenConnection", field, false, false, "Int")
@@ -25550,23 +24894,7 @@ func (ec *executionContext) fieldContext_AstroApiTokenConnection_nodes(_ context
 }
 
 func (ec *executionContext) _AstroApiTokenEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPITokenEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiTokenEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AstroApiTokenEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiTokenEdge", field, false, false, "String")
@@ -25605,138 +24933,42 @@ func (ec *executionContext) fieldContext_AstroApiTokenEdge_node(_ context.Contex
 }
 
 func (ec *executionContext) _AstroApiTokenRole_entityType(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPITokenRole) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiTokenRole_entityType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EntityType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroAPITokenEntityType) graphql.Marshaler {
-			return ec.marshalOAstroApiTokenEntityType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAPITokenEntityType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroApiTokenEntityType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroAPITokenEntityType(ctx, field.Selections, obj.EntityType)
 }
 func (ec *executionContext) fieldContext_AstroApiTokenRole_entityType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiTokenRole", field, false, false, "AstroApiTokenEntityType")
 }
 
 func (ec *executionContext) _AstroApiTokenRole_entityId(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPITokenRole) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiTokenRole_entityId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EntityID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.EntityID)
 }
 func (ec *executionContext) fieldContext_AstroApiTokenRole_entityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiTokenRole", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroApiTokenRole_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPITokenRole) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiTokenRole_deploymentId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeploymentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DeploymentID)
 }
 func (ec *executionContext) fieldContext_AstroApiTokenRole_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiTokenRole", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroApiTokenRole_role(ctx context.Context, field graphql.CollectedField, obj *model.AstroAPITokenRole) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroApiTokenRole_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_AstroApiTokenRole_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroApiTokenRole", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroAuditLog_text(ctx context.Context, field graphql.CollectedField, obj *model.AstroAuditLog) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAuditLog_text(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_AstroAuditLog_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAuditLog", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroAuditLog_base64(ctx context.Context, field graphql.CollectedField, obj *model.AstroAuditLog) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroAuditLog_base64(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Base64, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Base64)
 }
 func (ec *executionContext) fieldContext_AstroAuditLog_base64(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroAuditLog", field, false, false, "String")
@@ -25766,276 +24998,84 @@ func (ec *executionContext) fieldContext_AstroAuditLog_events(_ context.Context,
 }
 
 func (ec *executionContext) _AstroCluster_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AstroCluster_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AstroCluster_clusterId(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_clusterId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClusterID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ClusterID)
 }
 func (ec *executionContext) fieldContext_AstroCluster_clusterId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroCluster_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_organizationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.OrganizationID)
 }
 func (ec *executionContext) fieldContext_AstroCluster_organizationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroCluster_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroCluster_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroCluster_cloudProvider(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_cloudProvider(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CloudProvider, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroCloudProvider) graphql.Marshaler {
-			return ec.marshalOAstroCloudProvider2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroCloudProvider(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroCloudProvider2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroCloudProvider(ctx, field.Selections, obj.CloudProvider)
 }
 func (ec *executionContext) fieldContext_AstroCluster_cloudProvider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "AstroCloudProvider")
 }
 
 func (ec *executionContext) _AstroCluster_region(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_region(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Region)
 }
 func (ec *executionContext) fieldContext_AstroCluster_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroCluster_type(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroClusterType) graphql.Marshaler {
-			return ec.marshalOAstroClusterType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroClusterType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroClusterType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroClusterType(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_AstroCluster_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "AstroClusterType")
 }
 
 func (ec *executionContext) _AstroCluster_status(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroClusterStatus) graphql.Marshaler {
-			return ec.marshalOAstroClusterStatus2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroClusterStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroClusterStatus2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroClusterStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_AstroCluster_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "AstroClusterStatus")
 }
 
 func (ec *executionContext) _AstroCluster_dbInstanceType(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_dbInstanceType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DbInstanceType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DbInstanceType)
 }
 func (ec *executionContext) fieldContext_AstroCluster_dbInstanceType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroCluster_vpcSubnetRange(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_vpcSubnetRange(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.VpcSubnetRange, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.VpcSubnetRange)
 }
 func (ec *executionContext) fieldContext_AstroCluster_vpcSubnetRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroCluster_isDrEnabled(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_isDrEnabled(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDrEnabled, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.IsDrEnabled)
 }
 func (ec *executionContext) fieldContext_AstroCluster_isDrEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroCluster_isLimited(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_isLimited(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsLimited, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.IsLimited)
 }
 func (ec *executionContext) fieldContext_AstroCluster_isLimited(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "Boolean")
@@ -26097,46 +25137,14 @@ func (ec *executionContext) fieldContext_AstroCluster_nodePools(_ context.Contex
 }
 
 func (ec *executionContext) _AstroCluster_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_AstroCluster_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroCluster_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_AstroCluster_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "Time")
@@ -26239,253 +25247,77 @@ func (ec *executionContext) fieldContext_AstroCluster_tags(_ context.Context, fi
 }
 
 func (ec *executionContext) _AstroCluster_providerAccount(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_providerAccount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProviderAccount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ProviderAccount)
 }
 func (ec *executionContext) fieldContext_AstroCluster_providerAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroCluster_secondaryVpcCidr(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_secondaryVpcCidr(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SecondaryVpcCidr, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SecondaryVpcCidr)
 }
 func (ec *executionContext) fieldContext_AstroCluster_secondaryVpcCidr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroCluster_isPrivateNetworkEgressEnabled(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_isPrivateNetworkEgressEnabled(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsPrivateNetworkEgressEnabled, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.IsPrivateNetworkEgressEnabled)
 }
 func (ec *executionContext) fieldContext_AstroCluster_isPrivateNetworkEgressEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroCluster_podSubnetRange(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_podSubnetRange(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PodSubnetRange, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.PodSubnetRange)
 }
 func (ec *executionContext) fieldContext_AstroCluster_podSubnetRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroCluster_servicePeeringRange(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_servicePeeringRange(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ServicePeeringRange, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ServicePeeringRange)
 }
 func (ec *executionContext) fieldContext_AstroCluster_servicePeeringRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroCluster_serviceSubnetRange(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_serviceSubnetRange(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ServiceSubnetRange, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ServiceSubnetRange)
 }
 func (ec *executionContext) fieldContext_AstroCluster_serviceSubnetRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroCluster_tenantId(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_tenantId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TenantID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.TenantID)
 }
 func (ec *executionContext) fieldContext_AstroCluster_tenantId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroCluster_drRegion(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_drRegion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DrRegion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DrRegion)
 }
 func (ec *executionContext) fieldContext_AstroCluster_drRegion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroCluster_isFailedOver(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_isFailedOver(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsFailedOver, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.IsFailedOver)
 }
 func (ec *executionContext) fieldContext_AstroCluster_isFailedOver(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroCluster_failoverInProgress(ctx context.Context, field graphql.CollectedField, obj *model.AstroCluster) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCluster_failoverInProgress(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FailoverInProgress, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.FailoverInProgress)
 }
 func (ec *executionContext) fieldContext_AstroCluster_failoverInProgress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCluster", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroClusterConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_AstroClusterConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterConnection", field, false, false, "Int")
@@ -26588,23 +25420,7 @@ func (ec *executionContext) fieldContext_AstroClusterConnection_nodes(_ context.
 }
 
 func (ec *executionContext) _AstroClusterEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AstroClusterEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterEdge", field, false, false, "String")
@@ -26643,115 +25459,35 @@ func (ec *executionContext) fieldContext_AstroClusterEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _AstroClusterHealthDetail_code(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterHealthDetail) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterHealthDetail_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Code)
 }
 func (ec *executionContext) fieldContext_AstroClusterHealthDetail_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterHealthDetail", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroClusterHealthDetail_component(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterHealthDetail) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterHealthDetail_component(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Component, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Component)
 }
 func (ec *executionContext) fieldContext_AstroClusterHealthDetail_component(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterHealthDetail", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroClusterHealthDetail_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterHealthDetail) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterHealthDetail_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_AstroClusterHealthDetail_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterHealthDetail", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroClusterHealthDetail_severity(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterHealthDetail) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterHealthDetail_severity(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Severity, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Severity)
 }
 func (ec *executionContext) fieldContext_AstroClusterHealthDetail_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterHealthDetail", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroClusterHealthStatus_value(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterHealthStatus) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterHealthStatus_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroClusterHealth) graphql.Marshaler {
-			return ec.marshalOAstroClusterHealth2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroClusterHealth(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroClusterHealth2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroClusterHealth(ctx, field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_AstroClusterHealthStatus_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterHealthStatus", field, false, false, "AstroClusterHealth")
@@ -26813,69 +25549,21 @@ func (ec *executionContext) fieldContext_AstroClusterMetadata_externalIPs(_ cont
 }
 
 func (ec *executionContext) _AstroClusterMetadata_kubeDnsIp(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterMetadata) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterMetadata_kubeDnsIp(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.KubeDNSIP, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.KubeDNSIP)
 }
 func (ec *executionContext) fieldContext_AstroClusterMetadata_kubeDnsIp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterMetadata", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroClusterMetadata_oidcIssuerUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterMetadata) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterMetadata_oidcIssuerUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OidcIssuerURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.OidcIssuerURL)
 }
 func (ec *executionContext) fieldContext_AstroClusterMetadata_oidcIssuerUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterMetadata", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroClusterOptions_provider(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterOptions_provider(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Provider, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroCloudProvider) graphql.Marshaler {
-			return ec.marshalOAstroCloudProvider2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroCloudProvider(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroCloudProvider2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroCloudProvider(ctx, field.Selections, obj.Provider)
 }
 func (ec *executionContext) fieldContext_AstroClusterOptions_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterOptions", field, false, false, "AstroCloudProvider")
@@ -27074,368 +25762,112 @@ func (ec *executionContext) fieldContext_AstroClusterOptions_defaultDatabaseInst
 }
 
 func (ec *executionContext) _AstroClusterOptions_nodeCountMin(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterOptions_nodeCountMin(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NodeCountMin, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.NodeCountMin)
 }
 func (ec *executionContext) fieldContext_AstroClusterOptions_nodeCountMin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterOptions", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AstroClusterOptions_nodeCountMax(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterOptions_nodeCountMax(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NodeCountMax, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.NodeCountMax)
 }
 func (ec *executionContext) fieldContext_AstroClusterOptions_nodeCountMax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterOptions", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AstroClusterOptions_nodeCountDefault(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterOptions_nodeCountDefault(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NodeCountDefault, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.NodeCountDefault)
 }
 func (ec *executionContext) fieldContext_AstroClusterOptions_nodeCountDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterOptions", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AstroClusterOptions_defaultVpcSubnetRange(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterOptions_defaultVpcSubnetRange(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultVpcSubnetRange, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.DefaultVpcSubnetRange)
 }
 func (ec *executionContext) fieldContext_AstroClusterOptions_defaultVpcSubnetRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterOptions", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroClusterOptions_defaultPodSubnetRange(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterOptions_defaultPodSubnetRange(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultPodSubnetRange, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultPodSubnetRange)
 }
 func (ec *executionContext) fieldContext_AstroClusterOptions_defaultPodSubnetRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterOptions", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroClusterOptions_defaultServicePeeringRange(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterOptions_defaultServicePeeringRange(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultServicePeeringRange, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultServicePeeringRange)
 }
 func (ec *executionContext) fieldContext_AstroClusterOptions_defaultServicePeeringRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterOptions", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroClusterOptions_defaultServiceSubnetRange(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterOptions) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterOptions_defaultServiceSubnetRange(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultServiceSubnetRange, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultServiceSubnetRange)
 }
 func (ec *executionContext) fieldContext_AstroClusterOptions_defaultServiceSubnetRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterOptions", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroClusterTag_key(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterTag) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterTag_key(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Key, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Key)
 }
 func (ec *executionContext) fieldContext_AstroClusterTag_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterTag", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroClusterTag_value(ctx context.Context, field graphql.CollectedField, obj *model.AstroClusterTag) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroClusterTag_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_AstroClusterTag_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroClusterTag", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnection_type(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnection_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_AstroConnection_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnection", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnection_host(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnection_host(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Host, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Host)
 }
 func (ec *executionContext) fieldContext_AstroConnection_host(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnection", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnection_login(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnection_login(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Login, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Login)
 }
 func (ec *executionContext) fieldContext_AstroConnection_login(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnection", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnection_password(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnection_password(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Password, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Password)
 }
 func (ec *executionContext) fieldContext_AstroConnection_password(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnection", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnection_port(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnection_port(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Port, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Port)
 }
 func (ec *executionContext) fieldContext_AstroConnection_port(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AstroConnection_schema(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnection_schema(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Schema, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Schema)
 }
 func (ec *executionContext) fieldContext_AstroConnection_schema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnection", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnection_extra(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnection_extra(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Extra, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
-			return ec.marshalOJSON2interface(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOJSON2interface(ctx, field.Selections, obj.Extra)
 }
 func (ec *executionContext) fieldContext_AstroConnection_extra(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnection", field, false, false, "JSON")
@@ -27474,184 +25906,56 @@ func (ec *executionContext) fieldContext_AstroConnection_authType(_ context.Cont
 }
 
 func (ec *executionContext) _AstroConnectionAuthType_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthType) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionAuthType_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AstroConnectionAuthType_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionAuthType", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnectionAuthType_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthType) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionAuthType_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroConnectionAuthType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionAuthType", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnectionAuthType_airflowType(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthType) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionAuthType_airflowType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AirflowType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.AirflowType)
 }
 func (ec *executionContext) fieldContext_AstroConnectionAuthType_airflowType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionAuthType", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnectionAuthType_authMethodName(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthType) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionAuthType_authMethodName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AuthMethodName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.AuthMethodName)
 }
 func (ec *executionContext) fieldContext_AstroConnectionAuthType_authMethodName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionAuthType", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnectionAuthType_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthType) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionAuthType_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_AstroConnectionAuthType_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionAuthType", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnectionAuthType_providerPackageName(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthType) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionAuthType_providerPackageName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProviderPackageName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ProviderPackageName)
 }
 func (ec *executionContext) fieldContext_AstroConnectionAuthType_providerPackageName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionAuthType", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnectionAuthType_guidePath(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthType) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionAuthType_guidePath(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GuidePath, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.GuidePath)
 }
 func (ec *executionContext) fieldContext_AstroConnectionAuthType_guidePath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionAuthType", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnectionAuthType_providerLogo(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthType) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionAuthType_providerLogo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProviderLogo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ProviderLogo)
 }
 func (ec *executionContext) fieldContext_AstroConnectionAuthType_providerLogo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionAuthType", field, false, false, "String")
@@ -27690,506 +25994,154 @@ func (ec *executionContext) fieldContext_AstroConnectionAuthType_parameters(_ co
 }
 
 func (ec *executionContext) _AstroConnectionAuthTypeParameter_airflowParamName(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthTypeParameter) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionAuthTypeParameter_airflowParamName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AirflowParamName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.AirflowParamName)
 }
 func (ec *executionContext) fieldContext_AstroConnectionAuthTypeParameter_airflowParamName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionAuthTypeParameter", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnectionAuthTypeParameter_friendlyName(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthTypeParameter) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionAuthTypeParameter_friendlyName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FriendlyName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.FriendlyName)
 }
 func (ec *executionContext) fieldContext_AstroConnectionAuthTypeParameter_friendlyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionAuthTypeParameter", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnectionAuthTypeParameter_dataType(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthTypeParameter) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionAuthTypeParameter_dataType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DataType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.DataType)
 }
 func (ec *executionContext) fieldContext_AstroConnectionAuthTypeParameter_dataType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionAuthTypeParameter", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnectionAuthTypeParameter_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthTypeParameter) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionAuthTypeParameter_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_AstroConnectionAuthTypeParameter_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionAuthTypeParameter", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnectionAuthTypeParameter_example(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthTypeParameter) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionAuthTypeParameter_example(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Example, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Example)
 }
 func (ec *executionContext) fieldContext_AstroConnectionAuthTypeParameter_example(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionAuthTypeParameter", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnectionAuthTypeParameter_pattern(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthTypeParameter) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionAuthTypeParameter_pattern(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Pattern, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Pattern)
 }
 func (ec *executionContext) fieldContext_AstroConnectionAuthTypeParameter_pattern(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionAuthTypeParameter", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnectionAuthTypeParameter_isInExtra(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthTypeParameter) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionAuthTypeParameter_isInExtra(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsInExtra, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsInExtra)
 }
 func (ec *executionContext) fieldContext_AstroConnectionAuthTypeParameter_isInExtra(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionAuthTypeParameter", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroConnectionAuthTypeParameter_isRequired(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthTypeParameter) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionAuthTypeParameter_isRequired(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsRequired, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsRequired)
 }
 func (ec *executionContext) fieldContext_AstroConnectionAuthTypeParameter_isRequired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionAuthTypeParameter", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroConnectionAuthTypeParameter_isSecret(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionAuthTypeParameter) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionAuthTypeParameter_isSecret(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsSecret, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsSecret)
 }
 func (ec *executionContext) fieldContext_AstroConnectionAuthTypeParameter_isSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionAuthTypeParameter", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroConnectionOverrides_type(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionOverrides) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionOverrides_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_AstroConnectionOverrides_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionOverrides", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnectionOverrides_host(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionOverrides) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionOverrides_host(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Host, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Host)
 }
 func (ec *executionContext) fieldContext_AstroConnectionOverrides_host(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionOverrides", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnectionOverrides_login(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionOverrides) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionOverrides_login(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Login, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Login)
 }
 func (ec *executionContext) fieldContext_AstroConnectionOverrides_login(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionOverrides", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnectionOverrides_password(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionOverrides) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionOverrides_password(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Password, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Password)
 }
 func (ec *executionContext) fieldContext_AstroConnectionOverrides_password(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionOverrides", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnectionOverrides_port(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionOverrides) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionOverrides_port(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Port, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Port)
 }
 func (ec *executionContext) fieldContext_AstroConnectionOverrides_port(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionOverrides", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AstroConnectionOverrides_schema(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionOverrides) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionOverrides_schema(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Schema, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Schema)
 }
 func (ec *executionContext) fieldContext_AstroConnectionOverrides_schema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionOverrides", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroConnectionOverrides_extra(ctx context.Context, field graphql.CollectedField, obj *model.AstroConnectionOverrides) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroConnectionOverrides_extra(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Extra, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
-			return ec.marshalOJSON2interface(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOJSON2interface(ctx, field.Selections, obj.Extra)
 }
 func (ec *executionContext) fieldContext_AstroConnectionOverrides_extra(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroConnectionOverrides", field, false, false, "JSON")
 }
 
 func (ec *executionContext) _AstroCustomRole_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCustomRole_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AstroCustomRole_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCustomRole", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AstroCustomRole_roleId(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCustomRole_roleId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RoleID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.RoleID)
 }
 func (ec *executionContext) fieldContext_AstroCustomRole_roleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCustomRole", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroCustomRole_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCustomRole_organizationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.OrganizationID)
 }
 func (ec *executionContext) fieldContext_AstroCustomRole_organizationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCustomRole", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroCustomRole_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCustomRole_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroCustomRole_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCustomRole", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroCustomRole_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCustomRole_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_AstroCustomRole_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCustomRole", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroCustomRole_scopeType(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCustomRole_scopeType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ScopeType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroRoleScopeType) graphql.Marshaler {
-			return ec.marshalOAstroRoleScopeType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroRoleScopeType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroRoleScopeType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroRoleScopeType(ctx, field.Selections, obj.ScopeType)
 }
 func (ec *executionContext) fieldContext_AstroCustomRole_scopeType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCustomRole", field, false, false, "AstroRoleScopeType")
@@ -28242,46 +26194,14 @@ func (ec *executionContext) fieldContext_AstroCustomRole_permissions(_ context.C
 }
 
 func (ec *executionContext) _AstroCustomRole_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCustomRole_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_AstroCustomRole_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCustomRole", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroCustomRole_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroCustomRole) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroCustomRole_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_AstroCustomRole_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroCustomRole", field, false, false, "Time")
@@ -28352,161 +26272,49 @@ func (ec *executionContext) fieldContext_AstroCustomRole_updatedBy(_ context.Con
 }
 
 func (ec *executionContext) _AstroDagRoleBinding_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDagRoleBinding) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDagRoleBinding_deploymentId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeploymentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.DeploymentID)
 }
 func (ec *executionContext) fieldContext_AstroDagRoleBinding_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDagRoleBinding", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDagRoleBinding_dagId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDagRoleBinding) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDagRoleBinding_dagId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DagID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DagID)
 }
 func (ec *executionContext) fieldContext_AstroDagRoleBinding_dagId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDagRoleBinding", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDagRoleBinding_dagTag(ctx context.Context, field graphql.CollectedField, obj *model.AstroDagRoleBinding) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDagRoleBinding_dagTag(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DagTag, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DagTag)
 }
 func (ec *executionContext) fieldContext_AstroDagRoleBinding_dagTag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDagRoleBinding", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDagRoleBinding_role(ctx context.Context, field graphql.CollectedField, obj *model.AstroDagRoleBinding) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDagRoleBinding_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_AstroDagRoleBinding_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDagRoleBinding", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDefaultRole_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroDefaultRole) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDefaultRole_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroDefaultRole_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDefaultRole", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDefaultRole_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroDefaultRole) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDefaultRole_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_AstroDefaultRole_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDefaultRole", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDefaultRole_scopeType(ctx context.Context, field graphql.CollectedField, obj *model.AstroDefaultRole) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDefaultRole_scopeType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ScopeType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroRoleScopeType) graphql.Marshaler {
-			return ec.marshalOAstroRoleScopeType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroRoleScopeType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroRoleScopeType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroRoleScopeType(ctx, field.Selections, obj.ScopeType)
 }
 func (ec *executionContext) fieldContext_AstroDefaultRole_scopeType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDefaultRole", field, false, false, "AstroRoleScopeType")
@@ -28536,322 +26344,98 @@ func (ec *executionContext) fieldContext_AstroDefaultRole_permissions(_ context.
 }
 
 func (ec *executionContext) _AstroDeploy_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AstroDeploy_deployId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_deployId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeployID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.DeployID)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_deployId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeploy_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_deploymentId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeploymentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.DeploymentID)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeploy_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_organizationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.OrganizationID)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_organizationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeploy_type(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroDeployType) graphql.Marshaler {
-			return ec.marshalOAstroDeployType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDeployType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroDeployType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDeployType(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "AstroDeployType")
 }
 
 func (ec *executionContext) _AstroDeploy_status(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroDeployStatus) graphql.Marshaler {
-			return ec.marshalOAstroDeployStatus2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDeployStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroDeployStatus2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDeployStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "AstroDeployStatus")
 }
 
 func (ec *executionContext) _AstroDeploy_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeploy_imageRepository(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_imageRepository(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ImageRepository, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ImageRepository)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_imageRepository(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeploy_imageTag(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_imageTag(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ImageTag, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ImageTag)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_imageTag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeploy_isDagDeployEnabled(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_isDagDeployEnabled(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDagDeployEnabled, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsDagDeployEnabled)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_isDagDeployEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroDeploy_dagTarballVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_dagTarballVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DagTarballVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DagTarballVersion)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_dagTarballVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeploy_dagsUploadUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_dagsUploadUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DagsUploadURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DagsUploadURL)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_dagsUploadUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeploy_bundleUploadUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_bundleUploadUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BundleUploadURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.BundleUploadURL)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_bundleUploadUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeploy_bundleMountPath(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_bundleMountPath(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BundleMountPath, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.BundleMountPath)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_bundleMountPath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "String")
@@ -28890,69 +26474,21 @@ func (ec *executionContext) fieldContext_AstroDeploy_bundles(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroDeploy_airflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_airflowVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AirflowVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.AirflowVersion)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_airflowVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeploy_astroRuntimeVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_astroRuntimeVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AstroRuntimeVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.AstroRuntimeVersion)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_astroRuntimeVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeploy_rollbackFromId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_rollbackFromId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RollbackFromID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.RollbackFromID)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_rollbackFromId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "String")
@@ -28991,46 +26527,14 @@ func (ec *executionContext) fieldContext_AstroDeploy_git(_ context.Context, fiel
 }
 
 func (ec *executionContext) _AstroDeploy_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroDeploy_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploy) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploy_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_AstroDeploy_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploy", field, false, false, "Time")
@@ -29101,115 +26605,35 @@ func (ec *executionContext) fieldContext_AstroDeploy_updatedBy(_ context.Context
 }
 
 func (ec *executionContext) _AstroDeployBundle_bundleType(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployBundle) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployBundle_bundleType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BundleType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.BundleType)
 }
 func (ec *executionContext) fieldContext_AstroDeployBundle_bundleType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployBundle", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployBundle_mountPath(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployBundle) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployBundle_mountPath(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MountPath, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.MountPath)
 }
 func (ec *executionContext) fieldContext_AstroDeployBundle_mountPath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployBundle", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployBundle_currentVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployBundle) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployBundle_currentVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CurrentVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.CurrentVersion)
 }
 func (ec *executionContext) fieldContext_AstroDeployBundle_currentVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployBundle", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployBundle_desiredVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployBundle) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployBundle_desiredVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DesiredVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DesiredVersion)
 }
 func (ec *executionContext) fieldContext_AstroDeployBundle_desiredVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployBundle", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_AstroDeployConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployConnection", field, false, false, "Int")
@@ -29312,23 +26736,7 @@ func (ec *executionContext) fieldContext_AstroDeployConnection_nodes(_ context.C
 }
 
 func (ec *executionContext) _AstroDeployEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AstroDeployEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployEdge", field, false, false, "String")
@@ -29367,598 +26775,182 @@ func (ec *executionContext) fieldContext_AstroDeployEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _AstroDeployGit_provider(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployGit_provider(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Provider, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Provider)
 }
 func (ec *executionContext) fieldContext_AstroDeployGit_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployGit", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployGit_commitSha(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployGit_commitSha(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CommitSha, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.CommitSha)
 }
 func (ec *executionContext) fieldContext_AstroDeployGit_commitSha(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployGit", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployGit_account(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployGit_account(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Account, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Account)
 }
 func (ec *executionContext) fieldContext_AstroDeployGit_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployGit", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployGit_repo(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployGit_repo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Repo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Repo)
 }
 func (ec *executionContext) fieldContext_AstroDeployGit_repo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployGit", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployGit_branch(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployGit_branch(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Branch, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Branch)
 }
 func (ec *executionContext) fieldContext_AstroDeployGit_branch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployGit", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployGit_path(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployGit_path(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Path, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Path)
 }
 func (ec *executionContext) fieldContext_AstroDeployGit_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployGit", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployGit_remoteUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployGit_remoteUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RemoteURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.RemoteURL)
 }
 func (ec *executionContext) fieldContext_AstroDeployGit_remoteUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployGit", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployGit_commitUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployGit_commitUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CommitURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.CommitURL)
 }
 func (ec *executionContext) fieldContext_AstroDeployGit_commitUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployGit", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployGit_authorName(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployGit_authorName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AuthorName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.AuthorName)
 }
 func (ec *executionContext) fieldContext_AstroDeployGit_authorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployGit", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployGit_authorUsername(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployGit_authorUsername(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AuthorUsername, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.AuthorUsername)
 }
 func (ec *executionContext) fieldContext_AstroDeployGit_authorUsername(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployGit", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployGit_authorUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployGit_authorUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AuthorURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.AuthorURL)
 }
 func (ec *executionContext) fieldContext_AstroDeployGit_authorUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployGit", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployGit_beforeCommitSha(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployGit) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployGit_beforeCommitSha(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BeforeCommitSha, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.BeforeCommitSha)
 }
 func (ec *executionContext) fieldContext_AstroDeployGit_beforeCommitSha(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployGit", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AstroDeployment_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_deploymentId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeploymentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.DeploymentID)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_organizationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.OrganizationID)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_organizationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_workspaceId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_workspaceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkspaceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.WorkspaceID)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_workspaceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_platform(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_platform(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Platform, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Platform) graphql.Marshaler {
-			return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, field.Selections, obj.Platform)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "Platform")
 }
 
 func (ec *executionContext) _AstroDeployment_status(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.DeploymentStatus) graphql.Marshaler {
-			return ec.marshalNDeploymentStatus2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDeploymentStatus2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "DeploymentStatus")
 }
 
 func (ec *executionContext) _AstroDeployment_statusReason(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_statusReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StatusReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.StatusReason)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_statusReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_type(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroDeploymentType) graphql.Marshaler {
-			return ec.marshalOAstroDeploymentType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDeploymentType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroDeploymentType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroDeploymentType(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "AstroDeploymentType")
 }
 
 func (ec *executionContext) _AstroDeployment_executor(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_executor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Executor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroExecutor) graphql.Marshaler {
-			return ec.marshalOAstroExecutor2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroExecutor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroExecutor2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroExecutor(ctx, field.Selections, obj.Executor)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_executor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "AstroExecutor")
 }
 
 func (ec *executionContext) _AstroDeployment_runtimeVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_runtimeVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RuntimeVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.RuntimeVersion)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_runtimeVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_airflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_airflowVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AirflowVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.AirflowVersion)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_airflowVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_workspaceName(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_workspaceName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkspaceName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.WorkspaceName)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_workspaceName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
@@ -29997,92 +26989,28 @@ func (ec *executionContext) fieldContext_AstroDeployment_workspace(_ context.Con
 }
 
 func (ec *executionContext) _AstroDeployment_clusterId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_clusterId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClusterID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClusterID)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_clusterId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_clusterName(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_clusterName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClusterName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClusterName)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_clusterName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_region(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_region(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Region)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_cloudProvider(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_cloudProvider(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CloudProvider, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroCloudProvider) graphql.Marshaler {
-			return ec.marshalOAstroCloudProvider2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroCloudProvider(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroCloudProvider2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroCloudProvider(ctx, field.Selections, obj.CloudProvider)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_cloudProvider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "AstroCloudProvider")
@@ -30121,345 +27049,105 @@ func (ec *executionContext) fieldContext_AstroDeployment_cluster(_ context.Conte
 }
 
 func (ec *executionContext) _AstroDeployment_namespace(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_namespace(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Namespace, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Namespace)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_namespace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_imageRepository(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_imageRepository(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ImageRepository, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ImageRepository)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_imageRepository(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_imageTag(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_imageTag(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ImageTag, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ImageTag)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_imageTag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_imageVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_imageVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ImageVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ImageVersion)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_imageVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_isCicdEnforced(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_isCicdEnforced(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsCicdEnforced, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsCicdEnforced)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_isCicdEnforced(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroDeployment_isDagDeployEnabled(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_isDagDeployEnabled(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDagDeployEnabled, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsDagDeployEnabled)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_isDagDeployEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroDeployment_isHighAvailability(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_isHighAvailability(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsHighAvailability, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.IsHighAvailability)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_isHighAvailability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroDeployment_isDevelopmentMode(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_isDevelopmentMode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDevelopmentMode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.IsDevelopmentMode)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_isDevelopmentMode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroDeployment_schedulerSize(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_schedulerSize(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SchedulerSize, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroSchedulerSize) graphql.Marshaler {
-			return ec.marshalOAstroSchedulerSize2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroSchedulerSize(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroSchedulerSize2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroSchedulerSize(ctx, field.Selections, obj.SchedulerSize)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_schedulerSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "AstroSchedulerSize")
 }
 
 func (ec *executionContext) _AstroDeployment_schedulerReplicas(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_schedulerReplicas(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SchedulerReplicas, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.SchedulerReplicas)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_schedulerReplicas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AstroDeployment_schedulerCpu(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_schedulerCpu(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SchedulerCPU, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.SchedulerCPU)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_schedulerCpu(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_schedulerMemory(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_schedulerMemory(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SchedulerMemory, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.SchedulerMemory)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_schedulerMemory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_webServerUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_webServerUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WebServerURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.WebServerURL)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_webServerUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_apiUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_apiUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.APIURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.APIURL)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_apiUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_uiUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_uiUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UIURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.UIURL)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_uiUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
@@ -30521,46 +27209,14 @@ func (ec *executionContext) fieldContext_AstroDeployment_workerQueues(_ context.
 }
 
 func (ec *executionContext) _AstroDeployment_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroDeployment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "Time")
@@ -30675,299 +27331,91 @@ func (ec *executionContext) fieldContext_AstroDeployment_apiTokens(ctx context.C
 }
 
 func (ec *executionContext) _AstroDeployment_dagTarballVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_dagTarballVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DagTarballVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DagTarballVersion)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_dagTarballVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_desiredDagTarballVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_desiredDagTarballVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DesiredDagTarballVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DesiredDagTarballVersion)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_desiredDagTarballVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_defaultTaskPodCpu(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_defaultTaskPodCpu(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultTaskPodCPU, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultTaskPodCPU)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_defaultTaskPodCpu(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_defaultTaskPodMemory(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_defaultTaskPodMemory(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultTaskPodMemory, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultTaskPodMemory)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_defaultTaskPodMemory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_resourceQuotaCpu(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_resourceQuotaCpu(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ResourceQuotaCPU, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ResourceQuotaCPU)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_resourceQuotaCpu(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_resourceQuotaMemory(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_resourceQuotaMemory(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ResourceQuotaMemory, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ResourceQuotaMemory)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_resourceQuotaMemory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_schedulerAu(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_schedulerAu(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SchedulerAu, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.SchedulerAu)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_schedulerAu(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AstroDeployment_taskPodNodePoolId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_taskPodNodePoolId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TaskPodNodePoolID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.TaskPodNodePoolID)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_taskPodNodePoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_webServerCpu(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_webServerCpu(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WebServerCPU, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.WebServerCPU)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_webServerCpu(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_webServerMemory(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_webServerMemory(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WebServerMemory, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.WebServerMemory)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_webServerMemory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_webServerReplicas(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_webServerReplicas(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WebServerReplicas, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.WebServerReplicas)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_webServerReplicas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AstroDeployment_webServerIngressHostname(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_webServerIngressHostname(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WebServerIngressHostname, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.WebServerIngressHostname)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_webServerIngressHostname(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_webServerAirflowApiUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_webServerAirflowApiUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WebServerAirflowAPIURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.WebServerAirflowAPIURL)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_webServerAirflowApiUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
@@ -30997,46 +27445,14 @@ func (ec *executionContext) fieldContext_AstroDeployment_externalIPs(_ context.C
 }
 
 func (ec *executionContext) _AstroDeployment_oidcIssuerUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_oidcIssuerUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OidcIssuerURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.OidcIssuerURL)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_oidcIssuerUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeployment_effectiveWorkloadIdentity(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeployment_effectiveWorkloadIdentity(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EffectiveWorkloadIdentity, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.EffectiveWorkloadIdentity)
 }
 func (ec *executionContext) fieldContext_AstroDeployment_effectiveWorkloadIdentity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeployment", field, false, false, "String")
@@ -31578,23 +27994,7 @@ func (ec *executionContext) fieldContext_AstroDeployment_backend(_ context.Conte
 }
 
 func (ec *executionContext) _AstroDeploymentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploymentConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_AstroDeploymentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploymentConnection", field, false, false, "Int")
@@ -31697,23 +28097,7 @@ func (ec *executionContext) fieldContext_AstroDeploymentConnection_nodes(_ conte
 }
 
 func (ec *executionContext) _AstroDeploymentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploymentEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AstroDeploymentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploymentEdge", field, false, false, "String")
@@ -31752,138 +28136,42 @@ func (ec *executionContext) fieldContext_AstroDeploymentEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _AstroDeploymentEnvironmentVariable_key(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentEnvironmentVariable) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploymentEnvironmentVariable_key(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Key, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Key)
 }
 func (ec *executionContext) fieldContext_AstroDeploymentEnvironmentVariable_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploymentEnvironmentVariable", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeploymentEnvironmentVariable_value(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentEnvironmentVariable) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploymentEnvironmentVariable_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_AstroDeploymentEnvironmentVariable_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploymentEnvironmentVariable", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeploymentEnvironmentVariable_isSecret(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentEnvironmentVariable) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploymentEnvironmentVariable_isSecret(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsSecret, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsSecret)
 }
 func (ec *executionContext) fieldContext_AstroDeploymentEnvironmentVariable_isSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploymentEnvironmentVariable", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroDeploymentEnvironmentVariable_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentEnvironmentVariable) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploymentEnvironmentVariable_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_AstroDeploymentEnvironmentVariable_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploymentEnvironmentVariable", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroDeploymentLogConnection_searchId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentLogConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploymentLogConnection_searchId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SearchID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.SearchID)
 }
 func (ec *executionContext) fieldContext_AstroDeploymentLogConnection_searchId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploymentLogConnection", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeploymentLogConnection_maxNumResults(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentLogConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploymentLogConnection_maxNumResults(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MaxNumResults, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.MaxNumResults)
 }
 func (ec *executionContext) fieldContext_AstroDeploymentLogConnection_maxNumResults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploymentLogConnection", field, false, false, "Int")
@@ -32297,253 +28585,77 @@ func (ec *executionContext) fieldContext_AstroDeploymentOptions_workloadIdentity
 }
 
 func (ec *executionContext) _AstroDeploymentRoleBinding_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentRoleBinding) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploymentRoleBinding_deploymentId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeploymentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.DeploymentID)
 }
 func (ec *executionContext) fieldContext_AstroDeploymentRoleBinding_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploymentRoleBinding", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroDeploymentRoleBinding_role(ctx context.Context, field graphql.CollectedField, obj *model.AstroDeploymentRoleBinding) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroDeploymentRoleBinding_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_AstroDeploymentRoleBinding_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroDeploymentRoleBinding", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObject_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObject_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObject", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_environmentObjectId(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObject_environmentObjectId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EnvironmentObjectID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.EnvironmentObjectID)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObject_environmentObjectId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObject", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObject_organizationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.OrganizationID)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObject_organizationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObject", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_objectKey(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObject_objectKey(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ObjectKey, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ObjectKey)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObject_objectKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObject", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_objectType(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObject_objectType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ObjectType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroEnvironmentObjectType) graphql.Marshaler {
-			return ec.marshalOAstroEnvironmentObjectType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObjectType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroEnvironmentObjectType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObjectType(ctx, field.Selections, obj.ObjectType)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObject_objectType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObject", field, false, false, "AstroEnvironmentObjectType")
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_scope(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObject_scope(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Scope, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroEnvironmentObjectScope) graphql.Marshaler {
-			return ec.marshalOAstroEnvironmentObjectScope2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObjectScope(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroEnvironmentObjectScope2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObjectScope(ctx, field.Selections, obj.Scope)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObject_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObject", field, false, false, "AstroEnvironmentObjectScope")
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_scopeEntityId(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObject_scopeEntityId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ScopeEntityID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ScopeEntityID)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObject_scopeEntityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObject", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObject_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObject_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObject", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_autoLinkDeployments(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObject_autoLinkDeployments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AutoLinkDeployments, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.AutoLinkDeployments)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObject_autoLinkDeployments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObject", field, false, false, "Boolean")
@@ -32573,46 +28685,14 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_setFields(_ cont
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_sourceScope(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObject_sourceScope(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceScope, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroEnvironmentObjectScope) graphql.Marshaler {
-			return ec.marshalOAstroEnvironmentObjectScope2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObjectScope(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroEnvironmentObjectScope2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObjectScope(ctx, field.Selections, obj.SourceScope)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObject_sourceScope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObject", field, false, false, "AstroEnvironmentObjectScope")
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_sourceScopeEntityId(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObject_sourceScopeEntityId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceScopeEntityID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SourceScopeEntityID)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObject_sourceScopeEntityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObject", field, false, false, "String")
@@ -32811,46 +28891,14 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_excludeLinks(_ c
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObject_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObject_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObject", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroEnvironmentObject_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObject_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObject_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObject", field, false, false, "Time")
@@ -32921,23 +28969,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObject_updatedBy(_ cont
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObjectConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObjectConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObjectConnection", field, false, false, "Int")
@@ -33040,23 +29072,7 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObjectConnection_nodes(
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObjectEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObjectEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObjectEdge", field, false, false, "String")
@@ -33095,92 +29111,28 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObjectEdge_node(_ conte
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectExcludeLink_scope(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectExcludeLink) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObjectExcludeLink_scope(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Scope, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroEnvironmentObjectScope) graphql.Marshaler {
-			return ec.marshalOAstroEnvironmentObjectScope2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObjectScope(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroEnvironmentObjectScope2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObjectScope(ctx, field.Selections, obj.Scope)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObjectExcludeLink_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObjectExcludeLink", field, false, false, "AstroEnvironmentObjectScope")
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectExcludeLink_scopeEntityId(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectExcludeLink) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObjectExcludeLink_scopeEntityId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ScopeEntityID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ScopeEntityID)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObjectExcludeLink_scopeEntityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObjectExcludeLink", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectLink_scope(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectLink) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObjectLink_scope(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Scope, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroEnvironmentObjectScope) graphql.Marshaler {
-			return ec.marshalOAstroEnvironmentObjectScope2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObjectScope(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroEnvironmentObjectScope2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroEnvironmentObjectScope(ctx, field.Selections, obj.Scope)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObjectLink_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObjectLink", field, false, false, "AstroEnvironmentObjectScope")
 }
 
 func (ec *executionContext) _AstroEnvironmentObjectLink_scopeEntityId(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentObjectLink) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentObjectLink_scopeEntityId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ScopeEntityID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ScopeEntityID)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentObjectLink_scopeEntityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentObjectLink", field, false, false, "String")
@@ -33338,253 +29290,77 @@ func (ec *executionContext) fieldContext_AstroEnvironmentObjectLink_metricsExpor
 }
 
 func (ec *executionContext) _AstroEnvironmentValue_value(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentValue) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentValue_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentValue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentValue", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroEnvironmentValue_isSecret(ctx context.Context, field graphql.CollectedField, obj *model.AstroEnvironmentValue) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroEnvironmentValue_isSecret(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsSecret, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsSecret)
 }
 func (ec *executionContext) fieldContext_AstroEnvironmentValue_isSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroEnvironmentValue", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroFeatureFlag_key(ctx context.Context, field graphql.CollectedField, obj *model.AstroFeatureFlag) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroFeatureFlag_key(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Key, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Key)
 }
 func (ec *executionContext) fieldContext_AstroFeatureFlag_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroFeatureFlag", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroFeatureFlag_value(ctx context.Context, field graphql.CollectedField, obj *model.AstroFeatureFlag) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroFeatureFlag_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_AstroFeatureFlag_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroFeatureFlag", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroHibernationOverride_isActive(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationOverride) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroHibernationOverride_isActive(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsActive, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.IsActive)
 }
 func (ec *executionContext) fieldContext_AstroHibernationOverride_isActive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroHibernationOverride", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroHibernationOverride_isHibernating(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationOverride) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroHibernationOverride_isHibernating(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsHibernating, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.IsHibernating)
 }
 func (ec *executionContext) fieldContext_AstroHibernationOverride_isHibernating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroHibernationOverride", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroHibernationOverride_overrideUntil(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationOverride) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroHibernationOverride_overrideUntil(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OverrideUntil, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.OverrideUntil)
 }
 func (ec *executionContext) fieldContext_AstroHibernationOverride_overrideUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroHibernationOverride", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroHibernationSchedule_hibernateAtCron(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationSchedule) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroHibernationSchedule_hibernateAtCron(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HibernateAtCron, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.HibernateAtCron)
 }
 func (ec *executionContext) fieldContext_AstroHibernationSchedule_hibernateAtCron(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroHibernationSchedule", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroHibernationSchedule_wakeAtCron(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationSchedule) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroHibernationSchedule_wakeAtCron(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WakeAtCron, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.WakeAtCron)
 }
 func (ec *executionContext) fieldContext_AstroHibernationSchedule_wakeAtCron(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroHibernationSchedule", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroHibernationSchedule_isEnabled(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationSchedule) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroHibernationSchedule_isEnabled(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsEnabled, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsEnabled)
 }
 func (ec *executionContext) fieldContext_AstroHibernationSchedule_isEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroHibernationSchedule", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroHibernationSchedule_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationSchedule) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroHibernationSchedule_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_AstroHibernationSchedule_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroHibernationSchedule", field, false, false, "String")
@@ -33655,184 +29431,56 @@ func (ec *executionContext) fieldContext_AstroHibernationSpec_schedules(_ contex
 }
 
 func (ec *executionContext) _AstroHibernationStatus_isHibernating(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationStatus) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroHibernationStatus_isHibernating(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsHibernating, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsHibernating)
 }
 func (ec *executionContext) fieldContext_AstroHibernationStatus_isHibernating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroHibernationStatus", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroHibernationStatus_nextEventAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationStatus) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroHibernationStatus_nextEventAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NextEventAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.NextEventAt)
 }
 func (ec *executionContext) fieldContext_AstroHibernationStatus_nextEventAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroHibernationStatus", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroHibernationStatus_nextEventType(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationStatus) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroHibernationStatus_nextEventType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NextEventType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroHibernationEventType) graphql.Marshaler {
-			return ec.marshalOAstroHibernationEventType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroHibernationEventType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroHibernationEventType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroHibernationEventType(ctx, field.Selections, obj.NextEventType)
 }
 func (ec *executionContext) fieldContext_AstroHibernationStatus_nextEventType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroHibernationStatus", field, false, false, "AstroHibernationEventType")
 }
 
 func (ec *executionContext) _AstroHibernationStatus_reason(ctx context.Context, field graphql.CollectedField, obj *model.AstroHibernationStatus) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroHibernationStatus_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_AstroHibernationStatus_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroHibernationStatus", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroInvite_inviteId(ctx context.Context, field graphql.CollectedField, obj *model.AstroInvite) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroInvite_inviteId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.InviteID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.InviteID)
 }
 func (ec *executionContext) fieldContext_AstroInvite_inviteId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroInvite", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroInvite_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroInvite) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroInvite_organizationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.OrganizationID)
 }
 func (ec *executionContext) fieldContext_AstroInvite_organizationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroInvite", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroInvite_organizationName(ctx context.Context, field graphql.CollectedField, obj *model.AstroInvite) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroInvite_organizationName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.OrganizationName)
 }
 func (ec *executionContext) fieldContext_AstroInvite_organizationName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroInvite", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroInvite_userId(ctx context.Context, field graphql.CollectedField, obj *model.AstroInvite) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroInvite_userId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.UserID)
 }
 func (ec *executionContext) fieldContext_AstroInvite_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroInvite", field, false, false, "String")
@@ -33903,46 +29551,14 @@ func (ec *executionContext) fieldContext_AstroInvite_inviter(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroInvite_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroInvite) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroInvite_expiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ExpiresAt)
 }
 func (ec *executionContext) fieldContext_AstroInvite_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroInvite", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroLogEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroLogEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroLogEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AstroLogEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroLogEdge", field, false, false, "String")
@@ -34004,115 +29620,35 @@ func (ec *executionContext) fieldContext_AstroLogEntry_timestamp(_ context.Conte
 }
 
 func (ec *executionContext) _AstroLogEntry_source(ctx context.Context, field graphql.CollectedField, obj *model.AstroLogEntry) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroLogEntry_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroLogSource) graphql.Marshaler {
-			return ec.marshalOAstroLogSource2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroLogSource(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroLogSource2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroLogSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_AstroLogEntry_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroLogEntry", field, false, false, "AstroLogSource")
 }
 
 func (ec *executionContext) _AstroLogEntry_raw(ctx context.Context, field graphql.CollectedField, obj *model.AstroLogEntry) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroLogEntry_raw(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Raw, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Raw)
 }
 func (ec *executionContext) fieldContext_AstroLogEntry_raw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroLogEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroMachineSpec_cpu(ctx context.Context, field graphql.CollectedField, obj *model.AstroMachineSpec) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMachineSpec_cpu(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CPU, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.CPU)
 }
 func (ec *executionContext) fieldContext_AstroMachineSpec_cpu(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMachineSpec", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroMachineSpec_memory(ctx context.Context, field graphql.CollectedField, obj *model.AstroMachineSpec) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMachineSpec_memory(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Memory, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Memory)
 }
 func (ec *executionContext) fieldContext_AstroMachineSpec_memory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMachineSpec", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroMachineSpec_ephemeralStorage(ctx context.Context, field graphql.CollectedField, obj *model.AstroMachineSpec) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMachineSpec_ephemeralStorage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EphemeralStorage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.EphemeralStorage)
 }
 func (ec *executionContext) fieldContext_AstroMachineSpec_ephemeralStorage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMachineSpec", field, false, false, "String")
@@ -34142,69 +29678,21 @@ func (ec *executionContext) fieldContext_AstroMachineSpec_concurrency(_ context.
 }
 
 func (ec *executionContext) _AstroManagedDomain_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroManagedDomain) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroManagedDomain_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AstroManagedDomain_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroManagedDomain", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroManagedDomain_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroManagedDomain) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroManagedDomain_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroManagedDomain_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroManagedDomain", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroManagedDomain_status(ctx context.Context, field graphql.CollectedField, obj *model.AstroManagedDomain) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroManagedDomain_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_AstroManagedDomain_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroManagedDomain", field, false, false, "String")
@@ -34234,644 +29722,196 @@ func (ec *executionContext) fieldContext_AstroManagedDomain_enforcedLogins(_ con
 }
 
 func (ec *executionContext) _AstroManagedDomain_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroManagedDomain) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroManagedDomain_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_AstroManagedDomain_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroManagedDomain", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroManagedDomain_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroManagedDomain) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroManagedDomain_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_AstroManagedDomain_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroManagedDomain", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroMetricsExport_endpoint(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExport_endpoint(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Endpoint, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Endpoint)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExport_endpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExport", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroMetricsExport_exporterType(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExport_exporterType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExporterType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroMetricsExporterType) graphql.Marshaler {
-			return ec.marshalOAstroMetricsExporterType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroMetricsExporterType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroMetricsExporterType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroMetricsExporterType(ctx, field.Selections, obj.ExporterType)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExport_exporterType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExport", field, false, false, "AstroMetricsExporterType")
 }
 
 func (ec *executionContext) _AstroMetricsExport_authType(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExport_authType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AuthType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroMetricsExportAuthType) graphql.Marshaler {
-			return ec.marshalOAstroMetricsExportAuthType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroMetricsExportAuthType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroMetricsExportAuthType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroMetricsExportAuthType(ctx, field.Selections, obj.AuthType)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExport_authType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExport", field, false, false, "AstroMetricsExportAuthType")
 }
 
 func (ec *executionContext) _AstroMetricsExport_basicToken(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExport_basicToken(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BasicToken, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.BasicToken)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExport_basicToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExport", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroMetricsExport_username(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExport_username(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Username, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Username)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExport_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExport", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroMetricsExport_password(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExport_password(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Password, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Password)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExport_password(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExport", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroMetricsExport_headers(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExport_headers(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Headers, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
-			return ec.marshalOJSON2interface(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOJSON2interface(ctx, field.Selections, obj.Headers)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExport_headers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExport", field, false, false, "JSON")
 }
 
 func (ec *executionContext) _AstroMetricsExport_labels(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExport_labels(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Labels, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
-			return ec.marshalOJSON2interface(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOJSON2interface(ctx, field.Selections, obj.Labels)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExport_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExport", field, false, false, "JSON")
 }
 
 func (ec *executionContext) _AstroMetricsExport_sigV4AssumeArn(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExport_sigV4AssumeArn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SigV4AssumeArn, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SigV4AssumeArn)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExport_sigV4AssumeArn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExport", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroMetricsExport_sigV4StsRegion(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExport) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExport_sigV4StsRegion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SigV4StsRegion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SigV4StsRegion)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExport_sigV4StsRegion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExport", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_endpoint(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExportOverrides_endpoint(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Endpoint, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Endpoint)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_endpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExportOverrides", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_exporterType(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExportOverrides_exporterType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExporterType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroMetricsExporterType) graphql.Marshaler {
-			return ec.marshalOAstroMetricsExporterType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroMetricsExporterType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroMetricsExporterType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroMetricsExporterType(ctx, field.Selections, obj.ExporterType)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_exporterType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExportOverrides", field, false, false, "AstroMetricsExporterType")
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_authType(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExportOverrides_authType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AuthType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroMetricsExportAuthType) graphql.Marshaler {
-			return ec.marshalOAstroMetricsExportAuthType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroMetricsExportAuthType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroMetricsExportAuthType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroMetricsExportAuthType(ctx, field.Selections, obj.AuthType)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_authType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExportOverrides", field, false, false, "AstroMetricsExportAuthType")
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_basicToken(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExportOverrides_basicToken(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BasicToken, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.BasicToken)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_basicToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExportOverrides", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_username(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExportOverrides_username(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Username, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Username)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExportOverrides", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_password(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExportOverrides_password(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Password, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Password)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_password(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExportOverrides", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_headers(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExportOverrides_headers(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Headers, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
-			return ec.marshalOJSON2interface(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOJSON2interface(ctx, field.Selections, obj.Headers)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_headers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExportOverrides", field, false, false, "JSON")
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_labels(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExportOverrides_labels(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Labels, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
-			return ec.marshalOJSON2interface(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOJSON2interface(ctx, field.Selections, obj.Labels)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExportOverrides", field, false, false, "JSON")
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_sigV4AssumeArn(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExportOverrides_sigV4AssumeArn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SigV4AssumeArn, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SigV4AssumeArn)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_sigV4AssumeArn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExportOverrides", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroMetricsExportOverrides_sigV4StsRegion(ctx context.Context, field graphql.CollectedField, obj *model.AstroMetricsExportOverrides) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroMetricsExportOverrides_sigV4StsRegion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SigV4StsRegion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SigV4StsRegion)
 }
 func (ec *executionContext) fieldContext_AstroMetricsExportOverrides_sigV4StsRegion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroMetricsExportOverrides", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroNodePool_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroNodePool) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroNodePool_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AstroNodePool_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroNodePool", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroNodePool_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroNodePool) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroNodePool_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroNodePool_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroNodePool", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroNodePool_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.AstroNodePool) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroNodePool_isDefault(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDefault, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsDefault)
 }
 func (ec *executionContext) fieldContext_AstroNodePool_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroNodePool", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroNodePool_maxNodeCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroNodePool) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroNodePool_maxNodeCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MaxNodeCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.MaxNodeCount)
 }
 func (ec *executionContext) fieldContext_AstroNodePool_maxNodeCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroNodePool", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AstroNodePool_nodeInstanceType(ctx context.Context, field graphql.CollectedField, obj *model.AstroNodePool) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroNodePool_nodeInstanceType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NodeInstanceType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.NodeInstanceType)
 }
 func (ec *executionContext) fieldContext_AstroNodePool_nodeInstanceType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroNodePool", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroNodePool_cloudProvider(ctx context.Context, field graphql.CollectedField, obj *model.AstroNodePool) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroNodePool_cloudProvider(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CloudProvider, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.AstroCloudProvider) graphql.Marshaler {
-			return ec.marshalNAstroCloudProvider2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroCloudProvider(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNAstroCloudProvider2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroCloudProvider(ctx, field.Selections, obj.CloudProvider)
 }
 func (ec *executionContext) fieldContext_AstroNodePool_cloudProvider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroNodePool", field, false, false, "AstroCloudProvider")
@@ -34901,322 +29941,98 @@ func (ec *executionContext) fieldContext_AstroNodePool_supportedAstroMachines(_ 
 }
 
 func (ec *executionContext) _AstroNodePool_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroNodePool) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroNodePool_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_AstroNodePool_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroNodePool", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroNodePool_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroNodePool) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroNodePool_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_AstroNodePool_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroNodePool", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroOrganization_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroOrganization_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AstroOrganization_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroOrganization", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AstroOrganization_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroOrganization_organizationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.OrganizationID)
 }
 func (ec *executionContext) fieldContext_AstroOrganization_organizationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroOrganization", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroOrganization_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroOrganization_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroOrganization_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroOrganization", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroOrganization_billingEmail(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroOrganization_billingEmail(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BillingEmail, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.BillingEmail)
 }
 func (ec *executionContext) fieldContext_AstroOrganization_billingEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroOrganization", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroOrganization_product(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroOrganization_product(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Product, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Product)
 }
 func (ec *executionContext) fieldContext_AstroOrganization_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroOrganization", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroOrganization_status(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroOrganization_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_AstroOrganization_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroOrganization", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroOrganization_paymentMethod(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroOrganization_paymentMethod(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PaymentMethod, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.PaymentMethod)
 }
 func (ec *executionContext) fieldContext_AstroOrganization_paymentMethod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroOrganization", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroOrganization_isScimEnabled(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroOrganization_isScimEnabled(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsScimEnabled, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsScimEnabled)
 }
 func (ec *executionContext) fieldContext_AstroOrganization_isScimEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroOrganization", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroOrganization_allowEnhancedSupportAccess(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroOrganization_allowEnhancedSupportAccess(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AllowEnhancedSupportAccess, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.AllowEnhancedSupportAccess)
 }
 func (ec *executionContext) fieldContext_AstroOrganization_allowEnhancedSupportAccess(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroOrganization", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroOrganization_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroOrganization_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_AstroOrganization_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroOrganization", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroOrganization_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroOrganization_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_AstroOrganization_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroOrganization", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroOrganization_trialExpiresAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroOrganization_trialExpiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TrialExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.TrialExpiresAt)
 }
 func (ec *executionContext) fieldContext_AstroOrganization_trialExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroOrganization", field, false, false, "Time")
@@ -35287,69 +30103,21 @@ func (ec *executionContext) fieldContext_AstroOrganization_updatedBy(_ context.C
 }
 
 func (ec *executionContext) _AstroOrganization_hasAllowedIpAddressRanges(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroOrganization_hasAllowedIpAddressRanges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasAllowedIPAddressRanges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.HasAllowedIPAddressRanges)
 }
 func (ec *executionContext) fieldContext_AstroOrganization_hasAllowedIpAddressRanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroOrganization", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroOrganization_shouldEnforceDedicatedClusters(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroOrganization_shouldEnforceDedicatedClusters(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ShouldEnforceDedicatedClusters, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.ShouldEnforceDedicatedClusters)
 }
 func (ec *executionContext) fieldContext_AstroOrganization_shouldEnforceDedicatedClusters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroOrganization", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroOrganization_hasAiFeaturesDisabled(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganization) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroOrganization_hasAiFeaturesDisabled(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasAiFeaturesDisabled, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.HasAiFeaturesDisabled)
 }
 func (ec *executionContext) fieldContext_AstroOrganization_hasAiFeaturesDisabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroOrganization", field, false, false, "Boolean")
@@ -36344,23 +31112,7 @@ func (ec *executionContext) fieldContext_AstroOrganization_team(ctx context.Cont
 }
 
 func (ec *executionContext) _AstroOrganizationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganizationConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroOrganizationConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_AstroOrganizationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroOrganizationConnection", field, false, false, "Int")
@@ -36463,23 +31215,7 @@ func (ec *executionContext) fieldContext_AstroOrganizationConnection_nodes(_ con
 }
 
 func (ec *executionContext) _AstroOrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroOrganizationEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroOrganizationEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AstroOrganizationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroOrganizationEdge", field, false, false, "String")
@@ -36518,115 +31254,35 @@ func (ec *executionContext) fieldContext_AstroOrganizationEdge_node(_ context.Co
 }
 
 func (ec *executionContext) _AstroPermission_action(ctx context.Context, field graphql.CollectedField, obj *model.AstroPermission) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroPermission_action(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Action, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Action)
 }
 func (ec *executionContext) fieldContext_AstroPermission_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroPermission", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroPermission_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroPermission) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroPermission_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_AstroPermission_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroPermission", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroPermissionGroup_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroPermissionGroup) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroPermissionGroup_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroPermissionGroup_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroPermissionGroup", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroPermissionGroup_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroPermissionGroup) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroPermissionGroup_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_AstroPermissionGroup_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroPermissionGroup", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroPermissionGroup_scope(ctx context.Context, field graphql.CollectedField, obj *model.AstroPermissionGroup) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroPermissionGroup_scope(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Scope, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Scope)
 }
 func (ec *executionContext) fieldContext_AstroPermissionGroup_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroPermissionGroup", field, false, false, "String")
@@ -36665,207 +31321,63 @@ func (ec *executionContext) fieldContext_AstroPermissionGroup_permissions(_ cont
 }
 
 func (ec *executionContext) _AstroProductPlan_productPlanId(ctx context.Context, field graphql.CollectedField, obj *model.AstroProductPlan) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroProductPlan_productPlanId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProductPlanID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ProductPlanID)
 }
 func (ec *executionContext) fieldContext_AstroProductPlan_productPlanId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroProductPlan", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroProductPlan_productPlanName(ctx context.Context, field graphql.CollectedField, obj *model.AstroProductPlan) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroProductPlan_productPlanName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProductPlanName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ProductPlanName)
 }
 func (ec *executionContext) fieldContext_AstroProductPlan_productPlanName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroProductPlan", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroProductPlan_astronomerProduct(ctx context.Context, field graphql.CollectedField, obj *model.AstroProductPlan) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroProductPlan_astronomerProduct(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AstronomerProduct, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.AstronomerProduct)
 }
 func (ec *executionContext) fieldContext_AstroProductPlan_astronomerProduct(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroProductPlan", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroProviderInstanceType_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroProviderInstanceType) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroProviderInstanceType_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroProviderInstanceType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroProviderInstanceType", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroProviderInstanceType_cpu(ctx context.Context, field graphql.CollectedField, obj *model.AstroProviderInstanceType) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroProviderInstanceType_cpu(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CPU, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.CPU)
 }
 func (ec *executionContext) fieldContext_AstroProviderInstanceType_cpu(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroProviderInstanceType", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AstroProviderInstanceType_memory(ctx context.Context, field graphql.CollectedField, obj *model.AstroProviderInstanceType) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroProviderInstanceType_memory(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Memory, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Memory)
 }
 func (ec *executionContext) fieldContext_AstroProviderInstanceType_memory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroProviderInstanceType", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroProviderRegion_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroProviderRegion) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroProviderRegion_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroProviderRegion_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroProviderRegion", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroProviderRegion_limited(ctx context.Context, field graphql.CollectedField, obj *model.AstroProviderRegion) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroProviderRegion_limited(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Limited, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.Limited)
 }
 func (ec *executionContext) fieldContext_AstroProviderRegion_limited(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroProviderRegion", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroProviderRegion_location(ctx context.Context, field graphql.CollectedField, obj *model.AstroProviderRegion) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroProviderRegion_location(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Location, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Location)
 }
 func (ec *executionContext) fieldContext_AstroProviderRegion_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroProviderRegion", field, false, false, "String")
@@ -37140,46 +31652,14 @@ func (ec *executionContext) fieldContext_AstroRange_default(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroRemoteExecution_enabled(ctx context.Context, field graphql.CollectedField, obj *model.AstroRemoteExecution) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroRemoteExecution_enabled(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Enabled, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Enabled)
 }
 func (ec *executionContext) fieldContext_AstroRemoteExecution_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroRemoteExecution", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroRemoteExecution_remoteApiUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroRemoteExecution) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroRemoteExecution_remoteApiUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RemoteAPIURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.RemoteAPIURL)
 }
 func (ec *executionContext) fieldContext_AstroRemoteExecution_remoteApiUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroRemoteExecution", field, false, false, "String")
@@ -37209,46 +31689,14 @@ func (ec *executionContext) fieldContext_AstroRemoteExecution_allowedIpAddressRa
 }
 
 func (ec *executionContext) _AstroRemoteExecution_taskLogBucket(ctx context.Context, field graphql.CollectedField, obj *model.AstroRemoteExecution) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroRemoteExecution_taskLogBucket(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TaskLogBucket, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.TaskLogBucket)
 }
 func (ec *executionContext) fieldContext_AstroRemoteExecution_taskLogBucket(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroRemoteExecution", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroRemoteExecution_taskLogUrlPattern(ctx context.Context, field graphql.CollectedField, obj *model.AstroRemoteExecution) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroRemoteExecution_taskLogUrlPattern(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TaskLogURLPattern, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.TaskLogURLPattern)
 }
 func (ec *executionContext) fieldContext_AstroRemoteExecution_taskLogUrlPattern(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroRemoteExecution", field, false, false, "String")
@@ -37319,92 +31767,28 @@ func (ec *executionContext) fieldContext_AstroResourceOption_memory(_ context.Co
 }
 
 func (ec *executionContext) _AstroResourceRange_floor(ctx context.Context, field graphql.CollectedField, obj *model.AstroResourceRange) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroResourceRange_floor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Floor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Floor)
 }
 func (ec *executionContext) fieldContext_AstroResourceRange_floor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroResourceRange", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroResourceRange_ceiling(ctx context.Context, field graphql.CollectedField, obj *model.AstroResourceRange) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroResourceRange_ceiling(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Ceiling, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Ceiling)
 }
 func (ec *executionContext) fieldContext_AstroResourceRange_ceiling(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroResourceRange", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroResourceRange_default(ctx context.Context, field graphql.CollectedField, obj *model.AstroResourceRange) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroResourceRange_default(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Default, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Default)
 }
 func (ec *executionContext) fieldContext_AstroResourceRange_default(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroResourceRange", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroRoleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroRoleConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroRoleConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_AstroRoleConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroRoleConnection", field, false, false, "Int")
@@ -37539,23 +31923,7 @@ func (ec *executionContext) fieldContext_AstroRoleConnection_defaultRoles(_ cont
 }
 
 func (ec *executionContext) _AstroRoleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroRoleEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroRoleEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AstroRoleEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroRoleEdge", field, false, false, "String")
@@ -37594,69 +31962,21 @@ func (ec *executionContext) fieldContext_AstroRoleEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroRoleTemplate_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroRoleTemplate) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroRoleTemplate_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroRoleTemplate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroRoleTemplate", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroRoleTemplate_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroRoleTemplate) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroRoleTemplate_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_AstroRoleTemplate_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroRoleTemplate", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroRoleTemplate_scopeType(ctx context.Context, field graphql.CollectedField, obj *model.AstroRoleTemplate) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroRoleTemplate_scopeType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ScopeType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroRoleScopeType) graphql.Marshaler {
-			return ec.marshalOAstroRoleScopeType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroRoleScopeType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroRoleScopeType2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroRoleScopeType(ctx, field.Selections, obj.ScopeType)
 }
 func (ec *executionContext) fieldContext_AstroRoleTemplate_scopeType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroRoleTemplate", field, false, false, "AstroRoleScopeType")
@@ -37686,161 +32006,49 @@ func (ec *executionContext) fieldContext_AstroRoleTemplate_permissions(_ context
 }
 
 func (ec *executionContext) _AstroRuntimeRelease_version(ctx context.Context, field graphql.CollectedField, obj *model.AstroRuntimeRelease) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroRuntimeRelease_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_AstroRuntimeRelease_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroRuntimeRelease", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroRuntimeRelease_airflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.AstroRuntimeRelease) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroRuntimeRelease_airflowVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AirflowVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.AirflowVersion)
 }
 func (ec *executionContext) fieldContext_AstroRuntimeRelease_airflowVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroRuntimeRelease", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroRuntimeRelease_channel(ctx context.Context, field graphql.CollectedField, obj *model.AstroRuntimeRelease) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroRuntimeRelease_channel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Channel, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Channel)
 }
 func (ec *executionContext) fieldContext_AstroRuntimeRelease_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroRuntimeRelease", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroRuntimeRelease_releaseDate(ctx context.Context, field graphql.CollectedField, obj *model.AstroRuntimeRelease) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroRuntimeRelease_releaseDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReleaseDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ReleaseDate)
 }
 func (ec *executionContext) fieldContext_AstroRuntimeRelease_releaseDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroRuntimeRelease", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroRuntimeRelease_airflowDatabaseMigration(ctx context.Context, field graphql.CollectedField, obj *model.AstroRuntimeRelease) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroRuntimeRelease_airflowDatabaseMigration(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AirflowDatabaseMigration, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.AirflowDatabaseMigration)
 }
 func (ec *executionContext) fieldContext_AstroRuntimeRelease_airflowDatabaseMigration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroRuntimeRelease", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroRuntimeRelease_stellarDatabaseMigration(ctx context.Context, field graphql.CollectedField, obj *model.AstroRuntimeRelease) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroRuntimeRelease_stellarDatabaseMigration(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StellarDatabaseMigration, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.StellarDatabaseMigration)
 }
 func (ec *executionContext) fieldContext_AstroRuntimeRelease_stellarDatabaseMigration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroRuntimeRelease", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroSchedulerMachine_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroSchedulerMachine) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSchedulerMachine_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroSchedulerSize) graphql.Marshaler {
-			return ec.marshalOAstroSchedulerSize2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroSchedulerSize(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroSchedulerSize2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroSchedulerSize(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroSchedulerMachine_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSchedulerMachine", field, false, false, "AstroSchedulerSize")
@@ -37879,92 +32087,28 @@ func (ec *executionContext) fieldContext_AstroSchedulerMachine_spec(_ context.Co
 }
 
 func (ec *executionContext) _AstroSelfInvite_inviteId(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfInvite) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSelfInvite_inviteId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.InviteID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.InviteID)
 }
 func (ec *executionContext) fieldContext_AstroSelfInvite_inviteId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSelfInvite", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroSelfInvite_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfInvite) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSelfInvite_organizationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.OrganizationID)
 }
 func (ec *executionContext) fieldContext_AstroSelfInvite_organizationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSelfInvite", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroSelfInvite_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfInvite) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSelfInvite_expiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ExpiresAt)
 }
 func (ec *executionContext) fieldContext_AstroSelfInvite_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSelfInvite", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroSelfRole_role(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfRole) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSelfRole_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_AstroSelfRole_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSelfRole", field, false, false, "String")
@@ -38003,253 +32147,77 @@ func (ec *executionContext) fieldContext_AstroSelfRole_scope(_ context.Context, 
 }
 
 func (ec *executionContext) _AstroSelfRoleScope_type(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfRoleScope) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSelfRoleScope_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_AstroSelfRoleScope_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSelfRoleScope", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroSelfRoleScope_entityId(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfRoleScope) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSelfRoleScope_entityId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EntityID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.EntityID)
 }
 func (ec *executionContext) fieldContext_AstroSelfRoleScope_entityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSelfRoleScope", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroSelfRoleScope_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfRoleScope) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSelfRoleScope_deploymentId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeploymentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DeploymentID)
 }
 func (ec *executionContext) fieldContext_AstroSelfRoleScope_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSelfRoleScope", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroSelfRoleScope_dagTag(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfRoleScope) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSelfRoleScope_dagTag(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DagTag, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DagTag)
 }
 func (ec *executionContext) fieldContext_AstroSelfRoleScope_dagTag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSelfRoleScope", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroSelfUser_userId(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSelfUser_userId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.UserID)
 }
 func (ec *executionContext) fieldContext_AstroSelfUser_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSelfUser", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroSelfUser_username(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSelfUser_username(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Username, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Username)
 }
 func (ec *executionContext) fieldContext_AstroSelfUser_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSelfUser", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroSelfUser_fullName(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSelfUser_fullName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FullName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.FullName)
 }
 func (ec *executionContext) fieldContext_AstroSelfUser_fullName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSelfUser", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroSelfUser_avatarUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSelfUser_avatarUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AvatarURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.AvatarURL)
 }
 func (ec *executionContext) fieldContext_AstroSelfUser_avatarUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSelfUser", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroSelfUser_status(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSelfUser_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroUserStatus) graphql.Marshaler {
-			return ec.marshalOAstroUserStatus2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroUserStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroUserStatus2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroUserStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_AstroSelfUser_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSelfUser", field, false, false, "AstroUserStatus")
 }
 
 func (ec *executionContext) _AstroSelfUser_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSelfUser_organizationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.OrganizationID)
 }
 func (ec *executionContext) fieldContext_AstroSelfUser_organizationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSelfUser", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroSelfUser_isIdpManaged(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSelfUser_isIdpManaged(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsIdpManaged, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.IsIdpManaged)
 }
 func (ec *executionContext) fieldContext_AstroSelfUser_isIdpManaged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSelfUser", field, false, false, "Boolean")
@@ -38352,207 +32320,63 @@ func (ec *executionContext) fieldContext_AstroSelfUser_featureFlags(_ context.Co
 }
 
 func (ec *executionContext) _AstroSelfUser_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSelfUser_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_AstroSelfUser_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSelfUser", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroSelfUser_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroSelfUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSelfUser_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_AstroSelfUser_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSelfUser", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroSubject_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroSubject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSubject_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AstroSubject_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSubject", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroSubject_subjectType(ctx context.Context, field graphql.CollectedField, obj *model.AstroSubject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSubject_subjectType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubjectType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SubjectType)
 }
 func (ec *executionContext) fieldContext_AstroSubject_subjectType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSubject", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroSubject_username(ctx context.Context, field graphql.CollectedField, obj *model.AstroSubject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSubject_username(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Username, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Username)
 }
 func (ec *executionContext) fieldContext_AstroSubject_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSubject", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroSubject_fullName(ctx context.Context, field graphql.CollectedField, obj *model.AstroSubject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSubject_fullName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FullName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.FullName)
 }
 func (ec *executionContext) fieldContext_AstroSubject_fullName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSubject", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroSubject_avatarUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroSubject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSubject_avatarUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AvatarURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.AvatarURL)
 }
 func (ec *executionContext) fieldContext_AstroSubject_avatarUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSubject", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroSubject_apiTokenName(ctx context.Context, field graphql.CollectedField, obj *model.AstroSubject) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSubject_apiTokenName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.APITokenName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.APITokenName)
 }
 func (ec *executionContext) fieldContext_AstroSubject_apiTokenName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSubject", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroSubjectRoles_organizationRole(ctx context.Context, field graphql.CollectedField, obj *model.AstroSubjectRoles) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroSubjectRoles_organizationRole(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationRole, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.OrganizationRole)
 }
 func (ec *executionContext) fieldContext_AstroSubjectRoles_organizationRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroSubjectRoles", field, false, false, "String")
@@ -38655,184 +32479,56 @@ func (ec *executionContext) fieldContext_AstroSubjectRoles_dagRoles(_ context.Co
 }
 
 func (ec *executionContext) _AstroTeam_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeam_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AstroTeam_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeam", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AstroTeam_teamId(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeam_teamId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TeamID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TeamID)
 }
 func (ec *executionContext) fieldContext_AstroTeam_teamId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeam", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroTeam_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeam_organizationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.OrganizationID)
 }
 func (ec *executionContext) fieldContext_AstroTeam_organizationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeam", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroTeam_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeam_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroTeam_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeam", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroTeam_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeam_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_AstroTeam_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeam", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroTeam_isIdpManaged(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeam_isIdpManaged(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsIdpManaged, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsIdpManaged)
 }
 func (ec *executionContext) fieldContext_AstroTeam_isIdpManaged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeam", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroTeam_organizationRole(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeam_organizationRole(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationRole, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroOrganizationRole) graphql.Marshaler {
-			return ec.marshalOAstroOrganizationRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroOrganizationRole(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroOrganizationRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroOrganizationRole(ctx, field.Selections, obj.OrganizationRole)
 }
 func (ec *executionContext) fieldContext_AstroTeam_organizationRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeam", field, false, false, "AstroOrganizationRole")
 }
 
 func (ec *executionContext) _AstroTeam_rolesCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeam_rolesCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RolesCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.RolesCount)
 }
 func (ec *executionContext) fieldContext_AstroTeam_rolesCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeam", field, false, false, "Int")
@@ -38935,46 +32631,14 @@ func (ec *executionContext) fieldContext_AstroTeam_dagRoles(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroTeam_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeam_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_AstroTeam_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeam", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroTeam_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeam_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_AstroTeam_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeam", field, false, false, "Time")
@@ -39089,23 +32753,7 @@ func (ec *executionContext) fieldContext_AstroTeam_members(ctx context.Context, 
 }
 
 func (ec *executionContext) _AstroTeamConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeamConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_AstroTeamConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeamConnection", field, false, false, "Int")
@@ -39208,23 +32856,7 @@ func (ec *executionContext) fieldContext_AstroTeamConnection_nodes(_ context.Con
 }
 
 func (ec *executionContext) _AstroTeamEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeamEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AstroTeamEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeamEdge", field, false, false, "String")
@@ -39263,138 +32895,42 @@ func (ec *executionContext) fieldContext_AstroTeamEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroTeamMember_userId(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamMember) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeamMember_userId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.UserID)
 }
 func (ec *executionContext) fieldContext_AstroTeamMember_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeamMember", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroTeamMember_username(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamMember) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeamMember_username(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Username, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Username)
 }
 func (ec *executionContext) fieldContext_AstroTeamMember_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeamMember", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroTeamMember_fullName(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamMember) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeamMember_fullName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FullName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.FullName)
 }
 func (ec *executionContext) fieldContext_AstroTeamMember_fullName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeamMember", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroTeamMember_avatarUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamMember) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeamMember_avatarUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AvatarURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.AvatarURL)
 }
 func (ec *executionContext) fieldContext_AstroTeamMember_avatarUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeamMember", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroTeamMember_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamMember) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeamMember_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_AstroTeamMember_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeamMember", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroTeamMemberConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamMemberConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeamMemberConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_AstroTeamMemberConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeamMemberConnection", field, false, false, "Int")
@@ -39497,23 +33033,7 @@ func (ec *executionContext) fieldContext_AstroTeamMemberConnection_nodes(_ conte
 }
 
 func (ec *executionContext) _AstroTeamMemberEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroTeamMemberEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroTeamMemberEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AstroTeamMemberEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroTeamMemberEdge", field, false, false, "String")
@@ -39552,184 +33072,56 @@ func (ec *executionContext) fieldContext_AstroTeamMemberEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _AstroUser_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUser_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AstroUser_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUser", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AstroUser_userId(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUser_userId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.UserID)
 }
 func (ec *executionContext) fieldContext_AstroUser_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUser", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroUser_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUser_organizationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.OrganizationID)
 }
 func (ec *executionContext) fieldContext_AstroUser_organizationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUser", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroUser_username(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUser_username(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Username, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Username)
 }
 func (ec *executionContext) fieldContext_AstroUser_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUser", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroUser_fullName(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUser_fullName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FullName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.FullName)
 }
 func (ec *executionContext) fieldContext_AstroUser_fullName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUser", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroUser_avatarUrl(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUser_avatarUrl(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AvatarURL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.AvatarURL)
 }
 func (ec *executionContext) fieldContext_AstroUser_avatarUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUser", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroUser_status(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUser_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroUserStatus) graphql.Marshaler {
-			return ec.marshalOAstroUserStatus2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroUserStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroUserStatus2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroUserStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_AstroUser_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUser", field, false, false, "AstroUserStatus")
 }
 
 func (ec *executionContext) _AstroUser_organizationRole(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUser_organizationRole(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationRole, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroOrganizationRole) graphql.Marshaler {
-			return ec.marshalOAstroOrganizationRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroOrganizationRole(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroOrganizationRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroOrganizationRole(ctx, field.Selections, obj.OrganizationRole)
 }
 func (ec *executionContext) fieldContext_AstroUser_organizationRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUser", field, false, false, "AstroOrganizationRole")
@@ -39832,46 +33224,14 @@ func (ec *executionContext) fieldContext_AstroUser_dagRoles(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroUser_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUser_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_AstroUser_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUser", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroUser_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUser_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_AstroUser_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUser", field, false, false, "Time")
@@ -39922,23 +33282,7 @@ func (ec *executionContext) fieldContext_AstroUser_teams(ctx context.Context, fi
 }
 
 func (ec *executionContext) _AstroUserConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUserConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_AstroUserConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUserConnection", field, false, false, "Int")
@@ -40041,23 +33385,7 @@ func (ec *executionContext) fieldContext_AstroUserConnection_nodes(_ context.Con
 }
 
 func (ec *executionContext) _AstroUserEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUserEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AstroUserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUserEdge", field, false, false, "String")
@@ -40096,161 +33424,49 @@ func (ec *executionContext) fieldContext_AstroUserEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroUserTeam_teamId(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUserTeam_teamId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TeamID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TeamID)
 }
 func (ec *executionContext) fieldContext_AstroUserTeam_teamId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUserTeam", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroUserTeam_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUserTeam_organizationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.OrganizationID)
 }
 func (ec *executionContext) fieldContext_AstroUserTeam_organizationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUserTeam", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroUserTeam_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUserTeam_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroUserTeam_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUserTeam", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroUserTeam_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUserTeam_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_AstroUserTeam_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUserTeam", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroUserTeam_isIdpManaged(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUserTeam_isIdpManaged(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsIdpManaged, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsIdpManaged)
 }
 func (ec *executionContext) fieldContext_AstroUserTeam_isIdpManaged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUserTeam", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroUserTeam_organizationRole(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUserTeam_organizationRole(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationRole, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroOrganizationRole) graphql.Marshaler {
-			return ec.marshalOAstroOrganizationRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroOrganizationRole(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroOrganizationRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroOrganizationRole(ctx, field.Selections, obj.OrganizationRole)
 }
 func (ec *executionContext) fieldContext_AstroUserTeam_organizationRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUserTeam", field, false, false, "AstroOrganizationRole")
 }
 
 func (ec *executionContext) _AstroUserTeam_rolesCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUserTeam_rolesCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RolesCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.RolesCount)
 }
 func (ec *executionContext) fieldContext_AstroUserTeam_rolesCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUserTeam", field, false, false, "Int")
@@ -40385,23 +33601,7 @@ func (ec *executionContext) fieldContext_AstroUserTeam_team(_ context.Context, f
 }
 
 func (ec *executionContext) _AstroUserTeamConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeamConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUserTeamConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_AstroUserTeamConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUserTeamConnection", field, false, false, "Int")
@@ -40504,23 +33704,7 @@ func (ec *executionContext) fieldContext_AstroUserTeamConnection_nodes(_ context
 }
 
 func (ec *executionContext) _AstroUserTeamEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroUserTeamEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroUserTeamEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AstroUserTeamEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroUserTeamEdge", field, false, false, "String")
@@ -40559,46 +33743,14 @@ func (ec *executionContext) fieldContext_AstroUserTeamEdge_node(_ context.Contex
 }
 
 func (ec *executionContext) _AstroValueOverrides_value(ctx context.Context, field graphql.CollectedField, obj *model.AstroValueOverrides) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroValueOverrides_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_AstroValueOverrides_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroValueOverrides", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroWorkerMachine_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerMachine) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkerMachine_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroMachine) graphql.Marshaler {
-			return ec.marshalOAstroMachine2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroMachine(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroMachine2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroMachine(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroWorkerMachine_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkerMachine", field, false, false, "AstroMachine")
@@ -40669,575 +33821,175 @@ func (ec *executionContext) fieldContext_AstroWorkerMachine_concurrency(_ contex
 }
 
 func (ec *executionContext) _AstroWorkerQueue_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkerQueue_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AstroWorkerQueue_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkerQueue", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroWorkerQueue_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkerQueue_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroWorkerQueue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkerQueue", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroWorkerQueue_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkerQueue_isDefault(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDefault, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsDefault)
 }
 func (ec *executionContext) fieldContext_AstroWorkerQueue_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkerQueue", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroWorkerQueue_astroMachine(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkerQueue_astroMachine(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AstroMachine, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.AstroMachine)
 }
 func (ec *executionContext) fieldContext_AstroWorkerQueue_astroMachine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkerQueue", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroWorkerQueue_maxWorkerCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkerQueue_maxWorkerCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MaxWorkerCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.MaxWorkerCount)
 }
 func (ec *executionContext) fieldContext_AstroWorkerQueue_maxWorkerCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkerQueue", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AstroWorkerQueue_minWorkerCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkerQueue_minWorkerCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MinWorkerCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.MinWorkerCount)
 }
 func (ec *executionContext) fieldContext_AstroWorkerQueue_minWorkerCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkerQueue", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AstroWorkerQueue_workerConcurrency(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkerQueue_workerConcurrency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkerConcurrency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.WorkerConcurrency)
 }
 func (ec *executionContext) fieldContext_AstroWorkerQueue_workerConcurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkerQueue", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AstroWorkerQueue_podCpu(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkerQueue_podCpu(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PodCPU, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.PodCPU)
 }
 func (ec *executionContext) fieldContext_AstroWorkerQueue_podCpu(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkerQueue", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroWorkerQueue_podMemory(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkerQueue_podMemory(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PodMemory, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.PodMemory)
 }
 func (ec *executionContext) fieldContext_AstroWorkerQueue_podMemory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkerQueue", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroWorkerQueue_nodePoolId(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkerQueue) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkerQueue_nodePoolId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NodePoolID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.NodePoolID)
 }
 func (ec *executionContext) fieldContext_AstroWorkerQueue_nodePoolId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkerQueue", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroWorkloadIdentityOption_label(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkloadIdentityOption) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkloadIdentityOption_label(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Label, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Label)
 }
 func (ec *executionContext) fieldContext_AstroWorkloadIdentityOption_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkloadIdentityOption", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroWorkloadIdentityOption_role(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkloadIdentityOption) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkloadIdentityOption_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_AstroWorkloadIdentityOption_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkloadIdentityOption", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroWorkspace_id(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkspace_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_AstroWorkspace_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkspace", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AstroWorkspace_workspaceId(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkspace_workspaceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkspaceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.WorkspaceID)
 }
 func (ec *executionContext) fieldContext_AstroWorkspace_workspaceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkspace", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroWorkspace_organizationId(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkspace_organizationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.OrganizationID)
 }
 func (ec *executionContext) fieldContext_AstroWorkspace_organizationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkspace", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroWorkspace_name(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkspace_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_AstroWorkspace_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkspace", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroWorkspace_description(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkspace_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_AstroWorkspace_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkspace", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroWorkspace_platform(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkspace_platform(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Platform, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Platform) graphql.Marshaler {
-			return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, field.Selections, obj.Platform)
 }
 func (ec *executionContext) fieldContext_AstroWorkspace_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkspace", field, false, false, "Platform")
 }
 
 func (ec *executionContext) _AstroWorkspace_organizationName(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkspace_organizationName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrganizationName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.OrganizationName)
 }
 func (ec *executionContext) fieldContext_AstroWorkspace_organizationName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkspace", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroWorkspace_cicdEnforcedDefault(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkspace_cicdEnforcedDefault(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CicdEnforcedDefault, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.CicdEnforcedDefault)
 }
 func (ec *executionContext) fieldContext_AstroWorkspace_cicdEnforcedDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkspace", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AstroWorkspace_defaultClusterId(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkspace_defaultClusterId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultClusterID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultClusterID)
 }
 func (ec *executionContext) fieldContext_AstroWorkspace_defaultClusterId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkspace", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroWorkspace_defaultCloudProvider(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkspace_defaultCloudProvider(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultCloudProvider, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroCloudProvider) graphql.Marshaler {
-			return ec.marshalOAstroCloudProvider2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroCloudProvider(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroCloudProvider2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroCloudProvider(ctx, field.Selections, obj.DefaultCloudProvider)
 }
 func (ec *executionContext) fieldContext_AstroWorkspace_defaultCloudProvider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkspace", field, false, false, "AstroCloudProvider")
 }
 
 func (ec *executionContext) _AstroWorkspace_defaultRegion(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkspace_defaultRegion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultRegion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultRegion)
 }
 func (ec *executionContext) fieldContext_AstroWorkspace_defaultRegion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkspace", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroWorkspace_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkspace_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_AstroWorkspace_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkspace", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AstroWorkspace_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkspace_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_AstroWorkspace_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkspace", field, false, false, "Time")
@@ -41583,23 +34335,7 @@ func (ec *executionContext) fieldContext_AstroWorkspace_backend(_ context.Contex
 }
 
 func (ec *executionContext) _AstroWorkspaceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspaceConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkspaceConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_AstroWorkspaceConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkspaceConnection", field, false, false, "Int")
@@ -41702,23 +34438,7 @@ func (ec *executionContext) fieldContext_AstroWorkspaceConnection_nodes(_ contex
 }
 
 func (ec *executionContext) _AstroWorkspaceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspaceEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkspaceEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_AstroWorkspaceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkspaceEdge", field, false, false, "String")
@@ -41757,46 +34477,14 @@ func (ec *executionContext) fieldContext_AstroWorkspaceEdge_node(_ context.Conte
 }
 
 func (ec *executionContext) _AstroWorkspaceRoleBinding_workspaceId(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspaceRoleBinding) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkspaceRoleBinding_workspaceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkspaceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.WorkspaceID)
 }
 func (ec *executionContext) fieldContext_AstroWorkspaceRoleBinding_workspaceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkspaceRoleBinding", field, false, false, "String")
 }
 
 func (ec *executionContext) _AstroWorkspaceRoleBinding_role(ctx context.Context, field graphql.CollectedField, obj *model.AstroWorkspaceRoleBinding) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AstroWorkspaceRoleBinding_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AstroWorkspaceRole) graphql.Marshaler {
-			return ec.marshalOAstroWorkspaceRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroWorkspaceRole(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOAstroWorkspaceRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐAstroWorkspaceRole(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_AstroWorkspaceRoleBinding_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AstroWorkspaceRoleBinding", field, false, false, "AstroWorkspaceRole")
@@ -41835,23 +34523,7 @@ func (ec *executionContext) fieldContext_BulkCreateAstroAllowedIpAddressRangesPa
 }
 
 func (ec *executionContext) _BulkCreateAstroAllowedIpAddressRangesPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.BulkCreateAstroAllowedIPAddressRangesPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BulkCreateAstroAllowedIpAddressRangesPayload_clientMutationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientMutationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClientMutationID)
 }
 func (ec *executionContext) fieldContext_BulkCreateAstroAllowedIpAddressRangesPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BulkCreateAstroAllowedIpAddressRangesPayload", field, false, false, "String")
@@ -41945,23 +34617,7 @@ func (ec *executionContext) fieldContext_CreateAstroAgentTokenPayload_agentToken
 }
 
 func (ec *executionContext) _CreateAstroAgentTokenPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroAgentTokenPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateAstroAgentTokenPayload_clientMutationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientMutationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClientMutationID)
 }
 func (ec *executionContext) fieldContext_CreateAstroAgentTokenPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateAstroAgentTokenPayload", field, false, false, "String")
@@ -42000,23 +34656,7 @@ func (ec *executionContext) fieldContext_CreateAstroAllowedIpAddressRangePayload
 }
 
 func (ec *executionContext) _CreateAstroAllowedIpAddressRangePayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroAllowedIPAddressRangePayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateAstroAllowedIpAddressRangePayload_clientMutationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientMutationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClientMutationID)
 }
 func (ec *executionContext) fieldContext_CreateAstroAllowedIpAddressRangePayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateAstroAllowedIpAddressRangePayload", field, false, false, "String")
@@ -42055,23 +34695,7 @@ func (ec *executionContext) fieldContext_CreateAstroApiTokenPayload_apiToken(_ c
 }
 
 func (ec *executionContext) _CreateAstroApiTokenPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroAPITokenPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateAstroApiTokenPayload_clientMutationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientMutationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClientMutationID)
 }
 func (ec *executionContext) fieldContext_CreateAstroApiTokenPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateAstroApiTokenPayload", field, false, false, "String")
@@ -42110,23 +34734,7 @@ func (ec *executionContext) fieldContext_CreateAstroClusterPayload_cluster(_ con
 }
 
 func (ec *executionContext) _CreateAstroClusterPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroClusterPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateAstroClusterPayload_clientMutationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientMutationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClientMutationID)
 }
 func (ec *executionContext) fieldContext_CreateAstroClusterPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateAstroClusterPayload", field, false, false, "String")
@@ -42165,23 +34773,7 @@ func (ec *executionContext) fieldContext_CreateAstroCustomRolePayload_role(_ con
 }
 
 func (ec *executionContext) _CreateAstroCustomRolePayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroCustomRolePayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateAstroCustomRolePayload_clientMutationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientMutationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClientMutationID)
 }
 func (ec *executionContext) fieldContext_CreateAstroCustomRolePayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateAstroCustomRolePayload", field, false, false, "String")
@@ -42220,23 +34812,7 @@ func (ec *executionContext) fieldContext_CreateAstroDeployPayload_deploy(_ conte
 }
 
 func (ec *executionContext) _CreateAstroDeployPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroDeployPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateAstroDeployPayload_clientMutationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientMutationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClientMutationID)
 }
 func (ec *executionContext) fieldContext_CreateAstroDeployPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateAstroDeployPayload", field, false, false, "String")
@@ -42275,23 +34851,7 @@ func (ec *executionContext) fieldContext_CreateAstroDeploymentPayload_deployment
 }
 
 func (ec *executionContext) _CreateAstroDeploymentPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroDeploymentPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateAstroDeploymentPayload_clientMutationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientMutationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClientMutationID)
 }
 func (ec *executionContext) fieldContext_CreateAstroDeploymentPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateAstroDeploymentPayload", field, false, false, "String")
@@ -42330,23 +34890,7 @@ func (ec *executionContext) fieldContext_CreateAstroEnvironmentObjectPayload_env
 }
 
 func (ec *executionContext) _CreateAstroEnvironmentObjectPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroEnvironmentObjectPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateAstroEnvironmentObjectPayload_clientMutationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientMutationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClientMutationID)
 }
 func (ec *executionContext) fieldContext_CreateAstroEnvironmentObjectPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateAstroEnvironmentObjectPayload", field, false, false, "String")
@@ -42385,23 +34929,7 @@ func (ec *executionContext) fieldContext_CreateAstroTeamPayload_team(_ context.C
 }
 
 func (ec *executionContext) _CreateAstroTeamPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroTeamPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateAstroTeamPayload_clientMutationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientMutationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClientMutationID)
 }
 func (ec *executionContext) fieldContext_CreateAstroTeamPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateAstroTeamPayload", field, false, false, "String")
@@ -42440,23 +34968,7 @@ func (ec *executionContext) fieldContext_CreateAstroUserInvitePayload_invite(_ c
 }
 
 func (ec *executionContext) _CreateAstroUserInvitePayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroUserInvitePayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateAstroUserInvitePayload_clientMutationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientMutationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClientMutationID)
 }
 func (ec *executionContext) fieldContext_CreateAstroUserInvitePayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateAstroUserInvitePayload", field, false, false, "String")
@@ -42495,23 +35007,7 @@ func (ec *executionContext) fieldContext_CreateAstroWorkspacePayload_workspace(_
 }
 
 func (ec *executionContext) _CreateAstroWorkspacePayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateAstroWorkspacePayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateAstroWorkspacePayload_clientMutationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientMutationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClientMutationID)
 }
 func (ec *executionContext) fieldContext_CreateAstroWorkspacePayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateAstroWorkspacePayload", field, false, false, "String")
@@ -42550,23 +35046,7 @@ func (ec *executionContext) fieldContext_CreateSoftwareDeploymentPayload_deploym
 }
 
 func (ec *executionContext) _CreateSoftwareDeploymentPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareDeploymentPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateSoftwareDeploymentPayload_clientMutationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientMutationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClientMutationID)
 }
 func (ec *executionContext) fieldContext_CreateSoftwareDeploymentPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateSoftwareDeploymentPayload", field, false, false, "String")
@@ -42605,46 +35085,14 @@ func (ec *executionContext) fieldContext_CreateSoftwareDeploymentServiceAccountP
 }
 
 func (ec *executionContext) _CreateSoftwareDeploymentServiceAccountPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareDeploymentServiceAccountPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateSoftwareDeploymentServiceAccountPayload_apiKey(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.APIKey, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.APIKey)
 }
 func (ec *executionContext) fieldContext_CreateSoftwareDeploymentServiceAccountPayload_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateSoftwareDeploymentServiceAccountPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreateSoftwareDeploymentServiceAccountPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareDeploymentServiceAccountPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateSoftwareDeploymentServiceAccountPayload_clientMutationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientMutationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClientMutationID)
 }
 func (ec *executionContext) fieldContext_CreateSoftwareDeploymentServiceAccountPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateSoftwareDeploymentServiceAccountPayload", field, false, false, "String")
@@ -42683,46 +35131,14 @@ func (ec *executionContext) fieldContext_CreateSoftwareTokenPayload_user(_ conte
 }
 
 func (ec *executionContext) _CreateSoftwareTokenPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareTokenPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateSoftwareTokenPayload_token(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Token, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Token)
 }
 func (ec *executionContext) fieldContext_CreateSoftwareTokenPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateSoftwareTokenPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreateSoftwareTokenPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareTokenPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateSoftwareTokenPayload_clientMutationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientMutationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClientMutationID)
 }
 func (ec *executionContext) fieldContext_CreateSoftwareTokenPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateSoftwareTokenPayload", field, false, false, "String")
@@ -42761,46 +35177,14 @@ func (ec *executionContext) fieldContext_CreateSoftwareUserPayload_user(_ contex
 }
 
 func (ec *executionContext) _CreateSoftwareUserPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareUserPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateSoftwareUserPayload_token(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Token, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Token)
 }
 func (ec *executionContext) fieldContext_CreateSoftwareUserPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateSoftwareUserPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreateSoftwareUserPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareUserPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateSoftwareUserPayload_clientMutationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientMutationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClientMutationID)
 }
 func (ec *executionContext) fieldContext_CreateSoftwareUserPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateSoftwareUserPayload", field, false, false, "String")
@@ -42839,23 +35223,7 @@ func (ec *executionContext) fieldContext_CreateSoftwareWorkspacePayload_workspac
 }
 
 func (ec *executionContext) _CreateSoftwareWorkspacePayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareWorkspacePayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateSoftwareWorkspacePayload_clientMutationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientMutationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClientMutationID)
 }
 func (ec *executionContext) fieldContext_CreateSoftwareWorkspacePayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateSoftwareWorkspacePayload", field, false, false, "String")
@@ -42894,276 +35262,84 @@ func (ec *executionContext) fieldContext_CreateSoftwareWorkspaceServiceAccountPa
 }
 
 func (ec *executionContext) _CreateSoftwareWorkspaceServiceAccountPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareWorkspaceServiceAccountPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateSoftwareWorkspaceServiceAccountPayload_apiKey(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.APIKey, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.APIKey)
 }
 func (ec *executionContext) fieldContext_CreateSoftwareWorkspaceServiceAccountPayload_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateSoftwareWorkspaceServiceAccountPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreateSoftwareWorkspaceServiceAccountPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.CreateSoftwareWorkspaceServiceAccountPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateSoftwareWorkspaceServiceAccountPayload_clientMutationId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClientMutationID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ClientMutationID)
 }
 func (ec *executionContext) fieldContext_CreateSoftwareWorkspaceServiceAccountPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateSoftwareWorkspaceServiceAccountPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeleteAstroAgentTokenPayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroAgentTokenPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroAgentTokenPayload_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroAgentTokenPayload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroAgentTokenPayload", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DeleteAstroAgentTokenPayload_agentTokenId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroAgentTokenPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroAgentTokenPayload_agentTokenId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AgentTokenID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.AgentTokenID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroAgentTokenPayload_agentTokenId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroAgentTokenPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeleteAstroAllowedIpAddressRangePayload_allowedIpAddressRangeId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroAllowedIPAddressRangePayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroAllowedIpAddressRangePayload_allowedIpAddressRangeId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AllowedIPAddressRangeID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.AllowedIPAddressRangeID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroAllowedIpAddressRangePayload_allowedIpAddressRangeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroAllowedIpAddressRangePayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeleteAstroApiTokenPayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroAPITokenPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroApiTokenPayload_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroApiTokenPayload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroApiTokenPayload", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DeleteAstroApiTokenPayload_apiTokenId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroAPITokenPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroApiTokenPayload_apiTokenId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.APITokenID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.APITokenID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroApiTokenPayload_apiTokenId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroApiTokenPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeleteAstroClusterPayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroClusterPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroClusterPayload_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroClusterPayload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroClusterPayload", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DeleteAstroClusterPayload_clusterId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroClusterPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroClusterPayload_clusterId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ClusterID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ClusterID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroClusterPayload_clusterId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroClusterPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeleteAstroCustomRolePayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroCustomRolePayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroCustomRolePayload_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroCustomRolePayload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroCustomRolePayload", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DeleteAstroCustomRolePayload_roleId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroCustomRolePayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroCustomRolePayload_roleId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RoleID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.RoleID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroCustomRolePayload_roleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroCustomRolePayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeleteAstroDeploymentHibernationOverridePayload_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroDeploymentHibernationOverridePayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroDeploymentHibernationOverridePayload_deploymentId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeploymentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.DeploymentID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroDeploymentHibernationOverridePayload_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroDeploymentHibernationOverridePayload", field, false, false, "String")
@@ -43202,207 +35378,63 @@ func (ec *executionContext) fieldContext_DeleteAstroDeploymentHibernationOverrid
 }
 
 func (ec *executionContext) _DeleteAstroDeploymentPayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroDeploymentPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroDeploymentPayload_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroDeploymentPayload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroDeploymentPayload", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DeleteAstroDeploymentPayload_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroDeploymentPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroDeploymentPayload_deploymentId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeploymentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.DeploymentID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroDeploymentPayload_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroDeploymentPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeleteAstroEnvironmentObjectPayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroEnvironmentObjectPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroEnvironmentObjectPayload_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroEnvironmentObjectPayload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroEnvironmentObjectPayload", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DeleteAstroEnvironmentObjectPayload_environmentObjectId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroEnvironmentObjectPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroEnvironmentObjectPayload_environmentObjectId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EnvironmentObjectID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.EnvironmentObjectID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroEnvironmentObjectPayload_environmentObjectId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroEnvironmentObjectPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeleteAstroTeamPayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroTeamPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroTeamPayload_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroTeamPayload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroTeamPayload", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DeleteAstroTeamPayload_teamId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroTeamPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroTeamPayload_teamId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TeamID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TeamID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroTeamPayload_teamId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroTeamPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeleteAstroUserInvitePayload_inviteId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroUserInvitePayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroUserInvitePayload_inviteId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.InviteID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.InviteID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroUserInvitePayload_inviteId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroUserInvitePayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeleteAstroWorkspacePayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroWorkspacePayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroWorkspacePayload_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroWorkspacePayload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroWorkspacePayload", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DeleteAstroWorkspacePayload_workspaceId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAstroWorkspacePayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteAstroWorkspacePayload_workspaceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkspaceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.WorkspaceID)
 }
 func (ec *executionContext) fieldContext_DeleteAstroWorkspacePayload_workspaceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAstroWorkspacePayload", field, false, false, "String")
@@ -43537,23 +35569,7 @@ func (ec *executionContext) fieldContext_DeleteSoftwareWorkspaceServiceAccountPa
 }
 
 func (ec *executionContext) _DeploymentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeploymentConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_DeploymentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentConnection", field, false, false, "Int")
@@ -43656,23 +35672,7 @@ func (ec *executionContext) fieldContext_DeploymentConnection_nodes(_ context.Co
 }
 
 func (ec *executionContext) _DeploymentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeploymentEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_DeploymentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentEdge", field, false, false, "String")
@@ -43711,69 +35711,21 @@ func (ec *executionContext) fieldContext_DeploymentEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _DeploymentLogLine_id(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLogLine) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeploymentLogLine_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_DeploymentLogLine_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentLogLine", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DeploymentLogLine_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLogLine) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeploymentLogLine_deploymentId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeploymentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.DeploymentID)
 }
 func (ec *executionContext) fieldContext_DeploymentLogLine_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentLogLine", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DeploymentLogLine_platform(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLogLine) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeploymentLogLine_platform(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Platform, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Platform) graphql.Marshaler {
-			return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, field.Selections, obj.Platform)
 }
 func (ec *executionContext) fieldContext_DeploymentLogLine_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentLogLine", field, false, false, "Platform")
@@ -43803,92 +35755,28 @@ func (ec *executionContext) fieldContext_DeploymentLogLine_timestamp(_ context.C
 }
 
 func (ec *executionContext) _DeploymentLogLine_source(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLogLine) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeploymentLogLine_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.LogSource) graphql.Marshaler {
-			return ec.marshalOLogSource2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐLogSource(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOLogSource2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐLogSource(ctx, field.Selections, obj.Source)
 }
 func (ec *executionContext) fieldContext_DeploymentLogLine_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentLogLine", field, false, false, "LogSource")
 }
 
 func (ec *executionContext) _DeploymentLogLine_message(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentLogLine) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeploymentLogLine_message(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Message, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Message)
 }
 func (ec *executionContext) fieldContext_DeploymentLogLine_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentLogLine", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeploymentReport_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReport) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeploymentReport_groupBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.GroupBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.DeploymentReportGroup) graphql.Marshaler {
-			return ec.marshalNDeploymentReportGroup2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentReportGroup(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDeploymentReportGroup2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentReportGroup(ctx, field.Selections, obj.GroupBy)
 }
 func (ec *executionContext) fieldContext_DeploymentReport_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentReport", field, false, false, "DeploymentReportGroup")
 }
 
 func (ec *executionContext) _DeploymentReport_total(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReport) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeploymentReport_total(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Total, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Total)
 }
 func (ec *executionContext) fieldContext_DeploymentReport_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentReport", field, false, false, "Int")
@@ -43927,92 +35815,28 @@ func (ec *executionContext) fieldContext_DeploymentReport_rows(_ context.Context
 }
 
 func (ec *executionContext) _DeploymentReportRow_key(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReportRow) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeploymentReportRow_key(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Key, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Key)
 }
 func (ec *executionContext) fieldContext_DeploymentReportRow_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentReportRow", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeploymentReportRow_count(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReportRow) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeploymentReportRow_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
 }
 func (ec *executionContext) fieldContext_DeploymentReportRow_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentReportRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DeploymentReportRow_astro(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReportRow) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeploymentReportRow_astro(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Astro, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Astro)
 }
 func (ec *executionContext) fieldContext_DeploymentReportRow_astro(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentReportRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DeploymentReportRow_software(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentReportRow) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeploymentReportRow_software(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Software, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Software)
 }
 func (ec *executionContext) fieldContext_DeploymentReportRow_software(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentReportRow", field, false, false, "Int")
@@ -44051,115 +35875,35 @@ func (ec *executionContext) fieldContext_DeploymentReportRow_byStatus(_ context.
 }
 
 func (ec *executionContext) _DeploymentStatusCount_status(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusCount) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeploymentStatusCount_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.DeploymentStatus) graphql.Marshaler {
-			return ec.marshalNDeploymentStatus2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDeploymentStatus2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_DeploymentStatusCount_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentStatusCount", field, false, false, "DeploymentStatus")
 }
 
 func (ec *executionContext) _DeploymentStatusCount_count(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusCount) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeploymentStatusCount_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
 }
 func (ec *executionContext) fieldContext_DeploymentStatusCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentStatusCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DeploymentStatusEvent_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusEvent) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeploymentStatusEvent_deploymentId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeploymentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.DeploymentID)
 }
 func (ec *executionContext) fieldContext_DeploymentStatusEvent_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentStatusEvent", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DeploymentStatusEvent_status(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusEvent) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeploymentStatusEvent_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.DeploymentStatus) graphql.Marshaler {
-			return ec.marshalNDeploymentStatus2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDeploymentStatus2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_DeploymentStatusEvent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentStatusEvent", field, false, false, "DeploymentStatus")
 }
 
 func (ec *executionContext) _DeploymentStatusEvent_previous(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentStatusEvent) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeploymentStatusEvent_previous(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Previous, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.DeploymentStatus) graphql.Marshaler {
-			return ec.marshalODeploymentStatus2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalODeploymentStatus2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx, field.Selections, obj.Previous)
 }
 func (ec *executionContext) fieldContext_DeploymentStatusEvent_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentStatusEvent", field, false, false, "DeploymentStatus")
@@ -44285,115 +36029,35 @@ func (ec *executionContext) fieldContext_FinalizeAstroDeployPayload_deploy(_ con
 }
 
 func (ec *executionContext) _FleetBackend_name(ctx context.Context, field graphql.CollectedField, obj *model.FleetBackend) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FleetBackend_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_FleetBackend_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FleetBackend", field, false, false, "String")
 }
 
 func (ec *executionContext) _FleetBackend_platform(ctx context.Context, field graphql.CollectedField, obj *model.FleetBackend) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FleetBackend_platform(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Platform, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Platform) graphql.Marshaler {
-			return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, field.Selections, obj.Platform)
 }
 func (ec *executionContext) fieldContext_FleetBackend_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FleetBackend", field, false, false, "Platform")
 }
 
 func (ec *executionContext) _FleetBackend_reachable(ctx context.Context, field graphql.CollectedField, obj *model.FleetBackend) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FleetBackend_reachable(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reachable, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Reachable)
 }
 func (ec *executionContext) fieldContext_FleetBackend_reachable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FleetBackend", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _FleetBackend_tokenHeader(ctx context.Context, field graphql.CollectedField, obj *model.FleetBackend) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FleetBackend_tokenHeader(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TokenHeader, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TokenHeader)
 }
 func (ec *executionContext) fieldContext_FleetBackend_tokenHeader(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FleetBackend", field, false, false, "String")
 }
 
 func (ec *executionContext) _FleetBackend_version(ctx context.Context, field graphql.CollectedField, obj *model.FleetBackend) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FleetBackend_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_FleetBackend_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FleetBackend", field, false, false, "String")
@@ -47744,92 +39408,28 @@ func (ec *executionContext) fieldContext_Mutation_deleteAstroUserInvite(ctx cont
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasNextPage)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasPreviousPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasPreviousPage)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_startCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.StartCursor)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.EndCursor)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
@@ -48296,23 +39896,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _RemoveAstroTeamMemberPayload_memberId(ctx context.Context, field graphql.CollectedField, obj *model.RemoveAstroTeamMemberPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RemoveAstroTeamMemberPayload_memberId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MemberID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.MemberID)
 }
 func (ec *executionContext) fieldContext_RemoveAstroTeamMemberPayload_memberId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RemoveAstroTeamMemberPayload", field, false, false, "String")
@@ -48575,115 +40159,35 @@ func (ec *executionContext) fieldContext_RotateAstroApiTokenPayload_apiToken(_ c
 }
 
 func (ec *executionContext) _SoftwareAirflowImage_version(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAirflowImage) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareAirflowImage_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_SoftwareAirflowImage_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareAirflowImage", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareAirflowImage_channel(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAirflowImage) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareAirflowImage_channel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Channel, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Channel)
 }
 func (ec *executionContext) fieldContext_SoftwareAirflowImage_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareAirflowImage", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareAirflowImage_tag(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAirflowImage) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareAirflowImage_tag(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Tag, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Tag)
 }
 func (ec *executionContext) fieldContext_SoftwareAirflowImage_tag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareAirflowImage", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareAppConfig_version(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareAppConfig_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_SoftwareAppConfig_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareAppConfig", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareAppConfig_baseDomain(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareAppConfig_baseDomain(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BaseDomain, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.BaseDomain)
 }
 func (ec *executionContext) fieldContext_SoftwareAppConfig_baseDomain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareAppConfig", field, false, false, "String")
@@ -48713,23 +40217,7 @@ func (ec *executionContext) fieldContext_SoftwareAppConfig_byoUpdateRegistryHost
 }
 
 func (ec *executionContext) _SoftwareAppConfig_smtpConfigured(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAppConfig) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareAppConfig_smtpConfigured(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SMTPConfigured, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.SMTPConfigured)
 }
 func (ec *executionContext) fieldContext_SoftwareAppConfig_smtpConfigured(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareAppConfig", field, false, false, "Boolean")
@@ -48897,69 +40385,21 @@ func (ec *executionContext) fieldContext_SoftwareAppConfig_featureFlags(_ contex
 }
 
 func (ec *executionContext) _SoftwareAuthConfig_localEnabled(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthConfig) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareAuthConfig_localEnabled(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LocalEnabled, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.LocalEnabled)
 }
 func (ec *executionContext) fieldContext_SoftwareAuthConfig_localEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareAuthConfig", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SoftwareAuthConfig_publicSignup(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthConfig) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareAuthConfig_publicSignup(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PublicSignup, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.PublicSignup)
 }
 func (ec *executionContext) fieldContext_SoftwareAuthConfig_publicSignup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareAuthConfig", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SoftwareAuthConfig_initialSignup(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthConfig) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareAuthConfig_initialSignup(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.InitialSignup, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.InitialSignup)
 }
 func (ec *executionContext) fieldContext_SoftwareAuthConfig_initialSignup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareAuthConfig", field, false, false, "Boolean")
@@ -48998,345 +40438,105 @@ func (ec *executionContext) fieldContext_SoftwareAuthConfig_providers(_ context.
 }
 
 func (ec *executionContext) _SoftwareAuthProvider_name(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthProvider) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareAuthProvider_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_SoftwareAuthProvider_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareAuthProvider", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareAuthProvider_displayName(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthProvider) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareAuthProvider_displayName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DisplayName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DisplayName)
 }
 func (ec *executionContext) fieldContext_SoftwareAuthProvider_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareAuthProvider", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareAuthProvider_url(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareAuthProvider) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareAuthProvider_url(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.URL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.URL)
 }
 func (ec *executionContext) fieldContext_SoftwareAuthProvider_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareAuthProvider", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareDeployInfo_current(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployInfo) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployInfo_current(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Current, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Current)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployInfo_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareDeployInfo_nextCli(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployInfo) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployInfo_nextCli(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NextCli, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.NextCli)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployInfo_nextCli(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareDeployment_id(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployment_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "ID")
 }
 
 func (ec *executionContext) _SoftwareDeployment_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployment_deploymentId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeploymentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.DeploymentID)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareDeployment_installation(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployment_installation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Installation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Installation)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_installation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareDeployment_name(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployment_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareDeployment_description(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployment_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareDeployment_platform(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployment_platform(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Platform, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Platform) graphql.Marshaler {
-			return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, field.Selections, obj.Platform)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "Platform")
 }
 
 func (ec *executionContext) _SoftwareDeployment_status(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployment_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.DeploymentStatus) graphql.Marshaler {
-			return ec.marshalNDeploymentStatus2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDeploymentStatus2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "DeploymentStatus")
 }
 
 func (ec *executionContext) _SoftwareDeployment_houstonStatus(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployment_houstonStatus(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HoustonStatus, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.HoustonStatus)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_houstonStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareDeployment_releaseName(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployment_releaseName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReleaseName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ReleaseName)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_releaseName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareDeployment_namespace(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployment_namespace(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Namespace, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Namespace)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_namespace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "String")
@@ -49366,23 +40566,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_clusterId(_ context.
 }
 
 func (ec *executionContext) _SoftwareDeployment_version(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployment_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "String")
@@ -49412,23 +40596,7 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_runtimeVersion(_ con
 }
 
 func (ec *executionContext) _SoftwareDeployment_airflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployment_airflowVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AirflowVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.AirflowVersion)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_airflowVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "String")
@@ -49458,46 +40626,14 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_desiredRuntimeVersio
 }
 
 func (ec *executionContext) _SoftwareDeployment_desiredAirflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployment_desiredAirflowVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DesiredAirflowVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DesiredAirflowVersion)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_desiredAirflowVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareDeployment_workspaceId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployment_workspaceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkspaceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.WorkspaceID)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_workspaceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "String")
@@ -49600,46 +40736,14 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_deployInfo(_ context
 }
 
 func (ec *executionContext) _SoftwareDeployment_dagDeploymentType(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployment_dagDeploymentType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DagDeploymentType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DagDeploymentType)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_dagDeploymentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareDeployment_config(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployment_config(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Config, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
-			return ec.marshalOJSON2interface(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOJSON2interface(ctx, field.Selections, obj.Config)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_config(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "JSON")
@@ -49778,46 +40882,14 @@ func (ec *executionContext) fieldContext_SoftwareDeployment_serviceAccounts(ctx 
 }
 
 func (ec *executionContext) _SoftwareDeployment_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployment_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "Time")
 }
 
 func (ec *executionContext) _SoftwareDeployment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeployment) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeployment_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_SoftwareDeployment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeployment", field, false, false, "Time")
@@ -49946,138 +41018,42 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_airflowVersion
 }
 
 func (ec *executionContext) _SoftwareDeploymentConfig_defaultAirflowImageTag(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeploymentConfig_defaultAirflowImageTag(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultAirflowImageTag, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultAirflowImageTag)
 }
 func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_defaultAirflowImageTag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeploymentConfig", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareDeploymentConfig_defaultAirflowChartVersion(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeploymentConfig_defaultAirflowChartVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultAirflowChartVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultAirflowChartVersion)
 }
 func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_defaultAirflowChartVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeploymentConfig", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareDeploymentConfig_executors(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeploymentConfig_executors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Executors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
-			return ec.marshalOJSON2interface(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOJSON2interface(ctx, field.Selections, obj.Executors)
 }
 func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_executors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeploymentConfig", field, false, false, "JSON")
 }
 
 func (ec *executionContext) _SoftwareDeploymentConfig_singleNamespace(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeploymentConfig_singleNamespace(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SingleNamespace, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.SingleNamespace)
 }
 func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_singleNamespace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeploymentConfig", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SoftwareDeploymentConfig_loggingEnabled(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConfig) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeploymentConfig_loggingEnabled(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LoggingEnabled, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.LoggingEnabled)
 }
 func (ec *executionContext) fieldContext_SoftwareDeploymentConfig_loggingEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeploymentConfig", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SoftwareDeploymentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeploymentConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_SoftwareDeploymentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeploymentConnection", field, false, false, "Int")
@@ -50180,23 +41156,7 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentConnection_nodes(_ co
 }
 
 func (ec *executionContext) _SoftwareDeploymentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeploymentEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_SoftwareDeploymentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeploymentEdge", field, false, false, "String")
@@ -50235,253 +41195,77 @@ func (ec *executionContext) fieldContext_SoftwareDeploymentEdge_node(_ context.C
 }
 
 func (ec *executionContext) _SoftwareDeploymentUrl_type(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentURL) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeploymentUrl_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_SoftwareDeploymentUrl_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeploymentUrl", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareDeploymentUrl_url(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareDeploymentURL) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareDeploymentUrl_url(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.URL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.URL)
 }
 func (ec *executionContext) fieldContext_SoftwareDeploymentUrl_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareDeploymentUrl", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareEmail_address(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareEmail) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareEmail_address(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Address, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Address)
 }
 func (ec *executionContext) fieldContext_SoftwareEmail_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareEmail", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareEmail_verified(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareEmail) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareEmail_verified(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Verified, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.Verified)
 }
 func (ec *executionContext) fieldContext_SoftwareEmail_verified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareEmail", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SoftwareEmail_primary(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareEmail) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareEmail_primary(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Primary, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.Primary)
 }
 func (ec *executionContext) fieldContext_SoftwareEmail_primary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareEmail", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SoftwareInvite_inviteId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInvite) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareInvite_inviteId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.InviteID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.InviteID)
 }
 func (ec *executionContext) fieldContext_SoftwareInvite_inviteId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareInvite", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareInvite_email(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInvite) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareInvite_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_SoftwareInvite_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareInvite", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareInvite_role(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInvite) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareInvite_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareRole) graphql.Marshaler {
-			return ec.marshalOSoftwareRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOSoftwareRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_SoftwareInvite_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareInvite", field, false, false, "SoftwareRole")
 }
 
 func (ec *executionContext) _SoftwareInvite_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInvite) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareInvite_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_SoftwareInvite_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareInvite", field, false, false, "Time")
 }
 
 func (ec *executionContext) _SoftwareInvite_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInvite) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareInvite_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_SoftwareInvite_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareInvite", field, false, false, "Time")
 }
 
 func (ec *executionContext) _SoftwareInviteConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInviteConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareInviteConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_SoftwareInviteConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareInviteConnection", field, false, false, "Int")
@@ -50584,23 +41368,7 @@ func (ec *executionContext) fieldContext_SoftwareInviteConnection_nodes(_ contex
 }
 
 func (ec *executionContext) _SoftwareInviteEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareInviteEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareInviteEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_SoftwareInviteEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareInviteEdge", field, false, false, "String")
@@ -50639,23 +41407,7 @@ func (ec *executionContext) fieldContext_SoftwareInviteEdge_node(_ context.Conte
 }
 
 func (ec *executionContext) _SoftwareQuery_installation(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareQuery) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareQuery_installation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Installation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Installation)
 }
 func (ec *executionContext) fieldContext_SoftwareQuery_installation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareQuery", field, false, false, "String")
@@ -51221,23 +41973,7 @@ func (ec *executionContext) fieldContext_SoftwareQuery_availableNamespaces(ctx c
 }
 
 func (ec *executionContext) _SoftwareRoleBinding_role(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRoleBinding) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareRoleBinding_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareRole) graphql.Marshaler {
-			return ec.marshalOSoftwareRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOSoftwareRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_SoftwareRoleBinding_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareRoleBinding", field, false, false, "SoftwareRole")
@@ -51404,345 +42140,105 @@ func (ec *executionContext) fieldContext_SoftwareRoleBinding_deployment(_ contex
 }
 
 func (ec *executionContext) _SoftwareRuntimeRelease_version(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRuntimeRelease) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareRuntimeRelease_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_SoftwareRuntimeRelease_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareRuntimeRelease", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareRuntimeRelease_airflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRuntimeRelease) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareRuntimeRelease_airflowVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AirflowVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.AirflowVersion)
 }
 func (ec *executionContext) fieldContext_SoftwareRuntimeRelease_airflowVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareRuntimeRelease", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareRuntimeRelease_airflowDatabaseMigrations(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareRuntimeRelease) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareRuntimeRelease_airflowDatabaseMigrations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AirflowDatabaseMigrations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.AirflowDatabaseMigrations)
 }
 func (ec *executionContext) fieldContext_SoftwareRuntimeRelease_airflowDatabaseMigrations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareRuntimeRelease", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_serviceAccountId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareServiceAccount_serviceAccountId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ServiceAccountID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.ServiceAccountID)
 }
 func (ec *executionContext) fieldContext_SoftwareServiceAccount_serviceAccountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_label(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareServiceAccount_label(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Label, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Label)
 }
 func (ec *executionContext) fieldContext_SoftwareServiceAccount_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_category(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareServiceAccount_category(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Category, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Category)
 }
 func (ec *executionContext) fieldContext_SoftwareServiceAccount_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_entityType(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareServiceAccount_entityType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EntityType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.EntityType)
 }
 func (ec *executionContext) fieldContext_SoftwareServiceAccount_entityType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_workspaceId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareServiceAccount_workspaceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkspaceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.WorkspaceID)
 }
 func (ec *executionContext) fieldContext_SoftwareServiceAccount_workspaceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareServiceAccount_deploymentId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeploymentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DeploymentID)
 }
 func (ec *executionContext) fieldContext_SoftwareServiceAccount_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_role(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareServiceAccount_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareRole) graphql.Marshaler {
-			return ec.marshalOSoftwareRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOSoftwareRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_SoftwareServiceAccount_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "SoftwareRole")
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_active(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareServiceAccount_active(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Active, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.Active)
 }
 func (ec *executionContext) fieldContext_SoftwareServiceAccount_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareServiceAccount_lastUsedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastUsedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastUsedAt)
 }
 func (ec *executionContext) fieldContext_SoftwareServiceAccount_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "Time")
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareServiceAccount_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_SoftwareServiceAccount_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "Time")
 }
 
 func (ec *executionContext) _SoftwareServiceAccount_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccount) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareServiceAccount_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_SoftwareServiceAccount_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareServiceAccount", field, false, false, "Time")
 }
 
 func (ec *executionContext) _SoftwareServiceAccountConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccountConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareServiceAccountConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_SoftwareServiceAccountConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareServiceAccountConnection", field, false, false, "Int")
@@ -51845,23 +42341,7 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccountConnection_nodes(
 }
 
 func (ec *executionContext) _SoftwareServiceAccountEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareServiceAccountEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareServiceAccountEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_SoftwareServiceAccountEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareServiceAccountEdge", field, false, false, "String")
@@ -51900,138 +42380,42 @@ func (ec *executionContext) fieldContext_SoftwareServiceAccountEdge_node(_ conte
 }
 
 func (ec *executionContext) _SoftwareTeam_id(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareTeam_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_SoftwareTeam_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareTeam", field, false, false, "ID")
 }
 
 func (ec *executionContext) _SoftwareTeam_teamId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareTeam_teamId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TeamID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TeamID)
 }
 func (ec *executionContext) fieldContext_SoftwareTeam_teamId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareTeam", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareTeam_installation(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareTeam_installation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Installation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Installation)
 }
 func (ec *executionContext) fieldContext_SoftwareTeam_installation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareTeam", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareTeam_name(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareTeam_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_SoftwareTeam_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareTeam", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareTeam_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareTeam_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_SoftwareTeam_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareTeam", field, false, false, "Time")
 }
 
 func (ec *executionContext) _SoftwareTeam_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeam) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareTeam_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_SoftwareTeam_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareTeam", field, false, false, "Time")
@@ -52070,23 +42454,7 @@ func (ec *executionContext) fieldContext_SoftwareTeam_users(_ context.Context, f
 }
 
 func (ec *executionContext) _SoftwareTeamConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeamConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareTeamConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_SoftwareTeamConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareTeamConnection", field, false, false, "Int")
@@ -52189,23 +42557,7 @@ func (ec *executionContext) fieldContext_SoftwareTeamConnection_nodes(_ context.
 }
 
 func (ec *executionContext) _SoftwareTeamEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeamEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareTeamEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_SoftwareTeamEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareTeamEdge", field, false, false, "String")
@@ -52244,184 +42596,56 @@ func (ec *executionContext) fieldContext_SoftwareTeamEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _SoftwareTeamEdge_role(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTeamEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareTeamEdge_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareRole) graphql.Marshaler {
-			return ec.marshalOSoftwareRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOSoftwareRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_SoftwareTeamEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareTeamEdge", field, false, false, "SoftwareRole")
 }
 
 func (ec *executionContext) _SoftwareUser_id(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareUser_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_SoftwareUser_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareUser", field, false, false, "ID")
 }
 
 func (ec *executionContext) _SoftwareUser_userId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareUser_userId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.UserID)
 }
 func (ec *executionContext) fieldContext_SoftwareUser_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareUser", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareUser_installation(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareUser_installation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Installation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Installation)
 }
 func (ec *executionContext) fieldContext_SoftwareUser_installation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareUser", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareUser_username(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareUser_username(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Username, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Username)
 }
 func (ec *executionContext) fieldContext_SoftwareUser_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareUser", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareUser_fullName(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareUser_fullName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FullName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.FullName)
 }
 func (ec *executionContext) fieldContext_SoftwareUser_fullName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareUser", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareUser_status(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareUser_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_SoftwareUser_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareUser", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareUser_email(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareUser_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Email)
 }
 func (ec *executionContext) fieldContext_SoftwareUser_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareUser", field, false, false, "String")
@@ -52460,69 +42684,21 @@ func (ec *executionContext) fieldContext_SoftwareUser_emails(_ context.Context, 
 }
 
 func (ec *executionContext) _SoftwareUser_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareUser_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_SoftwareUser_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareUser", field, false, false, "Time")
 }
 
 func (ec *executionContext) _SoftwareUser_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUser) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareUser_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_SoftwareUser_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareUser", field, false, false, "Time")
 }
 
 func (ec *executionContext) _SoftwareUserConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUserConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareUserConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_SoftwareUserConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareUserConnection", field, false, false, "Int")
@@ -52625,23 +42801,7 @@ func (ec *executionContext) fieldContext_SoftwareUserConnection_nodes(_ context.
 }
 
 func (ec *executionContext) _SoftwareUserEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUserEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareUserEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_SoftwareUserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareUserEdge", field, false, false, "String")
@@ -52680,253 +42840,77 @@ func (ec *executionContext) fieldContext_SoftwareUserEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _SoftwareUserEdge_role(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUserEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareUserEdge_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareRole) graphql.Marshaler {
-			return ec.marshalOSoftwareRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOSoftwareRole2ᚖgithubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_SoftwareUserEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareUserEdge", field, false, false, "SoftwareRole")
 }
 
 func (ec *executionContext) _SoftwareWorkspace_id(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareWorkspace_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_SoftwareWorkspace_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareWorkspace", field, false, false, "ID")
 }
 
 func (ec *executionContext) _SoftwareWorkspace_workspaceId(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareWorkspace_workspaceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkspaceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.WorkspaceID)
 }
 func (ec *executionContext) fieldContext_SoftwareWorkspace_workspaceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareWorkspace", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareWorkspace_installation(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareWorkspace_installation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Installation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Installation)
 }
 func (ec *executionContext) fieldContext_SoftwareWorkspace_installation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareWorkspace", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareWorkspace_name(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareWorkspace_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_SoftwareWorkspace_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareWorkspace", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareWorkspace_description(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareWorkspace_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_SoftwareWorkspace_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareWorkspace", field, false, false, "String")
 }
 
 func (ec *executionContext) _SoftwareWorkspace_platform(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareWorkspace_platform(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Platform, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Platform) graphql.Marshaler {
-			return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, field.Selections, obj.Platform)
 }
 func (ec *executionContext) fieldContext_SoftwareWorkspace_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareWorkspace", field, false, false, "Platform")
 }
 
 func (ec *executionContext) _SoftwareWorkspace_active(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareWorkspace_active(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Active, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.Active)
 }
 func (ec *executionContext) fieldContext_SoftwareWorkspace_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareWorkspace", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SoftwareWorkspace_deploymentCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareWorkspace_deploymentCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeploymentCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.DeploymentCount)
 }
 func (ec *executionContext) fieldContext_SoftwareWorkspace_deploymentCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareWorkspace", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SoftwareWorkspace_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareWorkspace_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_SoftwareWorkspace_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareWorkspace", field, false, false, "Time")
 }
 
 func (ec *executionContext) _SoftwareWorkspace_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspace) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareWorkspace_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_SoftwareWorkspace_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareWorkspace", field, false, false, "Time")
@@ -53176,23 +43160,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspace_backend(_ context.Con
 }
 
 func (ec *executionContext) _SoftwareWorkspaceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspaceConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareWorkspaceConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_SoftwareWorkspaceConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareWorkspaceConnection", field, false, false, "Int")
@@ -53295,23 +43263,7 @@ func (ec *executionContext) fieldContext_SoftwareWorkspaceConnection_nodes(_ con
 }
 
 func (ec *executionContext) _SoftwareWorkspaceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareWorkspaceEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SoftwareWorkspaceEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_SoftwareWorkspaceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareWorkspaceEdge", field, false, false, "String")
@@ -54238,115 +44190,35 @@ func (ec *executionContext) fieldContext_UpdateSoftwareWorkspacePayload_workspac
 }
 
 func (ec *executionContext) _UpdateSoftwareWorkspaceTeamRolePayload_role(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareWorkspaceTeamRolePayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateSoftwareWorkspaceTeamRolePayload_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.SoftwareRole) graphql.Marshaler {
-			return ec.marshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_UpdateSoftwareWorkspaceTeamRolePayload_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpdateSoftwareWorkspaceTeamRolePayload", field, false, false, "SoftwareRole")
 }
 
 func (ec *executionContext) _UpdateSoftwareWorkspaceUserRolePayload_role(ctx context.Context, field graphql.CollectedField, obj *model.UpdateSoftwareWorkspaceUserRolePayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateSoftwareWorkspaceUserRolePayload_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.SoftwareRole) graphql.Marshaler {
-			return ec.marshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNSoftwareRole2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐSoftwareRole(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_UpdateSoftwareWorkspaceUserRolePayload_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpdateSoftwareWorkspaceUserRolePayload", field, false, false, "SoftwareRole")
 }
 
 func (ec *executionContext) _UpgradeLagCount_lag(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeLagCount) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeLagCount_lag(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Lag, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.VersionLag) graphql.Marshaler {
-			return ec.marshalNVersionLag2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐVersionLag(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNVersionLag2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐVersionLag(ctx, field.Selections, obj.Lag)
 }
 func (ec *executionContext) fieldContext_UpgradeLagCount_lag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeLagCount", field, false, false, "VersionLag")
 }
 
 func (ec *executionContext) _UpgradeLagCount_count(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeLagCount) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeLagCount_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
 }
 func (ec *executionContext) fieldContext_UpgradeLagCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeLagCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _UpgradeReport_total(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReport) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeReport_total(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Total, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Total)
 }
 func (ec *executionContext) fieldContext_UpgradeReport_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeReport", field, false, false, "Int")
@@ -54449,506 +44321,154 @@ func (ec *executionContext) fieldContext_UpgradeReport_byLag(_ context.Context, 
 }
 
 func (ec *executionContext) _UpgradeReportRow_deploymentId(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeReportRow_deploymentId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeploymentID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNID2string(ctx, field.Selections, obj.DeploymentID)
 }
 func (ec *executionContext) fieldContext_UpgradeReportRow_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "ID")
 }
 
 func (ec *executionContext) _UpgradeReportRow_name(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeReportRow_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_UpgradeReportRow_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpgradeReportRow_backend(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeReportRow_backend(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Backend, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Backend)
 }
 func (ec *executionContext) fieldContext_UpgradeReportRow_backend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpgradeReportRow_platform(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeReportRow_platform(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Platform, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Platform) graphql.Marshaler {
-			return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, field.Selections, obj.Platform)
 }
 func (ec *executionContext) fieldContext_UpgradeReportRow_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "Platform")
 }
 
 func (ec *executionContext) _UpgradeReportRow_workspaceName(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeReportRow_workspaceName(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WorkspaceName, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.WorkspaceName)
 }
 func (ec *executionContext) fieldContext_UpgradeReportRow_workspaceName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpgradeReportRow_status(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeReportRow_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.DeploymentStatus) graphql.Marshaler {
-			return ec.marshalNDeploymentStatus2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNDeploymentStatus2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐDeploymentStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_UpgradeReportRow_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "DeploymentStatus")
 }
 
 func (ec *executionContext) _UpgradeReportRow_runtimeVersion(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeReportRow_runtimeVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RuntimeVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.RuntimeVersion)
 }
 func (ec *executionContext) fieldContext_UpgradeReportRow_runtimeVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpgradeReportRow_airflowVersion(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeReportRow_airflowVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AirflowVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.AirflowVersion)
 }
 func (ec *executionContext) fieldContext_UpgradeReportRow_airflowVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpgradeReportRow_latestRuntimeVersion(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeReportRow_latestRuntimeVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LatestRuntimeVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.LatestRuntimeVersion)
 }
 func (ec *executionContext) fieldContext_UpgradeReportRow_latestRuntimeVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpgradeReportRow_lag(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeReportRow_lag(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Lag, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.VersionLag) graphql.Marshaler {
-			return ec.marshalNVersionLag2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐVersionLag(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNVersionLag2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐVersionLag(ctx, field.Selections, obj.Lag)
 }
 func (ec *executionContext) fieldContext_UpgradeReportRow_lag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "VersionLag")
 }
 
 func (ec *executionContext) _UpgradeReportRow_releasesBehind(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeReportRow_releasesBehind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReleasesBehind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.ReleasesBehind)
 }
 func (ec *executionContext) fieldContext_UpgradeReportRow_releasesBehind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _UpgradeReportRow_airflowEndOfLife(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeReportRow) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeReportRow_airflowEndOfLife(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AirflowEndOfLife, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.AirflowEndOfLife)
 }
 func (ec *executionContext) fieldContext_UpgradeReportRow_airflowEndOfLife(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeReportRow", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _UpgradeSummary_backend(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeSummary_backend(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Backend, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Backend)
 }
 func (ec *executionContext) fieldContext_UpgradeSummary_backend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpgradeSummary_platform(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeSummary_platform(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Platform, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Platform) graphql.Marshaler {
-			return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNPlatform2githubᚗcomᚋastroᚑgatewayᚋgatewayᚋgraphᚋmodelᚐPlatform(ctx, field.Selections, obj.Platform)
 }
 func (ec *executionContext) fieldContext_UpgradeSummary_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "Platform")
 }
 
 func (ec *executionContext) _UpgradeSummary_latestRuntimeVersion(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeSummary_latestRuntimeVersion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LatestRuntimeVersion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.LatestRuntimeVersion)
 }
 func (ec *executionContext) fieldContext_UpgradeSummary_latestRuntimeVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpgradeSummary_total(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeSummary_total(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Total, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Total)
 }
 func (ec *executionContext) fieldContext_UpgradeSummary_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "Int")
 }
 
 func (ec *executionContext) _UpgradeSummary_current(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeSummary_current(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Current, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Current)
 }
 func (ec *executionContext) fieldContext_UpgradeSummary_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "Int")
 }
 
 func (ec *executionContext) _UpgradeSummary_patch(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeSummary_patch(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Patch, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Patch)
 }
 func (ec *executionContext) fieldContext_UpgradeSummary_patch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "Int")
 }
 
 func (ec *executionContext) _UpgradeSummary_minor(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeSummary_minor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Minor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Minor)
 }
 func (ec *executionContext) fieldContext_UpgradeSummary_minor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "Int")
 }
 
 func (ec *executionContext) _UpgradeSummary_major(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeSummary_major(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Major, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Major)
 }
 func (ec *executionContext) fieldContext_UpgradeSummary_major(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "Int")
 }
 
 func (ec *executionContext) _UpgradeSummary_unknown(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeSummary_unknown(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Unknown, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Unknown)
 }
 func (ec *executionContext) fieldContext_UpgradeSummary_unknown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "Int")
 }
 
 func (ec *executionContext) _UpgradeSummary_airflowEndOfLife(ctx context.Context, field graphql.CollectedField, obj *model.UpgradeSummary) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpgradeSummary_airflowEndOfLife(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AirflowEndOfLife, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.AirflowEndOfLife)
 }
 func (ec *executionContext) fieldContext_UpgradeSummary_airflowEndOfLife(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpgradeSummary", field, false, false, "Int")
@@ -54987,46 +44507,14 @@ func (ec *executionContext) fieldContext_UpsertSoftwareDeploymentPayload_deploym
 }
 
 func (ec *executionContext) _UpsertSoftwareDeploymentPayload_created(ctx context.Context, field graphql.CollectedField, obj *model.UpsertSoftwareDeploymentPayload) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpsertSoftwareDeploymentPayload_created(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Created, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Created)
 }
 func (ec *executionContext) fieldContext_UpsertSoftwareDeploymentPayload_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UpsertSoftwareDeploymentPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _WorkspaceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.WorkspaceConnection) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkspaceConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_WorkspaceConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkspaceConnection", field, false, false, "Int")
@@ -55129,23 +44617,7 @@ func (ec *executionContext) fieldContext_WorkspaceConnection_nodes(_ context.Con
 }
 
 func (ec *executionContext) _WorkspaceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.WorkspaceEdge) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkspaceEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_WorkspaceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkspaceEdge", field, false, false, "String")
@@ -55184,23 +44656,7 @@ func (ec *executionContext) fieldContext_WorkspaceEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "String")
@@ -55230,23 +44686,7 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_isRepeatable(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsRepeatable, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsRepeatable)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "Boolean")
@@ -55320,23 +44760,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, "String")
@@ -55412,23 +44836,7 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, false, false, "String")
@@ -55580,23 +44988,7 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")
@@ -55658,23 +45050,7 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return execx.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_defaultValue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultValue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultValue)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")

@@ -4,8 +4,9 @@
 // the elements select; objects make their @defer group with
 // graph/execx.NewDeferredGroup, which builds nothing when no field is
 // deferred; and fields resolve through graph/execx.ResolveField, which
-// reads a plain struct field without the field interceptors (gqlgen offers
-// no option for any of these). It runs from
+// reads a plain struct field without the field interceptors; and a plain
+// leaf (a scalar struct field, see plainLeaves) is marshalled directly (gqlgen
+// offers no option for any of these). It runs from
 // graph/generate.go right after gqlgen; its output is deterministic, so
 // the committed code stays what go generate produces.
 //
@@ -73,6 +74,9 @@ func rewrite(path string) error {
 		return fmt.Errorf("%s: no import of gqlgen's graphql package to put graph/execx beside", path)
 	}
 	src = bytes.Replace(src, []byte(anchor), []byte(imp), 1)
+	if src, _, err = plainLeaves(src); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
 	out, err := format.Source(src)
 	if err != nil {
 		return fmt.Errorf("%s: the rewritten code does not parse: %w", path, err)
