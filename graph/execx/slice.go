@@ -132,11 +132,55 @@ func NewDeferredGroup(ctx context.Context, fields []graphql.CollectedField) grap
 // none of whose resolvers waits on another's (the Houston simulator's,
 // whose resolvers read memory and batch nothing), where a goroutine per
 // element is pure cost.
+//
+// The elements' contexts, each holding its field context (the element's
+// index, for paths in errors), are allocated together: gqlgen allocates a
+// field context, its index and a context value per element.
 func MarshalSliceInOrder(ctx context.Context, n int, _ int64, omitPanicHandler bool, marshal func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
 	ret := make(graphql.Array, n)
+	parent := graphql.GetFieldContext(ctx)
+	elems := make([]elementContext, n)
 	for i := range n {
-		fc := &graphql.FieldContext{Index: &i}
-		ret[i] = marshalOne(graphql.WithFieldContext(ctx, fc), i, omitPanicHandler, marshal)
+		e := &elems[i]
+		e.Context, e.index = ctx, i
+		e.fc.Index, e.fc.Parent = &e.index, parent
+		ret[i] = marshalOne(e, i, omitPanicHandler, marshal)
 	}
 	return ret
+}
+
+// elementContext is the context of a list's element: its parent's, with
+// the element's field context, as graphql.WithFieldContext makes it.
+type elementContext struct {
+	context.Context
+	fc    graphql.FieldContext
+	index int
+}
+
+// Value answers the field context's key with the element's field context
+// and every other key as the parent does.
+func (c *elementContext) Value(key any) any {
+	if key == fieldContextKey {
+		return &c.fc
+	}
+	return c.Context.Value(key)
+}
+
+// fieldContextKey is the key gqlgen keeps a field context under
+// (unexported there), learned by asking graphql.GetFieldContext once.
+var fieldContextKey = func() any {
+	var p keyProbe
+	graphql.GetFieldContext(&p)
+	return p.key
+}()
+
+// keyProbe records the key its Value is asked for.
+type keyProbe struct {
+	context.Context
+	key any
+}
+
+func (p *keyProbe) Value(key any) any {
+	p.key = key
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -73,9 +74,14 @@ func TestMarshalSliceInOrder(t *testing.T) {
 	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter,
 		func(ctx context.Context, err any) error { return errors.New("internal error") })
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "things"}}})
+	type key struct{}
+	ctx = context.WithValue(ctx, key{}, "kept")
 	var paths []string
 	ret := MarshalSlice(ctx, sel, 3, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		paths = append(paths, graphql.GetFieldContext(ctx).Path().String())
+		child := graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "name"}}})
+		assert.Equal(t, fmt.Sprintf("things[%d].name", i), graphql.GetFieldContext(child).Path().String(), "a field below an element")
+		assert.Equal(t, "kept", child.Value(key{}), "the parent's values")
 		if i == 1 {
 			panic("boom")
 		}
