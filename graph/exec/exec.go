@@ -54887,7 +54887,7 @@ func (ec *executionContext) _AddAstroTeamMembersPayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var addSoftwareDeploymentTeamPayloadImplementors = []string{"AddSoftwareDeploymentTeamPayload"}
@@ -54920,7 +54920,7 @@ func (ec *executionContext) _AddSoftwareDeploymentTeamPayload(ctx context.Contex
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var addSoftwareDeploymentUserPayloadImplementors = []string{"AddSoftwareDeploymentUserPayload"}
@@ -54953,7 +54953,7 @@ func (ec *executionContext) _AddSoftwareDeploymentUserPayload(ctx context.Contex
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var addSoftwareTeamSystemRolePayloadImplementors = []string{"AddSoftwareTeamSystemRolePayload"}
@@ -54986,7 +54986,7 @@ func (ec *executionContext) _AddSoftwareTeamSystemRolePayload(ctx context.Contex
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var addSoftwareWorkspaceTeamPayloadImplementors = []string{"AddSoftwareWorkspaceTeamPayload"}
@@ -55019,7 +55019,7 @@ func (ec *executionContext) _AddSoftwareWorkspaceTeamPayload(ctx context.Context
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var addSoftwareWorkspaceUserPayloadImplementors = []string{"AddSoftwareWorkspaceUserPayload"}
@@ -55052,7 +55052,7 @@ func (ec *executionContext) _AddSoftwareWorkspaceUserPayload(ctx context.Context
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var adoptSoftwareDeploymentPayloadImplementors = []string{"AdoptSoftwareDeploymentPayload"}
@@ -55085,7 +55085,7 @@ func (ec *executionContext) _AdoptSoftwareDeploymentPayload(ctx context.Context,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroAgentTokenImplementors = []string{"AstroAgentToken", "Node"}
@@ -55198,7 +55198,7 @@ func (ec *executionContext) _AstroAgentToken(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroAgentTokenConnectionImplementors = []string{"AstroAgentTokenConnection"}
@@ -55246,7 +55246,7 @@ func (ec *executionContext) _AstroAgentTokenConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroAgentTokenEdgeImplementors = []string{"AstroAgentTokenEdge"}
@@ -55284,7 +55284,7 @@ func (ec *executionContext) _AstroAgentTokenEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroAllowedIpAddressRangeImplementors = []string{"AstroAllowedIpAddressRange"}
@@ -55347,7 +55347,7 @@ func (ec *executionContext) _AstroAllowedIpAddressRange(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroAllowedIpAddressRangeConnectionImplementors = []string{"AstroAllowedIpAddressRangeConnection"}
@@ -55395,7 +55395,7 @@ func (ec *executionContext) _AstroAllowedIpAddressRangeConnection(ctx context.Co
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroAllowedIpAddressRangeEdgeImplementors = []string{"AstroAllowedIpAddressRangeEdge"}
@@ -55433,7 +55433,7 @@ func (ec *executionContext) _AstroAllowedIpAddressRangeEdge(ctx context.Context,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroApiTokenImplementors = []string{"AstroApiToken", "Node"}
@@ -55556,7 +55556,7 @@ func (ec *executionContext) _AstroApiToken(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroApiTokenConnectionImplementors = []string{"AstroApiTokenConnection"}
@@ -55604,7 +55604,7 @@ func (ec *executionContext) _AstroApiTokenConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroApiTokenEdgeImplementors = []string{"AstroApiTokenEdge"}
@@ -55642,7 +55642,7 @@ func (ec *executionContext) _AstroApiTokenEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroApiTokenRoleImplementors = []string{"AstroApiTokenRole"}
@@ -55690,7 +55690,7 @@ func (ec *executionContext) _AstroApiTokenRole(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroAuditLogImplementors = []string{"AstroAuditLog"}
@@ -55733,7 +55733,7 @@ func (ec *executionContext) _AstroAuditLog(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroClusterImplementors = []string{"AstroCluster", "Node"}
@@ -55906,7 +55906,7 @@ func (ec *executionContext) _AstroCluster(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroClusterConnectionImplementors = []string{"AstroClusterConnection"}
@@ -55954,7 +55954,7 @@ func (ec *executionContext) _AstroClusterConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroClusterEdgeImplementors = []string{"AstroClusterEdge"}
@@ -55992,7 +55992,7 @@ func (ec *executionContext) _AstroClusterEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroClusterHealthDetailImplementors = []string{"AstroClusterHealthDetail"}
@@ -56040,7 +56040,7 @@ func (ec *executionContext) _AstroClusterHealthDetail(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroClusterHealthStatusImplementors = []string{"AstroClusterHealthStatus"}
@@ -56078,7 +56078,7 @@ func (ec *executionContext) _AstroClusterHealthStatus(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroClusterMetadataImplementors = []string{"AstroClusterMetadata"}
@@ -56121,7 +56121,7 @@ func (ec *executionContext) _AstroClusterMetadata(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroClusterOptionsImplementors = []string{"AstroClusterOptions"}
@@ -56219,7 +56219,7 @@ func (ec *executionContext) _AstroClusterOptions(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroClusterTagImplementors = []string{"AstroClusterTag"}
@@ -56257,7 +56257,7 @@ func (ec *executionContext) _AstroClusterTag(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroConnectionImplementors = []string{"AstroConnection"}
@@ -56325,7 +56325,7 @@ func (ec *executionContext) _AstroConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroConnectionAuthTypeImplementors = []string{"AstroConnectionAuthType"}
@@ -56398,7 +56398,7 @@ func (ec *executionContext) _AstroConnectionAuthType(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroConnectionAuthTypeParameterImplementors = []string{"AstroConnectionAuthTypeParameter"}
@@ -56471,7 +56471,7 @@ func (ec *executionContext) _AstroConnectionAuthTypeParameter(ctx context.Contex
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroConnectionOverridesImplementors = []string{"AstroConnectionOverrides"}
@@ -56534,7 +56534,7 @@ func (ec *executionContext) _AstroConnectionOverrides(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroCustomRoleImplementors = []string{"AstroCustomRole", "Node"}
@@ -56623,7 +56623,7 @@ func (ec *executionContext) _AstroCustomRole(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroDagRoleBindingImplementors = []string{"AstroDagRoleBinding"}
@@ -56671,7 +56671,7 @@ func (ec *executionContext) _AstroDagRoleBinding(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroDefaultRoleImplementors = []string{"AstroDefaultRole"}
@@ -56719,7 +56719,7 @@ func (ec *executionContext) _AstroDefaultRole(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroDeployImplementors = []string{"AstroDeploy", "Node"}
@@ -56862,7 +56862,7 @@ func (ec *executionContext) _AstroDeploy(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroDeployBundleImplementors = []string{"AstroDeployBundle"}
@@ -56910,7 +56910,7 @@ func (ec *executionContext) _AstroDeployBundle(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroDeployConnectionImplementors = []string{"AstroDeployConnection"}
@@ -56958,7 +56958,7 @@ func (ec *executionContext) _AstroDeployConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroDeployEdgeImplementors = []string{"AstroDeployEdge"}
@@ -56996,7 +56996,7 @@ func (ec *executionContext) _AstroDeployEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroDeployGitImplementors = []string{"AstroDeployGit"}
@@ -57084,7 +57084,7 @@ func (ec *executionContext) _AstroDeployGit(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroDeploymentImplementors = []string{"AstroDeployment", "Node", "Deployment"}
@@ -57485,7 +57485,7 @@ func (ec *executionContext) _AstroDeployment(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroDeploymentConnectionImplementors = []string{"AstroDeploymentConnection"}
@@ -57533,7 +57533,7 @@ func (ec *executionContext) _AstroDeploymentConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroDeploymentEdgeImplementors = []string{"AstroDeploymentEdge"}
@@ -57571,7 +57571,7 @@ func (ec *executionContext) _AstroDeploymentEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroDeploymentEnvironmentVariableImplementors = []string{"AstroDeploymentEnvironmentVariable"}
@@ -57619,7 +57619,7 @@ func (ec *executionContext) _AstroDeploymentEnvironmentVariable(ctx context.Cont
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroDeploymentLogConnectionImplementors = []string{"AstroDeploymentLogConnection"}
@@ -57672,7 +57672,7 @@ func (ec *executionContext) _AstroDeploymentLogConnection(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroDeploymentOptionsImplementors = []string{"AstroDeploymentOptions"}
@@ -57750,7 +57750,7 @@ func (ec *executionContext) _AstroDeploymentOptions(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroDeploymentRoleBindingImplementors = []string{"AstroDeploymentRoleBinding"}
@@ -57788,7 +57788,7 @@ func (ec *executionContext) _AstroDeploymentRoleBinding(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroEnvironmentObjectImplementors = []string{"AstroEnvironmentObject", "Node"}
@@ -57926,7 +57926,7 @@ func (ec *executionContext) _AstroEnvironmentObject(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroEnvironmentObjectConnectionImplementors = []string{"AstroEnvironmentObjectConnection"}
@@ -57974,7 +57974,7 @@ func (ec *executionContext) _AstroEnvironmentObjectConnection(ctx context.Contex
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroEnvironmentObjectEdgeImplementors = []string{"AstroEnvironmentObjectEdge"}
@@ -58012,7 +58012,7 @@ func (ec *executionContext) _AstroEnvironmentObjectEdge(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroEnvironmentObjectExcludeLinkImplementors = []string{"AstroEnvironmentObjectExcludeLink"}
@@ -58050,7 +58050,7 @@ func (ec *executionContext) _AstroEnvironmentObjectExcludeLink(ctx context.Conte
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroEnvironmentObjectLinkImplementors = []string{"AstroEnvironmentObjectLink"}
@@ -58113,7 +58113,7 @@ func (ec *executionContext) _AstroEnvironmentObjectLink(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroEnvironmentValueImplementors = []string{"AstroEnvironmentValue"}
@@ -58151,7 +58151,7 @@ func (ec *executionContext) _AstroEnvironmentValue(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroFeatureFlagImplementors = []string{"AstroFeatureFlag"}
@@ -58189,7 +58189,7 @@ func (ec *executionContext) _AstroFeatureFlag(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroHibernationOverrideImplementors = []string{"AstroHibernationOverride"}
@@ -58232,7 +58232,7 @@ func (ec *executionContext) _AstroHibernationOverride(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroHibernationScheduleImplementors = []string{"AstroHibernationSchedule"}
@@ -58280,7 +58280,7 @@ func (ec *executionContext) _AstroHibernationSchedule(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroHibernationSpecImplementors = []string{"AstroHibernationSpec"}
@@ -58318,7 +58318,7 @@ func (ec *executionContext) _AstroHibernationSpec(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroHibernationStatusImplementors = []string{"AstroHibernationStatus"}
@@ -58366,7 +58366,7 @@ func (ec *executionContext) _AstroHibernationStatus(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroInviteImplementors = []string{"AstroInvite"}
@@ -58429,7 +58429,7 @@ func (ec *executionContext) _AstroInvite(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroLogEdgeImplementors = []string{"AstroLogEdge"}
@@ -58467,7 +58467,7 @@ func (ec *executionContext) _AstroLogEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroLogEntryImplementors = []string{"AstroLogEntry"}
@@ -58510,7 +58510,7 @@ func (ec *executionContext) _AstroLogEntry(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroMachineSpecImplementors = []string{"AstroMachineSpec"}
@@ -58558,7 +58558,7 @@ func (ec *executionContext) _AstroMachineSpec(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroManagedDomainImplementors = []string{"AstroManagedDomain"}
@@ -58616,7 +58616,7 @@ func (ec *executionContext) _AstroManagedDomain(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroMetricsExportImplementors = []string{"AstroMetricsExport"}
@@ -58694,7 +58694,7 @@ func (ec *executionContext) _AstroMetricsExport(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroMetricsExportOverridesImplementors = []string{"AstroMetricsExportOverrides"}
@@ -58772,7 +58772,7 @@ func (ec *executionContext) _AstroMetricsExportOverrides(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroNodePoolImplementors = []string{"AstroNodePool"}
@@ -58845,7 +58845,7 @@ func (ec *executionContext) _AstroNodePool(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroOrganizationImplementors = []string{"AstroOrganization", "Node"}
@@ -59094,7 +59094,7 @@ func (ec *executionContext) _AstroOrganization(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroOrganizationConnectionImplementors = []string{"AstroOrganizationConnection"}
@@ -59142,7 +59142,7 @@ func (ec *executionContext) _AstroOrganizationConnection(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroOrganizationEdgeImplementors = []string{"AstroOrganizationEdge"}
@@ -59180,7 +59180,7 @@ func (ec *executionContext) _AstroOrganizationEdge(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroPermissionImplementors = []string{"AstroPermission"}
@@ -59218,7 +59218,7 @@ func (ec *executionContext) _AstroPermission(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroPermissionGroupImplementors = []string{"AstroPermissionGroup"}
@@ -59266,7 +59266,7 @@ func (ec *executionContext) _AstroPermissionGroup(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroProductPlanImplementors = []string{"AstroProductPlan"}
@@ -59309,7 +59309,7 @@ func (ec *executionContext) _AstroProductPlan(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroProviderInstanceTypeImplementors = []string{"AstroProviderInstanceType"}
@@ -59352,7 +59352,7 @@ func (ec *executionContext) _AstroProviderInstanceType(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroProviderRegionImplementors = []string{"AstroProviderRegion"}
@@ -59400,7 +59400,7 @@ func (ec *executionContext) _AstroProviderRegion(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroQueryImplementors = []string{"AstroQuery"}
@@ -59452,7 +59452,7 @@ func (ec *executionContext) _AstroQuery(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroRangeImplementors = []string{"AstroRange"}
@@ -59495,7 +59495,7 @@ func (ec *executionContext) _AstroRange(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroRemoteExecutionImplementors = []string{"AstroRemoteExecution"}
@@ -59548,7 +59548,7 @@ func (ec *executionContext) _AstroRemoteExecution(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroResourceOptionImplementors = []string{"AstroResourceOption"}
@@ -59586,7 +59586,7 @@ func (ec *executionContext) _AstroResourceOption(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroResourceRangeImplementors = []string{"AstroResourceRange"}
@@ -59629,7 +59629,7 @@ func (ec *executionContext) _AstroResourceRange(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroRoleConnectionImplementors = []string{"AstroRoleConnection"}
@@ -59682,7 +59682,7 @@ func (ec *executionContext) _AstroRoleConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroRoleEdgeImplementors = []string{"AstroRoleEdge"}
@@ -59720,7 +59720,7 @@ func (ec *executionContext) _AstroRoleEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroRoleTemplateImplementors = []string{"AstroRoleTemplate"}
@@ -59768,7 +59768,7 @@ func (ec *executionContext) _AstroRoleTemplate(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroRuntimeReleaseImplementors = []string{"AstroRuntimeRelease"}
@@ -59826,7 +59826,7 @@ func (ec *executionContext) _AstroRuntimeRelease(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroSchedulerMachineImplementors = []string{"AstroSchedulerMachine"}
@@ -59864,7 +59864,7 @@ func (ec *executionContext) _AstroSchedulerMachine(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroSelfInviteImplementors = []string{"AstroSelfInvite"}
@@ -59907,7 +59907,7 @@ func (ec *executionContext) _AstroSelfInvite(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroSelfRoleImplementors = []string{"AstroSelfRole"}
@@ -59945,7 +59945,7 @@ func (ec *executionContext) _AstroSelfRole(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroSelfRoleScopeImplementors = []string{"AstroSelfRoleScope"}
@@ -59993,7 +59993,7 @@ func (ec *executionContext) _AstroSelfRoleScope(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroSelfUserImplementors = []string{"AstroSelfUser"}
@@ -60081,7 +60081,7 @@ func (ec *executionContext) _AstroSelfUser(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroSubjectImplementors = []string{"AstroSubject"}
@@ -60139,7 +60139,7 @@ func (ec *executionContext) _AstroSubject(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroSubjectRolesImplementors = []string{"AstroSubjectRoles"}
@@ -60187,7 +60187,7 @@ func (ec *executionContext) _AstroSubjectRoles(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroTeamImplementors = []string{"AstroTeam", "Node"}
@@ -60296,7 +60296,7 @@ func (ec *executionContext) _AstroTeam(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroTeamConnectionImplementors = []string{"AstroTeamConnection"}
@@ -60344,7 +60344,7 @@ func (ec *executionContext) _AstroTeamConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroTeamEdgeImplementors = []string{"AstroTeamEdge"}
@@ -60382,7 +60382,7 @@ func (ec *executionContext) _AstroTeamEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroTeamMemberImplementors = []string{"AstroTeamMember"}
@@ -60435,7 +60435,7 @@ func (ec *executionContext) _AstroTeamMember(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroTeamMemberConnectionImplementors = []string{"AstroTeamMemberConnection"}
@@ -60483,7 +60483,7 @@ func (ec *executionContext) _AstroTeamMemberConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroTeamMemberEdgeImplementors = []string{"AstroTeamMemberEdge"}
@@ -60521,7 +60521,7 @@ func (ec *executionContext) _AstroTeamMemberEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroUserImplementors = []string{"AstroUser", "Node"}
@@ -60620,7 +60620,7 @@ func (ec *executionContext) _AstroUser(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroUserConnectionImplementors = []string{"AstroUserConnection"}
@@ -60668,7 +60668,7 @@ func (ec *executionContext) _AstroUserConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroUserEdgeImplementors = []string{"AstroUserEdge"}
@@ -60706,7 +60706,7 @@ func (ec *executionContext) _AstroUserEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroUserTeamImplementors = []string{"AstroUserTeam"}
@@ -60790,7 +60790,7 @@ func (ec *executionContext) _AstroUserTeam(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroUserTeamConnectionImplementors = []string{"AstroUserTeamConnection"}
@@ -60838,7 +60838,7 @@ func (ec *executionContext) _AstroUserTeamConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroUserTeamEdgeImplementors = []string{"AstroUserTeamEdge"}
@@ -60876,7 +60876,7 @@ func (ec *executionContext) _AstroUserTeamEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroValueOverridesImplementors = []string{"AstroValueOverrides"}
@@ -60909,7 +60909,7 @@ func (ec *executionContext) _AstroValueOverrides(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroWorkerMachineImplementors = []string{"AstroWorkerMachine"}
@@ -60952,7 +60952,7 @@ func (ec *executionContext) _AstroWorkerMachine(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroWorkerQueueImplementors = []string{"AstroWorkerQueue"}
@@ -61030,7 +61030,7 @@ func (ec *executionContext) _AstroWorkerQueue(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroWorkloadIdentityOptionImplementors = []string{"AstroWorkloadIdentityOption"}
@@ -61068,7 +61068,7 @@ func (ec *executionContext) _AstroWorkloadIdentityOption(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroWorkspaceImplementors = []string{"AstroWorkspace", "Node", "Workspace"}
@@ -61213,7 +61213,7 @@ func (ec *executionContext) _AstroWorkspace(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroWorkspaceConnectionImplementors = []string{"AstroWorkspaceConnection"}
@@ -61261,7 +61261,7 @@ func (ec *executionContext) _AstroWorkspaceConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroWorkspaceEdgeImplementors = []string{"AstroWorkspaceEdge"}
@@ -61299,7 +61299,7 @@ func (ec *executionContext) _AstroWorkspaceEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var astroWorkspaceRoleBindingImplementors = []string{"AstroWorkspaceRoleBinding"}
@@ -61337,7 +61337,7 @@ func (ec *executionContext) _AstroWorkspaceRoleBinding(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var bulkCreateAstroAllowedIpAddressRangesPayloadImplementors = []string{"BulkCreateAstroAllowedIpAddressRangesPayload"}
@@ -61375,7 +61375,7 @@ func (ec *executionContext) _BulkCreateAstroAllowedIpAddressRangesPayload(ctx co
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var bulkDeleteAstroAllowedIpAddressRangesPayloadImplementors = []string{"BulkDeleteAstroAllowedIpAddressRangesPayload"}
@@ -61408,7 +61408,7 @@ func (ec *executionContext) _BulkDeleteAstroAllowedIpAddressRangesPayload(ctx co
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var cancelSoftwareDeploymentRuntimeUpdatePayloadImplementors = []string{"CancelSoftwareDeploymentRuntimeUpdatePayload"}
@@ -61441,7 +61441,7 @@ func (ec *executionContext) _CancelSoftwareDeploymentRuntimeUpdatePayload(ctx co
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var createAstroAgentTokenPayloadImplementors = []string{"CreateAstroAgentTokenPayload"}
@@ -61479,7 +61479,7 @@ func (ec *executionContext) _CreateAstroAgentTokenPayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var createAstroAllowedIpAddressRangePayloadImplementors = []string{"CreateAstroAllowedIpAddressRangePayload"}
@@ -61517,7 +61517,7 @@ func (ec *executionContext) _CreateAstroAllowedIpAddressRangePayload(ctx context
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var createAstroApiTokenPayloadImplementors = []string{"CreateAstroApiTokenPayload"}
@@ -61555,7 +61555,7 @@ func (ec *executionContext) _CreateAstroApiTokenPayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var createAstroClusterPayloadImplementors = []string{"CreateAstroClusterPayload"}
@@ -61593,7 +61593,7 @@ func (ec *executionContext) _CreateAstroClusterPayload(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var createAstroCustomRolePayloadImplementors = []string{"CreateAstroCustomRolePayload"}
@@ -61631,7 +61631,7 @@ func (ec *executionContext) _CreateAstroCustomRolePayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var createAstroDeployPayloadImplementors = []string{"CreateAstroDeployPayload"}
@@ -61669,7 +61669,7 @@ func (ec *executionContext) _CreateAstroDeployPayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var createAstroDeploymentPayloadImplementors = []string{"CreateAstroDeploymentPayload"}
@@ -61707,7 +61707,7 @@ func (ec *executionContext) _CreateAstroDeploymentPayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var createAstroEnvironmentObjectPayloadImplementors = []string{"CreateAstroEnvironmentObjectPayload"}
@@ -61745,7 +61745,7 @@ func (ec *executionContext) _CreateAstroEnvironmentObjectPayload(ctx context.Con
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var createAstroTeamPayloadImplementors = []string{"CreateAstroTeamPayload"}
@@ -61783,7 +61783,7 @@ func (ec *executionContext) _CreateAstroTeamPayload(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var createAstroUserInvitePayloadImplementors = []string{"CreateAstroUserInvitePayload"}
@@ -61821,7 +61821,7 @@ func (ec *executionContext) _CreateAstroUserInvitePayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var createAstroWorkspacePayloadImplementors = []string{"CreateAstroWorkspacePayload"}
@@ -61859,7 +61859,7 @@ func (ec *executionContext) _CreateAstroWorkspacePayload(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var createSoftwareDeploymentPayloadImplementors = []string{"CreateSoftwareDeploymentPayload"}
@@ -61897,7 +61897,7 @@ func (ec *executionContext) _CreateSoftwareDeploymentPayload(ctx context.Context
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var createSoftwareDeploymentServiceAccountPayloadImplementors = []string{"CreateSoftwareDeploymentServiceAccountPayload"}
@@ -61940,7 +61940,7 @@ func (ec *executionContext) _CreateSoftwareDeploymentServiceAccountPayload(ctx c
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var createSoftwareTokenPayloadImplementors = []string{"CreateSoftwareTokenPayload"}
@@ -61983,7 +61983,7 @@ func (ec *executionContext) _CreateSoftwareTokenPayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var createSoftwareUserPayloadImplementors = []string{"CreateSoftwareUserPayload"}
@@ -62026,7 +62026,7 @@ func (ec *executionContext) _CreateSoftwareUserPayload(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var createSoftwareWorkspacePayloadImplementors = []string{"CreateSoftwareWorkspacePayload"}
@@ -62064,7 +62064,7 @@ func (ec *executionContext) _CreateSoftwareWorkspacePayload(ctx context.Context,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var createSoftwareWorkspaceServiceAccountPayloadImplementors = []string{"CreateSoftwareWorkspaceServiceAccountPayload"}
@@ -62107,7 +62107,7 @@ func (ec *executionContext) _CreateSoftwareWorkspaceServiceAccountPayload(ctx co
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deleteAstroAgentTokenPayloadImplementors = []string{"DeleteAstroAgentTokenPayload"}
@@ -62145,7 +62145,7 @@ func (ec *executionContext) _DeleteAstroAgentTokenPayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deleteAstroAllowedIpAddressRangePayloadImplementors = []string{"DeleteAstroAllowedIpAddressRangePayload"}
@@ -62178,7 +62178,7 @@ func (ec *executionContext) _DeleteAstroAllowedIpAddressRangePayload(ctx context
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deleteAstroApiTokenPayloadImplementors = []string{"DeleteAstroApiTokenPayload"}
@@ -62216,7 +62216,7 @@ func (ec *executionContext) _DeleteAstroApiTokenPayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deleteAstroClusterPayloadImplementors = []string{"DeleteAstroClusterPayload"}
@@ -62254,7 +62254,7 @@ func (ec *executionContext) _DeleteAstroClusterPayload(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deleteAstroCustomRolePayloadImplementors = []string{"DeleteAstroCustomRolePayload"}
@@ -62292,7 +62292,7 @@ func (ec *executionContext) _DeleteAstroCustomRolePayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deleteAstroDeploymentHibernationOverridePayloadImplementors = []string{"DeleteAstroDeploymentHibernationOverridePayload"}
@@ -62330,7 +62330,7 @@ func (ec *executionContext) _DeleteAstroDeploymentHibernationOverridePayload(ctx
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deleteAstroDeploymentPayloadImplementors = []string{"DeleteAstroDeploymentPayload"}
@@ -62368,7 +62368,7 @@ func (ec *executionContext) _DeleteAstroDeploymentPayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deleteAstroEnvironmentObjectPayloadImplementors = []string{"DeleteAstroEnvironmentObjectPayload"}
@@ -62406,7 +62406,7 @@ func (ec *executionContext) _DeleteAstroEnvironmentObjectPayload(ctx context.Con
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deleteAstroTeamPayloadImplementors = []string{"DeleteAstroTeamPayload"}
@@ -62444,7 +62444,7 @@ func (ec *executionContext) _DeleteAstroTeamPayload(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deleteAstroUserInvitePayloadImplementors = []string{"DeleteAstroUserInvitePayload"}
@@ -62477,7 +62477,7 @@ func (ec *executionContext) _DeleteAstroUserInvitePayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deleteAstroWorkspacePayloadImplementors = []string{"DeleteAstroWorkspacePayload"}
@@ -62515,7 +62515,7 @@ func (ec *executionContext) _DeleteAstroWorkspacePayload(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deleteSoftwareDeploymentPayloadImplementors = []string{"DeleteSoftwareDeploymentPayload"}
@@ -62548,7 +62548,7 @@ func (ec *executionContext) _DeleteSoftwareDeploymentPayload(ctx context.Context
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deleteSoftwareDeploymentServiceAccountPayloadImplementors = []string{"DeleteSoftwareDeploymentServiceAccountPayload"}
@@ -62581,7 +62581,7 @@ func (ec *executionContext) _DeleteSoftwareDeploymentServiceAccountPayload(ctx c
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deleteSoftwareWorkspacePayloadImplementors = []string{"DeleteSoftwareWorkspacePayload"}
@@ -62614,7 +62614,7 @@ func (ec *executionContext) _DeleteSoftwareWorkspacePayload(ctx context.Context,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deleteSoftwareWorkspaceServiceAccountPayloadImplementors = []string{"DeleteSoftwareWorkspaceServiceAccountPayload"}
@@ -62647,7 +62647,7 @@ func (ec *executionContext) _DeleteSoftwareWorkspaceServiceAccountPayload(ctx co
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deploymentConnectionImplementors = []string{"DeploymentConnection"}
@@ -62695,7 +62695,7 @@ func (ec *executionContext) _DeploymentConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deploymentEdgeImplementors = []string{"DeploymentEdge"}
@@ -62733,7 +62733,7 @@ func (ec *executionContext) _DeploymentEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deploymentLogLineImplementors = []string{"DeploymentLogLine"}
@@ -62791,7 +62791,7 @@ func (ec *executionContext) _DeploymentLogLine(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deploymentReportImplementors = []string{"DeploymentReport"}
@@ -62834,7 +62834,7 @@ func (ec *executionContext) _DeploymentReport(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deploymentReportRowImplementors = []string{"DeploymentReportRow"}
@@ -62887,7 +62887,7 @@ func (ec *executionContext) _DeploymentReportRow(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deploymentStatusCountImplementors = []string{"DeploymentStatusCount"}
@@ -62925,7 +62925,7 @@ func (ec *executionContext) _DeploymentStatusCount(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deploymentStatusEventImplementors = []string{"DeploymentStatusEvent"}
@@ -62978,7 +62978,7 @@ func (ec *executionContext) _DeploymentStatusEvent(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var excludeLinkingAstroEnvironmentObjectPayloadImplementors = []string{"ExcludeLinkingAstroEnvironmentObjectPayload"}
@@ -63011,7 +63011,7 @@ func (ec *executionContext) _ExcludeLinkingAstroEnvironmentObjectPayload(ctx con
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var finalizeAstroDeployPayloadImplementors = []string{"FinalizeAstroDeployPayload"}
@@ -63044,7 +63044,7 @@ func (ec *executionContext) _FinalizeAstroDeployPayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var fleetBackendImplementors = []string{"FleetBackend"}
@@ -63097,7 +63097,7 @@ func (ec *executionContext) _FleetBackend(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -63665,7 +63665,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -63713,7 +63713,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var queryImplementors = []string{"Query"}
@@ -63817,7 +63817,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var removeAstroTeamMemberPayloadImplementors = []string{"RemoveAstroTeamMemberPayload"}
@@ -63855,7 +63855,7 @@ func (ec *executionContext) _RemoveAstroTeamMemberPayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var removeSoftwareDeploymentTeamPayloadImplementors = []string{"RemoveSoftwareDeploymentTeamPayload"}
@@ -63888,7 +63888,7 @@ func (ec *executionContext) _RemoveSoftwareDeploymentTeamPayload(ctx context.Con
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var removeSoftwareDeploymentUserPayloadImplementors = []string{"RemoveSoftwareDeploymentUserPayload"}
@@ -63921,7 +63921,7 @@ func (ec *executionContext) _RemoveSoftwareDeploymentUserPayload(ctx context.Con
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var removeSoftwareTeamSystemRolePayloadImplementors = []string{"RemoveSoftwareTeamSystemRolePayload"}
@@ -63954,7 +63954,7 @@ func (ec *executionContext) _RemoveSoftwareTeamSystemRolePayload(ctx context.Con
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var removeSoftwareWorkspaceTeamPayloadImplementors = []string{"RemoveSoftwareWorkspaceTeamPayload"}
@@ -63987,7 +63987,7 @@ func (ec *executionContext) _RemoveSoftwareWorkspaceTeamPayload(ctx context.Cont
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var removeSoftwareWorkspaceUserPayloadImplementors = []string{"RemoveSoftwareWorkspaceUserPayload"}
@@ -64020,7 +64020,7 @@ func (ec *executionContext) _RemoveSoftwareWorkspaceUserPayload(ctx context.Cont
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var rollbackAstroDeployPayloadImplementors = []string{"RollbackAstroDeployPayload"}
@@ -64053,7 +64053,7 @@ func (ec *executionContext) _RollbackAstroDeployPayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var rotateAstroApiTokenPayloadImplementors = []string{"RotateAstroApiTokenPayload"}
@@ -64086,7 +64086,7 @@ func (ec *executionContext) _RotateAstroApiTokenPayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareAirflowImageImplementors = []string{"SoftwareAirflowImage"}
@@ -64129,7 +64129,7 @@ func (ec *executionContext) _SoftwareAirflowImage(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareAppConfigImplementors = []string{"SoftwareAppConfig"}
@@ -64220,7 +64220,7 @@ func (ec *executionContext) _SoftwareAppConfig(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareAuthConfigImplementors = []string{"SoftwareAuthConfig"}
@@ -64268,7 +64268,7 @@ func (ec *executionContext) _SoftwareAuthConfig(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareAuthProviderImplementors = []string{"SoftwareAuthProvider"}
@@ -64311,7 +64311,7 @@ func (ec *executionContext) _SoftwareAuthProvider(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareDeployInfoImplementors = []string{"SoftwareDeployInfo"}
@@ -64349,7 +64349,7 @@ func (ec *executionContext) _SoftwareDeployInfo(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareDeploymentImplementors = []string{"SoftwareDeployment", "Node", "Deployment"}
@@ -64531,7 +64531,7 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareDeploymentConfigImplementors = []string{"SoftwareDeploymentConfig"}
@@ -64594,7 +64594,7 @@ func (ec *executionContext) _SoftwareDeploymentConfig(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareDeploymentConnectionImplementors = []string{"SoftwareDeploymentConnection"}
@@ -64642,7 +64642,7 @@ func (ec *executionContext) _SoftwareDeploymentConnection(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareDeploymentEdgeImplementors = []string{"SoftwareDeploymentEdge"}
@@ -64680,7 +64680,7 @@ func (ec *executionContext) _SoftwareDeploymentEdge(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareDeploymentUrlImplementors = []string{"SoftwareDeploymentUrl"}
@@ -64718,7 +64718,7 @@ func (ec *executionContext) _SoftwareDeploymentUrl(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareEmailImplementors = []string{"SoftwareEmail"}
@@ -64761,7 +64761,7 @@ func (ec *executionContext) _SoftwareEmail(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareInviteImplementors = []string{"SoftwareInvite"}
@@ -64814,7 +64814,7 @@ func (ec *executionContext) _SoftwareInvite(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareInviteConnectionImplementors = []string{"SoftwareInviteConnection"}
@@ -64862,7 +64862,7 @@ func (ec *executionContext) _SoftwareInviteConnection(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareInviteEdgeImplementors = []string{"SoftwareInviteEdge"}
@@ -64900,7 +64900,7 @@ func (ec *executionContext) _SoftwareInviteEdge(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareQueryImplementors = []string{"SoftwareQuery"}
@@ -65017,7 +65017,7 @@ func (ec *executionContext) _SoftwareQuery(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareRoleBindingImplementors = []string{"SoftwareRoleBinding"}
@@ -65075,7 +65075,7 @@ func (ec *executionContext) _SoftwareRoleBinding(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareRuntimeReleaseImplementors = []string{"SoftwareRuntimeRelease"}
@@ -65118,7 +65118,7 @@ func (ec *executionContext) _SoftwareRuntimeRelease(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareServiceAccountImplementors = []string{"SoftwareServiceAccount"}
@@ -65201,7 +65201,7 @@ func (ec *executionContext) _SoftwareServiceAccount(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareServiceAccountConnectionImplementors = []string{"SoftwareServiceAccountConnection"}
@@ -65249,7 +65249,7 @@ func (ec *executionContext) _SoftwareServiceAccountConnection(ctx context.Contex
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareServiceAccountEdgeImplementors = []string{"SoftwareServiceAccountEdge"}
@@ -65287,7 +65287,7 @@ func (ec *executionContext) _SoftwareServiceAccountEdge(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareTeamImplementors = []string{"SoftwareTeam", "Node"}
@@ -65351,7 +65351,7 @@ func (ec *executionContext) _SoftwareTeam(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareTeamConnectionImplementors = []string{"SoftwareTeamConnection"}
@@ -65399,7 +65399,7 @@ func (ec *executionContext) _SoftwareTeamConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareTeamEdgeImplementors = []string{"SoftwareTeamEdge"}
@@ -65442,7 +65442,7 @@ func (ec *executionContext) _SoftwareTeamEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareUserImplementors = []string{"SoftwareUser", "Node"}
@@ -65520,7 +65520,7 @@ func (ec *executionContext) _SoftwareUser(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareUserConnectionImplementors = []string{"SoftwareUserConnection"}
@@ -65568,7 +65568,7 @@ func (ec *executionContext) _SoftwareUserConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareUserEdgeImplementors = []string{"SoftwareUserEdge"}
@@ -65611,7 +65611,7 @@ func (ec *executionContext) _SoftwareUserEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareWorkspaceImplementors = []string{"SoftwareWorkspace", "Node", "Workspace"}
@@ -65725,7 +65725,7 @@ func (ec *executionContext) _SoftwareWorkspace(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareWorkspaceConnectionImplementors = []string{"SoftwareWorkspaceConnection"}
@@ -65773,7 +65773,7 @@ func (ec *executionContext) _SoftwareWorkspaceConnection(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var softwareWorkspaceEdgeImplementors = []string{"SoftwareWorkspaceEdge"}
@@ -65811,7 +65811,7 @@ func (ec *executionContext) _SoftwareWorkspaceEdge(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var subscriptionImplementors = []string{"Subscription"}
@@ -65866,7 +65866,7 @@ func (ec *executionContext) _UnadoptSoftwareDeploymentPayload(ctx context.Contex
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateAstroApiTokenPayloadImplementors = []string{"UpdateAstroApiTokenPayload"}
@@ -65899,7 +65899,7 @@ func (ec *executionContext) _UpdateAstroApiTokenPayload(ctx context.Context, sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateAstroApiTokenRolesPayloadImplementors = []string{"UpdateAstroApiTokenRolesPayload"}
@@ -65937,7 +65937,7 @@ func (ec *executionContext) _UpdateAstroApiTokenRolesPayload(ctx context.Context
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateAstroClusterPayloadImplementors = []string{"UpdateAstroClusterPayload"}
@@ -65970,7 +65970,7 @@ func (ec *executionContext) _UpdateAstroClusterPayload(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateAstroCustomRolePayloadImplementors = []string{"UpdateAstroCustomRolePayload"}
@@ -66003,7 +66003,7 @@ func (ec *executionContext) _UpdateAstroCustomRolePayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateAstroDeployPayloadImplementors = []string{"UpdateAstroDeployPayload"}
@@ -66036,7 +66036,7 @@ func (ec *executionContext) _UpdateAstroDeployPayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateAstroDeploymentHibernationOverridePayloadImplementors = []string{"UpdateAstroDeploymentHibernationOverridePayload"}
@@ -66074,7 +66074,7 @@ func (ec *executionContext) _UpdateAstroDeploymentHibernationOverridePayload(ctx
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateAstroDeploymentPayloadImplementors = []string{"UpdateAstroDeploymentPayload"}
@@ -66107,7 +66107,7 @@ func (ec *executionContext) _UpdateAstroDeploymentPayload(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateAstroEnvironmentObjectPayloadImplementors = []string{"UpdateAstroEnvironmentObjectPayload"}
@@ -66140,7 +66140,7 @@ func (ec *executionContext) _UpdateAstroEnvironmentObjectPayload(ctx context.Con
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateAstroOrganizationPayloadImplementors = []string{"UpdateAstroOrganizationPayload"}
@@ -66173,7 +66173,7 @@ func (ec *executionContext) _UpdateAstroOrganizationPayload(ctx context.Context,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateAstroTeamPayloadImplementors = []string{"UpdateAstroTeamPayload"}
@@ -66206,7 +66206,7 @@ func (ec *executionContext) _UpdateAstroTeamPayload(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateAstroTeamRolesPayloadImplementors = []string{"UpdateAstroTeamRolesPayload"}
@@ -66244,7 +66244,7 @@ func (ec *executionContext) _UpdateAstroTeamRolesPayload(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateAstroUserRolesPayloadImplementors = []string{"UpdateAstroUserRolesPayload"}
@@ -66282,7 +66282,7 @@ func (ec *executionContext) _UpdateAstroUserRolesPayload(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateAstroWorkspacePayloadImplementors = []string{"UpdateAstroWorkspacePayload"}
@@ -66315,7 +66315,7 @@ func (ec *executionContext) _UpdateAstroWorkspacePayload(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateSoftwareDeploymentAirflowPayloadImplementors = []string{"UpdateSoftwareDeploymentAirflowPayload"}
@@ -66348,7 +66348,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentAirflowPayload(ctx context.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateSoftwareDeploymentImagePayloadImplementors = []string{"UpdateSoftwareDeploymentImagePayload"}
@@ -66381,7 +66381,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentImagePayload(ctx context.Co
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateSoftwareDeploymentPayloadImplementors = []string{"UpdateSoftwareDeploymentPayload"}
@@ -66414,7 +66414,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentPayload(ctx context.Context
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateSoftwareDeploymentRuntimePayloadImplementors = []string{"UpdateSoftwareDeploymentRuntimePayload"}
@@ -66447,7 +66447,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentRuntimePayload(ctx context.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateSoftwareDeploymentTeamRolePayloadImplementors = []string{"UpdateSoftwareDeploymentTeamRolePayload"}
@@ -66480,7 +66480,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentTeamRolePayload(ctx context
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateSoftwareDeploymentUserRolePayloadImplementors = []string{"UpdateSoftwareDeploymentUserRolePayload"}
@@ -66513,7 +66513,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentUserRolePayload(ctx context
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateSoftwareWorkspacePayloadImplementors = []string{"UpdateSoftwareWorkspacePayload"}
@@ -66546,7 +66546,7 @@ func (ec *executionContext) _UpdateSoftwareWorkspacePayload(ctx context.Context,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateSoftwareWorkspaceTeamRolePayloadImplementors = []string{"UpdateSoftwareWorkspaceTeamRolePayload"}
@@ -66579,7 +66579,7 @@ func (ec *executionContext) _UpdateSoftwareWorkspaceTeamRolePayload(ctx context.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var updateSoftwareWorkspaceUserRolePayloadImplementors = []string{"UpdateSoftwareWorkspaceUserRolePayload"}
@@ -66612,7 +66612,7 @@ func (ec *executionContext) _UpdateSoftwareWorkspaceUserRolePayload(ctx context.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var upgradeLagCountImplementors = []string{"UpgradeLagCount"}
@@ -66650,7 +66650,7 @@ func (ec *executionContext) _UpgradeLagCount(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var upgradeReportImplementors = []string{"UpgradeReport"}
@@ -66698,7 +66698,7 @@ func (ec *executionContext) _UpgradeReport(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var upgradeReportRowImplementors = []string{"UpgradeReportRow"}
@@ -66786,7 +66786,7 @@ func (ec *executionContext) _UpgradeReportRow(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var upgradeSummaryImplementors = []string{"UpgradeSummary"}
@@ -66864,7 +66864,7 @@ func (ec *executionContext) _UpgradeSummary(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var upsertSoftwareDeploymentPayloadImplementors = []string{"UpsertSoftwareDeploymentPayload"}
@@ -66902,7 +66902,7 @@ func (ec *executionContext) _UpsertSoftwareDeploymentPayload(ctx context.Context
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var workspaceConnectionImplementors = []string{"WorkspaceConnection"}
@@ -66950,7 +66950,7 @@ func (ec *executionContext) _WorkspaceConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var workspaceEdgeImplementors = []string{"WorkspaceEdge"}
@@ -66988,7 +66988,7 @@ func (ec *executionContext) _WorkspaceEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -67041,7 +67041,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -67089,7 +67089,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -67147,7 +67147,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -67205,7 +67205,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -67263,7 +67263,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -67346,7 +67346,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -6,6 +6,7 @@ package execx
 
 import (
 	"context"
+	"io"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -183,4 +184,61 @@ type keyProbe struct {
 func (p *keyProbe) Value(key any) any {
 	p.key = key
 	return nil
+}
+
+// Object is what the generated executor returns for an object whose fields
+// were resolved into out: out itself when some field is deferred (gqlgen's
+// incremental delivery works on its field set), otherwise a marshaller
+// that writes the same JSON object. gqlgen's FieldSet.MarshalGQL allocates,
+// for every object, a map of the keys written, an iterator, and a copy of
+// each field; this writes the keys straight from the collected fields
+// (CollectFields has merged repeated keys; one repeated anyway is written
+// once, as gqlgen does).
+func Object(out *graphql.FieldSet, fields []graphql.CollectedField, deferred int) graphql.Marshaler {
+	if deferred > 0 || len(out.Values) != len(fields) {
+		return out
+	}
+	return &object{fields: fields, values: out.Values}
+}
+
+type object struct {
+	fields []graphql.CollectedField
+	values []graphql.Marshaler
+}
+
+func (o *object) MarshalGQL(w io.Writer) {
+	_, _ = io.WriteString(w, "{")
+	first := true
+	for i := range o.fields {
+		alias := o.fields[i].Alias
+		if repeated(o.fields[:i], alias) {
+			continue
+		}
+		if first {
+			_, _ = io.WriteString(w, `"`)
+			first = false
+		} else {
+			_, _ = io.WriteString(w, `,"`)
+		}
+		// A response key is a GraphQL name ([_A-Za-z][_0-9A-Za-z]*):
+		// nothing in it needs escaping.
+		_, _ = io.WriteString(w, alias)
+		_, _ = io.WriteString(w, `":`)
+		if v := o.values[i]; v != nil {
+			v.MarshalGQL(w)
+		} else {
+			graphql.Null.MarshalGQL(w)
+		}
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// repeated reports whether a field before these has the key alias.
+func repeated(before []graphql.CollectedField, alias string) bool {
+	for j := range before {
+		if before[j].Alias == alias {
+			return true
+		}
+	}
+	return false
 }

@@ -112,3 +112,25 @@ func TestNewDeferredGroup(t *testing.T) {
 	assert.NotNil(t, g.FieldSet)
 	assert.Equal(t, ast.Path{ast.PathName("x")}, g.Path)
 }
+
+// An object writes the JSON gqlgen's field set writes; with a deferred
+// field it is gqlgen's field set.
+func TestObject(t *testing.T) {
+	fields := []graphql.CollectedField{
+		{Field: &ast.Field{Alias: "name"}},
+		{Field: &ast.Field{Alias: "status"}},
+		{Field: &ast.Field{Alias: "name"}},
+		{Field: &ast.Field{Alias: "_owner2"}},
+	}
+	out := graphql.NewFieldSet(fields)
+	out.Values[0] = graphql.MarshalString(`a "quoted" <name>`)
+	out.Values[1] = graphql.MarshalInt(3)
+	out.Values[2] = graphql.MarshalString("again")
+	out.Values[3] = graphql.Null
+	var want, got bytes.Buffer
+	out.MarshalGQL(&want)
+	Object(out, fields, 0).MarshalGQL(&got)
+	assert.Equal(t, want.String(), got.String())
+	assert.Equal(t, `{"name":"a \"quoted\" <name>","status":3,"_owner2":null}`, got.String())
+	assert.Same(t, out, Object(out, fields, 1), "a deferred field keeps gqlgen's field set")
+}

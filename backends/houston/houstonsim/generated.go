@@ -10550,7 +10550,7 @@ func (ec *executionContext) _AirflowImage(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var appConfigImplementors = []string{"AppConfig"}
@@ -10633,7 +10633,7 @@ func (ec *executionContext) _AppConfig(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var authConfigImplementors = []string{"AuthConfig"}
@@ -10681,7 +10681,7 @@ func (ec *executionContext) _AuthConfig(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var authProviderImplementors = []string{"AuthProvider"}
@@ -10724,7 +10724,7 @@ func (ec *executionContext) _AuthProvider(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var authUserImplementors = []string{"AuthUser"}
@@ -10772,7 +10772,7 @@ func (ec *executionContext) _AuthUser(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var availableNamespaceImplementors = []string{"AvailableNamespace"}
@@ -10805,7 +10805,7 @@ func (ec *executionContext) _AvailableNamespace(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var dagDeploymentSettingsImplementors = []string{"DagDeploymentSettings"}
@@ -10838,7 +10838,7 @@ func (ec *executionContext) _DagDeploymentSettings(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deployInfoImplementors = []string{"DeployInfo"}
@@ -10876,7 +10876,7 @@ func (ec *executionContext) _DeployInfo(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deploymentImplementors = []string{"Deployment"}
@@ -11021,7 +11021,7 @@ func (ec *executionContext) _Deployment(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deploymentConfigImplementors = []string{"DeploymentConfig"}
@@ -11084,7 +11084,7 @@ func (ec *executionContext) _DeploymentConfig(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deploymentLogImplementors = []string{"DeploymentLog"}
@@ -11147,7 +11147,7 @@ func (ec *executionContext) _DeploymentLog(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var deploymentUrlImplementors = []string{"DeploymentUrl"}
@@ -11185,7 +11185,7 @@ func (ec *executionContext) _DeploymentUrl(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var emailImplementors = []string{"Email"}
@@ -11228,7 +11228,7 @@ func (ec *executionContext) _Email(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var inviteImplementors = []string{"Invite"}
@@ -11291,7 +11291,7 @@ func (ec *executionContext) _Invite(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -11558,7 +11558,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var queryImplementors = []string{"Query"}
@@ -11764,7 +11764,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var roleBindingImplementors = []string{"RoleBinding"}
@@ -11842,7 +11842,7 @@ func (ec *executionContext) _RoleBinding(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var runtimeReleaseImplementors = []string{"RuntimeRelease"}
@@ -11885,7 +11885,7 @@ func (ec *executionContext) _RuntimeRelease(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var serviceAccountImplementors = []string{"ServiceAccount"}
@@ -11984,7 +11984,7 @@ func (ec *executionContext) _ServiceAccount(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var subscriptionImplementors = []string{"Subscription"}
@@ -12058,7 +12058,7 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var teamsPageImplementors = []string{"TeamsPage"}
@@ -12096,7 +12096,7 @@ func (ec *executionContext) _TeamsPage(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var tokenImplementors = []string{"Token"}
@@ -12134,7 +12134,7 @@ func (ec *executionContext) _Token(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var tokenPayloadImplementors = []string{"TokenPayload"}
@@ -12177,7 +12177,7 @@ func (ec *executionContext) _TokenPayload(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var userImplementors = []string{"User"}
@@ -12251,7 +12251,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var workspaceImplementors = []string{"Workspace"}
@@ -12338,7 +12338,7 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -12391,7 +12391,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -12439,7 +12439,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -12497,7 +12497,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -12555,7 +12555,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -12613,7 +12613,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -12696,7 +12696,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return execx.Object(out, fields, len(deferred.Defers))
 }
 
 // endregion **************************** object.gotpl ****************************

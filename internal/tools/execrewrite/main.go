@@ -4,9 +4,10 @@
 // the elements select; objects make their @defer group with
 // graph/execx.NewDeferredGroup, which builds nothing when no field is
 // deferred; and fields resolve through graph/execx.ResolveField, which
-// reads a plain struct field without the field interceptors; and a plain
-// leaf (a scalar struct field, see plainLeaves) is marshalled directly (gqlgen
-// offers no option for any of these). It runs from
+// reads a plain struct field without the field interceptors; a plain leaf
+// (a scalar struct field, see plainLeaves) is marshalled directly; and an
+// object with no deferred field is written by graph/execx.Object rather
+// than by gqlgen's field set (gqlgen offers no option for any of these). It runs from
 // graph/generate.go right after gqlgen; its output is deterministic, so
 // the committed code stays what go generate produces.
 //
@@ -29,10 +30,12 @@ var rewrites = [][2]string{
 	{sliceCall, "execx.MarshalSlice(ctx, sel, len(v), "},
 	{"deferred := graphql.NewDeferredGroup(ctx)\n", "deferred := execx.NewDeferredGroup(ctx, fields)\n"},
 	{"return graphql.ResolveField(\n", "return execx.ResolveField(\n"},
+	{objectReturn, "\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn execx.Object(out, fields, len(deferred.Defers))\n}\n"},
 }
 
 const (
-	sliceCall = "graphql.MarshalSliceConcurrently(ctx, len(v), "
+	objectReturn = "\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn out\n}\n"
+	sliceCall    = "graphql.MarshalSliceConcurrently(ctx, len(v), "
 	// inOrder marshals every list in order (flag -in-order), for an
 	// executor whose resolvers never wait on one another.
 	inOrder = "execx.MarshalSliceInOrder(ctx, len(v), "
