@@ -32,6 +32,7 @@ func TestDeploymentDecodesAsReflection(t *testing.T) {
 		"repeated":      `{"id":"a","id":"b","label":"x","label":null,"status":"s","status":"t"}`,
 		"escapes":       `{"id":"d\u00e9","label":"tab\there \"quoted\" \ud83d\ude00","status":"\/"}`,
 		"invalid utf-8": "{\"id\":\"d\xff\",\"label\":\"b\xfe\"}",
+		"escaped names": `{"\u0069d":"d1","la\u0062el":"x","st\u00e4tus":"y","\u00ff":1}`,
 		"empty":         `{}`,
 		"null":          `null`,
 		"number label":  `{"id":"d1","label":5}`,
