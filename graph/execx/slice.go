@@ -9,6 +9,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -89,10 +90,40 @@ func mayBlock(b *blockingSet, sel ast.SelectionSet) bool {
 // context and panic recovery.
 func MarshalSlice(ctx context.Context, sel ast.SelectionSet, n int, workerLimit int64, omitPanicHandler bool, marshal func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
 	b := blocking.Load()
-	if n < 2 || b == nil || mayBlock(b, sel) {
+	if n < 2 || workerLimit > 0 {
 		return graphql.MarshalSliceConcurrently(ctx, n, workerLimit, omitPanicHandler, marshal)
 	}
+	if b == nil || mayBlock(b, sel) {
+		return marshalConcurrently(ctx, n, omitPanicHandler, marshal)
+	}
 	return MarshalSliceInOrder(ctx, n, workerLimit, omitPanicHandler, marshal)
+}
+
+// marshalConcurrently is gqlgen's MarshalSliceConcurrently (one goroutine
+// per element, so that elements waiting on loaders wait together), with
+// the elements' contexts allocated together and the goroutines taken from
+// idle workers (goWorker); the last element runs on the caller's.
+func marshalConcurrently(ctx context.Context, n int, omitPanicHandler bool, marshal func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
+	ret := make(graphql.Array, n)
+	parent := graphql.GetFieldContext(ctx)
+	elems := make([]elementContext, n)
+	var wg sync.WaitGroup
+	wg.Add(n - 1)
+	for i := range n {
+		e := &elems[i]
+		e.Context, e.index = ctx, i
+		e.fc.Index, e.fc.Parent = &e.index, parent
+		if i == n-1 {
+			ret[i] = marshalOne(e, i, omitPanicHandler, marshal)
+			break
+		}
+		goWorker(func() {
+			defer wg.Done()
+			ret[i] = marshalOne(e, i, omitPanicHandler, marshal)
+		})
+	}
+	wg.Wait()
+	return ret
 }
 
 func marshalOne(ctx context.Context, i int, omitPanicHandler bool, marshal func(ctx context.Context, i int) graphql.Marshaler) (m graphql.Marshaler) {

@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/stretchr/testify/assert"
@@ -133,4 +136,55 @@ func TestObject(t *testing.T) {
 	assert.Equal(t, want.String(), got.String())
 	assert.Equal(t, `{"name":"a \"quoted\" <name>","status":3,"_owner2":null}`, got.String())
 	assert.Same(t, out, Object(out, fields, 1), "a deferred field keeps gqlgen's field set")
+}
+
+// A list whose elements may wait runs every element at once (here each
+// waits until all have started), with each element's path, and a panic
+// nulls only its element; the goroutines are reused from one list to the
+// next.
+func TestMarshalConcurrently(t *testing.T) {
+	Register(reflect.TypeFor[root]())
+	sel := selection(t, `{ things { owner { teams } } }`)
+	require.True(t, mayBlock(blocking.Load(), sel))
+	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter,
+		func(ctx context.Context, err any) error { return errors.New("internal error") })
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "things"}}})
+	const n = 50
+	run := func() (graphql.Array, []string) {
+		var started sync.WaitGroup
+		started.Add(n)
+		paths := make([]string, n)
+		ret := MarshalSlice(ctx, sel, n, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+			paths[i] = graphql.GetFieldContext(ctx).Path().String()
+			started.Done()
+			done := make(chan struct{})
+			go func() { started.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Errorf("element %d: the others never started", i)
+			}
+			if i == 7 {
+				panic("boom")
+			}
+			return graphql.MarshalInt(i)
+		})
+		return ret, paths
+	}
+	ret, paths := run()
+	for i, p := range paths {
+		assert.Equal(t, fmt.Sprintf("things[%d]", i), p)
+	}
+	var out bytes.Buffer
+	ret.MarshalGQL(&out)
+	assert.Contains(t, out.String(), "[0,1,2,3,4,5,6,null,8,")
+	errs := graphql.GetErrors(ctx)
+	require.Len(t, errs, 1)
+	assert.Equal(t, ast.Path{ast.PathName("things"), ast.PathIndex(7)}, errs[0].Path)
+
+	before := runtime.NumGoroutine()
+	for range 5 {
+		run()
+	}
+	assert.LessOrEqual(t, runtime.NumGoroutine(), before+n, "the workers of the first list serve the next ones")
 }
