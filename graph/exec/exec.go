@@ -54864,6 +54864,7 @@ func (ec *executionContext) _AddAstroTeamMembersPayload(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54877,7 +54878,7 @@ func (ec *executionContext) _AddAstroTeamMembersPayload(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -54897,6 +54898,7 @@ func (ec *executionContext) _AddSoftwareDeploymentTeamPayload(ctx context.Contex
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54910,7 +54912,7 @@ func (ec *executionContext) _AddSoftwareDeploymentTeamPayload(ctx context.Contex
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -54930,6 +54932,7 @@ func (ec *executionContext) _AddSoftwareDeploymentUserPayload(ctx context.Contex
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54943,7 +54946,7 @@ func (ec *executionContext) _AddSoftwareDeploymentUserPayload(ctx context.Contex
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -54963,6 +54966,7 @@ func (ec *executionContext) _AddSoftwareTeamSystemRolePayload(ctx context.Contex
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54976,7 +54980,7 @@ func (ec *executionContext) _AddSoftwareTeamSystemRolePayload(ctx context.Contex
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -54996,6 +55000,7 @@ func (ec *executionContext) _AddSoftwareWorkspaceTeamPayload(ctx context.Context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55009,7 +55014,7 @@ func (ec *executionContext) _AddSoftwareWorkspaceTeamPayload(ctx context.Context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55029,6 +55034,7 @@ func (ec *executionContext) _AddSoftwareWorkspaceUserPayload(ctx context.Context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55042,7 +55048,7 @@ func (ec *executionContext) _AddSoftwareWorkspaceUserPayload(ctx context.Context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55062,6 +55068,7 @@ func (ec *executionContext) _AdoptSoftwareDeploymentPayload(ctx context.Context,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55075,7 +55082,7 @@ func (ec *executionContext) _AdoptSoftwareDeploymentPayload(ctx context.Context,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55095,6 +55102,7 @@ func (ec *executionContext) _AstroAgentToken(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55188,7 +55196,7 @@ func (ec *executionContext) _AstroAgentToken(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55208,6 +55216,7 @@ func (ec *executionContext) _AstroAgentTokenConnection(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55236,7 +55245,7 @@ func (ec *executionContext) _AstroAgentTokenConnection(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55256,6 +55265,7 @@ func (ec *executionContext) _AstroAgentTokenEdge(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55274,7 +55284,7 @@ func (ec *executionContext) _AstroAgentTokenEdge(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55294,6 +55304,7 @@ func (ec *executionContext) _AstroAllowedIpAddressRange(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55337,7 +55348,7 @@ func (ec *executionContext) _AstroAllowedIpAddressRange(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55357,6 +55368,7 @@ func (ec *executionContext) _AstroAllowedIpAddressRangeConnection(ctx context.Co
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55385,7 +55397,7 @@ func (ec *executionContext) _AstroAllowedIpAddressRangeConnection(ctx context.Co
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55405,6 +55417,7 @@ func (ec *executionContext) _AstroAllowedIpAddressRangeEdge(ctx context.Context,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55423,7 +55436,7 @@ func (ec *executionContext) _AstroAllowedIpAddressRangeEdge(ctx context.Context,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55443,6 +55456,7 @@ func (ec *executionContext) _AstroApiToken(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55546,7 +55560,7 @@ func (ec *executionContext) _AstroApiToken(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55566,6 +55580,7 @@ func (ec *executionContext) _AstroApiTokenConnection(ctx context.Context, sel as
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55594,7 +55609,7 @@ func (ec *executionContext) _AstroApiTokenConnection(ctx context.Context, sel as
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55614,6 +55629,7 @@ func (ec *executionContext) _AstroApiTokenEdge(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55632,7 +55648,7 @@ func (ec *executionContext) _AstroApiTokenEdge(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55652,6 +55668,7 @@ func (ec *executionContext) _AstroApiTokenRole(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55680,7 +55697,7 @@ func (ec *executionContext) _AstroApiTokenRole(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55700,6 +55717,7 @@ func (ec *executionContext) _AstroAuditLog(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55723,7 +55741,7 @@ func (ec *executionContext) _AstroAuditLog(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55743,6 +55761,7 @@ func (ec *executionContext) _AstroCluster(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55896,7 +55915,7 @@ func (ec *executionContext) _AstroCluster(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55916,6 +55935,7 @@ func (ec *executionContext) _AstroClusterConnection(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55944,7 +55964,7 @@ func (ec *executionContext) _AstroClusterConnection(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55964,6 +55984,7 @@ func (ec *executionContext) _AstroClusterEdge(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55982,7 +56003,7 @@ func (ec *executionContext) _AstroClusterEdge(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56002,6 +56023,7 @@ func (ec *executionContext) _AstroClusterHealthDetail(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56030,7 +56052,7 @@ func (ec *executionContext) _AstroClusterHealthDetail(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56050,6 +56072,7 @@ func (ec *executionContext) _AstroClusterHealthStatus(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56068,7 +56091,7 @@ func (ec *executionContext) _AstroClusterHealthStatus(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56088,6 +56111,7 @@ func (ec *executionContext) _AstroClusterMetadata(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56111,7 +56135,7 @@ func (ec *executionContext) _AstroClusterMetadata(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56131,6 +56155,7 @@ func (ec *executionContext) _AstroClusterOptions(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56209,7 +56234,7 @@ func (ec *executionContext) _AstroClusterOptions(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56229,6 +56254,7 @@ func (ec *executionContext) _AstroClusterTag(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56247,7 +56273,7 @@ func (ec *executionContext) _AstroClusterTag(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56267,6 +56293,7 @@ func (ec *executionContext) _AstroConnection(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56315,7 +56342,7 @@ func (ec *executionContext) _AstroConnection(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56335,6 +56362,7 @@ func (ec *executionContext) _AstroConnectionAuthType(ctx context.Context, sel as
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56388,7 +56416,7 @@ func (ec *executionContext) _AstroConnectionAuthType(ctx context.Context, sel as
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56408,6 +56436,7 @@ func (ec *executionContext) _AstroConnectionAuthTypeParameter(ctx context.Contex
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56461,7 +56490,7 @@ func (ec *executionContext) _AstroConnectionAuthTypeParameter(ctx context.Contex
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56481,6 +56510,7 @@ func (ec *executionContext) _AstroConnectionOverrides(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56524,7 +56554,7 @@ func (ec *executionContext) _AstroConnectionOverrides(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56544,6 +56574,7 @@ func (ec *executionContext) _AstroCustomRole(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56584,7 +56615,7 @@ func (ec *executionContext) _AstroCustomRole(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "permissions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroCustomRole_permissions(ctx, field, obj)
@@ -56613,7 +56644,7 @@ func (ec *executionContext) _AstroCustomRole(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56633,6 +56664,7 @@ func (ec *executionContext) _AstroDagRoleBinding(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56661,7 +56693,7 @@ func (ec *executionContext) _AstroDagRoleBinding(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56681,6 +56713,7 @@ func (ec *executionContext) _AstroDefaultRole(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56709,7 +56742,7 @@ func (ec *executionContext) _AstroDefaultRole(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56729,6 +56762,7 @@ func (ec *executionContext) _AstroDeploy(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56852,7 +56886,7 @@ func (ec *executionContext) _AstroDeploy(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56872,6 +56906,7 @@ func (ec *executionContext) _AstroDeployBundle(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56900,7 +56935,7 @@ func (ec *executionContext) _AstroDeployBundle(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56920,6 +56955,7 @@ func (ec *executionContext) _AstroDeployConnection(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56948,7 +56984,7 @@ func (ec *executionContext) _AstroDeployConnection(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56968,6 +57004,7 @@ func (ec *executionContext) _AstroDeployEdge(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56986,7 +57023,7 @@ func (ec *executionContext) _AstroDeployEdge(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57006,6 +57043,7 @@ func (ec *executionContext) _AstroDeployGit(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57074,7 +57112,7 @@ func (ec *executionContext) _AstroDeployGit(ctx context.Context, sel ast.Selecti
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57094,6 +57132,7 @@ func (ec *executionContext) _AstroDeployment(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57169,7 +57208,7 @@ func (ec *executionContext) _AstroDeployment(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workspace":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_workspace(ctx, field, obj)
@@ -57195,7 +57234,7 @@ func (ec *executionContext) _AstroDeployment(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "cluster":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_cluster(ctx, field, obj)
@@ -57306,7 +57345,7 @@ func (ec *executionContext) _AstroDeployment(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "apiTokens":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_apiTokens(ctx, field, obj)
@@ -57412,61 +57451,61 @@ func (ec *executionContext) _AstroDeployment(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "deploys":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_deploys(ctx, field, obj)
 				})
 		case "deploy":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_deploy(ctx, field, obj)
 				})
 		case "logs":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_logs(ctx, field, obj)
 				})
 		case "agentTokens":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_agentTokens(ctx, field, obj)
 				})
 		case "agentToken":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_agentToken(ctx, field, obj)
 				})
 		case "options":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_options(ctx, field, obj)
 				})
 		case "environmentObjects":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_environmentObjects(ctx, field, obj)
 				})
 		case "users":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_users(ctx, field, obj)
 				})
 		case "teams":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_teams(ctx, field, obj)
 				})
 		case "backend":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_backend(ctx, field, obj)
@@ -57475,7 +57514,7 @@ func (ec *executionContext) _AstroDeployment(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57495,6 +57534,7 @@ func (ec *executionContext) _AstroDeploymentConnection(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57523,7 +57563,7 @@ func (ec *executionContext) _AstroDeploymentConnection(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57543,6 +57583,7 @@ func (ec *executionContext) _AstroDeploymentEdge(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57561,7 +57602,7 @@ func (ec *executionContext) _AstroDeploymentEdge(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57581,6 +57622,7 @@ func (ec *executionContext) _AstroDeploymentEnvironmentVariable(ctx context.Cont
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57609,7 +57651,7 @@ func (ec *executionContext) _AstroDeploymentEnvironmentVariable(ctx context.Cont
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57629,6 +57671,7 @@ func (ec *executionContext) _AstroDeploymentLogConnection(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57662,7 +57705,7 @@ func (ec *executionContext) _AstroDeploymentLogConnection(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57682,6 +57725,7 @@ func (ec *executionContext) _AstroDeploymentOptions(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57740,7 +57784,7 @@ func (ec *executionContext) _AstroDeploymentOptions(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57760,6 +57804,7 @@ func (ec *executionContext) _AstroDeploymentRoleBinding(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57778,7 +57823,7 @@ func (ec *executionContext) _AstroDeploymentRoleBinding(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57798,6 +57843,7 @@ func (ec *executionContext) _AstroEnvironmentObject(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57916,7 +57962,7 @@ func (ec *executionContext) _AstroEnvironmentObject(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57936,6 +57982,7 @@ func (ec *executionContext) _AstroEnvironmentObjectConnection(ctx context.Contex
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57964,7 +58011,7 @@ func (ec *executionContext) _AstroEnvironmentObjectConnection(ctx context.Contex
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57984,6 +58031,7 @@ func (ec *executionContext) _AstroEnvironmentObjectEdge(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58002,7 +58050,7 @@ func (ec *executionContext) _AstroEnvironmentObjectEdge(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58022,6 +58070,7 @@ func (ec *executionContext) _AstroEnvironmentObjectExcludeLink(ctx context.Conte
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58040,7 +58089,7 @@ func (ec *executionContext) _AstroEnvironmentObjectExcludeLink(ctx context.Conte
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58060,6 +58109,7 @@ func (ec *executionContext) _AstroEnvironmentObjectLink(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58103,7 +58153,7 @@ func (ec *executionContext) _AstroEnvironmentObjectLink(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58123,6 +58173,7 @@ func (ec *executionContext) _AstroEnvironmentValue(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58141,7 +58192,7 @@ func (ec *executionContext) _AstroEnvironmentValue(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58161,6 +58212,7 @@ func (ec *executionContext) _AstroFeatureFlag(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58179,7 +58231,7 @@ func (ec *executionContext) _AstroFeatureFlag(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58199,6 +58251,7 @@ func (ec *executionContext) _AstroHibernationOverride(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58222,7 +58275,7 @@ func (ec *executionContext) _AstroHibernationOverride(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58242,6 +58295,7 @@ func (ec *executionContext) _AstroHibernationSchedule(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58270,7 +58324,7 @@ func (ec *executionContext) _AstroHibernationSchedule(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58290,6 +58344,7 @@ func (ec *executionContext) _AstroHibernationSpec(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58308,7 +58363,7 @@ func (ec *executionContext) _AstroHibernationSpec(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58328,6 +58383,7 @@ func (ec *executionContext) _AstroHibernationStatus(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58356,7 +58412,7 @@ func (ec *executionContext) _AstroHibernationStatus(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58376,6 +58432,7 @@ func (ec *executionContext) _AstroInvite(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58419,7 +58476,7 @@ func (ec *executionContext) _AstroInvite(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58439,6 +58496,7 @@ func (ec *executionContext) _AstroLogEdge(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58457,7 +58515,7 @@ func (ec *executionContext) _AstroLogEdge(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58477,6 +58535,7 @@ func (ec *executionContext) _AstroLogEntry(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58500,7 +58559,7 @@ func (ec *executionContext) _AstroLogEntry(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58520,6 +58579,7 @@ func (ec *executionContext) _AstroMachineSpec(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58548,7 +58608,7 @@ func (ec *executionContext) _AstroMachineSpec(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58568,6 +58628,7 @@ func (ec *executionContext) _AstroManagedDomain(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58606,7 +58667,7 @@ func (ec *executionContext) _AstroManagedDomain(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58626,6 +58687,7 @@ func (ec *executionContext) _AstroMetricsExport(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58684,7 +58746,7 @@ func (ec *executionContext) _AstroMetricsExport(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58704,6 +58766,7 @@ func (ec *executionContext) _AstroMetricsExportOverrides(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58762,7 +58825,7 @@ func (ec *executionContext) _AstroMetricsExportOverrides(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58782,6 +58845,7 @@ func (ec *executionContext) _AstroNodePool(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58835,7 +58899,7 @@ func (ec *executionContext) _AstroNodePool(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58855,6 +58919,7 @@ func (ec *executionContext) _AstroOrganization(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58955,127 +59020,127 @@ func (ec *executionContext) _AstroOrganization(ctx context.Context, sel ast.Sele
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workspaces":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_workspaces(ctx, field, obj)
 				})
 		case "workspace":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_workspace(ctx, field, obj)
 				})
 		case "deployments":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_deployments(ctx, field, obj)
 				})
 		case "deployment":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_deployment(ctx, field, obj)
 				})
 		case "clusters":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_clusters(ctx, field, obj)
 				})
 		case "cluster":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_cluster(ctx, field, obj)
 				})
 		case "auditLogs":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_auditLogs(ctx, field, obj)
 				})
 		case "apiTokens":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_apiTokens(ctx, field, obj)
 				})
 		case "apiToken":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_apiToken(ctx, field, obj)
 				})
 		case "roles":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_roles(ctx, field, obj)
 				})
 		case "role":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_role(ctx, field, obj)
 				})
 		case "roleTemplates":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_roleTemplates(ctx, field, obj)
 				})
 		case "allowedIpAddressRanges":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_allowedIpAddressRanges(ctx, field, obj)
 				})
 		case "clusterOptions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_clusterOptions(ctx, field, obj)
 				})
 		case "deploymentOptions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_deploymentOptions(ctx, field, obj)
 				})
 		case "environmentObjects":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_environmentObjects(ctx, field, obj)
 				})
 		case "environmentObject":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_environmentObject(ctx, field, obj)
 				})
 		case "users":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_users(ctx, field, obj)
 				})
 		case "user":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_user(ctx, field, obj)
 				})
 		case "teams":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_teams(ctx, field, obj)
 				})
 		case "team":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_team(ctx, field, obj)
@@ -59084,7 +59149,7 @@ func (ec *executionContext) _AstroOrganization(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59104,6 +59169,7 @@ func (ec *executionContext) _AstroOrganizationConnection(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59132,7 +59198,7 @@ func (ec *executionContext) _AstroOrganizationConnection(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59152,6 +59218,7 @@ func (ec *executionContext) _AstroOrganizationEdge(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59170,7 +59237,7 @@ func (ec *executionContext) _AstroOrganizationEdge(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59190,6 +59257,7 @@ func (ec *executionContext) _AstroPermission(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59208,7 +59276,7 @@ func (ec *executionContext) _AstroPermission(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59228,6 +59296,7 @@ func (ec *executionContext) _AstroPermissionGroup(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59256,7 +59325,7 @@ func (ec *executionContext) _AstroPermissionGroup(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59276,6 +59345,7 @@ func (ec *executionContext) _AstroProductPlan(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59299,7 +59369,7 @@ func (ec *executionContext) _AstroProductPlan(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59319,6 +59389,7 @@ func (ec *executionContext) _AstroProviderInstanceType(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59342,7 +59413,7 @@ func (ec *executionContext) _AstroProviderInstanceType(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59362,6 +59433,7 @@ func (ec *executionContext) _AstroProviderRegion(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59390,7 +59462,7 @@ func (ec *executionContext) _AstroProviderRegion(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59410,30 +59482,31 @@ func (ec *executionContext) _AstroQuery(ctx context.Context, sel ast.SelectionSe
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("AstroQuery")
 		case "organizations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroQuery_organizations(ctx, field, obj)
 				})
 		case "organization":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroQuery_organization(ctx, field, obj)
 				})
 		case "self":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroQuery_self(ctx, field, obj)
 				})
 		case "permissionGroups":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroQuery_permissionGroups(ctx, field, obj)
@@ -59442,7 +59515,7 @@ func (ec *executionContext) _AstroQuery(ctx context.Context, sel ast.SelectionSe
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59462,6 +59535,7 @@ func (ec *executionContext) _AstroRange(ctx context.Context, sel ast.SelectionSe
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59485,7 +59559,7 @@ func (ec *executionContext) _AstroRange(ctx context.Context, sel ast.SelectionSe
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59505,6 +59579,7 @@ func (ec *executionContext) _AstroRemoteExecution(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59538,7 +59613,7 @@ func (ec *executionContext) _AstroRemoteExecution(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59558,6 +59633,7 @@ func (ec *executionContext) _AstroResourceOption(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59576,7 +59652,7 @@ func (ec *executionContext) _AstroResourceOption(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59596,6 +59672,7 @@ func (ec *executionContext) _AstroResourceRange(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59619,7 +59696,7 @@ func (ec *executionContext) _AstroResourceRange(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59639,6 +59716,7 @@ func (ec *executionContext) _AstroRoleConnection(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59672,7 +59750,7 @@ func (ec *executionContext) _AstroRoleConnection(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59692,6 +59770,7 @@ func (ec *executionContext) _AstroRoleEdge(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59710,7 +59789,7 @@ func (ec *executionContext) _AstroRoleEdge(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59730,6 +59809,7 @@ func (ec *executionContext) _AstroRoleTemplate(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59758,7 +59838,7 @@ func (ec *executionContext) _AstroRoleTemplate(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59778,6 +59858,7 @@ func (ec *executionContext) _AstroRuntimeRelease(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59816,7 +59897,7 @@ func (ec *executionContext) _AstroRuntimeRelease(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59836,6 +59917,7 @@ func (ec *executionContext) _AstroSchedulerMachine(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59854,7 +59936,7 @@ func (ec *executionContext) _AstroSchedulerMachine(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59874,6 +59956,7 @@ func (ec *executionContext) _AstroSelfInvite(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59897,7 +59980,7 @@ func (ec *executionContext) _AstroSelfInvite(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59917,6 +60000,7 @@ func (ec *executionContext) _AstroSelfRole(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59935,7 +60019,7 @@ func (ec *executionContext) _AstroSelfRole(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59955,6 +60039,7 @@ func (ec *executionContext) _AstroSelfRoleScope(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59983,7 +60068,7 @@ func (ec *executionContext) _AstroSelfRoleScope(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60003,6 +60088,7 @@ func (ec *executionContext) _AstroSelfUser(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60071,7 +60157,7 @@ func (ec *executionContext) _AstroSelfUser(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60091,6 +60177,7 @@ func (ec *executionContext) _AstroSubject(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60129,7 +60216,7 @@ func (ec *executionContext) _AstroSubject(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60149,6 +60236,7 @@ func (ec *executionContext) _AstroSubjectRoles(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60177,7 +60265,7 @@ func (ec *executionContext) _AstroSubjectRoles(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60197,6 +60285,7 @@ func (ec *executionContext) _AstroTeam(ctx context.Context, sel ast.SelectionSet
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60277,7 +60366,7 @@ func (ec *executionContext) _AstroTeam(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "members":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroTeam_members(ctx, field, obj)
@@ -60286,7 +60375,7 @@ func (ec *executionContext) _AstroTeam(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60306,6 +60395,7 @@ func (ec *executionContext) _AstroTeamConnection(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60334,7 +60424,7 @@ func (ec *executionContext) _AstroTeamConnection(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60354,6 +60444,7 @@ func (ec *executionContext) _AstroTeamEdge(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60372,7 +60463,7 @@ func (ec *executionContext) _AstroTeamEdge(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60392,6 +60483,7 @@ func (ec *executionContext) _AstroTeamMember(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60425,7 +60517,7 @@ func (ec *executionContext) _AstroTeamMember(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60445,6 +60537,7 @@ func (ec *executionContext) _AstroTeamMemberConnection(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60473,7 +60566,7 @@ func (ec *executionContext) _AstroTeamMemberConnection(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60493,6 +60586,7 @@ func (ec *executionContext) _AstroTeamMemberEdge(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60511,7 +60605,7 @@ func (ec *executionContext) _AstroTeamMemberEdge(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60531,6 +60625,7 @@ func (ec *executionContext) _AstroUser(ctx context.Context, sel ast.SelectionSet
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60601,7 +60696,7 @@ func (ec *executionContext) _AstroUser(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "teams":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroUser_teams(ctx, field, obj)
@@ -60610,7 +60705,7 @@ func (ec *executionContext) _AstroUser(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60630,6 +60725,7 @@ func (ec *executionContext) _AstroUserConnection(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60658,7 +60754,7 @@ func (ec *executionContext) _AstroUserConnection(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60678,6 +60774,7 @@ func (ec *executionContext) _AstroUserEdge(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60696,7 +60793,7 @@ func (ec *executionContext) _AstroUserEdge(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60716,6 +60813,7 @@ func (ec *executionContext) _AstroUserTeam(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60771,7 +60869,7 @@ func (ec *executionContext) _AstroUserTeam(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "team":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroUserTeam_team(ctx, field, obj)
@@ -60780,7 +60878,7 @@ func (ec *executionContext) _AstroUserTeam(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60800,6 +60898,7 @@ func (ec *executionContext) _AstroUserTeamConnection(ctx context.Context, sel as
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60828,7 +60927,7 @@ func (ec *executionContext) _AstroUserTeamConnection(ctx context.Context, sel as
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60848,6 +60947,7 @@ func (ec *executionContext) _AstroUserTeamEdge(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60866,7 +60966,7 @@ func (ec *executionContext) _AstroUserTeamEdge(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60886,6 +60986,7 @@ func (ec *executionContext) _AstroValueOverrides(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60899,7 +61000,7 @@ func (ec *executionContext) _AstroValueOverrides(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60919,6 +61020,7 @@ func (ec *executionContext) _AstroWorkerMachine(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60942,7 +61044,7 @@ func (ec *executionContext) _AstroWorkerMachine(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60962,6 +61064,7 @@ func (ec *executionContext) _AstroWorkerQueue(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61020,7 +61123,7 @@ func (ec *executionContext) _AstroWorkerQueue(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61040,6 +61143,7 @@ func (ec *executionContext) _AstroWorkloadIdentityOption(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61058,7 +61162,7 @@ func (ec *executionContext) _AstroWorkloadIdentityOption(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61078,6 +61182,7 @@ func (ec *executionContext) _AstroWorkspace(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61158,43 +61263,43 @@ func (ec *executionContext) _AstroWorkspace(ctx context.Context, sel ast.Selecti
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "organization":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroWorkspace_organization(ctx, field, obj)
 				})
 		case "deployments":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroWorkspace_deployments(ctx, field, obj)
 				})
 		case "apiTokens":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroWorkspace_apiTokens(ctx, field, obj)
 				})
 		case "environmentObjects":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroWorkspace_environmentObjects(ctx, field, obj)
 				})
 		case "users":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroWorkspace_users(ctx, field, obj)
 				})
 		case "teams":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroWorkspace_teams(ctx, field, obj)
 				})
 		case "backend":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroWorkspace_backend(ctx, field, obj)
@@ -61203,7 +61308,7 @@ func (ec *executionContext) _AstroWorkspace(ctx context.Context, sel ast.Selecti
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61223,6 +61328,7 @@ func (ec *executionContext) _AstroWorkspaceConnection(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61251,7 +61357,7 @@ func (ec *executionContext) _AstroWorkspaceConnection(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61271,6 +61377,7 @@ func (ec *executionContext) _AstroWorkspaceEdge(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61289,7 +61396,7 @@ func (ec *executionContext) _AstroWorkspaceEdge(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61309,6 +61416,7 @@ func (ec *executionContext) _AstroWorkspaceRoleBinding(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61327,7 +61435,7 @@ func (ec *executionContext) _AstroWorkspaceRoleBinding(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61347,6 +61455,7 @@ func (ec *executionContext) _BulkCreateAstroAllowedIpAddressRangesPayload(ctx co
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61365,7 +61474,7 @@ func (ec *executionContext) _BulkCreateAstroAllowedIpAddressRangesPayload(ctx co
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61385,6 +61494,7 @@ func (ec *executionContext) _BulkDeleteAstroAllowedIpAddressRangesPayload(ctx co
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61398,7 +61508,7 @@ func (ec *executionContext) _BulkDeleteAstroAllowedIpAddressRangesPayload(ctx co
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61418,6 +61528,7 @@ func (ec *executionContext) _CancelSoftwareDeploymentRuntimeUpdatePayload(ctx co
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61431,7 +61542,7 @@ func (ec *executionContext) _CancelSoftwareDeploymentRuntimeUpdatePayload(ctx co
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61451,6 +61562,7 @@ func (ec *executionContext) _CreateAstroAgentTokenPayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61469,7 +61581,7 @@ func (ec *executionContext) _CreateAstroAgentTokenPayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61489,6 +61601,7 @@ func (ec *executionContext) _CreateAstroAllowedIpAddressRangePayload(ctx context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61507,7 +61620,7 @@ func (ec *executionContext) _CreateAstroAllowedIpAddressRangePayload(ctx context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61527,6 +61640,7 @@ func (ec *executionContext) _CreateAstroApiTokenPayload(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61545,7 +61659,7 @@ func (ec *executionContext) _CreateAstroApiTokenPayload(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61565,6 +61679,7 @@ func (ec *executionContext) _CreateAstroClusterPayload(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61583,7 +61698,7 @@ func (ec *executionContext) _CreateAstroClusterPayload(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61603,6 +61718,7 @@ func (ec *executionContext) _CreateAstroCustomRolePayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61621,7 +61737,7 @@ func (ec *executionContext) _CreateAstroCustomRolePayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61641,6 +61757,7 @@ func (ec *executionContext) _CreateAstroDeployPayload(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61659,7 +61776,7 @@ func (ec *executionContext) _CreateAstroDeployPayload(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61679,6 +61796,7 @@ func (ec *executionContext) _CreateAstroDeploymentPayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61697,7 +61815,7 @@ func (ec *executionContext) _CreateAstroDeploymentPayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61717,6 +61835,7 @@ func (ec *executionContext) _CreateAstroEnvironmentObjectPayload(ctx context.Con
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61735,7 +61854,7 @@ func (ec *executionContext) _CreateAstroEnvironmentObjectPayload(ctx context.Con
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61755,6 +61874,7 @@ func (ec *executionContext) _CreateAstroTeamPayload(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61773,7 +61893,7 @@ func (ec *executionContext) _CreateAstroTeamPayload(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61793,6 +61913,7 @@ func (ec *executionContext) _CreateAstroUserInvitePayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61811,7 +61932,7 @@ func (ec *executionContext) _CreateAstroUserInvitePayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61831,6 +61952,7 @@ func (ec *executionContext) _CreateAstroWorkspacePayload(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61849,7 +61971,7 @@ func (ec *executionContext) _CreateAstroWorkspacePayload(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61869,6 +61991,7 @@ func (ec *executionContext) _CreateSoftwareDeploymentPayload(ctx context.Context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61887,7 +62010,7 @@ func (ec *executionContext) _CreateSoftwareDeploymentPayload(ctx context.Context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61907,6 +62030,7 @@ func (ec *executionContext) _CreateSoftwareDeploymentServiceAccountPayload(ctx c
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61930,7 +62054,7 @@ func (ec *executionContext) _CreateSoftwareDeploymentServiceAccountPayload(ctx c
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61950,6 +62074,7 @@ func (ec *executionContext) _CreateSoftwareTokenPayload(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61973,7 +62098,7 @@ func (ec *executionContext) _CreateSoftwareTokenPayload(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61993,6 +62118,7 @@ func (ec *executionContext) _CreateSoftwareUserPayload(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62016,7 +62142,7 @@ func (ec *executionContext) _CreateSoftwareUserPayload(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62036,6 +62162,7 @@ func (ec *executionContext) _CreateSoftwareWorkspacePayload(ctx context.Context,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62054,7 +62181,7 @@ func (ec *executionContext) _CreateSoftwareWorkspacePayload(ctx context.Context,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62074,6 +62201,7 @@ func (ec *executionContext) _CreateSoftwareWorkspaceServiceAccountPayload(ctx co
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62097,7 +62225,7 @@ func (ec *executionContext) _CreateSoftwareWorkspaceServiceAccountPayload(ctx co
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62117,6 +62245,7 @@ func (ec *executionContext) _DeleteAstroAgentTokenPayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62135,7 +62264,7 @@ func (ec *executionContext) _DeleteAstroAgentTokenPayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62155,6 +62284,7 @@ func (ec *executionContext) _DeleteAstroAllowedIpAddressRangePayload(ctx context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62168,7 +62298,7 @@ func (ec *executionContext) _DeleteAstroAllowedIpAddressRangePayload(ctx context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62188,6 +62318,7 @@ func (ec *executionContext) _DeleteAstroApiTokenPayload(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62206,7 +62337,7 @@ func (ec *executionContext) _DeleteAstroApiTokenPayload(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62226,6 +62357,7 @@ func (ec *executionContext) _DeleteAstroClusterPayload(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62244,7 +62376,7 @@ func (ec *executionContext) _DeleteAstroClusterPayload(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62264,6 +62396,7 @@ func (ec *executionContext) _DeleteAstroCustomRolePayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62282,7 +62415,7 @@ func (ec *executionContext) _DeleteAstroCustomRolePayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62302,6 +62435,7 @@ func (ec *executionContext) _DeleteAstroDeploymentHibernationOverridePayload(ctx
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62320,7 +62454,7 @@ func (ec *executionContext) _DeleteAstroDeploymentHibernationOverridePayload(ctx
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62340,6 +62474,7 @@ func (ec *executionContext) _DeleteAstroDeploymentPayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62358,7 +62493,7 @@ func (ec *executionContext) _DeleteAstroDeploymentPayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62378,6 +62513,7 @@ func (ec *executionContext) _DeleteAstroEnvironmentObjectPayload(ctx context.Con
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62396,7 +62532,7 @@ func (ec *executionContext) _DeleteAstroEnvironmentObjectPayload(ctx context.Con
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62416,6 +62552,7 @@ func (ec *executionContext) _DeleteAstroTeamPayload(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62434,7 +62571,7 @@ func (ec *executionContext) _DeleteAstroTeamPayload(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62454,6 +62591,7 @@ func (ec *executionContext) _DeleteAstroUserInvitePayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62467,7 +62605,7 @@ func (ec *executionContext) _DeleteAstroUserInvitePayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62487,6 +62625,7 @@ func (ec *executionContext) _DeleteAstroWorkspacePayload(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62505,7 +62644,7 @@ func (ec *executionContext) _DeleteAstroWorkspacePayload(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62525,6 +62664,7 @@ func (ec *executionContext) _DeleteSoftwareDeploymentPayload(ctx context.Context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62538,7 +62678,7 @@ func (ec *executionContext) _DeleteSoftwareDeploymentPayload(ctx context.Context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62558,6 +62698,7 @@ func (ec *executionContext) _DeleteSoftwareDeploymentServiceAccountPayload(ctx c
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62571,7 +62712,7 @@ func (ec *executionContext) _DeleteSoftwareDeploymentServiceAccountPayload(ctx c
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62591,6 +62732,7 @@ func (ec *executionContext) _DeleteSoftwareWorkspacePayload(ctx context.Context,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62604,7 +62746,7 @@ func (ec *executionContext) _DeleteSoftwareWorkspacePayload(ctx context.Context,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62624,6 +62766,7 @@ func (ec *executionContext) _DeleteSoftwareWorkspaceServiceAccountPayload(ctx co
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62637,7 +62780,7 @@ func (ec *executionContext) _DeleteSoftwareWorkspaceServiceAccountPayload(ctx co
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62657,6 +62800,7 @@ func (ec *executionContext) _DeploymentConnection(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62685,7 +62829,7 @@ func (ec *executionContext) _DeploymentConnection(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62705,6 +62849,7 @@ func (ec *executionContext) _DeploymentEdge(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62723,7 +62868,7 @@ func (ec *executionContext) _DeploymentEdge(ctx context.Context, sel ast.Selecti
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62743,6 +62888,7 @@ func (ec *executionContext) _DeploymentLogLine(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62781,7 +62927,7 @@ func (ec *executionContext) _DeploymentLogLine(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62801,6 +62947,7 @@ func (ec *executionContext) _DeploymentReport(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62824,7 +62971,7 @@ func (ec *executionContext) _DeploymentReport(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62844,6 +62991,7 @@ func (ec *executionContext) _DeploymentReportRow(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62877,7 +63025,7 @@ func (ec *executionContext) _DeploymentReportRow(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62897,6 +63045,7 @@ func (ec *executionContext) _DeploymentStatusCount(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62915,7 +63064,7 @@ func (ec *executionContext) _DeploymentStatusCount(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62935,6 +63084,7 @@ func (ec *executionContext) _DeploymentStatusEvent(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62968,7 +63118,7 @@ func (ec *executionContext) _DeploymentStatusEvent(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62988,6 +63138,7 @@ func (ec *executionContext) _ExcludeLinkingAstroEnvironmentObjectPayload(ctx con
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63001,7 +63152,7 @@ func (ec *executionContext) _ExcludeLinkingAstroEnvironmentObjectPayload(ctx con
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63021,6 +63172,7 @@ func (ec *executionContext) _FinalizeAstroDeployPayload(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63034,7 +63186,7 @@ func (ec *executionContext) _FinalizeAstroDeployPayload(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63054,6 +63206,7 @@ func (ec *executionContext) _FleetBackend(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63087,7 +63240,7 @@ func (ec *executionContext) _FleetBackend(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63110,6 +63263,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -63655,7 +63809,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63675,6 +63829,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63703,7 +63858,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63726,6 +63881,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -63807,7 +63963,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63827,6 +63983,7 @@ func (ec *executionContext) _RemoveAstroTeamMemberPayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63845,7 +64002,7 @@ func (ec *executionContext) _RemoveAstroTeamMemberPayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63865,6 +64022,7 @@ func (ec *executionContext) _RemoveSoftwareDeploymentTeamPayload(ctx context.Con
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63878,7 +64036,7 @@ func (ec *executionContext) _RemoveSoftwareDeploymentTeamPayload(ctx context.Con
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63898,6 +64056,7 @@ func (ec *executionContext) _RemoveSoftwareDeploymentUserPayload(ctx context.Con
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63911,7 +64070,7 @@ func (ec *executionContext) _RemoveSoftwareDeploymentUserPayload(ctx context.Con
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63931,6 +64090,7 @@ func (ec *executionContext) _RemoveSoftwareTeamSystemRolePayload(ctx context.Con
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63944,7 +64104,7 @@ func (ec *executionContext) _RemoveSoftwareTeamSystemRolePayload(ctx context.Con
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63964,6 +64124,7 @@ func (ec *executionContext) _RemoveSoftwareWorkspaceTeamPayload(ctx context.Cont
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63977,7 +64138,7 @@ func (ec *executionContext) _RemoveSoftwareWorkspaceTeamPayload(ctx context.Cont
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63997,6 +64158,7 @@ func (ec *executionContext) _RemoveSoftwareWorkspaceUserPayload(ctx context.Cont
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64010,7 +64172,7 @@ func (ec *executionContext) _RemoveSoftwareWorkspaceUserPayload(ctx context.Cont
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64030,6 +64192,7 @@ func (ec *executionContext) _RollbackAstroDeployPayload(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64043,7 +64206,7 @@ func (ec *executionContext) _RollbackAstroDeployPayload(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64063,6 +64226,7 @@ func (ec *executionContext) _RotateAstroApiTokenPayload(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64076,7 +64240,7 @@ func (ec *executionContext) _RotateAstroApiTokenPayload(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64096,6 +64260,7 @@ func (ec *executionContext) _SoftwareAirflowImage(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64119,7 +64284,7 @@ func (ec *executionContext) _SoftwareAirflowImage(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64139,6 +64304,7 @@ func (ec *executionContext) _SoftwareAppConfig(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64154,7 +64320,7 @@ func (ec *executionContext) _SoftwareAppConfig(ctx context.Context, sel ast.Sele
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "byoUpdateRegistryHost":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareAppConfig_byoUpdateRegistryHost(ctx, field, obj)
@@ -64165,43 +64331,43 @@ func (ec *executionContext) _SoftwareAppConfig(ctx context.Context, sel ast.Sele
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "manualReleaseNames":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareAppConfig_manualReleaseNames(ctx, field, obj)
 				})
 		case "configureDagDeployment":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareAppConfig_configureDagDeployment(ctx, field, obj)
 				})
 		case "nfsMountDagDeployment":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareAppConfig_nfsMountDagDeployment(ctx, field, obj)
 				})
 		case "manualNamespaceNames":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareAppConfig_manualNamespaceNames(ctx, field, obj)
 				})
 		case "hardDeleteDeployment":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareAppConfig_hardDeleteDeployment(ctx, field, obj)
 				})
 		case "triggererEnabled":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareAppConfig_triggererEnabled(ctx, field, obj)
 				})
 		case "featureFlags":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareAppConfig_featureFlags(ctx, field, obj)
@@ -64210,7 +64376,7 @@ func (ec *executionContext) _SoftwareAppConfig(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64230,6 +64396,7 @@ func (ec *executionContext) _SoftwareAuthConfig(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64258,7 +64425,7 @@ func (ec *executionContext) _SoftwareAuthConfig(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64278,6 +64445,7 @@ func (ec *executionContext) _SoftwareAuthProvider(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64301,7 +64469,7 @@ func (ec *executionContext) _SoftwareAuthProvider(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64321,6 +64489,7 @@ func (ec *executionContext) _SoftwareDeployInfo(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64339,7 +64508,7 @@ func (ec *executionContext) _SoftwareDeployInfo(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64359,6 +64528,7 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64414,7 +64584,7 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "clusterId":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_clusterId(ctx, field, obj)
@@ -64425,7 +64595,7 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "runtimeVersion":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_runtimeVersion(ctx, field, obj)
@@ -64436,7 +64606,7 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "desiredRuntimeVersion":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_desiredRuntimeVersion(ctx, field, obj)
@@ -64452,7 +64622,7 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workspace":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_workspace(ctx, field, obj)
@@ -64478,19 +64648,19 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "users":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_users(ctx, field, obj)
 				})
 		case "teams":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_teams(ctx, field, obj)
 				})
 		case "serviceAccounts":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_serviceAccounts(ctx, field, obj)
@@ -64506,13 +64676,13 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "logs":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_logs(ctx, field, obj)
 				})
 		case "backend":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_backend(ctx, field, obj)
@@ -64521,7 +64691,7 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64541,6 +64711,7 @@ func (ec *executionContext) _SoftwareDeploymentConfig(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64584,7 +64755,7 @@ func (ec *executionContext) _SoftwareDeploymentConfig(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64604,6 +64775,7 @@ func (ec *executionContext) _SoftwareDeploymentConnection(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64632,7 +64804,7 @@ func (ec *executionContext) _SoftwareDeploymentConnection(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64652,6 +64824,7 @@ func (ec *executionContext) _SoftwareDeploymentEdge(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64670,7 +64843,7 @@ func (ec *executionContext) _SoftwareDeploymentEdge(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64690,6 +64863,7 @@ func (ec *executionContext) _SoftwareDeploymentUrl(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64708,7 +64882,7 @@ func (ec *executionContext) _SoftwareDeploymentUrl(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64728,6 +64902,7 @@ func (ec *executionContext) _SoftwareEmail(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64751,7 +64926,7 @@ func (ec *executionContext) _SoftwareEmail(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64771,6 +64946,7 @@ func (ec *executionContext) _SoftwareInvite(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64804,7 +64980,7 @@ func (ec *executionContext) _SoftwareInvite(ctx context.Context, sel ast.Selecti
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64824,6 +65000,7 @@ func (ec *executionContext) _SoftwareInviteConnection(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64852,7 +65029,7 @@ func (ec *executionContext) _SoftwareInviteConnection(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64872,6 +65049,7 @@ func (ec *executionContext) _SoftwareInviteEdge(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64890,7 +65068,7 @@ func (ec *executionContext) _SoftwareInviteEdge(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64910,6 +65088,7 @@ func (ec *executionContext) _SoftwareQuery(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64920,85 +65099,85 @@ func (ec *executionContext) _SoftwareQuery(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "houstonVersion":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_houstonVersion(ctx, field, obj)
 				})
 		case "appConfig":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_appConfig(ctx, field, obj)
 				})
 		case "deploymentConfig":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_deploymentConfig(ctx, field, obj)
 				})
 		case "runtimeReleases":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_runtimeReleases(ctx, field, obj)
 				})
 		case "workspaces":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_workspaces(ctx, field, obj)
 				})
 		case "workspace":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_workspace(ctx, field, obj)
 				})
 		case "deployments":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_deployments(ctx, field, obj)
 				})
 		case "deployment":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_deployment(ctx, field, obj)
 				})
 		case "users":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_users(ctx, field, obj)
 				})
 		case "user":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_user(ctx, field, obj)
 				})
 		case "teams":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_teams(ctx, field, obj)
 				})
 		case "team":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_team(ctx, field, obj)
 				})
 		case "authConfig":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_authConfig(ctx, field, obj)
 				})
 		case "availableNamespaces":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_availableNamespaces(ctx, field, obj)
@@ -65007,7 +65186,7 @@ func (ec *executionContext) _SoftwareQuery(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65027,6 +65206,7 @@ func (ec *executionContext) _SoftwareRoleBinding(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65065,7 +65245,7 @@ func (ec *executionContext) _SoftwareRoleBinding(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65085,6 +65265,7 @@ func (ec *executionContext) _SoftwareRuntimeRelease(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65108,7 +65289,7 @@ func (ec *executionContext) _SoftwareRuntimeRelease(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65128,6 +65309,7 @@ func (ec *executionContext) _SoftwareServiceAccount(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65191,7 +65373,7 @@ func (ec *executionContext) _SoftwareServiceAccount(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65211,6 +65393,7 @@ func (ec *executionContext) _SoftwareServiceAccountConnection(ctx context.Contex
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65239,7 +65422,7 @@ func (ec *executionContext) _SoftwareServiceAccountConnection(ctx context.Contex
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65259,6 +65442,7 @@ func (ec *executionContext) _SoftwareServiceAccountEdge(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65277,7 +65461,7 @@ func (ec *executionContext) _SoftwareServiceAccountEdge(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65297,6 +65481,7 @@ func (ec *executionContext) _SoftwareTeam(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65332,7 +65517,7 @@ func (ec *executionContext) _SoftwareTeam(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "users":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareTeam_users(ctx, field, obj)
@@ -65341,7 +65526,7 @@ func (ec *executionContext) _SoftwareTeam(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65361,6 +65546,7 @@ func (ec *executionContext) _SoftwareTeamConnection(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65389,7 +65575,7 @@ func (ec *executionContext) _SoftwareTeamConnection(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65409,6 +65595,7 @@ func (ec *executionContext) _SoftwareTeamEdge(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65432,7 +65619,7 @@ func (ec *executionContext) _SoftwareTeamEdge(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65452,6 +65639,7 @@ func (ec *executionContext) _SoftwareUser(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65510,7 +65698,7 @@ func (ec *executionContext) _SoftwareUser(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65530,6 +65718,7 @@ func (ec *executionContext) _SoftwareUserConnection(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65558,7 +65747,7 @@ func (ec *executionContext) _SoftwareUserConnection(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65578,6 +65767,7 @@ func (ec *executionContext) _SoftwareUserEdge(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65601,7 +65791,7 @@ func (ec *executionContext) _SoftwareUserEdge(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65621,6 +65811,7 @@ func (ec *executionContext) _SoftwareWorkspace(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65676,37 +65867,37 @@ func (ec *executionContext) _SoftwareWorkspace(ctx context.Context, sel ast.Sele
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "deployments":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareWorkspace_deployments(ctx, field, obj)
 				})
 		case "users":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareWorkspace_users(ctx, field, obj)
 				})
 		case "teams":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareWorkspace_teams(ctx, field, obj)
 				})
 		case "serviceAccounts":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareWorkspace_serviceAccounts(ctx, field, obj)
 				})
 		case "invites":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareWorkspace_invites(ctx, field, obj)
 				})
 		case "backend":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareWorkspace_backend(ctx, field, obj)
@@ -65715,7 +65906,7 @@ func (ec *executionContext) _SoftwareWorkspace(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65735,6 +65926,7 @@ func (ec *executionContext) _SoftwareWorkspaceConnection(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65763,7 +65955,7 @@ func (ec *executionContext) _SoftwareWorkspaceConnection(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65783,6 +65975,7 @@ func (ec *executionContext) _SoftwareWorkspaceEdge(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65801,7 +65994,7 @@ func (ec *executionContext) _SoftwareWorkspaceEdge(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65843,6 +66036,7 @@ func (ec *executionContext) _UnadoptSoftwareDeploymentPayload(ctx context.Contex
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65856,7 +66050,7 @@ func (ec *executionContext) _UnadoptSoftwareDeploymentPayload(ctx context.Contex
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65876,6 +66070,7 @@ func (ec *executionContext) _UpdateAstroApiTokenPayload(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65889,7 +66084,7 @@ func (ec *executionContext) _UpdateAstroApiTokenPayload(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65909,6 +66104,7 @@ func (ec *executionContext) _UpdateAstroApiTokenRolesPayload(ctx context.Context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65927,7 +66123,7 @@ func (ec *executionContext) _UpdateAstroApiTokenRolesPayload(ctx context.Context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65947,6 +66143,7 @@ func (ec *executionContext) _UpdateAstroClusterPayload(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65960,7 +66157,7 @@ func (ec *executionContext) _UpdateAstroClusterPayload(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65980,6 +66177,7 @@ func (ec *executionContext) _UpdateAstroCustomRolePayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65993,7 +66191,7 @@ func (ec *executionContext) _UpdateAstroCustomRolePayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66013,6 +66211,7 @@ func (ec *executionContext) _UpdateAstroDeployPayload(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66026,7 +66225,7 @@ func (ec *executionContext) _UpdateAstroDeployPayload(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66046,6 +66245,7 @@ func (ec *executionContext) _UpdateAstroDeploymentHibernationOverridePayload(ctx
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66064,7 +66264,7 @@ func (ec *executionContext) _UpdateAstroDeploymentHibernationOverridePayload(ctx
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66084,6 +66284,7 @@ func (ec *executionContext) _UpdateAstroDeploymentPayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66097,7 +66298,7 @@ func (ec *executionContext) _UpdateAstroDeploymentPayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66117,6 +66318,7 @@ func (ec *executionContext) _UpdateAstroEnvironmentObjectPayload(ctx context.Con
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66130,7 +66332,7 @@ func (ec *executionContext) _UpdateAstroEnvironmentObjectPayload(ctx context.Con
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66150,6 +66352,7 @@ func (ec *executionContext) _UpdateAstroOrganizationPayload(ctx context.Context,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66163,7 +66366,7 @@ func (ec *executionContext) _UpdateAstroOrganizationPayload(ctx context.Context,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66183,6 +66386,7 @@ func (ec *executionContext) _UpdateAstroTeamPayload(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66196,7 +66400,7 @@ func (ec *executionContext) _UpdateAstroTeamPayload(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66216,6 +66420,7 @@ func (ec *executionContext) _UpdateAstroTeamRolesPayload(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66234,7 +66439,7 @@ func (ec *executionContext) _UpdateAstroTeamRolesPayload(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66254,6 +66459,7 @@ func (ec *executionContext) _UpdateAstroUserRolesPayload(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66272,7 +66478,7 @@ func (ec *executionContext) _UpdateAstroUserRolesPayload(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66292,6 +66498,7 @@ func (ec *executionContext) _UpdateAstroWorkspacePayload(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66305,7 +66512,7 @@ func (ec *executionContext) _UpdateAstroWorkspacePayload(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66325,6 +66532,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentAirflowPayload(ctx context.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66338,7 +66546,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentAirflowPayload(ctx context.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66358,6 +66566,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentImagePayload(ctx context.Co
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66371,7 +66580,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentImagePayload(ctx context.Co
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66391,6 +66600,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentPayload(ctx context.Context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66404,7 +66614,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentPayload(ctx context.Context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66424,6 +66634,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentRuntimePayload(ctx context.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66437,7 +66648,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentRuntimePayload(ctx context.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66457,6 +66668,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentTeamRolePayload(ctx context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66470,7 +66682,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentTeamRolePayload(ctx context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66490,6 +66702,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentUserRolePayload(ctx context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66503,7 +66716,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentUserRolePayload(ctx context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66523,6 +66736,7 @@ func (ec *executionContext) _UpdateSoftwareWorkspacePayload(ctx context.Context,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66536,7 +66750,7 @@ func (ec *executionContext) _UpdateSoftwareWorkspacePayload(ctx context.Context,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66556,6 +66770,7 @@ func (ec *executionContext) _UpdateSoftwareWorkspaceTeamRolePayload(ctx context.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66569,7 +66784,7 @@ func (ec *executionContext) _UpdateSoftwareWorkspaceTeamRolePayload(ctx context.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66589,6 +66804,7 @@ func (ec *executionContext) _UpdateSoftwareWorkspaceUserRolePayload(ctx context.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66602,7 +66818,7 @@ func (ec *executionContext) _UpdateSoftwareWorkspaceUserRolePayload(ctx context.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66622,6 +66838,7 @@ func (ec *executionContext) _UpgradeLagCount(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66640,7 +66857,7 @@ func (ec *executionContext) _UpgradeLagCount(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66660,6 +66877,7 @@ func (ec *executionContext) _UpgradeReport(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66688,7 +66906,7 @@ func (ec *executionContext) _UpgradeReport(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66708,6 +66926,7 @@ func (ec *executionContext) _UpgradeReportRow(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66776,7 +66995,7 @@ func (ec *executionContext) _UpgradeReportRow(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66796,6 +67015,7 @@ func (ec *executionContext) _UpgradeSummary(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66854,7 +67074,7 @@ func (ec *executionContext) _UpgradeSummary(ctx context.Context, sel ast.Selecti
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66874,6 +67094,7 @@ func (ec *executionContext) _UpsertSoftwareDeploymentPayload(ctx context.Context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66892,7 +67113,7 @@ func (ec *executionContext) _UpsertSoftwareDeploymentPayload(ctx context.Context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66912,6 +67133,7 @@ func (ec *executionContext) _WorkspaceConnection(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66940,7 +67162,7 @@ func (ec *executionContext) _WorkspaceConnection(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66960,6 +67182,7 @@ func (ec *executionContext) _WorkspaceEdge(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66978,7 +67201,7 @@ func (ec *executionContext) _WorkspaceEdge(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66998,6 +67221,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67031,7 +67255,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -67051,6 +67275,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67079,7 +67304,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -67099,6 +67324,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67137,7 +67363,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -67157,6 +67383,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67195,7 +67422,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -67215,6 +67442,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67253,7 +67481,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -67273,6 +67501,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67336,7 +67565,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}

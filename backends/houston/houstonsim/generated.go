@@ -10517,6 +10517,7 @@ func (ec *executionContext) _AirflowImage(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10540,7 +10541,7 @@ func (ec *executionContext) _AirflowImage(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -10560,6 +10561,7 @@ func (ec *executionContext) _AppConfig(ctx context.Context, sel ast.SelectionSet
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10623,7 +10625,7 @@ func (ec *executionContext) _AppConfig(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -10643,6 +10645,7 @@ func (ec *executionContext) _AuthConfig(ctx context.Context, sel ast.SelectionSe
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10671,7 +10674,7 @@ func (ec *executionContext) _AuthConfig(ctx context.Context, sel ast.SelectionSe
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -10691,6 +10694,7 @@ func (ec *executionContext) _AuthProvider(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10714,7 +10718,7 @@ func (ec *executionContext) _AuthProvider(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -10734,6 +10738,7 @@ func (ec *executionContext) _AuthUser(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10762,7 +10767,7 @@ func (ec *executionContext) _AuthUser(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -10782,6 +10787,7 @@ func (ec *executionContext) _AvailableNamespace(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10795,7 +10801,7 @@ func (ec *executionContext) _AvailableNamespace(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -10815,6 +10821,7 @@ func (ec *executionContext) _DagDeploymentSettings(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10828,7 +10835,7 @@ func (ec *executionContext) _DagDeploymentSettings(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -10848,6 +10855,7 @@ func (ec *executionContext) _DeployInfo(ctx context.Context, sel ast.SelectionSe
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10866,7 +10874,7 @@ func (ec *executionContext) _DeployInfo(ctx context.Context, sel ast.SelectionSe
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -10886,6 +10894,7 @@ func (ec *executionContext) _Deployment(ctx context.Context, sel ast.SelectionSe
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10931,7 +10940,7 @@ func (ec *executionContext) _Deployment(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workspace":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Deployment_workspace(ctx, field, obj)
@@ -10992,7 +11001,7 @@ func (ec *executionContext) _Deployment(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "roleBindings":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Deployment_roleBindings(ctx, field, obj)
@@ -11011,7 +11020,7 @@ func (ec *executionContext) _Deployment(ctx context.Context, sel ast.SelectionSe
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11031,6 +11040,7 @@ func (ec *executionContext) _DeploymentConfig(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11074,7 +11084,7 @@ func (ec *executionContext) _DeploymentConfig(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11094,6 +11104,7 @@ func (ec *executionContext) _DeploymentLog(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11137,7 +11148,7 @@ func (ec *executionContext) _DeploymentLog(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11157,6 +11168,7 @@ func (ec *executionContext) _DeploymentUrl(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11175,7 +11187,7 @@ func (ec *executionContext) _DeploymentUrl(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11195,6 +11207,7 @@ func (ec *executionContext) _Email(ctx context.Context, sel ast.SelectionSet, ob
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11218,7 +11231,7 @@ func (ec *executionContext) _Email(ctx context.Context, sel ast.SelectionSet, ob
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11238,6 +11251,7 @@ func (ec *executionContext) _Invite(ctx context.Context, sel ast.SelectionSet, o
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11281,7 +11295,7 @@ func (ec *executionContext) _Invite(ctx context.Context, sel ast.SelectionSet, o
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11304,6 +11318,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -11548,7 +11563,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11571,6 +11586,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -11754,7 +11770,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11774,6 +11790,7 @@ func (ec *executionContext) _RoleBinding(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11789,31 +11806,31 @@ func (ec *executionContext) _RoleBinding(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "user":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RoleBinding_user(ctx, field, obj)
 				})
 		case "serviceAccount":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RoleBinding_serviceAccount(ctx, field, obj)
 				})
 		case "team":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RoleBinding_team(ctx, field, obj)
 				})
 		case "workspace":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RoleBinding_workspace(ctx, field, obj)
 				})
 		case "deployment":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RoleBinding_deployment(ctx, field, obj)
@@ -11832,7 +11849,7 @@ func (ec *executionContext) _RoleBinding(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11852,6 +11869,7 @@ func (ec *executionContext) _RuntimeRelease(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11875,7 +11893,7 @@ func (ec *executionContext) _RuntimeRelease(ctx context.Context, sel ast.Selecti
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11895,6 +11913,7 @@ func (ec *executionContext) _ServiceAccount(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11955,7 +11974,7 @@ func (ec *executionContext) _ServiceAccount(ctx context.Context, sel ast.Selecti
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "roleBinding":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ServiceAccount_roleBinding(ctx, field, obj)
@@ -11974,7 +11993,7 @@ func (ec *executionContext) _ServiceAccount(ctx context.Context, sel ast.Selecti
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12014,6 +12033,7 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12039,7 +12059,7 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "roleBindings":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Team_roleBindings(ctx, field, obj)
@@ -12048,7 +12068,7 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12068,6 +12088,7 @@ func (ec *executionContext) _TeamsPage(ctx context.Context, sel ast.SelectionSet
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12086,7 +12107,7 @@ func (ec *executionContext) _TeamsPage(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12106,6 +12127,7 @@ func (ec *executionContext) _Token(ctx context.Context, sel ast.SelectionSet, ob
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12124,7 +12146,7 @@ func (ec *executionContext) _Token(ctx context.Context, sel ast.SelectionSet, ob
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12144,6 +12166,7 @@ func (ec *executionContext) _TokenPayload(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12167,7 +12190,7 @@ func (ec *executionContext) _TokenPayload(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12187,6 +12210,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12222,7 +12246,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "roleBindings":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_roleBindings(ctx, field, obj)
@@ -12241,7 +12265,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12261,6 +12285,7 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12291,25 +12316,25 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "users":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Workspace_users(ctx, field, obj)
 				})
 		case "roleBindings":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Workspace_roleBindings(ctx, field, obj)
 				})
 		case "invites":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Workspace_invites(ctx, field, obj)
 				})
 		case "deploymentCount":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Workspace_deploymentCount(ctx, field, obj)
@@ -12328,7 +12353,7 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12348,6 +12373,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12381,7 +12407,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12401,6 +12427,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12429,7 +12456,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12449,6 +12476,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12487,7 +12515,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12507,6 +12535,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12545,7 +12574,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12565,6 +12594,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12603,7 +12633,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12623,6 +12653,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
+	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12686,7 +12717,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
+	execx.Dispatch(ctx, out, &later)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}

@@ -1,15 +1,22 @@
-// Command execrewrite rewrites gqlgen's generated executor so that lists
-// are marshalled by graph/execx.MarshalSlice rather than by gqlgen's
-// MarshalSliceConcurrently, which starts a goroutine per element whatever
-// the elements select; objects make their @defer group with
-// graph/execx.NewDeferredGroup, which builds nothing when no field is
-// deferred; and fields resolve through graph/execx.ResolveField, which
-// reads a plain struct field without the field interceptors; a plain leaf
-// (a scalar struct field, see plainLeaves) is marshalled directly; and an
-// object with no deferred field is written by graph/execx.Object rather
-// than by gqlgen's field set (gqlgen offers no option for any of these). It runs from
-// graph/generate.go right after gqlgen; its output is deterministic, so
-// the committed code stays what go generate produces.
+// Command execrewrite rewrites gqlgen's generated executor where gqlgen's
+// helpers cost more than a gateway's lists can afford (gqlgen offers no
+// option for any of these), pointing it at graph/execx:
+//
+//   - lists are marshalled by execx.MarshalSlice: in order when nothing in
+//     the elements can wait, otherwise on reused worker goroutines (gqlgen
+//     starts a new goroutine per element whatever the elements select);
+//   - objects make their @defer group with execx.NewDeferredGroup, which
+//     builds nothing when no field is deferred;
+//   - an object's resolver fields are run by execx.Dispatch, on reused
+//     worker goroutines, and an object with no deferred field is written by
+//     execx.Object rather than by gqlgen's field set;
+//   - fields resolve through execx.ResolveField, which reads a plain struct
+//     field without the field interceptors, and a plain leaf (a scalar
+//     struct field whose marshaller never reads the context, see
+//     plainLeaves) is marshalled directly.
+//
+// It runs from graph/generate.go right after gqlgen; its output is
+// deterministic, so the committed code stays what go generate produces.
 //
 //	go run ./internal/tools/execrewrite graph/exec/exec.go
 //	go run ./internal/tools/execrewrite -in-order backends/houston/houstonsim/generated.go
@@ -28,7 +35,9 @@ import (
 // rewrites are the calls replaced, each with its replacement.
 var rewrites = [][2]string{
 	{sliceCall, "execx.MarshalSlice(ctx, sel, len(v), "},
-	{"deferred := graphql.NewDeferredGroup(ctx)\n", "deferred := execx.NewDeferredGroup(ctx, fields)\n"},
+	{"deferred := graphql.NewDeferredGroup(ctx)\n", "deferred := execx.NewDeferredGroup(ctx, fields)\n\tvar later execx.Later\n"},
+	{"out.ResolveConcurrently(ec.OperationContext, &deferred, i,", "execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,"},
+	{"\tout.Dispatch(ctx)\n", "\texecx.Dispatch(ctx, out, &later)\n"},
 	{"return graphql.ResolveField(\n", "return execx.ResolveField(\n"},
 	{objectReturn, "\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn execx.Object(out, fields, len(deferred.Defers))\n}\n"},
 }
