@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -140,8 +139,7 @@ func TestObject(t *testing.T) {
 
 // A list whose elements may wait runs every element at once (here each
 // waits until all have started), with each element's path, and a panic
-// nulls only its element; the goroutines are reused from one list to the
-// next.
+// nulls only its element.
 func TestMarshalConcurrently(t *testing.T) {
 	Register(reflect.TypeFor[root]())
 	sel := selection(t, `{ things { owner { teams } } }`)
@@ -181,10 +179,18 @@ func TestMarshalConcurrently(t *testing.T) {
 	errs := graphql.GetErrors(ctx)
 	require.Len(t, errs, 1)
 	assert.Equal(t, ast.Path{ast.PathName("things"), ast.PathIndex(7)}, errs[0].Path)
+}
 
-	before := runtime.NumGoroutine()
-	for range 5 {
-		run()
+// A worker that has run a function waits for the next one.
+func TestWorkersAreReused(t *testing.T) {
+	first := make(chan struct{})
+	goWorker(func() { close(first) })
+	<-first
+	second := make(chan struct{})
+	select {
+	case idleWorkers <- func() { close(second) }: // only an idle worker receives
+	case <-time.After(workerIdle / 2):
+		t.Fatal("no worker waited for more work")
 	}
-	assert.LessOrEqual(t, runtime.NumGoroutine(), before+n, "the workers of the first list serve the next ones")
+	<-second
 }
