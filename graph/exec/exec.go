@@ -54864,7 +54864,6 @@ func (ec *executionContext) _AddAstroTeamMembersPayload(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54878,7 +54877,7 @@ func (ec *executionContext) _AddAstroTeamMembersPayload(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -54898,7 +54897,6 @@ func (ec *executionContext) _AddSoftwareDeploymentTeamPayload(ctx context.Contex
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54912,7 +54910,7 @@ func (ec *executionContext) _AddSoftwareDeploymentTeamPayload(ctx context.Contex
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -54932,7 +54930,6 @@ func (ec *executionContext) _AddSoftwareDeploymentUserPayload(ctx context.Contex
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54946,7 +54943,7 @@ func (ec *executionContext) _AddSoftwareDeploymentUserPayload(ctx context.Contex
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -54966,7 +54963,6 @@ func (ec *executionContext) _AddSoftwareTeamSystemRolePayload(ctx context.Contex
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -54980,7 +54976,7 @@ func (ec *executionContext) _AddSoftwareTeamSystemRolePayload(ctx context.Contex
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55000,7 +54996,6 @@ func (ec *executionContext) _AddSoftwareWorkspaceTeamPayload(ctx context.Context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55014,7 +55009,7 @@ func (ec *executionContext) _AddSoftwareWorkspaceTeamPayload(ctx context.Context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55034,7 +55029,6 @@ func (ec *executionContext) _AddSoftwareWorkspaceUserPayload(ctx context.Context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55048,7 +55042,7 @@ func (ec *executionContext) _AddSoftwareWorkspaceUserPayload(ctx context.Context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55068,7 +55062,6 @@ func (ec *executionContext) _AdoptSoftwareDeploymentPayload(ctx context.Context,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55082,7 +55075,7 @@ func (ec *executionContext) _AdoptSoftwareDeploymentPayload(ctx context.Context,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55102,7 +55095,6 @@ func (ec *executionContext) _AstroAgentToken(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55196,7 +55188,7 @@ func (ec *executionContext) _AstroAgentToken(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55216,7 +55208,6 @@ func (ec *executionContext) _AstroAgentTokenConnection(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55245,7 +55236,7 @@ func (ec *executionContext) _AstroAgentTokenConnection(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55265,7 +55256,6 @@ func (ec *executionContext) _AstroAgentTokenEdge(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55284,7 +55274,7 @@ func (ec *executionContext) _AstroAgentTokenEdge(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55304,7 +55294,6 @@ func (ec *executionContext) _AstroAllowedIpAddressRange(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55348,7 +55337,7 @@ func (ec *executionContext) _AstroAllowedIpAddressRange(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55368,7 +55357,6 @@ func (ec *executionContext) _AstroAllowedIpAddressRangeConnection(ctx context.Co
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55397,7 +55385,7 @@ func (ec *executionContext) _AstroAllowedIpAddressRangeConnection(ctx context.Co
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55417,7 +55405,6 @@ func (ec *executionContext) _AstroAllowedIpAddressRangeEdge(ctx context.Context,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55436,7 +55423,7 @@ func (ec *executionContext) _AstroAllowedIpAddressRangeEdge(ctx context.Context,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55456,7 +55443,6 @@ func (ec *executionContext) _AstroApiToken(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55560,7 +55546,7 @@ func (ec *executionContext) _AstroApiToken(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55580,7 +55566,6 @@ func (ec *executionContext) _AstroApiTokenConnection(ctx context.Context, sel as
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55609,7 +55594,7 @@ func (ec *executionContext) _AstroApiTokenConnection(ctx context.Context, sel as
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55629,7 +55614,6 @@ func (ec *executionContext) _AstroApiTokenEdge(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55648,7 +55632,7 @@ func (ec *executionContext) _AstroApiTokenEdge(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55668,7 +55652,6 @@ func (ec *executionContext) _AstroApiTokenRole(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55697,7 +55680,7 @@ func (ec *executionContext) _AstroApiTokenRole(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55717,7 +55700,6 @@ func (ec *executionContext) _AstroAuditLog(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55741,7 +55723,7 @@ func (ec *executionContext) _AstroAuditLog(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55761,7 +55743,6 @@ func (ec *executionContext) _AstroCluster(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55915,7 +55896,7 @@ func (ec *executionContext) _AstroCluster(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55935,7 +55916,6 @@ func (ec *executionContext) _AstroClusterConnection(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -55964,7 +55944,7 @@ func (ec *executionContext) _AstroClusterConnection(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -55984,7 +55964,6 @@ func (ec *executionContext) _AstroClusterEdge(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56003,7 +55982,7 @@ func (ec *executionContext) _AstroClusterEdge(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56023,7 +56002,6 @@ func (ec *executionContext) _AstroClusterHealthDetail(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56052,7 +56030,7 @@ func (ec *executionContext) _AstroClusterHealthDetail(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56072,7 +56050,6 @@ func (ec *executionContext) _AstroClusterHealthStatus(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56091,7 +56068,7 @@ func (ec *executionContext) _AstroClusterHealthStatus(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56111,7 +56088,6 @@ func (ec *executionContext) _AstroClusterMetadata(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56135,7 +56111,7 @@ func (ec *executionContext) _AstroClusterMetadata(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56155,7 +56131,6 @@ func (ec *executionContext) _AstroClusterOptions(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56234,7 +56209,7 @@ func (ec *executionContext) _AstroClusterOptions(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56254,7 +56229,6 @@ func (ec *executionContext) _AstroClusterTag(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56273,7 +56247,7 @@ func (ec *executionContext) _AstroClusterTag(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56293,7 +56267,6 @@ func (ec *executionContext) _AstroConnection(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56342,7 +56315,7 @@ func (ec *executionContext) _AstroConnection(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56362,7 +56335,6 @@ func (ec *executionContext) _AstroConnectionAuthType(ctx context.Context, sel as
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56416,7 +56388,7 @@ func (ec *executionContext) _AstroConnectionAuthType(ctx context.Context, sel as
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56436,7 +56408,6 @@ func (ec *executionContext) _AstroConnectionAuthTypeParameter(ctx context.Contex
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56490,7 +56461,7 @@ func (ec *executionContext) _AstroConnectionAuthTypeParameter(ctx context.Contex
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56510,7 +56481,6 @@ func (ec *executionContext) _AstroConnectionOverrides(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56554,7 +56524,7 @@ func (ec *executionContext) _AstroConnectionOverrides(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56574,7 +56544,6 @@ func (ec *executionContext) _AstroCustomRole(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56615,7 +56584,7 @@ func (ec *executionContext) _AstroCustomRole(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "permissions":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroCustomRole_permissions(ctx, field, obj)
@@ -56644,7 +56613,7 @@ func (ec *executionContext) _AstroCustomRole(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56664,7 +56633,6 @@ func (ec *executionContext) _AstroDagRoleBinding(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56693,7 +56661,7 @@ func (ec *executionContext) _AstroDagRoleBinding(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56713,7 +56681,6 @@ func (ec *executionContext) _AstroDefaultRole(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56742,7 +56709,7 @@ func (ec *executionContext) _AstroDefaultRole(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56762,7 +56729,6 @@ func (ec *executionContext) _AstroDeploy(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56886,7 +56852,7 @@ func (ec *executionContext) _AstroDeploy(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56906,7 +56872,6 @@ func (ec *executionContext) _AstroDeployBundle(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56935,7 +56900,7 @@ func (ec *executionContext) _AstroDeployBundle(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -56955,7 +56920,6 @@ func (ec *executionContext) _AstroDeployConnection(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -56984,7 +56948,7 @@ func (ec *executionContext) _AstroDeployConnection(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57004,7 +56968,6 @@ func (ec *executionContext) _AstroDeployEdge(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57023,7 +56986,7 @@ func (ec *executionContext) _AstroDeployEdge(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57043,7 +57006,6 @@ func (ec *executionContext) _AstroDeployGit(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57112,7 +57074,7 @@ func (ec *executionContext) _AstroDeployGit(ctx context.Context, sel ast.Selecti
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57132,7 +57094,6 @@ func (ec *executionContext) _AstroDeployment(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57208,7 +57169,7 @@ func (ec *executionContext) _AstroDeployment(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workspace":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_workspace(ctx, field, obj)
@@ -57234,7 +57195,7 @@ func (ec *executionContext) _AstroDeployment(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "cluster":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_cluster(ctx, field, obj)
@@ -57345,7 +57306,7 @@ func (ec *executionContext) _AstroDeployment(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "apiTokens":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_apiTokens(ctx, field, obj)
@@ -57451,61 +57412,61 @@ func (ec *executionContext) _AstroDeployment(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "deploys":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_deploys(ctx, field, obj)
 				})
 		case "deploy":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_deploy(ctx, field, obj)
 				})
 		case "logs":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_logs(ctx, field, obj)
 				})
 		case "agentTokens":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_agentTokens(ctx, field, obj)
 				})
 		case "agentToken":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_agentToken(ctx, field, obj)
 				})
 		case "options":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_options(ctx, field, obj)
 				})
 		case "environmentObjects":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_environmentObjects(ctx, field, obj)
 				})
 		case "users":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_users(ctx, field, obj)
 				})
 		case "teams":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_teams(ctx, field, obj)
 				})
 		case "backend":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroDeployment_backend(ctx, field, obj)
@@ -57514,7 +57475,7 @@ func (ec *executionContext) _AstroDeployment(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57534,7 +57495,6 @@ func (ec *executionContext) _AstroDeploymentConnection(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57563,7 +57523,7 @@ func (ec *executionContext) _AstroDeploymentConnection(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57583,7 +57543,6 @@ func (ec *executionContext) _AstroDeploymentEdge(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57602,7 +57561,7 @@ func (ec *executionContext) _AstroDeploymentEdge(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57622,7 +57581,6 @@ func (ec *executionContext) _AstroDeploymentEnvironmentVariable(ctx context.Cont
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57651,7 +57609,7 @@ func (ec *executionContext) _AstroDeploymentEnvironmentVariable(ctx context.Cont
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57671,7 +57629,6 @@ func (ec *executionContext) _AstroDeploymentLogConnection(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57705,7 +57662,7 @@ func (ec *executionContext) _AstroDeploymentLogConnection(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57725,7 +57682,6 @@ func (ec *executionContext) _AstroDeploymentOptions(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57784,7 +57740,7 @@ func (ec *executionContext) _AstroDeploymentOptions(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57804,7 +57760,6 @@ func (ec *executionContext) _AstroDeploymentRoleBinding(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57823,7 +57778,7 @@ func (ec *executionContext) _AstroDeploymentRoleBinding(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57843,7 +57798,6 @@ func (ec *executionContext) _AstroEnvironmentObject(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57962,7 +57916,7 @@ func (ec *executionContext) _AstroEnvironmentObject(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -57982,7 +57936,6 @@ func (ec *executionContext) _AstroEnvironmentObjectConnection(ctx context.Contex
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58011,7 +57964,7 @@ func (ec *executionContext) _AstroEnvironmentObjectConnection(ctx context.Contex
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58031,7 +57984,6 @@ func (ec *executionContext) _AstroEnvironmentObjectEdge(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58050,7 +58002,7 @@ func (ec *executionContext) _AstroEnvironmentObjectEdge(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58070,7 +58022,6 @@ func (ec *executionContext) _AstroEnvironmentObjectExcludeLink(ctx context.Conte
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58089,7 +58040,7 @@ func (ec *executionContext) _AstroEnvironmentObjectExcludeLink(ctx context.Conte
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58109,7 +58060,6 @@ func (ec *executionContext) _AstroEnvironmentObjectLink(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58153,7 +58103,7 @@ func (ec *executionContext) _AstroEnvironmentObjectLink(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58173,7 +58123,6 @@ func (ec *executionContext) _AstroEnvironmentValue(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58192,7 +58141,7 @@ func (ec *executionContext) _AstroEnvironmentValue(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58212,7 +58161,6 @@ func (ec *executionContext) _AstroFeatureFlag(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58231,7 +58179,7 @@ func (ec *executionContext) _AstroFeatureFlag(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58251,7 +58199,6 @@ func (ec *executionContext) _AstroHibernationOverride(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58275,7 +58222,7 @@ func (ec *executionContext) _AstroHibernationOverride(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58295,7 +58242,6 @@ func (ec *executionContext) _AstroHibernationSchedule(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58324,7 +58270,7 @@ func (ec *executionContext) _AstroHibernationSchedule(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58344,7 +58290,6 @@ func (ec *executionContext) _AstroHibernationSpec(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58363,7 +58308,7 @@ func (ec *executionContext) _AstroHibernationSpec(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58383,7 +58328,6 @@ func (ec *executionContext) _AstroHibernationStatus(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58412,7 +58356,7 @@ func (ec *executionContext) _AstroHibernationStatus(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58432,7 +58376,6 @@ func (ec *executionContext) _AstroInvite(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58476,7 +58419,7 @@ func (ec *executionContext) _AstroInvite(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58496,7 +58439,6 @@ func (ec *executionContext) _AstroLogEdge(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58515,7 +58457,7 @@ func (ec *executionContext) _AstroLogEdge(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58535,7 +58477,6 @@ func (ec *executionContext) _AstroLogEntry(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58559,7 +58500,7 @@ func (ec *executionContext) _AstroLogEntry(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58579,7 +58520,6 @@ func (ec *executionContext) _AstroMachineSpec(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58608,7 +58548,7 @@ func (ec *executionContext) _AstroMachineSpec(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58628,7 +58568,6 @@ func (ec *executionContext) _AstroManagedDomain(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58667,7 +58606,7 @@ func (ec *executionContext) _AstroManagedDomain(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58687,7 +58626,6 @@ func (ec *executionContext) _AstroMetricsExport(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58746,7 +58684,7 @@ func (ec *executionContext) _AstroMetricsExport(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58766,7 +58704,6 @@ func (ec *executionContext) _AstroMetricsExportOverrides(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58825,7 +58762,7 @@ func (ec *executionContext) _AstroMetricsExportOverrides(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58845,7 +58782,6 @@ func (ec *executionContext) _AstroNodePool(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58899,7 +58835,7 @@ func (ec *executionContext) _AstroNodePool(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -58919,7 +58855,6 @@ func (ec *executionContext) _AstroOrganization(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59020,127 +58955,127 @@ func (ec *executionContext) _AstroOrganization(ctx context.Context, sel ast.Sele
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workspaces":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_workspaces(ctx, field, obj)
 				})
 		case "workspace":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_workspace(ctx, field, obj)
 				})
 		case "deployments":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_deployments(ctx, field, obj)
 				})
 		case "deployment":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_deployment(ctx, field, obj)
 				})
 		case "clusters":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_clusters(ctx, field, obj)
 				})
 		case "cluster":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_cluster(ctx, field, obj)
 				})
 		case "auditLogs":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_auditLogs(ctx, field, obj)
 				})
 		case "apiTokens":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_apiTokens(ctx, field, obj)
 				})
 		case "apiToken":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_apiToken(ctx, field, obj)
 				})
 		case "roles":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_roles(ctx, field, obj)
 				})
 		case "role":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_role(ctx, field, obj)
 				})
 		case "roleTemplates":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_roleTemplates(ctx, field, obj)
 				})
 		case "allowedIpAddressRanges":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_allowedIpAddressRanges(ctx, field, obj)
 				})
 		case "clusterOptions":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_clusterOptions(ctx, field, obj)
 				})
 		case "deploymentOptions":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_deploymentOptions(ctx, field, obj)
 				})
 		case "environmentObjects":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_environmentObjects(ctx, field, obj)
 				})
 		case "environmentObject":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_environmentObject(ctx, field, obj)
 				})
 		case "users":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_users(ctx, field, obj)
 				})
 		case "user":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_user(ctx, field, obj)
 				})
 		case "teams":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_teams(ctx, field, obj)
 				})
 		case "team":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroOrganization_team(ctx, field, obj)
@@ -59149,7 +59084,7 @@ func (ec *executionContext) _AstroOrganization(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59169,7 +59104,6 @@ func (ec *executionContext) _AstroOrganizationConnection(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59198,7 +59132,7 @@ func (ec *executionContext) _AstroOrganizationConnection(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59218,7 +59152,6 @@ func (ec *executionContext) _AstroOrganizationEdge(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59237,7 +59170,7 @@ func (ec *executionContext) _AstroOrganizationEdge(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59257,7 +59190,6 @@ func (ec *executionContext) _AstroPermission(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59276,7 +59208,7 @@ func (ec *executionContext) _AstroPermission(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59296,7 +59228,6 @@ func (ec *executionContext) _AstroPermissionGroup(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59325,7 +59256,7 @@ func (ec *executionContext) _AstroPermissionGroup(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59345,7 +59276,6 @@ func (ec *executionContext) _AstroProductPlan(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59369,7 +59299,7 @@ func (ec *executionContext) _AstroProductPlan(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59389,7 +59319,6 @@ func (ec *executionContext) _AstroProviderInstanceType(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59413,7 +59342,7 @@ func (ec *executionContext) _AstroProviderInstanceType(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59433,7 +59362,6 @@ func (ec *executionContext) _AstroProviderRegion(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59462,7 +59390,7 @@ func (ec *executionContext) _AstroProviderRegion(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59482,31 +59410,30 @@ func (ec *executionContext) _AstroQuery(ctx context.Context, sel ast.SelectionSe
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("AstroQuery")
 		case "organizations":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroQuery_organizations(ctx, field, obj)
 				})
 		case "organization":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroQuery_organization(ctx, field, obj)
 				})
 		case "self":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroQuery_self(ctx, field, obj)
 				})
 		case "permissionGroups":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroQuery_permissionGroups(ctx, field, obj)
@@ -59515,7 +59442,7 @@ func (ec *executionContext) _AstroQuery(ctx context.Context, sel ast.SelectionSe
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59535,7 +59462,6 @@ func (ec *executionContext) _AstroRange(ctx context.Context, sel ast.SelectionSe
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59559,7 +59485,7 @@ func (ec *executionContext) _AstroRange(ctx context.Context, sel ast.SelectionSe
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59579,7 +59505,6 @@ func (ec *executionContext) _AstroRemoteExecution(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59613,7 +59538,7 @@ func (ec *executionContext) _AstroRemoteExecution(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59633,7 +59558,6 @@ func (ec *executionContext) _AstroResourceOption(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59652,7 +59576,7 @@ func (ec *executionContext) _AstroResourceOption(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59672,7 +59596,6 @@ func (ec *executionContext) _AstroResourceRange(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59696,7 +59619,7 @@ func (ec *executionContext) _AstroResourceRange(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59716,7 +59639,6 @@ func (ec *executionContext) _AstroRoleConnection(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59750,7 +59672,7 @@ func (ec *executionContext) _AstroRoleConnection(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59770,7 +59692,6 @@ func (ec *executionContext) _AstroRoleEdge(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59789,7 +59710,7 @@ func (ec *executionContext) _AstroRoleEdge(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59809,7 +59730,6 @@ func (ec *executionContext) _AstroRoleTemplate(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59838,7 +59758,7 @@ func (ec *executionContext) _AstroRoleTemplate(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59858,7 +59778,6 @@ func (ec *executionContext) _AstroRuntimeRelease(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59897,7 +59816,7 @@ func (ec *executionContext) _AstroRuntimeRelease(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59917,7 +59836,6 @@ func (ec *executionContext) _AstroSchedulerMachine(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59936,7 +59854,7 @@ func (ec *executionContext) _AstroSchedulerMachine(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -59956,7 +59874,6 @@ func (ec *executionContext) _AstroSelfInvite(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59980,7 +59897,7 @@ func (ec *executionContext) _AstroSelfInvite(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60000,7 +59917,6 @@ func (ec *executionContext) _AstroSelfRole(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60019,7 +59935,7 @@ func (ec *executionContext) _AstroSelfRole(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60039,7 +59955,6 @@ func (ec *executionContext) _AstroSelfRoleScope(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60068,7 +59983,7 @@ func (ec *executionContext) _AstroSelfRoleScope(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60088,7 +60003,6 @@ func (ec *executionContext) _AstroSelfUser(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60157,7 +60071,7 @@ func (ec *executionContext) _AstroSelfUser(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60177,7 +60091,6 @@ func (ec *executionContext) _AstroSubject(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60216,7 +60129,7 @@ func (ec *executionContext) _AstroSubject(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60236,7 +60149,6 @@ func (ec *executionContext) _AstroSubjectRoles(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60265,7 +60177,7 @@ func (ec *executionContext) _AstroSubjectRoles(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60285,7 +60197,6 @@ func (ec *executionContext) _AstroTeam(ctx context.Context, sel ast.SelectionSet
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60366,7 +60277,7 @@ func (ec *executionContext) _AstroTeam(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "members":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroTeam_members(ctx, field, obj)
@@ -60375,7 +60286,7 @@ func (ec *executionContext) _AstroTeam(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60395,7 +60306,6 @@ func (ec *executionContext) _AstroTeamConnection(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60424,7 +60334,7 @@ func (ec *executionContext) _AstroTeamConnection(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60444,7 +60354,6 @@ func (ec *executionContext) _AstroTeamEdge(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60463,7 +60372,7 @@ func (ec *executionContext) _AstroTeamEdge(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60483,7 +60392,6 @@ func (ec *executionContext) _AstroTeamMember(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60517,7 +60425,7 @@ func (ec *executionContext) _AstroTeamMember(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60537,7 +60445,6 @@ func (ec *executionContext) _AstroTeamMemberConnection(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60566,7 +60473,7 @@ func (ec *executionContext) _AstroTeamMemberConnection(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60586,7 +60493,6 @@ func (ec *executionContext) _AstroTeamMemberEdge(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60605,7 +60511,7 @@ func (ec *executionContext) _AstroTeamMemberEdge(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60625,7 +60531,6 @@ func (ec *executionContext) _AstroUser(ctx context.Context, sel ast.SelectionSet
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60696,7 +60601,7 @@ func (ec *executionContext) _AstroUser(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "teams":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroUser_teams(ctx, field, obj)
@@ -60705,7 +60610,7 @@ func (ec *executionContext) _AstroUser(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60725,7 +60630,6 @@ func (ec *executionContext) _AstroUserConnection(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60754,7 +60658,7 @@ func (ec *executionContext) _AstroUserConnection(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60774,7 +60678,6 @@ func (ec *executionContext) _AstroUserEdge(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60793,7 +60696,7 @@ func (ec *executionContext) _AstroUserEdge(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60813,7 +60716,6 @@ func (ec *executionContext) _AstroUserTeam(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60869,7 +60771,7 @@ func (ec *executionContext) _AstroUserTeam(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "team":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroUserTeam_team(ctx, field, obj)
@@ -60878,7 +60780,7 @@ func (ec *executionContext) _AstroUserTeam(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60898,7 +60800,6 @@ func (ec *executionContext) _AstroUserTeamConnection(ctx context.Context, sel as
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60927,7 +60828,7 @@ func (ec *executionContext) _AstroUserTeamConnection(ctx context.Context, sel as
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60947,7 +60848,6 @@ func (ec *executionContext) _AstroUserTeamEdge(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60966,7 +60866,7 @@ func (ec *executionContext) _AstroUserTeamEdge(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -60986,7 +60886,6 @@ func (ec *executionContext) _AstroValueOverrides(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61000,7 +60899,7 @@ func (ec *executionContext) _AstroValueOverrides(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61020,7 +60919,6 @@ func (ec *executionContext) _AstroWorkerMachine(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61044,7 +60942,7 @@ func (ec *executionContext) _AstroWorkerMachine(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61064,7 +60962,6 @@ func (ec *executionContext) _AstroWorkerQueue(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61123,7 +61020,7 @@ func (ec *executionContext) _AstroWorkerQueue(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61143,7 +61040,6 @@ func (ec *executionContext) _AstroWorkloadIdentityOption(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61162,7 +61058,7 @@ func (ec *executionContext) _AstroWorkloadIdentityOption(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61182,7 +61078,6 @@ func (ec *executionContext) _AstroWorkspace(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61263,43 +61158,43 @@ func (ec *executionContext) _AstroWorkspace(ctx context.Context, sel ast.Selecti
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "organization":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroWorkspace_organization(ctx, field, obj)
 				})
 		case "deployments":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroWorkspace_deployments(ctx, field, obj)
 				})
 		case "apiTokens":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroWorkspace_apiTokens(ctx, field, obj)
 				})
 		case "environmentObjects":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroWorkspace_environmentObjects(ctx, field, obj)
 				})
 		case "users":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroWorkspace_users(ctx, field, obj)
 				})
 		case "teams":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroWorkspace_teams(ctx, field, obj)
 				})
 		case "backend":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AstroWorkspace_backend(ctx, field, obj)
@@ -61308,7 +61203,7 @@ func (ec *executionContext) _AstroWorkspace(ctx context.Context, sel ast.Selecti
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61328,7 +61223,6 @@ func (ec *executionContext) _AstroWorkspaceConnection(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61357,7 +61251,7 @@ func (ec *executionContext) _AstroWorkspaceConnection(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61377,7 +61271,6 @@ func (ec *executionContext) _AstroWorkspaceEdge(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61396,7 +61289,7 @@ func (ec *executionContext) _AstroWorkspaceEdge(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61416,7 +61309,6 @@ func (ec *executionContext) _AstroWorkspaceRoleBinding(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61435,7 +61327,7 @@ func (ec *executionContext) _AstroWorkspaceRoleBinding(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61455,7 +61347,6 @@ func (ec *executionContext) _BulkCreateAstroAllowedIpAddressRangesPayload(ctx co
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61474,7 +61365,7 @@ func (ec *executionContext) _BulkCreateAstroAllowedIpAddressRangesPayload(ctx co
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61494,7 +61385,6 @@ func (ec *executionContext) _BulkDeleteAstroAllowedIpAddressRangesPayload(ctx co
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61508,7 +61398,7 @@ func (ec *executionContext) _BulkDeleteAstroAllowedIpAddressRangesPayload(ctx co
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61528,7 +61418,6 @@ func (ec *executionContext) _CancelSoftwareDeploymentRuntimeUpdatePayload(ctx co
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61542,7 +61431,7 @@ func (ec *executionContext) _CancelSoftwareDeploymentRuntimeUpdatePayload(ctx co
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61562,7 +61451,6 @@ func (ec *executionContext) _CreateAstroAgentTokenPayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61581,7 +61469,7 @@ func (ec *executionContext) _CreateAstroAgentTokenPayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61601,7 +61489,6 @@ func (ec *executionContext) _CreateAstroAllowedIpAddressRangePayload(ctx context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61620,7 +61507,7 @@ func (ec *executionContext) _CreateAstroAllowedIpAddressRangePayload(ctx context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61640,7 +61527,6 @@ func (ec *executionContext) _CreateAstroApiTokenPayload(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61659,7 +61545,7 @@ func (ec *executionContext) _CreateAstroApiTokenPayload(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61679,7 +61565,6 @@ func (ec *executionContext) _CreateAstroClusterPayload(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61698,7 +61583,7 @@ func (ec *executionContext) _CreateAstroClusterPayload(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61718,7 +61603,6 @@ func (ec *executionContext) _CreateAstroCustomRolePayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61737,7 +61621,7 @@ func (ec *executionContext) _CreateAstroCustomRolePayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61757,7 +61641,6 @@ func (ec *executionContext) _CreateAstroDeployPayload(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61776,7 +61659,7 @@ func (ec *executionContext) _CreateAstroDeployPayload(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61796,7 +61679,6 @@ func (ec *executionContext) _CreateAstroDeploymentPayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61815,7 +61697,7 @@ func (ec *executionContext) _CreateAstroDeploymentPayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61835,7 +61717,6 @@ func (ec *executionContext) _CreateAstroEnvironmentObjectPayload(ctx context.Con
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61854,7 +61735,7 @@ func (ec *executionContext) _CreateAstroEnvironmentObjectPayload(ctx context.Con
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61874,7 +61755,6 @@ func (ec *executionContext) _CreateAstroTeamPayload(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61893,7 +61773,7 @@ func (ec *executionContext) _CreateAstroTeamPayload(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61913,7 +61793,6 @@ func (ec *executionContext) _CreateAstroUserInvitePayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61932,7 +61811,7 @@ func (ec *executionContext) _CreateAstroUserInvitePayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61952,7 +61831,6 @@ func (ec *executionContext) _CreateAstroWorkspacePayload(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61971,7 +61849,7 @@ func (ec *executionContext) _CreateAstroWorkspacePayload(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -61991,7 +61869,6 @@ func (ec *executionContext) _CreateSoftwareDeploymentPayload(ctx context.Context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62010,7 +61887,7 @@ func (ec *executionContext) _CreateSoftwareDeploymentPayload(ctx context.Context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62030,7 +61907,6 @@ func (ec *executionContext) _CreateSoftwareDeploymentServiceAccountPayload(ctx c
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62054,7 +61930,7 @@ func (ec *executionContext) _CreateSoftwareDeploymentServiceAccountPayload(ctx c
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62074,7 +61950,6 @@ func (ec *executionContext) _CreateSoftwareTokenPayload(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62098,7 +61973,7 @@ func (ec *executionContext) _CreateSoftwareTokenPayload(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62118,7 +61993,6 @@ func (ec *executionContext) _CreateSoftwareUserPayload(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62142,7 +62016,7 @@ func (ec *executionContext) _CreateSoftwareUserPayload(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62162,7 +62036,6 @@ func (ec *executionContext) _CreateSoftwareWorkspacePayload(ctx context.Context,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62181,7 +62054,7 @@ func (ec *executionContext) _CreateSoftwareWorkspacePayload(ctx context.Context,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62201,7 +62074,6 @@ func (ec *executionContext) _CreateSoftwareWorkspaceServiceAccountPayload(ctx co
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62225,7 +62097,7 @@ func (ec *executionContext) _CreateSoftwareWorkspaceServiceAccountPayload(ctx co
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62245,7 +62117,6 @@ func (ec *executionContext) _DeleteAstroAgentTokenPayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62264,7 +62135,7 @@ func (ec *executionContext) _DeleteAstroAgentTokenPayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62284,7 +62155,6 @@ func (ec *executionContext) _DeleteAstroAllowedIpAddressRangePayload(ctx context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62298,7 +62168,7 @@ func (ec *executionContext) _DeleteAstroAllowedIpAddressRangePayload(ctx context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62318,7 +62188,6 @@ func (ec *executionContext) _DeleteAstroApiTokenPayload(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62337,7 +62206,7 @@ func (ec *executionContext) _DeleteAstroApiTokenPayload(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62357,7 +62226,6 @@ func (ec *executionContext) _DeleteAstroClusterPayload(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62376,7 +62244,7 @@ func (ec *executionContext) _DeleteAstroClusterPayload(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62396,7 +62264,6 @@ func (ec *executionContext) _DeleteAstroCustomRolePayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62415,7 +62282,7 @@ func (ec *executionContext) _DeleteAstroCustomRolePayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62435,7 +62302,6 @@ func (ec *executionContext) _DeleteAstroDeploymentHibernationOverridePayload(ctx
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62454,7 +62320,7 @@ func (ec *executionContext) _DeleteAstroDeploymentHibernationOverridePayload(ctx
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62474,7 +62340,6 @@ func (ec *executionContext) _DeleteAstroDeploymentPayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62493,7 +62358,7 @@ func (ec *executionContext) _DeleteAstroDeploymentPayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62513,7 +62378,6 @@ func (ec *executionContext) _DeleteAstroEnvironmentObjectPayload(ctx context.Con
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62532,7 +62396,7 @@ func (ec *executionContext) _DeleteAstroEnvironmentObjectPayload(ctx context.Con
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62552,7 +62416,6 @@ func (ec *executionContext) _DeleteAstroTeamPayload(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62571,7 +62434,7 @@ func (ec *executionContext) _DeleteAstroTeamPayload(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62591,7 +62454,6 @@ func (ec *executionContext) _DeleteAstroUserInvitePayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62605,7 +62467,7 @@ func (ec *executionContext) _DeleteAstroUserInvitePayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62625,7 +62487,6 @@ func (ec *executionContext) _DeleteAstroWorkspacePayload(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62644,7 +62505,7 @@ func (ec *executionContext) _DeleteAstroWorkspacePayload(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62664,7 +62525,6 @@ func (ec *executionContext) _DeleteSoftwareDeploymentPayload(ctx context.Context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62678,7 +62538,7 @@ func (ec *executionContext) _DeleteSoftwareDeploymentPayload(ctx context.Context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62698,7 +62558,6 @@ func (ec *executionContext) _DeleteSoftwareDeploymentServiceAccountPayload(ctx c
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62712,7 +62571,7 @@ func (ec *executionContext) _DeleteSoftwareDeploymentServiceAccountPayload(ctx c
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62732,7 +62591,6 @@ func (ec *executionContext) _DeleteSoftwareWorkspacePayload(ctx context.Context,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62746,7 +62604,7 @@ func (ec *executionContext) _DeleteSoftwareWorkspacePayload(ctx context.Context,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62766,7 +62624,6 @@ func (ec *executionContext) _DeleteSoftwareWorkspaceServiceAccountPayload(ctx co
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62780,7 +62637,7 @@ func (ec *executionContext) _DeleteSoftwareWorkspaceServiceAccountPayload(ctx co
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62800,7 +62657,6 @@ func (ec *executionContext) _DeploymentConnection(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62829,7 +62685,7 @@ func (ec *executionContext) _DeploymentConnection(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62849,7 +62705,6 @@ func (ec *executionContext) _DeploymentEdge(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62868,7 +62723,7 @@ func (ec *executionContext) _DeploymentEdge(ctx context.Context, sel ast.Selecti
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62888,7 +62743,6 @@ func (ec *executionContext) _DeploymentLogLine(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62927,7 +62781,7 @@ func (ec *executionContext) _DeploymentLogLine(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62947,7 +62801,6 @@ func (ec *executionContext) _DeploymentReport(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62971,7 +62824,7 @@ func (ec *executionContext) _DeploymentReport(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -62991,7 +62844,6 @@ func (ec *executionContext) _DeploymentReportRow(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63025,7 +62877,7 @@ func (ec *executionContext) _DeploymentReportRow(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63045,7 +62897,6 @@ func (ec *executionContext) _DeploymentStatusCount(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63064,7 +62915,7 @@ func (ec *executionContext) _DeploymentStatusCount(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63084,7 +62935,6 @@ func (ec *executionContext) _DeploymentStatusEvent(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63118,7 +62968,7 @@ func (ec *executionContext) _DeploymentStatusEvent(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63138,7 +62988,6 @@ func (ec *executionContext) _ExcludeLinkingAstroEnvironmentObjectPayload(ctx con
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63152,7 +63001,7 @@ func (ec *executionContext) _ExcludeLinkingAstroEnvironmentObjectPayload(ctx con
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63172,7 +63021,6 @@ func (ec *executionContext) _FinalizeAstroDeployPayload(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63186,7 +63034,7 @@ func (ec *executionContext) _FinalizeAstroDeployPayload(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63206,7 +63054,6 @@ func (ec *executionContext) _FleetBackend(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63240,7 +63087,7 @@ func (ec *executionContext) _FleetBackend(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63263,7 +63110,6 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -63809,7 +63655,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63829,7 +63675,6 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63858,7 +63703,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63881,7 +63726,6 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -63963,7 +63807,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -63983,7 +63827,6 @@ func (ec *executionContext) _RemoveAstroTeamMemberPayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64002,7 +63845,7 @@ func (ec *executionContext) _RemoveAstroTeamMemberPayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64022,7 +63865,6 @@ func (ec *executionContext) _RemoveSoftwareDeploymentTeamPayload(ctx context.Con
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64036,7 +63878,7 @@ func (ec *executionContext) _RemoveSoftwareDeploymentTeamPayload(ctx context.Con
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64056,7 +63898,6 @@ func (ec *executionContext) _RemoveSoftwareDeploymentUserPayload(ctx context.Con
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64070,7 +63911,7 @@ func (ec *executionContext) _RemoveSoftwareDeploymentUserPayload(ctx context.Con
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64090,7 +63931,6 @@ func (ec *executionContext) _RemoveSoftwareTeamSystemRolePayload(ctx context.Con
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64104,7 +63944,7 @@ func (ec *executionContext) _RemoveSoftwareTeamSystemRolePayload(ctx context.Con
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64124,7 +63964,6 @@ func (ec *executionContext) _RemoveSoftwareWorkspaceTeamPayload(ctx context.Cont
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64138,7 +63977,7 @@ func (ec *executionContext) _RemoveSoftwareWorkspaceTeamPayload(ctx context.Cont
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64158,7 +63997,6 @@ func (ec *executionContext) _RemoveSoftwareWorkspaceUserPayload(ctx context.Cont
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64172,7 +64010,7 @@ func (ec *executionContext) _RemoveSoftwareWorkspaceUserPayload(ctx context.Cont
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64192,7 +64030,6 @@ func (ec *executionContext) _RollbackAstroDeployPayload(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64206,7 +64043,7 @@ func (ec *executionContext) _RollbackAstroDeployPayload(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64226,7 +64063,6 @@ func (ec *executionContext) _RotateAstroApiTokenPayload(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64240,7 +64076,7 @@ func (ec *executionContext) _RotateAstroApiTokenPayload(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64260,7 +64096,6 @@ func (ec *executionContext) _SoftwareAirflowImage(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64284,7 +64119,7 @@ func (ec *executionContext) _SoftwareAirflowImage(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64304,7 +64139,6 @@ func (ec *executionContext) _SoftwareAppConfig(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64320,7 +64154,7 @@ func (ec *executionContext) _SoftwareAppConfig(ctx context.Context, sel ast.Sele
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "byoUpdateRegistryHost":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareAppConfig_byoUpdateRegistryHost(ctx, field, obj)
@@ -64331,43 +64165,43 @@ func (ec *executionContext) _SoftwareAppConfig(ctx context.Context, sel ast.Sele
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "manualReleaseNames":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareAppConfig_manualReleaseNames(ctx, field, obj)
 				})
 		case "configureDagDeployment":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareAppConfig_configureDagDeployment(ctx, field, obj)
 				})
 		case "nfsMountDagDeployment":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareAppConfig_nfsMountDagDeployment(ctx, field, obj)
 				})
 		case "manualNamespaceNames":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareAppConfig_manualNamespaceNames(ctx, field, obj)
 				})
 		case "hardDeleteDeployment":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareAppConfig_hardDeleteDeployment(ctx, field, obj)
 				})
 		case "triggererEnabled":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareAppConfig_triggererEnabled(ctx, field, obj)
 				})
 		case "featureFlags":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareAppConfig_featureFlags(ctx, field, obj)
@@ -64376,7 +64210,7 @@ func (ec *executionContext) _SoftwareAppConfig(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64396,7 +64230,6 @@ func (ec *executionContext) _SoftwareAuthConfig(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64425,7 +64258,7 @@ func (ec *executionContext) _SoftwareAuthConfig(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64445,7 +64278,6 @@ func (ec *executionContext) _SoftwareAuthProvider(ctx context.Context, sel ast.S
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64469,7 +64301,7 @@ func (ec *executionContext) _SoftwareAuthProvider(ctx context.Context, sel ast.S
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64489,7 +64321,6 @@ func (ec *executionContext) _SoftwareDeployInfo(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64508,7 +64339,7 @@ func (ec *executionContext) _SoftwareDeployInfo(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64528,7 +64359,6 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64584,7 +64414,7 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "clusterId":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_clusterId(ctx, field, obj)
@@ -64595,7 +64425,7 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "runtimeVersion":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_runtimeVersion(ctx, field, obj)
@@ -64606,7 +64436,7 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "desiredRuntimeVersion":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_desiredRuntimeVersion(ctx, field, obj)
@@ -64622,7 +64452,7 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workspace":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_workspace(ctx, field, obj)
@@ -64648,19 +64478,19 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "users":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_users(ctx, field, obj)
 				})
 		case "teams":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_teams(ctx, field, obj)
 				})
 		case "serviceAccounts":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_serviceAccounts(ctx, field, obj)
@@ -64676,13 +64506,13 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "logs":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_logs(ctx, field, obj)
 				})
 		case "backend":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareDeployment_backend(ctx, field, obj)
@@ -64691,7 +64521,7 @@ func (ec *executionContext) _SoftwareDeployment(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64711,7 +64541,6 @@ func (ec *executionContext) _SoftwareDeploymentConfig(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64755,7 +64584,7 @@ func (ec *executionContext) _SoftwareDeploymentConfig(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64775,7 +64604,6 @@ func (ec *executionContext) _SoftwareDeploymentConnection(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64804,7 +64632,7 @@ func (ec *executionContext) _SoftwareDeploymentConnection(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64824,7 +64652,6 @@ func (ec *executionContext) _SoftwareDeploymentEdge(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64843,7 +64670,7 @@ func (ec *executionContext) _SoftwareDeploymentEdge(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64863,7 +64690,6 @@ func (ec *executionContext) _SoftwareDeploymentUrl(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64882,7 +64708,7 @@ func (ec *executionContext) _SoftwareDeploymentUrl(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64902,7 +64728,6 @@ func (ec *executionContext) _SoftwareEmail(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64926,7 +64751,7 @@ func (ec *executionContext) _SoftwareEmail(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -64946,7 +64771,6 @@ func (ec *executionContext) _SoftwareInvite(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64980,7 +64804,7 @@ func (ec *executionContext) _SoftwareInvite(ctx context.Context, sel ast.Selecti
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65000,7 +64824,6 @@ func (ec *executionContext) _SoftwareInviteConnection(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65029,7 +64852,7 @@ func (ec *executionContext) _SoftwareInviteConnection(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65049,7 +64872,6 @@ func (ec *executionContext) _SoftwareInviteEdge(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65068,7 +64890,7 @@ func (ec *executionContext) _SoftwareInviteEdge(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65088,7 +64910,6 @@ func (ec *executionContext) _SoftwareQuery(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65099,85 +64920,85 @@ func (ec *executionContext) _SoftwareQuery(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "houstonVersion":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_houstonVersion(ctx, field, obj)
 				})
 		case "appConfig":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_appConfig(ctx, field, obj)
 				})
 		case "deploymentConfig":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_deploymentConfig(ctx, field, obj)
 				})
 		case "runtimeReleases":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_runtimeReleases(ctx, field, obj)
 				})
 		case "workspaces":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_workspaces(ctx, field, obj)
 				})
 		case "workspace":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_workspace(ctx, field, obj)
 				})
 		case "deployments":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_deployments(ctx, field, obj)
 				})
 		case "deployment":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_deployment(ctx, field, obj)
 				})
 		case "users":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_users(ctx, field, obj)
 				})
 		case "user":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_user(ctx, field, obj)
 				})
 		case "teams":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_teams(ctx, field, obj)
 				})
 		case "team":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_team(ctx, field, obj)
 				})
 		case "authConfig":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_authConfig(ctx, field, obj)
 				})
 		case "availableNamespaces":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareQuery_availableNamespaces(ctx, field, obj)
@@ -65186,7 +65007,7 @@ func (ec *executionContext) _SoftwareQuery(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65206,7 +65027,6 @@ func (ec *executionContext) _SoftwareRoleBinding(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65245,7 +65065,7 @@ func (ec *executionContext) _SoftwareRoleBinding(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65265,7 +65085,6 @@ func (ec *executionContext) _SoftwareRuntimeRelease(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65289,7 +65108,7 @@ func (ec *executionContext) _SoftwareRuntimeRelease(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65309,7 +65128,6 @@ func (ec *executionContext) _SoftwareServiceAccount(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65373,7 +65191,7 @@ func (ec *executionContext) _SoftwareServiceAccount(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65393,7 +65211,6 @@ func (ec *executionContext) _SoftwareServiceAccountConnection(ctx context.Contex
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65422,7 +65239,7 @@ func (ec *executionContext) _SoftwareServiceAccountConnection(ctx context.Contex
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65442,7 +65259,6 @@ func (ec *executionContext) _SoftwareServiceAccountEdge(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65461,7 +65277,7 @@ func (ec *executionContext) _SoftwareServiceAccountEdge(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65481,7 +65297,6 @@ func (ec *executionContext) _SoftwareTeam(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65517,7 +65332,7 @@ func (ec *executionContext) _SoftwareTeam(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "users":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareTeam_users(ctx, field, obj)
@@ -65526,7 +65341,7 @@ func (ec *executionContext) _SoftwareTeam(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65546,7 +65361,6 @@ func (ec *executionContext) _SoftwareTeamConnection(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65575,7 +65389,7 @@ func (ec *executionContext) _SoftwareTeamConnection(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65595,7 +65409,6 @@ func (ec *executionContext) _SoftwareTeamEdge(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65619,7 +65432,7 @@ func (ec *executionContext) _SoftwareTeamEdge(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65639,7 +65452,6 @@ func (ec *executionContext) _SoftwareUser(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65698,7 +65510,7 @@ func (ec *executionContext) _SoftwareUser(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65718,7 +65530,6 @@ func (ec *executionContext) _SoftwareUserConnection(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65747,7 +65558,7 @@ func (ec *executionContext) _SoftwareUserConnection(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65767,7 +65578,6 @@ func (ec *executionContext) _SoftwareUserEdge(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65791,7 +65601,7 @@ func (ec *executionContext) _SoftwareUserEdge(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65811,7 +65621,6 @@ func (ec *executionContext) _SoftwareWorkspace(ctx context.Context, sel ast.Sele
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65867,37 +65676,37 @@ func (ec *executionContext) _SoftwareWorkspace(ctx context.Context, sel ast.Sele
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "deployments":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareWorkspace_deployments(ctx, field, obj)
 				})
 		case "users":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareWorkspace_users(ctx, field, obj)
 				})
 		case "teams":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareWorkspace_teams(ctx, field, obj)
 				})
 		case "serviceAccounts":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareWorkspace_serviceAccounts(ctx, field, obj)
 				})
 		case "invites":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareWorkspace_invites(ctx, field, obj)
 				})
 		case "backend":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareWorkspace_backend(ctx, field, obj)
@@ -65906,7 +65715,7 @@ func (ec *executionContext) _SoftwareWorkspace(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65926,7 +65735,6 @@ func (ec *executionContext) _SoftwareWorkspaceConnection(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65955,7 +65763,7 @@ func (ec *executionContext) _SoftwareWorkspaceConnection(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -65975,7 +65783,6 @@ func (ec *executionContext) _SoftwareWorkspaceEdge(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -65994,7 +65801,7 @@ func (ec *executionContext) _SoftwareWorkspaceEdge(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66036,7 +65843,6 @@ func (ec *executionContext) _UnadoptSoftwareDeploymentPayload(ctx context.Contex
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66050,7 +65856,7 @@ func (ec *executionContext) _UnadoptSoftwareDeploymentPayload(ctx context.Contex
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66070,7 +65876,6 @@ func (ec *executionContext) _UpdateAstroApiTokenPayload(ctx context.Context, sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66084,7 +65889,7 @@ func (ec *executionContext) _UpdateAstroApiTokenPayload(ctx context.Context, sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66104,7 +65909,6 @@ func (ec *executionContext) _UpdateAstroApiTokenRolesPayload(ctx context.Context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66123,7 +65927,7 @@ func (ec *executionContext) _UpdateAstroApiTokenRolesPayload(ctx context.Context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66143,7 +65947,6 @@ func (ec *executionContext) _UpdateAstroClusterPayload(ctx context.Context, sel 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66157,7 +65960,7 @@ func (ec *executionContext) _UpdateAstroClusterPayload(ctx context.Context, sel 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66177,7 +65980,6 @@ func (ec *executionContext) _UpdateAstroCustomRolePayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66191,7 +65993,7 @@ func (ec *executionContext) _UpdateAstroCustomRolePayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66211,7 +66013,6 @@ func (ec *executionContext) _UpdateAstroDeployPayload(ctx context.Context, sel a
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66225,7 +66026,7 @@ func (ec *executionContext) _UpdateAstroDeployPayload(ctx context.Context, sel a
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66245,7 +66046,6 @@ func (ec *executionContext) _UpdateAstroDeploymentHibernationOverridePayload(ctx
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66264,7 +66064,7 @@ func (ec *executionContext) _UpdateAstroDeploymentHibernationOverridePayload(ctx
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66284,7 +66084,6 @@ func (ec *executionContext) _UpdateAstroDeploymentPayload(ctx context.Context, s
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66298,7 +66097,7 @@ func (ec *executionContext) _UpdateAstroDeploymentPayload(ctx context.Context, s
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66318,7 +66117,6 @@ func (ec *executionContext) _UpdateAstroEnvironmentObjectPayload(ctx context.Con
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66332,7 +66130,7 @@ func (ec *executionContext) _UpdateAstroEnvironmentObjectPayload(ctx context.Con
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66352,7 +66150,6 @@ func (ec *executionContext) _UpdateAstroOrganizationPayload(ctx context.Context,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66366,7 +66163,7 @@ func (ec *executionContext) _UpdateAstroOrganizationPayload(ctx context.Context,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66386,7 +66183,6 @@ func (ec *executionContext) _UpdateAstroTeamPayload(ctx context.Context, sel ast
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66400,7 +66196,7 @@ func (ec *executionContext) _UpdateAstroTeamPayload(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66420,7 +66216,6 @@ func (ec *executionContext) _UpdateAstroTeamRolesPayload(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66439,7 +66234,7 @@ func (ec *executionContext) _UpdateAstroTeamRolesPayload(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66459,7 +66254,6 @@ func (ec *executionContext) _UpdateAstroUserRolesPayload(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66478,7 +66272,7 @@ func (ec *executionContext) _UpdateAstroUserRolesPayload(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66498,7 +66292,6 @@ func (ec *executionContext) _UpdateAstroWorkspacePayload(ctx context.Context, se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66512,7 +66305,7 @@ func (ec *executionContext) _UpdateAstroWorkspacePayload(ctx context.Context, se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66532,7 +66325,6 @@ func (ec *executionContext) _UpdateSoftwareDeploymentAirflowPayload(ctx context.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66546,7 +66338,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentAirflowPayload(ctx context.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66566,7 +66358,6 @@ func (ec *executionContext) _UpdateSoftwareDeploymentImagePayload(ctx context.Co
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66580,7 +66371,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentImagePayload(ctx context.Co
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66600,7 +66391,6 @@ func (ec *executionContext) _UpdateSoftwareDeploymentPayload(ctx context.Context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66614,7 +66404,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentPayload(ctx context.Context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66634,7 +66424,6 @@ func (ec *executionContext) _UpdateSoftwareDeploymentRuntimePayload(ctx context.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66648,7 +66437,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentRuntimePayload(ctx context.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66668,7 +66457,6 @@ func (ec *executionContext) _UpdateSoftwareDeploymentTeamRolePayload(ctx context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66682,7 +66470,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentTeamRolePayload(ctx context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66702,7 +66490,6 @@ func (ec *executionContext) _UpdateSoftwareDeploymentUserRolePayload(ctx context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66716,7 +66503,7 @@ func (ec *executionContext) _UpdateSoftwareDeploymentUserRolePayload(ctx context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66736,7 +66523,6 @@ func (ec *executionContext) _UpdateSoftwareWorkspacePayload(ctx context.Context,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66750,7 +66536,7 @@ func (ec *executionContext) _UpdateSoftwareWorkspacePayload(ctx context.Context,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66770,7 +66556,6 @@ func (ec *executionContext) _UpdateSoftwareWorkspaceTeamRolePayload(ctx context.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66784,7 +66569,7 @@ func (ec *executionContext) _UpdateSoftwareWorkspaceTeamRolePayload(ctx context.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66804,7 +66589,6 @@ func (ec *executionContext) _UpdateSoftwareWorkspaceUserRolePayload(ctx context.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66818,7 +66602,7 @@ func (ec *executionContext) _UpdateSoftwareWorkspaceUserRolePayload(ctx context.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66838,7 +66622,6 @@ func (ec *executionContext) _UpgradeLagCount(ctx context.Context, sel ast.Select
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66857,7 +66640,7 @@ func (ec *executionContext) _UpgradeLagCount(ctx context.Context, sel ast.Select
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66877,7 +66660,6 @@ func (ec *executionContext) _UpgradeReport(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66906,7 +66688,7 @@ func (ec *executionContext) _UpgradeReport(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -66926,7 +66708,6 @@ func (ec *executionContext) _UpgradeReportRow(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66995,7 +66776,7 @@ func (ec *executionContext) _UpgradeReportRow(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -67015,7 +66796,6 @@ func (ec *executionContext) _UpgradeSummary(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67074,7 +66854,7 @@ func (ec *executionContext) _UpgradeSummary(ctx context.Context, sel ast.Selecti
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -67094,7 +66874,6 @@ func (ec *executionContext) _UpsertSoftwareDeploymentPayload(ctx context.Context
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67113,7 +66892,7 @@ func (ec *executionContext) _UpsertSoftwareDeploymentPayload(ctx context.Context
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -67133,7 +66912,6 @@ func (ec *executionContext) _WorkspaceConnection(ctx context.Context, sel ast.Se
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67162,7 +66940,7 @@ func (ec *executionContext) _WorkspaceConnection(ctx context.Context, sel ast.Se
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -67182,7 +66960,6 @@ func (ec *executionContext) _WorkspaceEdge(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67201,7 +66978,7 @@ func (ec *executionContext) _WorkspaceEdge(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -67221,7 +66998,6 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67255,7 +67031,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -67275,7 +67051,6 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67304,7 +67079,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -67324,7 +67099,6 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67363,7 +67137,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -67383,7 +67157,6 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67422,7 +67195,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -67442,7 +67215,6 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67481,7 +67253,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -67501,7 +67273,6 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67565,7 +67336,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}

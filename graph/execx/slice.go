@@ -101,8 +101,8 @@ func MarshalSlice(ctx context.Context, sel ast.SelectionSet, n int, workerLimit 
 
 // marshalConcurrently is gqlgen's MarshalSliceConcurrently (one goroutine
 // per element, so that elements waiting on loaders wait together), with
-// the elements' contexts allocated together and the goroutines taken from
-// idle workers (goWorker); the last element runs on the caller's.
+// the elements' contexts allocated together; the last element runs on the
+// caller's goroutine.
 func marshalConcurrently(ctx context.Context, n int, omitPanicHandler bool, marshal func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
 	ret := make(graphql.Array, n)
 	parent := graphql.GetFieldContext(ctx)
@@ -117,10 +117,10 @@ func marshalConcurrently(ctx context.Context, n int, omitPanicHandler bool, mars
 			ret[i] = marshalOne(e, i, omitPanicHandler, marshal)
 			break
 		}
-		goWorker(func() {
+		go func() {
 			defer wg.Done()
 			ret[i] = marshalOne(e, i, omitPanicHandler, marshal)
-		})
+		}()
 	}
 	wg.Wait()
 	return ret

@@ -180,17 +180,3 @@ func TestMarshalConcurrently(t *testing.T) {
 	require.Len(t, errs, 1)
 	assert.Equal(t, ast.Path{ast.PathName("things"), ast.PathIndex(7)}, errs[0].Path)
 }
-
-// A worker that has run a function waits for the next one.
-func TestWorkersAreReused(t *testing.T) {
-	first := make(chan struct{})
-	goWorker(func() { close(first) })
-	<-first
-	second := make(chan struct{})
-	select {
-	case idleWorkers <- func() { close(second) }: // only an idle worker receives
-	case <-time.After(workerIdle / 2):
-		t.Fatal("no worker waited for more work")
-	}
-	<-second
-}

@@ -10517,7 +10517,6 @@ func (ec *executionContext) _AirflowImage(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10541,7 +10540,7 @@ func (ec *executionContext) _AirflowImage(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -10561,7 +10560,6 @@ func (ec *executionContext) _AppConfig(ctx context.Context, sel ast.SelectionSet
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10625,7 +10623,7 @@ func (ec *executionContext) _AppConfig(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -10645,7 +10643,6 @@ func (ec *executionContext) _AuthConfig(ctx context.Context, sel ast.SelectionSe
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10674,7 +10671,7 @@ func (ec *executionContext) _AuthConfig(ctx context.Context, sel ast.SelectionSe
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -10694,7 +10691,6 @@ func (ec *executionContext) _AuthProvider(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10718,7 +10714,7 @@ func (ec *executionContext) _AuthProvider(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -10738,7 +10734,6 @@ func (ec *executionContext) _AuthUser(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10767,7 +10762,7 @@ func (ec *executionContext) _AuthUser(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -10787,7 +10782,6 @@ func (ec *executionContext) _AvailableNamespace(ctx context.Context, sel ast.Sel
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10801,7 +10795,7 @@ func (ec *executionContext) _AvailableNamespace(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -10821,7 +10815,6 @@ func (ec *executionContext) _DagDeploymentSettings(ctx context.Context, sel ast.
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10835,7 +10828,7 @@ func (ec *executionContext) _DagDeploymentSettings(ctx context.Context, sel ast.
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -10855,7 +10848,6 @@ func (ec *executionContext) _DeployInfo(ctx context.Context, sel ast.SelectionSe
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10874,7 +10866,7 @@ func (ec *executionContext) _DeployInfo(ctx context.Context, sel ast.SelectionSe
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -10894,7 +10886,6 @@ func (ec *executionContext) _Deployment(ctx context.Context, sel ast.SelectionSe
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10940,7 +10931,7 @@ func (ec *executionContext) _Deployment(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workspace":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Deployment_workspace(ctx, field, obj)
@@ -11001,7 +10992,7 @@ func (ec *executionContext) _Deployment(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "roleBindings":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Deployment_roleBindings(ctx, field, obj)
@@ -11020,7 +11011,7 @@ func (ec *executionContext) _Deployment(ctx context.Context, sel ast.SelectionSe
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11040,7 +11031,6 @@ func (ec *executionContext) _DeploymentConfig(ctx context.Context, sel ast.Selec
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11084,7 +11074,7 @@ func (ec *executionContext) _DeploymentConfig(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11104,7 +11094,6 @@ func (ec *executionContext) _DeploymentLog(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11148,7 +11137,7 @@ func (ec *executionContext) _DeploymentLog(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11168,7 +11157,6 @@ func (ec *executionContext) _DeploymentUrl(ctx context.Context, sel ast.Selectio
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11187,7 +11175,7 @@ func (ec *executionContext) _DeploymentUrl(ctx context.Context, sel ast.Selectio
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11207,7 +11195,6 @@ func (ec *executionContext) _Email(ctx context.Context, sel ast.SelectionSet, ob
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11231,7 +11218,7 @@ func (ec *executionContext) _Email(ctx context.Context, sel ast.SelectionSet, ob
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11251,7 +11238,6 @@ func (ec *executionContext) _Invite(ctx context.Context, sel ast.SelectionSet, o
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11295,7 +11281,7 @@ func (ec *executionContext) _Invite(ctx context.Context, sel ast.SelectionSet, o
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11318,7 +11304,6 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -11563,7 +11548,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11586,7 +11571,6 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -11770,7 +11754,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11790,7 +11774,6 @@ func (ec *executionContext) _RoleBinding(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11806,31 +11789,31 @@ func (ec *executionContext) _RoleBinding(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "user":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RoleBinding_user(ctx, field, obj)
 				})
 		case "serviceAccount":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RoleBinding_serviceAccount(ctx, field, obj)
 				})
 		case "team":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RoleBinding_team(ctx, field, obj)
 				})
 		case "workspace":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RoleBinding_workspace(ctx, field, obj)
 				})
 		case "deployment":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RoleBinding_deployment(ctx, field, obj)
@@ -11849,7 +11832,7 @@ func (ec *executionContext) _RoleBinding(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11869,7 +11852,6 @@ func (ec *executionContext) _RuntimeRelease(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11893,7 +11875,7 @@ func (ec *executionContext) _RuntimeRelease(ctx context.Context, sel ast.Selecti
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -11913,7 +11895,6 @@ func (ec *executionContext) _ServiceAccount(ctx context.Context, sel ast.Selecti
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11974,7 +11955,7 @@ func (ec *executionContext) _ServiceAccount(ctx context.Context, sel ast.Selecti
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "roleBinding":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ServiceAccount_roleBinding(ctx, field, obj)
@@ -11993,7 +11974,7 @@ func (ec *executionContext) _ServiceAccount(ctx context.Context, sel ast.Selecti
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12033,7 +12014,6 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12059,7 +12039,7 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "roleBindings":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Team_roleBindings(ctx, field, obj)
@@ -12068,7 +12048,7 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12088,7 +12068,6 @@ func (ec *executionContext) _TeamsPage(ctx context.Context, sel ast.SelectionSet
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12107,7 +12086,7 @@ func (ec *executionContext) _TeamsPage(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12127,7 +12106,6 @@ func (ec *executionContext) _Token(ctx context.Context, sel ast.SelectionSet, ob
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12146,7 +12124,7 @@ func (ec *executionContext) _Token(ctx context.Context, sel ast.SelectionSet, ob
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12166,7 +12144,6 @@ func (ec *executionContext) _TokenPayload(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12190,7 +12167,7 @@ func (ec *executionContext) _TokenPayload(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12210,7 +12187,6 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12246,7 +12222,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "roleBindings":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_roleBindings(ctx, field, obj)
@@ -12265,7 +12241,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12285,7 +12261,6 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12316,25 +12291,25 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "users":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Workspace_users(ctx, field, obj)
 				})
 		case "roleBindings":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Workspace_roleBindings(ctx, field, obj)
 				})
 		case "invites":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Workspace_invites(ctx, field, obj)
 				})
 		case "deploymentCount":
-			execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Workspace_deploymentCount(ctx, field, obj)
@@ -12353,7 +12328,7 @@ func (ec *executionContext) _Workspace(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12373,7 +12348,6 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12407,7 +12381,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12427,7 +12401,6 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12456,7 +12429,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12476,7 +12449,6 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12515,7 +12487,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12535,7 +12507,6 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12574,7 +12545,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12594,7 +12565,6 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12633,7 +12603,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
@@ -12653,7 +12623,6 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 	out := graphql.NewFieldSet(fields)
 	deferred := execx.NewDeferredGroup(ctx, fields)
-	var later execx.Later
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12717,7 +12686,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	execx.Dispatch(ctx, out, &later)
+	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}

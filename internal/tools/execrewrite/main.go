@@ -3,13 +3,12 @@
 // option for any of these), pointing it at graph/execx:
 //
 //   - lists are marshalled by execx.MarshalSlice: in order when nothing in
-//     the elements can wait, otherwise on reused worker goroutines (gqlgen
-//     starts a new goroutine per element whatever the elements select);
+//     the elements can wait (gqlgen starts a goroutine per element whatever
+//     the elements select), their elements' contexts allocated together;
 //   - objects make their @defer group with execx.NewDeferredGroup, which
 //     builds nothing when no field is deferred;
-//   - an object's resolver fields are run by execx.Dispatch, on reused
-//     worker goroutines, and an object with no deferred field is written by
-//     execx.Object rather than by gqlgen's field set;
+//   - an object with no deferred field is written by execx.Object rather
+//     than by gqlgen's field set;
 //   - fields resolve through execx.ResolveField, which reads a plain struct
 //     field without the field interceptors, and a plain leaf (a scalar
 //     struct field whose marshaller never reads the context, see
@@ -35,9 +34,7 @@ import (
 // rewrites are the calls replaced, each with its replacement.
 var rewrites = [][2]string{
 	{sliceCall, "execx.MarshalSlice(ctx, sel, len(v), "},
-	{"deferred := graphql.NewDeferredGroup(ctx)\n", "deferred := execx.NewDeferredGroup(ctx, fields)\n\tvar later execx.Later\n"},
-	{"out.ResolveConcurrently(ec.OperationContext, &deferred, i,", "execx.ResolveConcurrently(&later, out, fields, ec.OperationContext, &deferred, i,"},
-	{"\tout.Dispatch(ctx)\n", "\texecx.Dispatch(ctx, out, &later)\n"},
+	{"deferred := graphql.NewDeferredGroup(ctx)\n", "deferred := execx.NewDeferredGroup(ctx, fields)\n"},
 	{"return graphql.ResolveField(\n", "return execx.ResolveField(\n"},
 	{objectReturn, "\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn execx.Object(out, fields, len(deferred.Defers))\n}\n"},
 }
