@@ -150,51 +150,8 @@ func (d *Deployment) UnmarshalJSONFrom(dec *jsonx.Decoder) error {
 // deploymentMember is the member named name: matched exactly, then as
 // json/v2 folds names; memberUnknown for none.
 func deploymentMember(name []byte) int {
-	switch string(name) {
-	case "type":
-		return memberType
-	case "label":
-		return memberLabel
-	case "description":
-		return memberDescription
-	case "releaseName":
-		return memberReleaseName
-	case "namespace":
-		return memberNamespace
-	case "clusterId":
-		return memberClusterID
-	case "version":
-		return memberVersion
-	case "airflowVersion":
-		return memberAirflowVersion
-	case "desiredAirflowVersion":
-		return memberDesiredAirflowVersion
-	case "runtimeVersion":
-		return memberRuntimeVersion
-	case "desiredRuntimeVersion":
-		return memberDesiredRuntimeVersion
-	case "runtimeAirflowVersion":
-		return memberRuntimeAirflowVersion
-	case "status":
-		return memberStatus
-	case "id":
-		return memberID
-	case "workspace":
-		return memberWorkspace
-	case "urls":
-		return memberURLs
-	case "deployInfo":
-		return memberDeployInfo
-	case "dagDeployment":
-		return memberDagDeployment
-	case "config":
-		return memberConfig
-	case "roleBindings":
-		return memberRoleBindings
-	case "createdAt":
-		return memberCreatedAt
-	case "updatedAt":
-		return memberUpdatedAt
+	if m, ok := exactMembers[string(name)]; ok { // no allocation: Go looks a []byte up in place
+		return m
 	}
 	if m, ok := foldedMembers[foldName(string(name))]; ok {
 		return m
@@ -273,13 +230,14 @@ func (d *Deployment) decodeMember(dec *jsonx.Decoder, m int) error {
 	return jsonx.Decode(dec, v)
 }
 
-// foldedMembers maps each member's name, folded, to the member.
-var foldedMembers = func() map[string]int {
-	m := map[string]int{}
+// exactMembers and foldedMembers map each member's name, as spelled and
+// folded, to the member.
+var exactMembers, foldedMembers = func() (exact, folded map[string]int) {
+	exact, folded = map[string]int{}, map[string]int{}
 	for i, n := range deploymentMembers {
-		m[foldName(n)] = i
+		exact[n], folded[foldName(n)] = i, i
 	}
-	return m
+	return exact, folded
 }()
 
 // foldName folds a name as json/v2 does when it matches names without
