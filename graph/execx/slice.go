@@ -87,7 +87,9 @@ func mayBlock(b *blockingSet, sel ast.SelectionSet) bool {
 // deployments) gains nothing from it and pays a goroutine, its stack's
 // growth and its scheduling per element. Such lists are marshalled in
 // order, on the caller's goroutine, with the same per-element field
-// context and panic recovery.
+// context and panic recovery; lists whose elements may wait keep a
+// goroutine per element. Either way the elements' contexts are allocated
+// together.
 func MarshalSlice(ctx context.Context, sel ast.SelectionSet, n int, workerLimit int64, omitPanicHandler bool, marshal func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
 	b := blocking.Load()
 	if n < 2 || workerLimit > 0 {
@@ -222,9 +224,10 @@ func (p *keyProbe) Value(key any) any {
 // incremental delivery works on its field set), otherwise a marshaller
 // that writes the same JSON object. gqlgen's FieldSet.MarshalGQL allocates,
 // for every object, a map of the keys written, an iterator, and a copy of
-// each field; this writes the keys straight from the collected fields
-// (CollectFields has merged repeated keys; one repeated anyway is written
-// once, as gqlgen does).
+// each field; this writes the keys straight from the collected fields.
+// CollectFields merges repeated keys except where two fragments select the
+// same key on unrelated types; such a key is written once, its first, as
+// gqlgen does (scanning the keys before it, or with a map past 16 fields).
 func Object(out *graphql.FieldSet, fields []graphql.CollectedField, deferred int) graphql.Marshaler {
 	if deferred > 0 || len(out.Values) != len(fields) {
 		return out
@@ -240,9 +243,18 @@ type object struct {
 func (o *object) MarshalGQL(w io.Writer) {
 	_, _ = io.WriteString(w, "{")
 	first := true
+	var written map[string]bool // for large objects; small ones are scanned
+	if len(o.fields) > 16 {
+		written = make(map[string]bool, len(o.fields))
+	}
 	for i := range o.fields {
 		alias := o.fields[i].Alias
-		if repeated(o.fields[:i], alias) {
+		if written != nil {
+			if written[alias] {
+				continue
+			}
+			written[alias] = true
+		} else if repeated(o.fields[:i], alias) {
 			continue
 		}
 		if first {

@@ -135,6 +135,20 @@ func TestObject(t *testing.T) {
 	assert.Equal(t, want.String(), got.String())
 	assert.Equal(t, `{"name":"a \"quoted\" <name>","status":3,"_owner2":null}`, got.String())
 	assert.Same(t, out, Object(out, fields, 1), "a deferred field keeps gqlgen's field set")
+
+	var many []graphql.CollectedField
+	for i := range 40 {
+		many = append(many, graphql.CollectedField{Field: &ast.Field{Alias: fmt.Sprintf("f%d", i%30)}})
+	}
+	out = graphql.NewFieldSet(many)
+	for i := range many {
+		out.Values[i] = graphql.MarshalInt(i)
+	}
+	want.Reset()
+	got.Reset()
+	out.MarshalGQL(&want)
+	Object(out, many, 0).MarshalGQL(&got)
+	assert.Equal(t, want.String(), got.String(), "past 16 fields, with repeated keys")
 }
 
 // A list whose elements may wait runs every element at once (here each

@@ -197,7 +197,10 @@ func ignoresContext(fn *ast.FuncDecl) bool {
 	safe := true
 	var dead *ast.BlockStmt // the unreachable "res == graphql.Null" branch
 	for _, s := range fn.Body.List {
-		if a, ok := s.(*ast.AssignStmt); ok && len(a.Rhs) == 1 {
+		if a, ok := s.(*ast.AssignStmt); ok && len(a.Lhs) == 1 && len(a.Rhs) == 1 {
+			if l, ok := a.Lhs[0].(*ast.Ident); !ok || l.Name != "res" {
+				continue
+			}
 			if c, ok := a.Rhs[0].(*ast.CallExpr); ok {
 				if sel, ok := c.Fun.(*ast.SelectorExpr); ok && isSelector(sel, "graphql", sel.Sel.Name) && slices.Contains(neverNull, sel.Sel.Name) {
 					dead = findNullBranch(fn.Body)
