@@ -75,10 +75,8 @@ const (
 	// a stalled upstream cannot hold a caller whose context has no deadline.
 	defaultTimeout = 30 * time.Second
 
-	// maxResponseBytes caps a successful response body. The largest bodies
-	// are list pages of Deployments (astro-cli asks for 1000 per page, a few
-	// KiB each), far below this.
-	maxResponseBytes = 32 << 20
+	// maxResponseBytes caps a successful response body.
+	maxResponseBytes = jsonx.MaxUpstreamBody
 
 	// drainBytes is how much of an unread body Do discards before closing it,
 	// so that the connection can go back to the pool.

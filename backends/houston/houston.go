@@ -43,7 +43,7 @@ import (
 const DefaultInstallation = "default"
 
 // maxResponseBytes bounds what the client reads from Houston.
-const maxResponseBytes = 32 << 20
+const maxResponseBytes = jsonx.MaxUpstreamBody
 
 // Client talks to one Houston endpoint. It is safe for concurrent use; use
 // [Client.WithToken] for a copy that authenticates as a caller.

@@ -5,14 +5,16 @@ import (
 	"fmt"
 	"io"
 	"sync"
+
+	"github.com/astro-gateway/gateway/internal/jsonx"
 )
 
-// MaxBody bounds an upstream body the transport reads (the clients decode
-// at most as much): a larger one is an error, read no further than that.
-const MaxBody = 32 << 20
+// MaxBody bounds an upstream body the transport reads, as the clients bound
+// what they decode: a larger one is an error, read no further than that.
+const MaxBody = jsonx.MaxUpstreamBody
 
-// ErrBodyTooLarge is returned, wrapped, for a body over MaxBody.
-var ErrBodyTooLarge = errors.New("upstream body larger than 32 MiB")
+// ErrBodyTooLarge is returned, wrapped, for a body over its limit.
+var ErrBodyTooLarge = errors.New("upstream body too large")
 
 // readChunk is the size of the pooled pieces a body of unknown length is
 // read into.

@@ -55,7 +55,6 @@ func newHeavyGate(l config.Limits, limit *cost.Limit, m *metrics.Metrics) *heavy
 	return &heavyGate{
 		cost: l.HeavyCost, slots: semaphore.NewWeighted(int64(n)),
 		retry: retryAfter(l.QueueTimeout), // as admission's OVERLOADED says
-
 		limit: limit, metrics: m,
 	}
 }

@@ -30,6 +30,13 @@ var options = json.JoinOptions(
 // Unmarshal decodes the JSON value in b into v.
 func Unmarshal(b []byte, v any) error { return json.Unmarshal(b, v, options) }
 
+// MaxUpstreamBody is the most the gateway reads of one upstream body: the
+// Astro and Houston clients decode no more, and the caching transport in
+// front of them reads no more. The largest bodies are list pages of
+// deployments (the CLI asks for 1,000 per page, a few KiB each), far below
+// it.
+const MaxUpstreamBody = 32 << 20
+
 // ErrTooLarge is returned, wrapped, by Read for a body over its limit.
 var ErrTooLarge = errors.New("body too large")
 
