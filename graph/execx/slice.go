@@ -107,14 +107,11 @@ func MarshalSlice(ctx context.Context, sel ast.SelectionSet, n int, workerLimit 
 // caller's goroutine.
 func marshalConcurrently(ctx context.Context, n int, omitPanicHandler bool, marshal func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
 	ret := make(graphql.Array, n)
-	parent := graphql.GetFieldContext(ctx)
-	elems := make([]elementContext, n)
+	elems := elementContexts(ctx, n)
 	var wg sync.WaitGroup
 	wg.Add(n - 1)
 	for i := range n {
 		e := &elems[i]
-		e.Context, e.index = ctx, i
-		e.fc.Index, e.fc.Parent = &e.index, parent
 		if i == n-1 {
 			ret[i] = marshalOne(e, i, omitPanicHandler, marshal)
 			break
@@ -172,15 +169,25 @@ func NewDeferredGroup(ctx context.Context, fields []graphql.CollectedField) grap
 // field context, its index and a context value per element.
 func MarshalSliceInOrder(ctx context.Context, n int, _ int64, omitPanicHandler bool, marshal func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
 	ret := make(graphql.Array, n)
+	elems := elementContexts(ctx, n)
+	for i := range n {
+		ret[i] = marshalOne(&elems[i], i, omitPanicHandler, marshal)
+	}
+	return ret
+}
+
+// elementContexts are the contexts of a list's n elements, in one
+// allocation: ctx's, each with the field context gqlgen gives an element
+// (its index, under ctx's field context).
+func elementContexts(ctx context.Context, n int) []elementContext {
 	parent := graphql.GetFieldContext(ctx)
 	elems := make([]elementContext, n)
-	for i := range n {
+	for i := range elems {
 		e := &elems[i]
 		e.Context, e.index = ctx, i
 		e.fc.Index, e.fc.Parent = &e.index, parent
-		ret[i] = marshalOne(e, i, omitPanicHandler, marshal)
 	}
-	return ret
+	return elems
 }
 
 // elementContext is the context of a list's element: its parent's, with
