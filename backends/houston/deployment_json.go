@@ -103,7 +103,7 @@ func (d *Deployment) UnmarshalJSONFrom(dec *jsonx.Decoder) error {
 			}
 			if dec.PeekKind() != '"' {
 				ends[slot] = 0
-				if err := d.decodeMember(dec, m); err != nil { // null, or json/v2's error
+				if err := jsonx.Decode(dec, d.member(m)); err != nil { // null, or json/v2's error
 					return err
 				}
 				continue
@@ -116,7 +116,7 @@ func (d *Deployment) UnmarshalJSONFrom(dec *jsonx.Decoder) error {
 			text, _ = jsontext.AppendUnquote(text, v)
 			ends[slot] = len(text) + 1 // +1: an empty string is still a string
 		default:
-			if err := d.decodeMember(dec, m); err != nil {
+			if err := jsonx.Decode(dec, d.member(m)); err != nil { // through json/v2, as reflection would
 				return err
 			}
 		}
@@ -141,7 +141,7 @@ func (d *Deployment) UnmarshalJSONFrom(dec *jsonx.Decoder) error {
 	for slot := range optionalStrings {
 		if e := ends[slot]; e > 0 {
 			strs = append(strs, all[starts[slot]:e-1])
-			*d.optionalString(slot) = &strs[len(strs)-1]
+			*d.member(slot).(**string) = &strs[len(strs)-1]
 		}
 	}
 	return nil
@@ -159,9 +159,21 @@ func deploymentMember(name []byte) int {
 	return memberUnknown
 }
 
-// optionalString is the field of an optional string's slot.
-func (d *Deployment) optionalString(slot int) **string {
-	switch slot {
+// plainASCII reports whether a string's raw bytes are its value: ASCII
+// without escapes.
+func plainASCII(raw []byte) bool {
+	for _, c := range raw {
+		if c >= 0x80 || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// member is a pointer to the field of member m: a **string for an optional
+// string (m < optionalStrings).
+func (d *Deployment) member(m int) any {
+	switch m {
 	case memberType:
 		return &d.Type
 	case memberLabel:
@@ -186,48 +198,27 @@ func (d *Deployment) optionalString(slot int) **string {
 		return &d.DesiredRuntimeVersion
 	case memberRuntimeAirflowVersion:
 		return &d.RuntimeAirflowVersion
-	default:
+	case memberStatus:
 		return &d.Status
-	}
-}
-
-// plainASCII reports whether a string's raw bytes are its value: ASCII
-// without escapes.
-func plainASCII(raw []byte) bool {
-	for _, c := range raw {
-		if c >= 0x80 || c == '\\' {
-			return false
-		}
-	}
-	return true
-}
-
-// decodeMember decodes member m through json/v2, as reflection would.
-func (d *Deployment) decodeMember(dec *jsonx.Decoder, m int) error {
-	var v any
-	switch m {
 	case memberID:
-		v = &d.ID
+		return &d.ID
 	case memberWorkspace:
-		v = &d.Workspace
+		return &d.Workspace
 	case memberURLs:
-		v = &d.URLs
+		return &d.URLs
 	case memberDeployInfo:
-		v = &d.DeployInfo
+		return &d.DeployInfo
 	case memberDagDeployment:
-		v = &d.DagDeployment
+		return &d.DagDeployment
 	case memberConfig:
-		v = &d.Config
+		return &d.Config
 	case memberRoleBindings:
-		v = &d.RoleBindings
+		return &d.RoleBindings
 	case memberCreatedAt:
-		v = &d.CreatedAt
-	case memberUpdatedAt:
-		v = &d.UpdatedAt
-	default:
-		v = d.optionalString(m)
+		return &d.CreatedAt
+	default: // memberUpdatedAt
+		return &d.UpdatedAt
 	}
-	return jsonx.Decode(dec, v)
 }
 
 // exactMembers and foldedMembers map each member's name, as spelled and
