@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -109,6 +110,14 @@ func gatewaysOn(t *testing.T, astroURL, redisURL string, n int, env ...string) [
 		gw := start(t, filepath.Join(binaries(t), "gateway"), append([]string{"ASTRO_API_URL=" + astroURL + "/v1", "HOUSTON_URL=", "REDIS_URL=" + redisURL, "PORT="}, env...), "-listen", "127.0.0.1:0")
 		_, url := gw.await(t, playground)
 		out = append(out, url+"graphql")
+		i := len(out)
+		t.Cleanup(func() {
+			// A failed test shows what the gateways warned of (Redis
+			// lost, upstream 429s): the cause is often there.
+			if t.Failed() {
+				t.Logf("gateway %d warned:\n%s", i, warnings(gw.output()))
+			}
+		})
 
 	}
 	return out
@@ -161,4 +170,16 @@ func simScope(t *testing.T, base, kind string) string {
 // dataset's size), so clients ask for distinct pages.
 func cursor(i int) string {
 	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "offset:%d", i%1990))
+}
+
+// warnings are the lines of a process's output above the info level.
+func warnings(out string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "WARN") || strings.Contains(l, "ERROR") || strings.Contains(l, `"level":"warn`) || strings.Contains(l, `"level":"error`) {
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
 }

@@ -25,8 +25,11 @@ func (u *upstream) call(t *testing.T, w Waiter, key, class string, maxLatency ti
 	t.Helper()
 	release, err := w.Acquire(context.Background(), key, class)
 	require.NoError(t, err)
-	before := time.Duration(rand.Int64N(int64(maxLatency)))
-	after := time.Duration(rand.Int64N(int64(maxLatency)))
+	var before, after time.Duration
+	if maxLatency > 0 {
+		before = time.Duration(rand.Int64N(int64(maxLatency)))
+		after = time.Duration(rand.Int64N(int64(maxLatency)))
+	}
 	<-time.After(before)
 	u.mu.Lock()
 	u.arrivals = append(u.arrivals, time.Now())
@@ -73,6 +76,25 @@ func loadArrivals(t *testing.T, w Waiter, limit int, window time.Duration) {
 func TestArrivalsNeverExceedTheLimit(t *testing.T) {
 	t.Parallel()
 	loadArrivals(t, New(Limits{Read: 5, Window: 100 * time.Millisecond}), 5, 100*time.Millisecond)
+}
+
+// TestHoldsAWholeWindow: with an upstream that answers at once, each
+// arrival is right before its release; many short windows look for a place
+// that frees a moment early.
+func TestHoldsAWholeWindow(t *testing.T) {
+	t.Parallel()
+	l := New(Limits{Read: 4, Window: 20 * time.Millisecond})
+	u := &upstream{}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 40 {
+				u.call(t, l, "k", "GET", 0)
+			}
+		})
+	}
+	wg.Wait()
+	assert.LessOrEqual(t, u.peak(20*time.Millisecond), 4)
 }
 
 func TestPlaceIsHeldAWindowAfterTheAnswer(t *testing.T) {

@@ -9,9 +9,17 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
+// The scripts read Redis's own clock (so replicas with skewed clocks agree)
+// in ms, rounded down where a place is found free and up where it is
+// released: a place frees no earlier than one whole window after its
+// attempt ended. (Rounded down on release too, it could free up to a
+// millisecond early, and an upstream that answers within that millisecond
+// would see two arrivals of the place in one window.) The unit stays the
+// ms, so replicas of an earlier version share the sets during an upgrade.
+
 // acquireScript admits a request when fewer than ARGV[1] places of KEYS[1]
-// are held, by Redis's own clock (so replicas with skewed clocks agree).
-// A place is a member of a sorted set scored by the time it frees, in ms.
+// are held. A place is a member of a sorted set scored by the time it
+// frees, in ms.
 // Admission scores it ARGV[3] ms ahead — the longest an attempt may last
 // plus one window — so that a replica that dies mid-attempt frees it in
 // time; the release script brings it forward to one window after the
@@ -34,10 +42,10 @@ return wait
 `)
 
 // releaseScript moves the place ARGV[2] of KEYS[1] to one window (ARGV[1]
-// ms) from now, if that is sooner than its provisional score.
+// ms) from now, rounded up, if that is sooner than its provisional score.
 var releaseScript = redis.NewScript(`
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(t[1]) * 1000 + math.ceil(tonumber(t[2]) / 1000)
 local s = redis.call('ZSCORE', KEYS[1], ARGV[2])
 if s and tonumber(s) > now + tonumber(ARGV[1]) then
   redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[2])
@@ -46,10 +54,11 @@ return 0
 `)
 
 // pushScript adds places that were taken without Redis: ARGV holds pairs
-// of a member and the ms from now (Redis's clock) at which it frees.
+// of a member and the ms from now (Redis's clock, rounded up) at which it
+// frees.
 var pushScript = redis.NewScript(`
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(t[1]) * 1000 + math.ceil(tonumber(t[2]) / 1000)
 local longest = 0
 for i = 1, #ARGV, 2 do
   local d = tonumber(ARGV[i + 1])
@@ -173,7 +182,7 @@ func (r *Redis) push(ctx context.Context, keyClass string, places map[string]tim
 	}
 	args := make([]any, 0, 2*len(places))
 	for m, d := range places {
-		args = append(args, m, max(d.Milliseconds(), 1))
+		args = append(args, m, max(ceilMillis(d), 1))
 	}
 	return pushScript.Run(ctx, r.rdb, []string{r.prefix + keyClass}, args...).Err()
 }
@@ -183,4 +192,10 @@ func (r *Redis) releaseMember(keyClass, member string) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	_ = releaseScript.Run(ctx, r.rdb, []string{r.prefix + keyClass}, r.limits.Window.Milliseconds(), member).Err()
+}
+
+// ceilMillis is d in whole ms, rounded up: a place handed over never frees
+// early.
+func ceilMillis(d time.Duration) int64 {
+	return int64((d + time.Millisecond - 1) / time.Millisecond)
 }

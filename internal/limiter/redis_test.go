@@ -49,6 +49,32 @@ func TestRedisArrivalsNeverExceedTheLimit(t *testing.T) {
 	assert.LessOrEqual(t, u.peak(limits.Window), 5)
 }
 
+// TestRedisHoldsAWholeWindow: an upstream that answers at once puts each
+// arrival right before its release, so a place that freed even a fraction
+// of a millisecond early (a clock read in whole milliseconds) would let two
+// arrivals into one window. Many short windows make such an edge likely.
+func TestRedisHoldsAWholeWindow(t *testing.T) {
+	t.Parallel()
+	rdb, _, _ := redisServer(t)
+	limits := Limits{Read: 4, Window: 20 * time.Millisecond}
+	a, b := NewRedis(rdb, limits, time.Second), NewRedis(rdb, limits, time.Second)
+	u := &upstream{}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		w := Waiter(a)
+		if i%2 == 1 {
+			w = b
+		}
+		wg.Go(func() {
+			for range 40 {
+				u.call(t, w, "k-"+t.Name(), "GET", 0)
+			}
+		})
+	}
+	wg.Wait()
+	assert.LessOrEqual(t, u.peak(limits.Window), limits.Read)
+}
+
 func TestRedisInFlightPlaceFailsFast(t *testing.T) {
 	t.Parallel()
 	rdb, _, _ := redisServer(t)

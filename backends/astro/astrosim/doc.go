@@ -9,7 +9,8 @@
 // makes, reads return; an update changes it; a delete removes it, and
 // deleting again is a 404. It enforces Astro's per-token rate limits (GET
 // 25, POST 10, DELETE 5 requests in any sliding one-second window; 429 with
-// Retry-After beyond) and the scopes of organization, workspace, deployment
+// Retry-After beyond; a request arrives when the limiter sees it, so the
+// windows count arrivals in the order they were counted) and the scopes of organization, workspace, deployment
 // and personal tokens. All state belongs to the instance.
 //
 // An unauthenticated side door serves tests and tools (never expose it on a

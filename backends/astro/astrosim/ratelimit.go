@@ -80,13 +80,20 @@ func (t *traffic) count(route string) {
 	}
 }
 
-// admit records a request of tok in class at now and decides whether the
-// limiter lets it through. When it does not, it returns the Retry-After in
-// whole seconds (at least 1): the time until the oldest accepted request in
-// the window leaves it.
-func (t *traffic) admit(tok Token, class string, now time.Time) (retryAfter int, ok bool) {
+// admit records a request of tok in class and decides whether the limiter
+// lets it through. When it does not, it returns the Retry-After in whole
+// seconds (at least 1): the time until the oldest accepted request in the
+// window leaves it.
+//
+// The request's arrival is the moment the limiter sees it: clock is read
+// under the lock, so the windows' logs are in time order, which expire
+// relies on. (A time read before the lock could be older than one already
+// logged by a goroutine that overtook this one, and would then stay in the
+// window past its second, counted against the token.)
+func (t *traffic) admit(tok Token, class string, clock func() time.Time) (retryAfter int, ok bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	now := clock()
 	k := windowKey{tok.Token, class}
 	w := t.windows[k]
 	if w == nil {

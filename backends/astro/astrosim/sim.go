@@ -186,7 +186,7 @@ func (s *Sim) handleAs(pattern, errorType string, h func(*call)) {
 			fail = err
 		default:
 			c.p = p
-			if wait, ok := s.traffic.admit(p.Token, methodClass(r.Method), c.now); !ok {
+			if wait, ok := s.traffic.admit(p.Token, methodClass(r.Method), s.cfg.now); !ok {
 				retryAfter = wait
 				fail = tooManyRequests(methodClass(r.Method), wait)
 			}
