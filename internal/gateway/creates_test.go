@@ -25,7 +25,7 @@ const createDeploymentDoc = `mutation($in: CreateAstroDeploymentInput!) {
 // created with only a name.
 func placeable(t *testing.T, r *opsRun, org string) string {
 	t.Helper()
-	data := r.succeed(t, nil, `query($org: String!) { astro { organization(id: $org) { workspaces { nodes { workspaceId defaultClusterId defaultCloudProvider } } } } }`,
+	data := r.read(t, `query($org: String!) { astro { organization(id: $org) { workspaces { nodes { workspaceId defaultClusterId defaultCloudProvider } } } } }`,
 		map[string]any{"org": org})
 	var ws struct {
 		Astro struct {
@@ -212,7 +212,7 @@ func TestUnknownOutcomesResolvedByKey(t *testing.T) {
 		none := "0"
 		_, err = env.Astro.Configure(astrosim.ConfigUpdate{Latency: &none})
 		require.NoError(t, err)
-		data := r.succeed(t, nil, `query($org: String!) { astro { organization(id: $org) {
+		data := r.read(t, `query($org: String!) { astro { organization(id: $org) {
 			deployments(first: 1000) { nodes { name } } environmentObjects(first: 1000) { nodes { objectKey } } allowedIpAddressRanges(first: 1000) { nodes { ipAddressRange } } } } }`,
 			map[string]any{"org": r.org})
 		b, err := json.Marshal(data)
