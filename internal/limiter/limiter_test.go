@@ -54,22 +54,32 @@ func (u *upstream) peak(window time.Duration) int {
 	return best
 }
 
+// arrivals sends calls requests from each of goroutines goroutines, which
+// take turns among ws (replicas sharing one budget) for the key of t, with
+// random latencies up to latency, and returns what the upstream saw.
+func arrivals(t *testing.T, ws []Waiter, goroutines, calls int, latency time.Duration) *upstream {
+	t.Helper()
+	u := &upstream{}
+	var wg sync.WaitGroup
+	for i := range goroutines {
+		w := ws[i%len(ws)]
+		wg.Go(func() {
+			for range calls {
+				u.call(t, w, "k-"+t.Name(), "GET", latency)
+			}
+		})
+	}
+	wg.Wait()
+	require.Len(t, u.arrivals, goroutines*calls)
+	return u
+}
+
 // loadArrivals sends requests from many goroutines with random latencies
 // and checks that no window holds more arrivals than the limit — the
 // property the gateway promises, whatever the scheduling.
 func loadArrivals(t *testing.T, w Waiter, limit int, window time.Duration) {
 	t.Helper()
-	u := &upstream{}
-	var wg sync.WaitGroup
-	for range 12 {
-		wg.Go(func() {
-			for range 5 {
-				u.call(t, w, "k", "GET", window/4)
-			}
-		})
-	}
-	wg.Wait()
-	require.Len(t, u.arrivals, 60)
+	u := arrivals(t, []Waiter{w}, 12, 5, window/4)
 	assert.LessOrEqual(t, u.peak(window), limit)
 }
 
@@ -83,17 +93,7 @@ func TestArrivalsNeverExceedTheLimit(t *testing.T) {
 // that frees a moment early.
 func TestHoldsAWholeWindow(t *testing.T) {
 	t.Parallel()
-	l := New(Limits{Read: 4, Window: 20 * time.Millisecond})
-	u := &upstream{}
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			for range 40 {
-				u.call(t, l, "k", "GET", 0)
-			}
-		})
-	}
-	wg.Wait()
+	u := arrivals(t, []Waiter{New(Limits{Read: 4, Window: 20 * time.Millisecond})}, 8, 40, 0)
 	assert.LessOrEqual(t, u.peak(20*time.Millisecond), 4)
 }
 

@@ -2,7 +2,6 @@ package limiter
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -31,21 +30,8 @@ func TestRedisArrivalsNeverExceedTheLimit(t *testing.T) {
 	rdb, _, _ := redisServer(t)
 	limits := Limits{Read: 5, Window: 100 * time.Millisecond}
 	// Two replicas share one budget.
-	a, b := NewRedis(rdb, limits, time.Second), NewRedis(rdb, limits, time.Second)
-	u := &upstream{}
-	var wg sync.WaitGroup
-	for i := range 12 {
-		w := Waiter(a)
-		if i%2 == 1 {
-			w = b
-		}
-		wg.Go(func() {
-			for range 5 {
-				u.call(t, w, fmt.Sprint("k-", t.Name()), "GET", 25*time.Millisecond)
-			}
-		})
-	}
-	wg.Wait()
+	replicas := []Waiter{NewRedis(rdb, limits, time.Second), NewRedis(rdb, limits, time.Second)}
+	u := arrivals(t, replicas, 12, 5, 25*time.Millisecond)
 	assert.LessOrEqual(t, u.peak(limits.Window), 5)
 }
 
@@ -57,21 +43,8 @@ func TestRedisHoldsAWholeWindow(t *testing.T) {
 	t.Parallel()
 	rdb, _, _ := redisServer(t)
 	limits := Limits{Read: 4, Window: 20 * time.Millisecond}
-	a, b := NewRedis(rdb, limits, time.Second), NewRedis(rdb, limits, time.Second)
-	u := &upstream{}
-	var wg sync.WaitGroup
-	for i := range 8 {
-		w := Waiter(a)
-		if i%2 == 1 {
-			w = b
-		}
-		wg.Go(func() {
-			for range 40 {
-				u.call(t, w, "k-"+t.Name(), "GET", 0)
-			}
-		})
-	}
-	wg.Wait()
+	replicas := []Waiter{NewRedis(rdb, limits, time.Second), NewRedis(rdb, limits, time.Second)}
+	u := arrivals(t, replicas, 8, 40, 0)
 	assert.LessOrEqual(t, u.peak(limits.Window), limits.Read)
 }
 
