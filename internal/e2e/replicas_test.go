@@ -172,11 +172,12 @@ func cursor(i int) string {
 	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "offset:%d", i%1990))
 }
 
-// warnings are the lines of a process's output above the info level.
+// warnings are the lines of a process's output above the info level (slog
+// writes WARN and ERROR, as text or JSON).
 func warnings(out string) string {
 	var b strings.Builder
 	for _, l := range strings.Split(out, "\n") {
-		if strings.Contains(l, "WARN") || strings.Contains(l, "ERROR") || strings.Contains(l, `"level":"warn`) || strings.Contains(l, `"level":"error`) {
+		if strings.Contains(l, "WARN") || strings.Contains(l, "ERROR") {
 			b.WriteString(l)
 			b.WriteByte('\n')
 		}

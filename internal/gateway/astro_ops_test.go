@@ -221,6 +221,12 @@ func (r *opsRun) read(t *testing.T, q string, vars map[string]any) map[string]an
 		}
 	}
 	require.Empty(t, resp.Errors, q)
+	return dataOf(t, resp)
+}
+
+// dataOf is resp's data as a map.
+func dataOf(t *testing.T, resp testenv.Response) map[string]any {
+	t.Helper()
 	var data map[string]any
 	require.NoError(t, json.Unmarshal(resp.Data, &data))
 	return data
@@ -249,9 +255,7 @@ func (r *opsRun) succeed(t *testing.T, ops []string, q string, vars map[string]a
 		assert.Greater(t, after[route(op)], before[route(op)], "%s reached %s", op, route(op))
 		r.ok[op] = true
 	}
-	var data map[string]any
-	require.NoError(t, json.Unmarshal(resp.Data, &data))
-	return data
+	return dataOf(t, resp)
 }
 
 // reject runs q, which must fail with code, and records the error case of

@@ -135,7 +135,7 @@ func (r *Redis) Acquire(ctx context.Context, key, class string) (func(), error) 
 	if n <= 0 {
 		return func() {}, nil
 	}
-	window := r.limits.Window.Milliseconds()
+	window := ceilMillis(r.limits.Window)
 	member := newMember()
 	k := r.prefix + key + "|" + class
 	late := func(err error, wait time.Duration) error {
@@ -150,7 +150,7 @@ func (r *Redis) Acquire(ctx context.Context, key, class string) (func(), error) 
 	}
 	defer leave()
 	for {
-		wait, err := acquireScript.Run(ctx, r.rdb, []string{k}, n, window, r.maxHold.Milliseconds(), member).Int64()
+		wait, err := acquireScript.Run(ctx, r.rdb, []string{k}, n, window, ceilMillis(r.maxHold), member).Int64()
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, late(ctx.Err(), r.limits.Window)
@@ -191,11 +191,12 @@ func (r *Redis) push(ctx context.Context, keyClass string, places map[string]tim
 func (r *Redis) releaseMember(keyClass, member string) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	_ = releaseScript.Run(ctx, r.rdb, []string{r.prefix + keyClass}, r.limits.Window.Milliseconds(), member).Err()
+	_ = releaseScript.Run(ctx, r.rdb, []string{r.prefix + keyClass}, ceilMillis(r.limits.Window), member).Err()
 }
 
-// ceilMillis is d in whole ms, rounded up: a place handed over never frees
-// early.
+// ceilMillis is d in whole ms, rounded up: every duration the scripts
+// receive (the window, the longest hold, a place handed over) makes a place
+// free no earlier than it should.
 func ceilMillis(d time.Duration) int64 {
 	return int64((d + time.Millisecond - 1) / time.Millisecond)
 }

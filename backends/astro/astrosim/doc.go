@@ -8,10 +8,10 @@
 // dataset generated from a seed. Writes change the state: what a create
 // makes, reads return; an update changes it; a delete removes it, and
 // deleting again is a 404. It enforces Astro's per-token rate limits (GET
-// 25, POST 10, DELETE 5 requests in any sliding one-second window; 429 with
-// Retry-After beyond; a request arrives when the limiter sees it, so the
-// windows count arrivals in the order they were counted) and the scopes of organization, workspace, deployment
-// and personal tokens. All state belongs to the instance.
+// 25, POST 10, DELETE 5 requests in any sliding one-second window, a
+// request arriving when the limiter counts it; 429 with Retry-After beyond)
+// and the scopes of organization, workspace, deployment and personal
+// tokens. All state belongs to the instance.
 //
 // An unauthenticated side door serves tests and tools (never expose it on a
 // real gateway's port):

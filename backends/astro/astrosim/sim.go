@@ -156,7 +156,9 @@ type call struct {
 	r     *http.Request
 	reqID string
 	p     *principal
-	now   time.Time // the request's arrival on the Sim's clock
+	// now is the request's time on the Sim's clock: what it stamps and
+	// when tokens expire. The rate limiter reads its own (traffic.admit).
+	now time.Time
 
 	// errorType is the Content-Type of Error bodies: the spec declares
 	// application/json everywhere but on GetOrganizationAuditLogs.
